@@ -1,0 +1,29 @@
+"""The one exception hierarchy of dvscrape; each class says where it is raised."""
+
+
+class DvscrapeError(Exception):
+    """Base class of every error dvscrape raises on purpose."""
+
+
+class ConfigurationError(DvscrapeError):
+    """Raised by sites/ and cli/ when a profile, setting or option is invalid."""
+
+
+class ArchiveError(DvscrapeError):
+    """Raised by archive/ when the archive folder, database or WARC files cannot be used."""
+
+
+class ArchiveLockedError(ArchiveError):
+    """Raised by archive/ when another crawl holds the archive's lock."""
+
+
+class WarcFormatError(ArchiveError):
+    """Raised by archive/warc when a WARC file or record is malformed."""
+
+
+class ExtractionError(DvscrapeError):
+    """Raised by pages/ when a page cannot be read at all (not for pages that are merely not articles)."""
+
+
+class TextDecodingError(DvscrapeError):
+    """Raised by text/ when bytes cannot be decoded by any candidate encoding."""

@@ -1,0 +1,1 @@
+"""Page objects: (url, html) → Article or NotArticle. No Scrapy import here."""

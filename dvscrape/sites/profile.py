@@ -1,0 +1,119 @@
+"""The typed description of one portal: where to start, which URLs matter, how its pages are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from dvscrape.errors import ConfigurationError
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors for the parts of a page the extractor reads or drops (Liferay core defaults)."""
+
+    article_view: str = "div.asset-full-content"
+    title: str = "h3.header-title"
+    body: str = "div.journal-content-article"
+    publish_date: str = "span.metadata-publish-date"
+    modified_date: str = "span.metadata-modified-date"
+    view_count: str = "span.metadata-view-count"
+    categories: str = "div.asset-categories a, .taglib-asset-categories-summary a"
+    tags: str = "div.asset-tag-summary a, .taglib-asset-tags-summary a"
+    related: str = "div.taglib-asset-links a"
+    breadcrumb: str = "ul.breadcrumb li a"
+    active_menu: str = "nav li.selected > a, nav li.active > a"
+    portlet_title: str = ".portlet-title-text"
+    listing_links: str = "div.asset-abstract h3.asset-title a, ul.title-list li a"
+    pager_links: str = "div.taglib-page-iterator ul.pager a, div.taglib-page-iterator ul.lfr-pagination-buttons a"
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """What never belongs to an article's text, whatever the page template."""
+
+    drop_selectors: tuple[str, ...] = (
+        ".hide-accessible",
+        ".helper-hidden-accessible",
+        ".header-back-to",
+        ".taglib-social-bookmarks",
+        ".taglib-asset-links",
+        ".asset-metadata",
+        ".asset-ratings",
+        ".lfr-discussion",
+        "script",
+        "style",
+        "noscript",
+    )
+    drop_lines: tuple[str, ...] = ("Back", "Quay lại", "Read More »", "Xem thêm »")
+    banner_prefixes: tuple[str, ...] = ("Chủ đề năm",)
+    boilerplate_portlet_titles: tuple[str, ...] = ("Tin tức nổi bật", "Danh mục", "TIN TỨC MEDIA")
+
+
+@dataclass(frozen=True)
+class UrlRules:
+    """How the portal spells its URLs, and which parts are noise or traps (see shared portal-notes)."""
+
+    site_path: str = "/web/neoportal"
+    home_path: str = "/web/neoportal/trang-chu"
+    article_separator: str = "/-/"
+    locale_prefixes: tuple[str, ...] = ("en_US", "en", "vi_VN", "vi")
+    # Query parameters dropped wherever they appear (matched on the name after any "_<namespace>_" prefix).
+    noise_param_suffixes: tuple[str, ...] = (
+        "redirect",
+        "inheritRedirect",
+        "backURL",
+        "returnToFullPageURL",
+        "resetCur",
+        "p_p_col_id",
+        "p_p_col_pos",
+        "p_p_col_count",
+        "p_p_auth",
+    )
+    media_noise_params: tuple[str, ...] = ("t",)
+    media_prefixes: tuple[str, ...] = ("/documents/", "/image/")
+    # Portlets whose URLs are actions, sessions or unbounded listings: never fetched.
+    trap_portlet_ids: tuple[str, ...] = ("58", "82", "3", "8")
+    trap_path_parts: tuple[str, ...] = ("/c/portal/", "/group/control_panel", "/calendar", "/tim-kiem", "/-/search")
+    max_listing_page: int = 500
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """Everything dvscrape knows about one portal; code reads selectors and rules only from here."""
+
+    name: str
+    base_url: str
+    listing_paths: tuple[str, ...]
+    sitemap_path: str = "/sitemap.xml"
+    robots_path: str = "/robots.txt"
+    default_locale: str = "vi_VN"
+    urls: UrlRules = field(default_factory=UrlRules)
+    selectors: Selectors = field(default_factory=Selectors)
+    boilerplate: Boilerplate = field(default_factory=Boilerplate)
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigurationError(f"base URL must be an absolute http(s) URL, got {self.base_url!r}")
+        if parts.path not in ("", "/") or parts.query:
+            raise ConfigurationError(f"base URL must not have a path or query, got {self.base_url!r}")
+        object.__setattr__(self, "base_url", f"{parts.scheme}://{parts.netloc}")
+
+    @property
+    def host(self) -> str:
+        """The host name (lower case, no port) that bounds the crawl."""
+        return (urlsplit(self.base_url).hostname or "").lower()
+
+    @property
+    def netloc(self) -> str:
+        """Host and port, as written in URLs of this site."""
+        return urlsplit(self.base_url).netloc.lower()
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a site path."""
+        return self.base_url + path
+
+    def with_base_url(self, base_url: str) -> SiteProfile:
+        """The same profile pointed at a mirror or the replica."""
+        return replace(self, base_url=base_url)

@@ -1,0 +1,20 @@
+"""Profile of the portal of Tân Bình district, Ho Chi Minh City (Liferay 6.2, site 'neoportal')."""
+
+from dvscrape.sites.profile import SiteProfile
+
+BASE_URL = "https://tanbinh.hochiminhcity.gov.vn"
+
+
+def profile(base_url: str = BASE_URL) -> SiteProfile:
+    """The Tân Bình profile, optionally pointed at another base URL (a mirror or the replica)."""
+    return SiteProfile(
+        name="tanbinh",
+        base_url=base_url,
+        listing_paths=(
+            "/web/neoportal/tin-tuc-su-kien",
+            "/web/neoportal/kinh-te-xa-hoi",
+            "/web/neoportal/van-hoa-xa-hoi",
+            "/web/neoportal/cai-cach-hanh-chinh",
+            "/web/neoportal/an-ninh-quoc-phong",
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Vietnamese text normalisation: pure functions, no Scrapy import."""
