@@ -1,6 +1,6 @@
 """Profile of the portal of Tân Bình district, Ho Chi Minh City (Liferay 6.2, site 'neoportal')."""
 
-from dvscrape.sites.profile import SiteProfile
+from dvscrape.sites.profile import SiteProfile, UrlRules
 
 BASE_URL = "https://tanbinh.hochiminhcity.gov.vn"
 
@@ -17,4 +17,6 @@ def profile(base_url: str = BASE_URL) -> SiteProfile:
             "/web/neoportal/cai-cach-hanh-chinh",
             "/web/neoportal/an-ninh-quoc-phong",
         ),
+        # The work calendar ('lịch công tác') links to a next month without end.
+        urls=UrlRules(trap_path_parts=UrlRules().trap_path_parts + ("/lich-cong-tac",)),
     )

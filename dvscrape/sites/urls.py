@@ -1,0 +1,213 @@
+"""URL canonicalisation and scope: which URLs of a portal are fetched, and under which single canonical form.
+
+The rules follow the trap table of the portal notes: back-link parameters nest without end, locale prefixes and
+alternative article views duplicate content, portlet position parameters are noise, action/session/search URLs are
+never fetched. Everything here is a pure function of (url, profile).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from dvscrape.sites.profile import SiteProfile
+
+
+class UrlKind(StrEnum):
+    """What a URL of the portal is, as far as the crawl is concerned."""
+
+    HOME = "home"
+    LISTING = "listing"
+    PAGE = "page"
+    ARTICLE = "article"
+    MEDIA = "media"
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+    TRAP = "trap"
+    OFFSITE = "offsite"
+
+
+FETCHABLE_KINDS = frozenset(
+    {UrlKind.HOME, UrlKind.LISTING, UrlKind.PAGE, UrlKind.ARTICLE, UrlKind.MEDIA, UrlKind.SITEMAP, UrlKind.ROBOTS}
+)
+
+
+@dataclass(frozen=True)
+class UrlDecision:
+    """The verdict on one URL: its kind, its canonical form (empty when refused), its locale and why."""
+
+    kind: UrlKind
+    canonical: str
+    locale: str = ""
+    reason: str = ""
+
+    @property
+    def fetchable(self) -> bool:
+        """True when the crawl may fetch the canonical URL."""
+        return self.kind in FETCHABLE_KINDS
+
+
+_ASSET_CONTENT = re.compile(r"/-/asset_publisher/[^/]+/content/(?P<rest>.+)$")
+_DISPLAY_PAGE = re.compile(r"/-/(?P<url_title>[^/]+)$")
+_NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
+
+
+def _param_base_name(name: str) -> tuple[str, str]:
+    """Split a Liferay parameter into (namespace, base name): '_101_INSTANCE_x_cur' → ('101_INSTANCE_x', 'cur')."""
+    match = _NAMESPACED.match(name)
+    if match:
+        return match.group("ns"), match.group("name")
+    return "", name
+
+
+def _portlet_of_namespace(namespace: str) -> str:
+    return namespace.split("_INSTANCE_")[0]
+
+
+def _strip_locale(path: str, profile: SiteProfile) -> tuple[str, str]:
+    segments = path.split("/", 2)
+    if len(segments) >= 3 and segments[1] in profile.urls.locale_prefixes:
+        return "/" + segments[2], segments[1]
+    return path, ""
+
+
+def _normalise_path(path: str) -> str:
+    path = quote(unquote(path), safe="/-_.~%")
+    path = re.sub(r"/{2,}", "/", path)
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/")
+    return path or "/"
+
+
+def classify(url: str, profile: SiteProfile) -> UrlDecision:
+    """Decide whether *url* belongs to the crawl, and under which canonical URL."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return UrlDecision(UrlKind.OFFSITE, "", reason="malformed URL")
+    if parts.scheme not in ("http", "https"):
+        return UrlDecision(UrlKind.OFFSITE, "", reason=f"scheme {parts.scheme or 'none'!r} is not crawled")
+    base = urlsplit(profile.base_url)
+    default_port = 443 if parts.scheme == "https" else 80
+    if (parts.hostname or "").lower() != profile.host or (port or default_port) != (
+        base.port or (443 if base.scheme == "https" else 80)
+    ):
+        return UrlDecision(UrlKind.OFFSITE, "", reason=f"host {parts.netloc!r} is outside the site")
+
+    path, locale = _strip_locale(_normalise_path(parts.path), profile)
+    locale = locale or profile.default_locale
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    rules = profile.urls
+
+    trap = _trap_reason(path, params, profile)
+    if trap:
+        return UrlDecision(UrlKind.TRAP, "", locale, trap)
+
+    if path == profile.robots_path:
+        return UrlDecision(UrlKind.ROBOTS, profile.url(path), locale)
+    if path == profile.sitemap_path:
+        return UrlDecision(UrlKind.SITEMAP, profile.url(path), locale)
+    if any(path.startswith(prefix) for prefix in rules.media_prefixes):
+        kept = sorted((k, v) for k, v in params if k not in rules.media_noise_params)
+        return UrlDecision(UrlKind.MEDIA, _join(profile, path, kept), locale)
+    if not (path == rules.site_path or path.startswith(rules.site_path + "/")):
+        return UrlDecision(UrlKind.TRAP, "", locale, "outside the site's pages")
+
+    article = _article_url_title(path)
+    if article is not None:
+        url_title, reason = article
+        if not url_title:
+            return UrlDecision(UrlKind.TRAP, "", locale, reason)
+        return UrlDecision(UrlKind.ARTICLE, profile.url(f"{rules.site_path}{rules.article_separator}{url_title}"), locale)
+
+    kept = _page_params(params, profile)
+    if kept is None:
+        return UrlDecision(UrlKind.TRAP, "", locale, "listing page beyond the configured bound")
+    canonical = _join(profile, path, kept)
+    if path in (rules.site_path, rules.home_path):
+        return UrlDecision(UrlKind.HOME, _join(profile, rules.home_path, kept), locale)
+    if path in profile.listing_paths:
+        return UrlDecision(UrlKind.LISTING, canonical, locale)
+    return UrlDecision(UrlKind.PAGE, canonical, locale)
+
+
+def canonicalize(url: str, profile: SiteProfile) -> str:
+    """The canonical form of *url*, or "" when the URL is refused (trap or off-site)."""
+    return classify(url, profile).canonical
+
+
+def locale_of(url: str, profile: SiteProfile) -> str:
+    """The locale a URL asks for ('en_US', 'vi', …), or the profile's default when it has no prefix."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return profile.default_locale
+    return _strip_locale(path, profile)[1] or profile.default_locale
+
+
+def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile) -> str:
+    rules = profile.urls
+    lowered = path.lower()
+    for part in rules.trap_path_parts:
+        if part in lowered:
+            return f"path contains {part!r}"
+    for name, value in params:
+        namespace, base_name = _param_base_name(name)
+        if name == "p_p_lifecycle" and value not in ("", "0"):
+            return "action or resource URL (p_p_lifecycle)"
+        if name in ("p_auth", "doAsUserId") or base_name == "p_auth":
+            return "session-bound action URL"
+        if name == "p_p_id" and _portlet_of_namespace(value) in rules.trap_portlet_ids:
+            return f"portlet {value} (login, language, search or calendar) is never fetched"
+        if namespace and _portlet_of_namespace(namespace) in rules.trap_portlet_ids:
+            return f"parameter {name} of a portlet that is never fetched"
+        if base_name == "keywords":
+            return "search URL"
+    return ""
+
+
+def _article_url_title(path: str) -> tuple[str, str] | None:
+    """(urlTitle, "") for an article view, ("", reason) for a view we refuse, None for non-article paths."""
+    content = _ASSET_CONTENT.search(path)
+    if content:
+        rest = content.group("rest")
+        if rest.startswith("id/"):
+            return "", "article view by asset entry id (the article is reached by its urlTitle)"
+        return (rest, "") if "/" not in rest else ("", "unknown asset publisher view")
+    if "/-/asset_publisher/" in path:
+        return "", "asset publisher portlet URL that is not an article view"
+    display = _DISPLAY_PAGE.search(path)
+    if display:
+        return display.group("url_title"), ""
+    if "/-/" in path:
+        return "", "portlet friendly URL that is not an article"
+    return None
+
+
+def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tuple[str, str]] | None:
+    """Query parameters kept on a listing or page URL, or None when the page is beyond the bound."""
+    kept: list[tuple[str, str]] = []
+    for name, value in params:
+        _, base_name = _param_base_name(name)
+        if base_name in profile.urls.noise_param_suffixes or name in profile.urls.noise_param_suffixes:
+            continue
+        if base_name.endswith("redirect") or base_name.endswith("Redirect"):
+            continue
+        if base_name == "cur":
+            if not value.isdigit() or int(value) > profile.urls.max_listing_page:
+                return None
+            if value == "1":
+                continue
+        kept.append((name, value))
+    if not any(_param_base_name(name)[1] == "cur" for name, _ in kept):
+        # Without a page number the portlet parameters only select a view state of the same page.
+        kept = [(k, v) for k, v in kept if not k.startswith("p_p_")]
+    return sorted(kept)
+
+
+def _join(profile: SiteProfile, path: str, params: list[tuple[str, str]]) -> str:
+    base = urlsplit(profile.base_url)
+    return urlunsplit((base.scheme, base.netloc, path, urlencode(params), ""))
