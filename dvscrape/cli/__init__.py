@@ -8,7 +8,12 @@ from typing import Any
 import click
 
 # command name -> "module:attribute" of its click command
-COMMANDS: dict[str, str] = {}
+COMMANDS: dict[str, str] = {
+    "crawl": "dvscrape.cli.crawl:crawl_command",
+    "demo": "dvscrape.cli.crawl:demo_command",
+    "replica": "dvscrape.cli.replica:replica_command",
+    "extract": "dvscrape.cli.extract:extract_command",
+}
 
 
 class LazyGroup(click.Group):

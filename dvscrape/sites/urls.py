@@ -90,10 +90,8 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         return UrlDecision(UrlKind.OFFSITE, "", reason="malformed URL")
     if parts.scheme not in ("http", "https"):
         return UrlDecision(UrlKind.OFFSITE, "", reason=f"scheme {parts.scheme or 'none'!r} is not crawled")
-    base = urlsplit(profile.base_url)
-    default_port = 443 if parts.scheme == "https" else 80
-    if (parts.hostname or "").lower() != profile.host or (port or default_port) != (
-        base.port or (443 if base.scheme == "https" else 80)
+    if (parts.hostname or "").lower() != profile.host or _explicit_port(parts.scheme, port) != _explicit_port(
+        urlsplit(profile.base_url).scheme, urlsplit(profile.base_url).port
     ):
         return UrlDecision(UrlKind.OFFSITE, "", reason=f"host {parts.netloc!r} is outside the site")
 
@@ -121,7 +119,8 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         url_title, reason = article
         if not url_title:
             return UrlDecision(UrlKind.TRAP, "", locale, reason)
-        return UrlDecision(UrlKind.ARTICLE, profile.url(f"{rules.site_path}{rules.article_separator}{url_title}"), locale)
+        article_path = f"{rules.site_path}{rules.article_separator}{url_title}"
+        return UrlDecision(UrlKind.ARTICLE, profile.url(article_path), locale)
 
     kept = _page_params(params, profile)
     if kept is None:
@@ -132,6 +131,11 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
     if path in profile.listing_paths:
         return UrlDecision(UrlKind.LISTING, canonical, locale)
     return UrlDecision(UrlKind.PAGE, canonical, locale)
+
+
+def _explicit_port(scheme: str, port: int | None) -> int | None:
+    """The port unless it is the scheme's default: http and https on default ports are the same site."""
+    return None if port in (None, {"http": 80, "https": 443}.get(scheme)) else port
 
 
 def canonicalize(url: str, profile: SiteProfile) -> str:

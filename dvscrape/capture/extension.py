@@ -1,0 +1,97 @@
+"""ArchiveExtension: opens the archive when the spider opens, closes it and records the outcome when it closes."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.exceptions import NotConfigured
+
+from dvscrape.archive.db import Archive
+from dvscrape.capture.session import CrawlSession
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveExtension:
+    """Owns the crawl's CrawlSession; other components reach it through `session_of(crawler)`."""
+
+    def __init__(self, archive_dir: Path, *, warc_enabled: bool, warc_max_size: int, operator: str,
+                 user_agent: str, crawler: Crawler) -> None:
+        self.archive_dir = archive_dir
+        self.warc_enabled = warc_enabled
+        self.warc_max_size = warc_max_size
+        self.operator = operator
+        self.user_agent = user_agent
+        self.crawler = crawler
+        self.session: CrawlSession | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
+        """Read the DVSCRAPE_* settings and connect to the spider's open/close signals."""
+        settings = crawler.settings
+        if not settings.get("DVSCRAPE_ARCHIVE_DIR"):
+            raise NotConfigured("DVSCRAPE_ARCHIVE_DIR is empty: nothing will be archived")
+        extension = cls(
+            Path(settings.get("DVSCRAPE_ARCHIVE_DIR")),
+            warc_enabled=settings.getbool("DVSCRAPE_WARC_ENABLED"),
+            warc_max_size=settings.getint("DVSCRAPE_WARC_MAX_SIZE"),
+            operator=settings.get("DVSCRAPE_OPERATOR", ""),
+            user_agent=settings.get("USER_AGENT", ""),
+            crawler=crawler,
+        )
+        # Opened here, not on spider_opened, so that an unusable archive stops the crawl before it starts
+        # (errors raised in signal handlers are only logged by Scrapy).
+        extension.open(crawler.spider)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    @staticmethod
+    def session_of(crawler: Crawler) -> CrawlSession | None:
+        """The open session of *crawler*'s ArchiveExtension, or None when archiving is off."""
+        extensions = getattr(crawler, "extensions", None)
+        for component in getattr(extensions, "middlewares", ()):
+            if isinstance(component, ArchiveExtension):
+                return component.session
+        return None
+
+    def open(self, spider: Spider) -> None:
+        """Open the archive and begin the crawl row."""
+        profile = getattr(spider, "profile", None)
+        site = getattr(profile, "name", spider.name)
+        base_url = getattr(profile, "base_url", "")
+        archive = Archive.open(self.archive_dir)
+        options: dict[str, Any] = {
+            "spider": spider.name,
+            "user_agent": self.user_agent,
+            "max_articles": getattr(spider, "max_articles", 0),
+        }
+        self.session = CrawlSession.open(
+            archive,
+            site=site,
+            base_url=base_url,
+            options=options,
+            warc_enabled=self.warc_enabled,
+            warc_max_size=self.warc_max_size,
+            operator=self.operator,
+        )
+        logger.info("archive %s opened; crawl %d of %s", self.archive_dir, self.session.crawl_id, base_url)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Close the WARC writer and record the crawl's status and counts."""
+        if self.session is None:
+            return
+        counts = self.session.counts
+        if reason != "finished":
+            status = f"interrupted ({reason})"
+        elif counts.errors:
+            status = "partial"
+        else:
+            status = "success"
+        self.session.close(status)
+        self.session.archive.close()

@@ -1,0 +1,123 @@
+"""WarcCaptureMiddleware: writes every HTTP exchange to WARC, byte-faithful, and records it in `captures`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from scrapy import Request, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+
+from dvscrape.archive.db import Capture
+from dvscrape.archive.warc import HttpExchange
+from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.sites.urls import classify
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http.headers import Headers
+
+    from dvscrape.capture.session import CrawlSession
+
+logger = logging.getLogger(__name__)
+
+CAPTURE_ID_KEY = "dvscrape_capture_id"
+KIND_KEY = "dvscrape_kind"
+CANONICAL_KEY = "dvscrape_canonical"
+
+
+def _header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for name, values in headers.items():
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return tuple(pairs)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware at priority 950: sees the request as sent and the response as received."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        """Enabled by DVSCRAPE_WARC_ENABLED."""
+        if not crawler.settings.getbool("DVSCRAPE_WARC_ENABLED"):
+            raise NotConfigured("DVSCRAPE_WARC_ENABLED is off")
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.request_reached, signal=signals.request_reached_downloader)
+        return middleware
+
+    def request_reached(self, request: Request, spider: object) -> None:
+        """Count every request that goes out, retries and robots.txt included."""
+        session = self._session()
+        if session is not None:
+            session.counts.requests += 1
+
+    def _session(self) -> CrawlSession | None:
+        return ArchiveExtension.session_of(self.crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Write the exchange to WARC and record the capture; the response goes on unchanged."""
+        session = self._session()
+        if session is None or session.warc_writer is None:
+            return response
+        fetched_at = datetime.now(UTC)
+        request_headers = _header_pairs(request.headers)
+        if not any(name.lower() == "host" for name, _ in request_headers):
+            from urllib.parse import urlsplit
+
+            request_headers = (("Host", urlsplit(request.url).netloc),) + request_headers
+        exchange = HttpExchange(
+            url=request.url,
+            method=request.method,
+            request_headers=request_headers,
+            request_body=request.body,
+            protocol=response.protocol or "HTTP/1.1",
+            status=response.status,
+            reason=_reason_phrase(response.status),
+            response_headers=_header_pairs(response.headers),
+            response_body=response.body,
+            fetched_at=fetched_at,
+            ip_address=str(response.ip_address) if response.ip_address else None,
+        )
+        location = session.warc_writer.write_exchange(exchange)
+        profile = getattr(self.crawler.spider, "profile", None)
+        kind = request.meta.get(KIND_KEY)
+        canonical = request.meta.get(CANONICAL_KEY, "")
+        if (kind is None or not canonical) and profile is not None:
+            decision = classify(request.url, profile)
+            kind = kind or decision.kind.value
+            canonical = canonical or decision.canonical
+        capture = Capture(
+            crawl_id=session.crawl_id,
+            url=request.url,
+            canonical_url=canonical or request.url,
+            kind=str(kind or "other"),
+            status=response.status,
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
+            fetched_at=fetched_at.isoformat(timespec="seconds"),
+            content_length=len(response.body),
+            location=location,
+            attempts=int(request.meta.get("retry_times", 0)) + 1,
+            etag=response.headers.get(b"ETag", b"").decode("latin-1"),
+            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
+        )
+        request.meta[CAPTURE_ID_KEY] = session.archive.record_capture(capture)
+        session.counts.captures += 1
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value("dvscrape/warc/records", 2)
+            stats.inc_value("dvscrape/warc/response_bytes", len(response.body))
+        return response

@@ -1,0 +1,97 @@
+"""The state one crawl shares between its Scrapy components: the open archive, the WARC writer and the counts."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from dvscrape import __version__
+from dvscrape.archive.db import Archive
+from dvscrape.archive.warc import WarcWriter
+
+
+@dataclass
+class CrawlCounts:
+    """Running totals of one crawl, written to the `crawls` row at the end."""
+
+    requests: int = 0
+    captures: int = 0
+    articles_found: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    articles_stored: int = 0
+    media: int = 0
+    errors: int = 0
+    missing: int = 0
+    failed_urls: list[str] = field(default_factory=list)
+    bytes_written: int = 0
+    refused: Counter[str] = field(default_factory=Counter)
+
+    def as_row(self) -> dict[str, int]:
+        """The counts as stored in `crawls`."""
+        return {
+            "requests": self.requests,
+            "captures": self.captures,
+            "articles_found": self.articles_found,
+            "articles_new": self.articles_new,
+            "articles_updated": self.articles_updated,
+            "articles_stored": self.articles_stored,
+            "media": self.media,
+            "errors": self.errors,
+            "missing": self.missing,
+            "bytes_written": self.bytes_written,
+        }
+
+
+class CrawlSession:
+    """One crawl's open archive and WARC writer; created by ArchiveExtension, used by middleware and pipelines."""
+
+    def __init__(self, archive: Archive, crawl_id: int, site: str, warc_writer: WarcWriter | None) -> None:
+        self.archive = archive
+        self.crawl_id = crawl_id
+        self.site = site
+        self.warc_writer = warc_writer
+        self.counts = CrawlCounts()
+        self.started = datetime.now(UTC)
+
+    @classmethod
+    def open(
+        cls,
+        archive: Archive,
+        *,
+        site: str,
+        base_url: str,
+        options: dict[str, object],
+        warc_enabled: bool,
+        warc_max_size: int,
+        operator: str,
+    ) -> CrawlSession:
+        """Begin a crawl in *archive* and open its WARC writer."""
+        crawl_id = archive.begin_crawl(site, base_url, options)
+        writer = None
+        if warc_enabled:
+            writer = WarcWriter(
+                archive.warc_dir,
+                prefix=f"dvscrape-{site}",
+                max_file_size=warc_max_size,
+                warcinfo={
+                    "operator": operator or "not set",
+                    "hostname": socket.gethostname(),
+                    "crawl-id": str(crawl_id),
+                    "isPartOf": f"{site}-crawl-{crawl_id}",
+                    "robots": "obey",
+                    "http-header-user-agent": str(options.get("user_agent", "")),
+                    "description": f"dvscrape {__version__} crawl of {base_url} (python {sys.version.split()[0]})",
+                },
+            )
+        return cls(archive, crawl_id, site, writer)
+
+    def close(self, status: str) -> None:
+        """Close the WARC writer and record the crawl's outcome."""
+        if self.warc_writer is not None:
+            self.counts.bytes_written = self.warc_writer.bytes_written
+            self.warc_writer.close()
+        self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())

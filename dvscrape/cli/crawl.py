@@ -1,0 +1,98 @@
+"""`dvscrape crawl` and `dvscrape demo`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dvscrape.cli.options import archive_option
+from dvscrape.crawl import CrawlResult, run_crawl
+from dvscrape.errors import DvscrapeError
+from dvscrape.sites import available_sites
+
+
+def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`-s NAME=VALUE` options as a dict, as `scrapy crawl -s` takes them."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {pair!r}", param_hint="-s")
+        overrides[name.strip()] = value
+    return overrides
+
+
+def _report(result: CrawlResult, summary_json: Path | None) -> None:
+    for line in result.summary_lines():
+        click.echo(line)
+    if summary_json is not None:
+        data: dict[str, Any] = {
+            "crawl_id": result.crawl_id,
+            "status": result.status,
+            "exit_code": int(result.exit_code),
+            "counts": dict(result.counts),
+            "failed_urls": list(result.failed_urls),
+            "elapsed_seconds": round(result.elapsed_seconds, 3),
+            "archive": result.archive_dir,
+            "error": result.error,
+        }
+        summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def _crawl(site: str, archive_dir: Path, base_url: str | None, max_articles: int | None,
+           overrides: dict[str, str], fast: bool, summary_json: Path | None) -> CrawlResult:
+    try:
+        result = run_crawl(site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles,
+                           overrides=overrides, fast=fast)
+    except DvscrapeError as error:
+        raise click.ClickException(str(error)) from error
+    _report(result, summary_json)
+    return result
+
+
+@click.command("crawl")
+@click.argument("site", default="tanbinh", type=click.Choice(available_sites()))
+@click.option("--base-url", help="Crawl a mirror or the replica at this base URL with the same profile.")
+@archive_option
+@click.option("--max-articles", type=click.IntRange(min=0), help="Stop scheduling new articles after N.")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or DVSCRAPE_ setting.")
+@click.option("--fast", is_flag=True, help="No politeness delays: only for the local replica or a mirror you own.")
+@click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the run's summary as JSON here (for monitoring).")
+def crawl_command(site: str, base_url: str | None, archive_dir: Path, max_articles: int | None,
+                  settings: tuple[str, ...], fast: bool, summary_json: Path | None) -> None:
+    """Crawl SITE (default tanbinh) into the archive: WARC files plus the SQLite archive.
+
+    Exit codes: 0 success, 2 bad configuration, 3 partial failure (failed URLs are listed and recorded),
+    6 site unreachable, 7 archive unusable, 1 internal error.
+    """
+    result = _crawl(site, archive_dir, base_url, max_articles, parse_setting_overrides(settings), fast, summary_json)
+    sys.exit(int(result.exit_code))
+
+
+@click.command("demo")
+@archive_option
+@click.option("--articles", default=60, show_default=True, help="Articles in the replica portal.")
+@click.option("--max-articles", type=click.IntRange(min=0), help="Stop scheduling new articles after N.")
+def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> None:
+    """Start the bundled replica portal on a free loopback port, crawl it, print the summary and a sample query."""
+    from dvscrape.replica import start_replica
+
+    with start_replica(port=0, n_articles=articles) as replica:
+        click.echo(f"replica portal at {replica.url}")
+        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {}, True, None)
+    _sample_query(archive_dir / "archive.sqlite")
+    sys.exit(int(result.exit_code))
+
+
+def _sample_query(database: Path) -> None:
+    query = "select published_date, category, title from articles order by published_date desc limit 5"
+    click.echo(f"\nsample query: sqlite3 {database} '{query}'")
+    with sqlite3.connect(database) as connection:
+        for published, category, title in connection.execute(query):
+            click.echo(f"  {published}  [{category}]  {title}")

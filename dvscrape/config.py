@@ -1,0 +1,25 @@
+"""Every DVSCRAPE_* setting, declared once with its help text (also used by the docs test and `--help`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SettingDoc:
+    """One project setting: its name, default (as in dvscrape/settings.py) and what it does."""
+
+    name: str
+    help: str
+
+
+PROJECT_SETTINGS: tuple[SettingDoc, ...] = (
+    SettingDoc("DVSCRAPE_ARCHIVE_DIR", "Archive folder: WARC files under warc/, archive.sqlite, crawl state."),
+    SettingDoc("DVSCRAPE_WARC_ENABLED", "Write every HTTP exchange to WARC and record it in `captures`."),
+    SettingDoc("DVSCRAPE_WARC_MAX_SIZE", "Bytes after which a WARC file is closed and a new one started."),
+    SettingDoc("DVSCRAPE_EXTRACT_ENABLED", "Extract articles from article pages (off: fetch and capture only)."),
+    SettingDoc("DVSCRAPE_FETCH_MEDIA", "Fetch the images and attachments of articles."),
+    SettingDoc("DVSCRAPE_MAX_ARTICLES", "Stop scheduling new articles after this many (0: no limit)."),
+    SettingDoc("DVSCRAPE_OPERATOR", "Contact (e-mail or URL) put in the User-Agent and the WARC header; env DVSCRAPE_OPERATOR."),
+    SettingDoc("DVSCRAPE_PROGRESS_INTERVAL", "Seconds between progress lines while crawling."),
+)

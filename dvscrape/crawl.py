@@ -1,0 +1,106 @@
+"""Run a crawl of one site into an archive, in this process, and report its outcome. No CLI code here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from dvscrape import settings as default_settings
+from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.exitcodes import ExitCode
+from dvscrape.sites import get_profile
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    """What a finished crawl reports to the CLI and to monitoring."""
+
+    crawl_id: int | None
+    status: str
+    exit_code: ExitCode
+    counts: Mapping[str, int]
+    failed_urls: tuple[str, ...]
+    elapsed_seconds: float
+    archive_dir: str
+    error: str = ""
+    finish_reason: str = ""
+    stats: Mapping[str, Any] = field(default_factory=dict)
+
+    def summary_lines(self) -> list[str]:
+        """A short human summary."""
+        counts = self.counts
+        lines = [
+            f"crawl {self.crawl_id}: {self.status} in {self.elapsed_seconds:.1f}s (exit code {int(self.exit_code)})",
+            f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, "
+            f"articles archived {counts.get('articles_stored', 0)} (new {counts.get('articles_new', 0)}, "
+            f"updated {counts.get('articles_updated', 0)}), errors {counts.get('errors', 0)}, "
+            f"WARC bytes {counts.get('bytes_written', 0)}",
+            f"  archive: {self.archive_dir}",
+        ]
+        for url in self.failed_urls[:10]:
+            lines.append(f"  failed: {url}")
+        if len(self.failed_urls) > 10:
+            lines.append(f"  … and {len(self.failed_urls) - 10} more failed URLs (see the captures table)")
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        return lines
+
+
+def build_settings(archive_dir: Path, overrides: Mapping[str, Any], *, fast: bool) -> Settings:
+    """dvscrape's Scrapy settings, the fast local profile when asked, then the user's overrides."""
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    if fast:
+        settings.setdict(default_settings.FAST_LOCAL_SETTINGS, priority="project")
+    settings.set("DVSCRAPE_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
+    settings.setdict(dict(overrides), priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    site: str,
+    *,
+    archive_dir: Path,
+    base_url: str | None = None,
+    max_articles: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    fast: bool = False,
+) -> CrawlResult:
+    """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
+    get_profile(site, base_url)  # a bad site name or base URL fails here, before Scrapy starts
+    settings = build_settings(archive_dir, overrides or {}, fast=fast)
+    started = time.monotonic()
+    process = CrawlerProcess(settings, install_root_handler=True)
+    spider_class = process.spider_loader.load(site)
+    crawler: Crawler = process.create_crawler(spider_class)
+    errors: list[str] = []
+    deferred = process.crawl(crawler, base_url=base_url, max_articles=max_articles)
+    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+    process.start()
+    return _result(crawler, archive_dir, time.monotonic() - started, errors)
+
+
+def _result(crawler: Crawler, archive_dir: Path, elapsed: float, errors: list[str]) -> CrawlResult:
+    session = ArchiveExtension.session_of(crawler) if hasattr(crawler, "extensions") else None
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    reason = str(stats.get("finish_reason", ""))
+    if session is None:
+        return CrawlResult(None, "failed", ExitCode.ARCHIVE_ERROR if errors else ExitCode.INTERNAL_ERROR, {}, (),
+                           elapsed, str(archive_dir), "; ".join(errors) or "the crawl did not start", reason, stats)
+    counts = session.counts
+    if counts.captures == 0:
+        code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
+    elif counts.errors:
+        code, status = ExitCode.PARTIAL_FAILURE, "partial"
+    elif reason not in ("finished", "closespider_itemcount", "closespider_pagecount"):
+        code, status = ExitCode.INTERNAL_ERROR, f"interrupted ({reason})"
+    else:
+        code, status = ExitCode.SUCCESS, "success"
+    return CrawlResult(session.crawl_id, status, code, counts.as_row(), tuple(counts.failed_urls), elapsed,
+                       str(archive_dir), "; ".join(errors), reason, stats)

@@ -1,0 +1,84 @@
+"""StorePipeline: articles into the SQLite archive; failed fetches into `captures` with their reason."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from dvscrape.archive.db import Capture
+from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.items import ArticleItem, FetchFailure
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from dvscrape.capture.session import CrawlSession
+
+logger = logging.getLogger(__name__)
+
+MISSING_STATUSES = frozenset({404, 410})
+
+
+class StorePipeline:
+    """Writes each item through the crawl's open archive."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        """Enabled whenever an archive folder is set."""
+        if not crawler.settings.get("DVSCRAPE_ARCHIVE_DIR"):
+            raise NotConfigured("DVSCRAPE_ARCHIVE_DIR is empty")
+        return cls(crawler)
+
+    def _session(self) -> CrawlSession | None:
+        return ArchiveExtension.session_of(self.crawler)
+
+    def process_item(self, item: Any) -> Any:
+        """Store an article or record a failure."""
+        session = self._session()
+        if session is None:
+            return item
+        if isinstance(item, ArticleItem):
+            if item.capture_id is None:
+                logger.warning("article %s has no capture (WARC off?); stored without provenance", item.article.url)
+            is_new = session.archive.store_article(item.article, capture_id=item.capture_id, seen_at=item.fetched_at)
+            session.counts.articles_stored += 1
+            if is_new:
+                session.counts.articles_new += 1
+            else:
+                session.counts.articles_updated += 1
+        elif isinstance(item, FetchFailure):
+            self._record_failure(session, item)
+        return item
+
+    def _record_failure(self, session: CrawlSession, failure: FetchFailure) -> None:
+        if failure.status in MISSING_STATUSES:
+            # A dead link is a fact about the site, recorded in captures, not a failure of this crawl.
+            session.counts.missing += 1
+            logger.info("missing: %s (%s)", failure.url, failure.reason)
+            return
+        session.counts.errors += 1
+        session.counts.failed_urls.append(failure.url)
+        logger.warning("failed: %s (%s, %d attempt(s))", failure.url, failure.reason, failure.attempts)
+        if failure.status is not None:
+            return  # the HTTP response itself is already a capture with its status
+        session.archive.record_capture(
+            Capture(
+                crawl_id=session.crawl_id,
+                url=failure.url,
+                canonical_url=failure.canonical_url,
+                kind=failure.kind,
+                status=None,
+                content_type="",
+                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                content_length=None,
+                location=None,
+                error=failure.reason,
+                attempts=failure.attempts,
+            )
+        )

@@ -1,0 +1,68 @@
+"""Scrapy settings of dvscrape. Defaults are polite enough for the real portal; the replica and tests speed up
+through the settings in `FAST_LOCAL_SETTINGS`. Project settings carry the DVSCRAPE_ prefix; see `dvscrape.config`."""
+
+import os
+
+BOT_NAME = "dvscrape"
+SPIDER_MODULES = ["dvscrape.spiders"]
+NEWSPIDER_MODULE = "dvscrape.spiders"
+
+# Politeness for a public government site: obey robots.txt, at most two connections per host, adapt the delay to
+# the server's response times, and identify ourselves with a contact address the operator sets.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+COOKIES_ENABLED = False  # Liferay session cookies would only tie pages to a session we do not want.
+DNS_TIMEOUT = 30
+
+DVSCRAPE_OPERATOR = os.environ.get("DVSCRAPE_OPERATOR", "")
+USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR or 'operator not set'})"
+
+# Priorities: the WARC capture sits after every middleware that changes the request (so it records the headers
+# actually sent) and before HttpCompressionMiddleware (590) and RedirectMiddleware (600) handle the response (so it
+# records the bytes as received, redirects and error statuses included).
+DOWNLOADER_MIDDLEWARES = {
+    "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
+}
+EXTENSIONS = {
+    "dvscrape.capture.extension.ArchiveExtension": 100,
+    "dvscrape.capture.progress.ProgressExtension": 200,
+}
+# Normalise text, then validate, then store: a record reaches the archive only in its final form.
+ITEM_PIPELINES = {
+    "dvscrape.pipelines.normalise.NormalisePipeline": 100,
+    "dvscrape.pipelines.validate.ValidatePipeline": 200,
+    "dvscrape.pipelines.store.StorePipeline": 300,
+}
+# Errors are counted by the spider (4xx/5xx responses reach its callbacks to be recorded), not dropped silently.
+HTTPERROR_ALLOW_ALL = True
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+DVSCRAPE_ARCHIVE_DIR = "archive"
+DVSCRAPE_WARC_ENABLED = True
+DVSCRAPE_WARC_MAX_SIZE = 1_000_000_000
+DVSCRAPE_EXTRACT_ENABLED = True
+DVSCRAPE_FETCH_MEDIA = True
+DVSCRAPE_MAX_ARTICLES = 0
+DVSCRAPE_PROGRESS_INTERVAL = 10.0
+
+# Applied by `dvscrape demo`, the tests and the benchmarks when they crawl the local replica, never the real site.
+FAST_LOCAL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_TIMES": 2,
+    "DOWNLOAD_TIMEOUT": 20,
+}

@@ -1,0 +1,217 @@
+"""PortalSpider: routing only. It finds URLs, asks the site profile what they are, and hands pages to page objects."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY
+from dvscrape.items import ArticleItem, FetchFailure
+from dvscrape.pages import PageContext, extract_page
+from dvscrape.pages.article import Article
+from dvscrape.sites import get_profile
+from dvscrape.sites.profile import SiteProfile
+from dvscrape.sites.urls import UrlDecision, UrlKind, classify
+
+logger = logging.getLogger(__name__)
+
+# Articles first, so a crawl archives articles steadily instead of walking every listing before any article.
+PRIORITY = {UrlKind.ARTICLE: 20, UrlKind.MEDIA: 10, UrlKind.LISTING: 5, UrlKind.HOME: 5, UrlKind.PAGE: 0,
+            UrlKind.SITEMAP: 1, UrlKind.ROBOTS: 0}
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+LASTMOD_KEY = "dvscrape_lastmod"
+
+
+class PortalSpider(scrapy.Spider):
+    """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media."""
+
+    site = ""
+
+    def __init__(self, base_url: str | None = None, max_articles: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.profile: SiteProfile = get_profile(self.site, base_url)
+        self.allowed_domains = [self.profile.host]
+        self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        self.articles_scheduled = 0
+        self.extract_enabled = True
+        self.fetch_media = True
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
+        """Read the DVSCRAPE_* settings that steer routing."""
+        spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        if spider.max_articles is None:
+            spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
+        spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
+        spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Seeds: the home page, page 1 of every listing, the sitemap."""
+        seeds = [self.profile.urls.home_path, *self.profile.listing_paths, self.profile.sitemap_path]
+        for path in seeds:
+            request = self._request_for(self.profile.url(path))
+            if request is not None:
+                yield request
+
+    # -- routing -------------------------------------------------------------------------------------------------
+
+    def _request_for(self, url: str, *, meta: dict[str, Any] | None = None) -> scrapy.Request | None:
+        decision = classify(url, self.profile)
+        if not decision.fetchable:
+            self._refused(url, decision)
+            return None
+        if decision.kind is UrlKind.ARTICLE:
+            if self.max_articles and self.articles_scheduled >= self.max_articles:
+                return None
+        if decision.kind is UrlKind.MEDIA and not self.fetch_media:
+            return None
+        callback = {
+            UrlKind.ARTICLE: self.parse_article,
+            UrlKind.SITEMAP: self.parse_sitemap,
+            UrlKind.MEDIA: self.parse_media,
+            UrlKind.ROBOTS: self.parse_media,
+        }.get(decision.kind, self.parse_page)
+        request_meta = {KIND_KEY: decision.kind.value, CANONICAL_KEY: decision.canonical, **(meta or {})}
+        request = scrapy.Request(
+            decision.canonical,
+            callback=callback,
+            errback=self.fetch_failed,
+            meta=request_meta,
+            priority=PRIORITY.get(decision.kind, 0),
+        )
+        return request
+
+    def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
+        """Yield *request*, counting articles (duplicates are dropped later by Scrapy's dupefilter)."""
+        if request is None:
+            return
+        if request.meta[KIND_KEY] == UrlKind.ARTICLE.value:
+            seen = self._seen_articles()
+            if request.url in seen:
+                return
+            seen.add(request.url)
+            self.articles_scheduled += 1
+        yield request
+
+    def _seen_articles(self) -> set[str]:
+        seen: set[str] | None = getattr(self, "_article_urls", None)
+        if seen is None:
+            seen = set()
+            self._article_urls = seen
+        return seen
+
+    def _refused(self, url: str, decision: UrlDecision) -> None:
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None:
+            stats.inc_value(f"dvscrape/refused/{decision.kind.value}")
+
+    def _links(self, response: TextResponse) -> Iterator[str]:
+        for href in response.xpath("//a/@href | //link[@rel='alternate']/@href").getall():
+            href = href.strip()
+            if href and not href.startswith(("javascript:", "mailto:", "tel:", "#")):
+                yield response.urljoin(href)
+
+    # -- callbacks -----------------------------------------------------------------------------------------------
+
+    def _failed_status(self, response: Response) -> FetchFailure | None:
+        if response.status < 400:
+            return None
+        return FetchFailure(
+            url=response.url,
+            canonical_url=str(response.meta.get(CANONICAL_KEY, response.url)),
+            kind=str(response.meta.get(KIND_KEY, "other")),
+            reason=f"HTTP {response.status}",
+            status=response.status,
+            attempts=int(response.meta.get("retry_times", 0)) + 1,
+        )
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Home, listing and other pages: follow every in-scope link."""
+        failure = self._failed_status(response)
+        if failure is not None:
+            yield failure
+            return
+        if not isinstance(response, TextResponse):
+            return
+        for url in self._links(response):
+            yield from self._schedule(self._request_for(url))
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """Article pages: extract the article, then schedule its images and attachments."""
+        failure = self._failed_status(response)
+        if failure is not None:
+            yield failure
+            return
+        if not isinstance(response, TextResponse):
+            return
+        article: Article | None = None
+        if self.extract_enabled:
+            context = PageContext(
+                declared_encoding=response.encoding,
+                sitemap_lastmod=response.meta.get(LASTMOD_KEY, ""),
+            )
+            result = extract_page(response.url, response.body, self.profile, context)
+            if isinstance(result, Article):
+                article = result
+                yield ArticleItem(
+                    article=result,
+                    capture_id=response.meta.get(CAPTURE_ID_KEY),
+                    fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            else:
+                logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)
+        media_urls = self._media_urls(response, article)
+        for url in media_urls:
+            yield from self._schedule(self._request_for(url))
+
+    def _media_urls(self, response: TextResponse, article: Article | None) -> list[str]:
+        if article is not None:
+            urls = [figure.image_url for figure in article.figures] + [a.url for a in article.attachments]
+        else:
+            body = self.profile.selectors.body
+            urls = response.css(f"{body} img::attr(src), {body} a::attr(href)").getall()
+        return [response.urljoin(url) for url in urls if url]
+
+    def parse_media(self, response: Response) -> Iterator[Any]:
+        """Images, attachments, robots.txt: captured by the WARC middleware; nothing to parse."""
+        failure = self._failed_status(response)
+        if failure is not None:
+            yield failure
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        """sitemap.xml (or a sitemap index): schedule every in-scope URL, passing lastmod on as a date hint."""
+        failure = self._failed_status(response)
+        if failure is not None:
+            yield failure
+            return
+        try:
+            root = etree.fromstring(response.body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as error:
+            yield FetchFailure(response.url, response.url, "sitemap", f"invalid sitemap XML: {error}", response.status, 1)
+            return
+        for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
+            loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
+            lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
+            if loc:
+                yield from self._schedule(self._request_for(loc, meta={LASTMOD_KEY: lastmod}))
+
+    def fetch_failed(self, failure: Failure) -> Iterator[FetchFailure]:
+        """A request that failed without an HTTP response (after retries): record why."""
+        request = failure.request  # type: ignore[attr-defined]
+        yield FetchFailure(
+            url=request.url,
+            canonical_url=str(request.meta.get(CANONICAL_KEY, request.url)),
+            kind=str(request.meta.get(KIND_KEY, "other")),
+            reason=f"{failure.type.__name__}: {failure.getErrorMessage()}",
+            status=None,
+            attempts=int(request.meta.get("retry_times", 0)) + 1,
+        )

@@ -1,0 +1,10 @@
+"""The spider of the Tân Bình district portal; everything it knows comes from the `tanbinh` site profile."""
+
+from dvscrape.spiders.portal import PortalSpider
+
+
+class TanbinhSpider(PortalSpider):
+    """`scrapy crawl tanbinh [-a base_url=URL] [-a max_articles=N]`."""
+
+    name = "tanbinh"
+    site = "tanbinh"
