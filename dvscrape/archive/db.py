@@ -1,0 +1,334 @@
+"""The SQLite archive: crawls, captures (pointing into the WARC files) and articles, in ``archive.sqlite``.
+
+The schema is created and upgraded by the recorded migrations in ``migrations.py`` (with sqlite-utils). The hot
+paths (one call per capture, one per article) use fixed prepared statements on the connection, one transaction each,
+with no schema introspection.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from dvscrape.archive import rows
+from dvscrape.archive.migrations import apply_migrations, pending_migrations
+from dvscrape.archive.warc import WarcLocation
+from dvscrape.errors import ArchiveError
+from dvscrape.pages.article import Article
+
+DB_FILENAME = "archive.sqlite"
+WARC_FOLDER = "warc"
+BUSY_TIMEOUT_MS = 10_000
+
+CAPTURE_KINDS = frozenset({"article", "listing", "home", "sitemap", "robots", "media", "other"})
+# The counts finish_crawl keeps in columns of their own; every count is also kept in the JSON `counts` column.
+COUNT_COLUMNS: tuple[str, ...] = (
+    "requests",
+    "captures",
+    "articles_new",
+    "articles_updated",
+    "errors",
+    "bytes_written",
+)
+
+_INSERT_CAPTURE = """
+INSERT INTO captures (
+    crawl_id, url, canonical_url, kind, status, content_type, fetched_at, content_length,
+    warc_filename, warc_offset, warc_length, warc_record_id, payload_digest,
+    error, attempts, etag, last_modified
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(rows.ARTICLE_COLUMNS)}, capture_id, first_seen, last_seen) "
+    f"VALUES ({', '.join('?' for _ in rows.ARTICLE_COLUMNS)}, ?, ?, ?)"
+)
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{name} = ?' for name in rows.ARTICLE_COLUMNS)}, "
+    "capture_id = ?, last_seen = ? WHERE id = ?"
+)
+_CHILD_TABLES: tuple[tuple[str, str], ...] = (
+    ("figures", "INSERT INTO figures (article_id, position, image_url, alt, caption) VALUES (?, ?, ?, ?, ?)"),
+    (
+        "attachments",
+        "INSERT INTO attachments (article_id, position, url, file_name, file_type, content_type, text) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    ("article_tags", "INSERT INTO article_tags (article_id, position, tag) VALUES (?, ?, ?)"),
+    ("related_links", "INSERT INTO related_links (article_id, position, url) VALUES (?, ?, ?)"),
+)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One fetch of one URL: what came back and where its WARC record is (None when the fetch failed)."""
+
+    crawl_id: int
+    url: str
+    canonical_url: str
+    kind: str
+    status: int | None
+    content_type: str
+    fetched_at: str
+    content_length: int | None
+    location: WarcLocation | None
+    error: str = ""
+    attempts: int = 1
+    etag: str = ""
+    last_modified: str = ""
+
+
+class ArticleOutcome(StrEnum):
+    """What storing an article did to the archive."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """The result of Archive.save_article: the row id, whether the article was new or changed, its content hash."""
+
+    article_id: int
+    outcome: ArticleOutcome
+    content_hash: str
+
+
+def utc_now_iso() -> str:
+    """The current UTC time as ISO 8601 with a trailing Z."""
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+class Archive:
+    """An archive folder: ``archive.sqlite`` and the ``warc/`` folder. Open it with Archive.open()."""
+
+    def __init__(self, directory: Path, db: Database, *, readonly: bool, clock: Callable[[], str]) -> None:
+        self.directory = directory
+        self.warc_dir = directory / WARC_FOLDER
+        self.db = db
+        self.readonly = readonly
+        self._clock = clock
+        self._conn: sqlite3.Connection = db.conn
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = utc_now_iso
+    ) -> Archive:
+        """Open the archive in *directory*, creating it and applying pending migrations unless *readonly*.
+
+        Raises ArchiveError when the folder or database cannot be used, and, when *readonly*, when the archive does
+        not exist or needs migrations.
+        """
+        directory = Path(directory)
+        db_path = directory / DB_FILENAME
+        if directory.exists() and not directory.is_dir():
+            raise ArchiveError(f"archive folder {directory} is a file, not a folder")
+        try:
+            if readonly:
+                if not db_path.is_file():
+                    raise ArchiveError(f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing")
+                conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+            else:
+                (directory / WARC_FOLDER).mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(db_path))
+        except OSError as error:
+            raise ArchiveError(f"cannot create archive folder {directory}: {error.strerror}") from error
+        except sqlite3.Error as error:
+            raise ArchiveError(f"cannot open {db_path}: {error}") from error
+        try:
+            db = Database(conn, execute_plugins=False)
+            _configure(db, readonly=readonly)
+            if readonly:
+                pending = pending_migrations(db)
+                if pending:
+                    raise ArchiveError(
+                        f"archive {directory} needs {len(pending)} migration(s); open it once for writing to upgrade"
+                    )
+            else:
+                apply_migrations(db)
+        except sqlite3.Error as error:
+            conn.close()
+            raise ArchiveError(f"{db_path} is not a usable SQLite database: {error}") from error
+        except BaseException:
+            conn.close()
+            raise
+        return cls(directory, db, readonly=readonly, clock=clock)
+
+    # -- crawls --------------------------------------------------------------------------------------------------
+
+    def begin_crawl(self, site: str, base_url: str, options: Mapping[str, object]) -> int:
+        """Record the start of a crawl; return its id."""
+        with self._write("begin the crawl"):
+            cursor = self._conn.execute(
+                "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, 'running', ?)",
+                (site, base_url, self._clock(), rows.to_json_object(options)),
+            )
+        return _row_id(cursor)
+
+    def finish_crawl(self, crawl_id: int, status: str, counts: Mapping[str, int]) -> None:
+        """Record the end of a crawl: its status and counts (known ones in columns, all of them as JSON)."""
+        known = [counts.get(name) for name in COUNT_COLUMNS]
+        assignments = ", ".join(f"{name} = COALESCE(?, {name})" for name in COUNT_COLUMNS)
+        with self._write("finish the crawl"):
+            cursor = self._conn.execute(
+                f"UPDATE crawls SET finished = ?, status = ?, {assignments}, counts = ? WHERE id = ?",
+                (self._clock(), status, *known, rows.to_json_object(counts), crawl_id),
+            )
+            if cursor.rowcount != 1:
+                raise ArchiveError(f"no crawl {crawl_id} in {self.directory}")
+
+    # -- captures ------------------------------------------------------------------------------------------------
+
+    def record_capture(self, capture: Capture) -> int:
+        """Record one fetch; return the capture's id."""
+        if capture.kind not in CAPTURE_KINDS:
+            raise ValueError(f"unknown capture kind {capture.kind!r}; expected one of {sorted(CAPTURE_KINDS)}")
+        location = capture.location
+        values = (
+            capture.crawl_id,
+            capture.url,
+            capture.canonical_url,
+            capture.kind,
+            capture.status,
+            capture.content_type,
+            capture.fetched_at,
+            capture.content_length,
+            location.filename if location else None,
+            location.offset if location else None,
+            location.length if location else None,
+            location.record_id if location else None,
+            location.payload_digest if location else None,
+            capture.error,
+            capture.attempts,
+            capture.etag,
+            capture.last_modified,
+        )
+        with self._write("record the capture"):
+            cursor = self._conn.execute(_INSERT_CAPTURE, values)
+        return _row_id(cursor)
+
+    # -- articles ------------------------------------------------------------------------------------------------
+
+    def store_article(self, article: Article, *, capture_id: int | None, seen_at: str) -> int:
+        """Insert the article, or update the row with the same canonical URL; return its id. See save_article."""
+        return self.save_article(article, capture_id=capture_id, seen_at=seen_at).article_id
+
+    def save_article(self, article: Article, *, capture_id: int | None, seen_at: str) -> StoredArticle:
+        """Insert or update the article by canonical URL in one transaction, with its figures, attachments, tags
+        and related links (replaced). first_seen is kept; last_seen and capture_id are set to this sighting.
+        """
+        digest = rows.content_hash(article)
+        columns = rows.article_columns(article, content_digest=digest)
+        with self._write("store the article"):
+            existing = self._conn.execute(
+                "SELECT id, content_hash FROM articles WHERE url = ?", (article.url,)
+            ).fetchone()
+            if existing is None:
+                cursor = self._conn.execute(_INSERT_ARTICLE, (*columns, capture_id, seen_at, seen_at))
+                article_id = _row_id(cursor)
+                outcome = ArticleOutcome.NEW
+            else:
+                article_id = int(existing[0])
+                outcome = ArticleOutcome.UNCHANGED if existing[1] == digest else ArticleOutcome.UPDATED
+                self._conn.execute(_UPDATE_ARTICLE, (*columns, capture_id, seen_at, article_id))
+                for table, _ in _CHILD_TABLES:
+                    self._conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            for (_, insert), child_rows in zip(
+                _CHILD_TABLES,
+                (
+                    rows.figure_rows(article_id, article),
+                    rows.attachment_rows(article_id, article),
+                    rows.tag_rows(article_id, article),
+                    rows.related_rows(article_id, article),
+                ),
+                strict=True,
+            ):
+                if child_rows:
+                    self._conn.executemany(insert, child_rows)
+        return StoredArticle(article_id, outcome, digest)
+
+    # -- files ---------------------------------------------------------------------------------------------------
+
+    def path_of(self, location: WarcLocation | str) -> Path:
+        """The absolute path of the WARC file a location (or a bare file name) refers to."""
+        filename = location if isinstance(location, str) else location.filename
+        if not filename or "/" in filename or "\\" in filename or filename.startswith("."):
+            raise ArchiveError(f"not a WARC file name of this archive: {filename!r}")
+        return (self.warc_dir / filename).resolve()
+
+    # -- lifecycle -----------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection. Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _write(self, action: str) -> _WriteTransaction:
+        if self.readonly:
+            raise ArchiveError(f"cannot {action}: archive {self.directory} is open read-only")
+        return _WriteTransaction(self._conn, action)
+
+
+class _WriteTransaction:
+    """One write transaction on the connection: BEGIN, then COMMIT, or ROLLBACK on error; sqlite errors become
+    ArchiveError. A savepoint is used instead when a transaction is already open."""
+
+    def __init__(self, conn: sqlite3.Connection, action: str) -> None:
+        self._conn = conn
+        self._action = action
+        self._savepoint = False
+
+    def __enter__(self) -> None:
+        try:
+            if self._conn.in_transaction:
+                self._savepoint = True
+                self._conn.execute("SAVEPOINT dvscrape_write")
+            else:
+                self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise ArchiveError(f"cannot {self._action}: {error}") from error
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self._conn.execute("RELEASE dvscrape_write" if self._savepoint else "COMMIT")
+                return
+            if self._savepoint:
+                self._conn.execute("ROLLBACK TO dvscrape_write")
+                self._conn.execute("RELEASE dvscrape_write")
+            elif self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            raise ArchiveError(f"cannot {self._action}: {error}") from error
+        if isinstance(exc, sqlite3.Error):
+            raise ArchiveError(f"cannot {self._action}: {exc}") from exc
+
+
+def _configure(db: Database, *, readonly: bool) -> None:
+    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout."""
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    row_id = cursor.lastrowid
+    if row_id is None:
+        raise ArchiveError("SQLite did not report the id of the inserted row")
+    return row_id

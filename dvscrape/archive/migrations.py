@@ -1,0 +1,225 @@
+"""The archive's schema, as an ordered list of recorded migrations.
+
+Each migration is a named function of a sqlite-utils Database. Applied migrations are recorded in the ``_migrations``
+table (migration set, name, applied_at); opening an archive applies only the ones not recorded yet, each in its own
+transaction. Never edit a migration that has shipped: add a new one at the end of MIGRATIONS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+from sqlite_utils.migrations import Migrations
+
+from dvscrape.errors import ArchiveError
+
+MIGRATION_SET = "dvscrape"
+MIGRATIONS_TABLE = "_migrations"
+
+Migration = Callable[[Database], None]
+
+
+def _table(db: Database, name: str) -> Table:
+    table = db[name]
+    assert isinstance(table, Table)
+    return table
+
+
+def m0001_core_tables(db: Database) -> None:
+    """Crawls, captures, articles and their figures and attachments."""
+    _table(db, "crawls").create(
+        {
+            "id": int,
+            "site": str,
+            "base_url": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "options": str,
+            "requests": int,
+            "captures": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "errors": int,
+            "bytes_written": int,
+            "counts": str,
+        },
+        pk="id",
+        not_null={"site", "base_url", "started", "status"},
+    )
+    _table(db, "captures").create(
+        {
+            "id": int,
+            "crawl_id": int,
+            "url": str,
+            "canonical_url": str,
+            "kind": str,
+            "status": int,
+            "content_type": str,
+            "fetched_at": str,
+            "content_length": int,
+            "warc_filename": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "warc_record_id": str,
+            "payload_digest": str,
+            "error": str,
+            "attempts": int,
+            "etag": str,
+            "last_modified": str,
+        },
+        pk="id",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+        not_null={"crawl_id", "url", "canonical_url", "kind", "fetched_at"},
+    )
+    captures = _table(db, "captures")
+    captures.create_index(["canonical_url"], index_name="idx_captures_canonical_url")
+    captures.create_index(["crawl_id"], index_name="idx_captures_crawl_id")
+
+    _table(db, "articles").create(
+        {
+            "id": int,
+            "url": str,
+            "fetched_url": str,
+            "locale": str,
+            "title": str,
+            "html_title": str,
+            "published_date": str,
+            "published_source": str,
+            "modified_date": str,
+            "category": str,
+            "categories": str,
+            "body": str,
+            "signature": str,
+            "word_count": int,
+            "tags": str,
+            "flags": str,
+            "template": str,
+            "content_hash": str,
+            "capture_id": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        pk="id",
+        foreign_keys=[("capture_id", "captures", "id")],
+        not_null={"url", "title", "content_hash", "first_seen", "last_seen"},
+    )
+    articles = _table(db, "articles")
+    articles.create_index(["url"], index_name="idx_articles_url", unique=True)
+    articles.create_index(["published_date"], index_name="idx_articles_published_date")
+    articles.create_index(["capture_id"], index_name="idx_articles_capture_id")
+
+    _table(db, "figures").create(
+        {"id": int, "article_id": int, "position": int, "image_url": str, "alt": str, "caption": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "image_url"},
+    )
+    _table(db, "figures").create_index(["article_id", "position"], index_name="idx_figures_article")
+    _table(db, "attachments").create(
+        {
+            "id": int,
+            "article_id": int,
+            "position": int,
+            "url": str,
+            "file_name": str,
+            "file_type": str,
+            "content_type": str,
+            "text": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"article_id", "position", "url"},
+    )
+    _table(db, "attachments").create_index(["article_id", "position"], index_name="idx_attachments_article")
+
+
+def m0002_tags_and_related_links(db: Database) -> None:
+    """One row per article tag and per related link, for queries the JSON columns make awkward."""
+    _table(db, "article_tags").create(
+        {"article_id": int, "position": int, "tag": str},
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"tag"},
+    )
+    _table(db, "article_tags").create_index(["tag"], index_name="idx_article_tags_tag")
+    _table(db, "related_links").create(
+        {"article_id": int, "position": int, "url": str},
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"url"},
+    )
+
+
+def m0003_articles_provenance_view(db: Database) -> None:
+    """A view from each article to the WARC record of the capture it was extracted from."""
+    db.create_view(
+        "articles_provenance",
+        """
+        SELECT
+            articles.id AS article_id,
+            articles.url AS url,
+            articles.title AS title,
+            articles.content_hash AS content_hash,
+            articles.capture_id AS capture_id,
+            captures.url AS fetched_url,
+            captures.fetched_at AS fetched_at,
+            captures.status AS status,
+            captures.warc_filename AS warc_filename,
+            captures.warc_offset AS warc_offset,
+            captures.warc_length AS warc_length,
+            captures.warc_record_id AS warc_record_id,
+            captures.payload_digest AS payload_digest
+        FROM articles
+        LEFT JOIN captures ON captures.id = articles.capture_id
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m0001_core_tables,
+    m0002_tags_and_related_links,
+    m0003_articles_provenance_view,
+)
+
+
+class _DvscrapeMigrations(Migrations):
+    migrations_table = MIGRATIONS_TABLE
+
+
+def migration_set(migrations: tuple[Migration, ...] = MIGRATIONS) -> Migrations:
+    """A sqlite-utils Migrations set holding *migrations* in order, recorded in the ``_migrations`` table."""
+    result = _DvscrapeMigrations(MIGRATION_SET)
+    for function in migrations:
+        result(name=function.__name__)(function)
+    return result
+
+
+def applied_migrations(db: Database) -> list[str]:
+    """Names of the migrations recorded in *db*, in the order they were applied."""
+    return [migration.name for migration in migration_set().applied(db)]
+
+
+def pending_migrations(db: Database) -> list[str]:
+    """Names of the migrations not yet applied to *db*."""
+    return [migration.name for migration in migration_set().pending(db)]
+
+
+def apply_migrations(db: Database, *, stop_before: str | None = None) -> list[str]:
+    """Apply the pending migrations to *db* (up to, not including, *stop_before*); return the names applied.
+
+    Raises ArchiveError when *db* records migrations this version does not know (it was written by a newer dvscrape).
+    """
+    known = {function.__name__ for function in MIGRATIONS}
+    unknown = [name for name in applied_migrations(db) if name not in known]
+    if unknown:
+        raise ArchiveError(
+            f"the archive database has migrations this dvscrape does not know ({', '.join(unknown)}); "
+            "it was written by a newer version"
+        )
+    migrations = migration_set()
+    before = set(applied_migrations(db))
+    migrations.apply(db, stop_before=stop_before)
+    return [name for name in applied_migrations(db) if name not in before]

@@ -1,0 +1,407 @@
+"""Writing WARC/1.1 files: one gzip member per record, a warcinfo record opening each file, rotation by size.
+
+Records are built and serialised by warcio. Each record is compressed into its own gzip member in memory and then
+appended to the open file and flushed, so (offset, length) of a record is exactly one gzip member and a reader sees
+every completed record while the crawl still runs. The writer is not thread-safe (Scrapy runs in one thread).
+
+Time, record ids, host name, pid and the file-name token are injectable so that tests can fix them and compare whole
+records byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import platform
+import re
+import secrets
+import socket
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from dvscrape import __version__
+from dvscrape.archive import http_block
+from dvscrape.errors import ArchiveError
+
+WARC_VERSION = "WARC/1.1"
+WARC_SUFFIX = ".warc.gz"
+CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+HTTP_HEADER_NOTE = (
+    "HTTP headers are reconstructed: Scrapy does not preserve raw header order or casing. Bodies are stored as "
+    "received (Content-Encoding kept) but de-chunked: Transfer-Encoding is renamed X-Crawler-Transfer-Encoding and "
+    "a Content-Length that does not match the stored body is renamed X-Crawler-Content-Length and replaced."
+)
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9.]+")
+_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class HttpExchange:
+    """One HTTP request and its response, as the crawler saw them."""
+
+    url: str
+    method: str
+    request_headers: tuple[tuple[str, str], ...]
+    request_body: bytes
+    protocol: str
+    status: int
+    reason: str
+    response_headers: tuple[tuple[str, str], ...]
+    response_body: bytes
+    fetched_at: datetime
+    ip_address: str | None = None
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where one record lies: file name relative to the warc/ folder, and the gzip member holding it."""
+
+    filename: str
+    offset: int
+    length: int
+    record_id: str
+    payload_digest: str
+    block_digest: str
+
+
+class RevisitProfile(StrEnum):
+    """The two WARC/1.1 revisit profiles."""
+
+    IDENTICAL_PAYLOAD_DIGEST = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+@dataclass(frozen=True)
+class RevisitTarget:
+    """The earlier response record a revisit refers to."""
+
+    target_uri: str
+    date: datetime
+    record_id: str
+
+
+def new_record_id() -> str:
+    """A fresh WARC-Record-ID: ``<urn:uuid:…>`` with a random UUID."""
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """Eight random hex digits, the last part of a WARC file name."""
+    return secrets.token_hex(4)
+
+
+def default_software() -> str:
+    """The warcinfo ``software`` value: dvscrape, warcio and Python versions."""
+    try:
+        warcio_version = metadata.version("warcio")
+    except metadata.PackageNotFoundError:
+        warcio_version = "unknown"
+    return f"dvscrape/{__version__} (warcio/{warcio_version}; Python/{platform.python_version()})"
+
+
+@dataclass(frozen=True)
+class WriterIdentity:
+    """What a writer takes from its machine, for file names and warcinfo records; tests substitute fixed values."""
+
+    hostname: str = field(default_factory=socket.gethostname)
+    pid: int = field(default_factory=os.getpid)
+    software: str = field(default_factory=default_software)
+    token_factory: Callable[[], str] = new_token
+
+
+def warc_date(moment: datetime) -> str:
+    """*moment* (timezone-aware) as a WARC/1.1 date: UTC, ISO 8601, microseconds when not zero."""
+    if moment.tzinfo is None:
+        raise ValueError(f"WARC dates need a timezone-aware datetime, got naive {moment!r}")
+    return str(datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True))
+
+
+def sha1_digest(data: bytes) -> str:
+    """The WARC digest of *data*: ``sha1:`` and the base32 SHA-1."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+class WarcWriter:
+    """Appends exchanges to rotating ``.warc.gz`` files in one folder.
+
+    File names are ``<prefix>-<UTC yyyymmddHHMMSSffffff>-<serial>-<hostname>-<pid>-<token>.warc.gz`` and files are
+    created exclusively, so writers in the same folder never collide. A file is rotated before an exchange once it
+    has reached *max_file_size* bytes; a file is opened only when the first record is written.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        prefix: str,
+        max_file_size: int = 1_000_000_000,
+        warcinfo: Mapping[str, str],
+        clock: Callable[[], datetime] = utc_now,
+        id_factory: Callable[[], str] = new_record_id,
+        identity: WriterIdentity | None = None,
+    ) -> None:
+        if not _PREFIX.fullmatch(prefix):
+            raise ValueError(f"WARC prefix must be letters, digits, '.', '-' or '_': {prefix!r}")
+        if max_file_size <= 0:
+            raise ValueError(f"max_file_size must be positive, got {max_file_size}")
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.max_file_size = max_file_size
+        self.warcinfo = dict(warcinfo)
+        self._clock = clock
+        self._id_factory = id_factory
+        self._identity = identity if identity is not None else WriterIdentity()
+        self._serializer = WARCWriter(io.BytesIO(), gzip=True, warc_version=WARC_VERSION)
+        self._file: IO[bytes] | None = None
+        self._filename = ""
+        self._file_size = 0
+        self._warcinfo_id = ""
+        self._serial = 0
+        self._bytes_written = 0
+        self._files: list[str] = []
+        self._closed = False
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ArchiveError(f"cannot create WARC folder {self.directory}: {error.strerror}") from error
+
+    @property
+    def bytes_written(self) -> int:
+        """Bytes written to all files so far (compressed, warcinfo records included)."""
+        return self._bytes_written
+
+    @property
+    def files(self) -> list[str]:
+        """Names of the files written so far, oldest first (a copy)."""
+        return list(self._files)
+
+    @property
+    def current_file(self) -> str:
+        """Name of the file being written, or "" when none is open."""
+        return self._filename
+
+    def write_exchange(self, exchange: HttpExchange) -> WarcLocation:
+        """Write the response record, then the request record concurrent to it; return the response's location."""
+        target = self._prepare_file()
+        response_id = self._id_factory()
+        date = warc_date(exchange.fetched_at)
+        headers = http_block.response_headers(
+            exchange.response_headers,
+            body_length=len(exchange.response_body),
+            method=exchange.method,
+            status=exchange.status,
+        )
+        record = self._serializer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=io.BytesIO(exchange.response_body),
+            length=len(exchange.response_body),
+            http_headers=self._status_line(exchange, headers),
+            warc_headers_dict=self._common_headers("response", response_id, date, exchange),
+        )
+        location = self._append(target, record)
+        self._write_request(target, exchange, response_id, date)
+        return location
+
+    def write_revisit(
+        self, exchange: HttpExchange, *, profile: RevisitProfile, refers_to: RevisitTarget
+    ) -> WarcLocation:
+        """Write a revisit record (HTTP headers only) and its request record; return the revisit's location.
+
+        With IDENTICAL_PAYLOAD_DIGEST the exchange's body was fetched and found identical to the earlier capture's
+        payload; its digest is recorded, the body is not. With SERVER_NOT_MODIFIED the exchange is the server's
+        304 answer to a conditional request.
+        """
+        target = self._prepare_file()
+        revisit_id = self._id_factory()
+        date = warc_date(exchange.fetched_at)
+        warc_headers = self._common_headers("revisit", revisit_id, date, exchange)
+        warc_headers["WARC-Profile"] = str(profile)
+        warc_headers["WARC-Refers-To-Target-URI"] = refers_to.target_uri
+        warc_headers["WARC-Refers-To-Date"] = warc_date(refers_to.date)
+        warc_headers["WARC-Refers-To"] = refers_to.record_id
+        if profile is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST:
+            warc_headers["WARC-Payload-Digest"] = sha1_digest(exchange.response_body)
+        headers = http_block.response_headers(
+            exchange.response_headers,
+            body_length=len(exchange.response_body),
+            method=exchange.method,
+            status=exchange.status,
+        )
+        record = self._serializer.create_warc_record(
+            exchange.url,
+            "revisit",
+            http_headers=self._status_line(exchange, headers),
+            warc_headers_dict=warc_headers,
+        )
+        location = self._append(target, record)
+        self._write_request(target, exchange, revisit_id, date)
+        return location
+
+    def close(self) -> None:
+        """Close the open file; the writer cannot be used afterwards. Safe to call twice."""
+        self._closed = True
+        self._close_file()
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- records -------------------------------------------------------------------------------------------------
+
+    def _common_headers(self, record_type: str, record_id: str, date: str, exchange: HttpExchange) -> dict[str, str]:
+        headers = {
+            "WARC-Type": record_type,
+            "WARC-Record-ID": record_id,
+            "WARC-Date": date,
+            "WARC-Target-URI": exchange.url,
+        }
+        if exchange.ip_address:
+            headers["WARC-IP-Address"] = exchange.ip_address
+        headers["WARC-Warcinfo-ID"] = self._warcinfo_id
+        return headers
+
+    @staticmethod
+    def _status_line(exchange: HttpExchange, headers: list[tuple[str, str]]) -> StatusAndHeaders:
+        status_line = f"{exchange.status} {exchange.reason}".rstrip()
+        return StatusAndHeaders(status_line, headers, protocol=exchange.protocol or "HTTP/1.1")
+
+    def _write_request(self, target: IO[bytes], exchange: HttpExchange, concurrent_to: str, date: str) -> None:
+        warc_headers = self._common_headers("request", self._id_factory(), date, exchange)
+        warc_headers["WARC-Concurrent-To"] = concurrent_to
+        headers = http_block.request_headers(
+            exchange.request_headers, url=exchange.url, body_length=len(exchange.request_body)
+        )
+        request_line = f"{http_block.request_target(exchange.url)} {exchange.protocol or 'HTTP/1.1'}"
+        record = self._serializer.create_warc_record(
+            exchange.url,
+            "request",
+            payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
+            http_headers=StatusAndHeaders(request_line, headers, protocol=exchange.method.upper()),
+            warc_headers_dict=warc_headers,
+        )
+        self._append(target, record)
+
+    def _warcinfo_record(self, filename: str) -> Any:
+        fields: dict[str, str] = {
+            "software": self._identity.software,
+            "format": "WARC File Format 1.1",
+            "conformsTo": CONFORMS_TO,
+            "hostname": self._identity.hostname,
+            "http-header-note": HTTP_HEADER_NOTE,
+        }
+        fields.update(self.warcinfo)
+        lines = []
+        for name, value in fields.items():
+            text = " ".join(str(value).split())
+            if text:
+                lines.append(f"{name}: {text}\r\n")
+        block = "".join(lines).encode("utf-8")
+        self._warcinfo_id = self._id_factory()
+        return self._serializer.create_warc_record(
+            "",
+            "warcinfo",
+            payload=io.BytesIO(block),
+            length=len(block),
+            warc_content_type="application/warc-fields",
+            warc_headers_dict={
+                "WARC-Type": "warcinfo",
+                "WARC-Record-ID": self._warcinfo_id,
+                "WARC-Date": warc_date(self._clock()),
+                "WARC-Filename": filename,
+            },
+        )
+
+    def _append(self, target: IO[bytes], record: Any) -> WarcLocation:
+        """Serialise *record* as one gzip member, append it to *target*, flush; return where it went."""
+        buffer = self._serializer.out
+        buffer.seek(0)
+        buffer.truncate()
+        self._serializer.write_record(record)
+        member = buffer.getvalue()
+        offset = self._file_size
+        try:
+            target.write(member)
+            target.flush()
+        except OSError as error:
+            raise ArchiveError(f"cannot write WARC file {self._filename}: {error.strerror}") from error
+        self._file_size += len(member)
+        self._bytes_written += len(member)
+        headers = record.rec_headers
+        return WarcLocation(
+            filename=self._filename,
+            offset=offset,
+            length=len(member),
+            record_id=headers.get_header("WARC-Record-ID") or "",
+            payload_digest=headers.get_header("WARC-Payload-Digest") or "",
+            block_digest=headers.get_header("WARC-Block-Digest") or "",
+        )
+
+    # -- files ---------------------------------------------------------------------------------------------------
+
+    def _prepare_file(self) -> IO[bytes]:
+        """The file to write the next exchange to: the open one, or a new one when it is full or none is open."""
+        if self._closed:
+            raise ArchiveError("the WARC writer is closed")
+        if self._file is not None and self._file_size >= self.max_file_size:
+            self._close_file()
+        if self._file is None:
+            self._open_file()
+        assert self._file is not None
+        return self._file
+
+    def _open_file(self) -> None:
+        identity = self._identity
+        hostname = _FILENAME_UNSAFE.sub("-", identity.hostname).strip("-") or "localhost"
+        last_error: OSError | None = None
+        for _ in range(5):
+            stamp = self._clock().astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+            name = (
+                f"{self.prefix}-{stamp}-{self._serial:05d}-{hostname}-{identity.pid}-"
+                f"{identity.token_factory()}{WARC_SUFFIX}"
+            )
+            try:
+                handle = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across calls
+            except FileExistsError as error:
+                last_error = error
+                continue
+            except OSError as error:
+                raise ArchiveError(f"cannot create WARC file {self.directory / name}: {error.strerror}") from error
+            break
+        else:
+            raise ArchiveError(f"cannot find a free WARC file name in {self.directory}: {last_error}")
+        self._file = handle
+        self._filename = name
+        self._file_size = 0
+        self._serial += 1
+        self._files.append(name)
+        self._warcinfo_id = ""
+        self._append(handle, self._warcinfo_record(name))
+
+    def _close_file(self) -> None:
+        if self._file is not None:
+            try:
+                self._file.close()
+            finally:
+                self._file = None
+                self._filename = ""
