@@ -1,0 +1,5 @@
+"""`python -m dvscrape` runs the command line."""
+
+from dvscrape.cli import main
+
+main()
