@@ -91,8 +91,15 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, errors: list[st
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     reason = str(stats.get("finish_reason", ""))
     if session is None:
-        return CrawlResult(None, "failed", ExitCode.ARCHIVE_ERROR if errors else ExitCode.INTERNAL_ERROR, {}, (),
-                           elapsed, str(archive_dir), "; ".join(errors) or "the crawl did not start", reason, stats)
+        if errors or not reason:
+            return CrawlResult(None, "failed", ExitCode.ARCHIVE_ERROR if errors else ExitCode.INTERNAL_ERROR, {},
+                               (), elapsed, str(archive_dir), "; ".join(errors) or "the crawl did not start",
+                               reason, stats)
+        # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, reported from Scrapy's stats.
+        counts = {"requests": int(stats.get("downloader/request_count", 0)),
+                  "responses": int(stats.get("downloader/response_count", 0))}
+        code = ExitCode.SUCCESS if counts["responses"] else ExitCode.SITE_UNREACHABLE
+        return CrawlResult(None, "fetch only", code, counts, (), elapsed, "", "", reason, stats)
     counts = session.counts
     if counts.captures == 0:
         code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
@@ -102,5 +109,6 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, errors: list[st
         code, status = ExitCode.INTERNAL_ERROR, f"interrupted ({reason})"
     else:
         code, status = ExitCode.SUCCESS, "success"
-    return CrawlResult(session.crawl_id, status, code, counts.as_row(), tuple(counts.failed_urls), elapsed,
+    row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
+    return CrawlResult(session.crawl_id, status, code, row, tuple(counts.failed_urls), elapsed,
                        str(archive_dir), "; ".join(errors), reason, stats)

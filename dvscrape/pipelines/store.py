@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from dvscrape.archive.db import Capture
+from dvscrape.archive.db import ArticleOutcome, Capture
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.items import ArticleItem, FetchFailure
 
@@ -46,11 +46,11 @@ class StorePipeline:
         if isinstance(item, ArticleItem):
             if item.capture_id is None:
                 logger.warning("article %s has no capture (WARC off?); stored without provenance", item.article.url)
-            is_new = session.archive.store_article(item.article, capture_id=item.capture_id, seen_at=item.fetched_at)
+            stored = session.archive.save_article(item.article, capture_id=item.capture_id, seen_at=item.fetched_at)
             session.counts.articles_stored += 1
-            if is_new:
+            if stored.outcome is ArticleOutcome.NEW:
                 session.counts.articles_new += 1
-            else:
+            elif stored.outcome is ArticleOutcome.UPDATED:
                 session.counts.articles_updated += 1
         elif isinstance(item, FetchFailure):
             self._record_failure(session, item)

@@ -1,0 +1,51 @@
+"""The code stays clean (ruff, mypy) and every command and setting is documented in the README."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dvscrape.cli import COMMANDS
+from dvscrape.config import PROJECT_SETTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool(name: str) -> str:
+    path = Path(sys.executable).parent / name
+    found = str(path) if path.exists() else shutil.which(name)
+    if not found:
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+def test_ruff_is_clean() -> None:
+    result = subprocess.run([_tool("ruff"), "check", "dvscrape", "tests", "bench"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    result = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in COMMANDS if f"dvscrape {name}" not in readme]
+    assert not missing, f"commands not in README.md: {missing}"
+
+
+def test_every_project_setting_is_documented_and_has_a_default() -> None:
+    from dvscrape import settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for setting in PROJECT_SETTINGS:
+        assert f"`{setting.name}`" in readme, setting.name
+        assert hasattr(settings, setting.name), setting.name
+    declared = {name for name in dir(settings) if name.startswith("DVSCRAPE_")}
+    assert declared == {s.name for s in PROJECT_SETTINGS}
