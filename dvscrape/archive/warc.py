@@ -133,6 +133,11 @@ def warc_date(moment: datetime) -> str:
     return str(datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True))
 
 
+def target_uri(url: str) -> str:
+    """The WARC-Target-URI for a fetch of *url*: the URL without its fragment, which is never sent to the server."""
+    return url.split("#", 1)[0]
+
+
 def sha1_digest(data: bytes) -> str:
     """The WARC digest of *data*: ``sha1:`` and the base32 SHA-1."""
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
@@ -209,7 +214,7 @@ class WarcWriter:
             status=exchange.status,
         )
         record = self._serializer.create_warc_record(
-            exchange.url,
+            target_uri(exchange.url),
             "response",
             payload=io.BytesIO(exchange.response_body),
             length=len(exchange.response_body),
@@ -246,7 +251,7 @@ class WarcWriter:
             status=exchange.status,
         )
         record = self._serializer.create_warc_record(
-            exchange.url,
+            target_uri(exchange.url),
             "revisit",
             http_headers=self._status_line(exchange, headers),
             warc_headers_dict=warc_headers,
@@ -273,7 +278,7 @@ class WarcWriter:
             "WARC-Type": record_type,
             "WARC-Record-ID": record_id,
             "WARC-Date": date,
-            "WARC-Target-URI": exchange.url,
+            "WARC-Target-URI": target_uri(exchange.url),
         }
         if exchange.ip_address:
             headers["WARC-IP-Address"] = exchange.ip_address
@@ -293,7 +298,7 @@ class WarcWriter:
         )
         request_line = f"{http_block.request_target(exchange.url)} {exchange.protocol or 'HTTP/1.1'}"
         record = self._serializer.create_warc_record(
-            exchange.url,
+            target_uri(exchange.url),
             "request",
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),

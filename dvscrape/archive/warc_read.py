@@ -1,0 +1,257 @@
+"""Reading the archive's WARC files: one record by (offset, length), every record in order, and crash repair.
+
+Each record of a dvscrape WARC file is one gzip member, so a record is addressed by the member's offset and length.
+Records are parsed by warcio; payloads are returned raw (Content-Encoding kept, as stored).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from dvscrape.errors import WarcFormatError
+
+_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+@dataclass(frozen=True)
+class WarcRecord:
+    """One WARC record as stored: its WARC headers, its HTTP status line and headers if any, and the raw payload."""
+
+    offset: int
+    length: int
+    warc_headers: tuple[tuple[str, str], ...]
+    http_status_line: str
+    http_headers: tuple[tuple[str, str], ...]
+    payload: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first WARC header called *name* (case-insensitive), or None."""
+        return _first(self.warc_headers, name)
+
+    def http_header(self, name: str) -> str | None:
+        """The first HTTP header called *name* (case-insensitive), or None."""
+        return _first(self.http_headers, name)
+
+    @property
+    def record_type(self) -> str:
+        """WARC-Type: "warcinfo", "response", "request", "revisit", …"""
+        return self.header("WARC-Type") or ""
+
+    @property
+    def record_id(self) -> str:
+        """WARC-Record-ID."""
+        return self.header("WARC-Record-ID") or ""
+
+    @property
+    def target_uri(self) -> str:
+        """WARC-Target-URI, or "" (warcinfo records have none)."""
+        return self.header("WARC-Target-URI") or ""
+
+    @property
+    def http_status(self) -> int | None:
+        """The HTTP status code of a response or revisit record, or None."""
+        parts = self.http_status_line.split(" ", 2)
+        if len(parts) >= 2 and parts[0].upper().startswith("HTTP/") and parts[1].isdigit():
+            return int(parts[1])
+        return None
+
+
+@dataclass(frozen=True)
+class _Member:
+    offset: int
+    length: int
+    data: bytes
+    complete: bool
+    error: str = ""
+
+
+def read_record_at(path: Path, offset: int, length: int, *, check_digests: bool = True) -> WarcRecord:
+    """Read the record in the gzip member at *offset* of *length* bytes.
+
+    Raises WarcFormatError if those bytes are not exactly one whole gzip member holding exactly one WARC record, or
+    (with *check_digests*) if the record's digests do not match its content.
+    """
+    if offset < 0 or length <= 0:
+        raise WarcFormatError(f"{path}: invalid record address offset={offset} length={length}")
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            raw = handle.read(length)
+    except OSError as error:
+        raise WarcFormatError(f"cannot read {path}: {error.strerror}") from error
+    where = f"{path} at offset {offset}"
+    if len(raw) != length:
+        raise WarcFormatError(f"{where}: the file ends {length - len(raw)} bytes before the record does")
+    decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        data = decompressor.decompress(raw)
+    except zlib.error as error:
+        raise WarcFormatError(f"{where}: not a gzip member ({error})") from error
+    if not decompressor.eof:
+        raise WarcFormatError(f"{where}: the gzip member is longer than {length} bytes (record cut short)")
+    if decompressor.unused_data:
+        raise WarcFormatError(
+            f"{where}: {len(decompressor.unused_data)} bytes follow the gzip member within the given length"
+        )
+    return _parse_record(data, offset, length, where, check_digests=check_digests)
+
+
+def iter_records(path: Path, *, check_digests: bool = True) -> Iterator[WarcRecord]:
+    """Every record of the file in order, with its offset and length. Raises WarcFormatError at a damaged or
+    incomplete member (truncate_incomplete_tail repairs a file cut short by a crash)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in finally, generator
+    except OSError as error:
+        raise WarcFormatError(f"cannot read {path}: {error.strerror}") from error
+    try:
+        for member in _iter_members(handle):
+            where = f"{path} at offset {member.offset}"
+            if member.error:
+                raise WarcFormatError(f"{where}: damaged gzip member ({member.error})")
+            if not member.complete:
+                raise WarcFormatError(f"{where}: incomplete last record ({member.length} bytes)")
+            yield _parse_record(member.data, member.offset, member.length, where, check_digests=check_digests)
+    finally:
+        handle.close()
+
+
+def truncate_incomplete_tail(path: Path) -> int:
+    """Cut *path* back to the end of its last complete gzip member; return the number of bytes removed.
+
+    A process killed while appending leaves a partial gzip member (or, on some file systems, zeros) at the end of
+    the file; that tail is removed. Damage followed by further gzip members is not a crash artefact: it raises
+    WarcFormatError and the file is left untouched.
+    """
+    try:
+        handle = open(path, "r+b")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise WarcFormatError(f"cannot open {path} for repair: {error.strerror}") from error
+    with handle:
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+        good_end = 0
+        damage: _Member | None = None
+        for member in _iter_members(handle):
+            if member.complete:
+                good_end = member.offset + member.length
+            else:
+                damage = member
+                break
+        if damage is None:
+            return 0
+        if damage.error and _has_gzip_magic_after(handle, damage.offset + 1):
+            raise WarcFormatError(
+                f"{path}: damaged gzip member at offset {damage.offset} followed by more records; not a crash tail"
+            )
+        handle.truncate(good_end)
+        return size - good_end
+
+
+def _iter_members(handle: IO[bytes]) -> Iterator[_Member]:
+    """The gzip members of *handle* from its current position, decompressed, each with offset and length.
+
+    The last one yielded is marked incomplete when the file ends inside it, and carries an error when its bytes are
+    not gzip data; iteration stops there.
+    """
+    offset = 0
+    pending = b""
+    while True:
+        data = pending or handle.read(_CHUNK)
+        if not data:
+            return
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        pieces: list[bytes] = []
+        consumed = 0
+        while True:
+            try:
+                pieces.append(decompressor.decompress(data))
+            except zlib.error as error:
+                yield _Member(offset, consumed + len(data), b"", complete=False, error=str(error))
+                return
+            if decompressor.eof:
+                used = len(data) - len(decompressor.unused_data)
+                pending = decompressor.unused_data
+                length = consumed + used
+                yield _Member(offset, length, b"".join(pieces), complete=True)
+                offset += length
+                break
+            consumed += len(data)
+            data = handle.read(_CHUNK)
+            if not data:
+                yield _Member(offset, consumed, b"", complete=False)
+                return
+
+
+def _has_gzip_magic_after(handle: IO[bytes], position: int) -> bool:
+    """Whether a gzip member header occurs anywhere in *handle* from *position* on."""
+    handle.seek(position)
+    tail = b""
+    while True:
+        chunk = handle.read(_CHUNK)
+        if not chunk:
+            return False
+        window = tail + chunk
+        if _GZIP_MAGIC in window:
+            return True
+        tail = window[-(len(_GZIP_MAGIC) - 1) :]
+
+
+def _parse_record(data: bytes, offset: int, length: int, where: str, *, check_digests: bool) -> WarcRecord:
+    """Parse the decompressed bytes of one member, which must hold exactly one WARC record."""
+    try:
+        iterator = ArchiveIterator(io.BytesIO(data), check_digests=check_digests)
+        record = next(iterator, None)
+        if record is None:
+            raise WarcFormatError(f"{where}: the gzip member holds no WARC record")
+        if record.format != "warc":
+            raise WarcFormatError(f"{where}: not a WARC record ({record.format})")
+        payload = record.raw_stream.read()
+        if check_digests and record.digest_checker.passed is False:
+            problems = "; ".join(record.digest_checker.problems)
+            raise WarcFormatError(f"{where}: {problems}")
+        if next(iterator, None) is not None:
+            raise WarcFormatError(f"{where}: the gzip member holds more than one WARC record")
+    except (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, ValueError) as error:
+        raise WarcFormatError(f"{where}: not a valid WARC record ({error})") from error
+    declared = record.rec_headers.get_header("Content-Length")
+    header_end = data.find(b"\r\n\r\n")
+    block_length = len(data) - (header_end + 4) - 4
+    if (
+        declared is None
+        or not declared.isdigit()
+        or int(declared) != block_length
+        or not data.endswith(b"\r\n\r\n")
+    ):
+        raise WarcFormatError(f"{where}: Content-Length {declared} does not match the record block")
+    return WarcRecord(
+        offset=offset,
+        length=length,
+        warc_headers=tuple(record.rec_headers.headers),
+        http_status_line=_status_line(record.http_headers),
+        http_headers=tuple(record.http_headers.headers) if record.http_headers else (),
+        payload=payload,
+    )
+
+
+def _status_line(http_headers: Any) -> str:
+    if not http_headers:
+        return ""
+    return " ".join(part for part in (http_headers.protocol, http_headers.statusline) if part)
+
+
+def _first(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers:
+        if key.lower() == lowered:
+            return str(value)
+    return None
