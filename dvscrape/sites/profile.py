@@ -26,6 +26,31 @@ class Selectors:
     portlet_title: str = ".portlet-title-text"
     listing_links: str = "div.asset-abstract h3.asset-title a, ul.title-list li a"
     pager_links: str = "div.taglib-page-iterator ul.pager a, div.taglib-page-iterator ul.lfr-pagination-buttons a"
+    # Additions for the page objects (dvscrape/pages): every CSS selector the extractor reads comes from here.
+    portlet: str = "div.portlet-boundary"
+    # The portlet title as a visitor sees it (6.2 span, 7.x h2); hidden duplicates are dropped before reading it.
+    portlet_title_any: str = ".portlet-title-text, h2.portlet-title, h1.portlet-title"
+    web_content_portlet: str = "div.portlet-boundary[id^='p_p_id_56_']"
+    # Title of the article inside the Asset Publisher full-content view (6.2 h3/h1, 7.x component title).
+    view_title: str = ".taglib-header .header-title, h3.header-title, h1.header-title, .component-title.header-title"
+    listing_markers: str = "div.asset-abstract, ul.title-list, div.taglib-page-iterator, div.lfr-pagination"
+    error_markers: str = ".portlet-msg-error, .alert-error, div.error-404, .page-not-found"
+    main_content: str = "#main-content, #content, main, body"
+    canonical_link: str = "link[rel='canonical']"
+    meta_published: tuple[str, ...] = (
+        "meta[property='article:published_time']",
+        "meta[name='dc.date.issued']",
+        "meta[name='DC.date.issued']",
+        "meta[name='pubdate']",
+        "meta[itemprop='datePublished']",
+    )
+    meta_modified: tuple[str, ...] = (
+        "meta[property='article:modified_time']",
+        "meta[name='dc.date.modified']",
+        "meta[itemprop='dateModified']",
+    )
+    figure_caption: str = "figcaption"
+    attachment_links: str = "a[href]"
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,47 @@ class Boilerplate:
     drop_lines: tuple[str, ...] = ("Back", "Quay lại", "Read More »", "Xem thêm »")
     banner_prefixes: tuple[str, ...] = ("Chủ đề năm",)
     boilerplate_portlet_titles: tuple[str, ...] = ("Tin tức nổi bật", "Danh mục", "TIN TỨC MEDIA")
+    # Additions for the page objects (dvscrape/pages).
+    # Dropped from the article view in addition to drop_selectors (print/export icons, locale switch, flags).
+    view_drop_selectors: tuple[str, ...] = (
+        ".asset-user-actions",
+        ".user-actions",
+        ".lfr-meta-actions",
+        ".asset-flag",
+        ".asset-more",
+        ".taglib-ratings-wrapper",
+        ".entry-links",
+        ".portlet-description",
+        "iframe",
+        "button",
+        "form",
+    )
+    # Lines that are never body text whatever their markup (share bars, counters, related-list headings).
+    drop_line_prefixes: tuple[str, ...] = (
+        "Lượt xem",
+        "Số lượt xem",
+        "Views",
+        "Related Assets",
+        "Các tài sản liên quan",
+        "Chia sẻ",
+        "Share",
+        "In bài viết",
+        "Print",
+    )
+    # A soft 404: a page served with status 200 whose text says the resource does not exist.
+    not_found_phrases: tuple[str, ...] = (
+        "The requested resource could not be found",
+        "The requested resource was not found",
+        "Page Not Found",
+        "Không tìm thấy trang",
+        "Không tìm thấy tài nguyên",
+        "Trang bạn yêu cầu không tồn tại",
+        "404",
+    )
+    # A signature may also be a source line starting with one of these.
+    source_line_prefixes: tuple[str, ...] = ("Nguồn:", "Nguồn :", "Tin, ảnh:", "Tin và ảnh:", "Tin:", "Theo ")
+    attachment_extensions: tuple[str, ...] = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods")
+    archive_extensions: tuple[str, ...] = ("rtf", "zip", "rar", "7z", "txt", "csv")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,193 @@
+"""Parsing: bytes or text → an lxml tree, and the profile's selectors compiled once per profile."""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from dvscrape.errors import ExtractionError
+from dvscrape.sites.profile import Boilerplate, Selectors
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+_ALIASES = {"windows-1258": "cp1258", "x-cp1258": "cp1258", "utf8": "utf-8"}
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """The document as text, the encoding used, and any doubt about it."""
+
+    text: str
+    encoding: str
+    flags: tuple[str, ...] = ()
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = _ALIASES.get(name.strip().lower(), name.strip().lower())
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_document(html: str | bytes, declared_encoding: str | None = None) -> Decoded:
+    """Decode *html* (HTTP-declared charset first, then <meta charset>, then UTF-8) and bring it to NFC.
+
+    Raises ExtractionError when the input is empty or no candidate encoding decodes it.
+    """
+    flags: list[str] = []
+    if isinstance(html, str):
+        text, used = html, "str"
+    else:
+        if not html.strip():
+            raise ExtractionError("empty document")
+        meta = _META_CHARSET.search(html[:4096])
+        candidates: list[str] = []
+        for name in (declared_encoding, meta.group(1).decode("ascii", "replace") if meta else None, "utf-8"):
+            codec = _codec(name)
+            if name and codec is None:
+                flags.append(f"unknown-encoding:{name}")
+            if codec and codec not in candidates:
+                candidates.append(codec)
+        for codec in candidates:
+            try:
+                text = html.decode(codec)
+            except UnicodeDecodeError:
+                flags.append(f"undecodable-as:{codec}")
+                continue
+            used = codec
+            break
+        else:
+            text = html.decode("utf-8", errors="replace")
+            used = "utf-8"
+            flags.append("decoded-with-replacement")
+    if not text.strip():
+        raise ExtractionError("empty document")
+    return Decoded(unicodedata.normalize("NFC", text), used, tuple(flags))
+
+
+def parse_document(text: str) -> etree._Element:
+    """Parse HTML text into an lxml tree; raises ExtractionError when nothing parseable is left."""
+    # lxml refuses str input with an XML encoding declaration; drop it (the text is already decoded).
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractionError(f"unparseable HTML: {error}") from error
+    return root
+
+
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The profile's selectors compiled to XPath (built once per profile by ``compiled``)."""
+
+    article_view: CSSSelector
+    view_title: CSSSelector
+    body: CSSSelector
+    publish_date: CSSSelector
+    modified_date: CSSSelector
+    categories: CSSSelector
+    tags: CSSSelector
+    related: CSSSelector
+    breadcrumb: CSSSelector
+    active_menu: CSSSelector
+    portlet: CSSSelector
+    portlet_title: CSSSelector
+    web_content_portlet: CSSSelector
+    listing_markers: CSSSelector
+    error_markers: CSSSelector
+    main_content: CSSSelector
+    canonical_link: CSSSelector
+    meta_published: tuple[CSSSelector, ...]
+    meta_modified: tuple[CSSSelector, ...]
+    figure_caption: CSSSelector
+    attachment_links: CSSSelector
+    drop: CSSSelector
+    view_drop: CSSSelector
+
+
+@functools.cache
+def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
+    """Compile a profile's selectors (cached: profiles are frozen and hashable)."""
+    return Compiled(
+        article_view=_css(selectors.article_view),
+        view_title=_css(selectors.view_title),
+        body=_css(selectors.body),
+        publish_date=_css(selectors.publish_date),
+        modified_date=_css(selectors.modified_date),
+        categories=_css(selectors.categories),
+        tags=_css(selectors.tags),
+        related=_css(selectors.related),
+        breadcrumb=_css(selectors.breadcrumb),
+        active_menu=_css(selectors.active_menu),
+        portlet=_css(selectors.portlet),
+        portlet_title=_css(selectors.portlet_title_any),
+        web_content_portlet=_css(selectors.web_content_portlet),
+        listing_markers=_css(selectors.listing_markers),
+        error_markers=_css(selectors.error_markers),
+        main_content=_css(selectors.main_content),
+        canonical_link=_css(selectors.canonical_link),
+        meta_published=tuple(_css(s) for s in selectors.meta_published),
+        meta_modified=tuple(_css(s) for s in selectors.meta_modified),
+        figure_caption=_css(selectors.figure_caption),
+        attachment_links=_css(selectors.attachment_links),
+        drop=_css(", ".join(boilerplate.drop_selectors)),
+        view_drop=_css(", ".join(boilerplate.view_drop_selectors)),
+    )
+
+
+def drop_all(elements: list[etree._Element]) -> int:
+    """Remove elements from their tree, keeping the text that follows each; returns how many were removed."""
+    count = 0
+    for element in elements:
+        if element.getparent() is not None:
+            element.drop_tree()
+            count += 1
+    return count
+
+
+def text_of(element: etree._Element) -> str:
+    """All text inside *element* (scripts and styles excluded, <br> as a line break); the caller cleans it."""
+    parts: list[str] = []
+    _collect_text(element, parts)
+    return "".join(parts)
+
+
+def _collect_text(element: etree._Element, parts: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag == "br":
+        parts.append("\n")
+    elif tag not in ("script", "style", "noscript"):
+        if element.text and tag:
+            parts.append(element.text)
+        for child in element:
+            _collect_text(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in _BLOCKISH:
+            parts.append("\n")
+
+
+_BLOCKISH = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section"})
+
+
+def closest(element: etree._Element, candidates: frozenset[etree._Element]) -> etree._Element | None:
+    """The nearest ancestor-or-self of *element* that is one of *candidates*."""
+    node: etree._Element | None = element
+    while node is not None:
+        if node in candidates:
+            return node
+        node = node.getparent()
+    return None

@@ -1,0 +1,164 @@
+"""What surrounds the body: canonical URL, dates, categories, tags, related links, attachments."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+from dvscrape.pages._text import clean_line
+from dvscrape.pages.article import Attachment
+from dvscrape.pages.context import PageContext
+from dvscrape.pages.dates import body_date, parse_display_date
+from dvscrape.pages.dom import Compiled, text_of
+from dvscrape.sites.profile import SiteProfile
+from dvscrape.sites.urls import canonicalize
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A date found for the article, where it came from, and any doubt."""
+
+    iso: str | None = None
+    source: str = ""
+    flags: tuple[str, ...] = ()
+
+
+def absolute_url(href: str, base: str, profile: SiteProfile) -> str:
+    """The canonical form of a link when it is on the site, else the plain absolute URL."""
+    absolute = urljoin(base, href.strip())
+    return canonicalize(absolute, profile) or absolute
+
+
+def canonical_url(url: str, root: etree._Element, sel: Compiled, profile: SiteProfile) -> tuple[str, tuple[str, ...]]:
+    """The article's canonical URL: the site's canonicaliser, else <link rel=canonical> minus redirect params."""
+    canonical = canonicalize(url, profile)
+    if canonical:
+        return canonical, ()
+    links = sel.canonical_link(root)
+    href = links[0].get("href") if links else None
+    if href:
+        parts = urlsplit(urljoin(url, href))
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.endswith("redirect")]
+        return urlunsplit(parts._replace(query=urlencode(kept), fragment="")), ("canonical-from-link-tag",)
+    return url, ("canonical-is-fetched-url",)
+
+
+def publish_date(
+    shown: list[str], root: etree._Element, sel: Compiled, locale: str, first_paragraph: str, ctx: PageContext
+) -> Dated:
+    """The publication date, from the metadata span (*shown*), a <meta> tag, the lede, or the listing — in order."""
+    for text in shown:
+        found = parse_display_date(text, locale)
+        if found:
+            return Dated(found.iso, "metadata", (f"date-note:{found.note}",) if found.note else ())
+        return Dated(None, "", (f"unparsed-publish-date:{text[:40]}",))
+    for selector in sel.meta_published:
+        for element in selector(root):
+            found = parse_display_date(element.get("content") or "", locale)
+            if found:
+                return Dated(found.iso, "meta")
+    if first_paragraph:
+        for reference, source in ((ctx.listing_date, "body+listing-year"), (ctx.sitemap_lastmod, "body+sitemap-year")):
+            found = body_date(first_paragraph, reference)
+            if found:
+                return Dated(found.iso, source if found.note else "body")
+        found = body_date(first_paragraph, None)
+        if found:
+            return Dated(found.iso, "body")
+        if _starts_with_day_month(first_paragraph):
+            return Dated(None, "", ("body-date-without-year",))
+    if ctx.listing_date:
+        found = parse_display_date(ctx.listing_date, locale)
+        if found:
+            return Dated(found.iso, "listing")
+    return Dated(None, "", ("no-publish-date",))
+
+
+def _starts_with_day_month(text: str) -> bool:
+    return body_date(text, "9999-12-31") is not None
+
+
+def modified_date(shown: list[str], root: etree._Element, sel: Compiled, locale: str) -> str | None:
+    """The modification date when the page shows one (metadata span text in *shown*, or <meta>)."""
+    for text in shown:
+        found = parse_display_date(text, locale)
+        if found:
+            return found.iso
+    for selector in sel.meta_modified:
+        for element in selector(root):
+            found = parse_display_date(element.get("content") or "", locale)
+            if found:
+                return found.iso
+    return None
+
+
+def texts(elements: list[etree._Element]) -> list[str]:
+    """Cleaned, non-empty texts of *elements*."""
+    return [t for t in (clean_line(text_of(e)) for e in elements) if t]
+
+
+def categories(
+    scope: etree._Element, root: etree._Element, sel: Compiled, title: str, ctx: PageContext, profile: SiteProfile
+) -> tuple[str, ...]:
+    """Categories, most specific first: asset categories, breadcrumb (without home and the article), menu, listing."""
+    found = texts(sel.categories(scope))
+    crumbs = [
+        clean_line(text_of(a))
+        for a in sel.breadcrumb(root)
+        if not _is_home_link(a.get("href") or "", profile) and clean_line(text_of(a)).casefold() != title.casefold()
+    ]
+    found.extend(reversed([c for c in crumbs if c]))
+    found.extend(texts(sel.active_menu(root)))
+    if ctx.listing_category:
+        found.append(clean_line(ctx.listing_category))
+    unique: dict[str, str] = {}
+    for name in found:
+        if name not in profile.boilerplate.drop_lines:
+            unique.setdefault(name.casefold(), name)
+    return tuple(unique.values())
+
+
+def _is_home_link(href: str, profile: SiteProfile) -> bool:
+    path = urlsplit(href).path.rstrip("/")
+    rules = profile.urls
+    home = (rules.home_path, rules.site_path, "")
+    return path in home or any(path == f"/{p}{h}" for p in rules.locale_prefixes for h in home)
+
+
+def links(elements: list[etree._Element], base: str, profile: SiteProfile) -> tuple[str, ...]:
+    """Distinct canonical URLs of the links *elements*, in order."""
+    urls = (absolute_url(a.get("href") or "", base, profile) for a in elements if (a.get("href") or "").strip())
+    return tuple(dict.fromkeys(u for u in urls if not u.startswith("javascript:")))
+
+
+def attachments(body: etree._Element, sel: Compiled, base: str, profile: SiteProfile) -> tuple[Attachment, ...]:
+    """Documents linked from the body (by file extension, or any non-image file under the media prefixes)."""
+    extensions = profile.boilerplate.attachment_extensions + profile.boilerplate.archive_extensions
+    found: dict[str, Attachment] = {}
+    for anchor in sel.attachment_links(body):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        absolute = urljoin(base, href)
+        file_type = _file_type(absolute, extensions)
+        media = any(urlsplit(absolute).path.startswith(p) for p in profile.urls.media_prefixes)
+        if not file_type and not (media and "/image/" not in absolute and not _is_image(absolute)):
+            continue
+        url = absolute_url(href, base, profile)
+        found.setdefault(url, Attachment(url, clean_line(text_of(anchor)), file_type))
+    return tuple(found.values())
+
+
+def _file_type(url: str, extensions: tuple[str, ...]) -> str:
+    for segment in reversed(unquote(urlsplit(url).path).split("/")):
+        extension = posixpath.splitext(segment)[1].lstrip(".").lower()
+        if extension in extensions:
+            return extension
+    return ""
+
+
+def _is_image(url: str) -> bool:
+    return _file_type(url, ("jpg", "jpeg", "png", "gif", "webp", "bmp", "svg")) != ""

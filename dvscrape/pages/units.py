@@ -1,0 +1,242 @@
+"""The editor's HTML of an article body → a flat list of styled units in reading order.
+
+A unit is what an editor thinks of as one paragraph: a <p>, a heading, a list, a data table, or a run of inline
+content inside a <div>. Each unit keeps what the assembler needs to tell captions and signatures from body text:
+its images, whether all its text is italic or bold, its alignment, and whether the markup itself marks it as a
+caption (<figcaption>, a table cell of an image table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from dvscrape.pages._text import clean, clean_line
+
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "fieldset", "figure",
+        "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+        "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+SKIPPED = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg", "button"})
+ITALIC_TAGS = frozenset({"em", "i", "cite"})
+BOLD_TAGS = frozenset({"strong", "b"})
+_ALIGN_STYLE = re.compile(r"text-align\s*:\s*([a-z]+)", re.IGNORECASE)
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An <img> met in the body: absolute URL and alt text."""
+
+    src: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph-like piece of the body with the style facts the assembler needs."""
+
+    kind: str  # "paragraph", "heading", "list", "table"
+    text: str
+    images: tuple[Image, ...] = ()
+    italic: bool = False
+    bold: bool = False
+    align: str = ""
+    caption_hint: bool = False
+
+    @property
+    def words(self) -> int:
+        """Number of words of the unit's text."""
+        return len(self.text.split())
+
+
+@dataclass
+class _Run:
+    """Inline content being gathered into one unit (local to one walk, never shared)."""
+
+    parts: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    chars: int = 0
+    italic_chars: int = 0
+    bold_chars: int = 0
+
+    def add(self, text: str, italic: bool, bold: bool) -> None:
+        self.parts.append(text)
+        visible = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
+        self.chars += visible
+        self.italic_chars += visible if italic else 0
+        self.bold_chars += visible if bold else 0
+
+
+@dataclass(frozen=True)
+class _Style:
+    align: str = ""
+    italic: bool = False
+    bold: bool = False
+    caption_hint: bool = False
+
+
+class UnitWalker:
+    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL)."""
+
+    def __init__(self, page_url: str) -> None:
+        self.page_url = page_url
+        self.units: list[Unit] = []
+
+    def walk(self, body: etree._Element) -> list[Unit]:
+        """The units of *body*, in reading order."""
+        self.units = []
+        self._container(body, _style_of(body, _Style()))
+        return self.units
+
+    def walk_orphans(self, orphans: list[etree._Element]) -> list[Unit]:
+        """The units of *orphans*: body content that a stray end tag pushed out of the body element."""
+        self.units = []
+        for orphan in orphans:
+            tag = orphan.tag.lower() if isinstance(orphan.tag, str) else ""
+            if tag in BLOCK_TAGS:
+                self._block(orphan, tag, _style_of(orphan, _Style()))
+            elif tag and tag not in SKIPPED:
+                run = _Run()
+                self._inline(orphan, run, _style_of(orphan, _Style()))
+                self._flush(run, _Style())
+        return self.units
+
+    # containers and blocks
+
+    def _container(self, element: etree._Element, style: _Style) -> None:
+        run = _Run()
+        if element.text:
+            run.add(element.text, style.italic, style.bold)
+        for child in element:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in BLOCK_TAGS:
+                self._flush(run, style)
+                run = _Run()
+                self._block(child, tag, _style_of(child, style))
+            elif tag and tag not in SKIPPED:
+                self._inline(child, run, _style_of(child, style))
+            if child.tail:
+                run.add(child.tail, style.italic, style.bold)
+        self._flush(run, style)
+
+    def _block(self, element: etree._Element, tag: str, style: _Style) -> None:
+        if tag in HEADINGS:
+            run = _Run()
+            self._inline(element, run, style)
+            self._flush(run, style, kind="heading")
+        elif tag in ("ul", "ol"):
+            self._list(element, style)
+        elif tag == "table":
+            self._table(element, style)
+        elif tag in ("figcaption", "figure"):
+            self._container(element, _Style(style.align, style.italic, style.bold, caption_hint=True))
+        elif tag == "hr":
+            return
+        else:
+            self._container(element, style)
+
+    def _list(self, element: etree._Element, style: _Style) -> None:
+        lines: list[str] = []
+        images: list[Image] = []
+        for item in element.iter("li"):
+            run = _Run()
+            if item.text:
+                run.add(item.text, False, False)
+            for child in item:
+                if isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+                    pass  # nested items are met by iter() on their own
+                elif isinstance(child.tag, str) and child.tag not in SKIPPED:
+                    self._inline(child, run, style)
+                if child.tail:
+                    run.add(child.tail, False, False)
+            line = clean_line("".join(run.parts))
+            if line:
+                lines.append(line)
+            images.extend(run.images)
+        if lines or images:
+            self.units.append(Unit("list", "\n".join(lines), tuple(images), align=style.align))
+
+    def _table(self, element: etree._Element, style: _Style) -> None:
+        rows = element.xpath("./tr | ./*/tr")
+        if element.xpath(".//img"):
+            # A layout table around photos: each cell is read as a container; its text may caption the photo.
+            cell_style = _Style(style.align, style.italic, style.bold, caption_hint=True)
+            for row in rows:
+                for cell in row:
+                    if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                        self._container(cell, _style_of(cell, cell_style))
+            return
+        lines = []
+        for row in rows:
+            cells = [clean_line(_plain_text(cell)) for cell in row if isinstance(cell.tag, str)]
+            if any(cells):
+                lines.append(" | ".join(cells))
+        if lines:
+            self.units.append(Unit("table", "\n".join(lines), align=style.align))
+
+    # inline content
+
+    def _inline(self, element: etree._Element, run: _Run, style: _Style) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "br":
+            run.parts.append("\n")
+            return
+        if tag == "img":
+            src = element.get("src") or element.get("data-src") or ""
+            if src and not src.startswith("data:"):
+                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(element.get("alt") or "")))
+            return
+        if tag in SKIPPED or not tag:
+            return
+        if element.text:
+            run.add(element.text, style.italic, style.bold)
+        for child in element:
+            self._inline(child, run, _style_of(child, style))
+            if child.tail:
+                run.add(child.tail, style.italic, style.bold)
+        if tag in BLOCK_TAGS:
+            run.parts.append("\n")
+
+    def _flush(self, run: _Run, style: _Style, kind: str = "paragraph") -> None:
+        text = clean("".join(run.parts))
+        if not text and not run.images:
+            return
+        italic = run.chars > 0 and run.italic_chars == run.chars
+        bold = run.chars > 0 and run.bold_chars == run.chars
+        self.units.append(Unit(kind, text, tuple(run.images), italic, bold, style.align, style.caption_hint))
+
+
+def _style_of(element: etree._Element, inherited: _Style) -> _Style:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    css = element.get("style") or ""
+    align = inherited.align
+    match = _ALIGN_STYLE.search(css)
+    if match:
+        align = match.group(1).lower()
+    elif element.get("align"):
+        align = (element.get("align") or "").lower()
+    elif tag == "center":
+        align = "center"
+    else:
+        classes = element.get("class") or ""
+        if "text-center" in classes or "rtecenter" in classes:
+            align = "center"
+        elif "text-right" in classes or "rteright" in classes:
+            align = "right"
+    italic = inherited.italic or tag in ITALIC_TAGS or bool(_ITALIC_STYLE.search(css))
+    bold = inherited.bold or tag in BOLD_TAGS or bool(_BOLD_STYLE.search(css))
+    hint = inherited.caption_hint or tag == "figcaption" or "caption" in (element.get("class") or "")
+    return _Style(align, italic, bold, hint)
+
+
+def _plain_text(element: etree._Element) -> str:
+    return " ".join(t for t in element.itertext() if t)
