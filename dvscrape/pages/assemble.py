@@ -7,6 +7,7 @@ Rules, in the order they apply:
   lines (<br>) or several consecutive paragraphs of the same caption style is one caption.
 - a short plain paragraph right after a photo is taken as its caption, and flagged;
 - the last text unit is the signature when it is short and bold, right-aligned, all upper case, or a source line;
+- a short paragraph all in bold, without a closing full stop, is a heading;
 - lines that are boilerplate whatever their markup (the back link, share bars, counters) are dropped and flagged.
 """
 
@@ -23,6 +24,7 @@ CAPTION_MAX_WORDS = 80
 PLAIN_CAPTION_MAX_WORDS = 15
 SIGNATURE_MAX_WORDS = 15
 OWN_TEXT_CAPTION_MAX_WORDS = 60
+HEADING_MAX_WORDS = 30
 _SENTENCE_END = (".", "!", "?", ":", ";", "…")
 
 
@@ -47,7 +49,13 @@ def is_boilerplate_line(text: str, boilerplate: Boilerplate) -> bool:
 
 
 def _caption_style(unit: Unit) -> bool:
-    return unit.caption_hint or unit.italic or unit.align == "center"
+    """Marked as a caption by markup, centred, or italic without being a justified/left body paragraph."""
+    return unit.caption_hint or unit.align == "center" or (unit.italic and unit.align not in ("justify", "left"))
+
+
+def _is_heading(unit: Unit) -> bool:
+    """A short paragraph written all in bold (CKEditor users' subheading) without a closing full stop."""
+    return unit.bold and unit.words <= HEADING_MAX_WORDS and not unit.text.rstrip().endswith(_SENTENCE_END)
 
 
 def _same_caption_style(first: Unit, other: Unit) -> bool:
@@ -84,7 +92,8 @@ def assemble(units: list[Unit], boilerplate: Boilerplate) -> Assembled:
         if index - 1 == signature_index:
             continue
         if not unit.images:
-            blocks.append(Block(unit.kind, unit.text))
+            kind = "heading" if unit.kind == "paragraph" and _is_heading(unit) else unit.kind
+            blocks.append(Block(kind, unit.text))
             continue
         caption = ""
         if unit.text and (unit.words <= OWN_TEXT_CAPTION_MAX_WORDS or _caption_style(unit)):

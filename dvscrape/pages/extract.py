@@ -48,7 +48,7 @@ def extract_page(
     root = parse_document(decoded.text)
     sel = compiled(profile.selectors, profile.boilerplate)
     html_title = _html_title(root)
-    url_kind = classify(url, profile).kind
+    url_kind = _url_kind(url, root, sel, profile)
 
     view = _find_view(root, sel, url_kind)
     if view is None:
@@ -123,6 +123,17 @@ def _build(
         template=view.template,
         flags=tuple(dict.fromkeys(flags)),
     )
+
+
+def _url_kind(url: str, root: etree._Element, sel: Compiled, profile: SiteProfile) -> UrlKind:
+    """What the URL is to the site; for a page saved off-site (a file), what its <link rel=canonical> is."""
+    kind = classify(url, profile).kind
+    if kind == UrlKind.OFFSITE:
+        links = sel.canonical_link(root)
+        href = links[0].get("href") if links else None
+        if href:
+            return classify(href, profile).kind
+    return kind
 
 
 def _orphans(view: View) -> list[etree._Element]:
