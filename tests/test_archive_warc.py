@@ -338,6 +338,19 @@ def test_two_writers_in_one_folder_never_collide(tmp_path: Path) -> None:
     assert len(list(tmp_path.iterdir())) == 4
 
 
+def test_compressed_payloads_are_stored_without_recompression(tmp_path: Path) -> None:
+    photo = os.urandom(200_000)
+    exchange = make_exchange(response_headers=(("Content-Type", "image/jpeg"),), response_body=photo)
+    html = make_exchange(response_headers=(("Content-Type", "text/html"),), response_body=HTML * 200)
+    with make_writer(tmp_path) as writer:
+        stored = writer.write_exchange(exchange)
+        compressed = writer.write_exchange(html)
+    assert len(photo) < stored.length < len(photo) + 2_000  # deflate "stored" blocks: a few bytes of framing
+    assert compressed.length < len(HTML) * 200 // 10
+    record = read_record_at(tmp_path / stored.filename, stored.offset, stored.length)
+    assert record.payload == photo
+
+
 def test_bad_prefix_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="prefix"):
         WarcWriter(tmp_path, prefix="../x", warcinfo={})
