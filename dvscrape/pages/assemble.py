@@ -5,7 +5,7 @@ Rules, in the order they apply:
   its caption in one centred paragraph), otherwise the unit right after it when that unit looks like a caption:
   marked by the markup (<figcaption>, a cell of a photo table), italic, or centred. A caption written over several
   lines (<br>) or several consecutive paragraphs of the same caption style is one caption.
-- a short plain paragraph right after a photo is taken as its caption, and flagged;
+- a short paragraph with no style at all (not even justified) right after a photo is taken as its caption, flagged;
 - the last text unit is the signature when it is short and bold, right-aligned, all upper case, or a source line;
 - a short paragraph all in bold, without a closing full stop, is a heading;
 - lines that are boilerplate whatever their markup (the back link, share bars, counters) are dropped and flagged.
@@ -25,6 +25,7 @@ PLAIN_CAPTION_MAX_WORDS = 15
 SIGNATURE_MAX_WORDS = 15
 OWN_TEXT_CAPTION_MAX_WORDS = 60
 HEADING_MAX_WORDS = 30
+SHORT_LINE_WORDS = 8  # a counter or share-bar line is short; a paragraph that merely starts alike is kept
 _SENTENCE_END = (".", "!", "?", ":", ";", "…")
 
 
@@ -45,7 +46,9 @@ def is_boilerplate_line(text: str, boilerplate: Boilerplate) -> bool:
         return False
     if line in boilerplate.drop_lines or line in boilerplate.boilerplate_portlet_titles:
         return True
-    return line.startswith(boilerplate.banner_prefixes) or line.startswith(boilerplate.drop_line_prefixes)
+    if line.startswith(boilerplate.banner_prefixes):
+        return True
+    return line.startswith(boilerplate.drop_line_prefixes) and len(line.split()) <= SHORT_LINE_WORDS
 
 
 def _caption_style(unit: Unit) -> bool:
@@ -135,7 +138,8 @@ def _caption_after(units: list[Unit], index: int, signature_index: int | None, f
             parts.append(units[index].text)
             index += 1
         return clean_line(" ".join(parts)), index
-    if first.words <= PLAIN_CAPTION_MAX_WORDS and not first.text.rstrip().endswith(_SENTENCE_END):
+    unstyled = not (first.align or first.italic or first.bold)
+    if unstyled and first.words <= PLAIN_CAPTION_MAX_WORDS and not first.text.rstrip().endswith(_SENTENCE_END):
         flags.append("caption-unstyled")
         return clean_line(first.text), index + 1
     return "", index

@@ -49,7 +49,10 @@ def canonical_url(url: str, root: etree._Element, sel: Compiled, profile: SitePr
 def publish_date(
     shown: list[str], root: etree._Element, sel: Compiled, locale: str, first_paragraph: str, ctx: PageContext
 ) -> Dated:
-    """The publication date, from the metadata span (*shown*), a <meta> tag, the lede, or the listing — in order."""
+    """The publication date: the metadata span (*shown*), a <meta> tag, the listing's date, the lede — in order.
+
+    The lede's 'Ngày 23/3' is the event's date, often a day before publication, hence last.
+    """
     for text in shown:
         found = parse_display_date(text, locale)
         if found:
@@ -60,6 +63,10 @@ def publish_date(
             found = parse_display_date(element.get("content") or "", locale)
             if found:
                 return Dated(found.iso, "meta")
+    if ctx.listing_date:
+        found = parse_display_date(ctx.listing_date, locale)
+        if found:
+            return Dated(found.iso, "listing")
     if first_paragraph:
         for reference, source in ((ctx.listing_date, "body+listing-year"), (ctx.sitemap_lastmod, "body+sitemap-year")):
             found = body_date(first_paragraph, reference)
@@ -70,10 +77,6 @@ def publish_date(
             return Dated(found.iso, "body")
         if _starts_with_day_month(first_paragraph):
             return Dated(None, "", ("body-date-without-year",))
-    if ctx.listing_date:
-        found = parse_display_date(ctx.listing_date, locale)
-        if found:
-            return Dated(found.iso, "listing")
     return Dated(None, "", ("no-publish-date",))
 
 

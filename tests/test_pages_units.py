@@ -1,0 +1,169 @@
+"""Focused tests of the page objects' parts: decoding, units, captions and signatures, dates, page kinds."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import lxml.html
+import pytest
+
+from dvscrape.errors import ExtractionError
+from dvscrape.pages import Article, NotArticle, PageContext, extract_page
+from dvscrape.pages.assemble import assemble
+from dvscrape.pages.dates import body_date, parse_display_date
+from dvscrape.pages.dom import decode_document
+from dvscrape.pages.units import UnitWalker
+from dvscrape.sites.tanbinh import profile
+
+PAGE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet"
+
+
+def _assemble(body_html: str):  # type: ignore[no-untyped-def]
+    body = lxml.html.fragment_fromstring(body_html, create_parent="div")
+    return assemble(UnitWalker(PAGE).walk(body), profile().boilerplate)
+
+
+def test_caption_over_two_lines_is_one_caption() -> None:
+    result = _assemble(
+        '<p>Đoạn một.</p><p style="text-align:center"><img src="/documents/1/2/a.jpg/u"/></p>'
+        '<p style="text-align:center"><em>Đồng chí A,<br/>Phó Bí thư phát biểu</em></p><p>Đoạn hai.</p>'
+    )
+    assert [b.text for b in result.blocks] == ["Đoạn một.", "Đoạn hai."]
+    assert result.figures[0].caption == "Đồng chí A, Phó Bí thư phát biểu"
+    assert result.figures[0].image_url == "https://tanbinh.hochiminhcity.gov.vn/documents/1/2/a.jpg/u"
+
+
+def test_photo_without_caption_does_not_swallow_next_paragraph() -> None:
+    result = _assemble(
+        '<p style="text-align:center"><img src="/a.jpg"/></p>'
+        '<p style="text-align: justify;"><em>Xem thêm: <a href="/web/neoportal/-/x">Bài khác</a></em></p>'
+        '<p style="text-align:right"><strong>PHÒNG NỘI VỤ</strong></p>'
+    )
+    assert result.figures[0].caption == ""
+    assert [b.text for b in result.blocks] == ["Xem thêm: Bài khác"]
+    assert result.signature == "PHÒNG NỘI VỤ"
+    assert "figure-without-caption" in result.flags
+
+
+@pytest.mark.parametrize(
+    "signature_html",
+    [
+        '<p style="text-align: right;"><strong>BAN DÂN VẬN QUẬN ỦY.</strong></p>',
+        '<p style="text-align: right;">Thanh Tâm</p>',
+        "<p>UBND PHƯỜNG 5</p>",
+        "<p><b>PHÒNG TƯ PHÁP</b></p>",
+    ],
+)
+def test_signature_styles(signature_html: str) -> None:
+    result = _assemble(f"<p>Nội dung bài viết dài.</p><p>&nbsp;</p>{signature_html}")
+    assert result.signature
+    assert [b.text for b in result.blocks] == ["Nội dung bài viết dài."]
+
+
+def test_last_plain_paragraph_is_not_a_signature() -> None:
+    result = _assemble("<p>Nội dung bài viết.</p><p>Đoạn cuối của bài viết.</p>")
+    assert result.signature == ""
+    assert len(result.blocks) == 2
+
+
+def test_headings_lists_and_tables() -> None:
+    result = _assemble(
+        "<p><strong>Kết quả đạt được</strong></p><ul><li>Một</li><li>Hai</li></ul>"
+        "<h3>Giải pháp</h3><table><tr><th>STT</th><th>Nội dung</th></tr><tr><td>1</td><td>Xong</td></tr></table>"
+        "<p>Kết thúc bài.</p>"
+    )
+    assert [(b.kind, b.text) for b in result.blocks] == [
+        ("heading", "Kết quả đạt được"),
+        ("list", "Một\nHai"),
+        ("heading", "Giải pháp"),
+        ("table", "STT | Nội dung\n1 | Xong"),
+        ("paragraph", "Kết thúc bài."),
+    ]
+
+
+def test_caption_in_table_cell_and_figcaption() -> None:
+    result = _assemble(
+        '<table><tr><td><img src="/a.jpg"/></td></tr><tr><td style="text-align:center">Toàn cảnh</td></tr></table>'
+        '<figure><img src="/b.jpg" alt="b"/><figcaption>Quang cảnh</figcaption></figure><p>Văn bản.</p>'
+    )
+    assert [(f.alt, f.caption) for f in result.figures] == [("", "Toàn cảnh"), ("b", "Quang cảnh")]
+    assert [b.text for b in result.blocks] == ["Văn bản."]
+
+
+def test_boilerplate_lines_are_dropped_and_flagged() -> None:
+    result = _assemble("<p>Quay lại</p><p>Nội dung.</p><p>Lượt xem: 1234</p>")
+    assert [b.text for b in result.blocks] == ["Nội dung."]
+    assert any(flag.startswith("boilerplate-dropped") for flag in result.flags)
+
+
+def test_decoding_windows_1258_and_nfd() -> None:
+    text = "Tân Bình"
+    cp1258 = "Tân Bi\u0300nh".encode("cp1258")  # cp1258 writes tones as combining marks
+    decoded = decode_document(b'<meta charset="windows-1258"><p>' + cp1258 + b"</p>")
+    assert text in decoded.text
+    assert decode_document(unicodedata.normalize("NFD", text)).text == text
+
+
+def test_empty_input_is_an_error() -> None:
+    with pytest.raises(ExtractionError):
+        extract_page(PAGE, b"   ", profile())
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "expected"),
+    [
+        ("23/03/2023", "vi", "2023-03-23"),
+        ("3/23/23", "en_US", "2023-03-23"),
+        ("23/03/2023 09:12", "vi_VN", "2023-03-23T09:12:00"),
+        ("2023-03-24T09:12:00+07:00", "vi", "2023-03-24T09:12:00"),
+        ("ngày 14 tháng 4 năm 2022", "vi", "2022-04-14"),
+    ],
+)
+def test_display_dates(text: str, locale: str, expected: str) -> None:
+    found = parse_display_date(text, locale)
+    assert found is not None and found.iso == expected
+
+
+def test_body_date_takes_year_from_context() -> None:
+    assert body_date("Ngày 23/3, Ban Dân vận …", "2023-03-24") is not None
+    found = body_date("Ngày 30/12, hội nghị …", "2024-01-02")
+    assert found is not None and found.iso == "2023-12-30"
+    assert body_date("Ngày 23/3, Ban Dân vận …", None) is None
+    assert body_date("Vừa qua, Ban Dân vận …", "2023-03-24") is None
+
+
+def _page(body: str, title: str = "Trang") -> str:
+    return f"<html><head><title>{title}</title></head><body><div id='main-content'>{body}</div></body></html>"
+
+
+def test_soft_404_is_not_an_article() -> None:
+    html = _page(
+        '<div class="portlet-boundary" id="p_p_id_3_"><div class="alert alert-error">'
+        "The requested resource could not be found.</div></div>"
+    )
+    result = extract_page(PAGE, html, profile())
+    assert isinstance(result, NotArticle) and result.kind == "not-found"
+
+
+def test_home_page_is_not_an_article() -> None:
+    result = extract_page("https://tanbinh.hochiminhcity.gov.vn/web/neoportal/trang-chu", _page("<p>x</p>"), profile())
+    assert isinstance(result, NotArticle) and result.kind == "home"
+
+
+def test_generic_fallback_is_flagged() -> None:
+    words = " ".join(["chữ"] * 80)
+    result = extract_page(PAGE, _page(f"<h1>Tiêu đề</h1><div><p>{words}.</p><p>Thêm.</p></div>"), profile())
+    assert isinstance(result, Article)
+    assert result.template == "generic" and "generic-fallback" in result.flags
+    assert result.title == "Tiêu đề"
+
+
+def test_listing_date_is_used_when_the_page_shows_none() -> None:
+    words = " ".join(["chữ"] * 80)
+    html = _page(
+        '<div class="portlet-boundary" id="p_p_id_56_INSTANCE_x_"><div class="journal-content-article">'
+        f"<p>Ngày 22/3, {words}.</p></div></div>"
+    )
+    result = extract_page(PAGE, html, profile(), PageContext(listing_date="2023-03-23"))
+    assert isinstance(result, Article)
+    assert (result.published, result.published_source) == ("2023-03-23", "listing")
