@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,7 +19,7 @@ from dvscrape.archive.db import Archive, ArticleOutcome, Capture
 from dvscrape.archive.migrations import MIGRATIONS, apply_migrations
 from dvscrape.archive.warc import HttpExchange, WarcLocation, WarcWriter
 from dvscrape.archive.warc_read import read_record_at
-from dvscrape.errors import ArchiveError
+from dvscrape.errors import ArchiveError, ArchiveLockedError
 from dvscrape.pages.article import Article, Attachment, Block, Figure
 
 TITLE = "Quận Tân Bình tổ chức Hội nghị sơ kết công tác 6 tháng đầu năm"
@@ -315,3 +318,26 @@ def test_second_connection_sees_committed_rows(tmp_path: Path) -> None:
         other = sqlite3.connect(tmp_path / "archive.sqlite")
         assert other.execute("SELECT count(*) FROM crawls").fetchone()[0] == 1
         other.close()
+
+
+def test_crawl_lock_is_exclusive_and_released_on_close(tmp_path: Path) -> None:
+    first = Archive.open(tmp_path)
+    first.acquire_crawl_lock()
+    with Archive.open(tmp_path) as second:
+        with pytest.raises(ArchiveLockedError, match=f"pid {os.getpid()}"):
+            second.acquire_crawl_lock()
+        first.close()
+        second.acquire_crawl_lock()
+    with Archive.open(tmp_path, readonly=True) as reader:
+        assert reader.db["crawls"].count == 0  # reading needs no lock
+
+
+def test_crawl_lock_dies_with_its_process(tmp_path: Path) -> None:
+    Archive.open(tmp_path).close()
+    script = (
+        "import sys, pathlib; from dvscrape.archive.db import Archive; "
+        "a = Archive.open(pathlib.Path(sys.argv[1])); a.acquire_crawl_lock(); import os; os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True)
+    with Archive.open(tmp_path) as archive:
+        archive.acquire_crawl_lock()

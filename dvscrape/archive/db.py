@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
+from dvscrape.archive.lock import CrawlLock
 from dvscrape.archive.migrations import apply_migrations, pending_migrations
 from dvscrape.archive.warc import WarcLocation
 from dvscrape.errors import ArchiveError
@@ -115,6 +116,7 @@ class Archive:
         self.readonly = readonly
         self._clock = clock
         self._conn: sqlite3.Connection = db.conn
+        self._lock = CrawlLock(directory)
         self._closed = False
 
     @classmethod
@@ -265,11 +267,20 @@ class Archive:
 
     # -- lifecycle -----------------------------------------------------------------------------------------------
 
+    def acquire_crawl_lock(self) -> None:
+        """Take the archive's crawl lock until close(); raise ArchiveLockedError if another crawl holds it."""
+        if self.readonly:
+            raise ArchiveError(f"cannot lock archive {self.directory} for a crawl: it is open read-only")
+        self._lock.acquire()
+
     def close(self) -> None:
-        """Close the database connection. Safe to call twice."""
+        """Close the database connection and release the crawl lock if held. Safe to call twice."""
         if not self._closed:
             self._closed = True
-            self.db.close()
+            try:
+                self.db.close()
+            finally:
+                self._lock.release()
 
     def __enter__(self) -> Archive:
         return self
