@@ -432,6 +432,18 @@ def test_request_gets_host_and_content_length() -> None:
     assert http_block.host_header("https://example.test:443/") == "example.test"
 
 
+def test_non_ascii_header_bytes_are_stored_as_received(tmp_path: Path) -> None:
+    raw = 'attachment; filename="Quyết định 12.pdf"'.encode()
+    exchange = make_exchange(response_headers=(("Content-Disposition", raw.decode("latin-1")),))
+    with make_writer(tmp_path) as writer:
+        location = writer.write_exchange(exchange)
+    member = members(tmp_path / location.filename)[1]
+    assert b"Content-Disposition: " + raw + b"\r\n" in member
+    record = read_record_at(tmp_path / location.filename, location.offset, location.length)
+    assert record.http_header("Content-Disposition") == 'attachment; filename="Quyết định 12.pdf"'
+    assert subprocess.run([warcio_cli(), "check", str(tmp_path / location.filename)]).returncode == 0
+
+
 def test_line_breaks_in_header_values_cannot_break_the_record(tmp_path: Path) -> None:
     exchange = make_exchange(response_headers=(("X-Evil", "a\r\nWARC-Type: x"),))
     with make_writer(tmp_path) as writer:

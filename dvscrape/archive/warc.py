@@ -63,6 +63,25 @@ __all__ = [
 ]
 
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9.]+")
+
+
+class _RawHeaders(StatusAndHeaders):
+    """HTTP status line and headers serialised byte for byte as received.
+
+    Scrapy gives header bytes; callers decode them as ISO-8859-1, which maps each byte to one character. Encoding the
+    block back as ISO-8859-1 restores the original bytes (a UTF-8 file name in Content-Disposition stays UTF-8),
+    where warcio would percent-encode any non-ASCII value. A line with characters beyond U+00FF (text that was
+    never bytes) is written as UTF-8.
+    """
+
+    def to_ascii_bytes(self, filter_func: Any = None) -> bytes:
+        lines = []
+        for line in self.to_str(filter_func).split("\r\n"):
+            try:
+                lines.append(line.encode("latin-1"))
+            except UnicodeEncodeError:
+                lines.append(line.encode("utf-8"))
+        return b"\r\n".join(lines) + b"\r\n"
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -216,7 +235,7 @@ class WarcWriter:
     @staticmethod
     def _status_line(exchange: HttpExchange, headers: list[tuple[str, str]]) -> StatusAndHeaders:
         status_line = f"{exchange.status} {exchange.reason}".rstrip()
-        return StatusAndHeaders(status_line, headers, protocol=exchange.protocol or "HTTP/1.1")
+        return _RawHeaders(status_line, headers, protocol=exchange.protocol or "HTTP/1.1")
 
     def _write_request(self, target: IO[bytes], exchange: HttpExchange, concurrent_to: str, date: str) -> None:
         warc_headers = self._common_headers("request", self._id_factory(), date, exchange)
@@ -230,7 +249,7 @@ class WarcWriter:
             "request",
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
-            http_headers=StatusAndHeaders(request_line, headers, protocol=exchange.method.upper()),
+            http_headers=_RawHeaders(request_line, headers, protocol=exchange.method.upper()),
             warc_headers_dict=warc_headers,
         )
         self._append(target, record, self.compression_level)

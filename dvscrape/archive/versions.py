@@ -1,0 +1,168 @@
+"""Article versions: one row in ``article_versions`` per distinct content of an article, numbered 1..n.
+
+Archive.save_article writes version 1 when an article is new and version n+1 when its content hash changed; a
+sighting with the same content writes nothing. Each version keeps the fields an archivist cites (title, body, date,
+category, signature, figures), the capture it was extracted from, and which of those fields changed since the
+previous version.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from dvscrape.pages.article import Article
+
+# Fields compared between versions, in the order changed_fields lists them.
+VERSIONED_FIELDS: tuple[str, ...] = ("title", "body", "published_date", "category", "signature", "figures")
+
+_INSERT_VERSION = """
+INSERT INTO article_versions (
+    article_id, version, capture_id, content_hash, title, body, published_date, category, signature, figures,
+    changed_fields, seen_at
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_VERSION_COLUMNS = (
+    "id, article_id, version, capture_id, content_hash, title, body, published_date, category, signature, figures, "
+    "changed_fields, seen_at"
+)
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One stored version of an article."""
+
+    id: int
+    article_id: int
+    version: int
+    capture_id: int | None
+    content_hash: str
+    title: str
+    body: str
+    published_date: str | None
+    category: str
+    signature: str
+    figures: tuple[Mapping[str, str], ...]
+    changed_fields: tuple[str, ...]
+    seen_at: str
+
+    def field_value(self, name: str) -> object:
+        """The value of one of VERSIONED_FIELDS."""
+        return getattr(self, name)
+
+
+def figures_json(article: Article) -> str:
+    """The article's figures as a JSON array of {image_url, alt, caption}."""
+    return json.dumps(
+        [{"image_url": f.image_url, "alt": f.alt, "caption": f.caption} for f in article.figures], ensure_ascii=False
+    )
+
+
+def _fields_of_article(article: Article) -> dict[str, object]:
+    return {
+        "title": article.title,
+        "body": article.body,
+        "published_date": article.published,
+        "category": article.category,
+        "signature": article.signature,
+        "figures": figures_json(article),
+    }
+
+
+def record_version(
+    conn: sqlite3.Connection,
+    article_id: int,
+    article: Article,
+    *,
+    capture_id: int | None,
+    content_hash: str,
+    seen_at: str,
+) -> int:
+    """Append the next version of *article_id* holding *article*; return its version number.
+
+    Runs inside the caller's transaction. changed_fields lists the VERSIONED_FIELDS that differ from the previous
+    version (empty for version 1).
+    """
+    previous = conn.execute(
+        "SELECT version, title, body, published_date, category, signature, figures FROM article_versions "
+        "WHERE article_id = ? ORDER BY version DESC LIMIT 1",
+        (article_id,),
+    ).fetchone()
+    fields = _fields_of_article(article)
+    if previous is None:
+        number, changed = 1, []
+    else:
+        number = int(previous[0]) + 1
+        before = dict(zip(VERSIONED_FIELDS, previous[1:], strict=True))
+        changed = [name for name in VERSIONED_FIELDS if (before[name] or "") != (fields[name] or "")]
+    conn.execute(
+        _INSERT_VERSION,
+        (
+            article_id,
+            number,
+            capture_id,
+            content_hash,
+            *(fields[name] for name in VERSIONED_FIELDS),
+            json.dumps(changed),
+            seen_at,
+        ),
+    )
+    return number
+
+
+def backfill_versions(conn: sqlite3.Connection) -> int:
+    """Write version 1 for every article that has no version yet, from its current row; return how many.
+
+    Used when an archive made before versions existed is upgraded: the version holds the article's latest stored
+    content, dated by its first_seen (earlier contents were not kept).
+    """
+    cursor = conn.execute(
+        """
+        INSERT INTO article_versions (
+            article_id, version, capture_id, content_hash, title, body, published_date, category, signature,
+            figures, changed_fields, seen_at
+        )
+        SELECT
+            a.id, 1, a.capture_id, a.content_hash, a.title, COALESCE(a.body, ''), a.published_date,
+            COALESCE(a.category, ''), COALESCE(a.signature, ''),
+            COALESCE(
+                (SELECT json_group_array(json_object('image_url', f.image_url, 'alt', COALESCE(f.alt, ''),
+                                                     'caption', COALESCE(f.caption, '')))
+                 FROM (SELECT * FROM figures WHERE figures.article_id = a.id ORDER BY position) AS f),
+                '[]'),
+            '[]', a.first_seen
+        FROM articles AS a
+        WHERE NOT EXISTS (SELECT 1 FROM article_versions AS v WHERE v.article_id = a.id)
+        """
+    )
+    return cursor.rowcount
+
+
+def versions_of(conn: sqlite3.Connection, article_id: int) -> list[ArticleVersion]:
+    """Every version of *article_id*, oldest first."""
+    found = conn.execute(
+        f"SELECT {_VERSION_COLUMNS} FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+    ).fetchall()
+    return [_version_from_row(row) for row in found]
+
+
+def _version_from_row(row: Sequence[object]) -> ArticleVersion:
+    figures = json.loads(str(row[10] or "[]"))
+    changed = json.loads(str(row[11] or "[]"))
+    return ArticleVersion(
+        id=int(str(row[0])),
+        article_id=int(str(row[1])),
+        version=int(str(row[2])),
+        capture_id=int(str(row[3])) if row[3] is not None else None,
+        content_hash=str(row[4]),
+        title=str(row[5] or ""),
+        body=str(row[6] or ""),
+        published_date=str(row[7]) if row[7] is not None else None,
+        category=str(row[8] or ""),
+        signature=str(row[9] or ""),
+        figures=tuple(figures),
+        changed_fields=tuple(changed),
+        seen_at=str(row[12]),
+    )
