@@ -157,6 +157,17 @@ def truncate_incomplete_tail(path: Path) -> int:
         return size - good_end
 
 
+def truncate_incomplete_tails(directory: Path) -> dict[str, int]:
+    """Run truncate_incomplete_tail on every ``*.warc.gz`` file of *directory*; return {file name: bytes removed}
+    for the files that were cut. Only call it while no writer is appending to the folder (hold the crawl lock)."""
+    removed: dict[str, int] = {}
+    for path in sorted(Path(directory).glob("*.warc.gz")):
+        cut = truncate_incomplete_tail(path)
+        if cut:
+            removed[path.name] = cut
+    return removed
+
+
 def _iter_members(handle: IO[bytes]) -> Iterator[_Member]:
     """The gzip members of *handle* from its current position, decompressed, each with offset and length.
 
