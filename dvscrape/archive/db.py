@@ -17,8 +17,10 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
+from dvscrape.archive.folding import register_fold
 from dvscrape.archive.lock import CrawlLock
 from dvscrape.archive.migrations import apply_migrations, pending_migrations
+from dvscrape.archive.versions import record_version
 from dvscrape.archive.warc import WarcLocation
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article
@@ -254,6 +256,10 @@ class Archive:
             ):
                 if child_rows:
                     self._conn.executemany(insert, child_rows)
+            if outcome is not ArticleOutcome.UNCHANGED:
+                record_version(
+                    self._conn, article_id, article, capture_id=capture_id, content_hash=digest, seen_at=seen_at
+                )
         return StoredArticle(article_id, outcome, digest)
 
     # -- files ---------------------------------------------------------------------------------------------------
@@ -330,7 +336,9 @@ class _WriteTransaction:
 
 
 def _configure(db: Database, *, readonly: bool) -> None:
-    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout."""
+    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout; register the
+    dvscrape_fold function the search triggers call."""
+    register_fold(db.conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if not readonly:

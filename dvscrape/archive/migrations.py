@@ -178,10 +178,83 @@ def m0003_articles_provenance_view(db: Database) -> None:
     )
 
 
+def m0004_article_versions(db: Database) -> None:
+    """One row per distinct content of an article (version 1..n), and version 1 for articles already stored."""
+    from dvscrape.archive.versions import backfill_versions
+
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            version INTEGER NOT NULL,
+            capture_id INTEGER REFERENCES captures(id),
+            content_hash TEXT NOT NULL,
+            title TEXT,
+            body TEXT,
+            published_date TEXT,
+            category TEXT,
+            signature TEXT,
+            figures TEXT,
+            changed_fields TEXT,
+            seen_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_article_versions_article ON article_versions (article_id, version)")
+    db.execute("CREATE INDEX idx_article_versions_capture ON article_versions (capture_id)")
+    backfill_versions(db.conn)
+
+
+def m0005_article_search(db: Database) -> None:
+    """Full-text indexes over article title and body: exact (diacritics kept) and folded (dvscrape_fold, đ→d).
+
+    Both are external-content FTS5 tables over ``articles`` kept in step by triggers; the folded one indexes
+    ``dvscrape_fold(text)``, so every connection that writes articles must register that function (Archive.open
+    does).
+    """
+    from dvscrape.archive.folding import register_fold
+
+    register_fold(db.conn)
+    for name, diacritics in (("articles_fts", 0), ("articles_fts_folded", 2)):
+        db.execute(
+            f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, content='articles', content_rowid='id', "
+            f"tokenize='unicode61 remove_diacritics {diacritics}')"
+        )
+    exact_delete = (
+        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);"
+    )
+    folded_delete = (
+        "INSERT INTO articles_fts_folded (articles_fts_folded, rowid, title, body) "
+        "VALUES ('delete', old.id, dvscrape_fold(old.title), dvscrape_fold(old.body));"
+    )
+    exact_insert = "INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);"
+    folded_insert = (
+        "INSERT INTO articles_fts_folded (rowid, title, body) "
+        "VALUES (new.id, dvscrape_fold(new.title), dvscrape_fold(new.body));"
+    )
+    db.execute(f"CREATE TRIGGER articles_search_insert AFTER INSERT ON articles "
+               f"BEGIN {exact_insert} {folded_insert} END")
+    db.execute(f"CREATE TRIGGER articles_search_delete AFTER DELETE ON articles "
+               f"BEGIN {exact_delete} {folded_delete} END")
+    db.execute(
+        "CREATE TRIGGER articles_search_update AFTER UPDATE OF title, body ON articles "
+        "WHEN old.title IS NOT new.title OR old.body IS NOT new.body "
+        f"BEGIN {exact_delete} {folded_delete} {exact_insert} {folded_insert} END"
+    )
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    db.execute(
+        "INSERT INTO articles_fts_folded (rowid, title, body) "
+        "SELECT id, dvscrape_fold(title), dvscrape_fold(body) FROM articles"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
     m0003_articles_provenance_view,
+    m0004_article_versions,
+    m0005_article_search,
 )
 
 

@@ -56,7 +56,9 @@ class ArticleVersion:
 def figures_json(article: Article) -> str:
     """The article's figures as a JSON array of {image_url, alt, caption}."""
     return json.dumps(
-        [{"image_url": f.image_url, "alt": f.alt, "caption": f.caption} for f in article.figures], ensure_ascii=False
+        [{"image_url": f.image_url, "alt": f.alt, "caption": f.caption} for f in article.figures],
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
 
 
@@ -96,7 +98,9 @@ def record_version(
     else:
         number = int(previous[0]) + 1
         before = dict(zip(VERSIONED_FIELDS, previous[1:], strict=True))
-        changed = [name for name in VERSIONED_FIELDS if (before[name] or "") != (fields[name] or "")]
+        changed = [
+            name for name in VERSIONED_FIELDS if _comparable(name, before[name]) != _comparable(name, fields[name])
+        ]
     conn.execute(
         _INSERT_VERSION,
         (
@@ -110,6 +114,13 @@ def record_version(
         ),
     )
     return number
+
+
+def _comparable(name: str, value: object) -> object:
+    """A field's value for comparison: figures parsed from JSON, None as ""."""
+    if name == "figures":
+        return json.loads(str(value or "[]"))
+    return value or ""
 
 
 def backfill_versions(conn: sqlite3.Connection) -> int:
