@@ -220,7 +220,7 @@ def test_capture_of_an_unknown_crawl_or_kind_is_refused(archive: Archive) -> Non
     with pytest.raises(ArchiveError, match="FOREIGN KEY"):
         archive.record_capture(make_capture(99))
     with pytest.raises(ValueError, match="kind"):
-        archive.record_capture(make_capture(1, kind="page"))
+        archive.record_capture(make_capture(1, kind="webpage"))
 
 
 # -- articles --------------------------------------------------------------------------------------------------------

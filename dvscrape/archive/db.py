@@ -29,7 +29,10 @@ DB_FILENAME = "archive.sqlite"
 WARC_FOLDER = "warc"
 BUSY_TIMEOUT_MS = 10_000
 
-CAPTURE_KINDS = frozenset({"article", "listing", "home", "sitemap", "robots", "media", "other"})
+# The kinds of the brief, plus "page", "trap" and "offsite", which sites.urls.UrlKind also gives the middleware.
+CAPTURE_KINDS = frozenset(
+    {"article", "listing", "home", "page", "sitemap", "robots", "media", "trap", "offsite", "other"}
+)
 # The counts finish_crawl keeps in columns of their own; every count is also kept in the JSON `counts` column.
 COUNT_COLUMNS: tuple[str, ...] = (
     "requests",
