@@ -10,9 +10,11 @@ from typing import Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
 from dvscrape.exitcodes import ExitCode
 from dvscrape.sites import get_profile
 
@@ -79,27 +81,41 @@ def run_crawl(
     process = CrawlerProcess(settings, install_root_handler=True)
     spider_class = process.spider_loader.load(site)
     crawler: Crawler = process.create_crawler(spider_class)
-    errors: list[str] = []
+    failures: list[Failure] = []
     deferred = process.crawl(crawler, base_url=base_url, max_articles=max_articles)
-    deferred.addErrback(lambda failure: errors.append(failure.getErrorMessage()))
+    deferred.addErrback(failures.append)
     process.start()
-    return _result(crawler, archive_dir, time.monotonic() - started, errors)
+    return _result(crawler, archive_dir, time.monotonic() - started, failures)
 
 
-def _result(crawler: Crawler, archive_dir: Path, elapsed: float, errors: list[str]) -> CrawlResult:
+def _start_failure(failures: list[Failure]) -> tuple[ExitCode, str]:
+    """The exit code and message for a crawl that could not start."""
+    if not failures:
+        return ExitCode.INTERNAL_ERROR, "the crawl did not start"
+    failure = failures[0]
+    message = failure.getErrorMessage()
+    if failure.check(ArchiveLockedError):
+        return ExitCode.LOCKED, message
+    if failure.check(ArchiveError):
+        return ExitCode.ARCHIVE_ERROR, message
+    if failure.check(ConfigurationError):
+        return ExitCode.BAD_CONFIGURATION, message
+    return ExitCode.INTERNAL_ERROR, f"{getattr(failure.type, '__name__', 'error')}: {message}"
+
+
+def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[Failure]) -> CrawlResult:
     session = ArchiveExtension.session_of(crawler) if hasattr(crawler, "extensions") else None
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     reason = str(stats.get("finish_reason", ""))
     if session is None:
-        if errors or not reason:
-            return CrawlResult(None, "failed", ExitCode.ARCHIVE_ERROR if errors else ExitCode.INTERNAL_ERROR, {},
-                               (), elapsed, str(archive_dir), "; ".join(errors) or "the crawl did not start",
-                               reason, stats)
+        if failures or not reason:
+            code, message = _start_failure(failures)
+            return CrawlResult(None, "not started", code, {}, (), elapsed, str(archive_dir), message, reason, stats)
         # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, reported from Scrapy's stats.
-        counts = {"requests": int(stats.get("downloader/request_count", 0)),
-                  "responses": int(stats.get("downloader/response_count", 0))}
-        code = ExitCode.SUCCESS if counts["responses"] else ExitCode.SITE_UNREACHABLE
-        return CrawlResult(None, "fetch only", code, counts, (), elapsed, "", "", reason, stats)
+        fetch_counts = {"requests": int(stats.get("downloader/request_count", 0)),
+                        "responses": int(stats.get("downloader/response_count", 0))}
+        code = ExitCode.SUCCESS if fetch_counts["responses"] else ExitCode.SITE_UNREACHABLE
+        return CrawlResult(None, "fetch only", code, fetch_counts, (), elapsed, "", "", reason, stats)
     counts = session.counts
     if counts.captures == 0:
         code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
@@ -111,4 +127,4 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, errors: list[st
         code, status = ExitCode.SUCCESS, "success"
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
     return CrawlResult(session.crawl_id, status, code, row, tuple(counts.failed_urls), elapsed,
-                       str(archive_dir), "; ".join(errors), reason, stats)
+                       str(archive_dir), "", reason, stats)

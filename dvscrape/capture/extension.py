@@ -47,6 +47,8 @@ class ArchiveExtension:
         )
         # Opened here, not on spider_opened, so that an unusable archive stops the crawl before it starts
         # (errors raised in signal handlers are only logged by Scrapy).
+        if crawler.spider is None:
+            raise NotConfigured("no spider: the archive is opened only for a crawl")
         extension.open(crawler.spider)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -66,6 +68,11 @@ class ArchiveExtension:
         site = getattr(profile, "name", spider.name)
         base_url = getattr(profile, "base_url", "")
         archive = Archive.open(self.archive_dir)
+        try:
+            archive.acquire_crawl_lock()
+        except Exception:
+            archive.close()
+            raise
         options: dict[str, Any] = {
             "spider": spider.name,
             "user_agent": self.user_agent,

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from dvscrape.archive.db import Capture
-from dvscrape.archive.warc import HttpExchange
+from dvscrape.archive.warc import HttpExchange, warc_date
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.sites.urls import classify
 
@@ -74,11 +74,7 @@ class WarcCaptureMiddleware:
         if session is None or session.warc_writer is None:
             return response
         fetched_at = datetime.now(UTC)
-        request_headers = _header_pairs(request.headers)
-        if not any(name.lower() == "host" for name, _ in request_headers):
-            from urllib.parse import urlsplit
-
-            request_headers = (("Host", urlsplit(request.url).netloc),) + request_headers
+        request_headers = _header_pairs(request.headers)  # the writer adds Host, which Scrapy sets itself
         exchange = HttpExchange(
             url=request.url,
             method=request.method,
@@ -106,13 +102,13 @@ class WarcCaptureMiddleware:
             canonical_url=canonical or request.url,
             kind=str(kind or "other"),
             status=response.status,
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1"),
-            fetched_at=fetched_at.isoformat(timespec="seconds"),
+            content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+            fetched_at=warc_date(fetched_at),
             content_length=len(response.body),
             location=location,
             attempts=int(request.meta.get("retry_times", 0)) + 1,
-            etag=response.headers.get(b"ETag", b"").decode("latin-1"),
-            last_modified=response.headers.get(b"Last-Modified", b"").decode("latin-1"),
+            etag=(response.headers.get(b"ETag") or b"").decode("latin-1"),
+            last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1"),
         )
         request.meta[CAPTURE_ID_KEY] = session.archive.record_capture(capture)
         session.counts.captures += 1

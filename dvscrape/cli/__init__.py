@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any
-
 import click
 
 # command name -> "module:attribute" of its click command
@@ -27,8 +25,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attribute = target.split(":")
-        command: Any = getattr(importlib.import_module(module_name), attribute)
-        return command  # type: ignore[no-any-return]
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
 
 
 @click.group(cls=LazyGroup)

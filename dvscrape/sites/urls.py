@@ -122,9 +122,10 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         article_path = f"{rules.site_path}{rules.article_separator}{url_title}"
         return UrlDecision(UrlKind.ARTICLE, profile.url(article_path), locale)
 
-    kept = _page_params(params, profile)
-    if kept is None:
+    page_params = _page_params(params, profile)
+    if page_params is None:
         return UrlDecision(UrlKind.TRAP, "", locale, "listing page beyond the configured bound")
+    kept = page_params
     canonical = _join(profile, path, kept)
     if path in (rules.site_path, rules.home_path):
         return UrlDecision(UrlKind.HOME, _join(profile, rules.home_path, kept), locale)

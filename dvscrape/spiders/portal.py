@@ -69,9 +69,8 @@ class PortalSpider(scrapy.Spider):
         if not decision.fetchable:
             self._refused(url, decision)
             return None
-        if decision.kind is UrlKind.ARTICLE:
-            if self.max_articles and self.articles_scheduled >= self.max_articles:
-                return None
+        if decision.kind is UrlKind.ARTICLE and self.max_articles and self.articles_scheduled >= self.max_articles:
+            return None
         if decision.kind is UrlKind.MEDIA and not self.fetch_media:
             return None
         callback = {
@@ -196,7 +195,8 @@ class PortalSpider(scrapy.Spider):
         try:
             root = etree.fromstring(response.body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as error:
-            yield FetchFailure(response.url, response.url, "sitemap", f"invalid sitemap XML: {error}", response.status, 1)
+            reason = f"invalid sitemap XML: {error}"
+            yield FetchFailure(response.url, response.url, "sitemap", reason, response.status, 1)
             return
         for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
             loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
@@ -211,7 +211,7 @@ class PortalSpider(scrapy.Spider):
             url=request.url,
             canonical_url=str(request.meta.get(CANONICAL_KEY, request.url)),
             kind=str(request.meta.get(KIND_KEY, "other")),
-            reason=f"{failure.type.__name__}: {failure.getErrorMessage()}",
+            reason=f"{getattr(failure.type, '__name__', 'error')}: {failure.getErrorMessage()}",
             status=None,
             attempts=int(request.meta.get("retry_times", 0)) + 1,
         )
