@@ -167,3 +167,20 @@ def test_listing_date_is_used_when_the_page_shows_none() -> None:
     result = extract_page(PAGE, html, profile(), PageContext(listing_date="2023-03-23"))
     assert isinstance(result, Article)
     assert (result.published, result.published_source) == ("2023-03-23", "listing")
+
+
+def test_listing_entries_carry_their_shown_dates() -> None:
+    from pathlib import Path
+
+    from dvscrape.pages import extract_listing
+
+    html = (Path(__file__).parent / "golden" / "pages" / "listing_tin_tuc_su_kien.html").read_bytes()
+    listing = extract_listing("https://tanbinh.hochiminhcity.gov.vn/web/neoportal/tin-tuc-su-kien", html, profile())
+    assert listing.category == "Tin tức sự kiện"
+    assert [(e.url.rsplit("/-/", 1)[1], e.published) for e in listing.entries] == [
+        (
+            "quan-tan-binh-tang-cuong-phoi-hop-giua-ban-dan-van-quan-uy-va-uy-ban-nhan-dan-quan-trong-cong-tac-dan-van-nam-2023",
+            "2023-03-23",
+        ),
+        ("hoi-dong-nghia-vu-phuong-10-to-chuc-hoi-nghi", "2023-03-20"),
+    ]

@@ -1,7 +1,19 @@
-"""Page objects: (url, html) → Article or NotArticle. No Scrapy import here."""
+"""Page objects: (url, html) → Article or NotArticle, and listing pages → their entries. No Scrapy import here."""
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure, NotArticle
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.extract import extract_page
+from dvscrape.pages.listing import Listing, ListingEntry, extract_listing
 
-__all__ = ["Article", "Attachment", "Block", "Figure", "NotArticle", "PageContext", "extract_page"]
+__all__ = [
+    "Article",
+    "Attachment",
+    "Block",
+    "Figure",
+    "Listing",
+    "ListingEntry",
+    "NotArticle",
+    "PageContext",
+    "extract_listing",
+    "extract_page",
+]

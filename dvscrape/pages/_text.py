@@ -10,13 +10,16 @@ import re
 import unicodedata
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 
 
 def clean(text: str) -> str:
     """Archival normal form of a multi-line text: NFC, one space between words, no empty lines."""
-    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(text))
     return "\n".join(line for line in lines if line)
 
 

@@ -63,14 +63,17 @@ def parse_display_date(text: str, locale: str) -> FoundDate | None:
         if len(match.group(1)) == 4:  # 2023/03/23
             year, month, day = first, second, third
         else:
-            year = third + 2000 if len(match.group(3)) <= 2 else third
-            month_first = locale.lower().startswith("en")
+            short_year = len(match.group(3)) <= 2
+            year = third + 2000 if short_year else third
+            # Java's SHORT date style is M/d/yy in en_US and dd/MM/yyyy in vi; a four-digit year means the site's
+            # own dd/MM/yyyy pattern whatever the locale.
+            month_first = locale.lower().startswith("en") and short_year
             if first > 12 and second <= 12:
                 month_first = False
             elif second > 12 and first <= 12:
                 month_first = True
-            elif first <= 12 and second <= 12 and first != second:
-                note = f"day-month order taken from locale {locale}"
+            elif short_year and first <= 12 and second <= 12 and first != second:
+                note = f"day-month order of a two-digit-year date taken from locale {locale}"
             month, day = (first, second) if month_first else (second, first)
         value = _iso(year, month, day, time)
         return FoundDate(value, note) if value else None

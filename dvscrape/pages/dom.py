@@ -8,7 +8,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -79,9 +78,11 @@ def parse_document(text: str) -> etree._Element:
     # lxml refuses str input with an XML encoding declaration; drop it (the text is already decoded).
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"unparseable HTML: {error}") from error
+    if root is None:
+        raise ExtractionError("no HTML element in the document")
     return root
 
 
@@ -152,9 +153,17 @@ def drop_all(elements: list[etree._Element]) -> int:
     """Remove elements from their tree, keeping the text that follows each; returns how many were removed."""
     count = 0
     for element in elements:
-        if element.getparent() is not None:
-            element.drop_tree()
-            count += 1
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+        count += 1
     return count
 
 

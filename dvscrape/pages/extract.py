@@ -19,7 +19,7 @@ from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import Compiled, closest, compiled, decode_document, drop_all, parse_document, text_of
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
-from dvscrape.sites.urls import UrlKind, classify, locale_of
+from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
 
 WEB_CONTENT_MIN_WORDS = 40
 GENERIC_MIN_WORDS = 60
@@ -48,7 +48,8 @@ def extract_page(
     root = parse_document(decoded.text)
     sel = compiled(profile.selectors, profile.boilerplate)
     html_title = _html_title(root)
-    url_kind = _url_kind(url, root, sel, profile)
+    decision = classify(url, profile)
+    url_kind = _url_kind(decision, root, sel, profile)
 
     view = _find_view(root, sel, url_kind)
     if view is None:
@@ -58,11 +59,12 @@ def extract_page(
         view = _generic_view(root, sel)
         if view is None:
             return NotArticle(url, "unknown", "no article view and no main text long enough for an article")
-    return _build(url, root, sel, profile, ctx, view, html_title, decoded.flags)
+    return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decoded.flags)
 
 
 def _build(
     url: str,
+    canonical: str,
     root: etree._Element,
     sel: Compiled,
     profile: SiteProfile,
@@ -73,7 +75,7 @@ def _build(
 ) -> Article:
     flags: list[str] = [*decode_flags, *view.flags]
     locale = locale_of(url, profile)
-    canonical, canonical_flags = metadata.canonical_url(url, root, sel, profile)
+    canonical, canonical_flags = metadata.canonical_url(url, canonical, root, sel)
     flags.extend(canonical_flags)
 
     # Read what lives in boilerplate containers (metadata, related links) before dropping them.
@@ -125,9 +127,9 @@ def _build(
     )
 
 
-def _url_kind(url: str, root: etree._Element, sel: Compiled, profile: SiteProfile) -> UrlKind:
+def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profile: SiteProfile) -> UrlKind:
     """What the URL is to the site; for a page saved off-site (a file), what its <link rel=canonical> is."""
-    kind = classify(url, profile).kind
+    kind = decision.kind
     if kind == UrlKind.OFFSITE:
         links = sel.canonical_link(root)
         href = links[0].get("href") if links else None
@@ -174,7 +176,7 @@ def _find_view(root: etree._Element, sel: Compiled, url_kind: UrlKind) -> View |
             by_portlet.setdefault(root if owner is None else owner, []).append(element)
         if url_kind in (UrlKind.HOME, UrlKind.LISTING) and all(len(v) > 1 for v in by_portlet.values()):
             return None  # a listing in the full-content display style
-        view = max(views, key=lambda element: len(text_of(element)))
+        view = views[0] if len(views) == 1 else max(views, key=lambda element: len(text_of(element)))
         flags: tuple[str, ...] = ("multiple-article-views",) if len(views) > 1 else ()
         owner = closest(view, portlets)
         scope = root if owner is None else owner

@@ -32,9 +32,9 @@ def absolute_url(href: str, base: str, profile: SiteProfile) -> str:
     return canonicalize(absolute, profile) or absolute
 
 
-def canonical_url(url: str, root: etree._Element, sel: Compiled, profile: SiteProfile) -> tuple[str, tuple[str, ...]]:
-    """The article's canonical URL: the site's canonicaliser, else <link rel=canonical> minus redirect params."""
-    canonical = canonicalize(url, profile)
+def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled) -> tuple[str, tuple[str, ...]]:
+    """The article's canonical URL: *canonical* (the site's canonicaliser's verdict on *url*) when it has one,
+    else <link rel=canonical> minus redirect params, else the fetched URL — flagged."""
     if canonical:
         return canonical, ()
     links = sel.canonical_link(root)

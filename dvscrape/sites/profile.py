@@ -50,6 +50,10 @@ class Selectors:
         "meta[itemprop='dateModified']",
     )
     figure_caption: str = "figcaption"
+    # Listing pages: the main column (sidebars excluded), its entries, and the link of an entry.
+    listing_scope: str = "#column-1, #main-content, body"
+    listing_entries: str = "div.asset-abstract, ul.title-list > li"
+    listing_entry_link: str = ".asset-title a[href], a[href]"
     attachment_links: str = "a[href]"
 
 
@@ -108,7 +112,8 @@ class Boilerplate:
         "Không tìm thấy trang",
         "Không tìm thấy tài nguyên",
         "Trang bạn yêu cầu không tồn tại",
-        "404",
+        "404 Not Found",
+        "Lỗi 404",
     )
     # A signature may also be a source line starting with one of these.
     source_line_prefixes: tuple[str, ...] = ("Nguồn:", "Nguồn :", "Tin, ảnh:", "Tin và ảnh:", "Tin:", "Theo ")
