@@ -8,6 +8,7 @@ previous version.
 
 from __future__ import annotations
 
+import difflib
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -177,3 +178,33 @@ def _version_from_row(row: Sequence[object]) -> ArticleVersion:
         changed_fields=tuple(changed),
         seen_at=str(row[12]),
     )
+
+
+def _field_lines(version: ArticleVersion, name: str) -> list[str]:
+    """A field as lines to diff: body paragraphs, one line per figure, or the single value."""
+    if name == "body":
+        return [paragraph for paragraph in version.body.split("\n\n") if paragraph]
+    if name == "figures":
+        return [
+            " — ".join(part for part in (str(f.get("image_url", "")), str(f.get("caption", ""))) if part)
+            for f in version.figures
+        ]
+    value = version.field_value(name)
+    return [str(value)] if value not in (None, "") else []
+
+
+def version_diff(old: ArticleVersion, new: ArticleVersion, *, context: int = 1) -> list[str]:
+    """A readable diff from *old* to *new*: for each changed field a header, then '-'/'+' lines (body paragraphs
+    in unified-diff hunks with *context* unchanged paragraphs around each change)."""
+    lines: list[str] = []
+    for name in VERSIONED_FIELDS:
+        before, after = _field_lines(old, name), _field_lines(new, name)
+        if before == after:
+            continue
+        lines.append(f"{name}:")
+        diff = difflib.unified_diff(before, after, lineterm="", n=context)
+        for line in diff:
+            if line.startswith(("---", "+++")):
+                continue
+            lines.append(f"  {line}" if not line.startswith("@@") else "  …")
+    return lines

@@ -11,6 +11,10 @@ COMMANDS: dict[str, str] = {
     "demo": "dvscrape.cli.crawl:demo_command",
     "replica": "dvscrape.cli.replica:replica_command",
     "extract": "dvscrape.cli.extract:extract_command",
+    "search": "dvscrape.cli.search:search_command",
+    "reindex": "dvscrape.cli.search:reindex_command",
+    "history": "dvscrape.cli.history:history_command",
+    "show": "dvscrape.cli.history:show_command",
 }
 
 

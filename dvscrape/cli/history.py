@@ -1,0 +1,145 @@
+"""`dvscrape history URL` and `dvscrape show URL`: an article's versions with diffs, and one stored version or its
+archived HTTP response, with the WARC record to cite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import capture_record, find_article_id
+from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
+from dvscrape.archive.warc_read import read_record_at
+from dvscrape.cli.archive_access import opened_archive
+from dvscrape.cli.options import archive_option
+from dvscrape.errors import ArchiveError
+
+
+def _citation(record: dict[str, object] | None) -> str:
+    if record is None or not record.get("warc_filename"):
+        return "no WARC record"
+    return (
+        f"WARC {record['warc_filename']} offset {record['warc_offset']} length {record['warc_length']} "
+        f"record {record['warc_record_id']}"
+    )
+
+
+@click.command("history")
+@click.argument("url")
+@archive_option
+@click.option("--json", "as_json", is_flag=True, help="Print the versions as JSON.")
+def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
+    """Every version of the article at URL (canonical or any variant), dated, with what changed between them."""
+    with opened_archive(archive_dir) as archive:
+        conn = archive.db.conn
+        article_id = find_article_id(conn, url)
+        canonical, first_seen, last_seen = conn.execute(
+            "SELECT url, first_seen, last_seen FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        versions = versions_of(conn, article_id)
+        records = {v.version: capture_record(conn, v.capture_id) for v in versions}
+    if as_json:
+        data = {
+            "article_id": article_id, "url": canonical, "first_seen": first_seen, "last_seen": last_seen,
+            "versions": [
+                {**_version_dict(v), "warc": records[v.version],
+                 "diff": version_diff(versions[i - 1], v) if i else []}
+                for i, v in enumerate(versions)
+            ],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{canonical}  (article {article_id}; first seen {first_seen}, last seen {last_seen})")
+    if not versions:
+        click.echo("no versions recorded; run `dvscrape reindex` to backfill them")
+    for index, version in enumerate(versions):
+        changed = ", ".join(version.changed_fields) or ("first version" if index == 0 else "no field")
+        click.echo(f"\nversion {version.version}  seen {version.seen_at}  changed: {changed}")
+        click.echo(f"  title: {version.title}")
+        click.echo(f"  published: {version.published_date or 'unknown'}  {_citation(records[version.version])}")
+        if index:
+            for line in version_diff(versions[index - 1], version):
+                click.echo(f"  {line}")
+
+
+def _version_dict(version: ArticleVersion) -> dict[str, Any]:
+    return {
+        "version": version.version, "seen_at": version.seen_at, "capture_id": version.capture_id,
+        "content_hash": version.content_hash, "title": version.title, "published_date": version.published_date,
+        "category": version.category, "signature": version.signature, "figures": list(version.figures),
+        "changed_fields": list(version.changed_fields), "body": version.body,
+    }
+
+
+def _stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
+    cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
+    names = [column[0] for column in cursor.description]
+    data: dict[str, Any] = dict(zip(names, cursor.fetchone(), strict=True))
+    for child, columns in (("figures", "image_url, alt, caption"),
+                           ("attachments", "url, file_name, file_type, content_type, text")):
+        cursor = conn.execute(f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position", (article_id,))
+        child_names = [column[0] for column in cursor.description]
+        data[child] = [dict(zip(child_names, row, strict=True)) for row in cursor.fetchall()]
+    return data
+
+
+def _print_raw(archive: Archive, record: dict[str, object] | None) -> None:
+    if record is None or not record.get("warc_filename"):
+        raise click.ClickException("this version has no WARC record (it was stored without a capture)")
+    path = archive.path_of(str(record["warc_filename"]))
+    try:
+        warc = read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
+    except ArchiveError as error:
+        raise click.ClickException(f"cannot read the archived response: {error}") from error
+    head = [warc.http_status_line, *(f"{name}: {value}" for name, value in warc.http_headers), "", ""]
+    out = sys.stdout.buffer
+    out.write("\r\n".join(head).encode("latin-1", "replace"))
+    out.write(warc.payload)
+    out.flush()
+
+
+@click.command("show")
+@click.argument("url")
+@archive_option
+@click.option("--version", "version_number", type=click.IntRange(min=1), help="Show version N instead of the latest.")
+@click.option("--raw", is_flag=True, help="Print the archived HTTP response (headers and body) from the WARC file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+def show_command(url: str, archive_dir: Path, version_number: int | None, raw: bool, as_json: bool) -> None:
+    """Print the stored article at URL (canonical or any variant) and the WARC record it was extracted from."""
+    with opened_archive(archive_dir) as archive:
+        conn = archive.db.conn
+        article_id = find_article_id(conn, url)
+        if version_number is None:
+            data = _stored_article(conn, article_id)
+        else:
+            chosen = [v for v in versions_of(conn, article_id) if v.version == version_number]
+            if not chosen:
+                raise click.ClickException(f"article {article_id} has no version {version_number}")
+            data = {"id": article_id, "url": conn.execute("SELECT url FROM articles WHERE id = ?",
+                                                          (article_id,)).fetchone()[0], **_version_dict(chosen[0])}
+        record = capture_record(conn, data.get("capture_id"))
+        if raw:
+            _print_raw(archive, record)
+            return
+    if as_json:
+        click.echo(json.dumps({**data, "warc": record}, ensure_ascii=False, indent=2))
+        return
+    click.echo(data["title"])
+    click.echo(data["url"])
+    facts = [("published", data.get("published_date")), ("category", data.get("category")),
+             ("version", data.get("version")), ("seen", data.get("seen_at") or data.get("last_seen"))]
+    click.echo("  ".join(f"{name}: {value}" for name, value in facts if value))
+    click.echo(f"source: {_citation(record)}")
+    click.echo("")
+    click.echo(data.get("body") or "")
+    if data.get("signature"):
+        click.echo(f"\n{data['signature']}")
+    for figure in data.get("figures", []):
+        click.echo(f"[figure] {figure.get('image_url')}  {figure.get('caption') or ''}".rstrip())
+    for attachment in data.get("attachments", []):
+        click.echo(f"[attachment] {attachment.get('url')}  {attachment.get('text') or ''}".rstrip())
