@@ -1,0 +1,174 @@
+"""The replica portal's HTTP server: stdlib ``ThreadingHTTPServer``, HTTP/1.1 keep-alive, one write per response.
+
+In-process use::
+
+    with start_replica(articles=200) as replica:
+        crawl(replica.url)
+        assert replica.stats()["traps"] == 0
+
+From a shell: ``python -m dvscrape.replica --port 0`` prints ``Replica portal serving at http://127.0.0.1:<port>/``.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import TextIO
+
+from dvscrape.replica.app import ReplicaApp
+from dvscrape.replica.content import build_corpus
+from dvscrape.replica.model import Corpus
+
+READY_LINE = "Replica portal serving at {url}"
+
+
+@dataclass(frozen=True)
+class ReplicaConfig:
+    """Everything that decides what the replica serves and where."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    seed: int = 2023
+    articles: int = 400
+    edition: int = 1
+    slow_delay: float = 1.5
+    access_log: bool = False
+
+
+class ReplicaHTTPServer(ThreadingHTTPServer):
+    """A threading server that knows its app and whether to log requests."""
+
+    daemon_threads = True
+    request_queue_size = 256
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], app: ReplicaApp, access_log: bool) -> None:
+        self.app = app
+        self.access_log = access_log
+        super().__init__(address, ReplicaRequestHandler)
+
+    @property
+    def url(self) -> str:
+        """The base URL clients use, with a trailing slash."""
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}/"
+
+
+class ReplicaRequestHandler(BaseHTTPRequestHandler):
+    """Hands each request to the app and writes status line, headers and body in one go."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "Apache-Coyote/1.1"
+    sys_version = ""
+    server: ReplicaHTTPServer
+
+    def do_GET(self) -> None:  # noqa: N802 (the stdlib's naming)
+        """Answer a GET."""
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        """Answer a HEAD: the GET's headers, no body."""
+        self._serve(send_body=False)
+
+    def do_POST(self) -> None:  # noqa: N802
+        """Answer a POST like a GET after reading its body (login and search forms post to pages)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            self.rfile.read(length)
+        self._serve(send_body=True)
+
+    def _serve(self, send_body: bool) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        host = "http://" + (headers.get("host") or self.server.url.split("://", 1)[1].rstrip("/"))
+        response = self.server.app.respond(self.path, headers, host)
+        lines = [f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}"]
+        lines.append(f"Date: {self.date_time_string()}")
+        lines.append(f"Server: {self.server_version}")
+        lines.extend(f"{name}: {value}" for name, value in response.headers)
+        lines.append(f"Content-Length: {len(response.body)}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        self.wfile.write(head + response.body if send_body else head)
+        if self.server.access_log:
+            self.log_request(response.status, len(response.body))
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's signature)
+        """Log only when the access log is on."""
+        if self.server.access_log:
+            super().log_message(format, *args)
+
+
+class RunningReplica:
+    """A replica serving in a background thread; a context manager that stops it on exit."""
+
+    def __init__(self, server: ReplicaHTTPServer, corpus: Corpus) -> None:
+        self.server = server
+        self.corpus = corpus
+        self._thread = threading.Thread(target=server.serve_forever, name="replica-portal", daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:43127/``."""
+        return self.server.url
+
+    @property
+    def app(self) -> ReplicaApp:
+        """The app behind the server (stats, corpus, counters)."""
+        return self.server.app
+
+    def stats(self) -> dict[str, object]:
+        """The request counters (same as ``GET /__replica__/stats``)."""
+        return self.server.app.stats()
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> RunningReplica:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def start_replica(config: ReplicaConfig | None = None, **options: object) -> RunningReplica:
+    """Build the corpus and serve it in a background thread.
+
+    Pass a :class:`ReplicaConfig` or its fields as keywords, e.g. ``start_replica(articles=120, edition=2)``.
+    """
+    if config is None:
+        config = ReplicaConfig(**options)  # type: ignore[arg-type]
+    corpus = build_corpus(seed=config.seed, n_articles=config.articles, edition=config.edition)
+    app = ReplicaApp(corpus, slow_delay=config.slow_delay)
+    server = ReplicaHTTPServer((config.host, config.port), app, config.access_log)
+    return RunningReplica(server, corpus)
+
+
+def serve_until_signalled(config: ReplicaConfig, out: TextIO = sys.stdout) -> None:
+    """Start the replica, print the one ready line, serve until SIGTERM or SIGINT, then stop cleanly."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with start_replica(config) as replica:
+            print(READY_LINE.format(url=replica.url), file=out, flush=True)
+            while not stop.wait(0.5):
+                pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
