@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from cssselect import HTMLTranslator
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -46,7 +47,7 @@ def decode_document(html: str | bytes, declared_encoding: str | None = None) -> 
     if isinstance(html, str):
         text, used = html, "str"
     else:
-        if not html.strip():
+        if not html or html.isspace():
             raise ExtractionError("empty document")
         meta = _META_CHARSET.search(html[:4096])
         candidates: list[str] = []
@@ -104,15 +105,15 @@ class Compiled:
     related: CSSSelector
     breadcrumb: CSSSelector
     active_menu: CSSSelector
-    portlet: CSSSelector
+    portlet_of: etree.XPath  # evaluated on an element: its ancestors-or-self that are portlets
     portlet_title: CSSSelector
     web_content_portlet: CSSSelector
     listing_markers: CSSSelector
     error_markers: CSSSelector
     main_content: CSSSelector
     canonical_link: CSSSelector
-    meta_published: tuple[CSSSelector, ...]
-    meta_modified: tuple[CSSSelector, ...]
+    meta_published: CSSSelector
+    meta_modified: CSSSelector
     figure_caption: CSSSelector
     attachment_links: CSSSelector
     drop: CSSSelector
@@ -133,15 +134,15 @@ def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
         related=_css(selectors.related),
         breadcrumb=_css(selectors.breadcrumb),
         active_menu=_css(selectors.active_menu),
-        portlet=_css(selectors.portlet),
+        portlet_of=etree.XPath(HTMLTranslator().css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
         portlet_title=_css(selectors.portlet_title_any),
         web_content_portlet=_css(selectors.web_content_portlet),
         listing_markers=_css(selectors.listing_markers),
         error_markers=_css(selectors.error_markers),
         main_content=_css(selectors.main_content),
         canonical_link=_css(selectors.canonical_link),
-        meta_published=tuple(_css(s) for s in selectors.meta_published),
-        meta_modified=tuple(_css(s) for s in selectors.meta_modified),
+        meta_published=_css(", ".join(selectors.meta_published)),
+        meta_modified=_css(", ".join(selectors.meta_modified)),
         figure_caption=_css(selectors.figure_caption),
         attachment_links=_css(selectors.attachment_links),
         drop=_css(", ".join(boilerplate.drop_selectors)),
@@ -192,11 +193,7 @@ def _collect_text(element: etree._Element, parts: list[str]) -> None:
 _BLOCKISH = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "section"})
 
 
-def closest(element: etree._Element, candidates: frozenset[etree._Element]) -> etree._Element | None:
-    """The nearest ancestor-or-self of *element* that is one of *candidates*."""
-    node: etree._Element | None = element
-    while node is not None:
-        if node in candidates:
-            return node
-        node = node.getparent()
-    return None
+def closest(element: etree._Element, ancestors_or_self: etree.XPath) -> etree._Element | None:
+    """The nearest match of an ``ancestor-or-self::`` XPath evaluated on *element* (None when none matches)."""
+    found = ancestors_or_self(element)
+    return found[-1] if isinstance(found, list) and found and isinstance(found[-1], etree._Element) else None

@@ -83,8 +83,11 @@ def _build(
     tags = tuple(dict.fromkeys(metadata.texts(sel.tags(view.scope))))
     shown_published = metadata.texts(sel.publish_date(view.scope))
     shown_modified = metadata.texts(sel.modified_date(view.scope))
-    drop_all(sel.drop(view.scope))
-    drop_all(sel.view_drop(view.body))
+    # Only the body and what follows it in its container are read from here on: clean just that.
+    container = view.body.getparent()
+    cleaned = view.body if container is None or view.template == "generic" else container
+    drop_all(sel.drop(cleaned))
+    drop_all(sel.view_drop(cleaned))
 
     title = _title(view, sel, html_title, profile)
     if not title:
@@ -167,18 +170,17 @@ def _title(view: View, sel: Compiled, html_title: str, profile: SiteProfile) -> 
 
 
 def _find_view(root: etree._Element, sel: Compiled, url_kind: UrlKind) -> View | None:
-    portlets = frozenset(sel.portlet(root))
     views = sel.article_view(root)
     if views:
         by_portlet: dict[etree._Element, list[etree._Element]] = {}
         for element in views:
-            owner = closest(element, portlets)
+            owner = closest(element, sel.portlet_of)
             by_portlet.setdefault(root if owner is None else owner, []).append(element)
         if url_kind in (UrlKind.HOME, UrlKind.LISTING) and all(len(v) > 1 for v in by_portlet.values()):
             return None  # a listing in the full-content display style
         view = views[0] if len(views) == 1 else max(views, key=lambda element: len(text_of(element)))
         flags: tuple[str, ...] = ("multiple-article-views",) if len(views) > 1 else ()
-        owner = closest(view, portlets)
+        owner = closest(view, sel.portlet_of)
         scope = root if owner is None else owner
         bodies = sel.body(view)
         if not bodies:
@@ -187,10 +189,10 @@ def _find_view(root: etree._Element, sel: Compiled, url_kind: UrlKind) -> View |
         return View("asset-publisher", scope, bodies[0] if bodies else view, titles[0] if titles else None, flags)
     if url_kind in (UrlKind.HOME, UrlKind.LISTING):
         return None
-    return _web_content_view(root, sel, portlets)
+    return _web_content_view(root, sel)
 
 
-def _web_content_view(root: etree._Element, sel: Compiled, portlets: frozenset[etree._Element]) -> View | None:
+def _web_content_view(root: etree._Element, sel: Compiled) -> View | None:
     best: tuple[int, etree._Element, etree._Element] | None = None
     for portlet in sel.web_content_portlet(root):
         for body in sel.body(portlet):

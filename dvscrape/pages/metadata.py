@@ -17,6 +17,10 @@ from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
 
 
+# The lede's date is the event's, which may precede publication by a day or more: the record says so.
+_EVENT_DATE_FLAG = "published-from-lede-event-date"
+
+
 @dataclass(frozen=True)
 class Dated:
     """A date found for the article, where it came from, and any doubt."""
@@ -58,11 +62,10 @@ def publish_date(
         if found:
             return Dated(found.iso, "metadata", (f"date-note:{found.note}",) if found.note else ())
         return Dated(None, "", (f"unparsed-publish-date:{text[:40]}",))
-    for selector in sel.meta_published:
-        for element in selector(root):
-            found = parse_display_date(element.get("content") or "", locale)
-            if found:
-                return Dated(found.iso, "meta")
+    for element in sel.meta_published(root):
+        found = parse_display_date(element.get("content") or "", locale)
+        if found:
+            return Dated(found.iso, "meta")
     if ctx.listing_date:
         found = parse_display_date(ctx.listing_date, locale)
         if found:
@@ -71,10 +74,10 @@ def publish_date(
         for reference, source in ((ctx.listing_date, "body+listing-year"), (ctx.sitemap_lastmod, "body+sitemap-year")):
             found = body_date(first_paragraph, reference)
             if found:
-                return Dated(found.iso, source if found.note else "body")
+                return Dated(found.iso, source if found.note else "body", (_EVENT_DATE_FLAG,))
         found = body_date(first_paragraph, None)
         if found:
-            return Dated(found.iso, "body")
+            return Dated(found.iso, "body", (_EVENT_DATE_FLAG,))
         if _starts_with_day_month(first_paragraph):
             return Dated(None, "", ("body-date-without-year",))
     return Dated(None, "", ("no-publish-date",))
@@ -90,11 +93,10 @@ def modified_date(shown: list[str], root: etree._Element, sel: Compiled, locale:
         found = parse_display_date(text, locale)
         if found:
             return found.iso
-    for selector in sel.meta_modified:
-        for element in selector(root):
-            found = parse_display_date(element.get("content") or "", locale)
-            if found:
-                return found.iso
+    for element in sel.meta_modified(root):
+        found = parse_display_date(element.get("content") or "", locale)
+        if found:
+            return found.iso
     return None
 
 

@@ -70,6 +70,8 @@ class _Run:
 
     def add(self, text: str, italic: bool, bold: bool) -> None:
         self.parts.append(text)
+        if text.isspace():
+            return
         visible = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
         self.chars += visible
         self.italic_chars += visible if italic else 0
@@ -207,6 +209,8 @@ class UnitWalker:
             run.parts.append("\n")
 
     def _flush(self, run: _Run, style: _Style, kind: str = "paragraph") -> None:
+        if not run.chars and not run.images:
+            return  # whitespace between blocks
         text = clean("".join(run.parts))
         if not text and not run.images:
             return
@@ -215,8 +219,14 @@ class UnitWalker:
         self.units.append(Unit(kind, text, tuple(run.images), italic, bold, style.align, style.caption_hint))
 
 
+_STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
+
+
 def _style_of(element: etree._Element, inherited: _Style) -> _Style:
     tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    attributes = element.attrib
+    if tag not in _STYLED_TAGS and not ("style" in attributes or "class" in attributes or "align" in attributes):
+        return inherited
     css = element.get("style") or ""
     align = inherited.align
     match = _ALIGN_STYLE.search(css)
