@@ -16,7 +16,6 @@ from dvscrape.pages.dom import Compiled, text_of
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
 
-
 # The lede's date is the event's, which may precede publication by a day or more: the record says so.
 _EVENT_DATE_FLAG = "published-from-lede-event-date"
 
