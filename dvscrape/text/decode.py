@@ -1,0 +1,100 @@
+"""Bytes of an HTML page → text, surviving missing and wrong charset declarations."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from functools import cache
+
+from dvscrape.text.syllables import is_vietnamese_syllable
+from dvscrape.text.unicode import to_nfc
+
+_SNIFF_BYTES = 4096
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Browsers read these labels as windows-1252 (WHATWG Encoding Standard); so do we.
+_AS_WINDOWS_1252 = frozenset(("iso8859-1", "latin-1", "ascii", "cp1252"))
+# A mostly-UTF-8 page with a few broken bytes is still UTF-8: at least this many good multi-byte letters per bad byte.
+_UTF8_GOOD_PER_BAD = 4
+
+
+@cache
+def _meta_charset_re() -> re.Pattern[bytes]:
+    return re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def sniff_charset(data: bytes) -> str | None:
+    """The charset named by a `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` tag
+    in the first 4 KiB of data, or None."""
+    match = _meta_charset_re().search(data[:_SNIFF_BYTES])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _codec_name(label: str | None) -> str | None:
+    """Python's codec name for a charset label, or None for a label Python does not know."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    return "cp1252" if name in _AS_WINDOWS_1252 else name
+
+
+def _utf8_quality(data: bytes) -> tuple[int, int]:
+    """(multi-byte characters, undecodable bytes) when data is read as UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for char in text if ord(char) > 0x7F and char != "\ufffd")
+    return good, bad
+
+
+def _vietnamese_words(text: str) -> int:
+    return sum(1 for word in re.findall(r"[^\W\d_]+", text) if not word.isascii() and is_vietnamese_syllable(word))
+
+
+def _decode_single_byte(data: bytes, codec: str) -> str:
+    text = data.decode(codec, errors="replace")
+    return to_nfc(text) if codec == "cp1258" else text
+
+
+def _guess_single_byte(data: bytes) -> str:
+    # Vietnamese pages that are not UTF-8 are windows-1258 (base letters + combining tones) or windows-1252 (often
+    # carrying TCVN3/VNI text shown through a legacy font). Choose the reading with more Vietnamese words.
+    as_1258 = _decode_single_byte(data, "cp1258")
+    as_1252 = _decode_single_byte(data, "cp1252")
+    return as_1258 if _vietnamese_words(as_1258) > _vietnamese_words(as_1252) else as_1252
+
+
+def decode_html(data: bytes, declared_encoding: str | None = None) -> str:
+    """Decode the bytes of an HTML page to text.
+
+    A byte-order mark decides first. Otherwise the declared encoding (the HTTP header's charset) or, failing that,
+    the page's own `<meta>` charset is used — unless it is wrong: bytes that are valid UTF-8 are read as UTF-8
+    whatever the label, and bytes that are not UTF-8 under a UTF-8 label are read as windows-1258 or windows-1252,
+    whichever yields more Vietnamese words. windows-1258 text comes out composed (NFC). Latin-1 and ASCII labels are
+    read as windows-1252, as browsers do. Undecodable bytes become U+FFFD; this function never raises on bad data.
+    """
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom):
+            return data.decode(bom_codec, errors="replace")
+    codec: str | None = _codec_name(declared_encoding) or _codec_name(sniff_charset(data))
+    if data.isascii():
+        return data.decode("ascii")
+    if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            codec = None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    good, bad = _utf8_quality(data)
+    if codec == "utf-8" and good >= _UTF8_GOOD_PER_BAD * bad:
+        return data.decode("utf-8", errors="replace")
+    if codec is not None and codec != "utf-8":
+        return _decode_single_byte(data, codec)
+    if good >= _UTF8_GOOD_PER_BAD * bad:
+        return data.decode("utf-8", errors="replace")
+    return _guess_single_byte(data)

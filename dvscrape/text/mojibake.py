@@ -1,0 +1,147 @@
+"""Repair of UTF-8 text that was decoded as windows-1252 or Latin-1 ('Viá»‡t Nam' → 'Việt Nam')."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from functools import cache
+
+from dvscrape.text.letters import vietnamese_letter_set
+from dvscrape.text.syllables import is_vietnamese_syllable
+
+_MAX_ROUNDS = 3  # text mis-decoded twice or three times over
+REPLACEMENT = "\ufffd"
+# windows-1252 leaves these bytes undefined; a decoder with errors="replace" turns each into U+FFFD.
+_UNDEFINED_CP1252 = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_PREFERRED_OTHERS = "“”‘’–—…•€™Ðð"
+
+
+@cache
+def _char_to_byte() -> dict[str, int]:
+    """Each character windows-1252 or Latin-1 gives for a byte → that byte (0x81, 0x8D, … only exist in Latin-1)."""
+    table: dict[str, int] = {}
+    for code in range(0x80, 0x100):
+        table[chr(code)] = code
+        try:
+            table[bytes([code]).decode("cp1252")] = code
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
+def _char_class(low: int, high: int, extra: str = "") -> str:
+    chars = sorted(char for char, code in _char_to_byte().items() if low <= code <= high)
+    return "[" + re.escape("".join(chars) + extra) + "]"
+
+
+@cache
+def _sequence_re() -> re.Pattern[str]:
+    tail = _char_class(0x80, 0xBF, REPLACEMENT)
+    lead2, lead3, lead4 = _char_class(0xC2, 0xDF), _char_class(0xE0, 0xEF), _char_class(0xF0, 0xF4)
+    return re.compile(f"{lead2}{tail}|{lead3}{tail}{{2}}|{lead4}{tail}{{3}}")
+
+
+@cache
+def _run_re() -> re.Pattern[str]:
+    return re.compile(f"(?:{_sequence_re().pattern})+")
+
+
+@cache
+def _word_before_re() -> re.Pattern[str]:
+    return re.compile(r"[^\W\d_]*\Z")
+
+
+@cache
+def _word_after_re() -> re.Pattern[str]:
+    return re.compile(r"[^\W\d_]*")
+
+
+def _plausible(decoded: str) -> bool:
+    # What UTF-8 mojibake of Vietnamese and Western text decodes to: Latin letters and marks, punctuation, symbols.
+    for char in decoded:
+        code = ord(char)
+        if not (0xA0 <= code <= 0x24F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF
+                or 0x2010 <= code <= 0x214F or char == REPLACEMENT):
+            return False
+    return True
+
+
+def _native_letters(text: str) -> bool:
+    # Characters that cp1252/Latin-1 decoding never yields: their presence means part of the text decoded right.
+    table = _char_to_byte()
+    return any(ord(char) > 0xFF and char not in table and char != REPLACEMENT for char in text)
+
+
+def _decode(sequence: str) -> str | None:
+    table = _char_to_byte()
+    try:
+        decoded = bytes(table[char] for char in sequence).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return decoded if _plausible(decoded) else None
+
+
+def _candidates(sequence: str) -> list[str]:
+    """Decodings of a sequence in which U+FFFD stands for one of the bytes windows-1252 leaves undefined."""
+    gaps = sequence.count(REPLACEMENT)
+    found: list[str] = []
+    for guess in itertools.product(_UNDEFINED_CP1252, repeat=gaps):
+        filled = iter(guess)
+        spelled = "".join(chr(next(filled)) if char == REPLACEMENT else char for char in sequence)
+        decoded = _decode(spelled)
+        if decoded is not None and decoded != REPLACEMENT:
+            found.append(decoded)
+    letters = vietnamese_letter_set()
+    return [text for text in found if all(char in letters or char in _PREFERRED_OTHERS for char in text)]
+
+
+def _repair_gap(match: re.Match[str]) -> str:
+    sequence = match.group()
+    candidates = _candidates(sequence)
+    if len(candidates) > 1:
+        text = match.string
+        before = _word_before_re().search(text, 0, match.start())
+        after = _word_after_re().match(text, match.end())
+        left = before.group() if before else ""
+        right = after.group() if after else ""
+        candidates = [
+            candidate for candidate in candidates
+            if is_vietnamese_syllable((left + candidate + right).replace("Ð", "Đ").replace("ð", "đ"))
+        ]
+    return candidates[0] if len(candidates) == 1 else sequence
+
+
+def _repair_run(match: re.Match[str], weak_allowed: bool) -> str:
+    run = match.group()
+    if len(run) == 2 and not weak_allowed:
+        return run
+    return _sequence_re().sub(lambda sequence: _decode(sequence.group()) or sequence.group()
+                              if REPLACEMENT not in sequence.group() else sequence.group(), run)
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 that was read as windows-1252 or Latin-1: 'Ä‘Æ°á»ng' → 'đường'. Clean text is returned unchanged.
+
+    Only sequences that form valid UTF-8 and decode to Latin letters, combining marks or punctuation are replaced,
+    so a correctly decoded '“NGÃ”' stays. A lone two-character sequence ('Ã©') is repaired only when the text shows
+    other mojibake or has no correctly decoded Vietnamese letters at all. Text mis-decoded more than once is repaired
+    round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the byte is guessed
+    when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a Vietnamese syllable.
+    """
+    if text.isascii():
+        return text
+    runs = _run_re()
+    for _ in range(_MAX_ROUNDS):
+        matches = list(runs.finditer(text))
+        if not matches:
+            return text
+        weak_allowed = any(len(match.group()) > 2 for match in matches) or not _native_letters(text)
+        repaired = runs.sub(functools.partial(_repair_run, weak_allowed=weak_allowed), text)
+        if repaired == text:
+            break
+        text = repaired
+    if REPLACEMENT in text:
+        text = _sequence_re().sub(
+            lambda match: _repair_gap(match) if REPLACEMENT in match.group() else match.group(), text)
+    return text

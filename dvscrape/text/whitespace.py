@@ -1,0 +1,96 @@
+"""Whitespace and invisible characters."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from dvscrape.text.legacy import find_legacy_runs
+
+SOFT_HYPHEN = "\u00ad"
+# Invisible format characters: zero-width space/non-joiner/joiner, LRM/RLM, bidi embeddings, word joiner and
+# invisible operators, BOM (zero-width no-break space), Mongolian vowel separator.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
+# Spaces other than U+0020: tab, NBSP, ogham space, en quad … hair space, narrow NBSP, medium math space, ideographic.
+_ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\v": "\n", "\f": "\n", "\u2028": "\n", "\u2029": "\n\n"}
+
+
+@cache
+def _translation() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(char): None for char in _INVISIBLE}
+    table.update({ord(char): " " for char in _ODD_SPACES})
+    table.update({ord(char): "\n" for char in "\v\f\u2028"})
+    table[ord("\u2029")] = "\n\n"
+    return table
+
+
+@cache
+def _needs_work_re() -> re.Pattern[str]:
+    odd = re.escape(_INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029")
+    return re.compile(f"[{odd}]|  |^ | $|\n\n\n|\\A\n|\n\\Z", re.MULTILINE)
+
+
+@cache
+def _spaces_re() -> re.Pattern[str]:
+    return re.compile(" {2,}")
+
+
+@cache
+def _line_edges_re() -> re.Pattern[str]:
+    return re.compile(" *\n *")
+
+
+@cache
+def _blank_lines_re() -> re.Pattern[str]:
+    return re.compile("\n{3,}")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width characters, bidi marks, word joiners and BOMs (not the soft hyphen)."""
+    if text.isascii():
+        return text
+    return text.translate({ord(char): None for char in _INVISIBLE}) if _has_any(text, _INVISIBLE) else text
+
+
+def _has_any(text: str, chars: str) -> bool:
+    return any(char in text for char in chars)
+
+
+def _remove_soft_hyphens(text: str) -> str:
+    # In TCVN3 the soft-hyphen code is the letter ư, so soft hyphens inside a TCVN3 run are kept.
+    tcvn3_runs = [run for run in find_legacy_runs(text) if run.encoding == "tcvn3"]
+    if not tcvn3_runs:
+        return text.replace(SOFT_HYPHEN, "")
+    pieces: list[str] = []
+    position = 0
+    for run in tcvn3_runs:
+        pieces.append(text[position:run.start].replace(SOFT_HYPHEN, ""))
+        pieces.append(text[run.start:run.end])
+        position = run.end
+    pieces.append(text[position:].replace(SOFT_HYPHEN, ""))
+    return "".join(pieces)
+
+
+def clean_whitespace(text: str) -> str:
+    """Make whitespace canonical and drop invisible characters; nothing visible changes.
+
+    Every odd space (tab, NBSP, narrow NBSP, en/em and other typographic spaces, ideographic space) becomes one
+    ordinary space and runs of spaces collapse to one; zero-width characters, bidi marks, the word joiner and BOMs
+    are removed; CRLF, CR, vertical tab, form feed and U+2028 become LF (U+2029 a blank line); lines are trimmed;
+    runs of blank lines become one blank line; blank lines at the start and end go. The soft hyphen is removed
+    except inside text typed in TCVN3, where that code is the letter ư. Quotes, dashes, ellipses and guillemets are
+    left as they are.
+    """
+    if not _needs_work_re().search(text):
+        return text
+    if SOFT_HYPHEN in text:
+        text = _remove_soft_hyphens(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii() or "\t" in text or "\v" in text or "\f" in text:
+        text = text.translate(_translation())
+    text = _spaces_re().sub(" ", text)
+    text = _line_edges_re().sub("\n", text)
+    text = _blank_lines_re().sub("\n\n", text)
+    return text.strip(" \n")
