@@ -15,6 +15,9 @@ COMMANDS: dict[str, str] = {
     "reindex": "dvscrape.cli.search:reindex_command",
     "history": "dvscrape.cli.history:history_command",
     "show": "dvscrape.cli.history:show_command",
+    "verify": "dvscrape.cli.verify:verify_command",
+    "index": "dvscrape.cli.replay:index_command",
+    "wacz": "dvscrape.cli.replay:wacz_command",
 }
 
 

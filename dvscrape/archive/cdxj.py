@@ -1,0 +1,108 @@
+"""A CDXJ index of WARC files, as pywb and ReplayWeb.page read it.
+
+One line per response or revisit record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url, mime,
+status, digest, length, offset and filename (all strings), lines sorted byte-wise. The SURT key follows the rules of
+the Internet Archive's canonicaliser that replay tools apply to the URL they look up: scheme dropped, lower case,
+``www.`` dropped, host labels reversed and comma-joined, default port dropped, query arguments sorted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dvscrape.archive.warc_read import WarcRecord, iter_records
+
+INDEXED_TYPES = frozenset({"response", "revisit"})
+_WWW = re.compile(r"^www\d*\.")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def surt(url: str) -> str:
+    """The SURT form of *url*: 'https://www.Site.gov.vn/A?b=1&a=2' → 'vn,gov,site)/a?a=2&b=1'."""
+    parts = urlsplit(url.strip())
+    host = _WWW.sub("", (parts.hostname or "").lower().strip("."))
+    key = ",".join(reversed(host.split("."))) if host else ""
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        key += f":{port}"
+    path = (parts.path or "/").lower()
+    key += ")" + path
+    if parts.query:
+        key += "?" + "&".join(sorted(parts.query.lower().split("&")))
+    return key
+
+
+def cdx_timestamp(warc_date: str) -> str:
+    """A WARC-Date ('2024-03-01T08:01:00.123Z') as the 14 digits of a CDX timestamp ('20240301080100')."""
+    digits = re.sub(r"\D", "", warc_date)
+    return digits[:14].ljust(14, "0")
+
+
+@dataclass(frozen=True)
+class CdxjLine:
+    """One index entry; lines sort by (key, timestamp, text)."""
+
+    key: str
+    timestamp: str
+    fields: dict[str, str]
+
+    def text(self) -> str:
+        """The line as written (without newline)."""
+        return f"{self.key} {self.timestamp} {json.dumps(self.fields, ensure_ascii=False)}"
+
+
+def _mime(record: WarcRecord) -> str:
+    if record.record_type == "revisit":
+        return "warc/revisit"
+    content_type = record.http_header("Content-Type") or ""
+    return content_type.split(";", 1)[0].strip().lower() or "unk"
+
+
+def record_line(record: WarcRecord, filename: str) -> CdxjLine:
+    """The CDXJ entry of one response or revisit record of *filename*."""
+    url = record.target_uri
+    fields = {"url": url, "mime": _mime(record)}
+    if record.http_status is not None:
+        fields["status"] = str(record.http_status)
+    digest = record.header("WARC-Payload-Digest")
+    if digest:
+        fields["digest"] = digest
+    fields.update({"length": str(record.length), "offset": str(record.offset), "filename": filename})
+    return CdxjLine(surt(url), cdx_timestamp(record.header("WARC-Date") or ""), fields)
+
+
+def index_lines(files: Iterable[Path]) -> list[str]:
+    """The sorted CDXJ lines of every response and revisit record of *files*. Raises WarcFormatError when a file
+    cannot be read through (run `dvscrape verify`)."""
+    lines = [
+        record_line(record, path.name).text()
+        for path in files
+        for record in iter_records(path, check_digests=False)
+        if record.record_type in INDEXED_TYPES
+    ]
+    return sorted(lines, key=lambda line: line.encode("utf-8"))
+
+
+def write_index(files: Iterable[Path], output: Path) -> int:
+    """Write the CDXJ index of *files* to *output* (atomically); return the number of lines."""
+    lines = index_lines(files)
+    temporary = output.with_name(output.name + ".tmp")
+    temporary.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    temporary.replace(output)
+    return len(lines)
+
+
+def iter_index(path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """(key, timestamp, fields) of each line of a CDXJ file."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            key, timestamp, data = line.rstrip("\n").split(" ", 2)
+            yield key, timestamp, json.loads(data)

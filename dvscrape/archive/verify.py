@@ -1,0 +1,173 @@
+"""Verifying an archive end to end: every WARC file read through (gzip integrity, block and payload digests,
+required headers), every capture row checked against the record it points at, every revisit against the captures.
+
+The result is a report of problems (the archive cannot be trusted as it is) and warnings (worth knowing, not
+damage), never an exception for damage found: damage is what the report is for.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from dvscrape.archive.warc_read import WarcRecord, iter_records
+from dvscrape.errors import WarcFormatError
+
+WARC_GLOBS = ("*.warc.gz", "*.warc")
+REQUIRED_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length", "WARC-Block-Digest")
+TARGETED_TYPES = frozenset({"response", "request", "revisit", "resource"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem or warning: where (a file and offset, or a table row) and what."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    length: int
+    record_id: str
+    record_type: str
+    payload_digest: str
+    target_uri: str
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What verify_archive checked and found."""
+
+    files: int
+    records: int
+    captures: int
+    problems: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found (warnings allowed)."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {
+            "ok": self.ok,
+            "files": self.files,
+            "records": self.records,
+            "captures": self.captures,
+            "problems": [{"where": f.where, "message": f.message} for f in self.problems],
+            "warnings": [{"where": f.where, "message": f.message} for f in self.warnings],
+        }
+
+
+def warc_files(warc_dir: Path) -> list[Path]:
+    """The WARC files of an archive's warc/ folder, by name."""
+    found = {path for pattern in WARC_GLOBS for path in warc_dir.glob(pattern) if path.is_file()}
+    return sorted(found)
+
+
+def _header_problems(record: WarcRecord) -> list[str]:
+    missing = [name for name in REQUIRED_HEADERS if not record.header(name)]
+    if record.record_type in TARGETED_TYPES and not record.target_uri:
+        missing.append("WARC-Target-URI")
+    if record.record_type == "response" and not record.header("WARC-Payload-Digest"):
+        missing.append("WARC-Payload-Digest")
+    if record.record_type == "revisit":
+        missing.extend(name for name in ("WARC-Profile", "WARC-Refers-To") if not record.header(name))
+    return [f"{record.record_type or 'untyped'} record lacks required header {name}" for name in missing]
+
+
+def _scan_files(
+    files: list[Path], problems: list[Finding]
+) -> tuple[dict[tuple[str, int], _Indexed], list[tuple[str, str]], int]:
+    """Read every record of *files*; return the records by (file, offset), the revisits (where, refers-to id) and
+    the record count."""
+    indexed: dict[tuple[str, int], _Indexed] = {}
+    revisits: list[tuple[str, str]] = []
+    seen_ids: dict[str, str] = {}
+    count = 0
+    for path in files:
+        try:
+            for record in iter_records(path, check_digests=True):
+                count += 1
+                where = f"{path.name} at offset {record.offset}"
+                problems.extend(Finding(where, message) for message in _header_problems(record))
+                record_id = record.record_id
+                if record_id in seen_ids:
+                    problems.append(Finding(where, f"record id {record_id} also used at {seen_ids[record_id]}"))
+                seen_ids[record_id] = where
+                indexed[(path.name, record.offset)] = _Indexed(
+                    record.length, record_id, record.record_type, record.header("WARC-Payload-Digest") or "",
+                    record.target_uri,
+                )
+                if record.record_type == "revisit":
+                    revisits.append((where, record.header("WARC-Refers-To") or ""))
+        except WarcFormatError as error:
+            problems.append(Finding(path.name, f"unreadable from here on: {error}"))
+    return indexed, revisits, count
+
+
+def _check_captures(
+    conn: sqlite3.Connection, indexed: dict[tuple[str, int], _Indexed], file_names: set[str],
+    problems: list[Finding], warnings: list[Finding],
+) -> tuple[int, set[str]]:
+    """Check each capture row against its record; return the number checked and the record ids captures cite."""
+    rows = conn.execute(
+        "SELECT id, url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest FROM captures "
+        "WHERE warc_filename IS NOT NULL AND warc_filename != '' ORDER BY id"
+    ).fetchall()
+    cited: set[str] = set()
+    for capture_id, url, filename, offset, length, record_id, digest in rows:
+        where = f"captures row {capture_id} ({url})"
+        cited.add(record_id or "")
+        if filename not in file_names:
+            problems.append(Finding(where, f"points at WARC file {filename}, which is not in the warc folder"))
+            continue
+        record = indexed.get((filename, offset))
+        if record is None:
+            problems.append(Finding(where, f"no readable record starts at offset {offset} of {filename}"))
+            continue
+        if record.length != length:
+            problems.append(Finding(where, f"length {length} but the record at offset {offset} is {record.length}"))
+        if record.record_id != record_id:
+            problems.append(Finding(where, f"record id {record_id} but the WARC record is {record.record_id}"))
+        if digest and record.payload_digest != digest:
+            problems.append(Finding(where, f"payload digest {digest} but the WARC record has {record.payload_digest}"))
+        if record.record_type not in ("response", "revisit"):
+            problems.append(Finding(where, f"points at a {record.record_type} record, not a response or revisit"))
+    for (filename, offset), record in sorted(indexed.items()):
+        if record.record_type == "response" and record.record_id not in cited:
+            warnings.append(Finding(f"{filename} at offset {offset}",
+                                    f"response for {record.target_uri} has no captures row"))
+    return len(rows), cited
+
+
+def _check_references(conn: sqlite3.Connection, problems: list[Finding]) -> None:
+    """Articles and versions must point at existing captures."""
+    for table, column in (("articles", "capture_id"), ("article_versions", "capture_id")):
+        dangling = conn.execute(
+            f"SELECT t.id, t.{column} FROM {table} AS t LEFT JOIN captures AS c ON c.id = t.{column} "
+            f"WHERE t.{column} IS NOT NULL AND c.id IS NULL ORDER BY t.id"
+        ).fetchall()
+        problems.extend(Finding(f"{table} row {row_id}", f"capture {capture} does not exist")
+                        for row_id, capture in dangling)
+
+
+def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
+    """Verify the WARC files in *warc_dir* and the captures, articles and versions in *conn* against them."""
+    problems: list[Finding] = []
+    warnings: list[Finding] = []
+    files = warc_files(warc_dir)
+    indexed, revisits, record_count = _scan_files(files, problems)
+    captures, cited = _check_captures(conn, indexed, {path.name for path in files}, problems, warnings)
+    for where, refers_to in revisits:
+        if refers_to and refers_to not in cited:
+            problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
+    _check_references(conn, problems)
+    return VerifyReport(len(files), record_count, captures, tuple(problems), tuple(warnings))
