@@ -41,14 +41,22 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "articles_updated",
     "errors",
     "bytes_written",
+    "articles_unchanged",
+    "articles_gone",
+    "revisits",
+    "missing",
 )
+# captures.record_type: a WARC response record, a revisit record, or "" for a fetch that wrote no record.
+RECORD_TYPES = frozenset({"response", "revisit", ""})
+# captures.revisit_profile: the last path segment of the WARC/1.1 profile URI (RevisitProfile), or "".
+REVISIT_PROFILES = frozenset({"server-not-modified", "identical-payload-digest"})
 
 _INSERT_CAPTURE = """
 INSERT INTO captures (
     crawl_id, url, canonical_url, kind, status, content_type, fetched_at, content_length,
     warc_filename, warc_offset, warc_length, warc_record_id, payload_digest,
-    error, attempts, etag, last_modified
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    error, attempts, etag, last_modified, record_type, revisit_profile, refers_to_capture_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(rows.ARTICLE_COLUMNS)}, capture_id, first_seen, last_seen) "
@@ -72,7 +80,12 @@ _CHILD_TABLES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Capture:
-    """One fetch of one URL: what came back and where its WARC record is (None when the fetch failed)."""
+    """One fetch of one URL: what came back and where its WARC record is (None when the fetch failed).
+
+    *record_type* is "response", "revisit" or "" (no record); None derives it from *location* ("response" or "").
+    A revisit gives its *revisit_profile* (a RevisitProfile or its short name, "server-not-modified" /
+    "identical-payload-digest") and *refers_to_capture_id*, the capture whose response record holds the content.
+    """
 
     crawl_id: int
     url: str
@@ -87,6 +100,9 @@ class Capture:
     attempts: int = 1
     etag: str = ""
     last_modified: str = ""
+    record_type: str | None = None
+    revisit_profile: str = ""
+    refers_to_capture_id: int | None = None
 
 
 class ArticleOutcome(StrEnum):
@@ -198,6 +214,7 @@ class Archive:
         if capture.kind not in CAPTURE_KINDS:
             raise ValueError(f"unknown capture kind {capture.kind!r}; expected one of {sorted(CAPTURE_KINDS)}")
         location = capture.location
+        record_type, profile = _record_type_and_profile(capture)
         values = (
             capture.crawl_id,
             capture.url,
@@ -216,6 +233,9 @@ class Archive:
             capture.attempts,
             capture.etag,
             capture.last_modified,
+            record_type,
+            profile,
+            capture.refers_to_capture_id,
         )
         with self._write("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
@@ -263,7 +283,83 @@ class Archive:
                 record_version(
                     self._conn, article_id, article, capture_id=capture_id, content_hash=digest, seen_at=seen_at
                 )
+            self._conn.execute(
+                "UPDATE articles SET last_checked = ?, gone_since = NULL, gone_status = NULL WHERE id = ?",
+                (seen_at, article_id),
+            )
         return StoredArticle(article_id, outcome, digest)
+
+    # -- incremental crawls (issue 5; see incremental.py) --------------------------------------------------------
+
+    def touch_article(self, url: str, *, seen_at: str, capture_id: int | None) -> int | None:
+        """Record an unchanged re-check of the article at canonical *url* (a 304 or identical-payload revisit):
+        last_seen and last_checked become *seen_at*, gone_since is cleared, no version is added. The article's
+        capture_id moves to *capture_id* only when that capture is a 200 response record, so articles_provenance
+        always leads to a record holding the content. Return the article id, or None when no article has that URL.
+        """
+        with self._write("touch the article"):
+            found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+            if found is None:
+                return None
+            article_id = int(found[0])
+            self._conn.execute(
+                "UPDATE articles SET last_seen = ?, last_checked = ?, gone_since = NULL, gone_status = NULL, "
+                "capture_id = COALESCE((SELECT id FROM captures WHERE id = ? AND record_type = 'response' "
+                "AND status = 200), capture_id) WHERE id = ?",
+                (seen_at, seen_at, capture_id, article_id),
+            )
+        return article_id
+
+    def mark_gone(self, url: str, *, seen_at: str, status: int) -> int | None:
+        """Record that the article at canonical *url* answered *status* (404/410): gone_since is set to the date of
+        *seen_at* the first time (kept afterwards), gone_status to *status*, last_checked to *seen_at*. The row, its
+        versions and last_seen (last seen alive) are kept. Return the article id, or None when there is none."""
+        with self._write("mark the article gone"):
+            found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+            if found is None:
+                return None
+            article_id = int(found[0])
+            self._conn.execute(
+                "UPDATE articles SET gone_since = COALESCE(gone_since, ?), gone_status = COALESCE(gone_status, ?), "
+                "last_checked = ? WHERE id = ?",
+                (seen_at[:10], status, seen_at, article_id),
+            )
+        return article_id
+
+    def unfinished_crawl(self, site: str) -> int | None:
+        """The id of the latest crawl of *site* that never finished (finished is NULL: the process was killed), or
+        None. Call it before begin_crawl, holding the crawl lock, so that it cannot be a crawl still running."""
+        found = self._conn.execute(
+            "SELECT id FROM crawls WHERE site = ? AND finished IS NULL ORDER BY id DESC LIMIT 1", (site,)
+        ).fetchone()
+        return None if found is None else int(found[0])
+
+    def resume_crawl(self, crawl_id: int, options: Mapping[str, object] | None = None) -> int:
+        """Start a crawl that continues the unfinished crawl *crawl_id*; return the new crawl's id.
+
+        The interrupted crawl is closed: status 'interrupted', finished = the time of its last capture (or its
+        start). The new row copies its site and base URL (and options unless *options* is given) and records
+        ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
+        with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
+        """
+        with self._write("resume the crawl"):
+            found = self._conn.execute(
+                "SELECT site, base_url, options FROM crawls WHERE id = ? AND finished IS NULL", (crawl_id,)
+            ).fetchone()
+            if found is None:
+                raise ArchiveError(f"crawl {crawl_id} is not an unfinished crawl of {self.directory}")
+            self._conn.execute(
+                "UPDATE crawls SET status = 'interrupted', finished = COALESCE("
+                "(SELECT max(fetched_at) FROM captures WHERE crawl_id = ?), started) WHERE id = ?",
+                (crawl_id, crawl_id),
+            )
+            stored_options = found[2] if options is None else rows.to_json_object(options)
+            cursor = self._conn.execute(
+                "INSERT INTO crawls (site, base_url, started, status, options, resumed_from) "
+                "VALUES (?, ?, ?, 'running', ?, ?)",
+                (found[0], found[1], self._clock(), stored_options, crawl_id),
+            )
+        return _row_id(cursor)
 
     # -- files ---------------------------------------------------------------------------------------------------
 
@@ -281,6 +377,11 @@ class Archive:
         if self.readonly:
             raise ArchiveError(f"cannot lock archive {self.directory} for a crawl: it is open read-only")
         self._lock.acquire()
+
+    @property
+    def holds_crawl_lock(self) -> bool:
+        """Whether this Archive object holds the crawl lock (acquire_crawl_lock)."""
+        return self._lock.held
 
     def close(self) -> None:
         """Close the database connection and release the crawl lock if held. Safe to call twice."""
@@ -347,6 +448,23 @@ def _configure(db: Database, *, readonly: bool) -> None:
     if not readonly:
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
+
+
+def _record_type_and_profile(capture: Capture) -> tuple[str, str]:
+    """The record_type and short revisit_profile to store for *capture*; ValueError when they contradict it."""
+    record_type = capture.record_type
+    if record_type is None:
+        record_type = "response" if capture.location is not None else ""
+    if record_type not in RECORD_TYPES:
+        raise ValueError(f"unknown record type {record_type!r}; expected one of {sorted(RECORD_TYPES)}")
+    if (capture.location is None) != (record_type == ""):
+        raise ValueError(f"record type {record_type!r} does not fit a capture with location {capture.location}")
+    profile = capture.revisit_profile.rsplit("/", 1)[-1]
+    if record_type == "revisit" and profile not in REVISIT_PROFILES:
+        raise ValueError(f"a revisit needs a profile, one of {sorted(REVISIT_PROFILES)}; got {profile!r}")
+    if record_type != "revisit" and (profile or capture.refers_to_capture_id is not None):
+        raise ValueError("only a revisit capture has a revisit profile or refers to another capture")
+    return record_type, profile
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:

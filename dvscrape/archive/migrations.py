@@ -249,12 +249,44 @@ def m0005_article_search(db: Database) -> None:
     )
 
 
+def m0006_incremental_crawls(db: Database) -> None:
+    """Columns for incremental and resumed crawls (issue 5).
+
+    captures: ``record_type`` ('response', 'revisit', or '' for a fetch that wrote no WARC record; old rows with a
+    record become 'response', old rows without one ''), ``revisit_profile`` ('server-not-modified',
+    'identical-payload-digest' or '') and ``refers_to_capture_id`` (the capture holding the content a revisit stands
+    for). articles: ``gone_since`` (ISO date of the first 404/410 answer; NULL while live), ``gone_status`` (that
+    status) and ``last_checked`` (ISO time of the last fetch or revisit; old rows take last_seen). crawls:
+    ``articles_unchanged``, ``articles_gone``, ``revisits``, ``missing`` counts and ``resumed_from`` (the interrupted
+    crawl a run continues).
+    """
+    statements = (
+        "ALTER TABLE captures ADD COLUMN record_type TEXT NOT NULL DEFAULT 'response'",
+        "ALTER TABLE captures ADD COLUMN revisit_profile TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE captures ADD COLUMN refers_to_capture_id INTEGER REFERENCES captures(id)",
+        "UPDATE captures SET record_type = '' WHERE warc_record_id IS NULL OR warc_record_id = ''",
+        "CREATE INDEX idx_captures_refers_to ON captures (refers_to_capture_id)",
+        "ALTER TABLE articles ADD COLUMN gone_since TEXT",
+        "ALTER TABLE articles ADD COLUMN gone_status INTEGER",
+        "ALTER TABLE articles ADD COLUMN last_checked TEXT",
+        "UPDATE articles SET last_checked = last_seen",
+        "ALTER TABLE crawls ADD COLUMN articles_unchanged INTEGER",
+        "ALTER TABLE crawls ADD COLUMN articles_gone INTEGER",
+        "ALTER TABLE crawls ADD COLUMN revisits INTEGER",
+        "ALTER TABLE crawls ADD COLUMN missing INTEGER",
+        "ALTER TABLE crawls ADD COLUMN resumed_from INTEGER REFERENCES crawls(id)",
+    )
+    for statement in statements:
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
     m0003_articles_provenance_view,
     m0004_article_versions,
     m0005_article_search,
+    m0006_incremental_crawls,
 )
 
 
