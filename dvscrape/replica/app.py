@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
 
@@ -29,8 +29,11 @@ from dvscrape.replica.template import Template
 from dvscrape.replica.theme import Chrome
 
 HTML = "text/html;charset=UTF-8"
-PORTAL_HEADER = ("Liferay-Portal", "Liferay Portal Community Edition 6.2 CE GA6 (Newton / Build 6205 / January 6, 2016)")
-MEDIA_LAST_MODIFIED = datetime(2023, 1, 1, tzinfo=timezone.utc)
+PORTAL_HEADER = (
+    "Liferay-Portal",
+    "Liferay Portal Community Edition 6.2 CE GA6 (Newton / Build 6205 / January 6, 2016)",
+)
+MEDIA_LAST_MODIFIED = datetime(2023, 1, 1, tzinfo=UTC)
 TRAP_URLS_KEPT = 100
 
 
@@ -54,7 +57,7 @@ def accepts_gzip(accept_encoding: str) -> bool:
 
 
 def _http_date(moment: datetime) -> str:
-    return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0), usegmt=True)
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
 def _not_modified_since(header: str, modified: datetime) -> bool:
@@ -63,7 +66,7 @@ def _not_modified_since(header: str, modified: datetime) -> bool:
     except (TypeError, ValueError, IndexError):
         return False
     if since.tzinfo is None:
-        since = since.replace(tzinfo=timezone.utc)
+        since = since.replace(tzinfo=UTC)
     return modified.replace(microsecond=0) <= since
 
 
@@ -160,9 +163,7 @@ class ReplicaApp:
             return self._template(("home", found.prefix), lambda: other_pages.home_page(site, frame))
         if found.kind == "static":
             path = found.text
-            return self._template(
-                ("static", found.prefix, path), lambda: other_pages.static_page(frame, path) or ""
-            )
+            return self._template(("static", found.prefix, path), lambda: other_pages.static_page(frame, path) or "")
         if found.kind == "calendar":
             return Template.compile(other_pages.calendar_page(frame, found.year, found.number))
         if found.kind == "search":
@@ -279,5 +280,5 @@ class ReplicaApp:
             not if_none_match and _not_modified_since(headers.get("if-modified-since", ""), MEDIA_LAST_MODIFIED)
         ):
             return Response(304, validators, b"")
-        disposition = ("Content-Disposition", f"inline; filename=\"{filename.encode('ascii', 'replace').decode()}\"")
+        disposition = ("Content-Disposition", f'inline; filename="{filename.encode("ascii", "replace").decode()}"')
         return Response(200, (("Content-Type", content_type), disposition, *validators), body)

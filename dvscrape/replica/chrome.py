@@ -127,7 +127,8 @@ def _media(prefix: str, corpus: Corpus) -> str:
 def _footer(prefix: str) -> str:
     off_site = " | ".join(f'<a href="{href}" target="_blank">{label}</a>' for href, label in OFF_SITE_LINKS)
     locales = " | ".join(
-        f'<a href="{locale}{urls.HOME_PATH}" hreflang="{locale[1:]}">{label}</a>' for locale, label in LOCALE_QUICK_LINKS
+        f'<a href="{locale}{urls.HOME_PATH}" hreflang="{locale[1:]}">{label}</a>'
+        for locale, label in LOCALE_QUICK_LINKS
     )
     keywords = " ".join(
         f'<a class="tag" href="{urls.search_link(prefix, keyword)}">{keyword}</a>' for keyword in SEARCH_KEYWORDS

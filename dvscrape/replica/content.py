@@ -199,7 +199,8 @@ def _generated_article(seed: int, plan: _Plan, plans: tuple[_Plan, ...], dead: t
     style = _style(rng)
     show_date = rng.random() > 0.06
     year = plan.published.year
-    elements: list[Element] = [Paragraph(prose.opening_paragraph(rng, scene, plan.published, not show_date or rng.random() < 0.7))]
+    dated_opening = not show_date or rng.random() < 0.7
+    elements: list[Element] = [Paragraph(prose.opening_paragraph(rng, scene, plan.published, dated_opening))]
     media: list[MediaFile] = []
     deck = prose.sentence_deck(rng)
     n_photos = rng.choices((0, 1, 2, 3, 4), weights=(8, 30, 30, 20, 12))[0]
@@ -228,9 +229,11 @@ def _generated_article(seed: int, plan: _Plan, plans: tuple[_Plan, ...], dead: t
         elements.append(SeeAlso("Xem thêm:", other.title, f"/vi/web/neoportal/-/{other.url_title}"))
     elif roll < 0.08 and dead:
         elements.append(SeeAlso("Tin liên quan:", "Xem chi tiết", f"/web/neoportal/-/{rng.choice(dead)}"))
-    related = tuple(o.url_title for o in rng.sample(older, min(len(older), rng.randint(1, 3)))) if (
-        older and rng.random() < 0.3
-    ) else ()
+    related = (
+        tuple(o.url_title for o in rng.sample(older, min(len(older), rng.randint(1, 3))))
+        if (older and rng.random() < 0.3)
+        else ()
+    )
     signature = prose.signature(rng, scene, style.signature)
     if style.signature == "upper":
         signature = signature.upper()

@@ -15,12 +15,11 @@ from dvscrape.replica.model import (
     Bullets,
     EditorStyle,
     Element,
-    FileLink,
     Figure,
+    FileLink,
     Heading,
     Paragraph,
     Photo,
-    SeeAlso,
 )
 
 JUSTIFY = '<p style="text-align: justify;">'

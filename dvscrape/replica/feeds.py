@@ -51,7 +51,7 @@ def _atom_entry(article: Article) -> str:
     link = f"{HOST}{article.path}"
     return (
         "<entry>\n"
-        f"<title>{escape(article.title)}</title>\n<link rel=\"alternate\" href=\"{link}\"/>\n"
+        f'<title>{escape(article.title)}</title>\n<link rel="alternate" href="{link}"/>\n'
         f"<author><name>{escape(article.signature or SITE_NAME)}</name></author>\n"
         f"<id>{link}</id>\n<updated>{article.modified.isoformat(timespec='seconds')}</updated>\n"
         f"<published>{article.published.isoformat(timespec='seconds')}</published>\n"
@@ -67,7 +67,7 @@ def atom_feed(site: Site, category: Category) -> str:
     feed_url = f"{HOST}{urls.rss_link('', category)}"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
-        f"<title>{escape(category.name)}</title>\n<link rel=\"self\" href=\"{feed_url}\"/>\n"
+        f'<title>{escape(category.name)}</title>\n<link rel="self" href="{feed_url}"/>\n'
         f"<subtitle>{escape(SITE_NAME)}</subtitle>\n<id>{feed_url}</id>\n<updated>{updated}</updated>\n"
         + "".join(_atom_entry(article) for article in articles)
         + "</feed>\n"

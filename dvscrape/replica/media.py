@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import struct
-import zlib
 import zipfile
+import zlib
 from urllib.parse import quote_plus
 
 from dvscrape.replica.model import MediaFile

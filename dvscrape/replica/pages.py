@@ -89,8 +89,9 @@ def full_content(site: Site, chrome: Chrome, article: Article, category: Categor
         if print_view
         else (
             '<div class="asset-user-actions">\n<div class="print-action">\n'
-            f'<span class=""><a class="taglib-icon" href="{print_href}" id="_{portlet_id}_print_{article.asset_entry_id}"'
-            f' title="{ui.print}"><img alt="{ui.print}" src="/html/themes/classic/images/common/print.png" /></a>'
+            f'<span class=""><a class="taglib-icon" href="{print_href}" '
+            f'id="_{portlet_id}_print_{article.asset_entry_id}" title="{ui.print}">'
+            f'<img alt="{ui.print}" src="/html/themes/classic/images/common/print.png" /></a>'
             "</span>\n</div>\n</div>\n"
         )
     )
@@ -133,7 +134,7 @@ def abstract_entry(chrome: Chrome, article: Article) -> str:
     ui = strings(chrome.language)
     link = urls.display_page_link(chrome.prefix, article.url_title)
     title = escape(article.title, quote=False)
-    small = escape(next((m for m in article.media if m.key == str(article.small_image_id))).key)
+    small = escape(next(m for m in article.media if m.key == str(article.small_image_id)).key)
     thumb = f"/image/journal/article?img_id={small}&amp;t={int(article.modified.timestamp() * 1000)}"
     return (
         '<div class="asset-abstract default-asset-publisher">\n'
@@ -143,8 +144,8 @@ def abstract_entry(chrome: Chrome, article: Article) -> str:
         f"{escape(article.summary, quote=False)}\n</div>\n"
         f'<div class="asset-more">\n<a href="{link}">{ui.read_more}<span class="hide-accessible">{ui.read_more_about}'
         f"{title}</span> &raquo; </a>\n</div>\n</div>\n"
-        f'<div class="asset-metadata">\n<span class="metadata-entry metadata-publish-date">{date_text(article)}</span>\n'
-        "</div>\n</div>\n"
+        '<div class="asset-metadata">\n'
+        f'<span class="metadata-entry metadata-publish-date">{date_text(article)}</span>\n</div>\n</div>\n'
     )
 
 
@@ -209,7 +210,7 @@ def listing_portlet(site: Site, chrome: Chrome, category: Category, cur: int) ->
     )
     tools = (
         f'<div class="subscribe-action"><a href="{urls.subscribe_link(chrome.prefix, category, site.auth_token)}">'
-        f'{"Đăng ký nhận tin" if chrome.language == "vi_VN" else "Subscribe"}</a> '
+        f"{'Đăng ký nhận tin' if chrome.language == 'vi_VN' else 'Subscribe'}</a> "
         f'<a href="{urls.rss_link(chrome.prefix, category)}">RSS</a></div>\n'
     )
     body = entries + page_iterator(chrome, category, cur, len(articles)) + tools

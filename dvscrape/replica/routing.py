@@ -6,6 +6,7 @@ theme, not_found. Trap families it should never fetch are listed in :data:`TRAP_
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
@@ -29,7 +30,9 @@ TRAP_FAMILIES: tuple[str, ...] = (
 BACK_PARAM_SUFFIXES = ("redirect", "Redirect", "backURL", "returnToFullPageURL")
 HOME_ALIASES = frozenset({"", "/", urls.SITE_PATH, urls.SITE_PATH + "/", urls.HOME_PATH})
 ARTICLE_RE = re.compile(r"^/web/neoportal/-/([a-z0-9-]+)/?$")
-PORTLET_RE = re.compile(r"^(/web/neoportal/[a-z0-9-]+)/-/asset_publisher/([A-Za-z0-9]+)/(content/id/(\d+)|content/([a-z0-9-]+)|rss)/?$")
+PORTLET_RE = re.compile(
+    r"^(/web/neoportal/[a-z0-9-]+)/-/asset_publisher/([A-Za-z0-9]+)/(content/id/(\d+)|content/([a-z0-9-]+)|rss)/?$"
+)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def route(site: Site, target: str) -> Route:
     if path.startswith(("/neoportal-theme/", "/html/", "/image/company_logo")):
         return _with(base, "theme", families | {"theme"}, text=path)
     if path.startswith("/c/portal/login"):
-        return _with(base, "redirect", families | {"login"}, text=urls.login_link(prefix, "/login/login", "maximized"))
+        login_page = html.unescape(urls.login_link(prefix, "/login/login", "maximized"))
+        return _with(base, "redirect", families | {"login"}, text=login_page)
     if params.get("p_p_lifecycle") == "1" or "p_auth" in params:
         families.add("action")
         if portlet == "82":
@@ -146,9 +150,8 @@ def route(site: Site, target: str) -> Route:
     if portlet == "58":
         return _with(base, "home", families | {"login"})
     if portlet == "3":
-        return _with(
-            base, "search", families | {"search"}, text=params.get("_3_keywords", ""), number=_int(params.get("_3_cur"), 1)
-        )
+        keywords, cur = params.get("_3_keywords", ""), _int(params.get("_3_cur"), 1)
+        return _with(base, "search", families | {"search"}, text=keywords, number=cur)
     if portlet == "8" or (path == urls.CALENDAR_PATH and "_8_month" in params):
         year = _int(params.get("_8_year"), 2023)
         return _with(base, "calendar", families | {"calendar"}, year=year, number=_int(params.get("_8_month"), 5))

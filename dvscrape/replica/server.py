@@ -55,7 +55,8 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The base URL clients use, with a trailing slash."""
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        text = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{text}]" if ":" in text else text
         return f"http://{shown}:{port}/"
 
 

@@ -38,7 +38,7 @@ class Site:
             by_asset_entry=MappingProxyType({article.asset_entry_id: article for article in corpus.articles}),
             by_path=MappingProxyType({category.path: category for category in corpus.categories}),
             by_instance=MappingProxyType({category.instance_id: category for category in corpus.categories}),
-            listings=MappingProxyType({category.path: corpus.in_category(category.path) for category in corpus.categories}),
+            listings=MappingProxyType({c.path: corpus.in_category(c.path) for c in corpus.categories}),
             media=MappingProxyType(media),
         )
 

@@ -44,16 +44,46 @@ class Strings:
 
 
 ENGLISH = Strings(
-    "en-US", "Back", "Read More", " About ", "Related Assets", "Showing {start} - {end} of {total} results.",
-    "First", "Previous", "Next", "Last", "Views", "Page {page} of {pages}", "{delta} Items per Page",
-    "Skip to Content", "Sign In", "Search", "The requested resource could not be found.",
-    "An unexpected system error occurred.", "Print",
+    "en-US",
+    "Back",
+    "Read More",
+    " About ",
+    "Related Assets",
+    "Showing {start} - {end} of {total} results.",
+    "First",
+    "Previous",
+    "Next",
+    "Last",
+    "Views",
+    "Page {page} of {pages}",
+    "{delta} Items per Page",
+    "Skip to Content",
+    "Sign In",
+    "Search",
+    "The requested resource could not be found.",
+    "An unexpected system error occurred.",
+    "Print",
 )
 VIETNAMESE = Strings(
-    "vi-VN", "Quay lại", "Xem thêm", " về ", "Các tài sản liên quan", "Hiển thị {start} - {end} trong {total} kết quả.",
-    "Đầu", "Trước", "Tiếp theo", "Cuối", "Lượt xem", "Trang {page} của {pages}", "{delta} mục mỗi trang",
-    "Nhảy đến nội dung", "Đăng nhập", "Tìm kiếm", "Không tìm thấy tài nguyên được yêu cầu.",
-    "Đã xảy ra lỗi hệ thống không mong muốn.", "In",
+    "vi-VN",
+    "Quay lại",
+    "Xem thêm",
+    " về ",
+    "Các tài sản liên quan",
+    "Hiển thị {start} - {end} trong {total} kết quả.",
+    "Đầu",
+    "Trước",
+    "Tiếp theo",
+    "Cuối",
+    "Lượt xem",
+    "Trang {page} của {pages}",
+    "{delta} mục mỗi trang",
+    "Nhảy đến nội dung",
+    "Đăng nhập",
+    "Tìm kiếm",
+    "Không tìm thấy tài nguyên được yêu cầu.",
+    "Đã xảy ra lỗi hệ thống không mong muốn.",
+    "In",
 )
 
 
@@ -156,7 +186,8 @@ def page(
     column = (
         '<div class="portlet-layout row-fluid" id="main-content" role="main">\n'
         '<div class="portlet-column portlet-column-only span12" id="column-1">\n'
-        '<div class="portlet-dropzone portlet-column-content portlet-column-content-only" id="layout-column_column-1">\n'
+        '<div class="portlet-dropzone portlet-column-content portlet-column-content-only" '
+        'id="layout-column_column-1">\n'
         f"{main}</div>\n</div>\n</div>\n"
     )
     if maximized:
