@@ -1,0 +1,111 @@
+"""`dvscrape export`: the archive as a dataset (JSONL, CSV, Parquet or a Hugging Face dataset folder)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import click
+
+from dvscrape.cli.options import archive_option
+from dvscrape.errors import DvscrapeError
+from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
+
+if TYPE_CHECKING:
+    from dvscrape.text import ToneOption
+
+
+class BarProgress:
+    """Progress on stderr: a bar per phase on a terminal, one plain line per phase otherwise (click decides)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def phase(self, label: str, total: int) -> None:
+        """Close the previous bar and start one for *label*."""
+        self.close()
+        self._bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, width=30)
+        self._bar.__enter__()
+
+    def advance(self, rows: int) -> None:
+        """Move the bar on."""
+        if self._bar is not None:
+            self._bar.update(rows)
+
+    def close(self) -> None:
+        """Finish the current bar."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+class NoProgress:
+    """No progress output."""
+
+    def phase(self, label: str, total: int) -> None:
+        """Ignore."""
+
+    def advance(self, rows: int) -> None:
+        """Ignore."""
+
+    def close(self) -> None:
+        """Ignore."""
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> Any:
+    return value.date() if value is not None else None
+
+
+@click.command("export")
+@archive_option
+@click.option("--format", "format_name", required=True, type=click.Choice([f.value for f in Format]),
+              help="jsonl, csv (UTF-8 with BOM for Excel), parquet, or hf (a Hugging Face dataset folder).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Folder to create with the data file(s) and datapackage.json.")
+@click.option("--since", type=_DATE, help="Only articles published on or after this day (YYYY-MM-DD).")
+@click.option("--until", type=_DATE, help="Only articles published on or before this day (YYYY-MM-DD).")
+@click.option("--category", help="Only articles in this category (exact name, as the portal writes it).")
+@click.option("--tone", type=click.Choice(TONES), default="keep", show_default=True,
+              help="Tone-mark placement of the text: as published, or one style for every word.")
+@click.option("--include-versions", is_flag=True, help="One row per recorded version instead of the latest only.")
+@click.option("--dedup", type=click.Choice([d.value for d in Dedup]), default="none", show_default=True,
+              help="Mark duplicates in duplicate_group: exact (equal normalised text) or near (MinHash).")
+@click.option("--drop-duplicates", is_flag=True, help="Keep only the first row of each duplicate group.")
+@click.option("--bom/--no-bom", default=True, show_default=True, help="Start the CSV file with a UTF-8 BOM.")
+@click.option("--overwrite", is_flag=True, help="Replace --out if it holds an earlier export.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show progress on stderr (a bar on a terminal, plain lines otherwise).")
+def export_command(archive_dir: Path, format_name: str, out: Path, since: datetime | None, until: datetime | None,
+                   category: str | None, tone: str, include_versions: bool, dedup: str, drop_duplicates: bool,
+                   bom: bool, overwrite: bool, progress: bool) -> None:
+    """Export the archive's articles as a dataset that loads in one line in pandas, Polars, DuckDB, Excel or
+    Hugging Face datasets, with a datapackage.json describing it. Same archive and options: same bytes."""
+    from dvscrape.export.run import export_dataset
+
+    options = ExportOptions(
+        format=Format(format_name), since=_day(since), until=_day(until), category=category,
+        tone=cast("ToneOption", tone), include_versions=include_versions, dedup=Dedup(dedup),
+        drop_duplicates=drop_duplicates, csv_bom=bom,
+    )
+    reporter = BarProgress() if progress else NoProgress()
+    try:
+        result = export_dataset(archive_dir, out, options, overwrite=overwrite, progress=reporter)
+    except DvscrapeError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"cannot write the export to {out}: {error.strerror or error}") from error
+    finally:
+        reporter.close()
+    summary = result.summary
+    click.echo(f"wrote {summary.rows} rows ({summary.read_rows} read) to {result.out}")
+    if summary.duplicate_rows is not None:
+        click.echo(f"duplicates ({options.dedup.value}): {summary.grouped_rows} rows in groups, "
+                   f"{summary.duplicate_rows} after the first of their group"
+                   + (", dropped" if options.drop_duplicates else ""))
+    for file in result.files:
+        click.echo(f"  {file.path}  {file.rows} rows  {file.bytes} bytes")

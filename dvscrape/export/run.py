@@ -1,0 +1,199 @@
+"""export_dataset: the whole export, from an archive folder to a dataset folder.
+
+1. Open the archive read-only and hold one read transaction, so both passes see the same snapshot even while a
+   crawl writes.
+2. With deduplication, a first pass reads only ids and bodies and builds the duplicate groups (dedup.py).
+3. The second pass streams the rows in batches, turns them into records and hands them to the format's writer.
+4. datapackage.json (and for ``hf`` the README.md card) describe the files; the folder, built under a temporary
+   name beside *out*, is then renamed into place, so a failed export leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from dvscrape.archive.db import Archive
+from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.export import rows as source_rows
+from dvscrape.export.card import SPLIT, write_card
+from dvscrape.export.datapackage import DATAPACKAGE_FILENAME, write_datapackage
+from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text
+from dvscrape.export.options import Dedup, ExportOptions, Format
+from dvscrape.export.parquet import ParquetShardWriter
+from dvscrape.export.records import TextStyle, make_record
+from dvscrape.export.source import ExportSummary, Span, crawl_sources, dvscrape_version
+from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
+
+HF_DATA_FOLDER = "data"
+
+
+class Progress(Protocol):
+    """Where an export reports how far it is (the CLI draws a bar; the library default says nothing)."""
+
+    def phase(self, label: str, total: int) -> None:
+        """A new phase of *total* rows starts."""
+
+    def advance(self, rows: int) -> None:
+        """*rows* more rows of the current phase are done."""
+
+
+class SilentProgress:
+    """A Progress that reports nothing."""
+
+    def phase(self, label: str, total: int) -> None:
+        """Ignore."""
+
+    def advance(self, rows: int) -> None:
+        """Ignore."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    out: Path
+    files: tuple[DataFile, ...]
+    summary: ExportSummary
+
+    @property
+    def rows(self) -> int:
+        """Rows written."""
+        return self.summary.rows
+
+
+def export_dataset(archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool = False,
+                   progress: Progress | None = None) -> ExportResult:
+    """Export the archive in *archive_dir* to the folder *out* as *options* say; return what was written.
+
+    Raises ConfigurationError for unusable options or an *out* that exists (unless *overwrite*, and then only when it
+    is an earlier export), ArchiveError when the archive cannot be read.
+    """
+    options = options.checked()
+    progress = progress or SilentProgress()
+    out = Path(out)
+    _check_out(out, overwrite=overwrite)
+    with Archive.open(Path(archive_dir), readonly=True) as archive, _snapshot(archive.db.conn) as conn:
+        groups = _duplicate_groups(conn, options, progress)
+        with _building(out) as folder:
+            files, extra, summary = _write(conn, folder, options, groups, progress)
+            write_datapackage(folder, files, summary, extra_files=extra)
+    return ExportResult(out, tuple(files), summary)
+
+
+def _check_out(out: Path, *, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigurationError(f"{out} is a file; --out takes a folder")
+    if out.is_dir() and any(out.iterdir()):
+        if not overwrite:
+            raise ConfigurationError(f"{out} already exists and is not empty; pass --overwrite to replace it")
+        if not (out / DATAPACKAGE_FILENAME).is_file():
+            raise ConfigurationError(f"{out} is not a dvscrape export (no {DATAPACKAGE_FILENAME}); will not replace it")
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction around the whole export."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")
+
+
+@contextmanager
+def _building(out: Path) -> Iterator[Path]:
+    """A temporary folder beside *out*, renamed to *out* when the block succeeds and removed when it fails."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir()
+    try:
+        yield temporary
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out)
+    temporary.rename(out)
+
+
+def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress: Progress) -> Groups | None:
+    """First pass: the duplicate groups of every row, or None without deduplication."""
+    if options.dedup is Dedup.NONE:
+        return None
+    index: ExactIndex | NearIndex = ExactIndex() if options.dedup is Dedup.EXACT else NearIndex()
+    progress.phase(f"finding {options.dedup.value} duplicates", source_rows.count_rows(conn, options))
+    for batch in source_rows.iter_texts(conn, options):
+        for row in batch:
+            index.add(row.id, canonical_text(row.body))
+        progress.advance(len(batch))
+    return index.groups()
+
+
+def _writer(folder: Path, options: ExportOptions) -> RowWriter:
+    if options.format is Format.JSONL:
+        return JsonlWriter(folder)
+    if options.format is Format.CSV:
+        return CsvWriter(folder, bom=options.csv_bom)
+    if options.format is Format.PARQUET:
+        return ParquetShardWriter(folder, row_group_rows=options.row_group_rows)
+    return ParquetShardWriter(folder, row_group_rows=options.row_group_rows, shard_rows=options.shard_rows,
+                              prefix=SPLIT, subfolder=HF_DATA_FOLDER)
+
+
+def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, groups: Groups | None,
+           progress: Progress) -> tuple[list[DataFile], list[DataFile], ExportSummary]:
+    """Second pass: every kept row written; the files, any extra files (the card) and the summary."""
+    style = TextStyle(options.tone)
+    span = Span()
+    read_rows = source_rows.count_rows(conn, options)
+    progress.phase(f"writing {options.format.value}", read_rows)
+    writer = _writer(folder, options)
+    position = 0
+    try:
+        for batch in source_rows.iter_rows(conn, options):
+            records = []
+            for row in batch:
+                keep = groups is None or not options.drop_duplicates or groups.is_first(position)
+                if keep:
+                    group = groups.group_id(position) if groups is not None else None
+                    record = make_record(row, style, group)
+                    span.add(record)
+                    records.append(record)
+                position += 1
+            writer.write(records)
+            progress.advance(len(batch))
+        files = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    if groups is not None and position != len(groups.ids):
+        raise DvscrapeError("the archive changed between the two passes of the export; run it again")
+    summary = ExportSummary(
+        sources=crawl_sources(conn),
+        options=options.as_record(),
+        read_rows=position,
+        rows=span.rows,
+        duplicate_rows=groups.duplicate_rows if groups is not None else None,
+        grouped_rows=groups.grouped_rows if groups is not None else None,
+        first_published=span.first_published,
+        last_published=span.last_published,
+        first_fetched=span.first_fetched,
+        last_fetched=span.last_fetched,
+        languages=tuple(sorted(span.languages)),
+        dvscrape_version=dvscrape_version(),
+    )
+    extra: list[DataFile] = []
+    if options.format is Format.HF:
+        arrow_bytes = writer.arrow_bytes if isinstance(writer, ParquetShardWriter) else 0
+        write_card(folder, files, summary, data_glob=f"{HF_DATA_FOLDER}/{SPLIT}-*.parquet", arrow_bytes=arrow_bytes)
+        extra.append(describe_file(folder, "README.md", format="md", mediatype="text/markdown", encoding="utf-8",
+                                   rows=0))
+    return files, extra, summary

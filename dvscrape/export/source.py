@@ -1,0 +1,101 @@
+"""What an export says about where its rows come from: the archive's crawls and the span of the exported data.
+
+Everything here is read from the archive or gathered from the exported rows, never from the clock, so the same
+archive and options describe themselves the same way every time.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+
+from dvscrape.export.records import Record
+
+
+@dataclass(frozen=True)
+class CrawlSource:
+    """The crawls of one site from one base URL."""
+
+    site: str
+    base_url: str
+    crawls: int
+    first_started: str
+    last_finished: str | None
+
+
+def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
+    """The crawls recorded in the archive, grouped by site and base URL."""
+    found = conn.execute(
+        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
+        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
+    ).fetchall()
+    return tuple(CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
+                 for site, base, count, first, last in found)
+
+
+def dvscrape_version() -> str:
+    """The installed dvscrape version (recorded so a reader knows which code made the export)."""
+    try:
+        return version("dvscrape")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class Span:
+    """The range of dates and fetch times over the exported rows (updated row by row; not shared)."""
+
+    rows: int = 0
+    first_published: date | None = None
+    last_published: date | None = None
+    first_fetched: str | None = None
+    last_fetched: str | None = None
+    languages: set[str] = field(default_factory=set)
+
+    def add(self, record: Record) -> None:
+        """Take one exported record into account."""
+        self.rows += 1
+        published = record["published_date"]
+        if published is not None:
+            self.first_published = min(self.first_published or published, published)
+            self.last_published = max(self.last_published or published, published)
+        fetched = record["fetched_at"]
+        if fetched is not None:
+            self.first_fetched = min(self.first_fetched or fetched, fetched)
+            self.last_fetched = max(self.last_fetched or fetched, fetched)
+        if record["language"]:
+            self.languages.add(record["language"])
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What the card and datapackage.json say about an export's content."""
+
+    sources: tuple[CrawlSource, ...]
+    options: dict[str, object]
+    read_rows: int
+    rows: int
+    duplicate_rows: int | None
+    grouped_rows: int | None
+    first_published: date | None
+    last_published: date | None
+    first_fetched: str | None
+    last_fetched: str | None
+    languages: tuple[str, ...]
+    dvscrape_version: str
+
+    @property
+    def created(self) -> str | None:
+        """The export's creation time as the archive fixes it: the end of its last crawl."""
+        finished = [source.last_finished for source in self.sources if source.last_finished]
+        return max(finished) if finished else None
+
+    def rows_read_note(self) -> str:
+        """One sentence on how many rows were read, grouped and dropped."""
+        if self.duplicate_rows is None:
+            return f"{self.rows} rows exported; no duplicate detection."
+        dropped = self.read_rows - self.rows
+        return (f"{self.read_rows} rows read; {self.grouped_rows} in duplicate groups; "
+                f"{self.duplicate_rows} are not the first of their group; {dropped} dropped.")
