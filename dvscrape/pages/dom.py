@@ -71,7 +71,9 @@ def decode_document(html: str | bytes, declared_encoding: str | None = None) -> 
             flags.append("decoded-with-replacement")
     if not text.strip():
         raise ExtractionError("empty document")
-    return Decoded(unicodedata.normalize("NFC", text), used, tuple(flags))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return Decoded(text, used, tuple(flags))
 
 
 def parse_document(text: str) -> etree._Element:
@@ -89,6 +91,38 @@ def parse_document(text: str) -> etree._Element:
 
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
+
+
+_SIMPLE_SELECTOR = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[A-Za-z_][\w-]*))$")
+
+
+@dataclass(frozen=True)
+class SimpleMatcher:
+    """Matches elements by tag name or by one class: the fast form of a list of ``tag`` / ``.class`` selectors."""
+
+    tags: frozenset[str]
+    classes: frozenset[str]
+
+    @classmethod
+    def parse(cls, selectors: tuple[str, ...]) -> SimpleMatcher | None:
+        """The matcher for *selectors*, or None when one of them is more than a tag or a class."""
+        tags: set[str] = set()
+        classes: set[str] = set()
+        for selector in selectors:
+            match = _SIMPLE_SELECTOR.match(selector.strip())
+            if match is None:
+                return None
+            if match.group("tag"):
+                tags.add(match.group("tag"))
+            else:
+                classes.add(match.group("cls"))
+        return cls(frozenset(tags), frozenset(classes))
+
+    def __call__(self, element: etree._Element) -> bool:
+        if element.tag in self.tags:
+            return True
+        names = element.get("class")
+        return bool(names) and not self.classes.isdisjoint(names.split())
 
 
 @dataclass(frozen=True)
@@ -118,6 +152,9 @@ class Compiled:
     attachment_links: CSSSelector
     drop: CSSSelector
     view_drop: CSSSelector
+    # The same two lists as tag and class sets, when every selector is that simple (``tag``, ``.class``): the body
+    # walk then skips those elements itself instead of a tree-wide query removing them first.
+    skip: SimpleMatcher | None
 
 
 @functools.cache
@@ -147,6 +184,7 @@ def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
         attachment_links=_css(selectors.attachment_links),
         drop=_css(", ".join(boilerplate.drop_selectors)),
         view_drop=_css(", ".join(boilerplate.view_drop_selectors)),
+        skip=SimpleMatcher.parse(boilerplate.drop_selectors + boilerplate.view_drop_selectors),
     )
 
 
@@ -166,6 +204,12 @@ def drop_all(elements: list[etree._Element]) -> int:
         parent.remove(element)
         count += 1
     return count
+
+
+def head_of(root: etree._Element) -> etree._Element:
+    """The document's <head> (where <title>, <meta> and <link> live), or the root when it has none."""
+    head = root.find("head")
+    return root if head is None else head
 
 
 def text_of(element: etree._Element) -> str:

@@ -16,7 +16,16 @@ from dvscrape.pages._text import clean_line, word_count
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dom import Compiled, closest, compiled, decode_document, drop_all, parse_document, text_of
+from dvscrape.pages.dom import (
+    Compiled,
+    closest,
+    compiled,
+    decode_document,
+    drop_all,
+    head_of,
+    parse_document,
+    text_of,
+)
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
@@ -86,8 +95,9 @@ def _build(
     # Only the body and what follows it in its container are read from here on: clean just that.
     container = view.body.getparent()
     cleaned = view.body if container is None or view.template == "generic" else container
-    drop_all(sel.drop(cleaned))
-    drop_all(sel.view_drop(cleaned))
+    if sel.skip is None:
+        drop_all(sel.drop(cleaned))
+        drop_all(sel.view_drop(cleaned))
 
     title = _title(view, sel, html_title, profile)
     if not title:
@@ -95,7 +105,7 @@ def _build(
     elif view.title is None:
         flags.append("title-from-html-title")
 
-    walker = UnitWalker(url)
+    walker = UnitWalker(url, sel.skip)
     units = walker.walk(view.body)
     orphan_units = walker.walk_orphans(_orphans(view))
     if orphan_units:
@@ -134,7 +144,7 @@ def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profil
     """What the URL is to the site; for a page saved off-site (a file), what its <link rel=canonical> is."""
     kind = decision.kind
     if kind == UrlKind.OFFSITE:
-        links = sel.canonical_link(root)
+        links = sel.canonical_link(head_of(root))
         href = links[0].get("href") if links else None
         if href:
             return classify(href, profile).kind
@@ -155,8 +165,10 @@ def _orphans(view: View) -> list[etree._Element]:
 
 
 def _html_title(root: etree._Element) -> str:
-    titles = root.xpath("//head/title | //title")
-    return clean_line(text_of(titles[0])) if titles else ""
+    title = head_of(root).find("title")
+    if title is None:
+        title = root.find(".//title")
+    return clean_line(text_of(title)) if title is not None else ""
 
 
 def _title(view: View, sel: Compiled, html_title: str, profile: SiteProfile) -> str:

@@ -12,7 +12,7 @@ from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Attachment
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dates import body_date, parse_display_date
-from dvscrape.pages.dom import Compiled, text_of
+from dvscrape.pages.dom import Compiled, head_of, text_of
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
 
@@ -40,7 +40,7 @@ def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled)
     else <link rel=canonical> minus redirect params, else the fetched URL — flagged."""
     if canonical:
         return canonical, ()
-    links = sel.canonical_link(root)
+    links = sel.canonical_link(head_of(root))
     href = links[0].get("href") if links else None
     if href:
         parts = urlsplit(urljoin(url, href))
@@ -61,7 +61,7 @@ def publish_date(
         if found:
             return Dated(found.iso, "metadata", (f"date-note:{found.note}",) if found.note else ())
         return Dated(None, "", (f"unparsed-publish-date:{text[:40]}",))
-    for element in sel.meta_published(root):
+    for element in sel.meta_published(head_of(root)):
         found = parse_display_date(element.get("content") or "", locale)
         if found:
             return Dated(found.iso, "meta")
@@ -92,7 +92,7 @@ def modified_date(shown: list[str], root: etree._Element, sel: Compiled, locale:
         found = parse_display_date(text, locale)
         if found:
             return found.iso
-    for element in sel.meta_modified(root):
+    for element in sel.meta_modified(head_of(root)):
         found = parse_display_date(element.get("content") or "", locale)
         if found:
             return found.iso

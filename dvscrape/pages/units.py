@@ -9,6 +9,7 @@ caption (<figcaption>, a table cell of an image table).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -89,8 +90,9 @@ class _Style:
 class UnitWalker:
     """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL)."""
 
-    def __init__(self, page_url: str) -> None:
+    def __init__(self, page_url: str, skip: Callable[[etree._Element], bool] | None = None) -> None:
         self.page_url = page_url
+        self.skip = skip or _never
         self.units: list[Unit] = []
 
     def walk(self, body: etree._Element) -> list[Unit]:
@@ -103,7 +105,9 @@ class UnitWalker:
         """The units of *orphans*: body content that a stray end tag pushed out of the body element."""
         self.units = []
         for orphan in orphans:
-            tag = orphan.tag.lower() if isinstance(orphan.tag, str) else ""
+            tag = orphan.tag if isinstance(orphan.tag, str) else ""
+            if self.skip(orphan):
+                continue
             if tag in BLOCK_TAGS:
                 self._block(orphan, tag, _style_of(orphan, _Style()))
             elif tag and tag not in SKIPPED:
@@ -119,8 +123,10 @@ class UnitWalker:
         if element.text:
             run.add(element.text, style.italic, style.bold)
         for child in element:
-            tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag in BLOCK_TAGS:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if self.skip(child):
+                pass
+            elif tag in BLOCK_TAGS:
                 self._flush(run, style)
                 run = _Run()
                 self._block(child, tag, _style_of(child, style))
@@ -154,7 +160,7 @@ class UnitWalker:
             if item.text:
                 run.add(item.text, False, False)
             for child in item:
-                if isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+                if self.skip(child) or (isinstance(child.tag, str) and child.tag in ("ul", "ol")):
                     pass  # nested items are met by iter() on their own
                 elif isinstance(child.tag, str) and child.tag not in SKIPPED:
                     self._inline(child, run, style)
@@ -174,7 +180,7 @@ class UnitWalker:
             cell_style = _Style(style.align, style.italic, style.bold, caption_hint=True)
             for row in rows:
                 for cell in row:
-                    if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
+                    if isinstance(cell.tag, str) and cell.tag in ("td", "th") and not self.skip(cell):
                         self._container(cell, _style_of(cell, cell_style))
             return
         lines = []
@@ -202,7 +208,8 @@ class UnitWalker:
         if element.text:
             run.add(element.text, style.italic, style.bold)
         for child in element:
-            self._inline(child, run, _style_of(child, style))
+            if not self.skip(child):
+                self._inline(child, run, _style_of(child, style))
             if child.tail:
                 run.add(child.tail, style.italic, style.bold)
         if tag in BLOCK_TAGS:
@@ -220,6 +227,10 @@ class UnitWalker:
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
+
+
+def _never(element: etree._Element) -> bool:
+    return False
 
 
 def _style_of(element: etree._Element, inherited: _Style) -> _Style:
