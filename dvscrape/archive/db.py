@@ -398,6 +398,11 @@ class Archive:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def transaction(self, action: str) -> _WriteTransaction:
+        """One write transaction around several calls (their own transactions become savepoints in it); any error
+        rolls all of it back. *action* names the work in error messages."""
+        return self._write(action)
+
     def _write(self, action: str) -> _WriteTransaction:
         if self.readonly:
             raise ArchiveError(f"cannot {action}: archive {self.directory} is open read-only")

@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "verify": "dvscrape.cli.verify:verify_command",
     "index": "dvscrape.cli.replay:index_command",
     "wacz": "dvscrape.cli.replay:wacz_command",
+    "reextract": "dvscrape.cli.reextract:reextract_command",
+    "export": "dvscrape.cli.export:export_command",
 }
 
 

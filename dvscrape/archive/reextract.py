@@ -1,0 +1,298 @@
+"""Re-extraction: rebuilding the articles tables from the WARC files alone, with no network.
+
+Every article response in the WARC files (status 2xx) is run again through the page object and the crawl's
+normalisation and validation rules, in the order it was fetched, and stored with Archive.save_article; article
+revisits (304 or identical payload) are replayed with Archive.touch_article and 404/410 answers with
+Archive.mark_gone, as an incremental crawl records them. The rebuild runs in one transaction: articles keep their
+ids (so citations by id stay valid), versions are renumbered from the replayed captures, first_seen/last_seen become the
+capture times, and articles the extractor no longer finds are removed. The captures table is only used to give each
+article its capture id; nothing is fetched.
+
+The page context is rebuilt from the WARC files too: the charset of the Content-Type header, and the sitemap's
+lastmod for articles whose request came from the sitemap (Referer header of the request record).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from lxml import etree
+
+from dvscrape.archive.db import Archive, ArticleOutcome
+from dvscrape.archive.verify import warc_files
+from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
+from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.pages import Article, PageContext, extract_page
+from dvscrape.sites import get_profile
+from dvscrape.sites.profile import SiteProfile
+from dvscrape.sites.urls import UrlKind, classify
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+GONE_STATUSES = frozenset({404, 410})
+_CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
+
+ArticleFilter = Callable[[Article], Article]
+
+
+class ReextractError(DvscrapeError):
+    """Raised by archive/reextract when the archive cannot be re-extracted (no crawl recorded, no WARC files)."""
+
+
+@dataclass(frozen=True)
+class _Page:
+    """An article response to re-extract, in fetch order."""
+
+    url: str
+    record_id: str
+    path: Path
+    offset: int
+    length: int
+    date: str
+    referer: str
+    record_type: str = "response"
+    status: int = 200
+
+
+@dataclass
+class ReextractResult:
+    """Counts of one re-extraction."""
+
+    pages: int = 0
+    articles: int = 0
+    new: int = 0  # articles stored from their first page in the replay
+    updated: int = 0
+    unchanged: int = 0
+    not_articles: int = 0
+    dropped: int = 0
+    removed: int = 0
+    revisits: int = 0
+    gone: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def decoded_payload(record: WarcRecord) -> bytes:
+    """The record's payload with its Content-Encoding (gzip, deflate, br, zstd) undone, as Scrapy hands it over."""
+    encoding = (record.http_header("Content-Encoding") or "").strip().lower()
+    payload = record.payload
+    if encoding in ("", "identity"):
+        return payload
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompress(payload, zlib.MAX_WBITS | 32)
+    if encoding == "deflate":
+        try:
+            return zlib.decompress(payload)
+        except zlib.error:
+            return zlib.decompress(payload, -zlib.MAX_WBITS)
+    if encoding == "br":
+        import brotli
+
+        return bytes(brotli.decompress(payload))
+    if encoding == "zstd":
+        import zstandard
+
+        return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(payload))
+    raise ValueError(f"unknown Content-Encoding {encoding!r}")
+
+
+def declared_charset(record: WarcRecord) -> str | None:
+    """The charset of the response's Content-Type header, or None."""
+    match = _CHARSET.search(record.http_header("Content-Type") or "")
+    return match.group(1) if match else None
+
+
+def validated(article: Article) -> Article | None:
+    """The crawl's ValidatePipeline rules: None when the article has neither title nor body, else flagged."""
+    if not article.title and not article.blocks:
+        return None
+    flags = list(article.flags)
+    if not article.title and "missing-title" not in flags:
+        flags.append("missing-title")
+    if not article.blocks and "empty-body" not in flags:
+        flags.append("empty-body")
+    return replace(article, flags=tuple(flags)) if len(flags) != len(article.flags) else article
+
+
+def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
+    profiles: list[SiteProfile] = []
+    for site, base_url in conn.execute("SELECT DISTINCT site, base_url FROM crawls ORDER BY id DESC").fetchall():
+        try:
+            profiles.append(get_profile(site, base_url))
+        except ConfigurationError:
+            continue
+    if not profiles:
+        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
+    return profiles
+
+
+def _profile_for(url: str, profiles: list[SiteProfile]) -> SiteProfile | None:
+    for profile in profiles:
+        if classify(url, profile).kind is not UrlKind.OFFSITE:
+            return profile
+    return None
+
+
+def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, str]) -> None:
+    try:
+        root = etree.fromstring(
+            decoded_payload(record), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
+    except (etree.XMLSyntaxError, ValueError, zlib.error):
+        return
+    for entry in root.iter(f"{SITEMAP_NS}url"):
+        loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
+        lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
+        canonical = classify(loc, profile).canonical if loc else ""
+        if canonical:
+            into[canonical] = lastmod
+
+
+def _scan(
+    files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[str, str]
+) -> tuple[list[_Page], dict[str, str], set[str]]:
+    """Article responses in fetch order, sitemap lastmods by canonical URL, and the sitemap URLs seen."""
+    pages: list[_Page] = []
+    referers: dict[str, str] = {}
+    lastmods: dict[str, str] = {}
+    sitemaps: set[str] = set()
+    for path in files:
+        for record in iter_records(path, check_digests=False):
+            kind = record.record_type
+            if kind == "request":
+                referers[record.header("WARC-Concurrent-To") or ""] = record.http_header("Referer") or ""
+                continue
+            if kind not in ("response", "revisit"):
+                continue
+            status = record.http_status or 0
+            profile = _profile_for(record.target_uri, profiles)
+            if profile is None or not (200 <= status < 300 or status in GONE_STATUSES or kind == "revisit"):
+                continue
+            decision = classify(record.target_uri, profile)
+            if decision.kind is UrlKind.SITEMAP and kind == "response":
+                sitemaps.add(record.target_uri)
+                _sitemap_lastmods(record, profile, lastmods)
+                continue
+            is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
+            if is_article:
+                pages.append(_Page(record.target_uri, record.record_id, path, record.offset, record.length,
+                                   record.header("WARC-Date") or "", "", kind, status))
+    with_referers = [replace(page, referer=referers.get(page.record_id, "")) for page in pages]
+    return sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps
+
+
+def iter_extracted(
+    pages: list[_Page], profiles: list[SiteProfile], lastmods: dict[str, str], sitemaps: set[str],
+    normalise: ArticleFilter, result: ReextractResult,
+) -> Iterator[tuple[_Page, Article | None]]:
+    """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
+    with None; failures and non-articles are counted."""
+    for page in pages:
+        if page.record_type == "revisit" or page.status in GONE_STATUSES:
+            yield page, None
+            continue
+        result.pages += 1
+        profile = _profile_for(page.url, profiles)
+        assert profile is not None
+        try:
+            record = read_record_at(page.path, page.offset, page.length, check_digests=False)
+            from_sitemap = page.referer in sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
+            canonical = classify(page.url, profile).canonical
+            context = PageContext(
+                declared_encoding=declared_charset(record),
+                sitemap_lastmod=lastmods.get(canonical, "") if from_sitemap else "",
+                http_status=record.http_status,
+            )
+            extracted = extract_page(page.url, decoded_payload(record), profile, context)
+        except (DvscrapeError, ValueError, zlib.error, ImportError) as error:
+            result.failures.append(f"{page.url}: {error}")
+            continue
+        if not isinstance(extracted, Article):
+            result.not_articles += 1
+            continue
+        article = validated(normalise(extracted))
+        if article is None:
+            result.dropped += 1
+            continue
+        yield page, article
+
+
+def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
+    """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files.
+
+    *normalise* is the crawl's normalisation step (dvscrape.pipelines.normalise.normalise_article). Runs in one
+    transaction: on any error nothing changes.
+    """
+    conn = archive.db.conn
+    files = warc_files(archive.warc_dir)
+    if not files:
+        raise ReextractError(f"archive {archive.directory} has no WARC files")
+    profiles = _profiles(conn)
+    capture_ids: dict[str, int] = {}
+    capture_kinds: dict[str, str] = {}
+    for capture_id, record_id, kind in conn.execute(
+        "SELECT id, warc_record_id, kind FROM captures WHERE warc_record_id IS NOT NULL ORDER BY id"
+    ):
+        capture_ids[record_id] = capture_id
+        capture_kinds[record_id] = kind
+    pages, lastmods, sitemaps = _scan(files, profiles, capture_kinds)
+    result = ReextractResult()
+    extracted = list(iter_extracted(pages, profiles, lastmods, sitemaps, normalise, result))
+    first_seen: dict[str, str] = {}
+    for page, article in extracted:
+        if article is not None:
+            first_seen.setdefault(article.url, _seen_at(page))
+    stored_urls: set[str] = set()
+    with archive.transaction("re-extract the articles"):
+        for table in _CHILD_TABLES:
+            conn.execute(f"DELETE FROM {table}")
+        existing = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        for url, seen in first_seen.items():
+            if url in existing:  # keep the id; the next save is then an update that writes version 1
+                conn.execute(
+                    "UPDATE articles SET content_hash = '', first_seen = ? WHERE id = ?", (seen, existing[url])
+                )
+        for page, article in extracted:
+            if article is None:
+                _replay_check(archive, page, profiles, capture_ids.get(page.record_id), result)
+                continue
+            stored = archive.save_article(article, capture_id=capture_ids.get(page.record_id), seen_at=_seen_at(page))
+            if article.url not in stored_urls:
+                result.new += 1
+            elif stored.outcome is ArticleOutcome.UPDATED:
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            stored_urls.add(article.url)
+        gone = [url for url in existing if url not in first_seen]
+        for url in gone:
+            conn.execute("DELETE FROM articles WHERE id = ?", (existing[url],))
+        result.removed = len(gone)
+        (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    return result
+
+
+def _seen_at(page: _Page) -> str:
+    """The capture time as the crawl writes seen_at: ISO 8601 in UTC to the second."""
+    moment = datetime.fromisoformat(page.date.replace("Z", "+00:00")).astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def _replay_check(
+    archive: Archive, page: _Page, profiles: list[SiteProfile], capture_id: int | None, result: ReextractResult
+) -> None:
+    """Replay a revisit (the article was re-checked, unchanged) or a 404/410 answer (the article is gone)."""
+    profile = _profile_for(page.url, profiles)
+    canonical = classify(page.url, profile).canonical if profile else ""
+    if not canonical:
+        return
+    if page.record_type == "revisit":
+        if archive.touch_article(canonical, seen_at=_seen_at(page), capture_id=capture_id) is not None:
+            result.revisits += 1
+    elif archive.mark_gone(canonical, seen_at=_seen_at(page), status=page.status) is not None:
+        result.gone += 1
