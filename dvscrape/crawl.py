@@ -78,7 +78,7 @@ def run_crawl(
     get_profile(site, base_url)  # a bad site name or base URL fails here, before Scrapy starts
     settings = build_settings(archive_dir, overrides or {}, fast=fast)
     started = time.monotonic()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     spider_class = process.spider_loader.load(site)
     crawler: Crawler = process.create_crawler(spider_class)
     failures: list[Failure] = []
@@ -104,7 +104,7 @@ def _start_failure(failures: list[Failure]) -> tuple[ExitCode, str]:
 
 
 def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[Failure]) -> CrawlResult:
-    session = ArchiveExtension.session_of(crawler) if hasattr(crawler, "extensions") else None
+    session = ArchiveExtension.session_of(crawler)
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     reason = str(stats.get("finish_reason", ""))
     if session is None:

@@ -56,7 +56,10 @@ class ArchiveExtension:
     @staticmethod
     def session_of(crawler: Crawler) -> CrawlSession | None:
         """The open session of *crawler*'s ArchiveExtension, or None when archiving is off."""
-        extensions = getattr(crawler, "extensions", None)
+        try:
+            extensions = crawler.extensions
+        except (AttributeError, RuntimeError):  # Scrapy raises RuntimeError before the crawl has started
+            return None
         for component in getattr(extensions, "middlewares", ()):
             if isinstance(component, ArchiveExtension):
                 return component.session

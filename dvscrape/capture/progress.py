@@ -62,6 +62,7 @@ class ProgressExtension:
         )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        """Stop the report."""
+        """Stop the report, with a last line so that even a short crawl shows its figures."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        self.report(spider)

@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.crawl import CrawlResult, run_crawl
-from dvscrape.errors import DvscrapeError
+from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.exitcodes import ExitCode
 from dvscrape.sites import available_sites
 
 
@@ -49,8 +50,10 @@ def _crawl(site: str, archive_dir: Path, base_url: str | None, max_articles: int
     try:
         result = run_crawl(site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles,
                            overrides=overrides, fast=fast)
+    except ConfigurationError as error:
+        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
     _report(result, summary_json)
     return result
 
@@ -83,7 +86,7 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
     """Start the bundled replica portal on a free loopback port, crawl it, print the summary and a sample query."""
     from dvscrape.replica import start_replica
 
-    with start_replica(port=0, n_articles=articles) as replica:
+    with start_replica(port=0, articles=articles, slow_delay=0.3) as replica:
         click.echo(f"replica portal at {replica.url}")
         result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {}, True, None)
     _sample_query(archive_dir / "archive.sqlite")

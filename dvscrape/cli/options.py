@@ -14,3 +14,11 @@ archive_option = click.option(
     show_default=True,
     help="Archive folder (WARC files, archive.sqlite, crawl state).",
 )
+
+
+class CommandError(click.ClickException):
+    """A user-facing error: one line on stderr and the given exit code (see dvscrape.exitcodes)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
