@@ -1,0 +1,343 @@
+"""What an incremental or resumed crawl needs to know about the archive before it starts (issue 5).
+
+IncrementalState is loaded once per crawl, in a few SELECTs of plain tuples, and answers in memory:
+
+- ``last_capture(url)``: the latest capture holding a full 200 response record for a canonical URL (a revisit is
+  followed to the capture it refers to), with the validators (ETag, Last-Modified) for a conditional request and the
+  WARC-Target-URI / WARC-Date / WARC-Record-ID a new revisit record must refer to;
+- ``article(url)`` and ``known_article_urls``: the articles already held;
+- ``is_due(url, now, policy)``: whether a URL should be fetched again now, under a RecheckPolicy.
+
+This module reads the archive only; the writes of an incremental crawl are Archive.record_capture (with record_type
+'revisit'), save_article, touch_article and mark_gone. Crash repair is recovery.recover_after_crash (re-exported).
+
+A crawl that starts does, holding the crawl lock::
+
+    recover_after_crash(archive)
+    interrupted = archive.unfinished_crawl(site)
+    crawl_id = archive.resume_crawl(interrupted) if interrupted else archive.begin_crawl(site, base_url, options)
+    state = IncrementalState.load(archive, resume_crawl_id=interrupted)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from dvscrape.archive.db import Archive
+from dvscrape.archive.recovery import RecoveryReport, recover_after_crash
+from dvscrape.archive.warc_types import RevisitTarget, target_uri
+
+__all__ = [
+    "IncrementalState",
+    "KnownArticle",
+    "KnownCapture",
+    "RecheckPolicy",
+    "RecoveryReport",
+    "recover_after_crash",
+]
+
+# The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
+# capture it stands for (itself for a response). Columns: canonical_url, then the original's id, url, fetched_at,
+# warc_record_id, payload_digest, etag, last_modified, kind, record_type, refers_to_capture_id, status.
+_LATEST_CAPTURES = """
+SELECT latest.canonical_url, original.id, original.url, original.fetched_at, original.warc_record_id,
+       original.payload_digest, original.etag, original.last_modified, original.kind, original.record_type,
+       original.refers_to_capture_id, original.status
+FROM captures AS latest
+JOIN captures AS original ON original.id = COALESCE(latest.refers_to_capture_id, latest.id)
+WHERE latest.id IN (
+    SELECT max(id) FROM captures
+    WHERE (record_type = 'response' AND status = 200 AND warc_record_id IS NOT NULL)
+       OR (record_type = 'revisit' AND refers_to_capture_id IS NOT NULL)
+    GROUP BY canonical_url
+)
+"""
+_CAPTURE_BY_ID = """
+SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
+       refers_to_capture_id, status
+FROM captures WHERE id = ?
+"""
+_ARTICLES = """
+SELECT articles.url, articles.id, articles.published_date, articles.first_seen, articles.last_seen,
+       articles.last_checked, articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
+FROM articles LEFT JOIN captures ON captures.id = articles.capture_id
+"""
+# A revisit chain longer than this (a revisit referring to a revisit …) is treated as broken.
+_MAX_CHAIN = 16
+
+
+@dataclass(frozen=True)
+class KnownCapture:
+    """The capture of a canonical URL whose WARC response record holds the content last fetched (status 200).
+
+    *url* is the record's WARC-Target-URI, *warc_date* its WARC-Date (captures.fetched_at as the capture
+    middleware stores it), *record_id* its WARC-Record-ID: what a revisit record refers to (revisit_target()).
+    """
+
+    canonical_url: str
+    capture_id: int
+    url: str
+    warc_date: str
+    record_id: str
+    payload_digest: str
+    etag: str
+    last_modified: str
+    fetched_at: str
+    kind: str
+
+    def revisit_target(self) -> RevisitTarget:
+        """The RevisitTarget for WarcWriter.write_revisit(refers_to=...)."""
+        return RevisitTarget(target_uri=self.url, date=parse_time(self.warc_date), record_id=self.record_id)
+
+    def conditional_headers(self) -> tuple[tuple[str, str], ...]:
+        """The request headers of a conditional re-fetch: If-None-Match and/or If-Modified-Since (may be empty)."""
+        headers: list[tuple[str, str]] = []
+        if self.etag:
+            headers.append(("If-None-Match", self.etag))
+        if self.last_modified:
+            headers.append(("If-Modified-Since", self.last_modified))
+        return tuple(headers)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """An article held in the archive, as IncrementalState sees it.
+
+    *last_checked* is the ISO time of the last fetch or revisit (last_seen for rows the migration could not tell),
+    *gone_since* the ISO date of its first 404/410 answer (None while live), *crawl_id* the crawl of the capture its
+    content comes from (None when that capture is unknown).
+    """
+
+    url: str
+    article_id: int
+    published_date: str | None
+    first_seen: str
+    last_seen: str
+    last_checked: str | None
+    gone_since: str | None
+    gone_status: int | None
+    capture_id: int | None
+    crawl_id: int | None
+
+    @property
+    def is_gone(self) -> bool:
+        """Whether the article answered 404/410 at its last check."""
+        return self.gone_since is not None
+
+
+@dataclass(frozen=True)
+class RecheckPolicy:
+    """How often a held article is fetched again, by its age (calendar days since its published date).
+
+    - published within *recent_days* (7): every *recent_interval_hours* (0: every run);
+    - within *month_days* (60): every *month_interval_days* (3);
+    - older: every *old_interval_days* (30). Articles that are gone (404/410) and articles without a published
+      date are re-checked on the old and the month interval respectively.
+
+    An interval counts from the article's last check (last_checked). *stop_after_known* (10) is for the spider's
+    listing pager: stop paging a listing after a run of this many entries already held.
+    """
+
+    recent_days: int = 7
+    recent_interval_hours: float = 0
+    month_days: int = 60
+    month_interval_days: float = 3
+    old_interval_days: float = 30
+    stop_after_known: int = 10
+
+    def __post_init__(self) -> None:
+        for name in ("recent_days", "recent_interval_hours", "month_days", "month_interval_days", "old_interval_days"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"RecheckPolicy.{name} must not be negative, got {getattr(self, name)}")
+        if self.month_days < self.recent_days:
+            raise ValueError(f"RecheckPolicy.month_days ({self.month_days}) is less than recent_days")
+        if self.stop_after_known < 1:
+            raise ValueError(f"RecheckPolicy.stop_after_known must be at least 1, got {self.stop_after_known}")
+
+    def interval(self, published: date | None, *, today: date, gone: bool = False) -> timedelta:
+        """The re-check interval of an article published on *published* (None: unknown), as of *today*."""
+        if gone:
+            return timedelta(days=self.old_interval_days)
+        if published is None:
+            return timedelta(days=self.month_interval_days)
+        age = (today - published).days
+        if age <= self.recent_days:
+            return timedelta(hours=self.recent_interval_hours)
+        if age <= self.month_days:
+            return timedelta(days=self.month_interval_days)
+        return timedelta(days=self.old_interval_days)
+
+
+_CaptureRow = tuple[int, str, str, str, str, str, str, str]  # id, url, fetched_at, record id, digest, etag, lm, kind
+_ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | None, int | None, int | None]
+
+
+class IncrementalState:
+    """The archive's captures and articles as one crawl needs them; load() it once when the crawl starts.
+
+    Lookups are by canonical URL. The state is a snapshot: what the crawl itself writes afterwards is not seen.
+    """
+
+    def __init__(
+        self,
+        captures: dict[str, _CaptureRow],
+        articles: dict[str, _ArticleRow],
+        done_urls: frozenset[str],
+        resumed_crawl_ids: frozenset[int],
+    ) -> None:
+        self._captures = captures
+        self._articles = articles
+        self._done = done_urls
+        self.resumed_crawl_ids = resumed_crawl_ids
+        self.known_article_urls: frozenset[str] = frozenset(articles)
+
+    @classmethod
+    def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
+        """Read the state from *archive*. With *resume_crawl_id* (the interrupted crawl, or the crawl that resumed
+        it: the chain of ``resumed_from`` is followed both ways up to the interrupted runs), the URLs those runs
+        already fetched are not due again (see is_due)."""
+        conn = archive.db.conn
+        captures: dict[str, _CaptureRow] = {}
+        for row in conn.execute(_LATEST_CAPTURES):
+            resolved = _resolve_original(conn, row[1:]) if row[9] != "response" else row[1:]
+            if resolved is not None and resolved[10] == 200 and resolved[3]:
+                captures[row[0]] = (
+                    resolved[0], resolved[1], resolved[2], resolved[3],
+                    resolved[4] or "", resolved[5] or "", resolved[6] or "", resolved[7],
+                )
+        articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
+        resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
+        done = _done_urls(conn, resumed, articles)
+        return cls(captures, articles, done, resumed)
+
+    def last_capture(self, canonical_url: str) -> KnownCapture | None:
+        """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
+        row = self._captures.get(canonical_url)
+        if row is None:
+            return None
+        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind = row
+        return KnownCapture(
+            canonical_url=canonical_url,
+            capture_id=capture_id,
+            url=target_uri(url),
+            warc_date=fetched_at,
+            record_id=record_id,
+            payload_digest=digest,
+            etag=etag,
+            last_modified=last_modified,
+            fetched_at=fetched_at,
+            kind=kind,
+        )
+
+    def article(self, canonical_url: str) -> KnownArticle | None:
+        """The article held at *canonical_url*, or None."""
+        row = self._articles.get(canonical_url)
+        if row is None:
+            return None
+        return KnownArticle(canonical_url, *row)
+
+    def fetched_in_resumed_crawl(self, canonical_url: str) -> bool:
+        """Whether the interrupted run(s) being resumed already fetched and stored *canonical_url*."""
+        return canonical_url in self._done
+
+    def is_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy) -> bool:
+        """Whether *canonical_url* should be fetched in this run at *now* (timezone-aware).
+
+        False when the interrupted run being resumed already fetched it (for an article: and stored it). Otherwise
+        True for any URL that is not a held article (new articles, listings, media: the spider decides what to
+        ask), and for a held article when its policy interval has passed since its last check.
+        """
+        if now.tzinfo is None:
+            raise ValueError(f"is_due needs a timezone-aware time, got naive {now!r}")
+        if canonical_url in self._done:
+            return False
+        row = self._articles.get(canonical_url)
+        if row is None:
+            return True
+        published_text, last_seen, last_checked, gone_since = row[1], row[3], row[4], row[5]
+        try:
+            last = parse_time(last_checked or last_seen)
+        except ValueError:
+            return True
+        interval = policy.interval(
+            _parse_date(published_text), today=now.astimezone(UTC).date(), gone=gone_since is not None
+        )
+        return now - last >= interval
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 / WARC-Date time as an aware datetime (naive times are taken as UTC); ValueError if not one."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _parse_date(text: str | None) -> date | None:
+    """The calendar date an ISO date or time starts with, or None."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _resolve_original(conn: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """Follow a revisit chain (a revisit referring to a revisit) to the response record at its end, or None."""
+    current: tuple[Any, ...] | None = row
+    for _ in range(_MAX_CHAIN):
+        if current is None or current[8] == "response":
+            return current
+        if current[8] != "revisit" or current[9] is None:
+            return None
+        current = conn.execute(_CAPTURE_BY_ID, (current[9],)).fetchone()
+    return None
+
+
+def _resume_chain(conn: sqlite3.Connection, crawl_id: int) -> frozenset[int]:
+    """*crawl_id* and the crawls it continues (resumed_from, transitively)."""
+    parents = dict(conn.execute("SELECT id, resumed_from FROM crawls").fetchall())
+    chain: set[int] = set()
+    current: int | None = crawl_id
+    while current is not None and current not in chain:
+        chain.add(current)
+        current = parents.get(current)
+    return frozenset(chain)
+
+
+def _done_urls(conn: sqlite3.Connection, crawl_ids: Iterable[int], articles: dict[str, _ArticleRow]) -> frozenset[str]:
+    """Canonical URLs the runs *crawl_ids* fetched with a WARC record. An article page (200 or 304) counts only
+    when its article was stored or touched at or after that fetch, so a run killed between fetch and store fetches
+    it again."""
+    ids = sorted(crawl_ids)
+    if not ids:
+        return frozenset()
+    placeholders = ", ".join("?" for _ in ids)
+    done: set[str] = set()
+    for url, kind, status, fetched_at in conn.execute(
+        f"SELECT canonical_url, kind, status, fetched_at FROM captures "
+        f"WHERE crawl_id IN ({placeholders}) AND record_type != '' ORDER BY id",
+        ids,
+    ):
+        if kind == "article" and status in (200, 304):
+            row = articles.get(url)
+            checked = row[4] if row is not None else None
+            if not checked or not _not_before(checked, fetched_at):
+                done.discard(url)
+                continue
+        done.add(url)
+    return frozenset(done)
+
+
+def _not_before(later: str, earlier: str) -> bool:
+    """Whether ISO time *later* is at or after *earlier* (False when either cannot be read)."""
+    try:
+        return parse_time(later) >= parse_time(earlier)
+    except ValueError:
+        return False
