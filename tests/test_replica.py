@@ -179,7 +179,7 @@ def test_page_links_have_the_liferay_parameters(replica: str) -> None:
         f"&p_p_col_count=1&_{ns}_cur=2&_{ns}_resetCur=false"
     )
     assert expected in hrefs(html)
-    assert "ul class=\"title-list\"" in html
+    assert 'ul class="title-list"' in html
     abstracts = fetch(replica, CATEGORIES[0].path).text
     assert 'class="asset-abstract' in abstracts and "Xem thêm" in abstracts
 
@@ -338,6 +338,16 @@ def test_edition_two_adds_edits_and_removes(corpus: Corpus) -> None:
         before, after = corpus.article(url_title), second.article(url_title)
         assert before is not None and after is not None
         assert after.paragraphs != before.paragraphs and after.modified > before.modified
-    with start_replica(articles=ARTICLES, seed=SEED, edition=2) as replica:
-        assert fetch(replica.url, f"/web/neoportal/-/{second.removed[0]}").status == 404
-        assert fetch(replica.url, f"/web/neoportal/-/{second.added[0]}").status == 200
+    unchanged = next(a for a in second.articles if a.url_title not in second.edited and a.url_title not in second.added)
+    with (
+        start_replica(articles=ARTICLES, seed=SEED) as first_site,
+        start_replica(articles=ARTICLES, seed=SEED, edition=2) as second_site,
+    ):
+        assert fetch(second_site.url, f"/web/neoportal/-/{second.removed[0]}").status == 404
+        assert fetch(second_site.url, f"/web/neoportal/-/{second.added[0]}").status == 200
+        for url_title, expected in ((unchanged.url_title, 304), (second.edited[0], 200)):
+            old = fetch(first_site.url, f"/web/neoportal/-/{url_title}")
+            validators = {"If-None-Match": old.headers["etag"]}
+            assert fetch(second_site.url, f"/web/neoportal/-/{url_title}", validators).status == expected
+            validators = {"If-Modified-Since": old.headers["last-modified"]}
+            assert fetch(second_site.url, f"/web/neoportal/-/{url_title}", validators).status == expected

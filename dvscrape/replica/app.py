@@ -22,7 +22,7 @@ from dvscrape.replica import chrome as chrome_module
 from dvscrape.replica import feeds, other_pages, pages, urls
 from dvscrape.replica.assets import theme_asset
 from dvscrape.replica.media import file_bytes
-from dvscrape.replica.model import Corpus
+from dvscrape.replica.model import Article, Corpus
 from dvscrape.replica.routing import TRAP_FAMILIES, Route, route
 from dvscrape.replica.site import Site
 from dvscrape.replica.template import Template
@@ -56,6 +56,19 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return False
 
 
+def article_etag(found: Route, article: Article) -> str:
+    """A weak ETag over what the article says (not the view counter, not the sidebars), per URL form and locale.
+
+    Weak because the bytes differ from view to view (the counter); unchanged articles keep their ETag across
+    editions, edited ones get a new one.
+    """
+    identity = "\x00".join(
+        (article.url_title, str(article.revision), article.modified.isoformat(), article.title, article.body_html)
+        + (found.prefix, found.mode, found.back_url, urls.canonical_query(found.query))
+    )
+    return 'W/"' + hashlib.sha1(identity.encode("utf-8"), usedforsecurity=False).hexdigest()[:32] + '"'
+
+
 def _http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
@@ -71,8 +84,9 @@ def _not_modified_since(header: str, modified: datetime) -> bool:
 
 
 def _etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison (RFC 9110 §13.1.2), as If-None-Match on GET requires."""
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 class ReplicaApp:
@@ -230,7 +244,7 @@ class ReplicaApp:
         values = self._slot_values(found, target, host)
         if article is None:
             return self._html(status, template.fill(values), gzip_ok, ())
-        etag = template.etag(values)
+        etag = article_etag(found, article)
         validators = (("ETag", etag), ("Last-Modified", _http_date(article.modified)))
         if_none_match = headers.get("if-none-match")
         if (if_none_match and _etag_matches(if_none_match, etag)) or (

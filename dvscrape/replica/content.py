@@ -60,6 +60,7 @@ class _Plan:
     title: str
     category: Category
     published: datetime
+    scene: prose.Scene | None  # None for the seed article
 
 
 def _rng(seed: int, *key: object) -> random.Random:
@@ -80,7 +81,7 @@ def _plan(seed: int, index: int, published: datetime, used: set[str]) -> _Plan:
     category = rng.choices(CATEGORIES, weights=CATEGORY_WEIGHTS)[0]
     scene = prose.make_scene(rng, category.path, published.year)
     title = prose.make_title(rng, scene)
-    return _Plan(index, _unique(prose.url_title_of(title), used), title, category, published)
+    return _Plan(index, _unique(prose.url_title_of(title), used), title, category, published, scene)
 
 
 def _published(seed: int, index: int, n_articles: int) -> datetime:
@@ -195,7 +196,8 @@ def _seed_article(seed: int, plan: _Plan) -> Article:
 
 def _generated_article(seed: int, plan: _Plan, plans: tuple[_Plan, ...], dead: tuple[str, ...]) -> Article:
     rng = _rng(seed, plan.index, "body")
-    scene = prose.make_scene(_rng(seed, plan.index, "plan"), plan.category.path, plan.published.year)
+    scene = plan.scene
+    assert scene is not None, "generated articles have a scene"
     style = _style(rng)
     show_date = rng.random() > 0.06
     year = plan.published.year
@@ -268,7 +270,7 @@ def build_corpus(seed: int = 2023, n_articles: int = 400, edition: int = 1) -> C
     used = {SEED_URL_TITLE}
     seed_index = round((NEWEST - SEED_PUBLISHED).days * n_articles / SPAN_DAYS)
     plans = tuple(
-        _Plan(index, SEED_URL_TITLE, SEED_TITLE, CATEGORIES[0], SEED_PUBLISHED)
+        _Plan(index, SEED_URL_TITLE, SEED_TITLE, CATEGORIES[0], SEED_PUBLISHED, None)
         if index == seed_index
         else _plan(seed, index, _published(seed, index, n_articles), used)
         for index in range(n_articles)

@@ -63,9 +63,9 @@ def _fill(template: str, rng: random.Random, scene: Scene, year: int) -> str:
 
 def _achievement(rng: random.Random, category: str) -> str:
     return rng.choice(words.ACHIEVEMENTS[category]).format(
-        percent=rng.choice((85, 92, 95, 97.5, 98, 99.2)),
+        percent=rng.choice(("85", "92", "95", "97,5", "98", "99,2")),
         count=rng.randint(6, 140),
-        amount=rng.choice((1.2, 2.5, 3, 4.8, 6)),
+        amount=rng.choice(("1,2", "2,5", "3", "4,8", "6")),
     )
 
 

@@ -7,7 +7,6 @@ cached bytes with the request's values, which is what lets the replica serve hun
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,10 +20,9 @@ def slot(name: str) -> str:
 
 @dataclass(frozen=True)
 class Template:
-    """Literal chunks (bytes) alternating with slot names (str), and a digest of the literal part."""
+    """Literal chunks (bytes) alternating with slot names (str)."""
 
     parts: tuple[bytes | str, ...]
-    digest: str
 
     @classmethod
     def compile(cls, html: str) -> Template:
@@ -32,13 +30,7 @@ class Template:
         pieces = html.split(MARK)
         if len(pieces) % 2 == 0:
             raise ValueError("unbalanced slot marker in rendered page")
-        parts: list[bytes | str] = [
-            piece.encode("utf-8") if index % 2 == 0 else piece for index, piece in enumerate(pieces)
-        ]
-        literal = hashlib.sha1(usedforsecurity=False)
-        for index, piece in enumerate(pieces):
-            literal.update(piece.encode("utf-8") if index % 2 == 0 else f"\x00{piece}\x00".encode())
-        return cls(tuple(parts), literal.hexdigest())
+        return cls(tuple(piece.encode("utf-8") if index % 2 == 0 else piece for index, piece in enumerate(pieces)))
 
     @property
     def slots(self) -> frozenset[str]:
@@ -50,10 +42,3 @@ class Template:
         return b"".join(
             part if isinstance(part, bytes) else values.get(part, "").encode("utf-8") for part in self.parts
         )
-
-    def etag(self, values: Mapping[str, str], volatile: frozenset[str] = frozenset({"VIEWS"})) -> str:
-        """A strong ETag over the stable content: the literal part and every slot value except ``volatile`` ones."""
-        digest = hashlib.sha1(self.digest.encode(), usedforsecurity=False)
-        for name in sorted(self.slots - volatile):
-            digest.update(f"\x00{name}={values.get(name, '')}".encode())
-        return f'"{digest.hexdigest()[:32]}"'
