@@ -1,10 +1,10 @@
 """Accent folding for the archive's search index, and its registration as the SQL function ``dvscrape_fold``.
 
 SQLite's unicode61 tokenizer removes the diacritics that Unicode decomposes (â, ơ, ư, the five tones) but not the
-Vietnamese đ, which is a letter of its own. The folded search index is therefore built from text folded here, in
-Python (dvscrape.text.fold_diacritics): lower case, combining marks dropped, đ→d. The fold maps every character of NFC text to at most
-one character and never turns a letter into a separator, so token boundaries are those of the original text, which
-lets FTS5 highlight matches in the original (accented) text.
+Vietnamese đ, which is a letter of its own. The folded search index is therefore built from text folded in Python
+(dvscrape.text.fold_diacritics): lower case, combining marks dropped, đ→d. The fold maps every character of NFC text
+to at most one character and never turns a letter into a separator, so token boundaries are those of the original
+text, which lets FTS5 highlight matches in the original (accented) text.
 
 The index depends on this exact function: changing it requires ``dvscrape reindex``.
 """

@@ -280,6 +280,18 @@ def m0006_incremental_crawls(db: Database) -> None:
         db.execute(statement)
 
 
+def m0007_article_list_view(db: Database) -> None:
+    """A view of articles with their publication year, for browsing by year in Datasette."""
+    db.create_view(
+        "article_list",
+        """
+        SELECT id, url, title, published_date, CAST(substr(published_date, 1, 4) AS INTEGER) AS year, category,
+               signature, word_count, first_seen, last_seen, capture_id
+        FROM articles
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -287,6 +299,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0004_article_versions,
     m0005_article_search,
     m0006_incremental_crawls,
+    m0007_article_list_view,
 )
 
 

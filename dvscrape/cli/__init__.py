@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "index": "dvscrape.cli.replay:index_command",
     "wacz": "dvscrape.cli.replay:wacz_command",
     "reextract": "dvscrape.cli.reextract:reextract_command",
+    "serve": "dvscrape.cli.serve:serve_command",
     "export": "dvscrape.cli.export:export_command",
 }
 
