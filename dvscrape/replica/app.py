@@ -35,6 +35,7 @@ PORTAL_HEADER = (
 )
 MEDIA_LAST_MODIFIED = datetime(2023, 1, 1, tzinfo=UTC)
 TRAP_URLS_KEPT = 100
+PAGE_CACHE_SIZE = 3000  # rendered pages kept (about 30 KB each); the oldest go first
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ class ReplicaApp:
         found = self._templates.get(key)
         if found is None:
             found = Template.compile(render())
-            self._templates[key] = found
+            with self._lock:
+                self._templates[key] = found
+                while len(self._templates) > PAGE_CACHE_SIZE:
+                    del self._templates[next(iter(self._templates))]
         return found
 
     def _page_template(self, found: Route) -> Template:

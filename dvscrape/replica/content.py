@@ -161,6 +161,7 @@ def _finish(
         modified=plan.published + timedelta(minutes=rng.randint(5, 180)),
         show_date_in_metadata=show_date,
         summary=summary,
+        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         figures=figures,
         signature=signature,
@@ -250,10 +251,11 @@ def _edited(seed: int, article: Article, edition: int) -> Article:
         f"{rng.randint(5, 40)} tập thể, cá nhân được biểu dương sau {article.category_name.lower()}."
     )
     elements = (*article.elements, note)
-    blocks, figures, attachments = editor.transcribe(elements)
+    blocks = editor.transcribe(elements)[0]
     return replace(
         article,
         elements=elements,
+        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         body_html=editor.body_html(elements, article.signature, article.style),
         modified=when,

@@ -153,6 +153,8 @@ class Article:
     modified: datetime
     show_date_in_metadata: bool
     summary: str
+    # body text in reading order: every block's text (a list's items joined by "\n"); no captions, no signature
+    paragraphs: tuple[str, ...]
     blocks: tuple[Block, ...]
     figures: tuple[Figure, ...]
     signature: str
@@ -168,11 +170,6 @@ class Article:
     style: EditorStyle
     elements: tuple[Element, ...]
     body_html: str
-
-    @property
-    def paragraphs(self) -> tuple[str, ...]:
-        """Body text blocks in reading order (headings and lists included, captions and signature excluded)."""
-        return tuple(block.text for block in self.blocks)
 
     @property
     def path(self) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TextIO
 
-from dvscrape.replica.app import ReplicaApp
+from dvscrape.replica.app import ReplicaApp, Response
 from dvscrape.replica.content import build_corpus
 from dvscrape.replica.model import Corpus
 
@@ -87,7 +88,12 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
     def _serve(self, send_body: bool) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
         host = "http://" + (headers.get("host") or self.server.url.split("://", 1)[1].rstrip("/"))
-        response = self.server.app.respond(self.path, headers, host)
+        try:
+            response = self.server.app.respond(self.path, headers, host)
+        except Exception:  # a bug in the replica: record it, answer 500, keep serving
+            traceback.print_exc(file=sys.stderr)
+            response = Response(500, (("Content-Type", "text/plain;charset=UTF-8"),), b"replica error\n")
+            self.close_connection = True
         lines = [f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}"]
         lines.append(f"Date: {self.date_time_string()}")
         lines.append(f"Server: {self.server_version}")
