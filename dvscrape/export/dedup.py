@@ -203,6 +203,10 @@ class NearIndex:
             signature = np.zeros(NUM_PERMUTATIONS, dtype=np.uint32)
         self._signatures += signature.tobytes()
 
+    def footprint_bytes(self) -> int:
+        """The bytes held per row so far: the signatures and the ids."""
+        return len(self._signatures) + len(self._ids) * self._ids.itemsize
+
     def groups(self) -> Groups:
         """The groups of the rows added so far."""
         import numpy as np
