@@ -38,7 +38,7 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
             url = page_url or path.resolve().as_uri()
         elif _is_site_path(source, profile):
             url = page_url or profile.url(source)
-            html, declared = _from_archive(archive_dir, url, profile)
+            html, declared = _from_archive(archive_dir, url)
             encoding = encoding or declared
         else:
             raise click.ClickException(f"{source}: no such file, and not a path of site {site}")
@@ -53,27 +53,25 @@ def _is_site_path(source: str, profile: SiteProfile) -> bool:
     return any(source == prefix or source.startswith(prefix + "/") for prefix in prefixes)
 
 
-def _from_archive(archive_dir: Path, url: str, profile: SiteProfile) -> tuple[bytes, str | None]:
-    """The newest archived 200 response for *url* (compared in canonical form), and its declared charset."""
-    from dvscrape.archive.db import WARC_FOLDER
-    from dvscrape.archive.warc_read import iter_records
-    from dvscrape.sites.urls import canonicalize
+def _from_archive(archive_dir: Path, url: str) -> tuple[bytes, str | None]:
+    """The newest archived 200 response for *url* (any variant of it), and the charset its headers declared."""
+    from dvscrape.archive.lookup import capture_record, find_capture_ids
+    from dvscrape.archive.warc_read import read_record_at
+    from dvscrape.cli.archive_access import opened_archive
 
-    warc_dir = archive_dir / WARC_FOLDER
-    if not warc_dir.is_dir():
-        raise click.ClickException(f"no archive at {archive_dir} (no {WARC_FOLDER}/ folder)")
-    wanted = canonicalize(url, profile) or url
-    found = None
-    for warc_path in sorted(warc_dir.glob("*.warc*")):
-        for record in iter_records(warc_path, check_digests=False):
-            if record.record_type != "response" or record.http_status != 200:
+    with opened_archive(archive_dir) as archive:
+        conn = archive.db.conn
+        for capture_id in reversed(find_capture_ids(conn, url)):
+            record = capture_record(conn, capture_id)
+            if record is None or record.get("status") != 200 or not record.get("warc_filename"):
                 continue
-            if (canonicalize(record.target_uri, profile) or record.target_uri) == wanted:
-                found = record  # later records are newer
-    if found is None:
-        raise click.ClickException(f"{url} is not in the archive at {archive_dir}")
-    payload = _decode_content(found.payload, (found.http_header("Content-Encoding") or "").strip().lower())
-    content_type = found.http_header("Content-Type") or ""
+            path = archive.path_of(str(record["warc_filename"]))
+            warc = read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
+            break
+        else:
+            raise click.ClickException(f"{url} has no archived 200 response in {archive_dir}")
+    payload = _decode_content(warc.payload, (warc.http_header("Content-Encoding") or "").strip().lower())
+    content_type = warc.http_header("Content-Type") or ""
     charset = content_type.partition("charset=")[2].split(";")[0].strip().strip('"') or None
     return payload, charset
 

@@ -1,0 +1,40 @@
+"""`dvscrape extract` through click: JSON out, non-articles exit 0, unreadable input one line and exit 1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dvscrape.cli.extract import extract_command
+
+PAGES = Path(__file__).parent / "golden" / "pages"
+SEED_URL = "https://tanbinh.hochiminhcity.gov.vn/en_US/web/neoportal/-/quan-tan-binh-tang-cuong?redirect=%2Fx"
+
+
+def test_article_file_prints_unescaped_json() -> None:
+    result = CliRunner().invoke(extract_command, [str(PAGES / "seed_en_us_asset_publisher.html"), "--url", SEED_URL])
+    assert result.exit_code == 0, result.output
+    assert "BAN DÂN VẬN QUẬN ỦY." in result.output  # UTF-8, not \\u escapes
+    data = json.loads(result.output)
+    assert data["locale"] == "en_US"
+    assert data["signature"] == "BAN DÂN VẬN QUẬN ỦY."
+    assert data["url"] == "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/quan-tan-binh-tang-cuong"
+
+
+def test_non_article_prints_why_and_exits_zero() -> None:
+    result = CliRunner().invoke(extract_command, [str(PAGES / "listing_tin_tuc_su_kien.html")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["article"] is False and data["kind"] == "listing"
+
+
+def test_unreadable_input_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    for args in ([str(empty)], [str(tmp_path / "missing.html")], ["/web/neoportal/-/x", "--archive", str(tmp_path)]):
+        result = CliRunner().invoke(extract_command, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+        assert "Traceback" not in result.output
