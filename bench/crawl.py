@@ -33,18 +33,19 @@ def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
     return process, match.group(0).rstrip("/")
 
 
-def crawl(url: str, workdir: Path, name: str, fetch_only: bool) -> dict[str, float]:
+def crawl(url: str, workdir: Path, name: str, fetch_only: bool, extra: list[str]) -> dict[str, float]:
     """One crawl through the CLI; returns responses, seconds and responses/s."""
     summary = workdir / f"{name}.json"
     args = [sys.executable, "-m", "dvscrape", "crawl", "tanbinh", "--base-url", url, "--fast",
             "--archive", str(workdir / name), "--summary-json", str(summary), "-s", "LOG_LEVEL=WARNING",
-            "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"]
+            "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"] + [a for s in extra for a in ("-s", s)]
     if fetch_only:
-        args += ["-s", "DVSCRAPE_ARCHIVE_DIR=", "-s", "DVSCRAPE_WARC_ENABLED=False", "-s", "DVSCRAPE_EXTRACT_ENABLED=False"]
+        args += ["-s", "DVSCRAPE_ARCHIVE_DIR=", "-s", "DVSCRAPE_WARC_ENABLED=False",
+                 "-s", "DVSCRAPE_EXTRACT_ENABLED=False"]
     subprocess.run(args, check=False, capture_output=True)
     data = json.loads(summary.read_text(encoding="utf-8"))
     responses = float(data["counts"].get("responses", 0))
-    seconds = float(data["elapsed_seconds"])
+    seconds = float(data["crawl_seconds"]) or float(data["elapsed_seconds"])
     return {"responses": responses, "seconds": seconds, "rate": responses / seconds if seconds else 0.0,
             "articles": float(data["counts"].get("articles_stored", 0))}
 
@@ -54,6 +55,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each mode counts")
+    parser.add_argument("-s", dest="setting", action="append", default=[], help="extra -s NAME=VALUE for both crawls")
     options = parser.parse_args()
     process, url = start_replica(options.articles)
     try:
@@ -61,7 +63,7 @@ def main() -> None:
             best: dict[str, dict[str, float]] = {}
             for round_number in range(options.rounds):
                 for mode, fetch_only in (("fetch-only", True), ("full", False)):
-                    result = crawl(url, Path(tmp), f"{mode}-{round_number}", fetch_only)
+                    result = crawl(url, Path(tmp), f"{mode}-{round_number}", fetch_only, options.setting)
                     print(f"round {round_number + 1} {mode:10s} {result['responses']:6.0f} responses "
                           f"{result['seconds']:6.2f} s {result['rate']:7.1f} responses/s")
                     if mode not in best or result["rate"] > best[mode]["rate"]:

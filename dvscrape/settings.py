@@ -22,6 +22,9 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 COOKIES_ENABLED = False  # Liferay session cookies would only tie pages to a session we do not want.
 DNS_TIMEOUT = 30
+# Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output; our callbacks yield a handful of
+# items, and the default of 100 workers made task creation the crawl's largest CPU cost (bench/crawl.py).
+CONCURRENT_ITEMS = 8
 
 DVSCRAPE_OPERATOR = os.environ.get("DVSCRAPE_OPERATOR", "")
 USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR or 'operator not set'})"

@@ -39,6 +39,7 @@ def _report(result: CrawlResult, summary_json: Path | None) -> None:
             "counts": dict(result.counts),
             "failed_urls": list(result.failed_urls),
             "elapsed_seconds": round(result.elapsed_seconds, 3),
+            "crawl_seconds": round(float(result.stats.get("elapsed_time_seconds", 0.0)), 3),
             "archive": result.archive_dir,
             "error": result.error,
         }
