@@ -24,7 +24,7 @@ TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_TOKENS = 16
 MAX_LIMIT = 1000
-_TERM = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+_TERM = re.compile(r'(?P<minus>-?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _WORD = re.compile(r"\w+")
 
 
@@ -96,7 +96,7 @@ def parse_query(query: str, *, exact: bool) -> str:
     """The FTS5 MATCH expression for a user's *query*; raises QueryError when it has no word to search for.
 
     Words are ANDed; "a phrase" matches words in sequence; word* matches a prefix; OR (upper case) between two
-    terms matches either; -word or NOT word excludes articles containing it; AND is accepted and changes nothing.
+    terms matches either; -word, -"a phrase" or NOT word excludes articles containing it; AND is accepted and changes nothing.
     Other punctuation separates words.
     """
     terms: list[_Term] = []
@@ -107,7 +107,7 @@ def parse_query(query: str, *, exact: bool) -> str:
             pending_or = raw == "OR" and bool(terms)
             pending_not = raw == "NOT"
             continue
-        negated, prefix = pending_not, False
+        negated, prefix = pending_not or bool(match.group("minus")), False
         text = phrase if phrase is not None else raw
         if raw is not None:
             negated = negated or (raw.startswith("-") and len(raw) > 1)
