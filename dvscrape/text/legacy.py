@@ -62,6 +62,11 @@ def _viqr_word_re() -> re.Pattern[str]:
 
 
 @cache
+def _viqr_escape_re() -> re.Pattern[str]:
+    return re.compile(r"\\([\^(+`'?~.])")
+
+
+@cache
 def _vni_sequence_re() -> re.Pattern[str]:
     spellings = sorted(vni_decoding(), key=len, reverse=True)
     return re.compile("|".join(re.escape(spelling) for spelling in spellings))
@@ -172,7 +177,8 @@ def _decode_viqr(text: str, start: int, end: int, strict: bool = True) -> str:
         pieces.append(_decode_viqr_word(match.group(), text[match.end():match.end() + 3], strict)[0])
         position = match.end()
     pieces.append(text[position:end])
-    return "".join(pieces)
+    decoded = "".join(pieces)
+    return _viqr_escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
 
 
 def _shape_fits(vowel: str, mark: str) -> bool:

@@ -57,11 +57,13 @@ def _word_after_re() -> re.Pattern[str]:
     return re.compile(r"[^\W\d_]*")
 
 
-def _plausible(decoded: str) -> bool:
-    # What UTF-8 mojibake of Vietnamese and Western text decodes to: Latin letters and marks, punctuation, symbols.
+def _plausible(decoded: str, controls: bool = False) -> bool:
+    # What UTF-8 mojibake of Vietnamese and Western text decodes to: Latin letters and marks, punctuation, symbols;
+    # and, when text was mis-decoded twice, the C1 controls that stand for windows-1252's undefined bytes.
+    low = 0x80 if controls else 0xA0
     for char in decoded:
         code = ord(char)
-        if not (0xA0 <= code <= 0x24F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF
+        if not (low <= code <= 0x24F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF
                 or 0x2010 <= code <= 0x214F or char == REPLACEMENT):
             return False
     return True
@@ -73,13 +75,13 @@ def _native_letters(text: str) -> bool:
     return any(ord(char) > 0xFF and char not in table and char != REPLACEMENT for char in text)
 
 
-def _decode(sequence: str) -> str | None:
+def _decode(sequence: str, controls: bool = False) -> str | None:
     table = _char_to_byte()
     try:
         decoded = bytes(table[char] for char in sequence).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return decoded if _plausible(decoded) else None
+    return decoded if _plausible(decoded, controls) else None
 
 
 def _candidates(sequence: str) -> list[str]:
@@ -116,7 +118,8 @@ def _repair_run(match: re.Match[str], weak_allowed: bool) -> str:
     run = match.group()
     if len(run) == 2 and not weak_allowed:
         return run
-    return _sequence_re().sub(lambda sequence: _decode(sequence.group()) or sequence.group()
+    controls = len(run) > 2
+    return _sequence_re().sub(lambda sequence: _decode(sequence.group(), controls) or sequence.group()
                               if REPLACEMENT not in sequence.group() else sequence.group(), run)
 
 

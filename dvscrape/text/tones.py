@@ -17,7 +17,7 @@ _GLIDE_PAIRS = frozenset(("oa", "oe", "uy"))
 
 @cache
 def _word_re() -> re.Pattern[str]:
-    return re.compile(r"[^\W\d_]+")
+    return re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 
 
 def tone_position(syllable: Syllable, style: ToneStyle) -> int:

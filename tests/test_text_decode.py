@@ -1,0 +1,98 @@
+"""decode_html of dvscrape.text: declarations honoured, wrong ones survived, windows-1258 composed."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+import pytest
+
+from dvscrape.text import decode_html, sniff_charset
+from dvscrape.text.letters import split_tone
+
+BODY = ("<p>Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị; "
+        "“Dân vận khéo” – Trường, Đảng, người dân.</p>")
+
+
+def page(meta: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{meta}<title>Tin tức</title></head><body>{BODY}</body></html>"
+
+
+def windows_1258(text: str) -> bytes:
+    """Encode as windows-1258 does: precomposed base letter (â, ơ, đ …) plus a combining tone byte."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = split_tone(char)
+            assert parts is not None, char
+            out += (parts[0] + parts[1]).encode("cp1258")
+    return bytes(out)
+
+
+def test_utf8_with_correct_declaration() -> None:
+    html = page('<meta charset="utf-8">')
+    assert decode_html(html.encode("utf-8"), "utf-8") == html
+    assert decode_html(html.encode("utf-8")) == html
+
+
+@pytest.mark.parametrize("wrong", ["iso-8859-1", "windows-1252", "windows-1258", "us-ascii"])
+def test_utf8_survives_a_wrong_declaration(wrong: str) -> None:
+    html = page(f'<meta http-equiv="Content-Type" content="text/html; charset={wrong}">')
+    assert decode_html(html.encode("utf-8"), wrong) == html
+    assert decode_html(html.encode("utf-8")) == html
+
+
+def test_windows_1258_is_composed() -> None:
+    html = page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">')
+    data = windows_1258(html)
+    assert b"\xd2" in data or b"\xf2" in data  # combining tone bytes are really there
+    decoded = decode_html(data)
+    assert decoded == html and unicodedata.is_normalized("NFC", decoded)
+    assert decode_html(data, "windows-1258") == html
+
+
+@pytest.mark.parametrize("declared", [None, "utf-8"])
+def test_windows_1258_survives_a_missing_or_wrong_declaration(declared: str | None) -> None:
+    html = page()
+    assert decode_html(windows_1258(html), declared) == html
+
+
+def test_windows_1252_page_is_read_as_declared() -> None:
+    html = "<html><head><meta charset='iso-8859-1'></head><body>Café – “quote” Müller</body></html>"
+    assert decode_html(html.encode("cp1252")) == html
+
+
+def test_legacy_font_page_keeps_its_characters_for_normalize() -> None:
+    html = "<html><body><font face='.VnTime'>Céng hoµ x· héi chñ nghÜa ViÖt Nam</font></body></html>"
+    assert decode_html(html.encode("cp1252"), "windows-1252") == html
+
+
+@pytest.mark.parametrize(("bom", "codec"), [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                                            (codecs.BOM_UTF16_BE, "utf-16-be")])
+def test_bom_decides(bom: bytes, codec: str) -> None:
+    html = page('<meta charset="windows-1258">')
+    assert decode_html(bom + html.encode(codec), "iso-8859-1") == html
+
+
+def test_mostly_utf8_with_a_broken_byte() -> None:
+    html = page('<meta charset="utf-8">')
+    data = html.encode("utf-8").replace(b"</title>", b"\xff</title>")
+    decoded = decode_html(data, "utf-8")
+    assert "\ufffd" in decoded and BODY in decoded
+
+
+def test_unknown_declaration_is_ignored() -> None:
+    html = page()
+    assert decode_html(html.encode("utf-8"), "x-unknown-charset") == html
+
+
+@pytest.mark.parametrize(("head", "charset"), [
+    (b'<meta charset="UTF-8">', "utf-8"),
+    (b"<meta charset=windows-1258>", "windows-1258"),
+    (b'<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=ISO-8859-1">', "iso-8859-1"),
+    (b"<title>no charset</title>", None),
+])
+def test_sniff_charset(head: bytes, charset: str | None) -> None:
+    assert sniff_charset(b"<html><head>" + head + b"</head></html>") == charset
