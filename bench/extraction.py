@@ -9,7 +9,8 @@ sitemap's lastmod of each article. Scores, per extractor:
 - boilerplate lines leaked into the body (banner, portlet titles, back link, share bar, counters, related list,
   footer — and photo captions, which belong to figures);
 - captions right (each figure's caption, in order), signature right, title right, date right (the published day);
-- pages per second of extraction alone (parsing included, fetching excluded; best of --rounds rounds).
+- pages per second of extraction alone (parsing included, fetching excluded; best of --rounds rounds, the
+  extractors taking turns so that machine load hits both alike).
 
     .venv/bin/python bench/extraction.py [--articles 400] [--seed 2023] [--rounds 3] [--no-trafilatura] [--check]
 
@@ -152,16 +153,20 @@ def score_page(score: Score, page: Page, output: Output) -> None:
     score.pages += 1
 
 
-def run(score: Score, pages: list[Page], extract: Callable[[Page], Output], rounds: int) -> None:
-    """Extract every page *rounds* times (each round timed as a whole; the fastest counts), then score."""
-    outputs: list[Output] = []
+def run(contenders: list[tuple[Score, Callable[[Page], Output]]], pages: list[Page], rounds: int) -> None:
+    """Extract every page with each extractor, *rounds* times, the extractors taking turns round by round so that
+    a change in machine load hits all of them alike; each round is timed as a whole and the fastest counts. Then
+    score the last round's outputs."""
+    outputs: dict[str, list[Output]] = {}
     for _ in range(rounds):
-        started = time.perf_counter()
-        outputs = [extract(page) for page in pages]
-        elapsed = time.perf_counter() - started
-        score.seconds = elapsed if not score.seconds else min(score.seconds, elapsed)
-    for page, output in zip(pages, outputs, strict=True):
-        score_page(score, page, output)
+        for score, extract in contenders:
+            started = time.perf_counter()
+            outputs[score.name] = [extract(page) for page in pages]
+            elapsed = time.perf_counter() - started
+            score.seconds = elapsed if not score.seconds else min(score.seconds, elapsed)
+    for score, _ in contenders:
+        for page, output in zip(pages, outputs[score.name], strict=True):
+            score_page(score, page, output)
 
 
 # --- extractors ------------------------------------------------------------------------------------------------
@@ -369,11 +374,11 @@ def main() -> int:
     pages = served + variants
     print(f"{len(pages)} pages: {len(served)} from the replica, {len(variants)} hand-made variants")
 
-    scores = [Score("dvscrape")]
-    run(scores[0], pages, dvscrape_extractor(base_url), options.rounds)
+    contenders = [(Score("dvscrape"), dvscrape_extractor(base_url))]
     if not options.no_trafilatura:
-        scores.append(Score("trafilatura"))
-        run(scores[1], pages, trafilatura_extractor(), options.rounds)
+        contenders.append((Score("trafilatura"), trafilatura_extractor()))
+    run(contenders, pages, options.rounds)
+    scores = [score for score, _ in contenders]
     print(table(scores))
     for score in scores:
         for line in score.leaked_examples[:5]:

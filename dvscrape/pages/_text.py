@@ -1,13 +1,16 @@
-"""Text clean-up for extracted fields: the single place the page objects normalise text.
+"""Text clean-up for extracted fields, in two steps.
 
-Until ``dvscrape.text.normalize`` lands this is a minimal private stand-in (NFC, spaces collapsed per line,
-invisible characters removed); the page objects call only ``clean`` and ``clean_line``.
+``clean`` / ``clean_line`` give structure while the body is walked (lines, single spaces, NFC) and are cheap enough
+to run on every unit. ``archival`` is applied once to every text field of the finished record: it is
+``dvscrape.text.normalize(text, tone="keep")`` (mojibake, legacy encodings, mark order, look-alike letters).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from dvscrape.text import normalize
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
@@ -31,3 +34,8 @@ def clean_line(text: str) -> str:
 def word_count(text: str) -> int:
     """Whitespace-separated tokens of *text*."""
     return len(text.split())
+
+
+def archival(text: str) -> str:
+    """The archival normal form of a finished field (dvscrape.text.normalize, tone kept as written)."""
+    return normalize(text, tone="keep") if text else text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import functools
 import re
 import unicodedata
@@ -14,66 +13,31 @@ from lxml.cssselect import CSSSelector
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-_ALIASES = {"windows-1258": "cp1258", "x-cp1258": "cp1258", "utf8": "utf-8"}
+from dvscrape.text import decode_html, to_nfc
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """The document as text, the encoding used, and any doubt about it."""
+    """The document as text (NFC), and any doubt about the decoding."""
 
     text: str
-    encoding: str
     flags: tuple[str, ...] = ()
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    name = _ALIASES.get(name.strip().lower(), name.strip().lower())
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
 def decode_document(html: str | bytes, declared_encoding: str | None = None) -> Decoded:
-    """Decode *html* (HTTP-declared charset first, then <meta charset>, then UTF-8) and bring it to NFC.
-
-    Raises ExtractionError when the input is empty or no candidate encoding decodes it.
-    """
-    flags: list[str] = []
+    """Decode *html* with dvscrape.text.decode_html (HTTP charset, <meta> charset, mislabelled pages) and bring it
+    to NFC. Raises ExtractionError when there is no document at all."""
     if isinstance(html, str):
-        text, used = html, "str"
+        text = html
     else:
         if not html or html.isspace():
             raise ExtractionError("empty document")
-        meta = _META_CHARSET.search(html[:4096])
-        candidates: list[str] = []
-        for name in (declared_encoding, meta.group(1).decode("ascii", "replace") if meta else None, "utf-8"):
-            codec = _codec(name)
-            if name and codec is None:
-                flags.append(f"unknown-encoding:{name}")
-            if codec and codec not in candidates:
-                candidates.append(codec)
-        for codec in candidates:
-            try:
-                text = html.decode(codec)
-            except UnicodeDecodeError:
-                flags.append(f"undecodable-as:{codec}")
-                continue
-            used = codec
-            break
-        else:
-            text = html.decode("utf-8", errors="replace")
-            used = "utf-8"
-            flags.append("decoded-with-replacement")
+        text = decode_html(html, declared_encoding)
     if not text.strip():
         raise ExtractionError("empty document")
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return Decoded(text, used, tuple(flags))
+        text = to_nfc(text)
+    return Decoded(text, ("replacement-characters-in-source",) if "\ufffd" in text else ())
 
 
 def parse_document(text: str) -> etree._Element:

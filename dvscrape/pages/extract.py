@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from dvscrape.pages import metadata
-from dvscrape.pages._text import clean_line, word_count
-from dvscrape.pages.article import Article, NotArticle
+from dvscrape.pages._text import archival, clean_line, word_count
+from dvscrape.pages.article import Article, Block, Figure, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import (
@@ -123,17 +123,22 @@ def _build(
         url=canonical,
         fetched_url=url,
         locale=locale,
-        title=title,
-        html_title=html_title,
+        title=archival(title),
+        html_title=archival(html_title),
         published=published.iso,
         published_source=published.source,
         modified=metadata.modified_date(shown_modified, root, sel, locale),
-        categories=metadata.categories(view.scope, root, sel, title, ctx, profile),
-        blocks=body.blocks,
-        figures=tuple(replace(f, image_url=metadata.absolute_url(f.image_url, url, profile)) for f in body.figures),
-        signature=body.signature,
-        attachments=metadata.attachments(view.body, sel, url, profile),
-        tags=tags,
+        categories=tuple(archival(c) for c in metadata.categories(view.scope, root, sel, title, ctx, profile)),
+        blocks=tuple(Block(b.kind, archival(b.text)) for b in body.blocks),
+        figures=tuple(
+            Figure(metadata.absolute_url(f.image_url, url, profile), archival(f.alt), archival(f.caption))
+            for f in body.figures
+        ),
+        signature=archival(body.signature),
+        attachments=tuple(
+            replace(a, text=archival(a.text)) for a in metadata.attachments(view.body, sel, url, profile)
+        ),
+        tags=tuple(archival(t) for t in tags),
         related=related,
         template=view.template,
         flags=tuple(dict.fromkeys(flags)),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml.cssselect import CSSSelector
 
-from dvscrape.pages._text import clean_line
+from dvscrape.pages._text import archival, clean_line
 from dvscrape.pages.dates import parse_display_date
 from dvscrape.pages.dom import Compiled, compiled, decode_document, parse_document, text_of
 from dvscrape.pages.metadata import absolute_url, texts
@@ -59,7 +59,7 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
     sel = compiled(profile.selectors, profile.boilerplate)
     own = _listing_selectors(profile.selectors)
     locale = locale_of(url, profile)
-    category = _category(root, sel)
+    category = archival(_category(root, sel))
     scopes = own.scope(root)
     scope = scopes[0] if scopes else root
     entries: list[ListingEntry] = []
@@ -69,7 +69,7 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
             continue
         shown = texts(sel.publish_date(entry))
         found = parse_display_date(shown[0], locale) if shown else None
-        title = clean_line(text_of(links[0]))
+        title = archival(clean_line(text_of(links[0])))
         entries.append(
             ListingEntry(
                 absolute_url(links[0].get("href") or "", url, profile), title, found.iso if found else None, category
