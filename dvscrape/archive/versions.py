@@ -206,5 +206,5 @@ def version_diff(old: ArticleVersion, new: ArticleVersion, *, context: int = 1) 
         for line in diff:
             if line.startswith(("---", "+++")):
                 continue
-            lines.append(f"  {line}" if not line.startswith("@@") else "  …")
+            lines.append("  …" if line.startswith("@@") else f"  {line[:1] or ' '} {line[1:]}")
     return lines

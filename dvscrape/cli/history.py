@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import click
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import capture_record, find_article_id
+from dvscrape.archive.reextract import decoded_payload
 from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
 from dvscrape.archive.warc_read import read_record_at
 from dvscrape.cli.archive_access import opened_archive
@@ -88,7 +90,7 @@ def _stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]
     return data
 
 
-def _print_raw(archive: Archive, record: dict[str, object] | None) -> None:
+def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bool) -> None:
     if record is None or not record.get("warc_filename"):
         raise click.ClickException("this version has no WARC record (it was stored without a capture)")
     path = archive.path_of(str(record["warc_filename"]))
@@ -96,10 +98,16 @@ def _print_raw(archive: Archive, record: dict[str, object] | None) -> None:
         warc = read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
     except ArchiveError as error:
         raise click.ClickException(f"cannot read the archived response: {error}") from error
+    payload = warc.payload
+    if decode:
+        try:
+            payload = decoded_payload(warc)
+        except (ValueError, ImportError, zlib.error) as error:
+            raise click.ClickException(f"cannot undo the response's Content-Encoding: {error}") from error
     head = [warc.http_status_line, *(f"{name}: {value}" for name, value in warc.http_headers), "", ""]
     out = sys.stdout.buffer
     out.write("\r\n".join(head).encode("latin-1", "replace"))
-    out.write(warc.payload)
+    out.write(payload)
     out.flush()
 
 
@@ -108,8 +116,10 @@ def _print_raw(archive: Archive, record: dict[str, object] | None) -> None:
 @archive_option
 @click.option("--version", "version_number", type=click.IntRange(min=1), help="Show version N instead of the latest.")
 @click.option("--raw", is_flag=True, help="Print the archived HTTP response (headers and body) from the WARC file.")
+@click.option("--decode", is_flag=True, help="With --raw: undo the body's Content-Encoding (gzip, br…).")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
-def show_command(url: str, archive_dir: Path, version_number: int | None, raw: bool, as_json: bool) -> None:
+def show_command(url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool,
+                 as_json: bool) -> None:
     """Print the stored article at URL (canonical or any variant) and the WARC record it was extracted from."""
     with opened_archive(archive_dir) as archive:
         conn = archive.db.conn
@@ -124,7 +134,7 @@ def show_command(url: str, archive_dir: Path, version_number: int | None, raw: b
                                                           (article_id,)).fetchone()[0], **_version_dict(chosen[0])}
         record = capture_record(conn, data.get("capture_id"))
         if raw:
-            _print_raw(archive, record)
+            _print_raw(archive, record, decode=decode)
             return
     if as_json:
         click.echo(json.dumps({**data, "warc": record}, ensure_ascii=False, indent=2))
