@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dvscrape.archive.warc_read import WarcRecord, iter_records
+from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
 from dvscrape.errors import WarcFormatError
 
 WARC_GLOBS = ("*.warc.gz", "*.warc")
@@ -94,10 +94,14 @@ def _scan_files(
     count = 0
     for path in files:
         try:
-            for record in iter_records(path, check_digests=True):
+            for record in iter_records(path, check_digests=False):
                 count += 1
                 where = f"{path.name} at offset {record.offset}"
                 problems.extend(Finding(where, message) for message in _header_problems(record))
+                try:  # digests record by record, so that one bad record does not hide the rest of the file
+                    read_record_at(path, record.offset, record.length, check_digests=True)
+                except WarcFormatError as error:
+                    problems.append(Finding(where, f"digest check failed: {error}"))
                 record_id = record.record_id
                 if record_id in seen_ids:
                     problems.append(Finding(where, f"record id {record_id} also used at {seen_ids[record_id]}"))
