@@ -2,7 +2,7 @@
 
 The Arrow schema comes from schema.FIELDS (dates as date32, lists as list<string>). Records are turned into Arrow
 record batches as they come and written as row groups of ``row_group_rows`` rows, so memory holds at most one row
-group. The same rows give the same bytes: fixed compression (zstd, level 9), no pandas metadata, no timestamps.
+group. The same rows give the same bytes: fixed compression (zstd, level 3), no pandas metadata, no timestamps.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
 COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 9
+COMPRESSION_LEVEL = 3
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
 

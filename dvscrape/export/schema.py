@@ -51,9 +51,11 @@ FIELDS: tuple[Field, ...] = (
     Field("captions", Kind.STRING_LIST, "The captions of the article's photos, in order (empty string when a photo "
           "has none)."),
     Field("image_urls", Kind.STRING_LIST, "The URLs of the article's photos, in the order of captions."),
-    Field("attachment_urls", Kind.STRING_LIST, "The URLs of the documents attached to the article (PDF, DOC, ...)."),
-    Field("content_hash", Kind.STRING, "SHA-256 (hex) of the normalised text (NFC, one tone-mark style, case folded, "
-          "whitespace collapsed): equal hashes mean exact duplicates.", required=True),
+    Field("attachment_urls", Kind.STRING_LIST, "The URLs of the documents attached to the article (PDF, DOC, ...); "
+          "attachments are not versioned, so every version row lists the latest ones."),
+    Field("content_hash", Kind.STRING, "SHA-256 (hex) of the canonical text (normalised, tone marks placed in one "
+          "style, whitespace collapsed): equal hashes mean exact duplicates, whatever the export's tone option.",
+          required=True),
     Field("duplicate_group", Kind.INTEGER, "The id of the first row (in id order) whose text is a duplicate of this "
           "row's (exact or near, as the export's dedup option says); the row's own id when it has no duplicate; "
           "empty when the export was made with --dedup none."),
