@@ -22,4 +22,7 @@ PROJECT_SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc("DVSCRAPE_MAX_ARTICLES", "Stop scheduling new articles after this many (0: no limit)."),
     SettingDoc("DVSCRAPE_OPERATOR", "Contact (e-mail or URL) put in the User-Agent and the WARC header; env DVSCRAPE_OPERATOR."),
     SettingDoc("DVSCRAPE_PROGRESS_INTERVAL", "Seconds between progress lines while crawling."),
+    SettingDoc("DVSCRAPE_RECHECK_MONTH_DAYS", "Days between re-checks of articles published 8 to 60 days ago."),
+    SettingDoc("DVSCRAPE_RECHECK_OLD_DAYS", "Days between re-checks of older articles (and of gone ones)."),
+    SettingDoc("DVSCRAPE_INCREMENTAL", "Into an archive that holds articles: fetch only what is new or due (--full: off)."),
 )

@@ -121,6 +121,10 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
         code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
     elif counts.errors:
         code, status = ExitCode.PARTIAL_FAILURE, "partial"
+    elif session.incremental and counts.articles_new == 0 and counts.articles_updated == 0 and (
+        counts.articles_unchanged or counts.not_due
+    ):
+        code, status = ExitCode.NOTHING_TO_DO, "nothing new"
     elif reason not in ("finished", "closespider_itemcount", "closespider_pagecount"):
         code, status = ExitCode.INTERNAL_ERROR, f"interrupted ({reason})"
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from dvscrape.pages.article import Article
 
@@ -26,3 +27,17 @@ class FetchFailure:
     reason: str
     status: int | None
     attempts: int
+
+    @property
+    def seen_at(self) -> str:
+        """When the failure was recorded (now)."""
+        return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ArticleUnchanged:
+    """A re-check of a held article that found it unchanged (304, or the same payload as last time)."""
+
+    url: str
+    capture_id: int | None
+    seen_at: str

@@ -59,6 +59,9 @@ DVSCRAPE_EXTRACT_ENABLED = True
 DVSCRAPE_FETCH_MEDIA = True
 DVSCRAPE_MAX_ARTICLES = 0
 DVSCRAPE_PROGRESS_INTERVAL = 10.0
+DVSCRAPE_INCREMENTAL = True
+DVSCRAPE_RECHECK_MONTH_DAYS = 3.0
+DVSCRAPE_RECHECK_OLD_DAYS = 30.0
 
 # Applied by `dvscrape demo`, the tests and the benchmarks when they crawl the local replica, never the real site.
 FAST_LOCAL_SETTINGS = {

@@ -325,6 +325,8 @@ def _done_urls(conn: sqlite3.Connection, crawl_ids: Iterable[int], articles: dic
         f"WHERE crawl_id IN ({placeholders}) AND record_type != '' ORDER BY id",
         ids,
     ):
+        if status is None or status >= 500 or status == 429:
+            continue  # a transient server failure is not done: the resumed run tries again
         if kind == "article" and status in (200, 304):
             row = articles.get(url)
             checked = row[4] if row is not None else None

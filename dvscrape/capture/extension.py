@@ -10,6 +10,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.incremental import RecheckPolicy
 from dvscrape.capture.session import CrawlSession
 
 if TYPE_CHECKING:
@@ -22,12 +23,14 @@ class ArchiveExtension:
     """Owns the crawl's CrawlSession; other components reach it through `session_of(crawler)`."""
 
     def __init__(self, archive_dir: Path, *, warc_enabled: bool, warc_max_size: int, operator: str,
-                 user_agent: str, crawler: Crawler) -> None:
+                 user_agent: str, incremental: bool, policy: RecheckPolicy, crawler: Crawler) -> None:
         self.archive_dir = archive_dir
         self.warc_enabled = warc_enabled
         self.warc_max_size = warc_max_size
         self.operator = operator
         self.user_agent = user_agent
+        self.incremental = incremental
+        self.policy = policy
         self.crawler = crawler
         self.session: CrawlSession | None = None
 
@@ -43,6 +46,11 @@ class ArchiveExtension:
             warc_max_size=settings.getint("DVSCRAPE_WARC_MAX_SIZE"),
             operator=settings.get("DVSCRAPE_OPERATOR", ""),
             user_agent=settings.get("USER_AGENT", ""),
+            incremental=settings.getbool("DVSCRAPE_INCREMENTAL"),
+            policy=RecheckPolicy(
+                month_interval_days=settings.getfloat("DVSCRAPE_RECHECK_MONTH_DAYS"),
+                old_interval_days=settings.getfloat("DVSCRAPE_RECHECK_OLD_DAYS"),
+            ),
             crawler=crawler,
         )
         # Opened here, not on spider_opened, so that an unusable archive stops the crawl before it starts
@@ -80,6 +88,7 @@ class ArchiveExtension:
             "spider": spider.name,
             "user_agent": self.user_agent,
             "max_articles": getattr(spider, "max_articles", 0),
+            "incremental": self.incremental,
         }
         self.session = CrawlSession.open(
             archive,
@@ -89,6 +98,8 @@ class ArchiveExtension:
             warc_enabled=self.warc_enabled,
             warc_max_size=self.warc_max_size,
             operator=self.operator,
+            incremental=self.incremental,
+            policy=self.policy,
         )
         logger.info("archive %s opened; crawl %d of %s", self.archive_dir, self.session.crawl_id, base_url)
 
@@ -101,6 +112,8 @@ class ArchiveExtension:
             status = f"interrupted ({reason})"
         elif counts.errors:
             status = "partial"
+        elif self.incremental and not counts.articles_new and not counts.articles_updated:
+            status = "nothing new"
         else:
             status = "success"
         self.session.close(status)

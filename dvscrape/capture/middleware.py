@@ -12,7 +12,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from dvscrape.archive.db import Capture
+from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.warc import HttpExchange, warc_date
+from dvscrape.archive.warc_types import RevisitProfile, sha1_digest
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.sites.urls import classify
 
@@ -27,6 +29,18 @@ logger = logging.getLogger(__name__)
 CAPTURE_ID_KEY = "dvscrape_capture_id"
 KIND_KEY = "dvscrape_kind"
 CANONICAL_KEY = "dvscrape_canonical"
+REVISIT_KEY = "dvscrape_revisit"
+
+
+def _revisit_profile(response: Response, known: KnownCapture | None) -> RevisitProfile | None:
+    """Which revisit record an exchange deserves: a 304 answer, or a 200 whose payload is the last capture's."""
+    if known is None:
+        return None
+    if response.status == 304:
+        return RevisitProfile.SERVER_NOT_MODIFIED
+    if response.status == 200 and known.payload_digest and sha1_digest(response.body) == known.payload_digest:
+        return RevisitProfile.IDENTICAL_PAYLOAD_DIGEST
+    return None
 
 
 def _header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
@@ -88,7 +102,6 @@ class WarcCaptureMiddleware:
             fetched_at=fetched_at,
             ip_address=str(response.ip_address) if response.ip_address else None,
         )
-        location = session.warc_writer.write_exchange(exchange)
         profile = getattr(self.crawler.spider, "profile", None)
         kind = request.meta.get(KIND_KEY)
         canonical = request.meta.get(CANONICAL_KEY, "")
@@ -96,10 +109,19 @@ class WarcCaptureMiddleware:
             decision = classify(request.url, profile)
             kind = kind or decision.kind.value
             canonical = canonical or decision.canonical
+        canonical = canonical or request.url
+        known = session.state.last_capture(canonical)
+        revisit = _revisit_profile(response, known)
+        if revisit is not None and known is not None:
+            location = session.warc_writer.write_revisit(exchange, profile=revisit, refers_to=known.revisit_target())
+            request.meta[REVISIT_KEY] = revisit.value
+            session.counts.revisits += 1
+        else:
+            location = session.warc_writer.write_exchange(exchange)
         capture = Capture(
             crawl_id=session.crawl_id,
             url=request.url,
-            canonical_url=canonical or request.url,
+            canonical_url=canonical,
             kind=str(kind or "other"),
             status=response.status,
             content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1"),
@@ -109,6 +131,9 @@ class WarcCaptureMiddleware:
             attempts=int(request.meta.get("retry_times", 0)) + 1,
             etag=(response.headers.get(b"ETag") or b"").decode("latin-1"),
             last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1"),
+            record_type="revisit" if revisit is not None else "response",
+            revisit_profile=revisit.value if revisit is not None else "",
+            refers_to_capture_id=known.capture_id if revisit is not None and known is not None else None,
         )
         request.meta[CAPTURE_ID_KEY] = session.archive.record_capture(capture)
         session.counts.captures += 1

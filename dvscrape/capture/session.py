@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 from collections import Counter
@@ -10,7 +11,10 @@ from datetime import UTC, datetime
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
 from dvscrape.archive.warc import WarcWriter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,6 +28,10 @@ class CrawlCounts:
     articles_updated: int = 0
     articles_stored: int = 0
     media: int = 0
+    articles_unchanged: int = 0
+    articles_gone: int = 0
+    revisits: int = 0
+    not_due: int = 0
     errors: int = 0
     missing: int = 0
     failed_urls: list[str] = field(default_factory=list)
@@ -40,6 +48,10 @@ class CrawlCounts:
             "articles_updated": self.articles_updated,
             "articles_stored": self.articles_stored,
             "media": self.media,
+            "articles_unchanged": self.articles_unchanged,
+            "articles_gone": self.articles_gone,
+            "revisits": self.revisits,
+            "not_due": self.not_due,
             "errors": self.errors,
             "missing": self.missing,
             "bytes_written": self.bytes_written,
@@ -49,11 +61,17 @@ class CrawlCounts:
 class CrawlSession:
     """One crawl's open archive and WARC writer; created by ArchiveExtension, used by middleware and pipelines."""
 
-    def __init__(self, archive: Archive, crawl_id: int, site: str, warc_writer: WarcWriter | None) -> None:
+    def __init__(self, archive: Archive, crawl_id: int, site: str, warc_writer: WarcWriter | None, *,
+                 state: IncrementalState, incremental: bool, policy: RecheckPolicy,
+                 resumed_from: int | None = None) -> None:
         self.archive = archive
         self.crawl_id = crawl_id
         self.site = site
         self.warc_writer = warc_writer
+        self.state = state
+        self.incremental = incremental
+        self.policy = policy
+        self.resumed_from = resumed_from
         self.counts = CrawlCounts()
         self.started = datetime.now(UTC)
 
@@ -68,9 +86,21 @@ class CrawlSession:
         warc_enabled: bool,
         warc_max_size: int,
         operator: str,
+        incremental: bool = True,
+        policy: RecheckPolicy | None = None,
     ) -> CrawlSession:
-        """Begin a crawl in *archive* and open its WARC writer."""
-        crawl_id = archive.begin_crawl(site, base_url, options)
+        """Repair what a killed run left, resume it or begin a crawl, load what the archive holds, open the WARC
+        writer. The caller holds the archive's crawl lock."""
+        report = recover_after_crash(archive)
+        if report.truncated or report.deleted_captures:
+            logger.warning("recovered after an interrupted crawl: %s", report)
+        interrupted = archive.unfinished_crawl(site)
+        if interrupted is not None:
+            crawl_id = archive.resume_crawl(interrupted, options)
+            logger.info("resuming interrupted crawl %d as crawl %d", interrupted, crawl_id)
+        else:
+            crawl_id = archive.begin_crawl(site, base_url, options)
+        state = IncrementalState.load(archive, resume_crawl_id=interrupted)
         writer = None
         if warc_enabled:
             writer = WarcWriter(
@@ -87,7 +117,8 @@ class CrawlSession:
                     "description": f"dvscrape {__version__} crawl of {base_url} (python {sys.version.split()[0]})",
                 },
             )
-        return cls(archive, crawl_id, site, writer)
+        return cls(archive, crawl_id, site, writer, state=state, incremental=incremental,
+                   policy=policy or RecheckPolicy(), resumed_from=interrupted)
 
     def close(self, status: str) -> None:
         """Close the WARC writer and record the crawl's outcome."""

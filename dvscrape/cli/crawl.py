@@ -65,17 +65,26 @@ def _crawl(site: str, archive_dir: Path, base_url: str | None, max_articles: int
 @archive_option
 @click.option("--max-articles", type=click.IntRange(min=0), help="Stop scheduling new articles after N.")
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or DVSCRAPE_ setting.")
+@click.option("--full", is_flag=True, help="Fetch everything again instead of only what is new or due.")
 @click.option("--fast", is_flag=True, help="No politeness delays: only for the local replica or a mirror you own.")
 @click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the run's summary as JSON here (for monitoring).")
 def crawl_command(site: str, base_url: str | None, archive_dir: Path, max_articles: int | None,
-                  settings: tuple[str, ...], fast: bool, summary_json: Path | None) -> None:
+                  settings: tuple[str, ...], full: bool, fast: bool, summary_json: Path | None) -> None:
     """Crawl SITE (default tanbinh) into the archive: WARC files plus the SQLite archive.
 
+    Into an archive that already holds articles the crawl is incremental: listings newest first until a run of
+    held articles, new articles, and held articles whose re-check is due (conditional requests; unchanged pages
+    become WARC revisit records). A killed crawl resumes where it stopped when run again.
+
     Exit codes: 0 success, 2 bad configuration, 3 partial failure (failed URLs are listed and recorded),
-    6 site unreachable, 7 archive unusable, 1 internal error.
+    4 nothing new (incremental run), 5 archive locked by another crawl, 6 site unreachable, 7 archive unusable,
+    1 internal error.
     """
-    result = _crawl(site, archive_dir, base_url, max_articles, parse_setting_overrides(settings), fast, summary_json)
+    overrides = parse_setting_overrides(settings)
+    if full:
+        overrides["DVSCRAPE_INCREMENTAL"] = "False"
+    result = _crawl(site, archive_dir, base_url, max_articles, overrides, fast, summary_json)
     sys.exit(int(result.exit_code))
 
 

@@ -10,7 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.db import ArticleOutcome, Capture
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.items import ArticleItem, FetchFailure
+from dvscrape.items import ArticleItem, ArticleUnchanged, FetchFailure
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -52,6 +52,9 @@ class StorePipeline:
                 session.counts.articles_new += 1
             elif stored.outcome is ArticleOutcome.UPDATED:
                 session.counts.articles_updated += 1
+        elif isinstance(item, ArticleUnchanged):
+            session.archive.touch_article(item.url, seen_at=item.seen_at, capture_id=item.capture_id)
+            session.counts.articles_unchanged += 1
         elif isinstance(item, FetchFailure):
             self._record_failure(session, item)
         return item
@@ -61,6 +64,10 @@ class StorePipeline:
             # A dead link is a fact about the site, recorded in captures, not a failure of this crawl.
             session.counts.missing += 1
             logger.info("missing: %s (%s)", failure.url, failure.reason)
+            if failure.kind == "article" and failure.status is not None:
+                gone = session.archive.mark_gone(failure.canonical_url, seen_at=failure.seen_at, status=failure.status)
+                if gone is not None:
+                    session.counts.articles_gone += 1
             return
         session.counts.errors += 1
         session.counts.failed_urls.append(failure.url)

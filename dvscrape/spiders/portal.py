@@ -12,8 +12,10 @@ from lxml import etree
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY
-from dvscrape.items import ArticleItem, FetchFailure
+from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
+from dvscrape.capture.session import CrawlSession
+from dvscrape.items import ArticleItem, ArticleUnchanged, FetchFailure
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
 from dvscrape.sites import get_profile
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 # Articles first, so a crawl archives articles steadily instead of walking every listing before any article.
 PRIORITY = {UrlKind.ARTICLE: 20, UrlKind.MEDIA: 10, UrlKind.LISTING: 5, UrlKind.HOME: 5, UrlKind.PAGE: 0,
             UrlKind.SITEMAP: 1, UrlKind.ROBOTS: 0}
+# What a resumed run does not fetch again when the interrupted run already did.
+RESUMABLE_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.MEDIA})
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 
@@ -61,6 +65,13 @@ class PortalSpider(scrapy.Spider):
             request = self._request_for(self.profile.url(path))
             if request is not None:
                 yield request
+        # Held articles whose re-check is due are fetched even when no page links to them any more: that is how
+        # an article that disappeared is found gone.
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is not None and session.incremental:
+            for url in sorted(session.state.known_article_urls):
+                for request in self._schedule(self._request_for(url)):
+                    yield request
 
     # -- routing -------------------------------------------------------------------------------------------------
 
@@ -72,6 +83,9 @@ class PortalSpider(scrapy.Spider):
         if decision.kind is UrlKind.ARTICLE and self.max_articles and self.articles_scheduled >= self.max_articles:
             return None
         if decision.kind is UrlKind.MEDIA and not self.fetch_media:
+            return None
+        headers = self._incremental_headers(decision, (meta or {}).get(LASTMOD_KEY, ""))
+        if headers is None:
             return None
         callback = {
             UrlKind.ARTICLE: self.parse_article,
@@ -86,8 +100,39 @@ class PortalSpider(scrapy.Spider):
             errback=self.fetch_failed,
             meta=request_meta,
             priority=PRIORITY.get(decision.kind, 0),
+            headers=dict(headers),
         )
         return request
+
+    def _incremental_headers(self, decision: UrlDecision, lastmod: str) -> tuple[tuple[str, str], ...] | None:
+        """None when the archive already holds this URL and it is not due; else the conditional-request headers."""
+        session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+        if session is None:
+            return ()
+        known = session.state.last_capture(decision.canonical)
+        if session.incremental and known is not None:
+            if decision.kind is UrlKind.MEDIA:
+                return self._not_due(session)  # documents and images live at immutable, uuid-named URLs
+            if decision.kind is UrlKind.ARTICLE and not self._article_due(session, decision.canonical, lastmod):
+                return self._not_due(session)
+        if session.state.fetched_in_resumed_crawl(decision.canonical) and decision.kind in RESUMABLE_KINDS:
+            return self._not_due(session)
+        if known is None or (decision.kind is UrlKind.ARTICLE and session.state.article(decision.canonical) is None):
+            return ()  # an article captured but never stored (a killed run) needs its body, not a 304
+        return known.conditional_headers()
+
+    @staticmethod
+    def _not_due(session: CrawlSession) -> None:
+        session.counts.not_due += 1
+        return None
+
+    @staticmethod
+    def _article_due(session: CrawlSession, canonical: str, lastmod: str) -> bool:
+        """Sitemap lastmod decides when the site gives it; otherwise the re-check policy."""
+        article = session.state.article(canonical)
+        if lastmod and article is not None and article.last_checked:
+            return lastmod[:10] > article.last_checked[:10]
+        return session.state.is_due(canonical, datetime.now(UTC), session.policy)
 
     def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
         """Yield *request*, counting articles (duplicates are dropped later by Scrapy's dupefilter)."""
@@ -134,21 +179,42 @@ class PortalSpider(scrapy.Spider):
         )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        """Home, listing and other pages: follow every in-scope link."""
+        """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time)."""
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
             return
         if not isinstance(response, TextResponse):
             return
-        for url in self._links(response):
+        decisions = [classify(url, self.profile) for url in self._links(response)]
+        stop_paging = response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self._listing_exhausted(decisions)
+        for url, decision in zip(self._links(response), decisions, strict=True):
+            if stop_paging and decision.kind is UrlKind.LISTING:
+                continue
             yield from self._schedule(self._request_for(url))
+
+    def _listing_exhausted(self, decisions: list[UrlDecision]) -> bool:
+        """In an incremental crawl: this listing page shows a run of articles the archive already holds."""
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is None or not session.incremental:
+            return False
+        run = 0
+        for decision in decisions:
+            if decision.kind is UrlKind.ARTICLE:
+                run = run + 1 if session.state.article(decision.canonical) is not None else 0
+                if run >= session.policy.stop_after_known:
+                    return True
+        return False
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
+            return
+        if (response.status == 304 or response.meta.get(REVISIT_KEY)) and self._held(response):
+            yield ArticleUnchanged(str(response.meta.get(CANONICAL_KEY, response.url)),
+                                   response.meta.get(CAPTURE_ID_KEY), datetime.now(UTC).isoformat(timespec="seconds"))
             return
         if not isinstance(response, TextResponse):
             return
@@ -171,6 +237,11 @@ class PortalSpider(scrapy.Spider):
         media_urls = self._media_urls(response, article)
         for url in media_urls:
             yield from self._schedule(self._request_for(url))
+
+    def _held(self, response: Response) -> bool:
+        session = ArchiveExtension.session_of(self.crawler)
+        canonical = str(response.meta.get(CANONICAL_KEY, response.url))
+        return session is not None and session.state.article(canonical) is not None
 
     def _media_urls(self, response: TextResponse, article: Article | None) -> list[str]:
         if article is not None:
