@@ -20,9 +20,9 @@ PROJECT_SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc("DVSCRAPE_EXTRACT_ENABLED", "Extract articles from article pages (off: fetch and capture only)."),
     SettingDoc("DVSCRAPE_FETCH_MEDIA", "Fetch the images and attachments of articles."),
     SettingDoc("DVSCRAPE_MAX_ARTICLES", "Stop scheduling new articles after this many (0: no limit)."),
-    SettingDoc("DVSCRAPE_OPERATOR", "Contact (e-mail or URL) put in the User-Agent and the WARC header; env DVSCRAPE_OPERATOR."),
+    SettingDoc("DVSCRAPE_OPERATOR", "Contact (e-mail or URL) for the User-Agent and the WARC header (env too)."),
     SettingDoc("DVSCRAPE_PROGRESS_INTERVAL", "Seconds between progress lines while crawling."),
     SettingDoc("DVSCRAPE_RECHECK_MONTH_DAYS", "Days between re-checks of articles published 8 to 60 days ago."),
     SettingDoc("DVSCRAPE_RECHECK_OLD_DAYS", "Days between re-checks of older articles (and of gone ones)."),
-    SettingDoc("DVSCRAPE_INCREMENTAL", "Into an archive that holds articles: fetch only what is new or due (--full: off)."),
+    SettingDoc("DVSCRAPE_INCREMENTAL", "Fetch only what is new or due when the archive holds articles (--full: off)."),
 )

@@ -141,11 +141,13 @@ def test_nothing_outside_the_site_is_fetched(url: str) -> None:
 
 
 def test_http_and_https_of_the_same_host_share_a_canonical_form() -> None:
-    assert canonicalize("http://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/abc", PROFILE) == f"{BASE}/web/neoportal/-/abc"
+    plain = canonicalize("http://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/abc", PROFILE)
+    assert plain == f"{BASE}/web/neoportal/-/abc"
 
 
 def test_home_page_forms() -> None:
-    for path in ["/web/neoportal", "/web/neoportal/", "/vi/web/neoportal/trang-chu", "/web/neoportal/trang-chu?p_p_state=normal"]:
+    forms = ["/web/neoportal", "/web/neoportal/", "/vi/web/neoportal/trang-chu", "/web/neoportal/trang-chu?p_p_state=normal"]
+    for path in forms:
         decision = classify(BASE + path, PROFILE)
         assert decision.kind is UrlKind.HOME
         assert decision.canonical == f"{BASE}/web/neoportal/trang-chu"
