@@ -3,7 +3,8 @@
 One line per response or revisit record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url, mime,
 status, digest, length, offset and filename (all strings), lines sorted byte-wise. The SURT key follows the rules of
 the Internet Archive's canonicaliser that replay tools apply to the URL they look up: scheme dropped, lower case,
-``www.`` dropped, host labels reversed and comma-joined, default port dropped, query arguments sorted.
+``www.`` dropped, host labels reversed and comma-joined, default port dropped, percent-escapes normalised, query
+arguments sorted.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from dvscrape.archive.warc_read import WarcRecord, iter_records
 
@@ -33,11 +34,23 @@ def surt(url: str) -> str:
         port = None
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         key += f":{port}"
-    path = (parts.path or "/").lower()
+    path = _minimal_escape(parts.path or "/").lower()
     key += ")" + path
     if parts.query:
-        key += "?" + "&".join(sorted(parts.query.lower().split("&")))
+        key += "?" + "&".join(sorted(_minimal_escape(parts.query).lower().split("&")))
     return key
+
+
+def _minimal_escape(text: str) -> str:
+    """Percent-escapes decoded until stable, then only control bytes, space, non-ASCII, '#' and '%' escaped again,
+    as the canonicaliser of replay tools does ('anh%2B1' → 'anh+1', 'a%20b' stays)."""
+    data = text.encode("utf-8")
+    while True:
+        decoded = unquote_to_bytes(data)
+        if decoded == data:
+            break
+        data = decoded
+    return "".join(f"%{byte:02X}" if byte <= 0x20 or byte >= 0x7F or byte in b"#%" else chr(byte) for byte in data)
 
 
 def cdx_timestamp(warc_date: str) -> str:

@@ -47,10 +47,9 @@ class Page:
 
     def to_json(self) -> str:
         """The JSON line (without newline)."""
-        data = {"url": self.url, "ts": self.ts}
-        if self.title:
-            data["title"] = self.title
-        return json.dumps(data, ensure_ascii=False)
+        # Every line carries a title (the URL when there is none): frictionless reads the file as a table whose
+        # columns are the header line's keys, and a line without title would be a blank row.
+        return json.dumps({"url": self.url, "ts": self.ts, "title": self.title or self.url}, ensure_ascii=False)
 
 
 def iso_utc(moment: str) -> str:
