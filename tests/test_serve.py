@@ -1,0 +1,104 @@
+"""dvscrape serve: a real Datasette server on the crawled archive, queried through its JSON API."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CrawledArchive, run_cli
+
+pytest.importorskip("datasette")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get_json(base: str, path: str, **params: str) -> Any:
+    query = urllib.parse.urlencode(params)
+    with urllib.request.urlopen(f"{base}{path}?{query}", timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.fixture(scope="module")
+def server(crawled_archive: CrawledArchive) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dvscrape", "serve", "--archive", str(crawled_archive.directory), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                get_json(base, "/-/versions.json")
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stdout.read() if process.stdout else "serve exited") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_metadata_describes_tables_and_columns(server: str) -> None:
+    metadata = get_json(server, "/-/metadata.json")
+    tables = metadata["databases"]["archive"]["tables"]
+    assert "WARC" in tables["articles_provenance"]["description"]
+    assert tables["articles"]["columns"]["content_hash"].startswith("SHA-256")
+    assert set(metadata["databases"]["archive"]["queries"]) == {"search", "article_history", "url_captures"}
+
+
+def test_canned_search_is_ranked_with_snippets_and_folds_d(server: str) -> None:
+    rows = get_json(server, "/archive/search.json", q="dan van", _shape="array")
+    assert rows and "[" in rows[0]["snippet"]
+    assert [row["score"] for row in rows] == sorted(row["score"] for row in rows)
+    assert get_json(server, "/archive/search.json", q="Dân vận", _shape="array") == rows
+    assert get_json(server, "/archive/search.json", q="Đông", _shape="array") == get_json(
+        server, "/archive/search.json", q="dong", _shape="array")
+    assert get_json(server, "/archive/search.json", q='"', _shape="array") == []
+
+
+def test_table_search_and_facets(server: str) -> None:
+    searched = get_json(server, "/archive/articles.json", _search="dan van", _shape="objects")
+    assert searched["rows"] and searched["filtered_table_rows_count"] >= 1
+    listing = get_json(server, "/archive/article_list.json")
+    facets = listing["facet_results"]
+    assert {"year", "category", "signature"} <= set(facets)
+    assert facets["category"]["results"]
+
+
+def test_history_and_captures_queries(server: str, crawled_archive: CrawledArchive) -> None:
+    import sqlite3
+
+    (url,) = sqlite3.connect(crawled_archive.database).execute("SELECT url FROM articles LIMIT 1").fetchone()
+    history = get_json(server, "/archive/article_history.json", url=url, _shape="array")
+    assert [row["version"] for row in history] == [1] and history[0]["warc_record_id"]
+    captures = get_json(server, "/archive/url_captures.json", url=url, _shape="array")
+    assert captures and captures[0]["status"] == 200 and captures[0]["warc_filename"].endswith(".warc.gz")
+
+
+def test_metadata_file_for_plain_datasette(tmp_path: Path, crawled_archive: CrawledArchive) -> None:
+    output = tmp_path / "metadata.json"
+    result = run_cli("serve", "--archive", str(crawled_archive.directory), "--metadata", str(output))
+    assert result.returncode == 0
+    assert json.loads(output.read_text(encoding="utf-8"))["databases"]["archive"]["tables"]["articles"]["fts_table"]
+
+
+def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
+    result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port()))
+    assert result.returncode == 1 and "not a dvscrape archive" in result.stderr
