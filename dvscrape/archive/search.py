@@ -96,8 +96,8 @@ def parse_query(query: str, *, exact: bool) -> str:
     """The FTS5 MATCH expression for a user's *query*; raises QueryError when it has no word to search for.
 
     Words are ANDed; "a phrase" matches words in sequence; word* matches a prefix; OR (upper case) between two
-    terms matches either; -word, -"a phrase" or NOT word excludes articles containing it; AND is accepted and changes nothing.
-    Other punctuation separates words.
+    terms matches either; -word, -"a phrase" or NOT word excludes articles containing it; AND is accepted and
+    changes nothing. Other punctuation separates words.
     """
     terms: list[_Term] = []
     pending_or = pending_not = False
