@@ -96,3 +96,12 @@ def test_unknown_declaration_is_ignored() -> None:
 ])
 def test_sniff_charset(head: bytes, charset: str | None) -> None:
     assert sniff_charset(b"<html><head>" + head + b"</head></html>") == charset
+
+
+def test_undefined_windows_1252_bytes_are_kept_so_mojibake_can_be_fixed() -> None:
+    from dvscrape.text import fix_mojibake
+
+    html = "<html><head><meta charset='windows-1252'></head><body>Trường, người, thời gian</body></html>"
+    decoded = decode_html(html.encode("utf-8")[:-1] + b"\x9d", "windows-1252")  # not UTF-8 any more
+    assert "\ufffd" not in decoded and "\x9d" in decoded
+    assert fix_mojibake(decoded).startswith(html[:-1])

@@ -53,9 +53,24 @@ def _vietnamese_words(text: str) -> int:
     return sum(1 for word in re.findall(r"[^\W\d_]+", text) if not word.isascii() and is_vietnamese_syllable(word))
 
 
+@cache
+def _windows_table(codec: str) -> dict[int, str]:
+    """Latin-1 character → the windows code page's character for the same byte; bytes the code page leaves undefined
+    keep their C1 control, as browsers do (WHATWG), so no byte is lost."""
+    table: dict[int, str] = {}
+    for code in range(0x80, 0x100):
+        try:
+            table[code] = bytes([code]).decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return table
+
+
 def _decode_single_byte(data: bytes, codec: str) -> str:
-    text = data.decode(codec, errors="replace")
-    return to_nfc(text) if codec == "cp1258" else text
+    if codec in ("cp1252", "cp1258"):
+        text = data.decode("latin-1").translate(_windows_table(codec))
+        return to_nfc(text) if codec == "cp1258" else text
+    return data.decode(codec, errors="replace")
 
 
 def _guess_single_byte(data: bytes) -> str:
@@ -73,7 +88,9 @@ def decode_html(data: bytes, declared_encoding: str | None = None) -> str:
     the page's own `<meta>` charset is used — unless it is wrong: bytes that are valid UTF-8 are read as UTF-8
     whatever the label, and bytes that are not UTF-8 under a UTF-8 label are read as windows-1258 or windows-1252,
     whichever yields more Vietnamese words. windows-1258 text comes out composed (NFC). Latin-1 and ASCII labels are
-    read as windows-1252, as browsers do. Undecodable bytes become U+FFFD; this function never raises on bad data.
+    read as windows-1252, as browsers do, and bytes windows-1252/1258 leave undefined become the C1 control of the
+    same number (so fix_mojibake can still repair UTF-8 read this way). Other undecodable bytes become U+FFFD; this
+    function never raises on bad data.
     """
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):

@@ -9,61 +9,37 @@ holds enough evidence, so scattered symbols ('5µm', '©', '·') never trigger i
 
 from __future__ import annotations
 
+import bisect
 import re
-import unicodedata
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal
 
-from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES, tcvn3_decoding, vni_decoding
+from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
+from dvscrape.text.runs import LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable
+from dvscrape.text.viqr import decode_viqr, may_hold_viqr, viqr_runs
 
-LegacyEncoding = Literal["tcvn3", "vni", "viqr"]
+__all__ = ["LegacyEncoding", "LegacyRun", "decode_legacy_runs", "detect_legacy", "find_legacy_runs", "from_legacy"]
+
 _ENCODINGS: tuple[LegacyEncoding, ...] = ("tcvn3", "vni", "viqr")
 
 # Latin-1 letters that Unicode Vietnamese uses itself; every other Latin-1 character in a word hints at TCVN3/VNI.
 _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"
-_MIN_RUN_EVIDENCE = 2.0
-_MIN_VIQR_SHARE = 0.2
 
 
-@dataclass(frozen=True)
-class LegacyRun:
-    """A stretch text[start:end] that reads as legacy-encoded text; evidence is its weighted count of legacy words."""
-
-    start: int
-    end: int
-    encoding: LegacyEncoding
-    evidence: float
+@cache
+def eight_bit_hint_chars() -> str:
+    """The Latin-1 characters that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
+    return "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
 
 
 @cache
 def _eight_bit_hint_re() -> re.Pattern[str]:
-    others = "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
-    return re.compile(f"[{re.escape(others)}]")
-
-
-@cache
-def _viqr_hint_re() -> re.Pattern[str]:
-    return re.compile(r"[AEIOUYaeiouy](?:[\^(+][`'?~.]?|[`'?~.])[A-Za-z]|[AEIOUYaeiouy][\^(+`~]|[Dd][Dd][aeiouy]")
+    return re.compile(f"[{re.escape(eight_bit_hint_chars())}]")
 
 
 @cache
 def _eight_bit_word_re() -> re.Pattern[str]:
     return re.compile("[A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]+")
-
-
-@cache
-def _viqr_word_re() -> re.Pattern[str]:
-    # A VIQR word starts with a letter and goes on with letters, marks and backslash-escaped marks; non-ASCII
-    # letters join in so that a Unicode word is seen whole.
-    letter = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
-    return re.compile(f"[{letter}](?:[{letter}]|\\\\[\\^(+`'?~.]|[\\^(+`'?~.])*")
-
-
-@cache
-def _viqr_escape_re() -> re.Pattern[str]:
-    return re.compile(r"\\([\^(+`'?~.])")
 
 
 @cache
@@ -77,177 +53,103 @@ def _decode_vni_word(word: str) -> str:
     return _vni_sequence_re().sub(lambda match: table[match.group()], word)
 
 
-def _decode_tcvn3_word(word: str, upper: bool) -> str:
-    decoded = word.translate(tcvn3_decoding())
-    return decoded.upper() if upper else decoded
+_NOT_LETTER_BYTES = bytes(code for code in range(128) if not chr(code).isalpha())
+_UPPER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _tcvn3_word_is_capitals(word: str, line_is_capitals: bool) -> bool:
-    # .VnTimeH shows TCVN3's lower-case codes as capitals: follow the ASCII letters of the word, or of its line.
-    ascii_letters = [char for char in word if char.isascii() and char.isalpha()]
-    if len(ascii_letters) >= 2:
-        return all(char.isupper() for char in ascii_letters)
-    return line_is_capitals
+def _ascii_letters(text: str) -> bytes:
+    return text.encode("ascii", "ignore").translate(None, _NOT_LETTER_BYTES)
 
 
-def _line_is_capitals(text: str) -> bool:
-    ascii_letters = [char for char in text if char.isascii() and char.isalpha()]
-    return len(ascii_letters) >= 3 and sum(char.isupper() for char in ascii_letters) >= 0.9 * len(ascii_letters)
+def _line_is_capitals(line: str) -> bool:
+    letters = _ascii_letters(line)
+    capitals = len(letters) - len(letters.translate(None, _UPPER_BYTES))
+    return len(letters) >= 3 and capitals >= 0.9 * len(letters)
+
+
+@cache
+def _two_capitals_re() -> re.Pattern[str]:
+    return re.compile("[A-Z][\u00a1-\u00ff]*[A-Z]")
+
+
+def _tcvn3_capital_words(line: str, decoded: str) -> str:
+    # .VnTimeH shows TCVN3's lower-case codes as capitals: a word follows its ASCII letters when it has two or more,
+    # its line otherwise.
+    line_capitals = _line_is_capitals(line)
+    pieces: list[str] = []
+    position = 0
+    for match in _eight_bit_word_re().finditer(line):
+        letters = _ascii_letters(match.group())
+        capitals = letters.isupper() if len(letters) >= 2 else line_capitals
+        if capitals:
+            pieces += [decoded[position:match.start()], decoded[match.start():match.end()].upper()]
+            position = match.end()
+    pieces.append(decoded[position:])
+    return "".join(pieces)
 
 
 def _decode_tcvn3(text: str) -> str:
-    decoded_lines = []
-    for line in text.split("\n"):
-        capitals = _line_is_capitals(line)
-        pieces: list[str] = []
-        position = 0
-        for match in _eight_bit_word_re().finditer(line):
-            word = match.group()
-            pieces += [line[position:match.start()], _decode_tcvn3_word(word, _tcvn3_word_is_capitals(word, capitals))]
-            position = match.end()
-        pieces.append(line[position:])
-        decoded_lines.append("".join(pieces))
-    return "\n".join(decoded_lines)
-
-
-def _viqr_mark_is_punctuation(word: str, index: int, after: str) -> bool:
-    # RFC 1456 wants a backslash before a full stop or question mark after a vowel; real text rarely has it, so a
-    # '.', '?' or apostrophe ending the word before a line end, the end of the text or a capital is punctuation.
-    if index != len(word) - 1 or word[index] not in ".?'":
-        return False
-    rest = after.lstrip(" \t")
-    return not rest or rest[0] == "\n" or rest[0].isupper() or rest[0] in "\"'”’)]"
-
-
-def _decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[str, float]:
-    """(decoded word, evidence). Evidence is 1 per shape mark, backtick or tilde, 0.5 per other mark inside the word.
-
-    after is the text that follows the word (for the full-stop rule). When strict, the word is returned unchanged
-    with evidence 0 unless its decoding is a well-formed Vietnamese syllable.
-    """
-    letters: list[str] = []
-    trailing = ""
-    evidence = 0.0
-    has_tone = False
-    index = 0
-    while index < len(word):
-        char = word[index]
-        if char == "\\" and index + 1 < len(word):
-            letters.append(word[index + 1])
-            index += 2
-            continue
-        if char in "dD" and word[index + 1:index + 2] in ("d", "D"):
-            letters.append("đ" if char == "d" else "Đ")
-            evidence += 0.5
-            index += 2
-            continue
-        if char in VIQR_SHAPES or char in VIQR_TONES:
-            if index == len(word) - 1 or _viqr_mark_is_punctuation(word, index, after):
-                trailing = word[index:]
-                break
-            return word, 0.0
-        letters.append(char)
-        index += 1
-        if char.lower() not in "aeiouy":
-            continue
-        next_char = word[index:index + 1]
-        if next_char in VIQR_SHAPES and _shape_fits(char, next_char):
-            letters[-1] += VIQR_SHAPES[next_char]
-            evidence += 1.0
-            index += 1
-            next_char = word[index:index + 1]
-        if next_char in VIQR_TONES and not has_tone and not _viqr_mark_is_punctuation(word, index, after):
-            letters[-1] += VIQR_TONES[next_char]
-            has_tone = True
-            evidence += 1.0 if next_char in "`~" else (0.5 if index < len(word) - 1 else 0.0)
-            index += 1
-    decoded = unicodedata.normalize("NFC", "".join(letters))
-    if decoded == word[:len(word) - len(trailing)] or strict and not is_vietnamese_syllable(decoded):
-        return word, 0.0
-    if len(decoded) <= 2 and evidence < 1.0:
-        evidence = 0.0
-    return decoded + trailing, evidence
-
-
-def _decode_viqr(text: str, start: int, end: int, strict: bool = True) -> str:
-    pieces: list[str] = []
-    position = start
-    for match in _viqr_word_re().finditer(text, start, end):
-        pieces.append(text[position:match.start()])
-        pieces.append(_decode_viqr_word(match.group(), text[match.end():match.end() + 3], strict)[0])
-        position = match.end()
-    pieces.append(text[position:end])
-    decoded = "".join(pieces)
-    return _viqr_escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
-
-
-def _shape_fits(vowel: str, mark: str) -> bool:
-    return vowel.lower() in {"(": "a", "^": "aeo", "+": "ou"}[mark]
+    decoded = text.translate(tcvn3_decoding())
+    if not _two_capitals_re().search(text) and not _line_is_capitals(text):
+        return decoded
+    # Each code maps to one character, so offsets in text and decoded agree.
+    lines, decoded_lines = text.split("\n"), decoded.split("\n")
+    return "\n".join(_tcvn3_capital_words(line, decoded_line) for line, decoded_line in zip(lines, decoded_lines,
+                                                                                             strict=True))
 
 
 @lru_cache(maxsize=65536)
-def _eight_bit_evidence(word: str, encoding: LegacyEncoding) -> float:
-    """+1 legacy word, -1 Unicode word (ends a run), 0 neither."""
-    if any(ord(char) > 0xFF for char in word):
-        return -1.0
-    if word.isascii():
-        return 0.0
-    decoded = _decode_tcvn3_word(word, False) if encoding == "tcvn3" else _decode_vni_word(word)
-    if decoded == word:
-        return 0.0
-    legacy_ok = is_vietnamese_syllable(decoded)
+def _eight_bit_evidence(word: str) -> tuple[float, float]:
+    """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided."""
     unicode_ok = is_vietnamese_syllable(word)
-    if legacy_ok and not unicode_ok:
-        return 1.0 if len(word) >= 2 else 0.0
-    if unicode_ok and not legacy_ok:
-        return -1.0
-    return 0.0
-
-
-def _eight_bit_runs(text: str, encoding: LegacyEncoding) -> list[LegacyRun]:
-    runs: list[LegacyRun] = []
-    first = last = -1
-    evidence = 0.0
-    for match in _eight_bit_word_re().finditer(text):
-        start = match.start()
-        score = 0.0 if start and text[start - 1].isdigit() else _eight_bit_evidence(match.group(), encoding)
-        if score < 0:
-            if evidence >= _MIN_RUN_EVIDENCE:
-                runs.append(LegacyRun(first, last, encoding, evidence))
-            first, evidence = -1, 0.0
-        elif score > 0:
-            if first < 0:
-                first = start
-            last = match.end()
-            evidence += score
-    if evidence >= _MIN_RUN_EVIDENCE:
-        runs.append(LegacyRun(first, last, encoding, evidence))
-    return runs
-
-
-def _viqr_runs(text: str) -> list[LegacyRun]:
-    runs: list[LegacyRun] = []
-    first = last = -1
-    evidence = 0.0
-    words = 0
-    for match in _viqr_word_re().finditer(text):
-        word = match.group()
-        if not word.isascii():
-            if evidence >= _MIN_RUN_EVIDENCE and evidence >= _MIN_VIQR_SHARE * words:
-                runs.append(LegacyRun(first, last, "viqr", evidence))
-            first, evidence, words = -1, 0.0, 0
+    scores = []
+    for decoded in (word.translate(tcvn3_decoding()), _decode_vni_word(word)):
+        if decoded == word:
+            scores.append(0.0)
             continue
-        _, score = _decode_viqr_word(word, text[match.end():match.end() + 3])
-        if first >= 0 or score > 0:
-            words += 1
-        if score > 0:
-            if first < 0:
-                first = match.start()
-            last = match.end()
-            evidence += score
-    if evidence >= _MIN_RUN_EVIDENCE and evidence >= _MIN_VIQR_SHARE * words:
-        runs.append(LegacyRun(first, last, "viqr", evidence))
-    return runs
+        legacy_ok = is_vietnamese_syllable(decoded)
+        if legacy_ok and not unicode_ok:
+            scores.append(1.0 if len(word) >= 2 else 0.0)
+        else:
+            scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
+    return scores[0], scores[1]
+
+
+@cache
+def _latin1_word_re() -> re.Pattern[str]:
+    """A whole word of ASCII and Latin-1 letters holding at least one Latin-1 character."""
+    letter = "A-Za-z\u00a1-\u00ff"
+    other_letter = "\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
+    return re.compile(f"(?<![{letter}{other_letter}])[A-Za-z]*[\u00a1-\u00ff][{letter}]*(?![{letter}{other_letter}])")
+
+
+@cache
+def _unicode_letter_re() -> re.Pattern[str]:
+    return re.compile("[\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]")
+
+
+def _eight_bit_runs(text: str) -> list[LegacyRun]:
+    """TCVN3 and VNI runs. Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
+    (a Unicode Vietnamese word) separates them."""
+    unicode_letters = [match.start() for match in _unicode_letter_re().finditer(text)]
+    tcvn3: list[ScoredWord] = []
+    vni: list[ScoredWord] = []
+    previous_end = -1
+    for match in _latin1_word_re().finditer(text):
+        start, end = match.span()
+        if previous_end >= 0 and unicode_letters:
+            after_previous = bisect.bisect_left(unicode_letters, previous_end)
+            if after_previous < len(unicode_letters) and unicode_letters[after_previous] < start:
+                tcvn3.append((previous_end, previous_end, -1.0))
+                vni.append((previous_end, previous_end, -1.0))
+        previous_end = end
+        if start and text[start - 1].isdigit():  # '5µm', '25°C': symbols after a number
+            tcvn3_score = vni_score = 0.0
+        else:
+            tcvn3_score, vni_score = _eight_bit_evidence(match.group())
+        tcvn3.append((start, end, tcvn3_score))
+        vni.append((start, end, vni_score))
+    return runs_from_scores(text, tcvn3, "tcvn3") + runs_from_scores(text, vni, "vni")
 
 
 def find_legacy_runs(text: str) -> list[LegacyRun]:
@@ -258,9 +160,9 @@ def find_legacy_runs(text: str) -> list[LegacyRun]:
     """
     candidates: list[LegacyRun] = []
     if not text.isascii() and _eight_bit_hint_re().search(text):
-        candidates += _eight_bit_runs(text, "tcvn3") + _eight_bit_runs(text, "vni")
-    if _viqr_hint_re().search(text):
-        candidates += _viqr_runs(text)
+        candidates += _eight_bit_runs(text)
+    if may_hold_viqr(text):
+        candidates += viqr_runs(text)
     chosen: list[LegacyRun] = []
     for run in sorted(candidates, key=lambda run: -run.evidence):
         if all(run.end <= other.start or run.start >= other.end for other in chosen):
@@ -296,7 +198,7 @@ def from_legacy(text: str | bytes, encoding: LegacyEncoding) -> str:
     if encoding == "vni":
         return _vni_sequence_re().sub(lambda match: vni_decoding()[match.group()], text)
     if encoding == "viqr":
-        return _decode_viqr(text, 0, len(text), strict=False)
+        return decode_viqr(text, strict=False)
     raise ValueError(f"unknown legacy encoding {encoding!r}; expected one of {', '.join(_ENCODINGS)}")
 
 
@@ -310,7 +212,7 @@ def decode_legacy_runs(text: str) -> str:
     for run in runs:
         pieces.append(text[position:run.start])
         if run.encoding == "viqr":
-            pieces.append(_decode_viqr(text, run.start, run.end))
+            pieces.append(decode_viqr(text, run.start, run.end))
         else:
             pieces.append(from_legacy(text[run.start:run.end], run.encoding))
         position = run.end

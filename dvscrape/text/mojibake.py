@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from functools import cache
@@ -40,6 +39,12 @@ def _sequence_re() -> re.Pattern[str]:
     tail = _char_class(0x80, 0xBF, REPLACEMENT)
     lead2, lead3, lead4 = _char_class(0xC2, 0xDF), _char_class(0xE0, 0xEF), _char_class(0xF0, 0xF4)
     return re.compile(f"{lead2}{tail}|{lead3}{tail}{{2}}|{lead4}{tail}{{3}}")
+
+
+@cache
+def _pair_re() -> re.Pattern[str]:
+    """A lead byte's character followed by a continuation byte's: the cheap test that text may hold mojibake."""
+    return re.compile(_char_class(0xC2, 0xF4) + _char_class(0x80, 0xBF, REPLACEMENT))
 
 
 @cache
@@ -114,11 +119,14 @@ def _repair_gap(match: re.Match[str]) -> str:
     return candidates[0] if len(candidates) == 1 else sequence
 
 
-def _repair_run(match: re.Match[str], weak_allowed: bool) -> str:
-    run = match.group()
+def _repair_run(run: str, weak_allowed: bool) -> str:
     if len(run) == 2 and not weak_allowed:
         return run
     controls = len(run) > 2
+    if REPLACEMENT not in run:
+        whole = _decode(run, controls)
+        if whole is not None:
+            return whole
     return _sequence_re().sub(lambda sequence: _decode(sequence.group(), controls) or sequence.group()
                               if REPLACEMENT not in sequence.group() else sequence.group(), run)
 
@@ -132,15 +140,21 @@ def fix_mojibake(text: str) -> str:
     round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the byte is guessed
     when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a Vietnamese syllable.
     """
-    if text.isascii():
+    if text.isascii() or not _pair_re().search(text):
         return text
     runs = _run_re()
     for _ in range(_MAX_ROUNDS):
         matches = list(runs.finditer(text))
         if not matches:
             return text
-        weak_allowed = any(len(match.group()) > 2 for match in matches) or not _native_letters(text)
-        repaired = runs.sub(functools.partial(_repair_run, weak_allowed=weak_allowed), text)
+        weak_allowed = any(match.end() - match.start() > 2 for match in matches) or not _native_letters(text)
+        pieces: list[str] = []
+        position = 0
+        for match in matches:
+            pieces += [text[position:match.start()], _repair_run(match.group(), weak_allowed)]
+            position = match.end()
+        pieces.append(text[position:])
+        repaired = "".join(pieces)
         if repaired == text:
             break
         text = repaired

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from functools import cache
 from typing import Literal
 
-from dvscrape.text.legacy import decode_legacy_runs
+from dvscrape.text.legacy import decode_legacy_runs, eight_bit_hint_chars
 from dvscrape.text.mojibake import fix_mojibake
 from dvscrape.text.tones import place_tones
-from dvscrape.text.unicode import fold_confusables, to_nfc
-from dvscrape.text.whitespace import clean_whitespace, strip_invisible
+from dvscrape.text.unicode import COMBINING_CLASS, CONFUSABLE_CLASS, fold_confusables, to_nfc
+from dvscrape.text.viqr import may_hold_viqr
+from dvscrape.text.whitespace import SPECIAL_WHITESPACE, clean_whitespace, strip_invisible
 
 ToneOption = Literal["keep", "first", "main"]
+
+
+@cache
+def _special_char_re() -> re.Pattern[str]:
+    """Any character that one of the non-ASCII steps would act on; clean Vietnamese text has none."""
+    listed = re.escape(SPECIAL_WHITESPACE + eight_bit_hint_chars())
+    return re.compile(f"[{listed}{COMBINING_CLASS}{CONFUSABLE_CLASS}]")
 
 
 def normalize(text: str, tone: ToneOption = "keep") -> str:
@@ -19,13 +30,23 @@ def normalize(text: str, tone: ToneOption = "keep") -> str:
     In order: mojibake repaired (fix_mojibake), invisible characters dropped, legacy TCVN3/VNI/VIQR runs decoded
     (decode_legacy_runs), composed with Vietnamese mark order (to_nfc), look-alike letters folded
     (fold_confusables), whitespace made canonical (clean_whitespace). tone="first" or "main" then places every tone
-    mark by that convention (place_tones); "keep" leaves marks where the author put them. Idempotent; clean ASCII
-    and clean NFC text take fast paths.
+    mark by that convention (place_tones); "keep" leaves marks where the author put them. Idempotent.
+
+    It runs on every paragraph of a crawl, so clean text is recognised with a few scans of the string: one for
+    mojibake, one for any character the other steps act on, one for VIQR marks, then the whitespace check.
     """
     if tone not in ("keep", "first", "main"):
         raise ValueError(f"unknown tone option {tone!r}; expected 'keep', 'first' or 'main'")
-    if not text.isascii():
-        text = strip_invisible(fix_mojibake(text))
-    text = to_nfc(decode_legacy_runs(text))
-    text = clean_whitespace(fold_confusables(text))
+    if text.isascii():
+        text = decode_legacy_runs(text)
+    else:
+        text = fix_mojibake(text)
+        if _special_char_re().search(text):
+            text = fold_confusables(to_nfc(decode_legacy_runs(strip_invisible(text))))
+        else:
+            if may_hold_viqr(text):
+                text = decode_legacy_runs(text)
+            if not unicodedata.is_normalized("NFC", text):
+                text = to_nfc(text)
+    text = clean_whitespace(text)
     return text if tone == "keep" else place_tones(text, tone)

@@ -116,6 +116,7 @@ def split_word(word: str) -> tuple[str, str, list[str]] | None:
     return "".join(bare_letters).lower(), tone, bare_letters
 
 
+@lru_cache(maxsize=65536)
 def is_vietnamese_syllable(word: str) -> bool:
     """True when word (NFC) is one well-formed Vietnamese syllable with a possible tone ('Nguyễn', 'khuỷu', 'quốc').
 

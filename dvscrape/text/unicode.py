@@ -19,8 +19,10 @@ def _combining_re() -> re.Pattern[str]:
 
 
 @cache
-def _stacked_marks_re() -> re.Pattern[str]:
-    return re.compile(f"[{_SHAPED_BASES}][{_COMBINING_CLASS}]{{2,}}")
+def _misordered_marks_re() -> re.Pattern[str]:
+    # After NFD the dot below (combining class 220) already precedes the class-230 marks; what can still be wrong
+    # is a class-230 tone mark typed before the circumflex or breve.
+    return re.compile(f"[{_SHAPED_BASES}]\u0323?[\u0300\u0301\u0303\u0309]+[{CIRCUMFLEX}{BREVE}]")
 
 
 def _shape_before_tone(match: re.Match[str]) -> str:
@@ -43,7 +45,7 @@ def to_nfc(text: str) -> str:
         return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     decomposed = unicodedata.normalize("NFD", text)
     if CIRCUMFLEX in decomposed or BREVE in decomposed:
-        decomposed = _stacked_marks_re().sub(_shape_before_tone, decomposed)
+        decomposed = _misordered_marks_re().sub(_shape_before_tone, decomposed)
     return unicodedata.normalize("NFC", decomposed)
 
 
@@ -73,9 +75,14 @@ def _eth_translation() -> dict[int, str]:
     return str.maketrans(_ETH_TO_DJE)
 
 
+# A regex character-class body: Greek, Cyrillic, eth and African D, the letters fold_confusables looks at.
+CONFUSABLE_CLASS = "\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256"
+COMBINING_CLASS = _COMBINING_CLASS
+
+
 @cache
 def _confusable_hint_re() -> re.Pattern[str]:
-    return re.compile("[\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256]")
+    return re.compile(f"[{CONFUSABLE_CLASS}]")
 
 
 @cache

@@ -13,7 +13,8 @@ SOFT_HYPHEN = "\u00ad"
 _INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
 # Spaces other than U+0020: tab, NBSP, ogham space, en quad … hair space, narrow NBSP, medium math space, ideographic.
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\v": "\n", "\f": "\n", "\u2028": "\n", "\u2029": "\n\n"}
+# Every character clean_whitespace may change, besides plain spaces and line feeds.
+SPECIAL_WHITESPACE = _INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029"
 
 
 @cache
@@ -26,9 +27,15 @@ def _translation() -> dict[int, str | None]:
 
 
 @cache
-def _needs_work_re() -> re.Pattern[str]:
-    odd = re.escape(_INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029")
-    return re.compile(f"[{odd}]|  |^ | $|\n\n\n|\\A\n|\n\\Z", re.MULTILINE)
+def _odd_char_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(SPECIAL_WHITESPACE) + "]")
+
+
+def _needs_work(text: str) -> bool:
+    if not text:
+        return False
+    return (text[0] in " \n" or text[-1] in " \n" or "  " in text or " \n" in text or "\n " in text
+            or "\n\n\n" in text or _odd_char_re().search(text) is not None)
 
 
 @cache
@@ -46,15 +53,16 @@ def _blank_lines_re() -> re.Pattern[str]:
     return re.compile("\n{3,}")
 
 
+@cache
+def _invisible_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(_INVISIBLE) + "]")
+
+
 def strip_invisible(text: str) -> str:
     """Remove zero-width characters, bidi marks, word joiners and BOMs (not the soft hyphen)."""
-    if text.isascii():
+    if text.isascii() or not _invisible_re().search(text):
         return text
-    return text.translate({ord(char): None for char in _INVISIBLE}) if _has_any(text, _INVISIBLE) else text
-
-
-def _has_any(text: str, chars: str) -> bool:
-    return any(char in text for char in chars)
+    return _invisible_re().sub("", text)
 
 
 def _remove_soft_hyphens(text: str) -> str:
@@ -82,7 +90,7 @@ def clean_whitespace(text: str) -> str:
     except inside text typed in TCVN3, where that code is the letter ư. Quotes, dashes, ellipses and guillemets are
     left as they are.
     """
-    if not _needs_work_re().search(text):
+    if not _needs_work(text):
         return text
     if SOFT_HYPHEN in text:
         text = _remove_soft_hyphens(text)
