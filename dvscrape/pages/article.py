@@ -19,7 +19,11 @@ class Block:
 
 @dataclass(frozen=True)
 class Figure:
-    """An image of the article with its caption, kept apart from the body."""
+    """An image of the article with its caption, kept apart from the body.
+
+    image_url is the src as written in the page, made absolute (cache-busting parameters such as ``t=`` kept: the
+    crawl canonicalises it when it fetches the image).
+    """
 
     image_url: str
     alt: str = ""

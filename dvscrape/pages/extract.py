@@ -131,7 +131,7 @@ def _build(
         categories=tuple(archival(c) for c in metadata.categories(view.scope, root, sel, title, ctx, profile)),
         blocks=tuple(Block(b.kind, archival(b.text)) for b in body.blocks),
         figures=tuple(
-            Figure(metadata.absolute_url(f.image_url, url, profile), archival(f.alt), archival(f.caption))
+            Figure(f.image_url, archival(f.alt), archival(f.caption))
             for f in body.figures
         ),
         signature=archival(body.signature),
