@@ -83,6 +83,19 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
     assert query(archive, "select count(*) from articles") == [(ARTICLES + len(edition2.added),)]
 
 
+def wait_for_captures(archive: Path, count: int, process: subprocess.Popen[bytes]) -> None:
+    """Wait until the archive holds *count* captures (the crawl is well under way), for at most a minute."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if query(archive, "select count(*) from captures")[0][0] >= count:
+                return
+        except sqlite3.Error:
+            pass  # not created yet
+        time.sleep(0.05)
+    raise AssertionError(f"the crawl did not reach {count} captures")
+
+
 def counts_url(archive: Path) -> str:
     return query(archive, "select base_url from crawls order by id limit 1")[0][0]
 
@@ -93,12 +106,13 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
     replica = start_replica_process("--articles", str(articles), "--slow-delay", "0")
     slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0.01")
     try:
-        for delay in (1.5, 1.5):
+        # kill -9 at two points: early in the first run, and in the resumed run after it archived more
+        for captures_before_kill in (25, 140):
             process = subprocess.Popen(
                 [sys.executable, "-m", "dvscrape", "crawl", "--base-url", replica.url, "--archive", str(archive),
                  "--fast", *slow], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
             )
-            time.sleep(delay)
+            wait_for_captures(archive, captures_before_kill, process)
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
         summary = tmp_path / "summary.json"
@@ -108,7 +122,7 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
         stop(replica)
     assert query(archive, "select count(*), count(distinct url) from articles") == [(articles, articles)]
     statuses = [status for (status,) in query(archive, "select status from crawls order by id")]
-    assert statuses[0] == "interrupted" and len(statuses) == 3
+    assert statuses[:2] == ["interrupted", "interrupted"] and len(statuses) == 3
     assert json.loads(summary.read_text())["counts"]["articles_new"] < articles
     for path in (archive / "warc").glob("*.warc.gz"):
         check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
