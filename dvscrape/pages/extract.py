@@ -130,10 +130,7 @@ def _build(
         modified=metadata.modified_date(shown_modified, root, sel, locale),
         categories=tuple(archival(c) for c in metadata.categories(view.scope, root, sel, title, ctx, profile)),
         blocks=tuple(Block(b.kind, archival(b.text)) for b in body.blocks),
-        figures=tuple(
-            Figure(f.image_url, archival(f.alt), archival(f.caption))
-            for f in body.figures
-        ),
+        figures=tuple(Figure(f.image_url, archival(f.alt), archival(f.caption)) for f in body.figures),
         signature=archival(body.signature),
         attachments=tuple(
             replace(a, text=archival(a.text)) for a in metadata.attachments(view.body, sel, url, profile)

@@ -304,6 +304,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("seed_maximized", view="maximized"),
     Variant("seed_print", view="print"),
     Variant("seed_liferay7", liferay7=True),
+    Variant("seed_liferay7_web_content_display", liferay7=True, view="web-content"),
     Variant("seed_captions_centered", caption="center"),
     Variant("seed_captions_figcaption", caption="figcaption"),
     Variant("seed_captions_table", caption="table"),

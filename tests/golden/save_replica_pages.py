@@ -66,9 +66,7 @@ def main() -> None:
             "replica_caption_plain": lambda a: a.style.caption == "plain" and any(f.caption for f in a.figures),
             "replica_caption_figure": lambda a: a.style.caption == "figure" and any(f.caption for f in a.figures),
             "replica_caption_table": lambda a: a.style.caption == "table" and any(f.caption for f in a.figures),
-            "replica_caption_two_lines": lambda a: any(
-                len(getattr(e, "caption_lines", ())) == 2 for e in a.elements
-            ),
+            "replica_caption_two_lines": lambda a: any(len(getattr(e, "caption_lines", ())) == 2 for e in a.elements),
             "replica_photo_without_caption": lambda a: any(not f.caption for f in a.figures),
             "replica_heading_h3_list": lambda a: a.style.heading_tag == "h3" and has(Bullets)(a),
             "replica_heading_strong_list": lambda a: a.style.heading_tag == "strong" and has(Bullets)(a),
