@@ -12,6 +12,7 @@ from pathlib import Path
 from dvscrape.archive.db import Archive, Capture
 from dvscrape.archive.warc import HttpExchange, WarcWriter
 from dvscrape.pages import Article, extract_page
+from dvscrape.pipelines.normalise import normalise_article
 from dvscrape.sites import get_profile
 
 BASE_URL = "http://127.0.0.1:8123"
@@ -84,11 +85,7 @@ def exchange(url: str, body: bytes, moment: datetime, content_type: str = "text/
 
 
 def normalised(article: Article) -> Article:
-    """The article as the crawl's NormalisePipeline leaves it (unchanged while dvscrape.text is being written)."""
-    try:
-        from dvscrape.pipelines.normalise import normalise_article
-    except ImportError:
-        return article
+    """The article as the crawl's NormalisePipeline leaves it."""
     return normalise_article(article)
 
 
