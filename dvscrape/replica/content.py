@@ -248,7 +248,7 @@ def _edited(seed: int, article: Article, edition: int) -> Article:
     when = NEWEST + timedelta(days=3 * edition + rng.randint(0, 2), hours=rng.randint(1, 8))
     note = Paragraph(
         f"Cập nhật ngày {when.day}/{when.month}/{when.year}: Ban tổ chức đã bổ sung danh sách "
-        f"{rng.randint(5, 40)} tập thể, cá nhân được biểu dương sau {article.category_name.lower()}."
+        f"{rng.randint(5, 40)} tập thể, cá nhân được biểu dương tại buổi lễ tổng kết."
     )
     elements = (*article.elements, note)
     blocks = editor.transcribe(elements)[0]
