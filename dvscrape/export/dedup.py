@@ -1,11 +1,12 @@
 """Duplicate detection for exports: exact (equal normalised text) and near (MinHash over word shingles + LSH).
 
-Both work on a first pass over the rows and keep, per row, only what grouping needs in numpy arrays:
+Both work on a first pass over the rows and keep, per row, only what grouping needs in flat arrays:
 
-- exact: a 16-byte prefix of the SHA-256 of the canonical text (16 bytes per row);
-- near: a MinHash signature of NUM_PERMUTATIONS 32-bit values (256 bytes per row), plus 8 bytes of group index.
+- exact: a 16-byte prefix of the SHA-256 of the canonical text, and the 8-byte row id;
+- near: a MinHash signature of NUM_PERMUTATIONS 32-bit values (256 bytes), and the 8-byte row id.
 
-So a million articles take about 30 MB (exact) or 300 MB (near) at peak, whatever the length of their text.
+(The export also keeps each row's 32-byte content hash from that pass.) So a million articles take about 60 MB
+(exact) or 300 MB (near) at peak, plus transient sorting arrays of about 50 bytes per row, whatever their length.
 
 Near duplicates: the canonical text is case folded and cut into words (runs of letters and digits); each run of
 SHINGLE_WORDS consecutive words is a shingle, hashed to 64 bits. The MinHash of a permutation is the least

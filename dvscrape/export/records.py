@@ -36,8 +36,10 @@ class TextStyle:
         return self.apply(text) or None if text else None
 
 
-def make_record(row: SourceRow, style: TextStyle, duplicate_group: int | None) -> Record:
-    """The export record of *row*, its keys in the order of schema.FIELDS."""
+def make_record(row: SourceRow, style: TextStyle, duplicate_group: int | None, content_hash: str | None = None
+                ) -> Record:
+    """The export record of *row*, its keys in the order of schema.FIELDS. *content_hash*, when the first pass
+    already computed it, saves normalising the body a second time."""
     text = style.apply(row.body)
     record: Record = {
         "id": row.id,
@@ -53,7 +55,7 @@ def make_record(row: SourceRow, style: TextStyle, duplicate_group: int | None) -
         "captions": [style.apply(caption) for _, caption in row.figures],
         "image_urls": [image_url for image_url, _ in row.figures],
         "attachment_urls": list(row.attachment_urls),
-        "content_hash": text_hash(canonical_text(row.body)),
+        "content_hash": content_hash or text_hash(canonical_text(row.body)),
         "duplicate_group": duplicate_group,
         "fetched_at": row.fetched_at,
         "warc_filename": row.warc_filename,

@@ -24,7 +24,7 @@ from dvscrape.errors import ConfigurationError, DvscrapeError
 from dvscrape.export import rows as source_rows
 from dvscrape.export.card import SPLIT, write_card
 from dvscrape.export.datapackage import DATAPACKAGE_FILENAME, write_datapackage
-from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text
+from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text, text_hash
 from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
@@ -80,9 +80,9 @@ def export_dataset(archive_dir: Path, out: Path, options: ExportOptions, *, over
     out = Path(out)
     _check_out(out, overwrite=overwrite)
     with Archive.open(Path(archive_dir), readonly=True) as archive, _snapshot(archive.db.conn) as conn:
-        groups = _duplicate_groups(conn, options, progress)
+        first_pass = _duplicate_groups(conn, options, progress)
         with _building(out) as folder:
-            files, extra, summary = _write(conn, folder, options, groups, progress)
+            files, extra, summary = _write(conn, folder, options, first_pass, progress)
             write_datapackage(folder, files, summary, extra_files=extra)
     return ExportResult(out, tuple(files), summary)
 
@@ -124,17 +124,33 @@ def _building(out: Path) -> Iterator[Path]:
     temporary.rename(out)
 
 
-def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress: Progress) -> Groups | None:
-    """First pass: the duplicate groups of every row, or None without deduplication."""
+@dataclass(frozen=True)
+class _FirstPass:
+    """What the deduplication pass leaves for the writing pass: the groups, and each row's content hash (32 bytes
+    per row) so the body is not normalised twice."""
+
+    groups: Groups
+    digests: bytearray
+
+    def content_hash(self, position: int) -> str:
+        """The hex content hash of the row at *position*."""
+        return self.digests[position * 32:(position + 1) * 32].hex()
+
+
+def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress: Progress) -> _FirstPass | None:
+    """First pass: the duplicate groups and content hashes of every row, or None without deduplication."""
     if options.dedup is Dedup.NONE:
         return None
     index: ExactIndex | NearIndex = ExactIndex() if options.dedup is Dedup.EXACT else NearIndex()
+    digests = bytearray()
     progress.phase(f"finding {options.dedup.value} duplicates", source_rows.count_rows(conn, options))
     for batch in source_rows.iter_texts(conn, options):
         for row in batch:
-            index.add(row.id, canonical_text(row.body))
+            canonical = canonical_text(row.body)
+            digests += bytes.fromhex(text_hash(canonical))
+            index.add(row.id, canonical)
         progress.advance(len(batch))
-    return index.groups()
+    return _FirstPass(index.groups(), digests)
 
 
 def _writer(folder: Path, options: ExportOptions) -> RowWriter:
@@ -148,7 +164,7 @@ def _writer(folder: Path, options: ExportOptions) -> RowWriter:
                               prefix=SPLIT, subfolder=HF_DATA_FOLDER)
 
 
-def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, groups: Groups | None,
+def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, first_pass: _FirstPass | None,
            progress: Progress) -> tuple[list[DataFile], list[DataFile], ExportSummary]:
     """Second pass: every kept row written; the files, any extra files (the card) and the summary."""
     style = TextStyle(options.tone)
@@ -156,6 +172,7 @@ def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, group
     read_rows = source_rows.count_rows(conn, options)
     progress.phase(f"writing {options.format.value}", read_rows)
     writer = _writer(folder, options)
+    groups = first_pass.groups if first_pass is not None else None
     position = 0
     try:
         for batch in source_rows.iter_rows(conn, options):
@@ -163,8 +180,11 @@ def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, group
             for row in batch:
                 keep = groups is None or not options.drop_duplicates or groups.is_first(position)
                 if keep:
-                    group = groups.group_id(position) if groups is not None else None
-                    record = make_record(row, style, group)
+                    if first_pass is not None:
+                        record = make_record(row, style, first_pass.groups.group_id(position),
+                                             first_pass.content_hash(position))
+                    else:
+                        record = make_record(row, style, None)
                     span.add(record)
                     records.append(record)
                 position += 1
