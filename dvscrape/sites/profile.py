@@ -32,7 +32,7 @@ class Selectors:
     portlet_title_any: str = ".portlet-title-text, h2.portlet-title, h1.portlet-title"
     web_content_portlet: str = "div.portlet-boundary[id^='p_p_id_56_']"
     # Title of the article inside the Asset Publisher full-content view (6.2 h3/h1, 7.x component title).
-    view_title: str = ".header-title"
+    view_title: str = "h1.header-title, h2.header-title, h3.header-title, h4.header-title"
     listing_markers: str = "div.asset-abstract, ul.title-list, div.taglib-page-iterator, div.lfr-pagination"
     error_markers: str = ".portlet-msg-error, .alert-error, div.error-404, .page-not-found"
     main_content: str = "#main-content, #content, main, body"
