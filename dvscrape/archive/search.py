@@ -24,6 +24,10 @@ TITLE_WEIGHT = 10.0
 BODY_WEIGHT = 1.0
 SNIPPET_TOKENS = 16
 MAX_LIMIT = 1000
+# bm25 costs a few microseconds per matching article: a query matching more articles than this (a word found in
+# nearly every article, such as 'quận') is too common to rank usefully or quickly, and lists the most recently
+# archived matches first instead.
+RANK_LIMIT = 10_000
 _TERM = re.compile(r'(?P<minus>-?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _WORD = re.compile(r"\w+")
 
@@ -135,8 +139,20 @@ def parse_query(query: str, *, exact: bool) -> str:
     return expression
 
 
+def count_matches(conn: sqlite3.Connection, options: SearchOptions) -> int:
+    """How many articles the query of *options* matches (filters ignored): cheap, it reads no article."""
+    index = EXACT_INDEX if options.exact else FOLDED_INDEX
+    expression = parse_query(options.query, exact=options.exact)
+    try:
+        (count,) = conn.execute(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (expression,)).fetchone()
+    except sqlite3.OperationalError as error:
+        raise QueryError(f"the search failed: {error}") from error
+    return int(count)
+
+
 def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
-    """Articles matching *options*, best first (bm25, title weighted). *conn* must have dvscrape_fold registered."""
+    """Articles matching *options*, best first (bm25, title weighted), or most recently archived first when the
+    query matches more than RANK_LIMIT articles. *conn* must have dvscrape_fold registered."""
     if options.limit < 1 or options.limit > MAX_LIMIT:
         raise QueryError(f"the limit must be between 1 and {MAX_LIMIT}, got {options.limit}")
     if options.since and options.until and options.since > options.until:
@@ -159,6 +175,8 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
     if options.category:
         conditions.append("dvscrape_fold(a.category) = :category")
         params["category"] = fold(unicodedata.normalize("NFC", options.category)).strip()
+    ranked = count_matches(conn, options) <= RANK_LIMIT
+    order = "score, a.id" if ranked else f"{index}.rowid DESC"
     sql = f"""
         SELECT a.id, a.url, a.title, a.published_date, COALESCE(a.category, ''),
                bm25({index}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score,
@@ -166,7 +184,7 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
                snippet({index}, 1, :open, :close, '…', {SNIPPET_TOKENS})
         FROM {index} JOIN articles AS a ON a.id = {index}.rowid
         WHERE {' AND '.join(conditions)}
-        ORDER BY score, a.id
+        ORDER BY {order}
         LIMIT :limit
     """
     try:

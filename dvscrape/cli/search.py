@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from dvscrape.archive.search import MAX_LIMIT, SearchOptions, index_is_current, reindex, search
+from dvscrape.archive.search import (
+    MAX_LIMIT,
+    RANK_LIMIT,
+    SearchOptions,
+    count_matches,
+    index_is_current,
+    reindex,
+    search,
+)
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option
 
@@ -51,7 +59,11 @@ def search_command(query: str | None, archive_dir: Path, exact: bool, since: str
     )
     with opened_archive(archive_dir) as archive:
         hits = search(archive.db.conn, options)
+        matches = count_matches(archive.db.conn, options)
         current = index_is_current(archive.db.conn)
+    if matches > RANK_LIMIT:
+        click.echo(f"note: the query matches {matches} articles, too many to rank; the most recently archived are "
+                   "listed first (add words or filters to rank)", err=True)
     if not current:
         click.echo("warning: the search index is out of date; run `dvscrape reindex`", err=True)
     if as_json:
