@@ -117,7 +117,9 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
         code = ExitCode.SUCCESS if fetch_counts["responses"] else ExitCode.SITE_UNREACHABLE
         return CrawlResult(None, "fetch only", code, fetch_counts, (), elapsed, "", "", reason, stats)
     counts = session.counts
-    if counts.captures == 0:
+    if session.fatal_error:
+        code, status = ExitCode.ARCHIVE_ERROR, "archive error"
+    elif counts.captures == 0:
         code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
     elif counts.errors:
         code, status = ExitCode.PARTIAL_FAILURE, "partial"
@@ -131,4 +133,4 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
         code, status = ExitCode.SUCCESS, "success"
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
     return CrawlResult(session.crawl_id, status, code, row, tuple(counts.failed_urls), elapsed,
-                       str(archive_dir), "", reason, stats)
+                       str(archive_dir), session.fatal_error, reason, stats)

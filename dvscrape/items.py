@@ -41,3 +41,12 @@ class ArticleUnchanged:
     url: str
     capture_id: int | None
     seen_at: str
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """An article page that was fetched and archived but could not be extracted: recorded on its capture."""
+
+    url: str
+    capture_id: int | None
+    reason: str

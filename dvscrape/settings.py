@@ -20,6 +20,11 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# Size limits: a page or document above DOWNLOAD_MAXSIZE is abandoned and recorded as failed; the same limit
+# bounds decompression (Scrapy checks the decompressed size, so a gzip/deflate/brotli bomb stops there).
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # Liferay session cookies would only tie pages to a session we do not want.
 DNS_TIMEOUT = 30
 # Scrapy starts CONCURRENT_ITEMS asyncio workers for every callback's output; our callbacks yield a handful of
@@ -33,6 +38,10 @@ USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR 
 # actually sent) and before HttpCompressionMiddleware (590) and RedirectMiddleware (600) handle the response (so it
 # records the bytes as received, redirects and error statuses included).
 DOWNLOADER_MIDDLEWARES = {
+    # Scope first (after Scrapy's offsite filter at 50): nothing out of scope reaches robots.txt handling or the wire.
+    "dvscrape.capture.scope.ScopeMiddleware": 60,
+    # Before RetryMiddleware (550) handles a 429/503: wait out the server's Retry-After first.
+    "dvscrape.capture.retry_after.RetryAfterMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
 }
 EXTENSIONS = {
@@ -60,6 +69,7 @@ DVSCRAPE_FETCH_MEDIA = True
 DVSCRAPE_MAX_ARTICLES = 0
 DVSCRAPE_PROGRESS_INTERVAL = 10.0
 DVSCRAPE_INCREMENTAL = True
+DVSCRAPE_RETRY_AFTER_MAX = 120.0
 DVSCRAPE_RECHECK_MONTH_DAYS = 3.0
 DVSCRAPE_RECHECK_OLD_DAYS = 30.0
 

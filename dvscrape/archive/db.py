@@ -8,7 +8,7 @@ with no schema introspection.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -290,6 +290,22 @@ class Archive:
         return StoredArticle(article_id, outcome, digest)
 
     # -- incremental crawls (issue 5; see incremental.py) --------------------------------------------------------
+
+    def record_refusals(self, crawl_id: int, refusals: Iterable[tuple[str, str, str, str]]) -> None:
+        """Record URLs the crawl refused to fetch: (url, kind, reason, found_on) rows, each URL once per crawl."""
+        batch = [(crawl_id, url, kind, reason, found_on) for url, kind, reason, found_on in refusals]
+        if not batch:
+            return
+        with self._write("record refused URLs"):
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO refused_urls (crawl_id, url, kind, reason, found_on) VALUES (?, ?, ?, ?, ?)",
+                batch,
+            )
+
+    def note_capture_problem(self, capture_id: int, problem: str) -> None:
+        """Record what went wrong with a capture after its fetch succeeded (the page could not be extracted, …)."""
+        with self._write("record a capture problem"):
+            self._conn.execute("UPDATE captures SET problem = ? WHERE id = ?", (problem, capture_id))
 
     def touch_article(self, url: str, *, seen_at: str, capture_id: int | None) -> int | None:
         """Record an unchanged re-check of the article at canonical *url* (a 304 or identical-payload revisit):

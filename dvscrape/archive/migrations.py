@@ -292,6 +292,26 @@ def m0007_article_list_view(db: Database) -> None:
     )
 
 
+def m0008_scope_decisions(db: Database) -> None:
+    """``refused_urls``: every URL a crawl decided not to fetch (trap, off-site, refused redirect), once per crawl,
+    with the reason and the page it was found on; ``captures.problem``: what went wrong after a fetch succeeded
+    (e.g. the page could not be extracted)."""
+    db.execute(
+        """
+        CREATE TABLE refused_urls (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            found_on TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_refused_urls_crawl_url ON refused_urls (crawl_id, url)")
+    db.execute("ALTER TABLE captures ADD COLUMN problem TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -300,6 +320,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0005_article_search,
     m0006_incremental_crawls,
     m0007_article_list_view,
+    m0008_scope_decisions,
 )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import RecheckPolicy
@@ -62,6 +63,18 @@ class ArchiveExtension:
         return extension
 
     @staticmethod
+    def abort(crawler: Crawler, error: BaseException) -> None:
+        """Stop the crawl because the archive cannot be written (disk full, read-only, database error)."""
+        session = ArchiveExtension.session_of(crawler)
+        message = f"the archive cannot be written: {error}"
+        if session is not None and not session.fatal_error:
+            session.fatal_error = message
+            logger.error("%s; stopping the crawl (what is archived so far is kept)", message)
+            engine = crawler.engine
+            if engine is not None:
+                deferred_from_coro(engine.close_spider_async(reason="archive_error"))
+
+    @staticmethod
     def session_of(crawler: Crawler) -> CrawlSession | None:
         """The open session of *crawler*'s ArchiveExtension, or None when archiving is off."""
         try:
@@ -108,7 +121,9 @@ class ArchiveExtension:
         if self.session is None:
             return
         counts = self.session.counts
-        if reason != "finished":
+        if self.session.fatal_error:
+            status = "archive error"
+        elif reason != "finished":
             status = f"interrupted ({reason})"
         elif counts.errors:
             status = "partial"
@@ -117,4 +132,7 @@ class ArchiveExtension:
         else:
             status = "success"
         self.session.close(status)
-        self.session.archive.close()
+        try:
+            self.session.archive.close()
+        except Exception as error:  # closing must not hide the crawl's own outcome
+            logger.error("could not close the archive database: %s", error)

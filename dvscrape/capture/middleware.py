@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from scrapy import Request, signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from dvscrape.archive.db import Capture
@@ -16,6 +17,7 @@ from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.warc import HttpExchange, warc_date
 from dvscrape.archive.warc_types import RevisitProfile, sha1_digest
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.errors import ArchiveError
 from dvscrape.sites.urls import classify
 
 if TYPE_CHECKING:
@@ -110,22 +112,42 @@ class WarcCaptureMiddleware:
             kind = kind or decision.kind.value
             canonical = canonical or decision.canonical
         canonical = canonical or request.url
+        if session.fatal_error:
+            raise IgnoreRequest("the crawl is stopping: the archive cannot be written")
+        try:
+            request.meta[CAPTURE_ID_KEY] = self._archive(session, request, response, exchange, str(kind or "other"),
+                                                         canonical)
+        except (OSError, sqlite3.Error, ArchiveError) as error:
+            ArchiveExtension.abort(self.crawler, error)
+            raise IgnoreRequest(f"not archived: {error}") from error
+        session.counts.captures += 1
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.inc_value("dvscrape/warc/records", 2)
+            stats.inc_value("dvscrape/warc/response_bytes", len(response.body))
+        return response
+
+    def _archive(self, session: CrawlSession, request: Request, response: Response, exchange: HttpExchange,
+                 kind: str, canonical: str) -> int:
+        """Write the WARC record (a revisit when the content is known) and the capture row; return its id."""
+        writer = session.warc_writer
+        assert writer is not None  # checked by process_response
         known = session.state.last_capture(canonical)
         revisit = _revisit_profile(response, known)
         if revisit is not None and known is not None:
-            location = session.warc_writer.write_revisit(exchange, profile=revisit, refers_to=known.revisit_target())
+            location = writer.write_revisit(exchange, profile=revisit, refers_to=known.revisit_target())
             request.meta[REVISIT_KEY] = revisit.value
             session.counts.revisits += 1
         else:
-            location = session.warc_writer.write_exchange(exchange)
+            location = writer.write_exchange(exchange)
         capture = Capture(
             crawl_id=session.crawl_id,
             url=request.url,
             canonical_url=canonical,
-            kind=str(kind or "other"),
+            kind=kind,
             status=response.status,
             content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1"),
-            fetched_at=warc_date(fetched_at),
+            fetched_at=warc_date(exchange.fetched_at),
             content_length=len(response.body),
             location=location,
             attempts=int(request.meta.get("retry_times", 0)) + 1,
@@ -135,10 +157,4 @@ class WarcCaptureMiddleware:
             revisit_profile=revisit.value if revisit is not None else "",
             refers_to_capture_id=known.capture_id if revisit is not None and known is not None else None,
         )
-        request.meta[CAPTURE_ID_KEY] = session.archive.record_capture(capture)
-        session.counts.captures += 1
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.inc_value("dvscrape/warc/records", 2)
-            stats.inc_value("dvscrape/warc/response_bytes", len(response.body))
-        return response
+        return session.archive.record_capture(capture)

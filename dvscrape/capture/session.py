@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,8 +14,12 @@ from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
 from dvscrape.archive.warc import WarcWriter
+from dvscrape.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
+
+# Refused URLs are written in batches: a page can link hundreds of traps, one transaction each would be wasteful.
+REFUSAL_BATCH = 500
 
 
 @dataclass
@@ -74,6 +79,9 @@ class CrawlSession:
         self.resumed_from = resumed_from
         self.counts = CrawlCounts()
         self.started = datetime.now(UTC)
+        self.fatal_error = ""
+        self._refusals: dict[str, tuple[str, str, str, str]] = {}
+        self._refused_urls: set[str] = set()
 
     @classmethod
     def open(
@@ -120,9 +128,33 @@ class CrawlSession:
         return cls(archive, crawl_id, site, writer, state=state, incremental=incremental,
                    policy=policy or RecheckPolicy(), resumed_from=interrupted)
 
+    def refuse(self, url: str, kind: str, reason: str, found_on: str = "") -> None:
+        """Remember a URL the crawl will not fetch; written to `refused_urls` in batches and at close."""
+        if url in self._refused_urls:
+            return
+        self._refused_urls.add(url)
+        self.counts.refused[kind] += 1
+        self._refusals[url] = (url, kind, reason, found_on)
+        if len(self._refusals) >= REFUSAL_BATCH:
+            self.flush_refusals()
+
+    def flush_refusals(self) -> None:
+        """Write the remembered refusals."""
+        if self._refusals:
+            self.archive.record_refusals(self.crawl_id, self._refusals.values())
+            self._refusals.clear()
+
     def close(self, status: str) -> None:
-        """Close the WARC writer and record the crawl's outcome."""
+        """Close the WARC writer and record the crawl's outcome. After a fatal archive error this is best effort:
+        what cannot be written is logged, and the next run's crash recovery repairs the rest."""
         if self.warc_writer is not None:
             self.counts.bytes_written = self.warc_writer.bytes_written
-            self.warc_writer.close()
-        self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())
+        steps = [self.flush_refusals, lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())]
+        if self.warc_writer is not None:
+            steps.insert(0, self.warc_writer.close)
+        for step in steps:
+            try:
+                step()
+            except (OSError, sqlite3.Error, ArchiveError) as error:
+                self.fatal_error = self.fatal_error or f"could not close the archive: {error}"
+                logger.error("could not record the end of crawl %d: %s", self.crawl_id, error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +11,8 @@ from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.db import ArticleOutcome, Capture
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.items import ArticleItem, ArticleUnchanged, FetchFailure
+from dvscrape.errors import ArchiveError
+from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,10 +41,17 @@ class StorePipeline:
         return ArchiveExtension.session_of(self.crawler)
 
     def process_item(self, item: Any) -> Any:
-        """Store an article or record a failure."""
+        """Store an article or record a failure; an archive that cannot be written stops the crawl."""
         session = self._session()
-        if session is None:
+        if session is None or session.fatal_error:
             return item
+        try:
+            self._store(session, item)
+        except (OSError, sqlite3.Error, ArchiveError) as error:
+            ArchiveExtension.abort(self.crawler, error)
+        return item
+
+    def _store(self, session: CrawlSession, item: Any) -> None:
         if isinstance(item, ArticleItem):
             if item.capture_id is None:
                 logger.warning("article %s has no capture (WARC off?); stored without provenance", item.article.url)
@@ -57,7 +66,11 @@ class StorePipeline:
             session.counts.articles_unchanged += 1
         elif isinstance(item, FetchFailure):
             self._record_failure(session, item)
-        return item
+        elif isinstance(item, ExtractionFailure):
+            session.counts.errors += 1
+            session.counts.failed_urls.append(item.url)
+            if item.capture_id is not None:
+                session.archive.note_capture_problem(item.capture_id, item.reason)
 
     def _record_failure(self, session: CrawlSession, failure: FetchFailure) -> None:
         if failure.status in MISSING_STATUSES:

@@ -15,9 +15,11 @@ from twisted.python.failure import Failure
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.session import CrawlSession
-from dvscrape.items import ArticleItem, ArticleUnchanged, FetchFailure
+from dvscrape.errors import ExtractionError
+from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
+from dvscrape.pages.listing import extract_listing
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
@@ -44,6 +46,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = [self.profile.host]
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.articles_scheduled = 0
+        self.listing_hints: dict[str, tuple[str | None, str]] = {}
         self.extract_enabled = True
         self.fetch_media = True
 
@@ -75,10 +78,11 @@ class PortalSpider(scrapy.Spider):
 
     # -- routing -------------------------------------------------------------------------------------------------
 
-    def _request_for(self, url: str, *, meta: dict[str, Any] | None = None) -> scrapy.Request | None:
-        decision = classify(url, self.profile)
+    def _request_for(self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "",
+                     decision: UrlDecision | None = None) -> scrapy.Request | None:
+        decision = decision or classify(url, self.profile)
         if not decision.fetchable:
-            self._refused(url, decision)
+            self._refused(url, decision, found_on)
             return None
         if decision.kind is UrlKind.ARTICLE and self.max_articles and self.articles_scheduled >= self.max_articles:
             return None
@@ -153,10 +157,13 @@ class PortalSpider(scrapy.Spider):
             self._article_urls = seen
         return seen
 
-    def _refused(self, url: str, decision: UrlDecision) -> None:
+    def _refused(self, url: str, decision: UrlDecision, found_on: str = "") -> None:
         stats = self.crawler.stats if hasattr(self, "crawler") else None
         if stats is not None:
             stats.inc_value(f"dvscrape/refused/{decision.kind.value}")
+        session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+        if session is not None:
+            session.refuse(url, decision.kind.value, decision.reason, found_on)
 
     def _links(self, response: TextResponse) -> Iterator[str]:
         for href in response.xpath("//a/@href | //link[@rel='alternate']/@href").getall():
@@ -186,12 +193,25 @@ class PortalSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        decisions = [classify(url, self.profile) for url in self._links(response)]
+        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self.extract_enabled:
+            self._remember_listing(response)
+        links = list(self._links(response))
+        decisions = [classify(url, self.profile) for url in links]
         stop_paging = response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self._listing_exhausted(decisions)
-        for url, decision in zip(self._links(response), decisions, strict=True):
+        for url, decision in zip(links, decisions, strict=True):
             if stop_paging and decision.kind is UrlKind.LISTING:
                 continue
-            yield from self._schedule(self._request_for(url))
+            yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision))
+
+    def _remember_listing(self, response: TextResponse) -> None:
+        """Keep the date and category a listing shows next to each article: the article page may hide them."""
+        try:
+            listing = extract_listing(response.url, response.body, self.profile, response.encoding)
+        except ExtractionError as error:
+            logger.warning("listing %s could not be read: %s", response.url, error)
+            return
+        for entry in listing.entries:
+            self.listing_hints[entry.url] = (entry.published, entry.category or listing.category)
 
     def _listing_exhausted(self, decisions: list[UrlDecision]) -> bool:
         """In an incremental crawl: this listing page shows a run of articles the archive already holds."""
@@ -220,11 +240,21 @@ class PortalSpider(scrapy.Spider):
             return
         article: Article | None = None
         if self.extract_enabled:
+            listing_date, listing_category = self.listing_hints.get(str(response.meta.get(CANONICAL_KEY)), (None, None))
             context = PageContext(
                 declared_encoding=response.encoding,
                 sitemap_lastmod=response.meta.get(LASTMOD_KEY, ""),
+                listing_date=listing_date,
+                listing_category=listing_category or None,
+                http_status=response.status,
             )
-            result = extract_page(response.url, response.body, self.profile, context)
+            try:
+                result = extract_page(response.url, response.body, self.profile, context)
+            except Exception as error:  # one broken page must not stop the crawl; the failure is recorded
+                logger.exception("extraction failed: %s", response.url)
+                yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY),
+                                        f"extraction failed: {type(error).__name__}: {error}"[:500])
+                return
             if isinstance(result, Article):
                 article = result
                 yield ArticleItem(
@@ -236,7 +266,7 @@ class PortalSpider(scrapy.Spider):
                 logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)
         media_urls = self._media_urls(response, article)
         for url in media_urls:
-            yield from self._schedule(self._request_for(url))
+            yield from self._schedule(self._request_for(url, found_on=response.url))
 
     def _held(self, response: Response) -> bool:
         session = ArchiveExtension.session_of(self.crawler)
@@ -273,7 +303,10 @@ class PortalSpider(scrapy.Spider):
             loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
             lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
             if loc:
-                yield from self._schedule(self._request_for(loc, meta={LASTMOD_KEY: lastmod}))
+                request = self._request_for(loc, meta={LASTMOD_KEY: lastmod}, found_on=response.url)
+                if request is not None:
+                    request.priority -= 5  # listings first: they carry the dates some article pages hide
+                yield from self._schedule(request)
 
     def fetch_failed(self, failure: Failure) -> Iterator[FetchFailure]:
         """A request that failed without an HTTP response (after retries): record why."""

@@ -1,0 +1,58 @@
+"""ScopeMiddleware: the last word on what may be fetched. Every request — links, sitemap entries, robots.txt,
+redirects — is checked against the site profile before it reaches the network; refusals are recorded."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+
+from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.middleware import CANONICAL_KEY, KIND_KEY
+from dvscrape.sites.urls import UrlKind, classify
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class ScopeRefused(IgnoreRequest):
+    """Raised for a request outside the crawl's scope (a redirect to another host, a trap, another scheme)."""
+
+
+class ScopeMiddleware:
+    """Downloader middleware at priority 60: refuses out-of-scope requests and re-labels redirected ones."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
+        """Always on: scope is not optional."""
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        """Let in-scope requests through; raise ScopeRefused (recorded) for the others."""
+        profile = getattr(self.crawler.spider, "profile", None)
+        if profile is None:
+            return None
+        decision = classify(request.url, profile)
+        robots = request.url.endswith(profile.robots_path) and decision.kind is UrlKind.ROBOTS
+        if decision.fetchable or robots:
+            if request.meta.get("redirect_urls"):
+                # A redirect keeps the original request's meta: label it with what the new URL is.
+                request.meta[KIND_KEY] = decision.kind.value
+                request.meta[CANONICAL_KEY] = decision.canonical
+            return None
+        redirected_from = (request.meta.get("redirect_urls") or [""])[-1]
+        reason = f"{'redirect refused: ' if redirected_from else ''}{decision.reason}"
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is not None:
+            session.refuse(request.url, decision.kind.value, reason, redirected_from)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"dvscrape/scope/refused/{decision.kind.value}")
+        logger.info("refused %s (%s)", request.url[:200], reason)
+        raise ScopeRefused(f"out of scope: {reason}")
