@@ -105,3 +105,9 @@ def test_undefined_windows_1252_bytes_are_kept_so_mojibake_can_be_fixed() -> Non
     decoded = decode_html(html.encode("utf-8")[:-1] + b"\x9d", "windows-1252")  # not UTF-8 any more
     assert "\ufffd" not in decoded and "\x9d" in decoded
     assert fix_mojibake(decoded).startswith(html[:-1])
+
+
+def test_windows_1258_page_served_as_iso_8859_1() -> None:
+    html = page('<meta charset="windows-1258">')
+    assert decode_html(windows_1258(html), "iso-8859-1") == html
+    assert decode_html(windows_1258(page()), "iso-8859-1") == page()

@@ -1,9 +1,20 @@
 """Vietnamese text normalisation: pure functions, no Scrapy import.
 
-Archival form: `normalize(text)` (tone="keep"). NLP form: `normalize(text, tone="first" | "main")`.
-The steps are public too: `to_nfc`, `fold_confusables`, `clean_whitespace`, `place_tones`, `detect_legacy`,
-`from_legacy`, `decode_legacy_runs`, `fix_mojibake`, `decode_html`; dates: `parse_date`, `find_dates`; search:
-`fold_diacritics`.
+Archival form, stored for every text field: ``normalize(text)`` (tone="keep": the text as published, made
+canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are public too:
+
+- ``to_nfc``: composed Unicode, combining marks reordered so that each letter is the one a reader sees.
+- ``fold_confusables``: Ð/ð → Đ/đ, Cyrillic and Greek look-alikes inside Latin words → Latin.
+- ``clean_whitespace``: odd spaces, zero-width characters, line ends, blank lines.
+- ``place_tones``: tone marks by the "first" (hòa, thủy) or "main" (hoà, thuỷ) convention; misplaced marks repaired.
+- ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text.
+- ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1.
+- ``decode_html`` / ``sniff_charset``: page bytes → text, surviving wrong charset labels; windows-1258 composed.
+- ``parse_date`` / ``find_dates``: day-first Vietnamese dates and times → ISO strings.
+- ``fold_diacritics``: lower-case accent-free text (đ → d) for accent-insensitive search.
+- ``is_vietnamese_syllable``: whether a word is one well-formed Vietnamese syllable.
+
+Tables and regular expressions are built on first use (functools.cache); nothing runs at import time.
 """
 
 from dvscrape.text.dates import DateMatch, find_dates, parse_date

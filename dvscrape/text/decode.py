@@ -73,45 +73,54 @@ def _decode_single_byte(data: bytes, codec: str) -> str:
     return data.decode(codec, errors="replace")
 
 
-def _guess_single_byte(data: bytes) -> str:
-    # Vietnamese pages that are not UTF-8 are windows-1258 (base letters + combining tones) or windows-1252 (often
-    # carrying TCVN3/VNI text shown through a legacy font). Choose the reading with more Vietnamese words.
-    as_1258 = _decode_single_byte(data, "cp1258")
-    as_1252 = _decode_single_byte(data, "cp1252")
-    return as_1258 if _vietnamese_words(as_1258) > _vietnamese_words(as_1252) else as_1252
+def _best_single_byte(data: bytes, labelled: list[str]) -> str:
+    """Read data with the labelled single-byte codecs (windows-1252 when none) or windows-1258, keeping the reading
+    with the most Vietnamese words; the first labelled codec wins a tie.
+
+    Vietnamese pages that are not UTF-8 are windows-1258 (base letters + combining tones) or windows-1252 (often
+    carrying TCVN3/VNI text shown through a legacy font), and servers often label a windows-1258 page ISO-8859-1.
+    """
+    candidates = list(dict.fromkeys([*(labelled or ["cp1252"]), "cp1258"]))
+    readings = [_decode_single_byte(data, codec) for codec in candidates]
+    if len(readings) == 1:
+        return readings[0]
+    scores = [_vietnamese_words(reading) for reading in readings]
+    return readings[scores.index(max(scores))]
+
+
+_UNICODE_CODECS = frozenset(("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"))
 
 
 def decode_html(data: bytes, declared_encoding: str | None = None) -> str:
     """Decode the bytes of an HTML page to text.
 
-    A byte-order mark decides first. Otherwise the declared encoding (the HTTP header's charset) or, failing that,
-    the page's own `<meta>` charset is used — unless it is wrong: bytes that are valid UTF-8 are read as UTF-8
-    whatever the label, and bytes that are not UTF-8 under a UTF-8 label are read as windows-1258 or windows-1252,
-    whichever yields more Vietnamese words. windows-1258 text comes out composed (NFC). Latin-1 and ASCII labels are
-    read as windows-1252, as browsers do, and bytes windows-1252/1258 leave undefined become the C1 control of the
-    same number (so fix_mojibake can still repair UTF-8 read this way). Other undecodable bytes become U+FFFD; this
-    function never raises on bad data.
+    A byte-order mark decides first. Otherwise the declared encoding (the HTTP header's charset) and the page's own
+    `<meta>` charset are used — unless they are wrong: bytes that are valid UTF-8 are read as UTF-8 whatever the
+    labels say (a mostly valid UTF-8 page under a UTF-8 label too, its few bad bytes replaced). Other bytes are read
+    with the labelled single-byte encoding, or windows-1252 when there is none, or windows-1258, whichever yields
+    more Vietnamese words (the header's label wins a tie). windows-1258 text comes out composed (NFC). Latin-1 and
+    ASCII labels are read as windows-1252, as browsers do, and bytes windows-1252/1258 leave undefined become the C1
+    control of the same number, so fix_mojibake can still repair UTF-8 read this way. Other undecodable bytes become
+    U+FFFD; this function never raises on bad data.
     """
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
             return data.decode(bom_codec, errors="replace")
-    codec: str | None = _codec_name(declared_encoding) or _codec_name(sniff_charset(data))
     if data.isascii():
         return data.decode("ascii")
-    if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            codec = None
+    labels = [codec for codec in (_codec_name(declared_encoding), _codec_name(sniff_charset(data))) if codec]
+    for codec in labels:
+        if codec in _UNICODE_CODECS and codec != "utf-8":
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                continue
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     good, bad = _utf8_quality(data)
-    if codec == "utf-8" and good >= _UTF8_GOOD_PER_BAD * bad:
+    single_byte = [codec for codec in labels if codec not in _UNICODE_CODECS]
+    if good >= _UTF8_GOOD_PER_BAD * bad and (not single_byte or labels[0] == "utf-8"):
         return data.decode("utf-8", errors="replace")
-    if codec is not None and codec != "utf-8":
-        return _decode_single_byte(data, codec)
-    if good >= _UTF8_GOOD_PER_BAD * bad:
-        return data.decode("utf-8", errors="replace")
-    return _guess_single_byte(data)
+    return _best_single_byte(data, single_byte)
