@@ -414,6 +414,25 @@ class Archive:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def begin_batch(self) -> None:
+        """Open a long write transaction: until commit_batch(), every write joins it (as a savepoint). A crawl
+        groups its many small writes this way; a crash loses at most the open batch, never a committed row."""
+        if self.readonly:
+            raise ArchiveError(f"cannot write: archive {self.directory} is open read-only")
+        if not self._conn.in_transaction:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise ArchiveError(f"cannot begin a write batch: {error}") from error
+
+    def commit_batch(self) -> None:
+        """Commit the open write batch, if any."""
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise ArchiveError(f"cannot commit the write batch: {error}") from error
+
     def transaction(self, action: str) -> _WriteTransaction:
         """One write transaction around several calls (their own transactions become savepoints in it); any error
         rolls all of it back. *action* names the work in error messages."""

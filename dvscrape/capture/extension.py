@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import RecheckPolicy
-from dvscrape.capture.session import CrawlSession
+from dvscrape.capture.session import COMMIT_SECONDS, CrawlSession
+from dvscrape.errors import ArchiveError
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,6 +36,7 @@ class ArchiveExtension:
         self.policy = policy
         self.crawler = crawler
         self.session: CrawlSession | None = None
+        self.commit_loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveExtension:
@@ -60,7 +63,17 @@ class ArchiveExtension:
             raise NotConfigured("no spider: the archive is opened only for a crawl")
         extension.open(crawler.spider)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        extension.commit_loop = task.LoopingCall(extension.commit_idle)
+        extension.commit_loop.start(COMMIT_SECONDS, now=False)
         return extension
+
+    def commit_idle(self) -> None:
+        """Commit the open write group even when no write comes to do it (a slow site, a long Retry-After)."""
+        if self.session is not None and not self.session.fatal_error:
+            try:
+                self.session.commit()
+            except ArchiveError as error:
+                ArchiveExtension.abort(self.crawler, error)
 
     @staticmethod
     def abort(crawler: Crawler, error: BaseException) -> None:
@@ -118,6 +131,8 @@ class ArchiveExtension:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Close the WARC writer and record the crawl's status and counts."""
+        if self.commit_loop is not None and self.commit_loop.running:
+            self.commit_loop.stop()
         if self.session is None:
             return
         counts = self.session.counts

@@ -157,4 +157,6 @@ class WarcCaptureMiddleware:
             revisit_profile=revisit.value if revisit is not None else "",
             refers_to_capture_id=known.capture_id if revisit is not None and known is not None else None,
         )
-        return session.archive.record_capture(capture)
+        capture_id = session.archive.record_capture(capture)
+        session.wrote()
+        return capture_id

@@ -6,6 +6,7 @@ import logging
 import socket
 import sqlite3
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,11 @@ logger = logging.getLogger(__name__)
 
 # Refused URLs are written in batches: a page can link hundreds of traps, one transaction each would be wasteful.
 REFUSAL_BATCH = 500
+# Database writes are committed in groups (every COMMIT_EVERY writes or COMMIT_SECONDS): one transaction per row
+# made SQLite's commits the largest archiving cost. A kill loses at most the open group, whose WARC records the
+# next run's recovery sees as unreferenced and whose URLs it fetches again.
+COMMIT_EVERY = 200
+COMMIT_SECONDS = 1.0
 
 
 @dataclass
@@ -80,6 +86,8 @@ class CrawlSession:
         self.counts = CrawlCounts()
         self.started = datetime.now(UTC)
         self.fatal_error = ""
+        self._writes = 0
+        self._batch_started = time.monotonic()
         self._refusals: dict[str, tuple[str, str, str, str]] = {}
         self._refused_urls: set[str] = set()
 
@@ -125,8 +133,27 @@ class CrawlSession:
                     "description": f"dvscrape {__version__} crawl of {base_url} (python {sys.version.split()[0]})",
                 },
             )
-        return cls(archive, crawl_id, site, writer, state=state, incremental=incremental,
-                   policy=policy or RecheckPolicy(), resumed_from=interrupted)
+        session = cls(archive, crawl_id, site, writer, state=state, incremental=incremental,
+                      policy=policy or RecheckPolicy(), resumed_from=interrupted)
+        session.begin()
+        return session
+
+    def begin(self) -> None:
+        """Open the first write group."""
+        self.archive.begin_batch()
+        self._batch_started = time.monotonic()
+
+    def wrote(self) -> None:
+        """Count one database write; commit the group when it is big or old enough."""
+        self._writes += 1
+        if self._writes >= COMMIT_EVERY or time.monotonic() - self._batch_started >= COMMIT_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open write group and open the next one."""
+        self.archive.commit_batch()
+        self._writes = 0
+        self.begin()
 
     def refuse(self, url: str, kind: str, reason: str, found_on: str = "") -> None:
         """Remember a URL the crawl will not fetch; written to `refused_urls` in batches and at close."""
@@ -143,13 +170,15 @@ class CrawlSession:
         if self._refusals:
             self.archive.record_refusals(self.crawl_id, self._refusals.values())
             self._refusals.clear()
+            self.wrote()
 
     def close(self, status: str) -> None:
         """Close the WARC writer and record the crawl's outcome. After a fatal archive error this is best effort:
         what cannot be written is logged, and the next run's crash recovery repairs the rest."""
         if self.warc_writer is not None:
             self.counts.bytes_written = self.warc_writer.bytes_written
-        steps = [self.flush_refusals, lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())]
+        steps = [self.flush_refusals, self.archive.commit_batch,
+                 lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())]
         if self.warc_writer is not None:
             steps.insert(0, self.warc_writer.close)
         for step in steps:

@@ -47,6 +47,7 @@ class StorePipeline:
             return item
         try:
             self._store(session, item)
+            session.wrote()
         except (OSError, sqlite3.Error, ArchiveError) as error:
             ArchiveExtension.abort(self.crawler, error)
         return item
