@@ -13,7 +13,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from html import escape
@@ -21,8 +20,11 @@ from html import escape
 from dvscrape.replica import chrome as chrome_module
 from dvscrape.replica import feeds, other_pages, pages, urls
 from dvscrape.replica.assets import theme_asset
+from dvscrape.replica.faults import FaultInjector
+from dvscrape.replica.hostile import HostileConfig, HostilePages
 from dvscrape.replica.media import file_bytes
 from dvscrape.replica.model import Article, Corpus
+from dvscrape.replica.responses import AnyResponse, Response
 from dvscrape.replica.routing import TRAP_FAMILIES, Route, route
 from dvscrape.replica.site import Site
 from dvscrape.replica.template import Template
@@ -36,15 +38,9 @@ PORTAL_HEADER = (
 MEDIA_LAST_MODIFIED = datetime(2023, 1, 1, tzinfo=UTC)
 TRAP_URLS_KEPT = 100
 PAGE_CACHE_SIZE = 3000  # rendered pages kept (about 30 KB each); the oldest go first
+USER_AGENTS_KEPT = 20
 
-
-@dataclass(frozen=True)
-class Response:
-    """A complete HTTP response; ``body`` is already encoded (and compressed when the client allowed it)."""
-
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
+__all__ = ["AnyResponse", "ReplicaApp", "Response"]
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -93,8 +89,19 @@ def _etag_matches(header: str, etag: str) -> bool:
 class ReplicaApp:
     """Answers requests for one corpus; holds the page cache, view counters, the 500-once flag and the stats."""
 
-    def __init__(self, corpus: Corpus, slow_delay: float = 1.5, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        slow_delay: float = 1.5,
+        sleep: Callable[[float], None] = time.sleep,
+        *,
+        hostile: HostileConfig | None = None,
+        faults: FaultInjector | None = None,
+    ) -> None:
         self.site = Site.build(corpus)
+        seed_article = self.site.by_url_title[corpus.seed_url_title]
+        self.hostile = HostilePages(hostile, seed_article, self.render_article) if hostile is not None else None
+        self.faults = faults
         self.slow_delay = slow_delay
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -108,13 +115,21 @@ class ReplicaApp:
         self._trap_urls: list[str] = []
         self._total = 0
         self._media_bytes: dict[str, bytes] = {}
+        self._user_agents: Counter[str] = Counter()
 
     # --- stats -----------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, object]:
         """Request counts per URL family, per status and per article (any URL form), and the first trap URLs."""
+        extra: dict[str, object] = {}
+        if self.hostile is not None:
+            extra["hostile"] = self.hostile.stats()
+        if self.faults is not None:
+            extra["faults"] = self.faults.stats()
         with self._lock:
             return {
+                **extra,
+                "user_agents": dict(self._user_agents),
                 "total": self._total,
                 "families": dict(sorted(self._families.items())),
                 "trap_families": list(TRAP_FAMILIES),
@@ -211,7 +226,16 @@ class ReplicaApp:
 
     # --- responses ---------------------------------------------------------------------------------------------
 
-    def respond(self, target: str, headers: Mapping[str, str], host: str) -> Response:
+    def render_article(self, article: Article, target: str, host: str) -> bytes:
+        """The display page of an article that is not in the corpus (the hostile pages), filled for one request."""
+        found = Route("article", article.path, (), article=article, category=self.site.category_of(article),
+                      mode="display")
+        page = pages.article_page(self.site, self.chrome("", urls.DEFAULT_LANGUAGE), article, "display")
+        values = self._slot_values(found, target, host)
+        values["VIEWS"] = "1"
+        return Template.compile(page).fill(values)
+
+    def respond(self, target: str, headers: Mapping[str, str], host: str) -> AnyResponse:
         """The response to ``GET target``; ``headers`` are the request headers (lower-case names)."""
         found = route(self.site, target)
         if found.kind in ("stats", "reset"):
@@ -219,6 +243,14 @@ class ReplicaApp:
                 self.reset_stats()
             body = json.dumps(self.stats(), ensure_ascii=False, indent=1).encode("utf-8")
             return Response(200, (("Content-Type", "application/json;charset=UTF-8"),), body)
+        user_agent = headers.get("user-agent", "")
+        with self._lock:
+            if user_agent in self._user_agents or len(self._user_agents) < USER_AGENTS_KEPT:
+                self._user_agents[user_agent] += 1
+        if self.hostile is not None:
+            hostile = self.hostile.respond(target, host)
+            if hostile is not None:
+                return hostile
         response = self._respond(found, target, headers, host)
         self._count(target, found, response.status)
         return response
@@ -247,7 +279,10 @@ class ReplicaApp:
         template = self._page_template(found)
         values = self._slot_values(found, target, host)
         if article is None:
-            return self._html(status, template.fill(values), gzip_ok, ())
+            page = template.fill(values)
+            if self.hostile is not None and found.kind == "home":
+                page = self.hostile.decorate_home(page, host)
+            return self._html(status, page, gzip_ok, ())
         etag = article_etag(found, article)
         validators = (("ETag", etag), ("Last-Modified", _http_date(article.modified)))
         if_none_match = headers.get("if-none-match")
@@ -277,6 +312,8 @@ class ReplicaApp:
             assert found.category is not None
             text, content_type = feeds.atom_feed(self.site, found.category), "application/atom+xml;charset=UTF-8"
         body = Template.compile(text).fill({"HOST": host})
+        if self.hostile is not None and found.kind == "sitemap":
+            body = self.hostile.decorate_sitemap(body)
         response = self._html(200, body, gzip_ok, ())
         return Response(200, (("Content-Type", content_type), *response.headers[1:]), response.body)
 

@@ -20,9 +20,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TextIO
 
-from dvscrape.replica.app import ReplicaApp, Response
+from dvscrape.replica.app import ReplicaApp
 from dvscrape.replica.content import build_corpus
+from dvscrape.replica.faults import FaultInjector, FaultSpec, deliver_faulty
+from dvscrape.replica.hostile import HostileConfig
 from dvscrape.replica.model import Corpus
+from dvscrape.replica.responses import AnyResponse, Response, StreamedResponse
 
 READY_LINE = "Replica portal serving at {url}"
 
@@ -38,6 +41,10 @@ class ReplicaConfig:
     edition: int = 1
     slow_delay: float = 1.5
     access_log: bool = False
+    faults: FaultSpec | None = None
+    """Fault injection (:mod:`dvscrape.replica.faults`); None or an empty spec: none."""
+    hostile: HostileConfig | None = None
+    """Hostile pages (:mod:`dvscrape.replica.hostile`); None: none."""
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
@@ -47,9 +54,12 @@ class ReplicaHTTPServer(ThreadingHTTPServer):
     request_queue_size = 256
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: ReplicaApp, access_log: bool) -> None:
+    def __init__(
+        self, address: tuple[str, int], app: ReplicaApp, access_log: bool, faults: FaultInjector | None = None
+    ) -> None:
         self.app = app
         self.access_log = access_log
+        self.faults = faults
         super().__init__(address, ReplicaRequestHandler)
 
     @property
@@ -88,23 +98,54 @@ class ReplicaRequestHandler(BaseHTTPRequestHandler):
     def _serve(self, send_body: bool) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
         host = "http://" + (headers.get("host") or self.server.url.split("://", 1)[1].rstrip("/"))
+        faults = self.server.faults
+        fault = faults.decide(self.path) if faults is not None else None
+        response: AnyResponse
         try:
-            response = self.server.app.respond(self.path, headers, host)
+            if faults is not None and fault is not None and (fault.status is not None or fault.kind == "garbage"):
+                response = faults.status_response(fault)
+                fault = None  # answered as a normal response
+            else:
+                response = self.server.app.respond(self.path, headers, host)
         except Exception:  # a bug in the replica: record it, answer 500, keep serving
             traceback.print_exc(file=sys.stderr)
             response = Response(500, (("Content-Type", "text/plain;charset=UTF-8"),), b"replica error\n")
             self.close_connection = True
-        lines = [f"HTTP/1.1 {response.status} {self.responses.get(response.status, ('',))[0]}"]
-        lines.append(f"Date: {self.date_time_string()}")
-        lines.append(f"Server: {self.server_version}")
-        lines.extend(f"{name}: {value}" for name, value in response.headers)
-        lines.append(f"Content-Length: {len(response.body)}")
-        if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+        if isinstance(response, StreamedResponse):
+            self._send_streamed(response, send_body)
+            return
+        if faults is not None and fault is not None:
+            self.close_connection = True
+            head = self._head(response.status, response.headers, len(response.body))
+            deliver_faulty(fault, self.connection, head, response.body if send_body else b"", faults.spec)
+            return
+        head = self._head(response.status, response.headers, len(response.body))
         self.wfile.write(head + response.body if send_body else head)
         if self.server.access_log:
             self.log_request(response.status, len(response.body))
+
+    def _head(self, status: int, headers: tuple[tuple[str, str], ...], length: int) -> bytes:
+        lines = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}"]
+        lines.append(f"Date: {self.date_time_string()}")
+        lines.append(f"Server: {self.server_version}")
+        lines.extend(f"{name}: {value}" for name, value in headers)
+        lines.append(f"Content-Length: {length}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+
+    def _send_streamed(self, response: StreamedResponse, send_body: bool) -> None:
+        """Send a response whose body is produced piece by piece; a client that hangs up ends it quietly."""
+        try:
+            self.wfile.write(self._head(response.status, response.headers, response.length))
+            if send_body:
+                for chunk in response.chunks():
+                    self.wfile.write(chunk)
+        except OSError:
+            self.close_connection = True
+            return
+        if self.server.access_log:
+            self.log_request(response.status, response.length)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's signature)
         """Log only when the access log is on."""
@@ -158,8 +199,9 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
     if config is None:
         config = ReplicaConfig(**options)  # type: ignore[arg-type]
     corpus = build_corpus(seed=config.seed, n_articles=config.articles, edition=config.edition)
-    app = ReplicaApp(corpus, slow_delay=config.slow_delay)
-    server = ReplicaHTTPServer((config.host, config.port), app, config.access_log)
+    faults = FaultInjector(config.faults) if config.faults is not None and config.faults.enabled else None
+    app = ReplicaApp(corpus, slow_delay=config.slow_delay, hostile=config.hostile, faults=faults)
+    server = ReplicaHTTPServer((config.host, config.port), app, config.access_log, faults)
     return RunningReplica(server, corpus)
 
 
