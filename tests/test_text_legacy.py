@@ -119,6 +119,7 @@ ENGLISH = [
     "Müller, Gödel, Zoë, São Paulo, Peña, Ñuñoa, Björk, Søren, café, naïve, résumé, Straße — all foreign names.",
     "Use C++ or a+b; x^2 + y^2 = z^2; ~approx. 3.5 µm; © 2023 UBND; 25°C ± 2; § 4 ¶ 2; «quoted» · item · item.",
     "Who? What? Go. So. No. Do it now! I'd say we'll go, you'll see. Ma'am, he's here; she'd left at 7 a.m.",
+    "Do not use `re` as `re` imports `enum`; see ``os.path`` and `a`, `e`, `o` in the docs.",
 ]
 VIETNAMESE = [
     "Chủ đề năm 2023: Nâng cao hiệu quả hoạt động công vụ, đẩy mạnh cải cách hành chính và cải thiện môi trường.",
@@ -170,4 +171,21 @@ def test_no_false_positives_on_the_replica_corpus() -> None:
     corpus = content.build_corpus()
     paragraphs = [paragraph for article in corpus.articles for paragraph in article.paragraphs]
     assert paragraphs
+    assert [paragraph for paragraph in paragraphs if find_legacy_runs(paragraph)] == []
+
+
+def test_no_false_positives_on_english_documentation() -> None:
+    import argparse
+    import collections
+    import email.message
+    import inspect
+    import json
+    import re
+    import subprocess
+
+    paragraphs = []
+    for module in (argparse, collections, email.message, json, re, subprocess, unicodedata, random):
+        for _, member in [("", module), *inspect.getmembers(module)]:
+            paragraphs += [part for part in (inspect.getdoc(member) or "").split("\n\n") if len(part) > 40]
+    assert len(paragraphs) > 200
     assert [paragraph for paragraph in paragraphs if find_legacy_runs(paragraph)] == []

@@ -147,12 +147,19 @@ def _decode_viqr_word(word: str, sentence_ends: bool, strict: bool) -> tuple[str
     return result + literal, evidence
 
 
+def _in_code_span(text: str, start: int) -> bool:
+    # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel.
+    return start > 0 and text[start - 1] == "`"
+
+
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True) -> str:
     """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks."""
     end = len(text) if end is None else end
     pieces: list[str] = []
     position = start
     for match in _word_re().finditer(text, start, end):
+        if _in_code_span(text, match.start()):
+            continue
         pieces.append(text[position:match.start()])
         pieces.append(decode_viqr_word(match.group(), text[match.end():match.end() + 3], strict)[0])
         position = match.end()
@@ -168,6 +175,9 @@ def viqr_runs(text: str) -> list[LegacyRun]:
         word = match.group()
         if not word.isascii():
             words.append((match.start(), match.end(), -1.0))
+            continue
+        if _in_code_span(text, match.start()):
+            words.append((match.start(), match.end(), 0.0))
             continue
         _, evidence = decode_viqr_word(word, text[match.end():match.end() + 3])
         words.append((match.start(), match.end(), evidence))
