@@ -104,10 +104,10 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
     archive = tmp_path / "archive"
     articles = 120
     replica = start_replica_process("--articles", str(articles), "--slow-delay", "0")
-    slow = ("-s", "CONCURRENT_REQUESTS=2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2", "-s", "DOWNLOAD_DELAY=0.01")
+    slow = ("-s", "CONCURRENT_REQUESTS=1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.02")
     try:
         # kill -9 at two points: early in the first run, and in the resumed run after it archived more
-        for captures_before_kill in (25, 140):
+        for captures_before_kill in (25, 90):
             process = subprocess.Popen(
                 [sys.executable, "-m", "dvscrape", "crawl", "--base-url", replica.url, "--archive", str(archive),
                  "--fast", *slow], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
@@ -117,13 +117,14 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
             process.wait()
         summary = tmp_path / "summary.json"
         final = crawl(replica, archive, "--summary-json", str(summary))
-        assert final.returncode == 0, final.stdout + final.stderr[-2000:]
+        assert final.returncode in (0, 4), final.stdout + final.stderr[-2000:]
     finally:
         stop(replica)
     assert query(archive, "select count(*), count(distinct url) from articles") == [(articles, articles)]
     statuses = [status for (status,) in query(archive, "select status from crawls order by id")]
     assert statuses[:2] == ["interrupted", "interrupted"] and len(statuses) == 3
-    assert json.loads(summary.read_text())["counts"]["articles_new"] < articles
+    new_in_last_run = json.loads(summary.read_text())["counts"]["articles_new"]
+    assert 0 < new_in_last_run < articles
     for path in (archive / "warc").glob("*.warc.gz"):
         check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
                                capture_output=True, text=True)

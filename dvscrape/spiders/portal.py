@@ -18,8 +18,9 @@ from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages import PageContext, extract_page
-from dvscrape.pages.article import Article
+from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.listing import extract_listing
+from dvscrape.pages.pool import ExtractionPool
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
@@ -47,6 +48,7 @@ class PortalSpider(scrapy.Spider):
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.articles_scheduled = 0
         self.listing_hints: dict[str, tuple[str | None, str]] = {}
+        self.extraction_pool: ExtractionPool | None = None
         self.extract_enabled = True
         self.fetch_media = True
 
@@ -59,6 +61,9 @@ class PortalSpider(scrapy.Spider):
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
+        workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
+        if spider.extract_enabled and workers > 0:
+            spider.extraction_pool = ExtractionPool(workers, settings.getfloat("DVSCRAPE_EXTRACT_TIMEOUT"))
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -226,7 +231,7 @@ class PortalSpider(scrapy.Spider):
                     return True
         return False
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
         failure = self._failed_status(response)
         if failure is not None:
@@ -240,18 +245,10 @@ class PortalSpider(scrapy.Spider):
             return
         article: Article | None = None
         if self.extract_enabled:
-            listing_date, listing_category = self.listing_hints.get(str(response.meta.get(CANONICAL_KEY)), (None, None))
-            context = PageContext(
-                declared_encoding=response.encoding,
-                sitemap_lastmod=response.meta.get(LASTMOD_KEY, ""),
-                listing_date=listing_date,
-                listing_category=listing_category or None,
-                http_status=response.status,
-            )
             try:
-                result = extract_page(response.url, response.body, self.profile, context)
+                result = await self._extract(response)
             except Exception as error:  # one broken page must not stop the crawl; the failure is recorded
-                logger.exception("extraction failed: %s", response.url)
+                logger.warning("extraction failed: %s: %s", response.url, error)
                 yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY),
                                         f"extraction failed: {type(error).__name__}: {error}"[:500])
                 return
@@ -264,9 +261,28 @@ class PortalSpider(scrapy.Spider):
                 )
             else:
                 logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)
-        media_urls = self._media_urls(response, article)
-        for url in media_urls:
-            yield from self._schedule(self._request_for(url, found_on=response.url))
+        for url in self._media_urls(response, article):
+            for request in self._schedule(self._request_for(url, found_on=response.url)):
+                yield request
+
+    async def _extract(self, response: TextResponse) -> Article | NotArticle:
+        """The page object's verdict, computed in the extraction worker when there is one."""
+        listing_date, listing_category = self.listing_hints.get(str(response.meta.get(CANONICAL_KEY)), (None, None))
+        context = PageContext(
+            declared_encoding=response.encoding,
+            sitemap_lastmod=response.meta.get(LASTMOD_KEY, ""),
+            listing_date=listing_date,
+            listing_category=listing_category or None,
+            http_status=response.status,
+        )
+        if self.extraction_pool is not None:
+            return await self.extraction_pool.extract(response.url, response.body, self.profile, context)
+        return extract_page(response.url, response.body, self.profile, context)
+
+    def closed(self, reason: str) -> None:
+        """Stop the extraction worker."""
+        if self.extraction_pool is not None:
+            self.extraction_pool.close()
 
     def _held(self, response: Response) -> bool:
         session = ArchiveExtension.session_of(self.crawler)
