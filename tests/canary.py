@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,10 +97,8 @@ class Canary:
                 address = f"{sock.getsockname()[0]}:{sock.getsockname()[1]}"
                 with self._lock:
                     self._hits.append(Hit(address, data.split(b"\r\n", 1)[0].decode("latin-1")))
-                try:
+                with suppress(OSError):
                     connection.sendall(CANARY_PAGE)
-                except OSError:
-                    pass
 
     def close(self) -> None:
         """Stop listening."""
