@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from dvscrape.text.letters import vietnamese_letter_set
 from dvscrape.text.syllables import is_vietnamese_syllable
@@ -53,11 +53,6 @@ def _run_re() -> re.Pattern[str]:
 
 
 @cache
-def _word_before_re() -> re.Pattern[str]:
-    return re.compile(r"[^\W\d_]*\Z")
-
-
-@cache
 def _word_after_re() -> re.Pattern[str]:
     return re.compile(r"[^\W\d_]*")
 
@@ -74,22 +69,45 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
     return True
 
 
+@cache
+def _implausible_re() -> re.Pattern[str]:
+    return re.compile("[^\x00-\x7f\xa0-\u024f\u0300-\u036f\u1e00-\u1eff\u2010-\u214f\ufffd]")
+
+
+def _decode_whole(text: str) -> str | None:
+    """The whole text read back as UTF-8 when every character of it is a windows-1252/Latin-1 one (text that is
+    mojibake through and through: one C-speed pass instead of one per sequence), else None."""
+    try:
+        decoded = text.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return None
+    if decoded == text or _implausible_re().search(decoded):
+        return None
+    return decoded
+
+
 def _native_letters(text: str) -> bool:
     # Characters that cp1252/Latin-1 decoding never yields: their presence means part of the text decoded right.
     table = _char_to_byte()
     return any(ord(char) > 0xFF and char not in table and char != REPLACEMENT for char in text)
 
 
+@cache
+def _to_latin1() -> dict[int, str]:
+    """str.translate table: each windows-1252 character → the Latin-1 character of its byte."""
+    return {ord(char): chr(code) for char, code in _char_to_byte().items()}
+
+
 def _decode(sequence: str, controls: bool = False) -> str | None:
-    table = _char_to_byte()
     try:
-        decoded = bytes(table[char] for char in sequence).decode("utf-8")
-    except UnicodeDecodeError:
+        decoded = sequence.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
         return None
     return decoded if _plausible(decoded, controls) else None
 
 
-def _candidates(sequence: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _candidates(sequence: str) -> tuple[str, ...]:
     """Decodings of a sequence in which U+FFFD stands for one of the bytes windows-1252 leaves undefined."""
     gaps = sequence.count(REPLACEMENT)
     found: list[str] = []
@@ -100,7 +118,7 @@ def _candidates(sequence: str) -> list[str]:
         if decoded is not None and decoded != REPLACEMENT:
             found.append(decoded)
     letters = vietnamese_letter_set()
-    return [text for text in found if all(char in letters or char in _PREFERRED_OTHERS for char in text)]
+    return tuple(text for text in found if all(char in letters or char in _PREFERRED_OTHERS for char in text))
 
 
 def _repair_gap(match: re.Match[str]) -> str:
@@ -108,14 +126,16 @@ def _repair_gap(match: re.Match[str]) -> str:
     candidates = _candidates(sequence)
     if len(candidates) > 1:
         text = match.string
-        before = _word_before_re().search(text, 0, match.start())
+        word_start = match.start()
+        while word_start > 0 and text[word_start - 1].isalpha():
+            word_start -= 1
         after = _word_after_re().match(text, match.end())
-        left = before.group() if before else ""
+        left = text[word_start:match.start()]
         right = after.group() if after else ""
-        candidates = [
+        candidates = tuple(
             candidate for candidate in candidates
             if is_vietnamese_syllable((left + candidate + right).replace("Ð", "Đ").replace("ð", "đ"))
-        ]
+        )
     return candidates[0] if len(candidates) == 1 else sequence
 
 
@@ -144,6 +164,10 @@ def fix_mojibake(text: str) -> str:
         return text
     runs = _run_re()
     for _ in range(_MAX_ROUNDS):
+        whole = _decode_whole(text)
+        if whole is not None:
+            text = whole
+            continue
         matches = list(runs.finditer(text))
         if not matches:
             return text

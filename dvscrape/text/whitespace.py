@@ -17,13 +17,7 @@ _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2
 SPECIAL_WHITESPACE = _INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029"
 
 
-@cache
-def _translation() -> dict[int, str | None]:
-    table: dict[int, str | None] = {ord(char): None for char in _INVISIBLE}
-    table.update({ord(char): " " for char in _ODD_SPACES})
-    table.update({ord(char): "\n" for char in "\v\f\u2028"})
-    table[ord("\u2029")] = "\n\n"
-    return table
+_LINE_BREAKS = (("\r\n", "\n"), ("\r", "\n"), ("\v", "\n"), ("\f", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"))
 
 
 @cache
@@ -40,7 +34,9 @@ def _needs_work(text: str) -> bool:
 
 @cache
 def _spaces_re() -> re.Pattern[str]:
-    return re.compile(" {2,}")
+    """A run of two or more spaces of any kind, or one odd space."""
+    odd = re.escape(_ODD_SPACES)
+    return re.compile(f"[ {odd}]{{2,}}|[{odd}]")
 
 
 @cache
@@ -94,11 +90,13 @@ def clean_whitespace(text: str) -> str:
         return text
     if SOFT_HYPHEN in text:
         text = _remove_soft_hyphens(text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii() or "\t" in text or "\v" in text or "\f" in text:
-        text = text.translate(_translation())
+    text = strip_invisible(text)
+    for old, new in _LINE_BREAKS:
+        if old in text:
+            text = text.replace(old, new)
     text = _spaces_re().sub(" ", text)
-    text = _line_edges_re().sub("\n", text)
-    text = _blank_lines_re().sub("\n\n", text)
+    if "\n" in text:
+        text = _line_edges_re().sub("\n", text)
+        if "\n\n\n" in text:
+            text = _blank_lines_re().sub("\n\n", text)
     return text.strip(" \n")
