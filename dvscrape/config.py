@@ -19,7 +19,7 @@ PROJECT_SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc("DVSCRAPE_WARC_MAX_SIZE", "Bytes after which a WARC file is closed and a new one started."),
     SettingDoc("DVSCRAPE_EXTRACT_ENABLED", "Extract articles from article pages (off: fetch and capture only)."),
     SettingDoc("DVSCRAPE_EXTRACT_WORKERS", "Worker processes for extraction (0: extract in the crawl process)."),
-    SettingDoc("DVSCRAPE_EXTRACT_TIMEOUT", "Seconds after which a page's extraction is abandoned (recorded as failed)."),
+    SettingDoc("DVSCRAPE_EXTRACT_TIMEOUT", "Seconds before a page's extraction is abandoned (recorded as failed)."),
     SettingDoc("DVSCRAPE_FETCH_MEDIA", "Fetch the images and attachments of articles."),
     SettingDoc("DVSCRAPE_MAX_ARTICLES", "Stop scheduling new articles after this many (0: no limit)."),
     SettingDoc("DVSCRAPE_OPERATOR", "Contact (e-mail or URL) for the User-Agent and the WARC header (env too)."),
