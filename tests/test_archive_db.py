@@ -16,7 +16,7 @@ import pytest
 from sqlite_utils import Database
 
 from dvscrape.archive.db import Archive, ArticleOutcome, Capture
-from dvscrape.archive.migrations import MIGRATIONS, apply_migrations
+from dvscrape.archive.migrations import MIGRATIONS, apply_migrations, pending_migrations
 from dvscrape.archive.warc import HttpExchange, WarcLocation, WarcWriter
 from dvscrape.archive.warc_read import read_record_at
 from dvscrape.errors import ArchiveError, ArchiveLockedError
@@ -158,12 +158,21 @@ def test_old_schema_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
         assert row == {"first_seen": "2024-01-01", "last_seen": "2024-02-01"}
 
 
-def test_readonly_open_of_an_old_schema_is_refused(tmp_path: Path) -> None:
+def test_readonly_open_of_an_old_schema_is_refused_when_it_may_not_upgrade(tmp_path: Path) -> None:
     db = Database(tmp_path / "archive.sqlite")
     apply_migrations(db, stop_before="m0003_articles_provenance_view")
     db.close()
     with pytest.raises(ArchiveError, match=f"needs {len(MIGRATIONS) - 2} migration"):
-        Archive.open(tmp_path, readonly=True)
+        Archive.open(tmp_path, readonly=True, upgrade=False)
+
+
+def test_readonly_open_of_an_old_writable_archive_upgrades_it_first(tmp_path: Path) -> None:
+    db = Database(tmp_path / "archive.sqlite")
+    apply_migrations(db, stop_before="m0003_articles_provenance_view")
+    db.close()
+    with Archive.open(tmp_path, readonly=True) as archive:
+        assert archive.readonly
+        assert pending_migrations(archive.db) == []
 
 
 def test_archive_from_a_newer_version_is_refused(tmp_path: Path) -> None:

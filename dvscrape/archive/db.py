@@ -7,6 +7,7 @@ with no schema introspection.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -142,12 +143,13 @@ class Archive:
 
     @classmethod
     def open(
-        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = utc_now_iso
+        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = utc_now_iso, upgrade: bool = True
     ) -> Archive:
         """Open the archive in *directory*, creating it and applying pending migrations unless *readonly*.
 
-        Raises ArchiveError when the folder or database cannot be used, and, when *readonly*, when the archive does
-        not exist or needs migrations.
+        A read-only open of an archive that needs migrations upgrades it first when the files are writable and
+        *upgrade* is on. Raises ArchiveError when the folder or database cannot be used, and, when *readonly*, when
+        the archive does not exist or needs migrations it cannot apply.
         """
         directory = Path(directory)
         db_path = directory / DB_FILENAME
@@ -170,6 +172,11 @@ class Archive:
             _configure(db, readonly=readonly)
             if readonly:
                 pending = pending_migrations(db)
+                if pending and upgrade and os.access(db_path, os.W_OK) and os.access(directory, os.W_OK):
+                    # An archive made by an older dvscrape: upgrade it once, then read it as asked.
+                    conn.close()
+                    cls.open(directory, readonly=False, clock=clock).close()
+                    return cls.open(directory, readonly=True, clock=clock, upgrade=False)
                 if pending:
                     raise ArchiveError(
                         f"archive {directory} needs {len(pending)} migration(s); open it once for writing to upgrade"
