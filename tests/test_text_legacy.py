@@ -106,6 +106,12 @@ def test_viqr_full_stops_and_escapes() -> None:
     assert from_legacy("So^' 3\\. Ha` No^.i", "viqr") == "Số 3. Hà Nội"
 
 
+def test_viqr_names_and_abbreviations_inside_a_run() -> None:
+    text = "Ba` Nguye^~n Thi. Lan, Chu? ti.ch UBND phu+o+`ng, ky' Quye^'t ddi.nh so^' 233/QDD-UBND ngày 14/4."
+    assert decode_legacy_runs(text) == (
+        "Bà Nguyễn Thị Lan, Chủ tịch UBND phường, ký Quyết định số 233/QĐ-UBND ngày 14/4.")
+
+
 def test_unknown_encoding_is_an_error() -> None:
     with pytest.raises(ValueError, match="legacy encoding"):
         from_legacy("abc", "viscii")  # type: ignore[arg-type]

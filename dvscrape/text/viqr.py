@@ -107,9 +107,12 @@ def _well_placed(word: str) -> bool:
     return toned in allowed
 
 
-def _ends_sentence(after: str) -> bool:
+def _ends_sentence(word: str, after: str) -> bool:
     rest = after.lstrip(" \t")
-    return not rest or rest[0] == "\n" or rest[0].isupper() or rest[0] in "\"'”’)]"
+    if not rest or rest[0] == "\n" or rest[0] in "\"'”’)]":
+        return True
+    # A capital after a capitalised word is the next part of a name ('Nguye^~n Thi. Lan' is Nguyễn Thị Lan).
+    return rest[0].isupper() and not word[0].isupper()
 
 
 def decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[str, float]:
@@ -118,10 +121,13 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[s
 
     A final '.', '?' or apostrophe is a tone when that gives a well-formed syllable with the tone where Vietnamese
     puts it, and punctuation otherwise; a final '.' before a line end, the end of the text or a capital (after, the
-    text that follows the word) is punctuation. When strict, a word whose decoding is not a well-formed syllable is
-    returned unchanged.
+    text that follows the word) is punctuation, unless both words are capitalised (a name: 'Thi. Lan' is 'Thị Lan').
+    When strict, a word whose decoding is not a well-formed syllable is returned unchanged, except that DD in a
+    capitalised abbreviation without vowels is Đ ('QDD' is 'QĐ').
     """
-    return _decode_viqr_word(word, _ends_sentence(after), strict)
+    if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
+        return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
+    return _decode_viqr_word(word, _ends_sentence(word, after), strict)
 
 
 @lru_cache(maxsize=65536)
