@@ -183,13 +183,21 @@ def truncated_responses(archive: Path) -> list[str]:
     return bad
 
 
+WARCIO_BROTLI_BUG = "'brotli.Decompressor' object has no attribute 'unused_data'"
+
+
 def warcio_check(archive: Path) -> list[str]:
-    """Problems `warcio check` reports on the archive's WARC files (empty when every file is sound)."""
+    """Problems `warcio check` reports on the archive's WARC files (empty when every file is sound).
+
+    warcio cannot decode a brotli-encoded payload with the current brotli package (it expects brotlipy's
+    ``unused_data``) and stops with a traceback: such a file is checked with ``dvscrape verify``'s digest checks
+    instead (the caller runs it), not reported here.
+    """
     problems: list[str] = []
     executable = str(Path(sys.executable).parent / "warcio")
     for path in sorted((archive / "warc").glob("*.warc.gz")):
         result = subprocess.run([executable, "check", str(path)], capture_output=True, text=True)
-        if result.returncode != 0:
+        if result.returncode != 0 and WARCIO_BROTLI_BUG not in result.stderr:
             problems.append(f"{path.name}: {result.stdout}{result.stderr}")
     return problems
 
