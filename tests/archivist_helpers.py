@@ -12,7 +12,7 @@ from pathlib import Path
 from dvscrape.archive.db import Archive, Capture
 from dvscrape.archive.warc import HttpExchange, WarcWriter
 from dvscrape.pages import Article, extract_page
-from dvscrape.pipelines.normalise import normalise_article
+from dvscrape.pages.finish import normalise_article
 from dvscrape.sites import get_profile
 
 BASE_URL = "http://127.0.0.1:8123"

@@ -29,6 +29,8 @@ from dvscrape.archive.verify import warc_files
 from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
 from dvscrape.errors import ConfigurationError, DvscrapeError
 from dvscrape.pages import Article, PageContext, extract_page
+from dvscrape.pages.finish import validated
+from dvscrape.pages.listing import extract_listing
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -107,18 +109,6 @@ def declared_charset(record: WarcRecord) -> str | None:
     return match.group(1) if match else None
 
 
-def validated(article: Article) -> Article | None:
-    """The crawl's ValidatePipeline rules: None when the article has neither title nor body, else flagged."""
-    if not article.title and not article.blocks:
-        return None
-    flags = list(article.flags)
-    if not article.title and "missing-title" not in flags:
-        flags.append("missing-title")
-    if not article.blocks and "empty-body" not in flags:
-        flags.append("empty-body")
-    return replace(article, flags=tuple(flags)) if len(flags) != len(article.flags) else article
-
-
 def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
     profiles: list[SiteProfile] = []
     for site, base_url in conn.execute("SELECT DISTINCT site, base_url FROM crawls ORDER BY id DESC").fetchall():
@@ -153,11 +143,21 @@ def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, 
             into[canonical] = lastmod
 
 
-def _scan(
-    files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[str, str]
-) -> tuple[list[_Page], dict[str, str], set[str]]:
-    """Article responses in fetch order, sitemap lastmods by canonical URL, and the sitemap URLs seen."""
+@dataclass(frozen=True)
+class _Scan:
+    """What re-extraction reads from the WARC files before extracting: article pages in fetch order, sitemap
+    lastmods by canonical URL, the sitemap URLs seen, and the listing pages by URL (for the dates they show)."""
+
+    pages: list[_Page]
+    lastmods: dict[str, str]
+    sitemaps: set[str]
+    listings: dict[str, list[_Page]]
+
+
+def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[str, str]) -> _Scan:
+    """Read every WARC file once; see _Scan."""
     pages: list[_Page] = []
+    listings: dict[str, list[_Page]] = {}
     referers: dict[str, str] = {}
     lastmods: dict[str, str] = {}
     sitemaps: set[str] = set()
@@ -178,21 +178,46 @@ def _scan(
                 sitemaps.add(record.target_uri)
                 _sitemap_lastmods(record, profile, lastmods)
                 continue
+            if decision.kind is UrlKind.LISTING and kind == "response" and status == 200:
+                listings.setdefault(record.target_uri, []).append(
+                    _Page(record.target_uri, record.record_id, path, record.offset, record.length,
+                          record.header("WARC-Date") or "", ""))
+                continue
             is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
             if is_article:
                 pages.append(_Page(record.target_uri, record.record_id, path, record.offset, record.length,
                                    record.header("WARC-Date") or "", "", kind, status))
     with_referers = [replace(page, referer=referers.get(page.record_id, "")) for page in pages]
-    return sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps
+    return _Scan(sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps, listings)
+
+
+def _listing_hint(page: _Page, scan: _Scan, profile: SiteProfile, canonical: str,
+                  cache: dict[str, dict[str, tuple[str | None, str]]]) -> tuple[str | None, str]:
+    """The date and category shown for the article on the listing page that linked it (its Referer), as the
+    crawl passed them to the page object; (None, "") when it was not reached from a listing."""
+    earlier = [listing for listing in scan.listings.get(page.referer, ()) if listing.date <= page.date]
+    if not earlier:
+        return None, ""
+    listing_page = max(earlier, key=lambda listing: listing.date)
+    if listing_page.record_id not in cache:
+        record = read_record_at(listing_page.path, listing_page.offset, listing_page.length, check_digests=False)
+        try:
+            listing = extract_listing(listing_page.url, decoded_payload(record), profile, declared_charset(record))
+            cache[listing_page.record_id] = {
+                entry.url: (entry.published, entry.category or listing.category) for entry in listing.entries
+            }
+        except DvscrapeError:
+            cache[listing_page.record_id] = {}
+    return cache[listing_page.record_id].get(canonical, (None, ""))
 
 
 def iter_extracted(
-    pages: list[_Page], profiles: list[SiteProfile], lastmods: dict[str, str], sitemaps: set[str],
-    normalise: ArticleFilter, result: ReextractResult,
+    scan: _Scan, profiles: list[SiteProfile], normalise: ArticleFilter, result: ReextractResult,
 ) -> Iterator[tuple[_Page, Article | None]]:
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
     with None; failures and non-articles are counted."""
-    for page in pages:
+    listing_cache: dict[str, dict[str, tuple[str | None, str]]] = {}
+    for page in scan.pages:
         if page.record_type == "revisit" or page.status in GONE_STATUSES:
             yield page, None
             continue
@@ -201,11 +226,14 @@ def iter_extracted(
         assert profile is not None
         try:
             record = read_record_at(page.path, page.offset, page.length, check_digests=False)
-            from_sitemap = page.referer in sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
+            from_sitemap = page.referer in scan.sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
             canonical = classify(page.url, profile).canonical
+            listing_date, listing_category = _listing_hint(page, scan, profile, canonical, listing_cache)
             context = PageContext(
                 declared_encoding=declared_charset(record),
-                sitemap_lastmod=lastmods.get(canonical, "") if from_sitemap else "",
+                sitemap_lastmod=scan.lastmods.get(canonical, "") if from_sitemap else "",
+                listing_date=listing_date,
+                listing_category=listing_category or None,
                 http_status=record.http_status,
             )
             extracted = extract_page(page.url, decoded_payload(record), profile, context)
@@ -240,9 +268,9 @@ def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
     ):
         capture_ids[record_id] = capture_id
         capture_kinds[record_id] = kind
-    pages, lastmods, sitemaps = _scan(files, profiles, capture_kinds)
+    scan = _scan(files, profiles, capture_kinds)
     result = ReextractResult()
-    extracted = list(iter_extracted(pages, profiles, lastmods, sitemaps, normalise, result))
+    extracted = list(iter_extracted(scan, profiles, normalise, result))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
         if article is not None:

@@ -16,7 +16,7 @@ from dvscrape.cli.options import archive_option
 def reextract_command(archive_dir: Path) -> None:
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
     the current extractor; no network. Article ids are kept. Holds the crawl lock while it runs."""
-    from dvscrape.pipelines.normalise import normalise_article
+    from dvscrape.pages.finish import normalise_article
 
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
         result = reextract(archive, normalise_article)

@@ -9,6 +9,8 @@ from typing import Any
 
 import scrapy
 from lxml import etree
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -34,6 +36,7 @@ PRIORITY = {UrlKind.ARTICLE: 20, UrlKind.MEDIA: 10, UrlKind.LISTING: 5, UrlKind.
 RESUMABLE_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.MEDIA})
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
+LISTING_HINT_KEY = "dvscrape_listing_hint"
 
 
 class PortalSpider(scrapy.Spider):
@@ -47,8 +50,10 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = [self.profile.host]
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.articles_scheduled = 0
-        self.listing_hints: dict[str, tuple[str | None, str]] = {}
         self.extraction_pool: ExtractionPool | None = None
+        # Sitemap URLs wait until the spider is idle: an article reached from a listing carries the date and
+        # category the listing shows, which some article pages hide; the sitemap fills in what listings missed.
+        self._sitemap_entries: list[tuple[str, str, str]] = []
         self.extract_enabled = True
         self.fetch_media = True
 
@@ -61,6 +66,7 @@ class PortalSpider(scrapy.Spider):
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
         if spider.extract_enabled and workers > 0:
             spider.extraction_pool = ExtractionPool(workers, settings.getfloat("DVSCRAPE_EXTRACT_TIMEOUT"))
@@ -198,25 +204,28 @@ class PortalSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
-        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self.extract_enabled:
-            self._remember_listing(response)
+        hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
         stop_paging = response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self._listing_exhausted(decisions)
         for url, decision in zip(links, decisions, strict=True):
             if stop_paging and decision.kind is UrlKind.LISTING:
                 continue
-            yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision))
+            hint = hints.get(decision.canonical)
+            meta = {LISTING_HINT_KEY: hint} if hint else None
+            yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
 
-    def _remember_listing(self, response: TextResponse) -> None:
-        """Keep the date and category a listing shows next to each article: the article page may hide them."""
+    def _listing_hints(self, response: TextResponse) -> dict[str, tuple[str | None, str]]:
+        """The date and category a listing shows next to each article (the article page may hide them), passed on
+        with the request to the article; `reextract` finds the same listing through the request's Referer."""
+        if not self.extract_enabled:
+            return {}
         try:
             listing = extract_listing(response.url, response.body, self.profile, response.encoding)
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
-            return
-        for entry in listing.entries:
-            self.listing_hints[entry.url] = (entry.published, entry.category or listing.category)
+            return {}
+        return {entry.url: (entry.published, entry.category or listing.category) for entry in listing.entries}
 
     def _listing_exhausted(self, decisions: list[UrlDecision]) -> bool:
         """In an incremental crawl: this listing page shows a run of articles the archive already holds."""
@@ -267,7 +276,7 @@ class PortalSpider(scrapy.Spider):
 
     async def _extract(self, response: TextResponse) -> Article | NotArticle:
         """The page object's verdict, computed in the extraction worker when there is one."""
-        listing_date, listing_category = self.listing_hints.get(str(response.meta.get(CANONICAL_KEY)), (None, None))
+        listing_date, listing_category = response.meta.get(LISTING_HINT_KEY) or (None, None)
         context = PageContext(
             declared_encoding=response.encoding,
             sitemap_lastmod=response.meta.get(LASTMOD_KEY, ""),
@@ -319,10 +328,19 @@ class PortalSpider(scrapy.Spider):
             loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
             lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
             if loc:
-                request = self._request_for(loc, meta={LASTMOD_KEY: lastmod}, found_on=response.url)
-                if request is not None:
-                    request.priority -= 5  # listings first: they carry the dates some article pages hide
-                yield from self._schedule(request)
+                self._sitemap_entries.append((loc, lastmod, response.url))
+
+    def spider_idle(self) -> None:
+        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some."""
+        entries, self._sitemap_entries = self._sitemap_entries, []
+        scheduled = False
+        for loc, lastmod, found_on in entries:
+            for request in self._schedule(self._request_for(loc, meta={LASTMOD_KEY: lastmod}, found_on=found_on)):
+                request.headers.setdefault("Referer", found_on)  # as if linked from the sitemap (reextract reads it)
+                self.crawler.engine.crawl(request)
+                scheduled = True
+        if scheduled:
+            raise DontCloseSpider("sitemap URLs scheduled")
 
     def fetch_failed(self, failure: Failure) -> Iterator[FetchFailure]:
         """A request that failed without an HTTP response (after retries): record why."""
