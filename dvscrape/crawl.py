@@ -37,6 +37,8 @@ class CrawlResult:
     def summary_lines(self) -> list[str]:
         """A short human summary."""
         counts = self.counts
+        if self.crawl_id is None and self.error:
+            return [f"crawl not started (exit code {int(self.exit_code)}): {self.error}"]
         lines = [
             f"crawl {self.crawl_id}: {self.status} in {self.elapsed_seconds:.1f}s (exit code {int(self.exit_code)})",
             f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, "

@@ -1,10 +1,13 @@
-"""ProgressExtension: a progress line every few seconds (articles scheduled/archived, media, errors, rate)."""
+"""ProgressExtension: what a crawl is doing, while it does it. On a terminal, one status line redrawn in place
+(a bar of archived over found articles, rates, errors); elsewhere (cron, systemd) a plain log line every
+DVSCRAPE_PROGRESS_INTERVAL seconds."""
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
@@ -17,23 +20,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("dvscrape.progress")
 
+BAR_WIDTH = 24
+TERMINAL_INTERVAL = 0.5
+
+
+def progress_bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
+    """A text bar like [#######.........] for done out of total (total may still grow)."""
+    filled = width if total <= 0 and done else (width * min(done, total) // total if total else 0)
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
 
 class ProgressExtension:
-    """Logs progress at DVSCRAPE_PROGRESS_INTERVAL seconds; 0 switches it off."""
+    """Shows progress on a terminal, logs it elsewhere; DVSCRAPE_PROGRESS_INTERVAL=0 switches it off."""
 
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: Crawler, interval: float, terminal: TextIO | None) -> None:
         self.crawler = crawler
         self.interval = interval
+        self.terminal = terminal
         self.loop: task.LoopingCall | None = None
         self.started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
-        """Read the interval and hook the spider's open/close signals."""
+        """Read the interval, decide between terminal and log output, hook the spider's open/close signals."""
         interval = crawler.settings.getfloat("DVSCRAPE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("DVSCRAPE_PROGRESS_INTERVAL is 0")
-        extension = cls(crawler, interval)
+        terminal = sys.stderr if sys.stderr.isatty() else None
+        extension = cls(crawler, interval, terminal)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -42,27 +56,37 @@ class ProgressExtension:
         """Start the periodic report."""
         self.started = time.monotonic()
         self.loop = task.LoopingCall(self.report, spider)
-        self.loop.start(self.interval, now=False)
+        self.loop.start(TERMINAL_INTERVAL if self.terminal else self.interval, now=False)
 
     def report(self, spider: Spider) -> None:
-        """Log one progress line."""
-        logger.info("progress: %s", self.line(spider))
+        """Redraw the status line, or log one progress line."""
+        if self.terminal is not None:
+            self.terminal.write("\r" + self.line(spider, bar=True) + "\033[K")
+            self.terminal.flush()
+        else:
+            logger.info("progress: %s", self.line(spider))
 
-    def line(self, spider: Spider) -> str:
+    def line(self, spider: Spider, bar: bool = False) -> str:
         """The progress figures as one line of text."""
         session = ArchiveExtension.session_of(self.crawler)
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        scheduled = getattr(spider, "articles_scheduled", 0)
+        found = getattr(spider, "articles_scheduled", 0)
         if session is None:
-            return f"{scheduled} articles found, {elapsed:.0f}s"
+            return f"{found} articles found, {elapsed:.0f}s"
         counts = session.counts
+        done = counts.articles_stored + counts.articles_unchanged
+        prefix = f"{progress_bar(done, found)} " if bar else ""
         return (
-            f"{scheduled} articles found, {counts.articles_stored} archived, {counts.captures} captures "
-            f"({counts.captures / elapsed:.1f}/s), {counts.errors} errors"
+            f"{prefix}{found} articles found, {counts.articles_stored} archived "
+            f"({counts.articles_stored / elapsed:.1f}/s), {counts.captures} captures "
+            f"({counts.captures / elapsed:.1f}/s), {counts.errors} errors, {elapsed:.0f}s"
         )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Stop the report, with a last line so that even a short crawl shows its figures."""
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.report(spider)
+        if self.terminal is not None:
+            self.terminal.write("\r" + self.line(spider, bar=True) + "\033[K\n")
+            self.terminal.flush()
+        logger.info("progress: %s", self.line(spider))

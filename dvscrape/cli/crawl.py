@@ -29,8 +29,9 @@ def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _report(result: CrawlResult, summary_json: Path | None) -> None:
+    not_started = result.crawl_id is None and bool(result.error)
     for line in result.summary_lines():
-        click.echo(line)
+        click.echo(line, err=not_started)
     if summary_json is not None:
         data: dict[str, Any] = {
             "crawl_id": result.crawl_id,
