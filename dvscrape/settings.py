@@ -38,8 +38,8 @@ USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR 
 # actually sent) and before HttpCompressionMiddleware (590) and RedirectMiddleware (600) handle the response (so it
 # records the bytes as received, redirects and error statuses included).
 DOWNLOADER_MIDDLEWARES = {
-    # Scope first (after Scrapy's offsite filter at 50): nothing out of scope reaches robots.txt handling or the wire.
-    "dvscrape.capture.scope.ScopeMiddleware": 60,
+    # Scope first, before Scrapy's own offsite filter (50), so every refusal is dvscrape's and is recorded.
+    "dvscrape.capture.scope.ScopeMiddleware": 40,
     # Before RetryMiddleware (550) handles a 429/503: wait out the server's Retry-After first.
     "dvscrape.capture.retry_after.RetryAfterMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,

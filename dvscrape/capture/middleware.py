@@ -7,6 +7,7 @@ import sqlite3
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -121,11 +122,25 @@ class WarcCaptureMiddleware:
             ArchiveExtension.abort(self.crawler, error)
             raise IgnoreRequest(f"not archived: {error}") from error
         session.counts.captures += 1
+        if 300 <= response.status < 400 and response.headers.get(b"Location"):
+            self._check_redirect(session, request, response)
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value("dvscrape/warc/records", 2)
             stats.inc_value("dvscrape/warc/response_bytes", len(response.body))
         return response
+
+    def _check_redirect(self, session: CrawlSession, request: Request, response: Response) -> None:
+        """Record a redirect out of scope here, where every one is seen: Scrapy's own offsite and scheme checks
+        drop some before any dvscrape component would see the new request."""
+        profile = getattr(self.crawler.spider, "profile", None)
+        location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
+        if profile is None or not location:
+            return
+        target = urljoin(request.url, location)
+        decision = classify(target, profile)
+        if not decision.fetchable:
+            session.refuse(target, decision.kind.value, f"redirect refused: {decision.reason}", request.url)
 
     def _archive(self, session: CrawlSession, request: Request, response: Response, exchange: HttpExchange,
                  kind: str, canonical: str) -> int:
