@@ -3,10 +3,10 @@
     .venv/bin/python bench/soak.py --articles 3000 --faults 500=0.05,503-retry-after=0.02,429=0.02,reset=0.03
 
 Starts ``python -m dvscrape.replica`` with the fault spec (every fault transient: it strikes a URL on its first
-attempt only), crawls it through the ``dvscrape crawl`` CLI into a temporary archive, samples the crawl process's
-VmRSS every 0.5 s, then prints: pages archived, whether every article was archived, faults met by kind, failures
-recorded in the archive by kind, the exit code, the peak RSS, and whether memory grew between the first and the
-last third of the crawl (the target: it does not).
+attempt only), crawls it through the ``dvscrape crawl`` CLI into a temporary archive, samples the VmRSS of the crawl
+process and its worker processes every 0.5 s, then prints: pages archived, whether every article was archived,
+faults met by kind, failed attempts recorded in the archive by kind, the exit code, the peak RSS, and whether memory
+grew between the first and the last third of the crawl (the target: it does not).
 """
 
 from __future__ import annotations
@@ -57,6 +57,25 @@ def start_replica(articles: int, faults: str, seed: int) -> tuple[subprocess.Pop
     return process, match.group(0).rstrip("/")
 
 
+def tree_rss_bytes(pid: int) -> int | None:
+    """VmRSS of a process plus its descendants (the crawl's extraction worker processes), None once it is gone."""
+    total = rss_bytes(pid)
+    if total is None:
+        return None
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return total
+    for task in tasks:
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            total += tree_rss_bytes(int(child)) or 0
+    return total
+
+
 def crawl(url: str, archive: Path, retry_times: int, timeout: float) -> tuple[int, list[tuple[float, int]], float]:
     """Run the crawl, sampling its RSS; (exit code, [(seconds, rss)], seconds)."""
     started = time.monotonic()
@@ -68,7 +87,7 @@ def crawl(url: str, archive: Path, retry_times: int, timeout: float) -> tuple[in
     )
     samples: list[tuple[float, int]] = []
     while process.poll() is None:
-        rss = rss_bytes(process.pid)
+        rss = tree_rss_bytes(process.pid)
         if rss is not None:
             samples.append((time.monotonic() - started, rss))
         time.sleep(SAMPLE_SECONDS)
