@@ -27,5 +27,7 @@ PROJECT_SETTINGS: tuple[SettingDoc, ...] = (
     SettingDoc("DVSCRAPE_RECHECK_MONTH_DAYS", "Days between re-checks of articles published 8 to 60 days ago."),
     SettingDoc("DVSCRAPE_RECHECK_OLD_DAYS", "Days between re-checks of older articles (and of gone ones)."),
     SettingDoc("DVSCRAPE_RETRY_AFTER_MAX", "Longest Retry-After (seconds) a 429/503 is waited out before its retry."),
+    SettingDoc("DVSCRAPE_RETRY_BACKOFF", "Seconds before a first retry; doubled for each further attempt."),
+    SettingDoc("DVSCRAPE_EXTRACT_MAXSIZE", "Pages larger than this many bytes are archived but not parsed."),
     SettingDoc("DVSCRAPE_INCREMENTAL", "Fetch only what is new or due when the archive holds articles (--full: off)."),
 )

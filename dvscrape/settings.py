@@ -40,8 +40,8 @@ USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR 
 DOWNLOADER_MIDDLEWARES = {
     # Scope first, before Scrapy's own offsite filter (50), so every refusal is dvscrape's and is recorded.
     "dvscrape.capture.scope.ScopeMiddleware": 40,
-    # Before RetryMiddleware (550) handles a 429/503: wait out the server's Retry-After first.
-    "dvscrape.capture.retry_after.RetryAfterMiddleware": 560,
+    # Before RetryMiddleware (550) retries: wait out the server's Retry-After, or back off exponentially.
+    "dvscrape.capture.backoff.BackoffMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
 }
 EXTENSIONS = {
@@ -72,6 +72,8 @@ DVSCRAPE_MAX_ARTICLES = 0
 DVSCRAPE_PROGRESS_INTERVAL = 10.0
 DVSCRAPE_INCREMENTAL = True
 DVSCRAPE_RETRY_AFTER_MAX = 120.0
+DVSCRAPE_RETRY_BACKOFF = 2.0
+DVSCRAPE_EXTRACT_MAXSIZE = 8 * 1024 * 1024
 DVSCRAPE_RECHECK_MONTH_DAYS = 3.0
 DVSCRAPE_RECHECK_OLD_DAYS = 30.0
 
@@ -83,4 +85,5 @@ FAST_LOCAL_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "RETRY_TIMES": 2,
     "DOWNLOAD_TIMEOUT": 20,
+    "DVSCRAPE_RETRY_BACKOFF": 0.25,
 }

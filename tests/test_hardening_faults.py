@@ -139,8 +139,6 @@ def test_retry_after_is_respected(faulty_crawl: FaultyCrawl) -> None:
     assert retry_after["violations"] == [], retry_after
 
 
-@pytest.mark.xfail(strict=True, reason="crawler gap: retries of a 5xx are re-queued at once (gaps of a few ms); "
-                   "no back-off between attempts (RetryAfterMiddleware waits only when Retry-After is sent)")
 def test_retries_of_a_failing_url_back_off(faulty_crawl: FaultyCrawl) -> None:
     """The attempts at a URL that keeps failing come further and further apart (not all at once)."""
     path = faulty_crawl.persistent["500"].removeprefix(faulty_crawl.replica_url)
@@ -163,13 +161,7 @@ def test_dns_failure_of_the_whole_site(tmp_path: Path) -> None:
     assert any("dns" in error.lower() or "lookup" in error.lower() for _, error, _ in errors), errors
 
 
-ROBOTS_NOT_RECORDED = pytest.mark.xfail(
-    strict=True, reason="crawler gap: a robots.txt fetch that fails without a response (timeout, connection "
-    "closed) is only logged by Scrapy's RobotsTxtMiddleware; no captures row records it")
-
-
-@pytest.mark.parametrize("mode", ["500", pytest.param("timeout", marks=ROBOTS_NOT_RECORDED),
-                                  pytest.param("broken", marks=ROBOTS_NOT_RECORDED), "garbage"])
+@pytest.mark.parametrize("mode", ["500", "timeout", "broken", "garbage"])
 def test_failing_robots_txt_ends_cleanly_with_a_recorded_outcome(tmp_path: Path, mode: str) -> None:
     replica = start_replica_process("--articles", "8", "--slow-delay", "0", "--robots", mode, "--hang-seconds", "6")
     try:

@@ -104,9 +104,6 @@ def test_disk_full_during_a_crawl(tmp_path: Path) -> None:
         stop(replica)
 
 
-@pytest.mark.xfail(strict=True, reason="crawler gap: exit code 7 and the archive unharmed, but the message says "
-                   "'archive.sqlite is not a usable SQLite database: unable to open database file' instead of "
-                   "naming the read-only folder")
 def test_read_only_archive_folder(tmp_path: Path, small_replica: RunningReplica) -> None:
     with tmpfs(tmp_path / "disk", "32m") as disk:
         archive = disk / "archive"
@@ -152,9 +149,6 @@ def test_database_locked_by_another_program(tmp_path: Path, small_replica: Runni
     assert_archive_sound(archive)
 
 
-@pytest.mark.xfail(strict=True, reason="crawler gap: after a finished crawl whose last WARC file lost its tail "
-                   "(cut mid-record, junk appended), the next crawl exits 0 without noticing: the damaged tail "
-                   "stays, warcio check fails on it and captures still point into it")
 def test_warc_damaged_by_an_earlier_crash(tmp_path: Path, small_replica: RunningReplica) -> None:
     archive = tmp_path / "archive"
     assert crawl(small_replica, archive).returncode == 0

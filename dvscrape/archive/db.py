@@ -155,6 +155,10 @@ class Archive:
         db_path = directory / DB_FILENAME
         if directory.exists() and not directory.is_dir():
             raise ArchiveError(f"archive folder {directory} is a file, not a folder")
+        if not readonly and directory.exists() and not os.access(directory, os.W_OK):
+            raise ArchiveError(f"archive folder {directory} is not writable (read-only file system or permissions)")
+        if not readonly and db_path.exists() and not os.access(db_path, os.W_OK):
+            raise ArchiveError(f"{db_path} is not writable (read-only file system or permissions)")
         try:
             if readonly:
                 if not db_path.is_file():

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.warc_read import read_record_at, truncate_incomplete_tail
+from dvscrape.archive.warc_read import iter_records, read_record_at, truncate_incomplete_tail
 from dvscrape.errors import ArchiveError, WarcFormatError
 
 # Records at the end of each file that are read back and compared by record id (the rest are checked by bounds):
@@ -121,6 +121,23 @@ def recover_after_crash(
         checked_captures=checked,
         detached=detached,
     )
+
+
+def check_newest_warc(warc_dir: Path) -> None:
+    """Read the most recently written WARC file end to end, changing nothing; raise ArchiveError naming it when it
+    is damaged. A crawl that finished cleanly left it whole, so damage there means a crash or a disk fault since."""
+    files = sorted(warc_dir.glob("*.warc.gz"), key=lambda path: (path.stat().st_mtime, path.name))
+    if not files:
+        return
+    newest = files[-1]
+    try:
+        for _ in iter_records(newest, check_digests=False):
+            pass
+    except (WarcFormatError, OSError, EOFError) as error:
+        raise ArchiveError(
+            f"WARC file {newest.name} is damaged ({error}); it was left as it is. Run `dvscrape verify`, then "
+            "restore the file from a copy or move it aside before crawling again"
+        ) from error
 
 
 def _warc_path(archive: Archive, filename: str) -> Path | None:

@@ -130,6 +130,27 @@ class WarcCaptureMiddleware:
             stats.inc_value("dvscrape/warc/response_bytes", len(response.body))
         return response
 
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """Record a fetch that failed without a response when no spider callback will: robots.txt is fetched by
+        Scrapy itself, and its failures would otherwise only be logged."""
+        session = self._session()
+        profile = getattr(self.crawler.spider, "profile", None)
+        if session is None or profile is None or request.errback is not None or session.fatal_error:
+            return None
+        decision = classify(request.url, profile)
+        attempts = int(request.meta.get("retry_times", 0)) + 1
+        try:
+            session.archive.record_capture(Capture(
+                crawl_id=session.crawl_id, url=request.url, canonical_url=decision.canonical or request.url,
+                kind=decision.kind.value, status=None, content_type="",
+                fetched_at=warc_date(datetime.now(UTC)), content_length=None, location=None,
+                error=f"{type(exception).__name__}: {exception}"[:500], attempts=attempts,
+            ))
+            session.wrote()
+        except (OSError, sqlite3.Error, ArchiveError) as error:
+            ArchiveExtension.abort(self.crawler, error)
+        return None
+
     def _check_redirect(self, session: CrawlSession, request: Request, response: Response) -> None:
         """Record a redirect out of scope here, where every one is seen: Scrapy's own offsite and scheme checks
         drop some before any dvscrape component would see the new request."""

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
+from dvscrape.archive.recovery import check_newest_warc
 from dvscrape.archive.warc import WarcWriter
 from dvscrape.errors import ArchiveError
 
@@ -69,6 +70,21 @@ class CrawlCounts:
         }
 
 
+def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
+    """After a killed run, cut what it left half-written; otherwise only check that the newest WARC file is whole.
+    Damage that no interrupted write explains is never repaired silently: the crawl refuses to start."""
+    if interrupted is None:
+        check_newest_warc(archive.warc_dir)
+        return
+    report = recover_after_crash(archive)
+    if report.damaged:
+        damage = "; ".join(f"{name}: {why}" for name, why in report.damaged.items())
+        raise ArchiveError(f"WARC file(s) damaged other than by an interrupted write, left as they are: {damage}. "
+                           "Run `dvscrape verify`, then move the damaged file aside or restore it from a copy")
+    if report.truncated or report.deleted_captures:
+        logger.warning("recovered after the interrupted crawl %d: %s", interrupted, report.summary())
+
+
 class CrawlSession:
     """One crawl's open archive and WARC writer; created by ArchiveExtension, used by middleware and pipelines."""
 
@@ -107,10 +123,8 @@ class CrawlSession:
     ) -> CrawlSession:
         """Repair what a killed run left, resume it or begin a crawl, load what the archive holds, open the WARC
         writer. The caller holds the archive's crawl lock."""
-        report = recover_after_crash(archive)
-        if report.truncated or report.deleted_captures:
-            logger.warning("recovered after an interrupted crawl: %s", report)
         interrupted = archive.unfinished_crawl(site)
+        _repair_or_refuse(archive, interrupted)
         if interrupted is not None:
             crawl_id = archive.resume_crawl(interrupted, options)
             logger.info("resuming interrupted crawl %d as crawl %d", interrupted, crawl_id)

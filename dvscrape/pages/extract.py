@@ -7,10 +7,12 @@ Liferay 6.2 and 7.x), then a Web Content Display (portlet 56) showing an article
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from dvscrape.errors import ExtractionError
 from dvscrape.pages import metadata
 from dvscrape.pages._text import archival, clean_line, word_count
 from dvscrape.pages.article import Article, Block, Figure, NotArticle
@@ -31,6 +33,7 @@ from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
 
 WEB_CONTENT_MIN_WORDS = 40
+_TAG_LIKE = re.compile(r"<[^<>]*>")
 GENERIC_MIN_WORDS = 60
 
 
@@ -53,6 +56,8 @@ def extract_page(
     Raises dvscrape.errors.ExtractionError only when the input cannot be read at all (empty, undecodable).
     """
     ctx = context or PageContext()
+    if looks_binary(html):
+        raise ExtractionError("the page is binary data, not text (labelled as HTML)")
     decoded = decode_document(html, ctx.declared_encoding)
     root = parse_document(decoded.text)
     sel = compiled(profile.selectors, profile.boilerplate)
@@ -69,6 +74,17 @@ def extract_page(
         if view is None:
             return NotArticle(url, "unknown", "no article view and no main text long enough for an article")
     return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decoded.flags)
+
+
+def looks_binary(data: str | bytes) -> bool:
+    """True for content that cannot be a text page: NUL bytes, or many control bytes, near the start."""
+    head = data[:4096].encode("utf-8", "replace") if isinstance(data, str) else data[:4096]
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(head) // 20
 
 
 def _build(
@@ -170,7 +186,9 @@ def _html_title(root: etree._Element) -> str:
     title = head_of(root).find("title")
     if title is None:
         title = root.find(".//title")
-    return clean_line(text_of(title)) if title is not None else ""
+    # A <title> holds plain text, so tag-like text in it can only be an injection attempt: it is removed, so that
+    # nothing a consumer might render as HTML carries markup.
+    return clean_line(_TAG_LIKE.sub(" ", text_of(title))) if title is not None else ""
 
 
 def _title(view: View, sel: Compiled, html_title: str, profile: SiteProfile) -> str:

@@ -147,6 +147,8 @@ class UrlRules:
     trap_portlet_ids: tuple[str, ...] = ("58", "82", "3", "8")
     trap_path_parts: tuple[str, ...] = ("/c/portal/", "/group/control_panel", "/calendar", "/tim-kiem", "/-/search")
     max_listing_page: int = 500
+    # Longer URLs are refused (and recorded): 2083 is the limit browsers and Scrapy's UrlLengthMiddleware use.
+    max_url_length: int = 2083
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,8 @@ def _normalise_path(path: str) -> str:
 
 def classify(url: str, profile: SiteProfile) -> UrlDecision:
     """Decide whether *url* belongs to the crawl, and under which canonical URL."""
+    if len(url) > profile.urls.max_url_length:
+        return UrlDecision(UrlKind.TRAP, "", reason=f"URL longer than {profile.urls.max_url_length} characters")
     try:
         parts = urlsplit(url.strip())
         port = parts.port

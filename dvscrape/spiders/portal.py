@@ -56,6 +56,7 @@ class PortalSpider(scrapy.Spider):
         self._sitemap_entries: list[tuple[str, str, str]] = []
         self.extract_enabled = True
         self.fetch_media = True
+        self.extract_maxsize = 8 * 1024 * 1024
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -66,6 +67,7 @@ class PortalSpider(scrapy.Spider):
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
+        spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
         if spider.extract_enabled and workers > 0:
@@ -204,6 +206,9 @@ class PortalSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
+        if len(response.body) > self.extract_maxsize:
+            yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))
+            return
         hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
@@ -214,6 +219,10 @@ class PortalSpider(scrapy.Spider):
             hint = hints.get(decision.canonical)
             meta = {LISTING_HINT_KEY: hint} if hint else None
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
+
+    def _too_large(self, response: Response) -> str:
+        return (f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
+                f"({self.extract_maxsize}): archived in WARC, not parsed")
 
     def _listing_hints(self, response: TextResponse) -> dict[str, tuple[str | None, str]]:
         """The date and category a listing shows next to each article (the article page may hide them), passed on
@@ -251,6 +260,9 @@ class PortalSpider(scrapy.Spider):
                                    response.meta.get(CAPTURE_ID_KEY), datetime.now(UTC).isoformat(timespec="seconds"))
             return
         if not isinstance(response, TextResponse):
+            return
+        if len(response.body) > self.extract_maxsize:
+            yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))
             return
         article: Article | None = None
         if self.extract_enabled:
