@@ -1,8 +1,9 @@
 """The SQLite archive: crawls, captures (pointing into the WARC files) and articles, in ``archive.sqlite``.
 
 The schema is created and upgraded by the recorded migrations in ``migrations.py`` (with sqlite-utils). The hot
-paths (one call per capture, one per article) use fixed prepared statements on the connection, one transaction each,
-with no schema introspection.
+paths (one call per capture, one per article) use fixed prepared statements on the connection with no schema
+introspection; each is its own transaction, or a savepoint inside a write batch (begin_batch/commit_batch) when a
+crawl groups its writes. The records stored are in ``records.py``, the connection handling in ``connection.py``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,23 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
-from dvscrape.archive.folding import register_fold
+from dvscrape.archive.connection import WriteTransaction, configure, row_id
 from dvscrape.archive.lock import CrawlLock
 from dvscrape.archive.migrations import apply_migrations, pending_migrations
+from dvscrape.archive.records import (
+    CAPTURE_KINDS,
+    COUNT_COLUMNS,
+    ArticleOutcome,
+    Capture,
+    StoredArticle,
+    record_type_and_profile,
+    utc_now_iso,
+)
 from dvscrape.archive.versions import record_version
 from dvscrape.archive.warc import WarcLocation
 from dvscrape.errors import ArchiveError
@@ -28,30 +35,8 @@ from dvscrape.pages.article import Article
 
 DB_FILENAME = "archive.sqlite"
 WARC_FOLDER = "warc"
-BUSY_TIMEOUT_MS = 10_000
 
 # The kinds of the brief, plus "page", "trap" and "offsite", which sites.urls.UrlKind also gives the middleware.
-CAPTURE_KINDS = frozenset(
-    {"article", "listing", "home", "page", "sitemap", "robots", "media", "trap", "offsite", "other"}
-)
-# The counts finish_crawl keeps in columns of their own; every count is also kept in the JSON `counts` column.
-COUNT_COLUMNS: tuple[str, ...] = (
-    "requests",
-    "captures",
-    "articles_new",
-    "articles_updated",
-    "errors",
-    "bytes_written",
-    "articles_unchanged",
-    "articles_gone",
-    "revisits",
-    "missing",
-)
-# captures.record_type: a WARC response record, a revisit record, or "" for a fetch that wrote no record.
-RECORD_TYPES = frozenset({"response", "revisit", ""})
-# captures.revisit_profile: the last path segment of the WARC/1.1 profile URI (RevisitProfile), or "".
-REVISIT_PROFILES = frozenset({"server-not-modified", "identical-payload-digest"})
-
 _INSERT_CAPTURE = """
 INSERT INTO captures (
     crawl_id, url, canonical_url, kind, status, content_type, fetched_at, content_length,
@@ -77,55 +62,6 @@ _CHILD_TABLES: tuple[tuple[str, str], ...] = (
     ("article_tags", "INSERT INTO article_tags (article_id, position, tag) VALUES (?, ?, ?)"),
     ("related_links", "INSERT INTO related_links (article_id, position, url) VALUES (?, ?, ?)"),
 )
-
-
-@dataclass(frozen=True)
-class Capture:
-    """One fetch of one URL: what came back and where its WARC record is (None when the fetch failed).
-
-    *record_type* is "response", "revisit" or "" (no record); None derives it from *location* ("response" or "").
-    A revisit gives its *revisit_profile* (a RevisitProfile or its short name, "server-not-modified" /
-    "identical-payload-digest") and *refers_to_capture_id*, the capture whose response record holds the content.
-    """
-
-    crawl_id: int
-    url: str
-    canonical_url: str
-    kind: str
-    status: int | None
-    content_type: str
-    fetched_at: str
-    content_length: int | None
-    location: WarcLocation | None
-    error: str = ""
-    attempts: int = 1
-    etag: str = ""
-    last_modified: str = ""
-    record_type: str | None = None
-    revisit_profile: str = ""
-    refers_to_capture_id: int | None = None
-
-
-class ArticleOutcome(StrEnum):
-    """What storing an article did to the archive."""
-
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """The result of Archive.save_article: the row id, whether the article was new or changed, its content hash."""
-
-    article_id: int
-    outcome: ArticleOutcome
-    content_hash: str
-
-
-def utc_now_iso() -> str:
-    """The current UTC time as ISO 8601 with a trailing Z."""
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 class Archive:
@@ -173,7 +109,7 @@ class Archive:
             raise ArchiveError(f"cannot open {db_path}: {error}") from error
         try:
             db = Database(conn, execute_plugins=False)
-            _configure(db, readonly=readonly)
+            configure(db, readonly=readonly)
             if readonly:
                 pending = pending_migrations(db)
                 if pending and upgrade and os.access(db_path, os.W_OK) and os.access(directory, os.W_OK):
@@ -204,7 +140,7 @@ class Archive:
                 "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, 'running', ?)",
                 (site, base_url, self._clock(), rows.to_json_object(options)),
             )
-        return _row_id(cursor)
+        return row_id(cursor)
 
     def finish_crawl(self, crawl_id: int, status: str, counts: Mapping[str, int]) -> None:
         """Record the end of a crawl: its status and counts (known ones in columns, all of them as JSON)."""
@@ -225,7 +161,7 @@ class Archive:
         if capture.kind not in CAPTURE_KINDS:
             raise ValueError(f"unknown capture kind {capture.kind!r}; expected one of {sorted(CAPTURE_KINDS)}")
         location = capture.location
-        record_type, profile = _record_type_and_profile(capture)
+        record_type, profile = record_type_and_profile(capture)
         values = (
             capture.crawl_id,
             capture.url,
@@ -250,7 +186,7 @@ class Archive:
         )
         with self._write("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
-        return _row_id(cursor)
+        return row_id(cursor)
 
     # -- articles ------------------------------------------------------------------------------------------------
 
@@ -270,7 +206,7 @@ class Archive:
             ).fetchone()
             if existing is None:
                 cursor = self._conn.execute(_INSERT_ARTICLE, (*columns, capture_id, seen_at, seen_at))
-                article_id = _row_id(cursor)
+                article_id = row_id(cursor)
                 outcome = ArticleOutcome.NEW
             else:
                 article_id = int(existing[0])
@@ -386,7 +322,7 @@ class Archive:
                 "VALUES (?, ?, ?, 'running', ?, ?)",
                 (found[0], found[1], self._clock(), stored_options, crawl_id),
             )
-        return _row_id(cursor)
+        return row_id(cursor)
 
     # -- files ---------------------------------------------------------------------------------------------------
 
@@ -444,82 +380,12 @@ class Archive:
             except sqlite3.Error as error:
                 raise ArchiveError(f"cannot commit the write batch: {error}") from error
 
-    def transaction(self, action: str) -> _WriteTransaction:
+    def transaction(self, action: str) -> WriteTransaction:
         """One write transaction around several calls (their own transactions become savepoints in it); any error
         rolls all of it back. *action* names the work in error messages."""
         return self._write(action)
 
-    def _write(self, action: str) -> _WriteTransaction:
+    def _write(self, action: str) -> WriteTransaction:
         if self.readonly:
             raise ArchiveError(f"cannot {action}: archive {self.directory} is open read-only")
-        return _WriteTransaction(self._conn, action)
-
-
-class _WriteTransaction:
-    """One write transaction on the connection: BEGIN, then COMMIT, or ROLLBACK on error; sqlite errors become
-    ArchiveError. A savepoint is used instead when a transaction is already open."""
-
-    def __init__(self, conn: sqlite3.Connection, action: str) -> None:
-        self._conn = conn
-        self._action = action
-        self._savepoint = False
-
-    def __enter__(self) -> None:
-        try:
-            if self._conn.in_transaction:
-                self._savepoint = True
-                self._conn.execute("SAVEPOINT dvscrape_write")
-            else:
-                self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as error:
-            raise ArchiveError(f"cannot {self._action}: {error}") from error
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        try:
-            if exc_type is None:
-                self._conn.execute("RELEASE dvscrape_write" if self._savepoint else "COMMIT")
-                return
-            if self._savepoint:
-                self._conn.execute("ROLLBACK TO dvscrape_write")
-                self._conn.execute("RELEASE dvscrape_write")
-            elif self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-        except sqlite3.Error as error:
-            raise ArchiveError(f"cannot {self._action}: {error}") from error
-        if isinstance(exc, sqlite3.Error):
-            raise ArchiveError(f"cannot {self._action}: {exc}") from exc
-
-
-def _configure(db: Database, *, readonly: bool) -> None:
-    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout; register the
-    dvscrape_fold function the search triggers call."""
-    register_fold(db.conn)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-
-
-def _record_type_and_profile(capture: Capture) -> tuple[str, str]:
-    """The record_type and short revisit_profile to store for *capture*; ValueError when they contradict it."""
-    record_type = capture.record_type
-    if record_type is None:
-        record_type = "response" if capture.location is not None else ""
-    if record_type not in RECORD_TYPES:
-        raise ValueError(f"unknown record type {record_type!r}; expected one of {sorted(RECORD_TYPES)}")
-    if (capture.location is None) != (record_type == ""):
-        raise ValueError(f"record type {record_type!r} does not fit a capture with location {capture.location}")
-    profile = capture.revisit_profile.rsplit("/", 1)[-1]
-    if record_type == "revisit" and profile not in REVISIT_PROFILES:
-        raise ValueError(f"a revisit needs a profile, one of {sorted(REVISIT_PROFILES)}; got {profile!r}")
-    if record_type != "revisit" and (profile or capture.refers_to_capture_id is not None):
-        raise ValueError("only a revisit capture has a revisit profile or refers to another capture")
-    return record_type, profile
-
-
-def _row_id(cursor: sqlite3.Cursor) -> int:
-    row_id = cursor.lastrowid
-    if row_id is None:
-        raise ArchiveError("SQLite did not report the id of the inserted row")
-    return row_id
+        return WriteTransaction(self._conn, action)
