@@ -50,6 +50,7 @@ class PortalSpider(scrapy.Spider):
         self.allowed_domains = [self.profile.host]
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.articles_scheduled = 0
+        self._article_urls: set[str] = set()
         self.extraction_pool: ExtractionPool | None = None
         # Sitemap URLs wait until the spider is idle: an article reached from a listing carries the date and
         # category the listing shows, which some article pages hide; the sitemap fills in what listings missed.
@@ -156,19 +157,11 @@ class PortalSpider(scrapy.Spider):
         if request is None:
             return
         if request.meta[KIND_KEY] == UrlKind.ARTICLE.value:
-            seen = self._seen_articles()
-            if request.url in seen:
+            if request.url in self._article_urls:
                 return
-            seen.add(request.url)
+            self._article_urls.add(request.url)
             self.articles_scheduled += 1
         yield request
-
-    def _seen_articles(self) -> set[str]:
-        seen: set[str] | None = getattr(self, "_article_urls", None)
-        if seen is None:
-            seen = set()
-            self._article_urls = seen
-        return seen
 
     def _refused(self, url: str, decision: UrlDecision, found_on: str = "") -> None:
         stats = self.crawler.stats if hasattr(self, "crawler") else None
