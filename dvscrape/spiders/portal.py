@@ -10,12 +10,13 @@ from typing import Any
 import scrapy
 from lxml import etree
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
+from dvscrape.capture.scope import ScopeRefused
 from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
@@ -348,8 +349,17 @@ class PortalSpider(scrapy.Spider):
             raise DontCloseSpider("sitemap URLs scheduled")
 
     def fetch_failed(self, failure: Failure) -> Iterator[FetchFailure]:
-        """A request that failed without an HTTP response (after retries): record why."""
+        """A request that failed without an HTTP response (after retries): record why. A request refused on
+        purpose (out of scope, or disallowed by robots.txt) is a recorded decision, not a failure of the crawl."""
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(ScopeRefused):
+            return  # ScopeMiddleware recorded it in refused_urls
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            session = ArchiveExtension.session_of(self.crawler)
+            if session is not None:
+                session.refuse(request.url, "robots", "disallowed by robots.txt",
+                               (request.headers.get("Referer") or b"").decode("latin-1"))
+            return
         yield FetchFailure(
             url=request.url,
             canonical_url=str(request.meta.get(CANONICAL_KEY, request.url)),
