@@ -180,6 +180,11 @@ class PortalSpider(scrapy.Spider):
 
     # -- callbacks -----------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _unfollowed_redirect(response: Response) -> bool:
+        """A 3xx that reached a callback: its target was refused (recorded by the capture middleware) or unusable."""
+        return 300 <= response.status < 400 and response.status != 304
+
     def _failed_status(self, response: Response) -> FetchFailure | None:
         if response.status < 400:
             return None
@@ -194,6 +199,8 @@ class PortalSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time)."""
+        if self._unfollowed_redirect(response):
+            return
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
@@ -245,6 +252,8 @@ class PortalSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
+        if self._unfollowed_redirect(response):
+            return
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
