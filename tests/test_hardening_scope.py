@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.replica.hostile import HostileConfig
 from tests.canary import Canary, MeasuredRun, crash_traces, query, run_cli_measured, start_canary
+from tests.conftest import run_cli, start_replica_process, stop
 
 OPERATOR = "scope-test-operator@example.net"
 CRAWLER_SOURCES = ("capture", "spiders", "pipelines", "sites", "archive", "cli", "settings.py", "crawl.py",
@@ -143,3 +144,19 @@ def test_no_contact_or_secret_is_written_in_the_crawler_code() -> None:
             found += [f"{path.name}: {match}" for match in
                       re.findall(r"(?i)(?:password|secret|token|api_key)\s*=\s*['\"][^'\"]{6,}['\"]", text)]
     assert found == []
+
+
+def test_robots_txt_disallow_is_obeyed_and_recorded(tmp_path: Path) -> None:
+    """A path robots.txt disallows is never fetched; each refusal is recorded and the crawl still succeeds."""
+    replica = start_replica_process("--articles", "8", "--slow-delay", "0", "--robots-disallow", "/documents/")
+    try:
+        archive = tmp_path / "archive"
+        result = run_cli("crawl", "--base-url", replica.url, "--archive", str(archive), "--fast",
+                         "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")
+    finally:
+        stop(replica)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    fetched = query(archive, "select count(*) from captures where url like '%/documents/%'")
+    assert fetched == [(0,)]
+    refused = query(archive, "select url, reason from refused_urls where kind = 'robots'")
+    assert refused and all("/documents/" in url and "robots.txt" in reason for url, reason in refused), refused

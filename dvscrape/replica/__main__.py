@@ -19,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--edition", type=int, default=1, help="site edition: 2 adds, edits and removes a few")
     parser.add_argument("--slow-delay", type=float, default=1.5, help="seconds the slow page takes (default 1.5)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    parser.add_argument("--robots-disallow", action="append", default=[], metavar="PREFIX",
+                        help="a path prefix robots.txt disallows (repeatable; default: nothing disallowed)")
     faults = parser.add_argument_group("fault injection (see dvscrape.replica.faults)")
     faults.add_argument("--faults", default="", metavar="SPEC",
                         help=f"KIND=RATE,… with KIND in {', '.join(FAULT_KINDS)}, e.g. 500=0.1,reset=0.05")
@@ -78,6 +80,7 @@ def parse_config(argv: Sequence[str] | None = None) -> ReplicaConfig:
         access_log=args.access_log,
         faults=fault_spec if fault_spec.enabled else None,
         hostile=hostile,
+        robots_disallow=tuple(args.robots_disallow),
     )
 
 

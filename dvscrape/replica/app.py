@@ -97,8 +97,10 @@ class ReplicaApp:
         *,
         hostile: HostileConfig | None = None,
         faults: FaultInjector | None = None,
+        robots_disallow: tuple[str, ...] = (),
     ) -> None:
         self.site = Site.build(corpus)
+        self.robots_disallow = robots_disallow
         seed_article = self.site.by_url_title[corpus.seed_url_title]
         self.hostile = HostilePages(hostile, seed_article, self.render_article) if hostile is not None else None
         self.faults = faults
@@ -305,7 +307,7 @@ class ReplicaApp:
 
     def _feed(self, found: Route, host: str, gzip_ok: bool) -> Response:
         if found.kind == "robots":
-            text, content_type = feeds.robots_txt(), "text/plain;charset=UTF-8"
+            text, content_type = feeds.robots_txt(self.robots_disallow), "text/plain;charset=UTF-8"
         elif found.kind == "sitemap":
             text, content_type = feeds.sitemap_xml(self.site), "application/xml;charset=UTF-8"
         else:

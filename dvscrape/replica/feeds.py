@@ -16,9 +16,10 @@ ALTERNATES = (("x-default", ""), ("vi-VN", "/vi_VN"), ("en-US", "/en_US"))
 FEED_SIZE = 20
 
 
-def robots_txt() -> str:
-    """Liferay's default robots.txt: nothing disallowed, the sitemap named."""
-    return f"User-Agent: *\nDisallow:\nSitemap: {HOST}/sitemap.xml\n"
+def robots_txt(disallow: tuple[str, ...] = ()) -> str:
+    """Liferay's default robots.txt (nothing disallowed, the sitemap named), or one disallowing *disallow*."""
+    rules = "".join(f"Disallow: {prefix}\n" for prefix in disallow) or "Disallow:\n"
+    return f"User-Agent: *\n{rules}Sitemap: {HOST}/sitemap.xml\n"
 
 
 def _url_entry(path: str, lastmod: str, changefreq: str, priority: str) -> str:

@@ -45,6 +45,8 @@ class ReplicaConfig:
     """Fault injection (:mod:`dvscrape.replica.faults`); None or an empty spec: none."""
     hostile: HostileConfig | None = None
     """Hostile pages (:mod:`dvscrape.replica.hostile`); None: none."""
+    robots_disallow: tuple[str, ...] = ()
+    """Path prefixes robots.txt disallows (Liferay's default disallows nothing)."""
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
@@ -200,7 +202,8 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
         config = ReplicaConfig(**options)  # type: ignore[arg-type]
     corpus = build_corpus(seed=config.seed, n_articles=config.articles, edition=config.edition)
     faults = FaultInjector(config.faults) if config.faults is not None and config.faults.enabled else None
-    app = ReplicaApp(corpus, slow_delay=config.slow_delay, hostile=config.hostile, faults=faults)
+    app = ReplicaApp(corpus, slow_delay=config.slow_delay, hostile=config.hostile, faults=faults,
+                     robots_disallow=config.robots_disallow)
     server = ReplicaHTTPServer((config.host, config.port), app, config.access_log, faults)
     return RunningReplica(server, corpus)
 
