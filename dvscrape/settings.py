@@ -60,6 +60,8 @@ HTTPERROR_ALLOW_ALL = True
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.
+TELNETCONSOLE_ENABLED = False
 
 DVSCRAPE_ARCHIVE_DIR = "archive"
 DVSCRAPE_WARC_ENABLED = True
