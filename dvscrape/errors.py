@@ -27,3 +27,19 @@ class ExtractionError(DvscrapeError):
 
 class TextDecodingError(DvscrapeError):
     """Raised by text/ when bytes cannot be decoded by any candidate encoding."""
+
+
+class QueryError(DvscrapeError):
+    """Raised by archive/search when a search query or filter cannot be used (said in one sentence)."""
+
+
+class NotInArchiveError(DvscrapeError):
+    """Raised by archive/lookup when a URL or id matches nothing in the archive."""
+
+
+class ReextractError(DvscrapeError):
+    """Raised by archive/reextract when the archive cannot be re-extracted (no crawl recorded, no WARC files)."""
+
+
+class ExtractionTimeout(ExtractionError):
+    """Raised by pages/pool when a page takes longer than the time limit to extract; the worker is replaced."""

@@ -10,13 +10,9 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import urlsplit, urlunsplit
 
-from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.errors import ConfigurationError, NotInArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import canonicalize
-
-
-class NotInArchiveError(DvscrapeError):
-    """Raised by archive/lookup when a URL or id matches nothing in the archive."""
 
 
 def _crawl_bases(conn: sqlite3.Connection) -> list[tuple[str, str]]:

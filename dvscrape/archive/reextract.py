@@ -27,7 +27,7 @@ from lxml import etree
 from dvscrape.archive.db import Archive, ArticleOutcome
 from dvscrape.archive.verify import warc_files
 from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
-from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
 from dvscrape.pages.listing import extract_listing
@@ -41,10 +41,6 @@ GONE_STATUSES = frozenset({404, 410})
 _CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
 ArticleFilter = Callable[[Article], Article]
-
-
-class ReextractError(DvscrapeError):
-    """Raised by archive/reextract when the archive cannot be re-extracted (no crawl recorded, no WARC files)."""
 
 
 @dataclass(frozen=True)

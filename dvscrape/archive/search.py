@@ -16,7 +16,7 @@ from datetime import date
 
 from dvscrape.archive.folding import fold
 from dvscrape.archive.versions import backfill_versions
-from dvscrape.errors import DvscrapeError
+from dvscrape.errors import QueryError
 
 EXACT_INDEX = "articles_fts"
 FOLDED_INDEX = "articles_fts_folded"
@@ -30,10 +30,6 @@ MAX_LIMIT = 1000
 RANK_LIMIT = 10_000
 _TERM = re.compile(r'(?P<minus>-?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _WORD = re.compile(r"\w+")
-
-
-class QueryError(DvscrapeError):
-    """Raised by archive/search when a search query or filter cannot be used (said in one sentence)."""
 
 
 @dataclass(frozen=True)

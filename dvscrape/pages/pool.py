@@ -9,17 +9,13 @@ import multiprocessing
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from dvscrape.errors import ExtractionError
+from dvscrape.errors import ExtractionError, ExtractionTimeout
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.extract import extract_page
 from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
-
-
-class ExtractionTimeout(ExtractionError):
-    """Raised when a page takes longer than the pool's timeout to extract; the worker is replaced."""
 
 
 class ExtractionPool:
