@@ -22,8 +22,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from dvscrape.archive.db import Archive, Capture
-from dvscrape.archive.warc import WarcLocation
 from dvscrape.pages.article import Article, Attachment, Block, Figure
+from dvscrape.warc.writer import WarcLocation
 
 BASE_URL = "https://tanbinh.hochiminhcity.gov.vn"
 CATEGORIES = (

@@ -18,7 +18,7 @@ class ArchiveLockedError(ArchiveError):
 
 
 class WarcFormatError(ArchiveError):
-    """Raised by archive/warc when a WARC file or record is malformed."""
+    """Raised by warc/reader and warc/writer when a WARC file or record is malformed."""
 
 
 class ExtractionError(DvscrapeError):
@@ -38,7 +38,7 @@ class NotInArchiveError(DvscrapeError):
 
 
 class ReextractError(DvscrapeError):
-    """Raised by archive/reextract when the archive cannot be re-extracted (no crawl recorded, no WARC files)."""
+    """Raised by reextract when the archive cannot be re-extracted (no crawl recorded, no WARC files)."""
 
 
 class ExtractionTimeout(ExtractionError):

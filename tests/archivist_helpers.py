@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dvscrape.archive.db import Archive, Capture
-from dvscrape.archive.warc import HttpExchange, WarcWriter
 from dvscrape.pages import Article, extract_page
 from dvscrape.pages.finish import normalise_article
 from dvscrape.sites import get_profile
+from dvscrape.warc.writer import HttpExchange, WarcWriter
 
 BASE_URL = "http://127.0.0.1:8123"
 START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)

@@ -17,10 +17,10 @@ from sqlite_utils import Database
 
 from dvscrape.archive.db import Archive, ArticleOutcome, Capture
 from dvscrape.archive.migrations import MIGRATIONS, apply_migrations, pending_migrations
-from dvscrape.archive.warc import HttpExchange, WarcLocation, WarcWriter
-from dvscrape.archive.warc_read import read_record_at
 from dvscrape.errors import ArchiveError, ArchiveLockedError
 from dvscrape.pages.article import Article, Attachment, Block, Figure
+from dvscrape.warc.reader import read_record_at
+from dvscrape.warc.writer import HttpExchange, WarcLocation, WarcWriter
 
 TITLE = "Quận Tân Bình tổ chức Hội nghị sơ kết công tác 6 tháng đầu năm"
 PARAGRAPHS = (

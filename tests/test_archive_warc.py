@@ -1,4 +1,4 @@
-"""Tests of dvscrape.archive.warc / warc_read / http_block: golden records, warcio tools, digests, rotation, repair."""
+"""Tests of dvscrape.warc.writer / warc_read / http_block: golden records, warcio tools, digests, rotation, repair."""
 
 from __future__ import annotations
 
@@ -18,8 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.archive import http_block
-from dvscrape.archive.warc import (
+from dvscrape.errors import ArchiveError, WarcFormatError
+from dvscrape.warc import http_block
+from dvscrape.warc.reader import (
+    iter_records,
+    read_record_at,
+    truncate_incomplete_tail,
+    truncate_incomplete_tails,
+)
+from dvscrape.warc.writer import (
     HttpExchange,
     RevisitProfile,
     RevisitTarget,
@@ -28,13 +35,6 @@ from dvscrape.archive.warc import (
     WriterIdentity,
     target_uri,
 )
-from dvscrape.archive.warc_read import (
-    iter_records,
-    read_record_at,
-    truncate_incomplete_tail,
-    truncate_incomplete_tails,
-)
-from dvscrape.errors import ArchiveError, WarcFormatError
 
 DATA = Path(__file__).parent / "data" / "warc"
 GOLDEN = DATA / "golden.warc"

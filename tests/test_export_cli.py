@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dvscrape.archive.warc_read import read_record_at
+from dvscrape.warc.reader import read_record_at
 from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
 
 

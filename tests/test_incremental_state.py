@@ -14,10 +14,10 @@ from sqlite_utils import Database
 from dvscrape.archive.db import Archive, ArticleOutcome, Capture
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
 from dvscrape.archive.migrations import apply_migrations
-from dvscrape.archive.warc import HttpExchange, RevisitProfile, WarcLocation, WarcWriter, warc_date
-from dvscrape.archive.warc_read import iter_records, read_record_at
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article, Block
+from dvscrape.warc.reader import iter_records, read_record_at
+from dvscrape.warc.writer import HttpExchange, RevisitProfile, WarcLocation, WarcWriter, warc_date
 
 BASE = "https://tanbinh.hochiminhcity.gov.vn"
 ARTICLE_URL = f"{BASE}/tin-tuc/-/content/hoi-nghi"

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.reextract import reextract
 from dvscrape.archive.versions import versions_of
+from dvscrape.reextract import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder, normalised
 from tests.conftest import CrawledArchive, run_cli
 

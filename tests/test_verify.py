@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.archive.warc import RevisitProfile, RevisitTarget, WarcWriter
 from dvscrape.exitcodes import ExitCode
+from dvscrape.warc.writer import RevisitProfile, RevisitTarget, WarcWriter
 from tests.archivist_helpers import exchange
 from tests.conftest import CrawledArchive, run_cli
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.archive.cdxj import iter_index, surt
-from dvscrape.archive.warc_read import read_record_at
+from dvscrape.warc.cdxj import iter_index, surt
+from dvscrape.warc.reader import read_record_at
 from tests.conftest import CrawledArchive, run_cli
 
 

@@ -1,7 +1,8 @@
-"""The archive: WARC files and the SQLite database of crawls, captures and articles. No Scrapy import.
+"""The archive's SQLite database of crawls, captures and articles: storage only. No Scrapy import.
 
-Modules: ``warc`` (WarcWriter; HttpExchange, WarcLocation and the revisit types live in ``warc_types``),
-``warc_read`` (read_record_at, iter_records, truncate_incomplete_tail), ``http_block`` (how HTTP headers are
-reconstructed for WARC records), ``db`` (Archive, Capture), ``migrations`` (the recorded schema migrations),
-``rows`` (Article → column values, content hash) and ``lock`` (the crawl lock); each module's docstring says more.
+Modules: ``db`` (Archive, Capture), ``connection`` (pragmas, write transactions), ``migrations`` (the recorded schema
+migrations), ``records`` and ``rows`` (Article → column values, content hash), ``versions`` (article history),
+``incremental`` (what a re-crawl must fetch again), ``recovery`` (repair after a crash), ``search`` and ``folding``
+(accent-insensitive full-text search), ``lookup`` (URL → stored article) and ``lock`` (the crawl lock). WARC files are
+read and written by ``dvscrape.warc``; each module's docstring says more.
 """

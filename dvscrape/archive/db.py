@@ -29,9 +29,9 @@ from dvscrape.archive.records import (
     utc_now_iso,
 )
 from dvscrape.archive.versions import record_version
-from dvscrape.archive.warc import WarcLocation
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article
+from dvscrape.warc.writer import WarcLocation
 
 DB_FILENAME = "archive.sqlite"
 WARC_FOLDER = "warc"

@@ -29,7 +29,7 @@ from typing import Any
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.recovery import RecoveryReport, recover_after_crash
-from dvscrape.archive.warc_types import RevisitTarget, target_uri
+from dvscrape.warc.model import RevisitTarget, target_uri
 
 __all__ = [
     "IncrementalState",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from dvscrape.archive.warc import WarcLocation
+from dvscrape.warc.writer import WarcLocation
 
 CAPTURE_KINDS = frozenset(
     {"article", "listing", "home", "page", "sitemap", "robots", "media", "trap", "offsite", "other"}

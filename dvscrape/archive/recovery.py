@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.warc_read import iter_records, read_record_at, truncate_incomplete_tail
 from dvscrape.errors import ArchiveError, WarcFormatError
+from dvscrape.warc.files import written_warc_files
+from dvscrape.warc.reader import iter_records, read_record_at, truncate_incomplete_tail
 
 # Records at the end of each file that are read back and compared by record id (the rest are checked by bounds):
 # a crash only damages what was written last, and WarcWriter never appends to a file it did not create.
@@ -78,7 +79,7 @@ def recover_after_crash(
     truncated: dict[str, int] = {}
     damaged: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    for path in sorted(archive.warc_dir.glob("*.warc.gz")):
+    for path in written_warc_files(archive.warc_dir):
         try:
             cut = truncate_incomplete_tail(path)
         except WarcFormatError as error:
@@ -126,7 +127,7 @@ def recover_after_crash(
 def check_newest_warc(warc_dir: Path) -> None:
     """Read the most recently written WARC file end to end, changing nothing; raise ArchiveError naming it when it
     is damaged. A crawl that finished cleanly left it whole, so damage there means a crash or a disk fault since."""
-    files = sorted(warc_dir.glob("*.warc.gz"), key=lambda path: (path.stat().st_mtime, path.name))
+    files = sorted(written_warc_files(warc_dir), key=lambda path: (path.stat().st_mtime, path.name))
     if not files:
         return
     newest = files[-1]

@@ -15,11 +15,11 @@ from scrapy.http import Response
 
 from dvscrape.archive.db import Capture
 from dvscrape.archive.incremental import KnownCapture
-from dvscrape.archive.warc import HttpExchange, warc_date
-from dvscrape.archive.warc_types import RevisitProfile, sha1_digest
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.sites.urls import classify
+from dvscrape.warc.model import RevisitProfile, sha1_digest
+from dvscrape.warc.writer import HttpExchange, warc_date
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -15,8 +15,8 @@ from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
 from dvscrape.archive.recovery import check_newest_warc
-from dvscrape.archive.warc import WarcWriter
 from dvscrape.errors import ArchiveError
+from dvscrape.warc.writer import WarcWriter
 
 logger = logging.getLogger(__name__)
 

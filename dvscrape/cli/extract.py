@@ -56,8 +56,8 @@ def _is_site_path(source: str, profile: SiteProfile) -> bool:
 def _from_archive(archive_dir: Path, url: str) -> tuple[bytes, str | None]:
     """The newest archived 200 response for *url* (any variant of it), and the charset its headers declared."""
     from dvscrape.archive.lookup import capture_record, find_capture_ids
-    from dvscrape.archive.warc_read import read_record_at
     from dvscrape.cli.archive_access import opened_archive
+    from dvscrape.warc.reader import read_record_at
 
     with opened_archive(archive_dir) as archive:
         conn = archive.db.conn

@@ -14,12 +14,12 @@ import click
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import capture_record, find_article_id
-from dvscrape.archive.reextract import decoded_payload
 from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
-from dvscrape.archive.warc_read import read_record_at
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import ArchiveError
+from dvscrape.reextract import decoded_payload
+from dvscrape.warc.reader import read_record_at
 
 
 def _citation(record: dict[str, object] | None) -> str:

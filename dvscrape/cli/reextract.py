@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from dvscrape.archive.reextract import reextract
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
+from dvscrape.reextract import reextract
 
 
 @click.command("reextract")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from dvscrape.archive.cdxj import write_index
-from dvscrape.archive.verify import warc_files
-from dvscrape.archive.wacz import archive_pages, write_wacz
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import DvscrapeError
+from dvscrape.warc.cdxj import write_index
+from dvscrape.warc.files import warc_files
+from dvscrape.warc.wacz import archive_pages, write_wacz
 
 INDEX_FILENAME = "index.cdxj"
 

@@ -23,7 +23,7 @@ from dvscrape.cli.options import archive_option
 def serve_command(archive_dir: Path, host: str, port: int, metadata_out: Path | None) -> None:
     """Browse and query the archive in Datasette: described tables, accent-insensitive search on articles, facets
     (category, year, signature) and canned queries (search, article_history, url_captures)."""
-    from dvscrape.archive.datasette_metadata import datasette_metadata
+    from dvscrape.serving.datasette_metadata import datasette_metadata
 
     database = Path(DB_FILENAME).stem
     metadata = datasette_metadata(database)
@@ -40,7 +40,7 @@ def serve_command(archive_dir: Path, host: str, port: int, metadata_out: Path | 
         from datasette.utils import StartupError
     except ImportError as error:
         raise click.ClickException("Datasette is not installed: pip install datasette") from error
-    from dvscrape.archive import datasette_plugin
+    from dvscrape.serving import datasette_plugin
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="dvscrape")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from dvscrape.archive.verify import verify_archive
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.exitcodes import ExitCode
+from dvscrape.warc.verify import verify_archive
 
 
 @click.command("verify")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from dvscrape.archive.warc_read import WarcRecord, iter_records
+from dvscrape.warc.reader import WarcRecord, iter_records
 
 INDEXED_TYPES = frozenset({"response", "revisit"})
 _WWW = re.compile(r"^www\d*\.")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape import __version__
-from dvscrape.archive.cdxj import index_lines
+from dvscrape.warc.cdxj import index_lines
 
 WACZ_VERSION = "1.1.1"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}

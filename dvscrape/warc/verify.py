@@ -11,10 +11,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
 from dvscrape.errors import WarcFormatError
+from dvscrape.warc.files import warc_files
+from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
 
-WARC_GLOBS = ("*.warc.gz", "*.warc")
 REQUIRED_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length", "WARC-Block-Digest")
 TARGETED_TYPES = frozenset({"response", "request", "revisit", "resource"})
 
@@ -64,12 +64,6 @@ class VerifyReport:
             "problems": [{"where": f.where, "message": f.message} for f in self.problems],
             "warnings": [{"where": f.where, "message": f.message} for f in self.warnings],
         }
-
-
-def warc_files(warc_dir: Path) -> list[Path]:
-    """The WARC files of an archive's warc/ folder, by name."""
-    found = {path for pattern in WARC_GLOBS for path in warc_dir.glob(pattern) if path.is_file()}
-    return sorted(found)
 
 
 def _header_problems(record: WarcRecord) -> list[str]:

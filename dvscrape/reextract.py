@@ -25,8 +25,6 @@ from pathlib import Path
 from lxml import etree
 
 from dvscrape.archive.db import Archive, ArticleOutcome
-from dvscrape.archive.verify import warc_files
-from dvscrape.archive.warc_read import WarcRecord, iter_records, read_record_at
 from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
@@ -34,6 +32,8 @@ from dvscrape.pages.listing import extract_listing
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
+from dvscrape.warc.files import warc_files
+from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)

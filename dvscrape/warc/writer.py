@@ -22,8 +22,10 @@ from typing import IO, Any
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from dvscrape.archive import http_block
-from dvscrape.archive.warc_types import (
+from dvscrape.errors import ArchiveError
+from dvscrape.warc import http_block
+from dvscrape.warc.files import WRITTEN_SUFFIX
+from dvscrape.warc.model import (
     HttpExchange,
     RevisitProfile,
     RevisitTarget,
@@ -36,10 +38,8 @@ from dvscrape.archive.warc_types import (
     utc_now,
     warc_date,
 )
-from dvscrape.errors import ArchiveError
 
 WARC_VERSION = "WARC/1.1"
-WARC_SUFFIX = ".warc.gz"
 CONFORMS_TO = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 HTTP_HEADER_NOTE = (
     "HTTP headers are reconstructed: Scrapy does not preserve raw header order or casing. Bodies are stored as "
@@ -332,7 +332,7 @@ class WarcWriter:
             stamp = self._clock().astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
             name = (
                 f"{self.prefix}-{stamp}-{self._serial:05d}-{hostname}-{identity.pid}-"
-                f"{identity.token_factory()}{WARC_SUFFIX}"
+                f"{identity.token_factory()}{WRITTEN_SUFFIX}"
             )
             try:
                 handle = open(self.directory / name, "xb")  # noqa: SIM115 - kept open across calls

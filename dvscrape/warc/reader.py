@@ -18,6 +18,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from dvscrape.errors import WarcFormatError
+from dvscrape.warc.files import written_warc_files
 
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -161,7 +162,7 @@ def truncate_incomplete_tails(directory: Path) -> dict[str, int]:
     """Run truncate_incomplete_tail on every ``*.warc.gz`` file of *directory*; return {file name: bytes removed}
     for the files that were cut. Only call it while no writer is appending to the folder (hold the crawl lock)."""
     removed: dict[str, int] = {}
-    for path in sorted(Path(directory).glob("*.warc.gz")):
+    for path in written_warc_files(Path(directory)):
         cut = truncate_incomplete_tail(path)
         if cut:
             removed[path.name] = cut
