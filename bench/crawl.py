@@ -23,7 +23,9 @@ def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
     """Start the replica (no slow page) and return the process and its URL."""
     process = subprocess.Popen(
         [sys.executable, "-m", "dvscrape.replica", "--port", "0", "--articles", str(articles), "--slow-delay", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     match = re.search(r"https?://\S+", process.stdout.readline())
@@ -36,18 +38,43 @@ def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
 def crawl(url: str, workdir: Path, name: str, fetch_only: bool, extra: list[str]) -> dict[str, float]:
     """One crawl through the CLI; returns responses, seconds and responses/s."""
     summary = workdir / f"{name}.json"
-    args = [sys.executable, "-m", "dvscrape", "crawl", "tanbinh", "--base-url", url, "--fast",
-            "--archive", str(workdir / name), "--summary-json", str(summary), "-s", "LOG_LEVEL=WARNING",
-            "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"] + [a for s in extra for a in ("-s", s)]
+    args = [
+        sys.executable,
+        "-m",
+        "dvscrape",
+        "crawl",
+        "tanbinh",
+        "--base-url",
+        url,
+        "--fast",
+        "--archive",
+        str(workdir / name),
+        "--summary-json",
+        str(summary),
+        "-s",
+        "LOG_LEVEL=WARNING",
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0",
+    ] + [a for s in extra for a in ("-s", s)]
     if fetch_only:
-        args += ["-s", "DVSCRAPE_ARCHIVE_DIR=", "-s", "DVSCRAPE_WARC_ENABLED=False",
-                 "-s", "DVSCRAPE_EXTRACT_ENABLED=False"]
+        args += [
+            "-s",
+            "DVSCRAPE_ARCHIVE_DIR=",
+            "-s",
+            "DVSCRAPE_WARC_ENABLED=False",
+            "-s",
+            "DVSCRAPE_EXTRACT_ENABLED=False",
+        ]
     subprocess.run(args, check=False, capture_output=True)
     data = json.loads(summary.read_text(encoding="utf-8"))
     responses = float(data["counts"].get("responses", 0))
     seconds = float(data["crawl_seconds"]) or float(data["elapsed_seconds"])
-    return {"responses": responses, "seconds": seconds, "rate": responses / seconds if seconds else 0.0,
-            "articles": float(data["counts"].get("articles_stored", 0))}
+    return {
+        "responses": responses,
+        "seconds": seconds,
+        "rate": responses / seconds if seconds else 0.0,
+        "articles": float(data["counts"].get("articles_stored", 0)),
+    }
 
 
 def main() -> None:
@@ -64,8 +91,10 @@ def main() -> None:
             for round_number in range(options.rounds):
                 for mode, fetch_only in (("fetch-only", True), ("full", False)):
                     result = crawl(url, Path(tmp), f"{mode}-{round_number}", fetch_only, options.setting)
-                    print(f"round {round_number + 1} {mode:10s} {result['responses']:6.0f} responses "
-                          f"{result['seconds']:6.2f} s {result['rate']:7.1f} responses/s")
+                    print(
+                        f"round {round_number + 1} {mode:10s} {result['responses']:6.0f} responses "
+                        f"{result['seconds']:6.2f} s {result['rate']:7.1f} responses/s"
+                    )
                     if mode not in best or result["rate"] > best[mode]["rate"]:
                         best[mode] = result
     finally:

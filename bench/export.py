@@ -27,7 +27,11 @@ from dvscrape.warc.writer import WarcLocation
 
 BASE_URL = "https://tanbinh.hochiminhcity.gov.vn"
 CATEGORIES = (
-    "Tin tức - Sự kiện", "Kinh tế - Xã hội", "Văn hóa - Xã hội", "Cải cách hành chính", "An ninh - Quốc phòng",
+    "Tin tức - Sự kiện",
+    "Kinh tế - Xã hội",
+    "Văn hóa - Xã hội",
+    "Cải cách hành chính",
+    "An ninh - Quốc phòng",
 )
 PROSE = (
     "quận phường ủy ban nhân dân hội nghị tổng kết công tác năm người đồng chí chủ tịch phó triển khai kế hoạch thực "
@@ -55,16 +59,22 @@ def synthetic_article(rng: random.Random, index: int, syllables: list[str]) -> A
         paragraphs.append(words[0].upper() + words[1:] + ".")
     url = f"{BASE_URL}/web/neoportal/-/bai-viet-{index}"
     return Article(
-        url=url, fetched_url=url, locale="vi_VN",
+        url=url,
+        fetched_url=url,
+        locale="vi_VN",
         title=" ".join(rng.choice(syllables) for _ in range(12)).capitalize(),
         published=f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         categories=(rng.choice(CATEGORIES),),
         blocks=tuple(Block("paragraph", text) for text in paragraphs),
-        figures=tuple(Figure(f"{BASE_URL}/documents/10181/{index}/anh-{n}.jpg", "", "Quang cảnh buổi lễ")
-                      for n in range(rng.randint(0, 3))),
+        figures=tuple(
+            Figure(f"{BASE_URL}/documents/10181/{index}/anh-{n}.jpg", "", "Quang cảnh buổi lễ")
+            for n in range(rng.randint(0, 3))
+        ),
         signature="Phòng Văn hóa và Thông tin",
-        attachments=tuple(Attachment(f"{BASE_URL}/documents/10181/0/QD-{index}-{n}.pdf/uuid", "Quyết định", "pdf")
-                          for n in range(rng.randint(0, 2))),
+        attachments=tuple(
+            Attachment(f"{BASE_URL}/documents/10181/0/QD-{index}-{n}.pdf/uuid", "Quyết định", "pdf")
+            for n in range(rng.randint(0, 2))
+        ),
     )
 
 
@@ -82,10 +92,22 @@ def build_archive(directory: Path, count: int) -> float:
                 article = replace(article, blocks=previous.blocks)
             elif previous is not None and index % 100 == 50:  # a near copy: one paragraph of the previous replaced
                 article = replace(article, blocks=(*previous.blocks[:-1], article.blocks[0]))
-            location = WarcLocation("dvscrape-bench.warc.gz", index * 5000, 4800, f"<urn:uuid:{index:032x}>",
-                                    "sha1:X", "sha1:X")
-            capture_id = archive.record_capture(Capture(crawl_id, article.url, article.url, "article", 200,
-                                                        "text/html", "2024-07-01T00:00:00Z", 4800, location))
+            location = WarcLocation(
+                "dvscrape-bench.warc.gz", index * 5000, 4800, f"<urn:uuid:{index:032x}>", "sha1:X", "sha1:X"
+            )
+            capture_id = archive.record_capture(
+                Capture(
+                    crawl_id,
+                    article.url,
+                    article.url,
+                    "article",
+                    200,
+                    "text/html",
+                    "2024-07-01T00:00:00Z",
+                    4800,
+                    location,
+                )
+            )
             archive.save_article(article, capture_id=capture_id, seen_at="2024-07-01T00:00:00Z")
             previous = article
         archive.finish_crawl(crawl_id, "success", {"captures": count})
@@ -103,9 +125,22 @@ def baseline_peak_mb() -> float:
 def run_export(archive: Path, out: Path, args: tuple[str, ...]) -> tuple[float, float, int]:
     """One export subprocess: (seconds, peak RSS in MB, bytes written)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "dvscrape", "export", "--archive", str(archive),
-                                "--out", str(out), "--no-progress", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dvscrape",
+            "export",
+            "--archive",
+            str(archive),
+            "--out",
+            str(out),
+            "--no-progress",
+            *args,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -138,8 +173,10 @@ def main() -> None:
                 out = workdir / f"out-{size}-{name.replace(' ', '')}"
                 shutil.rmtree(out, ignore_errors=True)
                 seconds, peak, written = run_export(archive, out, args)
-                print(f"{size:>9}  {name:<22} {seconds:>8.1f} {size / seconds:>8.0f} {peak:>8.0f} "
-                      f"{written / 1e6:>9.1f}", flush=True)
+                print(
+                    f"{size:>9}  {name:<22} {seconds:>8.1f} {size / seconds:>8.0f} {peak:>8.0f} {written / 1e6:>9.1f}",
+                    flush=True,
+                )
                 shutil.rmtree(out, ignore_errors=True)
     finally:
         if options.keep is None:

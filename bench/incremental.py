@@ -23,9 +23,22 @@ from dvscrape.replica import build_corpus
 def start_replica(articles: int, edition: int, port: int = 0) -> tuple[subprocess.Popen[str], str]:
     """Start the replica and return the process and its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--port", str(port), "--articles", str(articles),
-         "--slow-delay", "0", "--edition", str(edition)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "dvscrape.replica",
+            "--port",
+            str(port),
+            "--articles",
+            str(articles),
+            "--slow-delay",
+            "0",
+            "--edition",
+            str(edition),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     match = re.search(r"https?://\S+", process.stdout.readline())
@@ -37,9 +50,27 @@ def start_replica(articles: int, edition: int, port: int = 0) -> tuple[subproces
 
 def crawl(url: str, archive: Path, summary: Path) -> dict[str, int]:
     """One crawl through the CLI; its counts from the summary."""
-    subprocess.run([sys.executable, "-m", "dvscrape", "crawl", "--base-url", url, "--archive", str(archive), "--fast",
-                    "--summary-json", str(summary), "-s", "LOG_LEVEL=WARNING", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"],
-                   check=False, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dvscrape",
+            "crawl",
+            "--base-url",
+            url,
+            "--archive",
+            str(archive),
+            "--fast",
+            "--summary-json",
+            str(summary),
+            "-s",
+            "LOG_LEVEL=WARNING",
+            "-s",
+            "DVSCRAPE_PROGRESS_INTERVAL=0",
+        ],
+        check=False,
+        capture_output=True,
+    )
     counts: dict[str, int] = json.loads(summary.read_text(encoding="utf-8"))["counts"]
     return counts
 
@@ -54,8 +85,10 @@ def main() -> None:
         archive = Path(tmp) / "archive"
         process, url = start_replica(options.articles, 1)
         try:
-            runs = {"first": crawl(url, archive, Path(tmp) / "1.json"),
-                    "unchanged": crawl(url, archive, Path(tmp) / "2.json")}
+            runs = {
+                "first": crawl(url, archive, Path(tmp) / "1.json"),
+                "unchanged": crawl(url, archive, Path(tmp) / "2.json"),
+            }
         finally:
             process.terminate()
             process.wait()
@@ -70,9 +103,11 @@ def main() -> None:
     first = runs["first"]
     print(f"{'run':10s} {'requests':>9s} {'ratio':>7s} {'WARC bytes':>11s} {'ratio':>7s} {'new':>5s} {'revisits':>8s}")
     for name, counts in runs.items():
-        print(f"{name:10s} {counts['requests']:9d} {counts['requests'] / first['requests']:7.3f} "
-              f"{counts['bytes_written']:11d} {counts['bytes_written'] / first['bytes_written']:7.4f} "
-              f"{counts['articles_new']:5d} {counts.get('revisits', 0):8d}")
+        print(
+            f"{name:10s} {counts['requests']:9d} {counts['requests'] / first['requests']:7.3f} "
+            f"{counts['bytes_written']:11d} {counts['bytes_written'] / first['bytes_written']:7.4f} "
+            f"{counts['articles_new']:5d} {counts.get('revisits', 0):8d}"
+        )
     fetched_new = sum(1 for t in edition2.added if f"{url}/web/neoportal/-/{t}" in stored)
     print(f"\nnew articles in edition 2: {len(edition2.added)}, archived: {fetched_new}")
     print("targets: unchanged requests ratio <= 0.05, unchanged WARC bytes ratio <= 0.01, every new article archived")

@@ -42,8 +42,13 @@ def synthetic_article(rng: random.Random, index: int) -> Article:
     title = prose.make_title(rng, scene)
     url = f"https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/{prose.url_title_of(title)}-{index}"
     return Article(
-        url=url, fetched_url=url, locale="vi_VN", title=title, published=published.date().isoformat(),
-        categories=(category.name,), blocks=tuple(Block("paragraph", p) for p in paragraphs),
+        url=url,
+        fetched_url=url,
+        locale="vi_VN",
+        title=title,
+        published=published.date().isoformat(),
+        categories=(category.name,),
+        blocks=tuple(Block("paragraph", p) for p in paragraphs),
         figures=(Figure(f"{url}.jpg", "", prose.caption(rng, scene, published.year, paragraphs[-1])[0]),),
         signature=prose.signature(rng, scene, "right"),
     )
@@ -84,7 +89,7 @@ def queries(sample: list[tuple[str, str]], rng: random.Random, count: int) -> li
         words = (title if rng.random() < 0.5 else body).split()
         size = rng.choice((1, 2, 2, 3))
         start = rng.randrange(max(1, len(words) - size))
-        text = " ".join(word.strip(".,:;()\"'“”") for word in words[start:start + size]).strip()
+        text = " ".join(word.strip(".,:;()\"'“”") for word in words[start : start + size]).strip()
         if text:
             found.append(text if rng.random() < 0.7 else f'"{text}"')
     return found
@@ -133,16 +138,23 @@ def main() -> None:
         typed = queries(sample, rng, args.queries)
         measure(directory, typed[:20], exact=False)  # warm the page cache
         body = sum(len(b.encode()) for _, b in sample) / len(sample)
-        print(f"articles: {articles}; archive.sqlite: {size / 1e6:.1f} MB, {size / articles / 1024:.2f} KiB per "
-              f"article (body text itself: {body / 1024:.2f} KiB; stored in articles and article_versions)")
+        print(
+            f"articles: {articles}; archive.sqlite: {size / 1e6:.1f} MB, {size / articles / 1024:.2f} KiB per "
+            f"article (body text itself: {body / 1024:.2f} KiB; stored in articles and article_versions)"
+        )
         for label, exact in (("accent-insensitive", False), ("exact", True)):
             timings = measure(directory, typed, exact=exact)
             with Archive.open(directory, readonly=True) as archive:
-                common = sum(count_matches(archive.db.conn, SearchOptions(query=fold(t) if not exact else t,
-                                                                          exact=exact)) > RANK_LIMIT for t in typed)
-            print(f"{label:>18}: {len(timings)} queries, p50 {statistics.median(timings):.1f} ms, "
-                  f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms "
-                  f"({common} matched > {RANK_LIMIT} articles: newest first, unranked)")
+                common = sum(
+                    count_matches(archive.db.conn, SearchOptions(query=fold(t) if not exact else t, exact=exact))
+                    > RANK_LIMIT
+                    for t in typed
+                )
+            print(
+                f"{label:>18}: {len(timings)} queries, p50 {statistics.median(timings):.1f} ms, "
+                f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms "
+                f"({common} matched > {RANK_LIMIT} articles: newest first, unranked)"
+            )
 
 
 if __name__ == "__main__":

@@ -44,10 +44,30 @@ def rss_bytes(pid: int) -> int | None:
 def start_replica(articles: int, faults: str, seed: int) -> tuple[subprocess.Popen[str], str]:
     """The replica subprocess and its base URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--port", "0", "--articles", str(articles), "--seed", str(seed),
-         "--slow-delay", "0", "--faults", faults, "--retry-after", "1", "--drip-seconds", "3",
-         "--hang-seconds", "6"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-m",
+            "dvscrape.replica",
+            "--port",
+            "0",
+            "--articles",
+            str(articles),
+            "--seed",
+            str(seed),
+            "--slow-delay",
+            "0",
+            "--faults",
+            faults,
+            "--retry-after",
+            "1",
+            "--drip-seconds",
+            "3",
+            "--hang-seconds",
+            "6",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert process.stdout is not None
     match = re.search(r"https?://\S+", process.stdout.readline())
@@ -80,10 +100,30 @@ def crawl(url: str, archive: Path, retry_times: int, timeout: float) -> tuple[in
     """Run the crawl, sampling its RSS; (exit code, [(seconds, rss)], seconds)."""
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape", "crawl", "--base-url", url, "--archive", str(archive), "--fast",
-         "--summary-json", str(archive.parent / "summary.json"), "-s", f"RETRY_TIMES={retry_times}",
-         "-s", f"DOWNLOAD_TIMEOUT={timeout}", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "dvscrape",
+            "crawl",
+            "--base-url",
+            url,
+            "--archive",
+            str(archive),
+            "--fast",
+            "--summary-json",
+            str(archive.parent / "summary.json"),
+            "-s",
+            f"RETRY_TIMES={retry_times}",
+            "-s",
+            f"DOWNLOAD_TIMEOUT={timeout}",
+            "-s",
+            "DVSCRAPE_PROGRESS_INTERVAL=0",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     samples: list[tuple[float, int]] = []
     while process.poll() is None:

@@ -33,17 +33,45 @@ from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encod
 SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0082a50cf85ccdec.txt"
 WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 # Share of paragraphs given each kind of damage; the rest stay clean.
-DAMAGE = {"nfd": 0.08, "tcvn3": 0.04, "vni": 0.02, "viqr": 0.01, "mojibake": 0.01, "mojibake-fffd": 0.01,
-          "spaces": 0.05}
+DAMAGE = {
+    "nfd": 0.08,
+    "tcvn3": 0.04,
+    "vni": 0.02,
+    "viqr": 0.01,
+    "mojibake": 0.01,
+    "mojibake-fffd": 0.01,
+    "spaces": 0.05,
+}
 
-_SUBJECTS = ["Ủy ban nhân dân quận", "Ban Dân vận Quận ủy", "Mặt trận Tổ quốc Việt Nam quận", "Đoàn Thanh niên phường",
-             "Hội Liên hiệp Phụ nữ Phường 10", "Trường THCS Ngô Sĩ Liên", "Công an quận Tân Bình", "Hội Cựu chiến binh"]
-_VERBS = ["tổ chức hội nghị tổng kết", "phối hợp triển khai", "kiểm tra, giám sát việc thực hiện",
-          "tuyên truyền, vận động người dân tham gia", "trao tặng 120 phần quà cho hộ nghèo nhân dịp",
-          "ký kết chương trình phối hợp về", "đẩy mạnh"]
-_OBJECTS = ["công tác dân vận chính quyền", "cải cách hành chính, chuyển đổi số", "phong trào thi đua “Dân vận khéo”",
-            "an sinh xã hội năm 2023", "chăm sóc sức khỏe Nhân dân", "chỉnh trang đô thị, trật tự lòng lề đường",
-            "bảo vệ môi trường, khơi thông kênh Nhiêu Lộc – Thị Nghè", "xây dựng Đảng và hệ thống chính trị"]
+_SUBJECTS = [
+    "Ủy ban nhân dân quận",
+    "Ban Dân vận Quận ủy",
+    "Mặt trận Tổ quốc Việt Nam quận",
+    "Đoàn Thanh niên phường",
+    "Hội Liên hiệp Phụ nữ Phường 10",
+    "Trường THCS Ngô Sĩ Liên",
+    "Công an quận Tân Bình",
+    "Hội Cựu chiến binh",
+]
+_VERBS = [
+    "tổ chức hội nghị tổng kết",
+    "phối hợp triển khai",
+    "kiểm tra, giám sát việc thực hiện",
+    "tuyên truyền, vận động người dân tham gia",
+    "trao tặng 120 phần quà cho hộ nghèo nhân dịp",
+    "ký kết chương trình phối hợp về",
+    "đẩy mạnh",
+]
+_OBJECTS = [
+    "công tác dân vận chính quyền",
+    "cải cách hành chính, chuyển đổi số",
+    "phong trào thi đua “Dân vận khéo”",
+    "an sinh xã hội năm 2023",
+    "chăm sóc sức khỏe Nhân dân",
+    "chỉnh trang đô thị, trật tự lòng lề đường",
+    "bảo vệ môi trường, khơi thông kênh Nhiêu Lộc – Thị Nghè",
+    "xây dựng Đảng và hệ thống chính trị",
+]
 
 
 def base_paragraphs() -> tuple[list[str], str]:
@@ -58,8 +86,10 @@ def base_paragraphs() -> tuple[list[str], str]:
         if paragraphs:
             return paragraphs, f"replica corpus ({len(corpus.articles)} articles)"
     rng = random.Random(2023)
-    paragraphs = [" ".join(f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}." for _ in range(5))
-                  for _ in range(400)]
+    paragraphs = [
+        " ".join(f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}." for _ in range(5))
+        for _ in range(400)
+    ]
     if SEED_TEXT.exists():
         paragraphs += [line for line in SEED_TEXT.read_text(encoding="utf-8").split("\n") if line.strip()]
     return paragraphs, "seed article + generated sentences"
@@ -86,8 +116,10 @@ def damage(paragraph: str, kind: str, rng: random.Random) -> str:
     if kind == "viqr":
         return _legacy_sentence(paragraph, rng, viqr_encoding())
     if kind == "mojibake":  # as a browser or decode_html shows UTF-8 declared windows-1252
-        return "".join(bytes([byte]).decode("cp1252") if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(byte)
-                       for byte in paragraph.encode("utf-8"))
+        return "".join(
+            bytes([byte]).decode("cp1252") if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(byte)
+            for byte in paragraph.encode("utf-8")
+        )
     if kind == "mojibake-fffd":  # as Python's errors="replace" shows it: undefined bytes lost as U+FFFD
         return paragraph.encode("utf-8").decode("cp1252", errors="replace")
     if kind == "spaces":
@@ -165,16 +197,20 @@ def main() -> None:
     ours_main, main_seconds = timed(lambda text: normalize(text, tone="main"), texts, args.repeat)
 
     kinds = ["all", "clean", *DAMAGE]
-    stats: dict[str, dict[str, list[int]]] = {name: {kind: [0, 0, 0, 0] for kind in kinds}
-                                              for name in ("ours", "theirs", "main")}
+    stats: dict[str, dict[str, list[int]]] = {
+        name: {kind: [0, 0, 0, 0] for kind in kinds} for name in ("ours", "theirs", "main")
+    }
     clean_ours: dict[str, str] = {}
     clean_theirs: dict[str, str] = {}
     for index, (kind, text, original) in enumerate(inputs):
         if original not in clean_ours:
             clean_ours[original] = normalize(original)
             clean_theirs[original] = other(original)
-        for name, outputs, reference in (("ours", ours, clean_ours), ("theirs", theirs, clean_theirs),
-                                         ("main", ours_main, None)):
+        for name, outputs, reference in (
+            ("ours", ours, clean_ours),
+            ("theirs", theirs, clean_theirs),
+            ("main", ours_main, None),
+        ):
             words, changed = changed_words(text, outputs[index])
             restored = reference is not None and outputs[index] == reference[original]
             for bucket in ("all", kind):
@@ -184,28 +220,36 @@ def main() -> None:
                 row[2] += 1
                 row[3] += restored
 
-    print(f"corpus: {source}; {len(texts):,} paragraphs, {total_chars:,} characters; best of {args.repeat} runs; "
-          f"damage shares {', '.join(f'{kind} {share:.0%}' for kind, share in DAMAGE.items())}")
+    print(
+        f"corpus: {source}; {len(texts):,} paragraphs, {total_chars:,} characters; best of {args.repeat} runs; "
+        f"damage shares {', '.join(f'{kind} {share:.0%}' for kind, share in DAMAGE.items())}"
+    )
     print()
     print(f"{'tool':<42}{'chars/s':>14}{'seconds':>10}{'words changed':>16}")
-    rows = [("dvscrape.text.normalize (tone=keep)", ours_seconds, "ours"),
-            ("dvscrape.text.normalize (tone=main)", main_seconds, "main"),
-            (other_name, their_seconds, "theirs")]
+    rows = [
+        ("dvscrape.text.normalize (tone=keep)", ours_seconds, "ours"),
+        ("dvscrape.text.normalize (tone=main)", main_seconds, "main"),
+        (other_name, their_seconds, "theirs"),
+    ]
     for label, seconds, name in rows:
         words, changed = stats[name]["all"][:2]
         print(f"{label:<42}{total_chars / seconds:>14,.0f}{seconds:>10.2f}{changed / max(words, 1):>16.2%}")
     print()
     print(f"speed ratio normalize(keep) / {other_name}: {their_seconds / ours_seconds:.1f}x")
     print()
-    print(f"{'paragraph kind':<16}{'count':>8}{'ours: changed':>16}{'restored':>10}{'theirs: changed':>18}"
-          f"{'restored':>10}")
+    print(
+        f"{'paragraph kind':<16}{'count':>8}{'ours: changed':>16}{'restored':>10}{'theirs: changed':>18}"
+        f"{'restored':>10}"
+    )
     for kind in kinds:
         words, changed, count, restored = stats["ours"][kind]
         their_words, their_changed, _, their_restored = stats["theirs"][kind]
         if not count:
             continue
-        print(f"{kind:<16}{count:>8,}{changed / max(words, 1):>16.2%}{restored / count:>10.1%}"
-              f"{their_changed / max(their_words, 1):>18.2%}{their_restored / count:>10.1%}")
+        print(
+            f"{kind:<16}{count:>8,}{changed / max(words, 1):>16.2%}{restored / count:>10.1%}"
+            f"{their_changed / max(their_words, 1):>18.2%}{their_restored / count:>10.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -114,8 +114,10 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
             code, message = _start_failure(failures)
             return CrawlResult(None, "not started", code, {}, (), elapsed, str(archive_dir), message, reason, stats)
         # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, reported from Scrapy's stats.
-        fetch_counts = {"requests": int(stats.get("downloader/request_count", 0)),
-                        "responses": int(stats.get("downloader/response_count", 0))}
+        fetch_counts = {
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "responses": int(stats.get("downloader/response_count", 0)),
+        }
         code = ExitCode.SUCCESS if fetch_counts["responses"] else ExitCode.SITE_UNREACHABLE
         return CrawlResult(None, "fetch only", code, fetch_counts, (), elapsed, "", "", reason, stats)
     counts = session.counts
@@ -125,8 +127,11 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
         code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
     elif counts.errors:
         code, status = ExitCode.PARTIAL_FAILURE, "partial"
-    elif session.incremental and counts.articles_new == 0 and counts.articles_updated == 0 and (
-        counts.articles_unchanged or counts.not_due
+    elif (
+        session.incremental
+        and counts.articles_new == 0
+        and counts.articles_updated == 0
+        and (counts.articles_unchanged or counts.not_due)
     ):
         code, status = ExitCode.NOTHING_TO_DO, "nothing new"
     elif reason not in ("finished", "closespider_itemcount", "closespider_pagecount"):
@@ -134,5 +139,15 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
     else:
         code, status = ExitCode.SUCCESS, "success"
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
-    return CrawlResult(session.crawl_id, status, code, row, tuple(counts.failed_urls), elapsed,
-                       str(archive_dir), session.fatal_error, reason, stats)
+    return CrawlResult(
+        session.crawl_id,
+        status,
+        code,
+        row,
+        tuple(counts.failed_urls),
+        elapsed,
+        str(archive_dir),
+        session.fatal_error,
+        reason,
+        stats,
+    )

@@ -176,19 +176,39 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
                 continue
             if decision.kind is UrlKind.LISTING and kind == "response" and status == 200:
                 listings.setdefault(record.target_uri, []).append(
-                    _Page(record.target_uri, record.record_id, path, record.offset, record.length,
-                          record.header("WARC-Date") or "", ""))
+                    _Page(
+                        record.target_uri,
+                        record.record_id,
+                        path,
+                        record.offset,
+                        record.length,
+                        record.header("WARC-Date") or "",
+                        "",
+                    )
+                )
                 continue
             is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
             if is_article:
-                pages.append(_Page(record.target_uri, record.record_id, path, record.offset, record.length,
-                                   record.header("WARC-Date") or "", "", kind, status))
+                pages.append(
+                    _Page(
+                        record.target_uri,
+                        record.record_id,
+                        path,
+                        record.offset,
+                        record.length,
+                        record.header("WARC-Date") or "",
+                        "",
+                        kind,
+                        status,
+                    )
+                )
     with_referers = [replace(page, referer=referers.get(page.record_id, "")) for page in pages]
     return _Scan(sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps, listings)
 
 
-def _listing_hint(page: _Page, scan: _Scan, profile: SiteProfile, canonical: str,
-                  cache: dict[str, dict[str, tuple[str | None, str]]]) -> tuple[str | None, str]:
+def _listing_hint(
+    page: _Page, scan: _Scan, profile: SiteProfile, canonical: str, cache: dict[str, dict[str, tuple[str | None, str]]]
+) -> tuple[str | None, str]:
     """The date and category shown for the article on the listing page that linked it (its Referer), as the
     crawl passed them to the page object; (None, "") when it was not reached from a listing."""
     earlier = [listing for listing in scan.listings.get(page.referer, ()) if listing.date <= page.date]
@@ -208,7 +228,10 @@ def _listing_hint(page: _Page, scan: _Scan, profile: SiteProfile, canonical: str
 
 
 def iter_extracted(
-    scan: _Scan, profiles: list[SiteProfile], normalise: ArticleFilter, result: ReextractResult,
+    scan: _Scan,
+    profiles: list[SiteProfile],
+    normalise: ArticleFilter,
+    result: ReextractResult,
 ) -> Iterator[tuple[_Page, Article | None]]:
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
     with None; failures and non-articles are counted."""

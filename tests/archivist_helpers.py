@@ -34,23 +34,42 @@ class PageSpec:
 
 
 SPECS: tuple[PageSpec, ...] = (
-    PageSpec("ban-dan-van", "Ban Dân vận Quận ủy Tân Bình tổng kết công tác năm 2023",
-             ("Sáng ngày 15 tháng 2, Ban Dân vận Quận ủy quận Tân Bình tổ chức hội nghị tổng kết công tác dân vận "
-              "năm 2023 và triển khai nhiệm vụ năm 2024 với sự tham dự của đại diện các phường.",
-              "Phát biểu tại hội nghị, đồng chí Trưởng ban nhấn mạnh vai trò của công tác dân vận chính quyền "
-              "trong việc giải quyết kịp thời các kiến nghị của người dân trên địa bàn quận."),
-             image="/documents/10180/0/hoi-nghi.jpg", caption="Quang cảnh hội nghị tổng kết"),
-    PageSpec("phuong-dong-hung", "Phường Đông Hưng dẫn đầu phong trào thi đua",
-             ("Trong năm qua, Ủy ban nhân dân phường đã dẫn đầu phong trào thi đua xây dựng đô thị văn minh, "
-              "phối hợp với các đoàn thể vận động người dân giữ gìn vệ sinh môi trường và trật tự lòng lề đường.",
-              "Kết quả này được Ủy ban nhân dân quận ghi nhận và biểu dương tại hội nghị sơ kết quý."),
-             published="20/01/2024", category="Kinh tế xã hội"),
-    PageSpec("cai-cach-hanh-chinh", "Đẩy mạnh cải cách hành chính, nâng cao chỉ số hài lòng",
-             ("Quận Tân Bình tiếp tục đẩy mạnh cải cách thủ tục hành chính, ứng dụng công nghệ thông tin trong "
-              "tiếp nhận và giải quyết hồ sơ của người dân và doanh nghiệp tại bộ phận một cửa.",
-              "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên chín mươi tám phần trăm, chỉ số hài lòng tăng so với "
-              "cùng kỳ năm trước."),
-             published="05/12/2023", category="Cải cách hành chính", signature="Thanh Tùng"),
+    PageSpec(
+        "ban-dan-van",
+        "Ban Dân vận Quận ủy Tân Bình tổng kết công tác năm 2023",
+        (
+            "Sáng ngày 15 tháng 2, Ban Dân vận Quận ủy quận Tân Bình tổ chức hội nghị tổng kết công tác dân vận "
+            "năm 2023 và triển khai nhiệm vụ năm 2024 với sự tham dự của đại diện các phường.",
+            "Phát biểu tại hội nghị, đồng chí Trưởng ban nhấn mạnh vai trò của công tác dân vận chính quyền "
+            "trong việc giải quyết kịp thời các kiến nghị của người dân trên địa bàn quận.",
+        ),
+        image="/documents/10180/0/hoi-nghi.jpg",
+        caption="Quang cảnh hội nghị tổng kết",
+    ),
+    PageSpec(
+        "phuong-dong-hung",
+        "Phường Đông Hưng dẫn đầu phong trào thi đua",
+        (
+            "Trong năm qua, Ủy ban nhân dân phường đã dẫn đầu phong trào thi đua xây dựng đô thị văn minh, "
+            "phối hợp với các đoàn thể vận động người dân giữ gìn vệ sinh môi trường và trật tự lòng lề đường.",
+            "Kết quả này được Ủy ban nhân dân quận ghi nhận và biểu dương tại hội nghị sơ kết quý.",
+        ),
+        published="20/01/2024",
+        category="Kinh tế xã hội",
+    ),
+    PageSpec(
+        "cai-cach-hanh-chinh",
+        "Đẩy mạnh cải cách hành chính, nâng cao chỉ số hài lòng",
+        (
+            "Quận Tân Bình tiếp tục đẩy mạnh cải cách thủ tục hành chính, ứng dụng công nghệ thông tin trong "
+            "tiếp nhận và giải quyết hồ sơ của người dân và doanh nghiệp tại bộ phận một cửa.",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên chín mươi tám phần trăm, chỉ số hài lòng tăng so với "
+            "cùng kỳ năm trước.",
+        ),
+        published="05/12/2023",
+        category="Cải cách hành chính",
+        signature="Thanh Tùng",
+    ),
 )
 
 
@@ -59,8 +78,10 @@ def article_html(spec: PageSpec) -> str:
     paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in spec.paragraphs)
     figure = ""
     if spec.image:
-        figure = (f'<p style="text-align:center"><img src="{spec.image}" alt=""/></p>'
-                  f'<p style="text-align:center"><em>{html.escape(spec.caption)}</em></p>')
+        figure = (
+            f'<p style="text-align:center"><img src="{spec.image}" alt=""/></p>'
+            f'<p style="text-align:center"><em>{html.escape(spec.caption)}</em></p>'
+        )
     return f"""<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"/>
 <title>{html.escape(spec.title)} - Cổng thông tin điện tử quận Tân Bình</title></head><body>
 <div id="wrapper"><div id="content"><div id="main-content"><div id="column-1">
@@ -77,10 +98,16 @@ def article_html(spec: PageSpec) -> str:
 def exchange(url: str, body: bytes, moment: datetime, content_type: str = "text/html; charset=utf-8") -> HttpExchange:
     """A GET of *url* answered 200 with *body*."""
     return HttpExchange(
-        url=url, method="GET", request_headers=(("User-Agent", "dvscrape-test"),), request_body=b"",
-        protocol="HTTP/1.1", status=200, reason="OK",
+        url=url,
+        method="GET",
+        request_headers=(("User-Agent", "dvscrape-test"),),
+        request_body=b"",
+        protocol="HTTP/1.1",
+        status=200,
+        reason="OK",
         response_headers=(("Content-Type", content_type), ("Content-Length", str(len(body)))),
-        response_body=body, fetched_at=moment,
+        response_body=body,
+        fetched_at=moment,
     )
 
 
@@ -111,9 +138,19 @@ class ArchiveBuilder:
         """Write one exchange and record its capture; return the capture id."""
         self.moment += timedelta(minutes=1)
         location = self.writer.write_exchange(exchange(url, body, self.moment, content_type))
-        return self.archive.record_capture(Capture(
-            crawl_id=self.crawl_id, url=url, canonical_url=url, kind=kind, status=200, content_type=content_type,
-            fetched_at=self.moment.isoformat(timespec="seconds"), content_length=len(body), location=location))
+        return self.archive.record_capture(
+            Capture(
+                crawl_id=self.crawl_id,
+                url=url,
+                canonical_url=url,
+                kind=kind,
+                status=200,
+                content_type=content_type,
+                fetched_at=self.moment.isoformat(timespec="seconds"),
+                content_length=len(body),
+                location=location,
+            )
+        )
 
     def add_page(self, spec: PageSpec) -> Article:
         """Capture the article page of *spec*, extract and store the article as the pipeline does."""

@@ -136,7 +136,9 @@ def run_cli_measured(*args: str, workdir: Path, timeout: float = 300, env: dict[
     started = time.monotonic()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "dvscrape", *args], stdout=out, stderr=err,
+            [sys.executable, "-m", "dvscrape", *args],
+            stdout=out,
+            stderr=err,
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         deadline = started + timeout

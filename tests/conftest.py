@@ -83,7 +83,16 @@ def crawled_archive(replica: RunningReplica, tmp_path_factory: pytest.TempPathFa
     directory = tmp_path_factory.mktemp("crawl") / "archive"
     summary = directory.parent / "summary.json"
     result = run_cli(
-        "crawl", "tanbinh", "--base-url", replica.url, "--archive", str(directory), "--fast",
-        "--summary-json", str(summary), "-s", "DVSCRAPE_PROGRESS_INTERVAL=0.5",
+        "crawl",
+        "tanbinh",
+        "--base-url",
+        replica.url,
+        "--archive",
+        str(directory),
+        "--fast",
+        "--summary-json",
+        str(summary),
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0.5",
     )
     return CrawledArchive(directory, result, replica.url)

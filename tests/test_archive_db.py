@@ -178,9 +178,7 @@ def test_readonly_open_of_an_old_writable_archive_upgrades_it_first(tmp_path: Pa
 def test_archive_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     Archive.open(tmp_path).close()
     db = Database(tmp_path / "archive.sqlite")
-    db.execute(
-        "INSERT INTO _migrations (migration_set, name, applied_at) VALUES ('dvscrape', 'm9999_future', 'now')"
-    )
+    db.execute("INSERT INTO _migrations (migration_set, name, applied_at) VALUES ('dvscrape', 'm9999_future', 'now')")
     db.close()
     with pytest.raises(ArchiveError, match="newer version"):
         Archive.open(tmp_path)
@@ -253,7 +251,10 @@ def test_article_round_trip_keeps_vietnamese_text(archive: Archive) -> None:
     assert len(row["content_hash"]) == 64
     figures = list(archive.db.query("SELECT position, image_url, alt, caption FROM figures ORDER BY position"))
     assert figures[0] == {
-        "position": 0, "image_url": article.figures[0].image_url, "alt": "Hội nghị", "caption": "Quang cảnh hội nghị",
+        "position": 0,
+        "image_url": article.figures[0].image_url,
+        "alt": "Hội nghị",
+        "caption": "Quang cảnh hội nghị",
     }
     assert len(figures) == 2
     (attachment,) = archive.db.query("SELECT * FROM attachments")
@@ -270,7 +271,9 @@ def test_storing_twice_keeps_one_row_and_first_seen(archive: Archive) -> None:
     updated = archive.save_article(changed, capture_id=None, seen_at="2024-07-08T00:00:00Z")
     assert first.article_id == again.article_id == updated.article_id
     assert [first.outcome, again.outcome, updated.outcome] == [
-        ArticleOutcome.NEW, ArticleOutcome.UNCHANGED, ArticleOutcome.UPDATED,
+        ArticleOutcome.NEW,
+        ArticleOutcome.UNCHANGED,
+        ArticleOutcome.UPDATED,
     ]
     assert archive.db["articles"].count == 1
     row = archive.db["articles"].get(first.article_id)  # type: ignore[union-attr]
@@ -292,9 +295,16 @@ def test_content_hash_ignores_unicode_form_and_whitespace(archive: Archive) -> N
 def test_provenance_view_leads_to_the_warc_record(archive: Archive) -> None:
     crawl_id = archive.begin_crawl("tanbinh", "https://x/", {})
     exchange = HttpExchange(
-        url="https://tanbinh.hochiminhcity.gov.vn/a", method="GET", request_headers=(), request_body=b"",
-        protocol="HTTP/1.1", status=200, reason="OK", response_headers=(("Content-Type", "text/html"),),
-        response_body="<p>Tân Bình</p>".encode(), fetched_at=datetime(2024, 7, 6, tzinfo=UTC),
+        url="https://tanbinh.hochiminhcity.gov.vn/a",
+        method="GET",
+        request_headers=(),
+        request_body=b"",
+        protocol="HTTP/1.1",
+        status=200,
+        reason="OK",
+        response_headers=(("Content-Type", "text/html"),),
+        response_body="<p>Tân Bình</p>".encode(),
+        fetched_at=datetime(2024, 7, 6, tzinfo=UTC),
     )
     with WarcWriter(archive.warc_dir, prefix="tanbinh", warcinfo={"crawl-id": str(crawl_id)}) as writer:
         location = writer.write_exchange(exchange)

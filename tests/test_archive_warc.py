@@ -56,7 +56,9 @@ def sequential_ids() -> Callable[[], str]:
 def fixed_identity(tokens: Iterator[str] | None = None) -> WriterIdentity:
     token_source = tokens if tokens is not None else itertools.repeat("0badcafe")
     return WriterIdentity(
-        hostname="testhost", pid=4242, software="dvscrape/test (warcio/x; Python/x)",
+        hostname="testhost",
+        pid=4242,
+        software="dvscrape/test (warcio/x; Python/x)",
         token_factory=lambda: next(token_source),
     )
 
@@ -141,8 +143,12 @@ def write_golden_file(directory: Path) -> Path:
     )
     not_modified = make_exchange(
         request_headers=(("If-None-Match", '"v1"'),),
-        status=304, reason="Not Modified", response_headers=(("ETag", '"v1"'),), response_body=b"",
-        fetched_at=later + timedelta(hours=1), ip_address=None,
+        status=304,
+        reason="Not Modified",
+        response_headers=(("ETag", '"v1"'),),
+        response_body=b"",
+        fetched_at=later + timedelta(hours=1),
+        ip_address=None,
     )
     writer.write_revisit(
         not_modified,
@@ -210,7 +216,8 @@ def test_response_record_stores_body_as_received_with_fixed_headers(tmp_path: Pa
     assert record.http_header("X-Crawler-Transfer-Encoding") == "chunked"
     assert record.http_header("Content-Length") == str(len(exchange.response_body))
     assert [value for name, value in record.http_headers if name == "Set-Cookie"] == [
-        "JSESSIONID=1; Path=/", "GUEST_LANGUAGE_ID=vi_VN; Path=/",
+        "JSESSIONID=1; Path=/",
+        "GUEST_LANGUAGE_ID=vi_VN; Path=/",
     ]
     assert record.target_uri == exchange.url.removesuffix("#top")  # the fragment is never sent
     assert record.header("WARC-IP-Address") == "203.0.113.7"

@@ -48,9 +48,11 @@ def test_every_article_is_archived_exactly_once(crawled_archive: CrawledArchive,
     stored = [url for (url,) in rows(crawled_archive.database, "select url from articles")]
     assert len(stored) == len(set(stored))
     assert set(stored) == expected
-    fetched = rows(crawled_archive.database,
-                   "select canonical_url, count(*) from captures where kind = 'article' and status = 200 "
-                   "group by canonical_url having count(*) > 1")
+    fetched = rows(
+        crawled_archive.database,
+        "select canonical_url, count(*) from captures where kind = 'article' and status = 200 "
+        "group by canonical_url having count(*) > 1",
+    )
     assert fetched == []
     with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
         stats = json.load(response)
@@ -81,8 +83,12 @@ def test_seed_article_is_clean(crawled_archive: CrawledArchive) -> None:
     assert published.startswith("2023-03")
     for line in body.split("\n\n"):
         assert not line.startswith(BOILERPLATE), line
-    captions = [c for (c,) in rows(crawled_archive.database,
-                                   "select caption from figures where article_id = ? order by position", article_id)]
+    captions = [
+        c
+        for (c,) in rows(
+            crawled_archive.database, "select caption from figures where article_id = ? order by position", article_id
+        )
+    ]
     assert captions == [figure.caption for figure in seed.figures]
     assert len(captions) == 4
     assert "Đồng chí Bùi Hoàng Lộc, Phó Bí thư Thường trực Đảng ủy Phường 1 báo cáo tham luận tại hội nghị" in captions
@@ -111,9 +117,11 @@ def test_warc_files_pass_standard_tools(crawled_archive: CrawledArchive, command
 
 
 def test_every_capture_points_at_its_record(crawled_archive: CrawledArchive) -> None:
-    captures = rows(crawled_archive.database,
-                    "select url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest, status "
-                    "from captures where warc_filename is not null")
+    captures = rows(
+        crawled_archive.database,
+        "select url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest, status "
+        "from captures where warc_filename is not null",
+    )
     assert len(captures) > 150
     for url, filename, offset, length, record_id, digest, status in captures:
         with open(crawled_archive.directory / "warc" / filename, "rb") as handle:
@@ -142,7 +150,8 @@ def test_records_are_paired_and_bodies_kept_as_received(crawled_archive: Crawled
                     warcinfo += 1
                 elif kind == "response":
                     responses[record.rec_headers.get_header("WARC-Record-ID")] = record.rec_headers.get_header(
-                        "WARC-Target-URI")
+                        "WARC-Target-URI"
+                    )
                     if record.http_headers.get_header("Content-Encoding") == "gzip":
                         raw = record.raw_stream.read()
                         assert raw[:2] == b"\x1f\x8b"  # stored compressed, as received
@@ -169,10 +178,27 @@ def test_max_articles_and_scrapy_crawl_from_the_project_root(replica: RunningRep
     root = Path(__file__).resolve().parent.parent
     archive = tmp_path / "archive"
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "scrapy"), "crawl", "tanbinh", "-a", f"base_url={replica.url}",
-         "-a", "max_articles=5", "-s", f"DVSCRAPE_ARCHIVE_DIR={archive}", "-s", "DOWNLOAD_DELAY=0",
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8"],
-        cwd=root, capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).parent / "scrapy"),
+            "crawl",
+            "tanbinh",
+            "-a",
+            f"base_url={replica.url}",
+            "-a",
+            "max_articles=5",
+            "-s",
+            f"DVSCRAPE_ARCHIVE_DIR={archive}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert rows(archive / "archive.sqlite", "select count(*) from articles")[0][0] == 5
@@ -187,8 +213,18 @@ def test_bad_configuration_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_unreachable_site_has_its_exit_code(tmp_path: Path) -> None:
-    result = run_cli("crawl", "--base-url", "http://127.0.0.1:9", "--archive", str(tmp_path / "a"), "--fast",
-                     "-s", "RETRY_TIMES=0", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")
+    result = run_cli(
+        "crawl",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--archive",
+        str(tmp_path / "a"),
+        "--fast",
+        "-s",
+        "RETRY_TIMES=0",
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0",
+    )
     assert result.returncode == 6, result.stdout + result.stderr[-1500:]
 
 

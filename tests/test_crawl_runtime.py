@@ -14,15 +14,28 @@ from tests.conftest import RunningReplica, run_cli
 
 
 def crawl_command(replica: RunningReplica, archive: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "dvscrape", "crawl", "--base-url", replica.url, "--archive", str(archive),
-            "--fast", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "dvscrape",
+        "crawl",
+        "--base-url",
+        replica.url,
+        "--archive",
+        str(archive),
+        "--fast",
+        *extra,
+    ]
 
 
 def test_progress_is_a_status_line_on_a_terminal(replica: RunningReplica, tmp_path: Path) -> None:
     controller, terminal = os.openpty()
-    process = subprocess.Popen(crawl_command(replica, tmp_path / "archive", "-s", "LOG_LEVEL=WARNING",
-                                             "--max-articles", "20"),
-                               stdout=subprocess.DEVNULL, stderr=terminal, stdin=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        crawl_command(replica, tmp_path / "archive", "-s", "LOG_LEVEL=WARNING", "--max-articles", "20"),
+        stdout=subprocess.DEVNULL,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+    )
     os.close(terminal)
     output = b""
     deadline = time.monotonic() + 120
@@ -48,8 +61,9 @@ def test_progress_is_a_status_line_on_a_terminal(replica: RunningReplica, tmp_pa
 def test_a_second_crawl_on_the_same_archive_exits_at_once(replica: RunningReplica, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     slow = ("-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")
-    first = subprocess.Popen(crawl_command(replica, archive, *slow), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        crawl_command(replica, archive, *slow), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.monotonic() + 60
         while not (archive / "crawl.lock").exists() and time.monotonic() < deadline:

@@ -51,6 +51,7 @@ def parquet_rows(folder: Path, name: str = "articles.parquet") -> pd.DataFrame:
 
 # -- formats, read back ------------------------------------------------------------------------------------------
 
+
 def test_jsonl_is_utf8_unescaped_one_object_per_line(archive: Path, tmp_path: Path) -> None:
     result = export(archive, tmp_path / "out", Format.JSONL)
     raw = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8")
@@ -115,7 +116,7 @@ def test_hf_folder_has_shards_a_card_and_loads_with_datasets_offline(archive: Pa
     card = (out / "README.md").read_text(encoding="utf-8")
     header = card.split("---\n")[1]
     assert "license: other" in header and "num_examples: 28" in header and '- "n<1K"' in header
-    assert "dtype: \"date32\"" in header and "list: \"string\"" in header
+    assert 'dtype: "date32"' in header and 'list: "string"' in header
     code = (
         "import json, sys, datasets\n"
         f"ds = datasets.load_dataset({str(out)!r}, split='train', cache_dir={str(tmp_path / 'cache')!r})\n"
@@ -127,8 +128,13 @@ def test_hf_folder_has_shards_a_card_and_loads_with_datasets_offline(archive: Pa
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
-    assert loaded == {"rows": 28, "date": "Value('date32')", "captions": "List(Value('string'))",
-                      "title": TITLE_OF_FIRST, "day": "2024-02-02"}
+    assert loaded == {
+        "rows": 28,
+        "date": "Value('date32')",
+        "captions": "List(Value('string'))",
+        "title": TITLE_OF_FIRST,
+        "day": "2024-02-02",
+    }
     assert "Ignoring part of dataset_info" not in done.stderr
 
 
@@ -145,8 +151,11 @@ def test_datapackage_describes_the_files_and_validates_with_frictionless(archive
         # nulls in an integer column become NaN. Those artefacts of its reader are the only errors it may report.
         errors = [error for task in report.tasks for error in task.errors]
         assert all(error.type == "type-error" for error in errors)
-        assert {error.field_name for error in errors if error.cell != "nan"} <= {"captions", "image_urls",
-                                                                                 "attachment_urls"}
+        assert {error.field_name for error in errors if error.cell != "nan"} <= {
+            "captions",
+            "image_urls",
+            "attachment_urls",
+        }
     package = json.loads((tmp_path / "csv" / "datapackage.json").read_text(encoding="utf-8"))
     resource = package["resources"][0]
     assert resource["path"] == "articles.csv" and resource["encoding"] == "utf-8-sig"
@@ -160,14 +169,19 @@ def test_frictionless_command_line_validates_the_csv_export(archive: Path, tmp_p
     pytest.importorskip("frictionless")
     export(archive, tmp_path / "out", Format.CSV)
     command = Path(sys.executable).parent / "frictionless"
-    done = subprocess.run([str(command), "validate", str(tmp_path / "out" / "datapackage.json")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(command), "validate", str(tmp_path / "out" / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout
 
 
 @pytest.mark.parametrize("format", list(Format))
-def test_the_same_archive_and_options_give_byte_identical_exports(archive: Path, tmp_path: Path,
-                                                                   format: Format) -> None:
+def test_the_same_archive_and_options_give_byte_identical_exports(
+    archive: Path, tmp_path: Path, format: Format
+) -> None:
     export(archive, tmp_path / "a", format, dedup=Dedup.NEAR, tone="main")
     export(archive, tmp_path / "b", format, dedup=Dedup.NEAR, tone="main")
     files_a = sorted(path.relative_to(tmp_path / "a") for path in (tmp_path / "a").rglob("*") if path.is_file())
@@ -179,12 +193,16 @@ def test_the_same_archive_and_options_give_byte_identical_exports(archive: Path,
 
 # -- filters, tones, versions ------------------------------------------------------------------------------------
 
+
 def test_since_until_and_category_filters(archive: Path, tmp_path: Path) -> None:
     stored = articles()
     export(archive, tmp_path / "dates", since=date(2024, 1, 1), until=date(2024, 6, 1))
     dated = parquet_rows(tmp_path / "dates")
-    expected = [index for index, article in enumerate(stored, 1)
-                if article.published and "2024-01-01" <= article.published[:10] <= "2024-06-01"]
+    expected = [
+        index
+        for index, article in enumerate(stored, 1)
+        if article.published and "2024-01-01" <= article.published[:10] <= "2024-06-01"
+    ]
     assert dated["id"].tolist() == expected and expected
     export(archive, tmp_path / "category", category=CATEGORIES[1])
     in_category = parquet_rows(tmp_path / "category")
@@ -230,6 +248,7 @@ def test_include_versions_gives_one_row_per_version(archive: Path, tmp_path: Pat
 
 # -- deduplication -----------------------------------------------------------------------------------------------
 
+
 def test_dedup_none_leaves_groups_empty(archive: Path, tmp_path: Path) -> None:
     export(archive, tmp_path / "out")
     assert parquet_rows(tmp_path / "out")["duplicate_group"].isna().all()
@@ -254,15 +273,18 @@ def test_near_dedup_finds_the_edited_copy_and_drop_keeps_the_first(archive: Path
     assert (groups == groups.index).sum() == TOTAL_ARTICLES - 3
     result = export(archive, tmp_path / "dropped", dedup=Dedup.NEAR, drop_duplicates=True)
     kept = parquet_rows(tmp_path / "dropped")["id"].tolist()
-    assert kept == [i for i in range(1, TOTAL_ARTICLES + 1)
-                    if i not in (PLANTED.exact_copy, PLANTED.near_copy, PLANTED.tone_copy)]
+    assert kept == [
+        i for i in range(1, TOTAL_ARTICLES + 1) if i not in (PLANTED.exact_copy, PLANTED.near_copy, PLANTED.tone_copy)
+    ]
     assert result.summary.read_rows == TOTAL_ARTICLES and result.rows == TOTAL_ARTICLES - 3
 
 
 # -- the output folder -------------------------------------------------------------------------------------------
 
-def test_an_existing_folder_is_replaced_only_with_overwrite_and_only_if_it_is_an_export(archive: Path,
-                                                                                       tmp_path: Path) -> None:
+
+def test_an_existing_folder_is_replaced_only_with_overwrite_and_only_if_it_is_an_export(
+    archive: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     export(archive, out, Format.JSONL)
     with pytest.raises(ConfigurationError, match="--overwrite"):

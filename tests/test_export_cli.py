@@ -39,8 +39,9 @@ def exports(crawled_archive: CrawledArchive, tmp_path_factory: pytest.TempPathFa
     return result
 
 
-def test_every_format_holds_every_crawled_article_with_its_text_intact(crawled_archive: CrawledArchive,
-                                                                       exports: dict[str, Path]) -> None:
+def test_every_format_holds_every_crawled_article_with_its_text_intact(
+    crawled_archive: CrawledArchive, exports: dict[str, Path]
+) -> None:
     titles = dict(stored(crawled_archive, "select id, title from articles"))
     assert len(titles) == REPLICA_ARTICLES
     frames = {
@@ -56,30 +57,39 @@ def test_every_format_holds_every_crawled_article_with_its_text_intact(crawled_a
         assert (frame["language"] == "vi").all(), format
     dates = frames["parquet"]["published_date"].dropna()
     assert len(dates) >= REPLICA_ARTICLES - 5 and dates.map(type).eq(date).all()
-    assert pq.read_schema(exports["hf"] / "data" / "train-00000-of-00001.parquet").field(
-        "published_date").type == pa.date32()
+    assert (
+        pq.read_schema(exports["hf"] / "data" / "train-00000-of-00001.parquet").field("published_date").type
+        == pa.date32()
+    )
     package = json.loads((exports["hf"] / "datapackage.json").read_text(encoding="utf-8"))
     assert package["dvscrape"]["rows"] == REPLICA_ARTICLES
     assert package["sources"][0]["path"] == crawled_archive.replica_url
 
 
-def test_every_row_points_at_the_warc_record_it_was_extracted_from(crawled_archive: CrawledArchive,
-                                                                   exports: dict[str, Path]) -> None:
+def test_every_row_points_at_the_warc_record_it_was_extracted_from(
+    crawled_archive: CrawledArchive, exports: dict[str, Path]
+) -> None:
     frame = pd.read_parquet(exports["parquet"] / "articles.parquet")
     for row in frame.head(10).itertuples():
-        record = read_record_at(crawled_archive.directory / "warc" / row.warc_filename, row.warc_offset,
-                                row.warc_length)
+        record = read_record_at(
+            crawled_archive.directory / "warc" / row.warc_filename, row.warc_offset, row.warc_length
+        )
         assert record.header("WARC-Record-ID") == row.warc_record_id
         assert record.record_type == "response"
 
 
 def test_filters_through_the_command_line(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
-    (category, count), *_ = stored(crawled_archive, "select category, count(*) from articles group by category "
-                                                    "order by count(*) desc")
+    (category, count), *_ = stored(
+        crawled_archive, "select category, count(*) from articles group by category order by count(*) desc"
+    )
     export(crawled_archive, tmp_path / "category", "--format", "parquet", "--category", category)
     assert len(pd.read_parquet(tmp_path / "category" / "articles.parquet")) >= count
-    days = sorted(day for (day,) in stored(crawled_archive, "select substr(published_date, 1, 10) from articles "
-                                                            "where published_date is not null"))
+    days = sorted(
+        day
+        for (day,) in stored(
+            crawled_archive, "select substr(published_date, 1, 10) from articles where published_date is not null"
+        )
+    )
     middle = days[len(days) // 2]
     export(crawled_archive, tmp_path / "since", "--format", "jsonl", "--since", middle)
     lines = (tmp_path / "since" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
@@ -88,13 +98,30 @@ def test_filters_through_the_command_line(crawled_archive: CrawledArchive, tmp_p
 
 
 def test_progress_is_plain_when_not_a_terminal(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
-    result = run_cli("export", "--archive", str(crawled_archive.directory), "--out", str(tmp_path / "out"),
-                     "--format", "jsonl", "--dedup", "exact")
+    result = run_cli(
+        "export",
+        "--archive",
+        str(crawled_archive.directory),
+        "--out",
+        str(tmp_path / "out"),
+        "--format",
+        "jsonl",
+        "--dedup",
+        "exact",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == ["finding exact duplicates", "writing jsonl"]
     assert result.stdout.startswith(f"wrote {REPLICA_ARTICLES} rows")
-    quiet = run_cli("export", "--archive", str(crawled_archive.directory), "--out", str(tmp_path / "quiet"),
-                    "--format", "jsonl", "--no-progress")
+    quiet = run_cli(
+        "export",
+        "--archive",
+        str(crawled_archive.directory),
+        "--out",
+        str(tmp_path / "quiet"),
+        "--format",
+        "jsonl",
+        "--no-progress",
+    )
     assert quiet.returncode == 0 and quiet.stderr == ""
 
 
@@ -105,7 +132,13 @@ def test_progress_is_plain_when_not_a_terminal(crawled_archive: CrawledArchive, 
         (("--format", "parquet", "--no-bom"), "--no-bom only applies to --format csv"),
         (("--format", "csv", "--since", "2024-05-01", "--until", "2024-01-01"), "is after --until"),
         (("--format", "csv", "--since", "01/05/2024"), "Invalid value for '--since'"),
-        (("--format", "xml",), "Invalid value for '--format'"),
+        (
+            (
+                "--format",
+                "xml",
+            ),
+            "Invalid value for '--format'",
+        ),
     ],
 )
 def test_bad_options_fail_with_one_clear_line(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
@@ -119,8 +152,9 @@ def test_bad_options_fail_with_one_clear_line(tmp_path: Path, args: tuple[str, .
 
 
 def test_a_missing_archive_fails_with_one_clear_line(tmp_path: Path) -> None:
-    result = run_cli("export", "--archive", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"),
-                     "--format", "csv")
+    result = run_cli(
+        "export", "--archive", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--format", "csv"
+    )
     assert result.returncode == 1
     expected = f"Error: {tmp_path / 'nowhere'} is not a dvscrape archive: archive.sqlite is missing"
     assert result.stderr.strip() == expected

@@ -44,8 +44,16 @@ def groups_of(texts: list[str]) -> list[int]:
 def test_near_copies_join_the_first_row_and_unrelated_texts_stay_apart() -> None:
     base = text(1)
     rewritten_intro = " ".join(["Bản tin được cập nhật lại với phần mở đầu mới."] * 3 + base.split()[25:])
-    texts = [base, text(2), edited(base, 0.01), text(3), edited(base, 0.02, seed=1), text(4), edited(base, 0.2),
-             rewritten_intro]
+    texts = [
+        base,
+        text(2),
+        edited(base, 0.01),
+        text(3),
+        edited(base, 0.02, seed=1),
+        text(4),
+        edited(base, 0.2),
+        rewritten_intro,
+    ]
     # 5-word shingles: 2 % of the words changed here and there keeps a Jaccard similarity of about 0.82; 20 % keeps
     # about 0.2; rewriting the first 25 of 300 words keeps about 0.85.
     assert groups_of(texts) == [1, 2, 1, 4, 1, 6, 7, 1]
@@ -98,11 +106,14 @@ def test_signatures_are_small_and_the_same_in_every_process() -> None:
     for row_id in range(50):
         index.add(row_id, text(row_id, 400))
     assert index.footprint_bytes() == 50 * (NUM_PERMUTATIONS * 4 + 8)
-    code = ("from dvscrape.export.dedup import MinHasher, words\n"
-            f"print(MinHasher.create().signature(words({text(9)!r})).tolist())")
+    code = (
+        "from dvscrape.export.dedup import MinHasher, words\n"
+        f"print(MinHasher.create().signature(words({text(9)!r})).tolist())"
+    )
     outputs = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
+        ).stdout
         for seed in ("1", "2")
     }
     assert len(outputs) == 1

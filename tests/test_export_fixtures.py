@@ -17,22 +17,145 @@ from dvscrape.warc.writer import WarcLocation
 BASE_URL = "http://127.0.0.1:8123"
 CATEGORIES = ("Tin tức - Sự kiện", "Kinh tế - Xã hội", "Cải cách hành chính")
 SYLLABLES = (
-    "quận", "Tân", "Bình", "phường", "ủy", "ban", "nhân", "dân", "hội", "nghị", "tổng", "kết", "công", "tác", "năm",
-    "người", "đồng", "chí", "chủ", "tịch", "phó", "triển", "khai", "kế", "hoạch", "thực", "hiện", "nhiệm", "vụ",
-    "trọng", "tâm", "địa", "bàn", "cán", "bộ", "đảng", "viên", "thanh", "niên", "phụ", "nữ", "cựu", "chiến", "binh",
-    "an", "ninh", "trật", "tự", "môi", "trường", "vệ", "sinh", "giáo", "dục", "y", "tế", "văn", "hóa", "thể", "thao",
-    "xây", "dựng", "đô", "thị", "văn", "minh", "hành", "chính", "cải", "cách", "thủ", "tục", "hồ", "sơ", "trực",
-    "tuyến", "doanh", "nghiệp", "hộ", "kinh", "doanh", "ngân", "sách", "thu", "chi", "đầu", "tư", "công", "trình",
-    "khen", "thưởng", "thi", "đua", "phong", "trào", "chăm", "lo", "gia", "đình", "chính", "sách", "khó", "khăn",
-    "tặng", "quà", "học", "bổng", "sinh", "viên", "trường", "học", "mầm", "non", "tiểu", "học", "trung", "cơ", "sở",
-    "phòng", "chống", "dịch", "bệnh", "tiêm", "chủng", "vắc", "xin", "hòa", "giải", "tranh", "chấp", "đất", "đai",
+    "quận",
+    "Tân",
+    "Bình",
+    "phường",
+    "ủy",
+    "ban",
+    "nhân",
+    "dân",
+    "hội",
+    "nghị",
+    "tổng",
+    "kết",
+    "công",
+    "tác",
+    "năm",
+    "người",
+    "đồng",
+    "chí",
+    "chủ",
+    "tịch",
+    "phó",
+    "triển",
+    "khai",
+    "kế",
+    "hoạch",
+    "thực",
+    "hiện",
+    "nhiệm",
+    "vụ",
+    "trọng",
+    "tâm",
+    "địa",
+    "bàn",
+    "cán",
+    "bộ",
+    "đảng",
+    "viên",
+    "thanh",
+    "niên",
+    "phụ",
+    "nữ",
+    "cựu",
+    "chiến",
+    "binh",
+    "an",
+    "ninh",
+    "trật",
+    "tự",
+    "môi",
+    "trường",
+    "vệ",
+    "sinh",
+    "giáo",
+    "dục",
+    "y",
+    "tế",
+    "văn",
+    "hóa",
+    "thể",
+    "thao",
+    "xây",
+    "dựng",
+    "đô",
+    "thị",
+    "văn",
+    "minh",
+    "hành",
+    "chính",
+    "cải",
+    "cách",
+    "thủ",
+    "tục",
+    "hồ",
+    "sơ",
+    "trực",
+    "tuyến",
+    "doanh",
+    "nghiệp",
+    "hộ",
+    "kinh",
+    "doanh",
+    "ngân",
+    "sách",
+    "thu",
+    "chi",
+    "đầu",
+    "tư",
+    "công",
+    "trình",
+    "khen",
+    "thưởng",
+    "thi",
+    "đua",
+    "phong",
+    "trào",
+    "chăm",
+    "lo",
+    "gia",
+    "đình",
+    "chính",
+    "sách",
+    "khó",
+    "khăn",
+    "tặng",
+    "quà",
+    "học",
+    "bổng",
+    "sinh",
+    "viên",
+    "trường",
+    "học",
+    "mầm",
+    "non",
+    "tiểu",
+    "học",
+    "trung",
+    "cơ",
+    "sở",
+    "phòng",
+    "chống",
+    "dịch",
+    "bệnh",
+    "tiêm",
+    "chủng",
+    "vắc",
+    "xin",
+    "hòa",
+    "giải",
+    "tranh",
+    "chấp",
+    "đất",
+    "đai",
 )
 PLAIN_ARTICLES = 24
 # Planted on purpose (ids are assigned in insertion order, starting at 1):
-EXACT_COPY_OF = 3      # article PLAIN_ARTICLES + 1 repeats article 3's body word for word (another URL and title)
-NEAR_COPY_OF = 5       # article PLAIN_ARTICLES + 2 is article 5 with a few words changed and a sentence added
-TONE_COPY_OF = 7       # article PLAIN_ARTICLES + 3 is article 7 in the other tone-mark style (hoà for hòa ...)
-VERSIONED = 2          # article 2 is stored twice: version 2 has a corrected body
+EXACT_COPY_OF = 3  # article PLAIN_ARTICLES + 1 repeats article 3's body word for word (another URL and title)
+NEAR_COPY_OF = 5  # article PLAIN_ARTICLES + 2 is article 5 with a few words changed and a sentence added
+TONE_COPY_OF = 7  # article PLAIN_ARTICLES + 3 is article 7 in the other tone-mark style (hoà for hòa ...)
+VERSIONED = 2  # article 2 is stored twice: version 2 has a corrected body
 EMPTY_BODY = PLAIN_ARTICLES + 4  # a photo-only article: no body text
 TOTAL_ARTICLES = PLAIN_ARTICLES + 4
 TITLE_OF_FIRST = "Quận Tân Bình tổng kết công tác năm 2023 và triển khai nhiệm vụ trọng tâm năm 2024"
@@ -53,8 +176,16 @@ def _paragraph(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def _article(index: int, title: str, paragraphs: tuple[str, ...], *, published: str | None, category: str,
-             figures: int = 1, attachments: int = 1) -> Article:
+def _article(
+    index: int,
+    title: str,
+    paragraphs: tuple[str, ...],
+    *,
+    published: str | None,
+    category: str,
+    figures: int = 1,
+    attachments: int = 1,
+) -> Article:
     url = f"{BASE_URL}/web/neoportal/-/bai-viet-{index}"
     return Article(
         url=url,
@@ -64,11 +195,15 @@ def _article(index: int, title: str, paragraphs: tuple[str, ...], *, published: 
         published=published,
         categories=(category, "Tin hoạt động"),
         blocks=tuple(Block("paragraph", text) for text in paragraphs),
-        figures=tuple(Figure(f"{BASE_URL}/documents/1/anh-{index}-{n}.jpg", "", f"Quang cảnh hội nghị số {n}")
-                      for n in range(figures)),
+        figures=tuple(
+            Figure(f"{BASE_URL}/documents/1/anh-{index}-{n}.jpg", "", f"Quang cảnh hội nghị số {n}")
+            for n in range(figures)
+        ),
         signature="Phòng Văn hóa và Thông tin",
-        attachments=tuple(Attachment(f"{BASE_URL}/documents/10181/0/Quyết+định+{index}.pdf/uuid-{index}", "Quyết định",
-                                     "pdf") for _ in range(attachments)),
+        attachments=tuple(
+            Attachment(f"{BASE_URL}/documents/10181/0/Quyết+định+{index}.pdf/uuid-{index}", "Quyết định", "pdf")
+            for _ in range(attachments)
+        ),
     )
 
 
@@ -90,25 +225,63 @@ def articles() -> list[Article]:
         title = TITLE_OF_FIRST if index == 1 else _paragraph(rng, 12).rstrip(".")
         year = 2023 + (index % 2)
         published = None if index == 11 else f"{year}-{(index % 12) + 1:02d}-{(index % 27) + 1:02d}T08:30:00"
-        result.append(_article(index, title, paragraphs, published=published,
-                               category=CATEGORIES[index % len(CATEGORIES)], figures=index % 3,
-                               attachments=index % 2))
+        result.append(
+            _article(
+                index,
+                title,
+                paragraphs,
+                published=published,
+                category=CATEGORIES[index % len(CATEGORIES)],
+                figures=index % 3,
+                attachments=index % 2,
+            )
+        )
     exact = bodies[EXACT_COPY_OF - 1]
-    result.append(_article(PLAIN_ARTICLES + 1, "Bản đăng lại: " + result[EXACT_COPY_OF - 1].title, exact,
-                           published="2024-06-01", category=CATEGORIES[0]))
+    result.append(
+        _article(
+            PLAIN_ARTICLES + 1,
+            "Bản đăng lại: " + result[EXACT_COPY_OF - 1].title,
+            exact,
+            published="2024-06-01",
+            category=CATEGORIES[0],
+        )
+    )
     near = list(bodies[NEAR_COPY_OF - 1])
     words = near[0].split()
     words[3] = "quận"
     words[10] = "phường"
     near[0] = " ".join(words)
     near.append("Tin, ảnh: Ban biên tập.")
-    result.append(_article(PLAIN_ARTICLES + 2, "Tin tóm tắt: " + result[NEAR_COPY_OF - 1].title, tuple(near),
-                           published="2024-06-02", category=CATEGORIES[1]))
+    result.append(
+        _article(
+            PLAIN_ARTICLES + 2,
+            "Tin tóm tắt: " + result[NEAR_COPY_OF - 1].title,
+            tuple(near),
+            published="2024-06-02",
+            category=CATEGORIES[1],
+        )
+    )
     toned = tuple(_tone_variant(paragraph) for paragraph in bodies[TONE_COPY_OF - 1])
-    result.append(_article(PLAIN_ARTICLES + 3, "Văn hoá: " + result[TONE_COPY_OF - 1].title, toned,
-                           published="2024-06-03", category=CATEGORIES[2]))
-    result.append(_article(EMPTY_BODY, "Ảnh: Ngày hội văn hóa phường 2", (), published="2024-06-04",
-                           category=CATEGORIES[0], figures=2, attachments=0))
+    result.append(
+        _article(
+            PLAIN_ARTICLES + 3,
+            "Văn hoá: " + result[TONE_COPY_OF - 1].title,
+            toned,
+            published="2024-06-03",
+            category=CATEGORIES[2],
+        )
+    )
+    result.append(
+        _article(
+            EMPTY_BODY,
+            "Ảnh: Ngày hội văn hóa phường 2",
+            (),
+            published="2024-06-04",
+            category=CATEGORIES[0],
+            figures=2,
+            attachments=0,
+        )
+    )
     return result
 
 
@@ -145,7 +318,16 @@ def _capture(archive: Archive, crawl_id: int, article: Article, offset: int, fet
         payload_digest="sha256:0",
         block_digest="sha256:0",
     )
-    return archive.record_capture(Capture(
-        crawl_id=crawl_id, url=article.url, canonical_url=article.url, kind="article", status=200,
-        content_type="text/html; charset=utf-8", fetched_at=fetched_at, content_length=4000, location=location,
-    ))
+    return archive.record_capture(
+        Capture(
+            crawl_id=crawl_id,
+            url=article.url,
+            canonical_url=article.url,
+            kind="article",
+            status=200,
+            content_type="text/html; charset=utf-8",
+            fetched_at=fetched_at,
+            content_length=4000,
+            location=location,
+        )
+    )

@@ -39,12 +39,15 @@ def test_polars_reads_every_format(exports: dict[str, Path]) -> None:
 
 def test_duckdb_queries_every_format(exports: dict[str, Path]) -> None:
     connection = duckdb.connect()
-    for source in (f"read_parquet('{exports['parquet'] / 'articles.parquet'}')",
-                   f"read_json_auto('{exports['jsonl'] / 'articles.jsonl'}')",
-                   f"read_csv_auto('{exports['csv'] / 'articles.csv'}')"):
+    for source in (
+        f"read_parquet('{exports['parquet'] / 'articles.parquet'}')",
+        f"read_json_auto('{exports['jsonl'] / 'articles.jsonl'}')",
+        f"read_csv_auto('{exports['csv'] / 'articles.csv'}')",
+    ):
         count, titles = connection.execute(f"select count(*), list(title) from {source}").fetchone()
         assert count == TOTAL_ARTICLES
         assert TITLE_OF_FIRST in titles
     dated = connection.execute(
-        f"select min(published_date) from read_parquet('{exports['parquet'] / 'articles.parquet'}')").fetchone()[0]
+        f"select min(published_date) from read_parquet('{exports['parquet'] / 'articles.parquet'}')"
+    ).fetchone()[0]
     assert isinstance(dated, datetime.date)

@@ -45,8 +45,16 @@ class FaultyCrawl:
 
 
 def crawl_settings(*extra: str) -> tuple[str, ...]:
-    return ("--fast", "-s", f"RETRY_TIMES={RETRY_TIMES}", "-s", f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}",
-            "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", *extra)
+    return (
+        "--fast",
+        "-s",
+        f"RETRY_TIMES={RETRY_TIMES}",
+        "-s",
+        f"DOWNLOAD_TIMEOUT={DOWNLOAD_TIMEOUT}",
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0",
+        *extra,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,23 +66,52 @@ def faulty_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultyCra
     for kind, url_title in zip(PERSISTENT_KINDS, chosen, strict=True):
         persistent_args += ["--fault-persistent", f"{kind}=/-/{url_title}"]
     replica = start_replica_process(
-        "--articles", str(ARTICLES), "--slow-delay", "0", "--faults", RATES, *persistent_args,
-        "--retry-after", "1", "--drip-seconds", "4", "--hang-seconds", "8",
+        "--articles",
+        str(ARTICLES),
+        "--slow-delay",
+        "0",
+        "--faults",
+        RATES,
+        *persistent_args,
+        "--retry-after",
+        "1",
+        "--drip-seconds",
+        "4",
+        "--hang-seconds",
+        "8",
     )
     directory = tmp_path_factory.mktemp("faults")
     archive, summary = directory / "archive", directory / "summary.json"
     try:
-        result = run_cli("crawl", "--base-url", replica.url, "--archive", str(archive),
-                         "--summary-json", str(summary), *crawl_settings(), timeout=240)
+        result = run_cli(
+            "crawl",
+            "--base-url",
+            replica.url,
+            "--archive",
+            str(archive),
+            "--summary-json",
+            str(summary),
+            *crawl_settings(),
+            timeout=240,
+        )
         with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
             stats = json.load(response)
     finally:
         stop(replica)
-    persistent = {kind: f"{replica.url}/web/neoportal/-/{url_title}"
-                  for kind, url_title in zip(PERSISTENT_KINDS, chosen, strict=True)}
-    yield FaultyCrawl(archive, result.returncode, result.stdout, result.stderr,
-                      json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {},
-                      stats, replica.url, persistent)
+    persistent = {
+        kind: f"{replica.url}/web/neoportal/-/{url_title}"
+        for kind, url_title in zip(PERSISTENT_KINDS, chosen, strict=True)
+    }
+    yield FaultyCrawl(
+        archive,
+        result.returncode,
+        result.stdout,
+        result.stderr,
+        json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {},
+        stats,
+        replica.url,
+        persistent,
+    )
 
 
 def test_every_fault_kind_was_met(faulty_crawl: FaultyCrawl) -> None:
@@ -110,11 +147,13 @@ def test_persistent_http_error_is_recorded_with_status_and_attempts(faulty_crawl
 
 
 @pytest.mark.parametrize("kind", ["short", "reset", "timeout"])
-def test_persistent_network_failure_is_recorded_with_reason_and_attempts(faulty_crawl: FaultyCrawl,
-                                                                         kind: str) -> None:
+def test_persistent_network_failure_is_recorded_with_reason_and_attempts(faulty_crawl: FaultyCrawl, kind: str) -> None:
     url = faulty_crawl.persistent[kind]
-    rows = query(faulty_crawl.archive,
-                 "select status, error, attempts, warc_filename from captures where url = ? order by id", url)
+    rows = query(
+        faulty_crawl.archive,
+        "select status, error, attempts, warc_filename from captures where url = ? order by id",
+        url,
+    )
     assert rows, f"no capture row for {url}"
     failures = [row for row in rows if row[0] is None]
     assert len(failures) == 1, rows
@@ -129,8 +168,9 @@ def test_no_truncated_response_is_stored_as_complete(faulty_crawl: FaultyCrawl) 
     assert truncated_responses(faulty_crawl.archive) == []
     assert warcio_check(faulty_crawl.archive) == []
     short = faulty_crawl.persistent["short"]
-    assert query(faulty_crawl.archive, "select count(*) from captures where url = ? and status is not null",
-                 short) == [(0,)]
+    assert query(faulty_crawl.archive, "select count(*) from captures where url = ? and status is not null", short) == [
+        (0,)
+    ]
 
 
 def test_retry_after_is_respected(faulty_crawl: FaultyCrawl) -> None:
@@ -150,8 +190,17 @@ def test_retries_of_a_failing_url_back_off(faulty_crawl: FaultyCrawl) -> None:
 
 def test_dns_failure_of_the_whole_site(tmp_path: Path) -> None:
     summary = tmp_path / "summary.json"
-    result = run_cli("crawl", "--base-url", "http://dvscrape-replica.invalid", "--archive", str(tmp_path / "a"),
-                     "--summary-json", str(summary), *crawl_settings("-s", "RETRY_TIMES=1"), timeout=120)
+    result = run_cli(
+        "crawl",
+        "--base-url",
+        "http://dvscrape-replica.invalid",
+        "--archive",
+        str(tmp_path / "a"),
+        "--summary-json",
+        str(summary),
+        *crawl_settings("-s", "RETRY_TIMES=1"),
+        timeout=120,
+    )
     assert result.returncode == 6, result.stdout + result.stderr[-2000:]
     assert crash_traces(result.stderr) == []
     data = json.loads(summary.read_text(encoding="utf-8"))
@@ -166,8 +215,17 @@ def test_failing_robots_txt_ends_cleanly_with_a_recorded_outcome(tmp_path: Path,
     replica = start_replica_process("--articles", "8", "--slow-delay", "0", "--robots", mode, "--hang-seconds", "6")
     try:
         summary = tmp_path / "summary.json"
-        result = run_cli("crawl", "--base-url", replica.url, "--archive", str(tmp_path / "a"),
-                         "--summary-json", str(summary), *crawl_settings("-s", "RETRY_TIMES=1"), timeout=120)
+        result = run_cli(
+            "crawl",
+            "--base-url",
+            replica.url,
+            "--archive",
+            str(tmp_path / "a"),
+            "--summary-json",
+            str(summary),
+            *crawl_settings("-s", "RETRY_TIMES=1"),
+            timeout=120,
+        )
     finally:
         stop(replica)
     assert result.returncode in (0, 3, 6), result.stdout + result.stderr[-2000:]

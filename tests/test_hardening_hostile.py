@@ -57,14 +57,34 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileC
     directory = tmp_path_factory.mktemp("hostile")
     with start_canary() as canary:
         replica = start_replica_process(
-            "--articles", str(ARTICLES), "--slow-delay", "0", "--hostile",
-            "--offsite-host-url", canary.host_url, "--offsite-port-url", canary.port_url,
+            "--articles",
+            str(ARTICLES),
+            "--slow-delay",
+            "0",
+            "--hostile",
+            "--offsite-host-url",
+            canary.host_url,
+            "--offsite-port-url",
+            canary.port_url,
         )
         try:
             run = run_cli_measured(
-                "crawl", "--base-url", replica.url, "--archive", str(directory / "archive"), "--fast",
-                "--summary-json", str(directory / "summary.json"), "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=10",
-                "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", workdir=directory, timeout=MAX_SECONDS + 60,
+                "crawl",
+                "--base-url",
+                replica.url,
+                "--archive",
+                str(directory / "archive"),
+                "--fast",
+                "--summary-json",
+                str(directory / "summary.json"),
+                "-s",
+                "RETRY_TIMES=1",
+                "-s",
+                "DOWNLOAD_TIMEOUT=10",
+                "-s",
+                "DVSCRAPE_PROGRESS_INTERVAL=0",
+                workdir=directory,
+                timeout=MAX_SECONDS + 60,
             )
             with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
                 stats = json.load(response)
@@ -102,11 +122,24 @@ def test_every_hostile_page_was_reached(hostile_crawl: HostileCrawl) -> None:
     assert names - set(hits) <= {"long-url"}, sorted(names - set(hits))
 
 
-@pytest.mark.parametrize("name", [
-    "gzip-bomb", "deflate-bomb", "brotli-bomb", "huge-page", "deep-nesting",
-    "long-url",
-    "binary", "invalid-utf8", "empty", "script-injection", "loop-a", "chain-1", "links",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gzip-bomb",
+        "deflate-bomb",
+        "brotli-bomb",
+        "huge-page",
+        "deep-nesting",
+        "long-url",
+        "binary",
+        "invalid-utf8",
+        "empty",
+        "script-injection",
+        "loop-a",
+        "chain-1",
+        "links",
+    ],
+)
 def test_every_hostile_url_has_a_recorded_outcome(hostile_crawl: HostileCrawl, name: str) -> None:
     rows = outcome(hostile_crawl, hostile_crawl.url(name))
     assert rows, f"nothing recorded for {name}"
@@ -119,20 +152,23 @@ def test_every_hostile_url_has_a_recorded_outcome(hostile_crawl: HostileCrawl, n
 @pytest.mark.parametrize("name", ["gzip-bomb", "deflate-bomb", "brotli-bomb"])
 def test_decompression_bomb_is_refused_and_recorded(hostile_crawl: HostileCrawl, name: str) -> None:
     url = hostile_crawl.url(name)
-    assert query(hostile_crawl.archive, "select count(*) from articles where fetched_url = ? or url = ?",
-                 url, url) == [(0,)]
+    assert query(hostile_crawl.archive, "select count(*) from articles where fetched_url = ? or url = ?", url, url) == [
+        (0,)
+    ]
     rows = query(hostile_crawl.archive, "select status, error, problem from captures where url = ?", url)
     assert rows and any(error or problem for _, error, problem in rows), rows
     text = " ".join(f"{error} {problem}" for _, error, problem in rows).lower()
     assert "size" in text or "decompress" in text or "large" in text, rows
 
 
-@pytest.mark.parametrize("name", [
-    "binary",
-    "empty",
-])
-def test_non_html_and_empty_bodies_are_recorded_not_stored_as_articles(hostile_crawl: HostileCrawl,
-                                                                       name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "binary",
+        "empty",
+    ],
+)
+def test_non_html_and_empty_bodies_are_recorded_not_stored_as_articles(hostile_crawl: HostileCrawl, name: str) -> None:
     url = hostile_crawl.url(name)
     assert query(hostile_crawl.archive, "select count(*) from articles where url = ?", url) == [(0,)]
     rows = query(hostile_crawl.archive, "select status, problem from captures where url = ?", url)
@@ -171,8 +207,10 @@ def test_script_is_not_stored_as_markup(hostile_crawl: HostileCrawl) -> None:
     stored = query(hostile_crawl.archive, "select id, title, html_title, body from articles where url = ?", url)
     assert stored, "the script-injection article was not archived"
     article_id, title, html_title, body = stored[0]
-    captions = [caption for (caption,) in query(hostile_crawl.archive,
-                                                "select caption from figures where article_id = ?", article_id)]
+    captions = [
+        caption
+        for (caption,) in query(hostile_crawl.archive, "select caption from figures where article_id = ?", article_id)
+    ]
     for text in (title, html_title, body, *captions):
         lowered = (text or "").lower()
         assert "<script" not in lowered and "onerror" not in lowered and "onload" not in lowered, text
@@ -184,15 +222,25 @@ def test_script_code_is_not_taken_for_text(hostile_crawl: HostileCrawl) -> None:
     stored = query(hostile_crawl.archive, "select id, title, body from articles where url = ?", url)
     assert stored
     article_id, title, body = stored[0]
-    captions = [caption for (caption,) in query(hostile_crawl.archive,
-                                                "select caption from figures where article_id = ?", article_id)]
+    captions = [
+        caption
+        for (caption,) in query(hostile_crawl.archive, "select caption from figures where article_id = ?", article_id)
+    ]
     for text in (title, body, *captions):
         assert "alert(" not in text and "document.write" not in text, text
 
 
 def test_no_script_in_the_export(hostile_crawl: HostileCrawl, tmp_path: Path) -> None:
-    result = run_cli("export", "--archive", str(hostile_crawl.archive), "--format", "jsonl", "--out",
-                     str(tmp_path / "out"), "--no-progress")
+    result = run_cli(
+        "export",
+        "--archive",
+        str(hostile_crawl.archive),
+        "--format",
+        "jsonl",
+        "--out",
+        str(tmp_path / "out"),
+        "--no-progress",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     text = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8")
     assert "<script" not in text.lower()

@@ -38,9 +38,13 @@ def small_replica() -> Iterator[RunningReplica]:
 def tmpfs(path: Path, size: str) -> Iterator[Path]:
     """A tmpfs of *size* mounted at *path* (skips the test where mounting is not allowed)."""
     path.mkdir(parents=True, exist_ok=True)
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
-    ).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True
+        ).returncode
+        == 0
+    )
     if not mounted:
         pytest.skip("cannot mount a tmpfs here (not root, or no mount permission)")
     try:
@@ -53,18 +57,38 @@ def remount(path: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(path)], check=True, capture_output=True)
 
 
-def crawl(replica: RunningReplica, archive: Path, *extra: str, summary: Path | None = None,
-          ) -> subprocess.CompletedProcess[str]:
+def crawl(
+    replica: RunningReplica,
+    archive: Path,
+    *extra: str,
+    summary: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
     """A crawl through the CLI; the summary goes outside the archive's filesystem when given."""
     summary_args = ("--summary-json", str(summary)) if summary is not None else ()
-    return run_cli("crawl", "--base-url", replica.url, "--archive", str(archive), "--fast", *summary_args,
-                   "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "RETRY_TIMES=1", *extra, timeout=180)
+    return run_cli(
+        "crawl",
+        "--base-url",
+        replica.url,
+        "--archive",
+        str(archive),
+        "--fast",
+        *summary_args,
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0",
+        "-s",
+        "RETRY_TIMES=1",
+        *extra,
+        timeout=180,
+    )
 
 
 def fingerprint(directory: Path) -> dict[str, str]:
     """SHA-256 of every file under *directory* (the WARC files and the database)."""
-    return {str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(directory.rglob("*")) if path.is_file() and path.suffix in (".gz", ".sqlite")}
+    return {
+        str(path.relative_to(directory)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.suffix in (".gz", ".sqlite")
+    }
 
 
 def assert_clear_failure(result: subprocess.CompletedProcess[str], *words: str) -> None:

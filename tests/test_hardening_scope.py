@@ -25,8 +25,7 @@ from tests.canary import Canary, MeasuredRun, crash_traces, query, run_cli_measu
 from tests.conftest import run_cli, start_replica_process, stop
 
 OPERATOR = "scope-test-operator@example.net"
-CRAWLER_SOURCES = ("capture", "spiders", "pipelines", "sites", "archive", "cli", "settings.py", "crawl.py",
-                   "config.py")
+CRAWLER_SOURCES = ("capture", "spiders", "pipelines", "sites", "archive", "cli", "settings.py", "crawl.py", "config.py")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
 DOCUMENTATION_ADDRESSES = re.compile(r"@example\.(org|com|net)$")
 
@@ -50,21 +49,42 @@ def scope_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScopeCrawl
         from tests.conftest import start_replica_process, stop
 
         replica = start_replica_process(
-            "--articles", "20", "--slow-delay", "0", "--hostile", "scope",
-            "--offsite-host-url", canary.host_url, "--offsite-port-url", canary.port_url,
+            "--articles",
+            "20",
+            "--slow-delay",
+            "0",
+            "--hostile",
+            "scope",
+            "--offsite-host-url",
+            canary.host_url,
+            "--offsite-port-url",
+            canary.port_url,
         )
         try:
             run = run_cli_measured(
-                "crawl", "--base-url", replica.url, "--archive", str(directory / "archive"), "--fast",
-                "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_TIMEOUT=5", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
-                workdir=directory, timeout=180, env={"DVSCRAPE_OPERATOR": OPERATOR},
+                "crawl",
+                "--base-url",
+                replica.url,
+                "--archive",
+                str(directory / "archive"),
+                "--fast",
+                "-s",
+                "RETRY_TIMES=1",
+                "-s",
+                "DOWNLOAD_TIMEOUT=5",
+                "-s",
+                "DVSCRAPE_PROGRESS_INTERVAL=0",
+                workdir=directory,
+                timeout=180,
+                env={"DVSCRAPE_OPERATOR": OPERATOR},
             )
             with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
                 stats = json.load(response)
         finally:
             stop(replica)
-        config = HostileConfig(groups=frozenset({"scope"}), offsite_host_url=canary.host_url,
-                               offsite_port_url=canary.port_url)
+        config = HostileConfig(
+            groups=frozenset({"scope"}), offsite_host_url=canary.host_url, offsite_port_url=canary.port_url
+        )
         yield ScopeCrawl(directory / "archive", run, stats, replica.url, canary, config)
 
 
@@ -87,8 +107,12 @@ def test_canary_received_nothing(scope_crawl: ScopeCrawl) -> None:
 
 def test_nothing_off_site_was_fetched(scope_crawl: ScopeCrawl) -> None:
     """No response from anywhere but the site is archived (failure rows without a record are not fetches)."""
-    urls = [url for (url,) in query(scope_crawl.archive, "select url from captures where status is not null "
-                                                         "or warc_filename is not null")]
+    urls = [
+        url
+        for (url,) in query(
+            scope_crawl.archive, "select url from captures where status is not null or warc_filename is not null"
+        )
+    ]
     assert urls
     assert [url for url in urls if not url.startswith(scope_crawl.replica_url + "/")] == []
 
@@ -98,8 +122,11 @@ def test_off_site_redirect_is_refused_and_recorded(scope_crawl: ScopeCrawl, kind
     target = scope_crawl.config.offsite_redirects()[kind]
     source = f"{scope_crawl.replica_url}/web/neoportal/-/hostile-redirect-{kind}"
     rows = refused(scope_crawl)
-    found = {url: row for url, row in rows.items() if url == target or (kind == "credentials" and
-                                                                          url.endswith("/redirected/credentials"))}
+    found = {
+        url: row
+        for url, row in rows.items()
+        if url == target or (kind == "credentials" and url.endswith("/redirected/credentials"))
+    }
     assert found, f"no refused_urls row for the redirect to {target}"
     (_kind, reason, found_on), *_ = found.values()
     assert reason and found_on == source, found
@@ -112,8 +139,10 @@ def test_off_site_urls_found_on_pages_are_recorded(scope_crawl: ScopeCrawl, whic
     config = scope_crawl.config
     expected = {
         "sitemap": config.sitemap_urls(),
-        "attachment": (f"{config.offsite_port_url}/documents/10180/0/offsite-attachment.pdf",
-                       f"{config.offsite_host_url}/documents/10180/0/other-host.docx"),
+        "attachment": (
+            f"{config.offsite_port_url}/documents/10180/0/offsite-attachment.pdf",
+            f"{config.offsite_host_url}/documents/10180/0/other-host.docx",
+        ),
         "link": config.offsite_links(),
     }[which]
     rows = refused(scope_crawl)
@@ -139,10 +168,15 @@ def test_no_contact_or_secret_is_written_in_the_crawler_code() -> None:
         paths = [root / name] if name.endswith(".py") else sorted((root / name).rglob("*.py"))
         for path in paths:
             text = path.read_text(encoding="utf-8")
-            found += [f"{path.name}: {address}" for address in EMAIL.findall(text)
-                      if not DOCUMENTATION_ADDRESSES.search(address)]
-            found += [f"{path.name}: {match}" for match in
-                      re.findall(r"(?i)(?:password|secret|token|api_key)\s*=\s*['\"][^'\"]{6,}['\"]", text)]
+            found += [
+                f"{path.name}: {address}"
+                for address in EMAIL.findall(text)
+                if not DOCUMENTATION_ADDRESSES.search(address)
+            ]
+            found += [
+                f"{path.name}: {match}"
+                for match in re.findall(r"(?i)(?:password|secret|token|api_key)\s*=\s*['\"][^'\"]{6,}['\"]", text)
+            ]
     assert found == []
 
 
@@ -151,8 +185,16 @@ def test_robots_txt_disallow_is_obeyed_and_recorded(tmp_path: Path) -> None:
     replica = start_replica_process("--articles", "8", "--slow-delay", "0", "--robots-disallow", "/documents/")
     try:
         archive = tmp_path / "archive"
-        result = run_cli("crawl", "--base-url", replica.url, "--archive", str(archive), "--fast",
-                         "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")
+        result = run_cli(
+            "crawl",
+            "--base-url",
+            replica.url,
+            "--archive",
+            str(archive),
+            "--fast",
+            "-s",
+            "DVSCRAPE_PROGRESS_INTERVAL=0",
+        )
     finally:
         stop(replica)
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]

@@ -22,22 +22,35 @@ from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import CrawledArchive, run_cli
 
 URL = "http://127.0.0.1:8123/web/neoportal/-/thong-bao"
-ARTICLE = Article(url=URL, fetched_url=URL, locale="vi", title="Thông báo lịch tiếp công dân",
-                  published="2024-02-01", categories=("Tin tức",), signature="Văn phòng",
-                  blocks=(Block("paragraph", "Lịch tiếp công dân tháng 2."), Block("paragraph", "Địa điểm: trụ sở.")),
-                  figures=(Figure("http://127.0.0.1:8123/a.jpg", "", "Trụ sở"),))
+ARTICLE = Article(
+    url=URL,
+    fetched_url=URL,
+    locale="vi",
+    title="Thông báo lịch tiếp công dân",
+    published="2024-02-01",
+    categories=("Tin tức",),
+    signature="Văn phòng",
+    blocks=(Block("paragraph", "Lịch tiếp công dân tháng 2."), Block("paragraph", "Địa điểm: trụ sở.")),
+    figures=(Figure("http://127.0.0.1:8123/a.jpg", "", "Trụ sở"),),
+)
 
 
 def test_versions_follow_new_updated_and_unchanged(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "archive") as archive:
         first = archive.save_article(ARTICLE, capture_id=None, seen_at="2024-02-01T08:00:00+00:00")
         again = archive.save_article(ARTICLE, capture_id=None, seen_at="2024-02-02T08:00:00+00:00")
-        edited = replace(ARTICLE, title="Thông báo lịch tiếp công dân (sửa đổi)",
-                         blocks=(ARTICLE.blocks[0], Block("paragraph", "Địa điểm: hội trường.")))
+        edited = replace(
+            ARTICLE,
+            title="Thông báo lịch tiếp công dân (sửa đổi)",
+            blocks=(ARTICLE.blocks[0], Block("paragraph", "Địa điểm: hội trường.")),
+        )
         second = archive.save_article(edited, capture_id=None, seen_at="2024-02-03T08:00:00+00:00")
         versions = versions_of(archive.db.conn, first.article_id)
-    assert [first.outcome, again.outcome, second.outcome] == [ArticleOutcome.NEW, ArticleOutcome.UNCHANGED,
-                                                               ArticleOutcome.UPDATED]
+    assert [first.outcome, again.outcome, second.outcome] == [
+        ArticleOutcome.NEW,
+        ArticleOutcome.UNCHANGED,
+        ArticleOutcome.UPDATED,
+    ]
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].changed_fields == () and versions[1].changed_fields == ("title", "body")
     assert versions[0].seen_at.startswith("2024-02-01") and versions[1].seen_at.startswith("2024-02-03")
@@ -50,8 +63,11 @@ def test_migration_backfills_versions_of_an_older_archive(tmp_path: Path) -> Non
     directory.mkdir()
     conn = sqlite3.connect(directory / "archive.sqlite")
     apply_migrations(Database(conn), stop_before="m0004_article_versions")
-    conn.execute("INSERT INTO articles (url, title, body, category, content_hash, first_seen, last_seen) "
-                 "VALUES (?, 'Tiêu đề', 'Nội dung', 'Tin tức', 'abc', '2023-01-01', '2023-06-01')", (URL,))
+    conn.execute(
+        "INSERT INTO articles (url, title, body, category, content_hash, first_seen, last_seen) "
+        "VALUES (?, 'Tiêu đề', 'Nội dung', 'Tin tức', 'abc', '2023-01-01', '2023-06-01')",
+        (URL,),
+    )
     conn.execute("INSERT INTO figures (article_id, position, image_url, alt, caption) VALUES (1, 0, 'x.jpg', '', 'c')")
     conn.commit()
     conn.close()
@@ -70,16 +86,20 @@ def edited_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("history") / "archive"
     builder = ArchiveBuilder(directory)
     builder.add_page(SPECS[0])
-    spec = replace(SPECS[0], title=SPECS[0].title + " (cập nhật)",
-                   paragraphs=(SPECS[0].paragraphs[0], "Đoạn văn mới thay thế đoạn phát biểu."))
+    spec = replace(
+        SPECS[0],
+        title=SPECS[0].title + " (cập nhật)",
+        paragraphs=(SPECS[0].paragraphs[0], "Đoạn văn mới thay thế đoạn phát biểu."),
+    )
     builder.add_page(spec)
     builder.close()
     return directory
 
 
 def test_cli_history_shows_versions_and_a_diff(edited_archive: Path) -> None:
-    result = run_cli("history", f"http://127.0.0.1:8123/web/neoportal/-/{SPECS[0].slug}", "--archive",
-                     str(edited_archive))
+    result = run_cli(
+        "history", f"http://127.0.0.1:8123/web/neoportal/-/{SPECS[0].slug}", "--archive", str(edited_archive)
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "version 1" in out and "version 2" in out and "changed: title, body" in out
@@ -117,8 +137,12 @@ def test_cli_history_and_show_on_a_crawl_accept_url_variants(crawled_archive: Cr
     archive = str(crawled_archive.directory)
     article_id, url, title = _any_article(crawled_archive)
     path = url.split("/", 3)[3]
-    variants = [url, f"{url}?inheritRedirect=true&redirect=%2Fweb%2Fneoportal%2Ftin-tuc-su-kien",
-                f"https://tanbinh.hochiminhcity.gov.vn/{path}", str(article_id)]
+    variants = [
+        url,
+        f"{url}?inheritRedirect=true&redirect=%2Fweb%2Fneoportal%2Ftin-tuc-su-kien",
+        f"https://tanbinh.hochiminhcity.gov.vn/{path}",
+        str(article_id),
+    ]
     for variant in variants:
         shown = run_cli("show", variant, "--archive", archive, "--json")
         assert shown.returncode == 0, (variant, shown.stderr)
@@ -127,8 +151,9 @@ def test_cli_history_and_show_on_a_crawl_accept_url_variants(crawled_archive: Cr
         assert data["warc"]["warc_filename"].endswith(".warc.gz") and data["warc"]["warc_length"] > 0
     history = run_cli("history", variants[1], "--archive", archive)
     assert history.returncode == 0 and "version 1" in history.stdout and "first version" in history.stdout
-    raw = subprocess.run([sys.executable, "-m", "dvscrape", "show", url, "--raw", "--archive", archive],
-                         capture_output=True, timeout=60)
+    raw = subprocess.run(
+        [sys.executable, "-m", "dvscrape", "show", url, "--raw", "--archive", archive], capture_output=True, timeout=60
+    )
     assert raw.returncode == 0 and raw.stdout.startswith(b"HTTP/1.1 200 OK\r\n")
     head, _, body = raw.stdout.partition(b"\r\n\r\n")
     if b"content-encoding: gzip" in head.lower():
@@ -142,8 +167,9 @@ def test_cli_history_and_show_on_a_crawl_accept_url_variants(crawled_archive: Cr
 
 def test_every_crawled_article_links_to_its_warc_record(crawled_archive: CrawledArchive) -> None:
     conn = sqlite3.connect(crawled_archive.database)
-    rows = conn.execute("SELECT article_id, warc_filename, warc_offset, warc_length, warc_record_id "
-                        "FROM articles_provenance").fetchall()
+    rows = conn.execute(
+        "SELECT article_id, warc_filename, warc_offset, warc_length, warc_record_id FROM articles_provenance"
+    ).fetchall()
     assert rows and all(all(value is not None for value in row) for row in rows)
     (versions,) = conn.execute("SELECT count(*) FROM article_versions WHERE version = 1").fetchone()
     assert versions == len(rows)

@@ -27,8 +27,17 @@ def query(archive: Path, sql: str, *args: object) -> list[tuple]:
 
 
 def crawl(replica: RunningReplica, archive: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("crawl", "--base-url", replica.url, "--archive", str(archive), "--fast",
-                   "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", *extra)
+    return run_cli(
+        "crawl",
+        "--base-url",
+        replica.url,
+        "--archive",
+        str(archive),
+        "--fast",
+        "-s",
+        "DVSCRAPE_PROGRESS_INTERVAL=0",
+        *extra,
+    )
 
 
 def port_of(url: str) -> str:
@@ -53,18 +62,27 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
     assert counts[1][1] == ARTICLES
     assert counts[2][0] <= counts[1][0] * 0.25 and counts[2][1] == 0
     assert counts[3][2] >= ARTICLES
-    profiles = dict(query(archive, "select revisit_profile, count(*) from captures where crawl_id = 3 "
-                                   "and record_type = 'revisit' group by revisit_profile"))
+    profiles = dict(
+        query(
+            archive,
+            "select revisit_profile, count(*) from captures where crawl_id = 3 "
+            "and record_type = 'revisit' group by revisit_profile",
+        )
+    )
     assert profiles.get("server-not-modified", 0) >= ARTICLES - 2
-    dangling = query(archive, "select count(*) from captures where record_type = 'revisit' and "
-                              "refers_to_capture_id not in (select id from captures where record_type = 'response')")
+    dangling = query(
+        archive,
+        "select count(*) from captures where record_type = 'revisit' and "
+        "refers_to_capture_id not in (select id from captures where record_type = 'response')",
+    )
     assert dangling == [(0,)]
     assert query(archive, "select count(*) from article_versions") == [(ARTICLES,)]
 
     # the site changes: new, edited and removed articles (same host and port, edition 2)
     edition2 = build_corpus(2023, ARTICLES, edition=2)
-    replica = start_replica_process("--articles", str(ARTICLES), "--slow-delay", "0", "--edition", "2",
-                                    "--port", port_of(counts_url(archive)))
+    replica = start_replica_process(
+        "--articles", str(ARTICLES), "--slow-delay", "0", "--edition", "2", "--port", port_of(counts_url(archive))
+    )
     try:
         fourth = crawl(replica, archive, *EVERY_ARTICLE_DUE)
         assert fourth.returncode == 0, fourth.stdout + fourth.stderr[-2000:]
@@ -74,8 +92,11 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
     stored = {url for (url,) in query(archive, "select url from articles")}
     assert new_urls <= stored
     for url_title in edition2.edited:
-        versions = query(archive, "select count(*) from article_versions v join articles a on a.id = v.article_id "
-                                  "where a.url like ?", f"%/-/{url_title}")
+        versions = query(
+            archive,
+            "select count(*) from article_versions v join articles a on a.id = v.article_id where a.url like ?",
+            f"%/-/{url_title}",
+        )
         assert versions == [(2,)], url_title
     for url_title in edition2.removed:
         gone = query(archive, "select gone_since from articles where url like ?", f"%/-/{url_title}")
@@ -109,8 +130,21 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
         # kill -9 at two points: early in the first run, and in the resumed run after it archived more
         for captures_before_kill in (25, 90):
             process = subprocess.Popen(
-                [sys.executable, "-m", "dvscrape", "crawl", "--base-url", replica.url, "--archive", str(archive),
-                 "--fast", *slow], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
+                [
+                    sys.executable,
+                    "-m",
+                    "dvscrape",
+                    "crawl",
+                    "--base-url",
+                    replica.url,
+                    "--archive",
+                    str(archive),
+                    "--fast",
+                    *slow,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=dict(os.environ),
             )
             wait_for_captures(archive, captures_before_kill, process)
             os.kill(process.pid, signal.SIGKILL)
@@ -126,12 +160,14 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
     new_in_last_run = json.loads(summary.read_text())["counts"]["articles_new"]
     assert 0 < new_in_last_run < articles
     for path in (archive / "warc").glob("*.warc.gz"):
-        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", str(path)],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [str(Path(sys.executable).parent / "warcio"), "check", str(path)], capture_output=True, text=True
+        )
         assert check.returncode == 0, check.stdout + check.stderr
     for filename, offset, length, record_id in query(
-        archive, "select warc_filename, warc_offset, warc_length, warc_record_id from captures "
-                 "where warc_filename is not null"):
+        archive,
+        "select warc_filename, warc_offset, warc_length, warc_record_id from captures where warc_filename is not null",
+    ):
         with open(archive / "warc" / filename, "rb") as handle:
             handle.seek(offset)
             (record,) = list(ArchiveIterator(io.BytesIO(handle.read(length))))

@@ -24,8 +24,12 @@ ARTICLE_URL = f"{BASE}/tin-tuc/-/content/hoi-nghi"
 NOW = datetime(2024, 7, 20, 12, 0, tzinfo=UTC)
 
 
-def make_article(url: str = ARTICLE_URL, *, body: str = "Sáng ngày 5/7, UBND quận Tân Bình tổ chức hội nghị.",
-                 published: str | None = "2024-07-05T08:30:00+07:00") -> Article:
+def make_article(
+    url: str = ARTICLE_URL,
+    *,
+    body: str = "Sáng ngày 5/7, UBND quận Tân Bình tổ chức hội nghị.",
+    published: str | None = "2024-07-05T08:30:00+07:00",
+) -> Article:
     return Article(
         url=url,
         fetched_url=url,
@@ -47,28 +51,65 @@ def make_article(url: str = ARTICLE_URL, *, body: str = "Sáng ngày 5/7, UBND q
     )
 
 
-def exchange(url: str = ARTICLE_URL, *, status: int = 200, body: bytes = b"<p>T\xc3\xa2n B\xc3\xacnh</p>",
-             day: int = 6, headers: tuple[tuple[str, str], ...] = ()) -> HttpExchange:
+def exchange(
+    url: str = ARTICLE_URL,
+    *,
+    status: int = 200,
+    body: bytes = b"<p>T\xc3\xa2n B\xc3\xacnh</p>",
+    day: int = 6,
+    headers: tuple[tuple[str, str], ...] = (),
+) -> HttpExchange:
     return HttpExchange(
-        url=url, method="GET", request_headers=headers, request_body=b"", protocol="HTTP/1.1", status=status,
-        reason="OK" if status == 200 else "Not Modified", response_headers=(("Content-Type", "text/html"),),
-        response_body=body, fetched_at=datetime(2024, 7, day, 1, 2, 3, 456789, tzinfo=UTC),
+        url=url,
+        method="GET",
+        request_headers=headers,
+        request_body=b"",
+        protocol="HTTP/1.1",
+        status=status,
+        reason="OK" if status == 200 else "Not Modified",
+        response_headers=(("Content-Type", "text/html"),),
+        response_body=body,
+        fetched_at=datetime(2024, 7, day, 1, 2, 3, 456789, tzinfo=UTC),
     )
 
 
-def capture_of(crawl_id: int, sent: HttpExchange, location: WarcLocation | None, *, kind: str = "article",
-               canonical_url: str | None = None, **extra: object) -> Capture:
+def capture_of(
+    crawl_id: int,
+    sent: HttpExchange,
+    location: WarcLocation | None,
+    *,
+    kind: str = "article",
+    canonical_url: str | None = None,
+    **extra: object,
+) -> Capture:
     return Capture(
-        crawl_id=crawl_id, url=sent.url, canonical_url=canonical_url or sent.url, kind=kind, status=sent.status,
-        content_type="text/html", fetched_at=warc_date(sent.fetched_at), content_length=len(sent.response_body),
-        location=location, etag='"v1"', last_modified="Sat, 06 Jul 2024 01:00:00 GMT", **extra,  # type: ignore[arg-type]
+        crawl_id=crawl_id,
+        url=sent.url,
+        canonical_url=canonical_url or sent.url,
+        kind=kind,
+        status=sent.status,
+        content_type="text/html",
+        fetched_at=warc_date(sent.fetched_at),
+        content_length=len(sent.response_body),
+        location=location,
+        etag='"v1"',
+        last_modified="Sat, 06 Jul 2024 01:00:00 GMT",
+        **extra,  # type: ignore[arg-type]
     )
 
 
 def failed_capture(crawl_id: int, url: str, *, kind: str = "article") -> Capture:
     return Capture(
-        crawl_id=crawl_id, url=url, canonical_url=url, kind=kind, status=None, content_type="",
-        fetched_at="2024-07-06T01:02:03+00:00", content_length=None, location=None, error="timeout",
+        crawl_id=crawl_id,
+        url=url,
+        canonical_url=url,
+        kind=kind,
+        status=None,
+        content_type="",
+        fetched_at="2024-07-06T01:02:03+00:00",
+        content_length=None,
+        location=None,
+        error="timeout",
     )
 
 
@@ -104,16 +145,20 @@ def test_migration_upgrades_an_archive_from_before_it(tmp_path: Path) -> None:
     db.close()
 
     with Archive.open(tmp_path) as archive:
-        captures = list(archive.db.query(
-            "SELECT id, record_type, revisit_profile, refers_to_capture_id FROM captures ORDER BY id"
-        ))
+        captures = list(
+            archive.db.query("SELECT id, record_type, revisit_profile, refers_to_capture_id FROM captures ORDER BY id")
+        )
         assert captures == [
             {"id": 1, "record_type": "response", "revisit_profile": "", "refers_to_capture_id": None},
             {"id": 2, "record_type": "", "revisit_profile": "", "refers_to_capture_id": None},
         ]
         (article,) = archive.db.query("SELECT gone_since, gone_status, last_checked, last_seen FROM articles")
-        assert article == {"gone_since": None, "gone_status": None, "last_checked": "2024-02-01",
-                           "last_seen": "2024-02-01"}
+        assert article == {
+            "gone_since": None,
+            "gone_status": None,
+            "last_checked": "2024-02-01",
+            "last_seen": "2024-02-01",
+        }
         archive.finish_crawl(1, "done", {"articles_unchanged": 4, "articles_gone": 1, "revisits": 3, "missing": 2})
         (crawl,) = archive.db.query(
             "SELECT articles_unchanged, articles_gone, revisits, missing, resumed_from, counts FROM crawls"
@@ -137,21 +182,32 @@ def test_record_capture_stores_record_types_and_checks_them(archive: Archive) ->
         original_id = archive.record_capture(capture_of(crawl_id, original, location))
         not_modified = exchange(status=304, body=b"", day=7)
         revisit_location = writer.write_revisit(
-            not_modified, profile=RevisitProfile.SERVER_NOT_MODIFIED,
-            refers_to=IncrementalState.load(archive, resume_crawl_id=None).last_capture(ARTICLE_URL)
-            .revisit_target(),  # type: ignore[union-attr]
+            not_modified,
+            profile=RevisitProfile.SERVER_NOT_MODIFIED,
+            refers_to=IncrementalState.load(archive, resume_crawl_id=None).last_capture(ARTICLE_URL).revisit_target(),  # type: ignore[union-attr]
         )
-    revisit_id = archive.record_capture(capture_of(
-        crawl_id, not_modified, revisit_location, record_type="revisit",
-        revisit_profile=RevisitProfile.SERVER_NOT_MODIFIED, refers_to_capture_id=original_id,
-    ))
+    revisit_id = archive.record_capture(
+        capture_of(
+            crawl_id,
+            not_modified,
+            revisit_location,
+            record_type="revisit",
+            revisit_profile=RevisitProfile.SERVER_NOT_MODIFIED,
+            refers_to_capture_id=original_id,
+        )
+    )
     failed_id = archive.record_capture(failed_capture(crawl_id, f"{BASE}/x"))
-    stored = {row["id"]: row for row in archive.db.query(
-        "SELECT id, record_type, revisit_profile, refers_to_capture_id FROM captures"
-    )}
+    stored = {
+        row["id"]: row
+        for row in archive.db.query("SELECT id, record_type, revisit_profile, refers_to_capture_id FROM captures")
+    }
     assert stored[original_id]["record_type"] == "response"
-    assert stored[revisit_id] == {"id": revisit_id, "record_type": "revisit", "revisit_profile": "server-not-modified",
-                                  "refers_to_capture_id": original_id}
+    assert stored[revisit_id] == {
+        "id": revisit_id,
+        "record_type": "revisit",
+        "revisit_profile": "server-not-modified",
+        "refers_to_capture_id": original_id,
+    }
     assert stored[failed_id]["record_type"] == ""
 
     with pytest.raises(ValueError, match="needs a profile"):
@@ -182,18 +238,32 @@ def test_last_capture_follows_revisit_chains_to_the_original_record(archive: Arc
         first_location = writer.write_revisit(
             first, profile=RevisitProfile.SERVER_NOT_MODIFIED, refers_to=known.revisit_target()
         )
-        first_id = archive.record_capture(capture_of(
-            crawl_id, first, first_location, canonical_url=ARTICLE_URL, record_type="revisit",
-            revisit_profile="server-not-modified", refers_to_capture_id=original_id,
-        ))
+        first_id = archive.record_capture(
+            capture_of(
+                crawl_id,
+                first,
+                first_location,
+                canonical_url=ARTICLE_URL,
+                record_type="revisit",
+                revisit_profile="server-not-modified",
+                refers_to_capture_id=original_id,
+            )
+        )
         second = exchange(url=original.url, status=304, body=b"", day=8)
         second_location = writer.write_revisit(
             second, profile=RevisitProfile.SERVER_NOT_MODIFIED, refers_to=known.revisit_target()
         )
-        archive.record_capture(capture_of(
-            crawl_id, second, second_location, canonical_url=ARTICLE_URL, record_type="revisit",
-            revisit_profile="server-not-modified", refers_to_capture_id=first_id,
-        ))
+        archive.record_capture(
+            capture_of(
+                crawl_id,
+                second,
+                second_location,
+                canonical_url=ARTICLE_URL,
+                record_type="revisit",
+                revisit_profile="server-not-modified",
+                refers_to_capture_id=first_id,
+            )
+        )
         # a later 404 and a failed fetch are no content to refer to
         gone = exchange(url=original.url, status=404, body=b"not found", day=9)
         archive.record_capture(capture_of(crawl_id, gone, writer.write_exchange(gone), canonical_url=ARTICLE_URL))
@@ -209,10 +279,17 @@ def test_last_capture_follows_revisit_chains_to_the_original_record(archive: Arc
         copy_location = writer.write_revisit(
             copy, profile=RevisitProfile.IDENTICAL_PAYLOAD_DIGEST, refers_to=pdf_known.revisit_target()
         )
-        archive.record_capture(capture_of(
-            crawl_id, copy, copy_location, kind="media", record_type="revisit",
-            revisit_profile=RevisitProfile.IDENTICAL_PAYLOAD_DIGEST, refers_to_capture_id=pdf_id,
-        ))
+        archive.record_capture(
+            capture_of(
+                crawl_id,
+                copy,
+                copy_location,
+                kind="media",
+                record_type="revisit",
+                revisit_profile=RevisitProfile.IDENTICAL_PAYLOAD_DIGEST,
+                refers_to_capture_id=pdf_id,
+            )
+        )
         archive.record_capture(failed_capture(crawl_id, f"{BASE}/only-failed"))
 
     state = IncrementalState.load(archive, resume_crawl_id=None)
@@ -223,7 +300,8 @@ def test_last_capture_follows_revisit_chains_to_the_original_record(archive: Arc
     assert found.warc_date == "2024-07-06T01:02:03.456789Z" == found.fetched_at
     assert found.payload_digest == location.payload_digest and found.kind == "article"
     assert found.conditional_headers() == (
-        ("If-None-Match", '"v1"'), ("If-Modified-Since", "Sat, 06 Jul 2024 01:00:00 GMT")
+        ("If-None-Match", '"v1"'),
+        ("If-Modified-Since", "Sat, 06 Jul 2024 01:00:00 GMT"),
     )
     target = found.revisit_target()
     assert target.date == original.fetched_at and target.record_id == location.record_id
@@ -253,8 +331,7 @@ def test_last_capture_follows_revisit_chains_to_the_original_record(archive: Arc
 # -- RecheckPolicy and is_due ----------------------------------------------------------------------------------------
 
 
-def _article_row(archive: Archive, url: str, *, published: str | None, checked: datetime,
-                 gone: bool = False) -> None:
+def _article_row(archive: Archive, url: str, *, published: str | None, checked: datetime, gone: bool = False) -> None:
     archive.db.execute(
         "INSERT INTO articles (url, title, content_hash, first_seen, last_seen, last_checked, published_date, "
         "gone_since) VALUES (?, 't', 'h', '2024-01-01T00:00:00Z', ?, ?, ?, ?)",
@@ -314,17 +391,24 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
         stored = archive.save_article(make_article(), capture_id=original_id, seen_at="2024-07-06T01:02:04Z")
         assert stored.outcome is ArticleOutcome.NEW
         not_modified = exchange(status=304, body=b"", day=7)
-        revisit_id = archive.record_capture(capture_of(
-            crawl_id, not_modified, writer.write_exchange(not_modified), record_type="revisit",
-            revisit_profile="server-not-modified", refers_to_capture_id=original_id,
-        ))
+        revisit_id = archive.record_capture(
+            capture_of(
+                crawl_id,
+                not_modified,
+                writer.write_exchange(not_modified),
+                record_type="revisit",
+                revisit_profile="server-not-modified",
+                refers_to_capture_id=original_id,
+            )
+        )
         same = exchange(day=8)
         same_id = archive.record_capture(capture_of(crawl_id, same, writer.write_exchange(same)))
 
     def article_row() -> dict[str, object]:
         (row,) = archive.db.query(
             "SELECT id, capture_id, first_seen, last_seen, last_checked, gone_since, gone_status, title "
-            "FROM articles WHERE url = ?", [ARTICLE_URL],
+            "FROM articles WHERE url = ?",
+            [ARTICLE_URL],
         )
         return row
 
@@ -332,8 +416,9 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
         return int(archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0])
 
     assert article_row()["last_checked"] == "2024-07-06T01:02:04Z"
-    assert archive.touch_article(ARTICLE_URL, seen_at="2024-07-07T01:00:00Z", capture_id=revisit_id) == \
-        stored.article_id
+    assert (
+        archive.touch_article(ARTICLE_URL, seen_at="2024-07-07T01:00:00Z", capture_id=revisit_id) == stored.article_id
+    )
     row = article_row()
     assert row["capture_id"] == original_id  # a revisit holds no content: provenance stays on the original
     assert row["last_seen"] == row["last_checked"] == "2024-07-07T01:00:00Z"
@@ -352,8 +437,7 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
     assert gone is not None and gone.is_gone and gone.gone_status == 404 and gone.crawl_id == crawl_id
 
     # the article comes back: save_article clears gone_since
-    back = archive.save_article(make_article(body="Nội dung mới."), capture_id=same_id,
-                                seen_at="2024-07-15T00:00:00Z")
+    back = archive.save_article(make_article(body="Nội dung mới."), capture_id=same_id, seen_at="2024-07-15T00:00:00Z")
     assert back.outcome is ArticleOutcome.UPDATED
     row = article_row()
     assert row["gone_since"] is None and row["gone_status"] is None
@@ -415,11 +499,19 @@ def test_unfinished_crawl_is_found_and_resumed(archive: Archive) -> None:
 
 def test_recovery_cuts_the_tail_and_deletes_dangling_rows_of_the_unfinished_crawl(archive: Archive) -> None:
     finished = archive.begin_crawl("tanbinh", BASE, {})
-    archive.record_capture(Capture(
-        crawl_id=finished, url=f"{BASE}/old", canonical_url=f"{BASE}/old", kind="page", status=200,
-        content_type="text/html", fetched_at="2024-01-01T00:00:00Z", content_length=1,
-        location=WarcLocation("tanbinh-gone.warc.gz", 0, 100, "<urn:uuid:old>", "", ""),
-    ))
+    archive.record_capture(
+        Capture(
+            crawl_id=finished,
+            url=f"{BASE}/old",
+            canonical_url=f"{BASE}/old",
+            kind="page",
+            status=200,
+            content_type="text/html",
+            fetched_at="2024-01-01T00:00:00Z",
+            content_length=1,
+            location=WarcLocation("tanbinh-gone.warc.gz", 0, 100, "<urn:uuid:old>", "", ""),
+        )
+    )
     archive.finish_crawl(finished, "finished", {})
     killed = archive.begin_crawl("tanbinh", BASE, {})
     ids: list[int] = []
@@ -434,11 +526,20 @@ def test_recovery_cuts_the_tail_and_deletes_dangling_rows_of_the_unfinished_craw
         make_article(f"{BASE}/a/2"), capture_id=ids[2], seen_at="2024-07-06T02:00Z"
     ).article_id
     # a row whose offset is a record of the file, but not the recorded one (its request record)
-    wrong = archive.record_capture(capture_of(
-        killed, exchange(url=f"{BASE}/a/1"),
-        WarcLocation(filename, locations[1].offset + locations[1].length,
-                     locations[2].offset - locations[1].offset - locations[1].length, "<urn:uuid:wrong>", "", ""),
-    ))
+    wrong = archive.record_capture(
+        capture_of(
+            killed,
+            exchange(url=f"{BASE}/a/1"),
+            WarcLocation(
+                filename,
+                locations[1].offset + locations[1].length,
+                locations[2].offset - locations[1].offset - locations[1].length,
+                "<urn:uuid:wrong>",
+                "",
+                "",
+            ),
+        )
+    )
     # the crash: the file ends in the middle of record 2 (its response), as when a process is killed mid-write
     path = archive.warc_dir / filename
     with open(path, "r+b") as handle:
@@ -488,8 +589,7 @@ def test_load_time_for_100k_articles(archive: Archive) -> None:
         "warc_length, warc_record_id, record_type, revisit_profile, refers_to_capture_id) VALUES "
         "(?, ?, ?, 'article', 304, '2024-07-07T01:02:03Z', 'g.warc.gz', ?, 100, ?, 'revisit', "
         "'server-not-modified', ?)",
-        [(crawl_id, f"{BASE}/a/{n}", f"{BASE}/a/{n}", n * 100, f"<urn:uuid:r{n}>", n + 1)
-         for n in range(0, total, 2)],
+        [(crawl_id, f"{BASE}/a/{n}", f"{BASE}/a/{n}", n * 100, f"<urn:uuid:r{n}>", n + 1) for n in range(0, total, 2)],
     )
     conn.executemany(
         "INSERT INTO articles (url, title, content_hash, capture_id, first_seen, last_seen, last_checked, "
@@ -508,8 +608,10 @@ def test_load_time_for_100k_articles(archive: Archive) -> None:
     started = time.perf_counter()
     due = sum(state.is_due(url, NOW, RecheckPolicy()) for url in state.known_article_urls)
     checked = time.perf_counter() - started
-    print(f"\nIncrementalState.load: {total:,} articles, {total * 3 // 2:,} captures in {loaded:.3f} s "
-          f"({loaded_resumed:.3f} s resuming a crawl that holds them all); is_due for all in {checked:.3f} s "
-          f"({due:,} due)")
+    print(
+        f"\nIncrementalState.load: {total:,} articles, {total * 3 // 2:,} captures in {loaded:.3f} s "
+        f"({loaded_resumed:.3f} s resuming a crawl that holds them all); is_due for all in {checked:.3f} s "
+        f"({due:,} due)"
+    )
     assert len(state) == total and len(resumed) == total
     assert state.last_capture(f"{BASE}/a/4") is not None

@@ -24,8 +24,16 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    result = subprocess.run([_tool("ruff"), "check", "dvscrape", "tests", "bench"], cwd=ROOT, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [_tool("ruff"), "check", "dvscrape", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_is_kept() -> None:
+    result = subprocess.run(
+        [_tool("ruff"), "format", "--check", "dvscrape", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -83,8 +83,10 @@ def test_reextract_replays_versions_in_fetch_order_and_keeps_ids(tmp_path: Path)
         assert dict(conn.execute("SELECT url, id FROM articles").fetchall()) == ids
         versions = versions_of(conn, ids[builder.url(SPECS[0].slug)])
         assert [(v.version, v.changed_fields) for v in versions] == [(1, ()), (2, ("title",))]
-        assert conn.execute("SELECT title FROM articles WHERE id = ?",
-                            (ids[builder.url(SPECS[1].slug)],)).fetchone()[0] == SPECS[1].title
+        assert (
+            conn.execute("SELECT title FROM articles WHERE id = ?", (ids[builder.url(SPECS[1].slug)],)).fetchone()[0]
+            == SPECS[1].title
+        )
 
 
 def test_reextract_needs_a_writable_archive_with_warc_files(tmp_path: Path) -> None:

@@ -96,11 +96,17 @@ def test_indexes_follow_updates_and_deletes(tmp_path: Path) -> None:
         row = archive.db.execute("SELECT url FROM articles WHERE title = ?", [SPECS[1].title]).fetchone()
         from dvscrape.pages import Article, Block
 
-        changed = Article(url=row[0], fetched_url=row[0], locale="vi", title="Phường Đông Hưng đổi tên",
-                          blocks=(Block("paragraph", "Nội dung mới về quy hoạch."),))
+        changed = Article(
+            url=row[0],
+            fetched_url=row[0],
+            locale="vi",
+            title="Phường Đông Hưng đổi tên",
+            blocks=(Block("paragraph", "Nội dung mới về quy hoạch."),),
+        )
         archive.save_article(changed, capture_id=None, seen_at="2024-05-01T00:00:00+00:00")
-        archive.db.execute("DELETE FROM article_versions WHERE article_id = (SELECT id FROM articles WHERE url = ?)",
-                           [SPECS[0].slug])
+        archive.db.execute(
+            "DELETE FROM article_versions WHERE article_id = (SELECT id FROM articles WHERE url = ?)", [SPECS[0].slug]
+        )
         assert index_is_current(archive.db.conn)
     assert titles(directory, "quy hoach") == ["Phường Đông Hưng đổi tên"]
     assert titles(directory, "phong trao thi dua") == []

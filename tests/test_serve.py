@@ -37,7 +37,9 @@ def server(crawled_archive: CrawledArchive) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dvscrape", "serve", "--archive", str(crawled_archive.directory), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -69,7 +71,8 @@ def test_canned_search_is_ranked_with_snippets_and_folds_d(server: str) -> None:
     assert [row["score"] for row in rows] == sorted(row["score"] for row in rows)
     assert get_json(server, "/archive/search.json", q="Dân vận", _shape="array") == rows
     assert get_json(server, "/archive/search.json", q="Đông", _shape="array") == get_json(
-        server, "/archive/search.json", q="dong", _shape="array")
+        server, "/archive/search.json", q="dong", _shape="array"
+    )
     assert get_json(server, "/archive/search.json", q='"', _shape="array") == []
 
 

@@ -10,8 +10,10 @@ import pytest
 from dvscrape.text import decode_html, sniff_charset
 from dvscrape.text.letters import split_tone
 
-BODY = ("<p>Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị; "
-        "“Dân vận khéo” – Trường, Đảng, người dân.</p>")
+BODY = (
+    "<p>Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị; "
+    "“Dân vận khéo” – Trường, Đảng, người dân.</p>"
+)
 
 
 def page(meta: str = "") -> str:
@@ -69,8 +71,10 @@ def test_legacy_font_page_keeps_its_characters_for_normalize() -> None:
     assert decode_html(html.encode("cp1252"), "windows-1252") == html
 
 
-@pytest.mark.parametrize(("bom", "codec"), [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                                            (codecs.BOM_UTF16_BE, "utf-16-be")])
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+)
 def test_bom_decides(bom: bytes, codec: str) -> None:
     html = page('<meta charset="windows-1258">')
     assert decode_html(bom + html.encode(codec), "iso-8859-1") == html
@@ -88,12 +92,15 @@ def test_unknown_declaration_is_ignored() -> None:
     assert decode_html(html.encode("utf-8"), "x-unknown-charset") == html
 
 
-@pytest.mark.parametrize(("head", "charset"), [
-    (b'<meta charset="UTF-8">', "utf-8"),
-    (b"<meta charset=windows-1258>", "windows-1258"),
-    (b'<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=ISO-8859-1">', "iso-8859-1"),
-    (b"<title>no charset</title>", None),
-])
+@pytest.mark.parametrize(
+    ("head", "charset"),
+    [
+        (b'<meta charset="UTF-8">', "utf-8"),
+        (b"<meta charset=windows-1258>", "windows-1258"),
+        (b'<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=ISO-8859-1">', "iso-8859-1"),
+        (b"<title>no charset</title>", None),
+    ],
+)
 def test_sniff_charset(head: bytes, charset: str | None) -> None:
     assert sniff_charset(b"<html><head>" + head + b"</head></html>") == charset
 

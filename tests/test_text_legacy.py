@@ -14,9 +14,11 @@ from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encod
 from dvscrape.text.letters import vietnamese_letters
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0082a50cf85ccdec.txt"
-DOCUMENT = ("Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc\n\nQuyết định về việc ban hành kế hoạch "
-            "phối hợp giữa Ban Dân vận Quận ủy và Ủy ban nhân dân quận năm 2023. Trường học, bệnh viện và các phường "
-            "tiếp tục thực hiện nghiêm túc việc tiếp xúc, đối thoại trực tiếp với Nhân dân.")
+DOCUMENT = (
+    "Cộng hòa xã hội chủ nghĩa Việt Nam\nĐộc lập - Tự do - Hạnh phúc\n\nQuyết định về việc ban hành kế hoạch "
+    "phối hợp giữa Ban Dân vận Quận ủy và Ủy ban nhân dân quận năm 2023. Trường học, bệnh viện và các phường "
+    "tiếp tục thực hiện nghiêm túc việc tiếp xúc, đối thoại trực tiếp với Nhân dân."
+)
 ENCODERS = {"tcvn3": tcvn3_encoding, "vni": vni_encoding, "viqr": viqr_encoding}
 
 
@@ -26,20 +28,23 @@ def encode(text: str, encoding: str) -> str:
 
 
 # Written from memory of real documents, independently of the tables under test.
-@pytest.mark.parametrize(("legacy", "encoding", "unicode"), [
-    ("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "tcvn3", "Cộng hoà xã hội chủ nghĩa Việt Nam"),
-    ("§éc lËp - Tù do - H¹nh phóc", "tcvn3", "Độc lập - Tự do - Hạnh phúc"),
-    ("Hµ Néi, ngµy 14 th¸ng 4 n¨m 2022", "tcvn3", "Hà Nội, ngày 14 tháng 4 năm 2022"),
-    ("QuyÕt ®Þnh cña Thñ t­íng ChÝnh phñ", "tcvn3", "Quyết định của Thủ tướng Chính phủ"),
-    ("c«ng t¸c d©n vËn, ph­êng 10", "tcvn3", "công tác dân vận, phường 10"),
-    ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "vni", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
-    ("Ñoäc laäp - Töï do - Haïnh phuùc", "vni", "Độc lập - Tự do - Hạnh phúc"),
-    ("Tröôøng hoïc, lòch söû, Myõ, tænh", "vni", "Trường học, lịch sử, Mỹ, tỉnh"),
-    ("VIEÄT NAM, AÁn Ñoä", "vni", "VIỆT NAM, Ấn Độ"),
-    ("Co^.ng ho`a xa~ ho^.i chu? nghi~a Vie^.t Nam", "viqr", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
-    ("DDo^.c la^.p - Tu+. do - Ha.nh phu'c", "viqr", "Độc lập - Tự do - Hạnh phúc"),
-    ("Tru+o+`ng ddi.nh ha(n ddu+o+`ng.", "viqr", "Trường định hăn đường."),
-])
+@pytest.mark.parametrize(
+    ("legacy", "encoding", "unicode"),
+    [
+        ("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "tcvn3", "Cộng hoà xã hội chủ nghĩa Việt Nam"),
+        ("§éc lËp - Tù do - H¹nh phóc", "tcvn3", "Độc lập - Tự do - Hạnh phúc"),
+        ("Hµ Néi, ngµy 14 th¸ng 4 n¨m 2022", "tcvn3", "Hà Nội, ngày 14 tháng 4 năm 2022"),
+        ("QuyÕt ®Þnh cña Thñ t­íng ChÝnh phñ", "tcvn3", "Quyết định của Thủ tướng Chính phủ"),
+        ("c«ng t¸c d©n vËn, ph­êng 10", "tcvn3", "công tác dân vận, phường 10"),
+        ("Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam", "vni", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+        ("Ñoäc laäp - Töï do - Haïnh phuùc", "vni", "Độc lập - Tự do - Hạnh phúc"),
+        ("Tröôøng hoïc, lòch söû, Myõ, tænh", "vni", "Trường học, lịch sử, Mỹ, tỉnh"),
+        ("VIEÄT NAM, AÁn Ñoä", "vni", "VIỆT NAM, Ấn Độ"),
+        ("Co^.ng ho`a xa~ ho^.i chu? nghi~a Vie^.t Nam", "viqr", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+        ("DDo^.c la^.p - Tu+. do - Ha.nh phu'c", "viqr", "Độc lập - Tự do - Hạnh phúc"),
+        ("Tru+o+`ng ddi.nh ha(n ddu+o+`ng.", "viqr", "Trường định hăn đường."),
+    ],
+)
 def test_known_legacy_strings(legacy: str, encoding: str, unicode: str) -> None:
     assert from_legacy(legacy, encoding) == unicode  # type: ignore[arg-type]
 
@@ -48,8 +53,14 @@ def test_known_legacy_strings(legacy: str, encoding: str, unicode: str) -> None:
 def test_every_vietnamese_letter_round_trips(encoding: str) -> None:
     for letter in vietnamese_letters():
         # TCVN3 has no capitals with tones (.VnTimeH shows the small codes as capitals): they come back small.
-        expected = letter.lower() if encoding == "tcvn3" and letter.lower() != letter and \
-            encode(letter.lower(), "tcvn3") == encode(letter, "tcvn3") and letter not in "ĂÂÊÔƠƯĐ" else letter
+        expected = (
+            letter.lower()
+            if encoding == "tcvn3"
+            and letter.lower() != letter
+            and encode(letter.lower(), "tcvn3") == encode(letter, "tcvn3")
+            and letter not in "ĂÂÊÔƠƯĐ"
+            else letter
+        )
         assert from_legacy(encode(letter, encoding) + " - ", encoding) == expected + " - ", letter  # type: ignore
 
 
@@ -109,7 +120,8 @@ def test_viqr_full_stops_and_escapes() -> None:
 def test_viqr_names_and_abbreviations_inside_a_run() -> None:
     text = "Ba` Nguye^~n Thi. Lan, Chu? ti.ch UBND phu+o+`ng, ky' Quye^'t ddi.nh so^' 233/QDD-UBND ngày 14/4."
     assert decode_legacy_runs(text) == (
-        "Bà Nguyễn Thị Lan, Chủ tịch UBND phường, ký Quyết định số 233/QĐ-UBND ngày 14/4.")
+        "Bà Nguyễn Thị Lan, Chủ tịch UBND phường, ký Quyết định số 233/QĐ-UBND ngày 14/4."
+    )
 
 
 def test_unknown_encoding_is_an_error() -> None:
@@ -137,14 +149,32 @@ VIETNAMESE = [
     "Hội nghị lúc 7 giờ 30 ngày 23/3/2023; Quyết định số 15/2020/NĐ-CP; Nghị quyết số 07-CTrPH/BDVQU-UBND.",
     "Ý Yên, Ô Môn, Ea Súp, Ân Thi, Ứng Hòa, Ý kiến, ở đâu, ừ, ạ, ồ, á, à, ờ, ê, ô, ơ, ư.",
 ]
-_SUBJECTS = ["Ủy ban nhân dân quận", "Ban Dân vận Quận ủy", "Mặt trận Tổ quốc Việt Nam", "Đoàn Thanh niên",
-             "Hội Liên hiệp Phụ nữ phường 10", "Trường THCS Ngô Sĩ Liên", "Công an quận Tân Bình"]
-_VERBS = ["tổ chức hội nghị tổng kết", "phối hợp triển khai", "kiểm tra, giám sát việc thực hiện",
-          "tuyên truyền, vận động người dân tham gia", "trao tặng 120 phần quà cho hộ nghèo về",
-          "ký kết chương trình phối hợp về"]
-_OBJECTS = ["công tác dân vận chính quyền", "cải cách hành chính, chuyển đổi số", "phong trào thi đua “Dân vận khéo”",
-            "an sinh xã hội năm 2023", "phòng, chống dịch COVID-19", "chỉnh trang đô thị, trật tự lòng lề đường",
-            "bảo vệ môi trường, khơi thông kênh Nhiêu Lộc – Thị Nghè"]
+_SUBJECTS = [
+    "Ủy ban nhân dân quận",
+    "Ban Dân vận Quận ủy",
+    "Mặt trận Tổ quốc Việt Nam",
+    "Đoàn Thanh niên",
+    "Hội Liên hiệp Phụ nữ phường 10",
+    "Trường THCS Ngô Sĩ Liên",
+    "Công an quận Tân Bình",
+]
+_VERBS = [
+    "tổ chức hội nghị tổng kết",
+    "phối hợp triển khai",
+    "kiểm tra, giám sát việc thực hiện",
+    "tuyên truyền, vận động người dân tham gia",
+    "trao tặng 120 phần quà cho hộ nghèo về",
+    "ký kết chương trình phối hợp về",
+]
+_OBJECTS = [
+    "công tác dân vận chính quyền",
+    "cải cách hành chính, chuyển đổi số",
+    "phong trào thi đua “Dân vận khéo”",
+    "an sinh xã hội năm 2023",
+    "phòng, chống dịch COVID-19",
+    "chỉnh trang đô thị, trật tự lòng lề đường",
+    "bảo vệ môi trường, khơi thông kênh Nhiêu Lộc – Thị Nghè",
+]
 
 
 def _generated_paragraphs(count: int) -> list[str]:

@@ -6,23 +6,30 @@ import pytest
 
 from dvscrape.text import fix_mojibake
 
-TEXT = ("Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình – “Nhà nước kêu gọi – Nhân dân đồng hành” "
-        "… đường Trương Định, Phường 10; giải pháp, thời gian, học tập, điều kiện, người dân.")
+TEXT = (
+    "Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình – “Nhà nước kêu gọi – Nhân dân đồng hành” "
+    "… đường Trương Định, Phường 10; giải pháp, thời gian, học tập, điều kiện, người dân."
+)
 
 
 def as_cp1252(text: str) -> str:
     """What a browser shows for UTF-8 declared windows-1252 (undefined bytes shown as C1 controls)."""
-    return "".join(chr(byte) if 0x80 <= byte <= 0x9F and byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-                   else bytes([byte]).decode("cp1252") for byte in text.encode("utf-8"))
+    return "".join(
+        chr(byte) if 0x80 <= byte <= 0x9F and byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else bytes([byte]).decode("cp1252")
+        for byte in text.encode("utf-8")
+    )
 
 
-@pytest.mark.parametrize(("broken", "fixed"), [
-    ("Viá»‡t Nam", "Việt Nam"),
-    ("Ä‘Æ°á»\x9dng", "đường"),
-    ("Cá»™ng hÃ²a xÃ£ há»™i chá»§ nghÄ©a Viá»‡t Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
-    ("â€œDÃ¢n váº­n khÃ©oâ€\x9d", "“Dân vận khéo”"),
-    ("cafÃ©", "café"),
-])
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("Viá»‡t Nam", "Việt Nam"),
+        ("Ä‘Æ°á»\x9dng", "đường"),
+        ("Cá»™ng hÃ²a xÃ£ há»™i chá»§ nghÄ©a Viá»‡t Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+        ("â€œDÃ¢n váº­n khÃ©oâ€\x9d", "“Dân vận khéo”"),
+        ("cafÃ©", "café"),
+    ],
+)
 def test_known_mojibake(broken: str, fixed: str) -> None:
     assert fix_mojibake(broken) == fixed
 
@@ -48,8 +55,17 @@ def test_replacement_characters_are_guessed_only_when_one_reading_fits() -> None
     assert "th\u00e1\u00bb\ufffdi" in repaired
 
 
-@pytest.mark.parametrize("clean", [
-    TEXT, "“NGÃ” TƯ", "XÃ\u00a0PHƯỚC LONG", "Chào «bạn»", "Price: 5€ · 10£ © ™", "plain ASCII", "Müller café naïve",
-])
+@pytest.mark.parametrize(
+    "clean",
+    [
+        TEXT,
+        "“NGÃ” TƯ",
+        "XÃ\u00a0PHƯỚC LONG",
+        "Chào «bạn»",
+        "Price: 5€ · 10£ © ™",
+        "plain ASCII",
+        "Müller café naïve",
+    ],
+)
 def test_clean_text_is_unchanged(clean: str) -> None:
     assert fix_mojibake(clean) == clean

@@ -12,8 +12,10 @@ from dvscrape.text.legacy_tables import tcvn3_encoding, vni_encoding
 
 # The seed page's text as the user gave it (shared/seeds/000_0082a50cf85ccdec.txt), shipped with the replica.
 SEED = Path(__file__).resolve().parents[1] / "dvscrape" / "replica" / "data" / "seed_article.txt"
-CLEAN = ("Phát biểu chỉ đạo tại hội nghị, đồng chí Nguyễn Hoàng Long đề nghị Ủy ban nhân dân quận tiếp tục triển "
-         "khai thực hiện tốt Chương trình phối hợp số 07-CTrPH/BDVQU-UBND ngày 14 tháng 4 năm 2022; “Dân vận khéo”.")
+CLEAN = (
+    "Phát biểu chỉ đạo tại hội nghị, đồng chí Nguyễn Hoàng Long đề nghị Ủy ban nhân dân quận tiếp tục triển "
+    "khai thực hiện tốt Chương trình phối hợp số 07-CTrPH/BDVQU-UBND ngày 14 tháng 4 năm 2022; “Dân vận khéo”."
+)
 
 
 def test_clean_text_is_unchanged() -> None:
@@ -31,7 +33,9 @@ def test_everything_at_once() -> None:
         "\ufeff\r\n" + unicodedata.normalize("NFD", "Phát biểu chỉ đạo tại hội nghị,") + "\u00a0đồng chí Nguy"
         "e\u0303\u0302n Hoàng Long\u200b đề nghị \u00d0ảng ủy và Ủy ban nhân dân qu\u0430\u0323\u0302n\t tiếp tục"
         "\r\n\r\n\r\n"
-        + "Viá»‡t Nam" + "\n" + "".join(tcvn3_encoding().get(c, c) for c in "Quyết định của Thủ tướng Chính phủ")
+        + "Viá»‡t Nam"
+        + "\n"
+        + "".join(tcvn3_encoding().get(c, c) for c in "Quyết định của Thủ tướng Chính phủ")
         + "  \n"
     )
     assert normalize(messy) == (
@@ -46,11 +50,14 @@ def test_legacy_paragraph_inside_a_unicode_page() -> None:
     assert normalize(text) == "Văn bản đính kèm:\nCộng hòa xã hội chủ nghĩa Việt Nam\nNgười ký: Nguyễn Văn A"
 
 
-@pytest.mark.parametrize(("tone", "expected"), [
-    ("keep", "Ủy ban tỉnh Khánh Hoà chăm lo sức khỏe, thuỷ lợi"),
-    ("first", "Ủy ban tỉnh Khánh Hòa chăm lo sức khỏe, thủy lợi"),
-    ("main", "Uỷ ban tỉnh Khánh Hoà chăm lo sức khoẻ, thuỷ lợi"),
-])
+@pytest.mark.parametrize(
+    ("tone", "expected"),
+    [
+        ("keep", "Ủy ban tỉnh Khánh Hoà chăm lo sức khỏe, thuỷ lợi"),
+        ("first", "Ủy ban tỉnh Khánh Hòa chăm lo sức khỏe, thủy lợi"),
+        ("main", "Uỷ ban tỉnh Khánh Hoà chăm lo sức khoẻ, thuỷ lợi"),
+    ],
+)
 def test_tone_views(tone: str, expected: str) -> None:
     assert normalize("Ủy ban tỉnh Khánh Hoà chăm lo sức khỏe, thuỷ lợi", tone=tone) == expected  # type: ignore
 

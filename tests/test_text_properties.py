@@ -20,8 +20,10 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" + LE
 
 vietnamese_text = st.text(alphabet=ALPHABET, max_size=120)
 any_text = st.text(max_size=80)
-WORDS = ("hòa hoà thủy thuỷ khỏe khoẻ quý giá già gìn người Nguyễn Việt Nam đường huỳnh khuya ngoài khuỷu toán "
-         "HÒA Thuỷ Của quận Tân Bình Ủy ban nhân dân Chính phủ baỏ lựơng tuỳ hóa hoá họa hoạ lòe loè")
+WORDS = (
+    "hòa hoà thủy thuỷ khỏe khoẻ quý giá già gìn người Nguyễn Việt Nam đường huỳnh khuya ngoài khuỷu toán "
+    "HÒA Thuỷ Của quận Tân Bình Ủy ban nhân dân Chính phủ baỏ lựơng tuỳ hóa hoá họa hoạ lòe loè"
+)
 syllables = st.sampled_from(WORDS.split())
 sentences = st.lists(syllables, min_size=1, max_size=12).map(" ".join)
 # DVSCRAPE_HYPOTHESIS_EXAMPLES raises the number of examples for a long local run (the suite keeps 300).
@@ -37,7 +39,8 @@ def _encode(text: str, table: dict[str, str]) -> str:
 
 
 legacy_text = st.tuples(sentences, st.sampled_from([tcvn3_encoding, vni_encoding, viqr_encoding])).map(
-    lambda pair: _encode(pair[0], pair[1]()))
+    lambda pair: _encode(pair[0], pair[1]())
+)
 
 
 def _letters_in_order(text: str) -> tuple[str, list[str]]:
@@ -116,4 +119,5 @@ def test_place_tones_only_moves_marks(text: str) -> None:
         placed = place_tones(text, style)  # type: ignore[arg-type]
         assert len(placed) == len(text)
         assert unicodedata.normalize("NFD", placed).count("\u0300") == unicodedata.normalize("NFD", text).count(
-            "\u0300")
+            "\u0300"
+        )

@@ -8,14 +8,65 @@ from dvscrape.text import place_tones
 
 # (first style, main style): the words the state's documents spell both ways.
 PAIRS = [
-    ("hòa", "hoà"), ("thủy", "thuỷ"), ("khỏe", "khoẻ"), ("hóa", "hoá"), ("họa", "hoạ"), ("tùy", "tuỳ"),
-    ("lòe", "loè"), ("Hòa Bình", "Hoà Bình"), ("HÒA", "HOÀ"), ("Thủy", "Thuỷ"), ("Ủy", "Uỷ"), ("ủy ban", "uỷ ban"),
-    ("xòe", "xoè"), ("thụy", "thuỵ"), ("Khánh Hòa", "Khánh Hoà"),
+    ("hòa", "hoà"),
+    ("thủy", "thuỷ"),
+    ("khỏe", "khoẻ"),
+    ("hóa", "hoá"),
+    ("họa", "hoạ"),
+    ("tùy", "tuỳ"),
+    ("lòe", "loè"),
+    ("Hòa Bình", "Hoà Bình"),
+    ("HÒA", "HOÀ"),
+    ("Thủy", "Thuỷ"),
+    ("Ủy", "Uỷ"),
+    ("ủy ban", "uỷ ban"),
+    ("xòe", "xoè"),
+    ("thụy", "thuỵ"),
+    ("Khánh Hòa", "Khánh Hoà"),
 ]
 # Words both styles write the same way.
-SAME = ["hoàng", "toán", "hoặc", "huỳnh", "người", "trường", "thuở", "quý", "quả", "quốc", "quyết", "giá", "già",
-        "gìn", "giữa", "giường", "giếng", "ngoài", "xoáy", "khuỷu", "mía", "múa", "mưa", "cửa", "tài", "sáu", "máy",
-        "kéo", "túi", "dịu", "gửi", "rượu", "yêu", "khuấy", "thuế", "tuần", "Nguyễn", "Việt", "soóc", "ngoẹo"]
+SAME = [
+    "hoàng",
+    "toán",
+    "hoặc",
+    "huỳnh",
+    "người",
+    "trường",
+    "thuở",
+    "quý",
+    "quả",
+    "quốc",
+    "quyết",
+    "giá",
+    "già",
+    "gìn",
+    "giữa",
+    "giường",
+    "giếng",
+    "ngoài",
+    "xoáy",
+    "khuỷu",
+    "mía",
+    "múa",
+    "mưa",
+    "cửa",
+    "tài",
+    "sáu",
+    "máy",
+    "kéo",
+    "túi",
+    "dịu",
+    "gửi",
+    "rượu",
+    "yêu",
+    "khuấy",
+    "thuế",
+    "tuần",
+    "Nguyễn",
+    "Việt",
+    "soóc",
+    "ngoẹo",
+]
 
 
 @pytest.mark.parametrize(("first", "main"), PAIRS)
@@ -32,18 +83,35 @@ def test_words_spelled_alike_in_both_styles(word: str) -> None:
     assert place_tones(word, "main") == word
 
 
-@pytest.mark.parametrize(("typed", "repaired"), [
-    ("baỏ", "bảo"), ("lựơng", "lượng"), ("nghịêm", "nghiệm"), ("tìên", "tiền"), ("qúa", "quá"), ("qủa", "quả"),
-    ("gìa", "già"), ("gíup", "giúp"), ("múôn", "muốn"), ("ngòai", "ngoài"), ("khủyu", "khuỷu"),
-    ("thuở", "thuở"), ("Trừơng", "Trường"), ("BAỎ", "BẢO"), ("hoàn", "hoàn"), ("hòan", "hoàn"),
-])
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        ("baỏ", "bảo"),
+        ("lựơng", "lượng"),
+        ("nghịêm", "nghiệm"),
+        ("tìên", "tiền"),
+        ("qúa", "quá"),
+        ("qủa", "quả"),
+        ("gìa", "già"),
+        ("gíup", "giúp"),
+        ("múôn", "muốn"),
+        ("ngòai", "ngoài"),
+        ("khủyu", "khuỷu"),
+        ("thuở", "thuở"),
+        ("Trừơng", "Trường"),
+        ("BAỎ", "BẢO"),
+        ("hoàn", "hoàn"),
+        ("hòan", "hoàn"),
+    ],
+)
 def test_marks_typed_on_the_wrong_vowel_are_repaired(typed: str, repaired: str) -> None:
     assert place_tones(typed, "first") == repaired
     assert place_tones(typed, "main") == repaired
 
 
-@pytest.mark.parametrize("text", ["café", "Müller", "résumé", "naïve", "TPHCM", "COVID-19", "iPhone", "Zoë",
-                                  "aà", "hoàá"])
+@pytest.mark.parametrize(
+    "text", ["café", "Müller", "résumé", "naïve", "TPHCM", "COVID-19", "iPhone", "Zoë", "aà", "hoàá"]
+)
 def test_other_words_are_untouched(text: str) -> None:
     assert place_tones(text, "main") == text
     assert place_tones(text, "first") == text

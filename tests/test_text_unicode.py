@@ -9,8 +9,10 @@ import pytest
 from dvscrape.text import fold_confusables, fold_diacritics, is_vietnamese_syllable, to_nfc
 from dvscrape.text.letters import vietnamese_letters
 
-PARAGRAPH = ("Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị tổng kết "
-             "việc thực hiện kế hoạch phối hợp năm 2022; phong trào thi đua “Dân vận khéo” được hưởng ứng.")
+PARAGRAPH = (
+    "Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị tổng kết "
+    "việc thực hiện kế hoạch phối hợp năm 2022; phong trào thi đua “Dân vận khéo” được hưởng ứng."
+)
 
 
 def test_the_alphabet_has_134_composed_letters() -> None:
@@ -25,19 +27,22 @@ def test_to_nfc_composes_decomposed_paragraph() -> None:
     assert to_nfc(unicodedata.normalize("NFD", PARAGRAPH)) == PARAGRAPH
 
 
-@pytest.mark.parametrize(("typed", "seen"), [
-    ("e\u0301\u0302", "ế"),  # tone typed before the circumflex: plain NFC leaves 'é' + a loose circumflex
-    ("\u00e9\u0302", "ế"),  # precomposed é then circumflex
-    ("Vie\u0323\u0302t", "Việt"),
-    ("Vie\u0302\u0323t", "Việt"),
-    ("a\u0309\u0306", "ẳ"),
-    ("A\u0300\u0302", "Ầ"),
-    ("o\u0301\u0302", "ố"),
-    ("o\u031b\u0300", "ờ"),
-    ("u\u0301\u031b", "ứ"),
-    ("Vi\u00ea\u0323t Nam", "Việt Nam"),  # windows-1258 style: precomposed ê + combining dot below
-    ("Tr\u01b0\u01a1\u0300ng", "Trường"),
-])
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [
+        ("e\u0301\u0302", "ế"),  # tone typed before the circumflex: plain NFC leaves 'é' + a loose circumflex
+        ("\u00e9\u0302", "ế"),  # precomposed é then circumflex
+        ("Vie\u0323\u0302t", "Việt"),
+        ("Vie\u0302\u0323t", "Việt"),
+        ("a\u0309\u0306", "ẳ"),
+        ("A\u0300\u0302", "Ầ"),
+        ("o\u0301\u0302", "ố"),
+        ("o\u031b\u0300", "ờ"),
+        ("u\u0301\u031b", "ứ"),
+        ("Vi\u00ea\u0323t Nam", "Việt Nam"),  # windows-1258 style: precomposed ê + combining dot below
+        ("Tr\u01b0\u01a1\u0300ng", "Trường"),
+    ],
+)
 def test_to_nfc_puts_shape_marks_under_tone_marks(typed: str, seen: str) -> None:
     assert to_nfc(typed) == seen
 
@@ -53,36 +58,50 @@ def test_to_nfc_leaves_clean_and_foreign_text() -> None:
     assert to_nfc("\u0301 loose mark") == "\u0301 loose mark"
 
 
-@pytest.mark.parametrize(("typed", "folded"), [
-    ("\u00d0À NẴNG", "ĐÀ NẴNG"),
-    ("\u00f0ường Lê Lợi", "đường Lê Lợi"),
-    ("Hà Nộ\u0456", "Hà Nội"),  # Cyrillic і
-    ("Việt N\u0430m", "Việt Nam"),  # Cyrillic а
-    ("\u0422ân Bình", "Tân Bình"),  # Cyrillic Т
-    ("quận T\u0430\u0302n Bình", "quận Tân Bình"),  # Cyrillic а with a combining circumflex
-    ("H\u03bf\u00e0", "Hoà"),  # Greek omicron
-    ("c\u043eng t\u0430́c", "cong tác"),
-])
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("\u00d0À NẴNG", "ĐÀ NẴNG"),
+        ("\u00f0ường Lê Lợi", "đường Lê Lợi"),
+        ("Hà Nộ\u0456", "Hà Nội"),  # Cyrillic і
+        ("Việt N\u0430m", "Việt Nam"),  # Cyrillic а
+        ("\u0422ân Bình", "Tân Bình"),  # Cyrillic Т
+        ("quận T\u0430\u0302n Bình", "quận Tân Bình"),  # Cyrillic а with a combining circumflex
+        ("H\u03bf\u00e0", "Hoà"),  # Greek omicron
+        ("c\u043eng t\u0430́c", "cong tác"),
+    ],
+)
 def test_fold_confusables(typed: str, folded: str) -> None:
     assert fold_confusables(typed) == folded
 
 
-@pytest.mark.parametrize("text", [
-    "Москва", "Tổng thống Путин thăm Hà Nội", "ΑΘΗΝΑ và Ελλάδα", "Bдi", PARAGRAPH, "x = α + β",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Москва",
+        "Tổng thống Путин thăm Hà Nội",
+        "ΑΘΗΝΑ và Ελλάδα",
+        "Bдi",
+        PARAGRAPH,
+        "x = α + β",
+    ],
+)
 def test_fold_confusables_leaves_other_scripts(text: str) -> None:
     assert fold_confusables(text) == text
 
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("Đường Lê Lợi", "duong le loi"),
-    ("ỦY BAN NHÂN DÂN QUẬN TÂN BÌNH", "uy ban nhan dan quan tan binh"),
-    ("Nguyễn Thị Hằng", "nguyen thi hang"),
-    ("hòa hoà thủy thuỷ", "hoa hoa thuy thuy"),
-    ("\u00d0à Nẵng", "da nang"),
-    (unicodedata.normalize("NFD", "Việt Nam"), "viet nam"),
-    ("Số 15/2020/NĐ-CP", "so 15/2020/nd-cp"),
-])
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Đường Lê Lợi", "duong le loi"),
+        ("ỦY BAN NHÂN DÂN QUẬN TÂN BÌNH", "uy ban nhan dan quan tan binh"),
+        ("Nguyễn Thị Hằng", "nguyen thi hang"),
+        ("hòa hoà thủy thuỷ", "hoa hoa thuy thuy"),
+        ("\u00d0à Nẵng", "da nang"),
+        (unicodedata.normalize("NFD", "Việt Nam"), "viet nam"),
+        ("Số 15/2020/NĐ-CP", "so 15/2020/nd-cp"),
+    ],
+)
 def test_fold_diacritics(text: str, folded: str) -> None:
     assert fold_diacritics(text) == folded
 
@@ -91,8 +110,10 @@ def test_fold_diacritics_output_is_ascii_for_vietnamese() -> None:
     assert fold_diacritics("".join(vietnamese_letters())).isascii()
 
 
-@pytest.mark.parametrize("word", ["Nguyễn", "khuỷu", "quốc", "giữa", "gìn", "nghiêng", "thuở", "hoặc", "xoong",
-                                  "khuya", "Trường", "rượu", "Tân"])
+@pytest.mark.parametrize(
+    "word",
+    ["Nguyễn", "khuỷu", "quốc", "giữa", "gìn", "nghiêng", "thuở", "hoặc", "xoong", "khuya", "Trường", "rượu", "Tân"],
+)
 def test_vietnamese_syllables(word: str) -> None:
     assert is_vietnamese_syllable(word)
 

@@ -146,8 +146,12 @@ def test_http_and_https_of_the_same_host_share_a_canonical_form() -> None:
 
 
 def test_home_page_forms() -> None:
-    forms = ["/web/neoportal", "/web/neoportal/", "/vi/web/neoportal/trang-chu",
-             "/web/neoportal/trang-chu?p_p_state=normal"]
+    forms = [
+        "/web/neoportal",
+        "/web/neoportal/",
+        "/vi/web/neoportal/trang-chu",
+        "/web/neoportal/trang-chu?p_p_state=normal",
+    ]
     for path in forms:
         decision = classify(BASE + path, PROFILE)
         assert decision.kind is UrlKind.HOME

@@ -29,7 +29,8 @@ def first_article_capture(directory: Path) -> tuple[int, Path, int, int]:
     conn = sqlite3.connect(directory / "archive.sqlite")
     capture_id, filename, offset, length = conn.execute(
         "SELECT c.id, c.warc_filename, c.warc_offset, c.warc_length FROM captures AS c "
-        "JOIN articles AS a ON a.capture_id = c.id ORDER BY c.id LIMIT 1").fetchone()
+        "JOIN articles AS a ON a.capture_id = c.id ORDER BY c.id LIMIT 1"
+    ).fetchone()
     conn.close()
     return capture_id, directory / "warc" / filename, offset, length
 
@@ -59,10 +60,11 @@ def test_flipped_byte_is_reported(archive_copy: Path) -> None:
 def test_truncated_file_is_reported(archive_copy: Path) -> None:
     _, path, _, _ = first_article_capture(archive_copy)
     conn = sqlite3.connect(archive_copy / "archive.sqlite")
-    (last_offset,) = conn.execute("SELECT max(warc_offset) FROM captures WHERE warc_filename = ?",
-                                  (path.name,)).fetchone()
+    (last_offset,) = conn.execute(
+        "SELECT max(warc_offset) FROM captures WHERE warc_filename = ?", (path.name,)
+    ).fetchone()
     conn.close()
-    path.write_bytes(path.read_bytes()[:last_offset + 10])
+    path.write_bytes(path.read_bytes()[: last_offset + 10])
     code, out = verify(archive_copy)
     assert code == ExitCode.ARCHIVE_ERROR
     assert "incomplete last record" in out
@@ -72,10 +74,10 @@ def test_truncated_file_is_reported(archive_copy: Path) -> None:
 def test_wrong_digest_in_a_record_is_reported(archive_copy: Path) -> None:
     _, path, offset, length = first_article_capture(archive_copy)
     data = path.read_bytes()
-    record = gzip.decompress(data[offset:offset + length])
+    record = gzip.decompress(data[offset : offset + length])
     forged = re.sub(rb"WARC-Payload-Digest: sha1:[A-Z2-7]{32}", b"WARC-Payload-Digest: sha1:" + b"A" * 32, record)
     assert forged != record
-    path.write_bytes(data[:offset] + gzip.compress(forged) + data[offset + length:])
+    path.write_bytes(data[:offset] + gzip.compress(forged) + data[offset + length :])
     code, out = verify(archive_copy)
     assert code == ExitCode.ARCHIVE_ERROR
     assert f"{path.name} at offset {offset}: digest check failed" in out
@@ -85,14 +87,21 @@ def test_wrong_digest_in_a_record_is_reported(archive_copy: Path) -> None:
 def test_dangling_and_mismatched_capture_rows_are_reported(archive_copy: Path) -> None:
     capture_id, path, _, _ = first_article_capture(archive_copy)
     conn = sqlite3.connect(archive_copy / "archive.sqlite")
-    conn.execute("UPDATE captures SET warc_record_id = '<urn:uuid:00000000-0000-0000-0000-000000000000>' "
-                 "WHERE id = ?", (capture_id,))
-    conn.execute("INSERT INTO captures (crawl_id, url, canonical_url, kind, status, fetched_at, warc_filename, "
-                 "warc_offset, warc_length, warc_record_id, payload_digest) VALUES (1, 'http://x/', 'http://x/', "
-                 "'other', 200, '2024-01-01', ?, 99999999, 10, '<urn:uuid:x>', '')", (path.name,))
-    conn.execute("INSERT INTO captures (crawl_id, url, canonical_url, kind, status, fetched_at, warc_filename, "
-                 "warc_offset, warc_length, warc_record_id) VALUES (1, 'http://y/', 'http://y/', 'other', 200, "
-                 "'2024-01-01', 'missing.warc.gz', 0, 10, '<urn:uuid:y>')")
+    conn.execute(
+        "UPDATE captures SET warc_record_id = '<urn:uuid:00000000-0000-0000-0000-000000000000>' WHERE id = ?",
+        (capture_id,),
+    )
+    conn.execute(
+        "INSERT INTO captures (crawl_id, url, canonical_url, kind, status, fetched_at, warc_filename, "
+        "warc_offset, warc_length, warc_record_id, payload_digest) VALUES (1, 'http://x/', 'http://x/', "
+        "'other', 200, '2024-01-01', ?, 99999999, 10, '<urn:uuid:x>', '')",
+        (path.name,),
+    )
+    conn.execute(
+        "INSERT INTO captures (crawl_id, url, canonical_url, kind, status, fetched_at, warc_filename, "
+        "warc_offset, warc_length, warc_record_id) VALUES (1, 'http://y/', 'http://y/', 'other', 200, "
+        "'2024-01-01', 'missing.warc.gz', 0, 10, '<urn:uuid:y>')"
+    )
     conn.commit()
     conn.close()
     code, out = verify(archive_copy)

@@ -48,8 +48,9 @@ def test_cdxj_index_addresses_every_response(crawled_archive: CrawledArchive, tm
         pass
     for key, timestamp, fields in entries:
         assert len(timestamp) == 14 and timestamp.isdigit()
-        record = read_record_at(crawled_archive.directory / "warc" / fields["filename"], int(fields["offset"]),
-                                int(fields["length"]))
+        record = read_record_at(
+            crawled_archive.directory / "warc" / fields["filename"], int(fields["offset"]), int(fields["length"])
+        )
         assert record.target_uri == fields["url"] and record.record_type in ("response", "revisit")
         assert record.header("WARC-Payload-Digest") == fields["digest"]
         if reference is not None:
@@ -97,11 +98,14 @@ def test_wacz_follows_the_1_1_1_layout(wacz_file: Path, crawled_archive: Crawled
         assert sorted(name.removeprefix("archive/") for name in names if name.startswith("archive/")) == warcs
         pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode("utf-8").splitlines()]
         assert pages[0]["format"] == "json-pages-1.0" and pages[0]["id"] == "pages"
-        (articles,) = __import__("sqlite3").connect(crawled_archive.database).execute(
-            "SELECT count(*) FROM articles").fetchone()
+        (articles,) = (
+            __import__("sqlite3").connect(crawled_archive.database).execute("SELECT count(*) FROM articles").fetchone()
+        )
         assert len(pages) - 1 >= articles and all(page["ts"].endswith("Z") for page in pages[1:])
-        index_urls = {json.loads(line.split(" ", 2)[2])["url"]
-                      for line in package.read("indexes/index.cdx").decode("utf-8").splitlines()}
+        index_urls = {
+            json.loads(line.split(" ", 2)[2])["url"]
+            for line in package.read("indexes/index.cdx").decode("utf-8").splitlines()
+        }
         assert all(page["url"] in index_urls for page in pages[1:])
         assert datapackage["mainPageURL"] == pages[1]["url"]
 
@@ -119,7 +123,8 @@ def test_the_wacz_tool_rejects_a_tampered_package(wacz_file: Path, tmp_path: Pat
     with zipfile.ZipFile(wacz_file) as source, zipfile.ZipFile(tampered, "w") as target:
         for info in source.infolist():
             data = source.read(info)
-            target.writestr(info, data.replace(b"json-pages-1.0", b"json-pages-1.1") if "pages" in info.filename
-                            else data)
+            target.writestr(
+                info, data.replace(b"json-pages-1.0", b"json-pages-1.1") if "pages" in info.filename else data
+            )
     result = subprocess.run([str(tool), "validate", "-f", str(tampered)], capture_output=True, text=True, timeout=120)
     assert "Validation failed" in result.stdout

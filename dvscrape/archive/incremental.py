@@ -206,8 +206,14 @@ class IncrementalState:
             resolved = _resolve_original(conn, row[1:]) if row[9] != "response" else row[1:]
             if resolved is not None and resolved[10] == 200 and resolved[3]:
                 captures[row[0]] = (
-                    resolved[0], resolved[1], resolved[2], resolved[3],
-                    resolved[4] or "", resolved[5] or "", resolved[6] or "", resolved[7],
+                    resolved[0],
+                    resolved[1],
+                    resolved[2],
+                    resolved[3],
+                    resolved[4] or "",
+                    resolved[5] or "",
+                    resolved[6] or "",
+                    resolved[7],
                 )
         articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()

@@ -233,10 +233,12 @@ def m0005_article_search(db: Database) -> None:
         "INSERT INTO articles_fts_folded (rowid, title, body) "
         "VALUES (new.id, dvscrape_fold(new.title), dvscrape_fold(new.body));"
     )
-    db.execute(f"CREATE TRIGGER articles_search_insert AFTER INSERT ON articles "
-               f"BEGIN {exact_insert} {folded_insert} END")
-    db.execute(f"CREATE TRIGGER articles_search_delete AFTER DELETE ON articles "
-               f"BEGIN {exact_delete} {folded_delete} END")
+    db.execute(
+        f"CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN {exact_insert} {folded_insert} END"
+    )
+    db.execute(
+        f"CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN {exact_delete} {folded_delete} END"
+    )
     db.execute(
         "CREATE TRIGGER articles_search_update AFTER UPDATE OF title, body ON articles "
         "WHEN old.title IS NOT new.title OR old.body IS NOT new.body "

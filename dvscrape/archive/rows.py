@@ -13,28 +13,30 @@ from urllib.parse import unquote_plus, urlsplit
 from dvscrape.pages.article import Article, Attachment
 
 # Media types of the documents government portals attach, by file extension.
-_ATTACHMENT_TYPES: Mapping[str, str] = MappingProxyType({
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "rtf": "application/rtf",
-    "txt": "text/plain",
-    "zip": "application/zip",
-    "rar": "application/vnd.rar",
-    "7z": "application/x-7z-compressed",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "mp3": "audio/mpeg",
-    "mp4": "video/mp4",
-})
+_ATTACHMENT_TYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "pdf": "application/pdf",
+        "doc": "application/msword",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls": "application/vnd.ms-excel",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt": "application/vnd.ms-powerpoint",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt": "application/vnd.oasis.opendocument.text",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "rtf": "application/rtf",
+        "txt": "text/plain",
+        "zip": "application/zip",
+        "rar": "application/vnd.rar",
+        "7z": "application/x-7z-compressed",
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "mp3": "audio/mpeg",
+        "mp4": "video/mp4",
+    }
+)
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{1,5})$")
 
 

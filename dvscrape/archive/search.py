@@ -179,7 +179,7 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
                highlight({index}, 0, :open, :close),
                snippet({index}, 1, :open, :close, '…', {SNIPPET_TOKENS})
         FROM {index} JOIN articles AS a ON a.id = {index}.rowid
-        WHERE {' AND '.join(conditions)}
+        WHERE {" AND ".join(conditions)}
         ORDER BY {order}
         LIMIT :limit
     """

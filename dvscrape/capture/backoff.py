@@ -39,8 +39,9 @@ class BackoffMiddleware:
     """Downloader middleware at priority 560: its process_response/process_exception run just before
     RetryMiddleware's (550), so the wait happens before the retry is scheduled."""
 
-    def __init__(self, crawler: Crawler, *, backoff: float, max_wait: float, retry_times: int,
-                 retry_statuses: frozenset[int]) -> None:
+    def __init__(
+        self, crawler: Crawler, *, backoff: float, max_wait: float, retry_times: int, retry_statuses: frozenset[int]
+    ) -> None:
         self.crawler = crawler
         self.backoff = backoff
         self.max_wait = max_wait
@@ -83,8 +84,12 @@ class BackoffMiddleware:
         wait = retry_after_seconds(header.decode("latin-1")) if header else None
         if wait is not None and response.status in RETRY_AFTER_STATUSES:
             if wait > self.max_wait:
-                logger.warning("%s asks to retry after %.0fs, more than DVSCRAPE_RETRY_AFTER_MAX; waiting %.0fs",
-                               request.url, wait, self.max_wait)
+                logger.warning(
+                    "%s asks to retry after %.0fs, more than DVSCRAPE_RETRY_AFTER_MAX; waiting %.0fs",
+                    request.url,
+                    wait,
+                    self.max_wait,
+                )
             await self._wait(min(wait, self.max_wait), "retry_after")
         else:
             await self._wait(self._backoff_seconds(request), "status")

@@ -25,8 +25,18 @@ logger = logging.getLogger(__name__)
 class ArchiveExtension:
     """Owns the crawl's CrawlSession; other components reach it through `session_of(crawler)`."""
 
-    def __init__(self, archive_dir: Path, *, warc_enabled: bool, warc_max_size: int, operator: str,
-                 user_agent: str, incremental: bool, policy: RecheckPolicy, crawler: Crawler) -> None:
+    def __init__(
+        self,
+        archive_dir: Path,
+        *,
+        warc_enabled: bool,
+        warc_max_size: int,
+        operator: str,
+        user_agent: str,
+        incremental: bool,
+        policy: RecheckPolicy,
+        crawler: Crawler,
+    ) -> None:
         self.archive_dir = archive_dir
         self.warc_enabled = warc_enabled
         self.warc_max_size = warc_max_size

@@ -116,8 +116,9 @@ class WarcCaptureMiddleware:
         if session.fatal_error:
             raise IgnoreRequest("the crawl is stopping: the archive cannot be written")
         try:
-            request.meta[CAPTURE_ID_KEY] = self._archive(session, request, response, exchange, str(kind or "other"),
-                                                         canonical)
+            request.meta[CAPTURE_ID_KEY] = self._archive(
+                session, request, response, exchange, str(kind or "other"), canonical
+            )
         except (OSError, sqlite3.Error, ArchiveError) as error:
             ArchiveExtension.abort(self.crawler, error)
             raise IgnoreRequest(f"not archived: {error}") from error
@@ -140,12 +141,21 @@ class WarcCaptureMiddleware:
         decision = classify(request.url, profile)
         attempts = int(request.meta.get("retry_times", 0)) + 1
         try:
-            session.archive.record_capture(Capture(
-                crawl_id=session.crawl_id, url=request.url, canonical_url=decision.canonical or request.url,
-                kind=decision.kind.value, status=None, content_type="",
-                fetched_at=warc_date(datetime.now(UTC)), content_length=None, location=None,
-                error=f"{type(exception).__name__}: {exception}"[:500], attempts=attempts,
-            ))
+            session.archive.record_capture(
+                Capture(
+                    crawl_id=session.crawl_id,
+                    url=request.url,
+                    canonical_url=decision.canonical or request.url,
+                    kind=decision.kind.value,
+                    status=None,
+                    content_type="",
+                    fetched_at=warc_date(datetime.now(UTC)),
+                    content_length=None,
+                    location=None,
+                    error=f"{type(exception).__name__}: {exception}"[:500],
+                    attempts=attempts,
+                )
+            )
             session.wrote()
         except (OSError, sqlite3.Error, ArchiveError) as error:
             ArchiveExtension.abort(self.crawler, error)
@@ -163,8 +173,15 @@ class WarcCaptureMiddleware:
         if not decision.fetchable:
             session.refuse(target, decision.kind.value, f"redirect refused: {decision.reason}", request.url)
 
-    def _archive(self, session: CrawlSession, request: Request, response: Response, exchange: HttpExchange,
-                 kind: str, canonical: str) -> int:
+    def _archive(
+        self,
+        session: CrawlSession,
+        request: Request,
+        response: Response,
+        exchange: HttpExchange,
+        kind: str,
+        canonical: str,
+    ) -> int:
         """Write the WARC record (a revisit when the content is known) and the capture row; return its id."""
         writer = session.warc_writer
         assert writer is not None  # checked by process_response

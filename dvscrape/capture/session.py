@@ -79,8 +79,10 @@ def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
     report = recover_after_crash(archive)
     if report.damaged:
         damage = "; ".join(f"{name}: {why}" for name, why in report.damaged.items())
-        raise ArchiveError(f"WARC file(s) damaged other than by an interrupted write, left as they are: {damage}. "
-                           "Run `dvscrape verify`, then move the damaged file aside or restore it from a copy")
+        raise ArchiveError(
+            f"WARC file(s) damaged other than by an interrupted write, left as they are: {damage}. "
+            "Run `dvscrape verify`, then move the damaged file aside or restore it from a copy"
+        )
     if report.truncated or report.deleted_captures:
         logger.warning("recovered after the interrupted crawl %d: %s", interrupted, report.summary())
 
@@ -88,9 +90,18 @@ def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
 class CrawlSession:
     """One crawl's open archive and WARC writer; created by ArchiveExtension, used by middleware and pipelines."""
 
-    def __init__(self, archive: Archive, crawl_id: int, site: str, warc_writer: WarcWriter | None, *,
-                 state: IncrementalState, incremental: bool, policy: RecheckPolicy,
-                 resumed_from: int | None = None) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        crawl_id: int,
+        site: str,
+        warc_writer: WarcWriter | None,
+        *,
+        state: IncrementalState,
+        incremental: bool,
+        policy: RecheckPolicy,
+        resumed_from: int | None = None,
+    ) -> None:
         self.archive = archive
         self.crawl_id = crawl_id
         self.site = site
@@ -147,8 +158,16 @@ class CrawlSession:
                     "description": f"dvscrape {__version__} crawl of {base_url} (python {sys.version.split()[0]})",
                 },
             )
-        session = cls(archive, crawl_id, site, writer, state=state, incremental=incremental,
-                      policy=policy or RecheckPolicy(), resumed_from=interrupted)
+        session = cls(
+            archive,
+            crawl_id,
+            site,
+            writer,
+            state=state,
+            incremental=incremental,
+            policy=policy or RecheckPolicy(),
+            resumed_from=interrupted,
+        )
         session.begin()
         return session
 
@@ -191,8 +210,11 @@ class CrawlSession:
         what cannot be written is logged, and the next run's crash recovery repairs the rest."""
         if self.warc_writer is not None:
             self.counts.bytes_written = self.warc_writer.bytes_written
-        steps = [self.flush_refusals, self.archive.commit_batch,
-                 lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row())]
+        steps = [
+            self.flush_refusals,
+            self.archive.commit_batch,
+            lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row()),
+        ]
         if self.warc_writer is not None:
             steps.insert(0, self.warc_writer.close)
         for step in steps:

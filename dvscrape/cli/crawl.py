@@ -47,11 +47,19 @@ def _report(result: CrawlResult, summary_json: Path | None) -> None:
         summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _crawl(site: str, archive_dir: Path, base_url: str | None, max_articles: int | None,
-           overrides: dict[str, str], fast: bool, summary_json: Path | None) -> CrawlResult:
+def _crawl(
+    site: str,
+    archive_dir: Path,
+    base_url: str | None,
+    max_articles: int | None,
+    overrides: dict[str, str],
+    fast: bool,
+    summary_json: Path | None,
+) -> CrawlResult:
     try:
-        result = run_crawl(site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles,
-                           overrides=overrides, fast=fast)
+        result = run_crawl(
+            site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles, overrides=overrides, fast=fast
+        )
     except ConfigurationError as error:
         raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
@@ -68,10 +76,21 @@ def _crawl(site: str, archive_dir: Path, base_url: str | None, max_articles: int
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or DVSCRAPE_ setting.")
 @click.option("--full", is_flag=True, help="Fetch everything again instead of only what is new or due.")
 @click.option("--fast", is_flag=True, help="No politeness delays: only for the local replica or a mirror you own.")
-@click.option("--summary-json", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the run's summary as JSON here (for monitoring).")
-def crawl_command(site: str, base_url: str | None, archive_dir: Path, max_articles: int | None,
-                  settings: tuple[str, ...], full: bool, fast: bool, summary_json: Path | None) -> None:
+@click.option(
+    "--summary-json",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the run's summary as JSON here (for monitoring).",
+)
+def crawl_command(
+    site: str,
+    base_url: str | None,
+    archive_dir: Path,
+    max_articles: int | None,
+    settings: tuple[str, ...],
+    full: bool,
+    fast: bool,
+    summary_json: Path | None,
+) -> None:
     """Crawl SITE (default tanbinh) into the archive: WARC files plus the SQLite archive.
 
     Into an archive that already holds articles the crawl is incremental: listings newest first until a run of
@@ -100,8 +119,9 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
     with start_replica(port=0, articles=articles, slow_delay=0.3) as replica:
         click.echo(f"replica portal at {replica.url}")
         # Scrapy's INFO lines would bury the summary; on a terminal the progress line still shows.
-        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {"LOG_LEVEL": "WARNING"},
-                        True, None)
+        result = _crawl(
+            "tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {"LOG_LEVEL": "WARNING"}, True, None
+        )
     _sample_query(archive_dir / "archive.sqlite")
     sys.exit(int(result.exit_code))
 

@@ -63,34 +63,75 @@ def _day(value: datetime | None) -> Any:
 
 @click.command("export")
 @archive_option
-@click.option("--format", "format_name", required=True, type=click.Choice([f.value for f in Format]),
-              help="jsonl, csv (UTF-8 with BOM for Excel), parquet, or hf (a Hugging Face dataset folder).")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="Folder to create with the data file(s) and datapackage.json.")
+@click.option(
+    "--format",
+    "format_name",
+    required=True,
+    type=click.Choice([f.value for f in Format]),
+    help="jsonl, csv (UTF-8 with BOM for Excel), parquet, or hf (a Hugging Face dataset folder).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to create with the data file(s) and datapackage.json.",
+)
 @click.option("--since", type=_DATE, help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", type=_DATE, help="Only articles published on or before this day (YYYY-MM-DD).")
 @click.option("--category", help="Only articles in this category (exact name, as the portal writes it).")
-@click.option("--tone", type=click.Choice(TONES), default="keep", show_default=True,
-              help="Tone-mark placement of the text: as published, or one style for every word.")
+@click.option(
+    "--tone",
+    type=click.Choice(TONES),
+    default="keep",
+    show_default=True,
+    help="Tone-mark placement of the text: as published, or one style for every word.",
+)
 @click.option("--include-versions", is_flag=True, help="One row per recorded version instead of the latest only.")
-@click.option("--dedup", type=click.Choice([d.value for d in Dedup]), default="none", show_default=True,
-              help="Mark duplicates in duplicate_group: exact (equal normalised text) or near (MinHash).")
+@click.option(
+    "--dedup",
+    type=click.Choice([d.value for d in Dedup]),
+    default="none",
+    show_default=True,
+    help="Mark duplicates in duplicate_group: exact (equal normalised text) or near (MinHash).",
+)
 @click.option("--drop-duplicates", is_flag=True, help="Keep only the first row of each duplicate group.")
 @click.option("--bom/--no-bom", default=True, show_default=True, help="Start the CSV file with a UTF-8 BOM.")
 @click.option("--overwrite", is_flag=True, help="Replace --out if it holds an earlier export.")
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="Show progress on stderr (a bar on a terminal, plain lines otherwise).")
-def export_command(archive_dir: Path, format_name: str, out: Path, since: datetime | None, until: datetime | None,
-                   category: str | None, tone: str, include_versions: bool, dedup: str, drop_duplicates: bool,
-                   bom: bool, overwrite: bool, progress: bool) -> None:
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Show progress on stderr (a bar on a terminal, plain lines otherwise).",
+)
+def export_command(
+    archive_dir: Path,
+    format_name: str,
+    out: Path,
+    since: datetime | None,
+    until: datetime | None,
+    category: str | None,
+    tone: str,
+    include_versions: bool,
+    dedup: str,
+    drop_duplicates: bool,
+    bom: bool,
+    overwrite: bool,
+    progress: bool,
+) -> None:
     """Export the archive's articles as a dataset that loads in one line in pandas, Polars, DuckDB, Excel or
     Hugging Face datasets, with a datapackage.json describing it. Same archive and options: same bytes."""
     from dvscrape.export.run import export_dataset
 
     options = ExportOptions(
-        format=Format(format_name), since=_day(since), until=_day(until), category=category,
-        tone=cast("ToneOption", tone), include_versions=include_versions, dedup=Dedup(dedup),
-        drop_duplicates=drop_duplicates, csv_bom=bom,
+        format=Format(format_name),
+        since=_day(since),
+        until=_day(until),
+        category=category,
+        tone=cast("ToneOption", tone),
+        include_versions=include_versions,
+        dedup=Dedup(dedup),
+        drop_duplicates=drop_duplicates,
+        csv_bom=bom,
     )
     reporter = BarProgress() if progress else NoProgress()
     try:
@@ -104,8 +145,10 @@ def export_command(archive_dir: Path, format_name: str, out: Path, since: dateti
     summary = result.summary
     click.echo(f"wrote {summary.rows} rows ({summary.read_rows} read) to {result.out}")
     if summary.duplicate_rows is not None:
-        click.echo(f"duplicates ({options.dedup.value}): {summary.grouped_rows} rows in groups, "
-                   f"{summary.duplicate_rows} after the first of their group"
-                   + (", dropped" if options.drop_duplicates else ""))
+        click.echo(
+            f"duplicates ({options.dedup.value}): {summary.grouped_rows} rows in groups, "
+            f"{summary.duplicate_rows} after the first of their group"
+            + (", dropped" if options.drop_duplicates else "")
+        )
     for file in result.files:
         click.echo(f"  {file.path}  {file.rows} rows  {file.bytes} bytes")

@@ -47,10 +47,12 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
         records = {v.version: capture_record(conn, v.capture_id) for v in versions}
     if as_json:
         data = {
-            "article_id": article_id, "url": canonical, "first_seen": first_seen, "last_seen": last_seen,
+            "article_id": article_id,
+            "url": canonical,
+            "first_seen": first_seen,
+            "last_seen": last_seen,
             "versions": [
-                {**_version_dict(v), "warc": records[v.version],
-                 "diff": version_diff(versions[i - 1], v) if i else []}
+                {**_version_dict(v), "warc": records[v.version], "diff": version_diff(versions[i - 1], v) if i else []}
                 for i, v in enumerate(versions)
             ],
         }
@@ -71,10 +73,17 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
 
 def _version_dict(version: ArticleVersion) -> dict[str, Any]:
     return {
-        "version": version.version, "seen_at": version.seen_at, "capture_id": version.capture_id,
-        "content_hash": version.content_hash, "title": version.title, "published_date": version.published_date,
-        "category": version.category, "signature": version.signature, "figures": list(version.figures),
-        "changed_fields": list(version.changed_fields), "body": version.body,
+        "version": version.version,
+        "seen_at": version.seen_at,
+        "capture_id": version.capture_id,
+        "content_hash": version.content_hash,
+        "title": version.title,
+        "published_date": version.published_date,
+        "category": version.category,
+        "signature": version.signature,
+        "figures": list(version.figures),
+        "changed_fields": list(version.changed_fields),
+        "body": version.body,
     }
 
 
@@ -82,8 +91,10 @@ def _stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]
     cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
     names = [column[0] for column in cursor.description]
     data: dict[str, Any] = dict(zip(names, cursor.fetchone(), strict=True))
-    for child, columns in (("figures", "image_url, alt, caption"),
-                           ("attachments", "url, file_name, file_type, content_type, text")):
+    for child, columns in (
+        ("figures", "image_url, alt, caption"),
+        ("attachments", "url, file_name, file_type, content_type, text"),
+    ):
         cursor = conn.execute(f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position", (article_id,))
         child_names = [column[0] for column in cursor.description]
         data[child] = [dict(zip(child_names, row, strict=True)) for row in cursor.fetchall()]
@@ -118,8 +129,9 @@ def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bo
 @click.option("--raw", is_flag=True, help="Print the archived HTTP response (headers and body) from the WARC file.")
 @click.option("--decode", is_flag=True, help="With --raw: undo the body's Content-Encoding (gzip, br…).")
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
-def show_command(url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool,
-                 as_json: bool) -> None:
+def show_command(
+    url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool, as_json: bool
+) -> None:
     """Print the stored article at URL (canonical or any variant) and the WARC record it was extracted from."""
     with opened_archive(archive_dir) as archive:
         conn = archive.db.conn
@@ -130,8 +142,11 @@ def show_command(url: str, archive_dir: Path, version_number: int | None, raw: b
             chosen = [v for v in versions_of(conn, article_id) if v.version == version_number]
             if not chosen:
                 raise click.ClickException(f"article {article_id} has no version {version_number}")
-            data = {"id": article_id, "url": conn.execute("SELECT url FROM articles WHERE id = ?",
-                                                          (article_id,)).fetchone()[0], **_version_dict(chosen[0])}
+            data = {
+                "id": article_id,
+                "url": conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()[0],
+                **_version_dict(chosen[0]),
+            }
         record = capture_record(conn, data.get("capture_id"))
         if raw:
             _print_raw(archive, record, decode=decode)
@@ -141,8 +156,12 @@ def show_command(url: str, archive_dir: Path, version_number: int | None, raw: b
         return
     click.echo(data["title"])
     click.echo(data["url"])
-    facts = [("published", data.get("published_date")), ("category", data.get("category")),
-             ("version", data.get("version")), ("seen", data.get("seen_at") or data.get("last_seen"))]
+    facts = [
+        ("published", data.get("published_date")),
+        ("category", data.get("category")),
+        ("version", data.get("version")),
+        ("seen", data.get("seen_at") or data.get("last_seen")),
+    ]
     click.echo("  ".join(f"{name}: {value}" for name, value in facts if value))
     click.echo(f"source: {_citation(record)}")
     click.echo("")

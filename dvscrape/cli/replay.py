@@ -18,8 +18,11 @@ INDEX_FILENAME = "index.cdxj"
 
 @click.command("index")
 @archive_option
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help=f"Where to write the index (default: {INDEX_FILENAME} in the archive folder).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Where to write the index (default: {INDEX_FILENAME} in the archive folder).",
+)
 def index_command(archive_dir: Path, output: Path | None) -> None:
     """Write a CDXJ index of every response and revisit record of the archive's WARC files."""
     with opened_archive(archive_dir) as archive:
@@ -59,5 +62,7 @@ def wacz_command(output: Path, archive_dir: Path, title: str | None) -> None:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
         except DvscrapeError as error:
             raise click.ClickException(f"{error} (run `dvscrape verify`)") from error
-    click.echo(f"{result.path}: {result.warc_files} WARC file(s), {result.index_lines} index line(s), "
-               f"{result.pages} page(s), {result.bytes} bytes")
+    click.echo(
+        f"{result.path}: {result.warc_files} WARC file(s), {result.index_lines} index line(s), "
+        f"{result.pages} page(s), {result.bytes} bytes"
+    )

@@ -11,8 +11,9 @@ import click
 from dvscrape.errors import DvscrapeError
 
 
-@click.command("replica", context_settings={"ignore_unknown_options": True, "help_option_names": []},
-               add_help_option=False)
+@click.command(
+    "replica", context_settings={"ignore_unknown_options": True, "help_option_names": []}, add_help_option=False
+)
 @click.argument("options", nargs=-1, type=click.UNPROCESSED)
 def replica_command(options: tuple[str, ...]) -> None:
     """Serve the replica portal; prints 'Replica portal serving at <url>' and runs until Ctrl-C or SIGTERM.

@@ -39,8 +39,17 @@ def _rebuild(archive_dir: Path) -> None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Most hits shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the search indexes first (same as `dvscrape reindex`).")
-def search_command(query: str | None, archive_dir: Path, exact: bool, since: str | None, until: str | None,
-                   category: str | None, limit: int, as_json: bool, rebuild: bool) -> None:
+def search_command(
+    query: str | None,
+    archive_dir: Path,
+    exact: bool,
+    since: str | None,
+    until: str | None,
+    category: str | None,
+    limit: int,
+    as_json: bool,
+    rebuild: bool,
+) -> None:
     """Full-text search of article titles and bodies, best matches first.
 
     Accents are ignored by default ('dan van' finds 'Dân vận', 'dong' finds 'Đông'); --exact keeps them. Words
@@ -54,16 +63,23 @@ def search_command(query: str | None, archive_dir: Path, exact: bool, since: str
             return
         raise click.UsageError("give a QUERY to search for")
     options = SearchOptions(
-        query=query, exact=exact, since=parse_date_option(since, "--since"),
-        until=parse_date_option(until, "--until"), category=category, limit=limit,
+        query=query,
+        exact=exact,
+        since=parse_date_option(since, "--since"),
+        until=parse_date_option(until, "--until"),
+        category=category,
+        limit=limit,
     )
     with opened_archive(archive_dir) as archive:
         hits = search(archive.db.conn, options)
         matches = count_matches(archive.db.conn, options)
         current = index_is_current(archive.db.conn)
     if matches > RANK_LIMIT:
-        click.echo(f"note: the query matches {matches} articles, too many to rank; the most recently archived are "
-                   "listed first (add words or filters to rank)", err=True)
+        click.echo(
+            f"note: the query matches {matches} articles, too many to rank; the most recently archived are "
+            "listed first (add words or filters to rank)",
+            err=True,
+        )
     if not current:
         click.echo("warning: the search index is out of date; run `dvscrape reindex`", err=True)
     if as_json:

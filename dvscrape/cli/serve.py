@@ -15,11 +15,19 @@ from dvscrape.cli.options import archive_option
 
 @click.command("serve")
 @archive_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to listen on (loopback by default; 0.0.0.0 exposes the archive to the network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default; 0.0.0.0 exposes the archive to the network).",
+)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--metadata", "metadata_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Only write dvscrape's Datasette metadata to this JSON file (for `datasette -m`) and exit.")
+@click.option(
+    "--metadata",
+    "metadata_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Only write dvscrape's Datasette metadata to this JSON file (for `datasette -m`) and exit.",
+)
 def serve_command(archive_dir: Path, host: str, port: int, metadata_out: Path | None) -> None:
     """Browse and query the archive in Datasette: described tables, accent-insensitive search on articles, facets
     (category, year, signature) and canned queries (search, article_history, url_captures)."""

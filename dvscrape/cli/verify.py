@@ -30,6 +30,8 @@ def verify_command(archive_dir: Path, as_json: bool) -> None:
         for finding in report.warnings:
             click.echo(f"warning {finding}")
         verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
-        click.echo(f"{verdict}: {report.files} WARC file(s), {report.records} record(s), {report.captures} "
-                   f"capture(s) checked, {len(report.warnings)} warning(s)")
+        click.echo(
+            f"{verdict}: {report.files} WARC file(s), {report.records} record(s), {report.captures} "
+            f"capture(s) checked, {len(report.warnings)} warning(s)"
+        )
     sys.exit(int(ExitCode.SUCCESS if report.ok else ExitCode.ARCHIVE_ERROR))

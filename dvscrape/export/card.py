@@ -18,8 +18,13 @@ from dvscrape.export.writers import DataFile
 
 CARD_FILENAME = "README.md"
 SPLIT = "train"
-_SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
-                    (10_000_000, "1M<n<10M"))
+_SIZE_CATEGORIES = (
+    (1_000, "n<1K"),
+    (10_000, "1K<n<10K"),
+    (100_000, "10K<n<100K"),
+    (1_000_000, "100K<n<1M"),
+    (10_000_000, "1M<n<10M"),
+)
 
 
 def size_category(rows: int) -> str:
@@ -108,8 +113,10 @@ def card_text(files: Sequence[DataFile], summary: ExportSummary, *, data_glob: s
         "",
     ]
     for source in sources:
-        lines.append(f"- `{source.site}` from <{source.base_url}>: {source.crawls} crawl(s), "
-                     f"first started {source.first_started}, last finished {source.last_finished or 'unfinished'}.")
+        lines.append(
+            f"- `{source.site}` from <{source.base_url}>: {source.crawls} crawl(s), "
+            f"first started {source.first_started}, last finished {source.last_finished or 'unfinished'}."
+        )
     if not sources:
         lines.append("- No crawl is recorded in the archive.")
     lines += [
@@ -144,8 +151,9 @@ def card_text(files: Sequence[DataFile], summary: ExportSummary, *, data_glob: s
     return yaml_header(files, summary, data_glob=data_glob, arrow_bytes=arrow_bytes) + "\n" + "\n".join(lines)
 
 
-def write_card(folder: Path, files: Sequence[DataFile], summary: ExportSummary, *, data_glob: str,
-               arrow_bytes: int) -> Path:
+def write_card(
+    folder: Path, files: Sequence[DataFile], summary: ExportSummary, *, data_glob: str, arrow_bytes: int
+) -> Path:
     """Write README.md into *folder*; return its path. *arrow_bytes* is the rows' in-memory Arrow size."""
     path = folder / CARD_FILENAME
     path.write_text(card_text(files, summary, data_glob=data_glob, arrow_bytes=arrow_bytes), encoding="utf-8")

@@ -30,8 +30,9 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary) -> dict[str, ob
         "name": "articles",
         "type": "table",
         "title": "Articles",
-        "description": "One row per article" + (" version" if summary.options.get("include_versions") else "")
-                       + " archived by dvscrape.",
+        "description": "One row per article"
+        + (" version" if summary.options.get("include_versions") else "")
+        + " archived by dvscrape.",
         "path": first.path if len(files) == 1 else [file.path for file in files],
         "format": first.format,
         "mediatype": first.mediatype,
@@ -52,8 +53,9 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary) -> dict[str, ob
     return resource
 
 
-def datapackage(files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = ()
-                ) -> dict[str, object]:
+def datapackage(
+    files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = ()
+) -> dict[str, object]:
     """The Data Package descriptor of an export."""
     sources = [{"title": f"{source.site} ({source.base_url})", "path": source.base_url} for source in summary.sources]
     package: dict[str, object] = {
@@ -74,8 +76,14 @@ def datapackage(files: Sequence[DataFile], summary: ExportSummary, *, extra_file
     if summary.created:
         package["created"] = summary.created
     package["resources"] = [_resource(files, summary)] + [
-        {"name": file.path.replace("/", "-").replace(".", "-").lower(), "path": file.path, "format": file.format,
-         "mediatype": file.mediatype, "bytes": file.bytes, "hash": f"sha256:{file.sha256}"}
+        {
+            "name": file.path.replace("/", "-").replace(".", "-").lower(),
+            "path": file.path,
+            "format": file.format,
+            "mediatype": file.mediatype,
+            "bytes": file.bytes,
+            "hash": f"sha256:{file.sha256}",
+        }
         for file in extra_files
     ]
     package["dvscrape"] = {
@@ -88,8 +96,13 @@ def datapackage(files: Sequence[DataFile], summary: ExportSummary, *, extra_file
         "published": [_iso(summary.first_published), _iso(summary.last_published)],
         "fetched": [summary.first_fetched, summary.last_fetched],
         "crawls": [
-            {"site": source.site, "base_url": source.base_url, "crawls": source.crawls,
-             "first_started": source.first_started, "last_finished": source.last_finished}
+            {
+                "site": source.site,
+                "base_url": source.base_url,
+                "crawls": source.crawls,
+                "first_started": source.first_started,
+                "last_finished": source.last_finished,
+            }
             for source in summary.sources
         ],
     }
@@ -100,8 +113,9 @@ def _iso(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def write_datapackage(folder: Path, files: Sequence[DataFile], summary: ExportSummary, *,
-                      extra_files: Sequence[DataFile] = ()) -> Path:
+def write_datapackage(
+    folder: Path, files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = ()
+) -> Path:
     """Write ``datapackage.json`` into *folder* (UTF-8, indented, stable key order); return its path."""
     path = folder / DATAPACKAGE_FILENAME
     text = json.dumps(datapackage(files, summary, extra_files=extra_files), ensure_ascii=False, indent=2)

@@ -145,20 +145,24 @@ class MinHasher:
         multipliers = [constant(f"dvscrape-minhash-a-{i}") | 1 for i in range(NUM_PERMUTATIONS)]
         increments = [constant(f"dvscrape-minhash-b-{i}") for i in range(NUM_PERMUTATIONS)]
         weights = [constant(f"dvscrape-shingle-{i}") | 1 for i in range(SHINGLE_WORDS)]
-        return cls(np.array(multipliers, dtype=np.uint64), np.array(increments, dtype=np.uint64),
-                   np.array(weights, dtype=np.uint64))
+        return cls(
+            np.array(multipliers, dtype=np.uint64),
+            np.array(increments, dtype=np.uint64),
+            np.array(weights, dtype=np.uint64),
+        )
 
     def shingle_hashes(self, text_words: list[str]) -> npt.NDArray[np.uint64]:
         """64-bit hashes of the SHINGLE_WORDS-word shingles (the whole text when it is shorter)."""
         import numpy as np
 
-        word_hashes = np.fromiter((zlib.crc32(word.encode("utf-8")) for word in text_words), dtype=np.uint64,
-                                  count=len(text_words))
+        word_hashes = np.fromiter(
+            (zlib.crc32(word.encode("utf-8")) for word in text_words), dtype=np.uint64, count=len(text_words)
+        )
         width = min(SHINGLE_WORDS, len(word_hashes))
         count = len(word_hashes) - width + 1
         hashes = np.zeros(count, dtype=np.uint64)
         for offset in range(width):
-            hashes += word_hashes[offset:offset + count] * self.shingle_weights[offset]
+            hashes += word_hashes[offset : offset + count] * self.shingle_weights[offset]
         return _mix64(hashes)
 
     def signature(self, text_words: list[str]) -> npt.NDArray[np.uint32] | None:
@@ -219,7 +223,7 @@ class NearIndex:
         has_words[self._empty_positions] = False
         parent = np.arange(count, dtype=np.int64)
         for band in range(BANDS):
-            columns = signatures[:, band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND].astype(np.uint64)
+            columns = signatures[:, band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND].astype(np.uint64)
             keys = np.zeros(count, dtype=np.uint64)
             for column in range(ROWS_PER_BAND):
                 keys = _mix64(keys ^ columns[:, column])
@@ -232,8 +236,9 @@ class NearIndex:
         return Groups(representative, ids)
 
 
-def _equal_runs(keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
-                ) -> Iterable[tuple[int, npt.NDArray[np.int64]]]:
+def _equal_runs(
+    keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
+) -> Iterable[tuple[int, npt.NDArray[np.int64]]]:
     """For each run of two or more eligible rows with equal keys: the run's first position and the others."""
     import numpy as np
 
@@ -244,7 +249,7 @@ def _equal_runs(keys: npt.NDArray[np.uint64], eligible: npt.NDArray[np.bool_]
     ends = np.concatenate((starts[1:], [len(order)]))
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
         if end - start > 1:
-            yield int(order[start]), order[start + 1:end].astype(np.int64)
+            yield int(order[start]), order[start + 1 : end].astype(np.int64)
 
 
 def _find(parent: npt.NDArray[np.int64], position: int) -> int:

@@ -30,8 +30,15 @@ class ParquetShardWriter:
     Shards are named ``<prefix>-00000-of-00003.parquet`` (the Hugging Face convention) once the count is known.
     """
 
-    def __init__(self, folder: Path, *, row_group_rows: int, shard_rows: int | None = None,
-                 prefix: str = DATA_STEM, subfolder: str = "") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        row_group_rows: int,
+        shard_rows: int | None = None,
+        prefix: str = DATA_STEM,
+        subfolder: str = "",
+    ) -> None:
 
         self._folder = folder
         self._subfolder = subfolder
@@ -58,7 +65,7 @@ class ParquetShardWriter:
             room = self._row_group_rows - self._pending_rows
             if self._shard_rows is not None:
                 room = min(room, self._shard_rows - self._shard_rows_written - self._pending_rows)
-            chunk = records[start:start + room]
+            chunk = records[start : start + room]
             self._pending.append(pa.RecordBatch.from_pylist(list(chunk), schema=self._schema))
             self._pending_rows += len(chunk)
             start += len(chunk)
@@ -86,8 +93,12 @@ class ParquetShardWriter:
 
         relative = self._relative(f"{self._prefix}-{len(self._shards):05d}.parquet.partial")
         self._writer = pq.ParquetWriter(
-            self._folder / relative, self._schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
-            use_dictionary=["language", "category", "warc_filename"], write_statistics=True,
+            self._folder / relative,
+            self._schema,
+            compression=COMPRESSION,
+            compression_level=COMPRESSION_LEVEL,
+            use_dictionary=["language", "category", "warc_filename"],
+            write_statistics=True,
             store_schema=True,
         )
         self._shards.append((relative, 0))
@@ -118,8 +129,11 @@ class ParquetShardWriter:
             else:
                 final = self._relative(f"{self._prefix}-{index:05d}-of-{len(self._shards):05d}.parquet")
             (self._folder / temporary).rename(self._folder / final)
-            files.append(describe_file(self._folder, final, format="parquet", mediatype=PARQUET_MEDIATYPE,
-                                       encoding=None, rows=rows))
+            files.append(
+                describe_file(
+                    self._folder, final, format="parquet", mediatype=PARQUET_MEDIATYPE, encoding=None, rows=rows
+                )
+            )
         return files
 
     def abort(self) -> None:

@@ -36,8 +36,9 @@ class TextStyle:
         return self.apply(text) or None if text else None
 
 
-def make_record(row: SourceRow, style: TextStyle, duplicate_group: int | None, content_hash: str | None = None
-                ) -> Record:
+def make_record(
+    row: SourceRow, style: TextStyle, duplicate_group: int | None, content_hash: str | None = None
+) -> Record:
     """The export record of *row*, its keys in the order of schema.FIELDS. *content_hash*, when the first pass
     already computed it, saves normalising the body a second time."""
     text = style.apply(row.body)
@@ -71,5 +72,3 @@ def plain_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-

@@ -91,8 +91,9 @@ def _where(options: ExportOptions, alias: str) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def _query(conn: sqlite3.Connection, options: ExportOptions, columns: str, *, ordered: bool = True
-           ) -> tuple[str, list[object]]:
+def _query(
+    conn: sqlite3.Connection, options: ExportOptions, columns: str, *, ordered: bool = True
+) -> tuple[str, list[object]]:
     """The SELECT of *columns* (latest or versions shape) with the filters, in (id, version) order if *ordered*."""
     if options.include_versions:
         if not has_versions(conn):
@@ -137,9 +138,15 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
     while batch := cursor.fetchmany(options.batch_rows):
         ids = sorted({int(row[0]) for row in batch})
         attachments = _children(conn, "SELECT article_id, url FROM attachments", ids, lambda row: str(row[1]))
-        figures = {} if options.include_versions else _children(
-            conn, "SELECT article_id, image_url, coalesce(caption, '') FROM figures", ids,
-            lambda row: (str(row[1]), str(row[2])),
+        figures = (
+            {}
+            if options.include_versions
+            else _children(
+                conn,
+                "SELECT article_id, image_url, coalesce(caption, '') FROM figures",
+                ids,
+                lambda row: (str(row[1]), str(row[2])),
+            )
         )
         result: list[SourceRow] = []
         for row in batch:
@@ -149,10 +156,26 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
         yield result
 
 
-def _source_row(row: Sequence[object], figures: tuple[tuple[str, str], ...],
-                attachment_urls: tuple[str, ...]) -> SourceRow:
-    (article_id, version, url, title, body, published, category, signature, locale, figures_json,
-     fetched_at, warc_filename, warc_offset, warc_length, warc_record_id) = row
+def _source_row(
+    row: Sequence[object], figures: tuple[tuple[str, str], ...], attachment_urls: tuple[str, ...]
+) -> SourceRow:
+    (
+        article_id,
+        version,
+        url,
+        title,
+        body,
+        published,
+        category,
+        signature,
+        locale,
+        figures_json,
+        fetched_at,
+        warc_filename,
+        warc_offset,
+        warc_length,
+        warc_record_id,
+    ) = row
     return SourceRow(
         id=int(str(article_id)),
         version=None if version is None else int(str(version)),
@@ -178,8 +201,9 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _children(conn: sqlite3.Connection, select: str, ids: Sequence[int],
-                 convert: Callable[[tuple[object, ...]], _T]) -> dict[int, list[_T]]:
+def _children(
+    conn: sqlite3.Connection, select: str, ids: Sequence[int], convert: Callable[[tuple[object, ...]], _T]
+) -> dict[int, list[_T]]:
     """Child rows of the articles *ids*, grouped by article id, in position order."""
     result: dict[int, list[_T]] = {}
     if not ids:

@@ -68,8 +68,9 @@ class ExportResult:
         return self.summary.rows
 
 
-def export_dataset(archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool = False,
-                   progress: Progress | None = None) -> ExportResult:
+def export_dataset(
+    archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool = False, progress: Progress | None = None
+) -> ExportResult:
     """Export the archive in *archive_dir* to the folder *out* as *options* say; return what was written.
 
     Raises ConfigurationError for unusable options or an *out* that exists (unless *overwrite*, and then only when it
@@ -134,7 +135,7 @@ class _FirstPass:
 
     def content_hash(self, position: int) -> str:
         """The hex content hash of the row at *position*."""
-        return self.digests[position * 32:(position + 1) * 32].hex()
+        return self.digests[position * 32 : (position + 1) * 32].hex()
 
 
 def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress: Progress) -> _FirstPass | None:
@@ -160,12 +161,18 @@ def _writer(folder: Path, options: ExportOptions) -> RowWriter:
         return CsvWriter(folder, bom=options.csv_bom)
     if options.format is Format.PARQUET:
         return ParquetShardWriter(folder, row_group_rows=options.row_group_rows)
-    return ParquetShardWriter(folder, row_group_rows=options.row_group_rows, shard_rows=options.shard_rows,
-                              prefix=SPLIT, subfolder=HF_DATA_FOLDER)
+    return ParquetShardWriter(
+        folder,
+        row_group_rows=options.row_group_rows,
+        shard_rows=options.shard_rows,
+        prefix=SPLIT,
+        subfolder=HF_DATA_FOLDER,
+    )
 
 
-def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, first_pass: _FirstPass | None,
-           progress: Progress) -> tuple[list[DataFile], list[DataFile], ExportSummary]:
+def _write(
+    conn: sqlite3.Connection, folder: Path, options: ExportOptions, first_pass: _FirstPass | None, progress: Progress
+) -> tuple[list[DataFile], list[DataFile], ExportSummary]:
     """Second pass: every kept row written; the files, any extra files (the card) and the summary."""
     style = TextStyle(options.tone)
     span = Span()
@@ -181,8 +188,9 @@ def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, first
                 keep = groups is None or not options.drop_duplicates or groups.is_first(position)
                 if keep:
                     if first_pass is not None:
-                        record = make_record(row, style, first_pass.groups.group_id(position),
-                                             first_pass.content_hash(position))
+                        record = make_record(
+                            row, style, first_pass.groups.group_id(position), first_pass.content_hash(position)
+                        )
                     else:
                         record = make_record(row, style, None)
                     span.add(record)
@@ -214,6 +222,7 @@ def _write(conn: sqlite3.Connection, folder: Path, options: ExportOptions, first
     if options.format is Format.HF:
         arrow_bytes = writer.arrow_bytes if isinstance(writer, ParquetShardWriter) else 0
         write_card(folder, files, summary, data_glob=f"{HF_DATA_FOLDER}/{SPLIT}-*.parquet", arrow_bytes=arrow_bytes)
-        extra.append(describe_file(folder, "README.md", format="md", mediatype="text/markdown", encoding="utf-8",
-                                   rows=0))
+        extra.append(
+            describe_file(folder, "README.md", format="md", mediatype="text/markdown", encoding="utf-8", rows=0)
+        )
     return files, extra, summary

@@ -37,28 +37,50 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("id", Kind.INTEGER, "The article's id in the archive (articles.id).", required=True),
-    Field("version", Kind.INTEGER, "The article version this row holds (1 = first seen); empty when the archive "
-          "records no versions."),
+    Field(
+        "version",
+        Kind.INTEGER,
+        "The article version this row holds (1 = first seen); empty when the archive records no versions.",
+    ),
     Field("url", Kind.STRING, "The article's canonical URL on the portal.", required=True),
     Field("title", Kind.STRING, "The article's title.", required=True),
-    Field("text", Kind.STRING, "The article's body: paragraphs, headings, list items and table rows in reading order, "
-          "joined by blank lines. Photo captions and the signature are not part of it."),
+    Field(
+        "text",
+        Kind.STRING,
+        "The article's body: paragraphs, headings, list items and table rows in reading order, "
+        "joined by blank lines. Photo captions and the signature are not part of it.",
+    ),
     Field("published_date", Kind.DATE, "The publication date the portal shows (the day, local time)."),
     Field("category", Kind.STRING, "The article's most specific category on the portal."),
     Field("signature", Kind.STRING, "The author or source line printed at the end of the article."),
     Field("language", Kind.STRING, "The language of the page as a BCP 47 tag (vi, en), from its Liferay locale."),
     Field("word_count", Kind.INTEGER, "Whitespace-separated words in text.", required=True),
-    Field("captions", Kind.STRING_LIST, "The captions of the article's photos, in order (empty string when a photo "
-          "has none)."),
+    Field(
+        "captions",
+        Kind.STRING_LIST,
+        "The captions of the article's photos, in order (empty string when a photo has none).",
+    ),
     Field("image_urls", Kind.STRING_LIST, "The URLs of the article's photos, in the order of captions."),
-    Field("attachment_urls", Kind.STRING_LIST, "The URLs of the documents attached to the article (PDF, DOC, ...); "
-          "attachments are not versioned, so every version row lists the latest ones."),
-    Field("content_hash", Kind.STRING, "SHA-256 (hex) of the canonical text (normalised, tone marks placed in one "
-          "style, whitespace collapsed): equal hashes mean exact duplicates, whatever the export's tone option.",
-          required=True),
-    Field("duplicate_group", Kind.INTEGER, "The id of the first row (in id order) whose text is a duplicate of this "
-          "row's (exact or near, as the export's dedup option says); the row's own id when it has no duplicate; "
-          "empty when the export was made with --dedup none."),
+    Field(
+        "attachment_urls",
+        Kind.STRING_LIST,
+        "The URLs of the documents attached to the article (PDF, DOC, ...); "
+        "attachments are not versioned, so every version row lists the latest ones.",
+    ),
+    Field(
+        "content_hash",
+        Kind.STRING,
+        "SHA-256 (hex) of the canonical text (normalised, tone marks placed in one "
+        "style, whitespace collapsed): equal hashes mean exact duplicates, whatever the export's tone option.",
+        required=True,
+    ),
+    Field(
+        "duplicate_group",
+        Kind.INTEGER,
+        "The id of the first row (in id order) whose text is a duplicate of this "
+        "row's (exact or near, as the export's dedup option says); the row's own id when it has no duplicate; "
+        "empty when the export was made with --dedup none.",
+    ),
     Field("fetched_at", Kind.STRING, "When the capture this row was extracted from was fetched (UTC, ISO 8601)."),
     Field("warc_filename", Kind.STRING, "The WARC file (in the archive's warc/ folder) holding that capture."),
     Field("warc_offset", Kind.INTEGER, "The byte offset of the capture's response record in the WARC file."),
@@ -68,17 +90,21 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
 
-_FRICTIONLESS_TYPES: Mapping[Kind, str] = MappingProxyType({
-    Kind.INTEGER: "integer",
-    Kind.STRING: "string",
-    Kind.DATE: "date",
-    Kind.STRING_LIST: "array",
-})
-_HF_DTYPES: Mapping[Kind, str] = MappingProxyType({
-    Kind.INTEGER: "int64",
-    Kind.STRING: "string",
-    Kind.DATE: "date32",
-})
+_FRICTIONLESS_TYPES: Mapping[Kind, str] = MappingProxyType(
+    {
+        Kind.INTEGER: "integer",
+        Kind.STRING: "string",
+        Kind.DATE: "date",
+        Kind.STRING_LIST: "array",
+    }
+)
+_HF_DTYPES: Mapping[Kind, str] = MappingProxyType(
+    {
+        Kind.INTEGER: "int64",
+        Kind.STRING: "string",
+        Kind.DATE: "date32",
+    }
+)
 
 
 def arrow_schema() -> pa.Schema:
@@ -91,11 +117,14 @@ def arrow_schema() -> pa.Schema:
         Kind.DATE: pa.date32(),
         Kind.STRING_LIST: pa.list_(pa.string()),
     }
-    return pa.schema([
-        pa.field(field.name, types[field.kind], nullable=not field.required,
-                 metadata={"description": field.description})
-        for field in FIELDS
-    ])
+    return pa.schema(
+        [
+            pa.field(
+                field.name, types[field.kind], nullable=not field.required, metadata={"description": field.description}
+            )
+            for field in FIELDS
+        ]
+    )
 
 
 def frictionless_fields() -> list[dict[str, object]]:

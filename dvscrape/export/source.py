@@ -31,8 +31,10 @@ def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
         "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
         "GROUP BY site, base_url ORDER BY min(started), site, base_url"
     ).fetchall()
-    return tuple(CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
-                 for site, base, count, first, last in found)
+    return tuple(
+        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
+        for site, base, count, first, last in found
+    )
 
 
 def dvscrape_version() -> str:
@@ -97,5 +99,7 @@ class ExportSummary:
         if self.duplicate_rows is None:
             return f"{self.rows} rows exported; no duplicate detection."
         dropped = self.read_rows - self.rows
-        return (f"{self.read_rows} rows read; {self.grouped_rows} in duplicate groups; "
-                f"{self.duplicate_rows} are not the first of their group; {dropped} dropped.")
+        return (
+            f"{self.read_rows} rows read; {self.grouped_rows} in duplicate groups; "
+            f"{self.duplicate_rows} are not the first of their group; {dropped} dropped."
+        )

@@ -43,8 +43,9 @@ class RowWriter(Protocol):
         """Release open files after an error (the export folder is then thrown away)."""
 
 
-def describe_file(folder: Path, relative: str, *, format: str, mediatype: str, encoding: str | None,
-                  rows: int) -> DataFile:
+def describe_file(
+    folder: Path, relative: str, *, format: str, mediatype: str, encoding: str | None, rows: int
+) -> DataFile:
     """A DataFile for a finished file: its size and SHA-256 read back from disk."""
     path = folder / relative
     digest = hashlib.sha256()
@@ -76,8 +77,16 @@ class JsonlWriter:
     def close(self) -> list[DataFile]:
         """Close the file and describe it."""
         self._handle.close()
-        return [describe_file(self._folder, self._relative, format="jsonl", mediatype="application/x-ndjson",
-                              encoding="utf-8", rows=self._rows)]
+        return [
+            describe_file(
+                self._folder,
+                self._relative,
+                format="jsonl",
+                mediatype="application/x-ndjson",
+                encoding="utf-8",
+                rows=self._rows,
+            )
+        ]
 
     def abort(self) -> None:
         """Close the file."""
@@ -116,8 +125,16 @@ class CsvWriter:
     def close(self) -> list[DataFile]:
         """Close the file and describe it."""
         self._handle.close()
-        return [describe_file(self._folder, self._relative, format="csv", mediatype="text/csv",
-                              encoding=self._encoding, rows=self._rows)]
+        return [
+            describe_file(
+                self._folder,
+                self._relative,
+                format="csv",
+                mediatype="text/csv",
+                encoding=self._encoding,
+                rows=self._rows,
+            )
+        ]
 
     def abort(self) -> None:
         """Close the file."""

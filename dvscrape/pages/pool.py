@@ -44,8 +44,9 @@ class ExtractionPool:
                 process.kill()  # a worker stuck on one page cannot be cancelled any other way
             executor.shutdown(wait=False, cancel_futures=True)
 
-    async def extract(self, url: str, html: bytes, profile: SiteProfile,
-                      context: PageContext | None = None) -> Article | NotArticle:
+    async def extract(
+        self, url: str, html: bytes, profile: SiteProfile, context: PageContext | None = None
+    ) -> Article | NotArticle:
         """extract_page in a worker; ExtractionTimeout after the time limit, ExtractionError if the worker died."""
         for attempt in (1, 2):
             future = self._pool().submit(extract_page, url, html, profile, context)

@@ -19,26 +19,56 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--edition", type=int, default=1, help="site edition: 2 adds, edits and removes a few")
     parser.add_argument("--slow-delay", type=float, default=1.5, help="seconds the slow page takes (default 1.5)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
-    parser.add_argument("--robots-disallow", action="append", default=[], metavar="PREFIX",
-                        help="a path prefix robots.txt disallows (repeatable; default: nothing disallowed)")
+    parser.add_argument(
+        "--robots-disallow",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="a path prefix robots.txt disallows (repeatable; default: nothing disallowed)",
+    )
     faults = parser.add_argument_group("fault injection (see dvscrape.replica.faults)")
-    faults.add_argument("--faults", default="", metavar="SPEC",
-                        help=f"KIND=RATE,… with KIND in {', '.join(FAULT_KINDS)}, e.g. 500=0.1,reset=0.05")
-    faults.add_argument("--fault-persistent", action="append", default=[], metavar="[KIND=]SUBSTRING",
-                        help="requests whose target contains SUBSTRING always fail (kind 500 unless given); repeat")
+    faults.add_argument(
+        "--faults",
+        default="",
+        metavar="SPEC",
+        help=f"KIND=RATE,… with KIND in {', '.join(FAULT_KINDS)}, e.g. 500=0.1,reset=0.05",
+    )
+    faults.add_argument(
+        "--fault-persistent",
+        action="append",
+        default=[],
+        metavar="[KIND=]SUBSTRING",
+        help="requests whose target contains SUBSTRING always fail (kind 500 unless given); repeat",
+    )
     faults.add_argument("--robots", default="", choices=sorted(ROBOTS_MODES), help="robots.txt always fails so")
-    faults.add_argument("--fault-attempts", type=int, default=1,
-                        help="a transient fault can strike a URL only on its first N attempts (default 1)")
+    faults.add_argument(
+        "--fault-attempts",
+        type=int,
+        default=1,
+        help="a transient fault can strike a URL only on its first N attempts (default 1)",
+    )
     faults.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds of 429/503 (default 1)")
     faults.add_argument("--drip-seconds", type=float, default=3.0, help="how long a slow drip lasts (default 3)")
     faults.add_argument("--hang-seconds", type=float, default=30.0, help="how long a timeout hangs (default 30)")
     hostile = parser.add_argument_group("hostile pages (see dvscrape.replica.hostile)")
-    hostile.add_argument("--hostile", nargs="?", const="all", default=None, metavar="GROUPS",
-                         help=f"serve hostile pages linked from the home page: all, or {','.join(sorted(GROUPS))}")
-    hostile.add_argument("--offsite-host-url", default="http://offsite.invalid",
-                         help="base URL of another host the hostile pages link and redirect to")
-    hostile.add_argument("--offsite-port-url", default="http://127.0.0.1:9",
-                         help="base URL of this host on another port the hostile pages link and redirect to")
+    hostile.add_argument(
+        "--hostile",
+        nargs="?",
+        const="all",
+        default=None,
+        metavar="GROUPS",
+        help=f"serve hostile pages linked from the home page: all, or {','.join(sorted(GROUPS))}",
+    )
+    hostile.add_argument(
+        "--offsite-host-url",
+        default="http://offsite.invalid",
+        help="base URL of another host the hostile pages link and redirect to",
+    )
+    hostile.add_argument(
+        "--offsite-port-url",
+        default="http://127.0.0.1:9",
+        help="base URL of this host on another port the hostile pages link and redirect to",
+    )
     hostile.add_argument("--bomb-bytes", type=int, default=2 << 30, help="decompressed size of the bombs (2 GiB)")
     hostile.add_argument("--huge-page-bytes", type=int, default=30_000_000, help="size of the huge page (30 MB)")
     return parser

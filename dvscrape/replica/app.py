@@ -230,8 +230,9 @@ class ReplicaApp:
 
     def render_article(self, article: Article, target: str, host: str) -> bytes:
         """The display page of an article that is not in the corpus (the hostile pages), filled for one request."""
-        found = Route("article", article.path, (), article=article, category=self.site.category_of(article),
-                      mode="display")
+        found = Route(
+            "article", article.path, (), article=article, category=self.site.category_of(article), mode="display"
+        )
         page = pages.article_page(self.site, self.chrome("", urls.DEFAULT_LANGUAGE), article, "display")
         values = self._slot_values(found, target, host)
         values["VIEWS"] = "1"

@@ -90,8 +90,18 @@ class HostileConfig:
         """Name → path of every hostile page a crawler reaches from the home page (one per expected outcome)."""
         names: list[str] = []
         if "input" in self.groups:
-            names += ["gzip-bomb", "deflate-bomb", "brotli-bomb", "huge-page", "deep-nesting", self.long_name(),
-                      "binary", "invalid-utf8", "empty", "script-injection"]
+            names += [
+                "gzip-bomb",
+                "deflate-bomb",
+                "brotli-bomb",
+                "huge-page",
+                "deep-nesting",
+                self.long_name(),
+                "binary",
+                "invalid-utf8",
+                "empty",
+                "script-injection",
+            ]
         if "redirects" in self.groups:
             names += ["loop-a", "chain-1"]
         if "scope" in self.groups:
@@ -228,8 +238,9 @@ class HostilePages:
 
     def home_links(self, host: str) -> bytes:
         """The block of links the home page carries in hostile mode (inserted before ``</body>``)."""
-        items = [f'<li><a href="{escape(path)}">{escape(name)}</a></li>' for name, path in
-                 self.config.entry_paths().items()]
+        items = [
+            f'<li><a href="{escape(path)}">{escape(name)}</a></li>' for name, path in self.config.entry_paths().items()
+        ]
         if "scope" in self.config.groups:
             items += [f'<li><a href="{escape(url)}">ngoài trang</a></li>' for url in self.config.offsite_links()]
             items.append(f'<li><img src="{escape(self.config.offsite_host_url)}/image/offsite.png" alt="" /></li>')
@@ -309,8 +320,13 @@ class HostilePages:
         if name == "binary":
             return Response(200, (("Content-Type", HTML),), noise("binary", 200_000))
         if name == "invalid-utf8":
-            page = self._page(name, target, host, title=f"Tiêu đề {TITLE_MARK}",
-                              body_html=f"<p>Đoạn {FILL_MARK} hỏng.</p>\n" + self.base.body_html)
+            page = self._page(
+                name,
+                target,
+                host,
+                title=f"Tiêu đề {TITLE_MARK}",
+                body_html=f"<p>Đoạn {FILL_MARK} hỏng.</p>\n" + self.base.body_html,
+            )
             page = page.replace(TITLE_MARK.encode(), INVALID_UTF8).replace(FILL_MARK.encode(), INVALID_UTF8)
             return Response(200, (("Content-Type", HTML),), page)
         if name == "empty":
@@ -332,8 +348,10 @@ class HostilePages:
     def _huge_page(self, target: str, host: str) -> StreamedResponse:
         page = self._page("huge-page", target, host, body_html=self.base.body_html + f"\n<p>{FILL_MARK}</p>\n")
         head, _, tail = page.partition(FILL_MARK.encode())
-        unit = ("Đoạn văn rất dài của một trang khổng lồ, lặp lại cho đến khi trang nặng ba mươi megabyte. " * 8
-                + "</p>\n<p>").encode("utf-8")
+        unit = (
+            "Đoạn văn rất dài của một trang khổng lồ, lặp lại cho đến khi trang nặng ba mươi megabyte. " * 8
+            + "</p>\n<p>"
+        ).encode("utf-8")
         fill = max(0, self.config.huge_page_bytes - len(head) - len(tail))
         units, spaces = divmod(fill, len(unit))
 
@@ -355,8 +373,9 @@ class HostilePages:
         ]
         if "scope" in self.config.groups:
             items += [f'<a href="{escape(url)}">ngoài trang</a>\n' for url in self.config.offsite_links()]
-        return ("<!DOCTYPE html><html><head><title>Liên kết</title></head><body>\n" + "".join(items)
-                + "</body></html>\n").encode("utf-8")
+        return (
+            "<!DOCTYPE html><html><head><title>Liên kết</title></head><body>\n" + "".join(items) + "</body></html>\n"
+        ).encode("utf-8")
 
     def _redirects(self, name: str, target: str, host: str) -> AnyResponse | None:
         hops = self.config.chain_hops
@@ -377,8 +396,7 @@ class HostilePages:
         if name == "offsite-attachment":
             config = self.config
             body = (
-                self.base.body_html
-                + f'\n<p>Tải văn bản: <a href="{escape(config.offsite_port_url)}/documents/10180/0/'
+                self.base.body_html + f'\n<p>Tải văn bản: <a href="{escape(config.offsite_port_url)}/documents/10180/0/'
                 'offsite-attachment.pdf">offsite-attachment.pdf</a></p>\n'
                 + f'<p>Tải thêm: <a href="{escape(config.offsite_host_url)}/documents/10180/0/other-host.docx">'
                 "other-host.docx</a></p>\n"

@@ -202,8 +202,13 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
         config = ReplicaConfig(**options)  # type: ignore[arg-type]
     corpus = build_corpus(seed=config.seed, n_articles=config.articles, edition=config.edition)
     faults = FaultInjector(config.faults) if config.faults is not None and config.faults.enabled else None
-    app = ReplicaApp(corpus, slow_delay=config.slow_delay, hostile=config.hostile, faults=faults,
-                     robots_disallow=config.robots_disallow)
+    app = ReplicaApp(
+        corpus,
+        slow_delay=config.slow_delay,
+        hostile=config.hostile,
+        faults=faults,
+        robots_disallow=config.robots_disallow,
+    )
     server = ReplicaHTTPServer((config.host, config.port), app, config.access_log, faults)
     return RunningReplica(server, corpus)
 

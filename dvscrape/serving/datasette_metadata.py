@@ -110,7 +110,7 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                     },
                     "article_list": {
                         "description": "Articles with their publication year, for browsing by year, category, "
-                                       "signature.",
+                        "signature.",
                         "facets": ["year", "category", "signature"],
                         "sort_desc": "published_date",
                         **_search_config(),
@@ -136,7 +136,7 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                 "queries": {
                     "search": {
                         "title": "Search articles (accents ignored)",
-                        "description": "Words all must match; \"quoted words\" as a phrase; word* prefix; OR; -word.",
+                        "description": 'Words all must match; "quoted words" as a phrase; word* prefix; OR; -word.',
                         "sql": SEARCH_SQL,
                     },
                     "article_history": {

@@ -31,8 +31,15 @@ from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 logger = logging.getLogger(__name__)
 
 # Articles first, so a crawl archives articles steadily instead of walking every listing before any article.
-PRIORITY = {UrlKind.ARTICLE: 20, UrlKind.MEDIA: 10, UrlKind.LISTING: 5, UrlKind.HOME: 5, UrlKind.PAGE: 0,
-            UrlKind.SITEMAP: 1, UrlKind.ROBOTS: 0}
+PRIORITY = {
+    UrlKind.ARTICLE: 20,
+    UrlKind.MEDIA: 10,
+    UrlKind.LISTING: 5,
+    UrlKind.HOME: 5,
+    UrlKind.PAGE: 0,
+    UrlKind.SITEMAP: 1,
+    UrlKind.ROBOTS: 0,
+}
 # What a resumed run does not fetch again when the interrupted run already did.
 RESUMABLE_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.MEDIA})
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -93,8 +100,9 @@ class PortalSpider(scrapy.Spider):
 
     # -- routing -------------------------------------------------------------------------------------------------
 
-    def _request_for(self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "",
-                     decision: UrlDecision | None = None) -> scrapy.Request | None:
+    def _request_for(
+        self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
+    ) -> scrapy.Request | None:
         decision = decision or classify(url, self.profile)
         if not decision.fetchable:
             self._refused(url, decision, found_on)
@@ -222,8 +230,10 @@ class PortalSpider(scrapy.Spider):
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
 
     def _too_large(self, response: Response) -> str:
-        return (f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
-                f"({self.extract_maxsize}): archived in WARC, not parsed")
+        return (
+            f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
+            f"({self.extract_maxsize}): archived in WARC, not parsed"
+        )
 
     def _listing_hints(self, response: TextResponse) -> dict[str, tuple[str | None, str]]:
         """The date and category a listing shows next to each article (the article page may hide them), passed on
@@ -259,8 +269,11 @@ class PortalSpider(scrapy.Spider):
             yield failure
             return
         if (response.status == 304 or response.meta.get(REVISIT_KEY)) and self._held(response):
-            yield ArticleUnchanged(str(response.meta.get(CANONICAL_KEY, response.url)),
-                                   response.meta.get(CAPTURE_ID_KEY), datetime.now(UTC).isoformat(timespec="seconds"))
+            yield ArticleUnchanged(
+                str(response.meta.get(CANONICAL_KEY, response.url)),
+                response.meta.get(CAPTURE_ID_KEY),
+                datetime.now(UTC).isoformat(timespec="seconds"),
+            )
             return
         if not isinstance(response, TextResponse):
             return
@@ -273,8 +286,11 @@ class PortalSpider(scrapy.Spider):
                 result = await self._extract(response)
             except Exception as error:  # one broken page must not stop the crawl; the failure is recorded
                 logger.warning("extraction failed: %s: %s", response.url, error)
-                yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY),
-                                        f"extraction failed: {type(error).__name__}: {error}"[:500])
+                yield ExtractionFailure(
+                    response.url,
+                    response.meta.get(CAPTURE_ID_KEY),
+                    f"extraction failed: {type(error).__name__}: {error}"[:500],
+                )
                 return
             if isinstance(result, Article):
                 article = result
@@ -366,8 +382,12 @@ class PortalSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             session = ArchiveExtension.session_of(self.crawler)
             if session is not None:
-                session.refuse(request.url, "robots", "disallowed by robots.txt",
-                               (request.headers.get("Referer") or b"").decode("latin-1"))
+                session.refuse(
+                    request.url,
+                    "robots",
+                    "disallowed by robots.txt",
+                    (request.headers.get("Referer") or b"").decode("latin-1"),
+                )
             return
         yield FetchFailure(
             url=request.url,

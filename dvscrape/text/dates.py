@@ -12,8 +12,23 @@ from dvscrape.text.unicode import to_nfc
 
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
 # Monday = 0, as datetime.date.weekday() counts.
-_WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "bẩy": 5, "nhật": 6, "cn": 6,
-             "2": 0, "3": 1, "4": 2, "5": 3, "6": 4, "7": 5}
+_WEEKDAYS = {
+    "hai": 0,
+    "ba": 1,
+    "tư": 2,
+    "năm": 3,
+    "sáu": 4,
+    "bảy": 5,
+    "bẩy": 5,
+    "nhật": 6,
+    "cn": 6,
+    "2": 0,
+    "3": 1,
+    "4": 2,
+    "5": 3,
+    "6": 4,
+    "7": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -27,26 +42,36 @@ class DateMatch:
 
 
 def _time(n: int) -> str:
-    return (rf"(?<!\d)(?P<hour{n}>\d{{1,2}})\s*(?:h|giờ|g|:)(?![^\W\d_])\s*"
-            rf"(?:(?P<minute{n}>\d{{1,2}})(?!\d)\s*(?:phút|p|')?(?![^\W\d_]))?"
-            rf"(?:\s*:\s*\d{{1,2}}(?!\d))?"
-            rf"(?:\s*(?P<period{n}>sáng|trưa|chiều|tối|đêm|am|pm|sa|ch)(?![^\W\d_]))?")
+    return (
+        rf"(?<!\d)(?P<hour{n}>\d{{1,2}})\s*(?:h|giờ|g|:)(?![^\W\d_])\s*"
+        rf"(?:(?P<minute{n}>\d{{1,2}})(?!\d)\s*(?:phút|p|')?(?![^\W\d_]))?"
+        rf"(?:\s*:\s*\d{{1,2}}(?!\d))?"
+        rf"(?:\s*(?P<period{n}>sáng|trưa|chiều|tối|đêm|am|pm|sa|ch)(?![^\W\d_]))?"
+    )
 
 
 @cache
 def _phrase_re() -> re.Pattern[str]:
     weekday = r"(?P<weekday>thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|cn)(?![^\W\d_])"
-    numeric = (r"(?<![\d/.\-])(?P<day>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})"
-               r"(?:\s*(?P=sep)\s*(?P<year>\d{4})(?!\d|\s*/\s*[^\W\d_])|(?![\d/]|[.\-]\d|\s*/\s*[^\W\d_]))")
-    words = (r"(?<!\d)(?P<day_w>\d{1,2})\s+tháng\s+(?P<month_w>\d{1,2})(?!\d)"
-             r"(?:\s*(?:,|/|năm)?\s*(?P<year_w>\d{4}))?(?!\d)")
-    iso = (r"(?<![\d/.\-])(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
-           r"(?:[T ](?P<iso_hour>\d{2}):(?P<iso_minute>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)")
-    phrase = (rf"(?:{weekday}\s*[,\-–]?\s*(?:\(\s*)?)?"
-              rf"(?:(?:lúc\s+)?{_time(1)}\s*[,\-–]?\s*)?"
-              rf"(?P<ngay>ngày\s+)?"
-              rf"(?:{iso}|{numeric}|{words})"
-              rf"(?:\s*\)?\s*(?:[,\-–|]\s*)?(?:lúc\s+|vào\s+lúc\s+)?{_time(2)})?")
+    numeric = (
+        r"(?<![\d/.\-])(?P<day>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})"
+        r"(?:\s*(?P=sep)\s*(?P<year>\d{4})(?!\d|\s*/\s*[^\W\d_])|(?![\d/]|[.\-]\d|\s*/\s*[^\W\d_]))"
+    )
+    words = (
+        r"(?<!\d)(?P<day_w>\d{1,2})\s+tháng\s+(?P<month_w>\d{1,2})(?!\d)"
+        r"(?:\s*(?:,|/|năm)?\s*(?P<year_w>\d{4}))?(?!\d)"
+    )
+    iso = (
+        r"(?<![\d/.\-])(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
+        r"(?:[T ](?P<iso_hour>\d{2}):(?P<iso_minute>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+    )
+    phrase = (
+        rf"(?:{weekday}\s*[,\-–]?\s*(?:\(\s*)?)?"
+        rf"(?:(?:lúc\s+)?{_time(1)}\s*[,\-–]?\s*)?"
+        rf"(?P<ngay>ngày\s+)?"
+        rf"(?:{iso}|{numeric}|{words})"
+        rf"(?:\s*\)?\s*(?:[,\-–|]\s*)?(?:lúc\s+|vào\s+lúc\s+)?{_time(2)})?"
+    )
     return re.compile(phrase, re.IGNORECASE)
 
 

@@ -10,8 +10,13 @@ from dvscrape.text.syllables import is_vietnamese_syllable
 from dvscrape.text.unicode import to_nfc
 
 _SNIFF_BYTES = 4096
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # Browsers read these labels as windows-1252 (WHATWG Encoding Standard); so do we.
 _AS_WINDOWS_1252 = frozenset(("iso8859-1", "latin-1", "ascii", "cp1252"))
 # A mostly-UTF-8 page with a few broken bytes is still UTF-8: at least this many good multi-byte letters per bad byte.

@@ -82,7 +82,7 @@ def _tcvn3_capital_words(line: str, decoded: str) -> str:
         letters = _ascii_letters(match.group())
         capitals = letters.isupper() if len(letters) >= 2 else line_capitals
         if capitals:
-            pieces += [decoded[position:match.start()], decoded[match.start():match.end()].upper()]
+            pieces += [decoded[position : match.start()], decoded[match.start() : match.end()].upper()]
             position = match.end()
     pieces.append(decoded[position:])
     return "".join(pieces)
@@ -94,8 +94,9 @@ def _decode_tcvn3(text: str) -> str:
         return decoded
     # Each code maps to one character, so offsets in text and decoded agree.
     lines, decoded_lines = text.split("\n"), decoded.split("\n")
-    return "\n".join(_tcvn3_capital_words(line, decoded_line) for line, decoded_line in zip(lines, decoded_lines,
-                                                                                             strict=True))
+    return "\n".join(
+        _tcvn3_capital_words(line, decoded_line) for line, decoded_line in zip(lines, decoded_lines, strict=True)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -210,11 +211,11 @@ def decode_legacy_runs(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for run in runs:
-        pieces.append(text[position:run.start])
+        pieces.append(text[position : run.start])
         if run.encoding == "viqr":
             pieces.append(decode_viqr(text, run.start, run.end))
         else:
-            pieces.append(from_legacy(text[run.start:run.end], run.encoding))
+            pieces.append(from_legacy(text[run.start : run.end], run.encoding))
         position = run.end
     pieces.append(text[position:])
     return "".join(pieces)

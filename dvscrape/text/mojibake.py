@@ -63,8 +63,13 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
     low = 0x80 if controls else 0xA0
     for char in decoded:
         code = ord(char)
-        if not (low <= code <= 0x24F or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF
-                or 0x2010 <= code <= 0x214F or char == REPLACEMENT):
+        if not (
+            low <= code <= 0x24F
+            or 0x300 <= code <= 0x36F
+            or 0x1E00 <= code <= 0x1EFF
+            or 0x2010 <= code <= 0x214F
+            or char == REPLACEMENT
+        ):
             return False
     return True
 
@@ -130,10 +135,11 @@ def _repair_gap(match: re.Match[str]) -> str:
         while word_start > 0 and text[word_start - 1].isalpha():
             word_start -= 1
         after = _word_after_re().match(text, match.end())
-        left = text[word_start:match.start()]
+        left = text[word_start : match.start()]
         right = after.group() if after else ""
         candidates = tuple(
-            candidate for candidate in candidates
+            candidate
+            for candidate in candidates
             if is_vietnamese_syllable((left + candidate + right).replace("Ð", "Đ").replace("ð", "đ"))
         )
     return candidates[0] if len(candidates) == 1 else sequence
@@ -147,8 +153,14 @@ def _repair_run(run: str, weak_allowed: bool) -> str:
         whole = _decode(run, controls)
         if whole is not None:
             return whole
-    return _sequence_re().sub(lambda sequence: _decode(sequence.group(), controls) or sequence.group()
-                              if REPLACEMENT not in sequence.group() else sequence.group(), run)
+    return _sequence_re().sub(
+        lambda sequence: (
+            _decode(sequence.group(), controls) or sequence.group()
+            if REPLACEMENT not in sequence.group()
+            else sequence.group()
+        ),
+        run,
+    )
 
 
 def fix_mojibake(text: str) -> str:
@@ -175,7 +187,7 @@ def fix_mojibake(text: str) -> str:
         pieces: list[str] = []
         position = 0
         for match in matches:
-            pieces += [text[position:match.start()], _repair_run(match.group(), weak_allowed)]
+            pieces += [text[position : match.start()], _repair_run(match.group(), weak_allowed)]
             position = match.end()
         pieces.append(text[position:])
         repaired = "".join(pieces)
@@ -184,5 +196,6 @@ def fix_mojibake(text: str) -> str:
         text = repaired
     if REPLACEMENT in text:
         text = _sequence_re().sub(
-            lambda match: _repair_gap(match) if REPLACEMENT in match.group() else match.group(), text)
+            lambda match: _repair_gap(match) if REPLACEMENT in match.group() else match.group(), text
+        )
     return text

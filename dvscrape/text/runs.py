@@ -27,7 +27,7 @@ ScoredWord = tuple[int, int, float]
 
 
 def _terminated(text: str, left: ScoredWord, right: ScoredWord) -> bool:
-    gap = text[left[1] - 1:right[0]]
+    gap = text[left[1] - 1 : right[0]]
     return any(char in _TERMINATORS for char in gap)
 
 
@@ -40,8 +40,9 @@ def _grow(text: str, words: list[ScoredWord], first: int, last: int) -> tuple[in
     return first, last
 
 
-def runs_from_scores(text: str, words: list[ScoredWord], encoding: LegacyEncoding,
-                     min_share: float = 0.0) -> list[LegacyRun]:
+def runs_from_scores(
+    text: str, words: list[ScoredWord], encoding: LegacyEncoding, min_share: float = 0.0
+) -> list[LegacyRun]:
     """Group scored words into runs: maximal stretches without a Unicode word, holding at least MIN_RUN_EVIDENCE
     of evidence and at least min_share evidence per word; each run spans its legacy words and the undecided words
     around them in the same sentence."""

@@ -16,8 +16,35 @@ _FRONT_VOWELS = frozenset("ieêy")
 _STOP_CODAS = frozenset(("c", "ch", "p", "t"))
 _CODAS = frozenset(("", "c", "ch", "m", "n", "ng", "nh", "p", "t"))
 # Longest first, so that "ngh" wins over "ng" and "ng" over "n".
-_ONSETS = ("ngh", "ch", "gh", "gi", "kh", "ng", "nh", "ph", "qu", "th", "tr",
-           "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
+_ONSETS = (
+    "ngh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ng",
+    "nh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+)
 
 _RHYMES_TEXT = """
 a ac ach ai am an ang anh ao ap at au ay
@@ -65,7 +92,7 @@ def parse_syllable(bare: str) -> Syllable | None:
         onset = ""
         if not bare or bare[0] not in _VOWELS:
             return None
-    rest = bare[len(onset):]
+    rest = bare[len(onset) :]
     split_at = 0
     while split_at < len(rest) and rest[split_at] in _VOWELS:
         split_at += 1

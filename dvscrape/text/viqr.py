@@ -31,7 +31,7 @@ def _mark_after_vowel_re() -> re.Pattern[str]:
 def may_hold_viqr(text: str) -> bool:
     """The cheap test for VIQR: ^ ` ~ after a vowel, or ( + ' ? . after a vowel and inside a word."""
     for match in _mark_after_vowel_re().finditer(text):
-        if match.group() in "^`~" or text[match.end():match.end() + 1] in _WORD_GOES_ON:
+        if match.group() in "^`~" or text[match.end() : match.end() + 1] in _WORD_GOES_ON:
             return True
     return False
 
@@ -64,7 +64,7 @@ def _letters(core: str) -> tuple[list[str], float, bool] | None:
         if char == "\\" and index < len(core):
             letters.append(core[index])
             index += 1
-        elif char in "dD" and core[index:index + 1] in ("d", "D"):
+        elif char in "dD" and core[index : index + 1] in ("d", "D"):
             letters.append("đ" if char == "d" else "Đ")
             evidence += 0.5
             index += 1
@@ -74,12 +74,12 @@ def _letters(core: str) -> tuple[list[str], float, bool] | None:
             letters.append(char)
             if char not in _VOWELS:
                 continue
-            mark = core[index:index + 1]
+            mark = core[index : index + 1]
             if mark in VIQR_SHAPES and char.lower() in _SHAPE_VOWELS[mark]:
                 letters[-1] += VIQR_SHAPES[mark]
                 evidence += 1.0
                 index += 1
-                mark = core[index:index + 1]
+                mark = core[index : index + 1]
             if mark in VIQR_TONES:
                 if has_tone:
                     return None
@@ -166,8 +166,8 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     for match in _word_re().finditer(text, start, end):
         if _in_code_span(text, match.start()):
             continue
-        pieces.append(text[position:match.start()])
-        pieces.append(decode_viqr_word(match.group(), text[match.end():match.end() + 3], strict)[0])
+        pieces.append(text[position : match.start()])
+        pieces.append(decode_viqr_word(match.group(), text[match.end() : match.end() + 3], strict)[0])
         position = match.end()
     pieces.append(text[position:end])
     decoded = "".join(pieces)
@@ -185,6 +185,6 @@ def viqr_runs(text: str) -> list[LegacyRun]:
         if _in_code_span(text, match.start()):
             words.append((match.start(), match.end(), 0.0))
             continue
-        _, evidence = decode_viqr_word(word, text[match.end():match.end() + 3])
+        _, evidence = decode_viqr_word(word, text[match.end() : match.end() + 3])
         words.append((match.start(), match.end(), evidence))
     return runs_from_scores(text, words, "viqr", _MIN_SHARE)

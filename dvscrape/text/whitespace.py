@@ -28,8 +28,15 @@ def _odd_char_re() -> re.Pattern[str]:
 def _needs_work(text: str) -> bool:
     if not text:
         return False
-    return (text[0] in " \n" or text[-1] in " \n" or "  " in text or " \n" in text or "\n " in text
-            or "\n\n\n" in text or _odd_char_re().search(text) is not None)
+    return (
+        text[0] in " \n"
+        or text[-1] in " \n"
+        or "  " in text
+        or " \n" in text
+        or "\n " in text
+        or "\n\n\n" in text
+        or _odd_char_re().search(text) is not None
+    )
 
 
 @cache
@@ -69,8 +76,8 @@ def _remove_soft_hyphens(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for run in tcvn3_runs:
-        pieces.append(text[position:run.start].replace(SOFT_HYPHEN, ""))
-        pieces.append(text[run.start:run.end])
+        pieces.append(text[position : run.start].replace(SOFT_HYPHEN, ""))
+        pieces.append(text[run.start : run.end])
         position = run.end
     pieces.append(text[position:].replace(SOFT_HYPHEN, ""))
     return "".join(pieces)

@@ -46,9 +46,7 @@ def response_may_have_body(method: str, status: int) -> bool:
     return not (method.upper() == "HEAD" or 100 <= status < 200 or status in (204, 304))
 
 
-def response_headers(
-    headers: Iterable[Header], *, body_length: int, method: str, status: int
-) -> list[Header]:
+def response_headers(headers: Iterable[Header], *, body_length: int, method: str, status: int) -> list[Header]:
     """The response headers to store with a body of *body_length* bytes, fixed as the module docstring says."""
     result: list[Header] = []
     had_transfer_encoding = False

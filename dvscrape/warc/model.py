@@ -21,9 +21,21 @@ from dvscrape import __version__
 
 # Media types whose bodies are already compressed (besides any body with a Content-Encoding).
 _PRECOMPRESSED_TYPES = (
-    "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "audio/", "video/", "font/woff",
-    "application/zip", "application/gzip", "application/x-gzip", "application/x-7z", "application/vnd.rar",
-    "application/x-rar", "application/vnd.openxmlformats-officedocument.",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "audio/",
+    "video/",
+    "font/woff",
+    "application/zip",
+    "application/gzip",
+    "application/x-gzip",
+    "application/x-7z",
+    "application/vnd.rar",
+    "application/x-rar",
+    "application/vnd.openxmlformats-officedocument.",
     # PDF content streams are almost always Flate-compressed already: recompressing costs ~18 ms/MB for a few %.
     "application/pdf",
 )

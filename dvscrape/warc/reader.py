@@ -238,12 +238,7 @@ def _parse_record(data: bytes, offset: int, length: int, where: str, *, check_di
     declared = record.rec_headers.get_header("Content-Length")
     header_end = data.find(b"\r\n\r\n")
     block_length = len(data) - (header_end + 4) - 4
-    if (
-        declared is None
-        or not declared.isdigit()
-        or int(declared) != block_length
-        or not data.endswith(b"\r\n\r\n")
-    ):
+    if declared is None or not declared.isdigit() or int(declared) != block_length or not data.endswith(b"\r\n\r\n"):
         raise WarcFormatError(f"{where}: Content-Length {declared} does not match the record block")
     return WarcRecord(
         offset=offset,

@@ -101,7 +101,10 @@ def _scan_files(
                     problems.append(Finding(where, f"record id {record_id} also used at {seen_ids[record_id]}"))
                 seen_ids[record_id] = where
                 indexed[(path.name, record.offset)] = _Indexed(
-                    record.length, record_id, record.record_type, record.header("WARC-Payload-Digest") or "",
+                    record.length,
+                    record_id,
+                    record.record_type,
+                    record.header("WARC-Payload-Digest") or "",
                     record.target_uri,
                 )
                 if record.record_type == "revisit":
@@ -112,8 +115,11 @@ def _scan_files(
 
 
 def _check_captures(
-    conn: sqlite3.Connection, indexed: dict[tuple[str, int], _Indexed], file_names: set[str],
-    problems: list[Finding], warnings: list[Finding],
+    conn: sqlite3.Connection,
+    indexed: dict[tuple[str, int], _Indexed],
+    file_names: set[str],
+    problems: list[Finding],
+    warnings: list[Finding],
 ) -> tuple[int, set[str]]:
     """Check each capture row against its record; return the number checked and the record ids captures cite."""
     rows = conn.execute(
@@ -141,8 +147,9 @@ def _check_captures(
             problems.append(Finding(where, f"points at a {record.record_type} record, not a response or revisit"))
     for (filename, offset), record in sorted(indexed.items()):
         if record.record_type == "response" and record.record_id not in cited:
-            warnings.append(Finding(f"{filename} at offset {offset}",
-                                    f"response for {record.target_uri} has no captures row"))
+            warnings.append(
+                Finding(f"{filename} at offset {offset}", f"response for {record.target_uri} has no captures row")
+            )
     return len(rows), cited
 
 
@@ -153,8 +160,9 @@ def _check_references(conn: sqlite3.Connection, problems: list[Finding]) -> None
             f"SELECT t.id, t.{column} FROM {table} AS t LEFT JOIN captures AS c ON c.id = t.{column} "
             f"WHERE t.{column} IS NOT NULL AND c.id IS NULL ORDER BY t.id"
         ).fetchall()
-        problems.extend(Finding(f"{table} row {row_id}", f"capture {capture} does not exist")
-                        for row_id, capture in dangling)
+        problems.extend(
+            Finding(f"{table} row {row_id}", f"capture {capture} does not exist") for row_id, capture in dangling
+        )
 
 
 def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:

@@ -82,6 +82,8 @@ class _RawHeaders(StatusAndHeaders):
             except UnicodeEncodeError:
                 lines.append(line.encode("utf-8"))
         return b"\r\n".join(lines) + b"\r\n"
+
+
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
