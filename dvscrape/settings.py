@@ -48,9 +48,9 @@ EXTENSIONS = {
     "dvscrape.capture.extension.ArchiveExtension": 100,
     "dvscrape.capture.progress.ProgressExtension": 200,
 }
-# Normalise text, then validate, then store: a record reaches the archive only in its final form.
+# Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
+# final form.
 ITEM_PIPELINES = {
-    "dvscrape.pipelines.normalise.NormalisePipeline": 100,
     "dvscrape.pipelines.validate.ValidatePipeline": 200,
     "dvscrape.pipelines.store.StorePipeline": 300,
 }

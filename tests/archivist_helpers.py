@@ -112,7 +112,7 @@ def exchange(url: str, body: bytes, moment: datetime, content_type: str = "text/
 
 
 def normalised(article: Article) -> Article:
-    """The article as the crawl's NormalisePipeline leaves it."""
+    """The article normalised again (idempotent: extract_page already normalised it), for reextract's step."""
     return normalise_article(article)
 
 
@@ -159,7 +159,7 @@ class ArchiveBuilder:
         capture_id = self.capture(url, body, "article")
         result = extract_page(url, body, self.profile)
         assert isinstance(result, Article), result
-        article = normalised(result)
+        article = result
         self.archive.save_article(article, capture_id=capture_id, seen_at=self.moment.isoformat(timespec="seconds"))
         return article
 

@@ -14,8 +14,8 @@ from lxml import etree
 
 from dvscrape.errors import ExtractionError
 from dvscrape.pages import metadata
-from dvscrape.pages._text import archival, clean_line, word_count
-from dvscrape.pages.article import Article, Block, Figure, NotArticle
+from dvscrape.pages._text import clean_line, word_count
+from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import (
@@ -28,6 +28,7 @@ from dvscrape.pages.dom import (
     parse_document,
     text_of,
 )
+from dvscrape.pages.finish import normalise_article
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
@@ -128,34 +129,34 @@ def _build(
         units.extend(orphan_units)
         flags.append("content-outside-body")
     body = assemble(units, profile.boilerplate)
-    flags.extend(body.flags)
-    if not body.blocks:
-        flags.append("empty-body")
-
     first_paragraph = next((b.text for b in body.blocks if b.kind == "paragraph"), "")
     published = metadata.publish_date(shown_published, root, sel, locale, first_paragraph, ctx)
-    flags.extend(published.flags)
-    return Article(
-        url=canonical,
-        fetched_url=url,
-        locale=locale,
-        title=archival(title),
-        html_title=archival(html_title),
-        published=published.iso,
-        published_source=published.source,
-        modified=metadata.modified_date(shown_modified, root, sel, locale),
-        categories=tuple(archival(c) for c in metadata.categories(view.scope, root, sel, title, ctx, profile)),
-        blocks=tuple(Block(b.kind, archival(b.text)) for b in body.blocks),
-        figures=tuple(Figure(f.image_url, archival(f.alt), archival(f.caption)) for f in body.figures),
-        signature=archival(body.signature),
-        attachments=tuple(
-            replace(a, text=archival(a.text)) for a in metadata.attachments(view.body, sel, url, profile)
-        ),
-        tags=tuple(archival(t) for t in tags),
-        related=related,
-        template=view.template,
-        flags=tuple(dict.fromkeys(flags)),
+    # Every text field is normalised here, once, by the one list of fields in pages.finish.
+    article = normalise_article(
+        Article(
+            url=canonical,
+            fetched_url=url,
+            locale=locale,
+            title=title,
+            html_title=html_title,
+            published=published.iso,
+            published_source=published.source,
+            modified=metadata.modified_date(shown_modified, root, sel, locale),
+            categories=metadata.categories(view.scope, root, sel, title, ctx, profile),
+            blocks=body.blocks,
+            figures=body.figures,
+            signature=body.signature,
+            attachments=metadata.attachments(view.body, sel, url, profile),
+            tags=tags,
+            related=related,
+            template=view.template,
+        )
     )
+    flags.extend(body.flags)
+    if not article.blocks:
+        flags.append("empty-body")
+    flags.extend(published.flags)
+    return replace(article, flags=tuple(dict.fromkeys(flags)))
 
 
 def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profile: SiteProfile) -> UrlKind:

@@ -1,5 +1,6 @@
-"""The last steps every extracted article goes through before it is stored, by the crawl and by `reextract` alike:
-text normalised for the archive, then checked. No Scrapy import here."""
+"""The last steps of every extracted article, the same for the crawl, `extract` and `reextract`: its text fields
+normalised for the archive (by the page object, once) and the record checked before it is stored. No Scrapy import
+here."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from dvscrape.text import normalize
 
 
 def normalise_article(article: Article) -> Article:
-    """The article with title, body blocks, captions, signature, categories and tags normalised (tone kept)."""
+    """The article with every text field normalised (tone kept): title, html_title, categories, body blocks (blocks
+    left empty are dropped), figure alt texts and captions, signature, attachment texts and tags.
+
+    The one list of the text fields of an Article; extract_page applies it to the record it builds."""
     blocks = (Block(block.kind, normalize(block.text)) for block in article.blocks)
     return replace(
         article,

@@ -1,1 +1,1 @@
-"""Item pipelines: normalise the text, validate the record, store it in the archive."""
+"""Item pipelines: validate the record, store it in the archive (the page object has normalised its text)."""
