@@ -21,12 +21,12 @@ class WarcFormatError(ArchiveError):
     """Raised by warc/reader and warc/writer when a WARC file or record is malformed."""
 
 
+class PayloadDecodingError(ArchiveError):
+    """Raised by warc/payload when an archived body's Content-Encoding cannot be undone (unknown coding, bad data)."""
+
+
 class ExtractionError(DvscrapeError):
     """Raised by pages/ when a page cannot be read at all (not for pages that are merely not articles)."""
-
-
-class TextDecodingError(DvscrapeError):
-    """Raised by text/ when bytes cannot be decoded by any candidate encoding."""
 
 
 class QueryError(DvscrapeError):

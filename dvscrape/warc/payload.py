@@ -1,0 +1,67 @@
+"""An archived HTTP body as the crawl's page object saw it: its Content-Encoding undone, and its declared charset.
+
+Scrapy decodes gzip, deflate, br and zstd bodies before a spider sees them; the WARC record keeps the body as it came
+over the wire. Every reader that hands an archived body to the page object (``extract``, ``show --raw --decode``,
+``history``, ``reextract``) undoes the encoding here, the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from dvscrape.errors import PayloadDecodingError
+from dvscrape.warc.reader import WarcRecord
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+CONTENT_ENCODINGS = ("gzip", "x-gzip", "deflate", "br", "zstd", "identity")
+
+
+def decode_content(payload: bytes, content_encoding: str) -> bytes:
+    """*payload* with *content_encoding* undone (a Content-Encoding header value: one coding or a comma-separated
+    list, applied in order, so undone in reverse). Raises PayloadDecodingError for an unknown coding or bad data."""
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    for coding in reversed(codings):
+        payload = _undo(payload, coding)
+    return payload
+
+
+def decoded_payload(record: WarcRecord) -> bytes:
+    """The record's payload with its Content-Encoding undone, as Scrapy hands it to the spider."""
+    return decode_content(record.payload, record.http_header("Content-Encoding") or "")
+
+
+def declared_charset(record: WarcRecord) -> str | None:
+    """The charset of the response's Content-Type header, or None."""
+    match = _CHARSET.search(record.http_header("Content-Type") or "")
+    return match.group(1) if match else None
+
+
+def _undo(payload: bytes, coding: str) -> bytes:
+    if coding == "identity":
+        return payload
+    if coding in ("gzip", "x-gzip", "deflate"):
+        # 47 = 32 + 15: a gzip or zlib header, detected; -15: raw deflate (some servers send it for "deflate").
+        error: zlib.error | None = None
+        for wbits in (zlib.MAX_WBITS | 32, -zlib.MAX_WBITS):
+            try:
+                return zlib.decompress(payload, wbits)
+            except zlib.error as exc:
+                error = exc
+        raise PayloadDecodingError(f"the archived body is not valid {coding} data: {error}")
+    if coding == "br":
+        import brotli
+
+        try:
+            return bytes(brotli.decompress(payload))
+        except brotli.error as exc:
+            raise PayloadDecodingError(f"the archived body is not valid br data: {exc}") from exc
+    if coding == "zstd":
+        import zstandard
+
+        try:
+            # decompressobj: a frame written without its content size (streamed) is read too.
+            return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(payload))
+        except zstandard.ZstdError as exc:
+            raise PayloadDecodingError(f"the archived body is not valid zstd data: {exc}") from exc
+    raise PayloadDecodingError(f"the archived body uses an unknown Content-Encoding {coding!r}")
