@@ -5,8 +5,11 @@ normalisation and validation rules, in the order it was fetched, and stored with
 revisits (304 or identical payload) are replayed with Archive.touch_article and 404/410 answers with
 Archive.mark_gone, as an incremental crawl records them. The rebuild runs in one transaction: articles keep their
 ids (so citations by id stay valid), versions are renumbered from the replayed captures, first_seen/last_seen become the
-capture times, and articles the extractor no longer finds are removed. The captures table is only used to give each
-article its capture id; nothing is fetched.
+capture times. An article the replay does not rebuild is kept untouched, with its versions, figures and links: when the
+extractor now reads every archived page of it as something other than an article it is listed (``not_rebuilt``) and
+removed only when the caller asks for that reason (``remove_not_articles``); when no archived page of it could be read
+at all it is never removed. ``dry_run`` does the whole rebuild and rolls it back, so the result says what would change.
+The captures table is only used to give each article its capture id; nothing is fetched.
 
 The page context is rebuilt from the WARC files too: the charset of the Content-Type header, and the sitemap's
 lastmod for articles whose request came from the sitemap (Referer header of the request record).
@@ -14,6 +17,7 @@ lastmod for articles whose request came from the sitemap (Referer header of the 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import zlib
@@ -21,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -70,6 +75,11 @@ class ReextractResult:
     not_articles: int = 0
     dropped: int = 0
     removed: int = 0
+    kept: int = 0  # articles the replay did not rebuild, kept as they were
+    not_rebuilt: list[str] = field(default_factory=list)  # URLs of those articles
+    removable: list[str] = field(default_factory=list)  # of those, the ones whose pages now read as not articles
+    dry_run: bool = False
+    read_as_not_article: set[str] = field(default_factory=set)  # canonical URLs of pages read as no article
     revisits: int = 0
     gone: int = 0
     failures: list[str] = field(default_factory=list)
@@ -106,8 +116,20 @@ def declared_charset(record: WarcRecord) -> str | None:
 
 
 def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
+    """A profile for every base URL the archive's crawls fetched from: the one each crawl records, and the origin
+    of each of its captures (an archive resumed before issue 14 recorded a base URL it did not crawl)."""
+    bases: dict[tuple[str, str], None] = {}
+    for site, base_url in conn.execute("SELECT site, base_url FROM crawls ORDER BY id DESC").fetchall():
+        bases[(site, base_url)] = None
+    for site, url in conn.execute(
+        "SELECT crawls.site, min(captures.url) FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
+        "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
+    ):
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            bases[(site, f"{parts.scheme}://{parts.netloc}")] = None
     profiles: list[SiteProfile] = []
-    for site, base_url in conn.execute("SELECT DISTINCT site, base_url FROM crawls ORDER BY id DESC").fetchall():
+    for site, base_url in bases:
         try:
             profiles.append(get_profile(site, base_url))
         except ConfigurationError:
@@ -261,20 +283,39 @@ def iter_extracted(
             continue
         if not isinstance(extracted, Article):
             result.not_articles += 1
+            result.read_as_not_article.add(canonical)
             continue
         article = validated(normalise(extracted))
         if article is None:
             result.dropped += 1
+            result.read_as_not_article.add(canonical)
             continue
         yield page, article
 
 
-def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
+class _DryRun(Exception):
+    """Raised inside the rebuild's transaction to roll it back after counting."""
+
+
+def reextract(
+    archive: Archive, normalise: ArticleFilter, *, dry_run: bool = False, remove_not_articles: bool = False
+) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files.
 
     *normalise* is the crawl's normalisation step (dvscrape.pipelines.normalise.normalise_article). Runs in one
-    transaction: on any error nothing changes.
+    transaction: on any error nothing changes; with *dry_run* nothing changes either (the result tells what would).
+    Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
+    of theirs and found no article in them.
     """
+    result = ReextractResult(dry_run=dry_run)
+    with contextlib.suppress(_DryRun):
+        _rebuild(archive, normalise, result, dry_run=dry_run, remove_not_articles=remove_not_articles)
+    return result
+
+
+def _rebuild(
+    archive: Archive, normalise: ArticleFilter, result: ReextractResult, *, dry_run: bool, remove_not_articles: bool
+) -> None:
     conn = archive.db.conn
     files = warc_files(archive.warc_dir)
     if not files:
@@ -288,7 +329,6 @@ def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
         capture_ids[record_id] = capture_id
         capture_kinds[record_id] = kind
     scan = _scan(files, profiles, capture_kinds)
-    result = ReextractResult()
     extracted = list(iter_extracted(scan, profiles, normalise, result))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
@@ -296,9 +336,13 @@ def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
             first_seen.setdefault(article.url, _seen_at(page))
     stored_urls: set[str] = set()
     with archive.transaction("re-extract the articles"):
-        for table in _CHILD_TABLES:
-            conn.execute(f"DELETE FROM {table}")
         existing = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        rebuilt_ids = [existing[url] for url in first_seen if url in existing]
+        for table in _CHILD_TABLES:
+            for chunk in range(0, len(rebuilt_ids), 500):
+                ids = rebuilt_ids[chunk : chunk + 500]
+                marks = ", ".join("?" for _ in ids)
+                conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
         for url, seen in first_seen.items():
             if url in existing:  # keep the id; the next save is then an update that writes version 1
                 conn.execute(
@@ -316,12 +360,18 @@ def reextract(archive: Archive, normalise: ArticleFilter) -> ReextractResult:
             else:
                 result.unchanged += 1
             stored_urls.add(article.url)
-        gone = [url for url in existing if url not in first_seen]
-        for url in gone:
-            conn.execute("DELETE FROM articles WHERE id = ?", (existing[url],))
-        result.removed = len(gone)
+        result.not_rebuilt = sorted(url for url in existing if url not in first_seen)
+        result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
+        if remove_not_articles:
+            for url in result.removable:
+                for table in _CHILD_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (existing[url],))
+                conn.execute("DELETE FROM articles WHERE id = ?", (existing[url],))
+            result.removed = len(result.removable)
+        result.kept = len(result.not_rebuilt) - result.removed
         (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-    return result
+        if dry_run:
+            raise _DryRun
 
 
 def _seen_at(page: _Page) -> str:

@@ -297,11 +297,15 @@ class Archive:
         ).fetchone()
         return None if found is None else int(found[0])
 
-    def resume_crawl(self, crawl_id: int, options: Mapping[str, object] | None = None) -> int:
+    def resume_crawl(
+        self, crawl_id: int, options: Mapping[str, object] | None = None, *, base_url: str | None = None
+    ) -> int:
         """Start a crawl that continues the unfinished crawl *crawl_id*; return the new crawl's id.
 
         The interrupted crawl is closed: status 'interrupted', finished = the time of its last capture (or its
-        start). The new row copies its site and base URL (and options unless *options* is given) and records
+        start). The new row copies its site, records *base_url* (the base URL this run crawls, which may differ from
+        the interrupted run's: a mirror or replica on a new port; the interrupted run's when not given), copies the
+        options unless *options* is given, and records
         ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
         with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
         """
@@ -320,7 +324,7 @@ class Archive:
             cursor = self._conn.execute(
                 "INSERT INTO crawls (site, base_url, started, status, options, resumed_from) "
                 "VALUES (?, ?, ?, 'running', ?, ?)",
-                (found[0], found[1], self._clock(), stored_options, crawl_id),
+                (found[0], base_url or found[1], self._clock(), stored_options, crawl_id),
             )
         return row_id(cursor)
 

@@ -13,18 +13,38 @@ from dvscrape.reextract import reextract
 
 @click.command("reextract")
 @archive_option
-def reextract_command(archive_dir: Path) -> None:
+@click.option("--dry-run", is_flag=True, help="Report what re-extraction would change; change nothing.")
+@click.option(
+    "--remove-not-articles",
+    is_flag=True,
+    help="Remove the stored articles whose archived pages the current extractor reads as not articles "
+    "(without it they are kept and listed).",
+)
+def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: bool) -> None:
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
-    the current extractor; no network. Article ids are kept. Holds the crawl lock while it runs."""
+    the current extractor; no network. Article ids are kept; no article is removed unless --remove-not-articles
+    says so. Holds the crawl lock while it runs."""
     from dvscrape.pages.finish import normalise_article
 
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
-        result = reextract(archive, normalise_article)
+        result = reextract(archive, normalise_article, dry_run=dry_run, remove_not_articles=remove_not_articles)
+    would = "would be " if dry_run else ""
     click.echo(
-        f"{result.pages} article page(s) re-extracted: {result.articles} article(s) stored ({result.new} from their "
-        f"first capture, {result.updated} later versions, {result.unchanged} unchanged re-captures), "
+        f"{'dry run, nothing changed: ' if dry_run else ''}"
+        f"{result.pages} article page(s) re-extracted: {result.articles} article(s) {would}stored ({result.new} from "
+        f"their first capture, {result.updated} later versions, {result.unchanged} unchanged re-captures), "
         f"{result.revisits} revisit(s), {result.gone} gone, {result.not_articles} not articles, "
-        f"{result.dropped} dropped as empty, {result.removed} removed, {len(result.failures)} failure(s)"
+        f"{result.dropped} dropped as empty, {result.kept} kept as they were, {result.removed} {would}removed, "
+        f"{len(result.failures)} failure(s)"
     )
+    if result.not_rebuilt:
+        click.echo(f"{len(result.not_rebuilt)} stored article(s) not rebuilt from any archived page:")
+        for url in result.not_rebuilt[:20]:
+            verdict = "read as not an article" if url in result.removable else "no readable archived page"
+            click.echo(f"  {url} ({verdict})")
+        if len(result.not_rebuilt) > 20:
+            click.echo(f"  … and {len(result.not_rebuilt) - 20} more")
+        if result.removable and not remove_not_articles:
+            click.echo(f"  --remove-not-articles would remove the {len(result.removable)} read as not articles")
     for failure in result.failures[:20]:
         click.echo(f"  failed: {failure}", err=True)
