@@ -190,9 +190,20 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
             raise QueryError("this archive has no search index; open it for writing once to upgrade it") from error
         raise QueryError(f"the search failed: {error}") from error
     return [
-        SearchHit(int(row[0]), row[1], row[2], row[3], row[4], float(row[5]), row[6] or "", row[7] or "")
+        SearchHit(
+            int(row[0]), row[1], row[2], row[3], row[4], float(row[5]), one_line(row[6] or ""), one_line(row[7] or "")
+        )
         for row in found
     ]
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+
+
+def one_line(text: str) -> str:
+    """*text* on one line: each paragraph or line break (with the spaces around it) becomes " ¶ ", so a snippet
+    that spans paragraphs prints as one line."""
+    return _LINE_BREAKS.sub(" ¶ ", text).strip()
 
 
 @dataclass(frozen=True)
