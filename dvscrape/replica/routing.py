@@ -137,8 +137,9 @@ def route(site: Site, target: str) -> Route:
         media = site.media.get(key)
         kind = "image" if media is None or media.content_type.startswith("image/") else "document"
         return _with(base, "media" if media else "not_found", families | {kind}, text=key)
-    if path.startswith(("/neoportal-theme/", "/html/", "/image/company_logo")):
-        return _with(base, "theme", families | {"theme"}, text=path)
+    if path.startswith(("/neoportal-theme/", "/html/", "/image/company_logo", "/combo")):
+        combo = path.rstrip("/") == "/combo"  # the modules it concatenates are named in its query
+        return _with(base, "theme", families | {"theme"}, text=f"{path}?{split.query}" if combo else path)
     if path.startswith("/c/portal/login"):
         login_page = html.unescape(urls.login_link(prefix, "/login/login", "maximized"))
         return _with(base, "redirect", families | {"login"}, text=login_page)

@@ -15,6 +15,11 @@ BANNER = (
 THEME_PATH = "/neoportal-theme"
 THEME_CSS = f"{THEME_PATH}/css/main.css?browserId=other&amp;themeId=neoportal_WAR_neoportaltheme&amp;languageId="
 BAREBONE_JS = "/html/js/barebone.jsp?browserId=other&amp;minifierType=js&amp;minifierBundleId=javascript.barebone.files"
+COMBO_JS = (
+    "/combo/?browserId=other&amp;minifierType=&amp;languageId={language}&amp;b=6205&amp;t=1672531200000"
+    "&amp;/html/js/aui/aui/aui-min.js&amp;/html/js/liferay/modules.js"
+)
+FAVICON_PATH = "/neoportal-theme/images/favicon.ico"
 LOGO_PATH = "/image/company_logo?img_id=20159&amp;t=1672531200000"
 
 
@@ -208,6 +213,8 @@ def page(
         'rel="stylesheet" type="text/css" />\n'
         f'<script src="{BAREBONE_JS}&amp;languageId={chrome.language}&amp;b=6205&amp;t=1672531200000" '
         'type="text/javascript"></script>\n'
+        f'<script src="{COMBO_JS.format(language=chrome.language)}" type="text/javascript"></script>\n'
+        f'<link href="{FAVICON_PATH}" rel="Shortcut Icon" />\n'
         "</head>\n\n"
         f'<body class="yui3-skin-sam controls-visible guest-site signed-out public-page site {body_class}">\n'
         f'<a href="#main-content" id="skip-to-content">{ui.skip}</a>\n'
