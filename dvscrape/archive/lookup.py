@@ -2,17 +2,24 @@
 
 A URL may be the canonical one stored in ``articles.url``, any variant the site profile canonicalises to it (locale
 prefix, asset-publisher or print view, redirect parameters), or the same path on another host (the live portal for an
-archive made from a mirror or the replica). Article ids ("42") are accepted too.
+archive made from a mirror or the replica). Article ids ("42") are accepted too. Then what the commands show of what
+was found: the stored article row, the span of the crawls, and the archived WARC record of a capture.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from dvscrape.errors import ConfigurationError, NotInArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import canonicalize
+from dvscrape.warc.reader import WarcRecord, read_record_at
+
+if TYPE_CHECKING:
+    from dvscrape.archive.db import Archive
 
 
 def _crawl_bases(conn: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -82,3 +89,56 @@ def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str
         return None
     names = [column[0] for column in cursor.description]
     return dict(zip(names, row, strict=True))
+
+
+def article_span(conn: sqlite3.Connection, article_id: int) -> tuple[str, str, str]:
+    """(url, first_seen, last_seen) of the article *article_id*; raises NotInArchiveError when there is none."""
+    found = conn.execute("SELECT url, first_seen, last_seen FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if found is None:
+        raise NotInArchiveError(f"there is no article with id {article_id} in the archive")
+    return str(found[0]), str(found[1]), str(found[2])
+
+
+def stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
+    """The stored row of the article *article_id* (every column), with its figures and attachments as lists."""
+    cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
+    row = cursor.fetchone()
+    if row is None:
+        raise NotInArchiveError(f"there is no article with id {article_id} in the archive")
+    names = [column[0] for column in cursor.description]
+    data: dict[str, Any] = dict(zip(names, row, strict=True))
+    for child, columns in (
+        ("figures", "image_url, alt, caption"),
+        ("attachments", "url, file_name, file_type, content_type, text"),
+    ):
+        cursor = conn.execute(f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position", (article_id,))
+        child_names = [column[0] for column in cursor.description]
+        data[child] = [dict(zip(child_names, child_row, strict=True)) for child_row in cursor.fetchall()]
+    return data
+
+
+def crawl_span(conn: sqlite3.Connection) -> tuple[str, str, str, str]:
+    """(site, base_url, first start, last start) over the archive's crawls; empty strings when there is none."""
+    site, base_url, first, last = conn.execute(
+        "SELECT site, base_url, min(started), max(started) FROM crawls"
+    ).fetchone()
+    return str(site or ""), str(base_url or ""), str(first or ""), str(last or "")
+
+
+def capture_warc_record(archive: Archive, record: Mapping[str, object] | None) -> WarcRecord:
+    """The WARC record a capture_record() points to; raises NotInArchiveError when it points to none, and
+    ArchiveError when the record cannot be read."""
+    if record is None or not record.get("warc_filename"):
+        raise NotInArchiveError("this capture has no WARC record")
+    path = archive.path_of(str(record["warc_filename"]))
+    return read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
+
+
+def newest_response(archive: Archive, url: str) -> WarcRecord:
+    """The newest archived 200 response for *url* (any variant of it); raises NotInArchiveError when none."""
+    conn = archive.db.conn
+    for capture_id in reversed(find_capture_ids(conn, url)):
+        record = capture_record(conn, capture_id)
+        if record is not None and record.get("status") == 200 and record.get("warc_filename"):
+            return capture_warc_record(archive, record)
+    raise NotInArchiveError(f"{url} has no archived 200 response in {archive.directory}")

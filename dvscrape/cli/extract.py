@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 
 import click
@@ -54,37 +53,12 @@ def _is_site_path(source: str, profile: SiteProfile) -> bool:
 
 
 def _from_archive(archive_dir: Path, url: str) -> tuple[bytes, str | None]:
-    """The newest archived 200 response for *url* (any variant of it), and the charset its headers declared."""
-    from dvscrape.archive.lookup import capture_record, find_capture_ids
+    """The newest archived 200 response for *url* (any variant of it), its Content-Encoding undone, and the charset
+    its headers declared."""
+    from dvscrape.archive.lookup import newest_response
     from dvscrape.cli.archive_access import opened_archive
-    from dvscrape.warc.reader import read_record_at
+    from dvscrape.warc.payload import declared_charset, decoded_payload
 
     with opened_archive(archive_dir) as archive:
-        conn = archive.db.conn
-        for capture_id in reversed(find_capture_ids(conn, url)):
-            record = capture_record(conn, capture_id)
-            if record is None or record.get("status") != 200 or not record.get("warc_filename"):
-                continue
-            path = archive.path_of(str(record["warc_filename"]))
-            warc = read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
-            break
-        else:
-            raise click.ClickException(f"{url} has no archived 200 response in {archive_dir}")
-    payload = _decode_content(warc.payload, (warc.http_header("Content-Encoding") or "").strip().lower())
-    content_type = warc.http_header("Content-Type") or ""
-    charset = content_type.partition("charset=")[2].split(";")[0].strip().strip('"') or None
-    return payload, charset
-
-
-def _decode_content(payload: bytes, content_encoding: str) -> bytes:
-    if content_encoding in ("", "identity"):
-        return payload
-    if content_encoding in ("gzip", "x-gzip", "deflate"):
-        # 47: gzip or zlib header, detected; -15: raw deflate (some servers send it for "deflate")
-        for wbits in (47, -15):
-            try:
-                return zlib.decompress(payload, wbits)
-            except zlib.error as error:
-                last_error = error
-        raise click.ClickException(f"archived payload is not valid {content_encoding}: {last_error}")
-    raise click.ClickException(f"archived payload uses unsupported Content-Encoding {content_encoding!r}")
+        record = newest_response(archive, url)
+    return decoded_payload(record), declared_charset(record)

@@ -4,22 +4,19 @@ archived HTTP response, with the WARC record to cite."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
-import zlib
 from pathlib import Path
 from typing import Any
 
 import click
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.lookup import capture_record, find_article_id
+from dvscrape.archive.lookup import article_span, capture_record, capture_warc_record, find_article_id, stored_article
 from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
-from dvscrape.errors import ArchiveError
-from dvscrape.reextract import decoded_payload
-from dvscrape.warc.reader import read_record_at
+from dvscrape.errors import ArchiveError, PayloadDecodingError
+from dvscrape.warc.payload import decoded_payload
 
 
 def _citation(record: dict[str, object] | None) -> str:
@@ -40,9 +37,7 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
     with opened_archive(archive_dir) as archive:
         conn = archive.db.conn
         article_id = find_article_id(conn, url)
-        canonical, first_seen, last_seen = conn.execute(
-            "SELECT url, first_seen, last_seen FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
+        canonical, first_seen, last_seen = article_span(conn, article_id)
         versions = versions_of(conn, article_id)
         records = {v.version: capture_record(conn, v.capture_id) for v in versions}
     if as_json:
@@ -87,33 +82,18 @@ def _version_dict(version: ArticleVersion) -> dict[str, Any]:
     }
 
 
-def _stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
-    cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
-    names = [column[0] for column in cursor.description]
-    data: dict[str, Any] = dict(zip(names, cursor.fetchone(), strict=True))
-    for child, columns in (
-        ("figures", "image_url, alt, caption"),
-        ("attachments", "url, file_name, file_type, content_type, text"),
-    ):
-        cursor = conn.execute(f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position", (article_id,))
-        child_names = [column[0] for column in cursor.description]
-        data[child] = [dict(zip(child_names, row, strict=True)) for row in cursor.fetchall()]
-    return data
-
-
 def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bool) -> None:
     if record is None or not record.get("warc_filename"):
         raise click.ClickException("this version has no WARC record (it was stored without a capture)")
-    path = archive.path_of(str(record["warc_filename"]))
     try:
-        warc = read_record_at(path, int(str(record["warc_offset"])), int(str(record["warc_length"])))
+        warc = capture_warc_record(archive, record)
     except ArchiveError as error:
         raise click.ClickException(f"cannot read the archived response: {error}") from error
     payload = warc.payload
     if decode:
         try:
             payload = decoded_payload(warc)
-        except (ValueError, ImportError, zlib.error) as error:
+        except PayloadDecodingError as error:
             raise click.ClickException(f"cannot undo the response's Content-Encoding: {error}") from error
     head = [warc.http_status_line, *(f"{name}: {value}" for name, value in warc.http_headers), "", ""]
     out = sys.stdout.buffer
@@ -137,14 +117,14 @@ def show_command(
         conn = archive.db.conn
         article_id = find_article_id(conn, url)
         if version_number is None:
-            data = _stored_article(conn, article_id)
+            data = stored_article(conn, article_id)
         else:
             chosen = [v for v in versions_of(conn, article_id) if v.version == version_number]
             if not chosen:
                 raise click.ClickException(f"article {article_id} has no version {version_number}")
             data = {
                 "id": article_id,
-                "url": conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()[0],
+                "url": article_span(conn, article_id)[0],
                 **_version_dict(chosen[0]),
             }
         record = capture_record(conn, data.get("capture_id"))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from dvscrape.archive.lookup import crawl_span
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import DvscrapeError
@@ -52,10 +53,8 @@ def wacz_command(output: Path, archive_dir: Path, title: str | None) -> None:
         conn = archive.db.conn
         pages = archive_pages(conn)
         if title is None:
-            site, base_url, first, last = conn.execute(
-                "SELECT site, base_url, min(started), max(started) FROM crawls"
-            ).fetchone()
-            title = f"dvscrape {site or 'archive'} {base_url or ''} {str(first or '')[:10]}–{str(last or '')[:10]}"
+            site, base_url, first, last = crawl_span(conn)
+            title = f"dvscrape {site or 'archive'} {base_url} {first[:10]}–{last[:10]}"
         try:
             result = write_wacz(output, files, pages, title=" ".join(title.split()))
         except OSError as error:
