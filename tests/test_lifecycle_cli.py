@@ -23,3 +23,12 @@ def test_a_search_snippet_spanning_a_paragraph_break_stays_on_one_line(small_arc
     assert lines and all(line.strip() for line in lines), result.stdout
     snippet = next(line for line in lines if "¶" in line)
     assert snippet.startswith("   ") and "phường. ¶ Phát biểu" in snippet.replace("[", "").replace("]", "")
+
+
+def test_replica_help_names_the_command_and_the_demo_default() -> None:
+    result = run_cli("replica", "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: dvscrape replica ") and "python -m" not in result.stdout
+    demo = run_cli("demo", "--help")
+    assert "[default: 60]" in demo.stdout.replace("\n", " ")
+    assert "(default 60, as dvscrape demo)" in " ".join(result.stdout.split())

@@ -23,7 +23,7 @@ def replica_command(options: tuple[str, ...]) -> None:
     from dvscrape.replica.__main__ import parse_config
     from dvscrape.replica.server import serve_until_signalled
 
-    config = parse_config(list(options))
+    config = parse_config(list(options), prog="dvscrape replica")
     try:
         serve_until_signalled(config)
     except OSError as error:

@@ -7,14 +7,19 @@ from collections.abc import Sequence
 
 from dvscrape.replica.faults import FAULT_KINDS, ROBOTS_MODES, FaultSpec, FaultSpecError
 from dvscrape.replica.hostile import GROUPS, HostileConfig
-from dvscrape.replica.server import ReplicaConfig, serve_until_signalled
+from dvscrape.replica.server import DEFAULT_ARTICLES, ReplicaConfig, serve_until_signalled
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m dvscrape.replica", description="Serve the replica portal.")
+def _parser(prog: str = "python -m dvscrape.replica") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the replica portal.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port, 0 for any free one (default 0)")
-    parser.add_argument("--articles", type=int, default=400, help="articles in edition 1 (default 400)")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=DEFAULT_ARTICLES,
+        help=f"articles in edition 1 (default {DEFAULT_ARTICLES}, as dvscrape demo)",
+    )
     parser.add_argument("--seed", type=int, default=2023, help="corpus seed, also the fault seed (default 2023)")
     parser.add_argument("--edition", type=int, default=1, help="site edition: 2 adds, edits and removes a few")
     parser.add_argument("--slow-delay", type=float, default=1.5, help="seconds the slow page takes (default 1.5)")
@@ -74,9 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_config(argv: Sequence[str] | None = None) -> ReplicaConfig:
-    """Read the command line into a :class:`ReplicaConfig`."""
-    parser = _parser()
+def parse_config(argv: Sequence[str] | None = None, *, prog: str = "python -m dvscrape.replica") -> ReplicaConfig:
+    """Read the command line into a :class:`ReplicaConfig`; *prog* is the command name usage and errors show."""
+    parser = _parser(prog)
     args = parser.parse_args(argv)
     try:
         fault_spec = FaultSpec.parse(

@@ -28,6 +28,8 @@ from dvscrape.replica.model import Corpus
 from dvscrape.replica.responses import AnyResponse, Response, StreamedResponse
 
 READY_LINE = "Replica portal serving at {url}"
+# Articles in edition 1 unless told otherwise: the same for `dvscrape replica`, `dvscrape demo` and start_replica.
+DEFAULT_ARTICLES = 60
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class ReplicaConfig:
     host: str = "127.0.0.1"
     port: int = 0
     seed: int = 2023
-    articles: int = 400
+    articles: int = DEFAULT_ARTICLES
     edition: int = 1
     slow_delay: float = 1.5
     access_log: bool = False
