@@ -23,6 +23,7 @@ class UrlKind(StrEnum):
     PAGE = "page"
     ARTICLE = "article"
     MEDIA = "media"
+    REQUISITE = "requisite"  # what a page embeds to be shown: stylesheet, script, theme image, icon, font
     SITEMAP = "sitemap"
     ROBOTS = "robots"
     TRAP = "trap"
@@ -30,7 +31,16 @@ class UrlKind(StrEnum):
 
 
 FETCHABLE_KINDS = frozenset(
-    {UrlKind.HOME, UrlKind.LISTING, UrlKind.PAGE, UrlKind.ARTICLE, UrlKind.MEDIA, UrlKind.SITEMAP, UrlKind.ROBOTS}
+    {
+        UrlKind.HOME,
+        UrlKind.LISTING,
+        UrlKind.PAGE,
+        UrlKind.ARTICLE,
+        UrlKind.MEDIA,
+        UrlKind.REQUISITE,
+        UrlKind.SITEMAP,
+        UrlKind.ROBOTS,
+    }
 )
 
 
@@ -134,6 +144,31 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
     if path in profile.listing_paths:
         return UrlDecision(UrlKind.LISTING, canonical, locale)
     return UrlDecision(UrlKind.PAGE, canonical, locale)
+
+
+def classify_requisite(url: str, profile: SiteProfile) -> UrlDecision:
+    """Decide whether a URL that a page or stylesheet *embeds* is fetched as a page requisite.
+
+    Requisites on the site's host are in scope wherever they live (theme folders, ``/html/js``, ``/combo/``), as
+    Heritrix and Browsertrix fetch embeds; action and session URLs stay refused. Images and documents under the
+    media prefixes keep their media kind. The canonical form (the cache-busting parameters dropped, the order of the
+    others kept: ``/combo/`` names its modules in order) decides sameness; the URL fetched is the one referenced.
+    """
+    decision = classify(url, profile)
+    if decision.kind in (UrlKind.OFFSITE, UrlKind.MEDIA, UrlKind.ROBOTS, UrlKind.SITEMAP):
+        return decision
+    parts = urlsplit(url.strip())
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    trap = _trap_reason(_normalise_path(parts.path), params, profile)
+    if trap or (decision.kind is UrlKind.TRAP and not decision.reason.startswith("outside the site")):
+        return decision if decision.kind is UrlKind.TRAP else UrlDecision(UrlKind.TRAP, "", reason=trap)
+    if decision.kind is not UrlKind.TRAP:
+        return decision  # a page of the site embedded (an iframe, say): it keeps its kind
+    kept = [(k, v) for k, v in params if k not in profile.urls.media_noise_params]
+    query = "&".join(f"{k}={v}" if v else k for k, v in kept)
+    base = urlsplit(profile.base_url)
+    canonical = urlunsplit((base.scheme, base.netloc, _normalise_path(parts.path), query, ""))
+    return UrlDecision(UrlKind.REQUISITE, canonical, decision.locale)
 
 
 def _explicit_port(scheme: str, port: int | None) -> int | None:
