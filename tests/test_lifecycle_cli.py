@@ -32,3 +32,15 @@ def test_replica_help_names_the_command_and_the_demo_default() -> None:
     demo = run_cli("demo", "--help")
     assert "[default: 60]" in demo.stdout.replace("\n", " ")
     assert "(default 60, as dvscrape demo)" in " ".join(result.stdout.split())
+
+
+def test_export_into_a_missing_folder_creates_it_and_says_so(small_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "not" / "there" / "dataset"
+    result = run_cli("export", "--format", "jsonl", "--archive", str(small_archive), "--out", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    assert f"created the missing folder {tmp_path / 'not'}" in result.stdout
+    assert (out / "datapackage.json").is_file()
+    again = run_cli(
+        "export", "--format", "jsonl", "--archive", str(small_archive), "--out", str(tmp_path / "d2"), "--no-progress"
+    )
+    assert again.returncode == 0 and "created the missing folder" not in again.stdout

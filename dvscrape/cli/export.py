@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import archive_option, missing_folders
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
 
@@ -134,6 +134,7 @@ def export_command(
         csv_bom=bom,
     )
     reporter = BarProgress() if progress else NoProgress()
+    created = missing_folders(out.parent)
     try:
         result = export_dataset(archive_dir, out, options, overwrite=overwrite, progress=reporter)
     except DvscrapeError as error:
@@ -143,6 +144,8 @@ def export_command(
     finally:
         reporter.close()
     summary = result.summary
+    if created:
+        click.echo(f"created the missing folder {created[0]}")
     click.echo(f"wrote {summary.rows} rows ({summary.read_rows} read) to {result.out}")
     if summary.duplicate_rows is not None:
         click.echo(
