@@ -12,27 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-
-def start_replica(articles: int) -> tuple[subprocess.Popen[str], str]:
-    """Start the replica (no slow page) and return the process and its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--port", "0", "--articles", str(articles), "--slow-delay", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"https?://\S+", process.stdout.readline())
-    if not match:
-        process.kill()
-        raise SystemExit("the replica did not start")
-    return process, match.group(0).rstrip("/")
+from dvscrape.replica.process import start_replica_process
 
 
 def crawl(url: str, workdir: Path, name: str, fetch_only: bool, extra: list[str]) -> dict[str, float]:
@@ -84,8 +69,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each mode counts")
     parser.add_argument("-s", dest="setting", action="append", default=[], help="extra -s NAME=VALUE for both crawls")
     options = parser.parse_args()
-    process, url = start_replica(options.articles)
-    try:
+    with start_replica_process("--articles", str(options.articles), "--slow-delay", "0") as replica:
+        url = replica.url
         with tempfile.TemporaryDirectory() as tmp:
             best: dict[str, dict[str, float]] = {}
             for round_number in range(options.rounds):
@@ -97,9 +82,6 @@ def main() -> None:
                     )
                     if mode not in best or result["rate"] > best[mode]["rate"]:
                         best[mode] = result
-    finally:
-        process.terminate()
-        process.wait()
     ratio = best["full"]["rate"] / best["fetch-only"]["rate"] if best["fetch-only"]["rate"] else 0.0
     print()
     print(f"replica articles: {options.articles}; articles archived by the full crawl: {best['full']['articles']:.0f}")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sqlite3
 import subprocess
 import sys
@@ -18,34 +17,7 @@ import tempfile
 from pathlib import Path
 
 from dvscrape.replica import build_corpus
-
-
-def start_replica(articles: int, edition: int, port: int = 0) -> tuple[subprocess.Popen[str], str]:
-    """Start the replica and return the process and its base URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dvscrape.replica",
-            "--port",
-            str(port),
-            "--articles",
-            str(articles),
-            "--slow-delay",
-            "0",
-            "--edition",
-            str(edition),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    match = re.search(r"https?://\S+", process.stdout.readline())
-    if not match:
-        process.kill()
-        raise SystemExit("the replica did not start")
-    return process, match.group(0).rstrip("/")
+from dvscrape.replica.process import start_replica_process
 
 
 def crawl(url: str, archive: Path, summary: Path) -> dict[str, int]:
@@ -83,21 +55,15 @@ def main() -> None:
     edition2 = build_corpus(2023, options.articles, edition=2)
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "archive"
-        process, url = start_replica(options.articles, 1)
-        try:
+        replica_options = ("--articles", str(options.articles), "--slow-delay", "0", "--edition")
+        with start_replica_process(*replica_options, "1") as replica:
+            url, port = replica.url, replica.port
             runs = {
                 "first": crawl(url, archive, Path(tmp) / "1.json"),
                 "unchanged": crawl(url, archive, Path(tmp) / "2.json"),
             }
-        finally:
-            process.terminate()
-            process.wait()
-        process, url = start_replica(options.articles, 2, int(url.rsplit(":", 1)[1]))
-        try:
-            runs["k new"] = crawl(url, archive, Path(tmp) / "3.json")
-        finally:
-            process.terminate()
-            process.wait()
+        with start_replica_process(*replica_options, "2", port=port) as replica:
+            runs["k new"] = crawl(replica.url, archive, Path(tmp) / "3.json")
         with sqlite3.connect(archive / "archive.sqlite") as db:
             stored = {row[0] for row in db.execute("select url from articles")}
     first = runs["first"]

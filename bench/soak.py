@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from dvscrape.replica import build_corpus
+from dvscrape.replica.process import ReplicaProcess, start_replica_process
 
 DEFAULT_FAULTS = "500=0.04,503-retry-after=0.02,429=0.02,reset=0.03,short=0.03,slow-drip=0.01,timeout=0.005"
 SAMPLE_SECONDS = 0.5
@@ -41,40 +42,13 @@ def rss_bytes(pid: int) -> int | None:
     return int(match.group(1)) * 1024 if match else None
 
 
-def start_replica(articles: int, faults: str, seed: int) -> tuple[subprocess.Popen[str], str]:
-    """The replica subprocess and its base URL."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "dvscrape.replica",
-            "--port",
-            "0",
-            "--articles",
-            str(articles),
-            "--seed",
-            str(seed),
-            "--slow-delay",
-            "0",
-            "--faults",
-            faults,
-            "--retry-after",
-            "1",
-            "--drip-seconds",
-            "3",
-            "--hang-seconds",
-            "6",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
+def start_replica(articles: int, faults: str, seed: int) -> ReplicaProcess:
+    """The replica subprocess, every fault transient, quick retries."""
+    return start_replica_process(
+        *("--articles", str(articles), "--seed", str(seed), "--slow-delay", "0", "--faults", faults),
+        *("--retry-after", "1", "--drip-seconds", "3", "--hang-seconds", "6"),
+        quiet=True,
     )
-    assert process.stdout is not None
-    match = re.search(r"https?://\S+", process.stdout.readline())
-    if not match:
-        process.kill()
-        raise SystemExit("the replica did not start")
-    return process, match.group(0).rstrip("/")
 
 
 def tree_rss_bytes(pid: int) -> int | None:
@@ -167,7 +141,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 
-    replica, url = start_replica(args.articles, args.faults, args.seed)
+    replica = start_replica(args.articles, args.faults, args.seed)
+    url = replica.url
     try:
         with tempfile.TemporaryDirectory(prefix="dvscrape-soak-") as folder:
             archive = Path(folder) / "archive"
@@ -180,8 +155,7 @@ def main() -> None:
                 captures = connection.execute("select count(*) from captures").fetchone()[0]
             failures = failures_by_kind(database)
     finally:
-        replica.terminate()
-        replica.wait(timeout=10)
+        replica.stop()
     corpus = build_corpus(args.seed, args.articles)
     missing = [a.url_title for a in corpus.articles if f"{url}{a.path}" not in stored]
     grew, first, last = memory_grew(samples)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,48 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from dvscrape.replica.process import ReplicaProcess, start_replica_process
+
 REPLICA_ARTICLES = 60
 
 
-@dataclass(frozen=True)
-class RunningReplica:
-    """A replica server subprocess and its base URL."""
-
-    url: str
-    process: subprocess.Popen[str]
-
-
-def start_replica_process(*args: str) -> RunningReplica:
-    """Start `python -m dvscrape.replica --port 0 ARGS` and read its URL from the first line it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--host", "127.0.0.1", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    match = re.search(r"https?://\S+", line)
-    if not match:
-        process.kill()
-        raise RuntimeError(f"replica did not print its URL: {line!r}")
-    return RunningReplica(match.group(0).rstrip("/"), process)
-
-
-def stop(replica: RunningReplica) -> None:
-    replica.process.terminate()
-    try:
-        replica.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        replica.process.kill()
-
-
 @pytest.fixture(scope="session")
-def replica() -> Iterator[RunningReplica]:
+def replica() -> Iterator[ReplicaProcess]:
     """The replica portal (60 articles, default seed, short slow page) for the whole test session."""
-    running = start_replica_process("--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5")
-    yield running
-    stop(running)
+    with start_replica_process("--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5") as running:
+        yield running
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -78,7 +45,7 @@ class CrawledArchive:
 
 
 @pytest.fixture(scope="session")
-def crawled_archive(replica: RunningReplica, tmp_path_factory: pytest.TempPathFactory) -> CrawledArchive:
+def crawled_archive(replica: ReplicaProcess, tmp_path_factory: pytest.TempPathFactory) -> CrawledArchive:
     """Crawl the whole replica once into a fresh archive (shared by the end-to-end tests)."""
     directory = tmp_path_factory.mktemp("crawl") / "archive"
     summary = directory.parent / "summary.json"

@@ -16,7 +16,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.archive.db import Archive
 from dvscrape.replica import build_corpus
-from tests.conftest import REPLICA_ARTICLES, CrawledArchive, RunningReplica, run_cli
+from dvscrape.replica.process import ReplicaProcess
+from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
 
 BOILERPLATE = ("Chủ đề năm", "Tin tức nổi bật", "Danh mục", "Back", "Quay lại", "TIN TỨC MEDIA", "Xem thêm")
 
@@ -42,7 +43,7 @@ def test_crawl_succeeds_and_reports(crawled_archive: CrawledArchive) -> None:
     assert crawl == [("success", crawl[0][1], REPLICA_ARTICLES)] and crawl[0][1]
 
 
-def test_every_article_is_archived_exactly_once(crawled_archive: CrawledArchive, replica: RunningReplica) -> None:
+def test_every_article_is_archived_exactly_once(crawled_archive: CrawledArchive, replica: ReplicaProcess) -> None:
     corpus = build_corpus(2023, REPLICA_ARTICLES)
     expected = {f"{replica.url}{article.path}" for article in corpus.articles}
     stored = [url for (url,) in rows(crawled_archive.database, "select url from articles")]
@@ -174,7 +175,7 @@ def test_warcinfo_names_the_software_and_the_header_caveat(crawled_archive: Craw
     assert "order" in text.lower()
 
 
-def test_max_articles_and_scrapy_crawl_from_the_project_root(replica: RunningReplica, tmp_path: Path) -> None:
+def test_max_articles_and_scrapy_crawl_from_the_project_root(replica: ReplicaProcess, tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     archive = tmp_path / "archive"
     result = subprocess.run(

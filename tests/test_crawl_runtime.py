@@ -10,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import RunningReplica, run_cli
+from dvscrape.replica.process import ReplicaProcess
+from tests.conftest import run_cli
 
 
-def crawl_command(replica: RunningReplica, archive: Path, *extra: str) -> list[str]:
+def crawl_command(replica: ReplicaProcess, archive: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -28,7 +29,7 @@ def crawl_command(replica: RunningReplica, archive: Path, *extra: str) -> list[s
     ]
 
 
-def test_progress_is_a_status_line_on_a_terminal(replica: RunningReplica, tmp_path: Path) -> None:
+def test_progress_is_a_status_line_on_a_terminal(replica: ReplicaProcess, tmp_path: Path) -> None:
     controller, terminal = os.openpty()
     process = subprocess.Popen(
         crawl_command(replica, tmp_path / "archive", "-s", "LOG_LEVEL=WARNING", "--max-articles", "20"),
@@ -58,7 +59,7 @@ def test_progress_is_a_status_line_on_a_terminal(replica: RunningReplica, tmp_pa
     assert "20 archived" in text
 
 
-def test_a_second_crawl_on_the_same_archive_exits_at_once(replica: RunningReplica, tmp_path: Path) -> None:
+def test_a_second_crawl_on_the_same_archive_exits_at_once(replica: ReplicaProcess, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     slow = ("-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")
     first = subprocess.Popen(

@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from dvscrape.replica import build_corpus
+from dvscrape.replica.process import start_replica_process
 from tests.canary import crash_traces, query, truncated_responses, warcio_check
-from tests.conftest import run_cli, start_replica_process, stop
+from tests.conftest import run_cli
 
 ARTICLES = 30
 RETRY_TIMES = 3
@@ -97,7 +98,7 @@ def faulty_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultyCra
         with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
             stats = json.load(response)
     finally:
-        stop(replica)
+        replica.stop()
     persistent = {
         kind: f"{replica.url}/web/neoportal/-/{url_title}"
         for kind, url_title in zip(PERSISTENT_KINDS, chosen, strict=True)
@@ -227,7 +228,7 @@ def test_failing_robots_txt_ends_cleanly_with_a_recorded_outcome(tmp_path: Path,
             timeout=120,
         )
     finally:
-        stop(replica)
+        replica.stop()
     assert result.returncode in (0, 3, 6), result.stdout + result.stderr[-2000:]
     assert crash_traces(result.stderr) == []
     assert json.loads(summary.read_text(encoding="utf-8"))["exit_code"] == result.returncode

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from dvscrape.replica import build_corpus
+from dvscrape.replica.process import start_replica_process
 from tests.canary import (
     Canary,
     MeasuredRun,
@@ -29,7 +30,7 @@ from tests.canary import (
     truncated_responses,
     warcio_check,
 )
-from tests.conftest import run_cli, start_replica_process, stop
+from tests.conftest import run_cli
 
 ARTICLES = 30
 MAX_SECONDS = 120
@@ -89,7 +90,7 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileC
             with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
                 stats = json.load(response)
         finally:
-            stop(replica)
+            replica.stop()
         yield HostileCrawl(directory / "archive", run, stats, replica.url, canary)
 
 

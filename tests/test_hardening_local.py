@@ -21,17 +21,18 @@ from pathlib import Path
 import pytest
 
 from dvscrape.replica import build_corpus
+from dvscrape.replica.process import ReplicaProcess, start_replica_process
 from tests.canary import crash_traces, query, warcio_check
-from tests.conftest import RunningReplica, run_cli, start_replica_process, stop
+from tests.conftest import run_cli
 
 ARTICLES = 12
 
 
 @pytest.fixture(scope="module")
-def small_replica() -> Iterator[RunningReplica]:
+def small_replica() -> Iterator[ReplicaProcess]:
     replica = start_replica_process("--articles", str(ARTICLES), "--slow-delay", "0")
     yield replica
-    stop(replica)
+    replica.stop()
 
 
 @contextmanager
@@ -58,7 +59,7 @@ def remount(path: Path, options: str) -> None:
 
 
 def crawl(
-    replica: RunningReplica,
+    replica: ReplicaProcess,
     archive: Path,
     *extra: str,
     summary: Path | None = None,
@@ -125,10 +126,10 @@ def test_disk_full_during_a_crawl(tmp_path: Path) -> None:
             assert query(archive, "select count(*) from articles") == [(80,)]
             assert_archive_sound(archive)
     finally:
-        stop(replica)
+        replica.stop()
 
 
-def test_read_only_archive_folder(tmp_path: Path, small_replica: RunningReplica) -> None:
+def test_read_only_archive_folder(tmp_path: Path, small_replica: ReplicaProcess) -> None:
     with tmpfs(tmp_path / "disk", "32m") as disk:
         archive = disk / "archive"
         first = crawl(small_replica, archive)
@@ -144,7 +145,7 @@ def test_read_only_archive_folder(tmp_path: Path, small_replica: RunningReplica)
         assert_archive_sound(archive)
 
 
-def test_corrupted_database(tmp_path: Path, small_replica: RunningReplica) -> None:
+def test_corrupted_database(tmp_path: Path, small_replica: ReplicaProcess) -> None:
     archive = tmp_path / "archive"
     assert crawl(small_replica, archive).returncode == 0
     warcs = {name: digest for name, digest in fingerprint(archive).items() if name.endswith(".gz")}
@@ -157,7 +158,7 @@ def test_corrupted_database(tmp_path: Path, small_replica: RunningReplica) -> No
     assert {name: digest for name, digest in fingerprint(archive).items() if name.endswith(".gz")} == warcs
 
 
-def test_database_locked_by_another_program(tmp_path: Path, small_replica: RunningReplica) -> None:
+def test_database_locked_by_another_program(tmp_path: Path, small_replica: ReplicaProcess) -> None:
     archive = tmp_path / "archive"
     assert crawl(small_replica, archive).returncode == 0
     holder = sqlite3.connect(archive / "archive.sqlite", isolation_level=None)
@@ -173,7 +174,7 @@ def test_database_locked_by_another_program(tmp_path: Path, small_replica: Runni
     assert_archive_sound(archive)
 
 
-def test_warc_damaged_by_an_earlier_crash(tmp_path: Path, small_replica: RunningReplica) -> None:
+def test_warc_damaged_by_an_earlier_crash(tmp_path: Path, small_replica: ReplicaProcess) -> None:
     archive = tmp_path / "archive"
     assert crawl(small_replica, archive).returncode == 0
     last = sorted((archive / "warc").glob("*.warc.gz"))[-1]

@@ -21,8 +21,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.replica.hostile import HostileConfig
+from dvscrape.replica.process import start_replica_process
 from tests.canary import Canary, MeasuredRun, crash_traces, query, run_cli_measured, start_canary
-from tests.conftest import run_cli, start_replica_process, stop
+from tests.conftest import run_cli
 
 OPERATOR = "scope-test-operator@example.net"
 CRAWLER_SOURCES = ("capture", "spiders", "pipelines", "sites", "archive", "cli", "settings.py", "crawl.py", "config.py")
@@ -46,7 +47,7 @@ class ScopeCrawl:
 def scope_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScopeCrawl]:
     directory = tmp_path_factory.mktemp("scope")
     with start_canary() as canary:
-        from tests.conftest import start_replica_process, stop
+        from dvscrape.replica.process import start_replica_process
 
         replica = start_replica_process(
             "--articles",
@@ -81,7 +82,7 @@ def scope_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScopeCrawl
             with urllib.request.urlopen(f"{replica.url}/__replica__/stats") as response:
                 stats = json.load(response)
         finally:
-            stop(replica)
+            replica.stop()
         config = HostileConfig(
             groups=frozenset({"scope"}), offsite_host_url=canary.host_url, offsite_port_url=canary.port_url
         )
@@ -196,7 +197,7 @@ def test_robots_txt_disallow_is_obeyed_and_recorded(tmp_path: Path) -> None:
             "DVSCRAPE_PROGRESS_INTERVAL=0",
         )
     finally:
-        stop(replica)
+        replica.stop()
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
     fetched = query(archive, "select count(*) from captures where url like '%/documents/%'")
     assert fetched == [(0,)]

@@ -15,7 +15,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.replica import build_corpus
-from tests.conftest import RunningReplica, run_cli, start_replica_process, stop
+from dvscrape.replica.process import ReplicaProcess, start_replica_process
+from tests.conftest import run_cli
 
 ARTICLES = 40
 EVERY_ARTICLE_DUE = ("-s", "DVSCRAPE_RECHECK_OLD_DAYS=0", "-s", "DVSCRAPE_RECHECK_MONTH_DAYS=0")
@@ -26,7 +27,7 @@ def query(archive: Path, sql: str, *args: object) -> list[tuple]:
         return connection.execute(sql, args).fetchall()
 
 
-def crawl(replica: RunningReplica, archive: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def crawl(replica: ReplicaProcess, archive: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return run_cli(
         "crawl",
         "--base-url",
@@ -57,7 +58,7 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
         third = crawl(replica, archive, *EVERY_ARTICLE_DUE)
         assert third.returncode == 4, third.stdout + third.stderr[-2000:]
     finally:
-        stop(replica)
+        replica.stop()
     counts = {row[0]: row[1:] for row in query(archive, "select id, requests, articles_new, revisits from crawls")}
     assert counts[1][1] == ARTICLES
     assert counts[2][0] <= counts[1][0] * 0.25 and counts[2][1] == 0
@@ -87,7 +88,7 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
         fourth = crawl(replica, archive, *EVERY_ARTICLE_DUE)
         assert fourth.returncode == 0, fourth.stdout + fourth.stderr[-2000:]
     finally:
-        stop(replica)
+        replica.stop()
     new_urls = {f"{replica.url}/web/neoportal/-/{t}" for t in edition2.added}
     stored = {url for (url,) in query(archive, "select url from articles")}
     assert new_urls <= stored
@@ -153,7 +154,7 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
         final = crawl(replica, archive, "--summary-json", str(summary))
         assert final.returncode in (0, 4), final.stdout + final.stderr[-2000:]
     finally:
-        stop(replica)
+        replica.stop()
     assert query(archive, "select count(*), count(distinct url) from articles") == [(articles, articles)]
     statuses = [status for (status,) in query(archive, "select status from crawls order by id")]
     assert statuses[:2] == ["interrupted", "interrupted"] and len(statuses) == 3
