@@ -44,3 +44,27 @@ def test_export_into_a_missing_folder_creates_it_and_says_so(small_archive: Path
         "export", "--format", "jsonl", "--archive", str(small_archive), "--out", str(tmp_path / "d2"), "--no-progress"
     )
     assert again.returncode == 0 and "created the missing folder" not in again.stdout
+
+
+def test_wacz_refuses_to_overwrite_without_the_option_and_creates_a_missing_folder(
+    small_archive: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "new" / "site.wacz"
+    first = run_cli("wacz", str(output), "--archive", str(small_archive))
+    assert first.returncode == 0, first.stderr
+    assert f"created the missing folder {tmp_path / 'new'}" in first.stdout
+    before = output.read_bytes()
+    output.write_bytes(b"an earlier package")
+    refused = run_cli("wacz", str(output), "--archive", str(small_archive))
+    assert refused.returncode == 1 and "--overwrite" in refused.stderr
+    assert output.read_bytes() == b"an earlier package"
+    replaced = run_cli("wacz", str(output), "--archive", str(small_archive), "--overwrite")
+    assert replaced.returncode == 0, replaced.stderr
+    assert len(output.read_bytes()) == len(before)
+
+
+def test_show_decode_without_raw_is_an_error(small_archive: Path) -> None:
+    result = run_cli("show", "1", "--decode", "--archive", str(small_archive))
+    assert result.returncode == 2 and "--decode only applies to --raw" in result.stderr
+    raw = run_cli("show", "1", "--raw", "--decode", "--archive", str(small_archive))
+    assert raw.returncode == 0 and raw.stdout.startswith("HTTP/1.1 200")

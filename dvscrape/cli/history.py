@@ -107,12 +107,16 @@ def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bo
 @archive_option
 @click.option("--version", "version_number", type=click.IntRange(min=1), help="Show version N instead of the latest.")
 @click.option("--raw", is_flag=True, help="Print the archived HTTP response (headers and body) from the WARC file.")
-@click.option("--decode", is_flag=True, help="With --raw: undo the body's Content-Encoding (gzip, br…).")
+@click.option(
+    "--decode", is_flag=True, help="With --raw: undo the body's Content-Encoding (gzip, br…); an error without --raw."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
 def show_command(
     url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool, as_json: bool
 ) -> None:
     """Print the stored article at URL (canonical or any variant) and the WARC record it was extracted from."""
+    if decode and not raw:
+        raise click.UsageError("--decode only applies to --raw (the archived HTTP response); add --raw")
     with opened_archive(archive_dir) as archive:
         conn = archive.db.conn
         article_id = find_article_id(conn, url)

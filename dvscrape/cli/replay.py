@@ -8,7 +8,7 @@ import click
 
 from dvscrape.archive.lookup import crawl_span
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import archive_option, missing_folders
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.cdxj import write_index
 from dvscrape.warc.files import warc_files
@@ -42,16 +42,24 @@ def index_command(archive_dir: Path, output: Path | None) -> None:
 @click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
 @archive_option
 @click.option("--title", help="Title of the package (default: the archive's site and crawl dates).")
-def wacz_command(output: Path, archive_dir: Path, title: str | None) -> None:
-    """Package the archive's WARC files, CDXJ index and page list as OUTPUT.wacz (WACZ 1.1.1)."""
+@click.option("--overwrite", is_flag=True, help="Replace OUTPUT if it exists.")
+def wacz_command(output: Path, archive_dir: Path, title: str | None, overwrite: bool) -> None:
+    """Package the archive's WARC files, CDXJ index and page list as OUTPUT.wacz (WACZ 1.1.1). A missing folder of
+    OUTPUT is created; an existing OUTPUT is replaced only with --overwrite."""
     if output.suffix.lower() != ".wacz":
         raise click.BadParameter("the output file name must end in .wacz", param_hint="OUTPUT")
+    if output.exists() and not overwrite:
+        raise click.ClickException(f"{output} already exists; pass --overwrite to replace it")
+    created = missing_folders(output.parent)
     with opened_archive(archive_dir) as archive:
         files = warc_files(archive.warc_dir)
         if not files:
             raise click.ClickException(f"archive {archive_dir} has no WARC files to package")
         conn = archive.db.conn
         pages = archive_pages(conn)
+        if created:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            click.echo(f"created the missing folder {created[0]}")
         if title is None:
             site, base_url, first, last = crawl_span(conn)
             title = f"dvscrape {site or 'archive'} {base_url} {first[:10]}–{last[:10]}"
