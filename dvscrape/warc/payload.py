@@ -27,8 +27,37 @@ def decode_content(payload: bytes, content_encoding: str) -> bytes:
 
 
 def decoded_payload(record: WarcRecord) -> bytes:
-    """The record's payload with its Content-Encoding undone, as Scrapy hands it to the spider."""
-    return decode_content(record.payload, record.http_header("Content-Encoding") or "")
+    """The record's payload with its Content-Encoding undone, as Scrapy hands it to the spider. A body stored with
+    its chunked transfer coding (wget and other tools keep it; dvscrape's writer does not) is de-chunked first."""
+    payload = record.payload
+    if "chunked" in (record.http_header("Transfer-Encoding") or "").lower():
+        payload = dechunk(payload)
+    return decode_content(payload, record.http_header("Content-Encoding") or "")
+
+
+def dechunk(payload: bytes) -> bytes:
+    """*payload* with its HTTP/1.1 chunked transfer coding undone; a body that is not validly chunked is returned
+    as it is (some tools keep the header but store the body de-chunked)."""
+    pieces: list[bytes] = []
+    position = 0
+    while True:
+        line_end = payload.find(b"\r\n", position)
+        if line_end < 0:
+            return payload
+        size_text = payload[position:line_end].split(b";", 1)[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            return payload
+        if size == 0:
+            return b"".join(pieces)
+        start = line_end + 2
+        if start + size > len(payload):
+            return payload
+        pieces.append(payload[start : start + size])
+        position = start + size
+        if payload[position : position + 2] == b"\r\n":
+            position += 2
 
 
 def declared_charset(record: WarcRecord) -> str | None:

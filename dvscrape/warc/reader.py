@@ -55,8 +55,10 @@ class WarcRecord:
 
     @property
     def target_uri(self) -> str:
-        """WARC-Target-URI, or "" (warcinfo records have none)."""
-        return self.header("WARC-Target-URI") or ""
+        """WARC-Target-URI, or "" (warcinfo records have none); the angle brackets some tools (wget, WARC/1.0 drafts)
+        put around it are removed."""
+        uri = (self.header("WARC-Target-URI") or "").strip()
+        return uri[1:-1] if uri.startswith("<") and uri.endswith(">") else uri
 
     @property
     def http_status(self) -> int | None:
@@ -93,6 +95,8 @@ def read_record_at(path: Path, offset: int, length: int, *, check_digests: bool 
     where = f"{path} at offset {offset}"
     if len(raw) != length:
         raise WarcFormatError(f"{where}: the file ends {length - len(raw)} bytes before the record does")
+    if raw.startswith(b"WARC/"):  # an uncompressed WARC file (imported from another tool)
+        return _parse_record(raw, offset, length, where, check_digests=check_digests)
     decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
         data = decompressor.decompress(raw)
@@ -114,6 +118,11 @@ def iter_records(path: Path, *, check_digests: bool = True) -> Iterator[WarcReco
         handle = open(path, "rb")  # noqa: SIM115 - closed in finally, generator
     except OSError as error:
         raise WarcFormatError(f"cannot read {path}: {error.strerror}") from error
+    if handle.read(5) == b"WARC/":  # an uncompressed WARC file (imported from another tool)
+        handle.close()
+        yield from _iter_plain_strict(path, check_digests)
+        return
+    handle.seek(0)
     try:
         for member in _iter_members(handle):
             where = f"{path} at offset {member.offset}"
@@ -248,6 +257,20 @@ def _parse_record(data: bytes, offset: int, length: int, where: str, *, check_di
         http_headers=tuple(record.http_headers.headers) if record.http_headers else (),
         payload=payload,
     )
+
+
+def parse_record(data: bytes, offset: int, length: int, where: str, *, check_digests: bool) -> WarcRecord:
+    """Parse *data*, the bytes of exactly one (uncompressed) WARC record found at *where*; WarcFormatError if not."""
+    return _parse_record(data, offset, length, where, check_digests=check_digests)
+
+
+def _iter_plain_strict(path: Path, check_digests: bool) -> Iterator[WarcRecord]:
+    from dvscrape.warc.foreign import Defect, iter_any
+
+    for item in iter_any(path, check_digests=check_digests):
+        if isinstance(item, Defect):
+            raise WarcFormatError(f"{path} at offset {item.offset}: {item.reason}")
+        yield item
 
 
 def _status_line(http_headers: Any) -> str:
