@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "verify": "dvscrape.cli.verify:verify_command",
     "index": "dvscrape.cli.replay:index_command",
     "wacz": "dvscrape.cli.replay:wacz_command",
+    "replay": "dvscrape.cli.pywb:replay_command",
     "reextract": "dvscrape.cli.reextract:reextract_command",
     "serve": "dvscrape.cli.serve:serve_command",
     "export": "dvscrape.cli.export:export_command",

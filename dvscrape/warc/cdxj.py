@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
+from dvscrape.warc.model import RevisitProfile
 from dvscrape.warc.reader import WarcRecord, iter_records
 
 INDEXED_TYPES = frozenset({"response", "revisit"})
@@ -92,15 +93,64 @@ def record_line(record: WarcRecord, filename: str) -> CdxjLine:
     return CdxjLine(surt(url), cdx_timestamp(record.header("WARC-Date") or ""), fields)
 
 
+@dataclass(frozen=True)
+class _Indexed:
+    """What indexing keeps of one record (not its payload): its line and how it refers to others."""
+
+    line: CdxjLine
+    record_type: str
+    record_id: str
+    refers_to: str
+    not_modified: bool
+
+
+def _indexed(record: WarcRecord, filename: str) -> _Indexed:
+    profile = record.header("WARC-Profile") or ""
+    return _Indexed(
+        record_line(record, filename),
+        record.record_type,
+        record.record_id,
+        record.header("WARC-Refers-To") or "",
+        record.record_type == "revisit" and profile == str(RevisitProfile.SERVER_NOT_MODIFIED),
+    )
+
+
+def _confirmed_line(revisit: _Indexed, by_id: dict[str, _Indexed]) -> CdxjLine:
+    """The index line of a server-not-modified revisit: at the revisit's own URL and time, the response it confirmed
+    unchanged (found through WARC-Refers-To, following earlier revisits), so that replay shows that content.
+
+    The WARC record keeps what the server said (a 304 status line and headers); replay tools replay that literally
+    as an empty page (pywb does for any 3xx revisit), which is why the Wayback Machine's indexer leaves such records
+    out. Here they stay in the index, resolved, so the newest capture of a re-checked page shows its content. When
+    the referred-to response is not among the indexed files, the revisit's own line is kept.
+    """
+    target = revisit.refers_to
+    for _ in range(16):
+        referred = by_id.get(target)
+        if referred is None:
+            break
+        if referred.record_type == "response":
+            fields = {**referred.line.fields, "url": revisit.line.fields["url"], "revisit": "server-not-modified"}
+            return CdxjLine(revisit.line.key, revisit.line.timestamp, fields)
+        target = referred.refers_to
+    return revisit.line
+
+
 def index_lines(files: Iterable[Path]) -> list[str]:
     """The sorted CDXJ lines of every response and revisit record of *files*. Raises WarcFormatError when a file
-    cannot be read through (run `dvscrape verify`)."""
-    lines = [
-        record_line(record, path.name).text()
+    cannot be read through (run `dvscrape verify`).
+
+    Server-not-modified revisits are indexed as the response they confirmed (see _confirmed_line); every other line
+    is the record's own, as cdxj-indexer writes it.
+    """
+    indexed = [
+        _indexed(record, path.name)
         for path in files
         for record in iter_records(path, check_digests=False)
         if record.record_type in INDEXED_TYPES
     ]
+    by_id = {entry.record_id: entry for entry in indexed}
+    lines = [(_confirmed_line(entry, by_id) if entry.not_modified else entry.line).text() for entry in indexed]
     return sorted(lines, key=lambda line: line.encode("utf-8"))
 
 

@@ -1,0 +1,205 @@
+"""Replay of the archive in pywb: the page list, the pywb collection built from the archive, and replay URLs.
+
+The collection lives in the archive folder (``replay/collections/<name>/``): its ``archive/`` holds links to the
+archive's WARC files (nothing is copied), its ``indexes/index.cdxj`` is dvscrape's CDXJ index (warc/cdxj.py), which
+indexes a server-not-modified revisit as the response it confirmed, so that the newest capture of a re-checked page
+replays with its content. The index is rebuilt only when the WARC files changed since it was written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import capture_record, capture_warc_record
+from dvscrape.errors import DvscrapeError
+from dvscrape.warc.cdxj import cdx_timestamp, index_lines
+from dvscrape.warc.files import warc_files
+from dvscrape.warc.payload import decoded_payload
+
+COLLECTION = "archive"
+REPLAY_DIR = "replay"
+DEFAULT_PORT = 8090
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+class ReplayUnavailableError(DvscrapeError):
+    """Raised by start_pywb when pywb is not installed (pip install 'dvscrape[replay]')."""
+
+
+@dataclass(frozen=True)
+class ReplayPage:
+    """One page of the archive as a replay tool lists it: its URL, newest capture time and title."""
+
+    url: str
+    fetched_at: str
+    title: str
+    kind: str
+
+    @property
+    def timestamp(self) -> str:
+        """The 14-digit capture time of replay URLs."""
+        return cdx_timestamp(self.fetched_at)
+
+
+def _html_title(archive: Archive, capture_id: int) -> str:
+    """The <title> of an archived HTML response ('' when it cannot be read)."""
+    try:
+        record = capture_warc_record(archive, capture_record(archive.db.conn, capture_id))
+        match = _TITLE.search(decoded_payload(record)[:65536])
+    except (DvscrapeError, OSError, ValueError):
+        return ""
+    if match is None:
+        return ""
+    text = match.group(1).decode("utf-8", errors="replace")
+    return " ".join(text.replace("&amp;", "&").split())
+
+
+def replay_pages(archive: Archive) -> list[ReplayPage]:
+    """The home page, then every article, once each: at its newest capture with content (a 200 response, or a
+    revisit that confirmed one), titled with the page's title (the article title; the home page's <title>)."""
+    conn = archive.db.conn
+    pages: list[ReplayPage] = []
+    home = conn.execute(
+        """
+        SELECT id, url, fetched_at FROM captures
+        WHERE kind = 'home' AND warc_record_id IS NOT NULL
+          AND (status = 200 OR (status = 304 AND record_type = 'revisit'))
+        ORDER BY fetched_at DESC, id DESC LIMIT 1
+        """
+    ).fetchone()
+    if home is not None:
+        original = conn.execute(
+            "SELECT id FROM captures WHERE canonical_url = (SELECT canonical_url FROM captures WHERE id = ?) "
+            "AND status = 200 AND record_type = 'response' ORDER BY fetched_at DESC, id DESC LIMIT 1",
+            (home[0],),
+        ).fetchone()
+        title = _html_title(archive, int(original[0])) if original else ""
+        pages.append(ReplayPage(str(home[1]), str(home[2]), title or str(home[1]), "home"))
+    for url, fetched_at, title in conn.execute(
+        """
+        SELECT c.url, c.fetched_at, a.title FROM articles AS a JOIN captures AS c ON c.id = a.capture_id
+        WHERE c.warc_record_id IS NOT NULL AND a.gone_since IS NULL
+        ORDER BY c.fetched_at, a.id
+        """
+    ):
+        pages.append(ReplayPage(str(url), str(fetched_at), str(title or url), "article"))
+    return pages
+
+
+def replay_url(base: str, timestamp: str, url: str, *, collection: str = COLLECTION, modifier: str = "") -> str:
+    """The pywb URL that replays *url* as captured at *timestamp* (14 digits) in *collection*."""
+    return f"{base.rstrip('/')}/{collection}/{timestamp}{modifier}/{url}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A pywb root folder with one collection made from the archive."""
+
+    root: Path
+    name: str
+    index_lines: int
+    reindexed: bool
+
+    @property
+    def index(self) -> Path:
+        """The collection's CDXJ index."""
+        return self.root / "collections" / self.name / "indexes" / "index.cdxj"
+
+
+def _sources(files: list[Path]) -> list[list[object]]:
+    return [[path.name, path.stat().st_size, path.stat().st_mtime_ns] for path in files]
+
+
+def build_collection(archive: Archive, root: Path | None = None, *, name: str = COLLECTION) -> Collection:
+    """Create or refresh the pywb collection *name* under *root* (default: ``replay/`` in the archive folder):
+    WARC files linked, the CDXJ index rewritten when the WARC files changed. Raises DvscrapeError when the archive
+    has no WARC file."""
+    files = warc_files(archive.warc_dir)
+    if not files:
+        raise DvscrapeError(f"archive {archive.directory} has no WARC files to replay")
+    root = root or archive.directory / REPLAY_DIR
+    collection = root / "collections" / name
+    archive_dir = collection / "archive"
+    index_dir = collection / "indexes"
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for path in files:
+        link = archive_dir / path.name
+        if not link.exists():
+            try:
+                link.symlink_to(path.resolve())
+            except OSError:
+                shutil.copy2(path, link)
+    manifest = index_dir / "sources.json"
+    index = index_dir / "index.cdxj"
+    sources = _sources(files)
+    if index.exists() and manifest.exists() and json.loads(manifest.read_text(encoding="utf-8")) == sources:
+        count = index.read_bytes().count(b"\n")
+        return Collection(root, name, count, False)
+    lines = index_lines(files)
+    temporary = index.with_name(index.name + ".tmp")
+    temporary.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    temporary.replace(index)
+    manifest.write_text(json.dumps(sources), encoding="utf-8")
+    config = root / "config.yaml"
+    if not config.exists():
+        config.write_text("# pywb configuration written by dvscrape replay\nframed_replay: true\n", encoding="utf-8")
+    return Collection(root, name, len(lines), True)
+
+
+def wayback_executable() -> Path:
+    """pywb's `wayback` server beside this Python; raises ReplayUnavailableError when pywb is not installed."""
+    candidate = Path(sys.executable).parent / "wayback"
+    found = candidate if candidate.exists() else shutil.which("wayback")
+    if not found:
+        raise ReplayUnavailableError("pywb is not installed: pip install 'dvscrape[replay]'")
+    return Path(found)
+
+
+def free_port(host: str) -> int:
+    """A TCP port free on *host* right now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def start_pywb(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
+    """Start pywb's `wayback` on *root* (a folder with collections/), bound to *host*:*port*."""
+    command = [str(wayback_executable()), "--bind", host, "--port", str(port), "--threads", "4"]
+    environment = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    with open(root / "pywb.log", "ab") as log:  # a pipe nobody reads would fill and stall pywb
+        return subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_serving(root: Path, host: str, port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Block until the pywb started on *root* accepts connections; raises ReplayUnavailableError when it exits
+    (with the end of its log) or never listens."""
+    deadline = datetime.now(UTC).timestamp() + timeout
+    while datetime.now(UTC).timestamp() < deadline:
+        if process.poll() is not None:
+            log = root / "pywb.log"
+            tail = log.read_text(encoding="utf-8", errors="replace")[-500:] if log.exists() else ""
+            raise ReplayUnavailableError(f"pywb exited with code {process.returncode}: {tail.strip()}")
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            process_wait(process, 0.2)
+    raise ReplayUnavailableError(f"pywb did not start listening on {host}:{port} within {timeout:.0f}s")
+
+
+def process_wait(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """Wait up to *seconds* for *process* (a sleep that ends early when it exits)."""
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=seconds)
