@@ -314,6 +314,54 @@ def m0008_scope_decisions(db: Database) -> None:
     db.execute("ALTER TABLE captures ADD COLUMN problem TEXT NOT NULL DEFAULT ''")
 
 
+def m0009_imported_files(db: Database) -> None:
+    """Imports of other tools' WARC and WACZ files (issue 15).
+
+    ``imported_files``: one row per file given to ``dvscrape import`` (or WARC file found in a WACZ), by SHA-256, so
+    importing the same file twice changes nothing: where it came from (``source``, ``member`` inside a WACZ), its name
+    in the archive's warc folder (``stored_name``; '' when it was refused), size, WARC version, the tool its
+    ``warcinfo`` names, counts, ``status`` ('imported' or 'refused') and the import run (``crawl_id``).
+    ``import_problems``: what an import refused or skipped (unparsable record, unsafe zip member, …), with the reason.
+    ``captures.imported_file_id``: the imported file a capture's record is in (NULL for crawled captures).
+    """
+    db.execute(
+        """
+        CREATE TABLE imported_files (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            sha256 TEXT NOT NULL,
+            source TEXT NOT NULL,
+            member TEXT NOT NULL DEFAULT '',
+            stored_name TEXT NOT NULL DEFAULT '',
+            size INTEGER NOT NULL,
+            warc_version TEXT NOT NULL DEFAULT '',
+            tool TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,
+            records INTEGER NOT NULL DEFAULT 0,
+            captures INTEGER NOT NULL DEFAULT 0,
+            problems INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_imported_files_sha256 ON imported_files (sha256)")
+    db.execute(
+        """
+        CREATE TABLE import_problems (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            file_id INTEGER REFERENCES imported_files(id),
+            source TEXT NOT NULL,
+            "offset" INTEGER,
+            length INTEGER,
+            reason TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("ALTER TABLE captures ADD COLUMN imported_file_id INTEGER REFERENCES imported_files(id)")
+    db.execute("CREATE INDEX idx_captures_record_id ON captures (warc_record_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -323,6 +371,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0006_incremental_crawls,
     m0007_article_list_view,
     m0008_scope_decisions,
+    m0009_imported_files,
 )
 
 
