@@ -18,9 +18,7 @@ lastmod for articles whose request came from the sitemap (Referer header of the 
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -38,14 +36,14 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
+from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 GONE_STATUSES = frozenset({404, 410})
 _CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
-ArticleFilter = Callable[[Article], Article]
+ArticleFilter = Callable[[Article], Article]  # a step between extraction and validation (a test hook)
 
 
 @dataclass(frozen=True)
@@ -85,36 +83,6 @@ class ReextractResult:
     failures: list[str] = field(default_factory=list)
 
 
-def decoded_payload(record: WarcRecord) -> bytes:
-    """The record's payload with its Content-Encoding (gzip, deflate, br, zstd) undone, as Scrapy hands it over."""
-    encoding = (record.http_header("Content-Encoding") or "").strip().lower()
-    payload = record.payload
-    if encoding in ("", "identity"):
-        return payload
-    if encoding in ("gzip", "x-gzip"):
-        return zlib.decompress(payload, zlib.MAX_WBITS | 32)
-    if encoding == "deflate":
-        try:
-            return zlib.decompress(payload)
-        except zlib.error:
-            return zlib.decompress(payload, -zlib.MAX_WBITS)
-    if encoding == "br":
-        import brotli
-
-        return bytes(brotli.decompress(payload))
-    if encoding == "zstd":
-        import zstandard
-
-        return bytes(zstandard.ZstdDecompressor().decompressobj().decompress(payload))
-    raise ValueError(f"unknown Content-Encoding {encoding!r}")
-
-
-def declared_charset(record: WarcRecord) -> str | None:
-    """The charset of the response's Content-Type header, or None."""
-    match = _CHARSET.search(record.http_header("Content-Type") or "")
-    return match.group(1) if match else None
-
-
 def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
     """A profile for every base URL the archive's crawls fetched from: the one each crawl records, and the origin
     of each of its captures (an archive resumed before issue 14 recorded a base URL it did not crawl)."""
@@ -151,7 +119,7 @@ def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, 
         root = etree.fromstring(
             decoded_payload(record), parser=etree.XMLParser(resolve_entities=False, no_network=True)
         )
-    except (etree.XMLSyntaxError, ValueError, zlib.error):
+    except (etree.XMLSyntaxError, ValueError, DvscrapeError):
         return
     for entry in root.iter(f"{SITEMAP_NS}url"):
         loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
@@ -252,7 +220,7 @@ def _listing_hint(
 def iter_extracted(
     scan: _Scan,
     profiles: list[SiteProfile],
-    normalise: ArticleFilter,
+    adjust: ArticleFilter | None,
     result: ReextractResult,
 ) -> Iterator[tuple[_Page, Article | None]]:
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
@@ -278,14 +246,14 @@ def iter_extracted(
                 http_status=record.http_status,
             )
             extracted = extract_page(page.url, decoded_payload(record), profile, context)
-        except (DvscrapeError, ValueError, zlib.error, ImportError) as error:
+        except (DvscrapeError, ValueError, ImportError) as error:
             result.failures.append(f"{page.url}: {error}")
             continue
         if not isinstance(extracted, Article):
             result.not_articles += 1
             result.read_as_not_article.add(canonical)
             continue
-        article = validated(normalise(extracted))
+        article = validated(adjust(extracted) if adjust else extracted)
         if article is None:
             result.dropped += 1
             result.read_as_not_article.add(canonical)
@@ -298,23 +266,33 @@ class _DryRun(Exception):
 
 
 def reextract(
-    archive: Archive, normalise: ArticleFilter, *, dry_run: bool = False, remove_not_articles: bool = False
+    archive: Archive,
+    adjust: ArticleFilter | None = None,
+    *,
+    dry_run: bool = False,
+    remove_not_articles: bool = False,
 ) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files.
 
-    *normalise* is the crawl's normalisation step (dvscrape.pipelines.normalise.normalise_article). Runs in one
+    Each article is extracted (and normalised) by the page object and checked by pages.finish.validated, as in a crawl;
+    *adjust*, when given, is applied between the two (tests use it to stand for a changed extractor). Runs in one
     transaction: on any error nothing changes; with *dry_run* nothing changes either (the result tells what would).
     Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
     of theirs and found no article in them.
     """
     result = ReextractResult(dry_run=dry_run)
     with contextlib.suppress(_DryRun):
-        _rebuild(archive, normalise, result, dry_run=dry_run, remove_not_articles=remove_not_articles)
+        _rebuild(archive, adjust, result, dry_run=dry_run, remove_not_articles=remove_not_articles)
     return result
 
 
 def _rebuild(
-    archive: Archive, normalise: ArticleFilter, result: ReextractResult, *, dry_run: bool, remove_not_articles: bool
+    archive: Archive,
+    adjust: ArticleFilter | None,
+    result: ReextractResult,
+    *,
+    dry_run: bool,
+    remove_not_articles: bool,
 ) -> None:
     conn = archive.db.conn
     files = warc_files(archive.warc_dir)
@@ -329,7 +307,7 @@ def _rebuild(
         capture_ids[record_id] = capture_id
         capture_kinds[record_id] = kind
     scan = _scan(files, profiles, capture_kinds)
-    extracted = list(iter_extracted(scan, profiles, normalise, result))
+    extracted = list(iter_extracted(scan, profiles, adjust, result))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
         if article is not None:

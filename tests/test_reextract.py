@@ -13,7 +13,7 @@ from typing import Any
 from dvscrape.archive.db import Archive
 from dvscrape.archive.versions import versions_of
 from dvscrape.reextract import reextract
-from tests.archivist_helpers import SPECS, ArchiveBuilder, normalised
+from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import CrawledArchive, run_cli
 
 SEEN_COLUMNS = {"first_seen", "last_seen", "last_checked", "seen_at"}
@@ -78,7 +78,7 @@ def test_reextract_replays_versions_in_fetch_order_and_keeps_ids(tmp_path: Path)
         conn.execute("DELETE FROM article_versions WHERE version = 2")
         conn.execute("UPDATE articles SET title = 'hỏng' WHERE id = ?", (ids[builder.url(SPECS[1].slug)],))
         conn.commit()
-        result = reextract(archive, normalised)
+        result = reextract(archive)
         assert (result.pages, result.articles, result.new, result.updated, result.failures) == (3, 2, 2, 1, [])
         assert dict(conn.execute("SELECT url, id FROM articles").fetchall()) == ids
         versions = versions_of(conn, ids[builder.url(SPECS[0].slug)])

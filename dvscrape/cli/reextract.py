@@ -24,10 +24,8 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
     the current extractor; no network. Article ids are kept; no article is removed unless --remove-not-articles
     says so. Holds the crawl lock while it runs."""
-    from dvscrape.pages.finish import normalise_article
-
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
-        result = reextract(archive, normalise_article, dry_run=dry_run, remove_not_articles=remove_not_articles)
+        result = reextract(archive, dry_run=dry_run, remove_not_articles=remove_not_articles)
     would = "would be " if dry_run else ""
     click.echo(
         f"{'dry run, nothing changed: ' if dry_run else ''}"
