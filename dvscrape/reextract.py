@@ -36,8 +36,9 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
+from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.payload import declared_charset, decoded_payload
-from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
+from dvscrape.warc.reader import WarcRecord, read_record_at
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 GONE_STATUSES = frozenset({404, 410})
@@ -91,6 +92,7 @@ def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
         bases[(site, base_url)] = None
     for site, url in conn.execute(
         "SELECT crawls.site, min(captures.url) FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
+        "WHERE captures.kind != 'offsite' "
         "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
     ):
         parts = urlsplit(url or "")
@@ -145,14 +147,18 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
     pages: list[_Page] = []
     listings: dict[str, list[_Page]] = {}
     referers: dict[str, str] = {}
+    request_of: dict[str, str] = {}
     lastmods: dict[str, str] = {}
     sitemaps: set[str] = set()
     for path in files:
-        for record in iter_records(path, check_digests=False):
+        for record in iter_readable(path):  # an imported file's unreadable records were recorded at import
             kind = record.record_type
             if kind == "request":
                 referers[record.header("WARC-Concurrent-To") or ""] = record.http_header("Referer") or ""
+                referers[record.record_id] = record.http_header("Referer") or ""
                 continue
+            if kind == "response" and record.header("WARC-Concurrent-To"):  # wget: the response names its request
+                request_of[record.record_id] = record.header("WARC-Concurrent-To") or ""
             if kind not in ("response", "revisit"):
                 continue
             status = record.http_status or 0
@@ -192,7 +198,10 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
                         status,
                     )
                 )
-    with_referers = [replace(page, referer=referers.get(page.record_id, "")) for page in pages]
+    with_referers = [
+        replace(page, referer=referers.get(page.record_id) or referers.get(request_of.get(page.record_id, ""), ""))
+        for page in pages
+    ]
     return _Scan(sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps, listings)
 
 
