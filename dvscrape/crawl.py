@@ -128,7 +128,7 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
     elif counts.errors:
         code, status = ExitCode.PARTIAL_FAILURE, "partial"
     elif (
-        session.incremental
+        session.planner.incremental
         and counts.articles_new == 0
         and counts.articles_updated == 0
         and (counts.articles_unchanged or counts.not_due)

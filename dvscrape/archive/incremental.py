@@ -250,12 +250,13 @@ class IncrementalState:
         """Whether the interrupted run(s) being resumed already fetched and stored *canonical_url*."""
         return canonical_url in self._done
 
-    def is_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy) -> bool:
+    def is_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy, *, lastmod: str = "") -> bool:
         """Whether *canonical_url* should be fetched in this run at *now* (timezone-aware).
 
         False when the interrupted run being resumed already fetched it (for an article: and stored it). Otherwise
-        True for any URL that is not a held article (new articles, listings, media: the spider decides what to
-        ask), and for a held article when its policy interval has passed since its last check.
+        True for any URL that is not a held article (new articles, listings, media: capture.planner decides what
+        to ask), and for a held article when the site's *lastmod* (a sitemap date) is later than the day of its
+        last check or, without one, when its policy interval has passed since its last check.
         """
         if now.tzinfo is None:
             raise ValueError(f"is_due needs a timezone-aware time, got naive {now!r}")
@@ -265,6 +266,8 @@ class IncrementalState:
         if row is None:
             return True
         published_text, last_seen, last_checked, gone_since = row[1], row[3], row[4], row[5]
+        if lastmod and last_checked:
+            return lastmod[:10] > last_checked[:10]
         try:
             last = parse_time(last_checked or last_seen)
         except ValueError:

@@ -15,6 +15,7 @@ from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
 from dvscrape.archive.recovery import check_newest_warc
+from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError
 from dvscrape.warc.writer import WarcWriter
 
@@ -107,10 +108,9 @@ class CrawlSession:
         self.site = site
         self.warc_writer = warc_writer
         self.state = state
-        self.incremental = incremental
-        self.policy = policy
         self.resumed_from = resumed_from
         self.counts = CrawlCounts()
+        self.planner = FetchPlanner(state, policy, incremental=incremental, counts=self.counts)
         self.started = datetime.now(UTC)
         self.fatal_error = ""
         self._writes = 0

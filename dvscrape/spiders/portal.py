@@ -16,8 +16,8 @@ from twisted.python.failure import Failure
 
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
+from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
-from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages import PageContext, extract_page
@@ -40,8 +40,6 @@ PRIORITY = {
     UrlKind.SITEMAP: 1,
     UrlKind.ROBOTS: 0,
 }
-# What a resumed run does not fetch again when the interrupted run already did.
-RESUMABLE_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.MEDIA})
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 LISTING_HINT_KEY = "dvscrape_listing_hint"
@@ -90,13 +88,10 @@ class PortalSpider(scrapy.Spider):
             request = self._request_for(self.profile.url(path))
             if request is not None:
                 yield request
-        # Held articles whose re-check is due are fetched even when no page links to them any more: that is how
-        # an article that disappeared is found gone.
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is not None and session.incremental:
-            for url in sorted(session.state.known_article_urls):
-                for request in self._schedule(self._request_for(url)):
-                    yield request
+        planner = self._planner()
+        for url in planner.recheck_urls() if planner is not None else ():
+            for request in self._schedule(self._request_for(url)):
+                yield request
 
     # -- routing -------------------------------------------------------------------------------------------------
 
@@ -111,7 +106,8 @@ class PortalSpider(scrapy.Spider):
             return None
         if decision.kind is UrlKind.MEDIA and not self.fetch_media:
             return None
-        headers = self._incremental_headers(decision, (meta or {}).get(LASTMOD_KEY, ""))
+        planner = self._planner()
+        headers = planner.request_headers(decision, (meta or {}).get(LASTMOD_KEY, "")) if planner is not None else ()
         if headers is None:
             return None
         callback = {
@@ -131,35 +127,10 @@ class PortalSpider(scrapy.Spider):
         )
         return request
 
-    def _incremental_headers(self, decision: UrlDecision, lastmod: str) -> tuple[tuple[str, str], ...] | None:
-        """None when the archive already holds this URL and it is not due; else the conditional-request headers."""
+    def _planner(self) -> FetchPlanner | None:
+        """The crawl's FetchPlanner (None when nothing is archived: everything is fetched, unconditionally)."""
         session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
-        if session is None:
-            return ()
-        known = session.state.last_capture(decision.canonical)
-        if session.incremental and known is not None:
-            if decision.kind is UrlKind.MEDIA:
-                return self._not_due(session)  # documents and images live at immutable, uuid-named URLs
-            if decision.kind is UrlKind.ARTICLE and not self._article_due(session, decision.canonical, lastmod):
-                return self._not_due(session)
-        if session.state.fetched_in_resumed_crawl(decision.canonical) and decision.kind in RESUMABLE_KINDS:
-            return self._not_due(session)
-        if known is None or (decision.kind is UrlKind.ARTICLE and session.state.article(decision.canonical) is None):
-            return ()  # an article captured but never stored (a killed run) needs its body, not a 304
-        return known.conditional_headers()
-
-    @staticmethod
-    def _not_due(session: CrawlSession) -> None:
-        session.counts.not_due += 1
-        return None
-
-    @staticmethod
-    def _article_due(session: CrawlSession, canonical: str, lastmod: str) -> bool:
-        """Sitemap lastmod decides when the site gives it; otherwise the re-check policy."""
-        article = session.state.article(canonical)
-        if lastmod and article is not None and article.last_checked:
-            return lastmod[:10] > article.last_checked[:10]
-        return session.state.is_due(canonical, datetime.now(UTC), session.policy)
+        return session.planner if session is not None else None
 
     def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
         """Yield *request*, counting articles (duplicates are dropped later by Scrapy's dupefilter)."""
@@ -221,7 +192,12 @@ class PortalSpider(scrapy.Spider):
         hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
-        stop_paging = response.meta.get(KIND_KEY) == UrlKind.LISTING.value and self._listing_exhausted(decisions)
+        planner = self._planner()
+        stop_paging = (
+            response.meta.get(KIND_KEY) == UrlKind.LISTING.value
+            and planner is not None
+            and planner.listing_exhausted(decisions)
+        )
         for url, decision in zip(links, decisions, strict=True):
             if stop_paging and decision.kind is UrlKind.LISTING:
                 continue
@@ -246,19 +222,6 @@ class PortalSpider(scrapy.Spider):
             logger.warning("listing %s could not be read: %s", response.url, error)
             return {}
         return {entry.url: (entry.published, entry.category or listing.category) for entry in listing.entries}
-
-    def _listing_exhausted(self, decisions: list[UrlDecision]) -> bool:
-        """In an incremental crawl: this listing page shows a run of articles the archive already holds."""
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is None or not session.incremental:
-            return False
-        run = 0
-        for decision in decisions:
-            if decision.kind is UrlKind.ARTICLE:
-                run = run + 1 if session.state.article(decision.canonical) is not None else 0
-                if run >= session.policy.stop_after_known:
-                    return True
-        return False
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
@@ -325,9 +288,8 @@ class PortalSpider(scrapy.Spider):
             self.extraction_pool.close()
 
     def _held(self, response: Response) -> bool:
-        session = ArchiveExtension.session_of(self.crawler)
-        canonical = str(response.meta.get(CANONICAL_KEY, response.url))
-        return session is not None and session.state.article(canonical) is not None
+        planner = self._planner()
+        return planner is not None and planner.holds_article(str(response.meta.get(CANONICAL_KEY, response.url)))
 
     def _media_urls(self, response: TextResponse, article: Article | None) -> list[str]:
         if article is not None:

@@ -1,0 +1,98 @@
+"""FetchPlanner: which URLs an incremental or resumed crawl fetches, with which conditional headers, and when a
+listing's paging stops. The state is built in memory: the archive side is tested in test_incremental_state.py."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.capture.planner import FetchPlanner
+from dvscrape.capture.session import CrawlCounts
+from dvscrape.sites.urls import UrlDecision, UrlKind
+
+BASE = "https://tanbinh.hochiminhcity.gov.vn"
+NOW = datetime(2024, 7, 20, 12, 0, tzinfo=UTC)
+LAST_MODIFIED = "Sat, 06 Jul 2024 01:00:00 GMT"
+
+
+def article(name: str) -> UrlDecision:
+    return UrlDecision(UrlKind.ARTICLE, f"{BASE}/web/neoportal/-/{name}")
+
+
+def captured(decision: UrlDecision, capture_id: int) -> tuple[int, str, str, str, str, str, str, str]:
+    return (capture_id, decision.canonical, "2024-07-06T01:02:03Z", f"<urn:{capture_id}>", "sha1:X", '"v1"',
+            LAST_MODIFIED, decision.kind.value)  # fmt: skip
+
+
+def held(published: str, checked: str) -> tuple[int, str, str, str, str, None, None, int, int]:
+    return (1, published, "2024-01-01T00:00:00Z", checked, checked, None, None, 1, 1)
+
+
+OLD_CHECKED_YESTERDAY = article("old-checked-yesterday")
+OLD_CHECKED_LONG_AGO = article("old-checked-long-ago")
+CAPTURED_NOT_STORED = article("captured-not-stored")
+NEW = article("new")
+IMAGE = UrlDecision(UrlKind.MEDIA, f"{BASE}/documents/1/2/photo.jpg/uuid")
+LISTING = UrlDecision(UrlKind.LISTING, f"{BASE}/web/neoportal/tin-tuc")
+
+
+def planner(*, incremental: bool = True, done: frozenset[str] = frozenset()) -> FetchPlanner:
+    state = IncrementalState(
+        captures={
+            OLD_CHECKED_YESTERDAY.canonical: captured(OLD_CHECKED_YESTERDAY, 1),
+            OLD_CHECKED_LONG_AGO.canonical: captured(OLD_CHECKED_LONG_AGO, 2),
+            CAPTURED_NOT_STORED.canonical: captured(CAPTURED_NOT_STORED, 3),
+            IMAGE.canonical: captured(IMAGE, 4),
+            LISTING.canonical: captured(LISTING, 5),
+        },
+        articles={
+            OLD_CHECKED_YESTERDAY.canonical: held("2023-01-01", "2024-07-19T12:00:00Z"),
+            OLD_CHECKED_LONG_AGO.canonical: held("2023-01-01", "2024-05-01T12:00:00Z"),
+        },
+        done_urls=done,
+        resumed_crawl_ids=frozenset({7}) if done else frozenset(),
+    )
+    return FetchPlanner(state, RecheckPolicy(stop_after_known=2), incremental=incremental, counts=CrawlCounts())
+
+
+CONDITIONAL = (("If-None-Match", '"v1"'), ("If-Modified-Since", LAST_MODIFIED))
+
+
+def test_held_articles_are_fetched_when_due_and_conditionally() -> None:
+    plan = planner()
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, now=NOW) is None
+    assert plan.request_headers(OLD_CHECKED_LONG_AGO, now=NOW) == CONDITIONAL
+    assert plan.request_headers(NEW, now=NOW) == ()
+    # captured by a killed run but never stored: its body is needed, not a 304
+    assert plan.request_headers(CAPTURED_NOT_STORED, now=NOW) == ()
+    # held media are never fetched again; held listings always are, conditionally
+    assert plan.request_headers(IMAGE, now=NOW) is None
+    assert plan.request_headers(LISTING, now=NOW) == CONDITIONAL
+    assert plan.counts.not_due == 2
+    assert plan.recheck_urls() == sorted([OLD_CHECKED_LONG_AGO.canonical, OLD_CHECKED_YESTERDAY.canonical])
+
+
+def test_a_newer_sitemap_lastmod_makes_an_article_due_at_once() -> None:
+    plan = planner()
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-20", now=NOW) == CONDITIONAL
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-19", now=NOW) is None
+    # a lastmod older than the last check keeps an otherwise due article from being fetched
+    assert plan.request_headers(OLD_CHECKED_LONG_AGO, "2024-04-01", now=NOW) is None
+
+
+def test_a_full_crawl_fetches_everything_but_what_the_resumed_run_fetched() -> None:
+    plan = planner(incremental=False, done=frozenset({NEW.canonical, LISTING.canonical}))
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, now=NOW) == CONDITIONAL
+    assert plan.request_headers(IMAGE, now=NOW) == CONDITIONAL
+    assert plan.request_headers(NEW, now=NOW) is None  # the interrupted run already fetched and stored it
+    assert plan.request_headers(LISTING, now=NOW) == CONDITIONAL  # listings are read again to find links
+    assert plan.recheck_urls() == []
+    assert plan.counts.not_due == 1
+
+
+def test_listing_paging_stops_after_a_run_of_held_articles() -> None:
+    plan = planner()
+    held_run = [OLD_CHECKED_YESTERDAY, LISTING, OLD_CHECKED_LONG_AGO]
+    assert plan.listing_exhausted(held_run) is True
+    assert plan.listing_exhausted([OLD_CHECKED_YESTERDAY, NEW, OLD_CHECKED_LONG_AGO]) is False
+    assert planner(incremental=False).listing_exhausted(held_run) is False
