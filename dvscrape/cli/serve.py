@@ -28,13 +28,20 @@ from dvscrape.cli.options import archive_option
     type=click.Path(dir_okay=False, path_type=Path),
     help="Only write dvscrape's Datasette metadata to this JSON file (for `datasette -m`) and exit.",
 )
-def serve_command(archive_dir: Path, host: str, port: int, metadata_out: Path | None) -> None:
+@click.option(
+    "--replay-base",
+    default="http://127.0.0.1:8090",
+    show_default=True,
+    help="Base URL of the pywb that `dvscrape replay` serves, for the replay links of articles.",
+)
+def serve_command(archive_dir: Path, host: str, port: int, metadata_out: Path | None, replay_base: str) -> None:
     """Browse and query the archive in Datasette: described tables, accent-insensitive search on articles, facets
     (category, year, signature) and canned queries (search, article_history, url_captures)."""
     from dvscrape.serving.datasette_metadata import datasette_metadata
 
     database = Path(DB_FILENAME).stem
     metadata = datasette_metadata(database)
+    metadata["plugins"] = {"dvscrape": {"replay_base": replay_base}}
     if metadata_out is not None:
         metadata_out.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         click.echo(f"Datasette metadata written to {metadata_out}")
