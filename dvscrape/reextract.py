@@ -35,7 +35,7 @@ from dvscrape.pages.listing import extract_listing
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
-from dvscrape.warc.files import warc_files
+from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
 from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
@@ -235,6 +235,7 @@ def iter_extracted(
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
     with None; failures and non-articles are counted."""
     listing_cache: dict[str, dict[str, tuple[str | None, str]]] = {}
+    imported_hints: dict[str, tuple[str | None, str]] = {}
     for page in scan.pages:
         if page.record_type == "revisit" or page.status in GONE_STATUSES:
             yield page, None
@@ -247,6 +248,10 @@ def iter_extracted(
             from_sitemap = page.referer in scan.sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
             canonical = classify(page.url, profile).canonical
             listing_date, listing_category = _listing_hint(page, scan, profile, canonical, listing_cache)
+            if page.path.name.startswith(IMPORTED_PREFIX):  # another tool fetches an article from every page that
+                # links it; a crawl fetches it once, from the first: that first capture's listing hint holds for all
+                hint = imported_hints.setdefault(canonical, (listing_date, listing_category))
+                listing_date, listing_category = hint
             context = PageContext(
                 declared_encoding=declared_charset(record),
                 sitemap_lastmod=scan.lastmods.get(canonical, "") if from_sitemap else "",

@@ -18,6 +18,15 @@ def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(path for path in warc_dir.iterdir() if path.is_file() and path.name.endswith(READABLE_SUFFIXES))
 
 
+IMPORTED_PREFIX = "imported-"
+"""Files `dvscrape import` keeps are named imported-<sha256>-…: never written to, never cut by crash repair."""
+
+
 def written_warc_files(warc_dir: Path) -> list[Path]:
-    """The files of *warc_dir* in the writer's own format (``*.warc.gz``): the only ones crash repair may cut."""
-    return [path for path in warc_files(warc_dir) if path.name.endswith(WRITTEN_SUFFIX)]
+    """The files of *warc_dir* in the writer's own format (``*.warc.gz``, not imported): the only ones crash repair
+    may cut."""
+    return [
+        path
+        for path in warc_files(warc_dir)
+        if path.name.endswith(WRITTEN_SUFFIX) and not path.name.startswith(IMPORTED_PREFIX)
+    ]
