@@ -1,0 +1,43 @@
+"""Bounds on reading one untrusted document."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document bounds. The subprocess a document is read in gets memory and CPU limits (resource.setrlimit)
+    and a wall-clock timeout; the readers themselves refuse inputs beyond the size bounds."""
+
+    seconds: int = 120  # wall clock for one document, OCR excluded
+    ocr_page_seconds: int = 60  # tesseract's time for one page
+    memory_bytes: int = 2 << 30  # address space of the reading subprocess
+    max_bytes: int = 100 << 20  # the document itself
+    max_pages: int = 300
+    max_pixels: int = 40_000_000  # an image or a rendered page (about A3 at 300 dpi)
+    max_unpacked_bytes: int = 300 << 20  # total size of a zip container's (DOCX, XLSX, ODT) members
+    max_text_chars: int = 5_000_000  # more is cut, with a warning
+    max_cells: int = 200_000  # spreadsheet cells read
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """Defaults, overridden by DVSCRAPE_DOCUMENTS_TIMEOUT, _OCR_PAGE_TIMEOUT, _MEMORY_MB, _MAX_PAGES."""
+        return cls(
+            seconds=_env_int("DVSCRAPE_DOCUMENTS_TIMEOUT", cls.seconds),
+            ocr_page_seconds=_env_int("DVSCRAPE_DOCUMENTS_OCR_PAGE_TIMEOUT", cls.ocr_page_seconds),
+            memory_bytes=_env_int("DVSCRAPE_DOCUMENTS_MEMORY_MB", cls.memory_bytes >> 20) << 20,
+            max_pages=_env_int("DVSCRAPE_DOCUMENTS_MAX_PAGES", cls.max_pages),
+        )
+
+    def total_seconds(self, pages: int = 1) -> int:
+        """Wall clock allowed for a document that may need OCR on *pages* pages."""
+        return self.seconds + self.ocr_page_seconds * max(pages, 1)
