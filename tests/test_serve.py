@@ -105,3 +105,23 @@ def test_metadata_file_for_plain_datasette(tmp_path: Path, crawled_archive: Craw
 def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
     result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port()))
     assert result.returncode == 1 and "not a dvscrape archive" in result.stderr
+
+
+@pytest.mark.parametrize(("typed", "folded"), [("đồng", "dong"), ("Đông", "dong"), ("đại biểu", "dai bieu")])
+def test_table_search_box_treats_d_stroke_as_d(server: str, typed: str, folded: str) -> None:
+    found = get_json(server, "/archive/articles.json", _search=typed, _shape="objects", _size="max")["rows"]
+    assert found, f"the table search for {typed!r} found nothing"
+    expected = get_json(server, "/archive/articles.json", _search=folded, _shape="objects", _size="max")["rows"]
+    assert [row["id"] for row in found] == [row["id"] for row in expected]
+    listed = get_json(server, "/archive/article_list.json", _search=typed, _shape="objects", _size="max")["rows"]
+    assert len(listed) == len(found)
+
+
+def test_articles_page_is_a_compact_list_with_links(server: str) -> None:
+    with urllib.request.urlopen(f"{server}/archive/articles", timeout=10) as response:
+        page = response.read().decode("utf-8")
+        assert "_col=title" in response.url
+    assert "captures</a>" in page and "replay</a>" in page
+    assert "Body text, paragraphs" not in page.split("<table", 1)[-1]  # no body column in the list
+    with urllib.request.urlopen(f"{server}/archive/article_versions", timeout=10) as response:
+        assert '<a href="/archive/captures/' in response.read().decode("utf-8")
