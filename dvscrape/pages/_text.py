@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from dvscrape.text import normalize
+from dvscrape.text import normalize, strip_invisible
 
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 
 
 def clean(text: str) -> str:
-    """Archival normal form of a multi-line text: NFC, one space between words, no empty lines."""
-    if _INVISIBLE.search(text):
-        text = _INVISIBLE.sub("", text)
+    """Archival normal form of a multi-line text: NFC, one space between words, no empty lines.
+
+    Invisible characters go only where they are noise (dvscrape.text.strip_invisible); the soft hyphen stays for
+    normalize, since in TCVN3 text it is the letter ư."""
+    text = strip_invisible(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     lines = (" ".join(line.split()) for line in _LINE_BREAKS.split(text))

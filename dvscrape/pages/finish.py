@@ -7,25 +7,44 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.text import normalize
+from dvscrape.text import LegacyEncoding, detect_legacy, normalize
+
+
+def legacy_encoding(article: Article) -> LegacyEncoding | None:
+    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once."""
+    texts = [
+        article.title,
+        *(block.text for block in article.blocks),
+        *(figure.caption for figure in article.figures),
+        article.signature,
+        *(attachment.text for attachment in article.attachments),
+    ]
+    return detect_legacy("\n".join(text for text in texts if text))
 
 
 def normalise_article(article: Article) -> Article:
     """The article with every text field normalised (tone kept): title, html_title, categories, body blocks (blocks
     left empty are dropped), figure alt texts and captions, signature, attachment texts and tags.
 
-    The one list of the text fields of an Article; extract_page applies it to the record it builds."""
-    blocks = (Block(block.kind, normalize(block.text)) for block in article.blocks)
+    When the article is typed in a legacy encoding, every field is decoded with it, however short (a TCVN3 title
+    or signature of one legacy word). The one list of the text fields of an Article; extract_page applies it to the
+    record it builds."""
+    legacy = legacy_encoding(article)
+
+    def norm(text: str) -> str:
+        return normalize(text, legacy=legacy)
+
+    blocks = (Block(block.kind, norm(block.text)) for block in article.blocks)
     return replace(
         article,
-        title=normalize(article.title),
-        html_title=normalize(article.html_title),
-        categories=tuple(normalize(c) for c in article.categories),
+        title=norm(article.title),
+        html_title=norm(article.html_title),
+        categories=tuple(norm(c) for c in article.categories),
         blocks=tuple(block for block in blocks if block.text),
-        figures=tuple(Figure(f.image_url, normalize(f.alt), normalize(f.caption)) for f in article.figures),
-        signature=normalize(article.signature),
-        attachments=tuple(Attachment(a.url, normalize(a.text), a.file_type) for a in article.attachments),
-        tags=tuple(normalize(t) for t in article.tags),
+        figures=tuple(Figure(f.image_url, norm(f.alt), norm(f.caption)) for f in article.figures),
+        signature=norm(article.signature),
+        attachments=tuple(Attachment(a.url, norm(a.text), a.file_type) for a in article.attachments),
+        tags=tuple(norm(t) for t in article.tags),
     )
 
 

@@ -5,7 +5,8 @@ canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are 
 
 - ``to_nfc``: composed Unicode, combining marks reordered so that each letter is the one a reader sees.
 - ``fold_confusables``: Ð/ð → Đ/đ, Cyrillic and Greek look-alikes inside Latin words → Latin.
-- ``clean_whitespace``: odd spaces, zero-width characters, line ends, blank lines.
+- ``clean_whitespace``: odd spaces, zero-width characters where they are noise, line ends, blank lines.
+- ``strip_invisible``: zero-width characters and bidi marks removed from Latin-script text, kept in other scripts.
 - ``place_tones``: tone marks by the "first" (hòa, thủy) or "main" (hoà, thuỷ) convention; misplaced marks repaired.
 - ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text.
 - ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1.
@@ -32,7 +33,7 @@ from dvscrape.text.pipeline import ToneOption, normalize
 from dvscrape.text.syllables import is_vietnamese_syllable
 from dvscrape.text.tones import ToneStyle, place_tones
 from dvscrape.text.unicode import fold_confusables, fold_diacritics, to_nfc
-from dvscrape.text.whitespace import clean_whitespace
+from dvscrape.text.whitespace import clean_whitespace, strip_invisible
 
 __all__ = [
     "DateMatch",
@@ -55,5 +56,6 @@ __all__ = [
     "parse_date",
     "place_tones",
     "sniff_charset",
+    "strip_invisible",
     "to_nfc",
 ]

@@ -6,6 +6,7 @@ import codecs
 import re
 from functools import cache
 
+from dvscrape.text.legacy import decode_legacy_runs, may_hold_eight_bit
 from dvscrape.text.syllables import is_vietnamese_syllable
 from dvscrape.text.unicode import to_nfc
 
@@ -84,13 +85,23 @@ def _best_single_byte(data: bytes, labelled: list[str]) -> str:
 
     Vietnamese pages that are not UTF-8 are windows-1258 (base letters + combining tones) or windows-1252 (often
     carrying TCVN3/VNI text shown through a legacy font), and servers often label a windows-1258 page ISO-8859-1.
+    The windows-1252 reading is counted with its legacy runs decoded (the text stays as read: normalize decodes it).
     """
     candidates = list(dict.fromkeys([*(labelled or ["cp1252"]), "cp1258"]))
     readings = [_decode_single_byte(data, codec) for codec in candidates]
     if len(readings) == 1:
         return readings[0]
-    scores = [_vietnamese_words(reading) for reading in readings]
+    pairs = zip(readings, candidates, strict=True)
+    scores = [_vietnamese_words(_legacy_reading(reading, codec)) for reading, codec in pairs]
     return readings[scores.index(max(scores))]
+
+
+def _legacy_reading(reading: str, codec: str) -> str:
+    """What a windows-1252 reading says once its TCVN3/VNI runs are decoded: page bytes in a legacy font encoding
+    are Vietnamese only that way, and would otherwise lose to the syllables windows-1258 makes of them by chance."""
+    if codec != "cp1252" or not may_hold_eight_bit(reading):
+        return reading
+    return decode_legacy_runs(reading)
 
 
 _UNICODE_CODECS = frozenset(("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"))

@@ -14,13 +14,25 @@ import re
 from functools import cache, lru_cache
 
 from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
-from dvscrape.text.runs import LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
-from dvscrape.text.syllables import is_vietnamese_syllable
+from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
+from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
+from dvscrape.text.syllables import is_vietnamese_syllable, rhymes
 from dvscrape.text.viqr import decode_viqr, may_hold_viqr, viqr_runs
 
 __all__ = ["LegacyEncoding", "LegacyRun", "decode_legacy_runs", "detect_legacy", "find_legacy_runs", "from_legacy"]
 
 _ENCODINGS: tuple[LegacyEncoding, ...] = ("tcvn3", "vni", "viqr")
+SOFT_HYPHEN = "\u00ad"
+# A run is decoded only when its stretch reads as Vietnamese once decoded: at least a share of the words in it and
+# in up to _CONTEXT_WORDS words either side (same clause) are syllables, acronyms or numbers, and at least a share
+# of the words decoding changes become syllables. Foreign words in Latin-1 ('på', 'për të', 'haï') decode to
+# syllables now and then, but the words around them do not. A run with _STRONG_EVIDENCE legacy words or more may
+# quote foreign names ('nhà thơ John Milton'): (window share, changed share) for weak and strong runs.
+_WEAK_SHARES = (0.7, 0.8)
+_STRONG_SHARES = (0.4, 0.5)
+_STRONG_EVIDENCE = 4.0
+_CONTEXT_WORDS = 3
+_MIN_WINDOW = 4
 
 # Latin-1 letters that Unicode Vietnamese uses itself; every other Latin-1 character in a word hints at TCVN3/VNI.
 _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"
@@ -35,6 +47,44 @@ def eight_bit_hint_chars() -> str:
 @cache
 def _eight_bit_hint_re() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(eight_bit_hint_chars())}]")
+
+
+@cache
+def _vni_pair_re() -> re.Pattern[str]:
+    """A vowel followed by a VNI mark character that Unicode Vietnamese never writes after that vowel ('aé', 'où',
+    'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
+    marks = "".join(sorted({spelling[-1] for spelling in vni_decoding() if len(spelling) > 1}))
+    unicode_pairs = _unicode_vowel_pairs()
+    pairs = [
+        vowel + mark
+        for vowel in "aeiouyAEIOUY"
+        for mark in marks
+        if mark in _VIETNAMESE_LATIN1 and (vowel + mark).lower() not in unicode_pairs
+    ]
+    return re.compile("|".join(pairs))
+
+
+@cache
+def _unicode_vowel_pairs() -> frozenset[str]:
+    """Every two-letter vowel sequence of a Vietnamese syllable with its tone on any vowel ('oà', 'uý', 'iê', 'uà'
+    of 'quà', 'ià' of 'già'), lower case."""
+    pairs: set[str] = set()
+    for rhyme in [*rhymes(), *("u" + rhyme for rhyme in rhymes()), *("i" + rhyme for rhyme in rhymes())]:
+        for index, letter in enumerate(rhyme):
+            if split_tone(letter) is None:
+                continue
+            for tone in ("", *TONE_MARKS):
+                toned = rhyme[:index] + add_tone(letter, tone) + rhyme[index + 1 :]
+                pairs.update(toned[i : i + 2] for i in range(len(toned) - 1))
+    return frozenset(pairs)
+
+
+def may_hold_eight_bit(text: str) -> bool:
+    """The cheap test for TCVN3 or VNI: a Latin-1 character Unicode Vietnamese does not use, or a VNI mark after a
+    vowel where Unicode Vietnamese never puts that letter."""
+    return not text.isascii() and (
+        _eight_bit_hint_re().search(text) is not None or _vni_pair_re().search(text) is not None
+    )
 
 
 @cache
@@ -62,7 +112,13 @@ def _ascii_letters(text: str) -> bytes:
 
 
 def _line_is_capitals(line: str) -> bool:
-    letters = _ascii_letters(line)
+    # Only words of two or more ASCII letters tell: 'X· Bµ Nµ' (Xã Bà Nà) has a capital in every word but is title
+    # case, as a .VnTime title is.
+    letters = b"".join(
+        word
+        for word in (_ascii_letters(match.group()) for match in _eight_bit_word_re().finditer(line))
+        if len(word) >= 2
+    )
     capitals = len(letters) - len(letters.translate(None, _UPPER_BYTES))
     return len(letters) >= 3 and capitals >= 0.9 * len(letters)
 
@@ -101,7 +157,11 @@ def _decode_tcvn3(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _eight_bit_evidence(word: str) -> tuple[float, float]:
-    """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided."""
+    """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided.
+
+    A soft hyphen after a letter of a word whose TCVN3 reading is a syllable ('Ph\xadêng' → 'Phường') counts twice:
+    in TCVN3 that code is the letter ư, and a real soft hyphen breaks a longer word, which then reads as no syllable.
+    """
     unicode_ok = is_vietnamese_syllable(word)
     scores = []
     for decoded in (word.translate(tcvn3_decoding()), _decode_vni_word(word)):
@@ -110,7 +170,8 @@ def _eight_bit_evidence(word: str) -> tuple[float, float]:
             continue
         legacy_ok = is_vietnamese_syllable(decoded)
         if legacy_ok and not unicode_ok:
-            scores.append(1.0 if len(word) >= 2 else 0.0)
+            inner_soft_hyphen = SOFT_HYPHEN in word[1:] and len(scores) == 0
+            scores.append(2.0 if inner_soft_hyphen else 1.0 if len(word) >= 2 else 0.0)
         else:
             scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
     return scores[0], scores[1]
@@ -129,9 +190,55 @@ def _unicode_letter_re() -> re.Pattern[str]:
     return re.compile("[\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]")
 
 
-def _eight_bit_runs(text: str) -> list[LegacyRun]:
+@cache
+def _any_word_re() -> re.Pattern[str]:
+    return re.compile("[A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u1e00-\u1eff\\d]+")
+
+
+@cache
+def _clause_end_re() -> re.Pattern[str]:
+    # A full stop ends a sentence before a capital; in "dec. sön" and "Dez., Son." it ends an abbreviation.
+    return re.compile("[!?;\n]|[.:](?=\\s+[A-Z\u00c0-\u00de])")
+
+
+def _word_reads_vietnamese(word: str) -> bool:
+    """A word that fits in Vietnamese text: a syllable, a number, or an acronym ('UBND', 'TP', 'COVID')."""
+    if is_vietnamese_syllable(word) or any(char.isdigit() for char in word):
+        return True
+    return len(word) >= 2 and word.isascii() and word.isupper()
+
+
+def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
+    """Whether a TCVN3/VNI run, decoded, reads as Vietnamese: see _WEAK_SHARES. The window is the run and up to
+    _CONTEXT_WORDS words either side in the same clause, or past the clause's ends when it is shorter than
+    _MIN_WINDOW words ('Son. Méi. Dën. Mët.' is a list of abbreviations)."""
+    window_share, changed_share = _STRONG_SHARES if run.evidence >= _STRONG_EVIDENCE else _WEAK_SHARES
+    decoded = from_legacy(text[run.start : run.end], run.encoding)
+    changed = [
+        word
+        for word, original in zip(
+            _any_word_re().findall(decoded), _any_word_re().findall(text[run.start : run.end]), strict=False
+        )
+        if word != original
+    ]
+    if not changed or sum(map(_word_reads_vietnamese, changed)) < changed_share * len(changed):
+        return False
+    before_text, after_text = text[max(0, run.start - 200) : run.start], text[run.end : run.end + 200]
+    before = _any_word_re().findall(_clause_end_re().split(before_text)[-1])[-_CONTEXT_WORDS:]
+    after = _any_word_re().findall(_clause_end_re().split(after_text)[0])[:_CONTEXT_WORDS]
+    inside = _any_word_re().findall(decoded)
+    if len(before) + len(inside) + len(after) < _MIN_WINDOW:  # a short clause: look past its ends
+        before = _any_word_re().findall(before_text)[-_CONTEXT_WORDS:]
+        after = _any_word_re().findall(after_text)[:_CONTEXT_WORDS]
+    words = [*before, *inside, *after]
+    words = [word.replace(SOFT_HYPHEN, "") for word in words]
+    return sum(map(_word_reads_vietnamese, words)) >= window_share * len(words)
+
+
+def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
     """TCVN3 and VNI runs. Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
-    (a Unicode Vietnamese word) separates them."""
+    (a Unicode Vietnamese word) separates them. A run must read as Vietnamese once decoded (_reads_as_vietnamese).
+    With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding."""
     unicode_letters = [match.start() for match in _unicode_letter_re().finditer(text)]
     tcvn3: list[ScoredWord] = []
     vni: list[ScoredWord] = []
@@ -148,20 +255,29 @@ def _eight_bit_runs(text: str) -> list[LegacyRun]:
             tcvn3_score = vni_score = 0.0
         else:
             tcvn3_score, vni_score = _eight_bit_evidence(match.group())
+            if expect == "tcvn3" and match.group() == "®" and text[end : end + 1] in (".", ")"):
+                tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
         tcvn3.append((start, end, tcvn3_score))
         vni.append((start, end, vni_score))
-    return runs_from_scores(text, tcvn3, "tcvn3") + runs_from_scores(text, vni, "vni")
+    runs = [
+        *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
+        *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
+    ]
+    return [run for run in runs if _reads_as_vietnamese(text, run)]
 
 
-def find_legacy_runs(text: str) -> list[LegacyRun]:
+def find_legacy_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
     """The stretches of text that read as TCVN3, VNI or VIQR, in order and not overlapping.
 
-    A run spans from its first to its last legacy word. Where a TCVN3 and a VNI reading overlap, the one with more
-    evidence wins. Returns [] at once for text that has none of the characters legacy text is made of.
+    A run spans from its first to its last legacy word, and decoded must read as Vietnamese (its words and those
+    around it syllables, numbers or acronyms): foreign words in Latin-1 are not legacy text. Where a TCVN3 and a
+    VNI reading overlap, the one with more evidence wins. expect, the encoding the rest of a document is known to be
+    in (see detect_legacy), lets a single legacy word of that encoding make a run: a short title or signature of a
+    TCVN3 article. Returns [] at once for text that has none of the characters legacy text is made of.
     """
     candidates: list[LegacyRun] = []
-    if not text.isascii() and _eight_bit_hint_re().search(text):
-        candidates += _eight_bit_runs(text)
+    if may_hold_eight_bit(text) or expect in ("tcvn3", "vni") and not text.isascii():
+        candidates += _eight_bit_runs(text, expect)
     if may_hold_viqr(text):
         candidates += viqr_runs(text)
     chosen: list[LegacyRun] = []
@@ -203,9 +319,10 @@ def from_legacy(text: str | bytes, encoding: LegacyEncoding) -> str:
     raise ValueError(f"unknown legacy encoding {encoding!r}; expected one of {', '.join(_ENCODINGS)}")
 
 
-def decode_legacy_runs(text: str) -> str:
-    """Decode every legacy run found in text (see find_legacy_runs), leaving the Unicode around it untouched."""
-    runs = find_legacy_runs(text)
+def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None) -> str:
+    """Decode every legacy run found in text (see find_legacy_runs, and expect there), leaving the Unicode around
+    it untouched."""
+    runs = find_legacy_runs(text, expect)
     if not runs:
         return text
     pieces: list[str] = []

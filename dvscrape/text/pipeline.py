@@ -7,7 +7,7 @@ import unicodedata
 from functools import cache
 from typing import Literal
 
-from dvscrape.text.legacy import decode_legacy_runs, eight_bit_hint_chars
+from dvscrape.text.legacy import LegacyEncoding, decode_legacy_runs, eight_bit_hint_chars, may_hold_eight_bit
 from dvscrape.text.mojibake import fix_mojibake
 from dvscrape.text.tones import place_tones
 from dvscrape.text.unicode import COMBINING_CLASS, CONFUSABLE_CLASS, fold_confusables, to_nfc
@@ -24,13 +24,18 @@ def _special_char_re() -> re.Pattern[str]:
     return re.compile(f"[{listed}{COMBINING_CLASS}{CONFUSABLE_CLASS}]")
 
 
-def normalize(text: str, tone: ToneOption = "keep") -> str:
+def normalize(text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | None = None) -> str:
     """Canonical form of a piece of text as published: the archival view (tone="keep") or an NLP view.
 
-    In order: mojibake repaired (fix_mojibake), invisible characters dropped, legacy TCVN3/VNI/VIQR runs decoded
-    (decode_legacy_runs), composed with Vietnamese mark order (to_nfc), look-alike letters folded
+    In order: mojibake repaired (fix_mojibake), legacy TCVN3/VNI/VIQR runs decoded (decode_legacy_runs; TCVN3's ư
+    is the soft-hyphen code, so this comes before any invisible-character clean-up), invisible characters dropped
+    where they are noise, composed with Vietnamese mark order (to_nfc), look-alike letters folded
     (fold_confusables), whitespace made canonical (clean_whitespace). tone="first" or "main" then places every tone
     mark by that convention (place_tones); "keep" leaves marks where the author put them. Idempotent.
+
+    legacy is the encoding the document the text belongs to is typed in, when known (detect_legacy on its body):
+    then a single legacy word of that encoding is decoded too, so that a TCVN3 article's short title, caption or
+    signature ('T©m (Ph\xadêng 9)') is read like its body.
 
     It runs on every paragraph of a crawl, so clean text is recognised with a few scans of the string: one for
     mojibake, one for any character the other steps act on, one for VIQR marks, then the whitespace check.
@@ -38,14 +43,14 @@ def normalize(text: str, tone: ToneOption = "keep") -> str:
     if tone not in ("keep", "first", "main"):
         raise ValueError(f"unknown tone option {tone!r}; expected 'keep', 'first' or 'main'")
     if text.isascii():
-        text = decode_legacy_runs(text)
+        text = decode_legacy_runs(text, legacy)
     else:
         text = fix_mojibake(text)
-        if _special_char_re().search(text):
-            text = fold_confusables(to_nfc(decode_legacy_runs(strip_invisible(text))))
+        if legacy or _special_char_re().search(text) or may_hold_eight_bit(text):
+            text = fold_confusables(to_nfc(strip_invisible(decode_legacy_runs(text, legacy))))
         else:
             if may_hold_viqr(text):
-                text = decode_legacy_runs(text)
+                text = decode_legacy_runs(text, legacy)
             if not unicodedata.is_normalized("NFC", text):
                 text = to_nfc(text)
     text = clean_whitespace(text)

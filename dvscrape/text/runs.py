@@ -41,17 +41,21 @@ def _grow(text: str, words: list[ScoredWord], first: int, last: int) -> tuple[in
 
 
 def runs_from_scores(
-    text: str, words: list[ScoredWord], encoding: LegacyEncoding, min_share: float = 0.0
+    text: str,
+    words: list[ScoredWord],
+    encoding: LegacyEncoding,
+    min_share: float = 0.0,
+    min_evidence: float = MIN_RUN_EVIDENCE,
 ) -> list[LegacyRun]:
-    """Group scored words into runs: maximal stretches without a Unicode word, holding at least MIN_RUN_EVIDENCE
-    of evidence and at least min_share evidence per word; each run spans its legacy words and the undecided words
-    around them in the same sentence."""
+    """Group scored words into runs: maximal stretches without a Unicode word, holding at least min_evidence of
+    evidence and at least min_share evidence per word; each run spans its legacy words and the undecided words around
+    them in the same sentence."""
     runs: list[LegacyRun] = []
     first = last = -1
     evidence = 0.0
     for index, (_, _, score) in enumerate([*words, (len(text), len(text), -1.0)]):
         if score < 0:
-            if first >= 0 and evidence >= MIN_RUN_EVIDENCE:
+            if first >= 0 and evidence >= min_evidence:
                 grown_first, grown_last = _grow(text, words, first, last)
                 if evidence >= min_share * (grown_last - grown_first + 1):
                     runs.append(LegacyRun(words[grown_first][0], words[grown_last][1], encoding, evidence))

@@ -65,7 +65,8 @@ uôc uôi uôm uôn uông uôt uơ
 
 
 @cache
-def _rhymes() -> frozenset[str]:
+def rhymes() -> frozenset[str]:
+    """Every written rhyme (vowels and coda, without tone) of Vietnamese."""
     return frozenset(_RHYMES_TEXT.split())
 
 
@@ -99,15 +100,15 @@ def parse_syllable(bare: str) -> Syllable | None:
     vowels, coda = rest[:split_at], rest[split_at:]
     if coda not in _CODAS:
         return None
-    rhymes = _rhymes()
+    known = rhymes()
     rhyme = vowels + coda
     if onset == "qu":
-        if rhyme not in rhymes and "u" + rhyme not in rhymes or vowels[0] in "uư":
+        if rhyme not in known and "u" + rhyme not in known or vowels[0] in "uư":
             return None
     elif onset == "gi":
-        if rhyme not in rhymes and "i" + rhyme not in rhymes:
+        if rhyme not in known and "i" + rhyme not in known:
             return None
-    elif rhyme not in rhymes:
+    elif rhyme not in known:
         return None
     first = vowels[0]
     if onset in ("k", "gh", "ngh") and first not in _FRONT_VOWELS:

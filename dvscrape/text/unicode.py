@@ -7,6 +7,7 @@ import unicodedata
 from functools import cache
 
 from dvscrape.text.letters import BREVE, CIRCUMFLEX, TONE_MARKS
+from dvscrape.text.syllables import is_vietnamese_syllable
 
 _COMBINING_CLASS = "\u0300-\u036f"
 # Letters that can carry both a shape mark (circumflex, breve) and a tone mark.
@@ -159,16 +160,32 @@ def _fold_word(match: re.Match[str]) -> str:
     return to_nfc(folded)
 
 
+@cache
+def _eth_word_re() -> re.Pattern[str]:
+    letter = f"(?:[^\\W\\d_]|[{_COMBINING_CLASS}])"
+    return re.compile(f"{letter}*[\u00d0\u00f0\u0189\u0256]{letter}*")
+
+
+def _fold_eth_word(match: re.Match[str]) -> str:
+    word = match.group()
+    folded = to_nfc(word.translate(_eth_translation()))
+    acronym = folded.isupper() and all(char.isascii() or char == "Đ" for char in folded)
+    return folded if acronym or is_vietnamese_syllable(folded) else word
+
+
 def fold_confusables(text: str) -> str:
     """Replace look-alike letters by the Latin letters they imitate.
 
-    'Ð'/'ð' (eth) and 'Ɖ'/'ɖ' become 'Đ'/'đ' everywhere. A Cyrillic or Greek letter that looks like a Latin one
-    ('о', 'а', 'і', 'Н', 'Ο', …) becomes Latin when it stands inside a word that also has Latin letters and whose
-    other foreign letters all have Latin look-alikes. Words written wholly in Cyrillic or Greek are left alone.
+    'Ð'/'ð' (eth) and 'Ɖ'/'ɖ' become 'Đ'/'đ' in words that then are Vietnamese syllables ('Ðà Nẵng') or capital
+    acronyms ('ÐBSCL'); Icelandic and Faroese words keep their eth ('Guðjohnsen', 'Norður'). A Cyrillic or Greek
+    letter that looks like a Latin one ('о', 'а', 'і', 'Н', 'Ο', …) becomes Latin when it stands inside a word that
+    also has Latin letters and whose other foreign letters all have Latin look-alikes.
+    Words written wholly in Cyrillic or Greek are left alone.
     """
     if text.isascii() or not _confusable_hint_re().search(text):
         return text
-    text = text.translate(_eth_translation())
+    if any(char in text for char in _ETH_TO_DJE):
+        text = _eth_word_re().sub(_fold_eth_word, text)
     return _mixed_word_re().sub(_fold_word, text)
 
 

@@ -61,11 +61,51 @@ def _invisible_re() -> re.Pattern[str]:
     return re.compile("[" + re.escape(_INVISIBLE) + "]")
 
 
+_BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+_BOM = "\ufeff"
+
+
+@cache
+def _invisible_run_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(_INVISIBLE) + "]+")
+
+
+@cache
+def _right_to_left_re() -> re.Pattern[str]:
+    """A letter of a right-to-left script: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms."""
+    return re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _latin_side(char: str) -> bool:
+    """A character of Latin-script text (ASCII, Latin letters and marks, Latin-1 symbols, general punctuation) or a
+    space of any kind."""
+    code = ord(char)
+    latin = code < 0x250 or 0x300 <= code <= 0x36F or 0x1E00 <= code <= 0x1EFF or 0x2000 <= code <= 0x206F
+    return latin or char.isspace()
+
+
 def strip_invisible(text: str) -> str:
-    """Remove zero-width characters, bidi marks, word joiners and BOMs (not the soft hyphen)."""
+    """Remove zero-width characters, bidi marks, word joiners and BOMs where they are noise in Latin-script text
+    (not the soft hyphen).
+
+    They are part of the spelling of other scripts, and stay there: a zero-width non-joiner, joiner, space or word
+    joiner next to a letter or symbol that is not Latin (Persian, Malayalam and Sinhala joins, Khmer word breaks,
+    emoji sequences) is kept, and so are bidi marks in a text with any right-to-left letter (Hebrew, Arabic). A BOM
+    inside text is always noise.
+    """
     if text.isascii() or not _invisible_re().search(text):
         return text
-    return _invisible_re().sub("", text)
+    right_to_left = _right_to_left_re().search(text) is not None
+
+    def replace(match: re.Match[str]) -> str:
+        run = match.group()
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        foreign = not (_latin_side(before) and _latin_side(after))
+        kept = [char for char in run if char != _BOM and (foreign or right_to_left and char in _BIDI_MARKS)]
+        return "".join(kept)
+
+    return _invisible_run_re().sub(replace, text)
 
 
 def _remove_soft_hyphens(text: str) -> str:

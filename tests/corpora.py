@@ -1,0 +1,156 @@
+"""Real text nobody here wrote, from packages that ship it: the independent oracles of the text tests and bench.
+
+- Vietnamese: the VLSP 2013 test sentences underthesea ships as its POS tagger's test output (a word per line, a
+  blank line between sentences), put back together as running text.
+- Other languages: Babel's CLDR locale data (names of countries, languages, scripts, currencies, months, days),
+  joined into list-like lines so that a word is seen among its neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from functools import cache
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+_VLSP_TEST = "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
+# Latin-script languages whose letters include Latin-1 ones (the ones legacy detectors could mistake), then others.
+OTHER_LANGUAGES = tuple(
+    [
+        "sv",
+        "de",
+        "fr",
+        "is",
+        "fo",
+        "sq",
+        "ro",
+        "pl",
+        "cs",
+        "hu",
+        "tr",
+        "es",
+        "pt",
+        "it",
+        "nl",
+        "da",
+        "nb",
+        "fi",
+        "et",
+        "lt",
+        "lv",
+        "hr",
+        "sl",
+        "sk",
+        "ca",
+        "ga",
+        "cy",
+        "eu",
+        "gl",
+        "af",
+        "mt",
+        "lb",
+        "br",
+        "fa",
+        "ml",
+        "si",
+        "km",
+        "he",
+        "ar",
+        "hi",
+        "ru",
+        "el",
+        "th",
+        "ja",
+        "yo",
+        "ha",
+        "az",
+    ]
+)
+
+
+def _vlsp_path() -> Path | None:
+    try:
+        path = Path(str(distribution("underthesea").locate_file(_VLSP_TEST)))
+    except PackageNotFoundError:
+        return None
+    return path if path.exists() else None
+
+
+def _detokenize(tokens: list[str]) -> str:
+    text = " ".join(tokens)
+    text = re.sub(r" ([,.;:!?)\]…%])", r"\1", text)
+    return re.sub(r"([(\[“]) ", r"\1", text)
+
+
+@cache
+def vietnamese_sentences() -> tuple[str, ...]:
+    """The VLSP 2013 test sentences shipped with underthesea (NFC), or () when underthesea is not installed."""
+    path = _vlsp_path()
+    if path is None:
+        return ()
+    sentences: list[str] = []
+    tokens: list[str] = []
+    for line in [*path.read_text(encoding="utf-8").split("\n"), ""]:
+        if line.strip():
+            tokens.append(line.split("\t")[0])
+        elif tokens:
+            sentences.append(unicodedata.normalize("NFC", _detokenize(tokens)))
+            tokens = []
+    return tuple(sentences)
+
+
+def iconv(text: str, encoding: str) -> bytes | None:
+    """text encoded by glibc's iconv program, or None when iconv cannot encode it."""
+    done = subprocess.run(["iconv", "-f", "UTF-8", "-t", encoding], input=text.encode(), capture_output=True)
+    return done.stdout if done.returncode == 0 else None
+
+
+def iconv_many(texts: list[str], encoding: str) -> list[bytes | None]:
+    """Each text encoded by iconv: one process for all, each text on its own line; a line iconv cannot encode is
+    None (those are encoded one by one to find them)."""
+    done = subprocess.run(
+        ["iconv", "-f", "UTF-8", "-t", encoding], input="\n".join(texts).encode(), capture_output=True
+    )
+    if done.returncode == 0:
+        lines = done.stdout.split(b"\n")
+        if len(lines) == len(texts):
+            return list(lines)
+    return [iconv(text, encoding) for text in texts]
+
+
+def cp1258(text: str) -> bytes:
+    """text encoded by Python's cp1258 codec: letters windows-1258 has are kept whole, others are the base letter
+    (shape marks kept) plus a combining tone, as Windows writes Vietnamese."""
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        decomposed = unicodedata.normalize("NFD", char)
+        tones = "".join(mark for mark in decomposed if mark in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in tones))
+        out += base.encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)
+
+
+@cache
+def other_language_lines(code: str) -> tuple[str, ...]:
+    """Babel's CLDR names in one language: each name alone, and lines of eight and of twelve names."""
+    from babel import Locale
+
+    locale = Locale.parse(code)
+    names: list[str] = []
+    for table in (locale.territories, locale.languages, locale.scripts, locale.currencies):
+        names += [str(name) for name in table.values()]
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            names += [str(name) for name in locale.months[context][width].values()]
+            names += [str(name) for name in locale.days[context][width].values()]
+    names = [unicodedata.normalize("NFC", name) for name in dict.fromkeys(names)]
+    lines = [", ".join(names[i : i + 12]) for i in range(0, len(names), 12)]
+    lines += [" ".join(names[i : i + 8]) for i in range(0, len(names), 8)]
+    return tuple(names + lines)
