@@ -9,7 +9,7 @@ from enum import StrEnum
 from dvscrape.warc.writer import WarcLocation
 
 CAPTURE_KINDS = frozenset(
-    {"article", "listing", "home", "page", "sitemap", "robots", "media", "trap", "offsite", "other"}
+    {"article", "listing", "home", "page", "sitemap", "robots", "media", "requisite", "trap", "offsite", "other"}
 )
 # The counts finish_crawl keeps in columns of their own; every count is also kept in the JSON `counts` column.
 COUNT_COLUMNS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, KIND_KEY
-from dvscrape.sites.urls import UrlKind, classify
+from dvscrape.sites.urls import UrlKind, classify, classify_requisite
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,7 +39,8 @@ class ScopeMiddleware:
         profile = getattr(self.crawler.spider, "profile", None)
         if profile is None:
             return None
-        decision = classify(request.url, profile)
+        embedded = request.meta.get(KIND_KEY) == UrlKind.REQUISITE.value  # embeds are in scope wherever they live
+        decision = classify_requisite(request.url, profile) if embedded else classify(request.url, profile)
         robots = request.url.endswith(profile.robots_path) and decision.kind is UrlKind.ROBOTS
         if decision.fetchable or robots:
             if request.meta.get("redirect_urls"):

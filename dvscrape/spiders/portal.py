@@ -27,6 +27,7 @@ from dvscrape.pages.pool import ExtractionPool
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
+from dvscrape.spiders.requisites import RequisitesMixin
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 PRIORITY = {
     UrlKind.ARTICLE: 20,
     UrlKind.MEDIA: 10,
+    UrlKind.REQUISITE: 10,
     UrlKind.LISTING: 5,
     UrlKind.HOME: 5,
     UrlKind.PAGE: 0,
@@ -45,7 +47,7 @@ LASTMOD_KEY = "dvscrape_lastmod"
 LISTING_HINT_KEY = "dvscrape_listing_hint"
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(RequisitesMixin, scrapy.Spider):
     """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media."""
 
     site = ""
@@ -74,6 +76,7 @@ class PortalSpider(scrapy.Spider):
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
+        spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES", True)
         spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
@@ -109,16 +112,22 @@ class PortalSpider(scrapy.Spider):
         planner = self._planner()
         headers = planner.request_headers(decision, (meta or {}).get(LASTMOD_KEY, "")) if planner is not None else ()
         if headers is None:
-            return None
+            headers = self.variant_headers(decision, url)
+            if headers is None:
+                return None
         callback = {
             UrlKind.ARTICLE: self.parse_article,
             UrlKind.SITEMAP: self.parse_sitemap,
             UrlKind.MEDIA: self.parse_media,
+            UrlKind.REQUISITE: self.parse_requisite,
             UrlKind.ROBOTS: self.parse_media,
         }.get(decision.kind, self.parse_page)
         request_meta = {KIND_KEY: decision.kind.value, CANONICAL_KEY: decision.canonical, **(meta or {})}
+        # Images, documents and requisites are fetched and recorded under the URL the page references (replay
+        # looks them up as written); their canonical form only decides what is the same resource.
+        referenced = decision.kind in (UrlKind.MEDIA, UrlKind.REQUISITE)
         request = scrapy.Request(
-            decision.canonical,
+            url if referenced else decision.canonical,
             callback=callback,
             errback=self.fetch_failed,
             meta=request_meta,
@@ -204,6 +213,7 @@ class PortalSpider(scrapy.Spider):
             hint = hints.get(decision.canonical)
             meta = {LISTING_HINT_KEY: hint} if hint else None
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
+        yield from self.page_requisite_requests(response)
 
     def _too_large(self, response: Response) -> str:
         return (
@@ -267,6 +277,8 @@ class PortalSpider(scrapy.Spider):
         for url in self._media_urls(response, article):
             for request in self._schedule(self._request_for(url, found_on=response.url)):
                 yield request
+        for request in self.page_requisite_requests(response):
+            yield request
 
     async def _extract(self, response: TextResponse) -> Article | NotArticle:
         """The page object's verdict, computed in the extraction worker when there is one."""

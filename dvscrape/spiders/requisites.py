@@ -1,0 +1,135 @@
+"""Page requisites for PortalSpider: what the pages it archives embed (stylesheets and the URLs they reference,
+scripts, ``/combo/`` bundles, theme images, icons, fonts) on the portal's host, fetched under the URL referenced.
+
+Each requisite URL is fetched once per crawl (every page names the same theme files); a re-crawl asks with the
+validators of the last capture, so an unchanged one is archived as a revisit record. Requisites are counted in the
+crawl's stats (``dvscrape/requisites/fetched``, ``…/unchanged``) and in its summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from dvscrape.capture.middleware import REVISIT_KEY
+from dvscrape.pages.requisites import css_references, page_requisites
+from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
+
+if TYPE_CHECKING:
+    from dvscrape.sites.profile import SiteProfile
+
+REQUISITE_STATS = "dvscrape/requisites"
+
+
+class RequisitesMixin:
+    """Scheduling and parsing of page requisites; mixed into PortalSpider, whose routing it uses."""
+
+    profile: SiteProfile
+    crawler: Any
+    fetch_requisites: bool = True
+
+    def _request_for(
+        self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
+    ) -> scrapy.Request | None:
+        raise NotImplementedError
+
+    def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
+        raise NotImplementedError
+
+    def _refused(self, url: str, decision: UrlDecision, found_on: str = "") -> None:
+        raise NotImplementedError
+
+    def variant_headers(self, decision: UrlDecision, url: str) -> tuple[tuple[str, str], ...] | None:
+        """For an image or document the planner found held: the conditional headers to fetch it under *url* when
+        that URL was never captured (another page names the same resource under another URL, say a new ``?t=``),
+        so that every URL a page references replays; None when *url* itself is archived."""
+        if decision.kind is not UrlKind.MEDIA:
+            return None
+        session = self._session()
+        known = session.state.last_capture(decision.canonical) if session is not None else None
+        fetched = self.profile.fetch_url(url)
+        if known is None or known.url == fetched or fetched in self._variants_fetched():
+            return None
+        self._variants_fetched().add(fetched)
+        return known.conditional_headers()
+
+    def _session(self) -> Any:
+        from dvscrape.capture.extension import ArchiveExtension
+
+        return ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+
+    def _variants_fetched(self) -> set[str]:
+        found: set[str] | None = getattr(self, "_variant_urls", None)
+        if found is None:
+            found = set()
+            self._variant_urls = found
+        return found
+
+    def _archived_stylesheet(self, url: str) -> str:
+        """The newest archived body of the stylesheet at *url* ('' when there is none): a 304 answer has no body,
+        and the URLs a stylesheet references are requisites of every crawl."""
+        from dvscrape.archive.lookup import newest_response
+        from dvscrape.errors import DvscrapeError
+        from dvscrape.warc.payload import declared_charset, decoded_payload
+
+        session = self._session()
+        if session is None:
+            return ""
+        try:
+            record = newest_response(session.archive, url)
+            return decoded_payload(record).decode(declared_charset(record) or "utf-8", errors="replace")
+        except (DvscrapeError, LookupError, OSError):
+            return ""
+
+    def _requisites_seen(self) -> set[str]:
+        seen: set[str] | None = getattr(self, "_requisite_urls", None)
+        if seen is None:
+            seen = set()
+            self._requisite_urls = seen
+        return seen
+
+    def requisite_requests(self, base_url: str, urls: list[str]) -> Iterator[scrapy.Request]:
+        """Requests for the requisites *urls* embedded by the page or stylesheet at *base_url*, each URL once per
+        crawl; off-site and action URLs are recorded as refused, images and documents keep their media kind."""
+        if not self.fetch_requisites:
+            return
+        seen = self._requisites_seen()
+        for url in urls:
+            if url in seen:
+                continue
+            seen.add(url)
+            decision = classify_requisite(url, self.profile)
+            if not decision.fetchable:
+                self._refused(url, decision, base_url)
+                continue
+            if decision.kind not in (UrlKind.REQUISITE, UrlKind.MEDIA):
+                continue  # a page of the site embedded in another: the crawl reaches it as a page
+            yield from self._schedule(self._request_for(url, found_on=base_url, decision=decision))
+
+    def page_requisite_requests(self, response: Response) -> Iterator[scrapy.Request]:
+        """Requests for what an HTML page embeds."""
+        if isinstance(response, TextResponse) and self.fetch_requisites:
+            yield from self.requisite_requests(response.url, page_requisites(response.url, response.text))
+
+    def parse_requisite(self, response: Response) -> Iterator[Any]:
+        """A requisite archived by the WARC middleware: count it; a stylesheet's own references are requisites."""
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if stats is not None and response.status < 400:
+            stats.inc_value(f"{REQUISITE_STATS}/fetched")
+            if response.status == 304 or response.meta.get(REVISIT_KEY):
+                stats.inc_value(f"{REQUISITE_STATS}/unchanged")
+        if response.status >= 400:
+            failure = getattr(self, "_failed_status")(response)  # noqa: B009 (PortalSpider's method)
+            if failure is not None:
+                yield failure
+            return
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        if response.status == 304 and response.url.split("?", 1)[0].endswith(".css"):
+            yield from self.requisite_requests(
+                response.url, css_references(response.url, self._archived_stylesheet(response.url))
+            )
+        elif isinstance(response, TextResponse) and "css" in content_type:
+            yield from self.requisite_requests(response.url, css_references(response.url, response.text))
