@@ -34,7 +34,7 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
 class ReplayUnavailableError(DvscrapeError):
-    """Raised by start_pywb when pywb is not installed (pip install 'dvscrape[replay]')."""
+    """Raised by pywb_tool and start_pywb when pywb is not installed or does not start."""
 
 
 @dataclass(frozen=True)
@@ -158,12 +158,21 @@ def build_collection(archive: Archive, root: Path | None = None, *, name: str = 
     return Collection(root, name, len(lines), True)
 
 
-def wayback_executable() -> Path:
-    """pywb's `wayback` server beside this Python; raises ReplayUnavailableError when pywb is not installed."""
-    candidate = Path(sys.executable).parent / "wayback"
-    found = candidate if candidate.exists() else shutil.which("wayback")
+def pywb_tool(name: str = "wayback") -> Path:
+    """A pywb command (`wayback`, `wb-manager`): beside $DVSCRAPE_WAYBACK when set (pywb in its own environment),
+    else beside this Python, else on PATH. Raises ReplayUnavailableError when pywb is not installed."""
+    configured = os.environ.get("DVSCRAPE_WAYBACK", "")
+    candidates = [Path(configured).parent / name] if configured else []
+    candidates.append(Path(sys.executable).parent / name)
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    found = shutil.which(name)
     if not found:
-        raise ReplayUnavailableError("pywb is not installed: pip install 'dvscrape[replay]'")
+        raise ReplayUnavailableError(
+            "pywb is not installed: python3 -m venv .venv-pywb && .venv-pywb/bin/pip install pywb, "
+            "then export DVSCRAPE_WAYBACK=$PWD/.venv-pywb/bin/wayback (or put wayback on PATH)"
+        )
     return Path(found)
 
 
@@ -176,7 +185,7 @@ def free_port(host: str) -> int:
 
 def start_pywb(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
     """Start pywb's `wayback` on *root* (a folder with collections/), bound to *host*:*port*."""
-    command = [str(wayback_executable()), "--bind", host, "--port", str(port), "--threads", "4"]
+    command = [str(pywb_tool()), "--bind", host, "--port", str(port), "--threads", "4"]
     environment = {**os.environ, "PYTHONWARNINGS": "ignore"}
     with open(root / "pywb.log", "ab") as log:  # a pipe nobody reads would fill and stall pywb
         return subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
