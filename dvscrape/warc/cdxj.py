@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
+from dvscrape.warc.files import IMPORTED_PREFIX
+from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.model import RevisitProfile
 from dvscrape.warc.reader import WarcRecord, iter_records
 
-INDEXED_TYPES = frozenset({"response", "revisit"})
+INDEXED_TYPES = frozenset({"response", "revisit", "resource"})  # resource: in files imported from other tools
 _WWW = re.compile(r"^www\d*\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -146,12 +148,19 @@ def index_lines(files: Iterable[Path]) -> list[str]:
     indexed = [
         _indexed(record, path.name)
         for path in files
-        for record in iter_records(path, check_digests=False)
+        for record in _records(path)
         if record.record_type in INDEXED_TYPES
     ]
     by_id = {entry.record_id: entry for entry in indexed}
     lines = [(_confirmed_line(entry, by_id) if entry.not_modified else entry.line).text() for entry in indexed]
     return sorted(lines, key=lambda line: line.encode("utf-8"))
+
+
+def _records(path: Path) -> Iterator[WarcRecord]:
+    """The records of *path*; an imported file's unreadable records (recorded at import) are skipped."""
+    if path.name.startswith(IMPORTED_PREFIX):
+        return iter_readable(path)
+    return iter_records(path, check_digests=False)
 
 
 def write_index(files: Iterable[Path], output: Path) -> int:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dvscrape.errors import WarcFormatError
-from dvscrape.warc.files import warc_files
+from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
+from dvscrape.warc.foreign import Defect, iter_any
 from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
 
 REQUIRED_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length", "WARC-Block-Digest")
@@ -78,7 +79,10 @@ def _header_problems(record: WarcRecord) -> list[str]:
 
 
 def _scan_files(
-    files: list[Path], problems: list[Finding]
+    files: list[Path],
+    problems: list[Finding],
+    warnings: list[Finding] | None = None,
+    known_defects: frozenset[tuple[str, int]] = frozenset(),
 ) -> tuple[dict[tuple[str, int], _Indexed], list[tuple[str, str]], int]:
     """Read every record of *files*; return the records by (file, offset), the revisits (where, refers-to id) and
     the record count."""
@@ -87,6 +91,9 @@ def _scan_files(
     seen_ids: dict[str, str] = {}
     count = 0
     for path in files:
+        if path.name.startswith(IMPORTED_PREFIX):
+            count += _scan_imported(path, known_defects, indexed, revisits, seen_ids, problems, warnings)
+            continue
         try:
             for record in iter_records(path, check_digests=False):
                 count += 1
@@ -112,6 +119,58 @@ def _scan_files(
         except WarcFormatError as error:
             problems.append(Finding(path.name, f"unreadable from here on: {error}"))
     return indexed, revisits, count
+
+
+def _import_defects(conn: sqlite3.Connection) -> frozenset[tuple[str, int]]:
+    """(file name, offset) of every unreadable part of an imported file that its import recorded."""
+    try:
+        found = conn.execute(
+            'SELECT f.stored_name, p."offset" FROM import_problems AS p JOIN imported_files AS f ON f.id = p.file_id '
+            'WHERE p."offset" IS NOT NULL'
+        ).fetchall()
+    except sqlite3.Error:
+        return frozenset()
+    return frozenset((str(name), int(offset)) for name, offset in found)
+
+
+def _scan_imported(
+    path: Path,
+    known_defects: frozenset[tuple[str, int]],
+    indexed: dict[tuple[str, int], _Indexed],
+    revisits: list[tuple[str, str]],
+    seen_ids: dict[str, str],
+    problems: list[Finding],
+    warnings: list[Finding] | None,
+) -> int:
+    """Read an imported file (another tool's): its unreadable parts are warnings when the import recorded them
+    (the file is kept as it came), problems otherwise (it changed since); readable records as in _scan_files."""
+    count = 0
+    for item in iter_any(path):
+        if isinstance(item, Defect):
+            where = f"{path.name} at offset {item.offset}"
+            if (path.name, item.offset) in known_defects:
+                if warnings is not None:
+                    warnings.append(Finding(where, f"unreadable part recorded at import: {item.reason}"))
+            else:
+                problems.append(Finding(where, f"unreadable: {item.reason}"))
+            continue
+        count += 1
+        where = f"{path.name} at offset {item.offset}"
+        try:
+            read_record_at(path, item.offset, item.length, check_digests=True)
+        except WarcFormatError as error:
+            (warnings if warnings is not None else problems).append(
+                Finding(where, f"digest check failed (as written by the tool that made the file): {error}")
+            )
+        if item.record_id in seen_ids:
+            problems.append(Finding(where, f"record id {item.record_id} also used at {seen_ids[item.record_id]}"))
+        seen_ids[item.record_id] = where
+        indexed[(path.name, item.offset)] = _Indexed(
+            item.length, item.record_id, item.record_type, item.header("WARC-Payload-Digest") or "", item.target_uri
+        )
+        if item.record_type == "revisit":
+            revisits.append((where, item.header("WARC-Refers-To") or ""))
+    return count
 
 
 def _check_captures(
@@ -143,8 +202,10 @@ def _check_captures(
             problems.append(Finding(where, f"record id {record_id} but the WARC record is {record.record_id}"))
         if digest and record.payload_digest != digest:
             problems.append(Finding(where, f"payload digest {digest} but the WARC record has {record.payload_digest}"))
-        if record.record_type not in ("response", "revisit"):
-            problems.append(Finding(where, f"points at a {record.record_type} record, not a response or revisit"))
+        if record.record_type not in ("response", "revisit", "resource"):
+            problems.append(
+                Finding(where, f"points at a {record.record_type} record, not a response, revisit or resource")
+            )
     for (filename, offset), record in sorted(indexed.items()):
         if record.record_type == "response" and record.record_id not in cited:
             warnings.append(
@@ -170,10 +231,13 @@ def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
     problems: list[Finding] = []
     warnings: list[Finding] = []
     files = warc_files(warc_dir)
-    indexed, revisits, record_count = _scan_files(files, problems)
+    indexed, revisits, record_count = _scan_files(files, problems, warnings, _import_defects(conn))
     captures, cited = _check_captures(conn, indexed, {path.name for path in files}, problems, warnings)
     for where, refers_to in revisits:
         if refers_to and refers_to not in cited:
-            problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
+            if where.startswith(IMPORTED_PREFIX):  # imported as it came: its original was never in the archive
+                warnings.append(Finding(where, f"imported revisit refers to {refers_to}, which no capture holds"))
+            else:
+                problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
     _check_references(conn, problems)
     return VerifyReport(len(files), record_count, captures, tuple(problems), tuple(warnings))
