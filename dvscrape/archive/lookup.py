@@ -88,7 +88,13 @@ def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str
     if row is None:
         return None
     names = [column[0] for column in cursor.description]
-    return dict(zip(names, row, strict=True))
+    record: dict[str, object] = dict(zip(names, row, strict=True))
+    from dvscrape.imports.provenance import provenance
+
+    origin = provenance(conn, capture_id)
+    if origin is not None:  # imported from another tool's file (dvscrape import)
+        record["imported"] = origin
+    return record
 
 
 def article_span(conn: sqlite3.Connection, article_id: int) -> tuple[str, str, str]:

@@ -16,16 +16,19 @@ from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import ArchiveError, PayloadDecodingError
+from dvscrape.imports.provenance import describe_provenance
 from dvscrape.warc.payload import decoded_payload
 
 
 def _citation(record: dict[str, object] | None) -> str:
     if record is None or not record.get("warc_filename"):
         return "no WARC record"
-    return (
+    citation = (
         f"WARC {record['warc_filename']} offset {record['warc_offset']} length {record['warc_length']} "
         f"record {record['warc_record_id']}"
     )
+    origin = record.get("imported")
+    return f"{citation} ({describe_provenance(origin)})" if isinstance(origin, dict) else citation
 
 
 @click.command("history")

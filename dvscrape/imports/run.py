@@ -17,7 +17,6 @@ one version.
 from __future__ import annotations
 
 import json
-import os
 import re
 import zlib
 from collections.abc import Callable, Iterable
@@ -393,34 +392,6 @@ def _link_revisits(archive: Archive, result: ImportResult) -> None:
                 "problem = CASE WHEN problem LIKE 'revisit:%' THEN '' ELSE problem END WHERE id = ?",
                 (found[0], capture_id),
             )
-
-
-def provenance(conn, capture_id: int | None) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
-    """Where an imported capture came from (file, package member, tool, original capture date), or None for a
-    capture dvscrape fetched itself."""
-    if capture_id is None:
-        return None
-    try:
-        found = conn.execute(
-            "SELECT f.source, f.member, f.stored_name, f.tool, f.warc_version, f.sha256, c.fetched_at, f.imported_at "
-            "FROM captures AS c JOIN imported_files AS f ON f.id = c.imported_file_id WHERE c.id = ?",
-            (capture_id,),
-        ).fetchone()
-    except Exception:  # noqa: BLE001 - an archive opened read-only before the imports migration
-        return None
-    if found is None:
-        return None
-    keys = ("source", "member", "stored_name", "tool", "warc_version", "sha256", "captured_at", "imported_at")
-    return dict(zip(keys, found, strict=True))
-
-
-def describe_provenance(origin: dict[str, object] | None) -> str:
-    """One line for `history` and `show`: 'imported from FILE (tool T), captured DATE'; "" when not imported."""
-    if not origin:
-        return ""
-    source = f"{origin['source']}!{origin['member']}" if origin.get("member") else str(origin["source"])
-    tool = f", written by {origin['tool']}" if origin.get("tool") else ""
-    return f"imported from {os.path.basename(source)}{tool}; captured {origin['captured_at']}"
 
 
 def summary_json(result: ImportResult) -> str:
