@@ -25,6 +25,8 @@ from tests.conftest import CrawledArchive, run_cli
         ("http://a.vn/x/anh%2B1%20b%C3%A2.jpg", "vn,a)/x/anh+1%20b%c3%a2.jpg"),
         ("http://127.0.0.1:8123/web/neoportal/tin-tuc?b=2&A=1", "1,0,0,127:8123)/web/neoportal/tin-tuc?a=1&b=2"),
         ("https://tanbinh.hochiminhcity.gov.vn:443", "vn,gov,hochiminhcity,tanbinh)/"),
+        ("http://a.vn/combo/?b=1&/html/js/a.js", "vn,a)/combo?/html/js/a.js&b=1"),
+        ("http://a.vn//x//y/", "vn,a)/x/y"),
     ],
 )
 def test_surt(url: str, key: str) -> None:

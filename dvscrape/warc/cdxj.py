@@ -3,8 +3,8 @@
 One line per response or revisit record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url, mime,
 status, digest, length, offset and filename (all strings), lines sorted byte-wise. The SURT key follows the rules of
 the Internet Archive's canonicaliser that replay tools apply to the URL they look up: scheme dropped, lower case,
-``www.`` dropped, host labels reversed and comma-joined, default port dropped, percent-escapes normalised, query
-arguments sorted.
+``www.`` dropped, host labels reversed and comma-joined, default port dropped, percent-escapes normalised, repeated and
+trailing slashes of the path dropped, query arguments sorted.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def surt(url: str) -> str:
         port = None
     if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
         key += f":{port}"
-    path = _minimal_escape(parts.path or "/").lower()
+    path = re.sub("/{2,}", "/", _minimal_escape(parts.path or "/").lower())
+    if len(path) > 1 and path.endswith("/"):
+        path = path[:-1]  # the canonicaliser strips a trailing slash ('/combo/?…' is looked up as '/combo?…')
     key += ")" + path
     if parts.query:
         key += "?" + "&".join(sorted(_minimal_escape(parts.query).lower().split("&")))
