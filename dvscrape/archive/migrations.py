@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
+from dvscrape.documents.schema import m0011_documents
 from dvscrape.errors import ArchiveError
 
 MIGRATION_SET = "dvscrape"
@@ -372,6 +373,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0007_article_list_view,
     m0008_scope_decisions,
     m0009_imported_files,
+    m0011_documents,
 )
 
 

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "reextract": "dvscrape.cli.reextract:reextract_command",
     "serve": "dvscrape.cli.serve:serve_command",
     "export": "dvscrape.cli.export:export_command",
+    "documents": "dvscrape.cli.documents:documents_command",
     "import": "dvscrape.cli.importing:import_command",
 }
 

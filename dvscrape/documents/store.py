@@ -1,0 +1,196 @@
+"""Documents in the archive: which archived attachments to read, their bytes from the WARC files, and the rows
+that record what reading them gave."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
+from dvscrape.documents.schema import DOCUMENT_COLUMNS
+from dvscrape.documents.sniff import extension_kind
+
+if TYPE_CHECKING:
+    from dvscrape.archive.db import Archive
+
+# Bumped when reading changes enough that stored documents should be read again (`dvscrape documents --redo`).
+EXTRACTOR_VERSION = 1
+# Media types of documents (attachments are read whatever their type; other media only with one of these).
+DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument",
+    "application/vnd.oasis.opendocument",
+    "application/vnd.ms-excel",
+    "application/rtf",
+    "text/rtf",
+)
+MAX_DECODED_BYTES = 200 << 20
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """An archived document to read: its canonical URL, the capture whose WARC record holds its bytes."""
+
+    url: str
+    capture_id: int
+    fetched_url: str
+    content_type: str
+    warc_filename: str
+    warc_offset: int
+    warc_length: int
+    payload_digest: str
+    previous_status: str | None
+
+    @property
+    def file_name(self) -> str:
+        from urllib.parse import unquote_plus, urlsplit
+
+        parts = [part for part in urlsplit(self.url).path.split("/") if part]
+        # Liferay: /documents/<group>/<folder>/<name>/<uuid>
+        if len(parts) >= 5 and parts[0] == "documents":
+            return unquote_plus(parts[3])
+        return unquote_plus(parts[-1]) if parts else ""
+
+
+def _is_document(url: str, content_type: str, attached: bool) -> bool:
+    if attached:
+        return True
+    media = content_type.split(";")[0].strip().lower()
+    if media.startswith(DOCUMENT_TYPES):
+        return True
+    kind = extension_kind(PendingDocument(url, 0, "", "", "", 0, 0, "", None).file_name)
+    return kind is not None and kind not in ("image", "text")
+
+
+def pending_documents(
+    conn: sqlite3.Connection, *, redo: bool = False, retry_failed: bool = False, ocr_available: bool = True
+) -> list[PendingDocument]:
+    """Archived documents to read: never read, archived again with other bytes, read by an older extractor,
+    waiting for OCR (when it is available now), failed (with retry_failed), or all of them (redo)."""
+    rows = conn.execute(
+        """
+        SELECT c.canonical_url, c.id, c.url, COALESCE(c.content_type, ''), c.warc_filename, c.warc_offset,
+               c.warc_length, COALESCE(c.payload_digest, ''), c.refers_to_capture_id, c.record_type,
+               EXISTS (SELECT 1 FROM attachments AS att WHERE att.url = c.canonical_url)
+        FROM captures AS c
+        WHERE c.status = 200 AND c.warc_filename IS NOT NULL AND c.warc_filename != ''
+          AND c.kind NOT IN ('article', 'listing', 'home', 'robots', 'sitemap', 'requisite')
+        ORDER BY c.canonical_url, c.fetched_at DESC, c.id DESC
+        """
+    ).fetchall()
+    stored = {
+        url: (status, digest, version)
+        for url, status, digest, version in conn.execute(
+            "SELECT url, status, payload_digest, extractor_version FROM documents"
+        )
+    }
+    chosen: list[PendingDocument] = []
+    seen: set[str] = set()
+    for url, capture_id, fetched, content_type, filename, offset, length, digest, refers, record_type, attached in rows:
+        if url in seen or not _is_document(url, content_type, bool(attached)):
+            continue
+        seen.add(url)
+        if record_type == "revisit" and refers:
+            original = conn.execute(
+                "SELECT warc_filename, warc_offset, warc_length FROM captures WHERE id = ?", (refers,)
+            ).fetchone()
+            if original is None:
+                continue
+            filename, offset, length = original
+        previous = stored.get(url)
+        if previous is not None and not redo:
+            status, stored_digest, version = previous
+            unchanged = stored_digest == digest and version >= EXTRACTOR_VERSION
+            if status == DONE and unchanged:
+                continue
+            if status == FAILED and unchanged and not retry_failed:
+                continue
+            if status == WAITING_OCR and unchanged and not ocr_available:
+                continue
+        chosen.append(
+            PendingDocument(
+                url,
+                capture_id,
+                fetched,
+                content_type,
+                filename,
+                offset,
+                length,
+                digest,
+                previous[0] if previous else None,
+            )
+        )
+    return chosen
+
+
+def document_bytes(warc_dir: Path, pending: PendingDocument) -> bytes:
+    """The document's bytes from its WARC record, Content-Encoding undone (bounded: a compression bomb fails)."""
+    from dvscrape.warc.reader import read_record_at
+
+    record = read_record_at((warc_dir / pending.warc_filename), pending.warc_offset, pending.warc_length)
+    encoding = (record.http_header("Content-Encoding") or "").strip().lower()
+    payload = record.payload
+    if encoding in ("", "identity"):
+        return payload
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS)
+        data = decompressor.decompress(payload, MAX_DECODED_BYTES)
+        if decompressor.unconsumed_tail:
+            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes (a compression bomb?)")
+        return data
+    if encoding == "br":
+        import brotli
+
+        data = bytes(brotli.decompress(payload))
+        if len(data) > MAX_DECODED_BYTES:
+            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes")
+        return data
+    raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+
+
+def row_of(pending: PendingDocument, result: DocumentResult, extracted_at: str) -> dict[str, object]:
+    """The documents row for what reading *pending* gave."""
+    fields = result.fields
+    return {
+        "url": pending.url,
+        "capture_id": pending.capture_id,
+        "payload_digest": pending.payload_digest,
+        "file_name": pending.file_name,
+        "content_type": pending.content_type,
+        "kind": result.kind,
+        "status": result.status,
+        "method": result.method,
+        "ocr_confidence": result.ocr_confidence,
+        "page_count": result.page_count,
+        "text": result.text,
+        "pages": json.dumps([page.__dict__ for page in result.pages], ensure_ascii=False),
+        "reason": result.reason,
+        "warnings": json.dumps(result.warnings, ensure_ascii=False),
+        "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+        "issuer": fields.get("issuer", ""),
+        "number": fields.get("number", ""),
+        "symbol": fields.get("symbol", ""),
+        "place": fields.get("place", ""),
+        "issued_date": fields.get("date"),
+        "document_type": fields.get("document_type", ""),
+        "subject": fields.get("subject", ""),
+        "signer": fields.get("signer", ""),
+        "extracted_at": extracted_at,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def save_document(archive: Archive, row: dict[str, object]) -> None:
+    """Insert or replace the row of row['url'] (its id kept), in its own write transaction."""
+    columns = ", ".join(DOCUMENT_COLUMNS)
+    placeholders = ", ".join(f":{name}" for name in DOCUMENT_COLUMNS)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in DOCUMENT_COLUMNS if name != "url")
+    with archive.transaction("record a document"):
+        archive.db.conn.execute(
+            f"INSERT INTO documents ({columns}) VALUES ({placeholders}) ON CONFLICT(url) DO UPDATE SET {updates}", row
+        )
