@@ -23,6 +23,11 @@ _WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`
 
 
 @cache
+def _shape_mark_re() -> re.Pattern[str]:
+    return re.compile(r"(?:[aA]\(|[aeoAEO]\^|[ouOU]\+)")
+
+
+@cache
 def _mark_after_vowel_re() -> re.Pattern[str]:
     # Starts with the mark, not the vowel, so that the scan stops at rare characters only.
     return re.compile(r"[(+'?.\^`~](?<=[AEIOUYaeiouy].)")
@@ -109,7 +114,7 @@ def _well_placed(word: str) -> bool:
 
 def _ends_sentence(word: str, after: str) -> bool:
     rest = after.lstrip(" \t")
-    if not rest or rest[0] == "\n" or rest[0] in "\"'”’)]":
+    if not rest or rest[0] == "\n" or after[0] in "\"'”’":
         return True
     # A capital after a capitalised word is the next part of a name ('Nguye^~n Thi. Lan' is Nguyễn Thị Lan).
     return rest[0].isupper() and not word[0].isupper()
@@ -127,6 +132,9 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[s
     """
     if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
         return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
+    if word.endswith("...") and len(word) > 3:  # an ellipsis; a fourth dot before it is the dot-below tone
+        decoded, evidence = _decode_viqr_word(word[:-3], False, strict)
+        return decoded + "...", evidence
     return _decode_viqr_word(word, _ends_sentence(word, after), strict)
 
 
@@ -146,6 +154,8 @@ def _decode_viqr_word(word: str, sentence_ends: bool, strict: bool) -> tuple[str
         # Outside strict mode a mark on a non-syllable ('a(' + "'" for 'ắ' alone) is taken as a tone too.
         if _well_placed(toned) or not strict and not is_vietnamese_syllable(result):
             result, literal = toned, ""
+            if len(result) >= 3:
+                evidence += 0.5  # a final mark read as a tone: 'Nghi.' of 'Nghi. quye^'t'
     if result == core or strict and not _well_placed(result):
         return word, 0.0
     if len(result) <= 2 and evidence < 1.0:
@@ -167,7 +177,12 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
         if _in_code_span(text, match.start()):
             continue
         pieces.append(text[position : match.start()])
-        pieces.append(decode_viqr_word(match.group(), text[match.end() : match.end() + 3], strict)[0])
+        word = match.group()
+        decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict)[0]
+        if decoded == word and strict and _shape_mark_re().search(word):
+            # A transliterated name inside a VIQR run ('Bo^lo^via', 'Caribe^'): shape marks are never punctuation.
+            decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict=False)[0]
+        pieces.append(decoded)
         position = match.end()
     pieces.append(text[position:end])
     decoded = "".join(pieces)
