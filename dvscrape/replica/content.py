@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.replica import editor, prose, words
+from dvscrape.replica import documents, editor, prose, words
 from dvscrape.replica.media import DOCX, JPEG, PDF, PNG, document_path, journal_image_path
 from dvscrape.replica.model import (
     VIETNAM_TZ,
@@ -127,10 +127,16 @@ def _attachment(rng: random.Random, plan: _Plan) -> tuple[FileLink, MediaFile]:
     is_pdf = rng.random() < 0.7
     filename = prose.url_title_of(label) + (".pdf" if is_pdf else ".docx")
     doc_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    path = document_path(GROUP_ID, 0, filename, doc_uuid)
     content_type = PDF if is_pdf else DOCX
+    if not is_pdf:  # Word, legacy Word, spreadsheet, OpenDocument or RTF, chosen by the uuid (no draw from rng)
+        extension = documents.EXTENSIONS[documents.variant_of(doc_uuid, ".docx")]
+        filename = prose.url_title_of(label) + extension
+        content_type = documents.CONTENT_TYPES[extension]
+    path = document_path(GROUP_ID, 0, filename, doc_uuid)
     lead = rng.choice(("Tải về:", "Xem chi tiết văn bản:", "File đính kèm:"))
-    return FileLink(lead, label, path, filename, content_type), MediaFile(doc_uuid, filename, content_type)
+    issued = (plan.published - timedelta(days=2)).date()
+    media = MediaFile(doc_uuid, filename, content_type, label=label, issued=(issued.year, issued.month, issued.day))
+    return FileLink(lead, label, path, filename, content_type), media
 
 
 def _small_image(plan: _Plan) -> tuple[int, MediaFile]:

@@ -1,14 +1,18 @@
-"""Liferay media URLs and small, valid, deterministic files behind them (JPEG, PNG, PDF, DOCX)."""
+"""Liferay media URLs and valid, deterministic files behind them (JPEG, PNG; attached documents from
+replica/documents.py)."""
 
 from __future__ import annotations
 
 import io
+import logging
 import struct
 import zipfile
 import zlib
 from urllib.parse import quote_plus
 
 from dvscrape.replica.model import MediaFile
+
+logger = logging.getLogger(__name__)
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -130,6 +134,16 @@ def file_bytes(media: MediaFile) -> bytes:
         seed = zlib.crc32(media.key.encode())
         colour = (96 + seed % 128, 96 + (seed >> 8) % 128, 96 + (seed >> 16) % 128)
         return png_bytes(media.width or 320, media.height or 200, colour)
+    if media.label:  # an attached document: a real one (replica/documents.py), or the minimal one without fonts
+        from dvscrape.replica.documents import document_bytes
+
+        try:
+            data = document_bytes(media.key, media.filename, media.label, media.issued)
+        except (ImportError, OSError) as error:
+            logger.warning("serving a minimal %s instead of a real document: %s", media.filename, error)
+        else:
+            if data:
+                return data
     if media.content_type == PDF:
         return pdf_bytes(media.filename)
     return docx_bytes(media.filename)

@@ -46,6 +46,8 @@ class MediaFile(NamedTuple):
     content_type: str
     width: int = 0
     height: int = 0
+    label: str = ""  # an attached document: its link text ("Kế hoạch số 109/KH-UBND") and date of issue
+    issued: tuple[int, int, int] | None = None
 
 
 # --- the editor's draft: what the article is made of, before it becomes HTML -------------------------------------
