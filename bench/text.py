@@ -1,10 +1,12 @@
-"""Benchmark of dvscrape.text.normalize against underthesea's text_normalize on realistic Vietnamese news text.
+"""Benchmark of dvscrape.text.normalize against underthesea's text_normalize on real Vietnamese text.
 
-The corpus is the replica portal's article paragraphs (dvscrape.replica.content.build_corpus) when that module is
-there, the seed article and generated district-news sentences otherwise, repeated to --chars characters. Some
-paragraphs are damaged the ways real portals damage them: decomposed (NFD), a sentence typed in TCVN3, VNI or VIQR,
-UTF-8 read as windows-1252, odd and zero-width spaces. Both tools get the same paragraphs, one call per paragraph
-(as the crawl pipeline calls normalize).
+The corpus is the VLSP 2013 test sentences underthesea ships (tests/corpora.py), four to a paragraph; without
+underthesea, the replica portal's article paragraphs. Paragraphs are repeated to --chars characters. Some are damaged
+the ways real portals damage them: decomposed (NFD), a sentence typed in TCVN3 (encoded by glibc's iconv, TCVN5712-1;
+TCVN3's .VnTime fonts have no capital with a tone, so those are typed small, as typists did, and expected small), VNI
+or VIQR (no independent encoder exists: dvscrape's tables), UTF-8 read as windows-1252 once or twice, UTF-8 whose
+undefined windows-1252 bytes a decoder already replaced by U+FFFD (bytes lost before normalize sees them), odd and
+zero-width spaces. Both tools get the same paragraphs, one call per paragraph (as the crawl calls normalize).
 
 Printed: characters per second of each, the speed ratio, the share of words each changes (words compared in order,
 so a tool that only re-spaces punctuation changes none), and how often a damaged paragraph comes out the same as its
@@ -21,14 +23,18 @@ import argparse
 import difflib
 import random
 import re
+import shutil
 import sys
 import time
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from dvscrape.text import normalize
-from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dvscrape.text import normalize  # noqa: E402
+from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding  # noqa: E402
+from tests.corpora import iconv, vietnamese_sentences  # noqa: E402
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0082a50cf85ccdec.txt"
 WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
@@ -39,6 +45,7 @@ DAMAGE = {
     "vni": 0.02,
     "viqr": 0.01,
     "mojibake": 0.01,
+    "mojibake-twice": 0.01,
     "mojibake-fffd": 0.01,
     "spaces": 0.05,
 }
@@ -76,6 +83,10 @@ _OBJECTS = [
 
 def base_paragraphs() -> tuple[list[str], str]:
     """Clean paragraphs and where they came from."""
+    sentences = list(vietnamese_sentences())
+    if sentences:
+        paragraphs = [" ".join(sentences[i : i + 4]) for i in range(0, len(sentences), 4)]
+        return paragraphs, f"underthesea's VLSP 2013 test sentences ({len(sentences):,} sentences)"
     try:
         from dvscrape.replica.content import build_corpus
     except ImportError:
@@ -99,38 +110,63 @@ def _encode(text: str, table: dict[str, str]) -> str:
     return "".join(table.get(char, char) for char in text)
 
 
-def _legacy_sentence(paragraph: str, rng: random.Random, table: dict[str, str]) -> str:
+def _tcvn3(sentence: str) -> tuple[str, str]:
+    """(the sentence as a page shows TCVN3 bytes, what they can say): glibc's iconv writes TCVN 5712:1993 VN1, whose
+    capitals with a tone TCVN3 (VN3) lacks; a .VnTime typist typed those small."""
+    vn3 = "".join(
+        char.lower()
+        if char.lower() != char
+        and tcvn3_encoding().get(char) == tcvn3_encoding().get(char.lower())
+        and char not in "ĂÂÊÔƠƯĐ"
+        else char
+        for char in sentence
+    )
+    data = iconv(vn3, "TCVN5712-1") if shutil.which("iconv") else None
+    if data is None:  # a character TCVN3 has no code for: dvscrape's own table
+        return _encode(vn3, tcvn3_encoding()), vn3
+    return data.decode("latin-1"), vn3
+
+
+def _legacy_sentence(paragraph: str, rng: random.Random, encode: Callable[[str], tuple[str, str]]) -> tuple[str, str]:
     sentences = paragraph.split(". ")
     index = rng.randrange(len(sentences))
-    sentences[index] = _encode(sentences[index], table)
-    return ". ".join(sentences)
+    damaged, expected = list(sentences), list(sentences)
+    damaged[index], expected[index] = encode(sentences[index])
+    return ". ".join(damaged), ". ".join(expected)
 
 
-def damage(paragraph: str, kind: str, rng: random.Random) -> str:
+def _as_windows_1252(data: bytes) -> str:
+    """Bytes as a browser (or decode_html) shows them under a windows-1252 label; undefined bytes as C1 controls."""
+    return "".join(
+        bytes([byte]).decode("cp1252") if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(byte) for byte in data
+    )
+
+
+def damage(paragraph: str, kind: str, rng: random.Random) -> tuple[str, str]:
+    """(the damaged paragraph, what restoring it should give)."""
     if kind == "nfd":
-        return unicodedata.normalize("NFD", paragraph)
+        return unicodedata.normalize("NFD", paragraph), paragraph
     if kind == "tcvn3":
-        return _legacy_sentence(paragraph, rng, tcvn3_encoding())
-    if kind == "vni":
-        return _legacy_sentence(paragraph, rng, vni_encoding())
-    if kind == "viqr":
-        return _legacy_sentence(paragraph, rng, viqr_encoding())
-    if kind == "mojibake":  # as a browser or decode_html shows UTF-8 declared windows-1252
-        return "".join(
-            bytes([byte]).decode("cp1252") if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(byte)
-            for byte in paragraph.encode("utf-8")
-        )
+        return _legacy_sentence(paragraph, rng, _tcvn3)
+    if kind in ("vni", "viqr"):
+        table = vni_encoding() if kind == "vni" else viqr_encoding()
+        return _legacy_sentence(paragraph, rng, lambda sentence: (_encode(sentence, table), sentence))
+    if kind == "mojibake":  # UTF-8 declared windows-1252
+        return _as_windows_1252(paragraph.encode("utf-8")), paragraph
+    if kind == "mojibake-twice":  # and that text saved as UTF-8 and declared windows-1252 again
+        return _as_windows_1252(_as_windows_1252(paragraph.encode("utf-8")).encode("utf-8")), paragraph
     if kind == "mojibake-fffd":  # as Python's errors="replace" shows it: undefined bytes lost as U+FFFD
-        return paragraph.encode("utf-8").decode("cp1252", errors="replace")
+        return paragraph.encode("utf-8").decode("cp1252", errors="replace"), paragraph
     if kind == "spaces":
         words = paragraph.split(" ")
         odd = ["\u00a0", "  ", "\u200b ", " \u202f", "\t"]
-        return "\u00a0" + "".join(word + (rng.choice(odd) if rng.random() < 0.2 else " ") for word in words)
-    return paragraph
+        spaced = "\u00a0" + "".join(word + (rng.choice(odd) if rng.random() < 0.2 else " ") for word in words)
+        return spaced, paragraph
+    return paragraph, paragraph
 
 
 def build_inputs(chars: int, seed: int) -> tuple[list[tuple[str, str, str]], str]:
-    """(kind, damaged text, clean original) triples adding up to about chars characters."""
+    """(kind, damaged text, expected original) triples adding up to about chars characters."""
     paragraphs, source = base_paragraphs()
     rng = random.Random(seed)
     inputs: list[tuple[str, str, str]] = []
@@ -143,8 +179,8 @@ def build_inputs(chars: int, seed: int) -> tuple[list[tuple[str, str, str]], str
                 kind = name
                 break
             roll -= share
-        text = damage(original, kind, rng)
-        inputs.append((kind, text, original))
+        text, expected = damage(original, kind, rng)
+        inputs.append((kind, text, expected))
         total += len(text)
     return inputs, source
 
