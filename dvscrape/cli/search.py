@@ -18,6 +18,20 @@ from dvscrape.archive.search import (
 )
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option
+from dvscrape.documents.search import search_documents
+
+
+def print_document_hits(hits: list) -> None:  # type: ignore[type-arg]
+    """Documents found (`dvscrape documents` reads them), each with the articles it is attached to."""
+    if not hits:
+        return
+    click.echo(f"\ndocuments ({len(hits)}):")
+    for rank, hit in enumerate(hits, 1):
+        meta = "  ".join(part for part in (hit.document_type, hit.number, hit.issued_date or "") if part)
+        click.echo(f"d{rank}. {hit.file_name}  {meta}")
+        for article in hit.articles or [{"title": "(no article links it)", "url": ""}]:
+            click.echo(f"    in: {article['title']}  {article['url']}")
+        click.echo(f"    {hit.snippet}")
 
 
 def _rebuild(archive_dir: Path) -> None:
@@ -72,6 +86,7 @@ def search_command(
     )
     with opened_archive(archive_dir) as archive:
         hits = search(archive.db.conn, options)
+        document_hits = search_documents(archive.db.conn, options)
         matches = count_matches(archive.db.conn, options)
         current = index_is_current(archive.db.conn)
     if matches > RANK_LIMIT:
@@ -83,10 +98,12 @@ def search_command(
     if not current:
         click.echo("warning: the search index is out of date; run `dvscrape reindex`", err=True)
     if as_json:
-        click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False, indent=2))
+        documents = [{"document": hit.to_dict()} for hit in document_hits]
+        click.echo(json.dumps([hit.to_dict() for hit in hits] + documents, ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo("no articles found")
+        print_document_hits(document_hits)
         return
     for rank, hit in enumerate(hits, 1):
         meta = "  ".join(part for part in (hit.published_date or "undated", hit.category) if part)
@@ -94,6 +111,7 @@ def search_command(
         click.echo(f"   {meta}  {hit.url}")
         if hit.snippet:
             click.echo(f"   {hit.snippet}")
+    print_document_hits(document_hits)
 
 
 @click.command("reindex")

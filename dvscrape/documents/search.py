@@ -1,0 +1,111 @@
+"""Full-text search over document texts, with the same query language and accent rules as article search
+(dvscrape.archive.search): accent-insensitive by default through the folded index, exact with diacritics kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, parse_query
+from dvscrape.errors import QueryError
+
+EXACT_INDEX = "documents_fts"
+FOLDED_INDEX = "documents_fts_folded"
+
+
+@dataclass(frozen=True)
+class DocumentHit:
+    """One document found, with the articles that link it (id, title, URL)."""
+
+    document_id: int
+    url: str
+    file_name: str
+    document_type: str
+    number: str
+    issued_date: str | None
+    method: str
+    score: float
+    snippet: str
+    articles: list[dict[str, object]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "document_id": self.document_id,
+            "url": self.url,
+            "file_name": self.file_name,
+            "document_type": self.document_type,
+            "number": self.number,
+            "issued_date": self.issued_date,
+            "method": self.method,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "articles": self.articles,
+        }
+
+
+def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[DocumentHit]:
+    """Documents whose subject or text match *options*' query, best first; [] when the archive has no documents
+    table. since/until filter on the date of issue; category on the category of a linking article."""
+    expression = parse_query(options.query, exact=options.exact)
+    index = EXACT_INDEX if options.exact else FOLDED_INDEX
+    conditions = [f"{index} MATCH :match"]
+    params: dict[str, object] = {
+        "match": expression,
+        "open": options.highlight_open,
+        "close": options.highlight_close,
+        "limit": options.limit,
+    }
+    if options.since:
+        conditions.append("d.issued_date >= :since")
+        params["since"] = options.since.isoformat()
+    if options.until:
+        conditions.append("d.issued_date <= :until")
+        params["until"] = options.until.isoformat()
+    if options.category:
+        from dvscrape.archive.folding import fold
+
+        conditions.append(
+            "EXISTS (SELECT 1 FROM attachments AS att JOIN articles AS a ON a.id = att.article_id "
+            "WHERE att.url = d.url AND dvscrape_fold(a.category) = :category)"
+        )
+        params["category"] = fold(options.category).strip()
+    sql = f"""
+        SELECT d.id, d.url, d.file_name, d.document_type, d.number, d.issued_date, d.method,
+               bm25({index}, 5.0, 1.0) AS score,
+               snippet({index}, 1, :open, :close, '…', {SNIPPET_TOKENS})
+        FROM {index} JOIN documents AS d ON d.id = {index}.rowid
+        WHERE {" AND ".join(conditions)}
+        ORDER BY score, d.id
+        LIMIT :limit
+    """
+    try:
+        rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return []
+        raise QueryError(f"the document search failed: {error}") from error
+    hits = []
+    for row in rows:
+        articles = [
+            {"article_id": article_id, "title": title, "url": url}
+            for article_id, title, url in conn.execute(
+                "SELECT a.id, a.title, a.url FROM attachments AS att JOIN articles AS a ON a.id = att.article_id "
+                "WHERE att.url = ? ORDER BY a.id",
+                (row[1],),
+            )
+        ]
+        hits.append(
+            DocumentHit(
+                int(row[0]),
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                float(row[7]),
+                " ".join((row[8] or "").split()),
+                articles,
+            )
+        )
+    return hits
