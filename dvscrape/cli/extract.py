@@ -22,6 +22,9 @@ from dvscrape.sites.profile import SiteProfile
 def extract_command(source: str, page_url: str | None, site: str, encoding: str | None, archive_dir: Path) -> None:
     """Print the article of one page as JSON (a saved HTML file, or a site path such as /web/neoportal/-/xyz).
 
+    A document (PDF, DOC, DOCX, ODT, XLS, XLSX, RTF, image; a file, or a /documents/... path read from the archive)
+    prints its text, pages, how it was read and its heading fields: {"document": true, ...}.
+
     A page that is not an article prints {"article": false, ...} and exits 0; input that cannot be read exits 1.
     """
     from dvscrape.pages import PageContext, extract_page
@@ -35,6 +38,14 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
             except OSError as error:
                 raise click.ClickException(f"cannot read {source}: {error.strerror}") from error
             url = page_url or path.resolve().as_uri()
+            if _is_document(html, path.name):
+                _print_document(html, path.name)
+                return
+        elif source.startswith("/documents/"):
+            url = page_url or profile.url(source)
+            data, _declared = _from_archive(archive_dir, url)
+            _print_document(data, source.rstrip("/").split("/")[-2] if source.count("/") >= 5 else source)
+            return
         elif _is_site_path(source, profile):
             url = page_url or profile.url(source)
             html, declared = _from_archive(archive_dir, url)
@@ -45,6 +56,23 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
     except DvscrapeError as error:
         raise click.ClickException(str(error)) from error
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+
+
+def _is_document(data: bytes, name: str) -> bool:
+    from dvscrape.documents.sniff import sniff
+
+    return sniff(data, name) not in ("unknown", "text", "zip", "ole")
+
+
+def _print_document(data: bytes, name: str) -> None:
+    """A document (PDF, DOCX, scan…): read in a subprocess with limits, printed as JSON with its heading fields;
+    exit 1 when it could not be read (the JSON says why)."""
+    from dvscrape.documents.sandbox import read_isolated
+
+    result = read_isolated(data, name)
+    click.echo(json.dumps({"document": True, **result.to_dict()}, ensure_ascii=False, indent=2))
+    if result.status == "failed":
+        raise SystemExit(1)
 
 
 def _is_site_path(source: str, profile: SiteProfile) -> bool:
