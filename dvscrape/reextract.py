@@ -21,13 +21,13 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from dvscrape.archive.db import Archive, ArticleOutcome
+from dvscrape.archive.times import stored_time
 from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
@@ -367,9 +367,8 @@ def _rebuild(
 
 
 def _seen_at(page: _Page) -> str:
-    """The capture time as the crawl writes seen_at: ISO 8601 in UTC to the second."""
-    moment = datetime.fromisoformat(page.date.replace("Z", "+00:00")).astimezone(UTC)
-    return moment.isoformat(timespec="seconds")
+    """The capture time (the record's WARC-Date) in the archive's one stored time format."""
+    return stored_time(page.date.replace("Z", "+00:00"))
 
 
 def _replay_check(
