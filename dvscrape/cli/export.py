@@ -57,6 +57,20 @@ class NoProgress:
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
+def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwrite: bool, bom: bool) -> None:
+    from dvscrape.cli.archive_access import opened_archive
+    from dvscrape.documents.export import export_documents
+
+    missing_folders(out.parent)
+    with opened_archive(archive_dir) as archive:
+        try:
+            files = export_documents(archive.db.conn, out, format_name, overwrite=overwrite, bom=bom)
+        except DvscrapeError as error:
+            raise click.ClickException(str(error)) from error
+    for file in files:
+        click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
+
+
 def _day(value: datetime | None) -> Any:
     return value.date() if value is not None else None
 
@@ -98,6 +112,12 @@ def _day(value: datetime | None) -> Any:
 @click.option("--bom/--no-bom", default=True, show_default=True, help="Start the CSV file with a UTF-8 BOM.")
 @click.option("--overwrite", is_flag=True, help="Replace --out if it holds an earlier export.")
 @click.option(
+    "--documents",
+    "documents",
+    is_flag=True,
+    help="Export the documents dataset (one row per attached document: text, method, fields, articles, WARC link).",
+)
+@click.option(
     "--progress/--no-progress",
     default=True,
     show_default=True,
@@ -116,12 +136,16 @@ def export_command(
     drop_duplicates: bool,
     bom: bool,
     overwrite: bool,
+    documents: bool,
     progress: bool,
 ) -> None:
     """Export the archive's articles as a dataset that loads in one line in pandas, Polars, DuckDB, Excel or
     Hugging Face datasets, with a datapackage.json describing it. Same archive and options: same bytes."""
     from dvscrape.export.run import export_dataset
 
+    if documents:
+        _export_documents(archive_dir, out, format_name, overwrite=overwrite, bom=bom)
+        return
     options = ExportOptions(
         format=Format(format_name),
         since=_day(since),
