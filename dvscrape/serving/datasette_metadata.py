@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dvscrape.archive.search import BODY_WEIGHT, FOLDED_INDEX, SNIPPET_TOKENS, TITLE_WEIGHT
+from dvscrape.documents.serving import DOCUMENT_QUERIES, DOCUMENT_TABLES
 
 ARTICLE_COLUMNS: dict[str, str] = {
     "id": "Article id: stable across re-extraction; cite it with the URL.",
@@ -132,6 +133,7 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                     "figures": {"description": "Images of articles with their captions, in order."},
                     "attachments": {"description": "Documents (PDF, DOC…) linked from articles."},
                     "crawls": {"description": "One row per crawl: when, of what, with what counts."},
+                    **DOCUMENT_TABLES,
                 },
                 "queries": {
                     "search": {
@@ -149,6 +151,7 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                         "description": "Every fetch of a URL (canonical or as fetched), with its WARC record.",
                         "sql": CAPTURES_SQL,
                     },
+                    **DOCUMENT_QUERIES,
                 },
             }
         },
