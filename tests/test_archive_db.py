@@ -155,7 +155,7 @@ def test_old_schema_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
         stored = archive.save_article(make_article(url="https://x/a"), capture_id=None, seen_at="2024-02-01")
         assert stored.outcome is ArticleOutcome.UPDATED
         row = next(archive.db.query("SELECT first_seen, last_seen FROM articles WHERE url = 'https://x/a'"))
-        assert row == {"first_seen": "2024-01-01", "last_seen": "2024-02-01"}
+        assert row == {"first_seen": "2024-01-01T00:00:00.000000Z", "last_seen": "2024-02-01T00:00:00.000000Z"}
 
 
 def test_readonly_open_of_an_old_schema_is_refused_when_it_may_not_upgrade(tmp_path: Path) -> None:
@@ -237,7 +237,7 @@ def test_article_round_trip_keeps_vietnamese_text(archive: Archive) -> None:
     crawl_id = archive.begin_crawl("tanbinh", "https://x/", {})
     capture_id = archive.record_capture(make_capture(crawl_id))
     article = make_article()
-    article_id = archive.store_article(article, capture_id=capture_id, seen_at="2024-07-06T01:02:03Z")
+    article_id = archive.save_article(article, capture_id=capture_id, seen_at="2024-07-06T01:02:03Z").article_id
     row = archive.db["articles"].get(article_id)  # type: ignore[union-attr]
     assert row["title"] == TITLE
     assert row["body"] == "\n\n".join(PARAGRAPHS)
@@ -247,7 +247,7 @@ def test_article_round_trip_keeps_vietnamese_text(archive: Archive) -> None:
     assert json.loads(row["tags"]) == ["hội nghị", "sơ kết"] and "hội nghị" in row["tags"]  # stored readable
     assert json.loads(row["flags"]) == ["no_modified_date"]
     assert row["word_count"] == article.word_count and row["signature"] == "Phòng Văn hóa và Thông tin"
-    assert row["capture_id"] == capture_id and row["first_seen"] == row["last_seen"] == "2024-07-06T01:02:03Z"
+    assert row["capture_id"] == capture_id and row["first_seen"] == row["last_seen"] == "2024-07-06T01:02:03.000000Z"
     assert len(row["content_hash"]) == 64
     figures = list(archive.db.query("SELECT position, image_url, alt, caption FROM figures ORDER BY position"))
     assert figures[0] == {
@@ -277,16 +277,16 @@ def test_storing_twice_keeps_one_row_and_first_seen(archive: Archive) -> None:
     ]
     assert archive.db["articles"].count == 1
     row = archive.db["articles"].get(first.article_id)  # type: ignore[union-attr]
-    assert (row["first_seen"], row["last_seen"]) == ("2024-07-06T00:00:00Z", "2024-07-08T00:00:00Z")
+    assert (row["first_seen"], row["last_seen"]) == ("2024-07-06T00:00:00.000000Z", "2024-07-08T00:00:00.000000Z")
     assert row["body"] == "Nội dung đã sửa."
     assert archive.db["figures"].count == 0
     assert [r["tag"] for r in archive.db.query("SELECT tag FROM article_tags")] == ["mới"]
 
 
 def test_content_hash_ignores_unicode_form_and_whitespace(archive: Archive) -> None:
-    nfc = archive.save_article(make_article(), capture_id=None, seen_at="1")
+    nfc = archive.save_article(make_article(), capture_id=None, seen_at="2024-07-06T00:00:00Z")
     nfd_title = unicodedata.normalize("NFD", TITLE) + "  "
-    nfd = archive.save_article(make_article(title=nfd_title), capture_id=None, seen_at="2")
+    nfd = archive.save_article(make_article(title=nfd_title), capture_id=None, seen_at="2024-07-07T00:00:00Z")
     assert nfd.outcome is ArticleOutcome.UNCHANGED and nfd.content_hash == nfc.content_hash
     stored = archive.db["articles"].get(nfc.article_id)  # type: ignore[union-attr]
     assert stored["title"] == nfd_title  # stored as given; only the hash normalises
@@ -309,7 +309,7 @@ def test_provenance_view_leads_to_the_warc_record(archive: Archive) -> None:
     with WarcWriter(archive.warc_dir, prefix="tanbinh", warcinfo={"crawl-id": str(crawl_id)}) as writer:
         location = writer.write_exchange(exchange)
     capture_id = archive.record_capture(make_capture(crawl_id, location, url=exchange.url))
-    article_id = archive.store_article(make_article(), capture_id=capture_id, seen_at="2024-07-06T00:00:00Z")
+    article_id = archive.save_article(make_article(), capture_id=capture_id, seen_at="2024-07-06T00:00:00Z").article_id
     (row,) = archive.db.query("SELECT * FROM articles_provenance WHERE article_id = ?", [article_id])
     stored = WarcLocation(
         row["warc_filename"], row["warc_offset"], row["warc_length"], row["warc_record_id"], row["payload_digest"], ""
@@ -327,7 +327,9 @@ def test_path_of_refuses_names_outside_the_warc_folder(archive: Archive) -> None
 
 def test_a_failed_article_write_leaves_nothing_behind(archive: Archive) -> None:
     with pytest.raises(ArchiveError):
-        archive.store_article(make_article(), capture_id=12345, seen_at="x")  # no such capture: FK fails
+        archive.save_article(
+            make_article(), capture_id=12345, seen_at="2024-07-06T00:00:00Z"
+        )  # no such capture: FK fails
     assert archive.db["articles"].count == 0 and archive.db["figures"].count == 0
 
 

@@ -161,7 +161,7 @@ def test_datapackage_describes_the_files_and_validates_with_frictionless(archive
     assert resource["path"] == "articles.csv" and resource["encoding"] == "utf-8-sig"
     assert [field["name"] for field in resource["schema"]["fields"]] == list(FIELD_NAMES)
     assert {field["name"]: field["type"] for field in resource["schema"]["fields"]}["published_date"] == "date"
-    assert package["created"] == "2024-07-01T00:00:00Z"  # from the archive's crawls, not the clock
+    assert package["created"] == "2024-07-01T00:00:00.000000Z"  # from the archive's crawls, not the clock
     assert package["dvscrape"]["crawls"][0]["crawls"] == 2
 
 

@@ -73,7 +73,7 @@ def test_migration_backfills_versions_of_an_older_archive(tmp_path: Path) -> Non
     conn.close()
     with Archive.open(directory) as archive:
         (version,) = versions_of(archive.db.conn, 1)
-        assert (version.version, version.title, version.seen_at) == (1, "Tiêu đề", "2023-01-01")
+        assert (version.version, version.title, version.seen_at) == (1, "Tiêu đề", "2023-01-01T00:00:00.000000Z")
         assert version.figures == ({"image_url": "x.jpg", "alt": "", "caption": "c"},)
         assert backfill_versions(archive.db.conn) == 0
         hits = archive.db.execute("SELECT rowid FROM articles_fts_folded WHERE articles_fts_folded MATCH 'tieu'")

@@ -156,8 +156,8 @@ def test_migration_upgrades_an_archive_from_before_it(tmp_path: Path) -> None:
         assert article == {
             "gone_since": None,
             "gone_status": None,
-            "last_checked": "2024-02-01",
-            "last_seen": "2024-02-01",
+            "last_checked": "2024-02-01T00:00:00.000000Z",  # dates become times too (m0010)
+            "last_seen": "2024-02-01T00:00:00.000000Z",
         }
         archive.finish_crawl(1, "done", {"articles_unchanged": 4, "articles_gone": 1, "revisits": 3, "missing": 2})
         (crawl,) = archive.db.query(
@@ -415,14 +415,14 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
     def versions() -> int:
         return int(archive.db.execute("SELECT count(*) FROM article_versions").fetchone()[0])
 
-    assert article_row()["last_checked"] == "2024-07-06T01:02:04Z"
+    assert article_row()["last_checked"] == "2024-07-06T01:02:04.000000Z"
     assert (
         archive.touch_article(ARTICLE_URL, seen_at="2024-07-07T01:00:00Z", capture_id=revisit_id) == stored.article_id
     )
     row = article_row()
     assert row["capture_id"] == original_id  # a revisit holds no content: provenance stays on the original
-    assert row["last_seen"] == row["last_checked"] == "2024-07-07T01:00:00Z"
-    assert row["first_seen"] == "2024-07-06T01:02:04Z"
+    assert row["last_seen"] == row["last_checked"] == "2024-07-07T01:00:00.000000Z"
+    assert row["first_seen"] == "2024-07-06T01:02:04.000000Z"
     archive.touch_article(ARTICLE_URL, seen_at="2024-07-08T01:00:00Z", capture_id=same_id)
     assert article_row()["capture_id"] == same_id
     assert versions() == 1
@@ -431,7 +431,7 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
     archive.mark_gone(ARTICLE_URL, seen_at="2024-07-12T02:00:00Z", status=410)
     row = article_row()
     assert row["gone_since"] == "2024-07-09" and row["gone_status"] == 404  # the first answer is kept
-    assert row["last_checked"] == "2024-07-12T02:00:00Z" and row["last_seen"] == "2024-07-08T01:00:00Z"
+    assert row["last_checked"] == "2024-07-12T02:00:00.000000Z" and row["last_seen"] == "2024-07-08T01:00:00.000000Z"
     assert row["title"] and versions() == 1
     gone = IncrementalState.load(archive, resume_crawl_id=None).article(ARTICLE_URL)
     assert gone is not None and gone.is_gone and gone.gone_status == 404 and gone.crawl_id == crawl_id
@@ -441,7 +441,7 @@ def test_touch_and_mark_gone_keep_the_row_and_its_versions(archive: Archive) -> 
     assert back.outcome is ArticleOutcome.UPDATED
     row = article_row()
     assert row["gone_since"] is None and row["gone_status"] is None
-    assert row["last_checked"] == "2024-07-15T00:00:00Z" and versions() == 2
+    assert row["last_checked"] == "2024-07-15T00:00:00.000000Z" and versions() == 2
 
     assert archive.touch_article(f"{BASE}/none", seen_at="2024-07-15T00:00:00Z", capture_id=None) is None
     assert archive.mark_gone(f"{BASE}/none", seen_at="2024-07-15T00:00:00Z", status=404) is None

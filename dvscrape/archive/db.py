@@ -26,8 +26,8 @@ from dvscrape.archive.records import (
     Capture,
     StoredArticle,
     record_type_and_profile,
-    utc_now_iso,
 )
+from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.archive.versions import record_version
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article
@@ -79,7 +79,7 @@ class Archive:
 
     @classmethod
     def open(
-        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = utc_now_iso, upgrade: bool = True
+        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = now_stored, upgrade: bool = True
     ) -> Archive:
         """Open the archive in *directory*, creating it and applying pending migrations unless *readonly*.
 
@@ -138,7 +138,7 @@ class Archive:
         with self._write("begin the crawl"):
             cursor = self._conn.execute(
                 "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, 'running', ?)",
-                (site, base_url, self._clock(), rows.to_json_object(options)),
+                (site, base_url, stored_time(self._clock()), rows.to_json_object(options)),
             )
         return row_id(cursor)
 
@@ -149,7 +149,7 @@ class Archive:
         with self._write("finish the crawl"):
             cursor = self._conn.execute(
                 f"UPDATE crawls SET finished = ?, status = ?, {assignments}, counts = ? WHERE id = ?",
-                (self._clock(), status, *known, rows.to_json_object(counts), crawl_id),
+                (stored_time(self._clock()), status, *known, rows.to_json_object(counts), crawl_id),
             )
             if cursor.rowcount != 1:
                 raise ArchiveError(f"no crawl {crawl_id} in {self.directory}")
@@ -169,7 +169,7 @@ class Archive:
             capture.kind,
             capture.status,
             capture.content_type,
-            capture.fetched_at,
+            stored_time(capture.fetched_at),
             capture.content_length,
             location.filename if location else None,
             location.offset if location else None,
@@ -190,14 +190,11 @@ class Archive:
 
     # -- articles ------------------------------------------------------------------------------------------------
 
-    def store_article(self, article: Article, *, capture_id: int | None, seen_at: str) -> int:
-        """Insert the article, or update the row with the same canonical URL; return its id. See save_article."""
-        return self.save_article(article, capture_id=capture_id, seen_at=seen_at).article_id
-
     def save_article(self, article: Article, *, capture_id: int | None, seen_at: str) -> StoredArticle:
         """Insert or update the article by canonical URL in one transaction, with its figures, attachments, tags
         and related links (replaced). first_seen is kept; last_seen and capture_id are set to this sighting.
         """
+        seen_at = stored_time(seen_at)
         digest = rows.content_hash(article)
         columns = rows.article_columns(article, content_digest=digest)
         with self._write("store the article"):
@@ -236,7 +233,7 @@ class Archive:
             )
         return StoredArticle(article_id, outcome, digest)
 
-    # -- incremental crawls (issue 5; see incremental.py) --------------------------------------------------------
+    # -- incremental crawls (see incremental.py) ------------------------------------------------------------------
 
     def record_refusals(self, crawl_id: int, refusals: Iterable[tuple[str, str, str, str]]) -> None:
         """Record URLs the crawl refused to fetch: (url, kind, reason, found_on) rows, each URL once per crawl."""
@@ -260,6 +257,7 @@ class Archive:
         capture_id moves to *capture_id* only when that capture is a 200 response record, so articles_provenance
         always leads to a record holding the content. Return the article id, or None when no article has that URL.
         """
+        seen_at = stored_time(seen_at)
         with self._write("touch the article"):
             found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if found is None:
@@ -277,6 +275,7 @@ class Archive:
         """Record that the article at canonical *url* answered *status* (404/410): gone_since is set to the date of
         *seen_at* the first time (kept afterwards), gone_status to *status*, last_checked to *seen_at*. The row, its
         versions and last_seen (last seen alive) are kept. Return the article id, or None when there is none."""
+        seen_at = stored_time(seen_at)
         with self._write("mark the article gone"):
             found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if found is None:
@@ -324,7 +323,7 @@ class Archive:
             cursor = self._conn.execute(
                 "INSERT INTO crawls (site, base_url, started, status, options, resumed_from) "
                 "VALUES (?, ?, ?, 'running', ?, ?)",
-                (found[0], base_url or found[1], self._clock(), stored_options, crawl_id),
+                (found[0], base_url or found[1], stored_time(self._clock()), stored_options, crawl_id),
             )
         return row_id(cursor)
 

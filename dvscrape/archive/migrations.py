@@ -363,6 +363,37 @@ def m0009_imported_files(db: Database) -> None:
     db.execute("CREATE INDEX idx_captures_record_id ON captures (warc_record_id)")
 
 
+STORED_TIME_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("crawls", "started"),
+    ("crawls", "finished"),
+    ("captures", "fetched_at"),
+    ("articles", "first_seen"),
+    ("articles", "last_seen"),
+    ("articles", "last_checked"),
+    ("article_versions", "seen_at"),
+    ("imported_files", "imported_at"),
+)
+
+
+def m0010_one_time_format(db: Database) -> None:
+    """Every stored time in one format, UTC ISO 8601 to the microsecond with a Z (dvscrape.archive.times).
+
+    Older archives hold '2024-03-01T08:01:00+00:00' (crawl and pipeline writes), '2024-03-01T08:01:00.123456Z'
+    (WARC dates, crawl start and end) and '2024-03-01T08:01:00Z' side by side in one column, which sort wrongly as
+    strings. Each value of STORED_TIME_COLUMNS is rewritten to the one format; a value that is not a time is left.
+    """
+    from dvscrape.archive.times import restored_or_unchanged
+
+    db.register_function(restored_or_unchanged, name="dvscrape_stored_time", deterministic=True, replace=True)
+    tables = set(db.table_names())
+    for table, column in STORED_TIME_COLUMNS:
+        if table in tables and column in _table(db, table).columns_dict:
+            db.execute(
+                f"UPDATE [{table}] SET [{column}] = dvscrape_stored_time([{column}]) "
+                f"WHERE [{column}] IS NOT dvscrape_stored_time([{column}])"
+            )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -374,6 +405,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0008_scope_decisions,
     m0009_imported_files,
     m0011_documents,
+    m0010_one_time_format,
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from dvscrape.warc.writer import WarcLocation
@@ -72,11 +71,6 @@ class StoredArticle:
     article_id: int
     outcome: ArticleOutcome
     content_hash: str
-
-
-def utc_now_iso() -> str:
-    """The current UTC time as ISO 8601 with a trailing Z."""
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def record_type_and_profile(capture: Capture) -> tuple[str, str]:
