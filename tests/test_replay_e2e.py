@@ -18,6 +18,7 @@ import hashlib
 import re
 import sqlite3
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -258,3 +259,23 @@ def test_rewritten_pages_embed_nothing_the_archive_lacks(replayed: Replayed) -> 
     for reference, page_url in sorted(missing.items()):
         print(f"missing from the archive: {reference} (embedded by {page_url})")
     assert not missing, f"{len(missing)} embedded URL(s) missing from the archive (printed above)"
+
+
+def test_index_is_cdxj_indexers_but_for_resolved_not_modified_revisits(replayed: Replayed) -> None:
+    """cdxj-indexer as an independent witness: every line of dvscrape's index is the one it writes, except that a
+    server-not-modified revisit (cdxj-indexer: mime warc/revisit, status 304) points at the response it confirmed."""
+    indexer = Path(sys.executable).parent / "cdxj-indexer"
+    if not indexer.exists():
+        pytest.skip("cdxj-indexer is not installed (pip install cdxj-indexer)")
+    files = sorted((replayed.archive / "warc").glob("*.warc.gz"))
+    done = subprocess.run([str(indexer), *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    theirs = sorted(line for line in done.stdout.splitlines() if line)
+    ours = (replayed.archive / "replay" / "collections" / COLLECTION / "indexes" / "index.cdxj").read_text("utf-8")
+    resolved = [line for line in ours.splitlines() if '"revisit": "server-not-modified"' in line]
+    not_modified = [line for line in theirs if '"mime": "warc/revisit"' in line and '"status": "304"' in line]
+    assert resolved and sorted(line.split(" {", 1)[0] for line in resolved) == sorted(
+        line.split(" {", 1)[0] for line in not_modified
+    )
+    assert sorted(set(ours.splitlines()) - set(resolved)) == sorted(set(theirs) - set(not_modified))
+    assert len(ours.splitlines()) == len(theirs)
