@@ -10,10 +10,10 @@ import pytest
 from dvscrape.errors import ExtractionError
 from dvscrape.pages import Article, NotArticle, PageContext, extract_page
 from dvscrape.pages.assemble import assemble
-from dvscrape.pages.dates import body_date, parse_display_date
 from dvscrape.pages.dom import decode_document
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.tanbinh import profile
+from dvscrape.text import lead_date, read_date
 
 PAGE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet"
 
@@ -114,22 +114,22 @@ def test_empty_input_is_an_error() -> None:
     [
         ("23/03/2023", "vi", "2023-03-23"),
         ("3/23/23", "en_US", "2023-03-23"),
-        ("23/03/2023 09:12", "vi_VN", "2023-03-23T09:12:00"),
-        ("2023-03-24T09:12:00+07:00", "vi", "2023-03-24T09:12:00"),
+        ("23/03/2023 09:12", "vi_VN", "2023-03-23T09:12"),
+        ("2023-03-24T09:12:00+07:00", "vi", "2023-03-24T09:12"),
         ("ngày 14 tháng 4 năm 2022", "vi", "2022-04-14"),
     ],
 )
 def test_display_dates(text: str, locale: str, expected: str) -> None:
-    found = parse_display_date(text, locale)
-    assert found is not None and found.iso == expected
+    found = read_date(text, locale)
+    assert found is not None and found.value == expected
 
 
 def test_body_date_takes_year_from_context() -> None:
-    assert body_date("Ngày 23/3, Ban Dân vận …", "2023-03-24") is not None
-    found = body_date("Ngày 30/12, hội nghị …", "2024-01-02")
-    assert found is not None and found.iso == "2023-12-30"
-    assert body_date("Ngày 23/3, Ban Dân vận …", None) is None
-    assert body_date("Vừa qua, Ban Dân vận …", "2023-03-24") is None
+    assert lead_date("Ngày 23/3, Ban Dân vận …", "2023-03-24") is not None
+    found = lead_date("Ngày 30/12, hội nghị …", "2024-01-02")
+    assert found is not None and found.value == "2023-12-30"
+    assert lead_date("Ngày 23/3, Ban Dân vận …", None) is None
+    assert lead_date("Vừa qua, Ban Dân vận …", "2023-03-24") is None
 
 
 def _page(body: str, title: str = "Trang") -> str:

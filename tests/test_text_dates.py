@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from dvscrape.text import find_dates, parse_date
+from dvscrape.text import DateReading, find_dates, lead_date, parse_date, read_date
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,65 @@ def test_find_dates_offsets_point_into_the_text() -> None:
     (match,) = find_dates(text)
     assert text[match.start : match.end] == match.text == "lúc 10h15 ngày 23/3/2023"
     assert match.value == "2023-03-23T10:15"
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # Times real pages print before the date, with a bar, a dash or the weekday between them.
+        ("14:20 | 03/11/2025", "2025-11-03T14:20"),
+        ("Cập nhật lúc 10:05, Thứ sáu, 13/09/2024", "2024-09-13T10:05"),
+        ("20:15 - Thứ Hai, 12/08/2024", "2024-08-12T20:15"),
+        # Month first (as Google and Facebook print vi dates), month names, the abbreviation 'thg'.
+        ("Tháng 9 16, 2024", "2024-09-16"),
+        ("16 Tháng Chín, 2024", "2024-09-16"),
+        ("12 thg 8, 2024", "2024-08-12"),
+        ("ngày 1 tháng Mười Một năm 2020", "2020-11-01"),
+        ("ngày 5 tháng Giêng năm 2021", "2021-01-05"),
+        # A range gives its first day.
+        ("Từ ngày 11 đến ngày 13 tháng 7 năm 2016", "2016-07-11"),
+        ("Từ ngày 11/7 đến ngày 13/7/2016", "2016-07-11"),
+        ("từ 30/12 đến 2/1/2017", "2016-12-30"),
+    ],
+)
+def test_parse_date_forms_of_real_pages(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+def test_a_document_number_is_no_range() -> None:
+    assert parse_date("Quyết định số 11 - 13/7/2016") != "2016-07-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "iso", "note"),
+    [
+        ("3/23/23", "en_US", "2023-03-23", ""),  # Liferay's en_US short style: M/d/yy
+        ("23/3/23", "en_US", "2023-03-23", ""),  # a first number over 12 is a day whatever the locale
+        ("3/4/23", "en_US", "2023-03-04", "day-month order of a two-digit-year date taken from locale en_US"),
+        ("3/4/23", "vi", "2023-04-03", "day-month order of a two-digit-year date taken from locale vi"),
+        ("23/03/2023 09:12", "vi_VN", "2023-03-23T09:12", ""),
+    ],
+)
+def test_read_date_in_a_locale(text: str, locale: str, iso: str, note: str) -> None:
+    assert read_date(text, locale) == DateReading(iso, note)
+
+
+@pytest.mark.parametrize(
+    ("lead", "iso", "note"),
+    [
+        ("Ngày 8/2, UBND quận tổ chức …", "2024-02-08", "year from context"),
+        ("Sáng 23/9, Ban Dân vận …", "2023-09-23", "year from context"),  # after the reference: the year before
+        ("Chiều 9/2, tại hội trường …", "2024-02-09", "year from context"),
+        ("Tối 5/6 vừa qua, …", "2023-06-05", "year from context"),
+        ("(TBO) - Sáng ngày 23/9, …", "2023-09-23", "year from context"),
+        ("Ngày 14 tháng 4 năm 2022, Ban …", "2022-04-14", ""),
+        ("Ngày 23-3-2023, hội nghị …", "2023-03-23", ""),
+    ],
+)
+def test_lead_date(lead: str, iso: str, note: str) -> None:
+    assert lead_date(lead, "2024-03-01") == DateReading(iso, note)
+
+
+def test_lead_date_needs_a_year() -> None:
+    assert lead_date("Ngày 8/2, UBND …", None) is None
+    assert lead_date("Vừa qua, ngày 8/2/2024 …", "2024-03-01") is None  # not at the start

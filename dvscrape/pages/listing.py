@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from lxml.cssselect import CSSSelector
 
 from dvscrape.pages._text import archival, clean_line
-from dvscrape.pages.dates import parse_display_date
 from dvscrape.pages.dom import Compiled, compiled, decode_document, parse_document, text_of
 from dvscrape.pages.metadata import absolute_url, texts
 from dvscrape.sites.profile import Selectors, SiteProfile
 from dvscrape.sites.urls import locale_of
+from dvscrape.text import read_date
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
         if not links:
             continue
         shown = texts(sel.publish_date(entry))
-        found = parse_display_date(shown[0], locale) if shown else None
+        found = read_date(shown[0], locale) if shown else None
         title = archival(clean_line(text_of(links[0])))
         entries.append(
             ListingEntry(
-                absolute_url(links[0].get("href") or "", url, profile), title, found.iso if found else None, category
+                absolute_url(links[0].get("href") or "", url, profile), title, found.value if found else None, category
             )
         )
     return Listing(url, category, tuple(entries))

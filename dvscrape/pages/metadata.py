@@ -11,13 +11,16 @@ from lxml import etree
 from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Attachment
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dates import body_date, parse_display_date
 from dvscrape.pages.dom import Compiled, head_of, text_of
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
+from dvscrape.text import lead_date, normalize, read_date
 
 # The lede's date is the event's, which may precede publication by a day or more: the record says so.
 _EVENT_DATE_FLAG = "published-from-lede-event-date"
+# published_source values for a date the page does not show as its publication date: taken from the listing entry
+# that linked the article, or from its lede (with the year from the listing's date or the sitemap's lastmod).
+INFERRED_SOURCES = frozenset(("listing", "body", "body+listing-year", "body+sitemap-year"))
 
 
 @dataclass(frozen=True)
@@ -54,48 +57,47 @@ def publish_date(
 ) -> Dated:
     """The publication date: the metadata span (*shown*), a <meta> tag, the listing's date, the lede — in order.
 
-    The lede's 'Ngày 23/3' is the event's date, often a day before publication, hence last.
+    The lede's 'Ngày 23/3' is the event's date, often a day before publication, hence last; its year comes from the
+    listing's date or the sitemap's lastmod when it has none. Dates read from the listing or the lede are inferred
+    (see INFERRED_SOURCES). All reading is dvscrape.text's (read_date, lead_date).
     """
     for text in shown:
-        found = parse_display_date(text, locale)
+        found = read_date(text, locale)
         if found:
-            return Dated(found.iso, "metadata", (f"date-note:{found.note}",) if found.note else ())
+            return Dated(found.value, "metadata", (f"date-note:{found.note}",) if found.note else ())
         return Dated(None, "", (f"unparsed-publish-date:{text[:40]}",))
     for element in sel.meta_published(head_of(root)):
-        found = parse_display_date(element.get("content") or "", locale)
+        found = read_date(element.get("content") or "", locale)
         if found:
-            return Dated(found.iso, "meta")
+            return Dated(found.value, "meta")
     if ctx.listing_date:
-        found = parse_display_date(ctx.listing_date, locale)
+        found = read_date(ctx.listing_date, locale)
         if found:
-            return Dated(found.iso, "listing")
-    if first_paragraph:
+            return Dated(found.value, "listing")
+    lead = normalize(first_paragraph) if first_paragraph else ""  # a TCVN3 lede reads 'Ngµy 8/2' before
+    if lead:
         for reference, source in ((ctx.listing_date, "body+listing-year"), (ctx.sitemap_lastmod, "body+sitemap-year")):
-            found = body_date(first_paragraph, reference)
+            found = lead_date(lead, reference)
             if found:
-                return Dated(found.iso, source if found.note else "body", (_EVENT_DATE_FLAG,))
-        found = body_date(first_paragraph, None)
+                return Dated(found.value, source if found.note else "body", (_EVENT_DATE_FLAG,))
+        found = lead_date(lead, None)
         if found:
-            return Dated(found.iso, "body", (_EVENT_DATE_FLAG,))
-        if _starts_with_day_month(first_paragraph):
+            return Dated(found.value, "body", (_EVENT_DATE_FLAG,))
+        if lead_date(lead, "9999-12-31") is not None:
             return Dated(None, "", ("body-date-without-year",))
     return Dated(None, "", ("no-publish-date",))
-
-
-def _starts_with_day_month(text: str) -> bool:
-    return body_date(text, "9999-12-31") is not None
 
 
 def modified_date(shown: list[str], root: etree._Element, sel: Compiled, locale: str) -> str | None:
     """The modification date when the page shows one (metadata span text in *shown*, or <meta>)."""
     for text in shown:
-        found = parse_display_date(text, locale)
+        found = read_date(text, locale)
         if found:
-            return found.iso
+            return found.value
     for element in sel.meta_modified(head_of(root)):
-        found = parse_display_date(element.get("content") or "", locale)
+        found = read_date(element.get("content") or "", locale)
         if found:
-            return found.iso
+            return found.value
     return None
 
 

@@ -11,14 +11,15 @@ canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are 
 - ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text.
 - ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1.
 - ``decode_html`` / ``sniff_charset``: page bytes → text, surviving wrong charset labels; windows-1258 composed.
-- ``parse_date`` / ``find_dates``: day-first Vietnamese dates and times → ISO strings.
+- ``parse_date`` / ``read_date`` / ``find_dates`` / ``lead_date``: Vietnamese dates and times → ISO strings (a
+  field, a field in a page's locale, every date in running text, the date a lead starts with).
 - ``fold_diacritics``: lower-case accent-free text (đ → d) for accent-insensitive search.
 - ``is_vietnamese_syllable``: whether a word is one well-formed Vietnamese syllable.
 
 Tables and regular expressions are built on first use (functools.cache); nothing runs at import time.
 """
 
-from dvscrape.text.dates import DateMatch, find_dates, parse_date
+from dvscrape.text.dates import DateMatch, DateReading, find_dates, lead_date, parse_date, read_date
 from dvscrape.text.decode import decode_html, sniff_charset
 from dvscrape.text.legacy import (
     LegacyEncoding,
@@ -37,6 +38,7 @@ from dvscrape.text.whitespace import clean_whitespace, strip_invisible
 
 __all__ = [
     "DateMatch",
+    "DateReading",
     "LegacyEncoding",
     "LegacyRun",
     "ToneOption",
@@ -52,9 +54,11 @@ __all__ = [
     "fold_diacritics",
     "from_legacy",
     "is_vietnamese_syllable",
+    "lead_date",
     "normalize",
     "parse_date",
     "place_tones",
+    "read_date",
     "sniff_charset",
     "strip_invisible",
     "to_nfc",
