@@ -56,6 +56,10 @@ class HttpExchange:
     response_body: bytes
     fetched_at: datetime
     ip_address: str | None = None
+    # A capture fetched from a web archive (Wayback Machine, pywb) in raw mode: *url* and *fetched_at* are the
+    # original URL and capture time, *source_url* the address actually fetched and *source_fetched_at* when.
+    source_url: str = ""
+    source_fetched_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,11 @@ class WarcWriter:
         }
         if exchange.ip_address:
             headers["WARC-IP-Address"] = exchange.ip_address
+        if exchange.source_url and record_type != "request":
+            # Fetched from a web archive: where and when, beside the original URL and capture time above.
+            headers["WARC-Source-URI"] = exchange.source_url
+            if exchange.source_fetched_at is not None:
+                headers["WARC-Creation-Date"] = warc_date(exchange.source_fetched_at)
         headers["WARC-Warcinfo-ID"] = self._warcinfo_id
         return headers
 
@@ -240,14 +245,17 @@ class WarcWriter:
         return _RawHeaders(status_line, headers, protocol=exchange.protocol or "HTTP/1.1")
 
     def _write_request(self, target: IO[bytes], exchange: HttpExchange, concurrent_to: str, date: str) -> None:
+        url = exchange.url
+        if exchange.source_url:  # the request really sent: to the web archive, at the time it was sent
+            url = exchange.source_url
+            date = warc_date(exchange.source_fetched_at or exchange.fetched_at)
         warc_headers = self._common_headers("request", self._id_factory(), date, exchange)
+        warc_headers["WARC-Target-URI"] = target_uri(url)
         warc_headers["WARC-Concurrent-To"] = concurrent_to
-        headers = http_block.request_headers(
-            exchange.request_headers, url=exchange.url, body_length=len(exchange.request_body)
-        )
-        request_line = f"{http_block.request_target(exchange.url)} {exchange.protocol or 'HTTP/1.1'}"
+        headers = http_block.request_headers(exchange.request_headers, url=url, body_length=len(exchange.request_body))
+        request_line = f"{http_block.request_target(url)} {exchange.protocol or 'HTTP/1.1'}"
         record = self._serializer.create_warc_record(
-            target_uri(exchange.url),
+            target_uri(url),
             "request",
             payload=io.BytesIO(exchange.request_body),
             length=len(exchange.request_body),
