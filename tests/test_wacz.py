@@ -130,3 +130,13 @@ def test_the_wacz_tool_rejects_a_tampered_package(wacz_file: Path, tmp_path: Pat
             )
     result = subprocess.run([str(tool), "validate", "-f", str(tampered)], capture_output=True, text=True, timeout=120)
     assert "Validation failed" in result.stdout
+
+
+def test_wacz_page_list_names_each_page_once_with_its_title(wacz_file: Path) -> None:
+    with zipfile.ZipFile(wacz_file) as package:
+        pages = [json.loads(line) for line in package.read("pages/pages.jsonl").decode("utf-8").splitlines()][1:]
+    urls = [page["url"] for page in pages]
+    assert len(urls) == len(set(urls)), "a page is listed more than once"
+    assert all(page["title"] and page["title"] != page["url"] for page in pages)
+    home = pages[0]
+    assert home["url"].endswith("/web/neoportal/trang-chu") and "Tân Bình" in home["title"]

@@ -1,7 +1,8 @@
 """Packaging an archive's WARC files as a WACZ 1.1.1 file that pywb and ReplayWeb.page replay.
 
 Layout: ``archive/`` the WARC files as they are, ``indexes/index.cdx`` their CDXJ index, ``pages/pages.jsonl`` the
-home page and every article (url, capture time, title), ``datapackage.json`` listing every file with its size and
+pages given (dvscrape.serving.replay.replay_pages: the home page and every article, once each, at its newest capture
+with content, with its title), ``datapackage.json`` listing every file with its size and
 SHA-256, and ``datapackage-digest.json`` with the SHA-256 of ``datapackage.json``. Every entry is stored without
 ZIP compression (WARC files are gzip already; stored entries can be read by range requests).
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,20 +58,6 @@ def iso_utc(moment: str) -> str:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def archive_pages(conn: sqlite3.Connection) -> list[Page]:
-    """The home page captures, then every article at its latest capture, for pages.jsonl."""
-    found = conn.execute(
-        """
-        SELECT c.url, c.fetched_at, COALESCE(a.title, ''), c.kind
-        FROM captures AS c LEFT JOIN articles AS a ON a.capture_id = c.id
-        WHERE c.warc_record_id IS NOT NULL AND c.status = 200
-          AND (c.kind = 'home' OR a.id IS NOT NULL)
-        ORDER BY c.kind != 'home', c.fetched_at, c.id
-        """
-    ).fetchall()
-    return [Page(url, iso_utc(fetched_at), title) for url, fetched_at, title, _ in found]
 
 
 def _sha256_file(path: Path) -> tuple[str, int]:
