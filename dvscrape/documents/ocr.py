@@ -19,9 +19,20 @@ LANGUAGE = "vie"
 RETRY_CONFIDENCE = 60.0
 
 
+def tesseract_command() -> str:
+    """The tesseract program: DVSCRAPE_TESSERACT (a name or a path; "none" switches OCR off), else "tesseract"."""
+    return os.environ.get("DVSCRAPE_TESSERACT", "").strip() or "tesseract"
+
+
+def missing_reason(language: str = LANGUAGE) -> str:
+    """What is missing for OCR (tesseract, or its model for *language*), or "" when it is installed."""
+    return _missing_reason(tesseract_command(), language)
+
+
 @cache
-def missing_reason(tesseract: str = "tesseract", language: str = LANGUAGE) -> str:
-    """ "" when tesseract and its model for *language* are installed, else what is missing."""
+def _missing_reason(tesseract: str, language: str) -> str:
+    if tesseract.lower() == "none":
+        return "OCR is switched off (DVSCRAPE_TESSERACT=none)"
     binary = shutil.which(tesseract)
     if binary is None:
         return "tesseract is not installed"
@@ -63,8 +74,9 @@ def deskew_angle(image: Any, span: float = 6.0, step: float = 0.25) -> float:
 class OcrEngine:
     """Reads page images with tesseract (one process per page, bounded by a timeout, one thread)."""
 
-    def __init__(self, limits: Limits, tesseract: str = "tesseract", language: str = LANGUAGE) -> None:
+    def __init__(self, limits: Limits, tesseract: str | None = None, language: str = LANGUAGE) -> None:
         self.limits = limits
+        tesseract = tesseract or tesseract_command()
         self.tesseract = shutil.which(tesseract) or tesseract
         self.language = language
 

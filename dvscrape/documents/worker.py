@@ -22,6 +22,12 @@ def main() -> int:
         result = failed(extension_kind(request["filename"]) or "unknown", "too large: out of memory (limit)")
     except RecursionError:
         result = failed(extension_kind(request["filename"]) or "unknown", "damaged: nesting too deep to read")
+    except OSError as error:
+        kind = extension_kind(request["filename"]) or "unknown"
+        if error.errno == 12 or "failed to map" in str(error) or "Cannot allocate" in str(error):
+            result = failed(kind, f"too large: out of memory within the {limits.memory_bytes >> 20} MB limit")
+        else:
+            result = failed(kind, f"damaged: {type(error).__name__}: {str(error)[:300]}")
     except Exception as error:  # any reader bug or malformed input: recorded, never fatal
         kind = extension_kind(request["filename"]) or "unknown"
         result = failed(kind, f"damaged: {type(error).__name__}: {str(error)[:300]}")
