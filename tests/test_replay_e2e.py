@@ -279,3 +279,38 @@ def test_index_is_cdxj_indexers_but_for_resolved_not_modified_revisits(replayed:
     )
     assert sorted(set(ours.splitlines()) - set(resolved)) == sorted(set(theirs) - set(not_modified))
     assert len(ours.splitlines()) == len(theirs)
+
+
+def test_show_prints_the_replay_url_of_what_it_shows(replayed: Replayed) -> None:
+    canonical, capture_url, fetched_at = replayed.query(
+        "SELECT a.url, c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id "
+        "WHERE a.gone_since IS NULL ORDER BY a.id LIMIT 1"
+    )[0]
+    result = run_cli("show", canonical, "--archive", str(replayed.archive), "--replay-base", replayed.base)
+    assert result.returncode == 0, result.stderr
+    replay = next(line for line in result.stdout.splitlines() if line.startswith("replay: ")).split()[1]
+    assert replay == f"{replayed.base}/{COLLECTION}/{cdx_timestamp(fetched_at)}/{capture_url}"
+    status, _, _ = fetch(replay)
+    assert status == 200
+
+
+def test_dvscrape_replay_serves_the_archive_and_prints_the_home_page(replayed: Replayed) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dvscrape", "replay", "--archive", str(replayed.archive), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        assert "index up to date" in lines[0], lines
+        home = lines[2].split("home page, newest capture: ", 1)[1].strip()
+        assert home.startswith("http://127.0.0.1:") and "/web/neoportal/trang-chu" in home
+        assert fetch(home)[0] == 200
+        timestamp = home.split(f"/{COLLECTION}/", 1)[1].split("/", 1)[0]
+        status, page, headers = fetch(home.replace(f"/{timestamp}/", f"/{timestamp}mp_/"))
+        assert status == 200 and "<title>" in decoded(page, headers).decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -17,7 +17,16 @@ from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import ArchiveError, PayloadDecodingError
 from dvscrape.imports.provenance import describe_provenance
+from dvscrape.serving.replay import DEFAULT_REPLAY_BASE, replay_url
+from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.payload import decoded_payload
+
+
+def _replay_url(base: str, record: dict[str, object] | None) -> str:
+    """The pywb URL replaying the capture *record* (what `show` shows), or "" without a WARC record."""
+    if record is None or not record.get("warc_filename"):
+        return ""
+    return replay_url(base, cdx_timestamp(str(record["fetched_at"])), str(record["fetched_url"]))
 
 
 def _citation(record: dict[str, object] | None) -> str:
@@ -114,8 +123,14 @@ def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bo
     "--decode", is_flag=True, help="With --raw: undo the body's Content-Encoding (gzip, br…); an error without --raw."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.option(
+    "--replay-base",
+    default=DEFAULT_REPLAY_BASE,
+    show_default=True,
+    help="Base URL of the pywb `dvscrape replay` serves, for the replay URL printed.",
+)
 def show_command(
-    url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool, as_json: bool
+    url: str, archive_dir: Path, version_number: int | None, raw: bool, decode: bool, as_json: bool, replay_base: str
 ) -> None:
     """Print the stored article at URL (canonical or any variant) and the WARC record it was extracted from."""
     if decode and not raw:
@@ -138,8 +153,9 @@ def show_command(
         if raw:
             _print_raw(archive, record, decode=decode)
             return
+    replay = _replay_url(replay_base, record)
     if as_json:
-        click.echo(json.dumps({**data, "warc": record}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**data, "warc": record, "replay_url": replay}, ensure_ascii=False, indent=2))
         return
     click.echo(data["title"])
     click.echo(data["url"])
@@ -151,6 +167,8 @@ def show_command(
     ]
     click.echo("  ".join(f"{name}: {value}" for name, value in facts if value))
     click.echo(f"source: {_citation(record)}")
+    if replay:
+        click.echo(f"replay: {replay}  (dvscrape replay serves it)")
     click.echo("")
     click.echo(data.get("body") or "")
     if data.get("signature"):

@@ -29,9 +29,6 @@ def replay_base(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-DEFAULT_REPLAY_BASE = replay_base("127.0.0.1", DEFAULT_PORT)
-
-
 @click.command("replay")
 @archive_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")

@@ -30,7 +30,7 @@ from dvscrape.cli.options import archive_option
 )
 @click.option(
     "--replay-base",
-    default="http://127.0.0.1:8090",
+    default="http://127.0.0.1:8090",  # serving.replay.DEFAULT_REPLAY_BASE (not imported: serve starts fast)
     show_default=True,
     help="Base URL of the pywb that `dvscrape replay` serves, for the replay links of articles.",
 )

@@ -13,11 +13,10 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from dvscrape.archive.folding import fold, register_fold
-from dvscrape.archive.search import QueryError, parse_query
-from dvscrape.serving.replay import DEFAULT_PORT, replay_url
+from dvscrape.archive.search import parse_query
+from dvscrape.errors import QueryError
+from dvscrape.serving.replay import DEFAULT_REPLAY_BASE, replay_url
 from dvscrape.warc.cdxj import cdx_timestamp
-
-DEFAULT_REPLAY_BASE = f"http://127.0.0.1:{DEFAULT_PORT}"
 
 NO_MATCH = '""'
 

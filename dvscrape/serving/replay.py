@@ -30,6 +30,7 @@ from dvscrape.warc.payload import decoded_payload
 COLLECTION = "archive"
 REPLAY_DIR = "replay"
 DEFAULT_PORT = 8090
+DEFAULT_REPLAY_BASE = f"http://127.0.0.1:{DEFAULT_PORT}"  # where `dvscrape replay` serves by default
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
