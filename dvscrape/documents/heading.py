@@ -146,7 +146,8 @@ def _subject(cells: list[str], document_type: str) -> str:
             following = [rest] if rest else []
             for line in cells[index + 1 : index + 4]:
                 # a wrapped title goes on in lower case; the body starts a new sentence
-                if following and (following[-1].endswith((".", ";", ":")) or not line[:1].islower()):
+                goes_on = line[:1].islower() or (line[:1].isdigit() and not re.match(r"\d+\s*[.)]", line))
+                if following and (following[-1].endswith((".", ";", ":")) or not goes_on):
                     break
                 following.append(line)
             return " ".join(following).strip()

@@ -431,10 +431,10 @@ def scan_image(spec: DocumentSpec, *, noisy: bool = False, dpi: int = 300, angle
 
         generator = np.random.default_rng(rng.randint(0, 2**31))
         pixels = np.asarray(page, dtype=np.int16)
-        pixels = pixels - 25 + generator.normal(0, 18, pixels.shape)
-        speckles = generator.random(pixels.shape) < 0.002
+        pixels = pixels - 35 + generator.normal(0, 30, pixels.shape)
+        speckles = generator.random(pixels.shape) < 0.004
         pixels[speckles] = 0
-        page = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
+        page = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(1.0))
     return page
 
 
