@@ -47,6 +47,10 @@ class CrawlResult:
             f"WARC bytes {counts.get('bytes_written', 0)}",
             f"  archive: {self.archive_dir}",
         ]
+        requisites = int(self.stats.get("dvscrape/requisites/fetched", 0))
+        if requisites:  # stylesheets, scripts, theme images, icons, fonts: fetched once per crawl
+            unchanged = int(self.stats.get("dvscrape/requisites/unchanged", 0))
+            lines.insert(2, f"  page requisites {requisites} (unchanged, archived as revisits: {unchanged})")
         for url in self.failed_urls[:10]:
             lines.append(f"  failed: {url}")
         if len(self.failed_urls) > 10:
