@@ -13,6 +13,7 @@ from dvscrape.archive.db import Archive, Capture
 from dvscrape.pages import Article, extract_page
 from dvscrape.pages.finish import normalise_article
 from dvscrape.sites import get_profile
+from dvscrape.sites.urls import canonicalize
 from dvscrape.warc.writer import HttpExchange, WarcWriter
 
 BASE_URL = "http://127.0.0.1:8123"
@@ -131,8 +132,12 @@ class ArchiveBuilder:
         self.moment = START
 
     def url(self, slug: str) -> str:
-        """The canonical article URL of *slug*."""
+        """The URL the article page of *slug* is fetched from (on the builder's base URL)."""
         return f"{self.base_url}/web/neoportal/-/{slug}"
+
+    def canonical(self, slug: str) -> str:
+        """The canonical URL of *slug*'s article (on the site's own address): its key in ``articles``."""
+        return canonicalize(self.url(slug), self.profile)
 
     def capture(self, url: str, body: bytes, kind: str, content_type: str = "text/html; charset=utf-8") -> int:
         """Write one exchange and record its capture; return the capture id."""
@@ -142,7 +147,7 @@ class ArchiveBuilder:
             Capture(
                 crawl_id=self.crawl_id,
                 url=url,
-                canonical_url=url,
+                canonical_url=canonicalize(url, self.profile) or url,
                 kind=kind,
                 status=200,
                 content_type=content_type,

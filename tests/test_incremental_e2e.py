@@ -16,6 +16,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
+from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
 from tests.conftest import run_cli
 
 ARTICLES = 40
@@ -89,7 +90,7 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
         assert fourth.returncode == 0, fourth.stdout + fourth.stderr[-2000:]
     finally:
         replica.stop()
-    new_urls = {f"{replica.url}/web/neoportal/-/{t}" for t in edition2.added}
+    new_urls = {f"{SITE_URL}/web/neoportal/-/{t}" for t in edition2.added}
     stored = {url for (url,) in query(archive, "select url from articles")}
     assert new_urls <= stored
     for url_title in edition2.edited:

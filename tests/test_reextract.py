@@ -76,15 +76,17 @@ def test_reextract_replays_versions_in_fetch_order_and_keeps_ids(tmp_path: Path)
         ids = dict(conn.execute("SELECT url, id FROM articles").fetchall())
         # An extractor that lost an article and a stale row: reextract puts things right.
         conn.execute("DELETE FROM article_versions WHERE version = 2")
-        conn.execute("UPDATE articles SET title = 'hỏng' WHERE id = ?", (ids[builder.url(SPECS[1].slug)],))
+        conn.execute("UPDATE articles SET title = 'hỏng' WHERE id = ?", (ids[builder.canonical(SPECS[1].slug)],))
         conn.commit()
         result = reextract(archive)
         assert (result.pages, result.articles, result.new, result.updated, result.failures) == (3, 2, 2, 1, [])
         assert dict(conn.execute("SELECT url, id FROM articles").fetchall()) == ids
-        versions = versions_of(conn, ids[builder.url(SPECS[0].slug)])
+        versions = versions_of(conn, ids[builder.canonical(SPECS[0].slug)])
         assert [(v.version, v.changed_fields) for v in versions] == [(1, ()), (2, ("title",))]
         assert (
-            conn.execute("SELECT title FROM articles WHERE id = ?", (ids[builder.url(SPECS[1].slug)],)).fetchone()[0]
+            conn.execute(
+                "SELECT title FROM articles WHERE id = ?", (ids[builder.canonical(SPECS[1].slug)],)
+            ).fetchone()[0]
             == SPECS[1].title
         )
 

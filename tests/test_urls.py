@@ -166,6 +166,10 @@ def test_sitemap_and_robots() -> None:
 def test_base_url_can_point_at_the_replica() -> None:
     replica = get_profile("tanbinh", "http://127.0.0.1:8765")
     decision = classify("http://127.0.0.1:8765/en/web/neoportal/-/abc?redirect=%2F", replica)
-    assert decision.canonical == "http://127.0.0.1:8765/web/neoportal/-/abc"
+    # the site is the identity, the mirror is transport: canonical URLs are on the portal's own address
+    assert decision.canonical == f"{BASE}/web/neoportal/-/abc"
+    assert replica.fetch_url(decision.canonical) == "http://127.0.0.1:8765/web/neoportal/-/abc"
     assert classify("http://127.0.0.1:9999/web/neoportal/-/abc", replica).kind is UrlKind.OFFSITE
-    assert classify(f"{BASE}/web/neoportal/-/abc", replica).kind is UrlKind.OFFSITE
+    assert classify(f"{BASE}/web/neoportal/-/abc", replica).kind is UrlKind.OFFSITE  # never fetched from there
+    other_port = get_profile("tanbinh", "http://127.0.0.1:9999")
+    assert classify("http://127.0.0.1:9999/web/neoportal/-/abc", other_port).canonical == decision.canonical

@@ -41,10 +41,13 @@ def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
         parts = urlsplit(url)
         base_parts = urlsplit(base)
         rebased = urlunsplit((base_parts.scheme, base_parts.netloc, parts.path or "/", parts.query, ""))
+        fetched: list[str] = [rebased]
         for variant in (url, rebased):
             canonical = canonicalize(variant, profile)
             if canonical:
                 candidates.append(canonical)
+                fetched.append(profile.fetch_url(canonical))
+        candidates.extend(fetched)  # captures keep the URL fetched (and rows from before issue 14 their canonical)
     return list(dict.fromkeys(candidates))
 
 

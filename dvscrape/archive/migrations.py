@@ -394,6 +394,19 @@ def m0010_one_time_format(db: Database) -> None:
             )
 
 
+def m0012_site_canonical_urls(db: Database) -> None:
+    """Canonical URLs on the site's own address (issue 14): articles, versions and history keyed by the site, not by
+    the mirror or replica port that served them. captures.canonical_url, articles.url and the URLs in figures,
+    attachments and related_links are rewritten; articles doubled by crawls from two ports become one (oldest id,
+    content seen last, every distinct version kept); a resumed crawl's base_url becomes the one it fetched from.
+    See dvscrape.archive.identity."""
+    from dvscrape.archive.folding import register_fold
+    from dvscrape.archive.identity import rebase_on_site
+
+    register_fold(db.conn)  # the search triggers run when merged articles change
+    rebase_on_site(db.conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -406,6 +419,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0009_imported_files,
     m0011_documents,
     m0010_one_time_format,
+    m0012_site_canonical_urls,
 )
 
 

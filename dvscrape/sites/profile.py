@@ -158,6 +158,10 @@ class SiteProfile:
     name: str
     base_url: str
     listing_paths: tuple[str, ...]
+    # The site's own address (the live portal): the identity of its pages. Canonical URLs, and so articles,
+    # versions and history, are written on it whatever *base_url* (a mirror, the replica on some port) served them;
+    # captures keep the URL actually fetched. Empty: the same as *base_url*.
+    site_url: str = ""
     sitemap_path: str = "/sitemap.xml"
     robots_path: str = "/robots.txt"
     default_locale: str = "vi_VN"
@@ -172,6 +176,10 @@ class SiteProfile:
         if parts.path not in ("", "/") or parts.query:
             raise ConfigurationError(f"base URL must not have a path or query, got {self.base_url!r}")
         object.__setattr__(self, "base_url", f"{parts.scheme}://{parts.netloc}")
+        site = urlsplit(self.site_url or self.base_url)
+        if site.scheme not in ("http", "https") or not site.hostname:
+            raise ConfigurationError(f"site URL must be an absolute http(s) URL, got {self.site_url!r}")
+        object.__setattr__(self, "site_url", f"{site.scheme}://{site.netloc}")
 
     @property
     def host(self) -> str:
@@ -188,5 +196,26 @@ class SiteProfile:
         return self.base_url + path
 
     def with_base_url(self, base_url: str) -> SiteProfile:
-        """The same profile pointed at a mirror or the replica."""
-        return replace(self, base_url=base_url)
+        """The same profile pointed at a mirror or the replica (the site URL stays the site's)."""
+        return replace(self, base_url=base_url, site_url=self.site_url)
+
+    @property
+    def is_mirror(self) -> bool:
+        """Whether the crawl fetches from somewhere other than the site's own address."""
+        return self.base_url.lower() != self.site_url.lower()
+
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch *url*: a URL on the site's own address rebased onto the base URL; others unchanged."""
+        if self.is_mirror and url.lower().startswith(self.site_url.lower()):
+            rest = url[len(self.site_url) :]
+            if rest == "" or rest[0] in "/?#":
+                return self.base_url + rest
+        return url
+
+    def site_form(self, url: str) -> str:
+        """*url* with the base URL replaced by the site's own address (the identity form); others unchanged."""
+        if self.is_mirror and url.lower().startswith(self.base_url.lower()):
+            rest = url[len(self.base_url) :]
+            if rest == "" or rest[0] in "/?#":
+                return self.site_url + rest
+        return url

@@ -10,6 +10,7 @@ def profile(base_url: str = BASE_URL) -> SiteProfile:
     return SiteProfile(
         name="tanbinh",
         base_url=base_url,
+        site_url=BASE_URL,
         listing_paths=(
             "/web/neoportal/tin-tuc-su-kien",
             "/web/neoportal/kinh-te-xa-hoi",

@@ -92,7 +92,11 @@ def _normalise_path(path: str) -> str:
 
 
 def classify(url: str, profile: SiteProfile) -> UrlDecision:
-    """Decide whether *url* belongs to the crawl, and under which canonical URL."""
+    """Decide whether *url* belongs to the crawl, and under which canonical URL.
+
+    In scope are URLs on the profile's base URL (the address the crawl fetches from); the canonical URL is written on
+    the site's own address (profile.site_url), so a page has one identity whichever mirror or replica port served it.
+    profile.fetch_url(canonical) is where to fetch it."""
     if len(url) > profile.urls.max_url_length:
         return UrlDecision(UrlKind.TRAP, "", reason=f"URL longer than {profile.urls.max_url_length} characters")
     try:
@@ -117,9 +121,9 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         return UrlDecision(UrlKind.TRAP, "", locale, trap)
 
     if path == profile.robots_path:
-        return UrlDecision(UrlKind.ROBOTS, profile.url(path), locale)
+        return UrlDecision(UrlKind.ROBOTS, _site_url(profile, path), locale)
     if path == profile.sitemap_path:
-        return UrlDecision(UrlKind.SITEMAP, profile.url(path), locale)
+        return UrlDecision(UrlKind.SITEMAP, _site_url(profile, path), locale)
     if any(path.startswith(prefix) for prefix in rules.media_prefixes):
         kept = sorted((k, v) for k, v in params if k not in rules.media_noise_params)
         return UrlDecision(UrlKind.MEDIA, _join(profile, path, kept), locale)
@@ -132,7 +136,7 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         if not url_title:
             return UrlDecision(UrlKind.TRAP, "", locale, reason)
         article_path = f"{rules.site_path}{rules.article_separator}{url_title}"
-        return UrlDecision(UrlKind.ARTICLE, profile.url(article_path), locale)
+        return UrlDecision(UrlKind.ARTICLE, _site_url(profile, article_path), locale)
 
     page_params = _page_params(params, profile)
     if page_params is None:
@@ -166,7 +170,7 @@ def classify_requisite(url: str, profile: SiteProfile) -> UrlDecision:
         return decision  # a page of the site embedded (an iframe, say): it keeps its kind
     kept = [(k, v) for k, v in params if k not in profile.urls.media_noise_params]
     query = "&".join(f"{k}={v}" if v else k for k, v in kept)
-    base = urlsplit(profile.base_url)
+    base = urlsplit(profile.site_url)
     canonical = urlunsplit((base.scheme, base.netloc, _normalise_path(parts.path), query, ""))
     return UrlDecision(UrlKind.REQUISITE, canonical, decision.locale)
 
@@ -251,5 +255,10 @@ def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tu
 
 
 def _join(profile: SiteProfile, path: str, params: list[tuple[str, str]]) -> str:
-    base = urlsplit(profile.base_url)
+    base = urlsplit(profile.site_url)
     return urlunsplit((base.scheme, base.netloc, path, urlencode(params), ""))
+
+
+def _site_url(profile: SiteProfile, path: str) -> str:
+    """The canonical URL of a site path: on the site's own address, whichever base URL the crawl fetches from."""
+    return profile.site_url + path

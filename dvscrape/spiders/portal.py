@@ -101,7 +101,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
     def _request_for(
         self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
     ) -> scrapy.Request | None:
-        decision = decision or classify(url, self.profile)
+        decision = decision or classify(self.profile.fetch_url(url), self.profile)
         if not decision.fetchable:
             self._refused(url, decision, found_on)
             return None
@@ -127,7 +127,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         # looks them up as written); their canonical form only decides what is the same resource.
         referenced = decision.kind in (UrlKind.MEDIA, UrlKind.REQUISITE)
         request = scrapy.Request(
-            url if referenced else decision.canonical,
+            self.profile.fetch_url(url if referenced else decision.canonical),  # on the address crawled
             callback=callback,
             errback=self.fetch_failed,
             meta=request_meta,
