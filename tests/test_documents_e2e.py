@@ -1,0 +1,74 @@
+"""End to end: crawl the replica → `dvscrape documents` (first without OCR, then with it) → `dvscrape search` finds a
+word of a document and shows its article → `dvscrape export --documents` has it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dvscrape.documents.ocr import missing_reason
+from dvscrape.replica import documents as generated
+from tests.conftest import CrawledArchive, run_cli
+
+pytestmark = pytest.mark.skipif(not generated.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
+
+
+@pytest.fixture()
+def archive(crawled_archive: CrawledArchive, tmp_path: Path) -> Path:
+    assert crawled_archive.result.returncode == 0, crawled_archive.result.stderr[-2000:]
+    copy = tmp_path / "archive"
+    shutil.copytree(crawled_archive.directory, copy, ignore=shutil.ignore_patterns("crawl.lock"))
+    return copy
+
+
+def _rows(archive: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
+    with sqlite3.connect(archive / "archive.sqlite") as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_crawl_documents_search_export(archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DVSCRAPE_TESSERACT", "none")
+    first = run_cli("documents", "--archive", str(archive))
+    assert first.returncode == 0, first.stderr[-2000:]
+    attachments = _rows(archive, "select count(distinct url) from attachments")[0][0]
+    statuses = dict(_rows(archive, "select status, count(*) from documents group by status"))
+    assert sum(statuses.values()) == attachments > 0
+    failed = _rows(archive, "select reason from documents where status = 'failed'")
+    assert all(reason.split(":")[0] in ("encrypted", "damaged") for (reason,) in failed)
+    assert not _rows(archive, "select id from documents where status = 'done' and text = ''")  # never silently empty
+    if statuses.get("waiting_ocr"):
+        assert "tesseract-ocr-vie" in first.stdout
+
+    monkeypatch.delenv("DVSCRAPE_TESSERACT")
+    second = run_cli("documents", "--archive", str(archive))
+    assert second.returncode == 0, second.stderr[-2000:]
+    if not missing_reason():
+        assert not _rows(archive, "select id from documents where status = 'waiting_ocr'")
+    again = run_cli("documents", "--archive", str(archive), "--json")
+    assert json.loads(again.stdout)["read"] == 0  # resumable: nothing left to do
+
+    # 'Nơi nhận' ends every generated document and no article: typed without accents, it finds them
+    found = run_cli("search", "--archive", str(archive), "noi nhan")
+    assert found.returncode == 0, found.stderr
+    assert "documents (" in found.stdout and "in: " in found.stdout
+    title = _rows(
+        archive,
+        "select a.title from documents d join attachments att on att.url = d.url join articles a on a.id = "
+        "att.article_id where d.text like '%Nơi nhận%' order by d.id limit 1",
+    )[0][0]
+    assert title in found.stdout
+    hits = json.loads(run_cli("search", "--archive", str(archive), "noi nhan", "--json").stdout)
+    assert any("document" in hit for hit in hits)
+
+    out = tmp_path / "docs"
+    exported = run_cli("export", "--archive", str(archive), "--documents", "--format", "jsonl", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr[-2000:]
+    rows = [json.loads(line) for line in (out / "documents.jsonl").read_text("utf-8").splitlines()]
+    assert len(rows) == sum(statuses.values())
+    with_text = [row for row in rows if "Nơi nhận" in row["text"]]
+    assert with_text and all(json.loads(row["article_urls"]) and row["warc_filename"] for row in with_text)
+    assert all(row["method"] and row["number"] for row in with_text)
