@@ -21,9 +21,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from dvscrape.archive.db import Archive, Capture
+from dvscrape.archive.db import Archive
+from dvscrape.archive.records import Capture
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.warc.writer import WarcLocation
+from dvscrape.warc.model import WarcLocation
 
 BASE_URL = "https://tanbinh.hochiminhcity.gov.vn"
 CATEGORIES = (

@@ -25,7 +25,8 @@ from dvscrape.archive.folding import fold
 from dvscrape.archive.search import RANK_LIMIT, SearchOptions, count_matches, search
 from dvscrape.pages.article import Article, Block, Figure
 from dvscrape.replica import prose
-from dvscrape.replica.content import CATEGORIES, NEWEST, VIETNAM_TZ
+from dvscrape.replica.content import CATEGORIES, NEWEST
+from dvscrape.replica.model import VIETNAM_TZ
 
 BATCH = 1000
 

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from dvscrape.archive.db import Archive, ArticleOutcome
+from dvscrape.archive.db import Archive
+from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.times import stored_time
 from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page

@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dvscrape.archive.db import Archive, ArticleOutcome, Capture
+from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import MIGRATIONS, apply_migrations, pending_migrations
+from dvscrape.archive.records import ArticleOutcome, Capture
 from dvscrape.errors import ArchiveError, ArchiveLockedError
 from dvscrape.pages.article import Article, Attachment, Block, Figure
+from dvscrape.warc.model import HttpExchange, WarcLocation
 from dvscrape.warc.reader import read_record_at
-from dvscrape.warc.writer import HttpExchange, WarcLocation, WarcWriter
+from dvscrape.warc.writer import WarcWriter
 
 TITLE = "Quận Tân Bình tổ chức Hội nghị sơ kết công tác 6 tháng đầu năm"
 PARAGRAPHS = (

@@ -12,7 +12,7 @@ import brotli
 import pytest
 import zstandard
 
-from dvscrape.archive.db import Capture
+from dvscrape.archive.records import Capture
 from dvscrape.errors import PayloadDecodingError
 from dvscrape.warc.payload import decode_content
 from tests.archivist_helpers import SPECS, ArchiveBuilder, article_html, exchange

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dvscrape.archive.db import Archive, Capture
+from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import STORED_TIME_COLUMNS, apply_migrations
+from dvscrape.archive.records import Capture
 from dvscrape.archive.times import parse_time, stored_time
 from dvscrape.pages import Article, Block
 

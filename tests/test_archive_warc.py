@@ -20,21 +20,14 @@ import pytest
 
 from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc import http_block
+from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget, WarcLocation, WriterIdentity, target_uri
 from dvscrape.warc.reader import (
     iter_records,
     read_record_at,
     truncate_incomplete_tail,
     truncate_incomplete_tails,
 )
-from dvscrape.warc.writer import (
-    HttpExchange,
-    RevisitProfile,
-    RevisitTarget,
-    WarcLocation,
-    WarcWriter,
-    WriterIdentity,
-    target_uri,
-)
+from dvscrape.warc.writer import WarcWriter
 
 DATA = Path(__file__).parent / "data" / "warc"
 GOLDEN = DATA / "golden.warc"

@@ -10,9 +10,10 @@ import random
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dvscrape.archive.db import Archive, Capture
+from dvscrape.archive.db import Archive
+from dvscrape.archive.records import Capture
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.warc.writer import WarcLocation
+from dvscrape.warc.model import WarcLocation
 
 BASE_URL = "http://127.0.0.1:8123"
 CATEGORIES = ("Tin tức - Sự kiện", "Kinh tế - Xã hội", "Cải cách hành chính")

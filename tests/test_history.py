@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dvscrape.archive.db import Archive, ArticleOutcome
+from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import apply_migrations
+from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.versions import backfill_versions, versions_of
 from dvscrape.pages import Article, Block, Figure
 from tests.archivist_helpers import SPECS, ArchiveBuilder

@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from dvscrape.archive.db import Archive, ArticleOutcome, Capture
-from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
+from dvscrape.archive.db import Archive
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
 from dvscrape.archive.migrations import apply_migrations
+from dvscrape.archive.records import ArticleOutcome, Capture
+from dvscrape.archive.recovery import recover_after_crash
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article, Block
+from dvscrape.warc.model import HttpExchange, RevisitProfile, WarcLocation, warc_date
 from dvscrape.warc.reader import iter_records, read_record_at
-from dvscrape.warc.writer import HttpExchange, RevisitProfile, WarcLocation, WarcWriter, warc_date
+from dvscrape.warc.writer import WarcWriter
 
 BASE = "https://tanbinh.hochiminhcity.gov.vn"
 ARTICLE_URL = f"{BASE}/tin-tuc/-/content/hoi-nghi"

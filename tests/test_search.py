@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.search import QueryError, SearchOptions, index_is_current, parse_query, reindex, search
+from dvscrape.archive.search import SearchOptions, index_is_current, parse_query, reindex, search
+from dvscrape.errors import QueryError
 from tests.archivist_helpers import SPECS, build_archive
 from tests.conftest import CrawledArchive, run_cli
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from dvscrape.exitcodes import ExitCode
-from dvscrape.warc.writer import RevisitProfile, RevisitTarget, WarcWriter
+from dvscrape.warc.model import RevisitProfile, RevisitTarget
+from dvscrape.warc.writer import WarcWriter
 from tests.archivist_helpers import exchange
 from tests.conftest import CrawledArchive, run_cli
 

@@ -31,7 +31,7 @@ from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.archive.versions import record_version
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article
-from dvscrape.warc.writer import WarcLocation
+from dvscrape.warc.model import WarcLocation
 
 DB_FILENAME = "archive.sqlite"
 WARC_FOLDER = "warc"

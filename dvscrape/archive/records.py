@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from dvscrape.warc.writer import WarcLocation
+from dvscrape.warc.model import WarcLocation
 
 CAPTURE_KINDS = frozenset(
     {"article", "listing", "home", "page", "sitemap", "robots", "media", "requisite", "trap", "offsite", "other"}

@@ -16,7 +16,6 @@ from dvscrape.export.writers import DataFile
 
 DATAPACKAGE_FILENAME = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 PACKAGE_NAME = "dvscrape-articles"
 LICENSE_NOTE = (
     "The articles are published by a Vietnamese government portal; their reuse is governed by the portal's terms and "
