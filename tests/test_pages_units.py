@@ -40,9 +40,37 @@ def test_photo_without_caption_does_not_swallow_next_paragraph() -> None:
         '<p style="text-align:right"><strong>PHÒNG NỘI VỤ</strong></p>'
     )
     assert result.figures[0].caption == ""
-    assert [b.text for b in result.blocks] == ["Xem thêm: Bài khác"]
+    assert [b.text for b in result.blocks] == []  # a navigation line: dropped, not taken as the caption
+    assert "navigation-dropped:Xem thêm: Bài khác" in result.flags
     assert result.signature == "PHÒNG NỘI VỤ"
     assert "figure-without-caption" in result.flags
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<p>Tin liên quan: <a href="/web/neoportal/-/a">Xem chi tiết</a></p>',
+        '<p><em>Xem thêm: <a href="/web/neoportal/-/b">Quận tổ chức hội nghị tổng kết công tác dân vận</a></em></p>',
+        '<p>Tải về: <a href="/documents/20182/0/ke-hoach.pdf/u">Kế hoạch số 666/KH-UBND</a></p>',
+        '<div>- File đính kèm: <a href="/documents/1/2/qd.docx/u"><strong>Quyết định 15</strong></a></div>',
+    ],
+)
+def test_navigation_lines_leave_the_body(line: str) -> None:
+    result = _assemble(f"<p>Đoạn một.</p>{line}<p>Đoạn hai.</p>")
+    assert [b.text for b in result.blocks] == ["Đoạn một.", "Đoạn hai."]
+    assert any(flag.startswith("navigation-dropped:") for flag in result.flags)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>Xem thêm: quận đã tổ chức 12 buổi đối thoại với người dân trong năm.</p>",  # prose, no link
+        '<p>Tải về: người dân có thể xem <a href="/a">hướng dẫn</a> tại bộ phận một cửa của phường.</p>',
+    ],
+)
+def test_prose_that_starts_like_navigation_stays(line: str) -> None:
+    result = _assemble(f"<p>Đoạn một.</p>{line}")
+    assert len(result.blocks) == 2
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,10 @@ Rules, in the order they apply:
 - a short paragraph with no style at all (not even justified) right after a photo is taken as its caption, flagged;
 - the last text unit is the signature when it is short and bold, right-aligned, all upper case, or a source line;
 - a short paragraph all in bold, without a closing full stop, is a heading;
-- lines that are boilerplate whatever their markup (the back link, share bars, counters) are dropped and flagged.
+- lines that are boilerplate whatever their markup (the back link, share bars, counters) are dropped and flagged;
+- navigation lines inside the content ('Tin liên quan: Xem chi tiết', 'Xem thêm: <linked title>', 'Tải về:
+  <document name>': a lead and a link) are dropped and flagged: the link is recorded as a related link or an
+  attachment, and the body keeps the prose.
 """
 
 from __future__ import annotations
@@ -51,6 +54,21 @@ def is_boilerplate_line(text: str, boilerplate: Boilerplate) -> bool:
     return line.startswith(boilerplate.drop_line_prefixes) and len(line.split()) <= SHORT_LINE_WORDS
 
 
+NAVIGATION_LINK_SHARE = 0.8  # of the characters after the lead: the rest of a navigation line is its link
+
+
+def is_navigation_line(unit: Unit, boilerplate: Boilerplate) -> bool:
+    """A paragraph that is only a navigation lead ('Xem thêm:', 'Tải về:', …) and a link."""
+    if unit.kind != "paragraph" or unit.images or not unit.link_chars:
+        return False
+    text = unit.text.strip().lstrip("«»‹›-–•> ").strip()
+    lead = next((lead for lead in boilerplate.navigation_leads if text.lower().startswith(lead.lower())), None)
+    if lead is None:
+        return False
+    lead_chars = len(lead) - lead.count(" ")
+    return unit.link_chars >= NAVIGATION_LINK_SHARE * max(unit.chars - lead_chars, 1)
+
+
 def _caption_style(unit: Unit) -> bool:
     """Marked as a caption by markup, centred, or italic without being a justified/left body paragraph."""
     return unit.caption_hint or unit.align == "center" or (unit.italic and unit.align not in ("justify", "left"))
@@ -82,6 +100,8 @@ def assemble(units: list[Unit], boilerplate: Boilerplate) -> Assembled:
     for unit in units:
         if unit.text and not unit.images and is_boilerplate_line(unit.text, boilerplate):
             flags.append(f"boilerplate-dropped:{unit.text[:40]}")
+        elif is_navigation_line(unit, boilerplate):
+            flags.append(f"navigation-dropped:{unit.text[:40]}")
         else:
             kept.append(unit)
 

@@ -52,6 +52,8 @@ class Unit:
     bold: bool = False
     align: str = ""
     caption_hint: bool = False
+    link_chars: int = 0  # visible characters inside links (<a>), and in all
+    chars: int = 0
 
     @property
     def words(self) -> int:
@@ -68,6 +70,7 @@ class _Run:
     chars: int = 0
     italic_chars: int = 0
     bold_chars: int = 0
+    link_chars: int = 0
 
     def add(self, text: str, italic: bool, bold: bool) -> None:
         self.parts.append(text)
@@ -205,6 +208,7 @@ class UnitWalker:
             return
         if tag in SKIPPED or not tag:
             return
+        chars_before = run.chars
         if element.text:
             run.add(element.text, style.italic, style.bold)
         for child in element:
@@ -212,6 +216,8 @@ class UnitWalker:
                 self._inline(child, run, _style_of(child, style))
             if child.tail:
                 run.add(child.tail, style.italic, style.bold)
+        if tag == "a":
+            run.link_chars += run.chars - chars_before  # the <a>'s own tail is added by its parent, after
         if tag in BLOCK_TAGS:
             run.parts.append("\n")
 
@@ -223,7 +229,10 @@ class UnitWalker:
             return
         italic = run.chars > 0 and run.italic_chars == run.chars
         bold = run.chars > 0 and run.bold_chars == run.chars
-        self.units.append(Unit(kind, text, tuple(run.images), italic, bold, style.align, style.caption_hint))
+        images = tuple(run.images)
+        self.units.append(
+            Unit(kind, text, images, italic, bold, style.align, style.caption_hint, run.link_chars, run.chars)
+        )
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}

@@ -115,7 +115,8 @@ def body_html(elements: tuple[Element, ...], signature: str, style: EditorStyle)
 
 
 def transcribe(elements: tuple[Element, ...]) -> tuple[tuple[Block, ...], tuple[Figure, ...], tuple[Attachment, ...]]:
-    """What a reader copies from the draft: body blocks, figures with one-line captions, linked documents."""
+    """What a reader copies from the draft: body blocks, figures with one-line captions, linked documents. The
+    'Tải về: <document>' and 'Xem thêm: <title>' lines are navigation, not prose: no body block."""
     blocks: list[Block] = []
     figures: list[Figure] = []
     attachments: list[Attachment] = []
@@ -128,9 +129,7 @@ def transcribe(elements: tuple[Element, ...]) -> tuple[tuple[Block, ...], tuple[
             blocks.append(Block("list", "\n".join(element.items)))
         elif isinstance(element, Photo):
             figures.append(Figure(element.src, element.alt, " ".join(element.caption_lines)))
-        elif isinstance(element, FileLink):
-            blocks.append(Block("paragraph", f"{element.lead} {element.label}"))
+        elif isinstance(element, FileLink):  # navigation, not prose: the document is an attachment
             attachments.append(Attachment(element.path, element.filename, element.content_type))
-        else:
-            blocks.append(Block("paragraph", f"{element.lead} {element.label}"))
+        # a SeeAlso line is navigation too: its link is a related link, the body keeps none of it
     return tuple(blocks), tuple(figures), tuple(attachments)

@@ -115,6 +115,26 @@ class Boilerplate:
         "404 Not Found",
         "Lỗi 404",
     )
+    # A paragraph that is one of these leads and a link is navigation left in the content ('Xem thêm: <title>',
+    # 'Tải về: <document>'): dropped from the body, its link kept as a related link or an attachment.
+    navigation_leads: tuple[str, ...] = (
+        "Tin liên quan:",
+        "Bài liên quan:",
+        "Tin cùng chuyên mục:",
+        "Xem thêm:",
+        "Xem chi tiết:",
+        "Xem chi tiết văn bản:",
+        "Xem toàn văn:",
+        "Tải về:",
+        "Tải văn bản:",
+        "File đính kèm:",
+        "Tệp đính kèm:",
+        "Tài liệu đính kèm:",
+        "Đính kèm:",
+        "Related:",
+        "See also:",
+        "Download:",
+    )
     # A signature may also be a source line starting with one of these.
     source_line_prefixes: tuple[str, ...] = ("Nguồn:", "Nguồn :", "Tin, ảnh:", "Tin và ảnh:", "Tin:", "Theo ")
     attachment_extensions: tuple[str, ...] = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods")
