@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import duckdb
+import polars
 import pytest
 
 from dvscrape.export.options import ExportOptions, Format
 from dvscrape.export.run import export_dataset
 from tests.test_export_fixtures import TITLE_OF_FIRST, TOTAL_ARTICLES, build_archive
-
-polars = pytest.importorskip("polars")
-duckdb = pytest.importorskip("duckdb")
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,10 @@
 """Build the hand-made golden pages: the seed article in each markup variant of the portal family.
 
 Run by hand (``.venv/bin/python tests/golden/build_pages.py``) after changing a variant; the HTML files are
-committed and the tests read only them. The article is the real seed page's text (shared/seeds/000_…txt); the
-markup follows Liferay 6.2 core (portlet decorator, taglib header, asset publisher full content, asset metadata)
-inside a plausible custom theme, with one knob per variant the extractor must survive.
+committed and the tests read only them. The article is the real seed page's text (shipped in the package as
+dvscrape/replica/data/seed_article.txt); the markup follows Liferay 6.2 core (portlet decorator, taglib header,
+asset publisher full content, asset metadata) inside a plausible custom theme, with one knob per variant the extractor
+must survive.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import json
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from dvscrape.replica.seed import read_seed_text
 
 HERE = Path(__file__).parent
 PAGES = HERE / "pages"
@@ -33,10 +36,7 @@ SIGNATURE = "BAN DÂN VẬN QUẬN ỦY."
 
 def seed_paragraphs() -> list[str]:
     """The article's text lines from the seed file, in page order (boilerplate lines excluded)."""
-    seed = HERE.parents[2] / "shared" / "seeds" / "000_0082a50cf85ccdec.txt"
-    if not seed.exists():
-        seed = Path("/work/shared/seeds/000_0082a50cf85ccdec.txt")
-    lines = [line.strip() for line in seed.read_text(encoding="utf-8").split("\n") if line.strip()]
+    lines = [line.strip() for line in read_seed_text().split("\n") if line.strip()]
     start = lines.index(TITLE) + 1
     end = lines.index(SIGNATURE)
     return lines[start:end]
