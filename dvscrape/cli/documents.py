@@ -27,10 +27,11 @@ def documents_command(
     tesseract's Vietnamese model. Documents already read are skipped, so an interrupted run is resumed by running
     it again; documents waiting for OCR are read once tesseract is installed.
     """
-    from dvscrape.documents.model import OCR_MISSING_MESSAGE
+    from dvscrape.documents.model import OCR_MISSING_MESSAGE, DocumentResult
+    from dvscrape.documents.store import PendingDocument
     from dvscrape.documents.runner import run_documents
 
-    def progress(done: int, total: int, item, result) -> None:  # type: ignore[no-untyped-def]
+    def progress(done: int, total: int, item: PendingDocument, result: DocumentResult) -> None:
         detail = result.method or result.reason
         if result.status != "done":
             detail = result.reason

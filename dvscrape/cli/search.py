@@ -18,10 +18,10 @@ from dvscrape.archive.search import (
 )
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option
-from dvscrape.documents.search import search_documents
+from dvscrape.documents.search import DocumentHit, search_documents
 
 
-def print_document_hits(hits: list) -> None:  # type: ignore[type-arg]
+def print_document_hits(hits: list[DocumentHit]) -> None:
     """Documents found (`dvscrape documents` reads them), each with the articles it is attached to."""
     if not hits:
         return

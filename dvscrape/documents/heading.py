@@ -87,7 +87,7 @@ def _is_upper_line(text: str) -> bool:
 
 
 def _cells(lines: list[str]) -> list[str]:
-    out = []
+    out: list[str] = []
     for line in lines:
         out.extend(cell.strip() for cell in line.split("\t") if cell.strip())
     return out

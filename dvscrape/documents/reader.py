@@ -116,8 +116,7 @@ def _dispatch(kind: str, data: bytes, filename: str, engine: OcrEngine | None, l
     if kind == "image":
         return read_image(data, engine, limits)
     if kind == "encrypted-ooxml":
-        promised = extension_kind(filename) or "docx"
-        return failed(promised, "encrypted: a password-protected Office document")
+        return failed(extension_kind(filename) or "docx", "encrypted: a password-protected Office document")
     promised = extension_kind(filename)
     if promised and promised != "text":
         return failed(promised, f"damaged: the bytes are not a {promised.upper()} file (they look like {kind})")

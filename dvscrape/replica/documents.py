@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 PAGE_W, PAGE_H = 595.0, 842.0
@@ -197,7 +198,7 @@ FIXTURE_SPEC_ARGS = ("fixture", "Kế hoạch số 109/KH-UBND", (2024, 3, 12))
 
 
 def fixture_spec() -> DocumentSpec:
-    return spec_for(*FIXTURE_SPEC_ARGS)  # type: ignore[arg-type]
+    return spec_for(*FIXTURE_SPEC_ARGS)
 
 
 def variant_of(key: str, extension: str) -> str:
@@ -397,7 +398,7 @@ def scan_lines(spec: DocumentSpec) -> list[str]:
     ]
 
 
-def scan_image(spec: DocumentSpec, *, noisy: bool = False, dpi: int = 300, angle: float | None = None):  # type: ignore[no-untyped-def]
+def scan_image(spec: DocumentSpec, *, noisy: bool = False, dpi: int = 300, angle: float | None = None) -> Any:
     """A greyscale page image at *dpi* (A5): the scan_lines text in DejaVu Serif, wrapped; slightly rotated, and with
     speckle noise and a grey cast when *noisy*."""
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -430,7 +431,7 @@ def scan_image(spec: DocumentSpec, *, noisy: bool = False, dpi: int = 300, angle
         import numpy as np
 
         generator = np.random.default_rng(rng.randint(0, 2**31))
-        pixels = np.asarray(page, dtype=np.int16)
+        pixels = np.asarray(page, dtype=np.float64)
         pixels = pixels - 35 + generator.normal(0, 30, pixels.shape)
         speckles = generator.random(pixels.shape) < 0.004
         pixels[speckles] = 0
@@ -484,7 +485,7 @@ def docx_document(spec: DocumentSpec, *, vntime: bool = False) -> bytes:
     document.core_properties.last_modified_by = "Van thu"
     document.core_properties.revision = 1
 
-    def cell_lines(cell, lines):  # type: ignore[no-untyped-def]
+    def cell_lines(cell: Any, lines: list[str]) -> None:
         cell.paragraphs[0].text = shown(lines[0])
         for line in lines[1:]:
             cell.add_paragraph(shown(line))
