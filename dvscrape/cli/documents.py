@@ -28,8 +28,8 @@ def documents_command(
     it again; documents waiting for OCR are read once tesseract is installed.
     """
     from dvscrape.documents.model import OCR_MISSING_MESSAGE, DocumentResult
-    from dvscrape.documents.store import PendingDocument
     from dvscrape.documents.runner import run_documents
+    from dvscrape.documents.store import PendingDocument
 
     def progress(done: int, total: int, item: PendingDocument, result: DocumentResult) -> None:
         detail = result.method or result.reason
