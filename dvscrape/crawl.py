@@ -14,8 +14,10 @@ from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
+from dvscrape.capture.session import CrawlCounts
+from dvscrape.errors import DvscrapeError
 from dvscrape.exitcodes import ExitCode
+from dvscrape.outcome import Outcome, decide_outcome, outcome_of_error
 from dvscrape.sites import get_profile
 
 
@@ -24,8 +26,7 @@ class CrawlResult:
     """What a finished crawl reports to the CLI and to monitoring."""
 
     crawl_id: int | None
-    status: str
-    exit_code: ExitCode
+    outcome: Outcome
     counts: Mapping[str, int]
     failed_urls: tuple[str, ...]
     elapsed_seconds: float
@@ -34,13 +35,32 @@ class CrawlResult:
     finish_reason: str = ""
     stats: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def status(self) -> str:
+        """The outcome as stored in `crawls.status`."""
+        return self.outcome.status
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """The exit code of `dvscrape crawl`."""
+        return self.outcome.exit_code
+
+    @property
+    def started(self) -> bool:
+        """Whether the crawl ran at all (False when it stopped before opening the archive or the spider)."""
+        return self.crawl_id is not None or bool(self.finish_reason)
+
     def summary_lines(self) -> list[str]:
         """A short human summary."""
         counts = self.counts
-        if self.crawl_id is None and self.error:
-            return [f"crawl not started (exit code {int(self.exit_code)}): {self.error}"]
+        if not self.started:
+            return [f"crawl not started: {self.status} (exit code {int(self.exit_code)}): {self.error}"]
+        status = self.status
+        if self.outcome is Outcome.INTERRUPTED and self.finish_reason:
+            status = f"{status} ({self.finish_reason})"
+        name = f"crawl {self.crawl_id}" if self.crawl_id is not None else "fetch-only crawl (nothing archived)"
         lines = [
-            f"crawl {self.crawl_id}: {self.status} in {self.elapsed_seconds:.1f}s (exit code {int(self.exit_code)})",
+            f"{name}: {status} in {self.elapsed_seconds:.1f}s (exit code {int(self.exit_code)})",
             f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, "
             f"articles archived {counts.get('articles_stored', 0)} (new {counts.get('articles_new', 0)}, "
             f"updated {counts.get('articles_updated', 0)}), errors {counts.get('errors', 0)}, "
@@ -94,64 +114,50 @@ def run_crawl(
     return _result(crawler, archive_dir, time.monotonic() - started, failures)
 
 
-def _start_failure(failures: list[Failure]) -> tuple[ExitCode, str]:
-    """The exit code and message for a crawl that could not start."""
-    if not failures:
-        return ExitCode.INTERNAL_ERROR, "the crawl did not start"
-    failure = failures[0]
-    message = failure.getErrorMessage()
-    if failure.check(ArchiveLockedError):
-        return ExitCode.LOCKED, message
-    if failure.check(ArchiveError):
-        return ExitCode.ARCHIVE_ERROR, message
-    if failure.check(ConfigurationError):
-        return ExitCode.BAD_CONFIGURATION, message
-    return ExitCode.INTERNAL_ERROR, f"{getattr(failure.type, '__name__', 'error')}: {message}"
-
-
 def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[Failure]) -> CrawlResult:
-    session = ArchiveExtension.session_of(crawler)
-    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    try:
+        stats = crawler.stats.get_stats()
+    except RuntimeError:  # the crawl failed before its stats collector was made
+        stats = {}
     reason = str(stats.get("finish_reason", ""))
+    error = failures[0].value if failures else None
+    extension = _archive_extension(crawler)
+    session = extension.session if extension is not None else None
     if session is None:
-        if failures or not reason:
-            code, message = _start_failure(failures)
-            return CrawlResult(None, "not started", code, {}, (), elapsed, str(archive_dir), message, reason, stats)
-        # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, reported from Scrapy's stats.
-        fetch_counts = {
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "responses": int(stats.get("downloader/response_count", 0)),
-        }
-        code = ExitCode.SUCCESS if fetch_counts["responses"] else ExitCode.SITE_UNREACHABLE
-        return CrawlResult(None, "fetch only", code, fetch_counts, (), elapsed, "", "", reason, stats)
+        if error is not None or not reason:
+            outcome = outcome_of_error(error) if error is not None else Outcome.INTERNAL_ERROR
+            message = _message(error) if error is not None else "the crawl did not start"
+            return CrawlResult(None, outcome, {}, (), elapsed, str(archive_dir), message, reason, stats)
+        # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, judged from Scrapy's stats.
+        responses = int(stats.get("downloader/response_count", 0))
+        fetched = CrawlCounts(requests=int(stats.get("downloader/request_count", 0)), captures=responses)
+        outcome = decide_outcome(fetched, finish_reason=reason, archive_failed=False, incremental=False)
+        fetch_counts = {"requests": fetched.requests, "responses": responses}
+        return CrawlResult(None, outcome, fetch_counts, (), elapsed, "", "", reason, stats)
+    if session.outcome is None and extension is not None:
+        # The crawl failed after the archive was opened, before the spider closed (so no outcome was recorded);
+        # without an error it was stopped hard (a second Ctrl-C), and the next run resumes it like a killed one.
+        if error is not None:
+            extension.finish(outcome_of_error(error))
+        else:
+            session.outcome = Outcome.INTERRUPTED
+    outcome = session.outcome or Outcome.INTERNAL_ERROR
     counts = session.counts
-    if session.fatal_error:
-        code, status = ExitCode.ARCHIVE_ERROR, "archive error"
-    elif counts.captures == 0:
-        code, status = ExitCode.SITE_UNREACHABLE, "site unreachable"
-    elif counts.errors:
-        code, status = ExitCode.PARTIAL_FAILURE, "partial"
-    elif (
-        session.planner.incremental
-        and counts.articles_new == 0
-        and counts.articles_updated == 0
-        and (counts.articles_unchanged or counts.not_due)
-    ):
-        code, status = ExitCode.NOTHING_TO_DO, "nothing new"
-    elif reason not in ("finished", "closespider_itemcount", "closespider_pagecount"):
-        code, status = ExitCode.INTERNAL_ERROR, f"interrupted ({reason})"
-    else:
-        code, status = ExitCode.SUCCESS, "success"
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
+    message = session.fatal_error or (_message(error) if error is not None else "")
     return CrawlResult(
-        session.crawl_id,
-        status,
-        code,
-        row,
-        tuple(counts.failed_urls),
-        elapsed,
-        str(archive_dir),
-        session.fatal_error,
-        reason,
-        stats,
+        session.crawl_id, outcome, row, tuple(counts.failed_urls), elapsed, str(archive_dir), message, reason, stats
     )
+
+
+def _archive_extension(crawler: Crawler) -> ArchiveExtension | None:
+    try:
+        return crawler.get_extension(ArchiveExtension)
+    except RuntimeError:  # the crawl failed before its extensions were built
+        return None
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, DvscrapeError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

@@ -22,3 +22,5 @@ class ExitCode(IntEnum):
     """Not one page of the site could be fetched (DNS, network, server down)."""
     ARCHIVE_ERROR = 7
     """The archive folder or database could not be used (permissions, disk full, corruption)."""
+    INTERRUPTED = 8
+    """The run was stopped before it finished (Ctrl-C, SIGTERM from a scheduler); what it archived is kept."""

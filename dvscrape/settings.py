@@ -1,7 +1,8 @@
 """Scrapy settings of dvscrape. Defaults are polite enough for the real portal; the replica and tests speed up
-through the settings in `FAST_LOCAL_SETTINGS`. Project settings carry the DVSCRAPE_ prefix; see `dvscrape.config`."""
+through the settings in `FAST_LOCAL_SETTINGS`. Project settings carry the DVSCRAPE_ prefix: each is declared once,
+with its default, type and help, in `dvscrape/project_settings.py`, which sets them here."""
 
-import os
+from dvscrape.project_settings import defaults as _project_defaults
 
 BOT_NAME = "dvscrape"
 SPIDER_MODULES = ["dvscrape.spiders"]
@@ -31,8 +32,9 @@ DNS_TIMEOUT = 30
 # items, and the default of 100 workers made task creation the crawl's largest CPU cost (bench/crawl.py).
 CONCURRENT_ITEMS = 8
 
-DVSCRAPE_OPERATOR = os.environ.get("DVSCRAPE_OPERATOR", "")
-USER_AGENT = f"dvscrape/0.1 (web archiving crawler; contact: {DVSCRAPE_OPERATOR or 'operator not set'})"
+# USER_AGENT is derived, when the crawl starts, from the effective DVSCRAPE_OPERATOR (a `-s` value, else the
+# environment variable of that name) by this add-on, which also checks every setting before anything is opened.
+ADDONS = {"dvscrape.project_settings.SettingsAddon": 0}
 
 # Priorities: the WARC capture sits after every middleware that changes the request (so it records the headers
 # actually sent) and before HttpCompressionMiddleware (590) and RedirectMiddleware (600) handle the response (so it
@@ -63,21 +65,8 @@ LOG_LEVEL = "INFO"
 # An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.
 TELNETCONSOLE_ENABLED = False
 
-DVSCRAPE_ARCHIVE_DIR = "archive"
-DVSCRAPE_WARC_ENABLED = True
-DVSCRAPE_WARC_MAX_SIZE = 1_000_000_000
-DVSCRAPE_EXTRACT_ENABLED = True
-DVSCRAPE_EXTRACT_WORKERS = 1
-DVSCRAPE_EXTRACT_TIMEOUT = 60.0
-DVSCRAPE_FETCH_MEDIA = True
-DVSCRAPE_MAX_ARTICLES = 0
-DVSCRAPE_PROGRESS_INTERVAL = 10.0
-DVSCRAPE_INCREMENTAL = True
-DVSCRAPE_RETRY_AFTER_MAX = 120.0
-DVSCRAPE_RETRY_BACKOFF = 2.0
-DVSCRAPE_EXTRACT_MAXSIZE = 8 * 1024 * 1024
-DVSCRAPE_RECHECK_MONTH_DAYS = 3.0
-DVSCRAPE_RECHECK_OLD_DAYS = 30.0
+# Every DVSCRAPE_* setting, with the default declared in dvscrape/project_settings.py.
+globals().update(_project_defaults())
 
 # Applied by `dvscrape demo`, the tests and the benchmarks when they crawl the local replica, never the real site.
 FAST_LOCAL_SETTINGS = {

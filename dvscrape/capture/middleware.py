@@ -64,31 +64,30 @@ def _reason_phrase(status: int) -> str:
 class WarcCaptureMiddleware:
     """Downloader middleware at priority 950: sees the request as sent and the response as received."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, session: CrawlSession) -> None:
         self.crawler = crawler
+        self.session = session
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
-        """Enabled by DVSCRAPE_WARC_ENABLED."""
+        """Enabled by DVSCRAPE_WARC_ENABLED, when the crawl has an archive."""
         if not crawler.settings.getbool("DVSCRAPE_WARC_ENABLED"):
             raise NotConfigured("DVSCRAPE_WARC_ENABLED is off")
-        middleware = cls(crawler)
+        session = ArchiveExtension.session_of(crawler)
+        if session is None:
+            raise NotConfigured("no archive: nothing is captured")
+        middleware = cls(crawler, session)
         crawler.signals.connect(middleware.request_reached, signal=signals.request_reached_downloader)
         return middleware
 
     def request_reached(self, request: Request, spider: object) -> None:
         """Count every request that goes out, retries and robots.txt included."""
-        session = self._session()
-        if session is not None:
-            session.counts.requests += 1
-
-    def _session(self) -> CrawlSession | None:
-        return ArchiveExtension.session_of(self.crawler)
+        self.session.counts.requests += 1
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Write the exchange to WARC and record the capture; the response goes on unchanged."""
-        session = self._session()
-        if session is None or session.warc_writer is None:
+        session = self.session
+        if session.warc_writer is None:
             return response
         fetched_at = datetime.now(UTC)
         request_headers = _header_pairs(request.headers)  # the writer adds Host, which Scrapy sets itself
@@ -120,7 +119,7 @@ class WarcCaptureMiddleware:
                 session, request, response, exchange, str(kind or "other"), canonical
             )
         except (OSError, sqlite3.Error, ArchiveError) as error:
-            ArchiveExtension.abort(self.crawler, error)
+            session.abort(error)
             raise IgnoreRequest(f"not archived: {error}") from error
         session.counts.captures += 1
         if 300 <= response.status < 400 and response.headers.get(b"Location"):
@@ -134,9 +133,9 @@ class WarcCaptureMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         """Record a fetch that failed without a response when no spider callback will: robots.txt is fetched by
         Scrapy itself, and its failures would otherwise only be logged."""
-        session = self._session()
+        session = self.session
         profile = getattr(self.crawler.spider, "profile", None)
-        if session is None or profile is None or request.errback is not None or session.fatal_error:
+        if profile is None or request.errback is not None or session.fatal_error:
             return None
         decision = classify(request.url, profile)
         attempts = int(request.meta.get("retry_times", 0)) + 1
@@ -158,7 +157,7 @@ class WarcCaptureMiddleware:
             )
             session.wrote()
         except (OSError, sqlite3.Error, ArchiveError) as error:
-            ArchiveExtension.abort(self.crawler, error)
+            session.abort(error)
         return None
 
     def _check_redirect(self, session: CrawlSession, request: Request, response: Response) -> None:

@@ -8,8 +8,11 @@ import sqlite3
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
@@ -17,7 +20,11 @@ from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recove
 from dvscrape.archive.recovery import check_newest_warc
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError
+from dvscrape.outcome import Outcome
 from dvscrape.warc.writer import WarcWriter
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +35,36 @@ REFUSAL_BATCH = 500
 # next run's recovery sees as unreferenced and whose URLs it fetches again.
 COMMIT_EVERY = 200
 COMMIT_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """The settings of the archive side of a crawl, read once from the crawl's effective settings."""
+
+    archive_dir: Path
+    warc_enabled: bool
+    warc_max_size: int
+    operator: str
+    user_agent: str
+    incremental: bool
+    policy: RecheckPolicy
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> ArchiveSettings:
+        """DVSCRAPE_ARCHIVE_DIR, DVSCRAPE_WARC_*, DVSCRAPE_OPERATOR, USER_AGENT, DVSCRAPE_INCREMENTAL and the
+        DVSCRAPE_RECHECK_* intervals."""
+        return cls(
+            archive_dir=Path(settings.get("DVSCRAPE_ARCHIVE_DIR")),
+            warc_enabled=settings.getbool("DVSCRAPE_WARC_ENABLED"),
+            warc_max_size=settings.getint("DVSCRAPE_WARC_MAX_SIZE"),
+            operator=settings.get("DVSCRAPE_OPERATOR", ""),
+            user_agent=settings.get("USER_AGENT", ""),
+            incremental=settings.getbool("DVSCRAPE_INCREMENTAL"),
+            policy=RecheckPolicy(
+                month_interval_days=settings.getfloat("DVSCRAPE_RECHECK_MONTH_DAYS"),
+                old_interval_days=settings.getfloat("DVSCRAPE_RECHECK_OLD_DAYS"),
+            ),
+        )
 
 
 @dataclass
@@ -89,7 +126,8 @@ def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
 
 
 class CrawlSession:
-    """One crawl's open archive and WARC writer; created by ArchiveExtension, used by middleware and pipelines."""
+    """One crawl's open archive and WARC writer, its counts and its FetchPlanner; created by ArchiveExtension,
+    used by the spider, the middlewares and the pipelines."""
 
     def __init__(
         self,
@@ -113,6 +151,8 @@ class CrawlSession:
         self.planner = FetchPlanner(state, policy, incremental=incremental, counts=self.counts)
         self.started = datetime.now(UTC)
         self.fatal_error = ""
+        self.outcome: Outcome | None = None
+        self.on_abort: Callable[[], None] = lambda: None
         self._writes = 0
         self._batch_started = time.monotonic()
         self._refusals: dict[str, tuple[str, str, str, str]] = {}
@@ -120,20 +160,12 @@ class CrawlSession:
 
     @classmethod
     def open(
-        cls,
-        archive: Archive,
-        *,
-        site: str,
-        base_url: str,
-        options: dict[str, object],
-        warc_enabled: bool,
-        warc_max_size: int,
-        operator: str,
-        incremental: bool = True,
-        policy: RecheckPolicy | None = None,
+        cls, archive: Archive, config: ArchiveSettings, *, site: str, base_url: str, options: dict[str, object]
     ) -> CrawlSession:
         """Repair what a killed run left, resume it or begin a crawl, load what the archive holds, open the WARC
-        writer. The caller holds the archive's crawl lock."""
+        writer. *options* (the run's own, such as the spider and its article limit) are stored with the crawl, with
+        the User-Agent and the incremental flag. The caller holds the archive's crawl lock."""
+        options = {**options, "user_agent": config.user_agent, "incremental": config.incremental}
         interrupted = archive.unfinished_crawl(site)
         _repair_or_refuse(archive, interrupted)
         if interrupted is not None:
@@ -143,18 +175,18 @@ class CrawlSession:
             crawl_id = archive.begin_crawl(site, base_url, options)
         state = IncrementalState.load(archive, resume_crawl_id=interrupted)
         writer = None
-        if warc_enabled:
+        if config.warc_enabled:
             writer = WarcWriter(
                 archive.warc_dir,
                 prefix=f"dvscrape-{site}",
-                max_file_size=warc_max_size,
+                max_file_size=config.warc_max_size,
                 warcinfo={
-                    "operator": operator or "not set",
+                    "operator": config.operator or "not set",
                     "hostname": socket.gethostname(),
                     "crawl-id": str(crawl_id),
                     "isPartOf": f"{site}-crawl-{crawl_id}",
                     "robots": "obey",
-                    "http-header-user-agent": str(options.get("user_agent", "")),
+                    "http-header-user-agent": config.user_agent,
                     "description": f"dvscrape {__version__} crawl of {base_url} (python {sys.version.split()[0]})",
                 },
             )
@@ -164,8 +196,8 @@ class CrawlSession:
             site,
             writer,
             state=state,
-            incremental=incremental,
-            policy=policy or RecheckPolicy(),
+            incremental=config.incremental,
+            policy=config.policy,
             resumed_from=interrupted,
         )
         session.begin()
@@ -205,15 +237,26 @@ class CrawlSession:
             self._refusals.clear()
             self.wrote()
 
-    def close(self, status: str) -> None:
-        """Close the WARC writer and record the crawl's outcome. After a fatal archive error this is best effort:
-        what cannot be written is logged, and the next run's crash recovery repairs the rest."""
+    def abort(self, error: BaseException) -> None:
+        """Stop the crawl because the archive cannot be written (disk full, read-only, database error); what is
+        archived so far is kept."""
+        if self.fatal_error:
+            return
+        self.fatal_error = f"the archive cannot be written: {error}"
+        logger.error("%s; stopping the crawl (what is archived so far is kept)", self.fatal_error)
+        self.on_abort()
+
+    def close(self, outcome: Outcome) -> None:
+        """Close the WARC writer and record the crawl's *outcome* and counts. After a fatal archive error this is
+        best effort: what cannot be written is logged, the outcome becomes ARCHIVE_UNUSABLE, and the next run's
+        crash recovery repairs the rest."""
+        self.outcome = outcome
         if self.warc_writer is not None:
             self.counts.bytes_written = self.warc_writer.bytes_written
         steps = [
             self.flush_refusals,
             self.archive.commit_batch,
-            lambda: self.archive.finish_crawl(self.crawl_id, status, self.counts.as_row()),
+            lambda: self.archive.finish_crawl(self.crawl_id, outcome.status, self.counts.as_row()),
         ]
         if self.warc_writer is not None:
             steps.insert(0, self.warc_writer.close)
@@ -222,4 +265,9 @@ class CrawlSession:
                 step()
             except (OSError, sqlite3.Error, ArchiveError) as error:
                 self.fatal_error = self.fatal_error or f"could not close the archive: {error}"
+                self.outcome = Outcome.ARCHIVE_UNUSABLE
                 logger.error("could not record the end of crawl %d: %s", self.crawl_id, error)
+        try:
+            self.archive.close()
+        except Exception as error:  # closing must not hide the crawl's own outcome
+            logger.error("could not close the archive database: %s", error)

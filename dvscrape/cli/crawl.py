@@ -12,8 +12,9 @@ import click
 
 from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.crawl import CrawlResult, run_crawl
-from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.errors import DvscrapeError
+from dvscrape.outcome import outcome_of_error
+from dvscrape.project_settings import PROJECT_SETTINGS, describe_default
 from dvscrape.sites import available_sites
 
 
@@ -29,9 +30,8 @@ def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _report(result: CrawlResult, summary_json: Path | None) -> None:
-    not_started = result.crawl_id is None and bool(result.error)
     for line in result.summary_lines():
-        click.echo(line, err=not_started)
+        click.echo(line, err=not result.started)
     if summary_json is not None:
         data: dict[str, Any] = {
             "crawl_id": result.crawl_id,
@@ -60,20 +60,32 @@ def _crawl(
         result = run_crawl(
             site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles, overrides=overrides, fast=fast
         )
-    except ConfigurationError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
-        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
     _report(result, summary_json)
     return result
 
 
-@click.command("crawl")
+def _settings_help() -> str:
+    """The DVSCRAPE_* settings, one paragraph each, for the end of `dvscrape crawl --help`."""
+    lines = ["Project settings (-s NAME=VALUE; see also the README):"]
+    for setting in PROJECT_SETTINGS:
+        lines.append(f"{setting.name} (default {describe_default(setting).strip('`')}): {setting.help}")
+    return "\n\n".join(lines)
+
+
+@click.command("crawl", epilog=_settings_help())
 @click.argument("site", default="tanbinh", type=click.Choice(available_sites()))
 @click.option("--base-url", help="Crawl a mirror or the replica at this base URL with the same profile.")
 @archive_option
 @click.option("--max-articles", type=click.IntRange(min=0), help="Stop scheduling new articles after N.")
-@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy or DVSCRAPE_ setting.")
+@click.option(
+    "-s",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or DVSCRAPE_ setting (the DVSCRAPE_ ones are listed below).",
+)
 @click.option("--full", is_flag=True, help="Fetch everything again instead of only what is new or due.")
 @click.option("--fast", is_flag=True, help="No politeness delays: only for the local replica or a mirror you own.")
 @click.option(
@@ -99,7 +111,7 @@ def crawl_command(
 
     Exit codes: 0 success, 2 bad configuration, 3 partial failure (failed URLs are listed and recorded),
     4 nothing new (incremental run), 5 archive locked by another crawl, 6 site unreachable, 7 archive unusable,
-    1 internal error.
+    8 interrupted (Ctrl-C, SIGTERM), 1 internal error.
     """
     overrides = parse_setting_overrides(settings)
     if full:

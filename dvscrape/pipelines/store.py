@@ -27,29 +27,27 @@ MISSING_STATUSES = frozenset({404, 410})
 class StorePipeline:
     """Writes each item through the crawl's open archive."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, session: CrawlSession) -> None:
+        self.session = session
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        """Enabled whenever an archive folder is set."""
-        if not crawler.settings.get("DVSCRAPE_ARCHIVE_DIR"):
-            raise NotConfigured("DVSCRAPE_ARCHIVE_DIR is empty")
-        return cls(crawler)
-
-    def _session(self) -> CrawlSession | None:
-        return ArchiveExtension.session_of(self.crawler)
+        """Enabled whenever the crawl has an archive."""
+        session = ArchiveExtension.session_of(crawler)
+        if session is None:
+            raise NotConfigured("no archive (DVSCRAPE_ARCHIVE_DIR is empty)")
+        return cls(session)
 
     def process_item(self, item: Any) -> Any:
         """Store an article or record a failure; an archive that cannot be written stops the crawl."""
-        session = self._session()
-        if session is None or session.fatal_error:
+        session = self.session
+        if session.fatal_error:
             return item
         try:
             self._store(session, item)
             session.wrote()
         except (OSError, sqlite3.Error, ArchiveError) as error:
-            ArchiveExtension.abort(self.crawler, error)
+            session.abort(error)
         return item
 
     def _store(self, session: CrawlSession, item: Any) -> None:

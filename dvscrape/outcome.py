@@ -1,0 +1,70 @@
+"""The outcome of a crawl: one enum, and the one function that decides it from what the crawl did.
+
+The crawl's row (`crawls.status`), the exit code, the printed summary and `--summary-json` all take the outcome
+from here, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
+from dvscrape.exitcodes import ExitCode
+
+if TYPE_CHECKING:
+    from dvscrape.capture.session import CrawlCounts
+
+# Scrapy's close reasons for a limit the operator set (CLOSESPIDER_TIMEOUT, _ITEMCOUNT, _PAGECOUNT): the crawl did
+# what it was asked, and is judged by what it archived, like one that ran out of URLs ("finished").
+COMPLETED_REASONS = frozenset({"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount"})
+
+
+class Outcome(Enum):
+    """How a crawl ended: the status stored in `crawls.status`, and the exit code of `dvscrape crawl`."""
+
+    SUCCESS = ("success", ExitCode.SUCCESS)
+    PARTIAL = ("partial", ExitCode.PARTIAL_FAILURE)
+    NOTHING_NEW = ("nothing new", ExitCode.NOTHING_TO_DO)
+    LOCKED = ("locked", ExitCode.LOCKED)
+    SITE_UNREACHABLE = ("site unreachable", ExitCode.SITE_UNREACHABLE)
+    BAD_CONFIGURATION = ("bad configuration", ExitCode.BAD_CONFIGURATION)
+    ARCHIVE_UNUSABLE = ("archive error", ExitCode.ARCHIVE_ERROR)
+    INTERRUPTED = ("interrupted", ExitCode.INTERRUPTED)
+    INTERNAL_ERROR = ("internal error", ExitCode.INTERNAL_ERROR)
+
+    def __init__(self, status: str, exit_code: ExitCode) -> None:
+        self.status = status
+        self.exit_code = exit_code
+
+
+def decide_outcome(counts: CrawlCounts, *, finish_reason: str, archive_failed: bool, incremental: bool) -> Outcome:
+    """The outcome of a crawl that ran, from its counts and Scrapy's close reason.
+
+    In order: an archive that could not be written; a crawl stopped before it finished (Ctrl-C, SIGTERM, a memory
+    limit: any close reason but the completed ones); not one response archived; some URLs failed; an incremental
+    crawl that found nothing new or changed (only unchanged or not-due articles); success.
+    """
+    if archive_failed:
+        return Outcome.ARCHIVE_UNUSABLE
+    if finish_reason not in COMPLETED_REASONS:
+        return Outcome.INTERRUPTED
+    if counts.captures == 0:
+        return Outcome.SITE_UNREACHABLE
+    if counts.errors:
+        return Outcome.PARTIAL
+    nothing_changed = not counts.articles_new and not counts.articles_updated
+    if incremental and nothing_changed and (counts.articles_unchanged or counts.not_due):
+        return Outcome.NOTHING_NEW
+    return Outcome.SUCCESS
+
+
+def outcome_of_error(error: BaseException) -> Outcome:
+    """The outcome of a crawl that could not run because of *error*."""
+    if isinstance(error, ArchiveLockedError):
+        return Outcome.LOCKED
+    if isinstance(error, ArchiveError):
+        return Outcome.ARCHIVE_UNUSABLE
+    if isinstance(error, ConfigurationError):
+        return Outcome.BAD_CONFIGURATION
+    return Outcome.INTERNAL_ERROR
