@@ -49,6 +49,7 @@ from tests.conftest import run_cli
 ARTICLES = 12
 EVERY_ARTICLE_DUE = ("-s", "DVSCRAPE_RECHECK_OLD_DAYS=0", "-s", "DVSCRAPE_RECHECK_MONTH_DAYS=0")
 WACZ_COLLECTION = "wacz"
+ROOT = Path(__file__).resolve().parent.parent
 
 try:
     pywb_tool()
@@ -314,3 +315,22 @@ def test_dvscrape_replay_serves_the_archive_and_prints_the_home_page(replayed: R
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_replayed_article_can_be_photographed(replayed: Replayed, tmp_path: Path) -> None:
+    """contrib/replay_screenshot.py (which made docs/replay-article.png) photographs a styled article in pywb."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("replay_screenshot", ROOT / "contrib" / "replay_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if module.chromium() is None:
+        pytest.skip("no headless Chromium (apt-get install chromium)")
+    url, fetched_at = replayed.query(
+        "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id ORDER BY a.id LIMIT 1"
+    )[0]
+    output = tmp_path / "article.png"
+    module.screenshot(f"{replayed.base}/{COLLECTION}/{cdx_timestamp(fetched_at)}/{url}", output)
+    data = output.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 50_000  # a blank page compresses to a few kilobytes

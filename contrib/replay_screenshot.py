@@ -1,0 +1,93 @@
+"""Regenerate docs/replay-article.png: a replayed article in pywb, as a person sees it, by headless Chromium.
+
+    python contrib/replay_screenshot.py [--output docs/replay-article.png]
+
+Starts the replica, crawls it into a temporary archive, starts `dvscrape replay`'s pywb on it and photographs the
+newest capture of one article in pywb's framed view (the banner with the capture date above the page). Needs pywb
+(see README, Replay) and Debian's `chromium` (apt-get install chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dvscrape.archive.db import Archive
+from dvscrape.replica.process import start_replica_process
+from dvscrape.serving.replay import (
+    build_collection,
+    free_port,
+    replay_pages,
+    replay_url,
+    start_pywb,
+    wait_until_serving,
+)
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def chromium() -> str | None:
+    """The headless browser on PATH, or None."""
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def screenshot(url: str, output: Path, *, width: int = 1280, height: int = 1500) -> None:
+    """Photograph *url* with headless Chromium into the PNG *output*."""
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("no chromium on PATH (apt-get install chromium)")
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={profile}",
+            f"--window-size={width},{height}", "--virtual-time-budget=8000", f"--screenshot={output}", url,
+        ]  # fmt: skip
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=Path("docs/replay-article.png"))
+    parser.add_argument("--article", type=int, default=3, help="which article of the page list (default 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        archive_dir = Path(temporary) / "archive"
+        with start_replica_process("--articles", "12", "--slow-delay", "0", quiet=True) as replica:
+            command = [
+                sys.executable,
+                "-m",
+                "dvscrape",
+                "crawl",
+                "--base-url",
+                replica.url,
+                "--archive",
+                str(archive_dir),
+            ]
+            subprocess.run([*command, "--fast"], check=True, capture_output=True, timeout=600)
+        archive = Archive.open(archive_dir, readonly=True)
+        try:
+            collection = build_collection(archive)
+            pages = [page for page in replay_pages(archive) if page.kind == "article"]
+        finally:
+            archive.close()
+        port = free_port("127.0.0.1")
+        pywb = start_pywb(collection.root, port=port)
+        try:
+            wait_until_serving(collection.root, "127.0.0.1", port, pywb)
+            page = pages[min(args.article, len(pages) - 1)]
+            time.sleep(1)
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            screenshot(replay_url(f"http://127.0.0.1:{port}", page.timestamp, page.url), args.output)
+        finally:
+            pywb.terminate()
+            pywb.wait(timeout=20)
+    print(f"{args.output}: {args.output.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
