@@ -118,3 +118,12 @@ def test_windows_1258_page_served_as_iso_8859_1() -> None:
     html = page('<meta charset="windows-1258">')
     assert decode_html(windows_1258(html), "iso-8859-1") == html
     assert decode_html(windows_1258(page()), "iso-8859-1") == page()
+
+
+def test_an_xhtml_page_declaring_its_charset_only_in_the_xml_declaration_is_read_with_it() -> None:
+    """Defect fixed: only <meta> tags were read, so an XHTML page whose one declaration is
+    <?xml … encoding="windows-1251"?> was decoded as windows-1252 (Beautiful Soup's EncodingDetector reads both)."""
+    text = "Добро пожаловать на портал"
+    data = f'<?xml version="1.0" encoding="windows-1251"?>\n<html><body><p>{text}</p></body></html>'.encode("cp1251")
+    assert sniff_charset(data) == "windows-1251"
+    assert text in decode_html(data)

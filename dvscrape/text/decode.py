@@ -6,6 +6,8 @@ import codecs
 import re
 from functools import cache
 
+from bs4.dammit import EncodingDetector
+
 from dvscrape.text.legacy import decode_legacy_runs, may_hold_eight_bit
 from dvscrape.text.syllables import is_vietnamese_syllable
 from dvscrape.text.unicode import to_nfc
@@ -24,16 +26,14 @@ _AS_WINDOWS_1252 = frozenset(("iso8859-1", "latin-1", "ascii", "cp1252"))
 _UTF8_GOOD_PER_BAD = 4
 
 
-@cache
-def _meta_charset_re() -> re.Pattern[bytes]:
-    return re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
 def sniff_charset(data: bytes) -> str | None:
-    """The charset named by a `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` tag
-    in the first 4 KiB of data, or None."""
-    match = _meta_charset_re().search(data[:_SNIFF_BYTES])
-    return match.group(1).decode("ascii").lower() if match else None
+    """The charset the page declares in its first 4 KiB, or None: an XML declaration's encoding (XHTML pages), or a
+    `<meta charset>` or `<meta http-equiv="Content-Type" content="…; charset=…">` tag.
+
+    Beautiful Soup's EncodingDetector reads the declarations (what it does best); which declaration is believed, and
+    what is done when it is wrong, is decided by decode_html."""
+    found = EncodingDetector.find_declared_encoding(data[:_SNIFF_BYTES], is_html=True)
+    return found.strip().strip("\"'").lower() or None if found else None
 
 
 def _codec_name(label: str | None) -> str | None:
