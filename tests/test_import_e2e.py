@@ -1,0 +1,229 @@
+"""Importing what independent tools wrote of the replica (wget, warcio), a WACZ of another archive with its history,
+and the replica's past fetched from a real pywb with `dvscrape crawl --from-wayback`."""
+
+# ruff: noqa: F811, SIM118 - fixtures imported from tests.import_fixtures; sqlite3.Row iterates values, not keys
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CrawledArchive, run_cli
+from tests.import_fixtures import TwoMoments, two_moments, warcio_warc, wget_warc  # noqa: F401 - fixtures
+
+COMPARED_SKIP = {"id", "capture_id", "first_seen", "last_seen", "last_checked", "fetched_url"}
+
+
+def articles_of(database: Path) -> dict[str, dict[str, object]]:
+    """Every article with its figures, attachments and tags, by canonical URL (ids and sighting times left out)."""
+    connection = sqlite3.connect(database)
+    connection.row_factory = sqlite3.Row
+    found: dict[str, dict[str, object]] = {}
+    with connection:
+        for row in connection.execute("SELECT * FROM articles"):
+            article = {key: row[key] for key in row.keys() if key not in COMPARED_SKIP}
+            for table, columns in (
+                ("figures", "position, image_url, alt, caption"),
+                ("attachments", "position, url, file_name, file_type, text"),
+                ("article_tags", "position, tag"),
+                ("related_links", "position, url"),
+            ):
+                article[table] = [
+                    tuple(r)
+                    for r in connection.execute(
+                        f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY position", (row["id"],)
+                    )
+                ]
+            found[str(row["url"])] = article
+    connection.close()
+    return found
+
+
+def versions_of(database: Path) -> dict[str, list[tuple[str, str]]]:
+    """(content hash, seen at to the second) of each version, by canonical URL."""
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT a.url, v.content_hash, v.seen_at FROM article_versions v JOIN articles a ON a.id = v.article_id "
+            "ORDER BY a.url, v.version"
+        ).fetchall()
+    versions: dict[str, list[tuple[str, str]]] = {}
+    for url, digest, seen in rows:
+        versions.setdefault(url, []).append((digest, seen[:19]))
+    return versions
+
+
+def capture_times(database: Path) -> dict[str, str]:
+    """The time (to the second) each article's page was captured by a crawl, by canonical URL."""
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT canonical_url, min(fetched_at) FROM captures WHERE kind = 'article' AND status = 200 "
+            "AND record_type = 'response' GROUP BY canonical_url"
+        ).fetchall()
+    return {url: str(moment)[:19] for url, moment in rows}
+
+
+def seconds(text: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).timestamp()
+
+
+def imported(archive: Path, *paths: Path, base_url: str) -> subprocess.CompletedProcess[str]:
+    result = run_cli("import", *map(str, paths), "--archive", str(archive), "--base-url", base_url)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    return result
+
+
+def assert_same_articles(expected: Path, actual: Path) -> None:
+    want, got = articles_of(expected), articles_of(actual)
+    assert sorted(got) == sorted(want)
+    differences = [
+        (url, key, want[url][key], got[url][key])
+        for url in want
+        for key in want[url]
+        if want[url][key] != got[url][key]
+    ]
+    assert not differences, differences[:5]
+
+
+def test_wget_warc_imports_as_the_crawl_archived(
+    crawled_archive: CrawledArchive, wget_warc: Path, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    imported(archive, wget_warc, base_url=crawled_archive.replica_url)
+    assert_same_articles(crawled_archive.database, archive / "archive.sqlite")
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        (tool,) = connection.execute("SELECT tool FROM imported_files").fetchone()
+        assert tool.startswith("Wget/")
+    assert run_cli("verify", "--archive", str(archive)).returncode == 0
+
+
+def test_warcio_capture_http_imports_as_the_crawl_archived(
+    crawled_archive: CrawledArchive, warcio_warc: Path, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    imported(archive, warcio_warc, base_url=crawled_archive.replica_url)
+    assert_same_articles(crawled_archive.database, archive / "archive.sqlite")
+    # the same content from a second source is no new version; the archive keeps both sources' captures
+    imported(
+        archive, *sorted((crawled_archive.directory / "warc").glob("*.warc.gz")), base_url=crawled_archive.replica_url
+    )
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        assert (
+            connection.execute("SELECT count(*) FROM article_versions").fetchone()
+            == connection.execute("SELECT count(*) FROM articles").fetchone()
+        )
+        assert connection.execute("SELECT count(*) FROM imported_files").fetchone()[0] >= 2
+
+
+def test_wacz_of_another_archive_imports_with_its_history(two_moments: TwoMoments, tmp_path: Path) -> None:  # noqa: F811
+    package = tmp_path / "history.wacz"
+    made = run_cli("wacz", str(package), "--archive", str(two_moments.history))
+    assert made.returncode == 0, made.stderr
+    archive = tmp_path / "archive"
+    result = imported(archive, package, base_url=two_moments.base_url)
+    assert "refused" not in result.stdout
+    database = archive / "archive.sqlite"
+    assert sorted(articles_of(database)) == sorted(articles_of(two_moments.history / "archive.sqlite"))
+    got, want = versions_of(database), versions_of(two_moments.history / "archive.sqlite")
+    assert {url: [h for h, _ in v] for url, v in got.items()} == {url: [h for h, _ in v] for url, v in want.items()}
+    for url, versions in got.items():  # dated by the capture (the crawl dated them when stored, a moment later)
+        for (_, imported_at), (_, stored_at) in zip(versions, want[url], strict=True):
+            assert abs(seconds(imported_at) - seconds(stored_at)) <= 3, (url, imported_at, stored_at)
+    edited = [url for url, versions in versions_of(database).items() if len(versions) == 2]
+    assert len(edited) == len(two_moments.edited) > 0
+    again = run_cli("import", str(package), "--archive", str(archive), "--base-url", two_moments.base_url)
+    assert "nothing new" in again.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def pywb_server(two_moments: TwoMoments, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
+    """A real pywb serving one collection made of the WARC files of both moments' crawls, on loopback."""
+    pytest.importorskip("pywb")
+    root = tmp_path / "pywb"
+    root.mkdir()
+    scripts = Path(sys.executable).parent
+    manager = [str(scripts / "wb-manager")]
+    subprocess.run([*manager, "init", "moments"], cwd=root, check=True, capture_output=True)
+    files = sorted((two_moments.first / "warc").glob("*.warc.gz")) + sorted((two_moments.second / "warc").glob("*.gz"))
+    subprocess.run([*manager, "add", "moments", *map(str, files)], cwd=root, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [str(scripts / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/moments/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "cdx?url=example.org", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: str, tmp_path: Path) -> None:  # noqa: F811
+    archive = tmp_path / "archive"
+    command = (
+        "crawl", "tanbinh", "--from-wayback", pywb_server, "--base-url", two_moments.base_url,
+        "--archive", str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+    )  # fmt: skip
+    result = run_cli(*command)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    database = archive / "archive.sqlite"
+    got = articles_of(database)
+    both = set(articles_of(two_moments.first / "archive.sqlite")) | set(
+        articles_of(two_moments.second / "archive.sqlite")
+    )
+    assert set(got) == both  # every article of both moments, the removed ones included
+    assert all(any(url.endswith(f"/-/{title}") for url in got) for title in two_moments.removed)
+    versions = versions_of(database)
+    first_times = capture_times(two_moments.first / "archive.sqlite")
+    second_times = capture_times(two_moments.second / "archive.sqlite")
+    for title in two_moments.edited:
+        (url,) = [url for url in got if url.endswith(f"/-/{title}")]
+        dates = [seen for _, seen in versions[url]]
+        assert dates == [first_times[url], second_times[url]], (url, dates)  # dated by capture, not by fetch
+    # what was fetched from where and when is stated; the original URL and capture time drive the record
+    with sqlite3.connect(database) as connection:
+        (options,) = connection.execute("SELECT options FROM crawls ORDER BY id LIMIT 1").fetchone()
+        assert json.loads(options)["wayback"] == pywb_server
+    some = two_moments.edited[0]
+    (url,) = [url for url in got if url.endswith(f"/-/{some}")]
+    show = run_cli("show", url, "--archive", str(archive), "--json")
+    assert json.loads(show.stdout)["warc"]["fetched_at"][:19] == second_times[url]
+    from dvscrape.warc.files import warc_files
+    from dvscrape.warc.reader import iter_records
+
+    sources = [
+        record.header("WARC-Source-URI") or ""
+        for path in warc_files(archive / "warc")
+        for record in iter_records(path, check_digests=False)
+        if record.record_type == "response" and "/-/" in record.target_uri
+    ]
+    assert sources and all(source.startswith(pywb_server) and "id_/" in source for source in sources)
+    # run again: everything is archived already, nothing is fetched again
+    with sqlite3.connect(database) as connection:
+        before = connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone()
+    again = run_cli(*command)
+    assert again.returncode in (0, 4), again.stdout + again.stderr[-2000:]
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone() == before
