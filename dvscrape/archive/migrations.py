@@ -407,6 +407,22 @@ def m0012_site_canonical_urls(db: Database) -> None:
     rebase_on_site(db.conn)
 
 
+def m0013_published_inferred(db: Database) -> None:
+    """``articles.published_inferred`` (issue 13): 1 when published_date was inferred, from the listing entry that
+    linked the article or from its lede ('Ngày 8/2, …', the year from the listing or the sitemap's lastmod), rather
+    than shown by the page as its publication date; published_source says which. Older rows are set from their
+    published_source (pages.article.INFERRED_SOURCES)."""
+    from dvscrape.pages.article import INFERRED_SOURCES
+
+    db.execute("ALTER TABLE articles ADD COLUMN published_inferred INTEGER NOT NULL DEFAULT 0")
+    marks = ", ".join("?" for _ in INFERRED_SOURCES)
+    db.execute(
+        f"UPDATE articles SET published_inferred = 1 "
+        f"WHERE published_date IS NOT NULL AND published_source IN ({marks})",
+        sorted(INFERRED_SOURCES),
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -420,6 +436,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0011_documents,
     m0010_one_time_format,
     m0012_site_canonical_urls,
+    m0013_published_inferred,
 )
 
 

@@ -39,6 +39,12 @@ class Attachment:
     file_type: str = ""
 
 
+# published_source values of a date the page does not show as its publication date: read from the listing entry
+# that linked the article ("listing"), or from its lede ("body": with its own year; "body+listing-year",
+# "body+sitemap-year": the year from the listing's date or the sitemap's lastmod).
+INFERRED_SOURCES = frozenset(("listing", "body", "body+listing-year", "body+sitemap-year"))
+
+
 @dataclass(frozen=True)
 class Article:
     """One article as a careful archivist would transcribe it. Missing fields are empty, never guessed."""
@@ -65,6 +71,11 @@ class Article:
     def body(self) -> str:
         """The body as plain text: blocks joined by blank lines."""
         return "\n\n".join(block.text for block in self.blocks)
+
+    @property
+    def published_inferred(self) -> bool:
+        """Whether the publication date was inferred (listing, lede) rather than shown by the page as such."""
+        return self.published is not None and self.published_source in INFERRED_SOURCES
 
     @property
     def category(self) -> str:

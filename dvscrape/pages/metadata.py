@@ -18,9 +18,6 @@ from dvscrape.text import lead_date, normalize, read_date
 
 # The lede's date is the event's, which may precede publication by a day or more: the record says so.
 _EVENT_DATE_FLAG = "published-from-lede-event-date"
-# published_source values for a date the page does not show as its publication date: taken from the listing entry
-# that linked the article, or from its lede (with the year from the listing's date or the sitemap's lastmod).
-INFERRED_SOURCES = frozenset(("listing", "body", "body+listing-year", "body+sitemap-year"))
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ def publish_date(
 
     The lede's 'Ngày 23/3' is the event's date, often a day before publication, hence last; its year comes from the
     listing's date or the sitemap's lastmod when it has none. Dates read from the listing or the lede are inferred
-    (see INFERRED_SOURCES). All reading is dvscrape.text's (read_date, lead_date).
+    (pages.article.INFERRED_SOURCES). All reading is dvscrape.text's (read_date, lead_date).
     """
     for text in shown:
         found = read_date(text, locale)

@@ -20,8 +20,12 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "locale": "Locale of the page (vi_VN, en_US…).",
     "title": "Title as published (Unicode NFC, tone marks as published).",
     "html_title": "The page's <title>.",
-    "published_date": "Publication date (ISO 8601) as shown on the page; empty when the page gives none.",
+    "published_date": "Publication date (ISO 8601) as shown on the page, else inferred (see published_inferred).",
     "published_source": "Where published_date was read (page metadata, body text, sitemap…).",
+    "published_inferred": (
+        "1 when published_date was inferred (the listing entry, or the lede with a year from context), not shown "
+        "by the page as its publication date."
+    ),
     "modified_date": "Last modification date the page states.",
     "category": "The most specific category of the article.",
     "categories": "Every category, JSON array.",
