@@ -192,6 +192,11 @@ def test_a_reader_out_of_memory_is_recorded_not_raised() -> None:
     assert result.status == FAILED and result.reason.split(":")[0] in ("crashed", "too large")
 
 
+def test_a_reader_over_its_time_is_stopped_and_recorded(samples: dict[str, generated.Sample]) -> None:
+    result = read_isolated(samples["text-pdf"].data, "text.pdf", ocr=False, limits=Limits(seconds=0))
+    assert result.status == FAILED and result.reason.startswith("timeout:")
+
+
 def test_isolated_reading_gives_the_same_result(samples: dict[str, generated.Sample]) -> None:
     sample = samples["docx"]
     isolated = read_isolated(sample.data, sample.name, ocr=False)

@@ -39,5 +39,5 @@ class Limits:
         )
 
     def total_seconds(self, pages: int = 1) -> int:
-        """Wall clock allowed for a document that may need OCR on *pages* pages."""
-        return self.seconds + self.ocr_page_seconds * max(pages, 1)
+        """Wall clock allowed for a document that may need OCR on *pages* pages (0: no OCR)."""
+        return self.seconds + self.ocr_page_seconds * max(pages, 0)
