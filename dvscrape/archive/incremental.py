@@ -1,4 +1,4 @@
-"""What an incremental or resumed crawl needs to know about the archive before it starts (issue 5).
+"""What an incremental or resumed crawl needs to know about the archive before it starts.
 
 IncrementalState is loaded once per crawl, in a few SELECTs of plain tuples, and answers in memory:
 
@@ -9,12 +9,13 @@ IncrementalState is loaded once per crawl, in a few SELECTs of plain tuples, and
 - ``is_due(url, now, policy)``: whether a URL should be fetched again now, under a RecheckPolicy.
 
 This module reads the archive only; the writes of an incremental crawl are Archive.record_capture (with record_type
-'revisit'), save_article, touch_article and mark_gone. Crash repair is recovery.recover_after_crash (re-exported).
+'revisit'), save_article, touch_article and mark_gone; what a crawl fetches of what it holds is decided by
+capture.planner.FetchPlanner from this state.
 
-A crawl that starts does, holding the crawl lock::
+A crawl that starts (capture.session.CrawlSession.open) does, holding the crawl lock::
 
-    recover_after_crash(archive)
     interrupted = archive.unfinished_crawl(site)
+    recover_after_crash(archive) if interrupted else check_newest_warc(archive.warc_dir)   # archive.recovery
     crawl_id = archive.resume_crawl(interrupted) if interrupted else archive.begin_crawl(site, base_url, options)
     state = IncrementalState.load(archive, resume_crawl_id=interrupted)
 """
@@ -28,17 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.recovery import RecoveryReport, recover_after_crash
 from dvscrape.warc.model import RevisitTarget, target_uri
-
-__all__ = [
-    "IncrementalState",
-    "KnownArticle",
-    "KnownCapture",
-    "RecheckPolicy",
-    "RecoveryReport",
-    "recover_after_crash",
-]
 
 # The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
 # capture it stands for (itself for a response). Columns: canonical_url, then the original's id, url, fetched_at,
@@ -65,6 +56,11 @@ _ARTICLES = """
 SELECT articles.url, articles.id, articles.published_date, articles.first_seen, articles.last_seen,
        articles.last_checked, articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
 FROM articles LEFT JOIN captures ON captures.id = articles.capture_id
+"""
+# The latest answered fetch (a WARC record was written) of each page that is neither an article nor a listing.
+_LATEST_PAGE_FETCHES = """
+SELECT canonical_url, status, fetched_at FROM captures
+WHERE id IN (SELECT max(id) FROM captures WHERE kind = 'page' AND record_type != '' GROUP BY canonical_url)
 """
 # A revisit chain longer than this (a revisit referring to a revisit …) is treated as broken.
 _MAX_CHAIN = 16
@@ -138,6 +134,9 @@ class RecheckPolicy:
     - older: every *old_interval_days* (30). Articles that are gone (404/410) and articles without a published
       date are re-checked on the old and the month interval respectively.
 
+    Pages that are neither articles nor listings (static pages such as 'Giới thiệu', 'Liên hệ') are re-checked every
+    *page_interval_days* (7), and one that answered 404/410 (a dead menu link) every *missing_page_interval_days* (30).
+
     An interval counts from the article's last check (last_checked). *stop_after_known* (10) is for the spider's
     listing pager: stop paging a listing after a run of this many entries already held.
     """
@@ -148,9 +147,19 @@ class RecheckPolicy:
     month_interval_days: float = 3
     old_interval_days: float = 30
     stop_after_known: int = 10
+    page_interval_days: float = 7
+    missing_page_interval_days: float = 30
 
     def __post_init__(self) -> None:
-        for name in ("recent_days", "recent_interval_hours", "month_days", "month_interval_days", "old_interval_days"):
+        for name in (
+            "recent_days",
+            "recent_interval_hours",
+            "month_days",
+            "month_interval_days",
+            "old_interval_days",
+            "page_interval_days",
+            "missing_page_interval_days",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"RecheckPolicy.{name} must not be negative, got {getattr(self, name)}")
         if self.month_days < self.recent_days:
@@ -188,12 +197,14 @@ class IncrementalState:
         articles: dict[str, _ArticleRow],
         done_urls: frozenset[str],
         resumed_crawl_ids: frozenset[int],
+        page_fetches: dict[str, tuple[int | None, str]] | None = None,
     ) -> None:
         self._captures = captures
         self._articles = articles
         self._done = done_urls
         self.resumed_crawl_ids = resumed_crawl_ids
         self.known_article_urls: frozenset[str] = frozenset(articles)
+        self._page_fetches = page_fetches or {}
 
     @classmethod
     def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
@@ -218,7 +229,8 @@ class IncrementalState:
         articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
         done = _done_urls(conn, resumed, articles)
-        return cls(captures, articles, done, resumed)
+        pages = {url: (status, fetched_at) for url, status, fetched_at in conn.execute(_LATEST_PAGE_FETCHES)}
+        return cls(captures, articles, done, resumed, pages)
 
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
@@ -250,13 +262,23 @@ class IncrementalState:
         """Whether the interrupted run(s) being resumed already fetched and stored *canonical_url*."""
         return canonical_url in self._done
 
-    def is_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy, *, lastmod: str = "") -> bool:
+    def is_due(
+        self,
+        canonical_url: str,
+        now: datetime,
+        policy: RecheckPolicy,
+        *,
+        lastmod: str = "",
+        previous_lastmod: str | None = None,
+    ) -> bool:
         """Whether *canonical_url* should be fetched in this run at *now* (timezone-aware).
 
         False when the interrupted run being resumed already fetched it (for an article: and stored it). Otherwise
         True for any URL that is not a held article (new articles, listings, media: capture.planner decides what
-        to ask), and for a held article when the site's *lastmod* (a sitemap date) is later than the day of its
-        last check or, without one, when its policy interval has passed since its last check.
+        to ask). For a held article the site decides when it can: with the sitemap's *lastmod* now and the
+        *previous_lastmod* the previous visit's sitemap gave it (None: not listed then), it is due exactly when the
+        two differ, in either direction (never compared with the crawler's clock: sites print local time, often
+        without a zone). Otherwise it is due when its policy interval has passed since its last check.
         """
         if now.tzinfo is None:
             raise ValueError(f"is_due needs a timezone-aware time, got naive {now!r}")
@@ -266,8 +288,8 @@ class IncrementalState:
         if row is None:
             return True
         published_text, last_seen, last_checked, gone_since = row[1], row[3], row[4], row[5]
-        if lastmod and last_checked:
-            return lastmod[:10] > last_checked[:10]
+        if lastmod and previous_lastmod is not None:
+            return lastmod.strip() != previous_lastmod.strip()
         try:
             last = parse_time(last_checked or last_seen)
         except ValueError:
@@ -276,6 +298,23 @@ class IncrementalState:
             _parse_date(published_text), today=now.astimezone(UTC).date(), gone=gone_since is not None
         )
         return now - last >= interval
+
+    def page_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy) -> bool:
+        """Whether a page that is neither an article nor a listing (a static page, a menu link) is re-checked at
+        *now*: never fetched, or its interval (page_interval_days; missing_page_interval_days after a 404/410) has
+        passed since its last answered fetch."""
+        if canonical_url in self._done:
+            return False
+        fetched = self._page_fetches.get(canonical_url)
+        if fetched is None:
+            return True
+        status, fetched_at = fetched
+        try:
+            last = parse_time(fetched_at)
+        except ValueError:
+            return True
+        days = policy.missing_page_interval_days if status in (404, 410) else policy.page_interval_days
+        return now - last >= timedelta(days=days)
 
     def __len__(self) -> int:
         return len(self._articles)
