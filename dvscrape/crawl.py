@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -102,13 +103,28 @@ def run_crawl(
 ) -> CrawlResult:
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
     get_profile(site, base_url)  # a bad site name or base URL fails here, before Scrapy starts
+    return run_spider(
+        site, archive_dir=archive_dir, overrides=overrides, fast=fast, base_url=base_url, max_articles=max_articles
+    )
+
+
+def run_spider(
+    spider: str | type[Spider],
+    *,
+    archive_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    fast: bool = False,
+    **spider_arguments: Any,
+) -> CrawlResult:
+    """Run *spider* (a spider class, or the name of one of dvscrape's) with dvscrape's settings into *archive_dir*,
+    block until done and report the outcome. Settings are checked (SettingsAddon) before anything is opened."""
     settings = build_settings(archive_dir, overrides or {}, fast=fast)
     started = time.monotonic()
     process = CrawlerProcess(settings)
-    spider_class = process.spider_loader.load(site)
+    spider_class = process.spider_loader.load(spider) if isinstance(spider, str) else spider
     crawler: Crawler = process.create_crawler(spider_class)
     failures: list[Failure] = []
-    deferred = process.crawl(crawler, base_url=base_url, max_articles=max_articles)
+    deferred = process.crawl(crawler, **spider_arguments)
     deferred.addErrback(failures.append)
     process.start()
     return _result(crawler, archive_dir, time.monotonic() - started, failures)

@@ -59,7 +59,6 @@ ITEM_PIPELINES = {
 # Errors are counted by the spider (4xx/5xx responses reach its callbacks to be recorded), not dropped silently.
 HTTPERROR_ALLOW_ALL = True
 
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 # An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.

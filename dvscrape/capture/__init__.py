@@ -1,1 +1,10 @@
-"""Scrapy components that bind a crawl to the archive: WARC capture, the crawl session, progress."""
+"""Scrapy components that bind a crawl to the archive.
+
+- extension: ArchiveExtension, which opens the archive, owns the crawl's session and records the outcome;
+- session: CrawlSession (open archive, WARC writer, counts) and ArchiveSettings;
+- planner: FetchPlanner, what an incremental or resumed crawl fetches and with which conditional headers;
+- middleware: WarcCaptureMiddleware, every exchange to WARC and `captures`;
+- scope: ScopeMiddleware, every request checked against the site profile, refusals recorded;
+- backoff: BackoffMiddleware, Retry-After and exponential back-off before retries;
+- progress: ProgressExtension, the progress line or log.
+"""

@@ -18,6 +18,8 @@ from dvscrape.capture.extension import ArchiveExtension
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from dvscrape.capture.session import CrawlSession
+
 logger = logging.getLogger("dvscrape.progress")
 
 BAR_WIDTH = 24
@@ -39,6 +41,7 @@ class ProgressExtension:
         self.terminal = terminal
         self.loop: task.LoopingCall | None = None
         self.started = time.monotonic()
+        self.session: CrawlSession | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
@@ -53,8 +56,9 @@ class ProgressExtension:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        """Start the periodic report."""
+        """Start the periodic report (the archive, if any, is open by now)."""
         self.started = time.monotonic()
+        self.session = ArchiveExtension.session_of(self.crawler)
         self.loop = task.LoopingCall(self.report, spider)
         self.loop.start(TERMINAL_INTERVAL if self.terminal else self.interval, now=False)
 
@@ -68,7 +72,7 @@ class ProgressExtension:
 
     def line(self, spider: Spider, bar: bool = False) -> str:
         """The progress figures as one line of text."""
-        session = ArchiveExtension.session_of(self.crawler)
+        session = self.session
         elapsed = max(time.monotonic() - self.started, 1e-6)
         found = getattr(spider, "articles_scheduled", 0)
         if session is None:

@@ -16,6 +16,8 @@ from dvscrape.sites.urls import UrlKind, classify, classify_requisite
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from dvscrape.capture.session import CrawlSession
+
 logger = logging.getLogger(__name__)
 
 
@@ -24,15 +26,16 @@ class ScopeRefused(IgnoreRequest):
 
 
 class ScopeMiddleware:
-    """Downloader middleware at priority 60: refuses out-of-scope requests and re-labels redirected ones."""
+    """Downloader middleware at priority 40: refuses out-of-scope requests and re-labels redirected ones."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, session: CrawlSession | None) -> None:
         self.crawler = crawler
+        self.session = session
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
-        """Always on: scope is not optional."""
-        return cls(crawler)
+        """Always on: scope is not optional (refusals are recorded when the crawl has an archive)."""
+        return cls(crawler, ArchiveExtension.session_of(crawler))
 
     def process_request(self, request: Request) -> None:
         """Let in-scope requests through; raise ScopeRefused (recorded) for the others."""
@@ -50,9 +53,8 @@ class ScopeMiddleware:
             return None
         redirected_from = (request.meta.get("redirect_urls") or [""])[-1]
         reason = f"{'redirect refused: ' if redirected_from else ''}{decision.reason}"
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is not None:
-            session.refuse(request.url, decision.kind.value, reason, redirected_from)
+        if self.session is not None:
+            self.session.refuse(request.url, decision.kind.value, reason, redirected_from)
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"dvscrape/scope/refused/{decision.kind.value}")
         logger.info("refused %s (%s)", request.url[:200], reason)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
-from dvscrape.archive.incremental import IncrementalState, RecheckPolicy, recover_after_crash
-from dvscrape.archive.recovery import check_newest_warc
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError
 from dvscrape.outcome import Outcome
@@ -77,7 +77,6 @@ class CrawlCounts:
     articles_new: int = 0
     articles_updated: int = 0
     articles_stored: int = 0
-    media: int = 0
     articles_unchanged: int = 0
     articles_gone: int = 0
     revisits: int = 0
@@ -97,7 +96,6 @@ class CrawlCounts:
             "articles_new": self.articles_new,
             "articles_updated": self.articles_updated,
             "articles_stored": self.articles_stored,
-            "media": self.media,
             "articles_unchanged": self.articles_unchanged,
             "articles_gone": self.articles_gone,
             "revisits": self.revisits,
