@@ -86,7 +86,10 @@ def run_documents(
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 item = running.pop(future)
-                result = future.result()
+                try:
+                    result = future.result()
+                except Exception as error:  # e.g. no room for the temporary copy: this document only
+                    result = failed(extension_kind(item.file_name) or "unknown", f"crashed: {error}")
                 save_document(archive, row_of(item, result, _now()))
                 summary.read += 1
                 summary.pages += result.page_count
