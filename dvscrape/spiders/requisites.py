@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from dvscrape.sites.profile import SiteProfile
 
 REQUISITE_STATS = "dvscrape/requisites"
+# After articles, their images and listings: a page's look matters less than its content when a run is cut short,
+# and the listing thumbnails every listing page embeds would otherwise hold back the listings behind them.
+REQUISITE_PRIORITY = -10
 
 
 class RequisitesMixin:
@@ -107,7 +110,10 @@ class RequisitesMixin:
                 continue
             if decision.kind not in (UrlKind.REQUISITE, UrlKind.MEDIA):
                 continue  # a page of the site embedded in another: the crawl reaches it as a page
-            yield from self._schedule(self._request_for(url, found_on=base_url, decision=decision))
+            request = self._request_for(url, found_on=base_url, decision=decision)
+            if request is not None:
+                request.priority = REQUISITE_PRIORITY
+            yield from self._schedule(request)
 
     def page_requisite_requests(self, response: Response) -> Iterator[scrapy.Request]:
         """Requests for what an HTML page embeds."""
