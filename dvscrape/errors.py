@@ -43,3 +43,11 @@ class ReextractError(DvscrapeError):
 
 class ExtractionTimeout(ExtractionError):
     """Raised by pages/pool when a page takes longer than the time limit to extract; the worker is replaced."""
+
+
+class FleetError(DvscrapeError):
+    """Raised by fleet/ when a Scrapyd node refuses a request or a fleet run cannot go on."""
+
+
+class NodeUnavailable(FleetError):
+    """Raised by fleet/scrapyd when a Scrapyd node does not answer (down, unreachable, timed out)."""

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "export": "dvscrape.cli.export:export_command",
     "documents": "dvscrape.cli.documents:documents_command",
     "import": "dvscrape.cli.importing:import_command",
+    "fleet": "dvscrape.cli.fleet:fleet_command",
 }
 
 

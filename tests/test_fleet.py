@@ -1,0 +1,163 @@
+"""A fleet run on two real Scrapyd processes on loopback, crawling two replica portals: both archived, a node killed
+mid-crawl has its site resumed on the other node with nothing lost or doubled, and the CLI's errors are one line."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dvscrape.exitcodes import ExitCode
+from dvscrape.fleet.config import load_fleet
+from dvscrape.fleet.egg import build_egg
+from dvscrape.fleet.local import LocalScrapyd, start_scrapyd
+from dvscrape.fleet.run import FleetReport, FleetRunner, site_of_job
+from dvscrape.replica.process import ReplicaProcess, start_replica_process
+from tests.conftest import run_cli
+
+pytest.importorskip("scrapyd", reason="Scrapyd is in the test extra")
+
+SMALL, LARGE = 12, 80
+# Quick but not instant: the large site's crawl lasts long enough to be killed in the middle.
+FLEET_SETTINGS = """
+[settings]
+AUTOTHROTTLE_ENABLED = false
+DOWNLOAD_DELAY = 0.05
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DVSCRAPE_FETCH_MEDIA = false
+"""
+
+
+def _fleet_file(folder: Path, nodes: list[LocalScrapyd], sites: dict[str, str], extra: str = "") -> Path:
+    text = "".join(f'[[nodes]]\nurl = "{node.url}"\n\n' for node in nodes)
+    for name, url in sites.items():
+        text += f'[[sites]]\nname = "{name}"\nprofile = "tanbinh"\narchive = "{name}"\nbase_url = "{url}"\n\n'
+    path = folder / "fleet.toml"
+    path.write_text(text + FLEET_SETTINGS + extra, encoding="utf-8")
+    return path
+
+
+def _articles(archive: Path) -> list[str]:
+    with sqlite3.connect(archive / "archive.sqlite") as conn:
+        return [row[0] for row in conn.execute("SELECT url FROM articles")]
+
+
+@pytest.fixture(scope="module")
+def portals() -> Iterator[tuple[ReplicaProcess, ReplicaProcess]]:
+    with (
+        start_replica_process("--articles", str(SMALL), "--seed", "7", quiet=True) as small,
+        start_replica_process("--articles", str(LARGE), "--slow-delay", "0.2", quiet=True) as large,
+    ):
+        yield small, large
+
+
+@pytest.fixture()
+def nodes(tmp_path: Path) -> Iterator[list[LocalScrapyd]]:
+    started = [start_scrapyd(tmp_path / "node-a"), start_scrapyd(tmp_path / "node-b")]
+    yield started
+    for node in started:
+        node.stop()
+
+
+def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
+    portals: tuple[ReplicaProcess, ReplicaProcess], nodes: list[LocalScrapyd], tmp_path: Path
+) -> None:
+    small, large = portals
+    fleet_file = _fleet_file(tmp_path, nodes, {"small": small.url, "large": large.url})
+
+    result = run_cli("fleet", "run", str(fleet_file), "--poll", "0.5", timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("deployed dvscrape") == 2  # both nodes lacked this version
+    lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if line.startswith(("small:", "large:"))}
+    assert f"new {SMALL}," in lines["small"] and f"new {LARGE}," in lines["large"], result.stdout
+    # Balanced by load: the two sites ran on different nodes.
+    assert {lines["small"].split(" on ")[1].split(" ")[0], lines["large"].split(" on ")[1].split(" ")[0]} == {
+        nodes[0].url.split("//")[1],
+        nodes[1].url.split("//")[1],
+    }
+    assert len(set(_articles(tmp_path / "small"))) == len(_articles(tmp_path / "small")) == SMALL
+    assert len(set(_articles(tmp_path / "large"))) == len(_articles(tmp_path / "large")) == LARGE
+
+    again = run_cli("fleet", "run", str(fleet_file), "--poll", "0.5", timeout=300)
+    assert "deployed dvscrape" not in again.stdout  # the nodes already hold this version
+    assert again.returncode in (ExitCode.SUCCESS, ExitCode.NOTHING_TO_DO), again.stdout + again.stderr
+    assert "new 0," in again.stdout
+
+    status = run_cli("fleet", "status", str(fleet_file))
+    assert status.returncode == 0, status.stderr
+    assert status.stdout.count("finished") >= 4 and "small" in status.stdout and "large" in status.stdout
+
+
+def test_a_node_killed_mid_crawl_has_its_site_resumed_on_the_other_node(
+    portals: tuple[ReplicaProcess, ReplicaProcess], nodes: list[LocalScrapyd], tmp_path: Path
+) -> None:
+    _, large = portals
+    fleet = load_fleet(_fleet_file(tmp_path, nodes, {"large": large.url}))
+    messages: list[str] = []
+    runner = FleetRunner(fleet, poll_seconds=0.5, echo=messages.append, egg=build_egg())
+    reports: list[FleetReport] = []
+    thread = threading.Thread(target=lambda: reports.append(runner.run()))
+    thread.start()
+    archive = tmp_path / "large"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (archive / "archive.sqlite").exists():
+        time.sleep(0.2)
+    while time.monotonic() < deadline and len(_stored(archive)) < 10:
+        time.sleep(0.2)
+    first_node = next(node for node in nodes if _runs(runner, node))
+    stored_before_kill = len(_stored(archive))
+    assert 0 < stored_before_kill < LARGE, "the crawl must be killed in its middle"
+    first_node.stop()
+    thread.join(timeout=240)
+    assert reports, "the fleet run did not end"
+    summary = reports[0].sites[0]
+    assert summary.attempts == 2 and len(set(summary.nodes)) == 2, (summary, messages)
+    assert summary.outcome.exit_code == ExitCode.SUCCESS, (summary, messages)
+    assert any("stopped answering" in message for message in messages)
+    urls = _articles(archive)
+    assert len(urls) == len(set(urls)) == LARGE
+    with sqlite3.connect(archive / "archive.sqlite") as conn:
+        crawls = conn.execute("SELECT status, resumed_from FROM crawls ORDER BY id").fetchall()
+    assert crawls[-1][1] == 1, crawls  # the second crawl resumed the first
+    verify = run_cli("verify", "--archive", str(archive))
+    assert verify.returncode == 0, verify.stdout
+
+
+def _stored(archive: Path) -> list[str]:
+    try:
+        return _articles(archive)
+    except sqlite3.Error:
+        return []
+
+
+def _runs(runner: FleetRunner, node: LocalScrapyd) -> bool:
+    from dvscrape.fleet.scrapyd import ScrapydNode
+
+    jobs = ScrapydNode(node.url).jobs(runner.fleet.project)
+    return any(job.state == "running" and site_of_job(job.job_id) == "large" for job in jobs)
+
+
+def test_fleet_file_errors_are_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "fleet.toml"
+    bad.write_text('[[nodes]]\nurl = "ftp://x"\n', encoding="utf-8")
+    result = run_cli("fleet", "run", str(bad))
+    assert result.returncode == ExitCode.BAD_CONFIGURATION
+    assert result.stderr.strip().count("\n") == 0 and "Scrapyd node" in result.stderr
+    missing = run_cli("fleet", "status", str(tmp_path / "none.toml"))
+    assert missing.returncode == ExitCode.BAD_CONFIGURATION and "cannot read" in missing.stderr
+
+
+def test_no_node_answering_is_a_clear_error(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet.toml"
+    fleet.write_text(
+        '[[nodes]]\nurl = "http://127.0.0.1:9"\n\n[[sites]]\nname = "a"\nprofile = "tanbinh"\narchive = "a"\n',
+        encoding="utf-8",
+    )
+    result = run_cli("fleet", "run", str(fleet))
+    assert result.returncode == ExitCode.SITE_UNREACHABLE
+    assert "no Scrapyd node of the fleet answers" in result.stderr
+    assert not (tmp_path / "a").exists()
