@@ -68,7 +68,7 @@ def test_jsonl_is_utf8_unescaped_one_object_per_line(archive: Path, tmp_path: Pa
 def test_csv_has_a_bom_and_reads_in_pandas_with_vietnamese_intact(archive: Path, tmp_path: Path) -> None:
     export(archive, tmp_path / "out", Format.CSV)
     data = (tmp_path / "out" / "articles.csv").read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfid,version,url,title,text,")
+    assert data.startswith(b"\xef\xbb\xbfid,site,version,url,title,text,")
     frame = pd.read_csv(tmp_path / "out" / "articles.csv", parse_dates=["published_date"])
     assert list(frame.columns) == list(FIELD_NAMES)
     assert len(frame) == TOTAL_ARTICLES
@@ -80,7 +80,7 @@ def test_csv_has_a_bom_and_reads_in_pandas_with_vietnamese_intact(archive: Path,
 
 def test_csv_without_bom(archive: Path, tmp_path: Path) -> None:
     export(archive, tmp_path / "out", Format.CSV, csv_bom=False)
-    assert (tmp_path / "out" / "articles.csv").read_bytes().startswith(b"id,version,")
+    assert (tmp_path / "out" / "articles.csv").read_bytes().startswith(b"id,site,version,")
     package = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["resources"][0]["encoding"] == "utf-8"
 

@@ -3,9 +3,11 @@ mid-crawl has its site resumed on the other node with nothing lost or doubled, a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +83,33 @@ def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
     }
     assert len(set(_articles(tmp_path / "small"))) == len(_articles(tmp_path / "small")) == SMALL
     assert len(set(_articles(tmp_path / "large"))) == len(_articles(tmp_path / "large")) == LARGE
+
+    # One dataset across the sites, each article exactly once, with its site.
+    exported = run_cli("export", "--fleet", str(fleet_file), "--format", "jsonl", "--out", str(tmp_path / "dataset"))
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in (tmp_path / "dataset" / "articles.jsonl").read_text().splitlines()]
+    assert Counter(row["site"] for row in rows) == {"small": SMALL, "large": LARGE}
+    assert len({(row["site"], row["url"]) for row in rows}) == len(rows)
+    both = run_cli(
+        "export",
+        "--archive",
+        str(tmp_path / "small"),
+        "--archive",
+        str(tmp_path / "large"),
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "same-site"),
+    )
+    assert both.returncode != 0 and "both hold the site 'tanbinh'" in both.stderr
+    # Search across the sites' archives: hits name their site.
+    word = rows[0]["title"].split()[0]
+    found = run_cli("search", word, "--fleet", str(fleet_file), "--json", "--limit", "200")
+    assert found.returncode == 0, found.stderr
+    hits = [hit for hit in json.loads(found.stdout) if "site" in hit]
+    assert hits and {hit["site"] for hit in hits} <= {"small", "large"}
+    scores = [hit["score"] for hit in hits]
+    assert scores == sorted(scores)
 
     again = run_cli("fleet", "run", str(fleet_file), "--poll", "0.5", timeout=300)
     assert "deployed dvscrape" not in again.stdout  # the nodes already hold this version

@@ -10,6 +10,7 @@ import click
 from dvscrape.archive.search import (
     MAX_LIMIT,
     RANK_LIMIT,
+    SearchHit,
     SearchOptions,
     count_matches,
     index_is_current,
@@ -19,6 +20,7 @@ from dvscrape.archive.search import (
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option
 from dvscrape.documents.search import DocumentHit, search_documents
+from dvscrape.errors import DvscrapeError
 
 
 def print_document_hits(hits: list[DocumentHit]) -> None:
@@ -45,7 +47,19 @@ def _rebuild(archive_dir: Path) -> None:
 
 @click.command("search")
 @click.argument("query", required=False)
-@archive_option
+@click.option(
+    "--archive",
+    "archive_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Archive folder (default: archive); repeat it to search several sites' archives at once.",
+)
+@click.option(
+    "--fleet",
+    "fleet_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Search the archives of every site of this fleet file (see `dvscrape fleet`).",
+)
 @click.option("--exact", is_flag=True, help="Match diacritics exactly ('dân' does not find 'dẫn').")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD).")
@@ -55,7 +69,8 @@ def _rebuild(archive_dir: Path) -> None:
 @click.option("--rebuild", is_flag=True, help="Rebuild the search indexes first (same as `dvscrape reindex`).")
 def search_command(
     query: str | None,
-    archive_dir: Path,
+    archive_dirs: tuple[Path, ...],
+    fleet_file: Path | None,
     exact: bool,
     since: str | None,
     until: str | None,
@@ -68,10 +83,12 @@ def search_command(
 
     Accents are ignored by default ('dan van' finds 'Dân vận', 'dong' finds 'Đông'); --exact keeps them. Words
     must all match; "quoted words" match as a phrase; word* matches a prefix; OR between terms matches either;
-    -word excludes.
+    -word excludes. With several archives, each hit names its site and the best matches of all come first.
     """
+    sites = _search_targets(archive_dirs, fleet_file)
     if rebuild:
-        _rebuild(archive_dir)
+        for archive_dir in sites.values():
+            _rebuild(archive_dir)
     if query is None:
         if rebuild:
             return
@@ -84,11 +101,19 @@ def search_command(
         category=category,
         limit=limit,
     )
-    with opened_archive(archive_dir) as archive:
-        hits = search(archive.db.conn, options)
-        document_hits = search_documents(archive.db.conn, options)
-        matches = count_matches(archive.db.conn, options)
-        current = index_is_current(archive.db.conn)
+    found: list[tuple[str, SearchHit]] = []
+    document_hits: list[DocumentHit] = []
+    matches, current = 0, True
+    for site, archive_dir in sites.items():
+        with opened_archive(archive_dir) as archive:
+            found.extend((site, hit) for hit in search(archive.db.conn, options))
+            document_hits.extend(search_documents(archive.db.conn, options))
+            matches = max(matches, count_matches(archive.db.conn, options))
+            current = current and index_is_current(archive.db.conn)
+    if len(sites) > 1:
+        found = sorted(found, key=lambda pair: pair[1].score)[:limit]
+    hits = [hit for _, hit in found]
+    named = len(sites) > 1
     if matches > RANK_LIMIT:
         click.echo(
             f"note: the query matches {matches} articles, too many to rank; the most recently archived are "
@@ -99,19 +124,35 @@ def search_command(
         click.echo("warning: the search index is out of date; run `dvscrape reindex`", err=True)
     if as_json:
         documents = [{"document": hit.to_dict()} for hit in document_hits]
-        click.echo(json.dumps([hit.to_dict() for hit in hits] + documents, ensure_ascii=False, indent=2))
+        articles = [{**hit.to_dict(), "site": site} if named else hit.to_dict() for site, hit in found]
+        click.echo(json.dumps(articles + documents, ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo("no articles found")
         print_document_hits(document_hits)
         return
-    for rank, hit in enumerate(hits, 1):
+    for rank, (site, hit) in enumerate(found, 1):
         meta = "  ".join(part for part in (hit.published_date or "undated", hit.category) if part)
-        click.echo(f"{rank}. {hit.title_highlighted}")
+        click.echo(f"{rank}. {f'[{site}] ' if named else ''}{hit.title_highlighted}")
         click.echo(f"   {meta}  {hit.url}")
         if hit.snippet:
             click.echo(f"   {hit.snippet}")
     print_document_hits(document_hits)
+
+
+def _search_targets(archive_dirs: tuple[Path, ...], fleet_file: Path | None) -> dict[str, Path]:
+    """The archives to search, by the name a hit shows: the folder given, or the fleet file's site name."""
+    if fleet_file is None:
+        folders = list(archive_dirs) or [Path("archive")]
+        return {str(folder): folder for folder in folders}
+    if archive_dirs:
+        raise click.UsageError("give either --archive or --fleet")
+    from dvscrape.fleet.config import load_fleet
+
+    try:
+        return {site.name: site.archive for site in load_fleet(fleet_file).sites}
+    except DvscrapeError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.command("reindex")

@@ -37,13 +37,14 @@ class TextStyle:
 
 
 def make_record(
-    row: SourceRow, style: TextStyle, duplicate_group: int | None, content_hash: str | None = None
+    row: SourceRow, style: TextStyle, duplicate_group: int | None, content_hash: str | None = None, *, site: str
 ) -> Record:
     """The export record of *row*, its keys in the order of schema.FIELDS. *content_hash*, when the first pass
     already computed it, saves normalising the body a second time."""
     text = style.apply(row.body)
     record: Record = {
         "id": row.id,
+        "site": site,
         "version": row.version,
         "url": row.url,
         "title": style.apply(row.title),

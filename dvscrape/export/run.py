@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,7 +28,7 @@ from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text,
 from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
-from dvscrape.export.source import ExportSummary, Span, crawl_sources, dvscrape_version
+from dvscrape.export.source import ExportSummary, Span, crawl_sources, dvscrape_version, site_of
 from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
 
 HF_DATA_FOLDER = "data"
@@ -69,23 +69,59 @@ class ExportResult:
 
 
 def export_dataset(
-    archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool = False, progress: Progress | None = None
+    archive_dirs: Path | Sequence[Path],
+    out: Path,
+    options: ExportOptions,
+    *,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+    site_names: Sequence[str] | None = None,
 ) -> ExportResult:
-    """Export the archive in *archive_dir* to the folder *out* as *options* say; return what was written.
+    """Export the archive in *archive_dirs* (one folder, or several: one dataset whose `site` column tells their
+    sites apart) to the folder *out* as *options* say; return what was written. The `site` column holds
+    *site_names* (one per folder, e.g. a fleet's site names) or else each archive's site profile name.
 
-    Raises ConfigurationError for unusable options or an *out* that exists (unless *overwrite*, and then only when it
-    is an earlier export), ArchiveError when the archive cannot be read.
+    Raises ConfigurationError for unusable options, an *out* that exists (unless *overwrite*, and then only when it
+    is an earlier export), two archives of the same site, or duplicate detection across several archives;
+    ArchiveError when an archive cannot be read.
     """
     options = options.checked()
     progress = progress or SilentProgress()
     out = Path(out)
+    folders = [Path(archive_dirs)] if isinstance(archive_dirs, str | Path) else [Path(d) for d in archive_dirs]
+    if len(folders) > 1 and options.dedup is not Dedup.NONE:
+        raise ConfigurationError("--dedup works on one archive at a time; export the archives together without it")
     _check_out(out, overwrite=overwrite)
-    with Archive.open(Path(archive_dir), readonly=True) as archive, _snapshot(archive.db.conn) as conn:
-        first_pass = _duplicate_groups(conn, options, progress)
+    with ExitStack() as stack:
+        sources = []
+        for index, folder in enumerate(folders):
+            archive = stack.enter_context(Archive.open(folder, readonly=True))
+            site = site_names[index] if site_names is not None else site_of(archive.db.conn, folder)
+            sources.append(_Source(site, stack.enter_context(_snapshot(archive.db.conn))))
+        _check_sites(sources, folders)
+        first_pass = _duplicate_groups(sources[0].conn, options, progress) if len(sources) == 1 else None
         with _building(out) as folder:
-            files, extra, summary = _write(conn, folder, options, first_pass, progress)
+            files, extra, summary = _write(sources, folder, options, first_pass, progress)
             write_datapackage(folder, files, summary, extra_files=extra)
     return ExportResult(out, tuple(files), summary)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """One archive of an export: its site name and its connection (inside a read transaction)."""
+
+    site: str
+    conn: sqlite3.Connection
+
+
+def _check_sites(sources: list[_Source], folders: list[Path]) -> None:
+    seen: dict[str, Path] = {}
+    for source, folder in zip(sources, folders, strict=True):
+        if source.site in seen:
+            raise ConfigurationError(
+                f"{seen[source.site]} and {folder} both hold the site {source.site!r}; export one of them"
+            )
+        seen[source.site] = folder
 
 
 def _check_out(out: Path, *, overwrite: bool) -> None:
@@ -171,33 +207,33 @@ def _writer(folder: Path, options: ExportOptions) -> RowWriter:
 
 
 def _write(
-    conn: sqlite3.Connection, folder: Path, options: ExportOptions, first_pass: _FirstPass | None, progress: Progress
+    sources: list[_Source], folder: Path, options: ExportOptions, first_pass: _FirstPass | None, progress: Progress
 ) -> tuple[list[DataFile], list[DataFile], ExportSummary]:
     """Second pass: every kept row written; the files, any extra files (the card) and the summary."""
     style = TextStyle(options.tone)
     span = Span()
-    read_rows = source_rows.count_rows(conn, options)
+    read_rows = sum(source_rows.count_rows(source.conn, options) for source in sources)
     progress.phase(f"writing {options.format.value}", read_rows)
     writer = _writer(folder, options)
     groups = first_pass.groups if first_pass is not None else None
     position = 0
     try:
-        for batch in source_rows.iter_rows(conn, options):
-            records = []
-            for row in batch:
-                keep = groups is None or not options.drop_duplicates or groups.is_first(position)
-                if keep:
-                    if first_pass is not None:
-                        record = make_record(
-                            row, style, first_pass.groups.group_id(position), first_pass.content_hash(position)
-                        )
-                    else:
-                        record = make_record(row, style, None)
-                    span.add(record)
-                    records.append(record)
-                position += 1
-            writer.write(records)
-            progress.advance(len(batch))
+        for source in sources:
+            for batch in source_rows.iter_rows(source.conn, options):
+                records = []
+                for row in batch:
+                    keep = groups is None or not options.drop_duplicates or groups.is_first(position)
+                    if keep:
+                        if first_pass is not None:
+                            group, digest = first_pass.groups.group_id(position), first_pass.content_hash(position)
+                            record = make_record(row, style, group, digest, site=source.site)
+                        else:
+                            record = make_record(row, style, None, site=source.site)
+                        span.add(record)
+                        records.append(record)
+                    position += 1
+                writer.write(records)
+                progress.advance(len(batch))
         files = writer.close()
     except BaseException:
         writer.abort()
@@ -205,7 +241,7 @@ def _write(
     if groups is not None and position != len(groups.ids):
         raise DvscrapeError("the archive changed between the two passes of the export; run it again")
     summary = ExportSummary(
-        sources=crawl_sources(conn),
+        sources=tuple(found for source in sources for found in crawl_sources(source.conn)),
         options=options.as_record(),
         read_rows=position,
         rows=span.rows,

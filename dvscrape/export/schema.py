@@ -38,6 +38,13 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("id", Kind.INTEGER, "The article's id in the archive (articles.id).", required=True),
     Field(
+        "site",
+        Kind.STRING,
+        "The site the article belongs to (the site profile's name); in an export of several archives, (site, id) "
+        "is the key.",
+        required=True,
+    ),
+    Field(
         "version",
         Kind.INTEGER,
         "The article version this row holds (1 = first seen); empty when the archive records no versions.",

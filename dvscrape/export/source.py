@@ -10,7 +10,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
+from dvscrape.errors import ConfigurationError
 from dvscrape.export.records import Record
 
 
@@ -35,6 +37,14 @@ def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
         CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
         for site, base, count, first, last in found
     )
+
+
+def site_of(conn: sqlite3.Connection, folder: Path) -> str:
+    """The site an archive holds: the site of its newest crawl. Raises ConfigurationError when it has no crawl."""
+    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    if found is None:
+        raise ConfigurationError(f"{folder} holds no crawl yet: there is no site to export")
+    return str(found[0])
 
 
 def dvscrape_version() -> str:
