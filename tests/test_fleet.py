@@ -4,6 +4,7 @@ mid-crawl has its site resumed on the other node with nothing lost or doubled, a
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from dvscrape.errors import ConfigurationError
 from dvscrape.exitcodes import ExitCode
 from dvscrape.fleet.config import load_fleet
 from dvscrape.fleet.egg import build_egg
@@ -190,3 +192,29 @@ def test_no_node_answering_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.SITE_UNREACHABLE
     assert "no Scrapyd node of the fleet answers" in result.stderr
     assert not (tmp_path / "a").exists()
+
+
+def test_the_example_fleet_file_parses_and_maps_archives_per_node() -> None:
+    fleet = load_fleet(Path(__file__).resolve().parent.parent / "contrib" / "fleet.example.toml")
+    site = fleet.sites[0]
+    assert [fleet.archive_on(site, node) for node in fleet.nodes] == ["/srv/archives/tanbinh", "/mnt/archives/tanbinh"]
+    assert site.settings["DVSCRAPE_OPERATOR"] == "archive-team@example.org"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[nodes]]\nurl = "http://a:6800"\n', "names no [[sites]]"),
+        ('[[nodes]]\nurl = "http://a:6800"\n[[sites]]\nname = "x y"\nprofile = "p"\narchive = "a"\n', "'name' may"),
+        ('[[nodes]]\nurl = "http://a:6800"\n[[sites]]\nname = "x"\narchive = "a"\n', "'profile' is required"),
+        ('[[nodes]]\nurl = "http://a:6800"\n[[nodes]]\nurl = "http://a:6800"\n', "names the node url"),
+        ('[[nodes]]\nurl = "http://a:6800"\n[[sites]]\nname = "x"\nprofile = "p"\narchive = "a"\nport = 1\n', "port"),
+        ("nodes = 3\n", "array of tables"),
+        ('[[nodes]]\nurl = "http://a:6800"\n[settings]\nDELAY = [1]\n', "not a setting"),
+    ],
+)
+def test_fleet_file_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "fleet.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        load_fleet(path)

@@ -97,13 +97,13 @@ def parse_fleet(data: Mapping[str, Any], *, base_dir: Path) -> Fleet:
     nodes = tuple(_node(entry, index) for index, entry in enumerate(_tables(data, "nodes")))
     if not nodes:
         raise ConfigurationError("the fleet file names no [[nodes]]")
+    _unique([node.url for node in nodes], "node url")
     common = _settings(data.get("settings", {}), "[settings]")
     sites = tuple(_site(entry, index, base_dir, common) for index, entry in enumerate(_tables(data, "sites")))
     if not sites:
         raise ConfigurationError("the fleet file names no [[sites]]")
     _unique([site.name for site in sites], "site name")
     _unique([str(site.archive) for site in sites], "site archive folder")
-    _unique([node.url for node in nodes], "node url")
     return Fleet(nodes, sites, str(data.get("archive_root", "")), str(data.get("project", "dvscrape")))
 
 
