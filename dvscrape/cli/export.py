@@ -192,9 +192,7 @@ def export_command(
     reporter = BarProgress() if progress else NoProgress()
     created = missing_folders(out.parent)
     try:
-        result = export_dataset(
-            folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names
-        )
+        result = export_dataset(folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names)
     except DvscrapeError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:
