@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.times import parse_time
 from dvscrape.warc.model import RevisitTarget, target_uri
 
 # The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
@@ -318,12 +319,6 @@ class IncrementalState:
 
     def __len__(self) -> int:
         return len(self._articles)
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 / WARC-Date time as an aware datetime (naive times are taken as UTC); ValueError if not one."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _parse_date(text: str | None) -> date | None:

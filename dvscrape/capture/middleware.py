@@ -138,22 +138,13 @@ class WarcCaptureMiddleware:
         if profile is None or request.errback is not None or session.fatal_error:
             return None
         decision = classify(request.url, profile)
-        attempts = int(request.meta.get("retry_times", 0)) + 1
         try:
-            session.archive.record_capture(
-                Capture(
-                    crawl_id=session.crawl_id,
-                    url=request.url,
-                    canonical_url=decision.canonical or request.url,
-                    kind=decision.kind.value,
-                    status=None,
-                    content_type="",
-                    fetched_at=warc_date(datetime.now(UTC)),
-                    content_length=None,
-                    location=None,
-                    error=f"{type(exception).__name__}: {exception}"[:500],
-                    attempts=attempts,
-                )
+            session.record_failed_fetch(
+                request.url,
+                decision.canonical or request.url,
+                decision.kind.value,
+                f"{type(exception).__name__}: {exception}",
+                attempts=int(request.meta.get("retry_times", 0)) + 1,
             )
             session.wrote()
         except (OSError, sqlite3.Error, ArchiveError) as error:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvscrape import __version__
-from dvscrape.archive.db import Archive
+from dvscrape.archive.db import Archive, Capture
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.capture.planner import FetchPlanner
@@ -227,6 +227,24 @@ class CrawlSession:
         self._refusals[url] = (url, kind, reason, found_on)
         if len(self._refusals) >= REFUSAL_BATCH:
             self.flush_refusals()
+
+    def record_failed_fetch(self, url: str, canonical_url: str, kind: str, error: str, attempts: int) -> None:
+        """Record in `captures` a fetch that got no HTTP response after its *attempts*, with the *error*."""
+        self.archive.record_capture(
+            Capture(
+                crawl_id=self.crawl_id,
+                url=url,
+                canonical_url=canonical_url,
+                kind=kind,
+                status=None,
+                content_type="",
+                fetched_at=datetime.now(UTC).isoformat(),
+                content_length=None,
+                location=None,
+                error=error[:500],
+                attempts=attempts,
+            )
+        )
 
     def flush_refusals(self) -> None:
         """Write the remembered refusals."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from dvscrape.archive.db import ArticleOutcome, Capture
+from dvscrape.archive.db import ArticleOutcome
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
@@ -86,18 +85,6 @@ class StorePipeline:
         logger.warning("failed: %s (%s, %d attempt(s))", failure.url, failure.reason, failure.attempts)
         if failure.status is not None:
             return  # the HTTP response itself is already a capture with its status
-        session.archive.record_capture(
-            Capture(
-                crawl_id=session.crawl_id,
-                url=failure.url,
-                canonical_url=failure.canonical_url,
-                kind=failure.kind,
-                status=None,
-                content_type="",
-                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-                content_length=None,
-                location=None,
-                error=failure.reason,
-                attempts=failure.attempts,
-            )
+        session.record_failed_fetch(
+            failure.url, failure.canonical_url, failure.kind, failure.reason, attempts=failure.attempts
         )
