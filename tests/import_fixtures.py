@@ -11,8 +11,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,20 +56,31 @@ def wget_warc(replica: ReplicaProcess, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
+CAPTURE_SCRIPT = """
+import json, sys
+from warcio.capture_http import capture_http  # before requests: it patches http.client
+import requests
+
+exchanges = json.load(open(sys.argv[2]))
+with capture_http(sys.argv[1]), requests.Session() as session:
+    for url, referer in exchanges:
+        session.get(url, headers={"Referer": referer} if referer else {}, allow_redirects=False, timeout=30)
+"""
+
+
 @pytest.fixture(scope="session")
 def warcio_warc(crawled_archive: CrawledArchive, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import requests
-    from warcio.capture_http import capture_http
-
     exchanges: list[tuple[str, str]] = []
     for path in warc_files(crawled_archive.directory / "warc"):
         for record in iter_records(path, check_digests=False):
             if record.record_type == "request":
                 exchanges.append((record.target_uri, record.http_header("Referer") or ""))
-    output = tmp_path_factory.mktemp("warcio") / "capture_http.warc.gz"
-    with capture_http(str(output)), requests.Session() as session:
-        for url, referer in exchanges:
-            session.get(url, headers={"Referer": referer} if referer else {}, allow_redirects=False, timeout=30)
+    folder = tmp_path_factory.mktemp("warcio")
+    (folder / "exchanges.json").write_text(json.dumps(exchanges), encoding="utf-8")
+    output = folder / "capture_http.warc.gz"
+    subprocess.run(
+        [sys.executable, "-c", CAPTURE_SCRIPT, str(output), str(folder / "exchanges.json")], check=True, timeout=600
+    )
     return output
 
 

@@ -42,9 +42,28 @@ def articles_of(database: Path) -> dict[str, dict[str, object]]:
                         f"SELECT {columns} FROM {table} WHERE article_id = ? ORDER BY position", (row["id"],)
                     )
                 ]
+            # A related link keeps the back-link parameters of the page it was read on (its fetched URL form): compared
+            # by the page it names.
+            article["related_links"] = [(position, canonical(url)) for position, url in article["related_links"]]
             found[str(row["url"])] = article
     connection.close()
     return found
+
+
+def canonical(url: str) -> str:
+    """*url* by the page it names: the profile's canonical URL, or (for forms it keeps, such as
+    ``content/id/<assetEntryId>``) the URL without its back-link parameters."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from dvscrape.sites import get_profile
+    from dvscrape.sites.urls import classify
+
+    parts = urlsplit(url)
+    found = classify(url, get_profile("tanbinh", f"{parts.scheme}://{parts.netloc}")).canonical
+    if found:
+        return found
+    query = [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().endswith("redirect")]
+    return parts._replace(query=urlencode(query)).geturl()
 
 
 def versions_of(database: Path) -> dict[str, list[tuple[str, str]]]:

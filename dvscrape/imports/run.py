@@ -280,6 +280,9 @@ def _import_warc(
                     batch.clear()
         if batch:
             conn.executemany(_INSERT_CAPTURE, batch)
+        if counts.records == 0 and not problems:
+            counts.problems += 1
+            problems.append((label, None, None, "no WARC record in the file"))
         _record_problems(archive, crawl_id, file_id, problems, result)
         conn.execute(
             "UPDATE imported_files SET tool = ?, records = ?, captures = ?, problems = ? WHERE id = ?",
