@@ -72,12 +72,40 @@ def test_held_articles_are_fetched_when_due_and_conditionally() -> None:
     assert plan.recheck_urls() == sorted([OLD_CHECKED_LONG_AGO.canonical, OLD_CHECKED_YESTERDAY.canonical])
 
 
-def test_a_newer_sitemap_lastmod_makes_an_article_due_at_once() -> None:
+def test_a_changed_sitemap_lastmod_makes_an_article_due_at_once() -> None:
+    """Issue 14: the sitemap's lastmod is compared with the lastmod the previous visit's sitemap gave, in either
+    direction, never with the crawler's clock (a site printing local time without a zone)."""
     plan = planner()
-    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-20", now=NOW) == CONDITIONAL
-    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-19", now=NOW) is None
-    # a lastmod older than the last check keeps an otherwise due article from being fetched
-    assert plan.request_headers(OLD_CHECKED_LONG_AGO, "2024-04-01", now=NOW) is None
+    before = "2024-07-19T08:00:00"
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-20T09:00:00", now=NOW, previous_lastmod=before)
+    # earlier than the last check by the crawler's clock, but changed: due
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-01", now=NOW, previous_lastmod=before)
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, before, now=NOW, previous_lastmod=before) is None
+    # unchanged lastmod: not due, even when the policy would re-check it
+    assert plan.request_headers(OLD_CHECKED_LONG_AGO, before, now=NOW, previous_lastmod=before) is None
+    # not listed by the previous sitemap: the policy decides
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, "2024-07-20", now=NOW) is None
+    assert plan.request_headers(OLD_CHECKED_LONG_AGO, "2024-04-01", now=NOW) == CONDITIONAL
+    # an article that left the sitemap is re-checked now
+    assert plan.request_headers(OLD_CHECKED_YESTERDAY, now=NOW, recheck=True) == CONDITIONAL
+
+
+def test_static_pages_and_dead_menu_links_have_their_own_schedule() -> None:
+    page, dead = (UrlDecision(UrlKind.PAGE, f"{BASE}/web/neoportal/{name}") for name in ("gioi-thieu", "cu"))
+    state = IncrementalState(
+        {page.canonical: captured(page, 9)},
+        {},
+        frozenset(),
+        frozenset(),
+        {page.canonical: (200, "2024-07-18T00:00:00Z"), dead.canonical: (404, "2024-07-01T00:00:00Z")},
+    )
+    plan = FetchPlanner(state, RecheckPolicy(), incremental=True, counts=CrawlCounts())
+    assert plan.request_headers(page, now=NOW) is None  # checked two days ago: weekly
+    assert plan.request_headers(page, now=datetime(2024, 7, 26, tzinfo=UTC)) == CONDITIONAL
+    assert plan.request_headers(dead, now=datetime(2024, 7, 26, tzinfo=UTC)) is None  # 404: monthly
+    assert plan.request_headers(dead, now=datetime(2024, 8, 1, tzinfo=UTC)) == ()
+    unknown = UrlDecision(UrlKind.PAGE, f"{BASE}/web/neoportal/moi")
+    assert plan.request_headers(unknown, now=NOW) == ()
 
 
 def test_a_full_crawl_fetches_everything_but_what_the_resumed_run_fetched() -> None:

@@ -58,10 +58,13 @@ SELECT articles.url, articles.id, articles.published_date, articles.first_seen, 
        articles.last_checked, articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
 FROM articles LEFT JOIN captures ON captures.id = articles.capture_id
 """
-# The latest answered fetch (a WARC record was written) of each page that is neither an article nor a listing.
+# The latest answered fetch (a WARC record was written: a response or a revisit) of each page that is neither an
+# article nor a listing, of each page requisite, and of each article URL whose latest answer was 404/410.
 _LATEST_PAGE_FETCHES = """
 SELECT canonical_url, status, fetched_at FROM captures
-WHERE id IN (SELECT max(id) FROM captures WHERE kind = 'page' AND record_type != '' GROUP BY canonical_url)
+WHERE id IN (SELECT max(id) FROM captures WHERE kind IN ('page', 'requisite', 'article') AND record_type != ''
+             GROUP BY canonical_url)
+  AND (kind != 'article' OR status IN (404, 410))
 """
 # A revisit chain longer than this (a revisit referring to a revisit …) is treated as broken.
 _MAX_CHAIN = 16
@@ -301,9 +304,9 @@ class IncrementalState:
         return now - last >= interval
 
     def page_due(self, canonical_url: str, now: datetime, policy: RecheckPolicy) -> bool:
-        """Whether a page that is neither an article nor a listing (a static page, a menu link) is re-checked at
-        *now*: never fetched, or its interval (page_interval_days; missing_page_interval_days after a 404/410) has
-        passed since its last answered fetch."""
+        """Whether a page that is neither an article nor a listing (a static page, a menu link), a page requisite
+        or a link that answered 404/410 is fetched at *now*: never fetched, or its interval (page_interval_days;
+        missing_page_interval_days after a 404/410) has passed since its last answered fetch (a 304 counts)."""
         if canonical_url in self._done:
             return False
         fetched = self._page_fetches.get(canonical_url)
@@ -316,6 +319,11 @@ class IncrementalState:
             return True
         days = policy.missing_page_interval_days if status in (404, 410) else policy.page_interval_days
         return now - last >= timedelta(days=days)
+
+    def answered_missing(self, canonical_url: str) -> bool:
+        """Whether the latest answer for *canonical_url* (a page, requisite or article link) was 404/410."""
+        fetched = self._page_fetches.get(canonical_url)
+        return fetched is not None and fetched[0] in (404, 410)
 
     def __len__(self) -> int:
         return len(self._articles)

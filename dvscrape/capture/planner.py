@@ -38,30 +38,65 @@ class FetchPlanner:
         request_headers() still decides which of them are due."""
         return sorted(self.state.known_article_urls) if self.incremental else []
 
-    def request_headers(self, decision: UrlDecision, lastmod: str = "", now: datetime | None = None) -> Headers | None:
+    def request_headers(
+        self,
+        decision: UrlDecision,
+        lastmod: str = "",
+        now: datetime | None = None,
+        *,
+        previous_lastmod: str | None = None,
+        recheck: bool = False,
+    ) -> Headers | None:
         """None when the URL is not fetched in this run (counted as not due); else the conditional-request headers
         (If-None-Match / If-Modified-Since from the last capture; empty for a URL fetched for the first time).
 
-        *lastmod* is the sitemap's lastmod for the URL, which decides an article's due-ness when the site gives it.
+        *lastmod* is the sitemap's lastmod for the URL now and *previous_lastmod* the one the previous visit's
+        sitemap gave it (None: not listed then): when the site gives both, an article is due exactly when they
+        differ. *recheck* makes a held article due now (it vanished from the sitemap: is it gone?).
         """
         canonical = decision.canonical
         known = self.state.last_capture(canonical)
-        if not self._due(decision, known is not None, lastmod, now):
+        if not self._due(decision, known is not None, lastmod, now, previous_lastmod, recheck):
             self.counts.not_due += 1
             return None
         if known is None or (decision.kind is UrlKind.ARTICLE and not self.holds_article(canonical)):
             return ()  # an article captured but never stored (a killed run) needs its body, not a 304
         return known.conditional_headers()
 
-    def _due(self, decision: UrlDecision, captured: bool, lastmod: str, now: datetime | None) -> bool:
+    def _due(
+        self,
+        decision: UrlDecision,
+        captured: bool,
+        lastmod: str,
+        now: datetime | None,
+        previous_lastmod: str | None = None,
+        recheck: bool = False,
+    ) -> bool:
         if decision.kind in RESUMABLE_KINDS and self.state.fetched_in_resumed_crawl(decision.canonical):
             return False
-        if not self.incremental or not captured:
+        if not self.incremental:
+            return True
+        moment = now or datetime.now(UTC)
+        if decision.kind is UrlKind.PAGE:  # static pages and menu links: their own, slower schedule
+            return self.state.page_due(decision.canonical, moment, self.policy)
+        if decision.kind is UrlKind.REQUISITE and captured:  # the theme's files: new versions get new URLs
+            return self.state.page_due(decision.canonical, moment, self.policy)
+        if not captured:
+            if self.state.answered_missing(decision.canonical) and not self.holds_article(decision.canonical):
+                return self.state.page_due(decision.canonical, moment, self.policy)  # a dead link: rarely
             return True
         if decision.kind is UrlKind.MEDIA:
             return False  # documents and images live at immutable, uuid-named URLs
         if decision.kind is UrlKind.ARTICLE:
-            return self.state.is_due(decision.canonical, now or datetime.now(UTC), self.policy, lastmod=lastmod)
+            if recheck and self.holds_article(decision.canonical):
+                return not self.state.fetched_in_resumed_crawl(decision.canonical)
+            return self.state.is_due(
+                decision.canonical,
+                now or datetime.now(UTC),
+                self.policy,
+                lastmod=lastmod,
+                previous_lastmod=previous_lastmod,
+            )
         return True
 
     def holds_article(self, canonical: str) -> bool:

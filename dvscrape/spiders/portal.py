@@ -14,11 +14,13 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
+from dvscrape.archive.lookup import newest_response
+from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
-from dvscrape.errors import ExtractionError
+from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article, NotArticle
@@ -28,6 +30,7 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.spiders.requisites import RequisitesMixin
+from dvscrape.warc.payload import decoded_payload
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ PRIORITY = {
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 LISTING_HINT_KEY = "dvscrape_listing_hint"
+RECHECK_KEY = "dvscrape_recheck"  # a held article re-checked now whatever its schedule (it left the sitemap)
 
 
 class PortalSpider(RequisitesMixin, scrapy.Spider):
@@ -63,6 +67,12 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         # Sitemap URLs wait until the spider is idle: an article reached from a listing carries the date and
         # category the listing shows, which some article pages hide; the sitemap fills in what listings missed.
         self._sitemap_entries: list[tuple[str, str, str]] = []
+        # Every URL the sitemap lists in this run (canonical), and the sitemap of the previous visit: an article
+        # that vanished from it is re-checked in this run, and lastmods are compared with the previous ones.
+        self._sitemap_locs: set[str] = set()
+        self._sitemap_read = False
+        self._vanished_checked = False
+        self._previous: PreviousSitemap | None = None
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
@@ -110,7 +120,14 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         if decision.kind is UrlKind.MEDIA and not self.fetch_media:
             return None
         planner = self._planner()
-        headers = planner.request_headers(decision, (meta or {}).get(LASTMOD_KEY, "")) if planner is not None else ()
+        lastmod = str((meta or {}).get(LASTMOD_KEY, ""))
+        previous = self._previous_sitemap().lastmod(decision.canonical) if lastmod else None
+        recheck = bool((meta or {}).get(RECHECK_KEY))
+        headers = (
+            planner.request_headers(decision, lastmod, previous_lastmod=previous, recheck=recheck)
+            if planner is not None
+            else ()
+        )
         if headers is None:
             headers = self.variant_headers(decision, url)
             if headers is None:
@@ -317,14 +334,48 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         if failure is not None:
             yield failure
 
+    def _previous_sitemap(self) -> PreviousSitemap:
+        """The sitemap as the previous visit archived it (read once, when first needed)."""
+        if self._previous is None:
+            session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+            planner = self._planner()
+            if session is None or planner is None or not planner.incremental:
+                self._previous = PreviousSitemap()
+            else:
+                self._previous = previous_sitemap(session.archive.db.conn, session.archive.warc_dir, self._canonical_on)
+        return self._previous
+
+    def _canonical_on(self, url: str, origin: str) -> str:
+        """The canonical form of *url* as found on a page fetched from *origin* (another port of a replica)."""
+        try:
+            profile = self.profile.with_base_url(origin)
+        except ConfigurationError:
+            return ""
+        return classify(profile.fetch_url(url), profile).canonical
+
+    def _archived_sitemap(self, response: Response) -> bytes:
+        """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is None:
+            return b""
+        try:
+            return decoded_payload(newest_response(session.archive, response.url))
+        except (DvscrapeError, OSError, ValueError):
+            return b""
+
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """sitemap.xml (or a sitemap index): schedule every in-scope URL, passing lastmod on as a date hint."""
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
             return
+        body = response.body
+        if response.status == 304 or (not body and response.meta.get(REVISIT_KEY)):
+            body = self._archived_sitemap(response)
+            if not body:
+                return
         try:
-            root = etree.fromstring(response.body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+            root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
         except etree.XMLSyntaxError as error:
             reason = f"invalid sitemap XML: {error}"
             yield FetchFailure(response.url, response.url, "sitemap", reason, response.status, 1)
@@ -334,9 +385,13 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
             lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
             if loc:
                 self._sitemap_entries.append((loc, lastmod, response.url))
+                self._sitemap_locs.add(classify(self.profile.fetch_url(loc), self.profile).canonical)
+        self._sitemap_read = True
 
     def spider_idle(self) -> None:
-        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some."""
+        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some. When
+        every sitemap is read, re-check the held articles the previous visit's sitemap listed and this one does not:
+        a removal is then found in this run."""
         entries, self._sitemap_entries = self._sitemap_entries, []
         scheduled = False
         for loc, lastmod, found_on in entries:
@@ -344,6 +399,13 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
                 request.headers.setdefault("Referer", found_on)  # as if linked from the sitemap (reextract reads it)
                 self.crawler.engine.crawl(request)
                 scheduled = True
+        if not scheduled and self._sitemap_read and not self._vanished_checked:
+            self._vanished_checked = True
+            previous = self._previous_sitemap()
+            for canonical in sorted(set(previous.lastmods) - self._sitemap_locs):
+                for request in self._schedule(self._request_for(canonical, meta={RECHECK_KEY: True})):
+                    self.crawler.engine.crawl(request)
+                    scheduled = True
         if scheduled:
             raise DontCloseSpider("sitemap URLs scheduled")
 

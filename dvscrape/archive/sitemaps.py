@@ -1,0 +1,116 @@
+"""The sitemap as the previous visit saw it (issue 14): the lastmod of each URL it listed, read back from the WARC
+files, so that a crawl compares the site's lastmod with the site's own earlier lastmod, never with the crawler's
+clock (sites print local time, often with no zone).
+
+The previous visit is the newest finished crawl that was not interrupted and archived a sitemap (a 200 response,
+or a revisit of one: the original it refers to is read). A URL that crawl failed to fetch (no answer, 5xx, 429) is
+left out: its earlier lastmod says nothing about what the archive holds, so the re-check policy decides for it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from dvscrape.errors import DvscrapeError
+from dvscrape.warc.payload import decoded_payload
+from dvscrape.warc.reader import read_record_at
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_MAX_CHAIN = 16
+
+_BASELINE_CRAWL = """
+SELECT crawls.id FROM crawls
+WHERE crawls.finished IS NOT NULL AND crawls.status NOT LIKE 'interrupted%'
+  AND EXISTS (SELECT 1 FROM captures WHERE captures.crawl_id = crawls.id AND captures.kind = 'sitemap'
+              AND ((captures.record_type = 'response' AND captures.status = 200)
+                   OR captures.record_type = 'revisit'))
+ORDER BY crawls.id DESC LIMIT 1
+"""
+_CAPTURE = (
+    "SELECT record_type, refers_to_capture_id, warc_filename, warc_offset, warc_length, status "
+    "FROM captures WHERE id = ?"
+)
+
+
+@dataclass(frozen=True)
+class PreviousSitemap:
+    """What the previous visit's sitemap said: lastmod by canonical URL ('' when listed without one)."""
+
+    crawl_id: int | None = None
+    lastmods: dict[str, str] = field(default_factory=dict)
+
+    def __contains__(self, canonical_url: str) -> bool:
+        return canonical_url in self.lastmods
+
+    def lastmod(self, canonical_url: str) -> str | None:
+        """The lastmod the previous visit's sitemap gave *canonical_url*; None when it did not list it."""
+        return self.lastmods.get(canonical_url)
+
+
+def sitemap_entries(payload: bytes) -> list[tuple[str, str]]:
+    """(loc, lastmod) of every <url> and <sitemap> entry of a sitemap document; [] when it cannot be read."""
+    try:
+        root = etree.fromstring(payload, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except (etree.XMLSyntaxError, ValueError):
+        return []
+    entries: list[tuple[str, str]] = []
+    for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
+        loc = (entry.findtext(f"{SITEMAP_NS}loc") or "").strip()
+        if loc:
+            entries.append((loc, (entry.findtext(f"{SITEMAP_NS}lastmod") or "").strip()))
+    return entries
+
+
+def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callable[[str, str], str]) -> PreviousSitemap:
+    """The previous visit's sitemap lastmods, keyed by *canonical*(loc, origin), where origin is the scheme and
+    host the sitemap was fetched from (a replica's sitemap names its own port); empty when no crawl archived one."""
+    found = conn.execute(_BASELINE_CRAWL).fetchone()
+    if found is None:
+        return PreviousSitemap()
+    crawl_id = int(found[0])
+    lastmods: dict[str, str] = {}
+    captured = conn.execute(
+        "SELECT id, url FROM captures WHERE crawl_id = ? AND kind = 'sitemap' ORDER BY id", (crawl_id,)
+    ).fetchall()
+    for capture_id, url in captured:
+        payload = _payload(conn, warc_dir, capture_id)
+        parts = urlsplit(url)
+        for loc, lastmod in sitemap_entries(payload) if payload else ():
+            key = canonical(loc, f"{parts.scheme}://{parts.netloc}")
+            if key:
+                lastmods[key] = lastmod
+    failed = conn.execute(
+        "SELECT DISTINCT canonical_url FROM captures WHERE crawl_id = ? AND (status IS NULL OR status >= 500 "
+        "OR status = 429)",
+        (crawl_id,),
+    ).fetchall()
+    for (url,) in failed:
+        lastmods.pop(url, None)
+    return PreviousSitemap(crawl_id, lastmods)
+
+
+def _payload(conn: sqlite3.Connection, warc_dir: Path, capture_id: int) -> bytes:
+    """The decoded payload of the response a capture holds or (for a revisit) refers to; b'' when unreadable."""
+    current: int | None = capture_id
+    for _ in range(_MAX_CHAIN):
+        row = conn.execute(_CAPTURE, (current,)).fetchone() if current is not None else None
+        if row is None:
+            return b""
+        record_type, refers_to, filename, offset, length, status = row
+        if record_type == "revisit":
+            current = refers_to
+            continue
+        if record_type != "response" or status != 200 or not filename:
+            return b""
+        try:
+            record = read_record_at(warc_dir / filename, int(offset), int(length), check_digests=False)
+            return decoded_payload(record)
+        except (DvscrapeError, OSError, ValueError):
+            return b""
+    return b""

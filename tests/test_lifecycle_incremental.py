@@ -1,0 +1,71 @@
+"""Issue 14, every signalled change caught in the next run: with the default re-check policy, a run after the site
+changed handles every new article, every edited one (its sitemap lastmod changed: compared with the lastmod the
+previous visit recorded, not with the crawler's clock) and every removed one (it left the sitemap: re-checked in
+that same run); static pages and dead menu links keep their own schedule."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from dvscrape.replica import build_corpus
+from dvscrape.replica.process import start_replica_process
+from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from tests.conftest import run_cli
+
+ARTICLES = 40
+
+
+def query(archive: Path, sql: str, *args: object) -> list[tuple]:
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def crawl(url: str, archive: Path) -> tuple[int, str]:
+    result = run_cli(
+        "crawl", "--base-url", url, "--archive", str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"
+    )
+    return result.returncode, result.stdout + result.stderr[-3000:]
+
+
+def test_the_run_after_a_change_handles_every_new_edited_and_removed_article(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    first_site = start_replica_process("--articles", str(ARTICLES), "--slow-delay", "0")
+    try:
+        code, output = crawl(first_site.url, archive)
+        assert code == 0, output
+        code, output = crawl(first_site.url, archive)  # unchanged: nothing due, pages conditional
+        assert code == 4, output
+    finally:
+        first_site.stop()
+    # the site changes (edition 2), and is served on another port: the site, not the port, is the identity
+    second_site = start_replica_process("--articles", str(ARTICLES), "--slow-delay", "0", "--edition", "2")
+    try:
+        code, output = crawl(second_site.url, archive)
+        assert code == 0, output
+    finally:
+        second_site.stop()
+    edition2 = build_corpus(2023, ARTICLES, edition=2)
+    stored = {url for (url,) in query(archive, "select url from articles")}
+    assert {f"{SITE_URL}/web/neoportal/-/{t}" for t in edition2.added} <= stored
+    for url_title in edition2.edited:
+        versions = query(
+            archive,
+            "select count(*) from article_versions v join articles a on a.id = v.article_id where a.url = ?",
+            f"{SITE_URL}/web/neoportal/-/{url_title}",
+        )
+        assert versions == [(2,)], url_title
+    for url_title in edition2.removed:
+        gone = query(
+            archive, "select gone_since from articles where url = ?", f"{SITE_URL}/web/neoportal/-/{url_title}"
+        )
+        assert gone and gone[0][0], url_title
+    assert query(archive, "select count(*), count(distinct url) from articles") == [
+        (ARTICLES + len(edition2.added), ARTICLES + len(edition2.added))
+    ]
+    # the unchanged re-crawl fetched little: the floor (robots.txt, sitemap, home, first listing pages) and no
+    # static page (their weekly schedule)
+    requests = [count for (count,) in query(archive, "select requests from crawls order by id")]
+    assert requests[1] <= 0.06 * requests[0], requests  # 40 articles; bench/incremental.py measures 130
+    pages = query(archive, "select count(*) from captures where crawl_id = 2 and kind = 'page'")
+    assert pages == [(0,)]
