@@ -9,7 +9,6 @@ import json
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -172,17 +171,21 @@ def _free_port() -> int:
 @pytest.fixture
 def pywb_server(two_moments: TwoMoments, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
     """A real pywb serving one collection made of the WARC files of both moments' crawls, on loopback."""
-    pytest.importorskip("pywb")
+    from dvscrape.errors import DvscrapeError
+    from dvscrape.serving.replay import pywb_tool
+
+    try:  # the one pywb of the project: $DVSCRAPE_WAYBACK's environment (.ci/run), or beside this Python
+        wayback, manager = [str(pywb_tool("wayback"))], [str(pywb_tool("wb-manager"))]
+    except DvscrapeError as error:
+        pytest.skip(str(error))
     root = tmp_path / "pywb"
     root.mkdir()
-    scripts = Path(sys.executable).parent
-    manager = [str(scripts / "wb-manager")]
     subprocess.run([*manager, "init", "moments"], cwd=root, check=True, capture_output=True)
     files = sorted((two_moments.first / "warc").glob("*.warc.gz")) + sorted((two_moments.second / "warc").glob("*.gz"))
     subprocess.run([*manager, "add", "moments", *map(str, files)], cwd=root, check=True, capture_output=True)
     port = _free_port()
     process = subprocess.Popen(
-        [str(scripts / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        [*wayback, "-p", str(port), "-b", "127.0.0.1"],
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
