@@ -22,6 +22,7 @@ from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Block, Figure
 from dvscrape.pages.units import Unit
 from dvscrape.sites.profile import Boilerplate
+from dvscrape.text import normalize
 
 CAPTION_MAX_WORDS = 80
 PLAIN_CAPTION_MAX_WORDS = 15
@@ -62,6 +63,8 @@ def is_navigation_line(unit: Unit, boilerplate: Boilerplate) -> bool:
     if unit.kind != "paragraph" or unit.images or not unit.link_chars:
         return False
     text = unit.text.strip().lstrip("«»‹›-–•> ").strip()
+    if not text.isascii() or ":" in text[:40]:  # a lead typed in TCVN3, VNI or VIQR ('T¶i vÒ:') reads as one
+        text = normalize(text[:60])
     lead = next((lead for lead in boilerplate.navigation_leads if text.lower().startswith(lead.lower())), None)
     if lead is None:
         return False

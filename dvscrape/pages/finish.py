@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.text import LegacyEncoding, detect_legacy, normalize
+from dvscrape.text import LegacyEncoding, detect_legacy, follows_rfc_escapes, normalize
 
 
-def legacy_encoding(article: Article) -> LegacyEncoding | None:
-    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once."""
+def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
+    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
+    whether that is VIQR following RFC 1456's escapes."""
     texts = [
         article.title,
         *(block.text for block in article.blocks),
@@ -19,7 +20,9 @@ def legacy_encoding(article: Article) -> LegacyEncoding | None:
         article.signature,
         *(attachment.text for attachment in article.attachments),
     ]
-    return detect_legacy("\n".join(text for text in texts if text))
+    joined = "\n".join(text for text in texts if text)
+    legacy = detect_legacy(joined)
+    return legacy, legacy == "viqr" and follows_rfc_escapes(joined)
 
 
 def normalise_article(article: Article) -> Article:
@@ -29,10 +32,10 @@ def normalise_article(article: Article) -> Article:
     When the article is typed in a legacy encoding, every field is decoded with it, however short (a TCVN3 title
     or signature of one legacy word). The one list of the text fields of an Article; extract_page applies it to the
     record it builds."""
-    legacy = legacy_encoding(article)
+    legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:
-        return normalize(text, legacy=legacy)
+        return normalize(text, legacy=legacy, viqr_escaped=escaped) if escaped else normalize(text, legacy=legacy)
 
     blocks = (Block(block.kind, norm(block.text)) for block in article.blocks)
     return replace(

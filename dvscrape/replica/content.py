@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.replica import documents, editor, prose, words
+from dvscrape.replica import documents, editor, legacy, prose, words
 from dvscrape.replica.media import DOCX, JPEG, PDF, PNG, document_path, journal_image_path
 from dvscrape.replica.model import (
     VIETNAM_TZ,
@@ -292,6 +292,9 @@ def build_corpus(seed: int = 2023, n_articles: int = 400, edition: int = 1) -> C
     others = [article for article in by_date if article.url_title != SEED_URL_TITLE]
     flaky, slow = others[len(others) // 3].url_title, others[len(others) // 2].url_title
     protected = {SEED_URL_TITLE, flaky, slow}
+    typed_in = legacy.choose(articles, protected)  # one article per legacy encoding: never edited or removed
+    articles = [legacy.typed_article(a, typed_in[a.url_title]) if a.url_title in typed_in else a for a in articles]
+    protected |= set(typed_in)
     removed: list[str] = []
     added: list[str] = []
     edited: list[str] = []

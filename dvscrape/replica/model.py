@@ -172,6 +172,17 @@ class Article:
     style: EditorStyle
     elements: tuple[Element, ...]
     body_html: str
+    # "", or the legacy encoding ("tcvn3", "vni", "viqr") the editor typed every field in (replica.legacy)
+    legacy: str = ""
+
+    @property
+    def shown_title(self) -> str:
+        """The title as the article page shows it: typed in the article's legacy encoding, if any."""
+        if not self.legacy:
+            return self.title
+        from dvscrape.replica.legacy import typed
+
+        return typed(self.title, self.legacy)
 
     @property
     def path(self) -> str:

@@ -82,7 +82,7 @@ def full_content(site: Site, chrome: Chrome, article: Article, category: Categor
     """``display/full_content.jsp``: header with back link, the journal article, bookmarks, related, metadata."""
     portlet_id = category.portlet_id
     ui = strings(chrome.language)
-    title = escape(article.title, quote=False)
+    title = escape(article.shown_title, quote=False)
     print_href = urls.print_link(chrome.prefix, category, article, chrome.language)
     actions = (
         ""
@@ -112,12 +112,12 @@ def article_page(site: Site, chrome: Chrome, article: Article, mode: str) -> str
     """An article page. ``mode``: "display" (``/-/<urlTitle>``), "portlet" (asset publisher URL forms),
     "maximized" (window state maximized) or "print" (pop-up, viewMode=print)."""
     category = site.category_of(article)
-    title = f"{article.title} - {category.name} - {SITE_NAME}"
+    title = f"{article.shown_title} - {category.name} - {SITE_NAME}"
     body = full_content(site, chrome, article, category, mode == "print")
     portlet = borderless_portlet(category.portlet_id, body, "portlet-asset-publisher")
     if mode == "print":
         return popup_page(chrome, title=title, main=portlet)
-    crumbs = (("Trang chủ", urls.HOME_PATH), (category.name, category.path), (article.title, ""))
+    crumbs = (("Trang chủ", urls.HOME_PATH), (category.name, category.path), (article.shown_title, ""))
     return page(
         chrome,
         title=title,

@@ -27,6 +27,7 @@ from dvscrape.text.legacy import (
     decode_legacy_runs,
     detect_legacy,
     find_legacy_runs,
+    follows_rfc_escapes,
     from_legacy,
 )
 from dvscrape.text.mojibake import fix_mojibake
@@ -49,6 +50,7 @@ __all__ = [
     "detect_legacy",
     "find_dates",
     "find_legacy_runs",
+    "follows_rfc_escapes",
     "fix_mojibake",
     "fold_confusables",
     "fold_diacritics",

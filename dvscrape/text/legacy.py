@@ -17,9 +17,17 @@ from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
 from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
 from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, rhymes
-from dvscrape.text.viqr import decode_viqr, may_hold_viqr, viqr_runs
+from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, may_hold_viqr, viqr_runs
 
-__all__ = ["LegacyEncoding", "LegacyRun", "decode_legacy_runs", "detect_legacy", "find_legacy_runs", "from_legacy"]
+__all__ = [
+    "LegacyEncoding",
+    "LegacyRun",
+    "decode_legacy_runs",
+    "detect_legacy",
+    "find_legacy_runs",
+    "follows_rfc_escapes",
+    "from_legacy",
+]
 
 _ENCODINGS: tuple[LegacyEncoding, ...] = ("tcvn3", "vni", "viqr")
 SOFT_HYPHEN = "\u00ad"
@@ -202,10 +210,10 @@ def _clause_end_re() -> re.Pattern[str]:
 
 
 def _word_reads_vietnamese(word: str) -> bool:
-    """A word that fits in Vietnamese text: a syllable, a number, or an acronym ('UBND', 'TP', 'COVID')."""
+    """A word that fits in Vietnamese text: a syllable, a number, or an acronym ('UBND', 'QĐ', 'COVID')."""
     if is_vietnamese_syllable(word) or any(char.isdigit() for char in word):
         return True
-    return len(word) >= 2 and word.isascii() and word.isupper()
+    return len(word) >= 2 and word.isupper() and all(char.isascii() or char == "Đ" for char in word)
 
 
 def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
@@ -266,20 +274,22 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
     return [run for run in runs if _reads_as_vietnamese(text, run)]
 
 
-def find_legacy_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
+def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: bool = False) -> list[LegacyRun]:
     """The stretches of text that read as TCVN3, VNI or VIQR, in order and not overlapping.
 
     A run spans from its first to its last legacy word, and decoded must read as Vietnamese (its words and those
     around it syllables, numbers or acronyms): foreign words in Latin-1 are not legacy text. Where a TCVN3 and a
     VNI reading overlap, the one with more evidence wins. expect, the encoding the rest of a document is known to be
     in (see detect_legacy), lets a single legacy word of that encoding make a run: a short title or signature of a
-    TCVN3 article. Returns [] at once for text that has none of the characters legacy text is made of.
+    TCVN3 article. escaped: the document is VIQR that follows RFC 1456's escapes (a literal full stop after a vowel
+    written '\\.'), so an unescaped one is a tone even where this text shows no escape. Returns [] at once for text
+    that has none of the characters legacy text is made of.
     """
     candidates: list[LegacyRun] = []
     if may_hold_eight_bit(text) or expect in ("tcvn3", "vni") and not text.isascii():
         candidates += _eight_bit_runs(text, expect)
     if may_hold_viqr(text):
-        candidates += viqr_runs(text)
+        candidates += viqr_runs(text, escaped)
     chosen: list[LegacyRun] = []
     for run in sorted(candidates, key=lambda run: -run.evidence):
         if all(run.end <= other.start or run.start >= other.end for other in chosen):
@@ -319,10 +329,10 @@ def from_legacy(text: str | bytes, encoding: LegacyEncoding) -> str:
     raise ValueError(f"unknown legacy encoding {encoding!r}; expected one of {', '.join(_ENCODINGS)}")
 
 
-def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None) -> str:
-    """Decode every legacy run found in text (see find_legacy_runs, and expect there), leaving the Unicode around
-    it untouched."""
-    runs = find_legacy_runs(text, expect)
+def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: bool = False) -> str:
+    """Decode every legacy run found in text (see find_legacy_runs, and expect and escaped there), leaving the
+    Unicode around it untouched."""
+    runs = find_legacy_runs(text, expect, escaped)
     if not runs:
         return text
     pieces: list[str] = []
@@ -330,7 +340,7 @@ def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None) -> str:
     for run in runs:
         pieces.append(text[position : run.start])
         if run.encoding == "viqr":
-            pieces.append(decode_viqr(text, run.start, run.end))
+            pieces.append(decode_viqr(text, run.start, run.end, escaped=escaped))
         else:
             pieces.append(from_legacy(text[run.start : run.end], run.encoding))
         position = run.end

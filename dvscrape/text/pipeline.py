@@ -24,7 +24,9 @@ def _special_char_re() -> re.Pattern[str]:
     return re.compile(f"[{listed}{COMBINING_CLASS}{CONFUSABLE_CLASS}]")
 
 
-def normalize(text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | None = None) -> str:
+def normalize(
+    text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | None = None, viqr_escaped: bool = False
+) -> str:
     """Canonical form of a piece of text as published: the archival view (tone="keep") or an NLP view.
 
     In order: mojibake repaired (fix_mojibake), legacy TCVN3/VNI/VIQR runs decoded (decode_legacy_runs; TCVN3's ư
@@ -35,7 +37,8 @@ def normalize(text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | Non
 
     legacy is the encoding the document the text belongs to is typed in, when known (detect_legacy on its body):
     then a single legacy word of that encoding is decoded too, so that a TCVN3 article's short title, caption or
-    signature ('T©m (Ph\xadêng 9)') is read like its body.
+    signature ('T©m (Ph\xadêng 9)') is read like its body. viqr_escaped: the document is VIQR following RFC 1456's
+    escapes (follows_rfc_escapes on all of it), so 'vu. Quo^'c' is 'vụ Quốc' in a field that shows no escape itself.
 
     It runs on every paragraph of a crawl, so clean text is recognised with a few scans of the string: one for
     mojibake, one for any character the other steps act on, one for VIQR marks, then the whitespace check.
@@ -43,14 +46,14 @@ def normalize(text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | Non
     if tone not in ("keep", "first", "main"):
         raise ValueError(f"unknown tone option {tone!r}; expected 'keep', 'first' or 'main'")
     if text.isascii():
-        text = decode_legacy_runs(text, legacy)
+        text = decode_legacy_runs(text, legacy, viqr_escaped)
     else:
         text = fix_mojibake(text)
         if legacy or _special_char_re().search(text) or may_hold_eight_bit(text):
-            text = fold_confusables(to_nfc(strip_invisible(decode_legacy_runs(text, legacy))))
+            text = fold_confusables(to_nfc(strip_invisible(decode_legacy_runs(text, legacy, viqr_escaped))))
         else:
             if may_hold_viqr(text):
-                text = decode_legacy_runs(text, legacy)
+                text = decode_legacy_runs(text, legacy, viqr_escaped)
             if not unicodedata.is_normalized("NFC", text):
                 text = to_nfc(text)
     text = clean_whitespace(text)

@@ -17,6 +17,7 @@ from dvscrape.text.tones import tone_position
 
 _VOWELS = "aeiouyAEIOUY"
 _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone or punctuation
+_ESCAPABLE = "(^+`'?~."  # what RFC 1456 escapes with a backslash after a vowel to keep it literal
 _MIN_SHARE = 0.2  # VIQR is ASCII: demand evidence on at least a fifth of a run's words
 _SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou"}
 _WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`'?~.")
@@ -120,7 +121,7 @@ def _ends_sentence(word: str, after: str) -> bool:
     return rest[0].isupper() and not word[0].isupper()
 
 
-def decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[str, float]:
+def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
     """(decoded word, evidence). Evidence is 1 per shape mark, backtick or tilde, 0.5 per other mark inside the word
     or per dd; a mark ending the word adds none.
 
@@ -128,14 +129,18 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True) -> tuple[s
     puts it, and punctuation otherwise; a final '.' before a line end, the end of the text or a capital (after, the
     text that follows the word) is punctuation, unless both words are capitalised (a name: 'Thi. Lan' is 'Thị Lan').
     When strict, a word whose decoding is not a well-formed syllable is returned unchanged, except that DD in a
-    capitalised abbreviation without vowels is Đ ('QDD' is 'QĐ').
+    capitalised abbreviation without vowels is Đ ('QDD' is 'QĐ'). When escaped (the text follows RFC 1456 and writes
+    a literal full stop after a vowel as '\\.'), a final '.' after a vowel is always the tone.
     """
     if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
         return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
+    if len(word) > 2 and word[-2] == "\\" and word[-1] in _ESCAPABLE:  # 'ta\\.': an escaped final mark is literal
+        decoded, evidence = decode_viqr_word(word[:-2], "", strict, escaped=True)
+        return decoded + word[-1], evidence
     if word.endswith("...") and len(word) > 3:  # an ellipsis; a fourth dot before it is the dot-below tone
         decoded, evidence = _decode_viqr_word(word[:-3], False, strict)
         return decoded + "...", evidence
-    return _decode_viqr_word(word, _ends_sentence(word, after), strict)
+    return _decode_viqr_word(word, not escaped and _ends_sentence(word, after), strict)
 
 
 @lru_cache(maxsize=65536)
@@ -168,9 +173,22 @@ def _in_code_span(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] == "`"
 
 
-def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True) -> str:
-    """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks."""
+def follows_rfc_escapes(text: str) -> bool:
+    """Whether text escapes a literal mark after a vowel as RFC 1456 asks ('ta\\.'): then an unescaped mark there is
+    always a tone, and 'vu. Quo^'c' is 'vụ Quốc', not the end of a sentence."""
+    return "\\" in text and _escaped_after_vowel_re().search(text) is not None
+
+
+@cache
+def _escaped_after_vowel_re() -> re.Pattern[str]:
+    return re.compile(r"[AEIOUYaeiouy][(^+`'?~.]*\\[.?']")
+
+
+def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
+    """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks.
+    escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
     end = len(text) if end is None else end
+    escaped = escaped or follows_rfc_escapes(text)
     pieces: list[str] = []
     position = start
     for match in _word_re().finditer(text, start, end):
@@ -178,10 +196,10 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
             continue
         pieces.append(text[position : match.start()])
         word = match.group()
-        decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict)[0]
+        decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict, escaped)[0]
         if decoded == word and strict and _shape_mark_re().search(word):
             # A transliterated name inside a VIQR run ('Bo^lo^via', 'Caribe^'): shape marks are never punctuation.
-            decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict=False)[0]
+            decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], False, escaped)[0]
         pieces.append(decoded)
         position = match.end()
     pieces.append(text[position:end])
@@ -189,8 +207,9 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     return _escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
 
 
-def viqr_runs(text: str) -> list[LegacyRun]:
+def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
     """The stretches of text typed in VIQR: words with VIQR evidence, no Unicode Vietnamese word among them."""
+    escaped = escaped or follows_rfc_escapes(text)
     words: list[ScoredWord] = []
     for match in _word_re().finditer(text):
         word = match.group()
@@ -200,6 +219,6 @@ def viqr_runs(text: str) -> list[LegacyRun]:
         if _in_code_span(text, match.start()):
             words.append((match.start(), match.end(), 0.0))
             continue
-        _, evidence = decode_viqr_word(word, text[match.end() : match.end() + 3])
+        _, evidence = decode_viqr_word(word, text[match.end() : match.end() + 3], escaped=escaped)
         words.append((match.start(), match.end(), evidence))
     return runs_from_scores(text, words, "viqr", _MIN_SHARE)

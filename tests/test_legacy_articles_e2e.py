@@ -1,0 +1,81 @@
+"""End to end: the replica's articles typed in TCVN3, VNI and VIQR (dvscrape.replica.legacy), crawled through the
+CLI with the other articles, come out of the archive in Unicode, every field right: title, body, captions,
+signature and the names of their documents; the pages served really were in the legacy characters."""
+
+from __future__ import annotations
+
+import sqlite3
+import urllib.request
+from functools import cache
+
+import pytest
+
+from dvscrape.replica import build_corpus
+from dvscrape.replica.legacy import LEGACY_ENCODINGS
+from dvscrape.replica.model import Article as TruthArticle
+from dvscrape.replica.model import FileLink
+from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from tests.conftest import REPLICA_ARTICLES, CrawledArchive
+
+# What each encoding's pages must show: TCVN3 writes ư and ơ as 0xAD (the soft-hyphen code) and 0xAC.
+SHOWN = {"tcvn3": ("\u00ad", "\u00ac"), "vni": ("ö", "ô"), "viqr": ("u+", "o+")}
+
+
+@cache
+def _legacy_articles() -> dict[str, TruthArticle]:
+    corpus = build_corpus(2023, REPLICA_ARTICLES)
+    return {article.legacy: article for article in corpus.articles if article.legacy}
+
+
+def _row(crawled_archive: CrawledArchive, truth: TruthArticle) -> sqlite3.Row:
+    with sqlite3.connect(crawled_archive.database) as connection:
+        connection.row_factory = sqlite3.Row
+        row = connection.execute("select * from articles where url = ?", (SITE_URL + truth.path,)).fetchone()
+        assert row is not None, truth.path
+        return row
+
+
+def _query(crawled_archive: CrawledArchive, sql: str, *args: object) -> list[tuple]:
+    with sqlite3.connect(crawled_archive.database) as connection:
+        return connection.execute(sql, args).fetchall()
+
+
+def test_one_article_per_legacy_encoding() -> None:
+    assert sorted(_legacy_articles()) == sorted(LEGACY_ENCODINGS)
+
+
+@pytest.mark.parametrize("encoding", LEGACY_ENCODINGS)
+def test_the_page_is_served_in_the_legacy_encoding(encoding: str, crawled_archive: CrawledArchive) -> None:
+    truth = _legacy_articles()[encoding]
+    with urllib.request.urlopen(crawled_archive.replica_url + truth.path) as response:
+        page = response.read().decode("utf-8")
+    assert truth.blocks[0].text not in page  # the Unicode text is nowhere on the page
+    for letters in SHOWN[encoding]:
+        assert letters in page
+    if encoding == "tcvn3":  # ư (0xAD, the soft-hyphen code) in every field: title, body, caption, signature, file
+        shown = [truth.shown_title, truth.body_html]
+        assert all("\u00ad" in text for text in shown)
+
+
+@pytest.mark.parametrize("encoding", LEGACY_ENCODINGS)
+def test_every_field_is_decoded(encoding: str, crawled_archive: CrawledArchive) -> None:
+    truth = _legacy_articles()[encoding]
+    row = _row(crawled_archive, truth)
+    assert row["title"] == truth.title
+    assert row["body"] == "\n\n".join(block.text for block in truth.blocks)
+    assert row["signature"] == truth.signature
+    captions = [
+        caption
+        for (caption,) in _query(
+            crawled_archive, "select caption from figures where article_id = ? order by position", row["id"]
+        )
+    ]
+    assert captions == [figure.caption for figure in truth.figures]
+    documents = [
+        text
+        for (text,) in _query(
+            crawled_archive, "select text from attachments where article_id = ? order by position", row["id"]
+        )
+    ]
+    labels = [element.label for element in truth.elements if isinstance(element, FileLink)]
+    assert documents == labels and labels
