@@ -122,6 +122,7 @@ def test_articles_page_is_a_compact_list_with_links(server: str) -> None:
         page = response.read().decode("utf-8")
         assert "_col=title" in response.url
     assert "captures</a>" in page and "replay</a>" in page
+    assert 'summary.textContent = "Column descriptions"' in page  # the descriptions are folded away
     assert "Body text, paragraphs" not in page.split("<table", 1)[-1]  # no body column in the list
     with urllib.request.urlopen(f"{server}/archive/article_versions", timeout=10) as response:
         assert '<a href="/archive/captures/' in response.read().decode("utf-8")

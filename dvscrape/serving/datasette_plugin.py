@@ -160,3 +160,30 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
         return Response.redirect(replay_url(base, cdx_timestamp(str(row[1])), str(row[0])))
 
     return [(r"^/-/dvscrape/replay/(?P<article_id>\d+)$", replay)]
+
+
+TABLE_PAGE_SCRIPT = """
+(function () {
+  var list = document.querySelector("dl.column-descriptions");
+  if (!list) { return; }
+  var details = document.createElement("details");
+  var summary = document.createElement("summary");
+  summary.textContent = "Column descriptions";
+  list.parentNode.insertBefore(details, list);
+  details.appendChild(summary);
+  details.appendChild(list);
+})();
+(function () {
+  // The server searched the folded form (đ → d); the box shows what was typed.
+  var typed = new URLSearchParams(window.location.search).get("_search");
+  var box = document.querySelector("input[name=_search]");
+  if (typed !== null && box) { box.value = typed; }
+})();
+"""
+
+
+@hookimpl
+def extra_body_script(template: str, database: str | None, table: str | None, **_: Any) -> str:
+    """Table pages open on their rows (the column descriptions folded away under "Column descriptions"); the
+    search box shows the query as typed, not its folded form."""
+    return TABLE_PAGE_SCRIPT if template == "table.html" else ""
