@@ -1,0 +1,102 @@
+"""Import benchmark: pages per second of `dvscrape import` of a large WARC set, against a plain iteration of the same
+records with warcio (every record parsed, its payload read through) in the same run.
+
+The WARC set is made by crawling the replica (N articles) with dvscrape, then imported, as another tool's files
+would be, into a fresh archive: files checksummed and kept, one capture per response/revisit/resource record, and
+every article page re-extracted in capture-date order. "Pages" are the article pages (2xx responses of article
+URLs) the import extracts; records per second are given too.
+
+    python bench/import.py [--articles N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from dvscrape.replica.process import start_replica_process
+
+
+def crawl(url: str, archive: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable, "-m", "dvscrape", "crawl", "--base-url", url, "--archive", str(archive), "--fast",
+            "-s", "LOG_LEVEL=WARNING", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+        ],
+        check=False,
+        capture_output=True,
+    )  # fmt: skip
+
+
+def warcio_pass(files: list[Path]) -> tuple[float, int, int]:
+    """Seconds, records and article-page responses of a plain warcio iteration over *files*."""
+    started = time.perf_counter()
+    records = pages = 0
+    for path in files:
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                records += 1
+                record.content_stream().read()
+                if record.rec_type == "response" and "/-/" in (record.rec_headers.get_header("WARC-Target-URI") or ""):
+                    pages += 1
+    return time.perf_counter() - started, records, pages
+
+
+def import_pass(files: list[Path], url: str, archive: Path) -> tuple[float, int, int]:
+    """Seconds, records and extracted article pages of `dvscrape import` of *files* into a fresh *archive*."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "dvscrape", "import", *map(str, files), "--archive", str(archive), "--base-url", url],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"import failed: {result.stderr[-2000:]}")
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        (records,) = connection.execute("SELECT sum(records) FROM imported_files").fetchone()
+        (pages,) = connection.execute(
+            "SELECT count(*) FROM captures WHERE kind = 'article' AND record_type = 'response' AND status = 200"
+        ).fetchone()
+    return elapsed, int(records or 0), int(pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1, help="Import runs (each into a fresh archive).")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "source"
+        with start_replica_process("--articles", str(options.articles), "--slow-delay", "0", quiet=True) as replica:
+            url = replica.url
+            crawl(url, source)
+        files = sorted((source / "warc").glob("*.warc.gz"))
+        size = sum(path.stat().st_size for path in files)
+        print(f"WARC set: {len(files)} file(s), {size / 1e6:.1f} MB, crawled from {options.articles} articles")
+        seconds, records, pages = warcio_pass(files)
+        print(
+            f"warcio iteration: {seconds:.2f} s, {records / seconds:,.0f} records/s, {pages / seconds:,.0f} pages/s "
+            f"({records} records, {pages} article pages)"
+        )
+        for run in range(options.repeat):
+            archive = Path(tmp) / f"import-{run}"
+            imported_seconds, imported_records, imported_pages = import_pass(files, url, archive)
+            print(
+                f"dvscrape import:  {imported_seconds:.2f} s, {imported_records / imported_seconds:,.0f} records/s, "
+                f"{imported_pages / imported_seconds:,.1f} pages/s ({imported_records} records, {imported_pages} "
+                f"article pages extracted); {pages / seconds / (imported_pages / imported_seconds):.0f}x slower "
+                "per page than the plain iteration"
+            )
+
+
+if __name__ == "__main__":
+    main()
