@@ -225,3 +225,39 @@ def test_no_false_positives_on_english_documentation() -> None:
             paragraphs += [part for part in (inspect.getdoc(member) or "").split("\n\n") if len(part) > 40]
     assert len(paragraphs) > 200
     assert [paragraph for paragraph in paragraphs if find_legacy_runs(paragraph)] == []
+
+
+# --- issue 13: what the oracles found ---------------------------------------------------------------------------
+
+
+def test_tcvn3_soft_hyphen_code_is_the_letter_u_horn() -> None:
+    # ư is 0xAD in TCVN3, the soft hyphen in Unicode: invisible-character clean-up must not see it first.
+    assert normalize("Ph\u00adêng 9, n\u00adíc") == "Phường 9, nước"
+    assert normalize("Ph\u00adêng 9, Berlin") == "Ph\u00adêng 9, Berlin"  # not decoded, yet no letter dropped
+    assert normalize("T©m (Ph\u00adêng 9)") == "Tâm (Phường 9)"
+    assert normalize("®\u00adîc") == "được"
+    assert normalize("Ver\u00adsicherung und Zu\u00adsammen\u00adarbeit") == "Versicherung und Zusammenarbeit"
+
+
+def test_a_legacy_document_decodes_its_short_fields() -> None:
+    assert normalize("Néi dung", legacy="tcvn3") == "Nội dung"
+    assert normalize("Néi dung") == "Néi dung"  # alone, one legacy word is too little evidence
+
+
+def test_vni_typed_only_with_letters_latin1_shares_with_vietnamese() -> None:
+    assert normalize("Maét coù quyeàn thaáy") == "Mắt có quyền thấy"
+
+
+def test_short_title_case_tcvn3_stays_title_case() -> None:
+    assert normalize("X· Bµ Nµ") == "Xã Bà Nà"
+    assert from_legacy("CéNG HOµ X· HéI", "tcvn3") == "CỘNG HOÀ XÃ HỘI"
+
+
+def test_viqr_star_horn_variant() -> None:
+    assert normalize("Ngu*o*`i da^n ddu*o*.c hu*o*?ng lo*.i i'ch") == "Người dân được hưởng lợi ích"
+    assert normalize("a*b + c*d = **bold**, 2*3") == "a*b + c*d = **bold**, 2*3"
+
+
+def test_viqr_that_follows_rfc_1456_escapes() -> None:
+    text = "Ban Thu+o+`ng vu. Quo^'c ho^.i ho.p ho^m qua\\. Ba.n co' khoe? kho^ng\\?"
+    assert normalize(text) == "Ban Thường vụ Quốc hội họp hôm qua. Bạn có khoẻ không?"

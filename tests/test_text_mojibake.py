@@ -69,3 +69,28 @@ def test_replacement_characters_are_guessed_only_when_one_reading_fits() -> None
 )
 def test_clean_text_is_unchanged(clean: str) -> None:
     assert fix_mojibake(clean) == clean
+
+
+def _as_windows_1252(data: bytes) -> str:
+    return "".join(bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b) for b in data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",  # Ộ is E1 BB 98: windows-1252's ˜, mis-decoded twice
+        "Ngành y tế, ĐẶNG, ỐNG, Ồ, Ỗ",  # 0x88 (ˆ) and 0x98 in the middle of letters
+        "Nhiệt độ ≥ 25°C ♦ tỷ lệ ⅔ dân số → tăng 5 % ✓ 😀",  # symbols, arrows, dingbats, emoji
+    ],
+)
+def test_mojibake_once_and_twice(text: str) -> None:
+    once = _as_windows_1252(text.encode("utf-8"))
+    twice = _as_windows_1252(once.encode("utf-8"))
+    assert fix_mojibake(once) == text
+    assert fix_mojibake(twice) == text
+
+
+def test_text_made_only_of_two_character_sequences() -> None:
+    # Each broken letter alone, beside correctly decoded ones: a repair that makes a syllable of its word is taken.
+    assert fix_mojibake("CÃ´ng tÃ¡c tÆ° phÃ¡p còn bộc lộ") == "Công tác tư pháp còn bộc lộ"
+    assert fix_mojibake("“NGÃ” TƯ") == "“NGÃ” TƯ"  # NGÃ is a syllable as read: left

@@ -163,6 +163,11 @@ def _decode_tcvn3(text: str) -> str:
     )
 
 
+def tcvn3_syllable(word: str) -> bool:
+    """Whether a word of Latin-1 characters reads as a Vietnamese syllable in TCVN3."""
+    return is_vietnamese_syllable(word.translate(tcvn3_decoding()))
+
+
 @lru_cache(maxsize=65536)
 def _eight_bit_evidence(word: str) -> tuple[float, float]:
     """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided.

@@ -57,9 +57,15 @@ def _word_after_re() -> re.Pattern[str]:
     return re.compile(r"[^\W\d_]*")
 
 
+# What UTF-8 mojibake of Vietnamese and Western text decodes to, besides Latin letters and marks: windows-1252's
+# ˆ and ˜ (bytes 0x88, 0x98: text mis-decoded twice), punctuation, letter-like symbols, number forms (⅔), arrows,
+# mathematical operators (≥), technical symbols, enclosed numbers, box drawing, shapes, symbols (♦), dingbats,
+# and pictographs (emoji).
+_SYMBOL_RANGES = ((0x2C6, 0x2C6), (0x2DC, 0x2DC), (0x2010, 0x27BF), (0x1F300, 0x1FAFF))
+
+
 def _plausible(decoded: str, controls: bool = False) -> bool:
-    # What UTF-8 mojibake of Vietnamese and Western text decodes to: Latin letters and marks, punctuation, symbols;
-    # and, when text was mis-decoded twice, the C1 controls that stand for windows-1252's undefined bytes.
+    # And, when text was mis-decoded twice, the C1 controls that stand for windows-1252's undefined bytes.
     low = 0x80 if controls else 0xA0
     for char in decoded:
         code = ord(char)
@@ -67,7 +73,7 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
             low <= code <= 0x24F
             or 0x300 <= code <= 0x36F
             or 0x1E00 <= code <= 0x1EFF
-            or 0x2010 <= code <= 0x214F
+            or any(first <= code <= last for first, last in _SYMBOL_RANGES)
             or char == REPLACEMENT
         ):
             return False
@@ -76,7 +82,8 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
 
 @cache
 def _implausible_re() -> re.Pattern[str]:
-    return re.compile("[^\x00-\x7f\xa0-\u024f\u0300-\u036f\u1e00-\u1eff\u2010-\u214f\ufffd]")
+    symbols = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SYMBOL_RANGES)
+    return re.compile(f"[^\x00-\x7f\xa0-\u024f\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
 
 
 def _decode_whole(text: str) -> str | None:
@@ -145,6 +152,27 @@ def _repair_gap(match: re.Match[str]) -> str:
     return candidates[0] if len(candidates) == 1 else sequence
 
 
+def _mends_a_syllable(match: re.Match[str]) -> bool:
+    """Whether repairing a lone two-character sequence makes its word a Vietnamese syllable it was not ('CÃ´ng' →
+    'Công' beside correctly decoded letters): such text is mojibake through and through, only short."""
+    if match.end() - match.start() != 2:
+        return False
+    decoded = _decode(match.group())
+    if decoded is None:
+        return False
+    text = match.string
+    start = match.start()
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    after = _word_after_re().match(text, match.end())
+    end = after.end() if after else match.end()
+    mended = text[start : match.start()] + decoded + text[match.end() : end]
+    if end > match.end():  # letters go on after the sequence: 'CÃ´ng' is no word as read
+        return is_vietnamese_syllable(mended)
+    as_read = _word_after_re().match(text, start)  # the word as read: 'NGÃ' of '“NGÃ”', a syllable already
+    return is_vietnamese_syllable(mended) and not (as_read and is_vietnamese_syllable(as_read.group()))
+
+
 def _repair_run(run: str, weak_allowed: bool) -> str:
     if len(run) == 2 and not weak_allowed:
         return run
@@ -168,8 +196,9 @@ def fix_mojibake(text: str) -> str:
 
     Only sequences that form valid UTF-8 and decode to Latin letters, combining marks or punctuation are replaced,
     so a correctly decoded '“NGÃ”' stays. A lone two-character sequence ('Ã©') is repaired only when the text shows
-    other mojibake or has no correctly decoded Vietnamese letters at all. Text mis-decoded more than once is repaired
-    round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the byte is guessed
+    other mojibake, has no correctly decoded Vietnamese letters at all, or the repair makes its word a Vietnamese
+    syllable ('CÃ´ng tÃ¡c' beside 'bộc lộ'). Symbols (≥, ♦, ⅔, emoji) are repaired too. Text mis-decoded more than
+    once is repaired round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the byte is guessed
     when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a Vietnamese syllable.
     """
     if text.isascii() or not _pair_re().search(text):
@@ -187,7 +216,8 @@ def fix_mojibake(text: str) -> str:
         pieces: list[str] = []
         position = 0
         for match in matches:
-            pieces += [text[position : match.start()], _repair_run(match.group(), weak_allowed)]
+            weak = weak_allowed or _mends_a_syllable(match)
+            pieces += [text[position : match.start()], _repair_run(match.group(), weak)]
             position = match.end()
         pieces.append(text[position:])
         repaired = "".join(pieces)

@@ -19,7 +19,7 @@ _VOWELS = "aeiouyAEIOUY"
 _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone or punctuation
 _ESCAPABLE = "(^+`'?~."  # what RFC 1456 escapes with a backslash after a vowel to keep it literal
 _MIN_SHARE = 0.2  # VIQR is ASCII: demand evidence on at least a fifth of a run's words
-_SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou"}
+_SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou", "*": "ou"}
 _WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`'?~.")
 
 
@@ -29,9 +29,15 @@ def _shape_mark_re() -> re.Pattern[str]:
 
 
 @cache
+def _shapes() -> dict[str, str]:
+    """VIQR's shape marks, and '*' for the horn, as some VIQR writers type it ('ngu*o*`i')."""
+    return {**VIQR_SHAPES, "*": VIQR_SHAPES["+"]}
+
+
+@cache
 def _mark_after_vowel_re() -> re.Pattern[str]:
     # Starts with the mark, not the vowel, so that the scan stops at rare characters only.
-    return re.compile(r"[(+'?.\^`~](?<=[AEIOUYaeiouy].)")
+    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)")
 
 
 def may_hold_viqr(text: str) -> bool:
@@ -47,7 +53,7 @@ def _word_re() -> re.Pattern[str]:
     # A word starts with a letter and goes on with letters, marks and backslash-escaped marks; non-ASCII letters
     # join in so that a Unicode word is seen whole (and rejected).
     letter = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
-    return re.compile(f"[{letter}](?:[{letter}]|\\\\[\\^(+`'?~.]|[\\^(+`'?~.])*")
+    return re.compile(f"[{letter}](?:[{letter}]|\\\\[\\^(+`'?~.]|[\\^(+*`'?~.])*")
 
 
 @cache
@@ -74,15 +80,15 @@ def _letters(core: str) -> tuple[list[str], float, bool] | None:
             letters.append("đ" if char == "d" else "Đ")
             evidence += 0.5
             index += 1
-        elif char in VIQR_SHAPES or char in VIQR_TONES:
+        elif char in _shapes() or char in VIQR_TONES:
             return None
         else:
             letters.append(char)
             if char not in _VOWELS:
                 continue
             mark = core[index : index + 1]
-            if mark in VIQR_SHAPES and char.lower() in _SHAPE_VOWELS[mark]:
-                letters[-1] += VIQR_SHAPES[mark]
+            if mark in _shapes() and char.lower() in _SHAPE_VOWELS[mark]:
+                letters[-1] += _shapes()[mark]
                 evidence += 1.0
                 index += 1
                 mark = core[index : index + 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from dvscrape.text.legacy import find_legacy_runs
+from dvscrape.text.legacy import find_legacy_runs, tcvn3_syllable
 
 SOFT_HYPHEN = "\u00ad"
 # Invisible format characters: zero-width space/non-joiner/joiner, LRM/RLM, bidi embeddings, word joiner and
@@ -109,18 +109,27 @@ def strip_invisible(text: str) -> str:
 
 
 def _remove_soft_hyphens(text: str) -> str:
-    # In TCVN3 the soft-hyphen code is the letter ư, so soft hyphens inside a TCVN3 run are kept.
-    tcvn3_runs = [run for run in find_legacy_runs(text) if run.encoding == "tcvn3"]
-    if not tcvn3_runs:
+    # In TCVN3 the soft-hyphen code is the letter ư: soft hyphens inside a TCVN3 run are kept, and so are those of a
+    # word that reads as a TCVN3 syllable ('Ph\xadêng'), undecoded as it may be: a letter is never dropped.
+    kept = [(run.start, run.end) for run in find_legacy_runs(text) if run.encoding == "tcvn3"]
+    kept += [match.span() for match in _soft_hyphen_word_re().finditer(text) if tcvn3_syllable(match.group())]
+    if not kept:
         return text.replace(SOFT_HYPHEN, "")
     pieces: list[str] = []
     position = 0
-    for run in tcvn3_runs:
-        pieces.append(text[position : run.start].replace(SOFT_HYPHEN, ""))
-        pieces.append(text[run.start : run.end])
-        position = run.end
+    for start, end in sorted(kept):
+        if start < position:
+            continue
+        pieces.append(text[position:start].replace(SOFT_HYPHEN, ""))
+        pieces.append(text[start:end])
+        position = end
     pieces.append(text[position:].replace(SOFT_HYPHEN, ""))
     return "".join(pieces)
+
+
+@cache
+def _soft_hyphen_word_re() -> re.Pattern[str]:
+    return re.compile("[A-Za-z\u00a1-\u00ff]*[A-Za-z\u00a1-\u00ac\u00ae-\u00ff]\u00ad[A-Za-z\u00a1-\u00ff]*")
 
 
 def clean_whitespace(text: str) -> str:
