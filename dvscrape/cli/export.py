@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import missing_folders
+from dvscrape.cli.options import archives_to_read, fleet_file_option, missing_folders, several_archives_option
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
 
@@ -71,40 +71,13 @@ def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwri
         click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
 
 
-def _archive_folders(archive_dirs: tuple[Path, ...], fleet_file: Path | None) -> tuple[list[Path], list[str] | None]:
-    """The archives to export (the --archive folders, or the fleet file's sites, or ./archive) and, for a fleet,
-    the site names its file gives them."""
-    if fleet_file is None:
-        return list(archive_dirs) or [Path("archive")], None
-    if archive_dirs:
-        raise click.UsageError("give either --archive or --fleet")
-    from dvscrape.fleet.config import load_fleet
-
-    try:
-        sites = load_fleet(fleet_file).sites
-    except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
-    return [site.archive for site in sites], [site.name for site in sites]
-
-
 def _day(value: datetime | None) -> Any:
     return value.date() if value is not None else None
 
 
 @click.command("export")
-@click.option(
-    "--archive",
-    "archive_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Archive folder (default: archive); repeat it to export several sites as one dataset with a site column.",
-)
-@click.option(
-    "--fleet",
-    "fleet_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Export the archives of every site of this fleet file as one dataset (see `dvscrape fleet`).",
-)
+@several_archives_option
+@fleet_file_option
 @click.option(
     "--format",
     "format_name",
@@ -172,7 +145,7 @@ def export_command(
     Hugging Face datasets, with a datapackage.json describing it. Same archive and options: same bytes."""
     from dvscrape.export.run import export_dataset
 
-    folders, site_names = _archive_folders(archive_dirs, fleet_file)
+    folders, site_names = archives_to_read(archive_dirs, fleet_file)
     if documents:
         if len(folders) > 1:
             raise click.UsageError("--documents exports one archive at a time")

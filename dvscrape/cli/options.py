@@ -33,3 +33,35 @@ def missing_folders(folder: Path) -> list[Path]:
         missing.append(current)
         current = current.parent
     return missing[::-1]
+
+
+several_archives_option = click.option(
+    "--archive",
+    "archive_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Archive folder (default: archive); repeat it to read several sites' archives at once.",
+)
+fleet_file_option = click.option(
+    "--fleet",
+    "fleet_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the archives of every site of this fleet file (see `dvscrape fleet`).",
+)
+
+
+def archives_to_read(archive_dirs: tuple[Path, ...], fleet_file: Path | None) -> tuple[list[Path], list[str] | None]:
+    """The archives a command reads (the --archive folders, or the fleet file's sites, or ./archive) and, for a
+    fleet, the site names its file gives them."""
+    if fleet_file is None:
+        return list(archive_dirs) or [Path("archive")], None
+    if archive_dirs:
+        raise click.UsageError("give either --archive or --fleet")
+    from dvscrape.errors import DvscrapeError
+    from dvscrape.fleet.config import load_fleet
+
+    try:
+        sites = load_fleet(fleet_file).sites
+    except DvscrapeError as error:
+        raise click.ClickException(str(error)) from error
+    return [site.archive for site in sites], [site.name for site in sites]

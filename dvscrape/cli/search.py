@@ -18,9 +18,8 @@ from dvscrape.archive.search import (
     search,
 )
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import archive_option, archives_to_read, fleet_file_option, several_archives_option
 from dvscrape.documents.search import DocumentHit, search_documents
-from dvscrape.errors import DvscrapeError
 
 
 def print_document_hits(hits: list[DocumentHit]) -> None:
@@ -47,19 +46,8 @@ def _rebuild(archive_dir: Path) -> None:
 
 @click.command("search")
 @click.argument("query", required=False)
-@click.option(
-    "--archive",
-    "archive_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Archive folder (default: archive); repeat it to search several sites' archives at once.",
-)
-@click.option(
-    "--fleet",
-    "fleet_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Search the archives of every site of this fleet file (see `dvscrape fleet`).",
-)
+@several_archives_option
+@fleet_file_option
 @click.option("--exact", is_flag=True, help="Match diacritics exactly ('dân' does not find 'dẫn').")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD).")
@@ -85,7 +73,8 @@ def search_command(
     must all match; "quoted words" match as a phrase; word* matches a prefix; OR between terms matches either;
     -word excludes. With several archives, each hit names its site and the best matches of all come first.
     """
-    sites = _search_targets(archive_dirs, fleet_file)
+    folders, names = archives_to_read(archive_dirs, fleet_file)
+    sites = dict(zip(names or [str(folder) for folder in folders], folders, strict=True))
     if rebuild:
         for archive_dir in sites.values():
             _rebuild(archive_dir)
@@ -138,21 +127,6 @@ def search_command(
         if hit.snippet:
             click.echo(f"   {hit.snippet}")
     print_document_hits(document_hits)
-
-
-def _search_targets(archive_dirs: tuple[Path, ...], fleet_file: Path | None) -> dict[str, Path]:
-    """The archives to search, by the name a hit shows: the folder given, or the fleet file's site name."""
-    if fleet_file is None:
-        folders = list(archive_dirs) or [Path("archive")]
-        return {str(folder): folder for folder in folders}
-    if archive_dirs:
-        raise click.UsageError("give either --archive or --fleet")
-    from dvscrape.fleet.config import load_fleet
-
-    try:
-        return {site.name: site.archive for site in load_fleet(fleet_file).sites}
-    except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
 
 
 @click.command("reindex")
