@@ -72,3 +72,18 @@ def test_crawl_documents_search_export(archive: Path, tmp_path: Path, monkeypatc
     with_text = [row for row in rows if "Nơi nhận" in row["text"]]
     assert with_text and all(json.loads(row["article_urls"]) and row["warc_filename"] for row in with_text)
     assert all(row["method"] and row["number"] for row in with_text)
+
+
+def test_extract_prints_a_document_as_json(tmp_path: Path) -> None:
+    sample = next(s for s in generated.samples() if s.kind == "docx")
+    path = tmp_path / "ke-hoach-109.docx"
+    path.write_bytes(sample.data)
+    shown = run_cli("extract", str(path))
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    assert document["document"] is True and document["status"] == "done" and document["kind"] == "docx"
+    assert document["fields"]["number"] == "109/KH-UBND" and "Nơi nhận" in document["text"]
+    encrypted = tmp_path / "mat.pdf"
+    encrypted.write_bytes(next(s for s in generated.samples() if s.kind == "encrypted-pdf").data)
+    refused = run_cli("extract", str(encrypted))
+    assert refused.returncode == 1 and json.loads(refused.stdout)["reason"].startswith("encrypted:")

@@ -62,7 +62,13 @@ def test_metadata_describes_tables_and_columns(server: str) -> None:
     tables = metadata["databases"]["archive"]["tables"]
     assert "WARC" in tables["articles_provenance"]["description"]
     assert tables["articles"]["columns"]["content_hash"].startswith("SHA-256")
-    assert set(metadata["databases"]["archive"]["queries"]) == {"search", "article_history", "url_captures"}
+    assert set(metadata["databases"]["archive"]["queries"]) == {
+        "search",
+        "article_history",
+        "url_captures",
+        "search_documents",
+    }
+    assert "documents" in tables and "document_list" in tables
 
 
 def test_canned_search_is_ranked_with_snippets_and_folds_d(server: str) -> None:
