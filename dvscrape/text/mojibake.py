@@ -198,8 +198,9 @@ def fix_mojibake(text: str) -> str:
     so a correctly decoded '“NGÃ”' stays. A lone two-character sequence ('Ã©') is repaired only when the text shows
     other mojibake, has no correctly decoded Vietnamese letters at all, or the repair makes its word a Vietnamese
     syllable ('CÃ´ng tÃ¡c' beside 'bộc lộ'). Symbols (≥, ♦, ⅔, emoji) are repaired too. Text mis-decoded more than
-    once is repaired round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the byte is guessed
-    when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a Vietnamese syllable.
+    once is repaired round by round. Where a decoder replaced an undefined windows-1252 byte by U+FFFD ('Ä�'), the
+    byte is guessed when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a
+    Vietnamese syllable.
     """
     if text.isascii() or not _pair_re().search(text):
         return text
