@@ -4,18 +4,21 @@ signature and the names of their documents; the pages served really were in the 
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import urllib.request
 from functools import cache
+from pathlib import Path
 
 import pytest
 
+from dvscrape.archive.folding import register_fold
 from dvscrape.replica import build_corpus
-from dvscrape.replica.legacy import LEGACY_ENCODINGS
+from dvscrape.replica.legacy import LEGACY_ENCODINGS, typed
 from dvscrape.replica.model import Article as TruthArticle
 from dvscrape.replica.model import FileLink
 from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
-from tests.conftest import REPLICA_ARTICLES, CrawledArchive
+from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
 
 # What each encoding's pages must show: TCVN3 writes ư and ơ as 0xAD (the soft-hyphen code) and 0xAC.
 SHOWN = {"tcvn3": ("\u00ad", "\u00ac"), "vni": ("ö", "ô"), "viqr": ("u+", "o+")}
@@ -79,3 +82,38 @@ def test_every_field_is_decoded(encoding: str, crawled_archive: CrawledArchive) 
     ]
     labels = [element.label for element in truth.elements if isinstance(element, FileLink)]
     assert documents == labels and labels
+
+
+def test_reextract_repairs_text_archived_before_the_fixes(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
+    """An archive whose legacy articles were stored undecoded (as the extractor before issue 13 left a TCVN3
+    article: 'Ph\\xadêng' losing its ư) is repaired by `dvscrape reextract` from the bytes its WARC files kept."""
+    archive = tmp_path / "archive"
+    shutil.copytree(crawled_archive.directory, archive, ignore=shutil.ignore_patterns("*.lock", "*-wal", "*-shm"))
+    truth = _legacy_articles()["tcvn3"]
+    damaged_title = typed(truth.title, "tcvn3").replace("\u00ad", "")
+    damaged_body = typed("\n\n".join(block.text for block in truth.blocks), "tcvn3").replace("\u00ad", "")
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        register_fold(connection)  # the search index's triggers fold what they index
+        changed = connection.execute(
+            "update articles set title = ?, body = ?, content_hash = 'old' where url = ?",
+            (damaged_title, damaged_body, SITE_URL + truth.path),
+        ).rowcount
+        connection.execute(
+            "update article_versions set title = ?, body = ? where article_id = "
+            "(select id from articles where url = ?)",
+            (damaged_title, damaged_body, SITE_URL + truth.path),
+        )
+    assert changed == 1
+    done = run_cli("reextract", "--archive", str(archive))
+    assert done.returncode == 0, done.stdout + done.stderr
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        title, body = connection.execute(
+            "select title, body from articles where url = ?", (SITE_URL + truth.path,)
+        ).fetchone()
+        versions = connection.execute(
+            "select title, body from article_versions where article_id = (select id from articles where url = ?) "
+            "order by version desc limit 1",
+            (SITE_URL + truth.path,),
+        ).fetchone()
+    assert (title, body) == (truth.title, "\n\n".join(block.text for block in truth.blocks))
+    assert versions == (title, body)
