@@ -22,7 +22,7 @@ from dvscrape.replica.documents import squeeze
 pytestmark = pytest.mark.skipif(not generated.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
 
 TEXT_KINDS = ("text-pdf", "columns-pdf", "docx", "xlsx", "doc", "odt", "rtf")
-LEGACY_KINDS = ("legacy-pdf", "legacy-docx")
+LEGACY_KINDS = ("legacy-pdf", "legacy-docx", "legacy-vni-docx")
 
 
 @pytest.fixture(scope="module")

@@ -257,6 +257,24 @@ def to_tcvn3(text: str) -> str:
     return "".join(table.get(char, char) for char in unicodedata.normalize("NFC", text))
 
 
+@cache
+def _vni_table() -> dict[str, str]:
+    from dvscrape.text.legacy_tables import vni_decoding
+
+    table: dict[str, str] = {}
+    for sequence, letter in vni_decoding().items():
+        # the first spelling listed (VNI-Windows' own, lower-case marks after a lower-case letter) wins
+        if letter not in table and (sequence[0].islower() == sequence[-1].islower() or not sequence[0].isalpha()):
+            table[letter] = sequence
+    return table
+
+
+def to_vni(text: str) -> str:
+    """Unicode Vietnamese as VNI-Windows bytes shown as Latin-1 characters (a VNI-Times document's text)."""
+    table = _vni_table()
+    return "".join(table.get(char, char) for char in unicodedata.normalize("NFC", text))
+
+
 # --- PDF with reportlab --------------------------------------------------------------------------------------------
 
 
@@ -466,7 +484,7 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def docx_document(spec: DocumentSpec, *, vntime: bool = False) -> bytes:
+def docx_document(spec: DocumentSpec, *, vntime: bool = False, vni: bool = False) -> bytes:
     """A Word document by python-docx: the heading and the signature in borderless two-cell tables, as offices lay
     them out, a table of tasks. vntime: typed in the .VnTime font (TCVN3 bytes), as before Unicode."""
     import docx
@@ -474,9 +492,9 @@ def docx_document(spec: DocumentSpec, *, vntime: bool = False) -> bytes:
 
     document = docx.Document()
     style = document.styles["Normal"]
-    style.font.name = ".VnTime" if vntime else "Times New Roman"
+    style.font.name = ".VnTime" if vntime else "VNI-Times" if vni else "Times New Roman"
     style.font.size = Pt(13)
-    shown = to_tcvn3 if vntime else (lambda text: text)
+    shown = to_tcvn3 if vntime else to_vni if vni else (lambda text: text)
     document.core_properties.author = "Van thu"
     from datetime import datetime
 
@@ -610,6 +628,7 @@ def samples(key: str = "sample") -> list[Sample]:
         Sample("scan-noisy.pdf", "scan-noisy-pdf", scan_pdf(spec, noisy=True), spec, scan_lines(spec)),
         Sample("ke-hoach.docx", "docx", docx_document(spec), spec, docx_order(spec)),
         Sample("vntime.docx", "legacy-docx", docx_document(spec, vntime=True), spec, docx_order(spec)),
+        Sample("vni.docx", "legacy-vni-docx", docx_document(spec, vni=True), spec, docx_order(spec)),
         Sample(
             "danh-sach.xlsx", "xlsx", xlsx_document(spec), spec, ["Bảng 1", *("\t".join(r) for r in xlsx_rows(spec))]
         ),
