@@ -61,6 +61,7 @@ class _Page:
     referer: str
     record_type: str = "response"
     status: int = 200
+    foreign: bool = False  # in an imported file, or fetched from a web archive (WARC-Source-URI)
 
 
 @dataclass
@@ -197,6 +198,7 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
                         "",
                         kind,
                         status,
+                        path.name.startswith(IMPORTED_PREFIX) or bool(record.header("WARC-Source-URI")),
                     )
                 )
     with_referers = [
@@ -227,6 +229,21 @@ def _listing_hint(
     return cache[listing_page.record_id].get(canonical, (None, ""))
 
 
+def _any_listing_hint(
+    page: _Page, scan: _Scan, profile: SiteProfile, canonical: str, cache: dict[str, dict[str, tuple[str | None, str]]]
+) -> tuple[str | None, str]:
+    """The date and category an archived listing page shows for the article (the listing's last capture before the
+    page's, else its first after), for a capture that names no Referer; (None, "") when no listing shows it."""
+    for url in sorted(scan.listings, key=lambda url: min(listing.date for listing in scan.listings[url])):
+        captures = scan.listings[url]
+        earlier = [listing for listing in captures if listing.date <= page.date]
+        chosen = max(earlier, key=lambda listing: listing.date) if earlier else min(captures, key=lambda c: c.date)
+        hint = _listing_hint(replace(page, referer=url, date=chosen.date), scan, profile, canonical, cache)
+        if hint != (None, ""):
+            return hint
+    return None, ""
+
+
 def iter_extracted(
     scan: _Scan,
     profiles: list[SiteProfile],
@@ -249,8 +266,11 @@ def iter_extracted(
             from_sitemap = page.referer in scan.sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
             canonical = classify(page.url, profile).canonical
             listing_date, listing_category = _listing_hint(page, scan, profile, canonical, listing_cache)
-            if page.path.name.startswith(IMPORTED_PREFIX):  # another tool fetches an article from every page that
-                # links it; a crawl fetches it once, from the first: that first capture's listing hint holds for all
+            if page.foreign:  # another tool fetches an article from every page that links it; a crawl fetches it
+                # once, from the first: that first capture's listing hint holds for all. A capture with no Referer at
+                # all (a web archive's, a tool's without request records) takes what an archived listing says of it.
+                if listing_date is None and not listing_category and not page.referer:
+                    listing_date, listing_category = _any_listing_hint(page, scan, profile, canonical, listing_cache)
                 hint = imported_hints.setdefault(canonical, (listing_date, listing_category))
                 listing_date, listing_category = hint
             context = PageContext(
