@@ -20,6 +20,7 @@ from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
+from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages import PageContext, extract_page
@@ -76,6 +77,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
+        self.session: CrawlSession | None = None  # the crawl's archive, once it is open (None: nothing archived)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -88,11 +90,16 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
         spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES", True)
         spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
+        crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
         if spider.extract_enabled and workers > 0:
             spider.extraction_pool = ExtractionPool(workers, settings.getfloat("DVSCRAPE_EXTRACT_TIMEOUT"))
         return spider
+
+    def spider_opened(self) -> None:
+        """Take the crawl's session (ArchiveExtension opens the archive after the spider is made)."""
+        self.session = ArchiveExtension.session_of(self.crawler)
 
     async def start(self) -> AsyncIterator[Any]:
         """Seeds: the home page, page 1 of every listing, the sitemap."""
@@ -155,8 +162,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
 
     def _planner(self) -> FetchPlanner | None:
         """The crawl's FetchPlanner (None when nothing is archived: everything is fetched, unconditionally)."""
-        session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
-        return session.planner if session is not None else None
+        return self.session.planner if self.session is not None else None
 
     def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
         """Yield *request*, counting articles (duplicates are dropped later by Scrapy's dupefilter)."""
@@ -173,9 +179,8 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         stats = self.crawler.stats if hasattr(self, "crawler") else None
         if stats is not None:
             stats.inc_value(f"dvscrape/refused/{decision.kind.value}")
-        session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
-        if session is not None:
-            session.refuse(url, decision.kind.value, decision.reason, found_on)
+        if self.session is not None:
+            self.session.refuse(url, decision.kind.value, decision.reason, found_on)
 
     def _links(self, response: TextResponse) -> Iterator[str]:
         for href in response.xpath("//a/@href | //link[@rel='alternate']/@href").getall():
@@ -202,19 +207,26 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
             attempts=int(response.meta.get("retry_times", 0)) + 1,
         )
 
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time)."""
-        if self._unfollowed_redirect(response):
-            return
+    def _page(self, response: Response) -> TextResponse | list[Any]:
+        """The page a callback parses, or what it yields instead: nothing for a 3xx that reached it (its target
+        was refused, and recorded by the capture middleware, or unusable) or a body that is not text; the failure
+        for an error status; an ExtractionFailure for a page larger than DVSCRAPE_EXTRACT_MAXSIZE."""
         failure = self._failed_status(response)
         if failure is not None:
-            yield failure
-            return
-        if not isinstance(response, TextResponse):
-            return
+            return [failure]
+        if self._unfollowed_redirect(response) or not isinstance(response, TextResponse):
+            return []
         if len(response.body) > self.extract_maxsize:
-            yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))
+            return [ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))]
+        return response
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time)."""
+        page = self._page(response)
+        if isinstance(page, list):
+            yield from page
             return
+        response = page
         hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
@@ -252,12 +264,6 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
-        if self._unfollowed_redirect(response):
-            return
-        failure = self._failed_status(response)
-        if failure is not None:
-            yield failure
-            return
         if (response.status == 304 or response.meta.get(REVISIT_KEY)) and self._held(response):
             yield ArticleUnchanged(
                 str(response.meta.get(CANONICAL_KEY, response.url)),
@@ -265,11 +271,12 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
                 datetime.now(UTC).isoformat(timespec="seconds"),
             )
             return
-        if not isinstance(response, TextResponse):
+        page = self._page(response)
+        if isinstance(page, list):
+            for item in page:
+                yield item
             return
-        if len(response.body) > self.extract_maxsize:
-            yield ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))
-            return
+        response = page
         article: Article | None = None
         if self.extract_enabled:
             try:
@@ -337,7 +344,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
     def _previous_sitemap(self) -> PreviousSitemap:
         """The sitemap as the previous visit archived it (read once, when first needed)."""
         if self._previous is None:
-            session = ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+            session = self.session
             planner = self._planner()
             if session is None or planner is None or not planner.incremental:
                 self._previous = PreviousSitemap()
@@ -355,7 +362,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
 
     def _archived_sitemap(self, response: Response) -> bytes:
         """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""
-        session = ArchiveExtension.session_of(self.crawler)
+        session = self.session
         if session is None:
             return b""
         try:
@@ -416,9 +423,8 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         if failure.check(ScopeRefused):
             return  # ScopeMiddleware recorded it in refused_urls
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
-            session = ArchiveExtension.session_of(self.crawler)
-            if session is not None:
-                session.refuse(
+            if self.session is not None:
+                self.session.refuse(
                     request.url,
                     "robots",
                     "disallowed by robots.txt",

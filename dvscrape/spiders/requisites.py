@@ -60,9 +60,7 @@ class RequisitesMixin:
         return known.conditional_headers()
 
     def _session(self) -> Any:
-        from dvscrape.capture.extension import ArchiveExtension
-
-        return ArchiveExtension.session_of(self.crawler) if hasattr(self, "crawler") else None
+        return getattr(self, "session", None)  # PortalSpider's, set when the spider opens
 
     def _variants_fetched(self) -> set[str]:
         found: set[str] | None = getattr(self, "_variant_urls", None)
