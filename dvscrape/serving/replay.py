@@ -23,7 +23,7 @@ from pathlib import Path
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import capture_record, capture_warc_record
 from dvscrape.errors import DvscrapeError
-from dvscrape.warc.cdxj import cdx_timestamp, index_lines
+from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
 from dvscrape.warc.files import warc_files
 from dvscrape.warc.payload import decoded_payload
 
@@ -142,6 +142,7 @@ def build_collection(archive: Archive, root: Path | None = None, *, name: str = 
                 link.symlink_to(path.resolve())
             except OSError:
                 shutil.copy2(path, link)
+    _write_config(root, archive)
     manifest = index_dir / "sources.json"
     index = index_dir / "index.cdxj"
     sources = _sources(files)
@@ -153,10 +154,51 @@ def build_collection(archive: Archive, root: Path | None = None, *, name: str = 
     temporary.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     temporary.replace(index)
     manifest.write_text(json.dumps(sources), encoding="utf-8")
-    config = root / "config.yaml"
-    if not config.exists():
-        config.write_text("# pywb configuration written by dvscrape replay\nframed_replay: true\n", encoding="utf-8")
     return Collection(root, name, len(lines), True)
+
+
+# Liferay's back-link parameters: a link that only adds them names the page at the URL without its query, which is
+# the one archived (the crawl fetches each article once, under its canonical URL).
+BACK_LINK_QUERY = r"\?(?:[^#]*&)?(?:\w*_)?(?:inheritRedirect|redirect)=[^#]*$"
+
+
+def _site_prefixes(archive: Archive) -> list[str]:
+    """The SURT prefixes of the hosts the archive's pages were fetched from."""
+    found = archive.db.conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')").fetchall()
+    return sorted({surt(str(url)).split(")", 1)[0] + ")/" for (url,) in found})
+
+
+def _pywb_default_rules() -> str:
+    """The text of pywb's own rules.yaml (in pywb's environment), or "" when it cannot be found."""
+    try:
+        environment = pywb_tool().resolve().parent.parent
+    except DvscrapeError:
+        return ""
+    for candidate in sorted(environment.glob("lib/python3*/site-packages/pywb/rules.yaml")):
+        return candidate.read_text(encoding="utf-8")
+    return ""
+
+
+def _write_config(root: Path, archive: Archive) -> None:
+    """pywb's config.yaml for the collection: framed replay, and pywb's rules with one more fuzzy-matching rule
+    in front: on the site's hosts, a URL whose query carries Liferay back-link parameters (``?inheritRedirect=true
+    &redirect=…``, the form listing pages link articles with) is looked up without that query."""
+    lines = ["# pywb configuration written by dvscrape replay", "framed_replay: true"]
+    defaults = _pywb_default_rules()
+    prefixes = _site_prefixes(archive)
+    if defaults and prefixes and "\nrules:\n" in defaults:
+        rule = (
+            "    - url_prefix: [" + ", ".join(f"'{prefix}'" for prefix in prefixes) + "]\n"
+            "      fuzzy_lookup:\n"
+            "        re_type: sub\n"
+            f"        match: '{BACK_LINK_QUERY}'\n"
+            "        replace: ''\n"
+            "        type: exact\n\n"
+        )
+        rules = root / "rules.yaml"
+        rules.write_text(defaults.replace("\nrules:\n", "\nrules:\n" + rule, 1), encoding="utf-8")
+        lines.append(f"rules_file: {rules.resolve()}")
+    (root / "config.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def pywb_tool(name: str = "wayback") -> Path:
