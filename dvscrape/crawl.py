@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlCounts
 from dvscrape.errors import DvscrapeError
 from dvscrape.exitcodes import ExitCode
@@ -121,6 +124,7 @@ def run_spider(
     settings = build_settings(archive_dir, overrides or {}, fast=fast)
     started = time.monotonic()
     process = CrawlerProcess(settings)
+    _progress_through_quiet_logging(settings)
     spider_class = process.spider_loader.load(spider) if isinstance(spider, str) else spider
     crawler: Crawler = process.create_crawler(spider_class)
     failures: list[Failure] = []
@@ -128,6 +132,26 @@ def run_spider(
     deferred.addErrback(failures.append)
     process.start()
     return _result(crawler, archive_dir, time.monotonic() - started, failures)
+
+
+def _progress_through_quiet_logging(settings: Settings) -> None:
+    """By default (LOG_LEVEL WARNING) a person sees warnings, the progress lines and the summary, not Scrapy's
+    start-up and per-request logging; the progress logger gets its own handler at INFO then. `-s LOG_LEVEL=INFO`
+    (or DEBUG) brings everything back through Scrapy's handler, progress lines included."""
+    progress = logging.getLogger(PROGRESS_LOGGER)
+    for handler in [h for h in progress.handlers if getattr(h, "dvscrape_progress", False)]:
+        progress.removeHandler(handler)
+    progress.propagate = True
+    level = settings.get("LOG_LEVEL") or "DEBUG"
+    if not settings.getbool("LOG_ENABLED", True) or logging.getLevelName(str(level).upper()) <= logging.INFO:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT")))
+    handler.setLevel(logging.INFO)
+    handler.dvscrape_progress = True  # type: ignore[attr-defined]
+    progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
 
 
 def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[Failure]) -> CrawlResult:

@@ -60,7 +60,8 @@ ITEM_PIPELINES = {
 HTTPERROR_ALLOW_ALL = True
 
 FEED_EXPORT_ENCODING = "utf-8"
-LOG_LEVEL = "INFO"
+# A person sees warnings, the progress lines and the summary; `-s LOG_LEVEL=INFO` brings Scrapy's logging back.
+LOG_LEVEL = "WARNING"
 # An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.
 TELNETCONSOLE_ENABLED = False
 

@@ -68,3 +68,32 @@ def test_show_decode_without_raw_is_an_error(small_archive: Path) -> None:
     assert result.returncode == 2 and "--decode only applies to --raw" in result.stderr
     raw = run_cli("show", "1", "--raw", "--decode", "--archive", str(small_archive))
     assert raw.returncode == 0 and raw.stdout.startswith("HTTP/1.1 200")
+
+
+def test_crawl_shows_progress_and_summary_only_unless_asked(tmp_path: Path) -> None:
+    from dvscrape.replica.process import start_replica_process
+
+    site = start_replica_process("--articles", "10", "--slow-delay", "0")
+    try:
+        quiet = run_cli("crawl", "--base-url", site.url, "--archive", str(tmp_path / "a"), "--fast")
+        loud = run_cli(
+            "crawl", "--base-url", site.url, "--archive", str(tmp_path / "b"), "--fast", "-s", "LOG_LEVEL=INFO"
+        )
+    finally:
+        site.stop()
+    assert quiet.returncode == 0 and loud.returncode == 0, quiet.stderr[-2000:]
+    assert "progress:" in quiet.stderr and "articles archived" in quiet.stdout
+    assert "[scrapy" not in quiet.stderr and "Overridden settings" not in quiet.stderr
+    assert len(quiet.stderr.splitlines()) <= 10, quiet.stderr
+    assert "[scrapy.core.engine] INFO" in loud.stderr and "progress:" in loud.stderr
+    # crawls.counts: the articles found and the media captured are filled in
+    import json
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "a" / "archive.sqlite") as conn:
+        (counts,) = conn.execute("SELECT counts FROM crawls").fetchone()
+        (media,) = conn.execute("SELECT count(*) FROM captures WHERE kind = 'media' AND status = 200").fetchone()
+        (found,) = conn.execute("SELECT count(DISTINCT canonical_url) FROM captures WHERE kind = 'article'").fetchone()
+    counts = json.loads(counts)
+    assert counts["articles_found"] == found >= counts["articles_new"] == 10, counts  # dead links are found too
+    assert counts["media"] == media > 0, counts

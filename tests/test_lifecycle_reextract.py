@@ -83,3 +83,53 @@ def test_dry_run_on_the_command_line_changes_nothing(tmp_path: Path) -> None:
     assert before  # the database file is not rewritten beyond SQLite's own bookkeeping
     real = run_cli("reextract", "--archive", str(directory))
     assert real.returncode == 0 and counts(directory)["article_versions"] == snapshot["article_versions"] + 1
+
+
+def test_kill_then_resume_on_a_new_port_then_reextract_loses_nothing(tmp_path: Path) -> None:
+    """The issue's steps: a crawl killed (-9), resumed against the replica on another port, then reextract."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from dvscrape.replica.process import start_replica_process
+
+    archive = tmp_path / "archive"
+    first = start_replica_process("--articles", "60", "--slow-delay", "0")
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dvscrape", "crawl", "--base-url", first.url, "--archive", str(archive), "--fast",
+             "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.02"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with sqlite3.connect(archive / "archive.sqlite") as conn:
+                    if conn.execute("SELECT count(*) FROM articles").fetchone()[0] >= 10:
+                        break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        first.stop()
+    second = start_replica_process("--articles", "60", "--slow-delay", "0")
+    try:
+        resumed = run_cli("crawl", "--base-url", second.url, "--archive", str(archive), "--fast")
+        assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-2000:]
+    finally:
+        second.stop()
+    with sqlite3.connect(archive / "archive.sqlite") as conn:
+        bases = conn.execute("SELECT status, base_url FROM crawls ORDER BY id").fetchall()
+    assert bases == [("interrupted", first.url), ("success", second.url)]  # each run records what it crawled
+    before = counts(archive)
+    assert before["articles"] == 60
+    dry = run_cli("reextract", "--archive", str(archive), "--dry-run")
+    assert dry.returncode == 0 and "0 would be removed" in dry.stdout and "0 kept as they were" in dry.stdout
+    result = run_cli("reextract", "--archive", str(archive))
+    assert result.returncode == 0 and "0 removed" in result.stdout, result.stdout
+    assert counts(archive) == before
+    assert run_cli("verify", "--archive", str(archive)).returncode == 0

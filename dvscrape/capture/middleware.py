@@ -122,6 +122,8 @@ class WarcCaptureMiddleware:
             session.abort(error)
             raise IgnoreRequest(f"not archived: {error}") from error
         session.counts.captures += 1
+        if kind == "media" and (200 <= response.status < 300 or response.status == 304):
+            session.counts.media += 1
         if 300 <= response.status < 400 and response.headers.get(b"Location"):
             self._check_redirect(session, request, response)
         stats = self.crawler.stats

@@ -32,6 +32,7 @@ class FetchPlanner:
         self.policy = policy
         self.incremental = incremental
         self.counts = counts
+        self._articles_found: set[str] = set()
 
     def recheck_urls(self) -> list[str]:
         """Held articles to schedule even when no page links to them any more (how a vanished one is found gone);
@@ -55,6 +56,9 @@ class FetchPlanner:
         differ. *recheck* makes a held article due now (it vanished from the sitemap: is it gone?).
         """
         canonical = decision.canonical
+        if decision.kind is UrlKind.ARTICLE and canonical not in self._articles_found:
+            self._articles_found.add(canonical)  # every article URL the crawl found, fetched or not
+            self.counts.articles_found = len(self._articles_found)
         known = self.state.last_capture(canonical)
         if not self._due(decision, known is not None, lastmod, now, previous_lastmod, recheck):
             self.counts.not_due += 1

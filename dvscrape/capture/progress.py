@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
     from dvscrape.capture.session import CrawlSession
 
-logger = logging.getLogger("dvscrape.progress")
+PROGRESS_LOGGER = "dvscrape.progress"  # shown by default even when Scrapy logs only warnings (crawl.py)
+logger = logging.getLogger(PROGRESS_LOGGER)
 
 BAR_WIDTH = 24
 TERMINAL_INTERVAL = 0.5

@@ -77,6 +77,7 @@ class CrawlCounts:
     articles_new: int = 0
     articles_updated: int = 0
     articles_stored: int = 0
+    media: int = 0  # images and documents captured (a response or a revisit)
     articles_unchanged: int = 0
     articles_gone: int = 0
     revisits: int = 0
@@ -96,6 +97,7 @@ class CrawlCounts:
             "articles_new": self.articles_new,
             "articles_updated": self.articles_updated,
             "articles_stored": self.articles_stored,
+            "media": self.media,
             "articles_unchanged": self.articles_unchanged,
             "articles_gone": self.articles_gone,
             "revisits": self.revisits,
@@ -167,7 +169,7 @@ class CrawlSession:
         interrupted = archive.unfinished_crawl(site)
         _repair_or_refuse(archive, interrupted)
         if interrupted is not None:
-            crawl_id = archive.resume_crawl(interrupted, options)
+            crawl_id = archive.resume_crawl(interrupted, options, base_url=base_url)
             logger.info("resuming interrupted crawl %d as crawl %d", interrupted, crawl_id)
         else:
             crawl_id = archive.begin_crawl(site, base_url, options)

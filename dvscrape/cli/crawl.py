@@ -130,10 +130,7 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
 
     with start_replica(port=0, articles=articles, slow_delay=0.3) as replica:
         click.echo(f"replica portal at {replica.url}")
-        # Scrapy's INFO lines would bury the summary; on a terminal the progress line still shows.
-        result = _crawl(
-            "tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {"LOG_LEVEL": "WARNING"}, True, None
-        )
+        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {}, True, None)
     _sample_query(archive_dir / "archive.sqlite")
     sys.exit(int(result.exit_code))
 
