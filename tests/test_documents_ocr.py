@@ -43,6 +43,13 @@ def test_noisy_scan_is_read(spec: generated.DocumentSpec) -> None:
     assert result.status == DONE and rate <= NOISY_BOUND
 
 
+def test_a_page_over_its_ocr_time_is_recorded(spec: generated.DocumentSpec) -> None:
+    from dvscrape.documents.limits import Limits
+
+    result = read_document(generated.scan_pdf(spec), "scan.pdf", limits=Limits(ocr_page_seconds=0))
+    assert result.status == "failed" and result.reason.startswith("timeout:") and "page 1" in result.warnings[0]
+
+
 def test_skewed_page_image_is_straightened(spec: generated.DocumentSpec) -> None:
     image = generated.scan_image(spec, dpi=200, angle=4.0)
     assert abs(deskew_angle(image) + 4.0) <= 0.5

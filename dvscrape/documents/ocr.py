@@ -135,13 +135,23 @@ class OcrEngine:
                     text, confidence = second
         return clean_text(text), confidence
 
-    def read_pdf_page(self, page: Any) -> tuple[str, float | None]:
-        """Render a PDF page at 300 dpi (less for huge pages) and read it."""
+    def read_page_safely(self, image: Any, number: int, warnings: list[str]) -> tuple[str, float | None]:
+        """read_image, with a page over its time limit or refused by tesseract noted in *warnings* (text "")."""
+        try:
+            return self.read_image(image)
+        except subprocess.TimeoutExpired:
+            warnings.append(f"page {number}: OCR took more than {self.limits.ocr_page_seconds} s (limit), skipped")
+        except (RuntimeError, OSError) as error:
+            warnings.append(f"page {number}: OCR failed ({error})")
+        return "", None
+
+    def render_pdf_page(self, page: Any) -> Any:
+        """A PDF page rendered at 300 dpi (less for huge pages), greyscale."""
         width, height = page.get_size()
         scale = DPI / 72
         if width * height * scale * scale > self.limits.max_pixels:
             scale = (self.limits.max_pixels / (width * height)) ** 0.5
-        return self.read_image(page.render(scale=scale, grayscale=True).to_pil())
+        return page.render(scale=scale, grayscale=True).to_pil()
 
 
 def _png(image: Any) -> bytes:

@@ -152,7 +152,7 @@ def _read(document: Any, ocr: OcrEngine | None, limits: Limits) -> DocumentResul
                 result.pages.append(Page(index + 1, "", OCR))
                 continue
             page = document[index]
-            text, confidence = ocr.read_pdf_page(page)
+            text, confidence = ocr.read_page_safely(ocr.render_pdf_page(page), index + 1, result.warnings)
             page.close()
             result.pages.append(Page(index + 1, text, OCR, confidence))
             methods.add(OCR)
@@ -174,7 +174,7 @@ def _read(document: Any, ocr: OcrEngine | None, limits: Limits) -> DocumentResul
     result.method = "+".join(sorted(methods)) if methods else TEXT_LAYER
     if confidences:
         result.ocr_confidence = round(sum(confidences) / len(confidences), 2)
-    if not result.text:
+    if not result.text and not result.warnings:
         result.status = FAILED
         result.reason = "empty: the PDF has pages but no text and nothing drawn on them"
     return result

@@ -40,7 +40,7 @@ def read_image(data: bytes, ocr: OcrEngine | None, limits: Limits) -> DocumentRe
         except (OSError, ValueError) as error:
             result.warnings.append(f"frame {frame + 1} unreadable: {error}")
             continue
-        text, confidence = ocr.read_image(image)
+        text, confidence = ocr.read_page_safely(image, frame + 1, result.warnings)
         result.pages.append(Page(frame + 1, text, OCR, confidence))
         if confidence is not None:
             confidences.append(confidence)
@@ -75,7 +75,9 @@ def read_document(
             result.warnings.append(f"text cut at {limits.max_text_chars} characters (limit)")
         if not text.strip():
             result.status = FAILED
-            result.reason = result.reason or "empty: the document holds no text"
+            timed_out = any("took more than" in warning for warning in result.warnings)
+            why = "timeout: OCR ran over its time on every page" if timed_out else "empty: the document holds no text"
+            result.reason = result.reason or (why + (f" ({'; '.join(result.warnings)})" if result.warnings else ""))
         result.fields = heading_fields(text)
     return result
 
