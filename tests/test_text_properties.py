@@ -121,3 +121,47 @@ def test_place_tones_only_moves_marks(text: str) -> None:
         assert unicodedata.normalize("NFD", placed).count("\u0300") == unicodedata.normalize("NFD", text).count(
             "\u0300"
         )
+
+
+# --- issue 13: legacy documents, other scripts ---------------------------------------------------------------------
+
+# Words with ư and ơ, whose TCVN3 codes are 0xAD (the soft hyphen) and 0xAC.
+LEGACY_WORDS = (
+    "người phường được nước mười hướng thương trường lương sương dương tương ương Tâm lợi mới cơ sở thơ ơn "
+    "của công tác dân vận quận huyện xã hội nghị ban ngày tháng năm"
+)
+legacy_sentences = st.lists(st.sampled_from(LEGACY_WORDS.split()), min_size=1, max_size=10).map(" ".join)
+# Letters of other scripts with the invisible characters that are part of their spelling.
+other_script_text = st.text(
+    alphabet="\u0627\u0628\u067e\u06cc\u0647\u0d05\u0d15\u0d4d\u0d9a\u0dca\u1780\u1781\u17d2\u05d0\u05d1 "
+    "\u200c\u200d\u200b\u200f",
+    min_size=1,
+    max_size=40,
+).filter(lambda text: text.strip() == text and "  " not in text)
+
+
+@PROPERTY_SETTINGS
+@given(legacy_sentences, st.sampled_from(["tcvn3", "vni"]))
+def test_a_legacy_document_field_decodes_back_whatever_its_length(text: str, encoding: str) -> None:
+    # One word that reads only one way ('người') is enough in a document known to be legacy; words that are a
+    # syllable both ways (VNI's 'cô' for 'cơ', TCVN3's 'Khã' for 'Khó') ride along with it.
+    text = f"{text} người"
+    table = tcvn3_encoding() if encoding == "tcvn3" else vni_encoding()
+    assert normalize(_encode(text, table), legacy=encoding) == text  # type: ignore[arg-type]
+
+
+@PROPERTY_SETTINGS
+@given(legacy_sentences)
+def test_no_tcvn3_letter_is_ever_dropped(text: str) -> None:
+    # Decoded or not, the code of ư (the soft hyphen) never disappears from TCVN3 text.
+    legacy = _encode(text, tcvn3_encoding())
+    out = normalize(legacy)
+    assert out == text or out.count("\u00ad") == legacy.count("\u00ad")
+
+
+@PROPERTY_SETTINGS
+@given(other_script_text)
+def test_invisible_characters_of_other_scripts_are_kept(text: str) -> None:
+    kept = "".join(char for char in text if not (char.isspace() and char != " "))
+    if text[0] not in "\u200c\u200d\u200b\u200f" and text[-1] not in "\u200c\u200d\u200b\u200f":
+        assert normalize(text) == kept

@@ -172,8 +172,9 @@ def tcvn3_syllable(word: str) -> bool:
 def _eight_bit_evidence(word: str) -> tuple[float, float]:
     """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided.
 
-    A soft hyphen after a letter of a word whose TCVN3 reading is a syllable ('Ph\xadêng' → 'Phường') counts twice:
-    in TCVN3 that code is the letter ư, and a real soft hyphen breaks a longer word, which then reads as no syllable.
+    A soft hyphen in a word whose TCVN3 reading is a syllable ('Ph\xadêng' → 'Phường', '\xad¬ng' → 'ương') counts
+    twice: in TCVN3 that code is the letter ư, and a real soft hyphen breaks a longer word, which then reads as no
+    syllable.
     """
     unicode_ok = is_vietnamese_syllable(word)
     scores = []
@@ -183,8 +184,8 @@ def _eight_bit_evidence(word: str) -> tuple[float, float]:
             continue
         legacy_ok = is_vietnamese_syllable(decoded)
         if legacy_ok and not unicode_ok:
-            inner_soft_hyphen = SOFT_HYPHEN in word[1:] and len(scores) == 0
-            scores.append(2.0 if inner_soft_hyphen else 1.0 if len(word) >= 2 else 0.0)
+            soft_hyphen = SOFT_HYPHEN in word and len(word) >= 2 and not scores
+            scores.append(2.0 if soft_hyphen else 1.0 if len(word) >= 2 else 0.0)
         else:
             scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
     return scores[0], scores[1]

@@ -129,7 +129,7 @@ def _remove_soft_hyphens(text: str) -> str:
 
 @cache
 def _soft_hyphen_word_re() -> re.Pattern[str]:
-    return re.compile("[A-Za-z\u00a1-\u00ff]*[A-Za-z\u00a1-\u00ac\u00ae-\u00ff]\u00ad[A-Za-z\u00a1-\u00ff]*")
+    return re.compile("[A-Za-z\u00a1-\u00ff]*\u00ad[A-Za-z\u00a1-\u00ff]*")
 
 
 def clean_whitespace(text: str) -> str:
