@@ -71,6 +71,7 @@ def stored_name(sha256: str, original: str) -> str:
     base = PurePosixPath(original.replace("\\", "/")).name
     suffix = ".warc.gz" if base.endswith((".gz", ".warc.gz")) else ".warc"
     stem = base[: -len(suffix)] if base.endswith(suffix) else base.rsplit(".", 1)[0]
+    stem = stem.removeprefix(f"{IMPORTED_PREFIX}{sha256[:16]}-")  # a file this archive or another imported before
     stem = _SAFE.sub("_", stem).strip("._")[:80] or "file"
     return f"{IMPORTED_PREFIX}{sha256[:16]}-{stem}{suffix}"
 
