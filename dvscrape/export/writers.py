@@ -60,19 +60,18 @@ def json_line(record: Record) -> str:
     return json.dumps({name: plain_value(value) for name, value in record.items()}, ensure_ascii=False) + "\n"
 
 
-class JsonlWriter:
-    """``articles.jsonl``: one JSON object per line, keys in schema order."""
+class _TextFile:
+    """One text data file of the export, written row by row and described (size, checksum, rows) when closed."""
 
-    def __init__(self, folder: Path) -> None:
+    format = ""
+    mediatype = ""
+
+    def __init__(self, folder: Path, *, encoding: str, newline: str) -> None:
         self._folder = folder
-        self._relative = f"{DATA_STEM}.jsonl"
-        self._handle: IO[str] = (folder / self._relative).open("w", encoding="utf-8", newline="\n")
+        self._relative = f"{DATA_STEM}.{self.format}"
+        self._encoding = encoding
+        self._handle: IO[str] = (folder / self._relative).open("w", encoding=encoding, newline=newline)
         self._rows = 0
-
-    def write(self, records: Sequence[Record]) -> None:
-        """Append *records*."""
-        self._handle.writelines(json_line(record) for record in records)
-        self._rows += len(records)
 
     def close(self) -> list[DataFile]:
         """Close the file and describe it."""
@@ -81,9 +80,9 @@ class JsonlWriter:
             describe_file(
                 self._folder,
                 self._relative,
-                format="jsonl",
-                mediatype="application/x-ndjson",
-                encoding="utf-8",
+                format=self.format,
+                mediatype=self.mediatype,
+                encoding=self._encoding,
                 rows=self._rows,
             )
         ]
@@ -91,6 +90,21 @@ class JsonlWriter:
     def abort(self) -> None:
         """Close the file."""
         self._handle.close()
+
+
+class JsonlWriter(_TextFile):
+    """``articles.jsonl``: one JSON object per line, keys in schema order."""
+
+    format = "jsonl"
+    mediatype = "application/x-ndjson"
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, encoding="utf-8", newline="\n")
+
+    def write(self, records: Sequence[Record]) -> None:
+        """Append *records*."""
+        self._handle.writelines(json_line(record) for record in records)
+        self._rows += len(records)
 
 
 def csv_cell(value: object) -> object:
@@ -102,40 +116,21 @@ def csv_cell(value: object) -> object:
     return plain_value(value)
 
 
-class CsvWriter:
+class CsvWriter(_TextFile):
     """``articles.csv``: RFC 4180 (CRLF rows, quoted fields may hold newlines), UTF-8 with a BOM unless *bom* is off.
 
     The BOM makes Excel read the file as UTF-8; without it Excel guesses the ANSI code page and garbles Vietnamese.
     """
 
+    format = "csv"
+    mediatype = "text/csv"
+
     def __init__(self, folder: Path, *, bom: bool) -> None:
-        self._folder = folder
-        self._relative = f"{DATA_STEM}.csv"
-        self._encoding = "utf-8-sig" if bom else "utf-8"
-        self._handle: IO[str] = (folder / self._relative).open("w", encoding=self._encoding, newline="")
+        super().__init__(folder, encoding="utf-8-sig" if bom else "utf-8", newline="")
         self._writer = csv.writer(self._handle, dialect="excel")
         self._writer.writerow(FIELD_NAMES)
-        self._rows = 0
 
     def write(self, records: Sequence[Record]) -> None:
         """Append *records*."""
         self._writer.writerows([csv_cell(value) for value in record.values()] for record in records)
         self._rows += len(records)
-
-    def close(self) -> list[DataFile]:
-        """Close the file and describe it."""
-        self._handle.close()
-        return [
-            describe_file(
-                self._folder,
-                self._relative,
-                format="csv",
-                mediatype="text/csv",
-                encoding=self._encoding,
-                rows=self._rows,
-            )
-        ]
-
-    def abort(self) -> None:
-        """Close the file."""
-        self._handle.close()
