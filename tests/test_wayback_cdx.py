@@ -1,0 +1,69 @@
+"""The Wayback mode's CDX side without a server: both servers' addresses and all four answer formats, and the
+collapse by digest across the URL forms the profile canonicalises."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from dvscrape.sites import get_profile
+from dvscrape.sites.urls import classify
+from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx
+
+LIVE = "https://tanbinh.hochiminhcity.gov.vn"
+ARTICLE = f"{LIVE}/web/neoportal/-/le-khai-mac"
+
+
+def test_servers_and_queries() -> None:
+    machine = WaybackServer.from_url(None)
+    assert machine.is_wayback_machine and machine.cdx_endpoint == "https://web.archive.org/cdx/search/cdx"
+    query = machine.cdx_query("tanbinh.hochiminhcity.gov.vn", match_type="host", since=date(2019, 1, 2), until=None)
+    assert "matchType=host" in query and "from=20190102000000" in query and "output=json" in query
+    collection = WaybackServer.from_url("http://127.0.0.1:8080/moments")
+    assert collection.prefix == "http://127.0.0.1:8080/moments/"
+    assert collection.cdx_endpoint == "http://127.0.0.1:8080/moments/cdx"
+    (capture,) = parse_cdx(f"x 20190102030405 {ARTICLE} text/html 200 ABC 123")
+    assert collection.raw_url(capture) == f"http://127.0.0.1:8080/moments/20190102030405id_/{ARTICLE}"
+    assert capture.captured_at.isoformat() == "2019-01-02T03:04:05+00:00"
+
+
+def test_every_answer_format_is_read() -> None:
+    machine_json = json.dumps(
+        [
+            ["timestamp", "original", "mimetype", "statuscode", "digest"],
+            ["20190102030405", ARTICLE, "text/html", "200", "AAA"],
+        ]
+    )
+    machine_text = f"vn,gov,hochiminhcity,tanbinh)/web 20190102030405 {ARTICLE} text/html 200 AAA 5120"
+    pywb_json = json.dumps(
+        {"urlkey": "k", "timestamp": "20190102030405", "url": ARTICLE, "mime": "text/html", "status": "200",
+         "digest": "AAA"}
+    )  # fmt: skip
+    fields = {"url": ARTICLE, "mime": "text/html", "status": "200", "digest": "AAA"}
+    pywb_cdxj = "k 20190102030405 " + json.dumps(fields)
+    for answer in (machine_json, machine_text, pywb_json, pywb_cdxj):
+        (capture,) = parse_cdx(answer)
+        assert (capture.timestamp, capture.original, capture.status, capture.digest) == (
+            "20190102030405",
+            ARTICLE,
+            "200",
+            "AAA",
+        ), answer
+    assert parse_cdx("") == [] and parse_cdx("[]") == []
+
+
+def test_url_forms_of_one_article_collapse_by_digest() -> None:
+    profile = get_profile("tanbinh")
+    forms = [
+        (f"{ARTICLE}?inheritRedirect=true&redirect=%2Fweb%2Fneoportal%2Ftrang-chu", "20190101000000", "AAA"),
+        (f"{LIVE}/en_US/web/neoportal/-/le-khai-mac", "20190201000000", "AAA"),  # same content, locale prefix
+        (f"{LIVE}/vi_VN/web/neoportal/-/le-khai-mac", "20190301000000", "BBB"),  # edited
+        (ARTICLE, "20190401000000", "AAA"),  # edited back: a third version
+    ]
+    captures = []
+    for url, timestamp, digest in forms:
+        (capture,) = parse_cdx(f"k {timestamp} {url} text/html 200 {digest} 1")
+        captures.append((classify(url, profile).canonical, capture))
+    assert {canonical for canonical, _ in captures} == {ARTICLE}
+    kept = collapsed(reversed(captures))
+    assert [capture.timestamp for _, capture in kept] == ["20190101000000", "20190301000000", "20190401000000"]
