@@ -370,3 +370,22 @@ def test_article_links_with_back_link_parameters_replay(replayed: Replayed) -> N
     assert checked > 0
     log = (replayed.archive / "replay" / "pywb.log").read_text(encoding="utf-8", errors="replace")
     assert not problems, "\n".join(problems[:5]) + "\n" + log[-3000:]
+
+
+def test_one_image_under_two_urls_is_stored_once_and_both_replay(replayed: Replayed) -> None:
+    """The replica's header and footer name the logo with different ?t=: both URLs are archived and replay, the
+    second as an identical-payload revisit of the first (its bytes stored once)."""
+    rows = replayed.query(
+        "SELECT id, url, record_type, revisit_profile, refers_to_capture_id, fetched_at FROM captures "
+        "WHERE url LIKE '%/image/company_logo%' AND crawl_id = (SELECT min(id) FROM crawls) ORDER BY id"
+    )
+    assert len({url for _, url, *_ in rows}) == 2
+    (first_id, _, first_type, *_), (_, _, second_type, profile, refers_to, _) = rows[:2]
+    assert (first_type, second_type) == ("response", "revisit")
+    assert profile == "identical-payload-digest" and refers_to == first_id
+    bodies = set()
+    for _, url, _, _, _, fetched_at in rows[:2]:
+        status, body, _ = fetch(f"{replayed.base}/{COLLECTION}/{cdx_timestamp(fetched_at)}id_/{url}")
+        assert status == 200, url
+        bodies.add(body)
+    assert len(bodies) == 1

@@ -18,7 +18,7 @@ from dvscrape.archive.incremental import KnownCapture
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.sites.urls import classify
-from dvscrape.warc.model import RevisitProfile, sha1_digest
+from dvscrape.warc.model import RevisitProfile, sha1_digest, target_uri
 from dvscrape.warc.writer import HttpExchange, warc_date
 
 if TYPE_CHECKING:
@@ -67,6 +67,9 @@ class WarcCaptureMiddleware:
     def __init__(self, crawler: Crawler, session: CrawlSession) -> None:
         self.crawler = crawler
         self.session = session
+        # Images, documents and requisites this crawl archived as responses, by canonical URL: when a page names
+        # the same resource under another URL (another ?t=), identical bytes become a revisit of that record.
+        self._fetched: dict[str, KnownCapture] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -178,6 +181,9 @@ class WarcCaptureMiddleware:
         writer = session.warc_writer
         assert writer is not None  # checked by process_response
         known = session.state.last_capture(canonical)
+        fetched = self._fetched.get(canonical)
+        if fetched is not None and response.status == 200 and sha1_digest(response.body) == fetched.payload_digest:
+            known = fetched
         revisit = _revisit_profile(response, known)
         if revisit is not None and known is not None:
             location = writer.write_revisit(exchange, profile=revisit, refers_to=known.revisit_target())
@@ -204,4 +210,17 @@ class WarcCaptureMiddleware:
         )
         capture_id = session.archive.record_capture(capture)
         session.wrote()
+        if revisit is None and response.status == 200 and kind in ("media", "requisite") and location is not None:
+            self._fetched[canonical] = KnownCapture(
+                canonical_url=canonical,
+                capture_id=capture_id,
+                url=target_uri(exchange.url),
+                warc_date=capture.fetched_at,
+                record_id=location.record_id,
+                payload_digest=location.payload_digest,
+                etag=capture.etag,
+                last_modified=capture.last_modified,
+                fetched_at=capture.fetched_at,
+                kind=kind,
+            )
         return capture_id

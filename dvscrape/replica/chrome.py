@@ -6,7 +6,16 @@ from html import escape
 
 from dvscrape.replica import urls
 from dvscrape.replica.model import Article, Corpus
-from dvscrape.replica.theme import BANNER, LOGO_PATH, SITE_NAME, Chrome, borderless_portlet, decorated_portlet, strings
+from dvscrape.replica.theme import (
+    BANNER,
+    FOOTER_LOGO_PATH,
+    LOGO_PATH,
+    SITE_NAME,
+    Chrome,
+    borderless_portlet,
+    decorated_portlet,
+    strings,
+)
 
 FEATURED_PORTLET = "101_INSTANCE_noiBat8Xq2Lm"
 MEDIA_PORTLET = "101_INSTANCE_mediaT7Vn3Kp"
@@ -135,6 +144,7 @@ def _footer(prefix: str) -> str:
     )
     return (
         '<footer id="footer" role="contentinfo">\n'
+        f'<div class="footer-logo"><img alt="" height="45" src="{FOOTER_LOGO_PATH}" width="280" /></div>\n'
         f'<div class="footer-links">{off_site}</div>\n'
         f'<div class="footer-keywords">Từ khóa: {keywords}</div>\n'
         f'<div class="footer-locales">{locales}</div>\n'

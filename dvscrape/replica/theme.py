@@ -21,6 +21,9 @@ COMBO_JS = (
 )
 FAVICON_PATH = "/neoportal-theme/images/favicon.ico"
 LOGO_PATH = "/image/company_logo?img_id=20159&amp;t=1672531200000"
+# The footer names the same logo with an older cache-buster, as portals whose templates were edited at different
+# times do: one image under two URLs, both referenced, both to be replayed.
+FOOTER_LOGO_PATH = "/image/company_logo?img_id=20159&amp;t=1672444800000"
 
 
 @dataclass(frozen=True)
