@@ -12,7 +12,7 @@ at all it is never removed. ``dry_run`` does the whole rebuild and rolls it back
 The captures table is only used to give each article its capture id; nothing is fetched.
 
 The page context is rebuilt from the WARC files too: the charset of the Content-Type header, and the sitemap's
-lastmod for articles whose request came from the sitemap (Referer header of the request record).
+lastmod of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), as the crawl has it.
 """
 
 from __future__ import annotations
@@ -263,7 +263,6 @@ def iter_extracted(
         assert profile is not None
         try:
             record = read_record_at(page.path, page.offset, page.length, check_digests=False)
-            from_sitemap = page.referer in scan.sitemaps or classify(page.referer, profile).kind is UrlKind.SITEMAP
             canonical = classify(page.url, profile).canonical
             listing_date, listing_category = _listing_hint(page, scan, profile, canonical, listing_cache)
             if page.foreign:  # another tool fetches an article from every page that links it; a crawl fetches it
@@ -275,7 +274,7 @@ def iter_extracted(
                 listing_date, listing_category = hint
             context = PageContext(
                 declared_encoding=declared_charset(record),
-                sitemap_lastmod=scan.lastmods.get(canonical, "") if from_sitemap else "",
+                sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
                 listing_date=listing_date,
                 listing_category=listing_category or None,
                 http_status=record.http_status,

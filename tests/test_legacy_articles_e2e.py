@@ -117,3 +117,22 @@ def test_reextract_repairs_text_archived_before_the_fixes(crawled_archive: Crawl
         ).fetchone()
     assert (title, body) == (truth.title, "\n\n".join(block.text for block in truth.blocks))
     assert versions == (title, body)
+
+
+def test_articles_that_show_no_date_get_an_inferred_one(crawled_archive: CrawledArchive) -> None:
+    corpus = build_corpus(2023, REPLICA_ARTICLES)
+    rows = {
+        url: (published, source, inferred)
+        for url, published, source, inferred in _query(
+            crawled_archive, "select url, published_date, published_source, published_inferred from articles"
+        )
+    }
+    hidden = [article for article in corpus.articles if not article.show_date_in_metadata]
+    assert hidden
+    for article in hidden:
+        published, source, inferred = rows[SITE_URL + article.path]
+        assert published is not None, (article.url_title, source)
+        assert inferred == 1 and source in ("listing", "body", "body+listing-year", "body+sitemap-year")
+        assert published[:10] <= article.published.date().isoformat()
+    shown = [rows[SITE_URL + article.path] for article in corpus.articles if article.show_date_in_metadata]
+    assert all(inferred == 0 and source == "metadata" for _, source, inferred in shown)
