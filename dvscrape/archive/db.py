@@ -258,34 +258,37 @@ class Archive:
         always leads to a record holding the content. Return the article id, or None when no article has that URL.
         """
         seen_at = stored_time(seen_at)
-        with self._write("touch the article"):
-            found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
-            if found is None:
-                return None
-            article_id = int(found[0])
-            self._conn.execute(
-                "UPDATE articles SET last_seen = ?, last_checked = ?, gone_since = NULL, gone_status = NULL, "
-                "capture_id = COALESCE((SELECT id FROM captures WHERE id = ? AND record_type = 'response' "
-                "AND status = 200), capture_id) WHERE id = ?",
-                (seen_at, seen_at, capture_id, article_id),
-            )
-        return article_id
+        return self._update_article(
+            "touch the article",
+            url,
+            "UPDATE articles SET last_seen = ?, last_checked = ?, gone_since = NULL, gone_status = NULL, "
+            "capture_id = COALESCE((SELECT id FROM captures WHERE id = ? AND record_type = 'response' "
+            "AND status = 200), capture_id) WHERE id = ?",
+            (seen_at, seen_at, capture_id),
+        )
 
     def mark_gone(self, url: str, *, seen_at: str, status: int) -> int | None:
         """Record that the article at canonical *url* answered *status* (404/410): gone_since is set to the date of
         *seen_at* the first time (kept afterwards), gone_status to *status*, last_checked to *seen_at*. The row, its
         versions and last_seen (last seen alive) are kept. Return the article id, or None when there is none."""
         seen_at = stored_time(seen_at)
-        with self._write("mark the article gone"):
+        return self._update_article(
+            "mark the article gone",
+            url,
+            "UPDATE articles SET gone_since = COALESCE(gone_since, ?), gone_status = COALESCE(gone_status, ?), "
+            "last_checked = ? WHERE id = ?",
+            (seen_at[:10], status, seen_at),
+        )
+
+    def _update_article(self, action: str, url: str, sql: str, values: tuple[object, ...]) -> int | None:
+        """Run *sql* (its last parameter: the article id) on the article at canonical *url*, in one write; return the
+        article id, or None (and change nothing) when no article has that URL."""
+        with self._write(action):
             found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if found is None:
                 return None
             article_id = int(found[0])
-            self._conn.execute(
-                "UPDATE articles SET gone_since = COALESCE(gone_since, ?), gone_status = COALESCE(gone_status, ?), "
-                "last_checked = ? WHERE id = ?",
-                (seen_at[:10], status, seen_at, article_id),
-            )
+            self._conn.execute(sql, (*values, article_id))
         return article_id
 
     def unfinished_crawl(self, site: str) -> int | None:

@@ -53,6 +53,18 @@ class ArticleVersion:
         """The value of one of VERSIONED_FIELDS."""
         return getattr(self, name)
 
+    def to_dict(self) -> dict[str, object]:
+        """The version as `dvscrape history --json` and `show --version` print it (no row ids)."""
+        names = ("version", "seen_at", "capture_id", "content_hash", "title", "published_date", "category")
+        data: dict[str, object] = {name: getattr(self, name) for name in names}
+        data.update(
+            signature=self.signature,
+            figures=list(self.figures),
+            changed_fields=list(self.changed_fields),
+            body=self.body,
+        )
+        return data
+
 
 def figures_json(article: Article) -> str:
     """The article's figures as a JSON array of {image_url, alt, caption}."""

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import article_span, capture_record, capture_warc_record, find_article_id, stored_article
-from dvscrape.archive.versions import ArticleVersion, version_diff, versions_of
+from dvscrape.archive.versions import version_diff, versions_of
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
 from dvscrape.errors import ArchiveError, PayloadDecodingError
@@ -59,7 +58,7 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
             "first_seen": first_seen,
             "last_seen": last_seen,
             "versions": [
-                {**_version_dict(v), "warc": records[v.version], "diff": version_diff(versions[i - 1], v) if i else []}
+                {**v.to_dict(), "warc": records[v.version], "diff": version_diff(versions[i - 1], v) if i else []}
                 for i, v in enumerate(versions)
             ],
         }
@@ -76,22 +75,6 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
         if index:
             for line in version_diff(versions[index - 1], version):
                 click.echo(f"  {line}")
-
-
-def _version_dict(version: ArticleVersion) -> dict[str, Any]:
-    return {
-        "version": version.version,
-        "seen_at": version.seen_at,
-        "capture_id": version.capture_id,
-        "content_hash": version.content_hash,
-        "title": version.title,
-        "published_date": version.published_date,
-        "category": version.category,
-        "signature": version.signature,
-        "figures": list(version.figures),
-        "changed_fields": list(version.changed_fields),
-        "body": version.body,
-    }
 
 
 def _print_raw(archive: Archive, record: dict[str, object] | None, *, decode: bool) -> None:
@@ -147,7 +130,7 @@ def show_command(
             data = {
                 "id": article_id,
                 "url": article_span(conn, article_id)[0],
-                **_version_dict(chosen[0]),
+                **chosen[0].to_dict(),
             }
         record = capture_record(conn, data.get("capture_id"))
         if raw:
