@@ -2,9 +2,9 @@
 
 Printed, per kind: pages read per second, and the character error rate (CER: edit distance over the length of the
 text that was rendered, whitespace made single spaces) of the text read back. Text-layer kinds are read in this
-process (the reader's own speed) and through the sandbox (a subprocess per document, as `dvscrape documents` reads
-them: Python start-up included); scans through the sandbox with OCR (tesseract, Vietnamese model, one thread).
-A 150 dpi noisy scan is added to show where OCR starts to degrade.
+process (the reader's own speed) and through the sandbox (a child forked per document by the fork server, as
+`dvscrape documents` reads them; the server's start-up is left out); scans through the sandbox with OCR
+(tesseract, Vietnamese model, one thread). A 150 dpi noisy scan is added to show where OCR starts to degrade.
 
 Run: .venv/bin/python bench/documents.py [--repeat 10] [--ocr-pages 3]. Needs fonts-dejavu-core; OCR figures need
 tesseract-ocr and tesseract-ocr-vie.
@@ -50,6 +50,7 @@ def main() -> int:
         print("DejaVu fonts missing (apt-get install fonts-dejavu-core)", file=sys.stderr)
         return 2
     samples = generated.samples("bench")
+    read_isolated(b"warm-up", "warm-up.txt", ocr=False)  # start the fork server outside the timings
     rows: list[tuple[str, str, str, int, float, float | None, str]] = []
     print(f"{'kind':16} {'mode':10} {'status':8} {'pages':>5} {'pages/s':>9} {'CER':>7}  method")
     for sample in samples:
