@@ -1,5 +1,5 @@
 """OCR of scans (tesseract's Vietnamese model): character error rate against the text that was rendered. Few and
-small: one clean 300 dpi scan, one noisy one, one skewed page image."""
+small: one clean 300 dpi scan, one noisy one, a skewed and a quarter-turned page image, and a page over its time."""
 
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ def test_noisy_scan_is_read(spec: generated.DocumentSpec) -> None:
     rate = character_error_rate("\n".join(generated.scan_lines(spec)), result.text)
     print(f"noisy scan: CER {rate:.2%}, confidence {result.ocr_confidence}")
     assert result.status == DONE and rate <= NOISY_BOUND
+
+
+def test_page_scanned_a_quarter_turn_round_is_turned_back(spec: generated.DocumentSpec) -> None:
+    image = generated.scan_image(spec, dpi=200, angle=0.0).rotate(90, expand=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    result = read_document(buffer.getvalue(), "xoay.png")
+    rate = character_error_rate("\n".join(generated.scan_lines(spec)), result.text)
+    print(f"page image turned 90°: CER {rate:.2%}")
+    assert result.status == DONE and rate <= 0.05
 
 
 def test_a_page_over_its_ocr_time_is_recorded(spec: generated.DocumentSpec) -> None:
