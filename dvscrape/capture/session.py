@@ -89,23 +89,8 @@ class CrawlCounts:
     refused: Counter[str] = field(default_factory=Counter)
 
     def as_row(self) -> dict[str, int]:
-        """The counts as stored in `crawls`."""
-        return {
-            "requests": self.requests,
-            "captures": self.captures,
-            "articles_found": self.articles_found,
-            "articles_new": self.articles_new,
-            "articles_updated": self.articles_updated,
-            "articles_stored": self.articles_stored,
-            "media": self.media,
-            "articles_unchanged": self.articles_unchanged,
-            "articles_gone": self.articles_gone,
-            "revisits": self.revisits,
-            "not_due": self.not_due,
-            "errors": self.errors,
-            "missing": self.missing,
-            "bytes_written": self.bytes_written,
-        }
+        """The counts as stored in `crawls`: every count above (not the failed URLs or the refusals)."""
+        return {name: value for name, value in vars(self).items() if isinstance(value, int)}
 
 
 def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
