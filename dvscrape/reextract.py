@@ -63,6 +63,19 @@ class _Page:
     status: int = 200
     foreign: bool = False  # in an imported file, or fetched from a web archive (WARC-Source-URI)
 
+    @classmethod
+    def of(cls, record: WarcRecord, path: Path) -> _Page:
+        """The page of *record* (in the WARC file *path*), its Referer not known yet."""
+        return cls(
+            record.target_uri,
+            record.record_id,
+            path,
+            record.offset,
+            record.length,
+            record.header("WARC-Date") or "",
+            "",
+        )
+
 
 @dataclass
 class ReextractResult:
@@ -173,34 +186,12 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
                 _sitemap_lastmods(record, profile, lastmods)
                 continue
             if decision.kind is UrlKind.LISTING and kind == "response" and status == 200:
-                listings.setdefault(record.target_uri, []).append(
-                    _Page(
-                        record.target_uri,
-                        record.record_id,
-                        path,
-                        record.offset,
-                        record.length,
-                        record.header("WARC-Date") or "",
-                        "",
-                    )
-                )
+                listings.setdefault(record.target_uri, []).append(_Page.of(record, path))
                 continue
             is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
             if is_article:
-                pages.append(
-                    _Page(
-                        record.target_uri,
-                        record.record_id,
-                        path,
-                        record.offset,
-                        record.length,
-                        record.header("WARC-Date") or "",
-                        "",
-                        kind,
-                        status,
-                        path.name.startswith(IMPORTED_PREFIX) or bool(record.header("WARC-Source-URI")),
-                    )
-                )
+                foreign = path.name.startswith(IMPORTED_PREFIX) or bool(record.header("WARC-Source-URI"))
+                pages.append(replace(_Page.of(record, path), record_type=kind, status=status, foreign=foreign))
     with_referers = [
         replace(page, referer=referers.get(page.record_id) or referers.get(request_of.get(page.record_id, ""), ""))
         for page in pages

@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from dvscrape.archive.lookup import newest_response
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
+from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
@@ -297,7 +298,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
                 yield ArticleItem(
                     article=result,
                     capture_id=response.meta.get(CAPTURE_ID_KEY),
-                    fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                    fetched_at=now_stored(),  # parsed now, a moment after the WARC-Date of its capture
                 )
             else:
                 logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)

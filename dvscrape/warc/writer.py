@@ -84,6 +84,16 @@ class _RawHeaders(StatusAndHeaders):
         return b"\r\n".join(lines) + b"\r\n"
 
 
+def _response_headers(exchange: HttpExchange) -> list[tuple[str, str]]:
+    """The exchange's response headers as the record stores them (see http_block.response_headers)."""
+    return http_block.response_headers(
+        exchange.response_headers,
+        body_length=len(exchange.response_body),
+        method=exchange.method,
+        status=exchange.status,
+    )
+
+
 _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -145,22 +155,12 @@ class WarcWriter:
         """Names of the files written so far, oldest first (a copy)."""
         return list(self._files)
 
-    @property
-    def current_file(self) -> str:
-        """Name of the file being written, or "" when none is open."""
-        return self._filename
-
     def write_exchange(self, exchange: HttpExchange) -> WarcLocation:
         """Write the response record, then the request record concurrent to it; return the response's location."""
         target = self._prepare_file()
         response_id = self._id_factory()
         date = warc_date(exchange.fetched_at)
-        headers = http_block.response_headers(
-            exchange.response_headers,
-            body_length=len(exchange.response_body),
-            method=exchange.method,
-            status=exchange.status,
-        )
+        headers = _response_headers(exchange)
         record = self._serializer.create_warc_record(
             target_uri(exchange.url),
             "response",
@@ -193,12 +193,7 @@ class WarcWriter:
         warc_headers["WARC-Refers-To"] = refers_to.record_id
         if profile is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST:
             warc_headers["WARC-Payload-Digest"] = sha1_digest(exchange.response_body)
-        headers = http_block.response_headers(
-            exchange.response_headers,
-            body_length=len(exchange.response_body),
-            method=exchange.method,
-            status=exchange.status,
-        )
+        headers = _response_headers(exchange)
         record = self._serializer.create_warc_record(
             target_uri(exchange.url),
             "revisit",
