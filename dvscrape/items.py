@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from dvscrape.archive.times import now_stored
 from dvscrape.pages.article import Article
 
 
@@ -31,7 +31,7 @@ class FetchFailure:
     @property
     def seen_at(self) -> str:
         """When the failure was recorded (now)."""
-        return datetime.now(UTC).isoformat(timespec="seconds")
+        return now_stored()
 
 
 @dataclass(frozen=True)
