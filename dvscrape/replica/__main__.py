@@ -25,6 +25,11 @@ def _parser(prog: str = "python -m dvscrape.replica") -> argparse.ArgumentParser
     parser.add_argument("--slow-delay", type=float, default=1.5, help="seconds the slow page takes (default 1.5)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     parser.add_argument(
+        "--portal-pages",
+        action="store_true",
+        help="also serve about 20 static pages linked from the footer, and a footer link that answers 404",
+    )
+    parser.add_argument(
         "--robots-disallow",
         action="append",
         default=[],
@@ -116,6 +121,7 @@ def parse_config(argv: Sequence[str] | None = None, *, prog: str = "python -m dv
         faults=fault_spec if fault_spec.enabled else None,
         hostile=hostile,
         robots_disallow=tuple(args.robots_disallow),
+        portal_pages=args.portal_pages,
     )
 
 

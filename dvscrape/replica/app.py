@@ -98,8 +98,9 @@ class ReplicaApp:
         hostile: HostileConfig | None = None,
         faults: FaultInjector | None = None,
         robots_disallow: tuple[str, ...] = (),
+        portal_pages: bool = False,
     ) -> None:
-        self.site = Site.build(corpus)
+        self.site = Site.build(corpus, portal_pages=portal_pages)
         self.robots_disallow = robots_disallow
         seed_article = self.site.by_url_title[corpus.seed_url_title]
         self.hostile = HostilePages(hostile, seed_article, self.render_article) if hostile is not None else None
@@ -166,7 +167,9 @@ class ReplicaApp:
         """The boilerplate for a locale prefix, built once."""
         found = self._chromes.get(prefix)
         if found is None:
-            found = chrome_module.build_chrome(self.site.corpus, prefix, language, self.site.auth_token)
+            found = chrome_module.build_chrome(
+                self.site.corpus, prefix, language, self.site.auth_token, portal_pages=self.site.portal_pages
+            )
             self._chromes[prefix] = found
         return found
 

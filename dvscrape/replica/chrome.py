@@ -25,6 +25,32 @@ STATIC_PAGES = (
     ("/web/neoportal/gioi-thieu", "Giới thiệu"),
     ("/web/neoportal/lien-he", "Liên hệ"),
 )
+# With --portal-pages (issue 14): the pages a real portal links from its footer, about 20 with the two above, and
+# one menu link that answers 404 (a page removed long ago); for incremental-crawl tests and bench/incremental.py.
+PORTAL_PAGES = tuple(
+    (f"/web/neoportal/{slug}", label)
+    for slug, label in (
+        ("so-do-to-chuc", "Sơ đồ tổ chức"),
+        ("chuc-nang-nhiem-vu", "Chức năng, nhiệm vụ"),
+        ("lich-su-hinh-thanh", "Lịch sử hình thành"),
+        ("lanh-dao-quan", "Lãnh đạo quận"),
+        ("cac-phuong", "Các phường"),
+        ("thu-tuc-hanh-chinh", "Thủ tục hành chính"),
+        ("van-ban-phap-luat", "Văn bản pháp luật"),
+        ("hoi-dap", "Hỏi đáp"),
+        ("gop-y", "Góp ý"),
+        ("thong-tin-quy-hoach", "Thông tin quy hoạch"),
+        ("danh-ba-dien-thoai", "Danh bạ điện thoại"),
+        ("duong-day-nong", "Đường dây nóng"),
+        ("chinh-sach-bao-mat", "Chính sách bảo mật"),
+        ("dieu-khoan-su-dung", "Điều khoản sử dụng"),
+        ("so-do-cong", "Sơ đồ cổng"),
+        ("huong-dan-su-dung", "Hướng dẫn sử dụng"),
+        ("tuyen-dung", "Tuyển dụng"),
+        ("bao-chi", "Thông tin báo chí"),
+    )
+)
+DEAD_MENU_LINK = ("/web/neoportal/trang-thong-tin-cu", "Trang thông tin cũ")
 OFF_SITE_LINKS = (
     ("https://hochiminhcity.gov.vn", "Cổng thông tin điện tử Thành phố Hồ Chí Minh"),
     ("https://dichvucong.gov.vn", "Cổng Dịch vụ công Quốc gia"),
@@ -155,15 +181,22 @@ def _footer(prefix: str) -> str:
     )
 
 
-def build_chrome(corpus: Corpus, prefix: str, language: str, auth_token: str) -> Chrome:
-    """The boilerplate of every page for one locale prefix."""
+def build_chrome(corpus: Corpus, prefix: str, language: str, auth_token: str, *, portal_pages: bool = False) -> Chrome:
+    """The boilerplate of every page for one locale prefix (with *portal_pages*: the footer links PORTAL_PAGES and
+    DEAD_MENU_LINK)."""
+    footer = _footer(prefix)
+    if portal_pages:
+        links = "".join(
+            f'<li><a href="{prefix}{path}">{escape(label)}</a></li>' for path, label in (*PORTAL_PAGES, DEAD_MENU_LINK)
+        )
+        footer = footer.replace("</footer>", f'<ul class="footer-pages">{links}</ul>\n</footer>', 1)
     return Chrome(
         prefix=prefix,
         language=language,
         header=_header(prefix, language, auth_token),
         left=_featured(prefix, language, corpus.articles[:5]) + _categories(prefix, corpus),
         right=_media(prefix, corpus),
-        footer=_footer(prefix),
+        footer=footer,
         nav_items=nav_items(corpus),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from dvscrape.replica import urls
-from dvscrape.replica.chrome import nav_items
+from dvscrape.replica.chrome import PORTAL_PAGES, nav_items
 from dvscrape.replica.model import Article, Category
 from dvscrape.replica.site import Site
 from dvscrape.replica.template import slot
@@ -36,6 +36,8 @@ def _url_entry(path: str, lastmod: str, changefreq: str, priority: str) -> str:
 def sitemap_xml(site: Site) -> str:
     """The pages of the site, then every approved article as ``/web/neoportal/-/<urlTitle>`` with lastmod."""
     entries = [_url_entry(path, "", "daily", "0.5") for path, _label in nav_items(site.corpus)]
+    if site.portal_pages:
+        entries.extend(_url_entry(path, "", "monthly", "0.3") for path, _label in PORTAL_PAGES)
     entries.extend(
         _url_entry(article.path, article.modified.isoformat(timespec="seconds"), "weekly", "0.5")
         for article in site.corpus.articles

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import hashlib
 from html import escape
 
 from dvscrape.replica import urls
-from dvscrape.replica.chrome import STATIC_PAGES, login_portlet
+from dvscrape.replica.chrome import PORTAL_PAGES, STATIC_PAGES, login_portlet
 from dvscrape.replica.pages import abstract_entry, title_list
 from dvscrape.replica.site import Site
 from dvscrape.replica.theme import SITE_NAME, Chrome, borderless_portlet, decorated_portlet, page, strings
@@ -68,11 +69,14 @@ def _journal_content(portlet_id: str, paragraphs: tuple[str, ...]) -> str:
 
 def static_page(chrome: Chrome, path: str) -> str | None:
     """The introduction or contact page, or None for another path."""
-    labels = dict(STATIC_PAGES)
+    labels = dict(STATIC_PAGES) | dict(PORTAL_PAGES)
     if path not in labels:
         return None
     paragraphs = INTRODUCTION if path.endswith("gioi-thieu") else CONTACT
     instance = "56_INSTANCE_gioiThieu01" if path.endswith("gioi-thieu") else "56_INSTANCE_lienHe02xx"
+    if path in dict(PORTAL_PAGES):
+        paragraphs = (f"{labels[path]} của Ủy ban nhân dân quận Tân Bình.", *CONTACT)
+        instance = "56_INSTANCE_trang" + hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()[:6]
     return page(
         chrome,
         title=f"{labels[path]} - {SITE_NAME}",

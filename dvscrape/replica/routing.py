@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 from dvscrape.replica import urls
+from dvscrape.replica.chrome import PORTAL_PAGES
 from dvscrape.replica.model import Article, Category
 from dvscrape.replica.site import Site
 
@@ -180,6 +181,8 @@ def route(site: Site, target: str) -> Route:
     if category is not None:
         return _portlet_state_route(site, base, category, families)
     if path.rstrip("/") in ("/web/neoportal/gioi-thieu", "/web/neoportal/lien-he"):
+        return _with(base, "static", families | {"page"}, text=path.rstrip("/"))
+    if site.portal_pages and path.rstrip("/") in {page for page, _label in PORTAL_PAGES}:
         return _with(base, "static", families | {"page"}, text=path.rstrip("/"))
     return _with(base, "not_found", families | {"not_found"})
 

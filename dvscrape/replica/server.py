@@ -49,6 +49,8 @@ class ReplicaConfig:
     """Hostile pages (:mod:`dvscrape.replica.hostile`); None: none."""
     robots_disallow: tuple[str, ...] = ()
     """Path prefixes robots.txt disallows (Liferay's default disallows nothing)."""
+    portal_pages: bool = False
+    """Serve about 20 static pages linked from the footer, and a footer link that answers 404 (issue 14)."""
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
@@ -210,6 +212,7 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
         hostile=config.hostile,
         faults=faults,
         robots_disallow=config.robots_disallow,
+        portal_pages=config.portal_pages,
     )
     server = ReplicaHTTPServer((config.host, config.port), app, config.access_log, faults)
     return RunningReplica(server, corpus)

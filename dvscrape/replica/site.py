@@ -22,9 +22,10 @@ class Site:
     by_instance: Mapping[str, Category]
     listings: Mapping[str, tuple[Article, ...]]
     media: Mapping[str, MediaFile]
+    portal_pages: bool = False  # also serve chrome.PORTAL_PAGES (and link the dead DEAD_MENU_LINK)
 
     @classmethod
-    def build(cls, corpus: Corpus) -> Site:
+    def build(cls, corpus: Corpus, *, portal_pages: bool = False) -> Site:
         """Index the corpus; the p_auth token is derived from the seed so pages stay deterministic."""
         media: dict[str, MediaFile] = {}
         for article in corpus.articles:
@@ -40,6 +41,7 @@ class Site:
             by_instance=MappingProxyType({category.instance_id: category for category in corpus.categories}),
             listings=MappingProxyType({c.path: corpus.in_category(c.path) for c in corpus.categories}),
             media=MappingProxyType(media),
+            portal_pages=portal_pages,
         )
 
     def category_of(self, article: Article) -> Category:
