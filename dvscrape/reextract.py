@@ -101,7 +101,7 @@ class ReextractResult:
 
 def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
     """A profile for every base URL the archive's crawls fetched from: the one each crawl records, and the origin
-    of each of its captures (an archive resumed before issue 14 recorded a base URL it did not crawl)."""
+    of each of its captures (an archive resumed by an older dvscrape recorded a base URL it did not crawl)."""
     bases: dict[tuple[str, str], None] = {}
     for site, base_url in conn.execute("SELECT site, base_url FROM crawls ORDER BY id DESC").fetchall():
         bases[(site, base_url)] = None

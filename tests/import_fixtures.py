@@ -1,4 +1,4 @@
-"""Session fixtures of the import and Wayback tests (issue 15), shared so that each crawl of the replica runs once.
+"""Session fixtures of the import and Wayback tests, shared so that each crawl of the replica runs once.
 
 - ``wget_warc``: `wget --warc-file` (Debian's wget) mirroring the session replica (traps and locale copies rejected
   by a regex, as a careful archivist would).

@@ -73,7 +73,7 @@ def test_held_articles_are_fetched_when_due_and_conditionally() -> None:
 
 
 def test_a_changed_sitemap_lastmod_makes_an_article_due_at_once() -> None:
-    """Issue 14: the sitemap's lastmod is compared with the lastmod the previous visit's sitemap gave, in either
+    """The sitemap's lastmod is compared with the lastmod the previous visit's sitemap gave, in either
     direction, never with the crawler's clock (a site printing local time without a zone)."""
     plan = planner()
     before = "2024-07-19T08:00:00"

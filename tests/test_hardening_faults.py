@@ -1,4 +1,4 @@
-"""Issue 8, faults: a replica that fails at set rates (5xx, 503/429 with Retry-After, resets, short bodies, slow drips,
+"""Faults: a replica that fails at set rates (5xx, 503/429 with Retry-After, resets, short bodies, slow drips,
 timeouts), URLs that always fail, a site whose name does not resolve, and robots.txt that fails or hangs.
 
 Expected: transient faults cost retries, never articles; a URL that keeps failing is recorded in `captures` with its

@@ -1,4 +1,4 @@
-"""Issue 8, hostile input: decompression bombs, a 30 MB page, 100,000-deep nesting, 50,000 links on a page, a
+"""Hostile input: decompression bombs, a 30 MB page, 100,000-deep nesting, 50,000 links on a page, a
 10,000-character URL, a redirect loop and a 30-hop chain, binary bytes labelled text/html, invalid UTF-8, an empty
 200 and script injected into a title and a caption, all linked from the replica's home page (``--hostile``).
 

@@ -1,4 +1,4 @@
-"""Issue 8, local failures: the disk fills up during a crawl, the archive folder is read-only, the database is
+"""Local failures: the disk fills up during a crawl, the archive folder is read-only, the database is
 corrupted or locked by another program, a WARC file was damaged by an earlier crash.
 
 Expected: a clear one-line message, a non-zero exit code (7: archive unusable), and no damage to what was already

@@ -1,4 +1,4 @@
-"""Issue 8, scope and safety: nothing outside the site is fetched, through links, redirects (to another host, to the
+"""Scope and safety: nothing outside the site is fetched, through links, redirects (to another host, to the
 site's host on another port, to localhost, with credentials, to a private address, to file:, ftp: and data: URLs),
 sitemap entries or attachments; each refusal is recorded in `refused_urls`; the operator contact comes from the
 environment, never from code.

@@ -85,7 +85,7 @@ def test_every_field_is_decoded(encoding: str, crawled_archive: CrawledArchive) 
 
 
 def test_reextract_repairs_text_archived_before_the_fixes(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
-    """An archive whose legacy articles were stored undecoded (as the extractor before issue 13 left a TCVN3
+    """An archive whose legacy articles were stored undecoded (as an older extractor left a TCVN3
     article: 'Ph\\xadêng' losing its ư) is repaired by `dvscrape reextract` from the bytes its WARC files kept."""
     archive = tmp_path / "archive"
     shutil.copytree(crawled_archive.directory, archive, ignore=shutil.ignore_patterns("*.lock", "*-wal", "*-shm"))

@@ -1,4 +1,4 @@
-"""Issue 14, quieter and clearer: the command-line nits (search snippets across paragraphs, show --decode, wacz
+"""Quieter and clearer: the command-line nits (search snippets across paragraphs, show --decode, wacz
 and export outputs, replica --help)."""
 
 from __future__ import annotations

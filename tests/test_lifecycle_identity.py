@@ -1,4 +1,4 @@
-"""Issue 14, nothing doubled: the site is the identity, the mirror is transport. Articles, versions and history are
+"""Nothing doubled: the site is the identity, the mirror is transport. Articles, versions and history are
 keyed by the site's own address whatever base URL served them; captures keep the URL actually fetched; archives
 made before are rewritten by a recorded migration."""
 
@@ -61,7 +61,7 @@ def test_the_migration_makes_one_article_of_each_doubled_pair_and_keeps_every_ve
     assert query(directory, "select count(*), count(distinct title) from articles") == [(5, 4)]
     captures_before = query(directory, "select id, url from captures order by id")
 
-    # an archive of dvscrape before issue 14: the migration is pending, and runs when the archive is opened
+    # an archive of an older dvscrape: the migration is pending, and runs when the archive is opened
     with sqlite3.connect(directory / "archive.sqlite") as conn:
         conn.execute("DELETE FROM _migrations WHERE name = 'm0012_site_canonical_urls'")
     with Archive.open(directory) as archive:

@@ -1,4 +1,4 @@
-"""Issue 14, nothing lost: re-extraction never removes an article on its own, reports what it would change with
+"""Nothing lost: re-extraction never removes an article on its own, reports what it would change with
 --dry-run, and finds the pages of a crawl whose recorded base URL is not the one its captures were fetched from."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14, nothing lost, nothing doubled: seeded random sequences of crawl, kill -9, resume, reextract, import and
+"""Nothing lost, nothing doubled: seeded random sequences of crawl, kill -9, resume, reextract, import and
 export against the replica (served on two ports: the site, not the port, is the identity). After every step the
 archive verifies (`dvscrape verify` exits 0; right after a kill -9 the half-written tail is allowed until the next
 crawl repairs it), no article row is lost or doubled, every article keeps at least one version, and an export holds

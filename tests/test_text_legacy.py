@@ -227,7 +227,7 @@ def test_no_false_positives_on_english_documentation() -> None:
     assert [paragraph for paragraph in paragraphs if find_legacy_runs(paragraph)] == []
 
 
-# --- issue 13: what the oracles found ---------------------------------------------------------------------------
+# --- what the oracles found ---------------------------------------------------------------------------
 
 
 def test_tcvn3_soft_hyphen_code_is_the_letter_u_horn() -> None:

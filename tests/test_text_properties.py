@@ -123,7 +123,7 @@ def test_place_tones_only_moves_marks(text: str) -> None:
         )
 
 
-# --- issue 13: legacy documents, other scripts ---------------------------------------------------------------------
+# --- legacy documents, other scripts ---------------------------------------------------------------------
 
 # Words with ư and ơ, whose TCVN3 codes are 0xAD (the soft hyphen) and 0xAC.
 LEGACY_WORDS = (

@@ -1,4 +1,4 @@
-"""The site is the identity, the mirror is transport (issue 14): rewriting an archive made before canonical URLs were
+"""The site is the identity, the mirror is transport: rewriting an archive made before canonical URLs were
 written on the site's own address.
 
 Before, a crawl of a mirror or of the replica keyed articles (and captures.canonical_url) by the base URL it fetched

@@ -47,7 +47,7 @@ def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
             if canonical:
                 candidates.append(canonical)
                 fetched.append(profile.fetch_url(canonical))
-        candidates.extend(fetched)  # captures keep the URL fetched (and rows from before issue 14 their canonical)
+        candidates.extend(fetched)  # captures keep the URL fetched (and rows of older archives their canonical)
     return list(dict.fromkeys(candidates))
 
 

@@ -253,7 +253,7 @@ def m0005_article_search(db: Database) -> None:
 
 
 def m0006_incremental_crawls(db: Database) -> None:
-    """Columns for incremental and resumed crawls (issue 5).
+    """Columns for incremental and resumed crawls.
 
     captures: ``record_type`` ('response', 'revisit', or '' for a fetch that wrote no WARC record; old rows with a
     record become 'response', old rows without one ''), ``revisit_profile`` ('server-not-modified',
@@ -316,7 +316,7 @@ def m0008_scope_decisions(db: Database) -> None:
 
 
 def m0009_imported_files(db: Database) -> None:
-    """Imports of other tools' WARC and WACZ files (issue 15).
+    """Imports of other tools' WARC and WACZ files.
 
     ``imported_files``: one row per file given to ``dvscrape import`` (or WARC file found in a WACZ), by SHA-256, so
     importing the same file twice changes nothing: where it came from (``source``, ``member`` inside a WACZ), its name
@@ -395,7 +395,7 @@ def m0010_one_time_format(db: Database) -> None:
 
 
 def m0012_site_canonical_urls(db: Database) -> None:
-    """Canonical URLs on the site's own address (issue 14): articles, versions and history keyed by the site, not by
+    """Canonical URLs on the site's own address: articles, versions and history keyed by the site, not by
     the mirror or replica port that served them. captures.canonical_url, articles.url and the URLs in figures,
     attachments and related_links are rewritten; articles doubled by crawls from two ports become one (oldest id,
     content seen last, every distinct version kept); a resumed crawl's base_url becomes the one it fetched from.
@@ -408,7 +408,7 @@ def m0012_site_canonical_urls(db: Database) -> None:
 
 
 def m0013_published_inferred(db: Database) -> None:
-    """``articles.published_inferred`` (issue 13): 1 when published_date was inferred, from the listing entry that
+    """``articles.published_inferred``: 1 when published_date was inferred, from the listing entry that
     linked the article or from its lede ('Ngày 8/2, …', the year from the listing or the sitemap's lastmod), rather
     than shown by the page as its publication date; published_source says which. Older rows are set from their
     published_source (pages.article.INFERRED_SOURCES)."""

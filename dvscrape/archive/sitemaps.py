@@ -1,4 +1,4 @@
-"""The sitemap as the previous visit saw it (issue 14): the lastmod of each URL it listed, read back from the WARC
+"""The sitemap as the previous visit saw it: the lastmod of each URL it listed, read back from the WARC
 files, so that a crawl compares the site's lastmod with the site's own earlier lastmod, never with the crawler's
 clock (sites print local time, often with no zone).
 

@@ -1,1 +1,1 @@
-"""The Wayback mode of a crawl (issue 15): a site's past fetched from the Wayback Machine or a pywb collection."""
+"""The Wayback mode of a crawl: a site's past fetched from the Wayback Machine or a pywb collection."""
