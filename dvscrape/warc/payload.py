@@ -14,7 +14,6 @@ from dvscrape.errors import PayloadDecodingError
 from dvscrape.warc.reader import WarcRecord
 
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
-CONTENT_ENCODINGS = ("gzip", "x-gzip", "deflate", "br", "zstd", "identity")
 
 
 def decode_content(payload: bytes, content_encoding: str) -> bytes:
