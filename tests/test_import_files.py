@@ -33,16 +33,17 @@ def dump(archive: Path) -> list[str]:
         return list(connection.iterdump())
 
 
-def imported(archive: Path, *paths: Path) -> None:
+def imported(archive: Path, *paths: Path, code: int = 0) -> None:
+    """Import *paths*; *code* is the exit code expected (3 when problems were recorded)."""
     result = run_cli("import", *map(str, paths), "--archive", str(archive))
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == code, result.stdout + result.stderr[-3000:]
 
 
 def test_damaged_and_unusual_warc_files(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    imported(archive, MIXED)  # the revisit's original (another file) is not there yet
+    imported(archive, MIXED, code=3)  # the revisit's original (another file) is not there yet
     assert rows(archive, "select count(*) from captures where refers_to_capture_id is null and record_type = 'revisit'")
-    imported(archive, ORIGINAL, WHOLE, CUT)
+    imported(archive, ORIGINAL, WHOLE, CUT, code=3)
     problems = [reason for (reason,) in rows(archive, "select reason from import_problems order by id")]
     assert any("not a gzip member" in reason for reason in problems)
     assert any("Content-Length" in reason for reason in problems)
@@ -88,15 +89,15 @@ def test_damaged_and_unusual_warc_files(tmp_path: Path) -> None:
     # importing the same files again changes nothing
     before = dump(archive)
     again = run_cli("import", str(MIXED), str(ORIGINAL), str(CUT), "--archive", str(archive))
-    assert again.returncode == 0 and "nothing new" in again.stdout, again.stdout + again.stderr
+    assert again.returncode == 4 and "nothing new" in again.stdout, again.stdout + again.stderr
     assert dump(archive) == before
 
 
 def test_history_does_not_depend_on_import_order(tmp_path: Path) -> None:
     forward, backward = tmp_path / "forward", tmp_path / "backward"
     imported(forward, ORIGINAL)
-    imported(forward, MIXED)
-    imported(backward, MIXED)
+    imported(forward, MIXED, code=3)
+    imported(backward, MIXED, code=3)
     imported(backward, ORIGINAL)
     query = (
         "select a.url, v.version, v.seen_at, v.content_hash, a.first_seen, a.last_seen from article_versions v "
@@ -133,7 +134,7 @@ def test_hostile_wacz_refused_and_recorded(tmp_path: Path) -> None:
     stored.write_bytes(bytes(data))
     before = sorted(path.name for path in tmp_path.iterdir())
     result = run_cli("import", str(package), str(stored), "--archive", str(archive))
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr  # imported, with refusals recorded
     assert sorted(path.name for path in tmp_path.iterdir()) == before  # nothing new beside the archive folder
     assert not list(tmp_path.parent.glob("escape*")) and not Path("/etc/absolute.warc.gz").exists()
     reasons = [reason for (reason,) in rows(archive, "select reason from import_problems")]
@@ -154,5 +155,5 @@ def test_hostile_wacz_refused_and_recorded(tmp_path: Path) -> None:
     record = ORIGINAL.read_bytes()
     big.write_bytes(record.replace(b"Content-Length: ", b"Content-Length: 99", 1) + b"x" * (2 << 20))
     result = run_cli("import", str(big), "--archive", str(small), "--max-record-mb", "1")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 3, result.stderr
     assert any("larger than" in reason for (reason,) in rows(small, "select reason from import_problems"))

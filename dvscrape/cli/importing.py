@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
-from dvscrape.errors import ConfigurationError
+from dvscrape.archive.db import Archive
+from dvscrape.cli.options import CommandError, archive_option
+from dvscrape.errors import ArchiveLockedError, ConfigurationError, DvscrapeError
+from dvscrape.exitcodes import ExitCode
 
 
 @click.command("import")
@@ -33,7 +35,11 @@ def import_command(
 ) -> None:
     """Import WARC (.warc, .warc.gz) and WACZ files written by any tool: each file is kept (checksummed, read-only)
     in the archive's warc folder, every response, resource and revisit record becomes a capture, and the articles
-    are re-extracted from every archived page in capture-date order. A file already imported is skipped."""
+    are re-extracted from every archived page in capture-date order. A file already imported is skipped.
+
+    Exit codes: 0 imported, 3 imported with problems (unreadable records or refused members, recorded in
+    import_problems and listed), 4 nothing new (every file was imported before), 5 archive locked by a crawl,
+    7 archive unusable."""
     from dvscrape.imports.run import import_paths, summary_json
     from dvscrape.sites import get_profile
 
@@ -41,7 +47,12 @@ def import_command(
         profile = get_profile(site, base_url)
     except ConfigurationError as error:
         raise click.BadParameter(str(error)) from error
-    with opened_archive(archive_dir, readonly=False, lock=True) as archive:
+    try:
+        archive = Archive.open(archive_dir)
+    except DvscrapeError as error:
+        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+    try:
+        archive.acquire_crawl_lock()
         result = import_paths(
             archive,
             paths,
@@ -49,14 +60,23 @@ def import_command(
             max_record=max_record_mb << 20,
             say=lambda line: click.echo(line, err=True),
         )
+    except ArchiveLockedError as error:
+        raise CommandError(str(error), ExitCode.LOCKED) from error
+    except DvscrapeError as error:
+        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+    finally:
+        archive.close()
+    code = ExitCode.NOTHING_TO_DO if not result.changed else ExitCode.SUCCESS
+    if result.problems:
+        code = ExitCode.PARTIAL_FAILURE
     if as_json:
         click.echo(summary_json(result))
-        return
+        sys.exit(int(code))
     for path in result.already:
         click.echo(f"{path}: imported before, skipped")
     if not result.changed:
         click.echo("nothing new to import; the archive is unchanged")
-        return
+        sys.exit(int(code))
     click.echo(
         f"import {result.crawl_id}: {result.files} WARC file(s), {result.records} record(s), "
         f"{result.captures} capture(s) ({result.revisits_linked} revisit(s) linked to their original, "
@@ -71,3 +91,4 @@ def import_command(
             click.echo(f"  … and {len(result.problems) - 20} more")
     for failure in result.failures[:20]:
         click.echo(f"  extraction failed: {failure}", err=True)
+    sys.exit(int(code))
