@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dvscrape.archive.db import Archive, Capture
+from dvscrape.archive.db import Archive
+from dvscrape.archive.records import Capture
 from dvscrape.pages import Article, extract_page
 from dvscrape.pages.finish import normalise_article
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import canonicalize
-from dvscrape.warc.writer import HttpExchange, WarcWriter
+from dvscrape.warc.model import HttpExchange
+from dvscrape.warc.writer import WarcWriter
 
 BASE_URL = "http://127.0.0.1:8123"
 START = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)

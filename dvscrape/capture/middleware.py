@@ -13,13 +13,12 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from dvscrape.archive.db import Capture
 from dvscrape.archive.incremental import KnownCapture
+from dvscrape.archive.records import Capture
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.sites.urls import classify
-from dvscrape.warc.model import RevisitProfile, sha1_digest, target_uri
-from dvscrape.warc.writer import HttpExchange, warc_date
+from dvscrape.warc.model import HttpExchange, RevisitProfile, sha1_digest, target_uri, warc_date
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

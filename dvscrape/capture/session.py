@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvscrape import __version__
-from dvscrape.archive.db import Archive, Capture
+from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError

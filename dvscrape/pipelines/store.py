@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
-from dvscrape.archive.db import ArticleOutcome
+from dvscrape.archive.records import ArticleOutcome
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure

@@ -34,8 +34,7 @@ from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import UrlKind, classify
-from dvscrape.warc.model import HttpExchange
-from dvscrape.warc.writer import warc_date
+from dvscrape.warc.model import HttpExchange, warc_date
 from dvscrape.wayback.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx
 
 if TYPE_CHECKING:
