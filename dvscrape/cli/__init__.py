@@ -8,7 +8,7 @@ import click
 
 # command name -> "module:attribute" of its click command
 COMMANDS: dict[str, str] = {
-    "crawl": "dvscrape.cli.wayback:crawl_command",  # crawl with --from-wayback (cli/wayback.py)
+    "crawl": "dvscrape.cli.crawl:crawl_command",
     "demo": "dvscrape.cli.crawl:demo_command",
     "replica": "dvscrape.cli.replica:replica_command",
     "extract": "dvscrape.cli.extract:extract_command",

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from dvscrape.cli.options import CommandError, archive_option
+from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
 from dvscrape.crawl import CrawlResult, run_crawl
 from dvscrape.errors import DvscrapeError
 from dvscrape.outcome import outcome_of_error
@@ -93,6 +94,7 @@ def _settings_help() -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the run's summary as JSON here (for monitoring).",
 )
+@wayback_options
 def crawl_command(
     site: str,
     base_url: str | None,
@@ -102,6 +104,9 @@ def crawl_command(
     full: bool,
     fast: bool,
     summary_json: Path | None,
+    wayback_url: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> None:
     """Crawl SITE (default tanbinh) into the archive: WARC files plus the SQLite archive.
 
@@ -114,6 +119,8 @@ def crawl_command(
     8 interrupted (Ctrl-C, SIGTERM), 1 internal error.
     """
     overrides = parse_setting_overrides(settings)
+    if wayback_url is not None or since or until:  # the site's past from a web archive: cli/wayback.py
+        crawl_from_wayback(site, archive_dir, base_url, overrides, fast, wayback_url, since, until)
     if full:
         overrides["DVSCRAPE_INCREMENTAL"] = "False"
     result = _crawl(site, archive_dir, base_url, max_articles, overrides, fast, summary_json)
