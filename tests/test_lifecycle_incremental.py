@@ -70,3 +70,25 @@ def test_the_run_after_a_change_handles_every_new_edited_and_removed_article(tmp
     pages = query(archive, "select crawl_id, status, count(*) from captures where kind = 'page' group by 1, 2")
     assert (1, 200, 20) in pages and (1, 404, 1) in pages, pages  # ~20 static pages and a dead menu link
     assert [row for row in pages if row[0] == 2] == [], pages  # not fetched again the next day
+
+
+def test_an_article_that_left_its_listing_is_rechecked_in_the_same_run_without_a_sitemap(tmp_path: Path) -> None:
+    """No sitemap to read (it answers 500 every time): a removed article is found gone because the listing page that
+    showed it at the previous visit no longer does."""
+    archive = tmp_path / "archive"
+    options = ("--articles", str(ARTICLES), "--slow-delay", "0", "--fault-persistent", "500=/sitemap.xml")
+    with start_replica_process(*options) as site:
+        code, output = crawl(site.url, archive)
+        assert code == 3, output  # partial: the sitemap failed
+    with start_replica_process(*options, "--edition", "2") as site:
+        code, output = crawl(site.url, archive)
+        assert code == 3, output
+    assert query(archive, "select count(*) from captures where kind = 'sitemap' and status = 200") == [(0,)]
+    edition2 = build_corpus(2023, ARTICLES, edition=2)
+    for url_title in edition2.removed:
+        gone = query(
+            archive, "select gone_since from articles where url = ?", f"{SITE_URL}/web/neoportal/-/{url_title}"
+        )
+        assert gone and gone[0][0], url_title
+    rechecked = query(archive, "select count(*) from captures where crawl_id = 2 and kind = 'article' and status = 304")
+    assert rechecked[0][0] <= 2 * len(edition2.removed) + len(edition2.added), rechecked  # pushed along, not all

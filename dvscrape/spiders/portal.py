@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from lxml import etree
@@ -14,7 +15,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from dvscrape.archive.lookup import newest_response
+from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_response
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
@@ -77,6 +78,10 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         self._sitemap_lastmods: dict[str, str] = {}
         self._sitemap_read = False
         self._vanished_checked = False
+        # Held articles a listing page showed at the previous visit and no longer shows (re-checked at the end of
+        # the run unless a listing page or the sitemap of this run still shows them), and the articles listed now.
+        self._left_listing: set[str] = set()
+        self._listed: set[str] = set()
         self._previous: PreviousSitemap | None = None
         self.extract_enabled = True
         self.fetch_media = True
@@ -240,6 +245,8 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
             and planner is not None
             and planner.listing_exhausted(decisions)
         )
+        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self._compare_with_previous_listing(response, decisions)
         for url, decision in zip(links, decisions, strict=True):
             if stop_paging and decision.kind is UrlKind.LISTING:
                 continue
@@ -247,6 +254,38 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
             meta = {LISTING_HINT_KEY: hint} if hint else None
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
         yield from self.page_requisite_requests(response)
+
+    def _compare_with_previous_listing(self, response: Response, decisions: list[UrlDecision]) -> None:
+        """Note the articles this listing page shows, and (when its content changed since the previous visit) the
+        held articles the archived copy showed that it no longer does."""
+        listed = {decision.canonical for decision in decisions if decision.kind is UrlKind.ARTICLE}
+        self._listed |= listed
+        planner = self._planner()
+        if planner is None or not planner.incremental or response.status != 200 or response.meta.get(REVISIT_KEY):
+            return
+        canonical = str(response.meta.get(CANONICAL_KEY, ""))
+        known = planner.state.last_capture(canonical) if canonical else None
+        if known is None or self.session is None:
+            return
+        try:
+            record = capture_warc_record(
+                self.session.archive, capture_record(self.session.archive.db.conn, known.capture_id)
+            )
+            body = decoded_payload(record)
+        except (DvscrapeError, OSError, ValueError):
+            return
+        parts = urlsplit(known.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        before: set[str] = set()
+        for href in scrapy.Selector(text=body.decode("utf-8", errors="replace")).xpath("//a/@href").getall():
+            url = self._canonical_on(urljoin(known.url, href.strip()), origin)
+            if (
+                url
+                and planner.holds_article(url)
+                and classify(self.profile.fetch_url(url), self.profile).kind is UrlKind.ARTICLE
+            ):
+                before.add(url)
+        self._left_listing |= before - listed
 
     def _too_large(self, response: Response) -> str:
         return (
@@ -404,9 +443,10 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         self._sitemap_read = True
 
     def spider_idle(self) -> None:
-        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some. When
-        every sitemap is read, re-check the held articles the previous visit's sitemap listed and this one does not:
-        a removal is then found in this run."""
+        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some. Then
+        re-check the held articles that left the sitemap (listed by the previous visit's, not by this one) or left a
+        listing page (shown by its archived copy, and by no listing page nor sitemap of this run): a removal is then
+        found in this run."""
         entries, self._sitemap_entries = self._sitemap_entries, []
         scheduled = False
         for loc, lastmod, found_on in entries:
@@ -414,10 +454,12 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
                 request.headers.setdefault("Referer", found_on)  # as if linked from the sitemap (reextract reads it)
                 self.crawler.engine.crawl(request)
                 scheduled = True
-        if not scheduled and self._sitemap_read and not self._vanished_checked:
+        if not scheduled and not self._vanished_checked:
             self._vanished_checked = True
-            previous = self._previous_sitemap()
-            for canonical in sorted(set(previous.lastmods) - self._sitemap_locs):
+            vanished = self._left_listing - self._listed - self._sitemap_locs
+            if self._sitemap_read:
+                vanished |= set(self._previous_sitemap().lastmods) - self._sitemap_locs
+            for canonical in sorted(vanished):
                 for request in self._schedule(self._request_for(canonical, meta={RECHECK_KEY: True})):
                     self.crawler.engine.crawl(request)
                     scheduled = True
