@@ -1,8 +1,9 @@
 """Page requisites for PortalSpider: what the pages it archives embed (stylesheets and the URLs they reference,
 scripts, ``/combo/`` bundles, theme images, icons, fonts) on the portal's host, fetched under the URL referenced.
 
-Each requisite URL is fetched once per crawl (every page names the same theme files); a re-crawl asks with the
-validators of the last capture, so an unchanged one is archived as a revisit record. Requisites are counted in the
+Each requisite URL is fetched at most once per crawl (every page names the same theme files), when the FetchPlanner
+finds it due; a re-fetch asks with the validators of the last capture, so an unchanged one is archived as a revisit
+record. Requisites are counted in the
 crawl's stats (``dvscrape/requisites/fetched``, ``…/unchanged``) and in its summary.
 """
 
