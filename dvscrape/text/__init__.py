@@ -4,12 +4,14 @@ Archival form, stored for every text field: ``normalize(text)`` (tone="keep": th
 canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are public too:
 
 - ``to_nfc``: composed Unicode, combining marks reordered so that each letter is the one a reader sees.
-- ``fold_confusables``: Ð/ð → Đ/đ, Cyrillic and Greek look-alikes inside Latin words → Latin.
+- ``fold_confusables``: Ð/ð → Đ/đ in Vietnamese words (Icelandic keeps its eth), Cyrillic and Greek look-alikes
+  inside Latin words → Latin.
 - ``clean_whitespace``: odd spaces, zero-width characters where they are noise, line ends, blank lines.
 - ``strip_invisible``: zero-width characters and bidi marks removed from Latin-script text, kept in other scripts.
 - ``place_tones``: tone marks by the "first" (hòa, thủy) or "main" (hoà, thuỷ) convention; misplaced marks repaired.
-- ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text.
-- ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1.
+- ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text
+  (``follows_rfc_escapes``: VIQR that escapes literal marks as RFC 1456 asks); text in other languages unchanged.
+- ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1, once or twice.
 - ``decode_html`` / ``sniff_charset``: page bytes → text, surviving wrong charset labels; windows-1258 composed.
 - ``parse_date`` / ``read_date`` / ``find_dates`` / ``lead_date``: Vietnamese dates and times → ISO strings (a
   field, a field in a page's locale, every date in running text, the date a lead starts with).

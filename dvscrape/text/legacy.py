@@ -4,7 +4,10 @@ embedded in otherwise Unicode text.
 Detection looks only at the text. Each word is read both ways: a word counts as legacy evidence when its legacy
 reading is a well-formed Vietnamese syllable, it actually changes, and its Unicode reading is not Vietnamese. Words
 with Vietnamese letters outside Latin-1 (ư, ạ, ệ, …) are Unicode and end a legacy run. A run is decoded only when it
-holds enough evidence, so scattered symbols ('5µm', '©', '·') never trigger it.
+holds enough evidence, so scattered symbols ('5µm', '©', '·') never trigger it, and only when, decoded, it reads as
+Vietnamese together with the words around it: foreign words in Latin-1 ('på', 'për të', 'haï dîne') decode to a
+syllable now and then, but their neighbours do not. TCVN3's ư is the soft-hyphen code (0xAD), so legacy runs are
+read before any invisible-character clean-up, and a document known to be legacy decodes even one-word fields.
 """
 
 from __future__ import annotations
