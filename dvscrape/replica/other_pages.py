@@ -72,7 +72,7 @@ def static_page(chrome: Chrome, path: str) -> str | None:
     labels = dict(STATIC_PAGES) | dict(PORTAL_PAGES)
     if path not in labels:
         return None
-    paragraphs = INTRODUCTION if path.endswith("gioi-thieu") else CONTACT
+    paragraphs: tuple[str, ...] = INTRODUCTION if path.endswith("gioi-thieu") else CONTACT
     instance = "56_INSTANCE_gioiThieu01" if path.endswith("gioi-thieu") else "56_INSTANCE_lienHe02xx"
     if path in dict(PORTAL_PAGES):
         paragraphs = (f"{labels[path]} của Ủy ban nhân dân quận Tân Bình.", *CONTACT)
