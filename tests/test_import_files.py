@@ -147,6 +147,22 @@ def test_hostile_wacz_refused_and_recorded(tmp_path: Path) -> None:
     assert rows(archive, "select count(*) from articles") == [(1,)]
     names = sorted(path.name for path in (archive / "warc").iterdir())
     assert len(names) == 1 and names[0].startswith("imported-"), names  # no temporary file left behind
+    # a member whose bytes are not those its datapackage.json declares is refused
+    lying = _wacz(
+        tmp_path / "lying.wacz",
+        [
+            ("archive/original.warc", ORIGINAL.read_bytes()),
+            (
+                "datapackage.json",
+                json.dumps({"resources": [{"path": "archive/original.warc", "hash": "sha256:" + "0" * 64}]}).encode(),
+            ),
+        ],
+    )
+    other = tmp_path / "other"
+    result = run_cli("import", str(lying), "--archive", str(other))
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert any("datapackage.json declares" in reason for (reason,) in rows(other, "select reason from import_problems"))
+    assert rows(other, "select count(*) from captures") == [(0,)]
     # an oversized record inside a WARC file is refused and recorded too
     small = tmp_path / "small"
     limited = run_cli("import", str(ORIGINAL), "--archive", str(small), "--max-record-mb", "1")

@@ -143,10 +143,11 @@ def import_paths(
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
         _link_revisits(archive, result)
-        say("re-extracting articles from every archived page, in capture-date order")
-        rebuilt = reextract(archive)
-        result.articles = rebuilt.articles
-        result.failures = list(rebuilt.failures)
+        if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
+            say("re-extracting articles from every archived page, in capture-date order")
+            rebuilt = reextract(archive)
+            result.failures = list(rebuilt.failures)
+        (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
         (result.versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
         status = "partial" if result.problems else "finished"
     finally:

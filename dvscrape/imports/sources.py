@@ -5,13 +5,15 @@ A WACZ is a zip file: only its ``archive/*.warc`` and ``archive/*.warc.gz`` memb
 into the warc folder under a name dvscrape chooses (a member's own path is never used as a file name, so nothing can
 be written outside the archive folder). A member whose path would escape the package (absolute, ``..``, drive
 letters, backslashes), a member that inflates far beyond its compressed size or beyond the size limit (a
-decompression bomb), a member whose CRC does not match, and a package with too many members are refused, with the
-reason, and the rest of the package is still imported.
+decompression bomb), a member whose CRC does not match, a member whose SHA-256 is not the one the package's
+``datapackage.json`` declares, and a package with too many members are refused, with the reason, and the rest of the
+package is still imported.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -121,6 +123,7 @@ def wacz_warcs(
         if len(members) > MAX_MEMBERS:
             refusals.append(Refusal(label, f"{len(members)} members (more than {MAX_MEMBERS}): refused"))
             return
+        declared = _declared_hashes(package, label, refusals)
         for index, info in enumerate(members):
             where = f"{label}!{info.filename}"
             reason = unsafe_member_reason(info.filename)
@@ -144,11 +147,37 @@ def wacz_warcs(
                 continue
             target = scratch / f".wacz-{sha256[:16]}-{index}.part"
             failure = _extract(package, info, target, max_member)
+            digest = "" if failure else sha256_of(target)
+            expected = declared.get(info.filename, "")
+            if not failure and expected and expected != digest:
+                failure = f"its SHA-256 is not the one datapackage.json declares ({expected[:16]}…): refused"
             if failure:
                 target.unlink(missing_ok=True)
                 refusals.append(Refusal(where, failure))
                 continue
-            yield WarcSource(target, label, info.filename, sha256_of(target), target.stat().st_size, temporary=True)
+            yield WarcSource(target, label, info.filename, digest, target.stat().st_size, temporary=True)
+
+
+def _declared_hashes(package: zipfile.ZipFile, label: str, refusals: list[Refusal]) -> dict[str, str]:
+    """{member path: SHA-256 hex} as the package's datapackage.json declares them (WACZ 1.1.1); {} without one."""
+    try:
+        info = package.getinfo("datapackage.json")
+    except KeyError:
+        return {}
+    if info.file_size > 64 << 20:
+        refusals.append(Refusal(f"{label}!datapackage.json", "larger than 64 MiB: not read"))
+        return {}
+    try:
+        data = json.loads(package.read(info))
+        resources = data.get("resources", []) if isinstance(data, dict) else []
+    except (ValueError, zipfile.BadZipFile, OSError) as error:
+        refusals.append(Refusal(f"{label}!datapackage.json", f"unreadable ({error}): member hashes not checked"))
+        return {}
+    declared: dict[str, str] = {}
+    for resource in resources:
+        if isinstance(resource, dict) and str(resource.get("hash", "")).startswith("sha256:"):
+            declared[str(resource.get("path", ""))] = str(resource["hash"])[len("sha256:") :].lower()
+    return declared
 
 
 def _extract(package: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, max_member: int) -> str:
