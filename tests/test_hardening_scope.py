@@ -26,7 +26,18 @@ from tests.canary import Canary, MeasuredRun, crash_traces, query, run_cli_measu
 from tests.conftest import run_cli
 
 OPERATOR = "scope-test-operator@example.net"
-CRAWLER_SOURCES = ("capture", "spiders", "pipelines", "sites", "archive", "cli", "settings.py", "crawl.py", "config.py")
+CRAWLER_SOURCES = (
+    "capture",
+    "spiders",
+    "pipelines",
+    "sites",
+    "archive",
+    "cli",
+    "settings.py",
+    "project_settings.py",
+    "crawl.py",
+    "outcome.py",
+)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
 DOCUMENTATION_ADDRESSES = re.compile(r"@example\.(org|com|net)$")
 
