@@ -86,7 +86,6 @@ class KnownCapture:
     payload_digest: str
     etag: str
     last_modified: str
-    fetched_at: str
     kind: str
 
     def revisit_target(self) -> RevisitTarget:
@@ -251,7 +250,6 @@ class IncrementalState:
             payload_digest=digest,
             etag=etag,
             last_modified=last_modified,
-            fetched_at=fetched_at,
             kind=kind,
         )
 

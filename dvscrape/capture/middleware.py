@@ -219,7 +219,6 @@ class WarcCaptureMiddleware:
                 payload_digest=location.payload_digest,
                 etag=capture.etag,
                 last_modified=capture.last_modified,
-                fetched_at=capture.fetched_at,
                 kind=kind,
             )
         return capture_id
