@@ -85,3 +85,15 @@ def test_an_operator_given_with_s_is_in_the_user_agent(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "a" / "archive.sqlite") as connection:
         (options,) = connection.execute("SELECT options FROM crawls").fetchone()
     assert "contact: me@example.org" in json.loads(options)["user_agent"]
+
+
+def test_crawl_help_lists_every_project_setting() -> None:
+    from click.testing import CliRunner
+
+    from dvscrape.cli import main
+
+    result = CliRunner().invoke(main, ["crawl", "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    missing = [setting.name for setting in PROJECT_SETTINGS if f"{setting.name} (default" not in result.output]
+    assert not missing, result.output
+    assert "8 interrupted" in result.output
