@@ -176,9 +176,9 @@ def run(contenders: list[tuple[Score, Callable[[Page], Output]]], pages: list[Pa
 def dvscrape_extractor(base_url: str) -> Callable[[Page], Output]:
     """dvscrape.pages.extract_page with the replica's profile (pages of the variants use the real host)."""
     from dvscrape.pages import Article, PageContext, extract_page
-    from dvscrape.sites.tanbinh import profile
+    from dvscrape.sites import get_profile
 
-    replica_profile, real_profile = profile(base_url), profile()
+    replica_profile, real_profile = get_profile("tanbinh", base_url), get_profile("tanbinh")
 
     def extract(page: Page) -> Output:
         site = replica_profile if page.url.startswith(base_url) else real_profile
@@ -209,9 +209,9 @@ def trafilatura_extractor() -> Callable[[Page], Output]:
 
 
 def _boilerplate(back_label: str) -> tuple[str, ...]:
-    from dvscrape.sites.tanbinh import profile
+    from dvscrape.sites import get_profile
 
-    rules = profile().boilerplate
+    rules = get_profile("tanbinh").boilerplate
     return (
         *rules.boilerplate_portlet_titles,
         *rules.banner_prefixes,
@@ -253,9 +253,9 @@ def crawl_context(base_url: str) -> dict[str, dict[str, Any]]:
     import lxml.html
 
     from dvscrape.pages import extract_listing
-    from dvscrape.sites.tanbinh import profile
+    from dvscrape.sites import get_profile
 
-    site = profile(base_url)
+    site = get_profile("tanbinh", base_url)
     context: dict[str, dict[str, Any]] = {}
     sitemap = ElementTree.fromstring(_fetch(base_url + "/sitemap.xml"))
     for entry in sitemap.iter(f"{SITEMAP_NS}url"):

@@ -21,7 +21,7 @@ from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlCounts
 from dvscrape.errors import DvscrapeError
 from dvscrape.exitcodes import ExitCode
-from dvscrape.outcome import Outcome, decide_outcome, outcome_of_error
+from dvscrape.outcome import PROFILE_MISTAKE_STAT, Outcome, decide_outcome, outcome_of_error
 from dvscrape.sites import get_profile
 
 
@@ -89,7 +89,8 @@ def build_settings(archive_dir: Path, overrides: Mapping[str, Any], *, fast: boo
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     if fast:
-        settings.setdict(default_settings.FAST_LOCAL_SETTINGS, priority="project")
+        # Above a site profile's politeness (set at the "spider" priority, 30), below -s overrides ("cmdline", 40).
+        settings.setdict(default_settings.FAST_LOCAL_SETTINGS, priority=35)
     settings.set("DVSCRAPE_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
     settings.setdict(dict(overrides), priority="cmdline")
     return settings
@@ -105,9 +106,16 @@ def run_crawl(
     fast: bool = False,
 ) -> CrawlResult:
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
-    get_profile(site, base_url)  # a bad site name or base URL fails here, before Scrapy starts
+    profiles_dir = str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None
+    get_profile(site, base_url, profiles_dir)  # a bad site name, profile or base URL fails here, before Scrapy starts
     return run_spider(
-        site, archive_dir=archive_dir, overrides=overrides, fast=fast, base_url=base_url, max_articles=max_articles
+        "portal",
+        archive_dir=archive_dir,
+        overrides=overrides,
+        fast=fast,
+        site=site,
+        base_url=base_url,
+        max_articles=max_articles,
     )
 
 
@@ -184,7 +192,8 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
     outcome = session.outcome or Outcome.INTERNAL_ERROR
     counts = session.counts
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
-    message = session.fatal_error or (_message(error) if error is not None else "")
+    mistake = str(stats.get(PROFILE_MISTAKE_STAT, ""))  # a site profile found wrong (spiders/checks.py)
+    message = session.fatal_error or mistake or (_message(error) if error is not None else "")
     return CrawlResult(
         session.crawl_id, outcome, row, tuple(counts.failed_urls), elapsed, str(archive_dir), message, reason, stats
     )

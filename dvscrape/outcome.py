@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 # Scrapy's close reasons for a limit the operator set (CLOSESPIDER_TIMEOUT, _ITEMCOUNT, _PAGECOUNT): the crawl did
 # what it was asked, and is judged by what it archived, like one that ran out of URLs ("finished").
 COMPLETED_REASONS = frozenset({"finished", "closespider_timeout", "closespider_itemcount", "closespider_pagecount"})
+# The close reason of a crawl stopped because its site profile is wrong (spiders/checks.py: no article links on the
+# start pages, or only boilerplate in the first articles), and the stat that holds the one-line message.
+PROFILE_MISTAKE_REASON = "profile_mistake"
+PROFILE_MISTAKE_STAT = "dvscrape/profile_mistake"
 
 
 class Outcome(Enum):
@@ -41,12 +45,15 @@ class Outcome(Enum):
 def decide_outcome(counts: CrawlCounts, *, finish_reason: str, archive_failed: bool, incremental: bool) -> Outcome:
     """The outcome of a crawl that ran, from its counts and Scrapy's close reason.
 
-    In order: an archive that could not be written; a crawl stopped before it finished (Ctrl-C, SIGTERM, a memory
+    In order: an archive that could not be written; a site profile found wrong in the first pages (close reason
+    PROFILE_MISTAKE_REASON: bad configuration); a crawl stopped before it finished (Ctrl-C, SIGTERM, a memory
     limit: any close reason but the completed ones); not one response archived; some URLs failed; an incremental
     crawl that found nothing new or changed (only unchanged or not-due articles); success.
     """
     if archive_failed:
         return Outcome.ARCHIVE_UNUSABLE
+    if finish_reason == PROFILE_MISTAKE_REASON:
+        return Outcome.BAD_CONFIGURATION
     if finish_reason not in COMPLETED_REASONS:
         return Outcome.INTERRUPTED
     if counts.captures == 0:

@@ -97,6 +97,12 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "Longest Retry-After (seconds) that a 429/503 answer is waited out before its retry.",
     ),
     Setting(
+        "DVSCRAPE_PROFILES_DIR",
+        "",
+        "A folder of your own site profiles (`NAME.toml`), read before the bundled ones (empty: the environment "
+        "variable `DVSCRAPE_PROFILES_DIR`).",
+    ),
+    Setting(
         "DVSCRAPE_RETRY_BACKOFF",
         2.0,
         "Seconds before a first retry of a failed fetch (5xx, 429 without Retry-After, timeout, reset); doubled for "

@@ -17,8 +17,10 @@ from warcio.archiveiterator import ArchiveIterator
 from dvscrape.archive.db import Archive
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 BOILERPLATE = ("Chủ đề năm", "Tin tức nổi bật", "Danh mục", "Back", "Quay lại", "TIN TỨC MEDIA", "Xem thêm")
 

@@ -20,9 +20,11 @@ import pytest
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import start_replica_process
 from dvscrape.settings import FAST_LOCAL_SETTINGS
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.canary import crash_traces, query, truncated_responses, warcio_check
 from tests.conftest import run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 ARTICLES = 30
 RETRY_TIMES = 3

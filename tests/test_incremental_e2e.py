@@ -16,8 +16,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.conftest import run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 ARTICLES = 40
 EVERY_ARTICLE_DUE = ("-s", "DVSCRAPE_RECHECK_OLD_DAYS=0", "-s", "DVSCRAPE_RECHECK_MONTH_DAYS=0")

@@ -17,8 +17,10 @@ from dvscrape.replica import build_corpus
 from dvscrape.replica.legacy import LEGACY_ENCODINGS, typed
 from dvscrape.replica.model import Article as TruthArticle
 from dvscrape.replica.model import FileLink
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 # What each encoding's pages must show: TCVN3 writes ư and ơ as 0xAD (the soft-hyphen code) and 0xAC.
 SHOWN = {"tcvn3": ("\u00ad", "\u00ac"), "vni": ("ö", "ô"), "viqr": ("u+", "o+")}

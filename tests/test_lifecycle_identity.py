@@ -12,9 +12,11 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import applied_migrations
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 
 def query(directory: Path, sql: str, *args: object) -> list[tuple]:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import start_replica_process
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 from tests.conftest import run_cli
+
+SITE_URL = get_profile("tanbinh").site_url
 
 ARTICLES = 40
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from dvscrape.pages import PageContext, extract_page
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 
 PAGES = Path(__file__).parent / "golden" / "pages"
 INDEX: dict[str, dict[str, Any]] = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))
@@ -24,7 +24,7 @@ REGENERATE = os.environ.get("DVSCRAPE_REGEN_GOLDEN") == "1"
 def extract_golden(name: str) -> dict[str, Any]:
     """Run the extractor on one saved page as the index describes it."""
     entry = INDEX[name]
-    site = profile(entry["base_url"]) if entry.get("base_url") else profile()
+    site = get_profile("tanbinh", entry["base_url"]) if entry.get("base_url") else get_profile("tanbinh")
     html = (PAGES / f"{name}.html").read_bytes()
     result = extract_page(entry["url"], html, site, PageContext(**entry.get("context", {})))
     data: dict[str, Any] = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))

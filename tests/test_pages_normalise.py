@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dvscrape.pages import Article, extract_page
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 
 
 def test_each_text_field_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,7 +28,7 @@ def test_each_text_field_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> 
     golden = Path(__file__).parent / "golden" / "pages"
     name = next(p.stem for p in sorted(golden.glob("*.html")) if (golden / f"{p.stem}.json").exists())
     index = json.loads((golden / "index.json").read_text(encoding="utf-8"))
-    article = extract_page(index[name]["url"], (golden / f"{name}.html").read_bytes(), profile())
+    article = extract_page(index[name]["url"], (golden / f"{name}.html").read_bytes(), get_profile("tanbinh"))
     assert isinstance(article, Article)
     fields = (
         2  # title, html_title

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dvscrape.pages import Article, PageContext, extract_page
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 
 PAGES = Path(__file__).parent / "golden" / "pages"
 INDEX: dict[str, dict[str, Any]] = json.loads((PAGES / "index.json").read_text(encoding="utf-8"))
@@ -41,7 +41,9 @@ def test_replica_page_matches_ground_truth(name: str) -> None:
     if truth is None:
         pytest.skip("not an article of the corpus (the not-found page)")
     html = (PAGES / f"{name}.html").read_bytes()
-    result = extract_page(entry["url"], html, profile(entry["base_url"]), PageContext(**entry["context"]))
+    result = extract_page(
+        entry["url"], html, get_profile("tanbinh", entry["base_url"]), PageContext(**entry["context"])
+    )
     assert isinstance(result, Article)
     assert result.title == truth.title
     assert [(b.kind, b.text) for b in result.blocks] == [(b.kind, b.text) for b in truth.blocks]

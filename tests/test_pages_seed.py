@@ -9,7 +9,7 @@ import pytest
 
 from dvscrape.pages import Article, NotArticle, PageContext, extract_page
 from dvscrape.replica.seed import read_seed_text
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = GOLDEN / "pages"
@@ -26,7 +26,10 @@ def _seed_lines() -> list[str]:
 def _extract(name: str) -> Article | NotArticle:
     entry = INDEX[name]
     return extract_page(
-        entry["url"], (PAGES / f"{name}.html").read_bytes(), profile(), PageContext(**entry.get("context", {}))
+        entry["url"],
+        (PAGES / f"{name}.html").read_bytes(),
+        get_profile("tanbinh"),
+        PageContext(**entry.get("context", {})),
     )
 
 

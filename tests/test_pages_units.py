@@ -12,7 +12,7 @@ from dvscrape.pages import Article, NotArticle, PageContext, extract_page
 from dvscrape.pages.assemble import assemble
 from dvscrape.pages.dom import decode_document
 from dvscrape.pages.units import UnitWalker
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 from dvscrape.text import lead_date, read_date
 
 PAGE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet"
@@ -20,7 +20,7 @@ PAGE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet"
 
 def _assemble(body_html: str):  # type: ignore[no-untyped-def]
     body = lxml.html.fragment_fromstring(body_html, create_parent="div")
-    return assemble(UnitWalker(PAGE).walk(body), profile().boilerplate)
+    return assemble(UnitWalker(PAGE).walk(body), get_profile("tanbinh").boilerplate)
 
 
 def test_caption_over_two_lines_is_one_caption() -> None:
@@ -134,7 +134,7 @@ def test_decoding_windows_1258_and_nfd() -> None:
 
 def test_empty_input_is_an_error() -> None:
     with pytest.raises(ExtractionError):
-        extract_page(PAGE, b"   ", profile())
+        extract_page(PAGE, b"   ", get_profile("tanbinh"))
 
 
 @pytest.mark.parametrize(
@@ -169,18 +169,22 @@ def test_soft_404_is_not_an_article() -> None:
         '<div class="portlet-boundary" id="p_p_id_3_"><div class="alert alert-error">'
         "The requested resource could not be found.</div></div>"
     )
-    result = extract_page(PAGE, html, profile())
+    result = extract_page(PAGE, html, get_profile("tanbinh"))
     assert isinstance(result, NotArticle) and result.kind == "not-found"
 
 
 def test_home_page_is_not_an_article() -> None:
-    result = extract_page("https://tanbinh.hochiminhcity.gov.vn/web/neoportal/trang-chu", _page("<p>x</p>"), profile())
+    result = extract_page(
+        "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/trang-chu", _page("<p>x</p>"), get_profile("tanbinh")
+    )
     assert isinstance(result, NotArticle) and result.kind == "home"
 
 
 def test_generic_fallback_is_flagged() -> None:
     words = " ".join(["chữ"] * 80)
-    result = extract_page(PAGE, _page(f"<h1>Tiêu đề</h1><div><p>{words}.</p><p>Thêm.</p></div>"), profile())
+    result = extract_page(
+        PAGE, _page(f"<h1>Tiêu đề</h1><div><p>{words}.</p><p>Thêm.</p></div>"), get_profile("tanbinh")
+    )
     assert isinstance(result, Article)
     assert result.template == "generic" and "generic-fallback" in result.flags
     assert result.title == "Tiêu đề"
@@ -192,7 +196,7 @@ def test_listing_date_is_used_when_the_page_shows_none() -> None:
         '<div class="portlet-boundary" id="p_p_id_56_INSTANCE_x_"><div class="journal-content-article">'
         f"<p>Ngày 22/3, {words}.</p></div></div>"
     )
-    result = extract_page(PAGE, html, profile(), PageContext(listing_date="2023-03-23"))
+    result = extract_page(PAGE, html, get_profile("tanbinh"), PageContext(listing_date="2023-03-23"))
     assert isinstance(result, Article)
     assert (result.published, result.published_source) == ("2023-03-23", "listing")
 
@@ -203,7 +207,9 @@ def test_listing_entries_carry_their_shown_dates() -> None:
     from dvscrape.pages import extract_listing
 
     html = (Path(__file__).parent / "golden" / "pages" / "listing_tin_tuc_su_kien.html").read_bytes()
-    listing = extract_listing("https://tanbinh.hochiminhcity.gov.vn/web/neoportal/tin-tuc-su-kien", html, profile())
+    listing = extract_listing(
+        "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/tin-tuc-su-kien", html, get_profile("tanbinh")
+    )
     assert listing.category == "Tin tức sự kiện"
     assert [(e.url.rsplit("/-/", 1)[1], e.published) for e in listing.entries] == [
         (

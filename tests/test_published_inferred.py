@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import apply_migrations
 from dvscrape.pages import Article, PageContext, extract_page
-from dvscrape.sites.tanbinh import profile
+from dvscrape.sites import get_profile
 
 URL = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/hoi-nghi-so-ket"
 
@@ -28,7 +28,7 @@ def _page(lead: str, date_span: str = "") -> str:
 
 
 def _extract(lead: str, context: PageContext, date_span: str = "") -> Article:
-    article = extract_page(URL, _page(lead, date_span), profile(), context)
+    article = extract_page(URL, _page(lead, date_span), get_profile("tanbinh"), context)
     assert isinstance(article, Article)
     return article
 

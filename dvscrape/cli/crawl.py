@@ -16,7 +16,6 @@ from dvscrape.crawl import CrawlResult, run_crawl
 from dvscrape.errors import DvscrapeError
 from dvscrape.outcome import outcome_of_error
 from dvscrape.project_settings import PROJECT_SETTINGS, describe_default
-from dvscrape.sites import available_sites
 
 
 def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -76,7 +75,7 @@ def _settings_help() -> str:
 
 
 @click.command("crawl", epilog=_settings_help())
-@click.argument("site", default="tanbinh", type=click.Choice(available_sites()))
+@click.argument("site", default="tanbinh")
 @click.option("--base-url", help="Crawl a mirror or the replica at this base URL with the same profile.")
 @archive_option
 @click.option("--max-articles", type=click.IntRange(min=0), help="Stop scheduling new articles after N.")
@@ -109,6 +108,9 @@ def crawl_command(
     until: str | None = None,
 ) -> None:
     """Crawl SITE (default tanbinh) into the archive: WARC files plus the SQLite archive.
+
+    SITE is a site profile: `dvscrape sites list` shows them (yours from DVSCRAPE_PROFILES_DIR too). A profile whose
+    start pages link no article, or whose first articles extract only boilerplate, stops the crawl (exit code 2).
 
     Into an archive that already holds articles the crawl is incremental: listings newest first until a run of
     held articles, new articles, and held articles whose re-check is due (conditional requests; unchanged pages

@@ -7,7 +7,7 @@ url = "http://crawler-1:6800"        # a Scrapyd node
 
 [[sites]]
 name = "tanbinh"                     # one line of the summary, one job at a time
-profile = "tanbinh"                  # the site profile (spider) to crawl with
+profile = "tanbinh"                  # the site profile to crawl with (`dvscrape sites list`)
 archive = "/srv/archives/tanbinh"    # the site's own archive folder
 # base_url = "http://mirror:8080"    # a mirror of the site (optional)
 

@@ -23,6 +23,7 @@ from dvscrape.fleet.scrapyd import JobInfo, ScrapydNode
 from dvscrape.outcome import Outcome
 
 JOB_SEPARATOR = "--"
+GENERIC_SPIDER = "portal"  # spiders/portal.py, given the profile as its `site` argument
 # Outcomes after which the same crawl is tried again: it did not run to its end (or could not start because the
 # previous attempt's crawl still held the lock); the next attempt resumes it.
 RETRYABLE = frozenset({Outcome.INTERRUPTED, Outcome.LOCKED, Outcome.INTERNAL_ERROR})
@@ -224,11 +225,12 @@ class FleetRunner:
             job.attempts += 1
             job.job_id = job_id_for(job.site, job.attempts, datetime.now(UTC))
             settings = {**job.site.settings, "DVSCRAPE_ARCHIVE_DIR": self.fleet.archive_on(job.site, node)}
-            arguments = {"base_url": job.site.base_url} if job.site.base_url else {}
+            # One generic spider for every profile (spiders/portal.py): no spider class per site.
+            arguments = {"site": job.site.profile, **({"base_url": job.site.base_url} if job.site.base_url else {})}
             try:
                 self.clients[node].schedule(
                     self.fleet.project,
-                    job.site.profile,
+                    GENERIC_SPIDER,
                     job_id=job.job_id,
                     version=version,
                     settings=settings,

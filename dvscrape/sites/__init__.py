@@ -1,20 +1,63 @@
-"""Site profiles: one module per portal, looked up by name."""
+"""Site profiles: one TOML file per portal (dvscrape/sites/profiles/, plus a folder of the user's), looked up by name.
+
+Modules: profile (the typed SiteProfile), liferay (what each Liferay generation shares), loader (TOML → SiteProfile,
+mistakes named), urls (canonical URLs, scope, traps), probe (a draft profile from a live portal). The user's folder
+is the DVSCRAPE_PROFILES_DIR setting or, when that is empty, the environment variable of the same name; a profile
+there takes precedence over a bundled one of the same name. No Scrapy import here.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
+from importlib import resources
+from pathlib import Path
+
 from dvscrape.errors import ConfigurationError
+from dvscrape.sites.loader import load_profile
 from dvscrape.sites.profile import SiteProfile
 
+PROFILES_DIR_VARIABLE = "DVSCRAPE_PROFILES_DIR"
 
-def available_sites() -> tuple[str, ...]:
+
+def bundled_profiles_dir() -> Path:
+    """The folder of the profiles shipped with dvscrape."""
+    return Path(str(resources.files("dvscrape.sites") / "profiles"))
+
+
+def profile_dirs(profiles_dir: str | None = None) -> tuple[Path, ...]:
+    """Where profiles are looked up, first match wins: the user's folder (*profiles_dir*, else the environment
+    variable DVSCRAPE_PROFILES_DIR), then the bundled profiles."""
+    user = profiles_dir or os.environ.get(PROFILES_DIR_VARIABLE, "")
+    if user and not Path(user).is_dir():
+        raise ConfigurationError(f"the profiles folder {user} ({PROFILES_DIR_VARIABLE}) is not a folder")
+    return (*((Path(user),) if user else ()), bundled_profiles_dir())
+
+
+def profile_files(profiles_dir: str | None = None) -> dict[str, Path]:
+    """Every profile name with the file it is read from, sorted by name."""
+    found: dict[str, Path] = {}
+    for folder in profile_dirs(profiles_dir):
+        for path in sorted(folder.glob("*.toml")):
+            found.setdefault(path.stem, path)
+    return dict(sorted(found.items()))
+
+
+def available_sites(profiles_dir: str | None = None) -> tuple[str, ...]:
     """Names of the portals dvscrape has a profile for."""
-    return ("tanbinh",)
+    return tuple(profile_files(profiles_dir))
 
 
-def get_profile(name: str, base_url: str | None = None) -> SiteProfile:
+def get_profile(name: str, base_url: str | None = None, profiles_dir: str | None = None) -> SiteProfile:
     """The profile called *name*, pointed at *base_url* when given."""
-    if name == "tanbinh":
-        from dvscrape.sites import tanbinh
+    files = profile_files(profiles_dir)
+    path = files.get(name)
+    if path is None:
+        raise ConfigurationError(f"unknown site {name!r}; known sites: {', '.join(files) or 'none'}")
+    return _load(str(path), path.stat().st_mtime_ns, base_url)
 
-        return tanbinh.profile(base_url) if base_url else tanbinh.profile()
-    raise ConfigurationError(f"unknown site {name!r}; known sites: {', '.join(available_sites())}")
+
+@functools.lru_cache(maxsize=64)
+def _load(path: str, mtime_ns: int, base_url: str | None) -> SiteProfile:
+    """A profile file read once per version of the file (profiles are frozen; many modules ask for them)."""
+    return load_profile(Path(path), base_url)

@@ -172,6 +172,25 @@ class UrlRules:
 
 
 @dataclass(frozen=True)
+class Politeness:
+    """How hard the crawl may press the portal; None leaves the project's setting (dvscrape/settings.py) alone.
+
+    A profile's politeness applies at Scrapy's "spider" priority: above dvscrape's defaults, below `--fast` and
+    below any `-s NAME=VALUE` or fleet setting."""
+
+    download_delay: float | None = None
+    concurrent_requests_per_domain: int | None = None
+    autothrottle_enabled: bool | None = None
+    autothrottle_max_delay: float | None = None
+    autothrottle_target_concurrency: float | None = None
+    robotstxt_obey: bool | None = None
+
+    def scrapy_settings(self) -> dict[str, float | int | bool]:
+        """The Scrapy settings this politeness sets (names in upper case), the unset ones left out."""
+        return {name.upper(): value for name, value in vars(self).items() if value is not None}
+
+
+@dataclass(frozen=True)
 class SiteProfile:
     """Everything dvscrape knows about one portal; code reads selectors and rules only from here."""
 
@@ -188,6 +207,10 @@ class SiteProfile:
     urls: UrlRules = field(default_factory=UrlRules)
     selectors: Selectors = field(default_factory=Selectors)
     boilerplate: Boilerplate = field(default_factory=Boilerplate)
+    politeness: Politeness = field(default_factory=Politeness)
+    # The Liferay generation the portal runs ("6.2" or "7": 7.x and DXP), and the profile file it was read from.
+    liferay: str = "6.2"
+    source: str = ""
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)

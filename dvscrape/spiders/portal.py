@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from lxml import etree
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -25,6 +25,7 @@ from dvscrape.capture.scope import ScopeRefused
 from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
+from dvscrape.outcome import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.listing import extract_listing
@@ -32,6 +33,7 @@ from dvscrape.pages.pool import ExtractionPool
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
+from dvscrape.spiders.checks import ProfileChecks
 from dvscrape.spiders.requisites import RequisitesMixin
 from dvscrape.warc.payload import decoded_payload
 
@@ -52,16 +54,32 @@ SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 LISTING_HINT_KEY = "dvscrape_listing_hint"
 RECHECK_KEY = "dvscrape_recheck"  # a held article re-checked now whatever its schedule (it left the sitemap)
+START_KEY = "dvscrape_start_page"  # the home page or page 1 of a listing of the profile (see spiders/checks.py)
 
 
 class PortalSpider(RequisitesMixin, scrapy.Spider):
-    """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media."""
+    """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media.
 
+    `scrapy crawl portal -a site=NAME [-a base_url=URL] [-a max_articles=N]`: any profile, no class per site.
+    """
+
+    name = "portal"
     site = ""
 
-    def __init__(self, base_url: str | None = None, max_articles: int | str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        max_articles: int | str | None = None,
+        site: str | None = None,
+        profiles_dir: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
-        self.profile: SiteProfile = get_profile(self.site, base_url)
+        self.site = site or self.site
+        if not self.site:
+            raise ConfigurationError("the portal spider needs a site profile: -a site=NAME")
+        self.profile: SiteProfile = get_profile(self.site, base_url, profiles_dir or None)
+        self.checks = ProfileChecks(self.profile, int(max_articles) if max_articles not in (None, "") else 0)
         self.allowed_domains = [self.profile.host]
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.articles_scheduled = 0
@@ -90,9 +108,14 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
-        """Read the DVSCRAPE_* settings that steer routing."""
+        """Read the DVSCRAPE_* settings that steer routing; apply the profile's politeness (at the "spider"
+        priority: above dvscrape's defaults, below `--fast`, `-s` and fleet settings)."""
+        kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        if not settings.frozen:
+            for name, value in spider.profile.politeness.scrapy_settings().items():
+                settings.set(name, value, priority="spider")
         if spider.max_articles is None:
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
@@ -112,10 +135,12 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         """Seeds: the home page, page 1 of every listing, the sitemap."""
-        seeds = [self.profile.urls.home_path, *self.profile.listing_paths, self.profile.sitemap_path]
-        for path in seeds:
-            request = self._request_for(self.profile.url(path))
+        starts = [self.profile.urls.home_path, *self.profile.listing_paths]
+        for path in [*starts, self.profile.sitemap_path]:
+            request = self._request_for(self.profile.url(path), meta={START_KEY: True} if path in starts else None)
             if request is not None:
+                if path in starts:
+                    self.checks.start_page_requested()
                 yield request
         planner = self._planner()
         for url in planner.recheck_urls() if planner is not None else ():
@@ -230,7 +255,27 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         return response
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time)."""
+        """Home, listing and other pages: follow every in-scope link (a 304 means: links as last time). A start page
+        that links no article stops the crawl (spiders/checks.py)."""
+        if not response.meta.get(START_KEY):
+            yield from self._parse_page(response)
+            return
+        outputs = list(self._parse_page(response))
+        links = int(response.meta.get("dvscrape_article_links", 0))
+        unchanged = response.status == 304 or bool(response.meta.get(REVISIT_KEY))
+        status = response.status if isinstance(response, TextResponse) or response.status >= 400 else None
+        self._check(self.checks.start_page_done(status=status, article_links=links, unchanged=unchanged))
+        yield from outputs
+
+    def _check(self, mistake: str) -> None:
+        """Stop the crawl on a profile mistake: close reason PROFILE_MISTAKE_REASON, the message in the stats."""
+        if mistake:
+            logger.error("%s", mistake)
+            if hasattr(self, "crawler"):
+                self.crawler.stats.set_value(PROFILE_MISTAKE_STAT, mistake)
+            raise CloseSpider(PROFILE_MISTAKE_REASON)
+
+    def _parse_page(self, response: Response) -> Iterator[Any]:
         page = self._page(response)
         if isinstance(page, list):
             yield from page
@@ -239,6 +284,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
+        response.meta["dvscrape_article_links"] = sum(d.kind is UrlKind.ARTICLE for d in decisions)
         planner = self._planner()
         stop_paging = (
             response.meta.get(KIND_KEY) == UrlKind.LISTING.value
@@ -332,6 +378,8 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
                     f"extraction failed: {type(error).__name__}: {error}"[:500],
                 )
                 return
+            if response.status == 200:
+                self._check(self.checks.article_extracted(response.url, result))
             if isinstance(result, Article):
                 article = result
                 yield ArticleItem(
@@ -470,6 +518,8 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         """A request that failed without an HTTP response (after retries): record why. A request refused on
         purpose (out of scope, or disallowed by robots.txt) is a recorded decision, not a failure of the crawl."""
         request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get(START_KEY):
+            self._check(self.checks.start_page_done(status=None))
         if failure.check(ScopeRefused):
             return  # ScopeMiddleware recorded it in refused_urls
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
