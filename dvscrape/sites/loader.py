@@ -27,6 +27,7 @@ import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cssselect import HTMLTranslator
 from cssselect.parser import SelectorError
@@ -93,6 +94,9 @@ def parse_profile(data: Mapping[str, Any], stem: str, source: str, base_url: str
     if not urls.home_path.startswith(urls.site_path):
         raise ConfigurationError(f"{where}: home_path {urls.home_path!r} is not under site_path {urls.site_path!r}")
     site_url = _typed(data["site_url"], str, where, "site_url")
+    parts_of_url = urlsplit(site_url)
+    if parts_of_url.scheme not in ("http", "https") or not parts_of_url.hostname:
+        raise ConfigurationError(f"{where}: site_url must be an absolute http(s) URL, got {site_url!r}")
     optional = {key: _typed(data[key], str, where, key) for key in ("default_locale", "sitemap_path", "robots_path")}
     try:
         profile = SiteProfile(
@@ -146,7 +150,7 @@ def _typed(value: Any, expected: Any, where: str, key: str) -> Any:
         inner = [arg for arg in typing.get_args(expected) if arg is not type(None)][0]
         return None if value is None else _typed(value, inner, where, key)
     if typing.get_origin(expected) is tuple:
-        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
             return tuple(value)
         raise ConfigurationError(f"{where}: {key} must be a list of strings, got {value!r}")
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
