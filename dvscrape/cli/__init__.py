@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "documents": "dvscrape.cli.documents:documents_command",
     "import": "dvscrape.cli.importing:import_command",
     "fleet": "dvscrape.cli.fleet:fleet_command",
+    "sites": "dvscrape.cli.sites:sites_command",
 }
 
 

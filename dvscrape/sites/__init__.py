@@ -11,21 +11,22 @@ from __future__ import annotations
 import functools
 import os
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.sites.loader import load_profile
+from dvscrape.sites.loader import parse_profile_text
 from dvscrape.sites.profile import SiteProfile
 
 PROFILES_DIR_VARIABLE = "DVSCRAPE_PROFILES_DIR"
 
 
-def bundled_profiles_dir() -> Path:
-    """The folder of the profiles shipped with dvscrape."""
-    return Path(str(resources.files("dvscrape.sites") / "profiles"))
+def bundled_profiles_dir() -> Traversable:
+    """The folder of the profiles shipped with dvscrape (inside the egg when Scrapyd runs dvscrape from one)."""
+    return resources.files("dvscrape.sites") / "profiles"
 
 
-def profile_dirs(profiles_dir: str | None = None) -> tuple[Path, ...]:
+def profile_dirs(profiles_dir: str | None = None) -> tuple[Traversable, ...]:
     """Where profiles are looked up, first match wins: the user's folder (*profiles_dir*, else the environment
     variable DVSCRAPE_PROFILES_DIR), then the bundled profiles."""
     user = profiles_dir or os.environ.get(PROFILES_DIR_VARIABLE, "")
@@ -34,12 +35,13 @@ def profile_dirs(profiles_dir: str | None = None) -> tuple[Path, ...]:
     return (*((Path(user),) if user else ()), bundled_profiles_dir())
 
 
-def profile_files(profiles_dir: str | None = None) -> dict[str, Path]:
+def profile_files(profiles_dir: str | None = None) -> dict[str, Traversable]:
     """Every profile name with the file it is read from, sorted by name."""
-    found: dict[str, Path] = {}
+    found: dict[str, Traversable] = {}
     for folder in profile_dirs(profiles_dir):
-        for path in sorted(folder.glob("*.toml")):
-            found.setdefault(path.stem, path)
+        for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):
+            if entry.name.endswith(".toml") and entry.is_file():
+                found.setdefault(entry.name.removesuffix(".toml"), entry)
     return dict(sorted(found.items()))
 
 
@@ -51,13 +53,17 @@ def available_sites(profiles_dir: str | None = None) -> tuple[str, ...]:
 def get_profile(name: str, base_url: str | None = None, profiles_dir: str | None = None) -> SiteProfile:
     """The profile called *name*, pointed at *base_url* when given."""
     files = profile_files(profiles_dir)
-    path = files.get(name)
-    if path is None:
+    entry = files.get(name)
+    if entry is None:
         raise ConfigurationError(f"unknown site {name!r}; known sites: {', '.join(files) or 'none'}")
-    return _load(str(path), path.stat().st_mtime_ns, base_url)
+    try:
+        text = entry.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"cannot read the profile {entry}: {error}") from error
+    return _parse(text, name, str(entry), base_url)
 
 
 @functools.lru_cache(maxsize=64)
-def _load(path: str, mtime_ns: int, base_url: str | None) -> SiteProfile:
-    """A profile file read once per version of the file (profiles are frozen; many modules ask for them)."""
-    return load_profile(Path(path), base_url)
+def _parse(text: str, name: str, source: str, base_url: str | None) -> SiteProfile:
+    """A profile file parsed once per text (profiles are frozen; many modules ask for them)."""
+    return parse_profile_text(text, name, source, base_url)

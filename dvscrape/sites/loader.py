@@ -51,12 +51,19 @@ _PATH_KEYS = ("sitemap_path", "robots_path", "site_path", "home_path")
 def load_profile(path: Path, base_url: str | None = None) -> SiteProfile:
     """The profile in the TOML file *path*, pointed at *base_url* (a mirror, the replica) when given."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigurationError(f"cannot read the profile {path}: {error.strerror or error}") from error
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigurationError(f"profile {path} is not valid TOML: {error}") from error
-    return parse_profile(data, path.stem, str(path), base_url)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigurationError(f"cannot read the profile {path}: {error}") from error
+    return parse_profile_text(text, path.stem, str(path), base_url)
+
+
+def parse_profile_text(text: str, stem: str, source: str, base_url: str | None = None) -> SiteProfile:
+    """The profile in the TOML *text* of the file *source* named *stem*.toml."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"profile {source} is not valid TOML: {error}") from error
+    return parse_profile(data, stem, source, base_url)
 
 
 def parse_profile(data: Mapping[str, Any], stem: str, source: str, base_url: str | None = None) -> SiteProfile:
@@ -97,14 +104,18 @@ def parse_profile(data: Mapping[str, Any], stem: str, source: str, base_url: str
     parts_of_url = urlsplit(site_url)
     if parts_of_url.scheme not in ("http", "https") or not parts_of_url.hostname:
         raise ConfigurationError(f"{where}: site_url must be an absolute http(s) URL, got {site_url!r}")
-    optional = {key: _typed(data[key], str, where, key) for key in ("default_locale", "sitemap_path", "robots_path")}
+    optional = {
+        key: _typed(data[key], str, where, key)
+        for key in ("default_locale", "sitemap_path", "robots_path")
+        if key in data
+    }
     try:
         profile = SiteProfile(
             name=name,
             base_url=base_url or site_url,
             site_url=site_url,
             listing_paths=listing_paths,
-            **{key: value for key, value in optional.items() if key in data},
+            **optional,
             urls=urls,
             selectors=parts["selectors"],
             boilerplate=parts["boilerplate"],
