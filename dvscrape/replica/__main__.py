@@ -22,6 +22,12 @@ def _parser(prog: str = "python -m dvscrape.replica") -> argparse.ArgumentParser
     )
     parser.add_argument("--seed", type=int, default=2023, help="corpus seed, also the fault seed (default 2023)")
     parser.add_argument("--edition", type=int, default=1, help="site edition: 2 adds, edits and removes a few")
+    parser.add_argument(
+        "--portal",
+        choices=("tanbinh", "city7"),
+        default="tanbinh",
+        help="the portal served: tanbinh (Liferay 6.2, default) or city7 (a Liferay 7/DXP city-style portal)",
+    )
     parser.add_argument("--slow-delay", type=float, default=1.5, help="seconds the slow page takes (default 1.5)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     parser.add_argument(
@@ -122,6 +128,7 @@ def parse_config(argv: Sequence[str] | None = None, *, prog: str = "python -m dv
         hostile=hostile,
         robots_disallow=tuple(args.robots_disallow),
         portal_pages=args.portal_pages,
+        portal=args.portal,
     )
 
 

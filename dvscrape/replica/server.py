@@ -51,6 +51,9 @@ class ReplicaConfig:
     """Path prefixes robots.txt disallows (Liferay's default disallows nothing)."""
     portal_pages: bool = False
     """Serve about 20 static pages linked from the footer, and a footer link that answers 404 (issue 14)."""
+    portal: str = "tanbinh"
+    """Which portal the corpus is served as: "tanbinh" (Liferay 6.2, site neoportal) or "city7" (a Liferay 7/DXP
+    city-style portal, site guest: dvscrape/replica/city7.py)."""
 
 
 class ReplicaHTTPServer(ThreadingHTTPServer):
@@ -206,7 +209,14 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
         config = ReplicaConfig(**options)  # type: ignore[arg-type]
     corpus = build_corpus(seed=config.seed, n_articles=config.articles, edition=config.edition)
     faults = FaultInjector(config.faults) if config.faults is not None and config.faults.enabled else None
-    app = ReplicaApp(
+    app_class: type[ReplicaApp] = ReplicaApp
+    if config.portal == "city7":
+        from dvscrape.replica.city7 import City7App
+
+        app_class = City7App
+    elif config.portal != "tanbinh":
+        raise ValueError(f"unknown replica portal {config.portal!r} (tanbinh or city7)")
+    app = app_class(
         corpus,
         slow_delay=config.slow_delay,
         hostile=config.hostile,
