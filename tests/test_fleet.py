@@ -1,5 +1,7 @@
-"""A fleet run on two real Scrapyd processes on loopback, crawling two replica portals: both archived, a node killed
-mid-crawl has its site resumed on the other node with nothing lost or doubled, and the CLI's errors are one line."""
+"""A fleet run on two real Scrapyd processes on loopback, crawling two replica portals of different kinds (a Liferay 7
+city portal with the hcmcity profile, the Tân Bình Liferay 6.2 portal with the tanbinh profile): both archived, a node
+killed mid-crawl has its site resumed on the other node with nothing lost or doubled, and the CLI's errors are one
+line."""
 
 from __future__ import annotations
 
@@ -36,10 +38,15 @@ DVSCRAPE_FETCH_MEDIA = false
 """
 
 
+# The profile each site of the tests is crawled with: the small site is the Liferay 7 replica, the large one Tân Bình.
+PROFILES = {"small": "hcmcity", "large": "tanbinh"}
+
+
 def _fleet_file(folder: Path, nodes: list[LocalScrapyd], sites: dict[str, str], extra: str = "") -> Path:
     text = "".join(f'[[nodes]]\nurl = "{node.url}"\n\n' for node in nodes)
     for name, url in sites.items():
-        text += f'[[sites]]\nname = "{name}"\nprofile = "tanbinh"\narchive = "{name}"\nbase_url = "{url}"\n\n'
+        profile = PROFILES[name]
+        text += f'[[sites]]\nname = "{name}"\nprofile = "{profile}"\narchive = "{name}"\nbase_url = "{url}"\n\n'
     path = folder / "fleet.toml"
     path.write_text(text + FLEET_SETTINGS + extra, encoding="utf-8")
     return path
@@ -53,7 +60,7 @@ def _articles(archive: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def portals() -> Iterator[tuple[ReplicaProcess, ReplicaProcess]]:
     with (
-        start_replica_process("--articles", str(SMALL), "--seed", "7", quiet=True) as small,
+        start_replica_process("--portal", "city7", "--articles", str(SMALL), "--seed", "7", quiet=True) as small,
         start_replica_process("--articles", str(LARGE), "--slow-delay", "0.2", quiet=True) as large,
     ):
         yield small, large
@@ -99,11 +106,27 @@ def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
         "--archive",
         str(tmp_path / "large"),
         "--format",
-        "csv",
+        "jsonl",
         "--out",
-        str(tmp_path / "same-site"),
+        str(tmp_path / "by-profile"),
     )
-    assert both.returncode != 0 and "both hold the site 'tanbinh'" in both.stderr
+    # Without a fleet file, an archive's site is the profile it was crawled with: the two kinds of portal.
+    assert both.returncode == 0, both.stderr
+    by_profile = [json.loads(line) for line in (tmp_path / "by-profile" / "articles.jsonl").read_text().splitlines()]
+    assert Counter(row["site"] for row in by_profile) == {"hcmcity": SMALL, "tanbinh": LARGE}
+    assert all(
+        row["url"].startswith("https://hochiminhcity.gov.vn/web/guest/-/") for row in rows if row["site"] == "small"
+    )
+    twice = run_cli(
+        "export",
+        "--archive",
+        str(tmp_path / "large"),
+        "--archive",
+        str(tmp_path / "large"),
+        "--out",
+        str(tmp_path / "x"),
+    )
+    assert twice.returncode != 0 and "both hold the site 'tanbinh'" in twice.stderr
     # Search across the sites' archives: hits name their site.
     word = rows[0]["title"].split()[0]
     found = run_cli("search", word, "--fleet", str(fleet_file), "--json", "--limit", "200")
