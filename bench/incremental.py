@@ -22,8 +22,9 @@ from pathlib import Path
 
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import start_replica_process
-from dvscrape.sites.tanbinh import BASE_URL as SITE_URL
+from dvscrape.sites import get_profile
 
+SITE_URL = get_profile("tanbinh").site_url
 REQUESTS_TARGET = 0.03
 BYTES_TARGET = 0.01
 

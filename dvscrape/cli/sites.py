@@ -39,7 +39,7 @@ def list_command() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the draft profile here (default: print it). Name the file NAME.toml and put it in DVSCRAPE_PROFILES_DIR.",
+    help="Write the draft profile here (default: print it): NAME.toml, in the folder DVSCRAPE_PROFILES_DIR names.",
 )
 def probe_command(url: str, name: str | None, out: Path | None) -> None:
     """Fetch a portal's home page and a few of its pages, recognise Liferay 6.2 or 7, its site path, listings and
