@@ -123,6 +123,8 @@ def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
         str(tmp_path / "large"),
         "--archive",
         str(tmp_path / "large"),
+        "--format",
+        "csv",
         "--out",
         str(tmp_path / "x"),
     )
