@@ -157,3 +157,23 @@ def test_an_unknown_site_is_a_one_line_configuration_error(tmp_path: Path) -> No
     result = run_cli("crawl", "nowhere", "--archive", str(tmp_path / "a"))
     assert result.returncode == ExitCode.BAD_CONFIGURATION
     assert "unknown site 'nowhere'" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("fast", "overrides", "delay"), [(False, {}, 2.0), (True, {}, 0.0), (False, {"DOWNLOAD_DELAY": "5"}, 5.0)]
+)
+def test_a_profile_politeness_applies_below_fast_and_overrides(
+    tmp_path: Path, fast: bool, overrides: dict[str, str], delay: float
+) -> None:
+    from scrapy.crawler import Crawler
+
+    from dvscrape.crawl import build_settings
+    from dvscrape.spiders.portal import PortalSpider
+
+    crawler = Crawler(PortalSpider, build_settings(tmp_path, overrides, fast=fast))
+    spider = crawler._create_spider(site="hcmcity")
+    assert spider.profile.name == "hcmcity" and spider.name == "portal"
+    assert crawler.settings.getfloat("DOWNLOAD_DELAY") == delay
+    assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == (16 if fast else 1)
+    with pytest.raises(ConfigurationError, match="needs a site profile"):
+        Crawler(PortalSpider, build_settings(tmp_path, {}, fast=False))._create_spider()
