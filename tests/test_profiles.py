@@ -8,6 +8,7 @@ import json
 import re
 import sqlite3
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,32 @@ def test_a_profile_politeness_applies_below_fast_and_overrides(
     assert crawler.settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == (16 if fast else 1)
     with pytest.raises(ConfigurationError, match="needs a site profile"):
         Crawler(PortalSpider, build_settings(tmp_path, {}, fast=False))._create_spider()
+
+
+def test_profile_checks_judge_only_what_they_can() -> None:
+    from dvscrape.pages.article import Article, Block, NotArticle
+    from dvscrape.spiders.checks import ProfileChecks
+
+    profile = get_profile("tanbinh")
+    unchanged = ProfileChecks(profile)  # a re-crawl: a start page answered 304 says nothing about its links
+    for _ in range(2):
+        unchanged.start_page_requested()
+    assert unchanged.start_page_done(status=200) == "" and unchanged.start_page_done(status=304, unchanged=True) == ""
+    down = ProfileChecks(profile)  # the site's trouble, not the profile's
+    down.start_page_requested()
+    assert down.start_page_done(status=None) == "" and down.start_page_done(status=503) == ""
+    missing = ProfileChecks(profile)  # start pages the portal does not have
+    missing.start_page_requested()
+    assert "1 of them answered 'not found'" in missing.start_page_done(status=404)
+
+    articles = ProfileChecks(profile, max_articles=2)
+    url = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/x"
+    assert articles.article_extracted(url, NotArticle(url, "not-found", "dead link")) == ""
+    generic = Article(url, url, "vi_VN", "Tiêu đề", blocks=(Block("paragraph", "Chữ."),), template="generic")
+    assert articles.article_extracted(url, generic) == ""
+    assert "the first 2 articles" in articles.article_extracted(
+        url, replace(generic, template="asset-publisher", blocks=())
+    )
+    good = ProfileChecks(profile, max_articles=2)
+    assert good.article_extracted(url, replace(generic, template="asset-publisher")) == ""
+    assert good.article_extracted(url, generic) == "" and good.article_extracted(url, generic) == ""
