@@ -235,6 +235,10 @@ def test_the_example_fleet_file_parses_and_maps_archives_per_node() -> None:
         ('[[nodes]]\nurl = "http://a:6800"\n[[nodes]]\nurl = "http://a:6800"\n', "names the node url"),
         ('[[nodes]]\nurl = "http://a:6800"\n[[sites]]\nname = "x"\nprofile = "p"\narchive = "a"\nport = 1\n', "port"),
         ("nodes = 3\n", "array of tables"),
+        (
+            '[[nodes]]\nurl = "http://a:6800"\n[[sites]]\nname = "x"\nprofile = "nowhere"\narchive = "a"\n',
+            "[[sites]] #1: unknown site 'nowhere'; known sites: hcmcity, tanbinh",
+        ),
         ('[[nodes]]\nurl = "http://a:6800"\n[settings]\nDELAY = [1]\n', "not a setting"),
     ],
 )

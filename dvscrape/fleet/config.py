@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dvscrape.errors import ConfigurationError
+from dvscrape.sites import get_profile
 
 _SITE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
@@ -141,6 +142,13 @@ def _site(entry: Mapping[str, Any], index: int, base_dir: Path, common: Mapping[
     if base_url and urlsplit(str(base_url)).scheme not in ("http", "https"):
         raise ConfigurationError(f"{where}: 'base_url' must be an http(s) URL")
     settings = {**common, **_settings(entry.get("settings", {}), f"{where} settings")}
+    if not settings.get("DVSCRAPE_PROFILES_DIR"):
+        # The profile ships in the egg (or in this machine's DVSCRAPE_PROFILES_DIR, as on the nodes): a wrong name or a
+        # broken profile is a mistake of the fleet file, named now rather than by jobs failing on every node.
+        try:
+            get_profile(entry["profile"], str(base_url) or None)
+        except ConfigurationError as error:
+            raise ConfigurationError(f"{where}: {error}") from error
     return FleetSite(entry["name"], entry["profile"], archive, str(base_url), settings)
 
 
