@@ -207,3 +207,12 @@ def test_profile_checks_judge_only_what_they_can() -> None:
     good = ProfileChecks(profile, max_articles=2)
     assert good.article_extracted(url, replace(generic, template="asset-publisher")) == ""
     assert good.article_extracted(url, generic) == "" and good.article_extracted(url, generic) == ""
+
+
+def test_sites_list_names_a_broken_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "broken.toml").write_text('site_url = "https://x.gov.vn"\n', encoding="utf-8")
+    monkeypatch.setenv("DVSCRAPE_PROFILES_DIR", str(tmp_path))
+    result = run_cli("sites", "list")
+    assert result.returncode == ExitCode.BAD_CONFIGURATION
+    assert "broken" in result.stdout and "tanbinh" in result.stdout and "hcmcity" in result.stdout
+    assert f"profile {tmp_path / 'broken.toml'}: 'listing_paths' is required" in result.stderr

@@ -18,19 +18,31 @@ def sites_command() -> None:
 
 @sites_command.command("list")
 def list_command() -> None:
-    """Show every profile: name, host, Liferay version and the file it is read from."""
+    """Show every profile: name, host, Liferay version and the file it is read from. A profile that does not load is
+    listed with its error, and the command exits 2."""
     from dvscrape.sites import get_profile, profile_files
 
     try:
         files = profile_files()
-        rows = [(name, get_profile(name)) for name in files]
     except ConfigurationError as error:
         raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
-    width = max((len(name) for name, _ in rows), default=4)
-    host_width = max((len(profile.host) for _, profile in rows), default=4)
+    rows: list[tuple[str, str, str, str]] = []
+    broken: list[str] = []
+    for name, entry in files.items():
+        try:
+            profile = get_profile(name)
+        except ConfigurationError as error:
+            rows.append((name, "?", "?", str(entry)))
+            broken.append(str(error))
+            continue
+        rows.append((name, profile.host, profile.liferay, str(entry)))
+    width = max((len(row[0]) for row in rows), default=4)
+    host_width = max((len(row[1]) for row in rows), default=4)
     click.echo(f"{'name':<{width}}  {'host':<{host_width}}  liferay  file")
-    for name, profile in rows:
-        click.echo(f"{name:<{width}}  {profile.host:<{host_width}}  {profile.liferay:<7}  {files[name]}")
+    for name, host, liferay, entry in rows:
+        click.echo(f"{name:<{width}}  {host:<{host_width}}  {liferay:<7}  {entry}")
+    if broken:
+        raise CommandError(broken[0], ExitCode.BAD_CONFIGURATION)
 
 
 @sites_command.command("probe")
