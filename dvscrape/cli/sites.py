@@ -39,8 +39,8 @@ def list_command() -> None:
     width = max((len(row[0]) for row in rows), default=4)
     host_width = max((len(row[1]) for row in rows), default=4)
     click.echo(f"{'name':<{width}}  {'host':<{host_width}}  liferay  file")
-    for name, host, liferay, entry in rows:
-        click.echo(f"{name:<{width}}  {host:<{host_width}}  {liferay:<7}  {entry}")
+    for name, host, liferay, source in rows:
+        click.echo(f"{name:<{width}}  {host:<{host_width}}  {liferay:<7}  {source}")
     if broken:
         raise CommandError(broken[0], ExitCode.BAD_CONFIGURATION)
 
