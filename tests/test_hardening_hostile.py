@@ -20,6 +20,7 @@ import pytest
 
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import start_replica_process
+from dvscrape.sites import get_profile
 from tests.canary import (
     Canary,
     MeasuredRun,
@@ -33,6 +34,7 @@ from tests.canary import (
 from tests.conftest import run_cli
 
 ARTICLES = 30
+SITE_URL = get_profile("tanbinh").site_url
 MAX_SECONDS = 120
 MAX_RSS = 600 * 1024 * 1024  # the crawl of the plain 30-article replica peaks near 200 MB
 REDIRECT_LIMIT = 20  # no client should follow more redirects than Scrapy's own default
@@ -51,6 +53,10 @@ class HostileCrawl:
     def url(self, name: str) -> str:
         """The absolute URL of a hostile entry page."""
         return self.replica_url + self.stats["hostile"]["entry_paths"][name]
+
+    def article_url(self, url: str) -> str:
+        """The key in ``articles`` of a page fetched at *url* from the replica: the same path on the site's address."""
+        return SITE_URL + url.removeprefix(self.replica_url)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +117,7 @@ def test_crawl_survives_in_bounded_time_and_memory(hostile_crawl: HostileCrawl) 
 
 def test_every_normal_article_is_archived(hostile_crawl: HostileCrawl) -> None:
     corpus = build_corpus(2023, ARTICLES)
-    expected = {f"{hostile_crawl.replica_url}{article.path}" for article in corpus.articles}
+    expected = {f"{SITE_URL}{article.path}" for article in corpus.articles}
     stored = {url for (url,) in query(hostile_crawl.archive, "select url from articles")}
     assert expected - stored == set()
 
@@ -171,14 +177,18 @@ def test_decompression_bomb_is_refused_and_recorded(hostile_crawl: HostileCrawl,
 )
 def test_non_html_and_empty_bodies_are_recorded_not_stored_as_articles(hostile_crawl: HostileCrawl, name: str) -> None:
     url = hostile_crawl.url(name)
-    assert query(hostile_crawl.archive, "select count(*) from articles where url = ?", url) == [(0,)]
+    assert query(
+        hostile_crawl.archive, "select count(*) from articles where url = ?", hostile_crawl.article_url(url)
+    ) == [(0,)]
     rows = query(hostile_crawl.archive, "select status, problem from captures where url = ?", url)
     assert rows and rows[-1][0] == 200 and rows[-1][1], f"{name}: no problem recorded: {rows}"
 
 
 def test_invalid_utf8_is_stored_as_valid_text(hostile_crawl: HostileCrawl) -> None:
     url = hostile_crawl.url("invalid-utf8")
-    rows = query(hostile_crawl.archive, "select title, body from articles where url = ?", url)
+    rows = query(
+        hostile_crawl.archive, "select title, body from articles where url = ?", hostile_crawl.article_url(url)
+    )
     problems = query(hostile_crawl.archive, "select problem from captures where url = ?", url)
     assert rows or any(problem for (problem,) in problems), "neither stored nor a problem recorded"
     for title, body in rows:
@@ -189,7 +199,11 @@ def test_invalid_utf8_is_stored_as_valid_text(hostile_crawl: HostileCrawl) -> No
 
 def test_deep_nesting_and_huge_page_are_bounded(hostile_crawl: HostileCrawl) -> None:
     for name in ("deep-nesting", "huge-page"):
-        rows = query(hostile_crawl.archive, "select length(body) from articles where url = ?", hostile_crawl.url(name))
+        rows = query(
+            hostile_crawl.archive,
+            "select length(body) from articles where url = ?",
+            hostile_crawl.article_url(hostile_crawl.url(name)),
+        )
         for (length,) in rows:
             assert length < 35_000_000
 
@@ -205,7 +219,11 @@ def test_redirect_loop_and_chain_are_bounded(hostile_crawl: HostileCrawl) -> Non
 
 def test_script_is_not_stored_as_markup(hostile_crawl: HostileCrawl) -> None:
     url = hostile_crawl.url("script-injection")
-    stored = query(hostile_crawl.archive, "select id, title, html_title, body from articles where url = ?", url)
+    stored = query(
+        hostile_crawl.archive,
+        "select id, title, html_title, body from articles where url = ?",
+        hostile_crawl.article_url(url),
+    )
     assert stored, "the script-injection article was not archived"
     article_id, title, html_title, body = stored[0]
     captions = [
@@ -220,7 +238,9 @@ def test_script_is_not_stored_as_markup(hostile_crawl: HostileCrawl) -> None:
 def test_script_code_is_not_taken_for_text(hostile_crawl: HostileCrawl) -> None:
     """Script elements are not content: their code does not end up in the title, captions or body."""
     url = hostile_crawl.url("script-injection")
-    stored = query(hostile_crawl.archive, "select id, title, body from articles where url = ?", url)
+    stored = query(
+        hostile_crawl.archive, "select id, title, body from articles where url = ?", hostile_crawl.article_url(url)
+    )
     assert stored
     article_id, title, body = stored[0]
     captions = [
