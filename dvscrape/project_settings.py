@@ -92,6 +92,14 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "DVSCRAPE_RECHECK_OLD_DAYS", 30.0, "Days between re-checks of older articles and of articles that are gone."
     ),
     Setting(
+        "DVSCRAPE_RECHECK_PAGE_DAYS",
+        7.0,
+        "Days between re-checks of pages that are neither articles nor listings (static pages) and of page requisites.",
+    ),
+    Setting(
+        "DVSCRAPE_RECHECK_MISSING_DAYS", 30.0, "Days between re-checks of a link (a menu link) that answered 404/410."
+    ),
+    Setting(
         "DVSCRAPE_RETRY_AFTER_MAX",
         120.0,
         "Longest Retry-After (seconds) that a 429/503 answer is waited out before its retry.",

@@ -64,6 +64,8 @@ class ArchiveSettings:
             policy=RecheckPolicy(
                 month_interval_days=settings.getfloat("DVSCRAPE_RECHECK_MONTH_DAYS"),
                 old_interval_days=settings.getfloat("DVSCRAPE_RECHECK_OLD_DAYS"),
+                page_interval_days=settings.getfloat("DVSCRAPE_RECHECK_PAGE_DAYS"),
+                missing_page_interval_days=settings.getfloat("DVSCRAPE_RECHECK_MISSING_DAYS"),
             ),
         )
 
