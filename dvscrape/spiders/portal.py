@@ -6,24 +6,20 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy import signals
-from scrapy.exceptions import CloseSpider, DontCloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_response
-from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
 from dvscrape.capture.session import CrawlSession
-from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
+from dvscrape.errors import ConfigurationError, ExtractionError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.outcome import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT
 from dvscrape.pages import PageContext, extract_page
@@ -35,7 +31,7 @@ from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.spiders.checks import ProfileChecks
 from dvscrape.spiders.requisites import RequisitesMixin
-from dvscrape.warc.payload import decoded_payload
+from dvscrape.spiders.sitemap import LASTMOD_KEY, RECHECK_KEY, SitemapMixin
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +46,11 @@ PRIORITY = {
     UrlKind.SITEMAP: 1,
     UrlKind.ROBOTS: 0,
 }
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-LASTMOD_KEY = "dvscrape_lastmod"
 LISTING_HINT_KEY = "dvscrape_listing_hint"
-RECHECK_KEY = "dvscrape_recheck"  # a held article re-checked now whatever its schedule (it left the sitemap)
 START_KEY = "dvscrape_start_page"  # the home page or page 1 of a listing of the profile (see spiders/checks.py)
 
 
-class PortalSpider(RequisitesMixin, scrapy.Spider):
+class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
     """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media.
 
     `scrapy crawl portal -a site=NAME [-a base_url=URL] [-a max_articles=N]`: any profile, no class per site.
@@ -85,22 +78,7 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         self.articles_scheduled = 0
         self._article_urls: set[str] = set()
         self.extraction_pool: ExtractionPool | None = None
-        # Sitemap URLs wait until the spider is idle: an article reached from a listing carries the date and
-        # category the listing shows, which some article pages hide; the sitemap fills in what listings missed.
-        self._sitemap_entries: list[tuple[str, str, str]] = []
-        # Every URL the sitemap lists in this run (canonical), and the sitemap of the previous visit: an article
-        # that vanished from it is re-checked in this run, and lastmods are compared with the previous ones.
-        self._sitemap_locs: set[str] = set()
-        # The sitemap's lastmod of each URL (canonical): the year of a lede's 'Ngày 8/2' for an article that shows no
-        # date, however the crawl reached it.
-        self._sitemap_lastmods: dict[str, str] = {}
-        self._sitemap_read = False
-        self._vanished_checked = False
-        # Held articles a listing page showed at the previous visit and no longer shows (re-checked at the end of
-        # the run unless a listing page or the sitemap of this run still shows them), and the articles listed now.
-        self._left_listing: set[str] = set()
-        self._listed: set[str] = set()
-        self._previous: PreviousSitemap | None = None
+        self.init_change_signals()
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
@@ -301,38 +279,6 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
         yield from self.page_requisite_requests(response)
 
-    def _compare_with_previous_listing(self, response: Response, decisions: list[UrlDecision]) -> None:
-        """Note the articles this listing page shows, and (when its content changed since the previous visit) the
-        held articles the archived copy showed that it no longer does."""
-        listed = {decision.canonical for decision in decisions if decision.kind is UrlKind.ARTICLE}
-        self._listed |= listed
-        planner = self._planner()
-        if planner is None or not planner.incremental or response.status != 200 or response.meta.get(REVISIT_KEY):
-            return
-        canonical = str(response.meta.get(CANONICAL_KEY, ""))
-        known = planner.state.last_capture(canonical) if canonical else None
-        if known is None or self.session is None:
-            return
-        try:
-            record = capture_warc_record(
-                self.session.archive, capture_record(self.session.archive.db.conn, known.capture_id)
-            )
-            body = decoded_payload(record)
-        except (DvscrapeError, OSError, ValueError):
-            return
-        parts = urlsplit(known.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        before: set[str] = set()
-        for href in scrapy.Selector(text=body.decode("utf-8", errors="replace")).xpath("//a/@href").getall():
-            url = self._canonical_on(urljoin(known.url, href.strip()), origin)
-            if (
-                url
-                and planner.holds_article(url)
-                and classify(self.profile.fetch_url(url), self.profile).kind is UrlKind.ARTICLE
-            ):
-                before.add(url)
-        self._left_listing |= before - listed
-
     def _too_large(self, response: Response) -> str:
         return (
             f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
@@ -432,87 +378,6 @@ class PortalSpider(RequisitesMixin, scrapy.Spider):
         failure = self._failed_status(response)
         if failure is not None:
             yield failure
-
-    def _previous_sitemap(self) -> PreviousSitemap:
-        """The sitemap as the previous visit archived it (read once, when first needed)."""
-        if self._previous is None:
-            session = self.session
-            planner = self._planner()
-            if session is None or planner is None or not planner.incremental:
-                self._previous = PreviousSitemap()
-            else:
-                self._previous = previous_sitemap(session.archive.db.conn, session.archive.warc_dir, self._canonical_on)
-        return self._previous
-
-    def _canonical_on(self, url: str, origin: str) -> str:
-        """The canonical form of *url* as found on a page fetched from *origin* (another port of a replica)."""
-        try:
-            profile = self.profile.with_base_url(origin)
-        except ConfigurationError:
-            return ""
-        return classify(profile.fetch_url(url), profile).canonical
-
-    def _archived_sitemap(self, response: Response) -> bytes:
-        """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""
-        session = self.session
-        if session is None:
-            return b""
-        try:
-            return decoded_payload(newest_response(session.archive, response.url))
-        except (DvscrapeError, OSError, ValueError):
-            return b""
-
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        """sitemap.xml (or a sitemap index): schedule every in-scope URL, passing lastmod on as a date hint."""
-        failure = self._failed_status(response)
-        if failure is not None:
-            yield failure
-            return
-        body = response.body
-        if response.status == 304 or (not body and response.meta.get(REVISIT_KEY)):
-            body = self._archived_sitemap(response)
-            if not body:
-                return
-        try:
-            root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as error:
-            reason = f"invalid sitemap XML: {error}"
-            yield FetchFailure(response.url, response.url, "sitemap", reason, response.status, 1)
-            return
-        for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
-            loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
-            lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
-            if loc:
-                self._sitemap_entries.append((loc, lastmod, response.url))
-                canonical = classify(self.profile.fetch_url(loc), self.profile).canonical
-                self._sitemap_locs.add(canonical)
-                if lastmod:
-                    self._sitemap_lastmods[canonical] = lastmod
-        self._sitemap_read = True
-
-    def spider_idle(self) -> None:
-        """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some. Then
-        re-check the held articles that left the sitemap (listed by the previous visit's, not by this one) or left a
-        listing page (shown by its archived copy, and by no listing page nor sitemap of this run): a removal is then
-        found in this run."""
-        entries, self._sitemap_entries = self._sitemap_entries, []
-        scheduled = False
-        for loc, lastmod, found_on in entries:
-            for request in self._schedule(self._request_for(loc, meta={LASTMOD_KEY: lastmod}, found_on=found_on)):
-                request.headers.setdefault("Referer", found_on)  # as if linked from the sitemap (reextract reads it)
-                self.crawler.engine.crawl(request)
-                scheduled = True
-        if not scheduled and not self._vanished_checked:
-            self._vanished_checked = True
-            vanished = self._left_listing - self._listed - self._sitemap_locs
-            if self._sitemap_read:
-                vanished |= set(self._previous_sitemap().lastmods) - self._sitemap_locs
-            for canonical in sorted(vanished):
-                for request in self._schedule(self._request_for(canonical, meta={RECHECK_KEY: True})):
-                    self.crawler.engine.crawl(request)
-                    scheduled = True
-        if scheduled:
-            raise DontCloseSpider("sitemap URLs scheduled")
 
     def fetch_failed(self, failure: Failure) -> Iterator[FetchFailure]:
         """A request that failed without an HTTP response (after retries): record why. A request refused on
