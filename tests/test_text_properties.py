@@ -137,7 +137,17 @@ other_script_text = st.text(
     "\u200c\u200d\u200b\u200f",
     min_size=1,
     max_size=40,
-).filter(lambda text: text.strip() == text and "  " not in text)
+).filter(
+    # an invisible character beside a space or at an edge is noise whatever the script: left out here
+    lambda text: (
+        text.strip() == text
+        and "  " not in text
+        and not any(
+            char in "\u200c\u200d\u200b\u200f" and (index in (0, len(text) - 1) or " " in text[index - 1 : index + 2])
+            for index, char in enumerate(text)
+        )
+    )
+)
 
 
 @PROPERTY_SETTINGS
@@ -162,6 +172,4 @@ def test_no_tcvn3_letter_is_ever_dropped(text: str) -> None:
 @PROPERTY_SETTINGS
 @given(other_script_text)
 def test_invisible_characters_of_other_scripts_are_kept(text: str) -> None:
-    kept = "".join(char for char in text if not (char.isspace() and char != " "))
-    if text[0] not in "\u200c\u200d\u200b\u200f" and text[-1] not in "\u200c\u200d\u200b\u200f":
-        assert normalize(text) == kept
+    assert normalize(text) == text
