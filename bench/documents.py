@@ -24,6 +24,8 @@ from dvscrape.documents.ocr import missing_reason
 from dvscrape.documents.quality import character_error_rate
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sandbox import read_isolated
+from dvscrape.replica import document_spec as spec
+from dvscrape.replica import document_writers as writers
 from dvscrape.replica import documents as generated
 
 
@@ -35,9 +37,9 @@ def _timed(read: Callable[[], DocumentResult], repeat: int) -> tuple[DocumentRes
     return result, (time.perf_counter() - started) / repeat
 
 
-def _low_resolution_scan(spec: generated.DocumentSpec) -> bytes:
+def _low_resolution_scan(spec: spec.DocumentSpec) -> bytes:
     buffer = io.BytesIO()
-    generated.scan_image(spec, noisy=True, dpi=150).save(buffer, format="PDF", resolution=150, quality=55)
+    writers.scan_image(spec, noisy=True, dpi=150).save(buffer, format="PDF", resolution=150, quality=55)
     return buffer.getvalue()
 
 
@@ -46,7 +48,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=10, help="Readings of each text-layer document.")
     parser.add_argument("--ocr-pages", type=int, default=2, help="Scans of each kind read (one page each).")
     args = parser.parse_args()
-    if not generated.fonts_available():
+    if not writers.fonts_available():
         print("DejaVu fonts missing (apt-get install fonts-dejavu-core)", file=sys.stderr)
         return 2
     samples = generated.samples("bench")
@@ -72,10 +74,10 @@ def main() -> int:
         print(f"(no OCR figures: {ocr_missing})")
     else:
         scans = [s for s in samples if "scan" in s.kind]
-        low = generated.spec_for("bench", "Kế hoạch số 109/KH-UBND", (2024, 3, 12))
+        low = spec.spec_for("bench", "Kế hoạch số 109/KH-UBND", (2024, 3, 12))
         scans.append(
             generated.Sample(
-                "scan-150dpi.pdf", "scan-noisy-150dpi", _low_resolution_scan(low), low, generated.scan_lines(low)
+                "scan-150dpi.pdf", "scan-noisy-150dpi", _low_resolution_scan(low), low, writers.scan_lines(low)
             )
         )
         limits = Limits()

@@ -16,10 +16,11 @@ from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, LEGACY_FONT, TEXT_LAYER, WAITING_OCR
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sandbox import read_isolated
+from dvscrape.replica import document_writers as writers
 from dvscrape.replica import documents as generated
-from dvscrape.replica.documents import squeeze
+from dvscrape.replica.document_spec import squeeze
 
-pytestmark = pytest.mark.skipif(not generated.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
+pytestmark = pytest.mark.skipif(not writers.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
 
 TEXT_KINDS = ("text-pdf", "columns-pdf", "docx", "xlsx", "doc", "odt", "rtf")
 LEGACY_KINDS = ("legacy-pdf", "legacy-docx", "legacy-vni-docx")

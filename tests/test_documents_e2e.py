@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from dvscrape.documents.ocr import missing_reason
+from dvscrape.replica import document_writers as writers
 from dvscrape.replica import documents as generated
 from tests.conftest import CrawledArchive, run_cli
 
-pytestmark = pytest.mark.skipif(not generated.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
+pytestmark = pytest.mark.skipif(not writers.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
 
 
 @pytest.fixture()
