@@ -1,8 +1,10 @@
 """The archive's SQLite database of crawls, captures and articles: storage only. No Scrapy import.
 
-Modules: ``db`` (Archive, Capture), ``connection`` (pragmas, write transactions), ``migrations`` (the recorded schema
-migrations), ``records`` and ``rows`` (Article → column values, content hash), ``versions`` (article history),
-``incremental`` (what a re-crawl must fetch again), ``recovery`` (repair after a crash), ``search`` and ``folding``
-(accent-insensitive full-text search), ``lookup`` (URL → stored article) and ``lock`` (the crawl lock). WARC files are
-read and written by ``dvscrape.warc``; each module's docstring says more.
+Modules: ``db`` (Archive), ``connection`` (pragmas, write transactions), ``migrations`` and ``first_migrations`` (the
+recorded schema migrations), ``identity`` (the rewrite of older archives onto the site's canonical URLs), ``times``
+(the one stored time format), ``records`` and ``rows`` (Capture, Article → column values, content hash), ``versions``
+(article history), ``incremental`` (what a re-crawl must fetch again), ``sitemaps`` (the previous visit's sitemap),
+``recovery`` (repair after a crash), ``search`` and ``folding`` (accent-insensitive full-text search), ``lookup``
+(URL → stored article or capture), ``crawl_log`` (the recorded crawls, read back) and ``lock`` (the crawl lock). WARC
+files are read and written by ``dvscrape.warc``; each module's docstring says more.
 """
