@@ -92,8 +92,6 @@ def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str
         return None
     names = [column[0] for column in cursor.description]
     record: dict[str, object] = dict(zip(names, row, strict=True))
-    from dvscrape.imports.provenance import provenance
-
     origin = provenance(conn, capture_id)
     if origin is not None:  # imported from another tool's file (dvscrape import)
         record["imported"] = origin
@@ -151,3 +149,22 @@ def newest_response(archive: Archive, url: str) -> WarcRecord:
         if record is not None and record.get("status") == 200 and record.get("warc_filename"):
             return capture_warc_record(archive, record)
     raise NotInArchiveError(f"{url} has no archived 200 response in {archive.directory}")
+
+
+def provenance(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, object] | None:
+    """Where an imported capture came from (file, package member, tool, original capture date), or None for a
+    capture dvscrape fetched itself."""
+    if capture_id is None:
+        return None
+    try:
+        found = conn.execute(
+            "SELECT f.source, f.member, f.stored_name, f.tool, f.warc_version, f.sha256, c.fetched_at, f.imported_at "
+            "FROM captures AS c JOIN imported_files AS f ON f.id = c.imported_file_id WHERE c.id = ?",
+            (capture_id,),
+        ).fetchone()
+    except sqlite3.Error:  # an archive opened read-only before the imports migration
+        return None
+    if found is None:
+        return None
+    keys = ("source", "member", "stored_name", "tool", "warc_version", "sha256", "captured_at", "imported_at")
+    return dict(zip(keys, found, strict=True))

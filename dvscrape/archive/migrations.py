@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from dvscrape.archive.document_tables import m0011_documents
 from dvscrape.archive.first_migrations import (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -23,7 +24,6 @@ from dvscrape.archive.first_migrations import (
     m0008_scope_decisions,
     table_of,
 )
-from dvscrape.documents.schema import m0011_documents
 from dvscrape.errors import ArchiveError
 
 MIGRATION_SET = "dvscrape"

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dvscrape.archive.document_tables import DOCUMENT_COLUMNS
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
-from dvscrape.documents.schema import DOCUMENT_COLUMNS
 from dvscrape.documents.sniff import extension_kind
 
 if TYPE_CHECKING:
