@@ -10,8 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-PAGE_W, PAGE_H = 595.0, 842.0
-
 PDF_VARIANTS = ("text", "text", "text", "text", "columns", "tcvn3", "scan", "scan-noisy", "encrypted", "damaged")
 OFFICE_VARIANTS = ("docx", "docx", "docx", "docx-vntime", "doc", "doc", "xlsx", "xlsx", "odt", "rtf")
 EXTENSIONS = {

@@ -17,66 +17,6 @@ from dvscrape.replica.document_spec import DocumentSpec
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 PAGE_W, PAGE_H = 595.0, 842.0
 
-PDF_VARIANTS = ("text", "text", "text", "text", "columns", "tcvn3", "scan", "scan-noisy", "encrypted", "damaged")
-OFFICE_VARIANTS = ("docx", "docx", "docx", "docx-vntime", "doc", "doc", "xlsx", "xlsx", "odt", "rtf")
-EXTENSIONS = {
-    "docx": ".docx",
-    "docx-vntime": ".docx",
-    "doc": ".doc",
-    "xlsx": ".xlsx",
-    "odt": ".odt",
-    "rtf": ".rtf",
-}
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".rtf": "application/rtf",
-}
-ENCRYPTED_PASSWORD = "matkhau-2024"
-
-_TYPES = {
-    "KH": "KẾ HOẠCH",
-    "TB": "THÔNG BÁO",
-    "QĐ": "QUYẾT ĐỊNH",
-    "BC": "BÁO CÁO",
-    "HD": "HƯỚNG DẪN",
-}
-_SUBJECTS = (
-    "Triển khai công tác chuyển đổi số trên địa bàn quận năm {year}",
-    "Tổ chức các hoạt động hưởng ứng Ngày Pháp luật Việt Nam năm {year}",
-    "Tăng cường công tác phòng, chống dịch bệnh sốt xuất huyết",
-    "Kiện toàn Ban Chỉ đạo thực hiện Quy chế dân chủ ở cơ sở",
-    "Kết quả thực hiện công tác cải cách hành chính quý I năm {year}",
-    "Tổ chức Hội nghị biểu dương người tốt, việc tốt năm {year}",
-)
-_SENTENCES = (
-    "Ủy ban nhân dân quận đề nghị các phòng, ban, đơn vị và Ủy ban nhân dân 15 phường triển khai thực hiện nghiêm túc.",
-    "Thủ trưởng các cơ quan, đơn vị chịu trách nhiệm tổ chức quán triệt nội dung kế hoạch đến cán bộ, công chức.",
-    "Định kỳ hằng tháng, các đơn vị báo cáo kết quả thực hiện về Văn phòng Ủy ban nhân dân quận để tổng hợp.",
-    "Phòng Văn hóa và Thông tin phối hợp với Trung tâm Văn hóa, Thể thao quận đẩy mạnh công tác tuyên truyền.",
-    "Kinh phí thực hiện được bố trí từ nguồn ngân sách quận năm {year} theo phân cấp hiện hành.",
-    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các đơn vị kịp thời phản ánh để được hướng dẫn.",
-    "Đẩy mạnh ứng dụng công nghệ thông tin trong giải quyết thủ tục hành chính, phục vụ người dân và doanh nghiệp.",
-    "Ủy ban Mặt trận Tổ quốc Việt Nam quận và các đoàn thể chính trị - xã hội tham gia giám sát việc thực hiện.",
-    "Bảo đảm an ninh trật tự, an toàn giao thông và vệ sinh môi trường tại các khu dân cư trên địa bàn.",
-    "Công an quận chủ trì, phối hợp với các đơn vị liên quan kiểm tra, xử lý nghiêm các trường hợp vi phạm.",
-)
-_TABLE_TASKS = (
-    "Tuyên truyền, phổ biến",
-    "Kiểm tra, giám sát",
-    "Tổng hợp, báo cáo",
-    "Tập huấn cán bộ",
-    "Sơ kết, đánh giá",
-    "Rà soát hồ sơ",
-)
-_TABLE_UNITS = ("Phòng Nội vụ", "Văn phòng UBND", "Phòng Tư pháp", "UBND 15 phường", "Phòng Y tế", "Công an quận")
-_SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi")
-_MIDDLES = ("Văn", "Thị", "Minh", "Thanh", "Hữu", "Ngọc")
-_GIVEN = ("Hùng", "Mai", "Tuấn", "Lan", "Phúc", "Dũng", "Hạnh", "Quang", "Thảo", "Bình")
-
 
 @cache
 def font_path(bold: bool = False) -> Path | None:
