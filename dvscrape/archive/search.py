@@ -146,6 +146,25 @@ def count_matches(conn: sqlite3.Connection, options: SearchOptions) -> int:
     return int(count)
 
 
+def match_conditions(options: SearchOptions, index: str, day: str) -> tuple[list[str], dict[str, object]]:
+    """What every search shares: the full-text MATCH on *index*, the since/until filters on the SQL expression
+    *day* (a YYYY-MM-DD text), and the parameters they and the highlighting need."""
+    conditions = [f"{index} MATCH :match"]
+    params: dict[str, object] = {
+        "match": parse_query(options.query, exact=options.exact),
+        "open": options.highlight_open,
+        "close": options.highlight_close,
+        "limit": options.limit,
+    }
+    if options.since:
+        conditions.append(f"{day} >= :since")
+        params["since"] = options.since.isoformat()
+    if options.until:
+        conditions.append(f"{day} <= :until")
+        params["until"] = options.until.isoformat()
+    return conditions, params
+
+
 def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
     """Articles matching *options*, best first (bm25, title weighted), or most recently archived first when the
     query matches more than RANK_LIMIT articles. *conn* must have dvscrape_fold registered."""
@@ -153,21 +172,8 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
         raise QueryError(f"the limit must be between 1 and {MAX_LIMIT}, got {options.limit}")
     if options.since and options.until and options.since > options.until:
         raise QueryError(f"--since {options.since} is after --until {options.until}")
-    expression = parse_query(options.query, exact=options.exact)
     index = EXACT_INDEX if options.exact else FOLDED_INDEX
-    conditions = [f"{index} MATCH :match"]
-    params: dict[str, object] = {
-        "match": expression,
-        "open": options.highlight_open,
-        "close": options.highlight_close,
-        "limit": options.limit,
-    }
-    if options.since:
-        conditions.append("substr(a.published_date, 1, 10) >= :since")
-        params["since"] = options.since.isoformat()
-    if options.until:
-        conditions.append("substr(a.published_date, 1, 10) <= :until")
-        params["until"] = options.until.isoformat()
+    conditions, params = match_conditions(options, index, "substr(a.published_date, 1, 10)")
     if options.category:
         conditions.append("dvscrape_fold(a.category) = :category")
         params["category"] = fold(unicodedata.normalize("NFC", options.category)).strip()

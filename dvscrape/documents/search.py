@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, parse_query
+from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, match_conditions
 from dvscrape.errors import QueryError
 
 EXACT_INDEX = "documents_fts"
@@ -46,21 +46,8 @@ class DocumentHit:
 def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[DocumentHit]:
     """Documents whose subject or text match *options*' query, best first; [] when the archive has no documents
     table. since/until filter on the date of issue; category on the category of a linking article."""
-    expression = parse_query(options.query, exact=options.exact)
     index = EXACT_INDEX if options.exact else FOLDED_INDEX
-    conditions = [f"{index} MATCH :match"]
-    params: dict[str, object] = {
-        "match": expression,
-        "open": options.highlight_open,
-        "close": options.highlight_close,
-        "limit": options.limit,
-    }
-    if options.since:
-        conditions.append("d.issued_date >= :since")
-        params["since"] = options.since.isoformat()
-    if options.until:
-        conditions.append("d.issued_date <= :until")
-        params["until"] = options.until.isoformat()
+    conditions, params = match_conditions(options, index, "d.issued_date")
     if options.category:
         from dvscrape.archive.folding import fold
 
