@@ -72,20 +72,6 @@ def iter_readable(path: Path, *, max_record: int = DEFAULT_MAX_RECORD) -> Iterat
             yield item
 
 
-def read_plain_record_at(path: Path, offset: int, length: int, *, check_digests: bool) -> WarcRecord:
-    """The uncompressed record at *offset* of *length* bytes of *path*."""
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(offset)
-            data = handle.read(length)
-    except OSError as error:
-        raise WarcFormatError(f"cannot read {path}: {error.strerror}") from error
-    where = f"{path} at offset {offset}"
-    if len(data) != length:
-        raise WarcFormatError(f"{where}: the file ends {length - len(data)} bytes before the record does")
-    return parse_record(data, offset, length, where, check_digests=check_digests)
-
-
 def _iter_gzip(handle: IO[bytes], path: Path, max_record: int, check_digests: bool) -> Iterator[WarcRecord | Defect]:
     offset = 0
     pending = b""
