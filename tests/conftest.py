@@ -23,12 +23,19 @@ def replica() -> Iterator[ReplicaProcess]:
         yield running
 
 
+CLI = (sys.executable, "-m", "dvscrape")
+"""The `dvscrape` command as a subprocess argument list."""
+
+
+def fast_crawl_args(base_url: str, archive: Path, *extra: str) -> list[str]:
+    """The arguments of `dvscrape crawl` of the site at *base_url* into *archive* with the fast local settings."""
+    return ["crawl", "--base-url", base_url, "--archive", str(archive), "--fast", *extra]
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run the `dvscrape` command as a user would, in a subprocess."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "dvscrape", *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env
-    )
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
 
 
 @dataclass(frozen=True)

@@ -6,27 +6,15 @@ import os
 import select
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from dvscrape.replica.process import ReplicaProcess
-from tests.conftest import run_cli
+from tests.conftest import CLI, fast_crawl_args, run_cli
 
 
 def crawl_command(replica: ReplicaProcess, archive: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "dvscrape",
-        "crawl",
-        "--base-url",
-        replica.url,
-        "--archive",
-        str(archive),
-        "--fast",
-        *extra,
-    ]
+    return [*CLI, *fast_crawl_args(replica.url, archive, *extra)]
 
 
 def test_progress_is_a_status_line_on_a_terminal(replica: ReplicaProcess, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ import pytest
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
 from tests.canary import crash_traces, query, warcio_check
-from tests.conftest import run_cli
+from tests.conftest import fast_crawl_args, run_cli
 
 ARTICLES = 12
 
@@ -67,12 +67,7 @@ def crawl(
     """A crawl through the CLI; the summary goes outside the archive's filesystem when given."""
     summary_args = ("--summary-json", str(summary)) if summary is not None else ()
     return run_cli(
-        "crawl",
-        "--base-url",
-        replica.url,
-        "--archive",
-        str(archive),
-        "--fast",
+        *fast_crawl_args(replica.url, archive),
         *summary_args,
         "-s",
         "DVSCRAPE_PROGRESS_INTERVAL=0",

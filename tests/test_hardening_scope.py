@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from dvscrape.replica.hostile import HostileConfig
 from dvscrape.replica.process import start_replica_process
 from tests.canary import Canary, MeasuredRun, crash_traces, query, run_cli_measured, start_canary
-from tests.conftest import run_cli
+from tests.conftest import fast_crawl_args, run_cli
 
 OPERATOR = "scope-test-operator@example.net"
 CRAWLER_SOURCES = (
@@ -197,16 +197,7 @@ def test_robots_txt_disallow_is_obeyed_and_recorded(tmp_path: Path) -> None:
     replica = start_replica_process("--articles", "8", "--slow-delay", "0", "--robots-disallow", "/documents/")
     try:
         archive = tmp_path / "archive"
-        result = run_cli(
-            "crawl",
-            "--base-url",
-            replica.url,
-            "--archive",
-            str(archive),
-            "--fast",
-            "-s",
-            "DVSCRAPE_PROGRESS_INTERVAL=0",
-        )
+        result = run_cli(*fast_crawl_args(replica.url, archive, "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"))
     finally:
         replica.stop()
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]

@@ -17,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
 from dvscrape.sites import get_profile
-from tests.conftest import run_cli
+from tests.conftest import CLI, fast_crawl_args, run_cli
 
 SITE_URL = get_profile("tanbinh").site_url
 
@@ -31,17 +31,7 @@ def query(archive: Path, sql: str, *args: object) -> list[tuple]:
 
 
 def crawl(replica: ReplicaProcess, archive: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(
-        "crawl",
-        "--base-url",
-        replica.url,
-        "--archive",
-        str(archive),
-        "--fast",
-        "-s",
-        "DVSCRAPE_PROGRESS_INTERVAL=0",
-        *extra,
-    )
+    return run_cli(*fast_crawl_args(replica.url, archive, "-s", "DVSCRAPE_PROGRESS_INTERVAL=0", *extra))
 
 
 def port_of(url: str) -> str:
@@ -134,18 +124,7 @@ def test_kill_minus_nine_then_resume_loses_and_duplicates_nothing(tmp_path: Path
         # kill -9 at two points: early in the first run, and in the resumed run after it archived more
         for captures_before_kill in (25, 90):
             process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "dvscrape",
-                    "crawl",
-                    "--base-url",
-                    replica.url,
-                    "--archive",
-                    str(archive),
-                    "--fast",
-                    *slow,
-                ],
+                [*CLI, *fast_crawl_args(replica.url, archive, *slow)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env=dict(os.environ),
