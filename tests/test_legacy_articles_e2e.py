@@ -4,6 +4,7 @@ signature and the names of their documents; the pages served really were in the 
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import urllib.request
@@ -13,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from dvscrape.archive.folding import register_fold
+from dvscrape.pages.finish import QUOTING_FLAGS
 from dvscrape.replica import build_corpus
 from dvscrape.replica.legacy import LEGACY_ENCODINGS, typed
 from dvscrape.replica.model import Article as TruthArticle
-from dvscrape.replica.model import FileLink
+from dvscrape.replica.model import FileLink, SeeAlso
 from dvscrape.sites import get_profile
 from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
 
@@ -84,6 +86,10 @@ def test_every_field_is_decoded(encoding: str, crawled_archive: CrawledArchive) 
     ]
     labels = [element.label for element in truth.elements if isinstance(element, FileLink)]
     assert documents == labels and labels
+    # the page text a flag quotes (a navigation line dropped from the body) is a field like the others
+    lines = [f"{element.lead} {element.label}" for element in truth.elements if isinstance(element, FileLink | SeeAlso)]
+    quotes = [flag.partition(":")[2] for flag in json.loads(row["flags"]) if flag.partition(":")[0] in QUOTING_FLAGS]
+    assert quotes and all(any(line.startswith(quote) for line in lines) for quote in quotes), quotes
 
 
 def test_reextract_repairs_text_archived_before_the_fixes(crawled_archive: CrawledArchive, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dvscrape.pages import Article, extract_page
+from dvscrape.pages.finish import QUOTING_FLAGS
 from dvscrape.sites import get_profile
 
 
@@ -38,6 +39,39 @@ def test_each_text_field_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> 
         + 1  # signature
         + len(article.attachments)
         + len(article.tags)
+        + sum(flag.partition(":")[0] in QUOTING_FLAGS for flag in article.flags)  # the page text flags quote
     )
     assert len(calls) == fields
     assert not any("normalis" in name.lower() for name in ITEM_PIPELINES)
+
+
+LEGACY_BODY = [
+    "Ngày 8/2, Ủy ban nhân dân phường tổ chức hội nghị tổng kết công tác cải cách hành chính năm 2023 với sự tham dự "
+    "của lãnh đạo các phòng ban, đoàn thể và đại diện người dân trên địa bàn phường cùng nhiều khách mời.",
+    "Hội nghị đánh giá kết quả thực hiện kế hoạch, chỉ ra những hạn chế và đề ra nhiệm vụ trọng tâm cho năm tới, "
+    "trong đó có việc đẩy mạnh ứng dụng công nghệ thông tin trong giải quyết thủ tục hành chính cho người dân.",
+]
+LEGACY_LINE = ("Tải về:", "Kế hoạch số 666/KH-UBND về công tác dân vận")
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viqr"])
+def test_the_text_flags_quote_is_decoded_with_the_articles_legacy_encoding(encoding: str) -> None:
+    """A navigation line dropped from a legacy-typed article is quoted in its flag in Unicode, cut after decoding."""
+    from dvscrape.replica.legacy import readable, typed
+
+    lead, label = LEGACY_LINE
+    paragraphs = "".join(f"<p>{typed(text, encoding)}</p>" for text in LEGACY_BODY)
+    html = (
+        "<html><head><title>Trang</title></head><body><div id='main-content'>"
+        '<div class="portlet-boundary" id="p_p_id_56_INSTANCE_x_"><div class="journal-content-article">'
+        f'{paragraphs}<p>{typed(lead, encoding)} <a href="/documents/1/2/kh.pdf/u">{typed(label, encoding)}</a></p>'
+        "</div></div></div></body></html>"
+    )
+    article = extract_page(
+        "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet", html, get_profile("tanbinh")
+    )
+    assert isinstance(article, Article)
+    assert [block.text for block in article.blocks] == [readable(text, encoding) for text in LEGACY_BODY]
+    assert [attachment.text for attachment in article.attachments] == [readable(label, encoding)]
+    quotes = [flag.partition(":")[2] for flag in article.flags if flag.startswith("navigation-dropped:")]
+    assert quotes == [readable(f"{lead} {label}", encoding)[:40]]

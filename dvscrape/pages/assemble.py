@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Block, Figure
+from dvscrape.pages.finish import quoting_flag
 from dvscrape.pages.units import Unit
 from dvscrape.sites.profile import Boilerplate
 from dvscrape.text import normalize
@@ -102,9 +103,9 @@ def assemble(units: list[Unit], boilerplate: Boilerplate) -> Assembled:
     kept: list[Unit] = []
     for unit in units:
         if unit.text and not unit.images and is_boilerplate_line(unit.text, boilerplate):
-            flags.append(f"boilerplate-dropped:{unit.text[:40]}")
+            flags.append(quoting_flag("boilerplate-dropped", unit.text))
         elif is_navigation_line(unit, boilerplate):
-            flags.append(f"navigation-dropped:{unit.text[:40]}")
+            flags.append(quoting_flag("navigation-dropped", unit.text))
         else:
             kept.append(unit)
 

@@ -28,7 +28,7 @@ from dvscrape.pages.dom import (
     parse_document,
     text_of,
 )
-from dvscrape.pages.finish import normalise_article
+from dvscrape.pages.finish import normalise_article, text_normaliser
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
@@ -129,34 +129,42 @@ def _build(
         units.extend(orphan_units)
         flags.append("content-outside-body")
     body = assemble(units, profile.boilerplate)
+    draft = Article(
+        url=canonical,
+        fetched_url=url,
+        locale=locale,
+        title=title,
+        html_title=html_title,
+        categories=metadata.categories(view.scope, root, sel, title, ctx, profile),
+        blocks=body.blocks,
+        figures=body.figures,
+        signature=body.signature,
+        attachments=metadata.attachments(view.body, sel, url, profile),
+        tags=tags,
+        related=related,
+        template=view.template,
+    )
+    # One reading of the page's text for every field, the lede's date and the quotes in flags included (its legacy
+    # encoding, when it is typed in one).
+    norm = text_normaliser(draft)
     first_paragraph = next((b.text for b in body.blocks if b.kind == "paragraph"), "")
-    published = metadata.publish_date(shown_published, root, sel, locale, first_paragraph, ctx)
+    published = metadata.publish_date(shown_published, root, sel, locale, first_paragraph, ctx, norm)
+    flags.extend(body.flags)
+    flags.extend(published.flags)
     # Every text field is normalised here, once, by the one list of fields in pages.finish.
     article = normalise_article(
-        Article(
-            url=canonical,
-            fetched_url=url,
-            locale=locale,
-            title=title,
-            html_title=html_title,
+        replace(
+            draft,
             published=published.iso,
             published_source=published.source,
             modified=metadata.modified_date(shown_modified, root, sel, locale),
-            categories=metadata.categories(view.scope, root, sel, title, ctx, profile),
-            blocks=body.blocks,
-            figures=body.figures,
-            signature=body.signature,
-            attachments=metadata.attachments(view.body, sel, url, profile),
-            tags=tags,
-            related=related,
-            template=view.template,
-        )
+            flags=tuple(flags),
+        ),
+        norm,
     )
-    flags.extend(body.flags)
-    if not article.blocks:
-        flags.append("empty-body")
-    flags.extend(published.flags)
-    return replace(article, flags=tuple(dict.fromkeys(flags)))
+    if article.blocks or "empty-body" in article.flags:
+        return article
+    return replace(article, flags=(*article.flags, "empty-body"))
 
 
 def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profile: SiteProfile) -> UrlKind:

@@ -4,10 +4,22 @@ here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
 from dvscrape.text import LegacyEncoding, detect_legacy, follows_rfc_escapes, normalize
+
+# Flags that quote the page's own text after their kind ('navigation-dropped:Tải về: Quyết định số 308'): the quote is
+# a text field like any other, decoded with the article's legacy encoding and then cut to QUOTE_CHARS characters
+# (cut after decoding, so that a VNI letter written as two characters is never split).
+QUOTING_FLAGS = ("boilerplate-dropped", "navigation-dropped", "unparsed-publish-date")
+QUOTE_CHARS = 40
+
+
+def quoting_flag(kind: str, text: str) -> str:
+    """The flag *kind* quoting page text *text* (whole: normalise_article decodes and cuts it)."""
+    return f"{kind}:{text}"
 
 
 def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
@@ -25,18 +37,34 @@ def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
     return legacy, legacy == "viqr" and follows_rfc_escapes(joined)
 
 
-def normalise_article(article: Article) -> Article:
-    """The article with every text field normalised (tone kept): title, html_title, categories, body blocks (blocks
-    left empty are dropped), figure alt texts and captions, signature, attachment texts and tags.
-
-    When the article is typed in a legacy encoding, every field is decoded with it, however short (a TCVN3 title
-    or signature of one legacy word). The one list of the text fields of an Article; extract_page applies it to the
-    record it builds."""
+def text_normaliser(article: Article) -> Callable[[str], str]:
+    """The normalisation of any text of *article*'s page: dvscrape.text.normalize with the legacy encoding (and VIQR
+    escapes) its own text is typed in, so that a short piece (a lede's date, a title) is read like the body."""
     legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:
         return normalize(text, legacy=legacy, viqr_escaped=escaped) if escaped else normalize(text, legacy=legacy)
 
+    return norm
+
+
+def normalised_flag(flag: str, norm: Callable[[str], str]) -> str:
+    """*flag* with the page text it quotes (QUOTING_FLAGS) normalised by *norm* and cut to QUOTE_CHARS."""
+    kind, colon, quote = flag.partition(":")
+    if not colon or kind not in QUOTING_FLAGS:
+        return flag
+    return f"{kind}:{norm(quote)[:QUOTE_CHARS]}"
+
+
+def normalise_article(article: Article, norm: Callable[[str], str] | None = None) -> Article:
+    """The article with every text field normalised (tone kept): title, html_title, categories, body blocks (blocks
+    left empty are dropped), figure alt texts and captions, signature, attachment texts, tags and the page text
+    that flags quote (QUOTING_FLAGS).
+
+    When the article is typed in a legacy encoding, every field is decoded with it, however short (a TCVN3 title
+    or signature of one legacy word). The one list of the text fields of an Article; extract_page applies it to the
+    record it builds. *norm*: text_normaliser(article) when the caller has it already."""
+    norm = norm or text_normaliser(article)
     blocks = (Block(block.kind, norm(block.text)) for block in article.blocks)
     return replace(
         article,
@@ -48,6 +76,7 @@ def normalise_article(article: Article) -> Article:
         signature=norm(article.signature),
         attachments=tuple(Attachment(a.url, norm(a.text), a.file_type) for a in article.attachments),
         tags=tuple(norm(t) for t in article.tags),
+        flags=tuple(dict.fromkeys(normalised_flag(flag, norm) for flag in article.flags)),
     )
 
 

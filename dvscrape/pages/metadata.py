@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -12,9 +13,10 @@ from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Attachment
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import Compiled, head_of, text_of
+from dvscrape.pages.finish import quoting_flag
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
-from dvscrape.text import lead_date, normalize, read_date
+from dvscrape.text import lead_date, read_date
 
 # The lede's date is the event's, which may precede publication by a day or more: the record says so.
 _EVENT_DATE_FLAG = "published-from-lede-event-date"
@@ -50,19 +52,26 @@ def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled)
 
 
 def publish_date(
-    shown: list[str], root: etree._Element, sel: Compiled, locale: str, first_paragraph: str, ctx: PageContext
+    shown: list[str],
+    root: etree._Element,
+    sel: Compiled,
+    locale: str,
+    first_paragraph: str,
+    ctx: PageContext,
+    norm: Callable[[str], str],
 ) -> Dated:
     """The publication date: the metadata span (*shown*), a <meta> tag, the listing's date, the lede — in order.
 
     The lede's 'Ngày 23/3' is the event's date, often a day before publication, hence last; its year comes from the
     listing's date or the sitemap's lastmod when it has none. Dates read from the listing or the lede are inferred
-    (pages.article.INFERRED_SOURCES). All reading is dvscrape.text's (read_date, lead_date).
+    (pages.article.INFERRED_SOURCES). All reading is dvscrape.text's (read_date, lead_date). *norm* reads the lede
+    as the article's other fields are read (its legacy encoding: a TCVN3 lede shows 'Ngµy 8/2').
     """
     for text in shown:
         found = read_date(text, locale)
         if found:
             return Dated(found.value, "metadata", (f"date-note:{found.note}",) if found.note else ())
-        return Dated(None, "", (f"unparsed-publish-date:{text[:40]}",))
+        return Dated(None, "", (quoting_flag("unparsed-publish-date", text),))
     for element in sel.meta_published(head_of(root)):
         found = read_date(element.get("content") or "", locale)
         if found:
@@ -71,7 +80,7 @@ def publish_date(
         found = read_date(ctx.listing_date, locale)
         if found:
             return Dated(found.value, "listing")
-    lead = normalize(first_paragraph) if first_paragraph else ""  # a TCVN3 lede reads 'Ngµy 8/2' before
+    lead = norm(first_paragraph) if first_paragraph else ""
     if lead:
         for reference, source in ((ctx.listing_date, "body+listing-year"), (ctx.sitemap_lastmod, "body+sitemap-year")):
             found = lead_date(lead, reference)
