@@ -26,9 +26,11 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.records import ArticleOutcome
-from dvscrape.archive.times import stored_time
+from dvscrape.archive.rereading import keep_history, stored_versions
+from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
@@ -97,6 +99,8 @@ class ReextractResult:
     revisits: int = 0
     gone: int = 0
     failures: list[str] = field(default_factory=list)
+    reread: int = 0  # articles whose captures now read differently: their stored versions kept, new ones appended
+    appended_versions: int = 0  # versions appended with the reason, over those articles
 
 
 def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
@@ -296,6 +300,7 @@ def reextract(
     *,
     dry_run: bool = False,
     remove_not_articles: bool = False,
+    reason: str = "",
 ) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files.
 
@@ -303,11 +308,13 @@ def reextract(
     *adjust*, when given, is applied between the two (tests use it to stand for a changed extractor). Runs in one
     transaction: on any error nothing changes; with *dry_run* nothing changes either (the result tells what would).
     Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
-    of theirs and found no article in them.
+    of theirs and found no article in them. Where a capture now reads differently, the stored versions are kept and
+    the new reading is appended as versions carrying *reason* (by default: re-extracted by this dvscrape, and when).
     """
     result = ReextractResult(dry_run=dry_run)
+    reason = reason or f"re-extracted by dvscrape {__version__} at {now_stored()}"
     with contextlib.suppress(_DryRun):
-        _rebuild(archive, adjust, result, dry_run=dry_run, remove_not_articles=remove_not_articles)
+        _rebuild(archive, adjust, result, dry_run=dry_run, remove_not_articles=remove_not_articles, reason=reason)
     return result
 
 
@@ -318,6 +325,7 @@ def _rebuild(
     *,
     dry_run: bool,
     remove_not_articles: bool,
+    reason: str,
 ) -> None:
     conn = archive.db.conn
     files = warc_files(archive.warc_dir)
@@ -341,6 +349,7 @@ def _rebuild(
     with archive.transaction("re-extract the articles"):
         existing = dict(conn.execute("SELECT url, id FROM articles").fetchall())
         rebuilt_ids = [existing[url] for url in first_seen if url in existing]
+        versions_before = stored_versions(conn, rebuilt_ids)
         for table in _CHILD_TABLES:
             for chunk in range(0, len(rebuilt_ids), 500):
                 ids = rebuilt_ids[chunk : chunk + 500]
@@ -363,6 +372,10 @@ def _rebuild(
             else:
                 result.unchanged += 1
             stored_urls.add(article.url)
+        for article_id in rebuilt_ids:
+            appended, _ = keep_history(conn, article_id, versions_before.get(article_id, []), reason)
+            result.reread += appended > 0
+            result.appended_versions += appended
         result.not_rebuilt = sorted(url for url in existing if url not in first_seen)
         result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
         if remove_not_articles:

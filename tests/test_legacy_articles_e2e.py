@@ -125,6 +125,21 @@ def test_reextract_repairs_text_archived_before_the_fixes(crawled_archive: Crawl
         ).fetchone()
     assert (title, body) == (truth.title, "\n\n".join(block.text for block in truth.blocks))
     assert versions == (title, body)
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        history = connection.execute(
+            "select version, title, reason, supersedes, changed_fields from article_versions "
+            "where article_id = (select id from articles where url = ?) order by version",
+            (SITE_URL + truth.path,),
+        ).fetchall()
+    # The damaged reading stays as it was stored; the repaired one is a new version that says why.
+    assert [row[:2] for row in history] == [(1, damaged_title), (2, truth.title)]
+    assert history[0][2:4] == ("", None)
+    assert history[1][2].startswith("re-extracted by dvscrape ") and history[1][3] == 1
+    assert '"title"' in history[1][4] and '"body"' in history[1][4]
+    shown = run_cli("history", SITE_URL + truth.path, "--archive", str(archive))
+    assert "re-extracted by dvscrape" in shown.stdout and f"+ {truth.title}" in shown.stdout
+    again = run_cli("reextract", "--archive", str(archive))  # the same extractor again adds nothing
+    assert again.returncode == 0 and "read differently" not in again.stdout, again.stdout
 
 
 def test_articles_that_show_no_date_get_an_inferred_one(crawled_archive: CrawledArchive) -> None:

@@ -140,6 +140,15 @@ def m0013_published_inferred(db: Database) -> None:
     )
 
 
+def m0014_version_reasons(db: Database) -> None:
+    """``article_versions.reason`` and ``supersedes``: a version appended because archived captures were read again
+    (``dvscrape reextract``, an import) says why in ``reason`` ('' for a version the site served as captured) and,
+    when it replaces the reading of an earlier version's capture, that version's number in ``supersedes``
+    (archive.rereading)."""
+    db.execute("ALTER TABLE article_versions ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE article_versions ADD COLUMN supersedes INTEGER")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -154,6 +163,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0010_one_time_format,
     m0012_site_canonical_urls,
     m0013_published_inferred,
+    m0014_version_reasons,
 )
 
 

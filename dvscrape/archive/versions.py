@@ -27,7 +27,7 @@ INSERT INTO article_versions (
 """
 _VERSION_COLUMNS = (
     "id, article_id, version, capture_id, content_hash, title, body, published_date, category, signature, figures, "
-    "changed_fields, seen_at"
+    "changed_fields, seen_at, reason, supersedes"
 )
 
 
@@ -48,6 +48,8 @@ class ArticleVersion:
     figures: tuple[Mapping[str, str], ...]
     changed_fields: tuple[str, ...]
     seen_at: str
+    reason: str = ""  # why the version was appended when it is not the site's content as captured (rereading)
+    supersedes: int | None = None  # the version whose capture this one reads again
 
     def field_value(self, name: str) -> object:
         """The value of one of VERSIONED_FIELDS."""
@@ -61,6 +63,8 @@ class ArticleVersion:
             signature=self.signature,
             figures=list(self.figures),
             changed_fields=list(self.changed_fields),
+            reason=self.reason,
+            supersedes=self.supersedes,
             body=self.body,
         )
         return data
@@ -189,6 +193,8 @@ def _version_from_row(row: Sequence[object]) -> ArticleVersion:
         figures=tuple(figures),
         changed_fields=tuple(changed),
         seen_at=str(row[12]),
+        reason=str(row[13] or ""),
+        supersedes=int(str(row[14])) if row[14] is not None else None,
     )
 
 

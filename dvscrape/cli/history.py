@@ -70,6 +70,9 @@ def history_command(url: str, archive_dir: Path, as_json: bool) -> None:
     for index, version in enumerate(versions):
         changed = ", ".join(version.changed_fields) or ("first version" if index == 0 else "no field")
         click.echo(f"\nversion {version.version}  seen {version.seen_at}  changed: {changed}")
+        if version.reason:
+            reread = f" (reads again the capture of version {version.supersedes})" if version.supersedes else ""
+            click.echo(f"  {version.reason}{reread}")
         click.echo(f"  title: {version.title}")
         click.echo(f"  published: {version.published_date or 'unknown'}  {_citation(records[version.version])}")
         if index:

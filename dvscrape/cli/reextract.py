@@ -23,7 +23,8 @@ from dvscrape.reextract import reextract
 def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: bool) -> None:
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
     the current extractor; no network. Article ids are kept; no article is removed unless --remove-not-articles
-    says so. Holds the crawl lock while it runs."""
+    says so. Where an archived capture now reads differently (a repaired encoding, a changed rule), the stored versions
+    are kept and the new reading is appended as versions that say why. Holds the crawl lock while it runs."""
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
         result = reextract(archive, dry_run=dry_run, remove_not_articles=remove_not_articles)
     would = "would be " if dry_run else ""
@@ -35,6 +36,11 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
         f"{result.dropped} dropped as empty, {result.kept} kept as they were, {result.removed} {would}removed, "
         f"{len(result.failures)} failure(s)"
     )
+    if result.reread:
+        click.echo(
+            f"{result.reread} article(s) read differently from their archived captures: their versions are kept and "
+            f"{result.appended_versions} version(s) {would}appended with the reason; see `dvscrape history URL`"
+        )
     if result.not_rebuilt:
         click.echo(f"{len(result.not_rebuilt)} stored article(s) not rebuilt from any archived page:")
         for url in result.not_rebuilt[:20]:

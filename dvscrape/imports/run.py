@@ -145,7 +145,7 @@ def import_paths(
         _link_revisits(archive, result)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
             say("re-extracting articles from every archived page, in capture-date order")
-            rebuilt = reextract(archive)
+            rebuilt = reextract(archive, reason=f"read again after importing {len(todo)} file(s) (import {crawl_id})")
             result.failures = list(rebuilt.failures)
         (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
         (result.versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()

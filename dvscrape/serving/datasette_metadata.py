@@ -47,6 +47,9 @@ VERSION_COLUMNS: dict[str, str] = {
     "capture_id": "The capture this version was extracted from.",
     "content_hash": "SHA-256 of the normalised title and body of this version.",
     "changed_fields": "Fields that differ from the previous version, JSON array (empty for version 1).",
+    "reason": "Why the version was appended when it is not new content from the site: the archived captures were "
+    "read again (dvscrape reextract, an import); empty for content as captured.",
+    "supersedes": "The earlier version whose capture this version reads again (its corrected reading).",
     "figures": "Figures of this version, JSON array of {image_url, alt, caption}.",
     "seen_at": "When this version was first seen.",
 }
@@ -75,8 +78,8 @@ LIMIT 100
 """.strip()
 
 HISTORY_SQL = """
-SELECT v.version, v.seen_at, v.changed_fields, v.title, v.published_date, v.category, v.signature, v.content_hash,
-       c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
+SELECT v.version, v.seen_at, v.changed_fields, v.reason, v.supersedes, v.title, v.published_date, v.category,
+       v.signature, v.content_hash, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
 FROM article_versions AS v
 JOIN articles AS a ON a.id = v.article_id
 LEFT JOIN captures AS c ON c.id = v.capture_id

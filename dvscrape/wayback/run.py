@@ -87,6 +87,6 @@ def run_wayback(
                 "UPDATE crawls SET options = ? WHERE id = ?",
                 (json.dumps(recorded, ensure_ascii=False), result.crawl_id),
             )
-        rebuilt = reextract(archive)
+        rebuilt = reextract(archive, reason=f"read again after fetching from {server.prefix} (crawl {result.crawl_id})")
         (versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
     return WaybackResult(result, server.prefix, rebuilt.articles, int(versions), tuple(rebuilt.failures))

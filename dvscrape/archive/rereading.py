@@ -1,0 +1,123 @@
+"""Keeping an article's history when its archived captures are read again (``dvscrape reextract``, an import).
+
+A rebuild replays every capture through the current extractor and writes the article's versions afresh. When the
+fresh versions hold the same contents as the stored ones, or only add contents of captures that were not read
+before (an import of an older WARC file), the fresh versions stand: versions are in capture order. When the extractor
+now reads a capture differently (a repaired legacy encoding, a boilerplate line no longer kept), the stored versions
+are what users saw and cited, so they are kept as they were, and the fresh reading is appended after them as new
+versions carrying the ``reason`` and, in ``supersedes``, the number of the stored version whose capture they read
+again.
+
+The *current* history of an article is its versions with each superseded run replaced by the versions that
+superseded it (``current_history``); a rebuild compares the fresh reading with that, so reading the same captures
+again with the same extractor appends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from dvscrape.archive.versions import VERSIONED_FIELDS
+
+StoredRow = dict[str, Any]
+
+
+def stored_versions(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, list[StoredRow]]:
+    """Every stored version row (all columns) of each of *article_ids*, by article, in version order."""
+    rows: dict[int, list[StoredRow]] = {}
+    for start in range(0, len(article_ids), 500):
+        ids = list(article_ids[start : start + 500])
+        marks = ", ".join("?" for _ in ids)
+        cursor = conn.execute(
+            f"SELECT * FROM article_versions WHERE article_id IN ({marks}) ORDER BY article_id, version", ids
+        )
+        names = [column[0] for column in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            rows.setdefault(int(row["article_id"]), []).append(row)
+    return rows
+
+
+def current_history(rows: Sequence[StoredRow]) -> list[StoredRow]:
+    """The versions that stand: a version that supersedes an earlier one takes its place and drops what followed it."""
+    current: list[StoredRow] = []
+    for row in rows:
+        superseded = row.get("supersedes")
+        if superseded is not None:
+            numbers = [int(kept["version"]) for kept in current]
+            if superseded in numbers:
+                del current[numbers.index(superseded) :]
+        current.append(row)
+    return current
+
+
+def _reading(row: StoredRow) -> str:
+    """What a version says, every versioned field (the content hash covers title and body only)."""
+    return json.dumps([_value(row, name) for name in VERSIONED_FIELDS], ensure_ascii=False)
+
+
+def _value(row: StoredRow, name: str) -> object:
+    raw = row.get(name)
+    return json.loads(str(raw or "[]")) if name == "figures" else (raw or "")
+
+
+def _is_subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
+    remaining = iter(whole)
+    return all(any(item == candidate for candidate in remaining) for item in part)
+
+
+def keep_history(
+    conn: sqlite3.Connection, article_id: int, before: Sequence[StoredRow], reason: str
+) -> tuple[int, bool]:
+    """Reconcile the versions a rebuild just wrote for *article_id* with the ones stored *before* it.
+
+    Returns (versions appended with *reason*, whether the stored versions were kept). Runs inside the caller's
+    transaction.
+    """
+    if not before:
+        return 0, False
+    fresh = [dict(row) for row in stored_versions(conn, [article_id]).get(article_id, [])]
+    current = current_history(before)
+    fresh_readings = [_reading(row) for row in fresh]
+    current_readings = [_reading(row) for row in current]
+    reread_before = any(row.get("supersedes") is not None or row.get("reason") for row in before)
+    if fresh_readings != current_readings and not reread_before and _is_subsequence(current_readings, fresh_readings):
+        return 0, False  # only captures not read before were added: the fresh versions, in capture order, stand
+    conn.execute("DELETE FROM article_versions WHERE article_id = ?", (article_id,))
+    for row in before:
+        _insert(conn, row)
+    if fresh_readings == current_readings:
+        return 0, True
+    agreed = 0
+    while agreed < len(current) and current_readings[agreed] == fresh_readings[agreed]:
+        agreed += 1
+    previous = before[-1]
+    number = int(previous["version"])
+    for index, row in enumerate(fresh[agreed:]):
+        number += 1
+        row.update(
+            version=number,
+            reason=reason,
+            supersedes=int(current[agreed]["version"]) if index == 0 and agreed < len(current) else None,
+            changed_fields=json.dumps(_changed(previous, row)),
+        )
+        _insert(conn, row)
+        previous = row
+    return number - int(before[-1]["version"]), True
+
+
+def _changed(old: StoredRow, new: StoredRow) -> list[str]:
+    """The VERSIONED_FIELDS that differ between two stored rows (figures compared as parsed JSON)."""
+    return [name for name in VERSIONED_FIELDS if _value(old, name) != _value(new, name)]
+
+
+def _insert(conn: sqlite3.Connection, row: StoredRow) -> None:
+    # Row ids are not kept: the rebuild's fresh versions of other articles may hold them by now.
+    names = [name for name in row if name != "id"]
+    conn.execute(
+        f"INSERT INTO article_versions ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [row[name] for name in names],
+    )
