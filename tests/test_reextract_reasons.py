@@ -3,6 +3,8 @@ versions stay as they were and the new reading is appended as versions that say 
 
 from __future__ import annotations
 
+import csv
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,3 +98,27 @@ def test_history_and_dry_run_say_why(tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     assert "re-extracted by dvscrape" in shown.stdout and "reads again the capture of version 1" in shown.stdout
     assert "- Minh Anh (cũ)" in shown.stdout and "+ Minh Anh" in shown.stdout
+
+
+def test_exports_carry_the_reason(tmp_path: Path) -> None:
+    _two_versions(tmp_path / "archive")
+    with Archive.open(tmp_path / "archive") as archive:
+        reextract(archive, _shouting, reason="read again by a test")
+    out = tmp_path / "versions"
+    done = run_cli(
+        "export", "--archive", str(tmp_path / "archive"), "--format", "jsonl", "--out", str(out), "--include-versions"
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in (out / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["version"], r["version_reason"], r["supersedes_version"]) for r in rows] == [
+        (1, "", None),
+        (2, "", None),
+        (3, "read again by a test", 1),
+        (4, "read again by a test", None),
+    ]
+    latest = tmp_path / "latest"
+    done = run_cli("export", "--archive", str(tmp_path / "archive"), "--format", "csv", "--out", str(latest))
+    assert done.returncode == 0, done.stderr
+    with (latest / "articles.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["version"], row["version_reason"], row["supersedes_version"]) == ("4", "read again by a test", "")

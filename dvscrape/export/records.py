@@ -64,6 +64,8 @@ def make_record(
         "warc_offset": row.warc_offset,
         "warc_length": row.warc_length,
         "warc_record_id": row.warc_record_id,
+        "version_reason": row.version_reason,
+        "supersedes_version": row.supersedes_version,
     }
     return record
 

@@ -22,12 +22,14 @@ VERSIONS_TABLE = "article_versions"
 _T = TypeVar("_T")
 
 _LATEST_COLUMNS = """
-    a.id, {version}, a.url, a.title, a.body, a.published_date, a.category, a.signature, a.locale, NULL,
+    a.id, {version}, {reason}, {supersedes},
+    a.url, a.title, a.body, a.published_date, a.category, a.signature, a.locale, NULL,
     c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
 """
 _LATEST_FROM = "FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"
 _VERSION_COLUMNS = """
-    v.article_id, v.version, a.url, v.title, v.body, v.published_date, v.category, v.signature, a.locale, v.figures,
+    v.article_id, v.version, v.reason, v.supersedes,
+    a.url, v.title, v.body, v.published_date, v.category, v.signature, a.locale, v.figures,
     c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
 """
 _VERSION_FROM = (
@@ -54,6 +56,8 @@ class SourceRow:
     warc_offset: int | None
     warc_length: int | None
     warc_record_id: str | None
+    version_reason: str = ""
+    supersedes_version: int | None = None
     figures: tuple[tuple[str, str], ...] = ()
     attachment_urls: tuple[str, ...] = ()
 
@@ -106,10 +110,11 @@ def _query(
     return f"SELECT {columns} {_LATEST_FROM}{where}{order}", params
 
 
-def _latest_version_expression(conn: sqlite3.Connection) -> str:
+def _latest_version_expression(conn: sqlite3.Connection, column: str = "version", missing: str = "NULL") -> str:
+    """A column of the article's latest version, as an SQL expression over ``a``."""
     if has_versions(conn):
-        return "(SELECT max(version) FROM article_versions WHERE article_id = a.id)"
-    return "NULL"
+        return f"(SELECT {column} FROM article_versions WHERE article_id = a.id ORDER BY version DESC LIMIT 1)"
+    return missing
 
 
 def count_rows(conn: sqlite3.Connection, options: ExportOptions) -> int:
@@ -132,7 +137,11 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
     if options.include_versions:
         columns = _VERSION_COLUMNS
     else:
-        columns = _LATEST_COLUMNS.format(version=_latest_version_expression(conn))
+        columns = _LATEST_COLUMNS.format(
+            version=_latest_version_expression(conn),
+            reason=_latest_version_expression(conn, "reason", "''"),
+            supersedes=_latest_version_expression(conn, "supersedes"),
+        )
     sql, params = _query(conn, options, columns)
     cursor = conn.execute(sql, params)
     while batch := cursor.fetchmany(options.batch_rows):
@@ -151,7 +160,7 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
         result: list[SourceRow] = []
         for row in batch:
             article_id = int(row[0])
-            row_figures = _figures_of_version(row[9]) if options.include_versions else figures.get(article_id, [])
+            row_figures = _figures_of_version(row[11]) if options.include_versions else figures.get(article_id, [])
             result.append(_source_row(row, tuple(row_figures), tuple(attachments.get(article_id, []))))
         yield result
 
@@ -162,6 +171,8 @@ def _source_row(
     (
         article_id,
         version,
+        version_reason,
+        supersedes,
         url,
         title,
         body,
@@ -179,6 +190,8 @@ def _source_row(
     return SourceRow(
         id=int(str(article_id)),
         version=None if version is None else int(str(version)),
+        version_reason=str(version_reason or ""),
+        supersedes_version=None if supersedes is None else int(str(supersedes)),
         url=str(url),
         title=str(title or ""),
         body=str(body or ""),

@@ -93,6 +93,19 @@ FIELDS: tuple[Field, ...] = (
     Field("warc_offset", Kind.INTEGER, "The byte offset of the capture's response record in the WARC file."),
     Field("warc_length", Kind.INTEGER, "The length in bytes of that (gzip-compressed) record."),
     Field("warc_record_id", Kind.STRING, "The WARC-Record-ID of that record."),
+    Field(
+        "version_reason",
+        Kind.STRING,
+        "Why this version was recorded when it is not new content from the portal: the archived capture was read "
+        "again (dvscrape reextract, an import) and this is the new reading, e.g. text repaired from a legacy "
+        "encoding; empty for content as captured.",
+    ),
+    Field(
+        "supersedes_version",
+        Kind.INTEGER,
+        "For a version recorded with a reason: the earlier version whose capture it reads again (drop that one, and "
+        "the versions after it that are read again too, to keep only the current readings).",
+    ),
 )
 
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
