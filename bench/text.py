@@ -4,9 +4,13 @@ The corpus is the VLSP 2013 test sentences underthesea ships (tests/corpora.py),
 underthesea, the replica portal's article paragraphs. Paragraphs are repeated to --chars characters. Some are damaged
 the ways real portals damage them: decomposed (NFD), a sentence typed in TCVN3 (encoded by glibc's iconv, TCVN5712-1;
 TCVN3's .VnTime fonts have no capital with a tone, so those are typed small, as typists did, and expected small), VNI
-or VIQR (no independent encoder exists: dvscrape's tables), UTF-8 read as windows-1252 once or twice, UTF-8 whose
-undefined windows-1252 bytes a decoder already replaced by U+FFFD (bytes lost before normalize sees them), odd and
-zero-width spaces. Both tools get the same paragraphs, one call per paragraph (as the crawl calls normalize).
+(no independent encoder exists: dvscrape's table), VIQR (tests/viqr_rfc1456.py, an encoder written from RFC 1456, not
+from dvscrape's tables: half the VIQR paragraphs wholly typed in VIQR, half with one sentence in it, its full stop
+included; two in five with RFC 1456's escapes ('qua\\.'), two in five unescaped as most typists wrote ('qua.', a full
+stop that reads like a dot-below tone), one in five unescaped with '*' for the horn), UTF-8 read as windows-1252
+once or twice, UTF-8 whose undefined windows-1252 bytes a decoder already replaced by U+FFFD (bytes lost before
+normalize sees them), odd and zero-width spaces. Both tools get the same paragraphs, one call per paragraph (as the
+crawl calls normalize).
 
 Printed: characters per second of each, the speed ratio, the share of words each changes (words compared in order,
 so a tool that only re-spaces punctuation changes none), and how often a damaged paragraph comes out the same as its
@@ -33,8 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dvscrape.text import normalize  # noqa: E402
-from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding  # noqa: E402
+from dvscrape.text.legacy_tables import tcvn3_encoding, vni_encoding  # noqa: E402
 from tests.corpora import iconv, vietnamese_sentences  # noqa: E402
+from tests.viqr_rfc1456 import ViqrStyle, encode_viqr  # noqa: E402
 
 SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_0082a50cf85ccdec.txt"
 WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
@@ -43,7 +48,7 @@ DAMAGE = {
     "nfd": 0.08,
     "tcvn3": 0.04,
     "vni": 0.02,
-    "viqr": 0.01,
+    "viqr": 0.03,
     "mojibake": 0.01,
     "mojibake-twice": 0.01,
     "mojibake-fffd": 0.01,
@@ -135,6 +140,17 @@ def _legacy_sentence(paragraph: str, rng: random.Random, encode: Callable[[str],
     return ". ".join(damaged), ". ".join(expected)
 
 
+def _viqr(paragraph: str, rng: random.Random) -> str:
+    """The paragraph, or one of its sentences (with its full stop), typed in VIQR of a style drawn at random."""
+    style: ViqrStyle = rng.choice(["rfc", "rfc", "plain", "plain", "star"])
+    if rng.random() < 0.5:
+        return encode_viqr(paragraph, style)
+    sentences = re.split(r"(?<=[.?!]) ", paragraph)
+    index = rng.randrange(len(sentences))
+    sentences[index] = encode_viqr(sentences[index], style)
+    return " ".join(sentences)
+
+
 def _as_windows_1252(data: bytes) -> str:
     """Bytes as a browser (or decode_html) shows them under a windows-1252 label; undefined bytes as C1 controls."""
     return "".join(
@@ -148,9 +164,10 @@ def damage(paragraph: str, kind: str, rng: random.Random) -> tuple[str, str]:
         return unicodedata.normalize("NFD", paragraph), paragraph
     if kind == "tcvn3":
         return _legacy_sentence(paragraph, rng, _tcvn3)
-    if kind in ("vni", "viqr"):
-        table = vni_encoding() if kind == "vni" else viqr_encoding()
-        return _legacy_sentence(paragraph, rng, lambda sentence: (_encode(sentence, table), sentence))
+    if kind == "vni":
+        return _legacy_sentence(paragraph, rng, lambda sentence: (_encode(sentence, vni_encoding()), sentence))
+    if kind == "viqr":
+        return _viqr(paragraph, rng), paragraph
     if kind == "mojibake":  # UTF-8 declared windows-1252
         return _as_windows_1252(paragraph.encode("utf-8")), paragraph
     if kind == "mojibake-twice":  # and that text saved as UTF-8 and declared windows-1252 again

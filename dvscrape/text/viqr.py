@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from typing import Literal
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
 from dvscrape.text.runs import LegacyRun, ScoredWord, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
+from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
 
 _VOWELS = "aeiouyAEIOUY"
 _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone or punctuation
@@ -24,8 +26,10 @@ _WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`
 
 
 @cache
-def _shape_mark_re() -> re.Pattern[str]:
-    return re.compile(r"(?:[aA]\(|[aeoAEO]\^|[ouOU]\+)")
+def _name_mark_re() -> re.Pattern[str]:
+    inside_tone = r"[AEIOUYaeiouy](?:[`~][A-Za-z]|'(?!(?:s|t|re|ve|ll|m|d)\b)[a-z]{2})"
+    name_dd = r"^[A-Z][a-z]*[a-z]dd[aeiouy]"  # 'Honddurat', 'Becmudda': transliterations spell đ often
+    return re.compile(rf"(?:[aA]\(|[aeoAEO]\^|[ouOU][+*]|{inside_tone}|{name_dd})")
 
 
 @cache
@@ -119,12 +123,43 @@ def _well_placed(word: str) -> bool:
     return toned in allowed
 
 
-def _ends_sentence(word: str, after: str) -> bool:
+FinalContext = Literal["end", "ambiguous", "other"]
+_OPENING_QUOTES = "\"'“‘"
+
+
+def _final_context(after: str) -> FinalContext:
+    """What follows a word, as far as its final '.' or '?' is concerned (after, the text that follows it): the end
+    of a line or of the text ("end"); a capital, maybe after an opening quote, or a closing quote ("ambiguous": a
+    sentence may end there or not); anything else ("other": a lower-case word, a comma, a bracket)."""
     rest = after.lstrip(" \t")
-    if not rest or rest[0] == "\n" or after[0] in "\"'”’":
+    if not rest or rest[0] == "\n":
+        return "end"
+    if rest[0] in "\"'”’":
+        return "ambiguous"
+    rest = rest.lstrip(_OPENING_QUOTES)
+    return "ambiguous" if not rest or rest[0].isupper() else "other"
+
+
+@cache
+def _toned_before_capital() -> dict[str, frozenset[str]]:
+    return {".": frozenset(DOT_BELOW_WINS.split()), "?": frozenset(HOOK_WINS.split())}
+
+
+def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
+    """Whether a '.', '?' or apostrophe after a toneless syllable ending in a vowel is its tone, not punctuation.
+
+    Inside a sentence (a lower-case word or a comma follows) it is the tone ('Cu. the^?' is 'Cụ thể'). Before the
+    end of a line or text a '.' is a full stop. Before a capital or a closing quote both happen ('Thu+o+`ng vu.
+    Quo^'c ho^.i' is 'Thường vụ Quốc hội'; 'ho^m qua. Sau ddo'' is 'hôm qua. Sau đó'): the reading whose word is
+    the more frequent in Vietnamese wins (viqr_finals, from wordfreq's counts), so 'dda^u? To^i' is 'đâu? Tôi' and
+    'Thi. Lan' 'Thị Lan'; a single ASCII letter is an initial or a numeral ('A. Tocqueville', 'I. Tổng quan').
+    A '.' after an unescaped word before the end of the text is a full stop.
+    """
+    if final == "'" or context == "other":
         return True
-    # A capital after a capitalised word is the next part of a name ('Nguye^~n Thi. Lan' is Nguyễn Thị Lan).
-    return rest[0].isupper() and not word[0].isupper()
+    if final == "." and context == "end" or len(bare) == 1 and bare.isascii():
+        return False
+    return bare.lower() in _toned_before_capital()[final]
 
 
 def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
@@ -132,25 +167,34 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: b
     or per dd; a mark ending the word adds none.
 
     A final '.', '?' or apostrophe is a tone when that gives a well-formed syllable with the tone where Vietnamese
-    puts it, and punctuation otherwise; a final '.' before a line end, the end of the text or a capital (after, the
-    text that follows the word) is punctuation, unless both words are capitalised (a name: 'Thi. Lan' is 'Thị Lan').
-    When strict, a word whose decoding is not a well-formed syllable is returned unchanged, except that DD in a
-    capitalised abbreviation without vowels is Đ ('QDD' is 'QĐ'). When escaped (the text follows RFC 1456 and writes
-    a literal full stop after a vowel as '\\.'), a final '.' after a vowel is always the tone.
+    puts it and the text after the word (after) does not make it punctuation (see _final_is_tone). When strict, a
+    word whose decoding is not a well-formed syllable is returned unchanged, except that DD in a capitalised
+    abbreviation without vowels is Đ ('QDD' is 'QĐ') and 'dd' before ')' or '.' is the list marker 'đ'. When escaped
+    (the text follows RFC 1456 and writes a literal mark after a vowel as '\\.'), an unescaped final '.' or '?' after
+    a vowel is always the tone. Whatever follows a backslash stays literal ('qua\\.', 'ca\'o\\...'), and of the dots
+    ending a word the first is the tone unless there are three ('vu..' is 'vụ.', 'vu....' 'vụ...', 'qua...' 'qua...').
     """
     if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
         return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
-    if len(word) > 2 and word[-2] == "\\" and word[-1] in _ESCAPABLE:  # 'ta\\.': an escaped final mark is literal
-        decoded, evidence = decode_viqr_word(word[:-2], "", strict, escaped=True)
-        return decoded + word[-1], evidence
-    if word.endswith("...") and len(word) > 3:  # an ellipsis; a fourth dot before it is the dot-below tone
-        decoded, evidence = _decode_viqr_word(word[:-3], False, strict)
-        return decoded + "...", evidence
-    return _decode_viqr_word(word, not escaped and _ends_sentence(word, after), strict)
+    if word.rstrip(".") in ("dd", "DD") and (word != word.rstrip(".") or after[:1] == ")"):
+        return ("đ" if word[0] == "d" else "Đ") + word[2:], 0.0  # list marker: 'a), b), c), d), đ)'
+    escape = word.find("\\")
+    if 0 < escape < len(word) - 1:
+        decoded, evidence = decode_viqr_word(word[:escape], "", strict, escaped=True)
+        return decoded + word[escape:], evidence
+    dots = len(word) - len(word.rstrip("."))
+    if dots >= 2 and len(word) > dots:  # a tone and a full stop ('vu..'), an ellipsis, or a tone and an ellipsis
+        tone_dot = 0 if dots == 3 else 1
+        decoded, evidence = _decode_viqr_word(word[: len(word) - dots + tone_dot], "other", strict)
+        return decoded + "." * (dots - tone_dot), evidence
+    context = _final_context(after)
+    if escaped and context != "other":  # the tone by RFC 1456's rule, but no evidence of VIQR by itself
+        return _decode_viqr_word(word, "other", strict, final_evidence=False)
+    return _decode_viqr_word(word, context, strict)
 
 
 @lru_cache(maxsize=65536)
-def _decode_viqr_word(word: str, sentence_ends: bool, strict: bool) -> tuple[str, float]:
+def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evidence: bool = True) -> tuple[str, float]:
     core, final = word, ""
     if len(word) > 1 and word[-1] in _AMBIGUOUS_FINAL_MARKS and word[-2] != "\\":
         core, final = word[:-1], word[-1]
@@ -160,13 +204,13 @@ def _decode_viqr_word(word: str, sentence_ends: bool, strict: bool) -> tuple[str
     letters, evidence, has_tone = decoded_core
     result = unicodedata.normalize("NFC", "".join(letters))
     literal = final
-    if final and not has_tone and letters[-1][0] in _VOWELS and not (final == "." and sentence_ends):
+    if final and not has_tone and letters[-1][0] in _VOWELS and _final_is_tone(result, final, context):
         toned = unicodedata.normalize("NFC", result + VIQR_TONES[final])
         # Outside strict mode a mark on a non-syllable ('a(' + "'" for 'ắ' alone) is taken as a tone too.
         if _well_placed(toned) or not strict and not is_vietnamese_syllable(result):
             result, literal = toned, ""
-            if len(result) >= 3:
-                evidence += 0.5  # a final mark read as a tone: 'Nghi.' of 'Nghi. quye^'t'
+            if len(result) >= 3 and context == "other" and final_evidence:
+                evidence += 0.5  # a final mark the sentence goes on after: 'Nghi.' of 'Nghi. quye^'t'
     if result == core or strict and not _well_placed(result):
         return word, 0.0
     if len(result) <= 2 and evidence < 1.0:
@@ -202,10 +246,11 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
             continue
         pieces.append(text[position : match.start()])
         word = match.group()
-        decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], strict, escaped)[0]
-        if decoded == word and strict and _shape_mark_re().search(word):
-            # A transliterated name inside a VIQR run ('Bo^lo^via', 'Caribe^'): shape marks are never punctuation.
-            decoded = decode_viqr_word(word, text[match.end() : match.end() + 3], False, escaped)[0]
+        decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], strict, escaped)[0]
+        if decoded == word and strict and _name_mark_re().search(word):
+            # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
+            # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
+            decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], False, escaped)[0]
         pieces.append(decoded)
         position = match.end()
     pieces.append(text[position:end])
@@ -214,9 +259,13 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
 
 
 def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
-    """The stretches of text typed in VIQR: words with VIQR evidence, no Unicode Vietnamese word among them."""
+    """The stretches of text typed in VIQR: words with VIQR evidence, no Unicode Vietnamese word among them.
+
+    A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
+    'Cu. the^?', 'Uy?' of 'Uy? ban') does not stop a run from taking in the words next to it."""
     escaped = escaped or follows_rfc_escapes(text)
     words: list[ScoredWord] = []
+    tone_finals: list[int] = []
     for match in _word_re().finditer(text):
         word = match.group()
         if not word.isascii():
@@ -225,6 +274,14 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
         if _in_code_span(text, match.start()):
             words.append((match.start(), match.end(), 0.0))
             continue
-        _, evidence = decode_viqr_word(word, text[match.end() : match.end() + 3], escaped=escaped)
+        decoded, evidence = decode_viqr_word(word, text[match.end() : match.end() + 4], escaped=escaped)
         words.append((match.start(), match.end(), evidence))
+        after = text[match.end() : match.end() + 4]
+        if word[-1] in ".?" and not decoded.endswith(word[-1]) and _final_context(after) == "other":
+            tone_finals.append(match.end() - 1)
+    if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
+        characters = list(text)
+        for index in tone_finals:
+            characters[index] = "x"
+        text = "".join(characters)
     return runs_from_scores(text, words, "viqr", _MIN_SHARE)
