@@ -116,6 +116,12 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "Seconds before a first retry of a failed fetch (5xx, 429 without Retry-After, timeout, reset); doubled for "
         "each further attempt (`--fast`: 0.25).",
     ),
+    Setting(
+        "DVSCRAPE_WAYBACK_CDX_PAGE_ROWS",
+        0,
+        "Rows per page of a web archive's CDX answer in `--from-wayback`, pages followed by resume key (0: pages of "
+        "25,000 at the Wayback Machine, one whole answer from other servers such as pywb).",
+    ),
 )
 
 # Scrapy settings dvscrape relies on, with the type and minimum their values must have (Scrapy itself would fail on

@@ -5,11 +5,15 @@ and the replica's past fetched from a real pywb with `dvscrape crawl --from-wayb
 
 from __future__ import annotations
 
+import http.server
 import json
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -249,3 +253,74 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
     assert again.returncode in (0, 4), again.stdout + again.stderr[-2000:]
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone() == before
+
+
+class _PagedCdx(http.server.BaseHTTPRequestHandler):
+    """In front of a pywb collection: its CDX answers re-served the way the Wayback Machine's CDX server pages them
+    (JSON array with a header row; with showResumeKey and limit, an empty row then [resume key] when more follow),
+    everything else passed through unchanged."""
+
+    pywb = ""
+    queries: list[dict[str, list[str]]] = []
+
+    def do_GET(self) -> None:
+        parts = urllib.parse.urlsplit(self.path)
+        upstream = self.pywb + parts.path.split("/", 2)[2] + (f"?{parts.query}" if parts.query else "")
+        if parts.path.endswith("/cdx"):
+            query = urllib.parse.parse_qs(parts.query)
+            type(self).queries.append(query)
+            plain = {k: v[0] for k, v in query.items() if k not in ("limit", "showResumeKey", "resumeKey", "fl")}
+            with urllib.request.urlopen(self.pywb + "cdx?" + urllib.parse.urlencode(plain)) as answer:
+                lines = [json.loads(line) for line in answer.read().decode().splitlines() if line.strip()]
+            names = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+            rows = [[str(line.get(key, "")) for key in ("urlkey", "timestamp", "url", "mime", "status", "digest",
+                                                           "length")] for line in lines]  # fmt: skip
+            start = int(query.get("resumeKey", ["0"])[0])
+            limit = int(query.get("limit", [str(len(rows))])[0])
+            page: list[list[str]] = [names, *rows[start : start + limit]]
+            if "showResumeKey" in query and start + limit < len(rows):
+                page += [[], [str(start + limit)]]
+            body = json.dumps(page).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+        else:
+            try:
+                with urllib.request.urlopen(upstream) as answer:
+                    body, status, kind = answer.read(), answer.status, answer.headers.get("Content-Type", "")
+            except urllib.error.HTTPError as error:
+                body, status, kind = error.read(), error.code, error.headers.get("Content-Type", "")
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        return
+
+
+def test_from_wayback_follows_cdx_resume_keys(two_moments: TwoMoments, pywb_server: str, tmp_path: Path) -> None:
+    """A CDX answer in pages of 7 rows (the Wayback Machine's resume keys) is read to its last page: every capture
+    is fetched, once per digest across pages, as from one whole answer."""
+    _PagedCdx.pywb, _PagedCdx.queries = pywb_server, []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PagedCdx)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paged_url = f"http://127.0.0.1:{server.server_address[1]}/moments/"
+    try:
+        whole, paged = tmp_path / "whole", tmp_path / "paged"
+        for archive, server_url, rows in ((whole, pywb_server, "0"), (paged, paged_url, "7")):
+            result = run_cli(
+                "crawl", "tanbinh", "--from-wayback", server_url, "--base-url", two_moments.base_url,
+                "--archive", str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+                "-s", f"DVSCRAPE_WAYBACK_CDX_PAGE_ROWS={rows}",
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    finally:
+        server.shutdown()
+    keys = [query.get("resumeKey", [""])[0] for query in _PagedCdx.queries]
+    assert len(keys) > 3 and keys[0] == "" and all(keys[1:])  # the first page, then one per resume key
+    assert all(query["limit"] == ["7"] and query["showResumeKey"] == ["true"] for query in _PagedCdx.queries)
+    assert articles_of(paged / "archive.sqlite") == articles_of(whole / "archive.sqlite")
+    with sqlite3.connect(whole / "archive.sqlite") as a, sqlite3.connect(paged / "archive.sqlite") as b:
+        fetched = "SELECT url, fetched_at FROM captures WHERE kind IN ('article', 'listing') ORDER BY 1, 2"
+        assert a.execute(fetched).fetchall() == b.execute(fetched).fetchall()

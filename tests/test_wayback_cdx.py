@@ -8,7 +8,7 @@ from datetime import date
 
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import classify
-from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx
+from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx, resume_key
 
 LIVE = "https://tanbinh.hochiminhcity.gov.vn"
 ARTICLE = f"{LIVE}/web/neoportal/-/le-khai-mac"
@@ -67,3 +67,25 @@ def test_url_forms_of_one_article_collapse_by_digest() -> None:
     assert {canonical for canonical, _ in captures} == {ARTICLE}
     kept = collapsed(reversed(captures))
     assert [capture.timestamp for _, capture in kept] == ["20190101000000", "20190301000000", "20190401000000"]
+
+
+def test_pages_and_resume_keys() -> None:
+    machine = WaybackServer.from_url(None)
+    collection = WaybackServer.from_url("http://127.0.0.1:8080/moments")
+    assert machine.page_rows(0) == 25_000 and collection.page_rows(0) == 0 and collection.page_rows(50) == 50
+    first = machine.cdx_query("example.org", match_type="host", since=None, until=None, page_rows=5)
+    assert "limit=5" in first and "showResumeKey=true" in first and "resumeKey=" not in first.replace("show", "")
+    key = "org%2Carchive%29%2F+19980109140106%21"
+    nxt = machine.cdx_query("example.org", match_type="host", since=None, until=None, page_rows=5, resume_key=key)
+    assert "&resumeKey=org%252Carchive%2529%252F%2B19980109140106%2521" in nxt  # the key as given, URL-encoded
+    unpaged = collection.cdx_query("example.org", match_type="host", since=None, until=None)
+    assert "limit" not in unpaged and "ResumeKey" not in unpaged
+    # The two forms of the Wayback CDX server's README: plain lines, a blank line, the key; JSON, [], [key].
+    row = "org,archive)/ 19980109140106 http://archive.org:80/ text/html 200 XAHDNHZ5P3GSSSNJ3DMEOJF7BMCCPZR3 1402"
+    assert resume_key(f"{row}\n\n{key}\n") == key
+    assert len(parse_cdx(f"{row}\n\n{key}\n")) == 1
+    header = ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"]
+    paged = json.dumps([header, row.split(" "), [], [key]])
+    assert resume_key(paged) == key and len(parse_cdx(paged)) == 1
+    assert resume_key(json.dumps([header, row.split(" ")])) is None and resume_key(f"{row}\n") is None
+    assert resume_key("") is None

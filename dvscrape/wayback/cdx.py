@@ -12,6 +12,11 @@ output formats differ:
   (``<urlkey> <timestamp> <JSON>``).
 
 parse_cdx reads any of the four.
+
+A large answer comes in pages: with ``showResumeKey=true`` and ``limit=N`` the Wayback Machine's CDX server ends a
+page that has more after it with a resume key (a blank line then the key; in JSON an empty row then ``[key]``), and
+the next page is the same query with ``resumeKey=<key>``. Without it the server silently stops at its own maximum
+(resume_key reads the key; WaybackServer.page_rows says when to ask for pages).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlencode, urlsplit
 
 WAYBACK_MACHINE = "https://web.archive.org/web/"
+WAYBACK_MACHINE_PAGE_ROWS = 25_000  # rows per CDX page asked of the Wayback Machine (its own cap is larger)
 KEPT_STATUSES = frozenset({"200", "203", "404", "410", "-", ""})  # '-': revisits and some pywb records
 
 
@@ -75,8 +81,25 @@ class WaybackServer:
             return "https://web.archive.org/cdx/search/cdx"
         return self.prefix + "cdx"
 
-    def cdx_query(self, url: str, *, match_type: str, since: date | None, until: date | None) -> str:
-        """The CDX query for every capture of *url* (matched as *match_type*: exact, prefix, host), as JSON."""
+    def page_rows(self, setting: int) -> int:
+        """Rows per CDX page for DVSCRAPE_WAYBACK_CDX_PAGE_ROWS = *setting*: itself when positive, else pages of
+        WAYBACK_MACHINE_PAGE_ROWS at the Wayback Machine and one whole answer (0) from any other server."""
+        if setting > 0:
+            return setting
+        return WAYBACK_MACHINE_PAGE_ROWS if self.is_wayback_machine else 0
+
+    def cdx_query(
+        self,
+        url: str,
+        *,
+        match_type: str,
+        since: date | None,
+        until: date | None,
+        page_rows: int = 0,
+        resume_key: str | None = None,
+    ) -> str:
+        """The CDX query for every capture of *url* (matched as *match_type*: exact, prefix, host), as JSON; with
+        *page_rows*, one page of that many rows, the one after *resume_key* when given."""
         params = {"url": url, "matchType": match_type, "output": "json"}
         if since is not None:
             params["from"] = since.strftime("%Y%m%d") + "000000"
@@ -84,6 +107,10 @@ class WaybackServer:
             params["to"] = until.strftime("%Y%m%d") + "235959"
         if self.is_wayback_machine:
             params["fl"] = "timestamp,original,mimetype,statuscode,digest"
+        if page_rows > 0:
+            params.update(limit=str(page_rows), showResumeKey="true")
+            if resume_key:
+                params["resumeKey"] = resume_key
         return f"{self.cdx_endpoint}?{urlencode(params)}"
 
     def raw_url(self, capture: ArchivedCapture) -> str:
@@ -123,6 +150,20 @@ def parse_cdx(body: str) -> list[ArchivedCapture]:
         if capture is not None:
             captures.append(capture)
     return captures
+
+
+def resume_key(body: str) -> str | None:
+    """The resume key ending a CDX page that has more after it, or None (see the module)."""
+    text = body.strip()
+    if text.startswith("["):
+        rows = json.loads(text)
+        if len(rows) >= 2 and rows[-2] == [] and isinstance(rows[-1], list) and len(rows[-1]) == 1:
+            return str(rows[-1][0])
+        return None
+    lines = text.splitlines()
+    if len(lines) >= 2 and not lines[-2].strip() and len(lines[-1].split()) == 1 and not lines[-1].startswith("{"):
+        return lines[-1].strip()
+    return None
 
 
 def _from_mapping(row: dict[str, object]) -> ArchivedCapture | None:

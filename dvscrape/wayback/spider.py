@@ -35,7 +35,7 @@ from dvscrape.errors import ArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.model import HttpExchange, warc_date
-from dvscrape.wayback.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx
+from dvscrape.wayback.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx, resume_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -77,11 +77,20 @@ class WaybackSpider(scrapy.Spider):
         self.allowed_domains = [self.server.host]
         self.planned = 0
         self.skipped_known = 0
+        self.cdx_pages = 0
+        self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
 
     async def start(self) -> AsyncIterator[Any]:
+        yield self._cdx_request(None)
+
+    def _cdx_request(self, resume: str | None) -> scrapy.Request:
+        """The CDX query for the site's host: its first page, or the page after the resume key *resume*."""
         host = urlsplit(self.profile.base_url).netloc  # with its port: the site's address in the captures
-        query = self.server.cdx_query(host, match_type="host", since=self.since, until=self.until)
-        yield scrapy.Request(query, callback=self.parse_cdx, dont_filter=True, meta={"dont_redirect": True})
+        page_rows = self.server.page_rows(self.crawler.settings.getint("DVSCRAPE_WAYBACK_CDX_PAGE_ROWS"))
+        query = self.server.cdx_query(
+            host, match_type="host", since=self.since, until=self.until, page_rows=page_rows, resume_key=resume
+        )
+        return scrapy.Request(query, callback=self.parse_cdx, dont_filter=True, meta={"dont_redirect": True})
 
     def _known(self) -> set[tuple[str, str]]:
         """(original URL, capture time) of every capture the archive already holds."""
@@ -96,20 +105,31 @@ class WaybackSpider(scrapy.Spider):
         }
 
     def parse_cdx(self, response: Response) -> Iterator[scrapy.Request]:
-        """Schedule a raw fetch of every wanted capture the archive does not hold yet."""
+        """Keep the wanted captures of a CDX page; ask for the next page while the answer ends with a resume key, then
+        schedule a raw fetch of every wanted capture the archive does not hold yet."""
         if response.status != 200:
             logger.error("the CDX server answered %s to %s", response.status, response.url)
+            if self.cdx_pages:  # the pages read so far are fetched; the run is then resumed by running it again
+                yield from self._fetch_wanted()
             return
-        wanted: list[tuple[str, ArchivedCapture]] = []
+        self.cdx_pages += 1
         for capture in parse_cdx(response.text):
             if capture.status not in KEPT_STATUSES:
                 continue
             decision = classify(capture.original, self.profile)
             if decision.kind not in WANTED_KINDS:
                 continue
-            wanted.append((decision.canonical or capture.original, capture))
+            self.wanted.append((decision.canonical or capture.original, capture))
+        resume = resume_key(response.text)
+        if resume:
+            yield self._cdx_request(resume)
+        else:
+            yield from self._fetch_wanted()
+
+    def _fetch_wanted(self) -> Iterator[scrapy.Request]:
+        """A raw fetch of every wanted capture (collapsed by digest) that the archive does not hold yet."""
         known = self._known()
-        for _, capture in collapsed(wanted):
+        for _, capture in collapsed(self.wanted):
             moment = capture.captured_at.strftime("%Y-%m-%dT%H:%M:%S")
             if (capture.original, moment) in known:
                 self.skipped_known += 1
@@ -122,8 +142,8 @@ class WaybackSpider(scrapy.Spider):
                 dont_filter=True,
                 meta={ORIGINAL_KEY: (capture.original, capture.captured_at.isoformat()), "dont_redirect": True},
             )
-        logger.info("%d capture(s) to fetch from %s (%d already archived)", self.planned, self.server.prefix,
-                    self.skipped_known)  # fmt: skip
+        logger.info("%d capture(s) to fetch from %s (%d already archived; %d CDX page(s))", self.planned,
+                    self.server.prefix, self.skipped_known, self.cdx_pages)  # fmt: skip
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """Nothing to do: the capture middleware archived it; articles are extracted after the fetches."""
