@@ -75,6 +75,8 @@ def test_a_viqr_sentence_inside_unicode_text_decodes_back(style: ViqrStyle) -> N
         ("Ve^` “di.ch vu.” va` “thu+o+ng ma.i”.", "Về “dịch vụ” và “thương mại”."),
         ("Ca'c to^n gia'o... va` hi`nh su+.. Ho^.i nghi....", "Các tôn giáo... và hình sự. Hội nghị..."),
         ("To^' ca'o\\... va` qua\\. Xong chu+a\\?", "Tố cáo... và qua. Xong chưa?"),
+        # The list marker 'đ.' (a, b, c, d, đ) does not end the run.
+        ("Ca'c vie^.c sau: dd. Su+. la~nh dda.o cu?a DDa?ng.", "Các việc sau: đ. Sự lãnh đạo của Đảng."),
         # Transliterated names in a VIQR run.
         ("Ho. dde^'n Gene`ve, Honddurat va` Bo^lo^via.", "Họ đến Genève, Honđurat và Bôlôvia."),
         ("Ngu*o*`i da^n ddu*o*.c hu*o*?ng lo*.i. Ta^'t ca? dde^`u vui.", "Người dân được hưởng lợi. Tất cả đều vui."),

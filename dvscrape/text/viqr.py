@@ -262,7 +262,7 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
     """The stretches of text typed in VIQR: words with VIQR evidence, no Unicode Vietnamese word among them.
 
     A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
-    'Cu. the^?', 'Uy?' of 'Uy? ban') does not stop a run from taking in the words next to it."""
+    'Cu. the^?', 'Uy?' of 'Uy? ban') or the list marker 'dd.' does not stop a run from taking in the words after it."""
     escaped = escaped or follows_rfc_escapes(text)
     words: list[ScoredWord] = []
     tone_finals: list[int] = []
@@ -277,7 +277,8 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
         decoded, evidence = decode_viqr_word(word, text[match.end() : match.end() + 4], escaped=escaped)
         words.append((match.start(), match.end(), evidence))
         after = text[match.end() : match.end() + 4]
-        if word[-1] in ".?" and not decoded.endswith(word[-1]) and _final_context(after) == "other":
+        tone = not decoded.endswith(word[-1]) and _final_context(after) == "other"
+        if word[-1] in ".?" and (tone or decoded in ("đ.", "Đ.")):  # a tone or the list marker 'đ.'
             tone_finals.append(match.end() - 1)
     if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
