@@ -89,14 +89,17 @@ def _cp1258_ok(text: str) -> bool:
 
 
 @needs_underthesea
-@pytest.mark.parametrize("encoding", ["vni"])
+@pytest.mark.parametrize("encoding", ["vni", "viqr"])
 def test_vni_and_viqr_of_real_text_decode_back(encoding: str) -> None:
-    # No independent VNI or VIQR encoder exists on this machine: the tables' own encoders, on text nobody here wrote.
+    # No independent VNI encoder exists on this machine: the tables' own encoders, on text nobody here wrote. VIQR
+    # also has an independent encoder written from RFC 1456 (tests/viqr_rfc1456.py, used by tests/test_text_viqr.py).
     table = vni_encoding() if encoding == "vni" else viqr_encoding()
     texts = list(vietnamese_sentences())
     paragraphs = _paragraphs(texts)
     restored = sum(normalize("".join(table.get(char, char) for char in text)) == text for text in paragraphs)
-    assert restored >= 0.99 * len(paragraphs)
+    # Unescaped VIQR is ambiguous where a sentence ends on an open syllable before a capital ('hành vi. Theo'): the
+    # more frequent reading is taken, so a few paragraphs in a hundred meant the rarer one (98.1 % of these 530).
+    assert restored >= (0.99 if encoding == "vni" else 0.98) * len(paragraphs)
 
 
 @needs_underthesea
