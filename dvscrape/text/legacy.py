@@ -19,7 +19,8 @@ from functools import cache, lru_cache
 from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
 from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
 from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
-from dvscrape.text.syllables import is_vietnamese_syllable, rhymes
+from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
+from dvscrape.text.tones import place_tones
 from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, may_hold_viqr, viqr_runs
 
 __all__ = [
@@ -40,10 +41,12 @@ SOFT_HYPHEN = "\u00ad"
 # syllables now and then, but the words around them do not. A run with _STRONG_EVIDENCE legacy words or more may
 # quote foreign names ('nhà thơ John Milton'): (window share, changed share) for weak and strong runs.
 _WEAK_SHARES = (0.7, 0.8)
-_STRONG_SHARES = (0.4, 0.5)
+_STRONG_SHARES = (0.4, 0.75)
 _STRONG_EVIDENCE = 4.0
 _CONTEXT_WORDS = 3
 _MIN_WINDOW = 4
+# A word glued to one of these after it is code or a placeholder ('%s«', '$x', '\\n'), never prose.
+_CODE_PREFIXES = frozenset("%$#@&\\=_~^*|{}")
 
 # Latin-1 letters that Unicode Vietnamese uses itself; every other Latin-1 character in a word hints at TCVN3/VNI.
 _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"
@@ -172,26 +175,39 @@ def tcvn3_syllable(word: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def _eight_bit_evidence(word: str) -> tuple[float, float]:
+def _eight_bit_evidence(word: str, lenient: LegacyEncoding | None = None) -> tuple[float, float]:
     """What a word of ASCII and Latin-1 characters says for (TCVN3, VNI): +1 legacy, -1 Unicode, 0 undecided.
 
     A soft hyphen in a word whose TCVN3 reading is a syllable ('Ph\xadêng' → 'Phường', '\xad¬ng' → 'ương') counts
     twice: in TCVN3 that code is the letter ư, and a real soft hyphen breaks a longer word, which then reads as no
-    syllable.
+    syllable. lenient: the text belongs to a document known to be in that encoding and shows no letter of Unicode
+    Vietnamese beyond Latin-1; then a word that changes and reads as a syllable in that encoding is evidence even
+    when its Unicode reading is a syllable too ('Khãm' is 'Khóm', 'Phoá' is 'Phố'), and so is any word that reads
+    as letters only in that encoding ('§¾k' is 'Đắk', 'AlmerÝa' is 'Almería'): in such a document every Latin-1
+    character is a code of that encoding.
     """
     unicode_ok = is_vietnamese_syllable(word)
     scores = []
-    for decoded in (word.translate(tcvn3_decoding()), _decode_vni_word(word)):
+    for encoding, decoded in (("tcvn3", word.translate(tcvn3_decoding())), ("vni", _decode_vni_word(word))):
         if decoded == word:
             scores.append(0.0)
             continue
         legacy_ok = is_vietnamese_syllable(decoded)
-        if legacy_ok and not unicode_ok:
+        if encoding == lenient and (legacy_ok or decoded.isalpha()):
+            scores.append(2.0 if SOFT_HYPHEN in word and encoding == "tcvn3" else 1.0)
+        elif legacy_ok and not unicode_ok:
             soft_hyphen = SOFT_HYPHEN in word and len(word) >= 2 and not scores
-            scores.append(2.0 if soft_hyphen else 1.0 if len(word) >= 2 else 0.0)
+            weight = 1.0 if _tone_in_place(decoded) else 0.5  # 'HAØ' is VNI 'HÀ', not TCVN3 'HAỈ'
+            scores.append(2.0 if soft_hyphen else weight if len(word) >= 2 else 0.0)
         else:
             scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
     return scores[0], scores[1]
+
+
+def _tone_in_place(syllable: str) -> bool:
+    """Whether a syllable's tone mark sits where one of the two spelling conventions puts it ('hải', 'hoà', 'hòa';
+    not 'haỉ')."""
+    return syllable in (place_tones(syllable, "first"), place_tones(syllable, "main"))
 
 
 @cache
@@ -219,8 +235,35 @@ def _clause_end_re() -> re.Pattern[str]:
 
 
 def _word_reads_vietnamese(word: str) -> bool:
-    """A word that fits in Vietnamese text: a syllable, a number, or an acronym ('UBND', 'QĐ', 'COVID')."""
-    if is_vietnamese_syllable(word) or any(char.isdigit() for char in word):
+    """A word that fits in Vietnamese text: a syllable, a number, an acronym ('UBND', 'QĐ', 'COVID'), or a foreign
+    name spelled in Vietnamese syllables ('Bôlôvia', 'Êquađo', 'Honđurat')."""
+    return is_vietnamese_syllable(word) or _neutral_word(word) or _transliterated(word)
+
+
+@lru_cache(maxsize=16384)
+def _transliterated(word: str) -> bool:
+    """Whether word is written as Vietnamese syllables run together, as Vietnamese spells foreign names
+    ('Bôlôvia' = bô·lô·via, 'Honđurat' = hon·đu·rat; the tone rule of closed syllables is not asked for)."""
+    if len(word) > 24:
+        return False
+    lower = word.lower()
+    reachable = [True] + [False] * len(lower)
+    for end in range(1, len(lower) + 1):
+        reachable[end] = any(
+            reachable[start] and _syllable_shape(lower[start:end]) for start in range(max(0, end - 7), end)
+        )
+    return reachable[-1]
+
+
+def _syllable_shape(part: str) -> bool:
+    split = split_word(part)
+    return split is not None and parse_syllable(split[0]) is not None
+
+
+def _neutral_word(word: str) -> bool:
+    """A number, a word with digits ('loongson2f') or an acronym ('UBND', 'QĐ', 'JUMP'): it fits text in any
+    language, so it says nothing about the words around it."""
+    if any(char.isdigit() for char in word):
         return True
     return len(word) >= 2 and word.isupper() and all(char.isascii() or char == "Đ" for char in word)
 
@@ -228,7 +271,8 @@ def _word_reads_vietnamese(word: str) -> bool:
 def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
     """Whether a TCVN3/VNI run, decoded, reads as Vietnamese: see _WEAK_SHARES. The window is the run and up to
     _CONTEXT_WORDS words either side in the same clause, or past the clause's ends when it is shorter than
-    _MIN_WINDOW words ('Son. Méi. Dën. Mët.' is a list of abbreviations)."""
+    _MIN_WINDOW words ('Son. Méi. Dën. Mët.' is a list of abbreviations). Numbers and acronyms are left out of the
+    window: they fit any language ('loongson2f', 'JUMP')."""
     window_share, changed_share = _STRONG_SHARES if run.evidence >= _STRONG_EVIDENCE else _WEAK_SHARES
     decoded = from_legacy(text[run.start : run.end], run.encoding)
     changed = [
@@ -247,16 +291,20 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
     if len(before) + len(inside) + len(after) < _MIN_WINDOW:  # a short clause: look past its ends
         before = _any_word_re().findall(before_text)[-_CONTEXT_WORDS:]
         after = _any_word_re().findall(after_text)[:_CONTEXT_WORDS]
-    words = [*before, *inside, *after]
-    words = [word.replace(SOFT_HYPHEN, "") for word in words]
-    return sum(map(_word_reads_vietnamese, words)) >= window_share * len(words)
+    words = [word.replace(SOFT_HYPHEN, "") for word in [*before, *inside, *after]]
+    words = [word for word in words if not _neutral_word(word)]
+    return sum(map(is_vietnamese_syllable, words)) >= window_share * len(words)
 
 
 def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
     """TCVN3 and VNI runs. Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
     (a Unicode Vietnamese word) separates them. A run must read as Vietnamese once decoded (_reads_as_vietnamese).
-    With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding."""
+    With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
+    text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
+    as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
     unicode_letters = [match.start() for match in _unicode_letter_re().finditer(text)]
+    # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
+    lenient = expect if expect in ("tcvn3", "vni") and not unicode_letters else None
     tcvn3: list[ScoredWord] = []
     vni: list[ScoredWord] = []
     previous_end = -1
@@ -268,10 +316,10 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
                 tcvn3.append((previous_end, previous_end, -1.0))
                 vni.append((previous_end, previous_end, -1.0))
         previous_end = end
-        if start and text[start - 1].isdigit():  # '5µm', '25°C': symbols after a number
-            tcvn3_score = vni_score = 0.0
+        if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES):
+            tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
         else:
-            tcvn3_score, vni_score = _eight_bit_evidence(match.group())
+            tcvn3_score, vni_score = _eight_bit_evidence(match.group(), lenient)
             if expect == "tcvn3" and match.group() == "®" and text[end : end + 1] in (".", ")"):
                 tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
         tcvn3.append((start, end, tcvn3_score))
@@ -280,7 +328,7 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
         *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
         *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
     ]
-    return [run for run in runs if _reads_as_vietnamese(text, run)]
+    return [run for run in runs if run.encoding == lenient or _reads_as_vietnamese(text, run)]
 
 
 def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: bool = False) -> list[LegacyRun]:
