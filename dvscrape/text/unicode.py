@@ -151,13 +151,28 @@ def _is_latin_letter(char: str) -> bool:
 def _fold_word(match: re.Match[str]) -> str:
     word = match.group()
     table = _lookalike_table()
-    if not any(_is_latin_letter(char) for char in word):
+    latin = sum(map(_is_latin_letter, word))
+    if not latin:
         return word
     foreign = [char for char in word if char.isalpha() and not _is_latin_letter(char)]
     if not all(char in table for char in foreign):
         return word
-    folded = "".join(table.get(char, char) for char in word)
-    return to_nfc(folded)
+    folded = to_nfc("".join(table.get(char, char) for char in word))
+    # 'sНет' of '%sНет', 'SEКОР', 'cCсС': mostly foreign letters, the Latin ones are the intruders
+    return folded if latin > len(foreign) or is_vietnamese_syllable(folded) else word
+
+
+@cache
+def _own_letters_re() -> re.Pattern[str]:
+    """A Cyrillic or Greek letter that no Latin letter looks like: the text is written in that script."""
+    lookalikes = re.escape("".join(_lookalike_table()))
+    return re.compile(f"(?![{lookalikes}])[\u0370-\u03ff\u0400-\u052f]")
+
+
+def _scripts_in_use(text: str) -> str:
+    """A character class of the scripts (Cyrillic, Greek) the text is written in, besides look-alikes."""
+    used = {match.group() >= "\u0400" for match in _own_letters_re().finditer(text)}
+    return "".join(("\u0400-\u052f" if cyrillic else "\u0370-\u03ff") for cyrillic in used)
 
 
 @cache
@@ -180,13 +195,23 @@ def fold_confusables(text: str) -> str:
     acronyms ('ÐBSCL'); Icelandic and Faroese words keep their eth ('Guðjohnsen', 'Norður'). A Cyrillic or Greek
     letter that looks like a Latin one ('о', 'а', 'і', 'Н', 'Ο', …) becomes Latin when it stands inside a word that
     also has Latin letters and whose other foreign letters all have Latin look-alikes.
-    Words written wholly in Cyrillic or Greek are left alone.
+    Words written wholly in Cyrillic or Greek are left alone, and so are the look-alikes of a text written in that
+    script (one with a Cyrillic or Greek letter that looks like no Latin one: 'Cервер', 'Aν', '%sНет' are Russian
+    and Greek typed with a stray Latin letter), and words whose Latin letters are fewer than the others unless
+    they then read as Vietnamese ('SEКОР' stays, 'Hа' becomes 'Ha').
     """
     if text.isascii() or not _confusable_hint_re().search(text):
         return text
     if any(char in text for char in _ETH_TO_DJE):
         text = _eth_word_re().sub(_fold_eth_word, text)
-    return _mixed_word_re().sub(_fold_word, text)
+    if not _mixed_word_re().search(text):
+        return text
+    in_use = _scripts_in_use(text)
+    if not in_use:
+        return _mixed_word_re().sub(_fold_word, text)
+    return _mixed_word_re().sub(
+        lambda match: match.group() if re.search(f"[{in_use}]", match.group()) else _fold_word(match), text
+    )
 
 
 @cache
