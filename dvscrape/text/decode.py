@@ -10,6 +10,7 @@ from bs4.dammit import EncodingDetector
 
 from dvscrape.text.legacy import decode_legacy_runs, may_hold_eight_bit
 from dvscrape.text.syllables import is_vietnamese_syllable
+from dvscrape.text.tones import tone_in_place
 from dvscrape.text.unicode import to_nfc
 
 _SNIFF_BYTES = 4096
@@ -56,7 +57,13 @@ def _utf8_quality(data: bytes) -> tuple[int, int]:
 
 
 def _vietnamese_words(text: str) -> int:
-    return sum(1 for word in re.findall(r"[^\W\d_]+", text) if not word.isascii() and is_vietnamese_syllable(word))
+    """Words of text that are Vietnamese syllables with the tone where Vietnamese puts it: windows-1258 bytes read
+    as windows-1252 make syllables too, but with the tone on the wrong vowel ('Phố' → 'Phôì')."""
+    return sum(
+        1
+        for word in re.findall(r"[^\W\d_]+", text)
+        if not word.isascii() and is_vietnamese_syllable(word) and tone_in_place(word)
+    )
 
 
 @cache

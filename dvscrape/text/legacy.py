@@ -20,7 +20,7 @@ from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
 from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
 from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
-from dvscrape.text.tones import place_tones
+from dvscrape.text.tones import tone_in_place
 from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, may_hold_viqr, viqr_runs
 
 __all__ = [
@@ -197,17 +197,11 @@ def _eight_bit_evidence(word: str, lenient: LegacyEncoding | None = None) -> tup
             scores.append(2.0 if SOFT_HYPHEN in word and encoding == "tcvn3" else 1.0)
         elif legacy_ok and not unicode_ok:
             soft_hyphen = SOFT_HYPHEN in word and len(word) >= 2 and not scores
-            weight = 1.0 if _tone_in_place(decoded) else 0.5  # 'HAØ' is VNI 'HÀ', not TCVN3 'HAỈ'
+            weight = 1.0 if tone_in_place(decoded) else 0.5  # 'HAØ' is VNI 'HÀ', not TCVN3 'HAỈ'
             scores.append(2.0 if soft_hyphen else weight if len(word) >= 2 else 0.0)
         else:
             scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
     return scores[0], scores[1]
-
-
-def _tone_in_place(syllable: str) -> bool:
-    """Whether a syllable's tone mark sits where one of the two spelling conventions puts it ('hải', 'hoà', 'hòa';
-    not 'haỉ')."""
-    return syllable in (place_tones(syllable, "first"), place_tones(syllable, "main"))
 
 
 @cache

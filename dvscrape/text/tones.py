@@ -71,3 +71,9 @@ def place_tones(text: str, style: ToneStyle) -> str:
     if text.isascii():
         return text
     return _word_re().sub(lambda match: _place_in_word(match.group(), style), to_nfc(text))
+
+
+def tone_in_place(word: str) -> bool:
+    """Whether a word's tone mark sits where one of the two conventions puts it ('hải', 'hoà', 'hòa'; not 'haỉ',
+    'phôì'). Words that are not Vietnamese syllables are in place: there is nothing to compare."""
+    return word in (_place_in_word(word, "first"), _place_in_word(word, "main"))
