@@ -70,7 +70,7 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
     for char in decoded:
         code = ord(char)
         if not (
-            low <= code <= 0x24F
+            low <= code <= 0x2AF  # Latin letters, IPA letters (Azerbaijani ə, African ɛ ɔ)
             or 0x300 <= code <= 0x36F
             or 0x1E00 <= code <= 0x1EFF
             or any(first <= code <= last for first, last in _SYMBOL_RANGES)
@@ -83,7 +83,7 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
 @cache
 def _implausible_re() -> re.Pattern[str]:
     symbols = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SYMBOL_RANGES)
-    return re.compile(f"[^\x00-\x7f\xa0-\u024f\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
+    return re.compile(f"[^\x00-\x7f\xa0-\u02af\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
 
 
 def _decode_whole(text: str) -> str | None:

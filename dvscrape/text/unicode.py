@@ -184,7 +184,12 @@ def _eth_word_re() -> re.Pattern[str]:
 def _fold_eth_word(match: re.Match[str]) -> str:
     word = match.group()
     folded = to_nfc(word.translate(_eth_translation()))
-    acronym = folded.isupper() and all(char.isascii() or char == "Đ" for char in folded)
+    # 'ÐBSCL', 'HÐND': Vietnamese acronyms are capitals with a vowel at most; 'NORÐURLAND' is an Icelandic word
+    acronym = (
+        folded.isupper()
+        and all(char.isascii() or char == "Đ" for char in folded)
+        and sum(char in "AEIOUY" for char in folded) <= 1
+    )
     return folded if acronym or is_vietnamese_syllable(folded) else word
 
 
@@ -192,7 +197,8 @@ def fold_confusables(text: str) -> str:
     """Replace look-alike letters by the Latin letters they imitate.
 
     'Ð'/'ð' (eth) and 'Ɖ'/'ɖ' become 'Đ'/'đ' in words that then are Vietnamese syllables ('Ðà Nẵng') or capital
-    acronyms ('ÐBSCL'); Icelandic and Faroese words keep their eth ('Guðjohnsen', 'Norður'). A Cyrillic or Greek
+    acronyms of one vowel at most ('ÐBSCL', 'HÐND'); Icelandic and Faroese words keep their eth ('Guðjohnsen',
+    'Norður', 'NORÐURLAND'). A Cyrillic or Greek
     letter that looks like a Latin one ('о', 'а', 'і', 'Н', 'Ο', …) becomes Latin when it stands inside a word that
     also has Latin letters and whose other foreign letters all have Latin look-alikes.
     Words written wholly in Cyrillic or Greek are left alone, and so are the look-alikes of a text written in that
