@@ -252,11 +252,12 @@ def crawl_context(base_url: str) -> dict[str, dict[str, Any]]:
     """
     import lxml.html
 
-    from dvscrape.pages import extract_listing
+    from dvscrape.pages import ListingEntry, extract_listing, listing_hint
     from dvscrape.sites import get_profile
 
     site = get_profile("tanbinh", base_url)
     context: dict[str, dict[str, Any]] = {}
+    entries: dict[str, list[ListingEntry]] = {}
     sitemap = ElementTree.fromstring(_fetch(base_url + "/sitemap.xml"))
     for entry in sitemap.iter(f"{SITEMAP_NS}url"):
         loc, mod = entry.findtext(f"{SITEMAP_NS}loc"), entry.findtext(f"{SITEMAP_NS}lastmod")
@@ -271,14 +272,16 @@ def crawl_context(base_url: str) -> dict[str, dict[str, Any]]:
             seen.add(url)
             html = _fetch(url)
             for item in extract_listing(url, html, site).entries:
-                hints = context.setdefault(item.url.rsplit("/-/", 1)[-1], {})
-                hints.setdefault("listing_category", item.category)
-                if item.published:
-                    hints.setdefault("listing_date", item.published)
+                entries.setdefault(item.url.rsplit("/-/", 1)[-1], []).append(item)
             for link in lxml.html.fromstring(html, base_url=url).cssselect(site.selectors.pager_links):
                 href = link.get("href") or ""
                 if href.startswith(("http", "/")):
                     queue.append(urljoin(url, href))
+    for url_title, linking in entries.items():  # the crawl's rule: every listing entry that links the article
+        hint = listing_hint(linking)
+        context.setdefault(url_title, {}).update(listing_categories=hint.categories)
+        if hint.date:
+            context[url_title]["listing_date"] = hint.date
     return context
 
 

@@ -21,6 +21,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +35,7 @@ from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
-from dvscrape.pages.listing import extract_listing
+from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -203,40 +204,65 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
     return _Scan(sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps, listings)
 
 
-def _listing_hint(
-    page: _Page, scan: _Scan, profile: SiteProfile, canonical: str, cache: dict[str, dict[str, tuple[str | None, str]]]
-) -> tuple[str | None, str]:
-    """The date and category shown for the article on the listing page that linked it (its Referer), as the
-    crawl passed them to the page object; (None, "") when it was not reached from a listing."""
-    earlier = [listing for listing in scan.listings.get(page.referer, ()) if listing.date <= page.date]
-    if not earlier:
-        return None, ""
-    listing_page = max(earlier, key=lambda listing: listing.date)
-    if listing_page.record_id not in cache:
-        record = read_record_at(listing_page.path, listing_page.offset, listing_page.length, check_digests=False)
+class _ListingBook:
+    """Every archived listing page's entries, read once, by the article they link (for _listing_hint)."""
+
+    def __init__(self, scan: _Scan, profiles: list[SiteProfile]) -> None:
+        self.scan = scan
+        self.profiles = profiles
+        self._read = False
+        self.showing: dict[str, set[str]] = {}  # article canonical URL → listing URLs that ever showed it
+        self.captures: dict[str, list[tuple[float, str]]] = {}  # listing URL → (capture time, record id), in order
+        self.entries: dict[str, dict[str, ListingEntry]] = {}  # listing record id → its entries by article URL
+
+    def read(self) -> None:
+        """Read every listing capture of the scan (once)."""
+        if self._read:
+            return
+        self._read = True
+        for url, captures in self.scan.listings.items():
+            profile = _profile_for(url, self.profiles)
+            for listing_page in captures:
+                self.captures.setdefault(url, []).append((_seconds(listing_page.date), listing_page.record_id))
+                shown = self._entries_of(listing_page, profile) if profile is not None else {}
+                self.entries[listing_page.record_id] = shown
+                for article_url in shown:
+                    self.showing.setdefault(article_url, set()).add(url)
+            self.captures[url].sort()
+
+    @staticmethod
+    def _entries_of(listing_page: _Page, profile: SiteProfile) -> dict[str, ListingEntry]:
+        """The entries of one listing capture by article URL; none when it cannot be read (it shows nothing)."""
         try:
+            record = read_record_at(listing_page.path, listing_page.offset, listing_page.length, check_digests=False)
             listing = extract_listing(listing_page.url, decoded_payload(record), profile, declared_charset(record))
-            cache[listing_page.record_id] = {
-                entry.url: (entry.published, entry.category or listing.category) for entry in listing.entries
-            }
-        except DvscrapeError:
-            cache[listing_page.record_id] = {}
-    return cache[listing_page.record_id].get(canonical, (None, ""))
+        except (DvscrapeError, OSError, ValueError):
+            return {}
+        return {entry.url: entry for entry in listing.entries}
 
 
-def _any_listing_hint(
-    page: _Page, scan: _Scan, profile: SiteProfile, canonical: str, cache: dict[str, dict[str, tuple[str | None, str]]]
-) -> tuple[str | None, str]:
-    """The date and category an archived listing page shows for the article (the listing's last capture before the
-    page's, else its first after), for a capture that names no Referer; (None, "") when no listing shows it."""
-    for url in sorted(scan.listings, key=lambda url: min(listing.date for listing in scan.listings[url])):
-        captures = scan.listings[url]
-        earlier = [listing for listing in captures if listing.date <= page.date]
-        chosen = max(earlier, key=lambda listing: listing.date) if earlier else min(captures, key=lambda c: c.date)
-        hint = _listing_hint(replace(page, referer=url, date=chosen.date), scan, profile, canonical, cache)
-        if hint != (None, ""):
-            return hint
-    return None, ""
+def _seconds(warc_date: str) -> float:
+    try:
+        return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _listing_hint(page: _Page, canonical: str, book: _ListingBook) -> ListingHint:
+    """The article's listing hint by the crawl's one rule (pages.listing.listing_hint: every listing entry that
+    links it), whichever listing reached it first (its Referer) and whatever tool fetched the pages. Each archived
+    listing URL is read as captured nearest in time to the page (the earlier of two equally near): in a crawl's
+    WARC files that is the same crawl's capture, the listings the crawl read; a listing page a later incremental
+    run did not read again keeps its last capture, so what it showed still holds (the record does not flip)."""
+    book.read()
+    page_time = _seconds(page.date)
+    entries: list[ListingEntry] = []
+    for url in sorted(book.showing.get(canonical, ())):
+        _, record_id = min(book.captures[url], key=lambda capture: (abs(capture[0] - page_time), capture[0]))
+        entry = book.entries[record_id].get(canonical)
+        if entry is not None:
+            entries.append(entry)
+    return listing_hint(entries)
 
 
 def iter_extracted(
@@ -247,8 +273,7 @@ def iter_extracted(
 ) -> Iterator[tuple[_Page, Article | None]]:
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
     with None; failures and non-articles are counted."""
-    listing_cache: dict[str, dict[str, tuple[str | None, str]]] = {}
-    imported_hints: dict[str, tuple[str | None, str]] = {}
+    book = _ListingBook(scan, profiles)
     for page in scan.pages:
         if page.record_type == "revisit" or page.status in GONE_STATUSES:
             yield page, None
@@ -259,19 +284,12 @@ def iter_extracted(
         try:
             record = read_record_at(page.path, page.offset, page.length, check_digests=False)
             canonical = classify(page.url, profile).canonical
-            listing_date, listing_category = _listing_hint(page, scan, profile, canonical, listing_cache)
-            if page.foreign:  # another tool fetches an article from every page that links it; a crawl fetches it
-                # once, from the first: that first capture's listing hint holds for all. A capture with no Referer at
-                # all (a web archive's, a tool's without request records) takes what an archived listing says of it.
-                if listing_date is None and not listing_category and not page.referer:
-                    listing_date, listing_category = _any_listing_hint(page, scan, profile, canonical, listing_cache)
-                hint = imported_hints.setdefault(canonical, (listing_date, listing_category))
-                listing_date, listing_category = hint
+            hint = _listing_hint(page, canonical, book)
             context = PageContext(
                 declared_encoding=declared_charset(record),
                 sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
-                listing_date=listing_date,
-                listing_category=listing_category or None,
+                listing_date=hint.date,
+                listing_categories=hint.categories,
                 http_status=record.http_status,
             )
             extracted = extract_page(page.url, decoded_payload(record), profile, context)

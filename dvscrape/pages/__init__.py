@@ -3,7 +3,7 @@
 from dvscrape.pages.article import Article, Attachment, Block, Figure, NotArticle
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.extract import extract_page
-from dvscrape.pages.listing import Listing, ListingEntry, extract_listing
+from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, extract_listing, listing_hint
 
 __all__ = [
     "Article",
@@ -12,8 +12,10 @@ __all__ = [
     "Figure",
     "Listing",
     "ListingEntry",
+    "ListingHint",
     "NotArticle",
     "PageContext",
     "extract_listing",
     "extract_page",
+    "listing_hint",
 ]

@@ -11,13 +11,14 @@ class PageContext:
 
     declared_encoding: charset from the HTTP Content-Type header.
     sitemap_lastmod: the sitemap's ``lastmod`` for this URL (ISO 8601), used only to date 'Ngày 23/3' in the body.
-    listing_category: the category of the listing the article was found on.
-    listing_date: the date the listing showed next to the article (ISO 8601 date).
+    listing_categories: the categories of the listings that show the article, and
+    listing_date: the date they show next to it (ISO 8601 date): its listing hint, by the one rule of
+    pages.listing.listing_hint (every listing entry that links it, whatever order they were read in).
     http_status: the HTTP status of the response, when known.
     """
 
     declared_encoding: str | None = None
     sitemap_lastmod: str | None = None
-    listing_category: str | None = None
+    listing_categories: tuple[str, ...] = ()
     listing_date: str | None = None
     http_status: int | None = None

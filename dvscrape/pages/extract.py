@@ -129,13 +129,15 @@ def _build(
         units.extend(orphan_units)
         flags.append("content-outside-body")
     body = assemble(units, profile.boilerplate)
+    categories, category_flags = metadata.categories(view.scope, root, sel, title, ctx, profile)
+    flags.extend(category_flags)
     draft = Article(
         url=canonical,
         fetched_url=url,
         locale=locale,
         title=title,
         html_title=html_title,
-        categories=metadata.categories(view.scope, root, sel, title, ctx, profile),
+        categories=categories,
         blocks=body.blocks,
         figures=body.figures,
         signature=body.signature,

@@ -1,8 +1,10 @@
-"""The listing page object: a category page's entries (URL, title, shown date) as hints for the article pages."""
+"""The listing page object: a category page's entries (URL, title, shown date) as hints for the article pages, and
+the one rule that turns the entries linking an article into its listing hint (listing_hint)."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml.cssselect import CSSSelector
@@ -35,8 +37,41 @@ class Listing:
 
 
 @dataclass(frozen=True)
+class ListingHint:
+    """What the listings say of one article (pages.PageContext carries it to the page object): the date shown next
+    to it and the categories of the listings that show it."""
+
+    date: str | None = None
+    categories: tuple[str, ...] = ()
+
+
+def listing_hint(entries: Iterable[ListingEntry]) -> ListingHint:
+    """The listing hint of an article from EVERY listing entry that links it, whatever order they were read in.
+
+    The one rule, used by the crawl (spiders.hints) and by reextract/import alike:
+    - date: the earliest date any entry shows (a listing that re-dates or re-sorts the article later does not make
+      it younger); None when none shows one;
+    - categories: every category the entries name, once each (compared case-insensitively, spelt the same way
+      whichever came first), sorted, so that an article listed under two categories gets both, in the same order,
+      however it was reached.
+    The page object uses them only where the article page itself is silent: its own date and its own categories
+    (asset categories, breadcrumb, menu) take precedence (pages.metadata).
+    """
+    dates: list[str] = []
+    spellings: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.published:
+            dates.append(entry.published)
+        if entry.category:
+            spellings.setdefault(entry.category.casefold(), set()).add(entry.category)
+    # one spelling per category, the same whichever listing came first: the least in code-point order (capitals first)
+    ordered = tuple(min(spellings[key]) for key in sorted(spellings))
+    return ListingHint(min(dates) if dates else None, ordered)
+
+
+@dataclass(frozen=True)
 class _ListingSelectors:
-    scope: CSSSelector
+    scopes: tuple[CSSSelector, ...]
     entries: CSSSelector
     link: CSSSelector
 
@@ -44,14 +79,14 @@ class _ListingSelectors:
 @functools.cache
 def _listing_selectors(selectors: Selectors) -> _ListingSelectors:
     return _ListingSelectors(
-        CSSSelector(selectors.listing_scope, translator="html"),
+        tuple(CSSSelector(part.strip(), translator="html") for part in selectors.listing_scope.split(",")),
         CSSSelector(selectors.listing_entries, translator="html"),
         CSSSelector(selectors.listing_entry_link, translator="html"),
     )
 
 
 def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_encoding: str | None = None) -> Listing:
-    """The article entries of a listing page's main column (sidebar portlets excluded).
+    """The article entries of a listing page's main column (sidebar portlets excluded), each with its category.
 
     Raises dvscrape.errors.ExtractionError when the input cannot be read at all.
     """
@@ -60,8 +95,10 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
     own = _listing_selectors(profile.selectors)
     locale = locale_of(url, profile)
     category = archival(_category(root, sel))
-    scopes = own.scope(root)
-    scope = scopes[0] if scopes else root
+    # The scope's alternatives in the profile's order ('#column-1, #main-content, body'): the first that matches is the
+    # main column. (One selector would match in document order, so body would win and sidebar portlets such as 'Tin
+    # tức nổi bật' would count as entries of the listing, under its category.)
+    scope = next((found[0] for found in (select(root) for select in own.scopes) if found), root)
     entries: list[ListingEntry] = []
     for entry in own.entries(scope):
         links = own.link(entry)

@@ -114,8 +114,14 @@ def texts(elements: list[etree._Element]) -> list[str]:
 
 def categories(
     scope: etree._Element, root: etree._Element, sel: Compiled, title: str, ctx: PageContext, profile: SiteProfile
-) -> tuple[str, ...]:
-    """Categories, most specific first: asset categories, breadcrumb (without home and the article), menu, listing."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Categories, most specific first: asset categories, breadcrumb (without home and the article), menu; and flags.
+
+    The page's own categories take precedence: the listings' (ctx.listing_categories, pages.listing.listing_hint)
+    are used only when the page names none, flagged 'categories-from-listing'. The page is the portal's own word on
+    where the article belongs; a listing that also shows it (a featured box, an aggregate) is not, and which listings
+    a crawl reached first must not change the record.
+    """
     found = texts(sel.categories(scope))
     crumbs = [
         clean_line(text_of(a))
@@ -124,11 +130,17 @@ def categories(
     ]
     found.extend(reversed([c for c in crumbs if c]))
     found.extend(texts(sel.active_menu(root)))
-    if ctx.listing_category:
-        found.append(clean_line(ctx.listing_category))
+    own = _distinct(found, profile)
+    if own or not ctx.listing_categories:
+        return own, ()
+    listed = _distinct([clean_line(category) for category in ctx.listing_categories], profile)
+    return listed, ("categories-from-listing",) if listed else ()
+
+
+def _distinct(names: list[str], profile: SiteProfile) -> tuple[str, ...]:
     unique: dict[str, str] = {}
-    for name in found:
-        if name not in profile.boilerplate.drop_lines:
+    for name in names:
+        if name and name not in profile.boilerplate.drop_lines:
             unique.setdefault(name.casefold(), name)
     return tuple(unique.values())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
@@ -12,6 +13,7 @@ from dvscrape.archive.records import ArticleOutcome
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
+from dvscrape.pages.finish import validated
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -26,8 +28,9 @@ MISSING_STATUSES = frozenset({404, 410})
 class StorePipeline:
     """Writes each item through the crawl's open archive."""
 
-    def __init__(self, session: CrawlSession) -> None:
+    def __init__(self, session: CrawlSession, crawler: Crawler | None = None) -> None:
         self.session = session
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -35,7 +38,19 @@ class StorePipeline:
         session = ArchiveExtension.session_of(crawler)
         if session is None:
             raise NotConfigured("no archive (DVSCRAPE_ARCHIVE_DIR is empty)")
-        return cls(session)
+        return cls(session, crawler)
+
+    def close_spider(self) -> None:
+        """Store the articles the spider still holds for their listing hint (spiders/hints.py): a crawl stopped
+        before it went idle (time limit, profile mistake, interruption) keeps them, read with the listings it read."""
+        release = getattr(self.crawler.spider if self.crawler is not None else None, "release_held_articles", None)
+        for item in release() if release is not None else ():
+            if isinstance(item, ArticleItem):
+                article = validated(item.article)
+                if article is None:
+                    continue
+                item = replace(item, article=article)
+            self.process_item(item)
 
     def process_item(self, item: Any) -> Any:
         """Store an article or record a failure; an archive that cannot be written stops the crawl."""

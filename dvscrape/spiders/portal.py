@@ -30,6 +30,7 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.spiders.checks import ProfileChecks
+from dvscrape.spiders.hints import ListingHintsMixin, needs_listing_hint
 from dvscrape.spiders.requisites import RequisitesMixin
 from dvscrape.spiders.sitemap import LASTMOD_KEY, RECHECK_KEY, SitemapMixin
 
@@ -46,11 +47,10 @@ PRIORITY = {
     UrlKind.SITEMAP: 1,
     UrlKind.ROBOTS: 0,
 }
-LISTING_HINT_KEY = "dvscrape_listing_hint"
 START_KEY = "dvscrape_start_page"  # the home page or page 1 of a listing of the profile (see spiders/checks.py)
 
 
-class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
+class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spider):
     """Crawls one portal described by a SiteProfile: home page, every listing page, sitemap, articles and media.
 
     `scrapy crawl portal -a site=NAME [-a base_url=URL] [-a max_articles=N]`: any profile, no class per site.
@@ -79,6 +79,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
         self._article_urls: set[str] = set()
         self.extraction_pool: ExtractionPool | None = None
         self.init_change_signals()
+        self.init_listing_hints()
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
@@ -259,7 +260,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
             yield from page
             return
         response = page
-        hints = self._listing_hints(response) if response.meta.get(KIND_KEY) == UrlKind.LISTING.value else {}
+        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self._read_listing(response)
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
         response.meta["dvscrape_article_links"] = sum(d.kind is UrlKind.ARTICLE for d in decisions)
@@ -274,9 +276,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
         for url, decision in zip(links, decisions, strict=True):
             if stop_paging and decision.kind is UrlKind.LISTING:
                 continue
-            hint = hints.get(decision.canonical)
-            meta = {LISTING_HINT_KEY: hint} if hint else None
-            yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision, meta=meta))
+            yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision))
         yield from self.page_requisite_requests(response)
 
     def _too_large(self, response: Response) -> str:
@@ -285,17 +285,15 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
             f"({self.extract_maxsize}): archived in WARC, not parsed"
         )
 
-    def _listing_hints(self, response: TextResponse) -> dict[str, tuple[str | None, str]]:
-        """The date and category a listing shows next to each article (the article page may hide them), passed on
-        with the request to the article; `reextract` finds the same listing through the request's Referer."""
+    def _read_listing(self, response: TextResponse) -> None:
+        """Note the date and category a listing shows next to each article (the article page may hide them): an
+        article's listing hint comes from every listing that shows it (spiders/hints.py), as in `reextract`."""
         if not self.extract_enabled:
-            return {}
+            return
         try:
-            listing = extract_listing(response.url, response.body, self.profile, response.encoding)
+            self.note_listing(extract_listing(response.url, response.body, self.profile, response.encoding))
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
-            return {}
-        return {entry.url: (entry.published, entry.category or listing.category) for entry in listing.entries}
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
@@ -326,7 +324,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
                 return
             if response.status == 200:
                 self._check(self.checks.article_extracted(response.url, result))
-            if isinstance(result, Article):
+            if isinstance(result, Article) and needs_listing_hint(result) and self._hold(response):
+                article = result  # stored once every listing is read (spiders/hints.py)
+            elif isinstance(result, Article):
                 article = result
                 yield ArticleItem(
                     article=result,
@@ -343,18 +343,32 @@ class PortalSpider(SitemapMixin, RequisitesMixin, scrapy.Spider):
 
     async def _extract(self, response: TextResponse) -> Article | NotArticle:
         """The page object's verdict, computed in the extraction worker when there is one."""
-        listing_date, listing_category = response.meta.get(LISTING_HINT_KEY) or (None, None)
-        canonical = str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical)
+        canonical = self._canonical_of(response)
+        hint = self.listing_hint_for(canonical)
         context = PageContext(
             declared_encoding=response.encoding,
-            sitemap_lastmod=response.meta.get(LASTMOD_KEY) or self._sitemap_lastmods.get(canonical, ""),
-            listing_date=listing_date,
-            listing_category=listing_category or None,
+            sitemap_lastmod=self._lastmod_of(response, canonical),
+            listing_date=hint.date,
+            listing_categories=hint.categories,
             http_status=response.status,
         )
         if self.extraction_pool is not None:
             return await self.extraction_pool.extract(response.url, response.body, self.profile, context)
         return extract_page(response.url, response.body, self.profile, context)
+
+    def _canonical_of(self, response: Response) -> str:
+        return str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical)
+
+    def _lastmod_of(self, response: Response, canonical: str) -> str:
+        return str(response.meta.get(LASTMOD_KEY) or self._sitemap_lastmods.get(canonical, ""))
+
+    def _hold(self, response: TextResponse) -> bool:
+        return self.hold(self.held_article(response, self._lastmod_of(response, self._canonical_of(response))))
+
+    def spider_idle(self) -> None:
+        """The sitemap's work first (spiders/sitemap.py); then, with nothing left to fetch, the held articles."""
+        super().spider_idle()
+        self.settle_held_articles()
 
     def closed(self, reason: str) -> None:
         """Stop the extraction worker."""

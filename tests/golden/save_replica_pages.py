@@ -42,7 +42,7 @@ def _context(article: Any, with_listing: bool) -> dict[str, Any]:
     context: dict[str, Any] = {"sitemap_lastmod": article.modified.isoformat()}
     if with_listing:
         context["listing_date"] = article.published.date().isoformat()
-        context["listing_category"] = article.category_name
+        context["listing_categories"] = [article.category_name]
     return context
 
 

@@ -1,0 +1,108 @@
+"""An article's listing hint (the date and categories listings show for it) comes from every listing entry that
+links it by one rule (pages.listing.listing_hint), never from whichever listing reached it first: the crawl
+(spiders/hints.py), reextract and import give the same record whatever order the pages were fetched in."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from dvscrape.items import ArticleItem
+from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
+from dvscrape.pages.listing import Listing
+from dvscrape.sites import get_profile
+
+SITE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal"
+PAGE = f"{SITE}/-/bai-viet"
+WORDS = " ".join(["chữ"] * 80)
+
+# One article as three listings show it: its own category's (with the date), an aggregate's, a later re-listing's.
+ENTRIES = (
+    ListingEntry(PAGE, "Bài viết", "2023-03-23", "Tin tức sự kiện"),
+    ListingEntry(PAGE, "Bài viết", None, "Cải cách hành chính"),
+    ListingEntry(PAGE, "Bài viết", "2023-04-02", "cải cách hành chính"),
+)
+
+
+def _article_page(breadcrumb: str = "") -> str:
+    """A page showing no date (and, without *breadcrumb*, no category): its listing hint fills them."""
+    crumbs = (
+        f'<nav id="breadcrumbs"><ul class="breadcrumb"><li><a href="/web/neoportal/trang-chu">Trang chủ</a></li>'
+        f'<li><a href="/web/neoportal/x">{breadcrumb}</a></li></ul></nav>'
+        if breadcrumb
+        else ""
+    )
+    return (
+        f"<html><head><title>Bài viết</title></head><body>{crumbs}<div id='main-content'>"
+        '<div class="portlet-boundary" id="p_p_id_56_INSTANCE_x_"><div class="journal-content-article">'
+        f"<p>Ngày 22/3, {WORDS}.</p></div></div></div></body></html>"
+    )
+
+
+def _extracted(entries: tuple[ListingEntry, ...], breadcrumb: str = "") -> Article:
+    hint = listing_hint(entries)
+    context = PageContext(listing_date=hint.date, listing_categories=hint.categories)
+    result = extract_page(PAGE, _article_page(breadcrumb), get_profile("tanbinh"), context)
+    assert isinstance(result, Article)
+    return result
+
+
+def test_the_hint_is_the_same_whatever_order_the_listings_were_read_in() -> None:
+    hints = {listing_hint(order) for order in itertools.permutations(ENTRIES)}
+    assert hints == {listing_hint(ENTRIES)}
+    hint = listing_hint(ENTRIES)
+    assert hint.date == "2023-03-23"  # the earliest any listing shows
+    assert hint.categories == ("Cải cách hành chính", "Tin tức sự kiện")  # all of them, once, sorted
+
+
+def test_an_article_extracted_with_its_listings_in_two_orders_is_the_same_record() -> None:
+    first = _extracted(ENTRIES)
+    again = _extracted(tuple(reversed(ENTRIES)))
+    assert first == again
+    assert (first.published, first.published_source) == ("2023-03-23", "listing")
+    assert first.categories == ("Cải cách hành chính", "Tin tức sự kiện")
+    assert "categories-from-listing" in first.flags
+
+
+def test_the_pages_own_category_takes_precedence_over_the_listings() -> None:
+    for order in itertools.permutations(ENTRIES):
+        article = _extracted(order, breadcrumb="Kinh tế - Xã hội")
+        assert article.categories == ("Kinh tế - Xã hội",)
+        assert "categories-from-listing" not in article.flags
+
+
+def test_a_sidebar_portlet_is_not_an_entry_of_the_listing() -> None:
+    """The listing scope's alternatives are tried in the profile's order: the main column, not the whole body, so
+    the newest articles a sidebar shows on every listing page are not listed under each page's category."""
+    html = (
+        "<html><body><nav id='navigation'><ul><li class='selected'><a href='/web/neoportal/kinh-te-xa-hoi'>"
+        "<span>Kinh tế - Xã hội</span></a></li></ul></nav>"
+        "<aside class='sidebar-left'><ul class='title-list'><li class='title-list'>"
+        "<a href='/web/neoportal/-/noi-bat'>Tin nổi bật</a></li></ul></aside>"
+        "<div id='main-content'><div id='column-1'><ul class='title-list'><li class='title-list'>"
+        "<a href='/web/neoportal/-/bai-cua-muc'>Bài của mục</a></li></ul></div></div></body></html>"
+    )
+    listing = extract_listing(f"{SITE}/kinh-te-xa-hoi", html, get_profile("tanbinh"))
+    assert [entry.url.rsplit("/-/", 1)[1] for entry in listing.entries] == ["bai-cua-muc"]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_the_crawl_stores_a_held_article_with_every_listing_it_read(order: tuple[int, ...]) -> None:
+    """An article page showing no date or category is held by the spider and extracted once every listing is read:
+    the listings' order, and whether they came before or after the article, do not change the record."""
+    from dvscrape.spiders.hints import HeldArticle, needs_listing_hint
+    from dvscrape.spiders.portal import PortalSpider
+
+    spider = PortalSpider(site="tanbinh")
+    body = _article_page().encode()
+    early = extract_page(PAGE, body, spider.profile, PageContext())
+    assert isinstance(early, Article) and needs_listing_hint(early)
+    assert spider.hold(HeldArticle(PAGE, PAGE, None, "2023-04-05T00:00:00Z", "utf-8", 200, "", body))
+    for index in order:  # the listings read after the article was fetched
+        entry = ENTRIES[index]
+        spider.note_listing(Listing(f"{SITE}/listing-{index}", entry.category, (entry,)))
+    (item,) = spider.release_held_articles()
+    assert isinstance(item, ArticleItem)
+    assert item.article == _extracted(ENTRIES)
+    assert not spider.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
