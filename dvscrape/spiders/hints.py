@@ -8,7 +8,8 @@ A crawl fetches an article as soon as it finds it, before it has read every list
 own date and categories, which take precedence over any listing's (pages.metadata): they are stored at once. An
 article page that shows no date or no category of its own needs its hint; its record is held instead, and extracted
 again with the hint of every listing this crawl read once the crawl has nothing left to fetch (spider_idle), then
-stored. Its body is read back from its WARC record (kept in memory only when the crawl writes no WARC). A crawl that
+stored. Its body is read back from its WARC record (kept in memory only when the crawl writes no WARC). An
+incremental run also reads the listing pages it did not fetch again as the archive last captured them. A crawl that
 stops before it goes idle (time limit, profile mistake, interruption) stores what it holds as it closes, with the hint
 of the listings it had read (pipelines.store asks release_held_articles).
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
@@ -29,9 +31,9 @@ from dvscrape.errors import DvscrapeError
 from dvscrape.items import ArticleItem, ExtractionFailure
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
-from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, listing_hint
+from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, extract_listing, listing_hint
 from dvscrape.sites.urls import classify
-from dvscrape.warc.payload import decoded_payload
+from dvscrape.warc.payload import declared_charset, decoded_payload
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
@@ -77,11 +79,13 @@ class ListingHintsMixin:
     def init_listing_hints(self) -> None:
         """Start with an empty book and nothing held (called from the spider's __init__)."""
         self._listing_entries: dict[str, dict[str, ListingEntry]] = {}
+        self._listings_read: set[str] = set()  # canonical URLs of the listing pages this crawl read
         self._waiting: list[HeldArticle] = []
         self._settled = False
 
     def note_listing(self, listing: Listing) -> None:
         """Record the entries of one listing page (a page read again replaces what it said before)."""
+        self._listings_read.add(classify(listing.url, self.profile).canonical or listing.url)
         for entry in listing.entries:
             category = entry.category or listing.category
             self._listing_entries.setdefault(entry.url, {})[listing.url] = ListingEntry(
@@ -131,7 +135,33 @@ class ListingHintsMixin:
         """The held articles, extracted with the hint of every listing read so far; nothing is held afterwards."""
         held, self._waiting = self._waiting, []
         self._settled = True
+        if held:
+            self._note_archived_listings()
         return [self._settled_item(article) for article in held]
+
+    def _note_archived_listings(self) -> None:
+        """In an incremental or resumed crawl: the listing pages this run did not read (it stops paging a listing
+        where it finds held articles), as the archive last captured them, so that what they show still holds and a
+        re-reached article keeps its hint; reextract reads the same captures."""
+        session = self.session
+        planner = session.planner if session is not None else None
+        if session is None or planner is None or not planner.incremental:
+            return
+        archive = session.archive
+        known = archive.db.conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = 'listing'").fetchall()
+        for (canonical,) in known:
+            capture = planner.state.last_capture(canonical) if canonical not in self._listings_read else None
+            if capture is None:
+                continue
+            try:
+                record = capture_warc_record(archive, capture_record(archive.db.conn, capture.capture_id))
+                parts = urlsplit(capture.url)  # read on the address it was fetched from (another port of a replica)
+                profile = self.profile.with_base_url(f"{parts.scheme}://{parts.netloc}")
+                listing = extract_listing(capture.url, decoded_payload(record), profile, declared_charset(record))
+            except (DvscrapeError, OSError, ValueError) as error:
+                logger.warning("archived listing %s could not be read: %s", capture.url, error)
+                continue
+            self.note_listing(listing)
 
     def _settled_item(self, held: HeldArticle) -> ArticleItem | ExtractionFailure:
         hint = self.listing_hint_for(held.canonical)
