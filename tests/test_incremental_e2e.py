@@ -71,6 +71,8 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
     )
     assert dangling == [(0,)]
     assert query(archive, "select count(*) from article_versions") == [(ARTICLES,)]
+    hints = "select url, categories, published_date, published_source from articles order by url"
+    before = {row[0]: row[1:] for row in query(archive, hints)}
 
     # the site changes: new, edited and removed articles (same host and port, edition 2)
     edition2 = build_corpus(2023, ARTICLES, edition=2)
@@ -96,6 +98,9 @@ def test_site_changes_between_runs(tmp_path: Path) -> None:
         gone = query(archive, "select gone_since from articles where url like ?", f"%/-/{url_title}")
         assert gone and gone[0][0], url_title
     assert query(archive, "select count(*) from articles") == [(ARTICLES + len(edition2.added),)]
+    # an edited article re-reached from the listings keeps the categories and date it had (listing hint included)
+    after = {row[0]: row[1:] for row in query(archive, hints)}
+    assert {url: after[url] for url in before} == before
 
 
 def wait_for_captures(archive: Path, count: int, process: subprocess.Popen[bytes]) -> None:
