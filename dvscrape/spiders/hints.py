@@ -126,6 +126,7 @@ class ListingHintsMixin:
         items = self.release_held_articles()
         if not items:
             return
+        logger.info("storing %d articles held until every listing was read", len(items))
         scraper = self.crawler.engine.scraper
         for item in items:
             deferred_from_coro(scraper.start_itemproc_async(item, response=None))
