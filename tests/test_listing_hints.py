@@ -5,13 +5,17 @@ links it by one rule (pages.listing.listing_hint), never from whichever listing 
 from __future__ import annotations
 
 import itertools
+import sqlite3
+from pathlib import Path
 
 import pytest
 
 from dvscrape.items import ArticleItem
 from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
 from dvscrape.pages.listing import Listing
+from dvscrape.replica.process import ReplicaProcess
 from dvscrape.sites import get_profile
+from tests.conftest import fast_crawl_args, run_cli
 
 SITE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal"
 PAGE = f"{SITE}/-/bai-viet"
@@ -106,3 +110,22 @@ def test_the_crawl_stores_a_held_article_with_every_listing_it_read(order: tuple
     assert isinstance(item, ArticleItem)
     assert item.article == _extracted(ENTRIES)
     assert not spider.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
+
+
+def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(
+    replica: ReplicaProcess, tmp_path: Path
+) -> None:
+    """The spider holds articles that need every listing until the crawl goes idle; a crawl closed earlier (here
+    by a page count) must not lose them: they are stored as it closes, with the listings it had read."""
+    archive = tmp_path / "archive"
+    done = run_cli(*fast_crawl_args(replica.url, archive, "-s", "CLOSESPIDER_PAGECOUNT=60", "-s", "LOG_LEVEL=INFO"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "held for their listing hint as the crawl closes" in done.stderr
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        captured = connection.execute(
+            "select count(distinct canonical_url) from captures where kind = 'article' and status = 200"
+        ).fetchone()[0]
+        stored = connection.execute("select count(*) from articles").fetchone()[0]
+        inferred = connection.execute("select count(*) from articles where published_source = 'listing'").fetchone()
+    assert stored == captured > 0
+    assert inferred[0] > 0

@@ -44,7 +44,10 @@ class StorePipeline:
         """Store the articles the spider still holds for their listing hint (spiders/hints.py): a crawl stopped
         before it went idle (time limit, profile mistake, interruption) keeps them, read with the listings it read."""
         release = getattr(self.crawler.spider if self.crawler is not None else None, "release_held_articles", None)
-        for item in release() if release is not None else ():
+        items = release() if release is not None else []
+        if items:
+            logger.info("storing %d articles held for their listing hint as the crawl closes", len(items))
+        for item in items:
             if isinstance(item, ArticleItem):
                 article = validated(item.article)
                 if article is None:
