@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,7 +16,7 @@ from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, 
 from dvscrape.pages.listing import Listing
 from dvscrape.replica.process import ReplicaProcess
 from dvscrape.sites import get_profile
-from tests.conftest import fast_crawl_args, run_cli
+from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
 SITE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal"
 PAGE = f"{SITE}/-/bai-viet"
@@ -129,3 +130,32 @@ def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(
         inferred = connection.execute("select count(*) from articles where published_source = 'listing'").fetchone()
     assert stored == captured > 0
     assert inferred[0] > 0
+
+
+@pytest.mark.parametrize("incremental", [True, False])
+def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archived(
+    crawled_archive: CrawledArchive, incremental: bool
+) -> None:
+    """An incremental run stops paging a listing where it finds held articles: an article it re-reaches keeps the
+    hint of the listing page it did not read again, as the archive last captured it (and as reextract reads it)."""
+    from dvscrape.archive.db import Archive
+    from dvscrape.archive.incremental import IncrementalState
+    from dvscrape.spiders.hints import HeldArticle
+    from dvscrape.spiders.portal import PortalSpider
+
+    with sqlite3.connect(crawled_archive.database) as connection:
+        url, fetched, capture_id, published = connection.execute(
+            "select a.url, c.url, a.capture_id, a.published_date from articles a join captures c on c.id = a.capture_id"
+            " where a.published_source = 'listing' order by a.url limit 1"
+        ).fetchone()
+    with Archive.open(crawled_archive.directory, readonly=True) as archive:
+        spider = PortalSpider(site="tanbinh", base_url=crawled_archive.replica_url)
+        state = IncrementalState.load(archive, resume_crawl_id=None)
+        spider.session = SimpleNamespace(archive=archive, planner=SimpleNamespace(incremental=incremental, state=state))  # type: ignore[assignment]
+        assert spider.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", "utf-8", 200, "", None))
+        (item,) = spider.release_held_articles()  # this run read no listing page
+    assert isinstance(item, ArticleItem)
+    if incremental:
+        assert (item.article.published, item.article.published_source) == (published, "listing")
+    else:  # a first crawl knows only the listings it read: none here
+        assert item.article.published_source != "listing"
