@@ -267,7 +267,6 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
     _CONTEXT_WORDS words either side in the same clause, or past the clause's ends when it is shorter than
     _MIN_WINDOW words ('Son. Méi. Dën. Mët.' is a list of abbreviations). Numbers and acronyms are left out of the
     window: they fit any language ('loongson2f', 'JUMP')."""
-    window_share, changed_share = _STRONG_SHARES if run.evidence >= _STRONG_EVIDENCE else _WEAK_SHARES
     decoded = from_legacy(text[run.start : run.end], run.encoding)
     changed = [
         word
@@ -276,6 +275,9 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
         )
         if word != original
     ]
+    # Strong only with as many different words: Albanian repeats one ('të … të … të … të' → 'tở').
+    strong = run.evidence >= _STRONG_EVIDENCE and len({word.lower() for word in changed}) >= _STRONG_EVIDENCE
+    window_share, changed_share = _STRONG_SHARES if strong else _WEAK_SHARES
     if not changed or sum(map(_word_reads_vietnamese, changed)) < changed_share * len(changed):
         return False
     before_text, after_text = text[max(0, run.start - 200) : run.start], text[run.end : run.end + 200]

@@ -62,6 +62,9 @@ def _word_after_re() -> re.Pattern[str]:
 # mathematical operators (≥), technical symbols, enclosed numbers, box drawing, shapes, symbols (♦), dingbats,
 # and pictographs (emoji).
 _SYMBOL_RANGES = ((0x2C6, 0x2C6), (0x2DC, 0x2DC), (0x2010, 0x27BF), (0x1F300, 0x1FAFF))
+# Letters beyond Latin Extended-B that names are written with: Azerbaijani ə, the ɛ and ɔ of West African languages.
+# Not the whole IPA block: 'É' + no-break space (bytes C9 A0) would read as 'ɠ'.
+_IPA_LETTERS = "əɛɔƏƐƆ"
 
 
 def _plausible(decoded: str, controls: bool = False) -> bool:
@@ -70,7 +73,8 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
     for char in decoded:
         code = ord(char)
         if not (
-            low <= code <= 0x2AF  # Latin letters, IPA letters (Azerbaijani ə, African ɛ ɔ)
+            low <= code <= 0x24F
+            or char in _IPA_LETTERS
             or 0x300 <= code <= 0x36F
             or 0x1E00 <= code <= 0x1EFF
             or any(first <= code <= last for first, last in _SYMBOL_RANGES)
@@ -83,7 +87,7 @@ def _plausible(decoded: str, controls: bool = False) -> bool:
 @cache
 def _implausible_re() -> re.Pattern[str]:
     symbols = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SYMBOL_RANGES)
-    return re.compile(f"[^\x00-\x7f\xa0-\u02af\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
+    return re.compile(f"[^\x00-\x7f\xa0-\u024f{_IPA_LETTERS}\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
 
 
 def _decode_whole(text: str) -> str | None:
