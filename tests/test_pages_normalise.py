@@ -54,24 +54,46 @@ LEGACY_BODY = [
 LEGACY_LINE = ("Tải về:", "Kế hoạch số 666/KH-UBND về công tác dân vận")
 
 
+LEGACY_FIELDS = {
+    "title": "Phường 9 tổ chức hội nghị",
+    "caption": "Quang cảnh hội nghị tại phường",
+    "signature": "Phường 9",
+    "tag": "cải cách hành chính",
+    "category": "Tin tức sự kiện",
+}
+
+
 @pytest.mark.parametrize("encoding", ["tcvn3", "vni", "viqr"])
-def test_the_text_flags_quote_is_decoded_with_the_articles_legacy_encoding(encoding: str) -> None:
-    """A navigation line dropped from a legacy-typed article is quoted in its flag in Unicode, cut after decoding."""
+def test_every_field_of_a_legacy_article_is_decoded_with_its_encoding(encoding: str) -> None:
+    """An article typed in TCVN3, VNI or VIQR: title, body, caption, signature, document name, tag, category and the
+    page text a flag quotes (a navigation line dropped from the body, cut after decoding) all come out in Unicode."""
     from dvscrape.replica.legacy import readable, typed
 
     lead, label = LEGACY_LINE
+    shown = {name: typed(text, encoding) for name, text in LEGACY_FIELDS.items()}
     paragraphs = "".join(f"<p>{typed(text, encoding)}</p>" for text in LEGACY_BODY)
     html = (
-        "<html><head><title>Trang</title></head><body><div id='main-content'>"
-        '<div class="portlet-boundary" id="p_p_id_56_INSTANCE_x_"><div class="journal-content-article">'
-        f'{paragraphs}<p>{typed(lead, encoding)} <a href="/documents/1/2/kh.pdf/u">{typed(label, encoding)}</a></p>'
-        "</div></div></div></body></html>"
+        f"<html><head><title>{shown['title']}</title></head><body><div id='main-content'>"
+        '<div class="portlet-boundary" id="p_p_id_101_INSTANCE_x_"><section class="portlet">'
+        f'<h1 class="portlet-title"><span class="portlet-title-text">{shown["title"]}</span></h1>'
+        '<div class="asset-full-content"><div class="journal-content-article">'
+        f'{paragraphs}<p style="text-align:center"><img src="/documents/1/2/a.jpg/u"/></p>'
+        f'<p style="text-align:center"><em>{shown["caption"]}</em></p>'
+        f'<p>{typed(lead, encoding)} <a href="/documents/1/2/kh.pdf/u">{typed(label, encoding)}</a></p>'
+        f'<p style="text-align:right"><strong>{shown["signature"]}</strong></p></div></div>'
+        f'<div class="asset-categories"><a href="/c">{shown["category"]}</a></div>'
+        f'<div class="asset-tag-summary"><a href="/t">{shown["tag"]}</a></div>'
+        "</section></div></div></body></html>"
     )
     article = extract_page(
         "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/bai-viet", html, get_profile("tanbinh")
     )
+    truth = {name: readable(text, encoding) for name, text in LEGACY_FIELDS.items()}
     assert isinstance(article, Article)
     assert [block.text for block in article.blocks] == [readable(text, encoding) for text in LEGACY_BODY]
+    assert (article.title, article.signature) == (truth["title"], truth["signature"])
+    assert [figure.caption for figure in article.figures] == [truth["caption"]]
     assert [attachment.text for attachment in article.attachments] == [readable(label, encoding)]
+    assert (article.tags, article.categories) == ((truth["tag"],), (truth["category"],))
     quotes = [flag.partition(":")[2] for flag in article.flags if flag.startswith("navigation-dropped:")]
     assert quotes == [readable(f"{lead} {label}", encoding)[:40]]
