@@ -126,11 +126,15 @@ def _ascii_letters(text: str) -> bytes:
 
 
 def _line_is_capitals(line: str) -> bool:
-    # Only words of two or more ASCII letters tell: 'X· Bµ Nµ' (Xã Bà Nà) has a capital in every word but is title
-    # case, as a .VnTime title is.
+    # Only words with a legacy code and two or more ASCII letters tell: 'X· Bµ Nµ' (Xã Bà Nà) has a capital in
+    # every word but is title case, as a .VnTime title is; 'S¬ ®å ODC' holds an acronym but is not in capitals.
     letters = b"".join(
         word
-        for word in (_ascii_letters(match.group()) for match in _eight_bit_word_re().finditer(line))
+        for word in (
+            _ascii_letters(match.group())
+            for match in _eight_bit_word_re().finditer(line)
+            if not match.group().isascii()
+        )
         if len(word) >= 2
     )
     capitals = len(letters) - len(letters.translate(None, _UPPER_BYTES))
@@ -312,7 +316,7 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
                 tcvn3.append((previous_end, previous_end, -1.0))
                 vni.append((previous_end, previous_end, -1.0))
         previous_end = end
-        if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES):
+        if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES and not lenient):
             tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
         else:
             tcvn3_score, vni_score = _eight_bit_evidence(match.group(), lenient)
@@ -394,6 +398,13 @@ def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped:
         pieces.append(text[position : run.start])
         if run.encoding == "viqr":
             pieces.append(decode_viqr(text, run.start, run.end, escaped=escaped))
+        elif run.encoding == "tcvn3":
+            # Capitals (.VnTimeH) are judged on the whole line: 'Trao ®æi ESC vµ CapsLock' is not in capitals
+            # because its run '®æi ESC vµ' holds one acronym. Each code is one character: offsets agree.
+            line_start = text.rfind("\n", 0, run.start) + 1
+            line_end = text.find("\n", run.end)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            pieces.append(_decode_tcvn3(line)[run.start - line_start : run.end - line_start])
         else:
             pieces.append(from_legacy(text[run.start : run.end], run.encoding))
         position = run.end

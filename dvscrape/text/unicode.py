@@ -152,8 +152,8 @@ def _fold_word(match: re.Match[str]) -> str:
     word = match.group()
     table = _lookalike_table()
     latin = sum(map(_is_latin_letter, word))
-    if not latin:
-        return word
+    if not latin or match.start() and match.string[match.start() - 1] in "%\\":
+        return word  # '%liс', '\\xНН': a printf conversion or an escape before a word
     foreign = [char for char in word if char.isalpha() and not _is_latin_letter(char)]
     if not all(char in table for char in foreign):
         return word
