@@ -4,10 +4,15 @@
   blank line between sentences), put back together as running text.
 - Other languages: Babel's CLDR locale data (names of countries, languages, scripts, currencies, months, days),
   joined into list-like lines so that a word is seen among its neighbours.
+- Debian's translation catalogs (/usr/share/locale/<lang>/LC_MESSAGES/*.mo): translated program messages, in
+  Vietnamese and some 60 other languages, read with gettext; what a machine has depends on its Debian packages.
+- Faker's locale providers: person names, cities, streets and companies of vi_VN and other locales.
 """
 
 from __future__ import annotations
 
+import gettext
+import importlib
 import re
 import subprocess
 import unicodedata
@@ -154,3 +159,52 @@ def other_language_lines(code: str) -> tuple[str, ...]:
     lines = [", ".join(names[i : i + 12]) for i in range(0, len(names), 12)]
     lines += [" ".join(names[i : i + 8]) for i in range(0, len(names), 8)]
     return tuple(names + lines)
+
+
+_LOCALE_DIR = Path("/usr/share/locale")
+
+
+@cache
+def debian_catalog(language: str, limit: int = 6000) -> tuple[str, ...]:
+    """The translated messages (msgstr) of Debian's .mo catalogs for a language directory name ('sv', 'pt_BR'), in
+    a stable order, at most limit of them; () when the machine has none."""
+    messages: dict[str, None] = {}
+    for path in sorted((_LOCALE_DIR / language / "LC_MESSAGES").glob("*.mo")):
+        try:
+            with path.open("rb") as file:
+                catalog = gettext.GNUTranslations(file)
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        for original, translated in catalog._catalog.items():  # type: ignore[attr-defined]
+            if original and isinstance(translated, str) and translated.strip():
+                messages.setdefault(translated)
+    return tuple(messages)[:limit]
+
+
+def _strings(value: object, found: list[str]) -> None:
+    if isinstance(value, str):
+        found.append(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _strings(key, found)
+            _strings(item, found)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _strings(item, found)
+
+
+@cache
+def faker_strings(locale: str, providers: tuple[str, ...] = ("person", "address", "company")) -> tuple[str, ...]:
+    """The words and names in Faker's providers for a locale ('vi_VN'): the lists its person, address and company
+    providers draw from (formats and templates left out); () when Faker is not installed."""
+    found: list[str] = []
+    for provider in providers:
+        try:
+            module = importlib.import_module(f"faker.providers.{provider}.{locale}")
+        except ModuleNotFoundError:
+            continue
+        for name, value in vars(module.Provider).items():
+            if not name.startswith("_") and "format" not in name and not callable(value):
+                _strings(value, found)
+    names = (unicodedata.normalize("NFC", text) for text in found if text.strip())
+    return tuple(dict.fromkeys(text for text in names if "{{" not in text and "#" not in text and "?" not in text))
