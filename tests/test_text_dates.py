@@ -167,3 +167,24 @@ def test_lead_date(lead: str, iso: str, note: str) -> None:
 def test_lead_date_needs_a_year() -> None:
     assert lead_date("Ngày 8/2, UBND …", None) is None
     assert lead_date("Vừa qua, ngày 8/2/2024 …", "2024-03-01") is None  # not at the start
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        # Forms an audit against what a person reads found wrong: a list of days takes the first, a range keeps
+        # its start time, a phrase that is no date does not hide the date after it, 'Th12' is a month.
+        ("Trong 2 ngày 1 và 2/12/2026", "2026-12-01"),
+        ("Ngày 5 và ngày 6/12/2026", "2026-12-05"),
+        ("Từ 8h ngày 1/12 đến 17h ngày 3/12/2026", "2026-12-01T08:00"),
+        ("Từ 8 giờ 30 phút ngày 1/12 đến 17 giờ ngày 3/12/2026", "2026-12-01T08:30"),
+        ("8 - 10h ngày 1/12/2026", "2026-12-01T10:00"),
+        ("01 Th12 2026", "2026-12-01"),
+        ("Thứ Ba, 01/12/2026 - 08:30", "2026-12-01T08:30"),
+        ("Cập nhật: 01/12/2026 08:30 (GMT+7)", "2026-12-01T08:30"),
+        ("Thứ ba, 01/12/2026 | 10:05 SA", "2026-12-01T10:05"),
+        ("01/12/2026 8:30:00 CH", "2026-12-01T20:30"),
+    ],
+)
+def test_parse_date_forms_an_audit_found(text: str, iso: str) -> None:
+    assert parse_date(text) == iso

@@ -92,13 +92,13 @@ def _phrase_re() -> re.Pattern[str]:
         r"(?<![\d/.\-])(?P<day>\d{1,2})\s*(?P<sep>[/.\-])\s*(?P<month>\d{1,2})"
         r"(?:\s*(?P=sep)\s*(?P<year>\d{4}|\d{2})(?!\d|\s*/\s*[^\W\d_])|(?![\d/]|[.\-]\d|\s*/\s*[^\W\d_]))"
     )
-    month_word = r"(?:tháng|thg)"
+    month_word = r"(?:tháng\s+|thg\s+|th\s*(?=\d))"  # 'Th12' of '01 Th12 2026', as some CMS print it
     words = (
-        rf"(?<!\d)(?P<day_w>\d{{1,2}})\s+{month_word}\s+{_month('month_w')}"
+        rf"(?<!\d)(?P<day_w>\d{{1,2}})\s+{month_word}{_month('month_w')}"
         r"(?:\s*(?:,|/|năm)?\s*(?P<year_w>\d{4}))?(?!\d)"
     )
     month_first = (  # 'Tháng 9 16, 2024', as Google and Facebook print vi dates: only with the comma and year
-        rf"{month_word}\s+{_month('month_f')}\s+(?P<day_f>\d{{1,2}})\s*,\s*(?P<year_f>\d{{4}})(?!\d)"
+        rf"{month_word}{_month('month_f')}\s+(?P<day_f>\d{{1,2}})\s*,\s*(?P<year_f>\d{{4}})(?!\d)"
     )
     iso = (
         r"(?<![\d/.\-])(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
@@ -209,22 +209,27 @@ def find_dates(text: str, ref_year: int | None = None) -> list[DateMatch]:
 def _range_start_re() -> re.Pattern[str]:
     """The start of a date range before its end date: 'Từ ngày 11 đến ', 'từ 11/7 - ', '11 – '."""
     return re.compile(
-        r"(?:từ\s+)?(?:ngày\s+)?(?<![\d/.\-])(?P<start_day>\d{1,2})(?:\s*/\s*(?P<start_month>\d{1,2}))?"
-        r"\s*(?:đến|tới|-|–)\s*(?=(?:ngày\s+)?\d)",
+        rf"(?:từ\s+)?(?:{_time(9)}\s*,?\s*)?(?:ngày\s+)?(?<![\d/.\-])(?P<start_day>\d{{1,2}})"
+        r"(?:\s*/\s*(?P<start_month>\d{1,2}))?"
+        r"\s*(?:đến|tới|và|-|–)\s*(?=(?:\d{1,2}\s*(?:h|giờ|:)[\d\s]*(?:phút)?\s*,?\s*)?(?:ngày\s+)?\d)",
         re.IGNORECASE,
     )
 
 
 def _range_start(match: re.Match[str], end: str) -> str | None:
-    """The first day of a range 'Từ ngày 11 đến ngày 13 tháng 7 năm 2016' whose last day is the ISO date end."""
+    """The first day of a range 'Từ ngày 11 đến ngày 13 tháng 7 năm 2016' whose last day is the ISO date end, or of
+    a pair 'ngày 1 và 2/12/2026'; with its time when the range starts with one ('Từ 8h ngày 1/12 đến …')."""
     end_date = datetime.date.fromisoformat(end[:10])
     month = int(match.group("start_month") or end_date.month)
     year = end_date.year - 1 if month > end_date.month else end_date.year
     try:
         start = datetime.date(year, month, int(match.group("start_day")))
+        time = _hour(match, 9)
     except ValueError:
         return None
-    return start.isoformat() if start <= end_date else None
+    if start > end_date:
+        return None
+    return f"{start.isoformat()}T{time[0]:02d}:{time[1]:02d}" if time else start.isoformat()
 
 
 def _read(text: str, ref_year: int | None, month_first: bool) -> tuple[str | None, re.Match[str] | None]:
@@ -241,8 +246,11 @@ def _read(text: str, ref_year: int | None, month_first: bool) -> tuple[str | Non
     match = _phrase_re().search(text)
     while match is not None:
         if not _is_document_number(text, match):
-            return _value(match, ref_year, whole_text=False), match
-        match = _phrase_re().search(text, match.end())
+            value = _value(match, ref_year, whole_text=False)
+            if value is not None:
+                return value, match
+        # A phrase that is no date ('8 - 10' of '8 - 10h ngày 1/12/2026') may hide the start of one.
+        match = _phrase_re().search(text, match.start() + 1)
     return None, None
 
 
@@ -253,7 +261,8 @@ def parse_date(text: str, ref_year: int | None = None) -> str | None:
     or 'YYYY-MM-DDTHH:MM'.
 
     Dates are day first. A day and month without a year ('Ngày 23/3') take ref_year, and give None without it.
-    A range gives its first day ('Từ ngày 11 đến ngày 13 tháng 7 năm 2016' → 2016-07-11). Returns None for
+    A range or a pair of days gives its first day ('Từ ngày 11 đến ngày 13 tháng 7 năm 2016' → 2016-07-11,
+    'ngày 1 và 2/12/2026' → 2026-12-01; 'Từ 8h ngày 1/12 đến …' keeps the 8h). Returns None for
     impossible dates (30/02), for a weekday that contradicts the date, for document numbers ('số 15/2020/NĐ-CP')
     and for text with no date. When the text holds more than the date, the first date phrase in it is taken (see
     find_dates). A time zone in an ISO value is dropped: the local time is kept. See read_date for a field whose
