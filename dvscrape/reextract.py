@@ -4,15 +4,19 @@ Every article response in the WARC files (status 2xx) is run again through the p
 normalisation and validation rules, in the order it was fetched, and stored with Archive.save_article; article
 revisits (304 or identical payload) are replayed with Archive.touch_article and 404/410 answers with
 Archive.mark_gone, as an incremental crawl records them. The rebuild runs in one transaction: articles keep their
-ids (so citations by id stay valid), versions are renumbered from the replayed captures, first_seen/last_seen become the
-capture times. An article the replay does not rebuild is kept untouched, with its versions, figures and links: when the
-extractor now reads every archived page of it as something other than an article it is listed (``not_rebuilt``) and
-removed only when the caller asks for that reason (``remove_not_articles``); when no archived page of it could be read
-at all it is never removed. ``dry_run`` does the whole rebuild and rolls it back, so the result says what would change.
-The captures table is only used to give each article its capture id; nothing is fetched.
+ids (so citations by id stay valid), first_seen/last_seen become the capture times, and versions follow the replayed
+captures; where a capture now reads differently, the stored versions stay and the new reading is appended after them
+with a reason (archive.rereading). An article the replay does not rebuild is kept untouched, with its versions,
+figures and links: when the extractor now reads every archived page of it as something other than an article it is
+listed (``not_rebuilt``) and removed only when the caller asks for that reason (``remove_not_articles``); when no
+archived page of it could be read at all it is never removed. ``dry_run`` does the whole rebuild and rolls it back,
+so the result says what would change. The captures table is only used to give each article its capture id; nothing
+is fetched.
 
-The page context is rebuilt from the WARC files too: the charset of the Content-Type header, and the sitemap's
-lastmod of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), as the crawl has it.
+The page context is rebuilt from the WARC files too: the charset of the Content-Type header, the sitemap's
+lastmod of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), and the listing hint
+(pages.listing.listing_hint over every archived listing page, each taken at its capture nearest the article's), as
+the crawl has them.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, l
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
-from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
+from dvscrape.warc.files import warc_files
 from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
@@ -61,14 +65,12 @@ class _Page:
     offset: int
     length: int
     date: str
-    referer: str
     record_type: str = "response"
     status: int = 200
-    foreign: bool = False  # in an imported file, or fetched from a web archive (WARC-Source-URI)
 
     @classmethod
     def of(cls, record: WarcRecord, path: Path) -> _Page:
-        """The page of *record* (in the WARC file *path*), its Referer not known yet."""
+        """The page of *record* (in the WARC file *path*)."""
         return cls(
             record.target_uri,
             record.record_id,
@@ -76,7 +78,6 @@ class _Page:
             record.offset,
             record.length,
             record.header("WARC-Date") or "",
-            "",
         )
 
 
@@ -166,19 +167,11 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
     """Read every WARC file once; see _Scan."""
     pages: list[_Page] = []
     listings: dict[str, list[_Page]] = {}
-    referers: dict[str, str] = {}
-    request_of: dict[str, str] = {}
     lastmods: dict[str, str] = {}
     sitemaps: set[str] = set()
     for path in files:
         for record in iter_readable(path):  # an imported file's unreadable records were recorded at import
             kind = record.record_type
-            if kind == "request":
-                referers[record.header("WARC-Concurrent-To") or ""] = record.http_header("Referer") or ""
-                referers[record.record_id] = record.http_header("Referer") or ""
-                continue
-            if kind == "response" and record.header("WARC-Concurrent-To"):  # wget: the response names its request
-                request_of[record.record_id] = record.header("WARC-Concurrent-To") or ""
             if kind not in ("response", "revisit"):
                 continue
             status = record.http_status or 0
@@ -195,13 +188,8 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
                 continue
             is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
             if is_article:
-                foreign = path.name.startswith(IMPORTED_PREFIX) or bool(record.header("WARC-Source-URI"))
-                pages.append(replace(_Page.of(record, path), record_type=kind, status=status, foreign=foreign))
-    with_referers = [
-        replace(page, referer=referers.get(page.record_id) or referers.get(request_of.get(page.record_id, ""), ""))
-        for page in pages
-    ]
-    return _Scan(sorted(with_referers, key=lambda page: page.date), lastmods, sitemaps, listings)
+                pages.append(replace(_Page.of(record, path), record_type=kind, status=status))
+    return _Scan(sorted(pages, key=lambda page: page.date), lastmods, sitemaps, listings)
 
 
 class _ListingBook:
