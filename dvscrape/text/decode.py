@@ -8,7 +8,7 @@ from functools import cache
 
 from bs4.dammit import EncodingDetector
 
-from dvscrape.text.legacy import decode_legacy_runs, may_hold_eight_bit
+from dvscrape.text.legacy import decode_legacy_runs, from_legacy, may_hold_eight_bit
 from dvscrape.text.syllables import is_vietnamese_syllable
 from dvscrape.text.tones import tone_in_place
 from dvscrape.text.unicode import to_nfc
@@ -92,23 +92,29 @@ def _best_single_byte(data: bytes, labelled: list[str]) -> str:
 
     Vietnamese pages that are not UTF-8 are windows-1258 (base letters + combining tones) or windows-1252 (often
     carrying TCVN3/VNI text shown through a legacy font), and servers often label a windows-1258 page ISO-8859-1.
-    The windows-1252 reading is counted with its legacy runs decoded (the text stays as read: normalize decodes it).
+    The windows-1252 reading is counted as legacy text too (_score).
     """
     candidates = list(dict.fromkeys([*(labelled or ["cp1252"]), "cp1258"]))
     readings = [_decode_single_byte(data, codec) for codec in candidates]
     if len(readings) == 1:
         return readings[0]
     pairs = zip(readings, candidates, strict=True)
-    scores = [_vietnamese_words(_legacy_reading(reading, codec)) for reading, codec in pairs]
+    scores = [_score(reading, codec) for reading, codec in pairs]
     return readings[scores.index(max(scores))]
 
 
-def _legacy_reading(reading: str, codec: str) -> str:
-    """What a windows-1252 reading says once its TCVN3/VNI runs are decoded: page bytes in a legacy font encoding
-    are Vietnamese only that way, and would otherwise lose to the syllables windows-1258 makes of them by chance."""
+def _score(reading: str, codec: str) -> tuple[int, int]:
+    """(Vietnamese words of the reading at its best, Vietnamese words as read). A windows-1252 reading is counted
+    at its best as legacy text too: with its TCVN3/VNI runs decoded, or read wholly as TCVN3 or as VNI. Page bytes
+    in a legacy font encoding are Vietnamese only that way, and would otherwise lose to the syllables windows-1258
+    makes of them by chance; a short page ('MiÒn B¾c', Miền Bắc) holds too few words for run detection. The text
+    stays as read: normalize decodes it. On a tie the reading that is Vietnamese as read wins: VNI's dot below is
+    windows-1258's, so 'Trọng' in windows-1258 is VNI 'Troòng' too."""
+    words = _vietnamese_words(reading)
     if codec != "cp1252" or not may_hold_eight_bit(reading):
-        return reading
-    return decode_legacy_runs(reading)
+        return words, words
+    legacy = (decode_legacy_runs(reading), from_legacy(reading, "tcvn3"), from_legacy(reading, "vni"))
+    return max(words, *map(_vietnamese_words, legacy)), words
 
 
 _UNICODE_CODECS = frozenset(("utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"))
