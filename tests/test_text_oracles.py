@@ -22,7 +22,9 @@ needs_tcvn_iconv = pytest.mark.skipif(
 
 def _vn3(data: bytes | None) -> bool:
     """Bytes TCVN3 (VN3, the .VnTime fonts) shares with TCVN 5712:1993 VN1, which iconv writes: no capital with a
-    tone (VN1 puts those in the C0 and C1 ranges) and no combining tone bytes."""
+    tone (VN1 puts most of those in the C0 and C1 ranges, and Ằ Ắ Ẳ Ẵ Ầ Ấ Ẩ Ẫ Ề Ế Ể Ễ Ồ Ố Ổ Ỗ on codes VN3 gives
+    to other letters or leaves unused: 0xAF, 0xBA, 0xBF, 0xC0-0xC5, 0xCD, 0xD9-0xDB, 0xE0, 0xF0, 0xFF, so the text
+    is asked too) and no combining tone bytes."""
     return data is not None and not any(
         byte < 0x20 and byte not in b"\t\n" or 0x80 <= byte <= 0xA0 or 0xB0 <= byte <= 0xB4 for byte in data
     )
@@ -36,7 +38,18 @@ def _paragraphs(sentences: list[str], size: int = 4) -> list[str]:
 def tcvn3_pairs() -> list[tuple[str, bytes]]:
     sentences = list(vietnamese_sentences())
     encoded = iconv_many(sentences, "TCVN5712-1")
-    return [(text, data) for text, data in zip(sentences, encoded, strict=True) if data is not None and _vn3(data)]
+    return [
+        (text, data)
+        for text, data in zip(sentences, encoded, strict=True)
+        if data is not None and _vn3(data) and not _capital_with_a_tone(text)
+    ]
+
+
+def _capital_with_a_tone(text: str) -> bool:
+    return any(
+        char.isupper() and set(unicodedata.normalize("NFD", char)) & set("\u0300\u0301\u0303\u0309\u0323")
+        for char in text
+    )
 
 
 @needs_underthesea
