@@ -200,12 +200,18 @@ def _eight_bit_evidence(word: str, lenient: LegacyEncoding | None = None) -> tup
         if encoding == lenient and (legacy_ok or decoded.isalpha()):
             scores.append(2.0 if SOFT_HYPHEN in word and encoding == "tcvn3" else 1.0)
         elif legacy_ok and not unicode_ok:
-            soft_hyphen = SOFT_HYPHEN in word and len(word) >= 2 and not scores
+            # A symbol between letters ('Th\xb5nh': µ) is no word as read: as strong as TCVN3's ư.
+            strong = (SOFT_HYPHEN in word or _symbol_inside(word)) and len(word) >= 2 and tone_in_place(decoded)
             weight = 1.0 if tone_in_place(decoded) else 0.5  # 'HAØ' is VNI 'HÀ', not TCVN3 'HAỈ'
-            scores.append(2.0 if soft_hyphen else weight if len(word) >= 2 else 0.0)
+            scores.append(2.0 if strong else weight if len(word) >= 2 else 0.0)
         else:
             scores.append(-1.0 if unicode_ok and not legacy_ok else 0.0)
     return scores[0], scores[1]
+
+
+def _symbol_inside(word: str) -> bool:
+    """Whether a Latin-1 character that is no letter stands between two letters of word ('Th\xb5nh', 'c\xb8c')."""
+    return any(not char.isalpha() for char in word[1:-1])
 
 
 @cache
