@@ -14,7 +14,7 @@ import pytest
 from dvscrape.items import ArticleItem
 from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
 from dvscrape.pages.listing import Listing
-from dvscrape.replica.process import ReplicaProcess
+from dvscrape.replica.process import start_replica_process
 from dvscrape.sites import get_profile
 from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
@@ -113,13 +113,15 @@ def test_the_crawl_stores_a_held_article_with_every_listing_it_read(order: tuple
     assert not spider.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
 
 
-def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(
-    replica: ReplicaProcess, tmp_path: Path
-) -> None:
+def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(tmp_path: Path) -> None:
     """The spider holds articles that need every listing until the crawl goes idle; a crawl closed earlier (here
     by a page count) must not lose them: they are stored as it closes, with the listings it had read."""
     archive = tmp_path / "archive"
-    done = run_cli(*fast_crawl_args(replica.url, archive, "-s", "CLOSESPIDER_PAGECOUNT=60", "-s", "LOG_LEVEL=INFO"))
+    replica = start_replica_process("--slow-delay", "0", quiet=True)  # its own: the shared one counts each fetch
+    try:
+        done = run_cli(*fast_crawl_args(replica.url, archive, "-s", "CLOSESPIDER_PAGECOUNT=60", "-s", "LOG_LEVEL=INFO"))
+    finally:
+        replica.stop()
     assert done.returncode == 0, done.stderr[-2000:]
     assert "held for their listing hint as the crawl closes" in done.stderr
     with sqlite3.connect(archive / "archive.sqlite") as connection:
