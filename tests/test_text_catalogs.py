@@ -237,3 +237,30 @@ def test_the_top_markup_is_not_viqr() -> None:
 )
 def test_messages_that_were_changed(text: str) -> None:
     assert _visible(normalize(text)) == _visible(text)
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="glibc iconv not available")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Miền Bắc",
+        "Các bài viết",
+        "Minh Tâm (Phường 9)",
+        "Thành phố Hồ Chí Minh",
+        # Each once left undecoded (Faker vi_VN and Debian vi strings): one strong word among short or ASCII ones.
+        "An Bình",
+        "Bắc Giang",
+        "Bình Minh",
+        "Bản sao",
+        "Bảng Tự Do",
+        "30 Tháng 4",
+        "Alt phải (trong khi bấm)",
+        "-W, --ignore-all-space bỏ qua tất cả dấu cách",
+    ],
+)
+def test_short_tcvn3_fields_decode_without_the_documents_hint(text: str) -> None:
+    # Two or three words are enough when one of them holds a code that is no letter as read ('Th\xb5nh', 'B\xbec').
+    (data,) = iconv_many([text], "TCVN5712-1")
+    assert data is not None
+    assert normalize(data.decode("latin-1")) == text
+    assert normalize(decode_html(data, "windows-1252")) == text
