@@ -33,8 +33,6 @@ FAKER_LOCALES = (
 )
 # Format characters: invisible, and removed where they are noise (see strip_invisible, clean_whitespace).
 _FORMAT = "\u00ad\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\ufeff"
-# procps' 'top' marks colours with '~1'…'~6' ('«~1E~2»'): VIQR reads 'E~' as 'Ẽ'; see the xfail test below.
-_TOP_MARKUP = re.compile(r"~\d")
 
 needs_faker = pytest.mark.skipif(not faker_strings("vi_VN"), reason="faker (test extra) not installed")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
@@ -77,21 +75,16 @@ _MIXED_SCRIPT_WORD = re.compile(
 
 @pytest.mark.parametrize("language", CATALOG_LANGUAGES)
 def test_debian_messages_in_other_languages_keep_every_letter(language: str) -> None:
-    messages = [
-        message
-        for message in _catalog(language)
-        if not _TOP_MARKUP.search(message) and not _MIXED_SCRIPT_WORD.search(message)
-    ]
+    messages = [message for message in _catalog(language) if not _MIXED_SCRIPT_WORD.search(message)]
     changed = []
     for message in messages:
         seen = _visible(normalize(message))
         if seen not in (_visible(message), _visible(_python_repair(message))):
             changed.append((message, normalize(message)))
     assert changed == []
-    # As one document (pages.finish judges an article's encoding from all its text): no TCVN3 or VNI run. VIQR is
-    # left to its own work: 'a(z) U+%04X-t' reads as VIQR in Hungarian.
+    # As one document (pages.finish judges an article's encoding from all its text): no legacy run.
     chunks = ["\n".join(messages[i : i + 100]) for i in range(0, len(messages), 100)]
-    runs = [(chunk, run) for chunk in chunks for run in find_legacy_runs(chunk) if run.encoding != "viqr"]
+    runs = [(chunk, run) for chunk in chunks for run in find_legacy_runs(chunk)]
     assert [chunk[run.start : run.end] for chunk, run in runs] == []
 
 
@@ -208,9 +201,8 @@ def test_vni_in_a_vni_document(vietnamese: list[str]) -> None:
     assert wrong == []
 
 
-@pytest.mark.xfail(reason="left to the VIQR work (viqr.py): '~1E~2' reads as VIQR 'Ẽ'", strict=False)
 def test_the_top_markup_is_not_viqr() -> None:
-    # procps' colour markup, excluded from the catalog test above until then.
+    # procps' colour markup ('E~' would read as VIQR 'Ẽ'): a word glued to digits is not VIQR.
     text = "Global: «~1Z~2» couleurs; «~1B~2» gras; «~1E~2»/«~1e~2» résumé/échelle"
     assert normalize(text) == text
 

@@ -218,9 +218,13 @@ def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evid
     return result + literal, evidence
 
 
-def _in_code_span(text: str, start: int) -> bool:
-    # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel.
-    return start > 0 and text[start - 1] == "`"
+def _in_code_span(text: str, start: int, end: int) -> bool:
+    # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel; a
+    # word glued to digits or to a printf conversion is markup or an identifier (procps' colour codes '~1E~2',
+    # 'U+%04X', 'x86_64'): VIQR spaces its words.
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before in ("`", "%", "$") or before.isdigit() or after == "%" or after.isdigit()
 
 
 def follows_rfc_escapes(text: str) -> bool:
@@ -242,7 +246,7 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     pieces: list[str] = []
     position = start
     for match in _word_re().finditer(text, start, end):
-        if _in_code_span(text, match.start()):
+        if _in_code_span(text, match.start(), match.end()):
             continue
         pieces.append(text[position : match.start()])
         word = match.group()
@@ -271,7 +275,7 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
         if not word.isascii():
             words.append((match.start(), match.end(), -1.0))
             continue
-        if _in_code_span(text, match.start()):
+        if _in_code_span(text, match.start(), match.end()):
             words.append((match.start(), match.end(), 0.0))
             continue
         decoded, evidence = decode_viqr_word(word, text[match.end() : match.end() + 4], escaped=escaped)
