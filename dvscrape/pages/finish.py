@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.text import LegacyEncoding, detect_legacy, follows_rfc_escapes, normalize
+from dvscrape.text import LegacyEncoding, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
+from dvscrape.text.letters import vietnamese_letters
 
 # Flags that quote the page's own text after their kind ('navigation-dropped:Tải về: Quyết định số 308'): the quote is
 # a text field like any other, decoded with the article's legacy encoding and then cut to QUOTE_CHARS characters
@@ -34,7 +35,26 @@ def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
     ]
     joined = "\n".join(text for text in texts if text)
     legacy = detect_legacy(joined)
+    if legacy is None or _mostly_unicode(joined, legacy):
+        return None, False
     return legacy, legacy == "viqr" and follows_rfc_escapes(joined)
+
+
+def _mostly_unicode(text: str, legacy: LegacyEncoding) -> bool:
+    """Whether *text* holds more words of Unicode Vietnamese outside its *legacy* runs than words inside them: an
+    article typed in Unicode with a pasted legacy paragraph, whose runs are decoded where they are found. Its other
+    fields are then not read in the legacy encoding on that paragraph's word alone (a Swedish 'på' in a caption
+    would become 'pồ')."""
+    unicode_only = frozenset(letter for letter in vietnamese_letters() if ord(letter) > 0xFF)
+    runs = [run for run in find_legacy_runs(text) if run.encoding == legacy]
+    legacy_words = sum(len(text[run.start : run.end].split()) for run in runs)
+    outside, position = [], 0
+    for run in sorted(runs, key=lambda run: run.start):
+        outside.append(text[position : run.start])
+        position = run.end
+    outside.append(text[position:])
+    unicode_words = sum(1 for word in "".join(outside).split() if not unicode_only.isdisjoint(word))
+    return unicode_words > legacy_words
 
 
 def text_normaliser(article: Article) -> Callable[[str], str]:
