@@ -324,3 +324,29 @@ def test_from_wayback_follows_cdx_resume_keys(two_moments: TwoMoments, pywb_serv
     with sqlite3.connect(whole / "archive.sqlite") as a, sqlite3.connect(paged / "archive.sqlite") as b:
         fetched = "SELECT url, fetched_at FROM captures WHERE kind IN ('article', 'listing') ORDER BY 1, 2"
         assert a.execute(fetched).fetchall() == b.execute(fetched).fetchall()
+
+
+def test_from_wayback_takes_max_articles_and_refuses_full(
+    two_moments: TwoMoments, pywb_server: str, tmp_path: Path
+) -> None:
+    """--max-articles N fetches every capture of N articles (their history whole) and none of the others' captures;
+    --full has no meaning for captures that never change and is refused; --summary-json is written."""
+    archive, summary = tmp_path / "archive", tmp_path / "summary.json"
+    base = ("crawl", "tanbinh", "--from-wayback", pywb_server, "--base-url", two_moments.base_url, "--archive",
+            str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0")  # fmt: skip
+    refused = run_cli(*base, "--full")
+    assert refused.returncode == 2 and "--full does not go with --from-wayback" in refused.stderr
+    assert not (archive / "archive.sqlite").exists()
+    result = run_cli(*base, "--max-articles", "3", "--summary-json", str(summary))
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert json.loads(summary.read_text(encoding="utf-8"))["status"] == "success"
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        articles = [url for (url,) in connection.execute("SELECT url FROM articles")]
+        captured = {
+            url for (url,) in connection.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = 'article'")
+        }
+    assert len(articles) == 3 and captured == set(articles)
+    versions = versions_of(archive / "archive.sqlite")
+    for url in articles:  # an article's whole history: both moments' contents when it was edited between them
+        edited = any(url.endswith(f"/-/{title}") for title in two_moments.edited)
+        assert len(versions[url]) == (2 if edited else 1), url

@@ -32,6 +32,11 @@ def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 def _report(result: CrawlResult, summary_json: Path | None) -> None:
     for line in result.summary_lines():
         click.echo(line, err=not result.started)
+    write_summary_json(result, summary_json)
+
+
+def write_summary_json(result: CrawlResult, summary_json: Path | None) -> None:
+    """The run's summary as JSON in *summary_json* (for monitoring), when given."""
     if summary_json is not None:
         data: dict[str, Any] = {
             "crawl_id": result.crawl_id,
@@ -122,7 +127,16 @@ def crawl_command(
     """
     overrides = parse_setting_overrides(settings)
     if wayback_url is not None or since or until:  # the site's past from a web archive: cli/wayback.py
-        crawl_from_wayback(site, archive_dir, base_url, overrides, fast, wayback_url, since, until)
+        if full:
+            raise click.UsageError(
+                "--full does not go with --from-wayback: an archived capture never changes, and the captures the "
+                "archive already holds are not fetched again"
+            )
+        if max_articles is not None:
+            overrides["DVSCRAPE_MAX_ARTICLES"] = str(max_articles)
+        wayback = crawl_from_wayback(site, archive_dir, base_url, overrides, fast, wayback_url, since, until)
+        write_summary_json(wayback.crawl, summary_json)
+        sys.exit(int(wayback.crawl.exit_code))
     if full:
         overrides["DVSCRAPE_INCREMENTAL"] = "False"
     result = _crawl(site, archive_dir, base_url, max_articles, overrides, fast, summary_json)

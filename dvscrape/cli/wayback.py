@@ -3,11 +3,10 @@ options are declared here and added to the command in cli/crawl.py; dvscrape.way
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +15,9 @@ from dvscrape.cli.options import CommandError
 from dvscrape.errors import DvscrapeError
 from dvscrape.exitcodes import ExitCode
 from dvscrape.wayback.cdx import WAYBACK_MACHINE
+
+if TYPE_CHECKING:
+    from dvscrape.wayback.run import WaybackResult
 
 
 def wayback_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,8 +45,8 @@ def crawl_from_wayback(
     wayback_url: str | None,
     since: str | None,
     until: str | None,
-) -> NoReturn:
-    """Run the Wayback mode, print its summary and exit with its code."""
+) -> WaybackResult:
+    """Run the Wayback mode and print its summary; the caller exits with its code."""
     if wayback_url is None:
         raise click.UsageError("--since and --until go with --from-wayback")
     from dvscrape.wayback.run import run_wayback
@@ -68,4 +70,4 @@ def crawl_from_wayback(
         raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
     for line in result.summary_lines():
         click.echo(line, err=not result.crawl.started)
-    sys.exit(int(result.crawl.exit_code))
+    return result

@@ -78,6 +78,8 @@ class WaybackSpider(scrapy.Spider):
         self.planned = 0
         self.skipped_known = 0
         self.cdx_pages = 0
+        self.skipped_limit = 0  # captures of articles beyond DVSCRAPE_MAX_ARTICLES
+        self.articles: set[str] = set()  # canonical URLs of the wanted captures that are articles
         self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
 
     async def start(self) -> AsyncIterator[Any]:
@@ -120,6 +122,8 @@ class WaybackSpider(scrapy.Spider):
             if decision.kind not in WANTED_KINDS:
                 continue
             self.wanted.append((decision.canonical or capture.original, capture))
+            if decision.kind is UrlKind.ARTICLE:
+                self.articles.add(decision.canonical or capture.original)
         resume = resume_key(response.text)
         if resume:
             yield self._cdx_request(resume)
@@ -127,13 +131,22 @@ class WaybackSpider(scrapy.Spider):
             yield from self._fetch_wanted()
 
     def _fetch_wanted(self) -> Iterator[scrapy.Request]:
-        """A raw fetch of every wanted capture (collapsed by digest) that the archive does not hold yet."""
+        """A raw fetch of every wanted capture (collapsed by digest) that the archive does not hold yet; with
+        DVSCRAPE_MAX_ARTICLES, every capture of the first that many articles (by first capture) and none of the
+        others."""
         known = self._known()
-        for _, capture in collapsed(self.wanted):
+        limit = self.crawler.settings.getint("DVSCRAPE_MAX_ARTICLES")
+        chosen: set[str] = set()
+        for canonical, capture in collapsed(self.wanted):
             moment = capture.captured_at.strftime("%Y-%m-%dT%H:%M:%S")
             if (capture.original, moment) in known:
                 self.skipped_known += 1
                 continue
+            if limit and canonical in self.articles and canonical not in chosen:
+                if len(chosen) >= limit:
+                    self.skipped_limit += 1
+                    continue
+                chosen.add(canonical)
             self.planned += 1
             yield scrapy.Request(
                 self.server.raw_url(capture),
@@ -142,8 +155,9 @@ class WaybackSpider(scrapy.Spider):
                 dont_filter=True,
                 meta={ORIGINAL_KEY: (capture.original, capture.captured_at.isoformat()), "dont_redirect": True},
             )
-        logger.info("%d capture(s) to fetch from %s (%d already archived; %d CDX page(s))", self.planned,
-                    self.server.prefix, self.skipped_known, self.cdx_pages)  # fmt: skip
+        logger.info("%d capture(s) to fetch from %s (%d already archived, %d beyond the article limit; %d CDX "
+                    "page(s))", self.planned, self.server.prefix, self.skipped_known, self.skipped_limit,
+                    self.cdx_pages)  # fmt: skip
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """Nothing to do: the capture middleware archived it; articles are extracted after the fetches."""
