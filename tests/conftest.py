@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,6 +48,9 @@ class CrawledArchive:
     directory: Path
     result: subprocess.CompletedProcess[str]
     replica_url: str
+    # What the crawl asked of the shared replica: its counters after the crawl less those before (other tests fetch
+    # from it too): 'traps', 'trap_urls' and 'articles' (fetches per article).
+    replica_stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:
@@ -56,6 +62,7 @@ def crawled_archive(replica: ReplicaProcess, tmp_path_factory: pytest.TempPathFa
     """Crawl the whole replica once into a fresh archive (shared by the end-to-end tests)."""
     directory = tmp_path_factory.mktemp("crawl") / "archive"
     summary = directory.parent / "summary.json"
+    before = _replica_stats(replica.url)
     result = run_cli(
         "crawl",
         "tanbinh",
@@ -69,4 +76,16 @@ def crawled_archive(replica: ReplicaProcess, tmp_path_factory: pytest.TempPathFa
         "-s",
         "DVSCRAPE_PROGRESS_INTERVAL=0.5",
     )
-    return CrawledArchive(directory, result, replica.url)
+    after = _replica_stats(replica.url)
+    crawl_stats = {
+        "traps": after["traps"] - before["traps"],
+        "trap_urls": after["trap_urls"][len(before["trap_urls"]) :],
+        "articles": {name: count - before["articles"].get(name, 0) for name, count in after["articles"].items()},
+    }
+    return CrawledArchive(directory, result, replica.url, crawl_stats)
+
+
+def _replica_stats(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(f"{url}/__replica__/stats") as response:
+        stats: dict[str, Any] = json.load(response)
+    return stats
