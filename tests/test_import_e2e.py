@@ -262,10 +262,13 @@ class _PagedCdx(http.server.BaseHTTPRequestHandler):
 
     pywb = ""
     queries: list[dict[str, list[str]]] = []
+    fault = ""  # "repeat": every page gives the same resume key (the first page's); "garbage": the second page is an
+    # HTML error page
 
     def do_GET(self) -> None:
         parts = urllib.parse.urlsplit(self.path)
-        upstream = self.pywb + parts.path.split("/", 2)[2] + (f"?{parts.query}" if parts.query else "")
+        path = parts.path.split("/", 2)[2] if parts.path.count("/") >= 2 else ""  # /robots.txt: pywb's own
+        upstream = self.pywb + path + (f"?{parts.query}" if parts.query else "")
         if parts.path.endswith("/cdx"):
             query = urllib.parse.parse_qs(parts.query)
             type(self).queries.append(query)
@@ -279,8 +282,10 @@ class _PagedCdx(http.server.BaseHTTPRequestHandler):
             limit = int(query.get("limit", [str(len(rows))])[0])
             page: list[list[str]] = [names, *rows[start : start + limit]]
             if "showResumeKey" in query and start + limit < len(rows):
-                page += [[], [str(start + limit)]]
+                page += [[], [str(0 if self.fault == "repeat" else start + limit)]]
             body = json.dumps(page).encode()
+            if self.fault == "garbage" and start:
+                body = b"<html><body>Service temporarily unavailable</body></html>"
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
         else:
@@ -350,3 +355,53 @@ def test_from_wayback_takes_max_articles_and_refuses_full(
     for url in articles:  # an article's whole history: both moments' contents when it was edited between them
         edited = any(url.endswith(f"/-/{title}") for title in two_moments.edited)
         assert len(versions[url]) == (2 if edited else 1), url
+
+
+@pytest.mark.parametrize("fault", ["repeat", "garbage"])
+def test_a_cdx_server_that_pages_wrongly_gives_a_partial_run(
+    two_moments: TwoMoments, pywb_server: str, tmp_path: Path, fault: str
+) -> None:
+    """A resume key given twice, or a page that is not CDX: the run fetches what it read, ends partial (exit 3)
+    and names the CDX page that failed; run again, it resumes without fetching anything twice."""
+    from dvscrape.sites import get_profile
+    from dvscrape.sites.urls import UrlKind, classify
+
+    profile = get_profile("tanbinh", two_moments.base_url)
+    query = {"url": urllib.parse.urlsplit(two_moments.base_url).netloc, "matchType": "host", "output": "json"}
+    with urllib.request.urlopen(pywb_server + "cdx?" + urllib.parse.urlencode(query)) as answer:
+        urls = [json.loads(line)["url"] for line in answer.read().decode().splitlines() if line.strip()]
+    rows = 1 + next(i for i, url in enumerate(urls) if classify(url, profile).kind is UrlKind.ARTICLE)
+    assert rows < len(urls)  # a first page with an article, and more pages after it
+    _PagedCdx.pywb, _PagedCdx.queries, _PagedCdx.fault = pywb_server, [], fault
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _PagedCdx)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paged_url = f"http://127.0.0.1:{server.server_address[1]}/moments/"
+    archive = tmp_path / "archive"
+    try:
+        result = run_cli(
+            "crawl", "tanbinh", "--from-wayback", paged_url, "--base-url", two_moments.base_url,
+            "--archive", str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+            "-s", f"DVSCRAPE_WAYBACK_CDX_PAGE_ROWS={rows}",
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        _PagedCdx.fault = ""
+    assert result.returncode == 3, result.stdout + result.stderr[-3000:]
+    assert "/moments/cdx?" in result.stdout + result.stderr
+    assert len(_PagedCdx.queries) == 2  # the first page, then the one that failed
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        fetched = connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone()
+        (status,) = connection.execute("SELECT status FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    assert fetched[0] > 0 and status == "partial"  # the first page's article at least
+    again = run_cli(
+        "crawl", "tanbinh", "--from-wayback", pywb_server, "--base-url", two_moments.base_url,
+        "--archive", str(archive), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
+    with sqlite3.connect(archive / "archive.sqlite") as connection:
+        twice = connection.execute(
+            "SELECT url, fetched_at FROM captures WHERE kind IN ('article', 'listing') "
+            "GROUP BY url, fetched_at HAVING count(*) > 1"
+        ).fetchall()
+        (articles,) = connection.execute("SELECT count(*) FROM articles").fetchone()
+    assert twice == [] and articles > 1

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import classify
 from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx, resume_key
@@ -89,3 +91,11 @@ def test_pages_and_resume_keys() -> None:
     assert resume_key(paged) == key and len(parse_cdx(paged)) == 1
     assert resume_key(json.dumps([header, row.split(" ")])) is None and resume_key(f"{row}\n") is None
     assert resume_key("") is None
+
+
+def test_an_answer_that_is_not_cdx_is_an_error() -> None:
+    assert parse_cdx("") == [] and parse_cdx("[]") == []
+    with pytest.raises(ValueError, match="not a CDX answer"):
+        parse_cdx("<html><body>Service temporarily unavailable</body></html>")
+    with pytest.raises(ValueError):
+        parse_cdx('[["urlkey", "timestamp"')  # cut short

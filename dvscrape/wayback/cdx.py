@@ -119,7 +119,8 @@ class WaybackServer:
 
 
 def parse_cdx(body: str) -> list[ArchivedCapture]:
-    """The captures of a CDX answer in any of the four formats (see the module)."""
+    """The captures of a CDX answer in any of the four formats (see the module); ValueError when a non-empty answer
+    holds no CDX line at all."""
     text = body.strip()
     if not text:
         return []
@@ -149,6 +150,8 @@ def parse_cdx(body: str) -> list[ArchivedCapture]:
                 capture = _from_mapping(dict(zip(names, fields, strict=False)))
         if capture is not None:
             captures.append(capture)
+    if not captures and not resume_key(text):
+        raise ValueError(f"not a CDX answer: {text[:80]!r}")  # an error page served with 200, say
     return captures
 
 

@@ -78,6 +78,7 @@ class WaybackSpider(scrapy.Spider):
         self.planned = 0
         self.skipped_known = 0
         self.cdx_pages = 0
+        self.resume_keys: set[str] = set()
         self.skipped_limit = 0  # captures of articles beyond DVSCRAPE_MAX_ARTICLES
         self.articles: set[str] = set()  # canonical URLs of the wanted captures that are articles
         self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
@@ -110,12 +111,19 @@ class WaybackSpider(scrapy.Spider):
         """Keep the wanted captures of a CDX page; ask for the next page while the answer ends with a resume key, then
         schedule a raw fetch of every wanted capture the archive does not hold yet."""
         if response.status != 200:
-            logger.error("the CDX server answered %s to %s", response.status, response.url)
+            self._cdx_failed(response.url, f"the CDX server answered {response.status}")
             if self.cdx_pages:  # the pages read so far are fetched; the run is then resumed by running it again
                 yield from self._fetch_wanted()
             return
         self.cdx_pages += 1
-        for capture in parse_cdx(response.text):
+        try:
+            captures = parse_cdx(response.text)
+            resume = resume_key(response.text)
+        except ValueError as error:  # not CDX at all (an error page, cut JSON): what was read so far is fetched
+            self._cdx_failed(response.url, f"the CDX server's answer is unreadable: {error}")
+            yield from self._fetch_wanted()
+            return
+        for capture in captures:
             if capture.status not in KEPT_STATUSES:
                 continue
             decision = classify(capture.original, self.profile)
@@ -124,11 +132,22 @@ class WaybackSpider(scrapy.Spider):
             self.wanted.append((decision.canonical or capture.original, capture))
             if decision.kind is UrlKind.ARTICLE:
                 self.articles.add(decision.canonical or capture.original)
-        resume = resume_key(response.text)
+        if resume and resume in self.resume_keys:
+            self._cdx_failed(response.url, f"the CDX server gave the resume key {resume!r} twice: paging stops there")
+            resume = None
         if resume:
+            self.resume_keys.add(resume)
             yield self._cdx_request(resume)
         else:
             yield from self._fetch_wanted()
+
+    def _cdx_failed(self, url: str, reason: str) -> None:
+        """A CDX page that could not be used: logged, and counted as a failed URL (the run is then partial)."""
+        logger.error("%s: %s", reason, url)
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is not None:
+            session.counts.errors += 1
+            session.counts.failed_urls.append(url)
 
     def _fetch_wanted(self) -> Iterator[scrapy.Request]:
         """A raw fetch of every wanted capture (collapsed by digest) that the archive does not hold yet; with
