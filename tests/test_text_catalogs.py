@@ -225,6 +225,8 @@ def test_the_top_markup_is_not_viqr() -> None:
         "Aν «τα ορθογώνια εστίασης» πρέπει να είναι κρυμμένα",
         "NORÐURLAND EYSTRA",
         "DÉCONSEILLÉ\u00a0: cette clé est obsolète",
+        # procps' Swedish help: two abbreviations after colour markup ('vänster/höger') read as TCVN3 'vọ/hử'.
+        "Byt sorteringskolumn: ”~1<~2”/”~1>~2” vä/hö\n  R,H,J,C . Växla: ”~1R~2” Sortering",
     ],
 )
 def test_messages_that_were_changed(text: str) -> None:

@@ -291,15 +291,21 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
     if not changed or sum(map(_word_reads_vietnamese, changed)) < changed_share * len(changed):
         return False
     before_text, after_text = text[max(0, run.start - 200) : run.start], text[run.end : run.end + 200]
-    before = _any_word_re().findall(_clause_end_re().split(before_text)[-1])[-_CONTEXT_WORDS:]
-    after = _any_word_re().findall(_clause_end_re().split(after_text)[0])[:_CONTEXT_WORDS]
-    inside = _any_word_re().findall(decoded)
+    before = _telling_words(_clause_end_re().split(before_text)[-1])[-_CONTEXT_WORDS:]
+    after = _telling_words(_clause_end_re().split(after_text)[0])[:_CONTEXT_WORDS]
+    inside = _telling_words(decoded)
     if len(before) + len(inside) + len(after) < _MIN_WINDOW:  # a short clause: look past its ends
-        before = _any_word_re().findall(before_text)[-_CONTEXT_WORDS:]
-        after = _any_word_re().findall(after_text)[:_CONTEXT_WORDS]
-    words = [word.replace(SOFT_HYPHEN, "") for word in [*before, *inside, *after]]
-    words = [word for word in words if not _neutral_word(word)]
+        before = _telling_words(before_text)[-_CONTEXT_WORDS:]
+        after = _telling_words(after_text)[:_CONTEXT_WORDS]
+    words = [*before, *inside, *after]
     return sum(map(is_vietnamese_syllable, words)) >= window_share * len(words)
+
+
+def _telling_words(text: str) -> list[str]:
+    """The words of text that can tell a language: numbers and acronyms left out (soft hyphens removed), so that a
+    clause of markup ('”~1<~2”/”~1>~2” vä/hö') is not taken for a long one."""
+    words = [word.replace(SOFT_HYPHEN, "") for word in _any_word_re().findall(text)]
+    return [word for word in words if not _neutral_word(word)]
 
 
 def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
