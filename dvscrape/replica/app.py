@@ -118,6 +118,9 @@ class ReplicaApp:
         self._trap_urls: list[str] = []
         self._total = 0
         self._media_bytes: dict[str, bytes] = {}
+        # Documents are made on first request by reportlab, python-docx and openpyxl, whose module state is not safe
+        # across threads: two made at once answered 500 now and then. One is made at a time (then cached).
+        self._media_lock = threading.Lock()
         self._user_agents: Counter[str] = Counter()
 
     # --- stats -----------------------------------------------------------------------------------------------
@@ -332,7 +335,8 @@ class ReplicaApp:
             filename = found.text.rsplit("/", 1)[-1]
         else:
             media = self.site.media[found.text]
-            body = self._media_bytes.get(media.key) or self._media_bytes.setdefault(media.key, file_bytes(media))
+            with self._media_lock:
+                body = self._media_bytes.get(media.key) or self._media_bytes.setdefault(media.key, file_bytes(media))
             content_type, filename = media.content_type, media.filename
         etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
         validators = (("ETag", etag), ("Last-Modified", _http_date(MEDIA_LAST_MODIFIED)))
