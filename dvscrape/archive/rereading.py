@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from dvscrape.archive.versions import VERSIONED_FIELDS
+from dvscrape.archive.versions import VERSIONED_FIELDS, changed_fields, comparable
 
 StoredRow = dict[str, Any]
 
@@ -56,12 +56,7 @@ def current_history(rows: Sequence[StoredRow]) -> list[StoredRow]:
 
 def _reading(row: StoredRow) -> str:
     """What a version says, every versioned field (the content hash covers title and body only)."""
-    return json.dumps([_value(row, name) for name in VERSIONED_FIELDS], ensure_ascii=False)
-
-
-def _value(row: StoredRow, name: str) -> object:
-    raw = row.get(name)
-    return json.loads(str(raw or "[]")) if name == "figures" else (raw or "")
+    return json.dumps([comparable(name, row.get(name)) for name in VERSIONED_FIELDS], ensure_ascii=False)
 
 
 def _is_subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
@@ -102,16 +97,11 @@ def keep_history(
             version=number,
             reason=reason,
             supersedes=int(current[agreed]["version"]) if index == 0 and agreed < len(current) else None,
-            changed_fields=json.dumps(_changed(previous, row)),
+            changed_fields=json.dumps(changed_fields(previous, row)),
         )
         _insert(conn, row)
         previous = row
     return number - int(before[-1]["version"]), True
-
-
-def _changed(old: StoredRow, new: StoredRow) -> list[str]:
-    """The VERSIONED_FIELDS that differ between two stored rows (figures compared as parsed JSON)."""
-    return [name for name in VERSIONED_FIELDS if _value(old, name) != _value(new, name)]
 
 
 def _insert(conn: sqlite3.Connection, row: StoredRow) -> None:

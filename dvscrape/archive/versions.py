@@ -115,9 +115,7 @@ def record_version(
     else:
         number = int(previous[0]) + 1
         before = dict(zip(VERSIONED_FIELDS, previous[1:], strict=True))
-        changed = [
-            name for name in VERSIONED_FIELDS if _comparable(name, before[name]) != _comparable(name, fields[name])
-        ]
+        changed = changed_fields(before, fields)
     conn.execute(
         _INSERT_VERSION,
         (
@@ -133,7 +131,14 @@ def record_version(
     return number
 
 
-def _comparable(name: str, value: object) -> object:
+def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
+    """The VERSIONED_FIELDS whose values differ between two versions' stored fields (figures compared parsed)."""
+    return [
+        name for name in VERSIONED_FIELDS if comparable(name, before.get(name)) != comparable(name, after.get(name))
+    ]
+
+
+def comparable(name: str, value: object) -> object:
     """A field's value for comparison: figures parsed from JSON, None as ""."""
     if name == "figures":
         return json.loads(str(value or "[]"))
