@@ -10,10 +10,10 @@ ReplayWeb.page's service worker complained of.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -31,8 +31,6 @@ from typing import Any
 from websockets.sync.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_VERSION = "2.5.3"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
@@ -47,8 +45,7 @@ _LOOK = """(() => {
   const images = [...document.images].map(i => ({src: i.currentSrc || i.src, complete: i.complete,
                                                width: i.naturalWidth}));
   const sheets = [...document.querySelectorAll('link[rel~="stylesheet"]')].map(l => ({href: l.href, ok: !!l.sheet}));
-  return {ready: document.readyState, url: location.href, text: document.body ? document.body.innerText : '',
-          images, sheets};
+  return {ready: document.readyState, text: document.body ? document.body.innerText : '', images, sheets};
 })()"""
 
 
@@ -59,8 +56,13 @@ def app_folder() -> Path | None:
 
 
 def chromium() -> str | None:
-    """The headless browser on PATH, or None."""
-    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+    """The headless browser on PATH, or None (found as contrib/replay_screenshot.py finds it)."""
+    spec = importlib.util.spec_from_file_location("replay_screenshot", ROOT / "contrib" / "replay_screenshot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found: str | None = module.chromium()
+    return found
 
 
 def _host_page(query: dict[str, list[str]]) -> bytes:
@@ -285,8 +287,10 @@ class ReplayWebPage:
         )
 
     def _failures(self, frame: str | None) -> tuple[list[str], list[str]]:
-        """The failed requests of the replayed frame (an error status or no answer), and the warnings and errors the
-        service worker logged (where wabac.js reports a record it could not read)."""
+        """The failed requests of the replayed page's frame (an error status or no answer; not those of the app
+        around it, whose first load asks the static server for paths its service worker serves once it has
+        started), and the warnings and errors the service worker and other workers logged (wabac.js reports there a
+        record it could not read)."""
         requests: dict[str, tuple[str, str]] = {}
         failed: list[str] = []
         complaints: list[str] = []
