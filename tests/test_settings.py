@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.crawl import build_settings
 from dvscrape.errors import ConfigurationError
-from dvscrape.project_settings import PROJECT_SETTINGS, SettingsAddon, check_settings
+from dvscrape.runs.crawl import build_settings
+from dvscrape.settings.declared import PROJECT_SETTINGS, SettingsAddon, check_settings
 
 CLOSED_PORT = "http://127.0.0.1:9"
 

@@ -12,10 +12,10 @@ import click
 
 from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
-from dvscrape.crawl import CrawlResult, run_crawl
 from dvscrape.errors import DvscrapeError
-from dvscrape.outcome import outcome_of_error
-from dvscrape.project_settings import PROJECT_SETTINGS, describe_default
+from dvscrape.runs.crawl import CrawlResult, run_crawl
+from dvscrape.runs.outcome import outcome_of_error
+from dvscrape.settings.declared import PROJECT_SETTINGS, describe_default
 
 
 def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -1,9 +1,10 @@
 """Every DVSCRAPE_* setting, declared once: name, default (whose type is the setting's type) and help.
 
-The declarations give `dvscrape/settings.py` its defaults, the README's settings table (tests/test_quality.py keeps
-them equal), the settings listed by `dvscrape crawl --help`, and the checks a crawl's settings pass before anything
-is opened: a value of the wrong type, a number below its minimum or an unknown DVSCRAPE_* name is a
-ConfigurationError naming the setting. The Scrapy settings dvscrape relies on are checked the same way.
+The declarations give the Scrapy settings (`settings/__init__.py`) their defaults, the README's settings table
+(tests/test_quality.py keeps them equal), the settings listed by `dvscrape crawl --help`, and the checks a crawl's
+settings pass before anything is opened: a value of the wrong type, a number below its minimum or an unknown
+DVSCRAPE_* name is a ConfigurationError naming the setting. The Scrapy settings dvscrape relies on are checked
+the same way.
 
 SettingsAddon (in the ADDONS setting) runs the checks for every crawl, `dvscrape crawl` and `scrapy crawl` alike, and
 derives the User-Agent from the effective DVSCRAPE_OPERATOR.
@@ -153,7 +154,7 @@ _TYPE_NAMES = {bool: "a boolean (1/0, True/False)", int: "a whole number", float
 
 
 def defaults() -> dict[str, Value]:
-    """Every DVSCRAPE_* setting with its default: what dvscrape/settings.py sets."""
+    """Every DVSCRAPE_* setting with its default: what dvscrape/settings/__init__.py sets."""
     return {setting.name: setting.default for setting in PROJECT_SETTINGS}
 
 
