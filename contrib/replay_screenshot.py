@@ -10,7 +10,6 @@ newest capture of one article in pywb's framed view (the banner with the capture
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.replica.process import start_replica_process
+from dvscrape.serving.browser import screenshot
 from dvscrape.serving.replay import (
     build_collection,
     free_port,
@@ -27,26 +27,6 @@ from dvscrape.serving.replay import (
     start_pywb,
     wait_until_serving,
 )
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-
-def chromium() -> str | None:
-    """The headless browser on PATH, or None."""
-    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-
-
-def screenshot(url: str, output: Path, *, width: int = 1280, height: int = 1500) -> None:
-    """Photograph *url* with headless Chromium into the PNG *output*."""
-    browser = chromium()
-    if browser is None:
-        raise RuntimeError("no chromium on PATH (apt-get install chromium)")
-    with tempfile.TemporaryDirectory() as profile:
-        command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={profile}",
-            f"--window-size={width},{height}", "--virtual-time-budget=8000", f"--screenshot={output}", url,
-        ]  # fmt: skip
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
 
 
 def main() -> int:
