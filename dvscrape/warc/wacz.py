@@ -13,6 +13,8 @@ import hashlib
 import json
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,12 +83,29 @@ def _zip_info(name: str, moment: datetime) -> zipfile.ZipInfo:
     return info
 
 
+@contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def write_wacz(
-    output: Path, warc_files: list[Path], pages: list[Page], *, title: str, now: datetime | None = None
+    output: Path,
+    warc_files: list[Path],
+    pages: list[Page],
+    *,
+    title: str,
+    now: datetime | None = None,
+    sign: Callable[[str, str], dict[str, str]] | None = None,
 ) -> WaczResult:
     """Write the WACZ file *output* from *warc_files* and *pages* (atomically: to a temporary name, then renamed).
+    *sign* (warc/signing), given the hash of datapackage.json and its creation time, returns the signedData that
+    datapackage-digest.json then carries.
 
-    Raises WarcFormatError when a WARC file cannot be indexed.
+    Raises WarcFormatError when a WARC file cannot be indexed, and what *sign* raises (leaving no file behind).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     lines = index_lines(warc_files)
@@ -95,7 +114,10 @@ def write_wacz(
     pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
     resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as package:
+    with (
+        _removed_on_error(temporary),
+        zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as package,
+    ):
         for path in warc_files:
             name = f"archive/{path.name}"
             with open(path, "rb") as source, package.open(_zip_info(name, moment), "w", force_zip64=True) as target:
@@ -105,12 +127,14 @@ def write_wacz(
         for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
             package.writestr(_zip_info(name, moment), data)
             resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
+        # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
+        created = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         datapackage: dict[str, object] = {
             "profile": "data-package",
             "wacz_version": WACZ_VERSION,
             "title": title,
-            "created": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "modified": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": created,
+            "modified": created,
             "software": f"dvscrape {__version__}",
             "resources": resources,
         }
@@ -119,7 +143,12 @@ def write_wacz(
             datapackage["mainPageDate"] = pages[0].ts
         datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
         package.writestr(_zip_info("datapackage.json", moment), datapackage_bytes)
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()}
+        digest: dict[str, object] = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest(),
+        }
+        if sign is not None:
+            digest["signedData"] = sign(str(digest["hash"]), created)
         package.writestr(_zip_info("datapackage-digest.json", moment), json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
     return WaczResult(output, len(warc_files), len(lines), len(pages), output.stat().st_size)
