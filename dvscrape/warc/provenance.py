@@ -14,7 +14,6 @@ The result is a report of problems and warnings, never an exception for a damage
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import re
@@ -22,7 +21,7 @@ import ssl
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -34,7 +33,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 
 from dvscrape.errors import ConfigurationError, SigningError
-from dvscrape.warc.signing import certificate_domain, key_fingerprint, stamp_window_problem
+from dvscrape.warc.signing import certificate_domain, key_fingerprint, parse_created, stamp_window_problem
 from dvscrape.warc.timestamp import check_timestamp
 from dvscrape.warc.verify import Finding
 
@@ -156,6 +155,9 @@ def _check_files(package: zipfile.ZipFile, report: PackageReport) -> bytes | Non
     report.created = str(datapackage.get("created", ""))
     listed = set()
     for resource in resources:
+        if not isinstance(resource, dict):
+            report.problem(DATAPACKAGE, f"a resource is not an object: {resource!r}")
+            continue
         name = str(resource.get("path", ""))
         listed.add(name)
         algorithm, _, expected = str(resource.get("hash", "")).partition(":")
@@ -198,6 +200,9 @@ def _check_digest_file(package: zipfile.ZipFile, datapackage_bytes: bytes, repor
     except (ValueError, zipfile.BadZipFile) as error:
         report.problem(DIGEST_FILE, f"cannot be read: {error}")
         return
+    if not isinstance(digest, dict):
+        report.problem(DIGEST_FILE, "is not a JSON object")
+        return
     if digest.get("path") != DATAPACKAGE or digest.get("hash") != actual:
         report.problem(DIGEST_FILE, f"does not hold the hash of {DATAPACKAGE} ({actual}): one of them was changed")
     signed = digest.get("signedData")
@@ -215,23 +220,30 @@ def _check_digest_file(package: zipfile.ZipFile, datapackage_bytes: bytes, repor
             _check_domain(signed, report, trust)
         else:
             report.problem(DIGEST_FILE, "signedData has neither a publicKey nor a domainCert")
-    except (ValueError, TypeError, binascii.Error, SigningError) as error:
-        report.problem(DIGEST_FILE, f"the signature cannot be read: {error}")
+    except (ValueError, TypeError, KeyError, AttributeError, SigningError) as error:
+        report.problem(DIGEST_FILE, f"the signature cannot be checked: {error}")
 
 
 def _verify_signature(key: object, signature: bytes, data: bytes) -> bool:
-    """An ECDSA (DER or r‖s) or RSA PKCS#1 v1.5 signature with SHA-256 of *data* by *key*."""
-    try:
-        if isinstance(key, ec.EllipticCurvePublicKey):
-            size = (key.curve.key_size + 7) // 8
-            if len(signature) == 2 * size:  # IEEE P1363 (WebCrypto, ArchiveWeb.page)
-                half = len(signature) // 2
-                signature = encode_dss_signature(int.from_bytes(signature[:half]), int.from_bytes(signature[half:]))
-            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-        elif isinstance(key, rsa.RSAPublicKey):
+    """An ECDSA (DER, or r‖s as WebCrypto makes it) or RSA PKCS#1 v1.5 signature with SHA-256 of *data* by *key*."""
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        half = (key.curve.key_size + 7) // 8
+        forms = [signature]
+        if len(signature) == 2 * half:
+            forms.insert(0, encode_dss_signature(int.from_bytes(signature[:half]), int.from_bytes(signature[half:])))
+        return any(_ecdsa_verifies(key, form, data) for form in forms)
+    if isinstance(key, rsa.RSAPublicKey):
+        try:
             key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        else:
+        except InvalidSignature:
             return False
+        return True
+    return False
+
+
+def _ecdsa_verifies(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> bool:
+    try:
+        key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
         return False
     return True
@@ -266,7 +278,7 @@ def _check_domain(signed: dict[str, str], report: PackageReport, trust: Trust) -
     chain = x509.load_pem_x509_certificates(signed["domainCert"].encode("ascii"))
     domain = str(signed.get("domain", ""))
     report.signer = domain
-    created = datetime.fromisoformat(str(signed["created"])).astimezone(UTC)
+    created = parse_created(str(signed["created"]))
     signature = str(signed["signature"])
     if not _verify_signature(
         chain[0].public_key(), base64.b64decode(signature, validate=True), signed["hash"].encode()
