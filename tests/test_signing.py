@@ -438,7 +438,9 @@ def test_one_byte_changed_in_an_anonymous_package_fails_everywhere(
 ) -> None:
     target = tmp_path / "tampered.wacz"
     changed = TAMPERINGS[tampering](anonymous.path, target)
-    assert len(target.read_bytes()) == len(anonymous.path.read_bytes()) or tampering != "warc byte in place"
+    if tampering == "warc byte in place":
+        before, after = anonymous.path.read_bytes(), target.read_bytes()
+        assert len(before) == len(after) and sum(a != b for a, b in zip(before, after, strict=True)) == 1
     result = _verify(target)
     assert result.returncode == 7, result.stdout
     assert f"PROBLEM {changed}" in result.stdout
@@ -480,3 +482,66 @@ def test_the_package_report_names_what_it_checked(domain: Signed, pki: Pki) -> N
     assert _signed_data(domain.path)["hash"] == digest and report["created"] == datapackage["created"]
     stamped = datetime.fromisoformat(report["timestamp"])
     assert timedelta(0) <= stamped - datetime.fromisoformat(report["created"]) <= timedelta(minutes=10)
+
+
+@pytest.mark.parametrize(
+    ("damage", "where", "message"),
+    [
+        ("not a zip", "damaged.wacz", "cannot be read as a ZIP file"),
+        ("no datapackage", "datapackage.json", "missing"),
+        ("resources not a list", "datapackage.json", "lists no resources"),
+        ("unknown hash", "pages/pages.jsonl", "cannot be checked"),
+        ("extra member", "extra.txt", "not listed in datapackage.json"),
+        ("digest not json", "datapackage-digest.json", "cannot be read"),
+        ("digest a list", "datapackage-digest.json", "is not a JSON object"),
+        ("signedData without key", "datapackage-digest.json", "neither a publicKey nor a domainCert"),
+        ("public key garbage", "datapackage-digest.json", "the signature cannot be checked"),
+    ],
+)
+def test_a_damaged_package_is_reported_not_a_crash(
+    damage: str, where: str, message: str, anonymous: Signed, tmp_path: Path
+) -> None:
+    target = tmp_path / "damaged.wacz"
+
+    def datapackage(change: Callable[[dict[str, object]], None]) -> Callable[[bytes], bytes]:
+        def rewrite(data: bytes) -> bytes:
+            loaded = json.loads(data)
+            change(loaded)
+            return json.dumps(loaded).encode()
+
+        return rewrite
+
+    if damage == "not a zip":
+        target.write_text("not a zip\n")
+    elif damage == "no datapackage":
+        with zipfile.ZipFile(anonymous.path) as source, zipfile.ZipFile(target, "w") as copy:
+            for info in source.infolist():
+                if info.filename != "datapackage.json":
+                    copy.writestr(info, source.read(info))
+    elif damage == "extra member":
+        shutil.copyfile(anonymous.path, target)
+        with zipfile.ZipFile(target, "a") as package:
+            package.writestr("extra.txt", "added")
+    else:
+        changes: dict[str, tuple[str, Callable[[bytes], bytes]]] = {
+            "resources not a list": ("datapackage.json", datapackage(lambda d: d.update(resources={}))),
+            "unknown hash": (
+                "datapackage.json",
+                datapackage(lambda d: d["resources"][-1].update(hash="shake_128:00")),  # type: ignore[index]
+            ),
+            "digest not json": ("datapackage-digest.json", lambda data: data[:-3]),
+            "digest a list": ("datapackage-digest.json", lambda data: b"[]"),
+            "signedData without key": (
+                "datapackage-digest.json",
+                datapackage(lambda d: d["signedData"].pop("publicKey")),  # type: ignore[attr-defined]
+            ),
+            "public key garbage": (
+                "datapackage-digest.json",
+                datapackage(lambda d: d["signedData"].update(publicKey="bm90IGEga2V5")),  # type: ignore[attr-defined]
+            ),
+        }
+        name, change = changes[damage]
+        _rewrite(anonymous.path, target, name, change)
+    report = verify_package(target, load_trust(None))
+    assert not report.ok
+    assert any(f.where == where and message in f.message for f in report.problems), report.problems

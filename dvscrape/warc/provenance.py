@@ -40,6 +40,7 @@ from dvscrape.warc.verify import Finding
 DATAPACKAGE = "datapackage.json"
 DIGEST_FILE = "datapackage-digest.json"
 _CHUNK = 1 << 20
+_DIGESTS = frozenset({"md5", "sha1", "sha256", "sha384", "sha512"})
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----", re.DOTALL)
 
 
@@ -145,12 +146,15 @@ def _check_files(package: zipfile.ZipFile, report: PackageReport) -> bytes | Non
     try:
         datapackage_bytes = package.read(DATAPACKAGE)
         datapackage = json.loads(datapackage_bytes)
-        resources = datapackage["resources"]
-    except (KeyError, TypeError):
-        report.problem(DATAPACKAGE, "missing, or it lists no resources")
+    except KeyError:
+        report.problem(DATAPACKAGE, "missing")
         return None
     except (ValueError, zipfile.BadZipFile) as error:
         report.problem(DATAPACKAGE, f"cannot be read: {error}")
+        return None
+    resources = datapackage.get("resources") if isinstance(datapackage, dict) else None
+    if not isinstance(resources, list):
+        report.problem(DATAPACKAGE, "lists no resources")
         return None
     report.created = str(datapackage.get("created", ""))
     listed = set()
@@ -161,6 +165,11 @@ def _check_files(package: zipfile.ZipFile, report: PackageReport) -> bytes | Non
         name = str(resource.get("path", ""))
         listed.add(name)
         algorithm, _, expected = str(resource.get("hash", "")).partition(":")
+        if algorithm not in _DIGESTS:
+            report.problem(
+                name, f"datapackage.json gives it the hash {resource.get('hash')!r}, which cannot be checked"
+            )
+            continue
         try:
             digest = hashlib.new(algorithm)
             size = 0
@@ -170,11 +179,6 @@ def _check_files(package: zipfile.ZipFile, report: PackageReport) -> bytes | Non
                     size += len(chunk)
         except KeyError:
             report.problem(name, "listed in datapackage.json but not in the package")
-            continue
-        except ValueError:
-            report.problem(
-                name, f"datapackage.json gives it the hash {resource.get('hash')!r}, which cannot be checked"
-            )
             continue
         except (zipfile.BadZipFile, OSError) as error:
             report.problem(name, f"cannot be read ({error}): the file was changed")
