@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from dvscrape.errors import SigningError
-from dvscrape.warc.provenance import load_trust, verify_package
 from dvscrape.warc.signing import domain_signer
+from dvscrape.warc.wacz_verify import load_trust, verify_package
 from tests.conftest import CrawledArchive, run_cli
 from tests.signing_fixtures import DOMAIN, Pki, Tsa, make_pki, openssl_available
 

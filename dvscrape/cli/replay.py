@@ -9,9 +9,8 @@ import click
 
 from dvscrape.archive.lookup import crawl_span
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import CommandError, archive_option, missing_folders
+from dvscrape.cli.options import archive_option, command_error, missing_folders
 from dvscrape.errors import ConfigurationError, DvscrapeError, SigningError
-from dvscrape.exitcodes import ExitCode
 from dvscrape.serving.replay import replay_pages
 from dvscrape.warc.cdxj import write_index
 from dvscrape.warc.files import warc_files
@@ -102,7 +101,7 @@ def wacz_command(
         except OSError as error:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
         except SigningError as error:
-            raise CommandError(f"{output} not written: {error}", ExitCode.SITE_UNREACHABLE) from error
+            raise command_error(error) from error
         except DvscrapeError as error:
             raise click.ClickException(f"{error} (run `dvscrape verify`)") from error
     click.echo(
@@ -130,7 +129,7 @@ def _signer(sign: bool, domain_cert: Path | None, domain_key: Path | None, tsa_u
         named = os.environ.get(KEY_VARIABLE)
         key, path, created = operator_key(Path(named) if named else None)
     except ConfigurationError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
+        raise command_error(error) from error
     if created:
         click.echo(f"made the signing key {path} (owner-only: keep it secret, keep a copy)")
     click.echo(f"signing anonymously with the key {key_fingerprint(key.public_key())} ({path})")

@@ -10,11 +10,11 @@ from typing import NoReturn
 import click
 
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import CommandError, archive_option
+from dvscrape.cli.options import archive_option, command_error
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
-from dvscrape.warc.provenance import PackageReport, load_trust, verify_package
+from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.warc.verify import VerifyReport, verify_archive
+from dvscrape.warc.wacz_verify import PackageReport, load_trust, verify_package
 
 
 @click.command("verify")
@@ -41,7 +41,7 @@ def verify_command(archive_dir: Path, package: Path | None, trust: Path | None, 
         try:
             trusted = load_trust(trust)
         except ConfigurationError as error:
-            raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
+            raise command_error(error) from error
         found = verify_package(package, trusted)
         signed = f"signed ({found.signature}) by {found.signer}" if found.signer else "not signed"
         stamped = f", timestamped {found.timestamp}" if found.timestamp else ""

@@ -4,7 +4,7 @@ token it answers with.
 A WACZ signed with a domain certificate carries the TSA's whole answer (a DER TimeStampResp, in base64) as
 ``timeSignature`` and the TSA's certificate chain as ``timestampCert`` (WACZ Signing and Verification 0.1.0). The
 ASN.1 is read and written with asn1crypto, signatures are checked with cryptography. Whether the TSA is to be trusted
-(its chain, its time-stamping key usage) is decided by the caller (``warc/provenance``), not here.
+(its chain, its time-stamping key usage) is decided by the caller (``warc/wacz_verify``), not here.
 """
 
 from __future__ import annotations
