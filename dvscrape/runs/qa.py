@@ -149,9 +149,9 @@ class _Checker:
         problem = "" if resolves else f"the page resolves to another capture ({resolved.timestamp})"
         try:
             record = self.index.record(resolved)
+            body = decoded_payload(record) if "html" in resolved.mime else b""
         except DvscrapeError as error:
             return PageCheck(page, False, problem=f"the page's record cannot be read: {error}")
-        body = decoded_payload(record) if "html" in resolved.mime else b""
         requisites = self._requisites(page.url, body, timestamp)
         replay_bad = [url for url, found in requisites.items() if found is None or not found.good]
         crawl_good = sum(self._was_fetched_well(list(requisites)).values())
