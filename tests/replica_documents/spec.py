@@ -12,16 +12,6 @@ from dataclasses import dataclass
 ENCRYPTED_PASSWORD = "matkhau-2024"
 
 _TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".rtf": "application/rtf",
-}
-ENCRYPTED_PASSWORD = "matkhau-2024"
-
-_TYPES = {
     "KH": "KẾ HOẠCH",
     "TB": "THÔNG BÁO",
     "QĐ": "QUYẾT ĐỊNH",
