@@ -38,10 +38,12 @@ def fast_crawl_args(base_url: str, archive: Path, *extra: str) -> list[str]:
     return ["crawl", "--base-url", base_url, "--archive", str(archive), "--fast", *extra]
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the `dvscrape` command as a user would, in a subprocess."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `dvscrape` command as a user would, in a subprocess (*env*: variables to set or change)."""
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=environment)
 
 
 @dataclass(frozen=True)
