@@ -19,14 +19,7 @@ from pathlib import Path
 from dvscrape.archive.db import Archive
 from dvscrape.replica.process import start_replica_process
 from dvscrape.serving.browser import screenshot
-from dvscrape.serving.replay import (
-    build_collection,
-    free_port,
-    replay_pages,
-    replay_url,
-    start_pywb,
-    wait_until_serving,
-)
+from dvscrape.serving.replay import pywb_serving, replay_pages
 
 
 def main() -> int:
@@ -48,23 +41,12 @@ def main() -> int:
                 str(archive_dir),
             ]
             subprocess.run([*command, "--fast"], check=True, capture_output=True, timeout=600)
-        archive = Archive.open(archive_dir, readonly=True)
-        try:
-            collection = build_collection(archive)
+        with Archive.open(archive_dir, readonly=True) as archive, pywb_serving(archive) as base:
             pages = [page for page in replay_pages(archive) if page.kind == "article"]
-        finally:
-            archive.close()
-        port = free_port("127.0.0.1")
-        pywb = start_pywb(collection.root, port=port)
-        try:
-            wait_until_serving(collection.root, "127.0.0.1", port, pywb)
             page = pages[min(args.article, len(pages) - 1)]
             time.sleep(1)
             args.output.parent.mkdir(parents=True, exist_ok=True)
-            screenshot(replay_url(f"http://127.0.0.1:{port}", page.timestamp, page.url), args.output)
-        finally:
-            pywb.terminate()
-            pywb.wait(timeout=20)
+            screenshot(f"{base}/{page.timestamp}/{page.url}", args.output)
     print(f"{args.output}: {args.output.stat().st_size} bytes")
     return 0
 

@@ -12,7 +12,6 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +25,7 @@ from dvscrape.errors import DvscrapeError
 from dvscrape.pages.requisites import css_references, page_requisites
 from dvscrape.replica.process import start_replica_process
 from dvscrape.serving.browser import chromium, similarity
-from dvscrape.serving.replay import build_collection, free_port, pywb_tool, start_pywb, wait_until_serving
+from dvscrape.serving.replay import pywb_serving, pywb_tool
 from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.payload import decode_content
 from dvscrape.warc.resolve import ReplayIndex
@@ -53,21 +52,6 @@ def rows(archive: Path, sql: str, *args: object) -> list[dict[str, Any]]:
     with sqlite3.connect(archive / "archive.sqlite") as connection:
         connection.row_factory = sqlite3.Row
         return [dict(row) for row in connection.execute(sql, args)]
-
-
-@contextmanager
-def pywb_serving(archive_dir: Path) -> Iterator[str]:
-    """pywb (as `dvscrape replay` runs it) on the archive: its base URL."""
-    with Archive.open(archive_dir, readonly=True) as archive:
-        collection = build_collection(archive)
-    port = free_port("127.0.0.1")
-    process = start_pywb(collection.root, port=port)
-    try:
-        wait_until_serving(collection.root, "127.0.0.1", port, process)
-        yield f"http://127.0.0.1:{port}/archive"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def fetch(url: str) -> tuple[int, bytes, str]:
@@ -126,7 +110,7 @@ def test_pywb_replays_every_page_and_requisite_qa_counts(crawled_archive: Crawle
     archive = crawled_archive.directory
     checks = rows(archive, "SELECT q.url, q.requisites, c.fetched_at, c.payload_digest FROM qa AS q "
                   "JOIN captures AS c ON c.id = q.capture_id WHERE q.crawl_id = 1")  # fmt: skip
-    with pywb_serving(archive) as base:
+    with Archive.open(archive, readonly=True) as opened, pywb_serving(opened) as base:
         for check in checks:
             timestamp = cdx_timestamp(check["fetched_at"])
             answers = witnessed_requisites(base, timestamp, check["url"])
@@ -172,7 +156,7 @@ def test_pywb_cannot_replay_the_icon_qa_names_missing(trapped: tuple[Path, str])
         run_cli("qa", "--archive", str(archive))
     checks = rows(archive, "SELECT q.url, q.requisites, c.fetched_at FROM qa AS q "
                   "JOIN captures AS c ON c.id = q.capture_id")  # fmt: skip
-    with pywb_serving(archive) as base:
+    with Archive.open(archive, readonly=True) as opened, pywb_serving(opened) as base:
         for check in checks[:5]:
             answers = witnessed_requisites(base, cdx_timestamp(check["fetched_at"]), check["url"])
             assert len(answers) == check["requisites"]

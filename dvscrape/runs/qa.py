@@ -17,8 +17,7 @@ archive, but without its banner frame) in headless Chromium, and their pixel sim
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,7 @@ from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.requisites import css_references, page_requisites
 from dvscrape.runs.outcome import Outcome
 from dvscrape.serving.browser import screenshot, similarity
-from dvscrape.serving.replay import build_collection, free_port, replay_url, start_pywb, wait_until_serving
+from dvscrape.serving.replay import pywb_serving
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.files import warc_files
@@ -226,31 +225,16 @@ def photograph(archive: Archive, report: QaReport, count: int) -> list[tuple[Pag
     folder = screenshots_folder(archive.directory, report.crawl_id)
     folder.mkdir(parents=True, exist_ok=True)
     results: list[tuple[PageCheck, float]] = []
-    with _pywb(archive) as base:
+    with pywb_serving(archive, framed=False) as base:
         for check in chosen[:count]:
             page = check.page
             live, replayed = folder / f"{page.capture_id}-live.png", folder / f"{page.capture_id}-replay.png"
             screenshot(page.url, live)
-            screenshot(replay_url(base, cdx_timestamp(page.fetched_at), page.url), replayed)
+            screenshot(f"{base}/{cdx_timestamp(page.fetched_at)}/{page.url}", replayed)
             score = round(similarity(live, replayed), 4)
             store_similarity(archive, report.crawl_id, page.capture_id, score)
             results.append((check, score))
     return results
-
-
-@contextmanager
-def _pywb(archive: Archive) -> Iterator[str]:
-    """The base URL of a pywb serving the archive as `dvscrape replay` does but without its frame (the page alone, no
-    banner), for as long as the photographs take."""
-    collection = build_collection(archive, framed=False)
-    port = free_port("127.0.0.1")
-    process = start_pywb(collection.root, port=port, framed=False)
-    try:
-        wait_until_serving(collection.root, "127.0.0.1", port, process)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def screenshots_folder(archive_dir: Path, crawl_id: int) -> Path:

@@ -16,6 +16,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -267,3 +268,18 @@ def process_wait(process: subprocess.Popen[bytes], seconds: float) -> None:
     """Wait up to *seconds* for *process* (a sleep that ends early when it exits)."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=seconds)
+
+
+@contextlib.contextmanager
+def pywb_serving(archive: Archive, *, framed: bool = True) -> Iterator[str]:
+    """The base URL (``http://127.0.0.1:PORT/archive``) of a pywb serving the archive's collection on a free loopback
+    port, framed as `dvscrape replay` serves it or unframed (the page alone), while the block runs."""
+    collection = build_collection(archive, framed=framed)
+    port = free_port("127.0.0.1")
+    process = start_pywb(collection.root, port=port, framed=framed)
+    try:
+        wait_until_serving(collection.root, "127.0.0.1", port, process)
+        yield f"http://127.0.0.1:{port}/{collection.name}"
+    finally:
+        process.terminate()
+        process_wait(process, 30)
