@@ -64,7 +64,7 @@ _DISPLAY_PAGE = re.compile(r"/-/(?P<url_title>[^/]+)$")
 _NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
 
 
-def _param_base_name(name: str) -> tuple[str, str]:
+def split_param_name(name: str) -> tuple[str, str]:
     """Split a Liferay parameter into (namespace, base name): '_101_INSTANCE_x_cur' → ('101_INSTANCE_x', 'cur')."""
     match = _NAMESPACED.match(name)
     if match:
@@ -201,7 +201,7 @@ def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile)
         if part in lowered:
             return f"path contains {part!r}"
     for name, value in params:
-        namespace, base_name = _param_base_name(name)
+        namespace, base_name = split_param_name(name)
         if name == "p_p_lifecycle" and value not in ("", "0"):
             return "action or resource URL (p_p_lifecycle)"
         if name in ("p_auth", "doAsUserId") or base_name == "p_auth":
@@ -237,7 +237,7 @@ def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tu
     """Query parameters kept on a listing or page URL, or None when the page is beyond the bound."""
     kept: list[tuple[str, str]] = []
     for name, value in params:
-        _, base_name = _param_base_name(name)
+        _, base_name = split_param_name(name)
         if base_name in profile.urls.noise_param_suffixes or name in profile.urls.noise_param_suffixes:
             continue
         if base_name.endswith("redirect") or base_name.endswith("Redirect"):
@@ -248,7 +248,7 @@ def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tu
             if value == "1":
                 continue
         kept.append((name, value))
-    if not any(_param_base_name(name)[1] == "cur" for name, _ in kept):
+    if not any(split_param_name(name)[1] == "cur" for name, _ in kept):
         # Without a page number the portlet parameters only select a view state of the same page.
         kept = [(k, v) for k, v in kept if not k.startswith("p_p_")]
     return sorted(kept)
