@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
-from dvscrape.fleet.config import load_fleet
-from dvscrape.fleet.egg import build_egg
-from dvscrape.fleet.local import LocalScrapyd, start_scrapyd
-from dvscrape.fleet.run import FleetReport, FleetRunner, site_of_job
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.fleet.config import load_fleet
+from dvscrape.runs.fleet.egg import build_egg
+from dvscrape.runs.fleet.local import LocalScrapyd, start_scrapyd
+from dvscrape.runs.fleet.run import FleetReport, FleetRunner, site_of_job
 from tests.conftest import run_cli
 
 pytest.importorskip("scrapyd", reason="Scrapyd is in the test extra")
@@ -191,7 +191,7 @@ def _stored(archive: Path) -> list[str]:
 
 
 def _runs(runner: FleetRunner, node: LocalScrapyd) -> bool:
-    from dvscrape.fleet.scrapyd import ScrapydNode
+    from dvscrape.runs.fleet.scrapyd import ScrapydNode
 
     jobs = ScrapydNode(node.url).jobs(runner.fleet.project)
     return any(job.state == "running" and site_of_job(job.job_id) == "large" for job in jobs)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
 from dvscrape.replica.process import ReplicaProcess
+from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.sites import available_sites, bundled_profiles_dir, get_profile, profile_files
 from dvscrape.sites.loader import load_profile, parse_profile
 from dvscrape.sites.profile import Selectors
@@ -168,7 +168,7 @@ def test_a_profile_politeness_applies_below_fast_and_overrides(
 ) -> None:
     from scrapy.crawler import Crawler
 
-    from dvscrape.crawl import build_settings
+    from dvscrape.runs.crawl import build_settings
     from dvscrape.spiders.portal import PortalSpider
 
     crawler = Crawler(PortalSpider, build_settings(tmp_path, overrides, fast=fast))

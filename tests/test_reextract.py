@@ -12,7 +12,7 @@ from typing import Any
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.versions import versions_of
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import CrawledArchive, run_cli
 

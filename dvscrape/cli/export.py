@@ -59,7 +59,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwrite: bool, bom: bool) -> None:
     from dvscrape.cli.archive_access import opened_archive
-    from dvscrape.documents.export import export_documents
+    from dvscrape.export.documents import export_documents
 
     missing_folders(out.parent)
     with opened_archive(archive_dir) as archive:

@@ -17,7 +17,7 @@ archive_option = click.option(
 
 
 class CommandError(click.ClickException):
-    """A user-facing error: one line on stderr and the given exit code (see dvscrape.exitcodes)."""
+    """A user-facing error: one line on stderr and the given exit code (see dvscrape.runs.exitcodes)."""
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
@@ -58,7 +58,7 @@ def archives_to_read(archive_dirs: tuple[Path, ...], fleet_file: Path | None) ->
     if archive_dirs:
         raise click.UsageError("give either --archive or --fleet")
     from dvscrape.errors import DvscrapeError
-    from dvscrape.fleet.config import load_fleet
+    from dvscrape.runs.fleet.config import load_fleet
 
     try:
         sites = load_fleet(fleet_file).sites

@@ -10,7 +10,7 @@ import click
 
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.warc.verify import verify_archive
 
 

@@ -173,7 +173,7 @@ class UrlRules:
 
 @dataclass(frozen=True)
 class Politeness:
-    """How hard the crawl may press the portal; None leaves the project's setting (dvscrape/settings.py) alone.
+    """How hard the crawl may press the portal; None leaves the project's setting (dvscrape/settings/__init__.py) alone.
 
     A profile's politeness applies at Scrapy's "spider" priority: above dvscrape's defaults, below `--fast` and
     below any `-s NAME=VALUE` or fleet setting."""

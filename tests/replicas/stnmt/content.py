@@ -78,9 +78,19 @@ EVENTS = (
 )
 SUBJECTS = {
     "tin-hoat-dong": ("cải cách hành chính", "chuyển đổi số", "công tác thi đua", "phòng chống tham nhũng"),
-    "dat-dai": ("cấp giấy chứng nhận quyền sử dụng đất", "bảng giá đất", "thu hồi đất dự án", "đo đạc bản đồ địa chính"),
+    "dat-dai": (
+        "cấp giấy chứng nhận quyền sử dụng đất",
+        "bảng giá đất",
+        "thu hồi đất dự án",
+        "đo đạc bản đồ địa chính",
+    ),
     "moi-truong": ("phân loại rác tại nguồn", "quan trắc chất lượng không khí", "xử lý nước thải", "Ngày Môi trường"),
-    "tai-nguyen-nuoc": ("cấp phép khai thác nước dưới đất", "bảo vệ nguồn nước sông Hậu", "chống xâm nhập mặn", "trám lấp giếng"),
+    "tai-nguyen-nuoc": (
+        "cấp phép khai thác nước dưới đất",
+        "bảo vệ nguồn nước sông Hậu",
+        "chống xâm nhập mặn",
+        "trám lấp giếng",
+    ),
 }
 PLACES = (
     "quận Ninh Kiều",
@@ -95,7 +105,12 @@ PLACES = (
     "phường An Khánh",
 )
 PEOPLE = ("ông Nguyễn Văn Thanh", "bà Trần Thị Mỹ Linh", "ông Lê Hoàng Phúc", "bà Phạm Ngọc Diễm", "ông Võ Minh Tâm")
-ROLES = ("Phó Giám đốc Sở", "Trưởng phòng Quản lý đất đai", "Chi cục trưởng Chi cục Bảo vệ môi trường", "Chánh Văn phòng Sở")
+ROLES = (
+    "Phó Giám đốc Sở",
+    "Trưởng phòng Quản lý đất đai",
+    "Chi cục trưởng Chi cục Bảo vệ môi trường",
+    "Chánh Văn phòng Sở",
+)
 SENTENCES = (
     "Tham dự có đại diện lãnh đạo các sở, ngành thành phố và Ủy ban nhân dân {place}.",
     "Phát biểu tại buổi làm việc, {person}, {role}, đề nghị các đơn vị tập trung hoàn thành nhiệm vụ trước ngày 30/9.",
@@ -146,7 +161,8 @@ def build_articles(count: int = 80, seed: int = 74) -> tuple[Article, ...]:
         }
         event_day = published - timedelta(days=number % 2)
         part = rng.choice(("Sáng", "Chiều"))
-        lead = f"{part} ngày {event_day.day}/{event_day.month}, Sở Tài nguyên và Môi trường tổ chức {title[0].lower()}{title[1:]}."
+        what = title[0].lower() + title[1:]
+        lead = f"{part} ngày {event_day.day}/{event_day.month}, Sở Tài nguyên và Môi trường tổ chức {what}."
         paragraphs = tuple(
             " ".join(
                 rng.choice(SENTENCES).format(number=rng.randint(12, 900), percent=rng.randint(85, 98), **fill)

@@ -74,7 +74,9 @@ def content_url(page: str, instance: str, article: Article, current: str) -> str
     )
 
 
-def title_list(page: str, instance: str, articles: tuple[Article, ...], current: str, *, dates: bool, in_context: bool) -> str:
+def title_list(
+    page: str, instance: str, articles: tuple[Article, ...], current: str, *, dates: bool, in_context: bool
+) -> str:
     """The Title List display of an Asset Publisher: links to the full content in the portlet, or, *in_context*
     ('view in context'), to each article's display page."""
     items = []

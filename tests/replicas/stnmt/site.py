@@ -169,7 +169,14 @@ class Site:
         newest = m.title_list(m.HOME, m.NEWEST, self.articles[:8], m.HOME, dates=True, in_context=True)
         main = m.portlet(m.ap_id(m.NEWEST), "Tin mới", newest, "portlet-asset-publisher")
         title = f"Trang chủ - {m.SITE_NAME}"
-        return m.shell(title=title, canonical=host + m.HOME, selected=m.HOME, nav=self.nav, main=main, side=self._side(m.HOME, host))
+        return m.shell(
+            title=title,
+            canonical=host + m.HOME,
+            selected=m.HOME,
+            nav=self.nav,
+            main=main,
+            side=self._side(m.HOME, host),
+        )
 
     def _listing(self, category: Category, params: dict[str, str], host: str) -> tuple[str, Answer]:
         page = m.category_link(category)
@@ -189,7 +196,9 @@ class Site:
         main = m.portlet(portlet_id, category.name, body, "portlet-asset-publisher")
         canonical = host + (page if cur == 1 else current)
         title = f"{category.name} - {m.SITE_NAME}"
-        html = m.shell(title=title, canonical=canonical, selected=page, nav=self.nav, main=main, side=self._side(page, host))
+        html = m.shell(
+            title=title, canonical=canonical, selected=page, nav=self.nav, main=main, side=self._side(page, host)
+        )
         return family, self._html(html)
 
     def _article(self, url_title: str, back: str, host: str) -> tuple[str, Answer]:
@@ -202,7 +211,9 @@ class Site:
         main = m.portlet(m.ap_id(article.category.instance), article.category.name, m.full_content(article, back))
         title = f"{article.title} - {article.category.name} - {m.SITE_NAME}"
         canonical = f"{host}{m.SITE}/-/{article.url_title}"
-        html = m.shell(title=title, canonical=canonical, selected=page, nav=self.nav, main=main, side=self._side(page, host))
+        html = m.shell(
+            title=title, canonical=canonical, selected=page, nav=self.nav, main=main, side=self._side(page, host)
+        )
         return "article", self._html(html)
 
     def _calendar(self, params: dict[str, str], host: str) -> str:
@@ -227,7 +238,8 @@ class Site:
             )
             rows.append(f"<tr><td>{name}<br/>{day:%d/%m/%Y}</td><td>{event}</td></tr>")
         years = "".join(
-            f'<li><a href="{link}&amp;{YEAR}={year}">{year}</a></li>' for year in range(monday.year - 5, monday.year + 6)
+            f'<li><a href="{link}&amp;{YEAR}={year}">{year}</a></li>'
+            for year in range(monday.year - 5, monday.year + 6)
         )
         body = (
             f'<div class="lich-cong-tac"><h3>Lịch công tác tuần từ {monday:%d/%m/%Y} đến '
@@ -238,10 +250,14 @@ class Site:
             f'<table class="table table-bordered">{"".join(rows)}</table>\n<ul class="nam">{years}</ul></div>'
         )
         main = m.portlet(m.CALENDAR, "Lịch công tác", body, "portlet-lich-cong-tac")
-        newest = m.title_list(CALENDAR_PATH, m.CALENDAR_SIDE, self.articles[:5], CALENDAR_PATH, dates=True, in_context=True)
+        newest = m.title_list(
+            CALENDAR_PATH, m.CALENDAR_SIDE, self.articles[:5], CALENDAR_PATH, dates=True, in_context=True
+        )
         side = m.portlet(m.ap_id(m.CALENDAR_SIDE), "Tin mới", newest, "portlet-asset-publisher")
         title = f"Lịch công tác - {m.SITE_NAME}"
-        return m.shell(title=title, canonical=host + CALENDAR_PATH, selected=CALENDAR_PATH, nav=self.nav, main=main, side=side)
+        return m.shell(
+            title=title, canonical=host + CALENDAR_PATH, selected=CALENDAR_PATH, nav=self.nav, main=main, side=side
+        )
 
     def _search(self, target: str, params: dict[str, str], host: str) -> str:
         query = urlsplit(target).query
@@ -251,23 +267,29 @@ class Site:
         found = [
             a
             for a in self.articles
-            if words
-            and words in a.title.lower()
-            and (not chosen or str(CATEGORIES.index(a.category) + 101) in chosen)
+            if words and words in a.title.lower() and (not chosen or str(CATEGORIES.index(a.category) + 101) in chosen)
         ]
         popular = "".join(
             f'<li><a href="{SEARCH_PATH}?q={quote_plus(word)}">{e_(word)}</a></li>'
             for word in ("đất đai", "môi trường", "nguồn nước")
         )
-        results = "".join(f'<li class="list-group-item"><a href="{m.SITE}/-/{a.url_title}">{e_(a.title)}</a></li>' for a in found[:10])
+        results = "".join(
+            f'<li class="list-group-item"><a href="{m.SITE}/-/{a.url_title}">{e_(a.title)}</a></li>' for a in found[:10]
+        )
         facets = ""
         if words:
             here = f"{SEARCH_PATH}?{query}".replace("&", "&amp;")
             facets = "".join(
-                f'<li><a href="{here}&amp;category={index + 101}">{e_(c.name)}</a></li>' for index, c in enumerate(CATEGORIES)
+                f'<li><a href="{here}&amp;category={index + 101}">{e_(c.name)}</a></li>'
+                for index, c in enumerate(CATEGORIES)
             ) + "".join(
                 f'<li><a href="{here}&amp;modified={span}">{label}</a></li>'
-                for span, label in (("past-24-hours", "24 giờ qua"), ("past-week", "Tuần trước"), ("past-month", "Tháng trước"), ("past-year", "Năm ngoái"))
+                for span, label in (
+                    ("past-24-hours", "24 giờ qua"),
+                    ("past-week", "Tuần trước"),
+                    ("past-month", "Tháng trước"),
+                    ("past-year", "Năm ngoái"),
+                )
             )
         body = (
             f'<ul class="tu-khoa">{popular}</ul>\n<p class="search-total-label">{len(found)} kết quả</p>\n'
@@ -275,7 +297,9 @@ class Site:
         )
         main = m.portlet(m.SEARCH_RESULTS, "Kết quả tìm kiếm", body, "portlet-search-results")
         title = f"Tìm kiếm - {m.SITE_NAME}"
-        return m.shell(title=title, canonical=host + SEARCH_PATH, selected=SEARCH_PATH, nav=self.nav, main=main, side="")
+        return m.shell(
+            title=title, canonical=host + SEARCH_PATH, selected=SEARCH_PATH, nav=self.nav, main=main, side=""
+        )
 
     def _about(self, target: str, host: str) -> str:
         text = (
@@ -286,11 +310,25 @@ class Site:
             text += f'<p><a href="{ABOUT_PATH}?p_l_back_url={quote(target, safe="")}">Trở về trang trước</a></p>'
         main = m.web_content("gioiThieu01", "Giới thiệu", text)
         title = f"Giới thiệu - {m.SITE_NAME}"
-        return m.shell(title=title, canonical=host + ABOUT_PATH, selected=ABOUT_PATH, nav=self.nav, main=main, side=self._side(ABOUT_PATH, host))
+        return m.shell(
+            title=title,
+            canonical=host + ABOUT_PATH,
+            selected=ABOUT_PATH,
+            nav=self.nav,
+            main=main,
+            side=self._side(ABOUT_PATH, host),
+        )
 
     def _not_found(self, host: str) -> str:
         main = '<div class="alert alert-danger">Không tìm thấy trang bạn yêu cầu.</div>'
-        return m.shell(title=f"Không tìm thấy - {m.SITE_NAME}", canonical=host + m.HOME, selected="", nav=self.nav, main=main, side="")
+        return m.shell(
+            title=f"Không tìm thấy - {m.SITE_NAME}",
+            canonical=host + m.HOME,
+            selected="",
+            nav=self.nav,
+            main=main,
+            side="",
+        )
 
     def _sitemap(self, host: str) -> Answer:
         entries = "".join(f"<url><loc>{host}{path}</loc></url>\n" for path, _ in self.nav if path != SEARCH_PATH)

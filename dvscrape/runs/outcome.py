@@ -10,7 +10,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from dvscrape.capture.session import CrawlCounts
