@@ -85,26 +85,29 @@ def draft_toml(found: Probe) -> str:
         paging = "paginated" if listing.paginated else "one page"
         lines.append(f'    "{listing.path}",  # {listing.articles} articles, {paging}; {", ".join(listing.portlets)}')
     lines += ["]", "", "[urls]", f'site_path = "{found.site_path}"', f'home_path = "{found.home_path}"']
-    lines += _trap_lines(found.traps, generation_defaults(generation, "urls")) + [""]
+    needed = (found.site_path, found.home_path, *(listing.path for listing in found.listings))
+    lines += _trap_lines(found.traps, generation_defaults(generation, "urls"), needed) + [""]
     lines += _selector_lines(found, generation)
     lines += ["", "[boilerplate]", "", "[politeness]", "# dvscrape's defaults: one request a second, two at a time."]
     return "\n".join(lines) + "\n"
 
 
-def _trap_lines(traps: list[Trap], urls: dict[str, Any]) -> list[str]:
-    """The [urls] keys that refuse the traps seen (each list whole: a key given replaces the default), commented."""
+def _trap_lines(traps: list[Trap], urls: dict[str, Any], needed: tuple[str, ...]) -> list[str]:
+    """The [urls] keys that refuse the traps seen (each list whole: a key given replaces the default), commented. A
+    path the crawl *needs* (the site, the home page, a listing) is never made a trap: a search form sending to the
+    home page is refused by its portlet, or not at all."""
     additions: dict[str, dict[str, Trap]] = {"trap_portlet_ids": {}, "trap_path_parts": {}, "noise_param_suffixes": {}}
     actions = [trap for trap in traps if trap.kind == "action"]
     for trap in traps:
-        if trap.kind == "calendar":
+        if trap.kind in ("calendar", "search"):
             key = "trap_portlet_ids" if "/" not in trap.key else "trap_path_parts"
-        elif trap.kind == "search":
-            key = "trap_path_parts"
         elif trap.kind == "back-link":
             key = "noise_param_suffixes"
         else:
             continue
         known = urls[key]
+        if key == "trap_path_parts" and any(path.startswith(trap.key) for path in needed):
+            continue
         if trap.key not in known and not (key == "trap_path_parts" and any(part in trap.key for part in known)):
             additions[key].setdefault(trap.key, trap)
     lines = ["# Traps seen on the pages read (the crawl never fetches them):"] if any(additions.values()) else []

@@ -180,7 +180,8 @@ def probe(url: str, name: str) -> Probe:
             _read_article(found, article)
             pages.append(article)
     noise = generation_defaults(found.liferay or "6.2", "urls")["noise_param_suffixes"]
-    found.traps = [trap for page in pages for trap in traps_in(page.url, parse(page.text), base, noise)]
+    for page in pages:
+        found.traps.extend(traps_in(page.url, parse(page.text), base, found.site_path, noise))
     found.pages_read = [page.url for page in pages]
     return found
 
@@ -260,10 +261,11 @@ def _read_article(found: Probe, page: Page) -> None:
     root = parse(page.text)
     views = root.cssselect(defaults["article_view"])
     view = views[0] if views else main_column(root)
+    portlet = next((e for e in view.iterancestors() if "portlet-boundary" in (e.get("class") or "").split()), view)
     found.article_view = {
         "article_view": bool(views),
         "body": bool(view.cssselect(defaults["body"])),
-        "view_title": any(e.text_content().strip() for e in view.cssselect(defaults["view_title"])),
+        "view_title": any(e.text_content().strip() for e in portlet.cssselect(defaults["view_title"])),
         "publish_date": bool(view.cssselect(defaults["publish_date"])),
     }
     if not found.article_view["publish_date"]:

@@ -135,10 +135,11 @@ def date_element(view: etree._Element, body_selector: str, locale: str) -> tuple
     return None
 
 
-def traps_in(page_url: str, root: etree._Element, base: str, noise: tuple[str, ...]) -> list[Trap]:
+def traps_in(page_url: str, root: etree._Element, base: str, site_path: str, noise: tuple[str, ...]) -> list[Trap]:
     """The traps *root* links: links stepping a date parameter (a calendar: refused by its portlet, else its path),
-    search forms and pages, links nesting a URL in a parameter the profile keeps (*noise* lists those it drops:
-    a growing back link), and action URLs (refused by the Liferay rules already)."""
+    search forms (by their portlet when they name one, else the page they send to) and search pages, links nesting a
+    URL of the site in a parameter the profile keeps (*noise* lists those it drops: a growing back link), and action
+    URLs (refused by the Liferay rules already)."""
     path = urlsplit(page_url).path
     found: list[Trap] = []
     for anchor in root.iter("a"):
@@ -158,13 +159,14 @@ def traps_in(page_url: str, root: etree._Element, base: str, noise: tuple[str, .
             for name, value in params:
                 base_name = split_param_name(name)[1]
                 kept = base_name not in noise and not base_name.lower().endswith("redirect")
-                if kept and value.startswith(("/", "http")):
+                if kept and (value.startswith(site_path + "/") or same_site(value, base)):
                     found.append(Trap("back-link", base_name, path, link))
     for form in root.iter("form"):
         inputs = {split_param_name(str(name))[1].lower() for name in form.xpath(".//input/@name")}
         action = urljoin(page_url, (form.get("action") or "").strip())
+        portlet = form.xpath("string(.//input[@name='p_p_id']/@value)").split("_INSTANCE_")[0]
         if inputs & SEARCH_INPUTS and same_site(action, base):
-            found.append(Trap("search", urlsplit(action).path.rstrip("/"), path, action))
+            found.append(Trap("search", portlet or urlsplit(action).path.rstrip("/"), path, action))
     return found
 
 
