@@ -36,6 +36,7 @@ from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.middleware import KIND_KEY
 from dvscrape.capture.scope import ScopeRefused
 from dvscrape.sites.traps import MAX_NESTED_URLS, nested_urls, path_of, pattern_of, unbounded_reason
+from dvscrape.sites.urls import split_param_name
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -102,15 +103,22 @@ class TrapGuards:
         self._admitted: set[str] = set()
         self._stopped: dict[str, Stop] = {}  # by listing path or by pattern
 
-    def rule(self, url: str) -> Stop | None:
-        """The stateless rules: a growing nest of URLs, a date or page number beyond any real page."""
-        depth = nested_urls(url)
-        if depth > MAX_NESTED_URLS:
-            reason = f"a URL nested {depth} deep in its parameters (a growing back link)"
-            return Stop("nested-urls", path_of(url), reason)
+    def unbounded(self, url: str) -> Stop | None:
+        """A date parameter or page number beyond any real page (sites.traps.unbounded_reason)."""
         limits = self.limits
         reason = unbounded_reason(url, oldest_year=limits.oldest_year, max_page=limits.chain_pages, today=self.today)
         return Stop("unbounded", path_of(url), reason) if reason else None
+
+    @staticmethod
+    def nested(url: str) -> Stop | None:
+        """A URL in a parameter holding a URL again (sites.traps.nested_urls): a growing back link."""
+        depth = nested_urls(url)
+        reason = f"a URL nested {depth} deep in its parameters (a growing back link)"
+        return Stop("nested-urls", path_of(url), reason) if depth > MAX_NESTED_URLS else None
+
+    def rule(self, url: str) -> Stop | None:
+        """The rules that need no count (for a redirect target): a growing nest of URLs, an unbounded parameter."""
+        return self.nested(url) or self.unbounded(url)
 
     def barren(self, url: str) -> Stop | None:
         """The stop of *url*'s listing if it turned barren since *url* was let through (the pages a budget let
@@ -123,15 +131,18 @@ class TrapGuards:
         if url in self._admitted:
             return None  # a link seen again: Scrapy's duplicate filter drops it
         path, pattern = path_of(url), pattern_of(url)
-        stop = self._stopped.get(path) or (self._stopped.get(pattern) if pattern else None) or self.rule(url)
+        stop = self._stopped.get(path) or (self._stopped.get(pattern) if pattern else None) or self.nested(url)
         if stop is not None:
             return stop
         listing = self._listings.setdefault(path, _Listing())
         if len(listing.pages) >= self.limits.chain_pages:
             return self._stop(path, Stop("chain", path, f"more than {self.limits.chain_pages} pages of one listing"))
         if pattern and self._patterns[pattern] >= self.limits.pattern_pages:
-            reason = f"more than {self.limits.pattern_pages} pages with the parameters {pattern}"
+            reason = f"more than {self.limits.pattern_pages} pages with these parameters"
             return self._stop(pattern, Stop("pattern", pattern, reason))
+        stop = self.unbounded(url)
+        if stop is not None:
+            return stop
         listing.pages.add(url)
         self._admitted.add(url)
         if pattern:
@@ -254,8 +265,11 @@ class TrapGuardDownloaderMiddleware:
 
 
 def _shown(where: str) -> str:
-    """A listing as the summary shows it: its path (the host is the crawl's)."""
-    return (urlsplit(where).path or where) if "://" in where else where
+    """A listing as the summary shows it: its path (the host is the crawl's); a pattern by its parameters' names
+    without their portlet namespaces."""
+    if "://" in where:
+        return urlsplit(where).path or where
+    return "&".join(split_param_name(name)[1] for name in where.split("&"))
 
 
 def guard_lines(stats: Mapping[str, Any]) -> list[str]:
