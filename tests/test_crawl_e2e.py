@@ -45,6 +45,17 @@ def test_crawl_succeeds_and_reports(crawled_archive: CrawledArchive) -> None:
     assert crawl == [("success", crawl[0][1], REPLICA_ARTICLES)] and crawl[0][1]
 
 
+def test_the_profile_crawls_its_replica_with_no_trap_guard_triggered(crawled_archive: CrawledArchive) -> None:
+    summary = json.loads((crawled_archive.directory.parent / "summary.json").read_text(encoding="utf-8"))
+    assert summary["guards_triggered"] == []
+    assert rows(crawled_archive.database, "select url, reason from refused_urls where reason like 'guard %'") == []
+    assert "  trap guards: none triggered" in crawled_archive.result.stdout
+    # the first crawl's report: nothing the profile misses
+    assert f"first crawl of tanbinh: {REPLICA_ARTICLES} articles archived; empty fields: title 0, date 0" in (
+        crawled_archive.result.stdout
+    )
+
+
 def test_every_article_is_archived_exactly_once(crawled_archive: CrawledArchive) -> None:
     corpus = build_corpus(2023, REPLICA_ARTICLES)
     expected = {f"{SITE_URL}{article.path}" for article in corpus.articles}  # keyed by the site, not the replica
