@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dvscrape.sites.liferay import GENERATION_DEFAULTS, generation_defaults
 from dvscrape.sites.probe_reading import Trap
+from dvscrape.sites.urls import path_has_part
 
 if TYPE_CHECKING:
     from dvscrape.sites.probe import Probe
@@ -106,9 +107,9 @@ def _trap_lines(traps: list[Trap], urls: dict[str, Any], needed: tuple[str, ...]
         else:
             continue
         known = urls[key]
-        if key == "trap_path_parts" and any(path.startswith(trap.key) for path in needed):
+        if key == "trap_path_parts" and any(path_has_part(path, trap.key) for path in needed):
             continue
-        if trap.key not in known and not (key == "trap_path_parts" and any(part in trap.key for part in known)):
+        if trap.key not in known and not (key == "trap_path_parts" and any(path_has_part(trap.key, p) for p in known)):
             additions[key].setdefault(trap.key, trap)
     lines = ["# Traps seen on the pages read (the crawl never fetches them):"] if any(additions.values()) else []
     why = {"trap_portlet_ids": "date links", "trap_path_parts": "endless pages", "noise_param_suffixes": "a URL"}

@@ -196,14 +196,19 @@ def locale_of(url: str, profile: SiteProfile) -> str:
     return _strip_locale(path, profile)[1] or profile.default_locale
 
 
+def path_has_part(path: str, part: str) -> bool:
+    """Whether *path* holds the trap path rule *part* as whole segments ('/web/x/lich' holds '/lich', not '/li')."""
+    segments = [segment for segment in path.lower().split("/") if segment]
+    wanted = [segment for segment in part.lower().split("/") if segment]
+    return any(segments[i : i + len(wanted)] == wanted for i in range(len(segments) - len(wanted) + 1))
+
+
 def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile, *, page: bool = True) -> str:
     """Why a URL is a trap ("" when it is not). The path rules are for pages: a page requisite (the calendar
     portlet's icon `/html/icons/calendar.png`) is never stopped by one. A path rule matches whole segments."""
     rules = profile.urls
-    segments = [segment for segment in path.lower().split("/") if segment]
     for part in rules.trap_path_parts if page else ():
-        wanted = [segment for segment in part.lower().split("/") if segment]
-        if any(segments[i : i + len(wanted)] == wanted for i in range(len(segments) - len(wanted) + 1)):
+        if path_has_part(path, part):
             return f"path contains {part!r}"
     for name, value in params:
         namespace, base_name = split_param_name(name)
