@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import subprocess
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,27 +86,35 @@ class TrapCrawl:
             return [row[0] for row in conn.execute("SELECT url FROM articles")]
 
 
+def crawl_portal(
+    folder: Path, profiles: Path, *settings: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`dvscrape crawl stnmt --fast` with the profiles in *profiles* into *folder*/archive: the CLI's result and its
+    summary (--summary-json)."""
+    summary = folder / "summary.json"
+    result = run_cli(
+        "crawl",
+        "stnmt",
+        "--archive",
+        str(folder / "archive"),
+        "--fast",
+        "--summary-json",
+        str(summary),
+        "-s",
+        f"DVSCRAPE_PROFILES_DIR={profiles}",
+        *(part for setting in settings for part in ("-s", setting)),
+        timeout=300,
+    )
+    return result, json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {}
+
+
 def _crawl(folder: Path, *settings: str, sees_dates: bool = True) -> TrapCrawl:
     with start_replica_process("--traps", "pager,redirect", module=STNMT, quiet=True) as portal:
         profiles = write_unprobed_profile(folder / "profiles", portal.url, sees_dates=sees_dates)
-        archive, summary = folder / "archive", folder / "summary.json"
-        result = run_cli(
-            "crawl",
-            "stnmt",
-            "--archive",
-            str(archive),
-            "--fast",
-            "--summary-json",
-            str(summary),
-            "-s",
-            f"DVSCRAPE_PROFILES_DIR={profiles}",
-            *(part for setting in settings for part in ("-s", setting)),
-            timeout=300,
-        )
+        result, summary = crawl_portal(folder, profiles, *settings)
         stats = replica_json(portal.url, "stats")
         truth = replica_json(portal.url, "truth.json")
-    data = json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {}
-    return TrapCrawl(result, data, archive, stats["families"], stats["articles"], truth)
+    return TrapCrawl(result, summary, folder / "archive", stats["families"], stats["articles"], truth)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from dvscrape.sites.draft import draft_toml
 from dvscrape.sites.probe import probe
 from dvscrape.sites.urls import path_has_part
 from tests.conftest import run_cli
-from tests.test_guards_e2e import STNMT, replica_json
+from tests.test_guards_e2e import STNMT, crawl_portal, replica_json
 
 REQUESTS_PER_PAGE = 1.5  # robots.txt, the sitemap and a few refused-then-recorded pages aside, one fetch a page
 
@@ -53,18 +53,7 @@ def probed_crawl(portal: ReplicaProcess, tmp_path_factory: pytest.TempPathFactor
     draft = folder / "profiles" / "new" / "stnmt.toml"  # a folder that does not exist yet
     probed = run_cli("sites", "probe", portal.url + "/", "--out", str(draft))
     before = replica_json(portal.url, "stats")
-    archive, summary = folder / "archive", folder / "summary.json"
-    crawl = run_cli(
-        "crawl",
-        "stnmt",
-        "--archive",
-        str(archive),
-        "--fast",
-        "--summary-json",
-        str(summary),
-        "-s",
-        f"DVSCRAPE_PROFILES_DIR={draft.parent}",
-    )
+    crawl, summary = crawl_portal(folder, draft.parent)
     after = replica_json(portal.url, "stats")
     asked = {
         "requests": after["requests"] - before["requests"],
@@ -72,8 +61,8 @@ def probed_crawl(portal: ReplicaProcess, tmp_path_factory: pytest.TempPathFactor
         "articles": {name: count - before["articles"].get(name, 0) for name, count in after["articles"].items()},
     }
     text = draft.read_text(encoding="utf-8") if draft.exists() else ""
-    data = json.loads(summary.read_text(encoding="utf-8")) if summary.exists() else {}
-    return ProbedCrawl(probed, text, crawl, data, archive, asked, replica_json(portal.url, "truth.json"))
+    truth = replica_json(portal.url, "truth.json")
+    return ProbedCrawl(probed, text, crawl, summary, folder / "archive", asked, truth)
 
 
 def test_the_draft_tells_listings_from_a_page_with_news_beside_it(probed_crawl: ProbedCrawl) -> None:
