@@ -159,6 +159,13 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         1,
     ),
     Setting(
+        "DVSCRAPE_SIGNING_KEY",
+        "",
+        "The operator's private key with which `dvscrape wacz --sign` signs packages, read from the environment "
+        "variable of this name (empty: `dvscrape/signing-key.pem` in the user's configuration folder, "
+        "`$XDG_CONFIG_HOME` or `~/.config`, made owner-only on first use).",
+    ),
+    Setting(
         "DVSCRAPE_WAYBACK_CDX_PAGE_ROWS",
         0,
         "Rows per page of a web archive's CDX answer in `--from-wayback`, pages followed by resume key (0: pages of "
@@ -236,7 +243,7 @@ def describe_default(setting: Setting) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if value >= 10_000 else str(value)  # 2026, not 2,026
     if isinstance(value, float):
         return f"{value:g}"
     return f"`{value}`" if value else "empty"
