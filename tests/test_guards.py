@@ -1,5 +1,6 @@
-"""The trap guards' rules and budgets (capture/guards.py, sites/traps.py), without a crawl: each stops what it is for
-and lets a real listing through. The crawls that meet the traps are in test_guards_e2e.py."""
+"""The trap guards' rules and budgets (capture/guards.py, sites/traps.py) and the first crawl's boilerplate rule
+(archive/crawl_report.py), without a crawl: each guard stops what it is for and lets a real listing through. The
+crawls that meet the traps are in test_guards_e2e.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
+from dvscrape.archive.crawl_report import repeated_lines
 from dvscrape.capture.guards import GuardLimits, TrapGuards, guard_lines
 from dvscrape.sites.traps import date_in, nested_urls, page_number, pattern_of, unbounded_reason
 
@@ -114,3 +116,11 @@ def test_the_summary_names_what_each_guard_stopped() -> None:
     assert guard_lines({}) == ["  trap guards: none triggered"]
     stats = {"dvscrape/guards/triggered": ["barren /web/so/lich: 3 pages in a row … (4 not followed)"]}
     assert guard_lines(stats) == ["  trap guard barren /web/so/lich: 3 pages in a row … (4 not followed)"]
+
+
+def test_a_line_in_most_bodies_is_suspected_of_being_boilerplate() -> None:
+    bodies = [f"Bài {n}: nội dung riêng.\nChia sẻ bài viết\nTheo dõi chúng tôi trên Zalo" for n in range(6)]
+    bodies += ["Một bài không có thanh chia sẻ.", "Chia sẻ bài viết\nMột bài khác."]
+    assert repeated_lines(bodies) == (("Chia sẻ bài viết", 7), ("Theo dõi chúng tôi trên Zalo", 6))
+    assert repeated_lines(bodies[:2]) == ()  # two articles prove nothing
+    assert repeated_lines([f"Đoạn {n}.\nDòng chung." for n in range(9)] + ["Khác."] * 9) == ()  # half is not most

@@ -235,6 +235,7 @@ def test_held_articles_are_stored_while_listings_never_end(held_crawl: tuple[Tra
         rows = conn.execute("SELECT published_date FROM articles").fetchall()
     assert rows and len(rows) == len(crawl.fetched)  # every article fetched is stored
     assert all(published is None for (published,) in rows)  # each needed the listings' date: each was held
+    assert f"archived; empty fields: title 0, date {len(rows)}, category 0" in crawl.result.stdout  # and it says so
     # The progress lines, one a second: long before the time limit closed the crawl, what was found was archived.
     progress = [_progress(line) for line in crawl.result.stderr.splitlines() if "progress:" in line]
     assert max(seconds for seconds, _, _ in progress) >= 28  # the listings did not end: the time limit closed it

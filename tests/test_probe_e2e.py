@@ -127,8 +127,8 @@ def test_the_crawl_steps_into_no_trap_and_fetches_what_exists(probed_crawl: Prob
 def test_the_first_summary_says_how_the_draft_guessed(probed_crawl: ProbedCrawl) -> None:
     articles = len(probed_crawl.truth["articles"])
     out = probed_crawl.crawl.stdout
-    assert f"first crawl of stnmt: {articles} articles archived; empty fields: title 0, date 0, category 0" in out
-    assert "body 0, signature 0, captions 0 of" in out
+    assert f"first crawl of stnmt: {articles} articles found, {articles} archived; empty fields: title 0, date 0" in out
+    assert "date 0, category 0, body 0, signature 0, captions 0 of" in out
     assert "boilerplate suspected: none" in out
     assert "trap guards: none triggered" in out
     assert probed_crawl.summary["first_crawl_report"][0].startswith("  first crawl of stnmt")

@@ -21,6 +21,7 @@ class FirstCrawlReport:
     """What a site's first crawl archived: articles, empty fields (by name), suspected boilerplate lines."""
 
     site: str
+    found: int  # article URLs the crawl found (the crawl's counts)
     articles: int
     empty: dict[str, int]
     figures: int
@@ -29,10 +30,8 @@ class FirstCrawlReport:
     def lines(self) -> list[str]:
         """The report as summary lines."""
         empty = ", ".join(f"{name} {count}" for name, count in self.empty.items())
-        lines = [
-            f"  first crawl of {self.site}: {self.articles} articles archived; empty fields: {empty} "
-            f"of {self.figures} figures"
-        ]
+        head = f"  first crawl of {self.site}: {self.found} articles found, {self.articles} archived"
+        lines = [f"{head}; empty fields: {empty} of {self.figures} figures"]
         if not self.boilerplate:
             lines.append("  boilerplate suspected: none (no body line repeats across most articles)")
         for line, count in self.boilerplate:
@@ -47,10 +46,10 @@ def first_crawl_report(archive_dir: Path, crawl_id: int) -> FirstCrawlReport | N
         return None
     with Archive.open(Path(archive_dir), readonly=True, upgrade=False) as archive:
         conn = archive.db.conn
-        row = conn.execute("SELECT site FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        row = conn.execute("SELECT site, counts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
         if row is None:
             return None
-        site = str(row[0])
+        site, found = str(row[0]), int(json.loads(row[1] or "{}").get("articles_found", 0))
         if conn.execute("SELECT 1 FROM crawls WHERE site = ? AND id < ?", (site, crawl_id)).fetchone():
             return None
         articles = conn.execute(
@@ -75,14 +74,16 @@ def first_crawl_report(archive_dir: Path, crawl_id: int) -> FirstCrawlReport | N
         "signature": sum(not article[5] for article in articles),
         "captions": int(figures[1] or 0),  # last: the line says "of N figures" after it
     }
-    return FirstCrawlReport(site, len(articles), empty, int(figures[0] or 0), _repeated_lines(articles))
+    bodies = [str(article[4] or "") for article in articles]
+    return FirstCrawlReport(site, found, len(articles), empty, int(figures[0] or 0), repeated_lines(bodies))
 
 
-def _repeated_lines(articles: list[tuple[object, ...]]) -> tuple[tuple[str, int], ...]:
-    """Body lines found in more than BOILERPLATE_SHARE of the bodies (at least MIN_REPEATS), commonest first."""
+def repeated_lines(bodies: list[str]) -> tuple[tuple[str, int], ...]:
+    """Lines found in more than BOILERPLATE_SHARE of the *bodies* (and at least MIN_REPEATS), commonest first, at most
+    SHOWN_LINES: a share bar, a portlet title or a banner the profile lets into the articles."""
     counts: Counter[str] = Counter()
-    for article in articles:
-        counts.update({line.strip() for line in str(article[4] or "").split("\n") if line.strip()})
-    threshold = max(MIN_REPEATS, int(len(articles) * BOILERPLATE_SHARE) + 1)
+    for body in bodies:
+        counts.update({line.strip() for line in body.split("\n") if line.strip()})
+    threshold = max(MIN_REPEATS, int(len(bodies) * BOILERPLATE_SHARE) + 1)
     common = [(line, count) for line, count in counts.most_common() if count >= threshold]
     return tuple(common[:SHOWN_LINES])
