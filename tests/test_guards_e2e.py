@@ -191,6 +191,19 @@ def test_a_growing_back_link_is_stopped_at_its_second_nesting(default_crawl: Tra
     assert rows and all("p_l_back_url" in url for url in rows)
 
 
+def test_a_redirect_that_nests_its_own_url_is_stopped_at_its_first_hop(default_crawl: TrapCrawl) -> None:
+    _no_article_lost(default_crawl)
+    assert default_crawl.families["redirect-hop"] == 1  # the link was fetched; the URL it redirected to was not
+    with sqlite3.connect(default_crawl.archive / "archive.sqlite") as conn:
+        rows = conn.execute(
+            "SELECT url, reason, found_on FROM refused_urls WHERE url LIKE '%/chuyen-trang?%' AND reason LIKE 'guard %'"
+        ).fetchall()
+        hops = conn.execute("SELECT status FROM captures WHERE url LIKE '%/chuyen-trang?%'").fetchall()
+    assert hops == [(302,)]  # the redirect itself is archived
+    assert len(rows) == 1 and rows[0][1].startswith("guard nested-urls") and "/chuyen-trang?" in rows[0][2]
+    assert _named(default_crawl, "nested-urls", "/web/stnmt/chuyen-trang")
+
+
 def test_the_chain_budget_alone_stops_every_endless_listing(chain_crawl: TrapCrawl) -> None:
     _no_article_lost(chain_crawl)
     assert chain_crawl.families["calendar-step"] <= 12 - 1  # the calendar's own page counts in its chain

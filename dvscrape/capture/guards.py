@@ -16,7 +16,7 @@ are bounded by the site) passes these, after the profile's own rules:
 A stopped URL is recorded in `refused_urls` (kind 'trap', reason 'guard NAME: why'), counted in the crawl stats as
 `dvscrape/guards/NAME/stopped`, logged once per listing and named in the crawl summary (`guard_lines`). The spider
 middleware decides when a page yields a link; the downloader middleware drops what was queued before its listing
-was stopped, and applies the rules to redirect targets, which no spider middleware sees.
+turned barren, and applies the rules to redirect targets, which no spider middleware sees.
 """
 
 from __future__ import annotations
@@ -83,6 +83,12 @@ class Stop:
     guard: str
     where: str
     reason: str
+
+
+@dataclass
+class _Triggered:
+    reason: str
+    stopped: int = 0  # URLs not followed
 
 
 @dataclass
@@ -173,7 +179,7 @@ class TrapGuardMiddleware:
         self.crawler = crawler
         self.guards = guards
         self.session = ArchiveExtension.session_of(crawler)
-        self.triggered: dict[tuple[str, str], list[Any]] = {}  # (guard, where) → [reason, URLs stopped]
+        self.triggered: dict[tuple[str, str], _Triggered] = {}  # by (guard, where)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrapGuardMiddleware:
@@ -206,17 +212,19 @@ class TrapGuardMiddleware:
             return
         stop = self.guards.page_read(response.url, linked)
         if stop is not None:
-            logger.warning("trap guard %s stopped %s: %s", stop.guard, stop.where, stop.reason)
-            self.triggered.setdefault((stop.guard, stop.where), [stop.reason, 0])
+            self._triggered(stop)
             self._publish()
 
-    def record(self, stop: Stop, url: str, found_on: str) -> None:
-        """Record one URL a guard stopped: refused_urls, the crawl stats, a warning the first time."""
+    def _triggered(self, stop: Stop) -> _Triggered:
         key = (stop.guard, stop.where)
         if key not in self.triggered:
             logger.warning("trap guard %s stopped %s: %s", stop.guard, stop.where, stop.reason)
-            self.triggered[key] = [stop.reason, 0]
-        self.triggered[key][1] += 1
+            self.triggered[key] = _Triggered(stop.reason)
+        return self.triggered[key]
+
+    def record(self, stop: Stop, url: str, found_on: str) -> None:
+        """Record one URL a guard stopped: refused_urls, the crawl stats, a warning the first time."""
+        self._triggered(stop).stopped += 1
         if self.session is not None:
             self.session.refuse(url, "trap", f"guard {stop.guard}: {stop.reason}", found_on)
         if self.crawler.stats is not None:
@@ -226,8 +234,8 @@ class TrapGuardMiddleware:
     def _publish(self) -> None:
         if self.crawler.stats is not None:
             lines = [
-                f"{guard} {_shown(where)}: {reason} ({count} not followed)"
-                for (guard, where), (reason, count) in sorted(self.triggered.items())
+                f"{guard} {_shown(where)}: {triggered.reason} ({triggered.stopped} not followed)"
+                for (guard, where), triggered in sorted(self.triggered.items())
             ]
             self.crawler.stats.set_value(TRIGGERED_STAT, lines)
 
@@ -256,7 +264,7 @@ class TrapGuardDownloaderMiddleware:
             return None
         self._spider_side = guard
         redirected = bool(request.meta.get("redirect_urls"))
-        stop = guard.guards.rule(request.url) if redirected else guard.guards.barren(request.url)
+        stop = (guard.guards.rule(request.url) if redirected else None) or guard.guards.barren(request.url)
         if stop is None:
             return None
         found_on = (request.meta.get("redirect_urls") or [""])[-1] or str(request.meta.get(FOUND_ON_KEY, ""))

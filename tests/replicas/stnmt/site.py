@@ -4,7 +4,8 @@ Always: a work calendar (``/web/stnmt/lich-cong-tac``) whose week links go back 
 list spans eleven years, with a 'Tin mới' Asset Publisher of its own in the side column; a search page
 (``/web/stnmt/search``) whose facet links append to the query without end. With ``traps``:
 - ``pager``: every listing's 'next' arrow is a link, past the last page too (which shows the last entries again);
-- ``redirect``: the 'Giới thiệu' page links back to itself with ``p_l_back_url`` nesting the URL it was reached by.
+- ``redirect``: the 'Giới thiệu' page links back to itself with ``p_l_back_url`` nesting the URL it was reached by,
+  and links a page that answers with a redirect to itself, nesting its own URL once more in ``p_l_back_url``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ HTML = "text/html;charset=UTF-8"
 CALENDAR_PATH = f"{m.SITE}/lich-cong-tac"
 SEARCH_PATH = f"{m.SITE}/search"
 ABOUT_PATH = f"{m.SITE}/gioi-thieu"
+HOP_PATH = f"{m.SITE}/chuyen-trang"
 WEEK = f"_{m.CALENDAR}_tuan"
 YEAR = f"_{m.CALENDAR}_nam"
 # A 1x1 JPEG; each image gets its own comment segment so that no two files are the same bytes.
@@ -34,7 +36,7 @@ JPEG = base64.b64decode(
     "ExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k="
 )
 TRAPS = ("pager", "redirect")
-FAMILIES_OF_TRAPS = ("calendar-step", "search", "pager-beyond", "back-link")
+FAMILIES_OF_TRAPS = ("calendar-step", "search", "pager-beyond", "back-link", "redirect-hop")
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,10 @@ class Site:
             return family, self._html(self._calendar(params, host))
         if path == SEARCH_PATH:
             return ("search" if params else "search-page"), self._html(self._search(target, params, host))
+        if path == HOP_PATH and "redirect" in self.traps:
+            return "redirect-hop", Answer(
+                302, (("Location", f"{host}{HOP_PATH}?p_l_back_url={quote(target, safe='')}"),), b""
+            )
         if path == ABOUT_PATH:
             family = "back-link" if "p_l_back_url" in params else "about"
             return family, self._html(self._about(target, host))
@@ -308,6 +314,7 @@ class Site:
         )
         if "redirect" in self.traps:
             text += f'<p><a href="{ABOUT_PATH}?p_l_back_url={quote(target, safe="")}">Trở về trang trước</a></p>'
+            text += f'<p><a href="{HOP_PATH}?p_l_back_url={quote(ABOUT_PATH, safe="")}">Chuyển trang</a></p>'
         main = m.web_content("gioiThieu01", "Giới thiệu", text)
         title = f"Giới thiệu - {m.SITE_NAME}"
         return m.shell(
