@@ -208,8 +208,8 @@ class TrapGuardMiddleware:
 
     def _page_read(self, response: Response) -> None:
         linked = response.meta.get(LINKED_KEY)
-        if linked is None or response.meta.get(KIND_KEY) not in GUARDED_KINDS:
-            return
+        if linked is None or response.status == 304 or response.meta.get(KIND_KEY) not in GUARDED_KINDS:
+            return  # a 304 has no body to read links from: it says nothing of the listing
         stop = self.guards.page_read(response.url, linked)
         if stop is not None:
             self._triggered(stop)
