@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from dvscrape.capture.middleware import REVISIT_KEY
+from dvscrape.capture.items import REVISIT_KEY
 from dvscrape.pages.requisites import css_references, page_requisites
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
 
@@ -73,18 +73,14 @@ class RequisitesMixin:
     def _archived_stylesheet(self, url: str) -> str:
         """The newest archived body of the stylesheet at *url* ('' when there is none): a 304 answer has no body,
         and the URLs a stylesheet references are requisites of every crawl."""
-        from dvscrape.archive.lookup import newest_response
-        from dvscrape.errors import DvscrapeError
-        from dvscrape.warc.payload import declared_charset, decoded_payload
-
         session = self._session()
         if session is None:
             return ""
+        payload, charset = session.newest_payload(url)
         try:
-            record = newest_response(session.archive, url)
-            return decoded_payload(record).decode(declared_charset(record) or "utf-8", errors="replace")
-        except (DvscrapeError, LookupError, OSError):
-            return ""
+            return payload.decode(charset or "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know
+            return payload.decode("utf-8", errors="replace")
 
     def _requisites_seen(self) -> set[str]:
         seen: set[str] | None = getattr(self, "_requisite_urls", None)
