@@ -12,7 +12,15 @@ from collections.abc import Mapping
 from enum import Enum
 
 from dvscrape.archive.records import CRAWL_INTERRUPTED, CRAWL_RUNNING
-from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
+from dvscrape.errors import (
+    ArchiveError,
+    ArchiveLockedError,
+    ConfigurationError,
+    ExtractionError,
+    NotInArchiveError,
+    QueryError,
+    ReextractError,
+)
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.spiders.checks import PROFILE_MISTAKE_REASON
 
@@ -86,13 +94,15 @@ def outcome_of_work(*, changed: bool, problems: int) -> Outcome:
 
 
 def outcome_of_error(error: BaseException) -> Outcome:
-    """The outcome of a run that could not run (or go on) because of *error*."""
+    """The outcome of a run that could not run (or go on) because of *error*; its exit code is that of every command
+    that fails with it (a query, URL or file the command cannot use is a bad option, like a bad setting; an archive
+    with nothing to rebuild from is unusable)."""
     if isinstance(error, KeyboardInterrupt):
         return Outcome.INTERRUPTED
     if isinstance(error, ArchiveLockedError):
         return Outcome.LOCKED
-    if isinstance(error, ArchiveError):
+    if isinstance(error, ArchiveError | ReextractError):
         return Outcome.ARCHIVE_UNUSABLE
-    if isinstance(error, ConfigurationError):
+    if isinstance(error, ConfigurationError | QueryError | NotInArchiveError | ExtractionError):
         return Outcome.BAD_CONFIGURATION
     return Outcome.INTERNAL_ERROR
