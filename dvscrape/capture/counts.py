@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.statscollectors import StatsCollector as Stats
 
 PREFIX = "dvscrape/"
 FAILED_URLS = "dvscrape/failed_urls"  # the URLs counted as errors, in order (a list)
@@ -35,18 +38,6 @@ class Count(StrEnum):
     def key(self) -> str:
         """The stats key."""
         return PREFIX + self.value
-
-
-class Stats(Protocol):
-    """What counting needs of Scrapy's StatsCollector."""
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
-
-    def set_value(self, key: str, value: Any) -> None: ...
-
-    def get_value(self, key: str, default: Any = None) -> Any: ...
-
-    def get_stats(self) -> dict[str, Any]: ...
 
 
 def count(stats: Stats, name: Count, value: int = 1) -> None:

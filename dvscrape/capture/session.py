@@ -27,7 +27,7 @@ from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.archive.times import now_stored, parse_time
-from dvscrape.capture.counts import Count, Stats, counts_of
+from dvscrape.capture.counts import Count, counts_of
 from dvscrape.capture.held import HeldArticles
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError, DvscrapeError
@@ -37,6 +37,7 @@ from dvscrape.warc.writer import WarcWriter
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
+    from dvscrape.capture.counts import Stats
     from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)

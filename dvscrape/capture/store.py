@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.records import ArticleOutcome
-from dvscrape.capture.counts import Count, Stats, count, failed
+from dvscrape.capture.counts import Count, count, failed
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.errors import ArchiveError
@@ -19,6 +19,7 @@ from dvscrape.pages.finish import validated
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from dvscrape.capture.counts import Stats
     from dvscrape.capture.session import CrawlSession
 
 logger = logging.getLogger(__name__)

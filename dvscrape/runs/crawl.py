@@ -160,15 +160,9 @@ def run_crawl(
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
     profiles_dir = str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None
     get_profile(site, base_url, profiles_dir)  # a bad site name, profile or base URL fails here, before Scrapy starts
-    return run_spider(
-        "portal",
-        archive_dir=archive_dir,
-        overrides=overrides,
-        fast=fast,
-        site=site,
-        base_url=base_url,
-        max_articles=max_articles,
-    )
+    limit = {} if max_articles is None else {"DVSCRAPE_MAX_ARTICLES": max_articles}  # recorded with the crawl
+    return run_spider("portal", archive_dir=archive_dir, overrides={**(overrides or {}), **limit}, fast=fast,
+                      site=site, base_url=base_url)  # fmt: skip
 
 
 def run_spider(

@@ -86,6 +86,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.extraction_pool: ExtractionPool | None = None
         self.init_change_signals()
         self.held = HeldArticles(self.profile)  # the session's, once it is open (spider_opened)
+        self.init_requisites()
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
@@ -95,7 +96,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
         """Read the DVSCRAPE_* settings that steer routing; declare the site profile to the crawl's components and
         apply its politeness (at the "spider" priority: above dvscrape's defaults, below `--fast`, `-s` and fleet
-        settings); a max_articles argument is the crawl's DVSCRAPE_MAX_ARTICLES."""
+        settings)."""
         kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
@@ -103,10 +104,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             settings.set(SITE_PROFILE, spider.profile, priority="spider")
             for name, value in spider.profile.politeness.scrapy_settings().items():
                 settings.set(name, value, priority="spider")
-            if spider.max_articles is not None:
-                settings.set(
-                    "DVSCRAPE_MAX_ARTICLES", spider.max_articles, settings.getpriority("DVSCRAPE_MAX_ARTICLES")
-                )
         if spider.max_articles is None:
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
         spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)

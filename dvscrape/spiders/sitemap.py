@@ -4,7 +4,7 @@ page, re-checked in the same run so that a removal is found at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -53,19 +53,10 @@ class SitemapMixin:
         self._listed: set[str] = set()
         self._previous: dict[str, str] | None = None  # lastmod by canonical URL in the previous visit's sitemap
 
-    def _request_for(
-        self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
-    ) -> scrapy.Request | None:
-        raise NotImplementedError
-
-    def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
-        raise NotImplementedError
-
-    def _planner(self) -> FetchPlanner | None:
-        raise NotImplementedError
-
-    def _failed_status(self, response: Response) -> FetchFailure | None:
-        raise NotImplementedError
+    _request_for: Callable[..., scrapy.Request | None]
+    _schedule: Callable[[scrapy.Request | None], Iterator[scrapy.Request]]
+    _planner: Callable[[], FetchPlanner | None]
+    _failed_status: Callable[[Response], FetchFailure | None]
 
     def _compare_with_previous_listing(self, response: Response, decisions: list[UrlDecision]) -> None:
         """Note the articles this listing page shows, and (when its content changed since the previous visit) the
