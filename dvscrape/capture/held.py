@@ -11,12 +11,14 @@ again with the hint of every listing this crawl read once the crawl has nothing 
 time), then stored. Its body is read back from its WARC record (kept in memory only when the crawl writes no WARC).
 An incremental run also reads the listing pages it did not fetch again as the archive last captured them. A crawl
 that stops before it goes idle (time limit, profile mistake, interruption) stores what it holds as it closes, with
-the hint of the listings it had read (the store pipeline releases them).
+the hint of the listings it had read (the store pipeline releases them). An article held too long (listings that do not
+end) is released alone, with the hint of the listings read so far.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
@@ -52,6 +54,7 @@ class HeldArticle:
     status: int
     sitemap_lastmod: str
     body: bytes | None  # None: read back from the capture's WARC record
+    held_since: float = 0.0  # time.monotonic() when it was held
 
 
 def needs_listing_hint(article: Article) -> bool:
@@ -110,6 +113,7 @@ class HeldArticles:
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,
             body=None if capture_id is not None and self.archived is not None else response.body,
+            held_since=time.monotonic(),
         )
 
     def hold(self, held: HeldArticle) -> bool:
@@ -126,6 +130,15 @@ class HeldArticles:
         if held:
             self._note_archived_listings()
         return [self._settled_item(article) for article in held]
+
+    def release_overdue(self, hold_seconds: float) -> list[ArticleItem | ExtractionFailure]:
+        """The articles held *hold_seconds* or longer, extracted with the hint of the listings read so far."""
+        now = time.monotonic()
+        overdue = [held for held in self._waiting if now - held.held_since >= hold_seconds]
+        if not overdue or self.settled:
+            return []
+        self._waiting = [held for held in self._waiting if now - held.held_since < hold_seconds]
+        return [self._settled_item(held) for held in overdue]
 
     def _note_archived_listings(self) -> None:
         """In an incremental or resumed crawl: the listing pages this run did not read (it stops paging a listing

@@ -17,8 +17,10 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
+from dvscrape.archive.crawl_report import first_crawl_report
 from dvscrape.capture.counts import Count, counts_of, failed_urls_of
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.guards import TRIGGERED_STAT, guard_lines
 from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import DvscrapeError
@@ -42,6 +44,7 @@ class CrawlResult:
     finish_reason: str = ""
     stats: Mapping[str, Any] = field(default_factory=dict)
     resumed: tuple[int, Mapping[str, int]] | None = None  # the killed crawl this one resumed, and its stored counts
+    report: tuple[str, ...] = ()  # how the profile guessed, on a site's first crawl (archive.crawl_report)
 
     @property
     def status(self) -> str:
@@ -82,6 +85,9 @@ class CrawlResult:
             lines.append(f"  failed: {url}")
         if len(self.failed_urls) > 10:
             lines.append(f"  … and {len(self.failed_urls) - 10} more failed URLs (see the captures table)")
+        lines.extend(self.report)
+        if self.report or self.stats.get(TRIGGERED_STAT):
+            lines.extend(guard_lines(self.stats))
         if self.error:
             lines.append(f"  error: {self.error}")
         return lines
@@ -237,9 +243,10 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
     mistake = str(stats.get(PROFILE_MISTAKE_STAT, ""))  # a site profile found wrong (spiders/checks.py)
     message = session.fatal_error or mistake or (_message(error) if error is not None else "")
     resumed = (session.resumed_from, session.resumed_counts) if session.resumed_from is not None else None
+    report = first_crawl_report(archive_dir, session.crawl_id) if not session.fatal_error else None
     return CrawlResult(
         session.crawl_id, ended or Outcome.INTERNAL_ERROR, row, failed_urls_of(stats), elapsed,
-        str(archive_dir), message, reason, stats, resumed,
+        str(archive_dir), message, reason, stats, resumed, tuple(report.lines()) if report is not None else (),
     )  # fmt: skip
 
 

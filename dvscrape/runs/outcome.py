@@ -20,6 +20,7 @@ from dvscrape.errors import (
     NotInArchiveError,
     QueryError,
     ReextractError,
+    SigningError,
 )
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.spiders.checks import PROFILE_MISTAKE_REASON
@@ -96,9 +97,12 @@ def outcome_of_work(*, changed: bool, problems: int) -> Outcome:
 def outcome_of_error(error: BaseException) -> Outcome:
     """The outcome of a run that could not run (or go on) because of *error*; its exit code is that of every command
     that fails with it (a query, URL or file the command cannot use is a bad option, like a bad setting; an archive
-    with nothing to rebuild from is unusable)."""
+    with nothing to rebuild from is unusable; a time-stamping authority that cannot be reached or refuses is like a
+    site that cannot be reached)."""
     if isinstance(error, KeyboardInterrupt):
         return Outcome.INTERRUPTED
+    if isinstance(error, SigningError):
+        return Outcome.SITE_UNREACHABLE
     if isinstance(error, ArchiveLockedError):
         return Outcome.LOCKED
     if isinstance(error, ArchiveError | ReextractError):

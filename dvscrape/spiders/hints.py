@@ -1,5 +1,7 @@
 """ListingHintsMixin: a crawl's articles that wait for every listing (capture/held.py) are stored when the spider has
-nothing left to fetch; the spider stays open while the item pipelines store them."""
+nothing left to fetch; the spider stays open while the item pipelines store them. No article waits longer than
+DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap no guard stopped, a very long polite crawl), it is stored with
+the hint of the listings read so far."""
 
 from __future__ import annotations
 
@@ -8,18 +10,42 @@ from typing import Any
 
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from dvscrape.capture.held import HeldArticles
+from dvscrape.capture.items import ArticleItem, ExtractionFailure
 
 logger = logging.getLogger(__name__)
 
 
 class ListingHintsMixin:
-    """Settles the held articles of PortalSpider at idle time."""
+    """Settles the held articles of PortalSpider at idle time, and the overdue ones on a clock."""
 
     held: HeldArticles
     crawler: Any
     _storing = 0  # held articles sent to the item pipelines and not stored yet
+    _hold_loop: task.LoopingCall | None = None
+
+    def start_hold_clock(self, hold_seconds: float) -> None:
+        """Store, from now on, every article held longer than *hold_seconds* (called once the crawl runs)."""
+        self._hold_loop = task.LoopingCall(self.release_overdue, hold_seconds)
+        self._hold_loop.start(max(0.5, min(5.0, hold_seconds / 4)), now=False)
+
+    def stop_hold_clock(self) -> None:
+        """Stop looking for overdue held articles (the crawl is closing)."""
+        if self._hold_loop is not None and self._hold_loop.running:
+            self._hold_loop.stop()
+
+    def release_overdue(self, hold_seconds: float) -> None:
+        """Send the articles held longer than *hold_seconds* to the item pipelines, with the hint read so far."""
+        items = self.held.release_overdue(hold_seconds)
+        if items:
+            logger.warning(
+                "storing %d articles held more than %.0f s for listings that have not ended (DVSCRAPE_HOLD_SECONDS)",
+                len(items),
+                hold_seconds,
+            )
+            self._send(items)
 
     def settle_held_articles(self) -> None:
         """At spider_idle: extract the held articles with the hint of every listing read and send them to the item
@@ -32,11 +58,15 @@ class ListingHintsMixin:
         if not items:
             return
         logger.info("storing %d articles held until every listing was read", len(items))
+        self._send(items)
+        raise DontCloseSpider("storing the articles that waited for every listing")
+
+    def _send(self, items: list[ArticleItem | ExtractionFailure]) -> None:
+        """Send *items* to the item pipelines; the crawl does not close while they are being stored."""
         scraper = self.crawler.engine.scraper
-        self._storing = len(items)
+        self._storing += len(items)
         for item in items:
             deferred_from_coro(scraper.start_itemproc_async(item, response=None)).addBoth(self._stored)
-        raise DontCloseSpider("storing the articles that waited for every listing")
 
     def _stored(self, result: object) -> object:
         """One held article went through the pipelines; after the last, the engine looks at idleness again now rather
