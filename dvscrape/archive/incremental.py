@@ -34,11 +34,11 @@ from dvscrape.warc.model import RevisitTarget, target_uri
 
 # The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
 # capture it stands for (itself for a response). Columns: canonical_url, then the original's id, url, fetched_at,
-# warc_record_id, payload_digest, etag, last_modified, kind, record_type, refers_to_capture_id, status.
+# warc_record_id, payload_digest, etag, last_modified, kind, record_type, refers_to_capture_id, status, content_length.
 _LATEST_CAPTURES = """
 SELECT latest.canonical_url, original.id, original.url, original.fetched_at, original.warc_record_id,
        original.payload_digest, original.etag, original.last_modified, original.kind, original.record_type,
-       original.refers_to_capture_id, original.status
+       original.refers_to_capture_id, original.status, original.content_length
 FROM captures AS latest
 JOIN captures AS original ON original.id = COALESCE(latest.refers_to_capture_id, latest.id)
 WHERE latest.id IN (
@@ -50,7 +50,7 @@ WHERE latest.id IN (
 """
 _CAPTURE_BY_ID = """
 SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
-       refers_to_capture_id, status
+       refers_to_capture_id, status, content_length
 FROM captures WHERE id = ?
 """
 _ARTICLES = """
@@ -87,6 +87,7 @@ class KnownCapture:
     etag: str
     last_modified: str
     kind: str
+    content_length: int = 0  # of its payload: what a revisit of it does not store again
 
     def revisit_target(self) -> RevisitTarget:
         """The RevisitTarget for WarcWriter.write_revisit(refers_to=...)."""
@@ -184,7 +185,8 @@ class RecheckPolicy:
         return timedelta(days=self.old_interval_days)
 
 
-_CaptureRow = tuple[int, str, str, str, str, str, str, str]  # id, url, fetched_at, record id, digest, etag, lm, kind
+# id, url, fetched_at, record id, digest, etag, last_modified, kind, content_length
+_CaptureRow = tuple[int, str, str, str, str, str, str, str, int]
 _ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | None, int | None, int | None]
 
 
@@ -228,6 +230,7 @@ class IncrementalState:
                     resolved[5] or "",
                     resolved[6] or "",
                     resolved[7],
+                    resolved[11] or 0,
                 )
         articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
@@ -240,7 +243,7 @@ class IncrementalState:
         row = self._captures.get(canonical_url)
         if row is None:
             return None
-        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind = row
+        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind, content_length = row
         return KnownCapture(
             canonical_url=canonical_url,
             capture_id=capture_id,
@@ -251,6 +254,7 @@ class IncrementalState:
             etag=etag,
             last_modified=last_modified,
             kind=kind,
+            content_length=content_length,
         )
 
     def article(self, canonical_url: str) -> KnownArticle | None:

@@ -181,6 +181,15 @@ def m0015_qa(db: Database) -> None:
     db.execute("CREATE INDEX idx_captures_url ON captures (url)")
 
 
+def m0016_deduplication_counts(db: Database) -> None:
+    """``crawls.unique_digests`` and ``crawls.bytes_conserved``: a crawl's deduplication figures as Browsertrix
+    reports them, with ``captures`` (URLs) and ``revisits`` (duplicate URLs): the distinct payload digests of the
+    response records it wrote, and the payload bytes its revisits (identical payloads and 304s) did not store again.
+    Empty for older crawls."""
+    db.execute("ALTER TABLE crawls ADD COLUMN unique_digests INTEGER")
+    db.execute("ALTER TABLE crawls ADD COLUMN bytes_conserved INTEGER")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -197,6 +206,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0013_published_inferred,
     m0014_version_reasons,
     m0015_qa,
+    m0016_deduplication_counts,
 )
 
 

@@ -37,7 +37,7 @@ from dvscrape.archive.rows import content_hash
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.requisites import css_references, page_requisites
-from dvscrape.runs.outcome import Outcome
+from dvscrape.runs.outcome import Outcome, outcome_of_work
 from dvscrape.serving.browser import screenshot, similarity
 from dvscrape.serving.replay import pywb_serving
 from dvscrape.sites.profile import SiteProfile
@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 FIRST_NAMED = 3  # pages with a missing requisite named in the summary line
 STATS_PREFIX = "dvscrape/qa/"
+QA_ERROR = "dvscrape/qa_error"  # why the QA at a crawl's end could not run
 SCREENSHOTS_DIR = "qa"  # in the archive folder: qa/crawl-<id>/<capture id>-live.png and -replay.png
 
 
@@ -78,9 +79,7 @@ class QaReport:
     def outcome(self) -> Outcome:
         """SUCCESS when every page replays whole with its text, PARTIAL when one does not, NOTHING_NEW without pages."""
         summary = self.summary()
-        if not self.checks:
-            return Outcome.NOTHING_NEW
-        return Outcome.PARTIAL if summary["incomplete"] + summary["text_differs"] else Outcome.SUCCESS
+        return outcome_of_work(changed=bool(self.checks), problems=summary["incomplete"] + summary["text_differs"])
 
 
 def qa_line(summary: Mapping[str, Any]) -> str:
