@@ -107,7 +107,9 @@ class SandboxPool:
                 stdin=request_read,
                 stdout=answer_write,
                 stderr=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: killed with its children; no terminal signals
+                # Its own process group (killed with its tesseract; no Ctrl-C from the terminal mid-document), not a
+                # session of its own: the kernel's autogroup scheduling would give each worker a share of the CPU.
+                process_group=0,
             )
         except BaseException:
             for fd in (request_write, answer_read):

@@ -27,7 +27,7 @@ from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sniff import extension_kind
 
-MAX_DOCUMENTS = 200
+MAX_DOCUMENTS = 500
 MEMORY_EXIT = 3
 OUT_OF_MEMORY = "too large: out of memory"
 
