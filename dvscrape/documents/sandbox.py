@@ -22,12 +22,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.sniff import extension_kind
 from dvscrape.documents.worker import MEMORY_EXIT
+
+if TYPE_CHECKING:
+    from dvscrape.documents.store import PendingDocument
 
 Key = TypeVar("Key")
 Request = dict[str, Any]
@@ -38,8 +41,8 @@ def file_request(path: Path, filename: str = "", content_type: str = "", *, ocr:
     return {"path": str(path), "filename": filename, "content_type": content_type, "ocr": ocr}
 
 
-def record_request(warc_dir: Path, pending: Any, *, ocr: bool = True) -> Request:
-    """A request to read an archived document (a dvscrape.documents.store.PendingDocument) from its WARC record."""
+def record_request(warc_dir: Path, pending: PendingDocument, *, ocr: bool = True) -> Request:
+    """A request to read an archived document from its WARC record."""
     record = {"warc_dir": str(warc_dir), "pending": asdict(pending)}
     return {"record": record, "filename": pending.file_name, "content_type": pending.content_type, "ocr": ocr}
 
