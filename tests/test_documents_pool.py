@@ -148,6 +148,16 @@ def test_a_worker_killed_half_way_fails_its_document_only_and_is_replaced(
     assert not _alive(killed[0]) and not any(_alive(pid) for pid in workers)
 
 
+def test_a_worker_that_fails_says_why(tmp_path: Path) -> None:
+    request = file_request(tmp_path / "a.txt", "a.txt")
+    del request["filename"]  # a request the worker cannot serve: it exits with a traceback
+    with SandboxPool(1) as pool:
+        [(_key, result)] = list(pool.read([(1, request)]))
+        assert not pool.pids()
+    assert result.status == FAILED
+    assert result.reason == "crashed: the reader exited with status 1 (KeyError: 'filename')"
+
+
 @needs_ocr
 def test_no_worker_outlives_its_killed_parent(tmp_path: Path) -> None:
     scan = tmp_path / "scan.pdf"

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DocumentResult, failed
@@ -52,13 +52,14 @@ class _Worker:
     process: subprocess.Popen[bytes]
     requests: Connection
     answers: Connection
+    errors: IO[bytes]  # its stderr, whose last line says why it died
     job: tuple[Any, Request] | None = None
     started: float = 0.0
     deadline: float = 0.0
 
 
 def _kind(request: Request) -> str:
-    return extension_kind(request["filename"]) or "unknown"
+    return extension_kind(request.get("filename", "")) or "unknown"
 
 
 class SandboxPool:
@@ -104,12 +105,13 @@ class SandboxPool:
     def _start(self) -> _Worker:
         request_read, request_write = os.pipe()
         answer_read, answer_write = os.pipe()
+        errors = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed when it is retired
         try:
             process = subprocess.Popen(
                 [sys.executable, "-m", "dvscrape.documents.worker", str(os.getpid()), json.dumps(asdict(self.limits))],
                 stdin=request_read,
                 stdout=answer_write,
-                stderr=subprocess.DEVNULL,
+                stderr=errors,
                 # Its own process group (killed with its tesseract; no Ctrl-C from the terminal mid-document), not a
                 # session of its own: the kernel's autogroup scheduling would give each worker a share of the CPU.
                 process_group=0,
@@ -117,11 +119,13 @@ class SandboxPool:
         except BaseException:
             for fd in (request_write, answer_read):
                 os.close(fd)
+            errors.close()
             raise
         finally:
             os.close(request_read)
             os.close(answer_write)
-        worker = _Worker(process, Connection(request_write, readable=False), Connection(answer_read, writable=False))
+        requests, answers = Connection(request_write, readable=False), Connection(answer_read, writable=False)
+        worker = _Worker(process, requests, answers, errors)
         self._workers.append(worker)
         return worker
 
@@ -162,8 +166,10 @@ class SandboxPool:
         try:
             status = worker.process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # its answers pipe closed but it lives on: not to be trusted
-            self._kill(worker)
-            status = -signal.SIGKILL
+            os.killpg(worker.process.pid, signal.SIGKILL)
+            status = worker.process.wait()
+        worker.errors.seek(max(0, worker.errors.seek(0, os.SEEK_END) - 4096))
+        lines = worker.errors.read().decode("utf-8", "replace").strip().splitlines()
         self._retire(worker)
         megabytes = self.limits.memory_bytes >> 20
         if status == MEMORY_EXIT:
@@ -171,7 +177,8 @@ class SandboxPool:
         if status < 0:
             why = "out of CPU time" if -status == signal.SIGXCPU else f"killed by signal {-status}"
             return failed(_kind(request), f"crashed: the reader was {why} (limits: {megabytes} MB)")
-        return failed(_kind(request), f"crashed: the reader exited with status {status}")
+        last = f" ({lines[-1][:300]})" if lines else ""
+        return failed(_kind(request), f"crashed: the reader exited with status {status}{last}")
 
     def _time_out(self, worker: _Worker) -> tuple[Any, DocumentResult]:
         assert worker.job is not None
@@ -192,6 +199,7 @@ class SandboxPool:
             self._workers.remove(worker)
         worker.requests.close()
         worker.answers.close()
+        worker.errors.close()
         worker.process.poll()
 
     def close(self) -> None:
