@@ -1,7 +1,8 @@
 """The sandbox pool of dvscrape.documents: documents read by worker processes come back as in this process; a worker
-killed half-way is the failure of that document only and is replaced, with the same limits; no worker (nor its
-tesseract) outlives a killed parent; and `dvscrape documents` killed with SIGKILL mid-run resumes without losing,
-doubling or reading again a document. Process states are read from /proc (Linux)."""
+killed half-way, hung past its time or failing is the failure of that document only (with the reason) and is
+replaced, with the same limits; no worker (nor its tesseract) outlives a killed parent; and `dvscrape documents`
+killed with SIGKILL mid-run resumes without losing, doubling or reading again a document. Process states are read
+from /proc (Linux)."""
 
 from __future__ import annotations
 
@@ -141,11 +142,33 @@ def test_a_worker_killed_half_way_fails_its_document_only_and_is_replaced(
             limited = _limits_of(pid)
             assert limited["Max address space"] == str(1536 << 20)
             assert limited["Max core file size"] == "0"
-            assert limited["Max cpu time"] != "unlimited"
+            # the CPU it had used, plus the last document's allowance (no OCR: 120 s of wall clock, and 1)
+            assert 121 <= int(limited["Max cpu time"]) < 121 + 30
     assert results["first"].status == FAILED
     assert results["first"].reason == "crashed: the reader was killed by signal 9 (limits: 1536 MB)"
     assert all(results[f"then {n}"].status == DONE for n in range(4))
     assert not _alive(killed[0]) and not any(_alive(pid) for pid in workers)
+
+
+def test_a_worker_over_its_time_is_killed_and_replaced(samples: dict[str, generated.Sample], tmp_path: Path) -> None:
+    path = tmp_path / "ke-hoach.docx"
+    path.write_bytes(samples["docx"].data)
+    pool = SandboxPool(2, Limits(seconds=10))
+    stopped: list[int] = []
+
+    def jobs() -> Iterator[tuple[str, Request]]:
+        yield "stuck", file_request(path, path.name, ocr=False)
+        stopped.extend(pool.pids())
+        os.kill(stopped[0], signal.SIGSTOP)  # it hangs: never answers, uses no CPU
+        for n in range(3):
+            yield f"then {n}", file_request(path, path.name, ocr=False)
+
+    with pool:
+        results = dict(pool.read(jobs()))
+        assert stopped[0] not in pool.pids()
+    assert results["stuck"].reason == "timeout: reading took more than 10 s (limit)"
+    assert all(results[f"then {n}"].status == DONE for n in range(3))
+    assert not _alive(stopped[0])
 
 
 def test_a_worker_that_fails_says_why(tmp_path: Path) -> None:
