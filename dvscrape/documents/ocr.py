@@ -83,8 +83,8 @@ class OcrEngine:
         prctl_function()  # loaded before any fork: die_with_parent then runs without loading a library
 
     def _tesseract(self, image: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
-        # One thread: tesseract's OpenMP threads only slow it down when other work shares the cores (19 s instead of
-        # 2 s for a page, measured here); the pool runs one worker per core instead. The child dies with its caller.
+        # One thread: when other work shares the cores, tesseract's OpenMP threads spin (a page measured here took
+        # 5-9 times the wall clock and 5-8 times the CPU with two); the pool runs one worker per core instead.
         return subprocess.run(
             [self.tesseract, "stdin", "stdout", *args],
             input=image,
