@@ -103,10 +103,11 @@ def _warm_up() -> None:
     for module in ("pypdfium2", "PIL.Image", "numpy", "docx", "openpyxl", "xlrd", "olefile", "striprtf.striprtf"):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
-    from dvscrape.documents import doc, office, pdf  # noqa: F401
+    from dvscrape.documents import doc, office, pdf, store  # noqa: F401
     from dvscrape.documents.heading import heading_fields
     from dvscrape.documents.ocr import missing_reason
     from dvscrape.documents.textpass import clean_text
+    from dvscrape.warc import reader  # noqa: F401
 
     heading_fields(clean_text("Uû ban nh©n d©n\nSố: 1/KH-UBND\nTân Bình, ngày 12 tháng 3 năm 2024\nKẾ HOẠCH"))
     missing_reason()
