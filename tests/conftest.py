@@ -22,8 +22,11 @@ REPLICA_ARTICLES = 60
 
 @pytest.fixture(scope="session")
 def replica() -> Iterator[ReplicaProcess]:
-    """The replica portal (60 articles, default seed, short slow page) for the whole test session."""
-    with start_replica_process("--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5") as running:
+    """The replica portal (60 articles, default seed, short slow page, a document of its own for every attachment:
+    tests/replica_documents) for the whole test session."""
+    with start_replica_process(
+        "--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5", "--documents", "tests.replica_documents"
+    ) as running:
         yield running
 
 

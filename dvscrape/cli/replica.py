@@ -32,6 +32,13 @@ from dvscrape.replica.server import DEFAULT_ARTICLES
     "--portal-pages", is_flag=True, help="Also serve ~20 static pages linked from the footer, and a dead footer link."
 )
 @click.option("--robots-disallow", multiple=True, metavar="PREFIX", help="A path prefix robots.txt disallows; repeat.")
+@click.option(
+    "--documents",
+    default="",
+    metavar="MODULE",
+    help="Serve the attached documents MODULE.document_bytes(media) makes (tests: tests.replica_documents); default: "
+    "the committed document of each file type.",
+)
 @click.option("--faults", default="", metavar="SPEC", help=f"Faults: KIND=RATE,… (KIND: {', '.join(FAULT_KINDS)}).")
 @click.option(
     "--fault-persistent",
@@ -76,6 +83,7 @@ def replica_command(
     access_log: bool,
     portal_pages: bool,
     robots_disallow: tuple[str, ...],
+    documents: str,
     faults: str,
     fault_persistent: tuple[str, ...],
     robots: str | None,
@@ -129,6 +137,7 @@ def replica_command(
         robots_disallow=robots_disallow,
         portal_pages=portal_pages,
         portal=portal,
+        documents=documents,
     )
     try:
         serve_until_signalled(config)
