@@ -15,8 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ from dvscrape.documents.ocr import missing_reason
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sandbox import Request, SandboxPool, file_request
 from tests import replica_documents as generated
-from tests.conftest import CLI, CrawledArchive, run_cli
+from tests.conftest import CLI, CrawledArchive, Running, descendants, kill_when, run_cli
 from tests.replica_documents import spec as specs
 from tests.replica_documents import writers
 
@@ -38,44 +37,9 @@ pytestmark = [
 needs_ocr = pytest.mark.skipif(bool(missing_reason()), reason=f"slow documents need OCR: {missing_reason()}")
 
 
-def _stat(pid: int) -> tuple[str, int, str] | None:
-    """State, parent pid and command name of a process, or None when it is gone."""
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1]), text[text.index("(") + 1 : text.rindex(")")]
-
-
-def _descendants(root: int) -> dict[int, tuple[str, int]]:
-    """Every process below *root*: its command name and parent."""
-    children: dict[int, list[tuple[int, str]]] = {}
-    for entry in Path("/proc").iterdir():
-        stat = _stat(int(entry.name)) if entry.name.isdigit() else None
-        if stat is not None:
-            children.setdefault(stat[1], []).append((int(entry.name), stat[2]))
-    found: dict[int, tuple[str, int]] = {}
-    todo = [root]
-    while todo:
-        parent = todo.pop()
-        for pid, name in children.get(parent, []):
-            found[pid] = (name, parent)
-            todo.append(pid)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    stat = _stat(pid)
-    return stat is not None and stat[0] not in ("Z", "X")
-
-
-def _wait_until(condition: Callable[[], bool], what: str, seconds: float = 120.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"not {what} after {seconds:.0f} s")
-        time.sleep(0.02)
+def _ours(pid: int) -> bool:
+    """Whether process *pid* still runs below this one."""
+    return any(process.pid == pid for process in descendants(os.getpid()))
 
 
 def _limits_of(pid: int) -> dict[str, str]:
@@ -147,7 +111,7 @@ def test_a_worker_killed_half_way_fails_its_document_only_and_is_replaced(
     assert results["first"].status == FAILED
     assert results["first"].reason == "crashed: the reader was killed by signal 9 (limits: 1536 MB)"
     assert all(results[f"then {n}"].status == DONE for n in range(4))
-    assert not _alive(killed[0]) and not any(_alive(pid) for pid in workers)
+    assert not _ours(killed[0]) and not any(_ours(pid) for pid in workers)
 
 
 def test_a_worker_over_its_time_is_killed_and_replaced(samples: dict[str, generated.Sample], tmp_path: Path) -> None:
@@ -168,7 +132,7 @@ def test_a_worker_over_its_time_is_killed_and_replaced(samples: dict[str, genera
         assert stopped[0] not in pool.pids()
     assert results["stuck"].reason == "timeout: reading took more than 10 s (limit)"
     assert all(results[f"then {n}"].status == DONE for n in range(3))
-    assert not _alive(stopped[0])
+    assert not _ours(stopped[0])
 
 
 def test_a_worker_that_fails_says_why(tmp_path: Path) -> None:
@@ -196,18 +160,14 @@ def test_no_worker_outlives_its_killed_parent(tmp_path: Path) -> None:
         """
     )
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-    try:
-        _wait_until(
-            lambda: any(n == "tesseract" for n, _ in _descendants(parent.pid).values()), "reading with tesseract"
-        )
-        below = _descendants(parent.pid)
-        parent.kill()
-        parent.wait()
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-    assert sum(up == parent.pid for _name, up in below.values()) == 2, below  # the two workers
-    _wait_until(lambda: not any(_alive(pid) for pid in below), "every worker and tesseract gone", seconds=10)
+    seen: list[Running] = []
+
+    def reading(found: list[Running]) -> bool:
+        seen[:] = found
+        return any(process.name == "tesseract" for process in found)
+
+    kill_when(parent, reading, seconds=10)  # and every worker and tesseract must be gone 10 s later
+    assert sum(process.parent == parent.pid for process in seen) == 2, seen  # the two workers
     assert parent.stdout is not None and parent.stdout.read() == b""  # killed before any scan was read
 
 
@@ -234,16 +194,8 @@ def test_documents_killed_mid_run_resume_without_loss_doubling_or_rereading(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        _wait_until(lambda: _count(database, "select count(*) from documents") >= 1, "a document recorded")
-        below = _descendants(run.pid)
-        os.kill(run.pid, signal.SIGKILL)
-        run.wait()
-    finally:
-        if run.poll() is None:
-            run.kill()
-    assert below, "the run had no workers"
-    _wait_until(lambda: not any(_alive(pid) for pid in below), "every worker gone", seconds=10)
+    # once a document is recorded, kill -9, and every worker (and tesseract) must be gone 10 s later
+    kill_when(run, lambda found: bool(found) and _count(database, "select count(*) from documents") >= 1, seconds=10)
     with sqlite3.connect(database) as conn:
         first = dict(conn.execute("select url, extracted_at from documents").fetchall())
     assert 1 <= len(first) < total, "the run was not killed mid-way"

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import os
-import signal
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _env_int(name: str, default: int) -> int:
@@ -65,21 +59,3 @@ def allow_cpu(seconds: int) -> None:
     soft = int(usage.ru_utime + usage.ru_stime) + max(seconds, 1)
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-
-
-@cache
-def prctl_function() -> Callable[..., int] | None:
-    """libc's prctl on Linux (loaded once), else None."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    return ctypes.CDLL(None, use_errno=True).prctl
-
-
-def die_with_parent() -> None:
-    """On Linux, have the kernel kill the calling process (SIGKILL) when the thread that started it ends
-    (PR_SET_PDEATHSIG); elsewhere nothing. Safe between fork and exec once prctl_function() has run in the parent."""
-    prctl = prctl_function()
-    if prctl is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

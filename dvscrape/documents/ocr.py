@@ -7,11 +7,12 @@ import io
 import os
 import shutil
 import subprocess
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
-from dvscrape.documents.limits import Limits, die_with_parent, prctl_function
+from dvscrape.documents.limits import Limits
 from dvscrape.documents.textpass import clean_text
+from dvscrape.lifeline import die_with
 
 DPI = 300
 LANGUAGE = "vie"
@@ -80,7 +81,6 @@ class OcrEngine:
         tesseract = tesseract or tesseract_command()
         self.tesseract = shutil.which(tesseract) or tesseract
         self.language = language
-        prctl_function()  # loaded before any fork: die_with_parent then runs without loading a library
 
     def _tesseract(self, image: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
         # One thread: when other work shares the cores, tesseract's OpenMP threads spin (a page measured here took
@@ -91,7 +91,7 @@ class OcrEngine:
             capture_output=True,
             timeout=self.limits.ocr_page_seconds,
             env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - a prctl call only, libc loaded beforehand
+            preexec_fn=partial(die_with, os.getpid()),  # noqa: PLW1509 - it only sets the parent-death signal
             check=False,
         )
 

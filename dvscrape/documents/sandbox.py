@@ -3,8 +3,8 @@
 Each worker bounds its own address space and CPU time (setrlimit, no core files) and the pool bounds each document's
 wall-clock time, killing the worker's process group (its tesseract with it) when a document runs over. A document
 whose worker crashes, runs out of memory or over its time is recorded as failed with the reason; the worker is
-replaced and the pool goes on. Workers die with the thread that started them (Linux PR_SET_PDEATHSIG), so a killed
-run leaves none behind: use a pool from one thread, the one that made it. The pool's owner receives every result
+replaced and the pool goes on. Workers die with the thread that started them (dvscrape.lifeline), so a killed run
+leaves none behind: use a pool from one thread, the one that made it. The pool's owner receives every result
 and is the one writer of what the workers read.
 """
 

@@ -1,14 +1,13 @@
 """A sandboxed worker of dvscrape.documents.sandbox: ``python -m dvscrape.documents.worker PARENT_PID LIMITS_JSON``.
 
-At start it dies with its parent (Linux PR_SET_PDEATHSIG; it leaves at once if the parent is already gone), imports
-the readers once and bounds its own address space (no core files). Then, for each request, it sets its CPU limit to
-what it has used plus the document's allowance, loads the document (a file, or a WARC record with its
-Content-Encoding undone), tells the parent how many pages may need OCR (its clock allows time for each), reads
-it and answers the DocumentResult. Requests and answers are JSON messages framed by
-multiprocessing.connection on the worker's stdin and stdout; its stdout itself is sent to stderr, so a library that
-prints cannot break the framing. A worker leaves after running out of memory (exit status MEMORY_EXIT when it could
-not even answer) and after MAX_DOCUMENTS documents, so a slow leak never adds up to its limit; the pool starts
-another.
+At start it ties its life to its parent's (dvscrape.lifeline: it is killed as the parent ends, kill -9 included),
+imports the readers once and bounds its own address space (no core files). Then, for each request, it sets its CPU
+limit to what it has used plus the document's allowance, loads the document (a file, or a WARC record with its
+Content-Encoding undone), tells the parent how many pages may need OCR (its clock allows time for each), reads it and
+answers the DocumentResult. Requests and answers are JSON messages framed by multiprocessing.connection on the
+worker's stdin and stdout; its stdout itself is sent to stderr, so a library that prints cannot break the framing. A
+worker leaves after running out of memory (exit status MEMORY_EXIT when it could not even answer) and after
+MAX_DOCUMENTS documents, so a slow leak never adds up to its limit; the pool starts another.
 """
 
 from __future__ import annotations
@@ -22,10 +21,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from dvscrape.documents.limits import Limits, allow_cpu, die_with_parent, limit_memory
+from dvscrape.documents.limits import Limits, allow_cpu, limit_memory
 from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sniff import extension_kind
+from dvscrape.lifeline import die_with
 
 MAX_DOCUMENTS = 500
 MEMORY_EXIT = 3
@@ -115,9 +115,7 @@ def _warm_up() -> None:
 
 def main(argv: list[str]) -> int:
     parent, limits = int(argv[0]), Limits(**json.loads(argv[1]))
-    die_with_parent()
-    if os.getppid() != parent:  # the parent ended before the kernel could be told
-        return 1
+    die_with(parent)
     requests = Connection(os.dup(0), writable=False)
     answers = Connection(os.dup(1), readable=False)
     devnull = os.open(os.devnull, os.O_RDONLY)
