@@ -173,7 +173,7 @@ def debian_catalog(language: str, limit: int = 6000) -> tuple[str, ...]:
         try:
             with path.open("rb") as file:
                 catalog = gettext.GNUTranslations(file)
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, IndexError):
             continue
         for original, translated in catalog._catalog.items():  # type: ignore[attr-defined]
             if original and isinstance(translated, str) and translated.strip():

@@ -9,6 +9,7 @@ codec, glibc's iconv (TCVN3 where VN3 can say it) and UTF-8 read as windows-1252
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import unicodedata
@@ -110,6 +111,51 @@ def test_scripts_keep_their_joiners_and_marks(language: str) -> None:
     if not messages:
         pytest.skip(f"no joiner or mark inside a word in this machine's {language} catalogs")
     assert [message for message in messages if _joins(normalize(message)) != _joins(message)] == []
+
+
+def _marks(text: str) -> list[str]:
+    return [char for char in text if char in _FORMAT and char not in "\u00ad\ufeff"]
+
+
+# Catalogs of a right-to-left script (every message: the English ones a Hebrew catalog wraps in RLE ... PDF, dates
+# and numbers marked with RLM, are shown right to left too) and of scripts that break words with zero-width spaces
+# (messages with a letter of that script).
+RIGHT_TO_LEFT_CATALOGS = ("he", "yi", "ar", "fa", "ps", "ckb")
+SPACELESS_CATALOGS = {"km": "\u1780-\u17ff", "my": "\u1000-\u109f", "th": "\u0e00-\u0e7f"}
+
+
+@pytest.mark.parametrize("language", [*RIGHT_TO_LEFT_CATALOGS, *SPACELESS_CATALOGS])
+def test_text_in_a_script_keeps_its_invisible_marks_wherever_they_stand(language: str) -> None:
+    # At the start, at the end, beside a space: a bidi control or a Khmer word break there is no noise.
+    letters = SPACELESS_CATALOGS.get(language)
+    messages = [
+        text for text in _catalog(language) if _marks(text) and (not letters or re.search(f"[{letters}]", text))
+    ]
+    if not messages:
+        pytest.skip(f"no bidi control or zero-width space in this machine's {language} catalogs")
+    assert [(text, normalize(text)) for text in messages if _marks(normalize(text)) != _marks(text)] == []
+
+
+@pytest.mark.parametrize("locale", ["he", "ar", "fa", "ps", "ur", "ckb", "ug", "yi"])
+def test_numbers_and_dates_formatted_for_right_to_left_locales_keep_their_marks(locale: str) -> None:
+    babel = pytest.importorskip("babel")
+    from babel import dates, numbers
+
+    if babel.localedata.exists(locale) is False:
+        pytest.skip(f"Babel has no {locale} locale")
+    moment = datetime.datetime(2024, 3, 5, 14, 7, 9)
+    texts = [
+        *(
+            numbers.format_currency(amount, currency, locale=locale)
+            for amount in (-1234.5, 99)
+            for currency in ["USD", "VND", "ILS"]
+        ),
+        *(numbers.format_percent(share, locale=locale) for share in (-0.25, 0.5)),
+        numbers.format_decimal(-1234567.891, locale=locale),
+        *(dates.format_datetime(moment, width, locale=locale) for width in ("short", "medium", "long", "full")),
+        *(dates.format_date(moment, width, locale=locale) for width in ("short", "medium", "long", "full")),
+    ]
+    assert [(text, normalize(text)) for text in texts if _marks(normalize(text)) != _marks(text)] == []
 
 
 @needs_faker
