@@ -89,6 +89,19 @@ def test_debian_messages_in_other_languages_keep_every_letter(language: str) -> 
     assert [chunk[run.start : run.end] for chunk, run in runs] == []
 
 
+CYRILLIC_AND_GREEK_CATALOGS = ("uz@cyrillic", "ru", "uk", "bg", "be", "kk", "ky", "tg", "mk", "sr", "el")
+
+
+@pytest.mark.parametrize("language", CYRILLIC_AND_GREEK_CATALOGS)
+def test_a_mixed_word_of_cyrillic_or_greek_text_is_left_alone(language: str) -> None:
+    # 'Конверт кahu' (Uzbek): in text written in Cyrillic the Latin letters may be the intruders as well. A look-alike
+    # is folded in Latin text, or in a word of another script's text ('Рixbuf' in Georgian).
+    messages = [message for message in _catalog(language) if _MIXED_SCRIPT_WORD.search(message)]
+    if not messages:
+        pytest.skip(f"no word of mixed scripts in this machine's {language} catalogs")
+    assert [(text, normalize(text)) for text in messages if _visible(normalize(text)) != _visible(text)] == []
+
+
 def _joins(text: str) -> list[tuple[str, str, str]]:
     """Each run of format characters between two characters that are not spaces, one of them not Latin (a Persian
     or Malayalam join, a Khmer word break, a Hebrew mark): (before, run, after)."""
