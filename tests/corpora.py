@@ -20,6 +20,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VLSP_TEST = "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
 # Latin-script languages whose letters include Latin-1 ones (the ones legacy detectors could mistake), then others.
 OTHER_LANGUAGES = tuple(
@@ -104,6 +105,15 @@ def vietnamese_sentences() -> tuple[str, ...]:
             sentences.append(unicodedata.normalize("NFC", _detokenize(tokens)))
             tokens = []
     return tuple(sentences)
+
+
+def typed_for_vntime(text: str) -> str:
+    """text as a .VnTime typist typed it: TCVN3 (VN3) has no capital with a tone, so those are typed small; in a
+    heading set in capitals the font's capitals (.VnTimeH) or the context show them as capitals."""
+    return "".join(
+        char.lower() if char.isupper() and set(unicodedata.normalize("NFD", char)) & set(_TONES) else char
+        for char in text
+    )
 
 
 def iconv(text: str, encoding: str) -> bytes | None:

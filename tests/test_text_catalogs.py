@@ -18,7 +18,7 @@ import pytest
 
 from dvscrape.text import decode_html, find_legacy_runs, normalize
 from dvscrape.text.legacy_tables import vni_encoding
-from tests.corpora import cp1258, debian_catalog, faker_strings, iconv_many
+from tests.corpora import cp1258, debian_catalog, faker_strings, iconv_many, typed_for_vntime
 
 # Latin-script languages with Latin-1 letters (the ones legacy detectors could mistake), then other scripts.
 CATALOG_LANGUAGES = (
@@ -235,21 +235,22 @@ def test_utf8_read_as_windows_1252_once_and_twice(vietnamese: list[str]) -> None
     assert [text for text, broken in zip(vietnamese, twice, strict=True) if normalize(broken) != text] == []
 
 
-def _vn3_valid(text: str) -> bool:
-    """Whether TCVN3 (VN3, the .VnTime fonts) can write text: glibc's TCVN5712-1 is VN1, which also has capitals with
-    a tone (on codes VN3 gives to lower-case letters or leaves out); VN3 writes those with a capitals font."""
-    return not any(char.isupper() and set(unicodedata.normalize("NFD", char)) & set(_TONES) for char in text)
-
-
 @pytest.mark.skipif(shutil.which("iconv") is None, reason="glibc iconv not available")
 def test_tcvn3_from_iconv_in_a_tcvn3_document(vietnamese: list[str]) -> None:
-    texts = [text for text in vietnamese if _vn3_valid(text)]
-    encoded = iconv_many(texts, "TCVN5712-1")
+    # TCVN3 (VN3, the .VnTime fonts) has no capital with a tone: glibc's TCVN5712-1 is VN1, which has them. A typist
+    # typed them small, so they come back small, except in a heading set in capitals ('ĐĂNG Ký' is 'ĐĂNG KÝ').
+    # Left out: capitals of one or two words, which may as well be title case ('Hµ' is 'Hà' or 'HÀ').
+    headings = [text for text in vietnamese if text.isupper() and len(text.split()) >= 3]
+    texts = [text for text in vietnamese if typed_for_vntime(text) == text] + headings
+    encoded = iconv_many([typed_for_vntime(text) for text in texts], "TCVN5712-1")
     pairs = [(text, data.decode("latin-1")) for text, data in zip(texts, encoded, strict=True) if data is not None]
     assert len(pairs) > 0.9 * len(texts)
     assert sum("\xad" in shown for _, shown in pairs) > 20  # ư, the soft-hyphen code
-    # Each a field of an article known to be TCVN3 (pages.finish passes legacy=): back exactly, however short.
-    assert [(text, shown) for text, shown in pairs if normalize(shown, legacy="tcvn3") != text] == []
+    assert sum(text != typed_for_vntime(text) for text, _ in pairs) > 100
+    # Each a field of an article known to be TCVN3 (pages.finish passes legacy=): back exactly, however short, but
+    # a heading whose only word with a tone holds one letter typed in either case ('[V10 Và V32]').
+    wrong = [(text, shown) for text, shown in pairs if normalize(shown, legacy="tcvn3") != text]
+    assert len(wrong) <= 1, wrong
 
 
 def test_vni_in_a_vni_document(vietnamese: list[str]) -> None:

@@ -117,33 +117,41 @@ def _decode_vni_word(word: str) -> str:
     return _vni_sequence_re().sub(lambda match: table[match.group()], word)
 
 
-_NOT_LETTER_BYTES = bytes(code for code in range(128) if not chr(code).isalpha())
-_UPPER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+@cache
+def _case_letters_table() -> dict[int, str | None]:
+    """str.translate table that keeps the letters .VnTime types in either case, ASCII letters and TCVN3's seven with
+    a capital code (Ă Â Ê Ô Ơ Ư Đ as 'A', ă â ê ô ơ ư đ as 'a'), and drops every other character of a word."""
+    table: dict[int, str | None] = {code: None for code in range(0x1F00) if not chr(code).isascii()}
+    table.update({code: None for code in range(128) if not chr(code).isalpha()})
+    table.update({code: "A" if code < 0xA8 else "a" for code in range(0xA1, 0xAF)})
+    return table
 
 
-def _ascii_letters(text: str) -> bytes:
-    return text.encode("ascii", "ignore").translate(None, _NOT_LETTER_BYTES)
+def _case_letters(word: str) -> str:
+    return word.translate(_case_letters_table())
 
 
 def _line_is_capitals(line: str) -> bool:
-    # Only words with a legacy code and two or more ASCII letters tell: 'X· Bµ Nµ' (Xã Bà Nà) has a capital in
-    # every word but is title case, as a .VnTime title is; 'S¬ ®å ODC' holds an acronym but is not in capitals.
-    letters = b"".join(
-        word
-        for word in (
-            _ascii_letters(match.group())
-            for match in _eight_bit_word_re().finditer(line)
-            if not match.group().isascii()
-        )
-        if len(word) >= 2
-    )
-    capitals = len(letters) - len(letters.translate(None, _UPPER_BYTES))
-    return len(letters) >= 3 and capitals >= 0.9 * len(letters)
+    # A heading set in capitals: the letters typed in either case are capitals, so the toned ones, which .VnTime has
+    # only in lower case, are capitals too ('§¡NG Ký' is 'ĐĂNG KÝ', 'Hµ NéI' is 'HÀ NỘI'). A word with a legacy code
+    # and two or more such letters, all capitals, must show it: 'X· Bµ Nµ' (Xã Bà Nà) is title case. A word of ASCII
+    # letters in capitals shows it only when it is a syllable ('Tù DO' is 'TỰ DO'): 'S¬ ®å ODC' holds an acronym.
+    upper = lower = 0
+    shown = False
+    for match in _eight_bit_word_re().finditer(line):
+        word = match.group()
+        letters = _case_letters(word)
+        capitals = sum(map(str.isupper, letters))
+        lower += len(letters) - capitals
+        if not word.isascii() or is_vietnamese_syllable(word):
+            upper += capitals
+            shown = shown or len(letters) >= 2 and capitals == len(letters)
+    return shown and upper >= 3 and upper >= 0.9 * (upper + lower)
 
 
 @cache
 def _two_capitals_re() -> re.Pattern[str]:
-    return re.compile("[A-Z][\u00a1-\u00ff]*[A-Z]")
+    return re.compile("[A-Z\u00a1-\u00a7][\u00a1-\u00ff]*[A-Z\u00a1-\u00a7]")
 
 
 def _tcvn3_capital_words(line: str, decoded: str) -> str:
@@ -153,7 +161,7 @@ def _tcvn3_capital_words(line: str, decoded: str) -> str:
     pieces: list[str] = []
     position = 0
     for match in _eight_bit_word_re().finditer(line):
-        letters = _ascii_letters(match.group())
+        letters = _case_letters(match.group())
         capitals = letters.isupper() if len(letters) >= 2 else line_capitals
         if capitals:
             pieces += [decoded[position : match.start()], decoded[match.start() : match.end()].upper()]
