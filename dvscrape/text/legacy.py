@@ -69,13 +69,14 @@ def _vni_pair_re() -> re.Pattern[str]:
     'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
     marks = "".join(sorted({spelling[-1] for spelling in vni_decoding() if len(spelling) > 1}))
     unicode_pairs = _unicode_vowel_pairs()
-    pairs = [
-        vowel + mark
+    by_vowel = {
+        vowel: "".join(
+            mark for mark in marks if mark in _VIETNAMESE_LATIN1 and (vowel + mark).lower() not in unicode_pairs
+        )
         for vowel in "aeiouyAEIOUY"
-        for mark in marks
-        if mark in _VIETNAMESE_LATIN1 and (vowel + mark).lower() not in unicode_pairs
-    ]
-    return re.compile("|".join(pairs))
+    }
+    # One branch per vowel: a regex tries every branch at each vowel it meets.
+    return re.compile("|".join(f"{vowel}[{marks}]" for vowel, marks in by_vowel.items() if marks))
 
 
 @cache
@@ -117,18 +118,19 @@ def _decode_vni_word(word: str) -> str:
     return _vni_sequence_re().sub(lambda match: table[match.group()], word)
 
 
-@cache
-def _case_letters_table() -> dict[int, str | None]:
-    """str.translate table that keeps the letters .VnTime types in either case, ASCII letters and TCVN3's seven with
-    a capital code (Ă Â Ê Ô Ơ Ư Đ as 'A', ă â ê ô ơ ư đ as 'a'), and drops every other character of a word."""
-    table: dict[int, str | None] = {code: None for code in range(0x1F00) if not chr(code).isascii()}
-    table.update({code: None for code in range(128) if not chr(code).isalpha()})
-    table.update({code: "A" if code < 0xA8 else "a" for code in range(0xA1, 0xAF)})
-    return table
+# The letters .VnTime types in either case: ASCII letters and TCVN3's seven with a capital code, which
+# _case_letters turns into 'A' (Ă Â Ê Ô Ơ Ư Đ) and 'a' (ă â ê ô ơ ư đ).
+_CASE_TABLE = bytes.maketrans(bytes(range(0xA1, 0xAF)), b"A" * 7 + b"a" * 7)
+_NOT_CASE_BYTES = bytes(code for code in range(256) if not (chr(code).isalpha() and code < 128 or 0xA1 <= code <= 0xAE))
+_UPPER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _case_letters(word: str) -> str:
-    return word.translate(_case_letters_table())
+def _case_letters(text: str) -> bytes:
+    return text.encode("latin-1", "ignore").translate(_CASE_TABLE, _NOT_CASE_BYTES)
+
+
+def _capitals(letters: bytes) -> int:
+    return len(letters) - len(letters.translate(None, _UPPER_BYTES))
 
 
 def _line_is_capitals(line: str) -> bool:
@@ -136,17 +138,19 @@ def _line_is_capitals(line: str) -> bool:
     # only in lower case, are capitals too ('§¡NG Ký' is 'ĐĂNG KÝ', 'Hµ NéI' is 'HÀ NỘI'). A word with a legacy code
     # and two or more such letters, all capitals, must show it: 'X· Bµ Nµ' (Xã Bà Nà) is title case. A word of ASCII
     # letters in capitals shows it only when it is a syllable ('Tù DO' is 'TỰ DO'): 'S¬ ®å ODC' holds an acronym.
-    upper = lower = 0
+    letters = _case_letters(line)
+    lower = len(letters) - _capitals(letters)
+    if _capitals(letters) < max(3, 9 * lower):  # at most one small letter in ten: most lines stop here
+        return False
+    upper = 0
     shown = False
     for match in _eight_bit_word_re().finditer(line):
         word = match.group()
-        letters = _case_letters(word)
-        capitals = sum(map(str.isupper, letters))
-        lower += len(letters) - capitals
         if not word.isascii() or is_vietnamese_syllable(word):
-            upper += capitals
-            shown = shown or len(letters) >= 2 and capitals == len(letters)
-    return shown and upper >= 3 and upper >= 0.9 * (upper + lower)
+            letters = _case_letters(word)
+            upper += _capitals(letters)
+            shown = shown or len(letters) >= 2 and _capitals(letters) == len(letters)
+    return shown and upper >= max(3, 9 * lower)
 
 
 @cache

@@ -45,9 +45,11 @@ def _mark_after_vowel_re() -> re.Pattern[str]:
 
 
 def may_hold_viqr(text: str) -> bool:
-    """The cheap test for VIQR: ^ ` ~ after a vowel, or ( + ' ? . after a vowel and inside a word."""
+    """The cheap test for VIQR: ^ ` ~ after a vowel, or ( + ' ? . after a vowel and inside a word (an ellipsis,
+    '?.' or '?!' after a vowel ends a sentence)."""
     for match in _mark_after_vowel_re().finditer(text):
-        if match.group() in "^`~" or text[match.end() : match.end() + 1] in _WORD_GOES_ON:
+        after = text[match.end() : match.end() + 1]
+        if match.group() in "^`~" or after in _WORD_GOES_ON and not (match.group() in ".?" and after in ".?"):
             return True
     return False
 
