@@ -165,6 +165,14 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
 
 
 def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
+    """(decoded word, evidence) of a VIQR word followed by the text after: see _decode_word."""
+    return _decode_word(word, _final_context(after), after[:1] == ")", strict, escaped)
+
+
+@lru_cache(maxsize=65536)
+def _decode_word(
+    word: str, context: FinalContext, before_bracket: bool, strict: bool, escaped: bool
+) -> tuple[str, float]:
     """(decoded word, evidence). Evidence is 1 per shape mark, backtick or tilde, 0.5 per other mark inside the word
     or per dd; a mark ending the word adds none.
 
@@ -178,24 +186,22 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: b
     """
     if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
         return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
-    if word.rstrip(".") in ("dd", "DD") and (word != word.rstrip(".") or after[:1] == ")"):
+    if word.rstrip(".") in ("dd", "DD") and (word != word.rstrip(".") or before_bracket):
         return ("đ" if word[0] == "d" else "Đ") + word[2:], 0.0  # list marker: 'a), b), c), d), đ)'
     escape = word.find("\\")
     if 0 < escape < len(word) - 1:
-        decoded, evidence = decode_viqr_word(word[:escape], "", strict, escaped=True)
+        decoded, evidence = _decode_word(word[:escape], "end", False, strict, True)
         return decoded + word[escape:], evidence
     dots = len(word) - len(word.rstrip("."))
     if dots >= 2 and len(word) > dots:  # a tone and a full stop ('vu..'), an ellipsis, or a tone and an ellipsis
         tone_dot = 0 if dots == 3 else 1
         decoded, evidence = _decode_viqr_word(word[: len(word) - dots + tone_dot], "other", strict)
         return decoded + "." * (dots - tone_dot), evidence
-    context = _final_context(after)
     if escaped and context != "other":  # the tone by RFC 1456's rule, but no evidence of VIQR by itself
         return _decode_viqr_word(word, "other", strict, final_evidence=False)
     return _decode_viqr_word(word, context, strict)
 
 
-@lru_cache(maxsize=65536)
 def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evidence: bool = True) -> tuple[str, float]:
     core, final = word, ""
     if len(word) > 1 and word[-1] in _AMBIGUOUS_FINAL_MARKS and word[-2] != "\\":
@@ -240,6 +246,11 @@ def _escaped_after_vowel_re() -> re.Pattern[str]:
     return re.compile(r"[AEIOUYaeiouy][(^+`'?~.]*\\[.?']")
 
 
+def _plain(word: str) -> bool:
+    """A word of letters only, without dd: what VIQR decoding leaves as it is, with no evidence."""
+    return word.isalpha() and "dd" not in word.lower()
+
+
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
     """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks.
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
@@ -248,10 +259,10 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     pieces: list[str] = []
     position = start
     for match in _word_re().finditer(text, start, end):
-        if _in_code_span(text, match.start(), match.end()):
+        word = match.group()
+        if _plain(word) or _in_code_span(text, match.start(), match.end()):
             continue
         pieces.append(text[position : match.start()])
-        word = match.group()
         decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], strict, escaped)[0]
         if decoded == word and strict and _name_mark_re().search(word):
             # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
@@ -277,13 +288,14 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
         if not word.isascii():
             words.append((match.start(), match.end(), -1.0))
             continue
-        if _in_code_span(text, match.start(), match.end()):
+        if _plain(word) or _in_code_span(text, match.start(), match.end()):
             words.append((match.start(), match.end(), 0.0))
             continue
-        decoded, evidence = decode_viqr_word(word, text[match.end() : match.end() + 4], escaped=escaped)
-        words.append((match.start(), match.end(), evidence))
         after = text[match.end() : match.end() + 4]
-        tone = not decoded.endswith(word[-1]) and _final_context(after) == "other"
+        context = _final_context(after)
+        decoded, evidence = _decode_word(word, context, after[:1] == ")", True, escaped)
+        words.append((match.start(), match.end(), evidence))
+        tone = not decoded.endswith(word[-1]) and context == "other"
         if word[-1] in ".?" and (tone or decoded in ("đ.", "Đ.")):  # a tone or the list marker 'đ.'
             tone_finals.append(match.end() - 1)
     if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
