@@ -95,11 +95,14 @@ def _unicode_vowel_pairs() -> frozenset[str]:
 
 
 def may_hold_eight_bit(text: str) -> bool:
-    """The cheap test for TCVN3 or VNI: a Latin-1 character Unicode Vietnamese does not use, or a VNI mark after a
-    vowel where Unicode Vietnamese never puts that letter."""
-    return not text.isascii() and (
-        _eight_bit_hint_re().search(text) is not None or _vni_pair_re().search(text) is not None
-    )
+    """The cheap test for TCVN3 or VNI: a Latin-1 character Unicode Vietnamese does not use, or may_hold_vni."""
+    return not text.isascii() and (_eight_bit_hint_re().search(text) is not None or may_hold_vni(text))
+
+
+def may_hold_vni(text: str) -> bool:
+    """A VNI mark after a vowel where Unicode Vietnamese never puts that letter: VNI typed only in letters Latin-1
+    shares with Vietnamese ('Maét coù quyeàn')."""
+    return _vni_pair_re().search(text) is not None
 
 
 @cache
@@ -279,9 +282,14 @@ def _syllable_shape(part: str) -> bool:
 def _neutral_word(word: str) -> bool:
     """A number, a word with digits ('loongson2f') or an acronym ('UBND', 'QĐ', 'JUMP'): it fits text in any
     language, so it says nothing about the words around it."""
-    if any(char.isdigit() for char in word):
+    if not word.isalpha() and _digit_re().search(word):
         return True
-    return len(word) >= 2 and word.isupper() and all(char.isascii() or char == "Đ" for char in word)
+    return len(word) >= 2 and word.isupper() and word.replace("Đ", "").isascii()
+
+
+@cache
+def _digit_re() -> re.Pattern[str]:
+    return re.compile(r"\d")
 
 
 def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:

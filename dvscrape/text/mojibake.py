@@ -48,6 +48,11 @@ def _pair_re() -> re.Pattern[str]:
     return re.compile(_char_class(0x80, 0xBF, REPLACEMENT) + f"(?<={_char_class(0xC2, 0xF4)}.)")
 
 
+def may_hold_mojibake(text: str) -> bool:
+    """The cheap test fix_mojibake starts with: a lead byte's character followed by a continuation byte's."""
+    return not text.isascii() and _pair_re().search(text) is not None
+
+
 @cache
 def _run_re() -> re.Pattern[str]:
     return re.compile(f"(?:{_sequence_re().pattern})+")
@@ -94,6 +99,8 @@ def _implausible_re() -> re.Pattern[str]:
 def _decode_whole(text: str) -> str | None:
     """The whole text read back as UTF-8 when every character of it is a windows-1252/Latin-1 one (text that is
     mojibake through and through: one C-speed pass instead of one per sequence), else None."""
+    if REPLACEMENT in text or _native_re().search(text):
+        return None
     try:
         decoded = text.translate(_to_latin1()).encode("latin-1").decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
@@ -103,10 +110,14 @@ def _decode_whole(text: str) -> str | None:
     return decoded
 
 
+@cache
+def _native_re() -> re.Pattern[str]:
+    """A character that cp1252/Latin-1 decoding never yields: where one stands, part of the text decoded right."""
+    return re.compile("[^" + re.escape("".join(_char_to_byte()) + REPLACEMENT) + "\x00-\x7f]")
+
+
 def _native_letters(text: str) -> bool:
-    # Characters that cp1252/Latin-1 decoding never yields: their presence means part of the text decoded right.
-    table = _char_to_byte()
-    return any(ord(char) > 0xFF and char not in table and char != REPLACEMENT for char in text)
+    return _native_re().search(text) is not None
 
 
 @cache
@@ -115,6 +126,7 @@ def _to_latin1() -> dict[int, str]:
     return {ord(char): chr(code) for char, code in _char_to_byte().items()}
 
 
+@lru_cache(maxsize=16384)
 def _decode(sequence: str, controls: bool = False) -> str | None:
     try:
         decoded = sequence.translate(_to_latin1()).encode("latin-1").decode("utf-8")
@@ -178,6 +190,7 @@ def _mends_a_syllable(match: re.Match[str]) -> bool:
     return is_vietnamese_syllable(mended) and not (as_read and is_vietnamese_syllable(as_read.group()))
 
 
+@lru_cache(maxsize=16384)
 def _repair_run(run: str, weak_allowed: bool) -> str:
     if len(run) == 2 and not weak_allowed:
         return run
@@ -207,7 +220,7 @@ def fix_mojibake(text: str) -> str:
     byte is guessed when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a
     Vietnamese syllable.
     """
-    if text.isascii() or not _pair_re().search(text):
+    if not may_hold_mojibake(text):
         return text
     runs = _run_re()
     for _ in range(_MAX_ROUNDS):

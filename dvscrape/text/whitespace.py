@@ -30,18 +30,14 @@ def _odd_char_re() -> re.Pattern[str]:
     return re.compile("[" + re.escape(SPECIAL_WHITESPACE) + "]")
 
 
-def _needs_work(text: str) -> bool:
+def needs_spacing(text: str) -> bool:
+    """Whether text's spaces and line feeds are not canonical: at an end, doubled, around a line feed, or three line
+    feeds in a row (clean_whitespace also looks for odd characters)."""
     if not text:
         return False
-    return (
-        text[0] in " \n"
-        or text[-1] in " \n"
-        or "  " in text
-        or " \n" in text
-        or "\n " in text
-        or "\n\n\n" in text
-        or _odd_char_re().search(text) is not None
-    )
+    if text[0] in " \n" or text[-1] in " \n" or "  " in text:
+        return True
+    return "\n" in text and (" \n" in text or "\n " in text or "\n\n\n" in text)
 
 
 @cache
@@ -79,19 +75,26 @@ _JOINING = "\u0900-\u0dff\u1800-\u18af"
 _JOINERS = "\u200c\u200d"
 
 
+@cache
+def _class_re(body: str) -> re.Pattern[str]:
+    return re.compile(f"[{body}]")
+
+
 def _scripts_marks(text: str) -> str:
     """The invisible characters that text's scripts use, which stay wherever they stand: bidi controls in a text
     with a right-to-left letter or control (they set the order of what is shown) or with no letter (a number or
     date formatted for a right-to-left page), zero-width spaces in the spaceless scripts, joiners in the joining
     ones."""
+    if not _class_re(_RIGHT_TO_LEFT + _SPACELESS + _JOINING).search(text):
+        return "" if any(map(str.isalpha, text)) else _BIDI_CONTROLS
     used = ""
-    if re.search(f"[{_RIGHT_TO_LEFT}]", text):
+    if _class_re(_RIGHT_TO_LEFT).search(text):
         used += _BIDI_CONTROLS + _JOINERS
     elif not any(map(str.isalpha, text)):
         used += _BIDI_CONTROLS
-    if re.search(f"[{_SPACELESS}]", text):
+    if _class_re(_SPACELESS).search(text):
         used += _ZWSP + _JOINERS
-    elif re.search(f"[{_JOINING}]", text):
+    elif _class_re(_JOINING).search(text):
         used += _JOINERS
     return used
 
@@ -162,7 +165,7 @@ def clean_whitespace(text: str) -> str:
     except inside text typed in TCVN3, where that code is the letter ư. Quotes, dashes, ellipses and guillemets are
     left as they are.
     """
-    if not _needs_work(text):
+    if not needs_spacing(text) and not _odd_char_re().search(text):
         return text
     if SOFT_HYPHEN in text:
         text = _remove_soft_hyphens(text)
