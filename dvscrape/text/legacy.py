@@ -161,31 +161,28 @@ def _two_capitals_re() -> re.Pattern[str]:
     return re.compile("[A-Z\u00a1-\u00a7][\u00a1-\u00ff]*[A-Z\u00a1-\u00a7]")
 
 
-def _tcvn3_capital_words(line: str, decoded: str) -> str:
-    # .VnTimeH shows TCVN3's lower-case codes as capitals: a word follows its ASCII letters when it has two or more,
-    # its line otherwise.
-    line_capitals = _line_is_capitals(line)
+def _tcvn3_capital_words(text: str, decoded: str, line_capitals: bool) -> str:
+    # .VnTimeH shows TCVN3's lower-case codes as capitals: a word follows its letters typed in either case when it
+    # has two or more, its line otherwise. Each code maps to one character, so offsets in text and decoded agree.
     pieces: list[str] = []
     position = 0
-    for match in _eight_bit_word_re().finditer(line):
+    for match in _eight_bit_word_re().finditer(text):
         letters = _case_letters(match.group())
-        capitals = letters.isupper() if len(letters) >= 2 else line_capitals
-        if capitals:
+        if letters.isupper() if len(letters) >= 2 else line_capitals:
             pieces += [decoded[position : match.start()], decoded[match.start() : match.end()].upper()]
             position = match.end()
     pieces.append(decoded[position:])
     return "".join(pieces)
 
 
-def _decode_tcvn3(text: str) -> str:
+def _decode_tcvn3(text: str, line: str = "") -> str:
+    """text decoded from TCVN3 with its words in capitals, line by line; line: the whole line that a one-line text
+    (a run) stands in, which tells whether it is set in capitals."""
+    if "\n" in text:
+        return "\n".join(_decode_tcvn3(part) for part in text.split("\n"))
     decoded = text.translate(tcvn3_decoding())
-    if not _two_capitals_re().search(text) and not _line_is_capitals(text):
-        return decoded
-    # Each code maps to one character, so offsets in text and decoded agree.
-    lines, decoded_lines = text.split("\n"), decoded.split("\n")
-    return "\n".join(
-        _tcvn3_capital_words(line, decoded_line) for line, decoded_line in zip(lines, decoded_lines, strict=True)
-    )
+    capitals = _line_is_capitals(line or text)
+    return _tcvn3_capital_words(text, decoded, capitals) if capitals or _two_capitals_re().search(text) else decoded
 
 
 def tcvn3_syllable(word: str) -> bool:
@@ -279,6 +276,7 @@ def _syllable_shape(part: str) -> bool:
     return split is not None and parse_syllable(split[0]) is not None
 
 
+@lru_cache(maxsize=16384)
 def _neutral_word(word: str) -> bool:
     """A number, a word with digits ('loongson2f') or an acronym ('UBND', 'QĐ', 'JUMP'): it fits text in any
     language, so it says nothing about the words around it."""
@@ -432,11 +430,11 @@ def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped:
             pieces.append(decode_viqr(text, run.start, run.end, escaped=escaped))
         elif run.encoding == "tcvn3":
             # Capitals (.VnTimeH) are judged on the whole line: 'Trao ®æi ESC vµ CapsLock' is not in capitals
-            # because its run '®æi ESC vµ' holds one acronym. Each code is one character: offsets agree.
+            # because its run '®æi ESC vµ' holds one acronym.
             line_start = text.rfind("\n", 0, run.start) + 1
             line_end = text.find("\n", run.end)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
-            pieces.append(_decode_tcvn3(line)[run.start - line_start : run.end - line_start])
+            pieces.append(_decode_tcvn3(text[run.start : run.end], line))
         else:
             pieces.append(from_legacy(text[run.start : run.end], run.encoding))
         position = run.end

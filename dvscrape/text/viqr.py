@@ -166,7 +166,13 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
 
 def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
     """(decoded word, evidence) of a VIQR word followed by the text after: see _decode_word."""
-    return _decode_word(word, _final_context(after), after[:1] == ")", strict, escaped)
+    return _decode_word(word, _context(word, after), after[:1] == ")", strict, escaped)
+
+
+def _context(word: str, after: str) -> FinalContext:
+    """What follows word, as far as its final mark is concerned: only a word ending in '.', '?' or an apostrophe
+    asks (others are read alike in any context)."""
+    return _final_context(after) if word[-1] in _AMBIGUOUS_FINAL_MARKS else "other"
 
 
 @lru_cache(maxsize=65536)
@@ -292,7 +298,7 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
             words.append((match.start(), match.end(), 0.0))
             continue
         after = text[match.end() : match.end() + 4]
-        context = _final_context(after)
+        context = _context(word, after)
         decoded, evidence = _decode_word(word, context, after[:1] == ")", True, escaped)
         words.append((match.start(), match.end(), evidence))
         tone = not decoded.endswith(word[-1]) and context == "other"
