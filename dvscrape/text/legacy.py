@@ -12,7 +12,6 @@ read before any invisible-character clean-up, and a document known to be legacy 
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache, lru_cache
 
@@ -332,25 +331,25 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
     With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
     text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
     as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
-    unicode_letters = [match.start() for match in _unicode_letter_re().finditer(text)]
+    unicode_letter = _unicode_letter_re().search
+    has_unicode = unicode_letter(text) is not None
     # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
-    lenient = expect if expect in ("tcvn3", "vni") and not unicode_letters else None
+    lenient = expect if expect in ("tcvn3", "vni") and not has_unicode else None
     tcvn3: list[ScoredWord] = []
     vni: list[ScoredWord] = []
     previous_end = -1
     for match in _latin1_word_re().finditer(text):
         start, end = match.span()
-        if previous_end >= 0 and unicode_letters:
-            after_previous = bisect.bisect_left(unicode_letters, previous_end)
-            if after_previous < len(unicode_letters) and unicode_letters[after_previous] < start:
-                tcvn3.append((previous_end, previous_end, -1.0))
-                vni.append((previous_end, previous_end, -1.0))
+        if previous_end >= 0 and has_unicode and unicode_letter(text, previous_end, start):
+            tcvn3.append((previous_end, previous_end, -1.0))
+            vni.append((previous_end, previous_end, -1.0))
         previous_end = end
         if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES and not lenient):
             tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
         else:
-            tcvn3_score, vni_score = _eight_bit_evidence(match.group(), lenient)
-            if expect == "tcvn3" and match.group() == "®" and text[end : end + 1] in (".", ")"):
+            word = match.group()
+            tcvn3_score, vni_score = _eight_bit_evidence(word, lenient)
+            if expect == "tcvn3" and word == "®" and text[end : end + 1] in (".", ")"):
                 tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
         tcvn3.append((start, end, tcvn3_score))
         vni.append((start, end, vni_score))

@@ -266,16 +266,18 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     position = start
     for match in _word_re().finditer(text, start, end):
         word = match.group()
-        if _plain(word) or _in_code_span(text, match.start(), match.end()):
+        word_start, word_end = match.span()
+        if _plain(word) or _in_code_span(text, word_start, word_end):
             continue
-        pieces.append(text[position : match.start()])
-        decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], strict, escaped)[0]
+        pieces.append(text[position:word_start])
+        after = text[word_end : word_end + 4]
+        decoded = decode_viqr_word(word, after, strict, escaped)[0]
         if decoded == word and strict and _name_mark_re().search(word):
             # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
             # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
-            decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], False, escaped)[0]
+            decoded = decode_viqr_word(word, after, False, escaped)[0]
         pieces.append(decoded)
-        position = match.end()
+        position = word_end
     pieces.append(text[position:end])
     decoded = "".join(pieces)
     return _escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
@@ -290,20 +292,20 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
     words: list[ScoredWord] = []
     tone_finals: list[int] = []
     for match in _word_re().finditer(text):
+        start, end = match.span()
         word = match.group()
         if not word.isascii():
-            words.append((match.start(), match.end(), -1.0))
-            continue
-        if _plain(word) or _in_code_span(text, match.start(), match.end()):
-            words.append((match.start(), match.end(), 0.0))
-            continue
-        after = text[match.end() : match.end() + 4]
-        context = _context(word, after)
-        decoded, evidence = _decode_word(word, context, after[:1] == ")", True, escaped)
-        words.append((match.start(), match.end(), evidence))
-        tone = not decoded.endswith(word[-1]) and context == "other"
-        if word[-1] in ".?" and (tone or decoded in ("đ.", "Đ.")):  # a tone or the list marker 'đ.'
-            tone_finals.append(match.end() - 1)
+            words.append((start, end, -1.0))
+        elif _plain(word) or _in_code_span(text, start, end):
+            words.append((start, end, 0.0))
+        else:
+            after = text[end : end + 4]
+            context = _context(word, after)
+            decoded, evidence = _decode_word(word, context, after[:1] == ")", True, escaped)
+            words.append((start, end, evidence))
+            # A final '.' or '?' read as a tone, or the list marker 'đ.'
+            if word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ.")):
+                tone_finals.append(end - 1)
     if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
         for index in tone_finals:
