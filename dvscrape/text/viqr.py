@@ -125,21 +125,46 @@ def _well_placed(word: str) -> bool:
     return toned in allowed
 
 
-FinalContext = Literal["end", "ambiguous", "other"]
+FinalContext = Literal["end", "opener", "ambiguous", "other"]
 _OPENING_QUOTES = "\"'“‘"
+# Words that open sentences (pronouns, prepositions, conjunctions, determiners): capitalised, one of them starts a
+# sentence, where a proper name, which also takes a capital inside a sentence, would not be one of them.
+_SENTENCE_OPENERS = """
+theo các những trong qua ông bà tôi chúng sau khi để với tuy nhưng do vì từ đây đó ngoài bên tính hiện nếu mặc cũng
+như trước tại về còn riêng mỗi song vậy thế đồng cùng hay hoặc và mà rồi nên bởi nhằm dù ngay lúc việc có
+"""
+_AFTER = 24  # how much of the text after a word is looked at: its next word
+
+
+@cache
+def _sentence_openers() -> frozenset[str]:
+    return frozenset(_SENTENCE_OPENERS.split())
+
+
+@cache
+def _list_marker_re() -> re.Pattern[str]:
+    return re.compile(r"(?:[a-zA-Z]|dd|DD)\)")
 
 
 def _final_context(after: str) -> FinalContext:
     """What follows a word, as far as its final '.' or '?' is concerned (after, the text that follows it): the end
-    of a line or of the text ("end"); a capital, maybe after an opening quote, or a closing quote ("ambiguous": a
-    sentence may end there or not); anything else ("other": a lower-case word, a comma, a bracket)."""
+    of a line or of the text ("end"); a capitalised word that opens sentences ("opener": 'Theo', 'Các', 'DDe^?'); a
+    capital, maybe after an opening quote, or a closing quote ("ambiguous": a sentence may end there or not);
+    anything else ("other": a lower-case word, a comma, a bracket)."""
     rest = after.lstrip(" \t")
     if not rest or rest[0] == "\n":
         return "end"
     if rest[0] in "\"'”’":
         return "ambiguous"
     rest = rest.lstrip(_OPENING_QUOTES)
-    return "ambiguous" if not rest or rest[0].isupper() else "other"
+    if _list_marker_re().match(rest):
+        return "opener"  # 'g)', 'dd)': an item of a list starts
+    if rest and not rest[0].isupper():
+        return "other"
+    following = _word_re().match(rest)
+    if following and _decode_word(following.group(), "other", False, True, False)[0].lower() in _sentence_openers():
+        return "opener"
+    return "ambiguous"
 
 
 @cache
@@ -151,7 +176,9 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
     """Whether a '.', '?' or apostrophe after a toneless syllable ending in a vowel is its tone, not punctuation.
 
     Inside a sentence (a lower-case word or a comma follows) it is the tone ('Cu. the^?' is 'Cụ thể'). Before the
-    end of a line or text a '.' is a full stop. Before a capital or a closing quote both happen ('Thu+o+`ng vu.
+    end of a line or text a '.' is a full stop, and so is either mark before a word that opens sentences ('Theo',
+    'Các', 'Tôi') or a list item ('g)'). Where the text spells the same two syllables elsewhere, that spelling
+    decides (_word_context). Otherwise, before a capital or a closing quote, both happen ('Thu+o+`ng vu.
     Quo^'c ho^.i' is 'Thường vụ Quốc hội'; 'ho^m qua. Sau ddo'' is 'hôm qua. Sau đó'): the reading whose word is
     the more frequent in Vietnamese wins (viqr_finals, from wordfreq's counts), so 'dda^u? To^i' is 'đâu? Tôi' and
     'Thi. Lan' 'Thị Lan'; a single ASCII letter is an initial or a numeral ('A. Tocqueville', 'I. Tổng quan').
@@ -159,20 +186,38 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
     """
     if final == "'" or context == "other":
         return True
-    if final == "." and context == "end" or len(bare) == 1 and bare.isascii():
+    if final == "." and context == "end" or context == "opener" or len(bare) == 1 and bare.isascii():
         return False
     return bare.lower() in _toned_before_capital()[final]
 
 
-def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
-    """(decoded word, evidence) of a VIQR word followed by the text after: see _decode_word."""
-    return _decode_word(word, _context(word, after), after[:1] == ")", strict, escaped)
+def _pair_context(text: str, previous: str, word: str) -> FinalContext | None:
+    """How the text itself spells, elsewhere, the two syllables previous and word when word's final '.' or '?' is
+    left open by what follows ('dda^`u tu+. Lua^.t DDa^`u tu+'): without the mark ("opener": the mark is
+    punctuation), with it as the tone ("other"), both or neither (None)."""
+    core = word[:-1]
+    first, plain, toned = (_decode_word(part, "other", False, True, False)[0] for part in (previous, core, word))
+    lower = text.lower()
+    found: set[FinalContext] = set()
+    for spelled, reading in (
+        (f"{first} {plain}", "opener"),
+        (f"{previous} {core}", "opener"),
+        (f"{first} {toned}", "other"),
+    ):
+        if _spelled_in(lower, spelled.lower()):
+            found.add(reading)  # type: ignore[arg-type]
+    return found.pop() if len(found) == 1 else None
 
 
-def _context(word: str, after: str) -> FinalContext:
-    """What follows word, as far as its final mark is concerned: only a word ending in '.', '?' or an apostrophe
-    asks (others are read alike in any context)."""
-    return _final_context(after) if word[-1] in _AMBIGUOUS_FINAL_MARKS else "other"
+def _spelled_in(text: str, spelled: str) -> bool:
+    """Whether text holds spelled as whole words with no VIQR mark after it (so not the word asked about)."""
+    index = text.find(spelled)
+    while index >= 0:
+        before, after = text[index - 1 : index] or " ", text[index + len(spelled) : index + len(spelled) + 1] or " "
+        if not (before.isalnum() or before in "_\\" or after.isalnum() or after in "_.?'`~^(+*\\"):
+            return True
+        index = text.find(spelled, index + 1)
+    return False
 
 
 @lru_cache(maxsize=65536)
@@ -257,6 +302,22 @@ def _plain(word: str) -> bool:
     return word.isalpha() and "dd" not in word.lower()
 
 
+def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalContext, bool]:
+    """(the context of word's final mark, whether a bracket follows word): word ends at end in text, previous is the
+    word just before it ("" if none); where the text after leaves the mark open, the text's own spelling of the two
+    syllables decides (_pair_context)."""
+    if word[-1] not in _AMBIGUOUS_FINAL_MARKS:  # a word without a final mark is read alike in any context
+        return "other", text[end : end + 1] == ")"
+    after = text[end : end + _AFTER]
+    context = _final_context(after)
+    start = end - len(word)
+    if context == "ambiguous" and start and text[start - 1] in _OPENING_QUOTES and after.lstrip()[:1] in "\"'”’":
+        context = "other"  # a word quoted alone ('“tu+?”') is a term, not a sentence: the mark is its tone
+    elif context in ("ambiguous", "end") and previous and word[-1] in ".?":
+        context = _pair_context(text, previous, word) or context
+    return context, after[:1] == ")"
+
+
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
     """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks.
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
@@ -264,18 +325,20 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     escaped = escaped or follows_rfc_escapes(text)
     pieces: list[str] = []
     position = start
+    previous, previous_end = "", -1
     for match in _word_re().finditer(text, start, end):
         word = match.group()
         word_start, word_end = match.span()
+        before, previous, previous_end = (previous if previous_end == word_start - 1 else ""), word, word_end
         if _plain(word) or _in_code_span(text, word_start, word_end):
             continue
         pieces.append(text[position:word_start])
-        after = text[word_end : word_end + 4]
-        decoded = decode_viqr_word(word, after, strict, escaped)[0]
+        context, bracket = _word_context(text, before, word, word_end)
+        decoded = _decode_word(word, context, bracket, strict, escaped)[0]
         if decoded == word and strict and _name_mark_re().search(word):
             # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
             # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
-            decoded = decode_viqr_word(word, after, False, escaped)[0]
+            decoded = _decode_word(word, context, bracket, False, escaped)[0]
         pieces.append(decoded)
         position = word_end
     pieces.append(text[position:end])
@@ -291,17 +354,18 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
     escaped = escaped or follows_rfc_escapes(text)
     words: list[ScoredWord] = []
     tone_finals: list[int] = []
+    previous, previous_end = "", -1
     for match in _word_re().finditer(text):
         start, end = match.span()
         word = match.group()
+        before, previous, previous_end = (previous if previous_end == start - 1 else ""), word, end
         if not word.isascii():
             words.append((start, end, -1.0))
         elif _plain(word) or _in_code_span(text, start, end):
             words.append((start, end, 0.0))
         else:
-            after = text[end : end + 4]
-            context = _context(word, after)
-            decoded, evidence = _decode_word(word, context, after[:1] == ")", True, escaped)
+            context, bracket = _word_context(text, before, word, end)
+            decoded, evidence = _decode_word(word, context, bracket, True, escaped)
             words.append((start, end, evidence))
             # A final '.' or '?' read as a tone, or the list marker 'đ.'
             if word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ.")):
