@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.pages import Article
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder, normalised
 from tests.conftest import run_cli
 

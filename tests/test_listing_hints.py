@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dvscrape.items import ArticleItem
+from dvscrape.capture.items import ArticleItem
 from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
 from dvscrape.pages.listing import Listing
 from dvscrape.replica.process import start_replica_process

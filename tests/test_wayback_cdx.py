@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from dvscrape.capture.cdx import WaybackServer, collapsed, parse_cdx, resume_key
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import classify
-from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx, resume_key
 
 LIVE = "https://tanbinh.hochiminhcity.gov.vn"
 ARTICLE = f"{LIVE}/web/neoportal/-/le-khai-mac"

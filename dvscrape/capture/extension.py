@@ -13,7 +13,7 @@ from twisted.internet import task
 from dvscrape.archive.db import Archive
 from dvscrape.capture.session import COMMIT_SECONDS, ArchiveSettings, CrawlSession
 from dvscrape.errors import ArchiveError
-from dvscrape.outcome import Outcome, decide_outcome
+from dvscrape.runs.outcome import Outcome, decide_outcome
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

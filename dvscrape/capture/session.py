@@ -21,7 +21,7 @@ from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError
-from dvscrape.outcome import Outcome
+from dvscrape.runs.outcome import Outcome
 from dvscrape.warc.writer import WarcWriter
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""`dvscrape import PATH...`: other tools' WARC and WACZ files into the archive (see dvscrape.imports)."""
+"""`dvscrape import PATH...`: other tools' WARC and WACZ files into the archive (see dvscrape.runs.imports)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import click
 from dvscrape.archive.db import Archive
 from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.errors import ArchiveLockedError, ConfigurationError, DvscrapeError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 
 
 @click.command("import")
@@ -40,7 +40,7 @@ def import_command(
     Exit codes: 0 imported, 3 imported with problems (unreadable records or refused members, recorded in
     import_problems and listed), 4 nothing new (every file was imported before), 5 archive locked by a crawl,
     7 archive unusable."""
-    from dvscrape.imports.run import import_paths, summary_json
+    from dvscrape.runs.imports import import_paths, summary_json
     from dvscrape.sites import get_profile
 
     try:
@@ -62,6 +62,8 @@ def import_command(
         )
     except ArchiveLockedError as error:
         raise CommandError(str(error), ExitCode.LOCKED) from error
+    except ConfigurationError as error:
+        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
         raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
     finally:

@@ -8,7 +8,7 @@ import click
 
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 
 
 @click.command("reextract")

@@ -8,7 +8,7 @@ import click
 
 from dvscrape.cli.options import CommandError
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 
 
 @click.group("sites")

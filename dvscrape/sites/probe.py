@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree, html
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.project_settings import user_agent
+from dvscrape.settings.declared import user_agent
 from dvscrape.text import decode_html
 
 MAX_CANDIDATES = 12

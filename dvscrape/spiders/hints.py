@@ -26,9 +26,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from dvscrape.archive.lookup import capture_record, capture_warc_record
 from dvscrape.archive.times import now_stored
+from dvscrape.capture.items import ArticleItem, ExtractionFailure
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY
 from dvscrape.errors import DvscrapeError
-from dvscrape.items import ArticleItem, ExtractionFailure
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
 from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, extract_listing, listing_hint

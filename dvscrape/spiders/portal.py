@@ -15,17 +15,17 @@ from twisted.python.failure import Failure
 
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
 from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import ConfigurationError, ExtractionError
-from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
-from dvscrape.outcome import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.listing import extract_listing
 from dvscrape.pages.pool import ExtractionPool
+from dvscrape.runs.outcome import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify

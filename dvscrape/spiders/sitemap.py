@@ -15,9 +15,9 @@ from scrapy.http import Response
 
 from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_response
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
+from dvscrape.capture.items import FetchFailure
 from dvscrape.capture.middleware import CANONICAL_KEY, REVISIT_KEY
 from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.items import FetchFailure
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.warc.payload import decoded_payload
 

@@ -30,12 +30,12 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from dvscrape.archive.records import Capture
+from dvscrape.capture.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx, resume_key
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.errors import ArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.model import HttpExchange, warc_date
-from dvscrape.wayback.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx, resume_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -55,7 +55,7 @@ class WaybackSpider(scrapy.Spider):
         "DOWNLOADER_MIDDLEWARES": {
             "dvscrape.capture.scope.ScopeMiddleware": None,
             "dvscrape.capture.middleware.WarcCaptureMiddleware": None,
-            "dvscrape.wayback.spider.WaybackCaptureMiddleware": 950,
+            "dvscrape.spiders.wayback.WaybackCaptureMiddleware": 950,
         },
         "ITEM_PIPELINES": {},
         "REDIRECT_ENABLED": False,  # an archived redirect is archived as it is, not followed

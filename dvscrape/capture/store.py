@@ -11,8 +11,8 @@ from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.records import ArticleOutcome
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.errors import ArchiveError
-from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.pages.finish import validated
 
 if TYPE_CHECKING:

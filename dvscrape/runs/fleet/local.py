@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 
 from dvscrape.errors import FleetError
-from dvscrape.fleet.scrapyd import ScrapydNode
+from dvscrape.runs.fleet.scrapyd import ScrapydNode
 
 START_TIMEOUT = 30.0
 

@@ -1,9 +1,10 @@
 """Every DVSCRAPE_* setting, declared once: name, default (whose type is the setting's type) and help.
 
-The declarations give `dvscrape/settings.py` its defaults, the README's settings table (tests/test_quality.py keeps
-them equal), the settings listed by `dvscrape crawl --help`, and the checks a crawl's settings pass before anything
-is opened: a value of the wrong type, a number below its minimum or an unknown DVSCRAPE_* name is a
-ConfigurationError naming the setting. The Scrapy settings dvscrape relies on are checked the same way.
+The declarations give the Scrapy settings (`settings/__init__.py`) their defaults, the README's settings table
+(tests/test_quality.py keeps them equal), the settings listed by `dvscrape crawl --help`, and the checks a crawl's
+settings pass before anything is opened: a value of the wrong type, a number below its minimum or an unknown
+DVSCRAPE_* name is a ConfigurationError naming the setting. The Scrapy settings dvscrape relies on are checked
+the same way.
 
 SettingsAddon (in the ADDONS setting) runs the checks for every crawl, `dvscrape crawl` and `scrapy crawl` alike, and
 derives the User-Agent from the effective DVSCRAPE_OPERATOR.
@@ -12,6 +13,7 @@ derives the User-Agent from the effective DVSCRAPE_OPERATOR.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -117,6 +119,13 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "each further attempt (`--fast`: 0.25).",
     ),
     Setting(
+        "DVSCRAPE_SIGNING_KEY",
+        "",
+        "The operator's private key with which `dvscrape wacz --sign` signs packages, read from the environment "
+        "variable of this name (empty: `dvscrape/signing-key.pem` in the user's configuration folder, "
+        "`$XDG_CONFIG_HOME` or `~/.config`, made owner-only on first use).",
+    ),
+    Setting(
         "DVSCRAPE_WAYBACK_CDX_PAGE_ROWS",
         0,
         "Rows per page of a web archive's CDX answer in `--from-wayback`, pages followed by resume key (0: pages of "
@@ -153,7 +162,7 @@ _TYPE_NAMES = {bool: "a boolean (1/0, True/False)", int: "a whole number", float
 
 
 def defaults() -> dict[str, Value]:
-    """Every DVSCRAPE_* setting with its default: what dvscrape/settings.py sets."""
+    """Every DVSCRAPE_* setting with its default: what dvscrape/settings/__init__.py sets."""
     return {setting.name: setting.default for setting in PROJECT_SETTINGS}
 
 
@@ -218,6 +227,11 @@ class SettingsAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         """Set DVSCRAPE_OPERATOR from the environment when no setting gives one, and USER_AGENT from it."""
         operator = settings.get("DVSCRAPE_OPERATOR") or os.environ.get("DVSCRAPE_OPERATOR", "")
+        if not operator:
+            logging.getLogger(__name__).warning(
+                "DVSCRAPE_OPERATOR is not set: this crawl tells the site 'contact: operator not set'; set it to an "
+                "address where the site's administrators can reach you (export DVSCRAPE_OPERATOR=you@example.org)"
+            )
         settings.set("DVSCRAPE_OPERATOR", operator, priority=settings.getpriority("DVSCRAPE_OPERATOR") or "addon")
         if (settings.getpriority("USER_AGENT") or 0) <= 0:  # Scrapy's default: nobody chose one
             settings.set("USER_AGENT", user_agent(operator), priority="addon")

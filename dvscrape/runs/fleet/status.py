@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dvscrape.errors import FleetError
-from dvscrape.fleet.config import Fleet
-from dvscrape.fleet.run import site_of_job
-from dvscrape.fleet.scrapyd import JobInfo, ScrapydNode
+from dvscrape.runs.fleet.config import Fleet
+from dvscrape.runs.fleet.run import site_of_job
+from dvscrape.runs.fleet.scrapyd import JobInfo, ScrapydNode
 
 
 @dataclass(frozen=True)

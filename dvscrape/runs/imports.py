@@ -8,7 +8,7 @@ capture date) and linked to the file (``imported_file_id``); an unreadable recor
 with the reason and skipped. Revisits are linked to the capture holding their original, in whichever imported or
 crawled file it is; a revisit whose original is nowhere in the archive keeps a problem note.
 
-Articles are then rebuilt by re-extraction (dvscrape.reextract, with the crawl's finish step): every archived article
+Articles are then rebuilt by re-extraction (dvscrape.runs.rebuild, with the crawl's finish step): every archived article
 page, crawled or imported, replayed in capture-date order, so the history holds one version per distinct content in
 the order the contents were captured, whatever the order of import, and the same content captured by several tools is
 one version.
@@ -26,19 +26,21 @@ from pathlib import Path
 from dvscrape.archive.db import Archive
 from dvscrape.archive.records import CAPTURE_KINDS
 from dvscrape.archive.times import now_stored, stored_time
-from dvscrape.imports.sources import (
-    Refusal,
-    WarcSource,
-    is_wacz,
-    keep_copy,
-    sha256_of,
-    stored_name,
-    wacz_warcs,
-)
+from dvscrape.errors import ConfigurationError
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.foreign import DEFAULT_MAX_RECORD, Defect, iter_any
 from dvscrape.warc.reader import WarcRecord
+from dvscrape.warc.sources import (
+    Refusal,
+    WarcSource,
+    is_wacz,
+    keep_copy,
+    neither_warc_nor_wacz,
+    sha256_of,
+    stored_name,
+    wacz_warcs,
+)
 
 CAPTURED_TYPES = frozenset({"response", "resource", "revisit"})
 _INSERT_CAPTURE = """
@@ -114,8 +116,12 @@ def import_paths(
     say: Callable[[str], None] = lambda line: None,
 ) -> ImportResult:
     """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module."""
-    from dvscrape.reextract import reextract
+    from dvscrape.runs.rebuild import reextract
 
+    paths = [Path(path) for path in paths]
+    refused = [str(path) for path in paths if path.is_file() and neither_warc_nor_wacz(path)]
+    if refused:
+        raise ConfigurationError(f"neither a WARC nor a WACZ file, nothing imported: {', '.join(refused)}")
     conn = archive.db.conn
     result = ImportResult()
     known = {row[0] for row in conn.execute("SELECT sha256 FROM imported_files")}

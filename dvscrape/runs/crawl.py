@@ -20,8 +20,8 @@ from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlCounts
 from dvscrape.errors import DvscrapeError
-from dvscrape.exitcodes import ExitCode
-from dvscrape.outcome import PROFILE_MISTAKE_STAT, Outcome, decide_outcome, outcome_of_error
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.outcome import PROFILE_MISTAKE_STAT, Outcome, decide_outcome, outcome_of_error
 from dvscrape.sites import get_profile
 
 

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 from dvscrape.archive.crawl_log import CrawlRecord, crawls_after, newest_crawl_id
 from dvscrape.errors import ArchiveError, FleetError, NodeUnavailable
-from dvscrape.exitcodes import ExitCode
-from dvscrape.fleet.config import Fleet, FleetSite, Node
-from dvscrape.fleet.egg import Egg, build_egg
-from dvscrape.fleet.scrapyd import JobInfo, ScrapydNode
-from dvscrape.outcome import Outcome
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.fleet.config import Fleet, FleetSite, Node
+from dvscrape.runs.fleet.egg import Egg, build_egg
+from dvscrape.runs.fleet.scrapyd import JobInfo, ScrapydNode
+from dvscrape.runs.outcome import Outcome
 
 JOB_SEPARATOR = "--"
 GENERIC_SPIDER = "portal"  # spiders/portal.py, given the profile as its `site` argument

@@ -1,6 +1,6 @@
 """`dvscrape crawl SITE --from-wayback [URL] [--since DATE] [--until DATE]`: run the Wayback mode (spider.py) with
 the crawl's settings and archive handling, then rebuild the articles from every archived page in capture-date
-order (dvscrape.reextract, the finish step of `dvscrape import` too), so that the versions of an article follow the
+order (dvscrape.runs.rebuild, the finish step of `dvscrape import` too), so that the versions of an article follow the
 capture dates of the archive's snapshots, whatever the order they were fetched in."""
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from twisted.python.failure import Failure
 
 from dvscrape.archive.db import Archive
-from dvscrape.crawl import CrawlResult, _result, build_settings
+from dvscrape.capture.cdx import WaybackServer
+from dvscrape.runs.crawl import CrawlResult, _result, build_settings
 from dvscrape.sites import get_profile
-from dvscrape.wayback.cdx import WaybackServer
-from dvscrape.wayback.spider import WaybackSpider
+from dvscrape.spiders.wayback import WaybackSpider
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def run_wayback(
     result = _result(crawler, archive_dir, time.monotonic() - started, failures)
     if result.crawl_id is None:
         return WaybackResult(result, server.prefix)
-    from dvscrape.reextract import reextract
+    from dvscrape.runs.rebuild import reextract
 
     with Archive.open(archive_dir) as archive:
         archive.acquire_crawl_lock()

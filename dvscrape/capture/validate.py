@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from dvscrape.items import ArticleItem
+from dvscrape.capture.items import ArticleItem
 from dvscrape.pages.finish import validated
 
 

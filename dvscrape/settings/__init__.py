@@ -1,8 +1,8 @@
 """Scrapy settings of dvscrape. Defaults are polite enough for the real portal; the replica and tests speed up
 through the settings in `FAST_LOCAL_SETTINGS`. Project settings carry the DVSCRAPE_ prefix: each is declared once,
-with its default, type and help, in `dvscrape/project_settings.py`, which sets them here."""
+with its default, type and help, in `dvscrape/settings/declared.py`, which sets them here."""
 
-from dvscrape.project_settings import defaults as _project_defaults
+from dvscrape.settings.declared import defaults as _project_defaults
 
 BOT_NAME = "dvscrape"
 SPIDER_MODULES = ["dvscrape.spiders"]
@@ -34,7 +34,7 @@ CONCURRENT_ITEMS = 8
 
 # USER_AGENT is derived, when the crawl starts, from the effective DVSCRAPE_OPERATOR (a `-s` value, else the
 # environment variable of that name) by this add-on, which also checks every setting before anything is opened.
-ADDONS = {"dvscrape.project_settings.SettingsAddon": 0}
+ADDONS = {"dvscrape.settings.declared.SettingsAddon": 0}
 
 # Priorities: the WARC capture sits after every middleware that changes the request (so it records the headers
 # actually sent) and before HttpCompressionMiddleware (590) and RedirectMiddleware (600) handle the response (so it
@@ -53,8 +53,8 @@ EXTENSIONS = {
 # Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
 # final form.
 ITEM_PIPELINES = {
-    "dvscrape.pipelines.validate.ValidatePipeline": 200,
-    "dvscrape.pipelines.store.StorePipeline": 300,
+    "dvscrape.capture.validate.ValidatePipeline": 200,
+    "dvscrape.capture.store.StorePipeline": 300,
 }
 # Errors are counted by the spider (4xx/5xx responses reach its callbacks to be recorded), not dropped silently.
 HTTPERROR_ALLOW_ALL = True
@@ -65,7 +65,7 @@ LOG_LEVEL = "WARNING"
 # An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.
 TELNETCONSOLE_ENABLED = False
 
-# Every DVSCRAPE_* setting, with the default declared in dvscrape/project_settings.py.
+# Every DVSCRAPE_* setting, with the default declared in dvscrape/settings/declared.py.
 globals().update(_project_defaults())
 
 # Applied by `dvscrape demo`, the tests and the benchmarks when they crawl the local replica, never the real site.
