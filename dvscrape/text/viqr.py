@@ -22,7 +22,6 @@ _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone o
 _ESCAPABLE = "(^+`'?~."  # what RFC 1456 escapes with a backslash after a vowel to keep it literal
 _MIN_SHARE = 0.2  # VIQR is ASCII: demand evidence on at least a fifth of a run's words
 _SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou", "*": "ou"}
-_WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`'?~.")
 
 
 @cache
@@ -40,18 +39,16 @@ def _shapes() -> dict[str, str]:
 
 @cache
 def _mark_after_vowel_re() -> re.Pattern[str]:
-    # Starts with the mark, not the vowel, so that the scan stops at rare characters only.
-    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)")
+    # Starts with the mark, not the vowel, so that the scan stops at rare characters only: ^ ` ~ after a vowel, or
+    # ( + * ' ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence.
+    return re.compile(
+        r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))"
+    )
 
 
 def may_hold_viqr(text: str) -> bool:
-    """The cheap test for VIQR: ^ ` ~ after a vowel, or ( + ' ? . after a vowel and inside a word (an ellipsis,
-    '?.' or '?!' after a vowel ends a sentence)."""
-    for match in _mark_after_vowel_re().finditer(text):
-        after = text[match.end() : match.end() + 1]
-        if match.group() in "^`~" or after in _WORD_GOES_ON and not (match.group() in ".?" and after in ".?"):
-            return True
-    return False
+    """The cheap test for VIQR: a mark after a vowel that can be one (_mark_after_vowel_re)."""
+    return _mark_after_vowel_re().search(text) is not None
 
 
 @cache
