@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
-from dvscrape.text.runs import LegacyRun, ScoredWord, runs_from_scores
+from dvscrape.text.runs import LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
 from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
@@ -41,9 +41,7 @@ def _shapes() -> dict[str, str]:
 def _mark_after_vowel_re() -> re.Pattern[str]:
     # Starts with the mark, not the vowel, so that the scan stops at rare characters only: ^ ` ~ after a vowel, or
     # ( + * ' ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence.
-    return re.compile(
-        r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))"
-    )
+    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))")
 
 
 def may_hold_viqr(text: str) -> bool:
@@ -315,6 +313,31 @@ def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalC
     return context, after[:1] == ")"
 
 
+@lru_cache(maxsize=2)
+def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[tuple[int, int, float, str, bool], ...]:
+    """Each word of text as VIQR: (start, end, evidence, its reading, whether it ends in a tone or the list marker
+    'đ.' where a full stop could stand); evidence is -1 for a Unicode word. The last texts are kept: finding the
+    runs of a text and decoding them read the same words."""
+    words: list[tuple[int, int, float, str, bool]] = []
+    previous, previous_end = "", -1
+    for match in _word_re().finditer(text):
+        start, end = match.span()
+        word = match.group()
+        before, previous, previous_end = (previous if previous_end == start - 1 else ""), word, end
+        if not word.isascii() or _plain(word) or _in_code_span(text, start, end):
+            words.append((start, end, 0.0 if word.isascii() else -1.0, word, False))
+            continue
+        context, bracket = _word_context(text, before, word, end)
+        decoded, evidence = _decode_word(word, context, bracket, strict, escaped)
+        tone = word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ."))
+        if decoded == word and strict and _name_mark_re().search(word):
+            # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
+            # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
+            decoded = _decode_word(word, context, bracket, False, escaped)[0]
+        words.append((start, end, evidence, decoded, tone))
+    return tuple(words)
+
+
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
     """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks.
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
@@ -322,22 +345,10 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     escaped = escaped or follows_rfc_escapes(text)
     pieces: list[str] = []
     position = start
-    previous, previous_end = "", -1
-    for match in _word_re().finditer(text, start, end):
-        word = match.group()
-        word_start, word_end = match.span()
-        before, previous, previous_end = (previous if previous_end == word_start - 1 else ""), word, word_end
-        if _plain(word) or _in_code_span(text, word_start, word_end):
-            continue
-        pieces.append(text[position:word_start])
-        context, bracket = _word_context(text, before, word, word_end)
-        decoded = _decode_word(word, context, bracket, strict, escaped)[0]
-        if decoded == word and strict and _name_mark_re().search(word):
-            # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
-            # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
-            decoded = _decode_word(word, context, bracket, False, escaped)[0]
-        pieces.append(decoded)
-        position = word_end
+    for word_start, word_end, _, decoded, _ in _viqr_words(text, escaped, strict):
+        if start <= word_start and word_end <= end and decoded != text[word_start:word_end]:
+            pieces += [text[position:word_start], decoded]
+            position = word_end
     pieces.append(text[position:end])
     decoded = "".join(pieces)
     return _escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
@@ -348,28 +359,11 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
 
     A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
     'Cu. the^?', 'Uy?' of 'Uy? ban') or the list marker 'dd.' does not stop a run from taking in the words after it."""
-    escaped = escaped or follows_rfc_escapes(text)
-    words: list[ScoredWord] = []
-    tone_finals: list[int] = []
-    previous, previous_end = "", -1
-    for match in _word_re().finditer(text):
-        start, end = match.span()
-        word = match.group()
-        before, previous, previous_end = (previous if previous_end == start - 1 else ""), word, end
-        if not word.isascii():
-            words.append((start, end, -1.0))
-        elif _plain(word) or _in_code_span(text, start, end):
-            words.append((start, end, 0.0))
-        else:
-            context, bracket = _word_context(text, before, word, end)
-            decoded, evidence = _decode_word(word, context, bracket, True, escaped)
-            words.append((start, end, evidence))
-            # A final '.' or '?' read as a tone, or the list marker 'đ.'
-            if word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ.")):
-                tone_finals.append(end - 1)
+    words = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
+    tone_finals = [end - 1 for _, end, _, _, tone in words if tone]
     if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
         for index in tone_finals:
             characters[index] = "x"
         text = "".join(characters)
-    return runs_from_scores(text, words, "viqr", _MIN_SHARE)
+    return runs_from_scores(text, [(start, end, evidence) for start, end, evidence, _, _ in words], "viqr", _MIN_SHARE)
