@@ -49,13 +49,19 @@ def normalize(
 
     It runs on every paragraph of a crawl, so clean text is recognised with a few scans of the string: one for a
     character clean text does not hold, one each for mojibake, VNI and VIQR that use only usual characters ('Ä‘'
-    before a curly quote, 'Maét', 'Vie^.t'), then NFC and spacing checks.
+    before a curly quote, 'Maét', 'Vie^.t'), then NFC and spacing checks. Decomposed text that composes to usual
+    characters is composed first and read as such.
     """
     if tone not in ("keep", "first", "main"):
         raise ValueError(f"unknown tone option {tone!r}; expected 'keep', 'first' or 'main'")
+    unusual = None if text.isascii() else _unusual_char_re().search(text)
+    if unusual and not legacy and "\u0300" <= unusual.group() <= "\u036f":  # decomposed, maybe nothing else
+        composed = to_nfc(text)
+        if not _unusual_char_re().search(composed):
+            text, unusual = composed, None
     if text.isascii():
         text = clean_whitespace(decode_legacy_runs(text, legacy, viqr_escaped))
-    elif legacy or _unusual_char_re().search(text) or may_hold_mojibake(text) or may_hold_vni(text):
+    elif legacy or unusual or may_hold_mojibake(text) or may_hold_vni(text):
         text = decode_legacy_runs(fix_mojibake(text), legacy, viqr_escaped)
         text = clean_whitespace(fold_confusables(to_nfc(strip_invisible(text))))
     else:  # usual characters only: VIQR, composition and spacing are left to look at
