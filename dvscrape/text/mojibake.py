@@ -223,7 +223,9 @@ def fix_mojibake(text: str) -> str:
     if not may_hold_mojibake(text):
         return text
     runs = _run_re()
-    for _ in range(_MAX_ROUNDS):
+    for round_ in range(_MAX_ROUNDS):
+        if round_ and not may_hold_mojibake(text):  # repaired: no sequence is left
+            return text
         whole = _decode_whole(text)
         if whole is not None:
             text = whole
