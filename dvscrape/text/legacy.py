@@ -52,14 +52,10 @@ _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõ
 
 
 @cache
-def eight_bit_hint_chars() -> str:
-    """The Latin-1 characters that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
-    return "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
-
-
-@cache
 def _eight_bit_hint_re() -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(eight_bit_hint_chars())}]")
+    """A Latin-1 character that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
+    hints = "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
+    return re.compile(f"[{re.escape(hints)}]")
 
 
 @cache

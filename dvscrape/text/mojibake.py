@@ -116,10 +116,6 @@ def _native_re() -> re.Pattern[str]:
     return re.compile("[^" + re.escape("".join(_char_to_byte()) + REPLACEMENT) + "\x00-\x7f]")
 
 
-def _native_letters(text: str) -> bool:
-    return _native_re().search(text) is not None
-
-
 @cache
 def _to_latin1() -> dict[int, str]:
     """str.translate table: each windows-1252 character → the Latin-1 character of its byte."""
@@ -233,7 +229,7 @@ def fix_mojibake(text: str) -> str:
         matches = list(runs.finditer(text))
         if not matches:
             return text
-        weak_allowed = any(match.end() - match.start() > 2 for match in matches) or not _native_letters(text)
+        weak_allowed = any(match.end() - match.start() > 2 for match in matches) or not _native_re().search(text)
         pieces: list[str] = []
         position = 0
         for match in matches:

@@ -127,13 +127,12 @@ def _eth_translation() -> dict[int, str]:
 
 
 # A regex character-class body: Greek, Cyrillic, eth and African D, the letters fold_confusables looks at.
-CONFUSABLE_CLASS = "\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256"
-COMBINING_CLASS = _COMBINING_CLASS
+_CONFUSABLE_CLASS = "\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256"
 
 
 @cache
 def _confusable_hint_re() -> re.Pattern[str]:
-    return re.compile(f"[{CONFUSABLE_CLASS}]")
+    return re.compile(f"[{_CONFUSABLE_CLASS}]")
 
 
 @cache

@@ -19,7 +19,7 @@ _INVISIBLE = "\u200b\u200c\u200d" + _BIDI_CONTROLS + "\u2060\u2061\u2062\u2063\u
 # Spaces other than U+0020: tab, NBSP, ogham space, en quad … hair space, narrow NBSP, medium math space, ideographic.
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 # Every character clean_whitespace may change, besides plain spaces and line feeds.
-SPECIAL_WHITESPACE = _INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029"
+_SPECIAL_WHITESPACE = _INVISIBLE + _ODD_SPACES + SOFT_HYPHEN + "\r\v\f\u2028\u2029"
 
 
 _LINE_BREAKS = (("\r\n", "\n"), ("\r", "\n"), ("\v", "\n"), ("\f", "\n"), ("\u2028", "\n"), ("\u2029", "\n\n"))
@@ -27,7 +27,7 @@ _LINE_BREAKS = (("\r\n", "\n"), ("\r", "\n"), ("\v", "\n"), ("\f", "\n"), ("\u20
 
 @cache
 def _odd_char_re() -> re.Pattern[str]:
-    return re.compile("[" + re.escape(SPECIAL_WHITESPACE) + "]")
+    return re.compile("[" + re.escape(_SPECIAL_WHITESPACE) + "]")
 
 
 def needs_spacing(text: str) -> bool:
