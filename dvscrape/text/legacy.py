@@ -321,9 +321,10 @@ def _telling_words(text: str) -> list[str]:
     return [word for word in words if not _neutral_word(word)]
 
 
-def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
-    """TCVN3 and VNI runs. Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
-    (a Unicode Vietnamese word) separates them. A run must read as Vietnamese once decoded (_reads_as_vietnamese).
+def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tuple[LegacyRun, bool]]:
+    """TCVN3 and VNI runs, each with whether it must still be shown to read as Vietnamese once decoded
+    (_reads_as_vietnamese). Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
+    (a Unicode Vietnamese word) separates them.
     With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
     text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
     as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
@@ -353,7 +354,7 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
         *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
         *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
     ]
-    return [run for run in runs if run.encoding == lenient or _reads_as_vietnamese(text, run)]
+    return [(run, run.encoding != lenient) for run in runs]
 
 
 def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: bool = False) -> list[LegacyRun]:
@@ -367,14 +368,17 @@ def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: b
     written '\\.'), so an unescaped one is a tone even where this text shows no escape. Returns [] at once for text
     that has none of the characters legacy text is made of.
     """
-    candidates: list[LegacyRun] = []
+    candidates: list[tuple[LegacyRun, bool]] = []
     if may_hold_eight_bit(text) or expect in ("tcvn3", "vni") and not text.isascii():
         candidates += _eight_bit_runs(text, expect)
     if may_hold_viqr(text):
-        candidates += viqr_runs(text, escaped)
+        candidates += [(run, False) for run in viqr_runs(text, escaped)]
     chosen: list[LegacyRun] = []
-    for run in sorted(candidates, key=lambda run: -run.evidence):
-        if all(run.end <= other.start or run.start >= other.end for other in chosen):
+    for run, unproven in sorted(candidates, key=lambda candidate: -candidate[0].evidence):
+        # Checked last: a run that overlaps a stronger one is left out whatever it reads as.
+        if all(run.end <= other.start or run.start >= other.end for other in chosen) and not (
+            unproven and not _reads_as_vietnamese(text, run)
+        ):
             chosen.append(run)
     return sorted(chosen, key=lambda run: run.start)
 
