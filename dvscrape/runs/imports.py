@@ -28,7 +28,6 @@ from dvscrape.archive.records import CAPTURE_KINDS
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
-from dvscrape.warc.foreign import DEFAULT_MAX_RECORD, Defect, iter_any
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.sources import (
     Refusal,
@@ -39,6 +38,7 @@ from dvscrape.warc.sources import (
     stored_name,
     wacz_warcs,
 )
+from dvscrape.warc.walk import DEFAULT_MAX_RECORD, Defect, iter_any
 
 CAPTURED_TYPES = frozenset({"response", "resource", "revisit"})
 _INSERT_CAPTURE = """

@@ -44,9 +44,9 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
-from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
+from dvscrape.warc.walk import iter_readable
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 GONE_STATUSES = frozenset({404, 410})

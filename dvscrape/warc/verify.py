@@ -13,8 +13,8 @@ from pathlib import Path
 
 from dvscrape.errors import WarcFormatError
 from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
-from dvscrape.warc.foreign import Defect, iter_any
-from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
+from dvscrape.warc.reader import WarcRecord, read_record_at
+from dvscrape.warc.walk import Defect, iter_any, iter_records
 
 REQUIRED_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length", "WARC-Block-Digest")
 TARGETED_TYPES = frozenset({"response", "request", "revisit", "resource"})
