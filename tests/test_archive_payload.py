@@ -14,7 +14,8 @@ import zstandard
 
 from dvscrape.archive.records import Capture
 from dvscrape.errors import PayloadDecodingError
-from dvscrape.warc.payload import decode_content
+from dvscrape.replica.hostile import brotli_bomb, deflate_bomb, gzip_bomb
+from dvscrape.warc.payload import MAX_DECODED_BYTES, decode_content
 from tests.archivist_helpers import SPECS, ArchiveBuilder, article_html, exchange
 from tests.conftest import run_cli
 
@@ -49,6 +50,46 @@ def test_every_content_encoding_scrapy_accepts_is_undone(coding: str, encoded: b
 def test_unknown_coding_or_bad_data_is_a_payload_error(coding: str, encoded: bytes) -> None:
     with pytest.raises(PayloadDecodingError):
         decode_content(encoded, coding)
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br", "zstd"])
+def test_a_decompression_bomb_is_refused_whatever_its_coding(coding: str) -> None:
+    """Defect fixed: only the documents pass bounded what an archived body unpacks to; extract, history and
+    reextract unpacked a bomb whole. Every coding is now undone piece by piece, up to MAX_DECODED_BYTES."""
+    total = MAX_DECODED_BYTES + (4 << 20)
+    if coding == "br":
+        bomb = brotli_bomb(total)
+    elif coding == "zstd":
+        compressor = zstandard.ZstdCompressor().compressobj()
+        bomb = b"".join(compressor.compress(bytes(1 << 20)) for _ in range(total >> 20)) + compressor.flush()
+    else:
+        bomb = b"".join((gzip_bomb if coding == "gzip" else deflate_bomb)(total)[1]())
+    assert len(bomb) < total // 100
+    with pytest.raises(PayloadDecodingError, match="decompression bomb"):
+        decode_content(bomb, coding)
+
+
+def test_a_body_cut_short_is_a_payload_error() -> None:
+    with pytest.raises(PayloadDecodingError, match="truncated"):
+        decode_content(gzip.compress(BODY)[:-12], "gzip")
+    with pytest.raises(PayloadDecodingError, match="truncated"):
+        decode_content(brotli.compress(BODY)[:-3], "br")
+
+
+def test_documents_read_their_bytes_through_the_one_decoder(tmp_path: Path) -> None:
+    """documents.store had a second decoder (gzip, deflate, br only): a zstd-encoded document was unreadable."""
+    from dvscrape.documents.store import PendingDocument, document_bytes
+
+    builder = ArchiveBuilder(tmp_path / "archive")
+    url = builder.url("van-ban.pdf")
+    plain = exchange(url, zstandard.ZstdCompressor().compress(BODY), builder.moment)
+    location = builder.writer.write_exchange(
+        replace(plain, response_headers=(*plain.response_headers, ("Content-Encoding", "zstd")))
+    )
+    builder.close()
+    pending = PendingDocument(url, 1, url, "application/pdf", location.filename, location.offset, location.length,
+                              "", None)  # fmt: skip
+    assert document_bytes(tmp_path / "archive" / "warc", pending) == BODY
 
 
 def test_extract_reads_a_brotli_encoded_archived_page(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +28,6 @@ DOCUMENT_TYPES = (
     "application/rtf",
     "text/rtf",
 )
-MAX_DECODED_BYTES = 200 << 20
 
 
 @dataclass(frozen=True)
@@ -130,27 +128,10 @@ def pending_documents(
 
 def document_bytes(warc_dir: Path, pending: PendingDocument) -> bytes:
     """The document's bytes from its WARC record, Content-Encoding undone (bounded: a compression bomb fails)."""
+    from dvscrape.warc.payload import decoded_payload
     from dvscrape.warc.reader import read_record_at
 
-    record = read_record_at((warc_dir / pending.warc_filename), pending.warc_offset, pending.warc_length)
-    encoding = (record.http_header("Content-Encoding") or "").strip().lower()
-    payload = record.payload
-    if encoding in ("", "identity"):
-        return payload
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS)
-        data = decompressor.decompress(payload, MAX_DECODED_BYTES)
-        if decompressor.unconsumed_tail:
-            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes (a compression bomb?)")
-        return data
-    if encoding == "br":
-        import brotli
-
-        data = bytes(brotli.decompress(payload))
-        if len(data) > MAX_DECODED_BYTES:
-            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes")
-        return data
-    raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+    return decoded_payload(read_record_at(warc_dir / pending.warc_filename, pending.warc_offset, pending.warc_length))
 
 
 def row_of(pending: PendingDocument, result: DocumentResult, extracted_at: str) -> dict[str, object]:
