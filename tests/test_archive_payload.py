@@ -6,6 +6,7 @@ import gzip
 import json
 import zlib
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import brotli
@@ -120,3 +121,35 @@ def test_extract_reads_a_brotli_encoded_archived_page(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["title"] == SPECS[0].title
     raw = run_cli("show", url, "--raw", "--decode", "--archive", str(tmp_path / "archive"))
     assert raw.returncode == 1 and "no archived article" in raw.stderr  # stored as a capture only, not an article
+
+
+def test_documents_follow_a_chain_of_revisits_to_the_bytes(tmp_path: Path) -> None:
+    """Defect fixed: the documents pass followed a revisit one hop only, so a document revisited twice (a revisit of
+    a revisit) was read from a revisit record, which holds no body. The one rule (archive.lookup.original_capture_id)
+    follows the chain, as the incremental state and the previous sitemap do."""
+    from dvscrape.documents.store import document_bytes, pending_documents
+    from dvscrape.warc.model import RevisitProfile, RevisitTarget
+
+    builder = ArchiveBuilder(tmp_path / "archive")
+    url = builder.url("van-ban.pdf").replace("/web/neoportal/-/", "/documents/10180/0/")
+    pdf = b"%PDF-1.4 a document"
+    refers_to = builder.capture(url, pdf, "media", "application/pdf")
+    for _ in range(2):
+        builder.moment += timedelta(days=1)
+        record = builder.archive.db.conn.execute(
+            "SELECT warc_record_id, fetched_at, canonical_url FROM captures WHERE id = ?", (refers_to,)
+        ).fetchone()
+        location = builder.writer.write_revisit(
+            exchange(url, pdf, builder.moment, "application/pdf"),
+            profile=RevisitProfile.IDENTICAL_PAYLOAD_DIGEST,
+            refers_to=RevisitTarget(url, datetime.fromisoformat(record[1]), record[0]),
+        )
+        refers_to = builder.archive.record_capture(
+            Capture(builder.crawl_id, url, record[2], "media", 200, "application/pdf", builder.moment.isoformat(),
+                    len(pdf), location, record_type="revisit", revisit_profile="identical-payload-digest",
+                    refers_to_capture_id=refers_to)
+        )  # fmt: skip
+    (pending,) = pending_documents(builder.archive.db.conn)
+    assert pending.capture_id == refers_to
+    assert document_bytes(tmp_path / "archive" / "warc", pending) == pdf
+    builder.close()

@@ -21,6 +21,9 @@ from dvscrape.warc.reader import WarcRecord, read_record_at
 if TYPE_CHECKING:
     from dvscrape.archive.db import Archive
 
+_MAX_CHAIN = 16  # revisits referring to revisits: a longer chain is taken as broken (a loop)
+_RECORD_TYPE = "SELECT record_type, refers_to_capture_id FROM captures WHERE id = ?"
+
 
 def _crawl_bases(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(site, base_url) of every crawl of the archive, most recent first."""
@@ -75,6 +78,22 @@ def find_capture_ids(conn: sqlite3.Connection, url: str) -> list[int]:
         ).fetchall()
         ids.extend(int(row[0]) for row in found if int(row[0]) not in ids)
     return ids
+
+
+def original_capture_id(conn: sqlite3.Connection, capture_id: int | None) -> int | None:
+    """The capture whose record holds the content *capture_id* stands for: itself when it holds a response or
+    resource record; for a revisit, the end of its chain (a revisit may refer to a revisit); None when the chain is
+    broken (a capture missing, a fetch that wrote no record) or longer than _MAX_CHAIN."""
+    current = capture_id
+    for _ in range(_MAX_CHAIN):
+        found = conn.execute(_RECORD_TYPE, (current,)).fetchone() if current is not None else None
+        if found is None:
+            return None
+        record_type, refers_to = found
+        if record_type != "revisit":
+            return current if record_type in ("response", "resource") else None
+        current = refers_to
+    return None
 
 
 def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, object] | None:

@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from dvscrape.archive.lookup import original_capture_id
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import read_record_at
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_MAX_CHAIN = 16
 
 _BASELINE_CRAWL = """
 SELECT crawls.id FROM crawls
@@ -32,10 +32,7 @@ WHERE crawls.finished IS NOT NULL AND crawls.status NOT LIKE 'interrupted%'
                    OR captures.record_type = 'revisit'))
 ORDER BY crawls.id DESC LIMIT 1
 """
-_CAPTURE = (
-    "SELECT record_type, refers_to_capture_id, warc_filename, warc_offset, warc_length, status "
-    "FROM captures WHERE id = ?"
-)
+_CAPTURE = "SELECT status, warc_filename, warc_offset, warc_length FROM captures WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -96,21 +93,12 @@ def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callab
 
 
 def _payload(conn: sqlite3.Connection, warc_dir: Path, capture_id: int) -> bytes:
-    """The decoded payload of the response a capture holds or (for a revisit) refers to; b'' when unreadable."""
-    current: int | None = capture_id
-    for _ in range(_MAX_CHAIN):
-        row = conn.execute(_CAPTURE, (current,)).fetchone() if current is not None else None
-        if row is None:
-            return b""
-        record_type, refers_to, filename, offset, length, status = row
-        if record_type == "revisit":
-            current = refers_to
-            continue
-        if record_type != "response" or status != 200 or not filename:
-            return b""
-        try:
-            record = read_record_at(warc_dir / filename, int(offset), int(length), check_digests=False)
-            return decoded_payload(record)
-        except (DvscrapeError, OSError, ValueError):
-            return b""
-    return b""
+    """The decoded payload of the 200 response a capture holds or (for a revisit) stands for; b'' when unreadable."""
+    found = conn.execute(_CAPTURE, (original_capture_id(conn, capture_id),)).fetchone()
+    if found is None or found[0] != 200 or not found[1]:
+        return b""
+    status, filename, offset, length = found
+    try:
+        return decoded_payload(read_record_at(warc_dir / filename, int(offset), int(length), check_digests=False))
+    except (DvscrapeError, OSError, ValueError):
+        return b""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvscrape.archive.document_tables import DOCUMENT_COLUMNS
+from dvscrape.archive.lookup import original_capture_id
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.sniff import extension_kind
 
@@ -73,7 +74,7 @@ def pending_documents(
     rows = conn.execute(
         """
         SELECT c.canonical_url, c.id, c.url, COALESCE(c.content_type, ''), c.warc_filename, c.warc_offset,
-               c.warc_length, COALESCE(c.payload_digest, ''), c.refers_to_capture_id, c.record_type,
+               c.warc_length, COALESCE(c.payload_digest, ''), c.record_type,
                EXISTS (SELECT 1 FROM attachments AS att WHERE att.url = c.canonical_url)
         FROM captures AS c
         WHERE c.status = 200 AND c.warc_filename IS NOT NULL AND c.warc_filename != ''
@@ -89,13 +90,14 @@ def pending_documents(
     }
     chosen: list[PendingDocument] = []
     seen: set[str] = set()
-    for url, capture_id, fetched, content_type, filename, offset, length, digest, refers, record_type, attached in rows:
+    for url, capture_id, fetched, content_type, filename, offset, length, digest, record_type, attached in rows:
         if url in seen or not _is_document(url, content_type, bool(attached)):
             continue
         seen.add(url)
-        if record_type == "revisit" and refers:
+        if record_type == "revisit":
             original = conn.execute(
-                "SELECT warc_filename, warc_offset, warc_length FROM captures WHERE id = ?", (refers,)
+                "SELECT warc_filename, warc_offset, warc_length FROM captures WHERE id = ?",
+                (original_capture_id(conn, capture_id),),
             ).fetchone()
             if original is None:
                 continue
