@@ -15,14 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from dvscrape.archive.lookup import original_capture_id
-from dvscrape.errors import DvscrapeError
+from dvscrape.errors import DvscrapeError, ExtractionError
+from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import read_record_at
-
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 _BASELINE_CRAWL = """
 SELECT crawls.id FROM crawls
@@ -50,20 +47,6 @@ class PreviousSitemap:
         return self.lastmods.get(canonical_url)
 
 
-def sitemap_entries(payload: bytes) -> list[tuple[str, str]]:
-    """(loc, lastmod) of every <url> and <sitemap> entry of a sitemap document; [] when it cannot be read."""
-    try:
-        root = etree.fromstring(payload, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except (etree.XMLSyntaxError, ValueError):
-        return []
-    entries: list[tuple[str, str]] = []
-    for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
-        loc = (entry.findtext(f"{SITEMAP_NS}loc") or "").strip()
-        if loc:
-            entries.append((loc, (entry.findtext(f"{SITEMAP_NS}lastmod") or "").strip()))
-    return entries
-
-
 def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callable[[str, str], str]) -> PreviousSitemap:
     """The previous visit's sitemap lastmods, keyed by *canonical*(loc, origin), where origin is the scheme and
     host the sitemap was fetched from (a replica's sitemap names its own port); empty when no crawl archived one."""
@@ -76,9 +59,12 @@ def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callab
         "SELECT id, url FROM captures WHERE crawl_id = ? AND kind = 'sitemap' ORDER BY id", (crawl_id,)
     ).fetchall()
     for capture_id, url in captured:
-        payload = _payload(conn, warc_dir, capture_id)
+        try:
+            pages = read_sitemap(_payload(conn, warc_dir, capture_id)).pages
+        except ExtractionError:
+            continue
         parts = urlsplit(url)
-        for loc, lastmod in sitemap_entries(payload) if payload else ():
+        for loc, lastmod in pages:
             key = canonical(loc, f"{parts.scheme}://{parts.netloc}")
             if key:
                 lastmods[key] = lastmod

@@ -29,8 +29,6 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.records import ArticleOutcome
@@ -40,6 +38,7 @@ from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
 from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
+from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -48,7 +47,6 @@ from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
 from dvscrape.warc.walk import iter_readable
 
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 GONE_STATUSES = frozenset({404, 410})
 _CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
@@ -139,15 +137,11 @@ def _profile_for(url: str, profiles: list[SiteProfile]) -> SiteProfile | None:
 
 def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, str]) -> None:
     try:
-        root = etree.fromstring(
-            decoded_payload(record), parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
-    except (etree.XMLSyntaxError, ValueError, DvscrapeError):
+        pages = read_sitemap(decoded_payload(record)).pages
+    except DvscrapeError:
         return
-    for entry in root.iter(f"{SITEMAP_NS}url"):
-        loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
-        lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
-        canonical = classify(loc, profile).canonical if loc else ""
+    for loc, lastmod in pages:
+        canonical = classify(loc, profile).canonical
         if canonical:
             into[canonical] = lastmod
 
@@ -179,15 +173,15 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
             if profile is None or not (200 <= status < 300 or status in GONE_STATUSES or kind == "revisit"):
                 continue
             decision = classify(record.target_uri, profile)
-            if decision.kind is UrlKind.SITEMAP and kind == "response":
+            captured_as = capture_kinds.get(record.record_id, decision.kind.value)
+            if captured_as == UrlKind.SITEMAP.value and kind == "response":
                 sitemaps.add(record.target_uri)
                 _sitemap_lastmods(record, profile, lastmods)
                 continue
             if decision.kind is UrlKind.LISTING and kind == "response" and status == 200:
                 listings.setdefault(record.target_uri, []).append(_Page.of(record, path))
                 continue
-            is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
-            if is_article:
+            if captured_as == UrlKind.ARTICLE.value:
                 pages.append(replace(_Page.of(record, path), record_type=kind, status=status))
     return _Scan(sorted(pages, key=lambda page: page.date), lastmods, sitemaps, listings)
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
@@ -17,7 +16,8 @@ from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.capture.items import FetchFailure
 from dvscrape.capture.middleware import CANONICAL_KEY, REVISIT_KEY
-from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
+from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.warc.payload import decoded_payload
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from dvscrape.capture.session import CrawlSession
     from dvscrape.sites.profile import SiteProfile
 
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 RECHECK_KEY = "dvscrape_recheck"  # a held article re-checked now whatever its schedule (it left the sitemap)
 
@@ -144,20 +143,17 @@ class SitemapMixin:
             if not body:
                 return
         try:
-            root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as error:
-            reason = f"invalid sitemap XML: {error}"
-            yield FetchFailure(response.url, response.url, "sitemap", reason, response.status, 1)
+            sitemap = read_sitemap(body)
+        except ExtractionError as error:
+            yield FetchFailure(response.url, response.url, "sitemap", str(error), response.status, 1)
             return
-        for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
-            loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
-            lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
-            if loc:
-                self._sitemap_entries.append((loc, lastmod, response.url))
-                canonical = classify(self.profile.fetch_url(loc), self.profile).canonical
-                self._sitemap_locs.add(canonical)
-                if lastmod:
-                    self._sitemap_lastmods[canonical] = lastmod
+        self._sitemap_entries += [(loc, "", response.url) for loc, _ in sitemap.sitemaps]  # an index's sitemaps
+        for loc, lastmod in sitemap.pages:
+            self._sitemap_entries.append((loc, lastmod, response.url))
+            canonical = classify(self.profile.fetch_url(loc), self.profile).canonical
+            self._sitemap_locs.add(canonical)
+            if lastmod:
+                self._sitemap_lastmods[canonical] = lastmod
         self._sitemap_read = True
 
     def spider_idle(self) -> None:
