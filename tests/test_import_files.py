@@ -173,3 +173,17 @@ def test_hostile_wacz_refused_and_recorded(tmp_path: Path) -> None:
     result = run_cli("import", str(big), "--archive", str(small), "--max-record-mb", "1")
     assert result.returncode == 3, result.stderr
     assert any("larger than" in reason for (reason,) in rows(small, "select reason from import_problems"))
+
+
+def test_files_that_are_neither_warc_nor_wacz_are_refused_before_anything_is_copied(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    png = tmp_path / "photo.warc.gz"  # a PNG under a WARC name: judged by its bytes
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    for inputs in ([readme], [ORIGINAL, png]):
+        result = run_cli("import", *map(str, inputs), "--archive", str(archive))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "neither a WARC nor a WACZ file" in result.stderr and str(inputs[-1]) in result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert not list((archive / "warc").glob("*"))
+    imported(archive, ORIGINAL)  # the good file alone is imported

@@ -97,3 +97,27 @@ def test_crawl_shows_progress_and_summary_only_unless_asked(tmp_path: Path) -> N
     counts = json.loads(counts)
     assert counts["articles_found"] == found >= counts["articles_new"] == 10, counts  # dead links are found too
     assert counts["media"] == media > 0, counts
+
+
+READERS_AND_WRITERS = [
+    ("search", "phường"),
+    ("verify",),
+    ("history", "1"),
+    ("show", "1"),
+    ("export", "--format", "jsonl", "--out", "{tmp}/out"),
+    ("serve", "--port", "8999"),
+    ("index",),
+    ("documents",),
+    ("reindex",),
+    ("reextract",),
+]
+
+
+@pytest.mark.parametrize("command", READERS_AND_WRITERS, ids=lambda command: command[0])
+def test_a_mistyped_archive_folder_is_refused_and_never_created(tmp_path: Path, command: tuple[str, ...]) -> None:
+    typo = tmp_path / "archvie"
+    args = [part.format(tmp=tmp_path) for part in command]
+    result = run_cli(*args, "--archive", str(typo))
+    assert result.returncode == 7, result.stdout + result.stderr  # archive unusable, as the README's table says
+    assert result.stderr.count("\n") == 1 and "not a dvscrape archive" in result.stderr, result.stderr
+    assert not typo.exists()

@@ -72,8 +72,9 @@ def _with(change: dict[str, object], table: str = "") -> dict[str, object]:
         (_with({"listing_paths": ["/web/other/x"]}), "listing path '/web/other/x' is not under the site path"),
         (_with({"sitemap_path": "sitemap.xml"}), "sitemap_path must be a path starting with '/'"),
         (
-            _with({"trap_path_parts": ["/kinh-te"]}, "urls"),
-            "the start page '/web/neoportal/kinh-te-xa-hoi' is not crawled as a listing: path contains '/kinh-te'",
+            _with({"trap_path_parts": ["/kinh-te-xa-hoi"]}, "urls"),
+            "the start page '/web/neoportal/kinh-te-xa-hoi' is not crawled as a listing: "
+            "path contains '/kinh-te-xa-hoi'",
         ),
         ({"site_url": "https://x.gov.vn"}, "'listing_paths' is required"),
         ({**_tanbinh_data(), "urls": "x"}, "'urls' must be a table ([urls])"),

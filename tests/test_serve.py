@@ -110,7 +110,7 @@ def test_metadata_file_for_plain_datasette(tmp_path: Path, crawled_archive: Craw
 
 def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
     result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port()))
-    assert result.returncode == 1 and "not a dvscrape archive" in result.stderr
+    assert result.returncode == 7 and "not a dvscrape archive" in result.stderr
 
 
 @pytest.mark.parametrize(("typed", "folded"), [("đồng", "dong"), ("Đông", "dong"), ("đại biểu", "dai bieu")])

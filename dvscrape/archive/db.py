@@ -79,13 +79,21 @@ class Archive:
 
     @classmethod
     def open(
-        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = now_stored, upgrade: bool = True
+        cls,
+        directory: Path,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        clock: Callable[[], str] = now_stored,
+        upgrade: bool = True,
     ) -> Archive:
-        """Open the archive in *directory*, creating it and applying pending migrations unless *readonly*.
+        """Open the archive in *directory*, creating it (with *create*) and applying pending migrations unless
+        *readonly*.
 
         A read-only open of an archive that needs migrations upgrades it first when the files are writable and
-        *upgrade* is on. Raises ArchiveError when the folder or database cannot be used, and, when *readonly*, when
-        the archive does not exist or needs migrations it cannot apply.
+        *upgrade* is on. Raises ArchiveError when the folder or database cannot be used, when the archive does not
+        exist and is not to be created (*readonly*, or *create* off), and when a read-only open needs migrations it
+        cannot apply.
         """
         directory = Path(directory)
         db_path = directory / DB_FILENAME
@@ -95,10 +103,13 @@ class Archive:
             raise ArchiveError(f"archive folder {directory} is not writable (read-only file system or permissions)")
         if not readonly and db_path.exists() and not os.access(db_path, os.W_OK):
             raise ArchiveError(f"{db_path} is not writable (read-only file system or permissions)")
+        if (readonly or not create) and not db_path.is_file():
+            raise ArchiveError(
+                f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing (check --archive; `dvscrape crawl` "
+                "and `dvscrape import` make an archive)"
+            )
         try:
             if readonly:
-                if not db_path.is_file():
-                    raise ArchiveError(f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing")
                 conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
             else:
                 (directory / WARC_FOLDER).mkdir(parents=True, exist_ok=True)

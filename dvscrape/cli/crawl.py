@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -153,7 +154,8 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
 
     with start_replica(port=0, articles=articles, slow_delay=0.3) as replica:
         click.echo(f"replica portal at {replica.url}")
-        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {}, True, None)
+        demo_operator = {} if os.environ.get("DVSCRAPE_OPERATOR") else {"DVSCRAPE_OPERATOR": "offline demo"}
+        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, demo_operator, True, None)
     _sample_query(archive_dir / "archive.sqlite")
     sys.exit(int(result.exit_code))
 

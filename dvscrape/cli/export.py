@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import archives_to_read, fleet_file_option, missing_folders, several_archives_option
+from dvscrape.cli.options import (
+    archives_to_read,
+    command_error,
+    fleet_file_option,
+    missing_folders,
+    several_archives_option,
+)
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
 
@@ -66,7 +72,7 @@ def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwri
         try:
             files = export_documents(archive.db.conn, out, format_name, overwrite=overwrite, bom=bom)
         except DvscrapeError as error:
-            raise click.ClickException(str(error)) from error
+            raise command_error(error) from error
     for file in files:
         click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
 
@@ -167,7 +173,7 @@ def export_command(
     try:
         result = export_dataset(folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names)
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     except OSError as error:
         raise click.ClickException(f"cannot write the export to {out}: {error.strerror or error}") from error
     finally:

@@ -62,6 +62,8 @@ def import_command(
         )
     except ArchiveLockedError as error:
         raise CommandError(str(error), ExitCode.LOCKED) from error
+    except ConfigurationError as error:
+        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
         raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
     finally:

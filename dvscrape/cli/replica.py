@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from dvscrape.cli.options import command_error
 from dvscrape.errors import DvscrapeError
 
 
@@ -29,4 +30,4 @@ def replica_command(options: tuple[str, ...]) -> None:
     except OSError as error:
         raise click.ClickException(f"cannot serve on {config.host}:{config.port}: {error.strerror or error}") from error
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error

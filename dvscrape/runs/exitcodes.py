@@ -11,7 +11,7 @@ class ExitCode(IntEnum):
     INTERNAL_ERROR = 1
     """An unexpected error (a bug): see the log."""
     BAD_CONFIGURATION = 2
-    """A bad option, setting or site profile; nothing was crawled."""
+    """A bad option, setting, site profile, query, file or URL; nothing was done."""
     PARTIAL_FAILURE = 3
     """The run finished but some URLs failed; they are recorded in `captures` with a reason."""
     NOTHING_TO_DO = 4
@@ -21,6 +21,6 @@ class ExitCode(IntEnum):
     SITE_UNREACHABLE = 6
     """Not one page of the site could be fetched (DNS, network, server down)."""
     ARCHIVE_ERROR = 7
-    """The archive folder or database could not be used (permissions, disk full, corruption)."""
+    """The archive folder or database could not be used (missing, permissions, read-only, disk full, corruption)."""
     INTERRUPTED = 8
     """The run was stopped before it finished (Ctrl-C, SIGTERM from a scheduler); what it archived is kept."""

@@ -26,6 +26,7 @@ from pathlib import Path
 from dvscrape.archive.db import Archive
 from dvscrape.archive.records import CAPTURE_KINDS
 from dvscrape.archive.times import now_stored, stored_time
+from dvscrape.errors import ConfigurationError
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.reader import WarcRecord
@@ -34,6 +35,7 @@ from dvscrape.warc.sources import (
     WarcSource,
     is_wacz,
     keep_copy,
+    neither_warc_nor_wacz,
     sha256_of,
     stored_name,
     wacz_warcs,
@@ -116,6 +118,10 @@ def import_paths(
     """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module."""
     from dvscrape.runs.rebuild import reextract
 
+    paths = [Path(path) for path in paths]
+    refused = [str(path) for path in paths if path.is_file() and neither_warc_nor_wacz(path)]
+    if refused:
+        raise ConfigurationError(f"neither a WARC nor a WACZ file, nothing imported: {', '.join(refused)}")
     conn = archive.db.conn
     result = ImportResult()
     known = {row[0] for row in conn.execute("SELECT sha256 FROM imported_files")}

@@ -9,7 +9,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from dvscrape.errors import ArchiveError, ArchiveLockedError, ConfigurationError
+from dvscrape.errors import (
+    ArchiveError,
+    ArchiveLockedError,
+    ConfigurationError,
+    ExtractionError,
+    NotInArchiveError,
+    QueryError,
+    ReextractError,
+)
 from dvscrape.runs.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -67,11 +75,13 @@ def decide_outcome(counts: CrawlCounts, *, finish_reason: str, archive_failed: b
 
 
 def outcome_of_error(error: BaseException) -> Outcome:
-    """The outcome of a crawl that could not run because of *error*."""
+    """The outcome of a run that could not run because of *error*; its exit code is that of every command that
+    fails with it (a query, URL or file the command cannot use is a bad option, like a bad setting; an archive with
+    nothing to rebuild from is unusable)."""
     if isinstance(error, ArchiveLockedError):
         return Outcome.LOCKED
-    if isinstance(error, ArchiveError):
+    if isinstance(error, ArchiveError | ReextractError):
         return Outcome.ARCHIVE_UNUSABLE
-    if isinstance(error, ConfigurationError):
+    if isinstance(error, ConfigurationError | QueryError | NotInArchiveError | ExtractionError):
         return Outcome.BAD_CONFIGURATION
     return Outcome.INTERNAL_ERROR

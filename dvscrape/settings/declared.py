@@ -13,6 +13,7 @@ derives the User-Agent from the effective DVSCRAPE_OPERATOR.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -219,6 +220,11 @@ class SettingsAddon:
     def update_settings(self, settings: BaseSettings) -> None:
         """Set DVSCRAPE_OPERATOR from the environment when no setting gives one, and USER_AGENT from it."""
         operator = settings.get("DVSCRAPE_OPERATOR") or os.environ.get("DVSCRAPE_OPERATOR", "")
+        if not operator:
+            logging.getLogger(__name__).warning(
+                "DVSCRAPE_OPERATOR is not set: this crawl tells the site 'contact: operator not set'; set it to an "
+                "address where the site's administrators can reach you (export DVSCRAPE_OPERATOR=you@example.org)"
+            )
         settings.set("DVSCRAPE_OPERATOR", operator, priority=settings.getpriority("DVSCRAPE_OPERATOR") or "addon")
         if (settings.getpriority("USER_AGENT") or 0) <= 0:  # Scrapy's default: nobody chose one
             settings.set("USER_AGENT", user_agent(operator), priority="addon")

@@ -165,9 +165,11 @@ def classify_requisite(url: str, profile: SiteProfile) -> UrlDecision:
         return decision
     parts = urlsplit(url.strip())
     params = parse_qsl(parts.query, keep_blank_values=True)
-    trap = _trap_reason(_normalise_path(parts.path), params, profile)
-    if trap or (decision.kind is UrlKind.TRAP and not decision.reason.startswith("outside the site")):
-        return decision if decision.kind is UrlKind.TRAP else UrlDecision(UrlKind.TRAP, "", reason=trap)
+    trap = _trap_reason(_normalise_path(parts.path), params, profile, page=False)
+    if trap:
+        return UrlDecision(UrlKind.TRAP, "", reason=trap)
+    if decision.kind is UrlKind.TRAP and not decision.reason.startswith(("outside the site", "path contains")):
+        return decision
     if decision.kind is not UrlKind.TRAP:
         return decision  # a page of the site embedded (an iframe, say): it keeps its kind
     kept = [(k, v) for k, v in params if k not in profile.urls.media_noise_params]
@@ -196,11 +198,14 @@ def locale_of(url: str, profile: SiteProfile) -> str:
     return _strip_locale(path, profile)[1] or profile.default_locale
 
 
-def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile) -> str:
+def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile, *, page: bool = True) -> str:
+    """Why a URL is a trap ("" when it is not). The path rules are for pages: a page requisite (the calendar
+    portlet's icon `/html/icons/calendar.png`) is never stopped by one. A path rule matches whole segments."""
     rules = profile.urls
-    lowered = path.lower()
-    for part in rules.trap_path_parts:
-        if part in lowered:
+    segments = [segment for segment in path.lower().split("/") if segment]
+    for part in rules.trap_path_parts if page else ():
+        wanted = [segment for segment in part.lower().split("/") if segment]
+        if any(segments[i : i + len(wanted)] == wanted for i in range(len(segments) - len(wanted) + 1)):
             return f"path contains {part!r}"
     for name, value in params:
         namespace, base_name = _param_base_name(name)

@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -59,6 +60,21 @@ def sha256_of(path: Path) -> str:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def neither_warc_nor_wacz(path: Path) -> bool:
+    """Whether the file at *path* is neither a WARC file (plain, or gzipped record by record) nor a zip package: a
+    file `dvscrape import` refuses before copying anything. Judged by its first bytes, not its name."""
+    with open(path, "rb") as handle:
+        head = handle.read(_CHUNK)
+    if head.startswith(ZIP_MAGIC):
+        return False
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 16)
+        except zlib.error:
+            return True
+    return not head.startswith(b"WARC/")
 
 
 def is_wacz(path: Path) -> bool:
