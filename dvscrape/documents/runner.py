@@ -12,9 +12,9 @@ import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.times import now_stored
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult, failed
 from dvscrape.documents.ocr import missing_reason
@@ -40,10 +40,6 @@ def _expected_pages(data: bytes) -> int:
     if not data.startswith(b"%PDF"):
         return 1
     return max(1, data.count(b"/Type /Page") + data.count(b"/Type/Page") - data.count(b"/Type /Pages"))
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def read_pending(
@@ -90,7 +86,7 @@ def run_documents(
                     result = future.result()
                 except Exception as error:  # e.g. no room for the temporary copy: this document only
                     result = failed(extension_kind(item.file_name) or "unknown", f"crashed: {error}")
-                save_document(archive, row_of(item, result, _now()))
+                save_document(archive, row_of(item, result, now_stored()))
                 summary.read += 1
                 summary.pages += result.page_count
                 if result.status == DONE:

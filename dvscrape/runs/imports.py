@@ -29,6 +29,7 @@ from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
+from dvscrape.warc.model import parse_warc_date
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.sources import (
     Refusal,
@@ -348,12 +349,9 @@ def _capture_row(
 
 
 def _iso_date(warc_date: str) -> str:
-    """A WARC-Date as stored in captures.fetched_at (ISO 8601, UTC, 'Z')."""
-    text = warc_date.strip()
-    if re.fullmatch(r"\d{14}", text):  # some tools write CDX-style 14-digit dates
-        text = f"{text[:4]}-{text[4:6]}-{text[6:8]}T{text[8:10]}:{text[10:12]}:{text[12:14]}Z"
+    """A WARC-Date as stored in captures.fetched_at (the archive's one stored time format)."""
     try:
-        return stored_time(text.replace("Z", "+00:00"))
+        return stored_time(parse_warc_date(warc_date))
     except ValueError:
         return now_stored()
 

@@ -25,7 +25,6 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +42,7 @@ from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
+from dvscrape.warc.model import parse_warc_date
 from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
 from dvscrape.warc.walk import iter_readable
@@ -225,7 +225,7 @@ class _ListingBook:
 
 def _seconds(warc_date: str) -> float:
     try:
-        return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).timestamp()
+        return parse_warc_date(warc_date).timestamp()
     except ValueError:
         return 0.0
 
@@ -392,7 +392,7 @@ def _rebuild(
 
 def _seen_at(page: _Page) -> str:
     """The capture time (the record's WARC-Date) in the archive's one stored time format."""
-    return stored_time(page.date.replace("Z", "+00:00"))
+    return stored_time(parse_warc_date(page.date))
 
 
 def _replay_check(
