@@ -3,6 +3,10 @@ dvscrape/archive/migrations.py)."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
 from sqlite_utils import Database
 
 DOCUMENT_COLUMNS = (
@@ -116,3 +120,26 @@ def m0011_documents(db: Database) -> None:
         LEFT JOIN articles AS a ON a.id = att.article_id
         """
     )
+
+
+def documents_with_articles(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], list[tuple[int, str, str]]]]:
+    """Every document by id: its columns (id, url, file_name, kind, status, method, ocr_confidence, page_count, text,
+    reason, the heading fields, fields) with the fetch time and WARC location of its capture, and the (id, url,
+    title) of the articles it is attached to."""
+    cursor = conn.execute(
+        """
+        SELECT d.id, d.url, d.file_name, d.kind, d.status, d.method, d.ocr_confidence, d.page_count, d.text,
+               d.reason, d.document_type, d.number, d.issuer, d.place, d.issued_date, d.subject, d.signer, d.fields,
+               c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
+        FROM documents AS d LEFT JOIN captures AS c ON c.id = d.capture_id
+        ORDER BY d.id
+        """
+    )
+    names = [column[0] for column in cursor.description]
+    for row in cursor.fetchall():
+        articles = conn.execute(
+            "SELECT a.id, a.url, a.title FROM attachments AS att JOIN articles AS a ON a.id = att.article_id "
+            "WHERE att.url = ? GROUP BY a.id ORDER BY a.id",
+            (row[1],),
+        ).fetchall()
+        yield dict(zip(names, row, strict=True)), [(int(i), str(url), str(title)) for i, url, title in articles]
