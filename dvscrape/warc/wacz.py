@@ -4,7 +4,8 @@ Layout: ``archive/`` the WARC files as they are, ``indexes/index.cdx`` their CDX
 pages given (dvscrape.serving.replay.replay_pages: the home page and every article, once each, at its newest capture
 with content, with its title), ``datapackage.json`` listing every file with its size and
 SHA-256, and ``datapackage-digest.json`` with the SHA-256 of ``datapackage.json``. Every entry is stored without
-ZIP compression (WARC files are gzip already; stored entries can be read by range requests).
+ZIP compression (WARC files are gzip already; stored entries can be read by range requests), by
+:mod:`dvscrape.warc.storedzip` (ZIP64 only for what needs it, which ReplayWeb.page depends on).
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape import __version__
 from dvscrape.warc.cdxj import index_lines
+from dvscrape.warc.storedzip import stored_zip
 
 WACZ_VERSION = "1.1.1"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
-_CHUNK = 1 << 20
 _RESOURCE_NAME_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -60,25 +60,9 @@ def wacz_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return "sha256:" + digest.hexdigest(), size
-
-
 def _resource(path: str, digest: str, size: int) -> dict[str, object]:
     name = _RESOURCE_NAME_UNSAFE.sub("-", Path(path).name.lower())
     return {"name": name, "path": path, "hash": digest, "bytes": size}
-
-
-def _zip_info(name: str, moment: datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_STORED
-    return info
 
 
 def write_wacz(
@@ -95,15 +79,12 @@ def write_wacz(
     pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
     resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as package:
+    with stored_zip(temporary, moment) as package:
         for path in warc_files:
             name = f"archive/{path.name}"
-            with open(path, "rb") as source, package.open(_zip_info(name, moment), "w", force_zip64=True) as target:
-                while chunk := source.read(_CHUNK):
-                    target.write(chunk)
-            resources.append(_resource(name, *_sha256_file(path)))
+            resources.append(_resource(name, *package.add_file(name, path)))
         for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
-            package.writestr(_zip_info(name, moment), data)
+            package.add_bytes(name, data)
             resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
         datapackage: dict[str, object] = {
             "profile": "data-package",
@@ -118,8 +99,8 @@ def write_wacz(
             datapackage["mainPageURL"] = pages[0].url
             datapackage["mainPageDate"] = wacz_time(pages[0].ts)
         datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
-        package.writestr(_zip_info("datapackage.json", moment), datapackage_bytes)
+        package.add_bytes("datapackage.json", datapackage_bytes)
         digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()}
-        package.writestr(_zip_info("datapackage-digest.json", moment), json.dumps(digest, indent=2).encode("utf-8"))
+        package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
     return WaczResult(output, len(warc_files), len(lines), len(pages), output.stat().st_size)
