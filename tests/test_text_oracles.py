@@ -9,9 +9,10 @@ import unicodedata
 
 import pytest
 
+from dvscrape.replica.charsets import windows_1258 as cp1258
 from dvscrape.text import decode_html, detect_legacy, normalize
 from dvscrape.text.legacy_tables import viqr_encoding, vni_encoding
-from tests.corpora import OTHER_LANGUAGES, cp1258, iconv_many, other_language_lines, vietnamese_sentences
+from tests.corpora import OTHER_LANGUAGES, iconv_many, other_language_lines, vietnamese_sentences
 
 needs_underthesea = pytest.mark.skipif(not vietnamese_sentences(), reason="underthesea (test extra) not installed")
 needs_tcvn_iconv = pytest.mark.skipif(

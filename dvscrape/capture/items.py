@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from dvscrape.archive.times import now_stored
 from dvscrape.pages.article import Article
+
+
+def content_type(response: Any) -> str:
+    """The Content-Type header a Scrapy response came with ('' when none): what the capture row records and what
+    the page objects read a page's charset from."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
 
 
 @dataclass(frozen=True)

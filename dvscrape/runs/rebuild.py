@@ -13,7 +13,7 @@ archived page of it could be read at all it is never removed. ``dry_run`` does t
 so the result says what would change. The captures table is only used to give each article its capture id; nothing
 is fetched.
 
-The page context is rebuilt from the WARC files too: the charset of the Content-Type header, the sitemap's
+The page context is rebuilt from the WARC files too: the Content-Type header the page came with, the sitemap's
 lastmod of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), and the listing hint
 (pages.listing.listing_hint over every archived listing page, each taken at its capture nearest the article's), as
 the crawl has them.
@@ -43,7 +43,7 @@ from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
 from dvscrape.warc.model import parse_warc_date
-from dvscrape.warc.payload import declared_charset, decoded_payload
+from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
 from dvscrape.warc.walk import iter_readable
 
@@ -217,7 +217,8 @@ class _ListingBook:
         """The entries of one listing capture by article URL; none when it cannot be read (it shows nothing)."""
         try:
             record = read_record_at(listing_page.path, listing_page.offset, listing_page.length, check_digests=False)
-            listing = extract_listing(listing_page.url, decoded_payload(record), profile, declared_charset(record))
+            content_type = record.http_header("Content-Type")
+            listing = extract_listing(listing_page.url, decoded_payload(record), profile, content_type)
         except (DvscrapeError, OSError, ValueError):
             return {}
         return {entry.url: entry for entry in listing.entries}
@@ -268,7 +269,7 @@ def iter_extracted(
             canonical = classify(page.url, profile).canonical
             hint = _listing_hint(page, canonical, book)
             context = PageContext(
-                declared_encoding=declared_charset(record),
+                content_type=record.http_header("Content-Type"),
                 sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
                 listing_date=hint.date,
                 listing_categories=hint.categories,

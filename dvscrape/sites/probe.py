@@ -26,7 +26,7 @@ from lxml import etree, html
 
 from dvscrape.errors import ConfigurationError
 from dvscrape.settings.declared import user_agent
-from dvscrape.text import decode_html
+from dvscrape.text import decode_html, header_charset
 
 MAX_CANDIDATES = 12
 MIN_LISTING_ARTICLES = 1
@@ -91,8 +91,7 @@ def fetch(url: str) -> Page:
         headers = {name.lower(): value for name, value in error.headers.items()}
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise ConfigurationError(f"cannot fetch {url}: {getattr(error, 'reason', error)}") from error
-    charset = re.search(r"charset=([\w-]+)", headers.get("content-type", ""))
-    text = decode_html(body, charset.group(1) if charset else None) if body else ""
+    text = decode_html(body, header_charset(headers.get("content-type"))) if body else ""
     return Page(final, status, headers, text)
 
 

@@ -26,14 +26,14 @@ from scrapy.utils.defer import deferred_from_coro
 
 from dvscrape.archive.lookup import capture_record, capture_warc_record
 from dvscrape.archive.times import now_stored
-from dvscrape.capture.items import ArticleItem, ExtractionFailure
+from dvscrape.capture.items import ArticleItem, ExtractionFailure, content_type
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
 from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, extract_listing, listing_hint
 from dvscrape.sites.urls import classify
-from dvscrape.warc.payload import declared_charset, decoded_payload
+from dvscrape.warc.payload import decoded_payload
 
 if TYPE_CHECKING:
     from scrapy.http import TextResponse
@@ -54,7 +54,7 @@ class HeldArticle:
     canonical: str
     capture_id: int | None
     fetched_at: str
-    encoding: str | None
+    content_type: str
     status: int
     sitemap_lastmod: str
     body: bytes | None  # None: read back from the capture's WARC record
@@ -105,7 +105,7 @@ class ListingHintsMixin:
             canonical=str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical),
             capture_id=capture_id,
             fetched_at=now_stored(),  # when it was parsed first, a moment after its capture, as for the others
-            encoding=response.encoding,
+            content_type=content_type(response),
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,
             body=None if capture_id is not None and self.session is not None else response.body,
@@ -172,7 +172,9 @@ class ListingHintsMixin:
                 record = capture_warc_record(archive, capture_record(archive.db.conn, capture.capture_id))
                 parts = urlsplit(capture.url)  # read on the address it was fetched from (another port of a replica)
                 profile = self.profile.with_base_url(f"{parts.scheme}://{parts.netloc}")
-                listing = extract_listing(capture.url, decoded_payload(record), profile, declared_charset(record))
+                listing = extract_listing(
+                    capture.url, decoded_payload(record), profile, record.http_header("Content-Type")
+                )
             except (DvscrapeError, OSError, ValueError) as error:
                 logger.warning("archived listing %s could not be read: %s", capture.url, error)
                 continue
@@ -181,7 +183,7 @@ class ListingHintsMixin:
     def _settled_item(self, held: HeldArticle) -> ArticleItem | ExtractionFailure:
         hint = self.listing_hint_for(held.canonical)
         context = PageContext(
-            declared_encoding=held.encoding,
+            content_type=held.content_type,
             sitemap_lastmod=held.sitemap_lastmod,
             listing_date=hint.date,
             listing_categories=hint.categories,

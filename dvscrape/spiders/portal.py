@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
+from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure, content_type
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
@@ -291,7 +291,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         if not self.extract_enabled:
             return
         try:
-            self.note_listing(extract_listing(response.url, response.body, self.profile, response.encoding))
+            self.note_listing(extract_listing(response.url, response.body, self.profile, content_type(response)))
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
 
@@ -346,7 +346,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         canonical = self._canonical_of(response)
         hint = self.listing_hint_for(canonical)
         context = PageContext(
-            declared_encoding=response.encoding,
+            content_type=content_type(response),
             sitemap_lastmod=self._lastmod_of(response, canonical),
             listing_date=hint.date,
             listing_categories=hint.categories,

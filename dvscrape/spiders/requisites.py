@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from dvscrape.capture.middleware import REVISIT_KEY
-from dvscrape.pages.requisites import css_references, page_requisites
+from dvscrape.pages.requisites import css_references, page_requisites, stylesheet_text
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
 
 if TYPE_CHECKING:
@@ -75,15 +75,15 @@ class RequisitesMixin:
         and the URLs a stylesheet references are requisites of every crawl."""
         from dvscrape.archive.lookup import newest_response
         from dvscrape.errors import DvscrapeError
-        from dvscrape.warc.payload import declared_charset, decoded_payload
+        from dvscrape.warc.payload import decoded_payload
 
         session = self._session()
         if session is None:
             return ""
         try:
             record = newest_response(session.archive, url)
-            return decoded_payload(record).decode(declared_charset(record) or "utf-8", errors="replace")
-        except (DvscrapeError, LookupError, OSError):
+            return stylesheet_text(decoded_payload(record), record.http_header("Content-Type"))
+        except (DvscrapeError, OSError):
             return ""
 
     def _requisites_seen(self) -> set[str]:

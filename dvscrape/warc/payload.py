@@ -8,14 +8,12 @@ unpacking more than MAX_DECODED_BYTES.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterator
 
 from dvscrape.errors import PayloadDecodingError
 from dvscrape.warc.reader import WarcRecord
 
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 MAX_DECODED_BYTES = 200 << 20
 """The most bytes an archived body may unpack to: beyond it, a decompression bomb (or a body no reader needs)."""
 _CHUNK = 1 << 16
@@ -64,12 +62,6 @@ def dechunk(payload: bytes) -> bytes:
         position = start + size
         if payload[position : position + 2] == b"\r\n":
             position += 2
-
-
-def declared_charset(record: WarcRecord) -> str | None:
-    """The charset of the response's Content-Type header, or None."""
-    match = _CHARSET.search(record.http_header("Content-Type") or "")
-    return match.group(1) if match else None
 
 
 def _undo(payload: bytes, coding: str, limit: int) -> bytes:
