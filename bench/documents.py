@@ -1,4 +1,4 @@
-"""Benchmark of dvscrape.documents on the replica's generated documents.
+"""Benchmark of dvscrape.documents on the generated documents of the tests (tests/replica_documents).
 
 Printed, per kind: pages read per second, and the character error rate (CER: edit distance over the length of the
 text that was rendered, whitespace made single spaces) of the text read back. Text-layer kinds are read in this
@@ -17,16 +17,18 @@ import io
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from dvscrape.documents.limits import Limits
-from dvscrape.documents.model import DocumentResult
-from dvscrape.documents.ocr import missing_reason
-from dvscrape.documents.quality import character_error_rate
-from dvscrape.documents.reader import read_document
-from dvscrape.documents.sandbox import read_isolated
-from dvscrape.replica import document_spec as spec
-from dvscrape.replica import document_writers as writers
-from dvscrape.replica import documents as generated
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dvscrape.documents.limits import Limits  # noqa: E402
+from dvscrape.documents.model import DocumentResult  # noqa: E402
+from dvscrape.documents.ocr import missing_reason  # noqa: E402
+from dvscrape.documents.quality import character_error_rate  # noqa: E402
+from dvscrape.documents.reader import read_document  # noqa: E402
+from dvscrape.documents.sandbox import read_isolated  # noqa: E402
+from tests import replica_documents as generated  # noqa: E402
+from tests.replica_documents import spec, writers  # noqa: E402
 
 
 def _timed(read: Callable[[], DocumentResult], repeat: int) -> tuple[DocumentResult, float]:

@@ -21,8 +21,11 @@ REPLICA_ARTICLES = 60
 
 @pytest.fixture(scope="session")
 def replica() -> Iterator[ReplicaProcess]:
-    """The replica portal (60 articles, default seed, short slow page) for the whole test session."""
-    with start_replica_process("--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5") as running:
+    """The replica portal (60 articles, default seed, short slow page, a document of its own for every attachment:
+    tests/replica_documents) for the whole test session."""
+    with start_replica_process(
+        "--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5", "--documents", "tests.replica_documents"
+    ) as running:
         yield running
 
 
@@ -35,10 +38,12 @@ def fast_crawl_args(base_url: str, archive: Path, *extra: str) -> list[str]:
     return ["crawl", "--base-url", base_url, "--archive", str(archive), "--fast", *extra]
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the `dvscrape` command as a user would, in a subprocess."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `dvscrape` command as a user would, in a subprocess (*env*: variables to set or change)."""
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=environment)
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,8 @@ def _is_package_init_cycle(group: list[str]) -> bool:
 def test_no_modules_import_each_other_in_a_circle() -> None:
     cycles = [group for group in _cycles() if not _is_package_init_cycle(group)]
     assert not cycles, "\n".join(" ↔ ".join(group) for group in cycles)
+
+
+def test_no_replica_modules_import_each_other_in_a_circle() -> None:
+    cycles = [group for group in _cycles() if group[0].startswith("dvscrape.replica.")]
+    assert not cycles, "\n".join(" ↔ ".join(group) for group in cycles)

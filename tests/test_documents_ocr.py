@@ -11,8 +11,8 @@ from dvscrape.documents.model import DONE, OCR
 from dvscrape.documents.ocr import deskew_angle, missing_reason
 from dvscrape.documents.quality import character_error_rate
 from dvscrape.documents.reader import read_document
-from dvscrape.replica import document_spec as specs
-from dvscrape.replica import document_writers as writers
+from tests.replica_documents import spec as specs
+from tests.replica_documents import writers
 
 pytestmark = [
     pytest.mark.skipif(bool(missing_reason()), reason=f"OCR unavailable: {missing_reason()}"),

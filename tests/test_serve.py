@@ -51,6 +51,8 @@ def server(crawled_archive: CrawledArchive) -> Iterator[str]:
                 if process.poll() is not None:
                     raise RuntimeError(process.stdout.read() if process.stdout else "serve exited") from None
                 time.sleep(0.1)
+        else:
+            pytest.fail(f"dvscrape serve never answered on {base}")
         yield base
     finally:
         process.terminate()

@@ -3,7 +3,7 @@
 ``2024-03-01T08:01:00.000000Z``: one width for every value, so that ordering and comparing the stored strings
 (``ORDER BY fetched_at``, ``max(fetched_at)``) is ordering the times. Microseconds keep a capture's time equal to
 the WARC-Date of its record (a revisit record refers to that date). Archive methods pass every time they are given
-through :func:`stored_time`; migration m0009 rewrote the rows stored before in other forms.
+through :func:`stored_time`; migration m0010 rewrites times stored in other forms into this one.
 """
 
 from __future__ import annotations

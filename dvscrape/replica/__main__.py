@@ -42,6 +42,13 @@ def _parser(prog: str = "python -m dvscrape.replica") -> argparse.ArgumentParser
         metavar="PREFIX",
         help="a path prefix robots.txt disallows (repeatable; default: nothing disallowed)",
     )
+    parser.add_argument(
+        "--documents",
+        default="",
+        metavar="MODULE",
+        help="serve the attached documents MODULE.document_bytes(media) makes (tests: tests.replica_documents); "
+        "default: the committed document of each file type",
+    )
     faults = parser.add_argument_group("fault injection (see dvscrape.replica.faults)")
     faults.add_argument(
         "--faults",
@@ -129,6 +136,7 @@ def parse_config(argv: Sequence[str] | None = None, *, prog: str = "python -m dv
         robots_disallow=tuple(args.robots_disallow),
         portal_pages=args.portal_pages,
         portal=args.portal,
+        documents=args.documents,
     )
 
 

@@ -17,6 +17,7 @@ from dvscrape.errors import (
     NotInArchiveError,
     QueryError,
     ReextractError,
+    SigningError,
 )
 from dvscrape.runs.exitcodes import ExitCode
 
@@ -77,7 +78,10 @@ def decide_outcome(counts: CrawlCounts, *, finish_reason: str, archive_failed: b
 def outcome_of_error(error: BaseException) -> Outcome:
     """The outcome of a run that could not run because of *error*; its exit code is that of every command that
     fails with it (a query, URL or file the command cannot use is a bad option, like a bad setting; an archive with
-    nothing to rebuild from is unusable)."""
+    nothing to rebuild from is unusable; a time-stamping authority that cannot be reached or refuses is like a site
+    that cannot be reached)."""
+    if isinstance(error, SigningError):
+        return Outcome.SITE_UNREACHABLE
     if isinstance(error, ArchiveLockedError):
         return Outcome.LOCKED
     if isinstance(error, ArchiveError | ReextractError):

@@ -119,6 +119,13 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "each further attempt (`--fast`: 0.25).",
     ),
     Setting(
+        "DVSCRAPE_SIGNING_KEY",
+        "",
+        "The operator's private key with which `dvscrape wacz --sign` signs packages, read from the environment "
+        "variable of this name (empty: `dvscrape/signing-key.pem` in the user's configuration folder, "
+        "`$XDG_CONFIG_HOME` or `~/.config`, made owner-only on first use).",
+    ),
+    Setting(
         "DVSCRAPE_WAYBACK_CDX_PAGE_ROWS",
         0,
         "Rows per page of a web archive's CDX answer in `--from-wayback`, pages followed by resume key (0: pages of "

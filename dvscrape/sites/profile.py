@@ -254,11 +254,3 @@ class SiteProfile:
             if rest == "" or rest[0] in "/?#":
                 return self.base_url + rest
         return url
-
-    def site_form(self, url: str) -> str:
-        """*url* with the base URL replaced by the site's own address (the identity form); others unchanged."""
-        if self.is_mirror and url.lower().startswith(self.base_url.lower()):
-            rest = url[len(self.base_url) :]
-            if rest == "" or rest[0] in "/?#":
-                return self.site_url + rest
-        return url

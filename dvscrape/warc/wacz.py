@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,12 +67,29 @@ def _resource(path: str, digest: str, size: int) -> dict[str, object]:
     return {"name": name, "path": path, "hash": digest, "bytes": size}
 
 
+@contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def write_wacz(
-    output: Path, warc_files: list[Path], pages: list[Page], *, title: str, now: datetime | None = None
+    output: Path,
+    warc_files: list[Path],
+    pages: list[Page],
+    *,
+    title: str,
+    now: datetime | None = None,
+    sign: Callable[[str, str], dict[str, str]] | None = None,
 ) -> WaczResult:
     """Write the WACZ file *output* from *warc_files* and *pages* (atomically: to a temporary name, then renamed).
+    *sign* (warc/signing), given the hash of datapackage.json and its creation time, returns the signedData that
+    datapackage-digest.json then carries.
 
-    Raises WarcFormatError when a WARC file cannot be indexed.
+    Raises WarcFormatError when a WARC file cannot be indexed, and what *sign* raises (leaving no file behind).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     lines = index_lines(warc_files)
@@ -79,19 +98,21 @@ def write_wacz(
     pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
     resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
-    with stored_zip(temporary, moment) as package:
+    with _removed_on_error(temporary), stored_zip(temporary, moment) as package:
         for path in warc_files:
             name = f"archive/{path.name}"
             resources.append(_resource(name, *package.add_file(name, path)))
         for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
             package.add_bytes(name, data)
             resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
+        # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
+        created = wacz_time(now or datetime.now(UTC))
         datapackage: dict[str, object] = {
             "profile": "data-package",
             "wacz_version": WACZ_VERSION,
             "title": title,
-            "created": wacz_time(moment),
-            "modified": wacz_time(moment),
+            "created": created,
+            "modified": created,
             "software": f"dvscrape {__version__}",
             "resources": resources,
         }
@@ -100,7 +121,10 @@ def write_wacz(
             datapackage["mainPageDate"] = wacz_time(pages[0].ts)
         datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
         package.add_bytes("datapackage.json", datapackage_bytes)
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()}
+        datapackage_hash = "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()
+        digest: dict[str, object] = {"path": "datapackage.json", "hash": datapackage_hash}
+        if sign is not None:
+            digest["signedData"] = sign(datapackage_hash, created)
         package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
     return WaczResult(output, len(warc_files), len(lines), len(pages), output.stat().st_size)

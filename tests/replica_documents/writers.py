@@ -1,6 +1,6 @@
 """The writers of the replica's documents: reportlab PDFs (text, two columns, TCVN3 font, encrypted, damaged), Pillow
 scans wrapped as PDF, python-docx DOCX (also in the .VnTime and VNI-Times fonts) and openpyxl XLSX. Each renders a
-DocumentSpec (replica/documents.py) and gives the same bytes for the same spec."""
+DocumentSpec (spec.py) and gives the same bytes for the same spec."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from dvscrape.replica.document_spec import DocumentSpec
+from tests.replica_documents.spec import DocumentSpec
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 PAGE_W, PAGE_H = 595.0, 842.0

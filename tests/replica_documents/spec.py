@@ -1,33 +1,14 @@
-"""What each replica document says: the administrative document (heading, body, table, signature) a key renders,
-the variant and file type chosen from the key, and the expected text and heading fields the tests and
-bench/documents.py compare with. The writers are in replica/document_writers.py; replica/documents.py serves them."""
+"""What each generated document says: the administrative document (heading, body, table, signature) an attachment's
+key renders, and the expected text and heading fields the tests and bench/documents.py compare with. The writers are
+in writers.py; __init__.py makes an attachment's document in the variant its uuid draws."""
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import unicodedata
 from dataclasses import dataclass
 
-PDF_VARIANTS = ("text", "text", "text", "text", "columns", "tcvn3", "scan", "scan-noisy", "encrypted", "damaged")
-OFFICE_VARIANTS = ("docx", "docx", "docx", "docx-vntime", "doc", "doc", "xlsx", "xlsx", "odt", "rtf")
-EXTENSIONS = {
-    "docx": ".docx",
-    "docx-vntime": ".docx",
-    "doc": ".doc",
-    "xlsx": ".xlsx",
-    "odt": ".odt",
-    "rtf": ".rtf",
-}
-CONTENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".doc": "application/msword",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".rtf": "application/rtf",
-}
 ENCRYPTED_PASSWORD = "matkhau-2024"
 
 _TYPES = {
@@ -178,19 +159,9 @@ def spec_for(key: str, label: str = "", published: tuple[int, int, int] | None =
     )
 
 
-# The document the committed LibreOffice fixtures (.doc, .odt, .rtf) were converted from.
+# The document of the replica's committed documents (dvscrape/replica/data/documents).
 FIXTURE_SPEC_ARGS = ("fixture", "Kế hoạch số 109/KH-UBND", (2024, 3, 12))
 
 
 def fixture_spec() -> DocumentSpec:
     return spec_for(*FIXTURE_SPEC_ARGS)
-
-
-def variant_of(key: str, extension: str) -> str:
-    """Which kind of document an attachment with this uuid is: drawn from the uuid alone, so stable across editions."""
-    digest = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16)
-    variants = PDF_VARIANTS if extension == ".pdf" else OFFICE_VARIANTS
-    return variants[digest % len(variants)]
-
-
-# --- fonts -------------------------------------------------------------------------------------------------------
