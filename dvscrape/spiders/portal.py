@@ -58,6 +58,10 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     name = "portal"
     site = ""
+    # Set from the crawl's settings (their defaults declared in settings/declared.py) by from_crawler.
+    extract_enabled: bool
+    fetch_media: bool
+    extract_maxsize: int
 
     def __init__(
         self,
@@ -80,9 +84,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.extraction_pool: ExtractionPool | None = None
         self.init_change_signals()
         self.init_listing_hints()
-        self.extract_enabled = True
-        self.fetch_media = True
-        self.extract_maxsize = 8 * 1024 * 1024
         self.session: CrawlSession | None = None  # the crawl's archive, once it is open (None: nothing archived)
 
     @classmethod
@@ -97,9 +98,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                 settings.set(name, value, priority="spider")
         if spider.max_articles is None:
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
-        spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
-        spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
-        spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES", True)
+        spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED")
+        spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA")
+        spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES")
         spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
         crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)

@@ -33,7 +33,7 @@ class RequisitesMixin:
 
     profile: SiteProfile
     crawler: Any
-    fetch_requisites: bool = True
+    fetch_requisites: bool  # DVSCRAPE_FETCH_REQUISITES, set by the spider's from_crawler
 
     def _request_for(
         self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
