@@ -15,7 +15,7 @@ from dvscrape.capture.items import ArticleItem
 from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
 from dvscrape.pages.listing import Listing
 from dvscrape.replica.process import start_replica_process
-from dvscrape.sites import get_profile
+from dvscrape.sites import get_profile, profile_for
 from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
 SITE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal"
@@ -142,6 +142,7 @@ def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archive
     hint of the listing page it did not read again, as the archive last captured it (and as reextract reads it)."""
     from dvscrape.archive.db import Archive
     from dvscrape.archive.incremental import IncrementalState
+    from dvscrape.archive.lookup import crawl_profiles
     from dvscrape.spiders.hints import HeldArticle
     from dvscrape.spiders.portal import PortalSpider
 
@@ -153,7 +154,12 @@ def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archive
     with Archive.open(crawled_archive.directory, readonly=True) as archive:
         spider = PortalSpider(site="tanbinh", base_url=crawled_archive.replica_url)
         state = IncrementalState.load(archive, resume_crawl_id=None)
-        spider.session = SimpleNamespace(archive=archive, planner=SimpleNamespace(incremental=incremental, state=state))  # type: ignore[assignment]
+        profiles = crawl_profiles(archive.db.conn)
+        spider.session = SimpleNamespace(  # type: ignore[assignment]
+            archive=archive,
+            planner=SimpleNamespace(incremental=incremental, state=state),
+            profile_for=lambda url: profile_for(url, profiles),
+        )
         assert spider.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", "utf-8", 200, "", None))
         (item,) = spider.release_held_articles()  # this run read no listing page
     assert isinstance(item, ArticleItem)

@@ -8,6 +8,7 @@ was found: the stored article row, the span of the crawls, and the archived WARC
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,20 +16,51 @@ from urllib.parse import urlsplit, urlunsplit
 
 from dvscrape.errors import ConfigurationError, NotInArchiveError
 from dvscrape.sites import get_profile
+from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
 from dvscrape.warc.reader import WarcRecord, read_record_at
 
 if TYPE_CHECKING:
     from dvscrape.archive.db import Archive
 
+_CAPTURE_ORIGINS = (
+    "SELECT crawls.site, min(captures.url), crawls.options FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
+    "WHERE captures.kind != 'offsite' "
+    "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
+)
 _MAX_CHAIN = 16  # revisits referring to revisits: a longer chain is taken as broken (a loop)
 _RECORD_TYPE = "SELECT record_type, refers_to_capture_id FROM captures WHERE id = ?"
 
 
-def _crawl_bases(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(site, base_url) of every crawl of the archive, most recent first."""
-    found = conn.execute("SELECT site, base_url FROM crawls GROUP BY site, base_url ORDER BY max(id) DESC").fetchall()
-    return [(str(site), str(base)) for site, base in found]
+def crawl_profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
+    """A profile for every address the archive's crawls fetched from, most recent crawl first: each crawl's recorded
+    base URL and the origin of its captures (an archive resumed by an older dvscrape recorded a base URL it did not
+    crawl). A profile is read from the user's folder of today (DVSCRAPE_PROFILES_DIR) or else the folder the crawl
+    recorded; a site with no profile is left out. sites.profile_for picks the one that reads a URL."""
+    bases: dict[tuple[str, str, str], None] = {}
+    for site, base_url, options in conn.execute("SELECT site, base_url, options FROM crawls ORDER BY id DESC"):
+        bases[(str(site), str(base_url), _profiles_dir(options))] = None
+    for site, url, options in conn.execute(_CAPTURE_ORIGINS):
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            bases[(str(site), f"{parts.scheme}://{parts.netloc}", _profiles_dir(options))] = None
+    profiles: list[SiteProfile] = []
+    for site, base_url, recorded in bases:
+        for folder in dict.fromkeys((None, recorded or None)):
+            try:
+                profiles.append(get_profile(site, base_url, folder))
+                break
+            except ConfigurationError:
+                continue
+    return profiles
+
+
+def _profiles_dir(options: str | None) -> str:
+    try:
+        recorded = json.loads(options or "{}").get("profiles_dir", "")
+    except (ValueError, AttributeError):
+        return ""
+    return recorded if isinstance(recorded, str) else ""
 
 
 def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
@@ -36,13 +68,9 @@ def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
     rebased onto each crawl's base URL and canonicalised."""
     url = url.strip()
     candidates = [url]
-    for site, base in _crawl_bases(conn):
-        try:
-            profile = get_profile(site, base)
-        except ConfigurationError:
-            continue
+    for profile in crawl_profiles(conn):
         parts = urlsplit(url)
-        base_parts = urlsplit(base)
+        base_parts = urlsplit(profile.base_url)
         rebased = urlunsplit((base_parts.scheme, base_parts.netloc, parts.path or "/", parts.query, ""))
         fetched: list[str] = [rebased]
         for variant in (url, rebased):

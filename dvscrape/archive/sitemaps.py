@@ -10,14 +10,14 @@ left out: its earlier lastmod says nothing about what the archive holds, so the 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from dvscrape.archive.lookup import original_capture_id
+from dvscrape.archive.lookup import crawl_profiles, original_capture_id
 from dvscrape.errors import DvscrapeError, ExtractionError
 from dvscrape.pages.sitemap import read_sitemap
+from dvscrape.sites import profile_for
+from dvscrape.sites.urls import classify
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import read_record_at
 
@@ -47,25 +47,29 @@ class PreviousSitemap:
         return self.lastmods.get(canonical_url)
 
 
-def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callable[[str, str], str]) -> PreviousSitemap:
-    """The previous visit's sitemap lastmods, keyed by *canonical*(loc, origin), where origin is the scheme and
-    host the sitemap was fetched from (a replica's sitemap names its own port); empty when no crawl archived one."""
+def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path) -> PreviousSitemap:
+    """The previous visit's sitemap lastmods, keyed by canonical URL (entries read by the profile of the address the
+    sitemap was fetched from, as the crawl read them: a replica's sitemap names its own port); empty when no crawl
+    archived one."""
     found = conn.execute(_BASELINE_CRAWL).fetchone()
     if found is None:
         return PreviousSitemap()
     crawl_id = int(found[0])
+    profiles = crawl_profiles(conn)
     lastmods: dict[str, str] = {}
     captured = conn.execute(
         "SELECT id, url FROM captures WHERE crawl_id = ? AND kind = 'sitemap' ORDER BY id", (crawl_id,)
     ).fetchall()
     for capture_id, url in captured:
+        profile = profile_for(url, profiles)  # a sitemap's entries are read as the crawl read them: by its address
+        if profile is None:
+            continue
         try:
             pages = read_sitemap(_payload(conn, warc_dir, capture_id)).pages
         except ExtractionError:
             continue
-        parts = urlsplit(url)
         for loc, lastmod in pages:
-            key = canonical(loc, f"{parts.scheme}://{parts.netloc}")
+            key = classify(profile.fetch_url(loc), profile).canonical
             if key:
                 lastmods[key] = lastmod
     failed = conn.execute(

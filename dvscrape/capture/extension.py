@@ -14,6 +14,8 @@ from dvscrape.archive.db import Archive
 from dvscrape.capture.session import COMMIT_SECONDS, ArchiveSettings, CrawlSession
 from dvscrape.errors import ArchiveError
 from dvscrape.runs.outcome import Outcome, decide_outcome
+from dvscrape.sites import profiles_dir_of
+from dvscrape.sites.profile import SiteProfile
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -69,6 +71,8 @@ class ArchiveExtension:
             archive.close()
             raise
         options: dict[str, object] = {"spider": spider.name, "max_articles": getattr(spider, "max_articles", 0)}
+        if isinstance(profile, SiteProfile) and profiles_dir_of(profile):
+            options["profiles_dir"] = profiles_dir_of(profile)  # read again with the same profile (reextract)
         self.session = CrawlSession.open(archive, self.config, site=site, base_url=base_url, options=options)
         self.session.on_abort = self._stop_crawl
         logger.info("archive %s opened; crawl %d of %s", self.config.archive_dir, self.session.crawl_id, base_url)

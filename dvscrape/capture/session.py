@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.archive.lookup import crawl_profiles
 from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError
 from dvscrape.runs.outcome import Outcome
+from dvscrape.sites import profile_for
+from dvscrape.sites.profile import SiteProfile
 from dvscrape.warc.writer import WarcWriter
 
 if TYPE_CHECKING:
@@ -145,6 +148,14 @@ class CrawlSession:
         self._batch_started = time.monotonic()
         self._refusals: dict[str, tuple[str, str, str, str]] = {}
         self._refused_urls: set[str] = set()
+        self._profiles: list[SiteProfile] | None = None
+
+    def profile_for(self, url: str) -> SiteProfile | None:
+        """The profile that reads *url*, fetched by this or an earlier crawl of the archive (sites.profile_for over
+        the archive's crawl profiles, read once)."""
+        if self._profiles is None:
+            self._profiles = crawl_profiles(self.archive.db.conn)
+        return profile_for(url, self._profiles)
 
     @classmethod
     def open(

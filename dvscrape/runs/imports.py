@@ -27,6 +27,7 @@ from dvscrape.archive.db import Archive
 from dvscrape.archive.records import CAPTURE_KINDS
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
+from dvscrape.sites import profiles_dir_of
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.model import parse_warc_date
@@ -142,7 +143,8 @@ def import_paths(
     crawl_id = archive.begin_crawl(
         profile.name,
         profile.base_url,
-        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record},
+        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record}
+        | ({"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}),
     )
     result.crawl_id = crawl_id
     status = "failed"

@@ -22,23 +22,22 @@ the crawl has them.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import crawl_profiles
 from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.rereading import keep_history, stored_versions
 from dvscrape.archive.times import now_stored, stored_time
-from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
+from dvscrape.errors import DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
 from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
 from dvscrape.pages.sitemap import read_sitemap
-from dvscrape.sites import get_profile
+from dvscrape.sites import profile_for
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
@@ -103,45 +102,13 @@ class ReextractResult:
     appended_versions: int = 0  # versions appended with the reason, over those articles
 
 
-def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
-    """A profile for every base URL the archive's crawls fetched from: the one each crawl records, and the origin
-    of each of its captures (an archive resumed by an older dvscrape recorded a base URL it did not crawl)."""
-    bases: dict[tuple[str, str], None] = {}
-    for site, base_url in conn.execute("SELECT site, base_url FROM crawls ORDER BY id DESC").fetchall():
-        bases[(site, base_url)] = None
-    for site, url in conn.execute(
-        "SELECT crawls.site, min(captures.url) FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
-        "WHERE captures.kind != 'offsite' "
-        "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
-    ):
-        parts = urlsplit(url or "")
-        if parts.scheme in ("http", "https") and parts.netloc:
-            bases[(site, f"{parts.scheme}://{parts.netloc}")] = None
-    profiles: list[SiteProfile] = []
-    for site, base_url in bases:
-        try:
-            profiles.append(get_profile(site, base_url))
-        except ConfigurationError:
-            continue
-    if not profiles:
-        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
-    return profiles
-
-
-def _profile_for(url: str, profiles: list[SiteProfile]) -> SiteProfile | None:
-    for profile in profiles:
-        if classify(url, profile).kind is not UrlKind.OFFSITE:
-            return profile
-    return None
-
-
 def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, str]) -> None:
     try:
         pages = read_sitemap(decoded_payload(record)).pages
     except DvscrapeError:
         return
     for loc, lastmod in pages:
-        canonical = classify(loc, profile).canonical
+        canonical = classify(profile.fetch_url(loc), profile).canonical
         if canonical:
             into[canonical] = lastmod
 
@@ -169,7 +136,7 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
             if kind not in ("response", "revisit"):
                 continue
             status = record.http_status or 0
-            profile = _profile_for(record.target_uri, profiles)
+            profile = profile_for(record.target_uri, profiles)
             if profile is None or not (200 <= status < 300 or status in GONE_STATUSES or kind == "revisit"):
                 continue
             decision = classify(record.target_uri, profile)
@@ -203,7 +170,7 @@ class _ListingBook:
             return
         self._read = True
         for url, captures in self.scan.listings.items():
-            profile = _profile_for(url, self.profiles)
+            profile = profile_for(url, self.profiles)
             for listing_page in captures:
                 self.captures.setdefault(url, []).append((_seconds(listing_page.date), listing_page.record_id))
                 shown = self._entries_of(listing_page, profile) if profile is not None else {}
@@ -262,7 +229,7 @@ def iter_extracted(
             yield page, None
             continue
         result.pages += 1
-        profile = _profile_for(page.url, profiles)
+        profile = profile_for(page.url, profiles)
         assert profile is not None
         try:
             record = read_record_at(page.path, page.offset, page.length, check_digests=False)
@@ -332,7 +299,9 @@ def _rebuild(
     files = warc_files(archive.warc_dir)
     if not files:
         raise ReextractError(f"archive {archive.directory} has no WARC files")
-    profiles = _profiles(conn)
+    profiles = crawl_profiles(conn)
+    if not profiles:
+        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
     capture_ids: dict[str, int] = {}
     capture_kinds: dict[str, str] = {}
     for capture_id, record_id, kind in conn.execute(
@@ -400,7 +369,7 @@ def _replay_check(
     archive: Archive, page: _Page, profiles: list[SiteProfile], capture_id: int | None, result: ReextractResult
 ) -> None:
     """Replay a revisit (the article was re-checked, unchanged) or a 404/410 answer (the article is gone)."""
-    profile = _profile_for(page.url, profiles)
+    profile = profile_for(page.url, profiles)
     canonical = classify(page.url, profile).canonical if profile else ""
     if not canonical:
         return

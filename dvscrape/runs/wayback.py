@@ -18,8 +18,7 @@ from twisted.python.failure import Failure
 
 from dvscrape.archive.db import Archive
 from dvscrape.capture.cdx import WaybackServer
-from dvscrape.runs.crawl import CrawlResult, _result, build_settings
-from dvscrape.sites import get_profile
+from dvscrape.runs.crawl import CrawlResult, _result, build_settings, check_profile
 from dvscrape.spiders.wayback import WaybackSpider
 
 
@@ -53,7 +52,7 @@ def run_wayback(
     fast: bool = False,
 ) -> WaybackResult:
     """Fetch the site's captures from the web archive at *wayback_url* into *archive_dir*; see the module."""
-    get_profile(site, base_url)  # a bad site or base URL fails before Scrapy starts
+    check_profile(site, base_url, overrides)
     server = WaybackServer.from_url(wayback_url)
     settings = build_settings(archive_dir, overrides or {}, fast=fast)
     started = time.monotonic()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
@@ -168,10 +167,11 @@ class ListingHintsMixin:
             capture = planner.state.last_capture(canonical) if canonical not in self._listings_read else None
             if capture is None:
                 continue
+            profile = session.profile_for(capture.url)  # the address it was fetched from (another replica port)
+            if profile is None:
+                continue
             try:
                 record = capture_warc_record(archive, capture_record(archive.db.conn, capture.capture_id))
-                parts = urlsplit(capture.url)  # read on the address it was fetched from (another port of a replica)
-                profile = self.profile.with_base_url(f"{parts.scheme}://{parts.netloc}")
                 listing = extract_listing(
                     capture.url, decoded_payload(record), profile, record.http_header("Content-Type")
                 )

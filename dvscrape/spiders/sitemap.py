@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.exceptions import DontCloseSpider
@@ -16,7 +16,8 @@ from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.capture.items import FetchFailure
 from dvscrape.capture.middleware import CANONICAL_KEY, REVISIT_KEY
-from dvscrape.errors import ConfigurationError, DvscrapeError, ExtractionError
+from dvscrape.errors import DvscrapeError, ExtractionError
+from dvscrape.pages.dom import decode_document
 from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.warc.payload import decoded_payload
@@ -82,18 +83,19 @@ class SitemapMixin:
         known = planner.state.last_capture(canonical) if canonical else None
         if known is None or self.session is None:
             return
+        profile = self.session.profile_for(known.url)  # the address it was fetched from (another replica port)
         try:
             record = capture_warc_record(
                 self.session.archive, capture_record(self.session.archive.db.conn, known.capture_id)
             )
-            body = decoded_payload(record)
+            text = decode_document(decoded_payload(record), record.http_header("Content-Type")).text
         except (DvscrapeError, OSError, ValueError):
             return
-        parts = urlsplit(known.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        if profile is None:
+            return
         before: set[str] = set()
-        for href in scrapy.Selector(text=body.decode("utf-8", errors="replace")).xpath("//a/@href").getall():
-            url = self._canonical_on(urljoin(known.url, href.strip()), origin)
+        for href in scrapy.Selector(text=text).xpath("//a/@href").getall():
+            url = classify(profile.fetch_url(urljoin(known.url, href.strip())), profile).canonical
             if (
                 url
                 and planner.holds_article(url)
@@ -110,16 +112,8 @@ class SitemapMixin:
             if session is None or planner is None or not planner.incremental:
                 self._previous = PreviousSitemap()
             else:
-                self._previous = previous_sitemap(session.archive.db.conn, session.archive.warc_dir, self._canonical_on)
+                self._previous = previous_sitemap(session.archive.db.conn, session.archive.warc_dir)
         return self._previous
-
-    def _canonical_on(self, url: str, origin: str) -> str:
-        """The canonical form of *url* as found on a page fetched from *origin* (another port of a replica)."""
-        try:
-            profile = self.profile.with_base_url(origin)
-        except ConfigurationError:
-            return ""
-        return classify(profile.fetch_url(url), profile).canonical
 
     def _archived_sitemap(self, response: Response) -> bytes:
         """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""

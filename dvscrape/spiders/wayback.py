@@ -68,10 +68,11 @@ class WaybackSpider(scrapy.Spider):
         wayback_url: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        profiles_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.profile = get_profile(site, base_url)
+        self.profile = get_profile(site, base_url, profiles_dir or None)
         self.server = WaybackServer.from_url(wayback_url)
         self.since, self.until = since, until
         self.allowed_domains = [self.server.host]
@@ -82,6 +83,13 @@ class WaybackSpider(scrapy.Spider):
         self.skipped_limit = 0  # captures of articles beyond DVSCRAPE_MAX_ARTICLES
         self.articles: set[str] = set()  # canonical URLs of the wanted captures that are articles
         self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> WaybackSpider:
+        """The site's profile is looked up where the crawl's DVSCRAPE_PROFILES_DIR says, as for the live crawl."""
+        kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
+        spider: WaybackSpider = super().from_crawler(crawler, *args, **kwargs)
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         yield self._cdx_request(None)
