@@ -14,13 +14,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.document_tables import save_document
 from dvscrape.archive.times import now_stored
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult, failed
 from dvscrape.documents.ocr import missing_reason
 from dvscrape.documents.sandbox import read_isolated
 from dvscrape.documents.sniff import extension_kind
-from dvscrape.documents.store import PendingDocument, document_bytes, pending_documents, row_of, save_document
+from dvscrape.documents.store import PendingDocument, document_bytes, pending_documents, row_of
 
 
 @dataclass

@@ -30,7 +30,15 @@ from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import crawl_profiles
 from dvscrape.archive.records import ArticleOutcome
-from dvscrape.archive.rereading import keep_history, stored_versions
+from dvscrape.archive.rereading import (
+    article_ids,
+    capture_ids_by_record,
+    keep_history,
+    remove_articles,
+    restart_articles,
+    stored_counts,
+    stored_versions,
+)
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
@@ -47,7 +55,6 @@ from dvscrape.warc.reader import WarcRecord, read_record_at
 from dvscrape.warc.walk import iter_readable
 
 GONE_STATUSES = frozenset({404, 410})
-_CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
 ArticleFilter = Callable[[Article], Article]  # a step between extraction and validation (a test hook)
 
@@ -302,14 +309,9 @@ def _rebuild(
     profiles = crawl_profiles(conn)
     if not profiles:
         raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
-    capture_ids: dict[str, int] = {}
-    capture_kinds: dict[str, str] = {}
-    for capture_id, record_id, kind in conn.execute(
-        "SELECT id, warc_record_id, kind FROM captures WHERE warc_record_id IS NOT NULL ORDER BY id"
-    ):
-        capture_ids[record_id] = capture_id
-        capture_kinds[record_id] = kind
-    scan = _scan(files, profiles, capture_kinds)
+    captured = capture_ids_by_record(conn)
+    capture_ids = {record_id: capture_id for record_id, (capture_id, _) in captured.items()}
+    scan = _scan(files, profiles, {record_id: kind for record_id, (_, kind) in captured.items()})
     extracted = list(iter_extracted(scan, profiles, adjust, result))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
@@ -317,19 +319,10 @@ def _rebuild(
             first_seen.setdefault(article.url, _seen_at(page))
     stored_urls: set[str] = set()
     with archive.transaction("re-extract the articles"):
-        existing = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        existing = article_ids(conn)
         rebuilt_ids = [existing[url] for url in first_seen if url in existing]
         versions_before = stored_versions(conn, rebuilt_ids)
-        for table in _CHILD_TABLES:
-            for chunk in range(0, len(rebuilt_ids), 500):
-                ids = rebuilt_ids[chunk : chunk + 500]
-                marks = ", ".join("?" for _ in ids)
-                conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
-        for url, seen in first_seen.items():
-            if url in existing:  # keep the id; the next save is then an update that writes version 1
-                conn.execute(
-                    "UPDATE articles SET content_hash = '', first_seen = ? WHERE id = ?", (seen, existing[url])
-                )
+        restart_articles(conn, {existing[url]: seen for url, seen in first_seen.items() if url in existing})
         for page, article in extracted:
             if article is None:
                 _replay_check(archive, page, profiles, capture_ids.get(page.record_id), result)
@@ -349,13 +342,10 @@ def _rebuild(
         result.not_rebuilt = sorted(url for url in existing if url not in first_seen)
         result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
         if remove_not_articles:
-            for url in result.removable:
-                for table in _CHILD_TABLES:
-                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (existing[url],))
-                conn.execute("DELETE FROM articles WHERE id = ?", (existing[url],))
+            remove_articles(conn, [existing[url] for url in result.removable])
             result.removed = len(result.removable)
         result.kept = len(result.not_rebuilt) - result.removed
-        (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        result.articles, _ = stored_counts(conn)
         if dry_run:
             raise _DryRun
 
