@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from dvscrape.archive.document_tables import documents_with_articles
+from dvscrape.archive.export_rows import crawl_sources
 from dvscrape.errors import ConfigurationError
 from dvscrape.export.datapackage import write_datapackage
 from dvscrape.export.options import ExportOptions
 from dvscrape.export.run import building, check_out, row_writer
 from dvscrape.export.schema import Field, Kind, Table
-from dvscrape.export.source import ExportSummary, crawl_sources, dvscrape_version
+from dvscrape.export.source import ExportSummary, dvscrape_version
 from dvscrape.export.writers import DataFile
 
 FIELDS: tuple[Field, ...] = (

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dvscrape.archive.export_rows import SourceRow
 from dvscrape.export.dedup import canonical_text, text_hash
-from dvscrape.export.rows import SourceRow, date_of, language_of
 
 if TYPE_CHECKING:
     from dvscrape.text import ToneOption
@@ -75,3 +75,20 @@ def plain_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def language_of(locale: str | None) -> str | None:
+    """The BCP 47 language of a Liferay locale ('vi_VN' → 'vi', 'en_US' → 'en'), or None."""
+    if not locale:
+        return None
+    return locale.replace("-", "_").split("_")[0].lower() or None
+
+
+def date_of(value: str | None) -> date | None:
+    """The day of an ISO date or date-time string, or None when it is empty or not a date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from dvscrape.archive import export_rows as source_rows
 from dvscrape.archive.db import Archive
+from dvscrape.archive.export_rows import crawl_sources, snapshot
 from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.export import rows as source_rows
 from dvscrape.export.card import SPLIT, write_card
 from dvscrape.export.datapackage import DATAPACKAGE_FILENAME, write_datapackage
 from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text, text_hash
@@ -29,7 +30,7 @@ from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
 from dvscrape.export.schema import ARTICLES, Table
-from dvscrape.export.source import ExportSummary, Span, crawl_sources, dvscrape_version, site_of
+from dvscrape.export.source import ExportSummary, Span, dvscrape_version, site_of
 from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
 
 HF_DATA_FOLDER = "data"
@@ -98,7 +99,7 @@ def export_dataset(
         for index, folder in enumerate(folders):
             archive = stack.enter_context(Archive.open(folder, readonly=True))
             site = site_names[index] if site_names is not None else site_of(archive.db.conn, folder)
-            sources.append(_Source(site, stack.enter_context(_snapshot(archive.db.conn))))
+            sources.append(_Source(site, stack.enter_context(snapshot(archive.db.conn))))
         _check_sites(sources, folders)
         first_pass = _duplicate_groups(sources[0].conn, options, progress) if len(sources) == 1 else None
         with building(out) as folder:
@@ -134,16 +135,6 @@ def check_out(out: Path, *, overwrite: bool) -> None:
             raise ConfigurationError(f"{out} already exists and is not empty; pass --overwrite to replace it")
         if not (out / DATAPACKAGE_FILENAME).is_file():
             raise ConfigurationError(f"{out} is not a dvscrape export (no {DATAPACKAGE_FILENAME}); will not replace it")
-
-
-@contextmanager
-def _snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One read transaction around the whole export."""
-    conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        conn.execute("ROLLBACK")
 
 
 @contextmanager

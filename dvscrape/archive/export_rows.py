@@ -1,4 +1,5 @@
-"""Reading export rows out of the archive: one SQL query streamed in batches, child rows fetched per batch.
+"""Reading the rows of a dataset export out of the archive: one SQL query streamed in batches, child rows fetched per
+batch, the crawls the rows come from, and one read snapshot around it all.
 
 The latest version of each article comes from ``articles`` (with its figures and attachments tables); with
 ``include_versions`` every recorded version comes from ``article_versions``. Rows are always in (id, version) order,
@@ -10,12 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from dvscrape.errors import ArchiveError
-from dvscrape.export.options import ExportOptions
 
 VERSIONS_TABLE = "article_versions"
 
@@ -35,6 +36,61 @@ _VERSION_COLUMNS = """
 _VERSION_FROM = (
     "FROM article_versions v JOIN articles a ON a.id = v.article_id LEFT JOIN captures c ON c.id = v.capture_id"
 )
+
+
+class RowSelection(Protocol):
+    """Which rows an export reads (export.options.ExportOptions is one): the publication days, the category,
+    every version or the latest, and how many rows a batch holds."""
+
+    @property
+    def since(self) -> date | None: ...
+    @property
+    def until(self) -> date | None: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def include_versions(self) -> bool: ...
+    @property
+    def batch_rows(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class CrawlSource:
+    """The crawls of one site from one base URL."""
+
+    site: str
+    base_url: str
+    crawls: int
+    first_started: str
+    last_finished: str | None
+
+
+def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
+    """The crawls recorded in the archive, grouped by site and base URL."""
+    found = conn.execute(
+        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
+        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
+    ).fetchall()
+    return tuple(
+        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
+        for site, base, count, first, last in found
+    )
+
+
+def newest_site(conn: sqlite3.Connection) -> str | None:
+    """The site of the archive's newest crawl, or None when it has none."""
+    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    return None if found is None else str(found[0])
+
+
+@contextmanager
+def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction around a whole export: every pass sees the same rows, even while a crawl writes."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("ROLLBACK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +132,7 @@ def has_versions(conn: sqlite3.Connection) -> bool:
     return found is not None
 
 
-def _where(options: ExportOptions, alias: str) -> tuple[str, list[object]]:
+def _where(options: RowSelection, alias: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if options.since:
@@ -96,7 +152,7 @@ def _where(options: ExportOptions, alias: str) -> tuple[str, list[object]]:
 
 
 def _query(
-    conn: sqlite3.Connection, options: ExportOptions, columns: str, *, ordered: bool = True
+    conn: sqlite3.Connection, options: RowSelection, columns: str, *, ordered: bool = True
 ) -> tuple[str, list[object]]:
     """The SELECT of *columns* (latest or versions shape) with the filters, in (id, version) order if *ordered*."""
     if options.include_versions:
@@ -117,13 +173,13 @@ def _latest_version_expression(conn: sqlite3.Connection, column: str = "version"
     return missing
 
 
-def count_rows(conn: sqlite3.Connection, options: ExportOptions) -> int:
+def count_rows(conn: sqlite3.Connection, options: RowSelection) -> int:
     """How many rows the export will read (before dropping duplicates)."""
     sql, params = _query(conn, options, "count(*)", ordered=False)
     return int(conn.execute(sql, params).fetchone()[0])
 
 
-def iter_texts(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list[TextRow]]:
+def iter_texts(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[TextRow]]:
     """The id and body of every row, in export order, in batches of ``options.batch_rows``."""
     columns = "v.article_id, v.body" if options.include_versions else "a.id, a.body"
     sql, params = _query(conn, options, columns)
@@ -132,7 +188,7 @@ def iter_texts(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[lis
         yield [TextRow(int(row[0]), row[1] or "") for row in batch]
 
 
-def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list[SourceRow]]:
+def iter_rows(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[SourceRow]]:
     """Every row of the export, in (id, version) order, in batches, with figures and attachment URLs attached."""
     if options.include_versions:
         columns = _VERSION_COLUMNS
@@ -243,20 +299,3 @@ def _figures_of_version(figures_json: str | None) -> list[tuple[str, str]]:
         elif isinstance(figure, str):
             result.append((figure, ""))
     return result
-
-
-def language_of(locale: str | None) -> str | None:
-    """The BCP 47 language of a Liferay locale ('vi_VN' → 'vi', 'en_US' → 'en'), or None."""
-    if not locale:
-        return None
-    return locale.replace("-", "_").split("_")[0].lower() or None
-
-
-def date_of(value: str | None) -> date | None:
-    """The day of an ISO date or date-time string, or None when it is empty or not a date."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
