@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dvscrape.archive.document_tables import documents_with_articles
 from dvscrape.archive.export_rows import crawl_sources
+from dvscrape.archive.times import day_of
 from dvscrape.errors import ConfigurationError
 from dvscrape.export.datapackage import write_datapackage
 from dvscrape.export.options import ExportOptions
@@ -56,19 +56,12 @@ def document_rows(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     """Every document with its articles and WARC link, by id, keyed by the fields of DOCUMENTS."""
     rows = []
     for document, articles in documents_with_articles(conn):
-        record = {**document, "document_id": document["id"], "issued_date": _day(document["issued_date"])}
+        record = {**document, "document_id": document["id"], "issued_date": day_of(document["issued_date"])}
         record["article_ids"] = json.dumps([article_id for article_id, _, _ in articles])
         record["article_urls"] = json.dumps([url for _, url, _ in articles], ensure_ascii=False)
         record["article_titles"] = json.dumps([title for _, _, title in articles], ensure_ascii=False)
         rows.append({name: record.get(name) for name in DOCUMENTS.field_names})
     return rows
-
-
-def _day(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def export_documents(

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from dvscrape.archive.export_rows import SourceRow
+from dvscrape.archive.times import day_of
 from dvscrape.export.dedup import canonical_text, text_hash
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def make_record(
         "url": row.url,
         "title": style.apply(row.title),
         "text": text,
-        "published_date": date_of(row.published_date),
+        "published_date": day_of(row.published_date),
         "category": style.apply_or_none(row.category),
         "signature": style.apply_or_none(row.signature),
         "language": language_of(row.locale),
@@ -82,13 +83,3 @@ def language_of(locale: str | None) -> str | None:
     if not locale:
         return None
     return locale.replace("-", "_").split("_")[0].lower() or None
-
-
-def date_of(value: str | None) -> date | None:
-    """The day of an ISO date or date-time string, or None when it is empty or not a date."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
