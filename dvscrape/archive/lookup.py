@@ -28,6 +28,10 @@ _CAPTURE_ORIGINS = (
     "WHERE captures.kind != 'offsite' "
     "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
 )
+ARTICLE_CAPTURE = (
+    "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id WHERE a.id = ?"
+)
+"""The URL and time of the capture an article's content comes from (parameter: the article id); Datasette runs it."""
 _MAX_CHAIN = 16  # revisits referring to revisits: a longer chain is taken as broken (a loop)
 _RECORD_TYPE = "SELECT record_type, refers_to_capture_id FROM captures WHERE id = ?"
 
@@ -215,3 +219,42 @@ def provenance(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, ob
         return None
     keys = ("source", "member", "stored_name", "tool", "warc_version", "sha256", "captured_at", "imported_at")
     return dict(zip(keys, found, strict=True))
+
+
+def replay_home(conn: sqlite3.Connection) -> tuple[str, str, int | None] | None:
+    """(URL, capture time, the newest 200 response of it) of the home page at its newest capture with content (a 200
+    response, or a revisit that confirmed one); None when none was captured."""
+    home = conn.execute(
+        """
+        SELECT id, url, fetched_at FROM captures
+        WHERE kind = 'home' AND warc_record_id IS NOT NULL
+          AND (status = 200 OR (status = 304 AND record_type = 'revisit'))
+        ORDER BY fetched_at DESC, id DESC LIMIT 1
+        """
+    ).fetchone()
+    if home is None:
+        return None
+    original = conn.execute(
+        "SELECT id FROM captures WHERE canonical_url = (SELECT canonical_url FROM captures WHERE id = ?) "
+        "AND status = 200 AND record_type = 'response' ORDER BY fetched_at DESC, id DESC LIMIT 1",
+        (home[0],),
+    ).fetchone()
+    return str(home[1]), str(home[2]), int(original[0]) if original else None
+
+
+def replay_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(URL fetched, capture time, title) of every article not gone, at the capture its content comes from, in capture
+    order."""
+    found = conn.execute(
+        """
+        SELECT c.url, c.fetched_at, a.title FROM articles AS a JOIN captures AS c ON c.id = a.capture_id
+        WHERE c.warc_record_id IS NOT NULL AND a.gone_since IS NULL
+        ORDER BY c.fetched_at, a.id
+        """
+    )
+    return [(str(url), str(fetched_at), str(title or url)) for url, fetched_at, title in found]
+
+
+def captured_page_urls(conn: sqlite3.Connection) -> list[str]:
+    """Every URL a home page or an article was fetched at."""
+    return [str(url) for (url,) in conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')")]
