@@ -94,6 +94,9 @@ def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
     }
     assert len(set(_articles(tmp_path / "small"))) == len(_articles(tmp_path / "small")) == SMALL
     assert len(set(_articles(tmp_path / "large"))) == len(_articles(tmp_path / "large")) == LARGE
+    for site in ("small", "large"):  # the bundled profiles crawl their replicas with no trap guard triggered
+        with sqlite3.connect(tmp_path / site / "archive.sqlite") as conn:
+            assert conn.execute("SELECT url FROM refused_urls WHERE reason LIKE 'guard %'").fetchall() == []
 
     # One dataset across the sites, each article exactly once, with its site.
     exported = run_cli("export", "--fleet", str(fleet_file), "--format", "jsonl", "--out", str(tmp_path / "dataset"))

@@ -5,9 +5,11 @@ recorded schema migrations), ``identity`` (the rewrite of older archives onto th
 (the one stored time format), ``records`` and ``rows`` (Capture, Article → column values, content hash), ``versions``
 (article history), ``rereading`` (history kept when captures are read again, and the rows a rebuild rewrites),
 ``incremental`` (what a re-crawl must fetch again), ``sitemaps`` (the previous visit's sitemap), ``recovery`` (repair
-after a crash), ``search``, ``document_search`` and ``folding`` (accent-insensitive full-text search of articles and
-documents), ``lookup`` (URL → stored article or capture, the original of a revisit, the profiles of the archive's
-crawls, where an imported capture came from), ``document_tables`` (the documents table, its indexes and rows),
-``crawl_log`` (the recorded crawls, read back) and ``lock`` (the crawl lock). WARC files are read and written by
-``dvscrape.warc``; each module's docstring says more.
+after a crash), ``integrity`` (the rows `dvscrape verify` checks), ``search``, ``document_search`` and ``folding``
+(accent-insensitive full-text search of articles and documents), ``lookup`` (URL → stored article or capture, the
+original of a revisit, the profiles of the archive's crawls, where an imported capture came from),
+``export_rows`` (the rows a dataset export reads), ``document_tables`` (the documents table, its indexes and rows),
+``crawl_log`` (the recorded crawls, read back), ``crawl_report`` (how a site's first crawl went: empty fields,
+suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and written by ``dvscrape.warc``; each
+module's docstring says more.
 """

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from dvscrape.capture.guards import TRIGGERED_STAT
 from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
 from dvscrape.errors import DvscrapeError
@@ -49,6 +50,8 @@ def write_summary_json(result: CrawlResult, summary_json: Path | None) -> None:
             "crawl_seconds": round(float(result.stats.get("elapsed_time_seconds", 0.0)), 3),
             "archive": result.archive_dir,
             "error": result.error,
+            "guards_triggered": list(result.stats.get(TRIGGERED_STAT) or ()),
+            "first_crawl_report": list(result.report),
         }
         summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

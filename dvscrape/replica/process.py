@@ -46,12 +46,15 @@ class ReplicaProcess:
         self.stop()
 
 
-def start_replica_process(*args: str, host: str = "127.0.0.1", port: int = 0, quiet: bool = False) -> ReplicaProcess:
-    """Start ``python -m dvscrape.replica --host HOST --port PORT ARGS`` (ARGS: its other options, e.g.
-    ``"--articles", "40"``) and return it once it has printed its URL. Its standard error goes to the pipe read for
-    the ready line, or nowhere when *quiet*. Raises RuntimeError, with what it printed, when it prints no URL."""
+def start_replica_process(
+    *args: str, host: str = "127.0.0.1", port: int = 0, quiet: bool = False, module: str = "dvscrape.replica"
+) -> ReplicaProcess:
+    """Start ``python -m MODULE --host HOST --port PORT ARGS`` (ARGS: its other options, e.g. ``"--articles", "40"``;
+    MODULE another portal's server that prints its URL alike, such as one the tests serve) and return it once it has
+    printed its URL. Its standard error goes to the pipe read for the ready line, or nowhere when *quiet*. Raises
+    RuntimeError, with what it printed, when it prints no URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--host", host, "--port", str(port), *args],
+        [sys.executable, "-m", module, "--host", host, "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL if quiet else subprocess.STDOUT,
         text=True,

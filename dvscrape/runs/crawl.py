@@ -16,7 +16,9 @@ from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
+from dvscrape.archive.crawl_report import first_crawl_report
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.guards import TRIGGERED_STAT, guard_lines
 from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlCounts
 from dvscrape.errors import DvscrapeError
@@ -38,6 +40,7 @@ class CrawlResult:
     error: str = ""
     finish_reason: str = ""
     stats: Mapping[str, Any] = field(default_factory=dict)
+    report: tuple[str, ...] = ()  # how the profile guessed, on a site's first crawl (archive.crawl_report)
 
     @property
     def status(self) -> str:
@@ -79,6 +82,9 @@ class CrawlResult:
             lines.append(f"  failed: {url}")
         if len(self.failed_urls) > 10:
             lines.append(f"  … and {len(self.failed_urls) - 10} more failed URLs (see the captures table)")
+        lines.extend(self.report)
+        if self.report or self.stats.get(TRIGGERED_STAT):
+            lines.extend(guard_lines(self.stats))
         if self.error:
             lines.append(f"  error: {self.error}")
         return lines
@@ -199,8 +205,18 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
     row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
     mistake = str(stats.get(PROFILE_MISTAKE_STAT, ""))  # a site profile found wrong (spiders/checks.py)
     message = session.fatal_error or mistake or (_message(error) if error is not None else "")
+    report = first_crawl_report(archive_dir, session.crawl_id) if not session.fatal_error else None
     return CrawlResult(
-        session.crawl_id, outcome, row, tuple(counts.failed_urls), elapsed, str(archive_dir), message, reason, stats
+        session.crawl_id,
+        outcome,
+        row,
+        tuple(counts.failed_urls),
+        elapsed,
+        str(archive_dir),
+        message,
+        reason,
+        stats,
+        tuple(report.lines()) if report is not None else (),
     )
 
 

@@ -42,10 +42,14 @@ ADDONS = {"dvscrape.settings.declared.SettingsAddon": 0}
 DOWNLOADER_MIDDLEWARES = {
     # Scope first, before Scrapy's own offsite filter (50), so every refusal is dvscrape's and is recorded.
     "dvscrape.capture.scope.ScopeMiddleware": 40,
+    # Trap guards that need no profile (capture/guards.py): a queued page of a listing found barren is dropped.
+    "dvscrape.capture.guards.TrapGuardDownloaderMiddleware": 45,
     # Before RetryMiddleware (550) retries: wait out the server's Retry-After, or back off exponentially.
     "dvscrape.capture.backoff.BackoffMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
 }
+# The trap guards see every page link a response yields, with the page that linked it.
+SPIDER_MIDDLEWARES = {"dvscrape.capture.guards.TrapGuardMiddleware": 950}
 EXTENSIONS = {
     "dvscrape.capture.extension.ArchiveExtension": 100,
     "dvscrape.capture.progress.ProgressExtension": 200,

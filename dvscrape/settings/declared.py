@@ -119,6 +119,46 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "each further attempt (`--fast`: 0.25).",
     ),
     Setting(
+        "DVSCRAPE_GUARDS_ENABLED",
+        True,
+        "Trap guards that need no site profile: the budgets below, a growing nest of URLs in a parameter and a date "
+        "or page parameter beyond any real page stop what the profile does not know (recorded in `refused_urls`, "
+        "named in the summary).",
+    ),
+    Setting(
+        "DVSCRAPE_GUARD_CHAIN_PAGES",
+        1000,
+        "Pages of one listing (a path: its first page and its pager, week links or facets) fetched at most; a page "
+        "number above it is a trap.",
+        1,
+    ),
+    Setting(
+        "DVSCRAPE_GUARD_PATTERN_PAGES",
+        5000,
+        "Pages with one set of query-parameter names, whatever their path (a filter added to every page), fetched "
+        "at most.",
+        1,
+    ),
+    Setting(
+        "DVSCRAPE_GUARD_BARREN_PAGES",
+        5,
+        "A listing whose pages, this many in a row, link no article or document its other pages had not linked is "
+        "not followed further.",
+        1,
+    ),
+    Setting(
+        "DVSCRAPE_GUARD_OLDEST_YEAR",
+        1990,
+        "A date parameter before this year, or more than a year ahead, is a trap (a calendar stepping without end).",
+    ),
+    Setting(
+        "DVSCRAPE_HOLD_SECONDS",
+        600.0,
+        "Longest wait of an article held for the listings' dates and categories; when listings do not end, it is "
+        "stored with what the listings read so far gave.",
+        1,
+    ),
+    Setting(
         "DVSCRAPE_SIGNING_KEY",
         "",
         "The operator's private key with which `dvscrape wacz --sign` signs packages, read from the environment "
@@ -203,7 +243,7 @@ def describe_default(setting: Setting) -> str:
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if value >= 10_000 else str(value)  # 2026, not 2,026
     if isinstance(value, float):
         return f"{value:g}"
     return f"`{value}`" if value else "empty"

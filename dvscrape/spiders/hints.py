@@ -11,17 +11,21 @@ again with the hint of every listing this crawl read once the crawl has nothing 
 stored. Its body is read back from its WARC record (kept in memory only when the crawl writes no WARC). An
 incremental run also reads the listing pages it did not fetch again as the archive last captured them. A crawl that
 stops before it goes idle (time limit, profile mistake, interruption) stores what it holds as it closes, with the hint
-of the listings it had read (pipelines.store asks release_held_articles).
+of the listings it had read (pipelines.store asks release_held_articles). No article waits longer than
+DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap no guard stopped, a very long polite crawl), it is stored with
+the hint of the listings read so far.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DontCloseSpider
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import task
 
 from dvscrape.archive.lookup import capture_record, capture_warc_record
 from dvscrape.archive.times import now_stored
@@ -57,6 +61,7 @@ class HeldArticle:
     status: int
     sitemap_lastmod: str
     body: bytes | None  # None: read back from the capture's WARC record
+    held_since: float = 0.0  # time.monotonic() when it was held
 
 
 def needs_listing_hint(article: Article) -> bool:
@@ -82,6 +87,33 @@ class ListingHintsMixin:
         self._waiting: list[HeldArticle] = []
         self._settled = False
         self._storing = 0  # held articles sent to the item pipelines and not stored yet
+        self.hold_seconds = 600.0
+        self._hold_loop: task.LoopingCall | None = None
+
+    def start_hold_clock(self, hold_seconds: float) -> None:
+        """Store, from now on, every article held longer than *hold_seconds* (called once the crawl runs)."""
+        self.hold_seconds = hold_seconds
+        self._hold_loop = task.LoopingCall(self.release_overdue)
+        self._hold_loop.start(max(0.5, min(5.0, hold_seconds / 4)), now=False)
+
+    def stop_hold_clock(self) -> None:
+        """Stop looking for overdue held articles (the crawl is closing)."""
+        if self._hold_loop is not None and self._hold_loop.running:
+            self._hold_loop.stop()
+
+    def release_overdue(self) -> None:
+        """Send the articles held longer than hold_seconds to the item pipelines, with the hint read so far."""
+        now = time.monotonic()
+        overdue = [held for held in self._waiting if now - held.held_since >= self.hold_seconds]
+        if not overdue or self._settled:
+            return
+        self._waiting = [held for held in self._waiting if now - held.held_since < self.hold_seconds]
+        logger.warning(
+            "storing %d articles held more than %.0f s for listings that have not ended (DVSCRAPE_HOLD_SECONDS)",
+            len(overdue),
+            self.hold_seconds,
+        )
+        self._send([self._settled_item(held) for held in overdue])
 
     def note_listing(self, listing: Listing) -> None:
         """Record the entries of one listing page (a page read again replaces what it said before)."""
@@ -108,6 +140,7 @@ class ListingHintsMixin:
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,
             body=None if capture_id is not None and self.session is not None else response.body,
+            held_since=time.monotonic(),
         )
 
     def hold(self, held: HeldArticle) -> bool:
@@ -129,11 +162,15 @@ class ListingHintsMixin:
         if not items:
             return
         logger.info("storing %d articles held until every listing was read", len(items))
+        self._send(items)
+        raise DontCloseSpider("storing the articles that waited for every listing")
+
+    def _send(self, items: list[ArticleItem | ExtractionFailure]) -> None:
+        """Send *items* to the item pipelines; the crawl does not close while they are being stored."""
         scraper = self.crawler.engine.scraper
-        self._storing = len(items)
+        self._storing += len(items)
         for item in items:
             deferred_from_coro(scraper.start_itemproc_async(item, response=None)).addBoth(self._stored)
-        raise DontCloseSpider("storing the articles that waited for every listing")
 
     def _stored(self, result: object) -> object:
         """One held article went through the pipelines; after the last, the engine looks at idleness again now rather

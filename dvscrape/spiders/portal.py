@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.guards import LINKED_KEY
 from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure, content_type
 from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.planner import FetchPlanner
@@ -110,8 +111,10 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         return spider
 
     def spider_opened(self) -> None:
-        """Take the crawl's session (ArchiveExtension opens the archive after the spider is made)."""
+        """Take the crawl's session (ArchiveExtension opens the archive after the spider is made); start the clock of
+        held articles."""
         self.session = ArchiveExtension.session_of(self.crawler)
+        self.start_hold_clock(self.crawler.settings.getfloat("DVSCRAPE_HOLD_SECONDS"))
 
     async def start(self) -> AsyncIterator[Any]:
         """Seeds: the home page, page 1 of every listing, the sitemap."""
@@ -266,6 +269,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
         response.meta["dvscrape_article_links"] = sum(d.kind is UrlKind.ARTICLE for d in decisions)
+        linked = (UrlKind.ARTICLE, UrlKind.MEDIA)
+        response.meta[LINKED_KEY] = frozenset(d.canonical for d in decisions if d.kind in linked)
         planner = self._planner()
         stop_paging = (
             response.meta.get(KIND_KEY) == UrlKind.LISTING.value
@@ -372,7 +377,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.settle_held_articles()
 
     def closed(self, reason: str) -> None:
-        """Stop the extraction worker."""
+        """Stop the clock of held articles and the extraction worker."""
+        self.stop_hold_clock()
         if self.extraction_pool is not None:
             self.extraction_pool.close()
 
