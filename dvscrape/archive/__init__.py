@@ -6,10 +6,10 @@ recorded schema migrations), ``identity`` (the rewrite of older archives onto th
 (article history), ``rereading`` (history kept when captures are read again, and the rows a rebuild rewrites),
 ``incremental`` (what a re-crawl must fetch again), ``sitemaps`` (the previous visit's sitemap), ``recovery`` (repair
 after a crash), ``integrity`` (the rows `dvscrape verify` checks), ``search``, ``document_search`` and ``folding``
-(accent-insensitive full-text search of articles and documents), ``lookup`` (URL → stored article or capture, the
-original of a revisit, the profiles of the archive's crawls, where an imported capture came from),
-``export_rows`` (the rows a dataset export reads), ``document_tables`` (the documents table, its indexes and rows),
-``crawl_log`` (the recorded crawls, read back), ``crawl_report`` (how a site's first crawl went: empty fields,
-suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and written by ``dvscrape.warc``; each
-module's docstring says more.
+(accent-insensitive full-text search of articles and documents), ``filters`` (the day and category filters search
+and export share), ``dataset`` (the rows of a dataset export), ``lookup`` (URL → stored article or capture, the
+original of a revisit, the profiles of the archive's crawls, where an imported capture came from), ``imports`` (the
+records of an import), ``document_tables`` (the documents table, its indexes and rows), ``crawl_log`` (the recorded
+crawls, read back), ``crawl_report`` (how a site's first crawl went: empty fields, suspected boilerplate) and
+``lock`` (the crawl lock). WARC files are read and written by ``dvscrape.warc``; each module's docstring says more.
 """

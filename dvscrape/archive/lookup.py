@@ -258,3 +258,23 @@ def replay_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
 def captured_page_urls(conn: sqlite3.Connection) -> list[str]:
     """Every URL a home page or an article was fetched at."""
     return [str(url) for (url,) in conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')")]
+
+
+def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
+    """The canonical URLs of every capture of *kind* (listing, article, …), each once."""
+    return [str(row[0]) for row in conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = ?", (kind,))]
+
+
+def archived_capture_times(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(URL, stored capture time) of every capture whose WARC record the archive holds."""
+    found = conn.execute("SELECT url, fetched_at FROM captures WHERE warc_record_id IS NOT NULL")
+    return {(str(url), str(fetched_at)) for url, fetched_at in found}
+
+
+def version_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """The number of versions of every stored article, by URL."""
+    found = conn.execute(
+        "SELECT articles.url, count(article_versions.id) FROM articles "
+        "LEFT JOIN article_versions ON article_versions.article_id = articles.id GROUP BY articles.id"
+    )
+    return {str(url): int(versions) for url, versions in found}

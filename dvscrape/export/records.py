@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dvscrape.archive.export_rows import SourceRow
+from dvscrape.archive.dataset import SourceRow
 from dvscrape.archive.times import day_of
 from dvscrape.export.dedup import canonical_text, text_hash
 

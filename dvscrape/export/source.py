@@ -6,23 +6,12 @@ archive and options describe themselves the same way every time.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-from dvscrape.archive.export_rows import CrawlSource, newest_site
-from dvscrape.errors import ConfigurationError
+from dvscrape.archive.dataset import CrawlSource
 from dvscrape.export.records import Record
-
-
-def site_of(conn: sqlite3.Connection, folder: Path) -> str:
-    """The site an archive holds: the site of its newest crawl. Raises ConfigurationError when it has no crawl."""
-    site = newest_site(conn)
-    if site is None:
-        raise ConfigurationError(f"{folder} holds no crawl yet: there is no site to export")
-    return site
 
 
 def dvscrape_version() -> str:

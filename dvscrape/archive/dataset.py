@@ -1,5 +1,5 @@
-"""Reading the rows of a dataset export out of the archive: one SQL query streamed in batches, child rows fetched per
-batch, the crawls the rows come from, and one read snapshot around it all.
+"""The rows of a dataset export read out of the archive: one SQL query streamed in batches, child rows fetched per
+batch; and the crawls the rows come from.
 
 The latest version of each article comes from ``articles`` (with its figures and attachments tables); with
 ``include_versions`` every recorded version comes from ``article_versions``. Rows are always in (id, version) order,
@@ -14,9 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol, TypeVar
+from pathlib import Path
+from typing import TypeVar
 
-from dvscrape.errors import ArchiveError
+from dvscrape.archive.filters import day_conditions, in_categories, matching_categories
+from dvscrape.errors import ArchiveError, ConfigurationError
 
 VERSIONS_TABLE = "article_versions"
 
@@ -38,51 +40,6 @@ _VERSION_FROM = (
 )
 
 
-class RowSelection(Protocol):
-    """Which rows an export reads (export.options.ExportOptions is one): the publication days, the category,
-    every version or the latest, and how many rows a batch holds."""
-
-    @property
-    def since(self) -> date | None: ...
-    @property
-    def until(self) -> date | None: ...
-    @property
-    def category(self) -> str | None: ...
-    @property
-    def include_versions(self) -> bool: ...
-    @property
-    def batch_rows(self) -> int: ...
-
-
-@dataclass(frozen=True)
-class CrawlSource:
-    """The crawls of one site from one base URL."""
-
-    site: str
-    base_url: str
-    crawls: int
-    first_started: str
-    last_finished: str | None
-
-
-def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
-    """The crawls recorded in the archive, grouped by site and base URL."""
-    found = conn.execute(
-        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
-        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
-    ).fetchall()
-    return tuple(
-        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
-        for site, base, count, first, last in found
-    )
-
-
-def newest_site(conn: sqlite3.Connection) -> str | None:
-    """The site of the archive's newest crawl, or None when it has none."""
-    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
-    return None if found is None else str(found[0])
-
-
 @contextmanager
 def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One read transaction around a whole export: every pass sees the same rows, even while a crawl writes."""
@@ -91,6 +48,18 @@ def snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.execute("ROLLBACK")
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """Which rows an export reads: publication days (inclusive), a category (the rule of archive.filters),
+    every recorded version or the latest only, and how many rows a batch holds."""
+
+    since: date | None = None
+    until: date | None = None
+    category: str | None = None
+    include_versions: bool = False
+    batch_rows: int = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,36 +101,25 @@ def has_versions(conn: sqlite3.Connection) -> bool:
     return found is not None
 
 
-def _where(options: RowSelection, alias: str) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if options.since:
-        clauses.append(f"substr({alias}.published_date, 1, 10) >= ?")
-        params.append(options.since.isoformat())
-    if options.until:
-        clauses.append(f"substr({alias}.published_date, 1, 10) <= ?")
-        params.append(options.until.isoformat())
-    if options.category is not None:
-        if alias == "a":
-            clauses.append("(a.category = ? OR EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ?))")
-            params.extend([options.category, options.category])
-        else:
-            clauses.append(f"{alias}.category = ?")
-            params.append(options.category)
+def _where(conn: sqlite3.Connection, query: RowQuery, alias: str) -> tuple[str, dict[str, object]]:
+    clauses, params = day_conditions(f"substr({alias}.published_date, 1, 10)", query.since, query.until)
+    if query.category is not None:
+        clauses.append(in_categories(alias, "categories", every_category=alias == "a"))
+        params["categories"] = matching_categories(conn, query.category)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _query(
-    conn: sqlite3.Connection, options: RowSelection, columns: str, *, ordered: bool = True
-) -> tuple[str, list[object]]:
+    conn: sqlite3.Connection, query: RowQuery, columns: str, *, ordered: bool = True
+) -> tuple[str, dict[str, object]]:
     """The SELECT of *columns* (latest or versions shape) with the filters, in (id, version) order if *ordered*."""
-    if options.include_versions:
+    if query.include_versions:
         if not has_versions(conn):
             raise ArchiveError("this archive records no article versions (it has no article_versions table)")
-        where, params = _where(options, "v")
+        where, params = _where(conn, query, "v")
         order = " ORDER BY v.article_id, v.version" if ordered else ""
         return f"SELECT {columns} {_VERSION_FROM}{where}{order}", params
-    where, params = _where(options, "a")
+    where, params = _where(conn, query, "a")
     order = " ORDER BY a.id" if ordered else ""
     return f"SELECT {columns} {_LATEST_FROM}{where}{order}", params
 
@@ -173,24 +131,24 @@ def _latest_version_expression(conn: sqlite3.Connection, column: str = "version"
     return missing
 
 
-def count_rows(conn: sqlite3.Connection, options: RowSelection) -> int:
+def count_rows(conn: sqlite3.Connection, query: RowQuery) -> int:
     """How many rows the export will read (before dropping duplicates)."""
-    sql, params = _query(conn, options, "count(*)", ordered=False)
+    sql, params = _query(conn, query, "count(*)", ordered=False)
     return int(conn.execute(sql, params).fetchone()[0])
 
 
-def iter_texts(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[TextRow]]:
-    """The id and body of every row, in export order, in batches of ``options.batch_rows``."""
-    columns = "v.article_id, v.body" if options.include_versions else "a.id, a.body"
-    sql, params = _query(conn, options, columns)
+def iter_texts(conn: sqlite3.Connection, query: RowQuery) -> Iterator[list[TextRow]]:
+    """The id and body of every row, in export order, in batches of ``query.batch_rows``."""
+    columns = "v.article_id, v.body" if query.include_versions else "a.id, a.body"
+    sql, params = _query(conn, query, columns)
     cursor = conn.execute(sql, params)
-    while batch := cursor.fetchmany(options.batch_rows):
+    while batch := cursor.fetchmany(query.batch_rows):
         yield [TextRow(int(row[0]), row[1] or "") for row in batch]
 
 
-def iter_rows(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[SourceRow]]:
+def iter_rows(conn: sqlite3.Connection, query: RowQuery) -> Iterator[list[SourceRow]]:
     """Every row of the export, in (id, version) order, in batches, with figures and attachment URLs attached."""
-    if options.include_versions:
+    if query.include_versions:
         columns = _VERSION_COLUMNS
     else:
         columns = _LATEST_COLUMNS.format(
@@ -198,14 +156,14 @@ def iter_rows(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[
             reason=_latest_version_expression(conn, "reason", "''"),
             supersedes=_latest_version_expression(conn, "supersedes"),
         )
-    sql, params = _query(conn, options, columns)
+    sql, params = _query(conn, query, columns)
     cursor = conn.execute(sql, params)
-    while batch := cursor.fetchmany(options.batch_rows):
+    while batch := cursor.fetchmany(query.batch_rows):
         ids = sorted({int(row[0]) for row in batch})
         attachments = _children(conn, "SELECT article_id, url FROM attachments", ids, lambda row: str(row[1]))
         figures = (
             {}
-            if options.include_versions
+            if query.include_versions
             else _children(
                 conn,
                 "SELECT article_id, image_url, coalesce(caption, '') FROM figures",
@@ -216,7 +174,7 @@ def iter_rows(conn: sqlite3.Connection, options: RowSelection) -> Iterator[list[
         result: list[SourceRow] = []
         for row in batch:
             article_id = int(row[0])
-            row_figures = _figures_of_version(row[11]) if options.include_versions else figures.get(article_id, [])
+            row_figures = _figures_of_version(row[11]) if query.include_versions else figures.get(article_id, [])
             result.append(_source_row(row, tuple(row_figures), tuple(attachments.get(article_id, []))))
         yield result
 
@@ -299,3 +257,34 @@ def _figures_of_version(figures_json: str | None) -> list[tuple[str, str]]:
         elif isinstance(figure, str):
             result.append((figure, ""))
     return result
+
+
+@dataclass(frozen=True)
+class CrawlSource:
+    """The crawls of one site from one base URL."""
+
+    site: str
+    base_url: str
+    crawls: int
+    first_started: str
+    last_finished: str | None
+
+
+def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
+    """The crawls recorded in the archive, grouped by site and base URL."""
+    found = conn.execute(
+        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
+        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
+    ).fetchall()
+    return tuple(
+        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
+        for site, base, count, first, last in found
+    )
+
+
+def site_of(conn: sqlite3.Connection, folder: Path) -> str:
+    """The site an archive holds: the site of its newest crawl. Raises ConfigurationError when it has no crawl."""
+    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    if found is None:
+        raise ConfigurationError(f"{folder} holds no crawl yet: there is no site to export")
+    return str(found[0])
