@@ -12,7 +12,7 @@ import pandas
 import pytest
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.document_tables import save_document
+from dvscrape.archive.document_rows import save_document
 from tests.archivist_helpers import build_archive
 from tests.conftest import run_cli
 

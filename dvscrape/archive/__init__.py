@@ -9,7 +9,8 @@ after a crash), ``integrity`` (the rows `dvscrape verify` checks), ``search``, `
 (accent-insensitive full-text search of articles and documents), ``filters`` (the day and category filters search
 and export share), ``dataset`` (the rows of a dataset export), ``lookup`` (URL → stored article or capture, the
 original of a revisit, the profiles of the archive's crawls, where an imported capture came from), ``imports`` (the
-records of an import), ``document_tables`` (the documents table, its indexes and rows), ``crawl_log`` (the recorded
-crawls, read back), ``crawl_report`` (how a site's first crawl went: empty fields, suspected boilerplate) and
-``lock`` (the crawl lock). WARC files are read and written by ``dvscrape.warc``; each module's docstring says more.
+records of an import), ``document_tables`` and ``document_rows`` (the documents table and its indexes; its rows),
+``crawl_log`` (the recorded crawls, read back), ``crawl_report`` (how a site's first crawl went: empty fields,
+suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and written by ``dvscrape.warc``; each
+module's docstring says more.
 """

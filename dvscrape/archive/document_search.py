@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from dvscrape.archive.document_tables import articles_attaching
+from dvscrape.archive.document_rows import articles_attaching
 from dvscrape.archive.filters import in_categories, matching_categories
 from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, match_conditions
 from dvscrape.errors import QueryError

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.document_tables import save_document
+from dvscrape.archive.document_rows import save_document
 from dvscrape.archive.times import now_stored
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult, failed

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dvscrape.archive.document_tables import document_captures, document_states
+from dvscrape.archive.document_rows import document_captures, document_states
 from dvscrape.archive.lookup import capture_record, original_capture_id
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.sniff import extension_kind

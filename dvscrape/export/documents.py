@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dvscrape.archive.dataset import crawl_sources
-from dvscrape.archive.document_tables import documents_with_articles
+from dvscrape.archive.document_rows import documents_with_articles
 from dvscrape.archive.times import day_of
 from dvscrape.errors import ConfigurationError
 from dvscrape.export.datapackage import write_datapackage
