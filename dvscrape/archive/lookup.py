@@ -278,3 +278,12 @@ def version_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "LEFT JOIN article_versions ON article_versions.article_id = articles.id GROUP BY articles.id"
     )
     return {str(url): int(versions) for url, versions in found}
+
+
+SAMPLE_QUERY = "select published_date, category, title from articles order by published_date desc limit 5"
+"""The query `dvscrape demo` shows, to be run with sqlite3 as it prints it."""
+
+
+def sample_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The rows of SAMPLE_QUERY: (published date, category, title) of the five newest articles."""
+    return [(str(published), str(category), str(title)) for published, category, title in conn.execute(SAMPLE_QUERY)]
