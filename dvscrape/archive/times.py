@@ -8,7 +8,7 @@ through :func:`stored_time`; migration m0010 rewrites times stored in other form
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 STORED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -17,6 +17,16 @@ def parse_time(text: str) -> datetime:
     """An ISO 8601 time or date (``Z`` or an offset; naive taken as UTC) as an aware datetime; ValueError if none."""
     moment = datetime.fromisoformat(text.strip())
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def day_of(text: object) -> date | None:
+    """The calendar day an ISO date or time (stored, or as a page printed it) starts with; None when there is none."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
 
 
 def stored_time(moment: datetime | str) -> str:

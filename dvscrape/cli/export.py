@@ -18,6 +18,7 @@ from dvscrape.cli.options import (
 )
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
+from dvscrape.runs.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from dvscrape.text import ToneOption
@@ -63,18 +64,18 @@ class NoProgress:
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwrite: bool, bom: bool) -> None:
+def _export_documents(archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool) -> None:
     from dvscrape.cli.archive_access import opened_archive
     from dvscrape.export.documents import export_documents
 
     missing_folders(out.parent)
     with opened_archive(archive_dir) as archive:
         try:
-            files = export_documents(archive.db.conn, out, format_name, overwrite=overwrite, bom=bom)
+            files = export_documents(archive.db.conn, out, options, overwrite=overwrite)
         except DvscrapeError as error:
             raise command_error(error) from error
     for file in files:
-        click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
+        click.echo(f"wrote documents to {out / file.path} ({file.bytes} bytes)")
 
 
 def _day(value: datetime | None) -> Any:
@@ -99,7 +100,7 @@ def _day(value: datetime | None) -> Any:
 )
 @click.option("--since", type=_DATE, help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", type=_DATE, help="Only articles published on or before this day (YYYY-MM-DD).")
-@click.option("--category", help="Only articles in this category (exact name, as the portal writes it).")
+@click.option("--category", help="Only articles in this category (accents, case and punctuation ignored).")
 @click.option(
     "--tone",
     type=click.Choice(TONES),
@@ -155,7 +156,7 @@ def export_command(
     if documents:
         if len(folders) > 1:
             raise click.UsageError("--documents exports one archive at a time")
-        _export_documents(folders[0], out, format_name, overwrite=overwrite, bom=bom)
+        _export_documents(folders[0], out, ExportOptions(Format(format_name), csv_bom=bom), overwrite=overwrite)
         return
     options = ExportOptions(
         format=Format(format_name),
@@ -190,3 +191,9 @@ def export_command(
         )
     for file in result.files:
         click.echo(f"  {file.path}  {file.rows} rows  {file.bytes} bytes")
+    if not summary.rows:
+        why = "no article matches the filters"
+        if result.categories is not None:
+            why = f"no category of the archive is {category!r}; it has {', '.join(result.categories) or 'none'}"
+        click.echo(f"warning: exported 0 rows: {why}", err=True)
+        sys.exit(int(ExitCode.NOTHING_TO_DO))

@@ -202,6 +202,12 @@ def build_settings(archive_dir: Path, overrides: Mapping[str, Any], *, fast: boo
     return settings
 
 
+def check_profile(site: str, base_url: str | None, overrides: Mapping[str, Any] | None) -> None:
+    """Raise ConfigurationError for a bad site name, profile or base URL before Scrapy starts; the profile is looked
+    up where the crawl's DVSCRAPE_PROFILES_DIR (a `-s` override, else the environment variable) says."""
+    get_profile(site, base_url, str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None)
+
+
 def run_crawl(
     site: str,
     *,
@@ -212,8 +218,7 @@ def run_crawl(
     fast: bool = False,
 ) -> CrawlResult:
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
-    profiles_dir = str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None
-    get_profile(site, base_url, profiles_dir)  # a bad site name, profile or base URL fails here, before Scrapy starts
+    check_profile(site, base_url, overrides)
     limit = {} if max_articles is None else {"DVSCRAPE_MAX_ARTICLES": max_articles}  # recorded with the crawl
     return run_spider("portal", archive_dir=archive_dir, overrides={**(overrides or {}), **limit}, fast=fast,
                       site=site, base_url=base_url)  # fmt: skip

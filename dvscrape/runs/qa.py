@@ -41,9 +41,10 @@ from dvscrape.runs.outcome import Outcome, outcome_of_work
 from dvscrape.serving.browser import screenshot, similarity
 from dvscrape.serving.replay import pywb_serving
 from dvscrape.sites.profile import SiteProfile
+from dvscrape.text.decode import decode_html, header_charset
 from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.files import warc_files
-from dvscrape.warc.payload import declared_charset, decoded_payload
+from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.resolve import ReplayIndex, Resolved
 
 logger = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ class _Checker:
         requisites = self._requisites(page.url, body, timestamp)
         replay_bad = [url for url, found in requisites.items() if found is None or not found.good]
         crawl_good = sum(self._was_fetched_well(list(requisites)).values())
-        text_matches, text_problem = self._text(page, body, declared_charset(record))
+        text_matches, text_problem = self._text(page, body, record.http_header("Content-Type"))
         return PageCheck(
             page,
             resolves,
@@ -187,7 +188,7 @@ class _Checker:
         if key not in self._stylesheets:
             try:
                 record = self.index.record(resolved)
-                css = decoded_payload(record).decode(declared_charset(record) or "utf-8", errors="replace")
+                css = decode_html(decoded_payload(record), header_charset(record.http_header("Content-Type")))
             except DvscrapeError:
                 css = ""
             self._stylesheets[key] = css_references(resolved.url, css)
@@ -200,13 +201,13 @@ class _Checker:
             self._fetched_well.update({url: url in good for url in unknown})
         return {url: self._fetched_well[url] for url in urls}
 
-    def _text(self, page: PageCapture, body: bytes, charset: str | None) -> tuple[bool | None, str]:
+    def _text(self, page: PageCapture, body: bytes, content_type: str | None) -> tuple[bool | None, str]:
         """Whether the replayed page reads as the stored article (None: no article stored for it, or no profile)."""
         stored = stored_article(self.conn, page.canonical_url, page.fetched_at) if self.profile else None
         if stored is None or self.profile is None:
             return None, ""
         try:
-            replayed = extract_page(page.url, body, self.profile, PageContext(declared_encoding=charset))
+            replayed = extract_page(page.url, body, self.profile, PageContext(content_type=content_type))
         except DvscrapeError as error:
             return False, f"the replayed page cannot be read: {error}"
         if not isinstance(replayed, Article):

@@ -22,7 +22,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.lookup import capture_record, capture_warc_record
+from dvscrape.archive.lookup import (
+    capture_record,
+    capture_warc_record,
+    captured_page_urls,
+    replay_articles,
+    replay_home,
+)
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
 from dvscrape.warc.files import warc_files
@@ -70,32 +76,14 @@ def _html_title(archive: Archive, capture_id: int) -> str:
 def replay_pages(archive: Archive) -> list[ReplayPage]:
     """The home page, then every article, once each: at its newest capture with content (a 200 response, or a
     revisit that confirmed one), titled with the page's title (the article title; the home page's <title>)."""
-    conn = archive.db.conn
     pages: list[ReplayPage] = []
-    home = conn.execute(
-        """
-        SELECT id, url, fetched_at FROM captures
-        WHERE kind = 'home' AND warc_record_id IS NOT NULL
-          AND (status = 200 OR (status = 304 AND record_type = 'revisit'))
-        ORDER BY fetched_at DESC, id DESC LIMIT 1
-        """
-    ).fetchone()
+    home = replay_home(archive.db.conn)
     if home is not None:
-        original = conn.execute(
-            "SELECT id FROM captures WHERE canonical_url = (SELECT canonical_url FROM captures WHERE id = ?) "
-            "AND status = 200 AND record_type = 'response' ORDER BY fetched_at DESC, id DESC LIMIT 1",
-            (home[0],),
-        ).fetchone()
-        title = _html_title(archive, int(original[0])) if original else ""
-        pages.append(ReplayPage(str(home[1]), str(home[2]), title or str(home[1]), "home"))
-    for url, fetched_at, title in conn.execute(
-        """
-        SELECT c.url, c.fetched_at, a.title FROM articles AS a JOIN captures AS c ON c.id = a.capture_id
-        WHERE c.warc_record_id IS NOT NULL AND a.gone_since IS NULL
-        ORDER BY c.fetched_at, a.id
-        """
-    ):
-        pages.append(ReplayPage(str(url), str(fetched_at), str(title or url), "article"))
+        url, fetched_at, original = home
+        title = _html_title(archive, original) if original is not None else ""
+        pages.append(ReplayPage(url, fetched_at, title or url, "home"))
+    for url, fetched_at, title in replay_articles(archive.db.conn):
+        pages.append(ReplayPage(url, fetched_at, title, "article"))
     return pages
 
 
@@ -167,8 +155,7 @@ BACK_LINK_QUERY = r"\?(?:[^#]*&)?(?:\w*_)?(?:inheritRedirect|redirect)=[^#]*$"
 
 def _site_prefixes(archive: Archive) -> list[str]:
     """The SURT prefixes of the hosts the archive's pages were fetched from."""
-    found = archive.db.conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')").fetchall()
-    return sorted({surt(str(url)).split(")", 1)[0] + ")/" for (url,) in found})
+    return sorted({surt(url).split(")", 1)[0] + ")/" for url in captured_page_urls(archive.db.conn)})
 
 
 def _pywb_default_rules() -> str:
