@@ -153,3 +153,11 @@ def test_documents_follow_a_chain_of_revisits_to_the_bytes(tmp_path: Path) -> No
     assert pending.capture_id == refers_to
     assert document_bytes(tmp_path / "archive" / "warc", pending) == pdf
     builder.close()
+
+
+def test_readers_unpack_no_more_than_the_crawl_accepted() -> None:
+    """Defect fixed: readers unpacked up to 200 MB while the crawl gives up at DOWNLOAD_MAXSIZE, so the QA at a
+    crawl's end unpacked the bombs the crawl had refused (the hostile crawl peaked past its memory bound)."""
+    from dvscrape import settings
+
+    assert MAX_DECODED_BYTES == settings.DOWNLOAD_MAXSIZE

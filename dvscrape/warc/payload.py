@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dvscrape.errors import PayloadDecodingError
 from dvscrape.warc.reader import WarcRecord
 
-MAX_DECODED_BYTES = 200 << 20
-"""The most bytes an archived body may unpack to: beyond it, a decompression bomb (or a body no reader needs)."""
+MAX_DECODED_BYTES = 64 << 20
+"""The most bytes an archived body may unpack to: beyond it, a decompression bomb (or a body no reader needs). The
+crawl's DOWNLOAD_MAXSIZE (dvscrape.settings) is the same figure, so no reader unpacks more than the crawl accepted."""
 _CHUNK = 1 << 16
 
 
