@@ -10,11 +10,14 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import applied_migrations
+from dvscrape.replica.process import start_replica_process
 from dvscrape.sites import get_profile
 from tests.archivist_helpers import SPECS, ArchiveBuilder
-from tests.conftest import run_cli
+from tests.conftest import fast_crawl_args, run_cli
 
 SITE_URL = get_profile("tanbinh").site_url
 
@@ -118,3 +121,21 @@ def test_extract_and_the_archive_agree_on_the_url(tmp_path: Path) -> None:
     extracted = run_cli("extract", path, "--archive", str(archive))
     assert extracted.returncode == 0, extracted.stderr
     assert json.loads(extracted.stdout)["url"] == stored
+
+
+@pytest.fixture(scope="module")
+def port_changes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five crawls into one archive: twice on one port, twice on another (unchanged), then edition 2 on a third."""
+    archive = tmp_path_factory.mktemp("ports") / "archive"
+    for edition, runs in ((1, 2), (1, 2), (2, 1)):
+        with start_replica_process("--articles", "20", "--slow-delay", "0", "--edition", str(edition)) as site:
+            for _ in range(runs):
+                result = run_cli(*fast_crawl_args(site.url, archive, "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"))
+                assert result.returncode in (0, 4), result.stdout + result.stderr[-2000:]
+    return archive
+
+
+def test_an_unchanged_recrawl_after_a_port_change_costs_what_it_costs_on_the_same_port(port_changes: Path) -> None:
+    requests = [count for (count,) in query(port_changes, "select requests from crawls order by id")]
+    assert requests[3] == requests[1], requests  # held images are held, whichever port served them last
+

@@ -55,7 +55,7 @@ class RequisitesMixin:
         session = self._session()
         known = session.state.last_capture(decision.canonical) if session is not None else None
         fetched = self.profile.fetch_url(url)
-        if known is None or known.url == fetched or fetched in self._variants_fetched():
+        if known is None or session.state.archived_media_url(fetched) or fetched in self._variants_fetched():
             return None
         self._variants_fetched().add(fetched)
         return known.conditional_headers()
