@@ -149,6 +149,13 @@ def m0014_version_reasons(db: Database) -> None:
     db.execute("ALTER TABLE article_versions ADD COLUMN supersedes INTEGER")
 
 
+def m0016_figures_on_site(db: Database) -> None:
+    """Figure URLs (of articles and of their versions) and related links on the site's own address, as the page
+    objects now write them: a figure served from another port or mirror is not a changed figure
+    (dvscrape.archive.identity)."""
+    m0012_site_canonical_urls(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -164,6 +171,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0012_site_canonical_urls,
     m0013_published_inferred,
     m0014_version_reasons,
+    m0016_figures_on_site,
 )
 
 
