@@ -41,7 +41,6 @@ def test_the_package_map_names_every_package_and_only_packages() -> None:
     assert named <= _packages() | ALWAYS_ALLOWED
 
 
-@pytest.mark.xfail(strict=True, reason="capture/spiders → runs/archive/warc: removed in this round")
 def test_every_import_is_one_the_package_map_allows(tmp_path: Path) -> None:
     rows = _package_map()
     packages = _packages()

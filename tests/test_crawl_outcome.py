@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dvscrape.capture.session import CrawlCounts
 from dvscrape.replica.process import start_replica_process
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.runs.outcome import Outcome, decide_outcome
@@ -26,9 +25,7 @@ QUIET = ("-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING")
 def outcome(
     reason: str = "finished", *, archive_failed: bool = False, incremental: bool = False, **counts: int
 ) -> Outcome:
-    return decide_outcome(
-        CrawlCounts(**counts), finish_reason=reason, archive_failed=archive_failed, incremental=incremental
-    )
+    return decide_outcome(counts, finish_reason=reason, archive_failed=archive_failed, incremental=incremental)
 
 
 def test_the_outcome_is_decided_in_one_order() -> None:

@@ -203,6 +203,11 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
         articles_of(two_moments.second / "archive.sqlite")
     )
     assert set(got) == both  # every article of both moments, the removed ones included
+    # the articles the run archived are counted as the crawl's, printed as stored (they were once "archived 0")
+    with sqlite3.connect(database) as connection:
+        new, counts = connection.execute("SELECT articles_new, counts FROM crawls ORDER BY id LIMIT 1").fetchone()
+    assert new == json.loads(counts)["articles_stored"] == len(got) > 0
+    assert f"articles archived {len(got)} (new {len(got)}, updated 0)" in result.stdout, result.stdout
     assert all(any(url.endswith(f"/-/{title}") for url in got) for title in two_moments.removed)
     versions = versions_of(database)
     first_times = capture_times(two_moments.first / "archive.sqlite")

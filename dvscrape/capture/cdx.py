@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode, urlsplit
 
+from dvscrape.errors import ConfigurationError
+
 WAYBACK_MACHINE = "https://web.archive.org/web/"
 WAYBACK_MACHINE_PAGE_ROWS = 25_000  # rows per CDX page asked of the Wayback Machine (its own cap is larger)
 KEPT_STATUSES = frozenset({"200", "203", "404", "410", "-", ""})  # '-': revisits and some pywb records
@@ -57,12 +59,12 @@ class WaybackServer:
 
     @classmethod
     def from_url(cls, url: str | None) -> WaybackServer:
-        """The server at *url* (the Wayback Machine when None or empty). Raises ValueError for a URL that is
-        neither http(s) nor has a host."""
+        """The server at *url* (the Wayback Machine when None or empty). Raises ConfigurationError for a URL that
+        is neither http(s) nor has a host."""
         text = (url or WAYBACK_MACHINE).strip()
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"a Wayback server is an http(s) URL such as {WAYBACK_MACHINE}, got {url!r}")
+            raise ConfigurationError(f"a Wayback server is an http(s) URL such as {WAYBACK_MACHINE}, got {url!r}")
         if parts.hostname == "web.archive.org":
             return cls(WAYBACK_MACHINE)
         return cls(text if text.endswith("/") else text + "/")

@@ -33,7 +33,7 @@ from scrapy import Request
 from scrapy.exceptions import NotConfigured
 
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.capture.middleware import KIND_KEY
+from dvscrape.capture.items import KIND_KEY
 from dvscrape.capture.scope import ScopeRefused
 from dvscrape.sites.traps import MAX_NESTED_URLS, nested_urls, path_of, pattern_of, unbounded_reason
 from dvscrape.sites.urls import split_param_name

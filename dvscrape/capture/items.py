@@ -1,11 +1,17 @@
-"""Items that flow from the spider to the pipelines."""
+"""Items that flow from the spider to the pipelines, and the request meta keys the spider and the middlewares share."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dvscrape.archive.times import now_stored
 from dvscrape.pages.article import Article
+
+CAPTURE_ID_KEY = "dvscrape_capture_id"  # set by the capture middleware: the capture row of the response
+KIND_KEY = "dvscrape_kind"  # the URL's kind (sites.urls.UrlKind value) as the spider routed it
+CANONICAL_KEY = "dvscrape_canonical"
+REVISIT_KEY = "dvscrape_revisit"  # set by the capture middleware when the response was archived as a revisit
+ARCHIVED_KEY = "dvscrape_archived"  # (original URL, capture time ISO) of a capture a web archive serves raw
 
 
 @dataclass(frozen=True)
@@ -14,7 +20,7 @@ class ArticleItem:
 
     article: Article
     capture_id: int | None
-    fetched_at: str
+    fetched_at: str = field(default_factory=now_stored)  # when it was parsed, a moment after its capture
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class ArticleUnchanged:
 
     url: str
     capture_id: int | None
-    seen_at: str
+    seen_at: str = field(default_factory=now_stored)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from dvscrape.archive.records import ArticleOutcome
+from dvscrape.capture.counts import Count, count, failed
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
 from dvscrape.errors import ArchiveError
@@ -18,6 +19,7 @@ from dvscrape.pages.finish import validated
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
+    from dvscrape.capture.counts import Stats
     from dvscrape.capture.session import CrawlSession
 
 logger = logging.getLogger(__name__)
@@ -28,9 +30,9 @@ MISSING_STATUSES = frozenset({404, 410})
 class StorePipeline:
     """Writes each item through the crawl's open archive."""
 
-    def __init__(self, session: CrawlSession, crawler: Crawler | None = None) -> None:
+    def __init__(self, session: CrawlSession) -> None:
         self.session = session
-        self.crawler = crawler
+        self.stats: Stats = session.stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -38,13 +40,12 @@ class StorePipeline:
         session = ArchiveExtension.session_of(crawler)
         if session is None:
             raise NotConfigured("no archive (DVSCRAPE_ARCHIVE_DIR is empty)")
-        return cls(session, crawler)
+        return cls(session)
 
     def close_spider(self) -> None:
-        """Store the articles the spider still holds for their listing hint (spiders/hints.py): a crawl stopped
-        before it went idle (time limit, profile mistake, interruption) keeps them, read with the listings it read."""
-        release = getattr(self.crawler.spider if self.crawler is not None else None, "release_held_articles", None)
-        items = release() if release is not None else []
+        """Store the articles still held for their listing hint (capture/held.py): a crawl stopped before it went
+        idle (time limit, profile mistake, interruption) keeps them, read with the listings it read."""
+        items = self.session.held.release() if self.session.held is not None else []
         if items:
             logger.info("storing %d articles held for their listing hint as the crawl closes", len(items))
         for item in items:
@@ -72,34 +73,32 @@ class StorePipeline:
             if item.capture_id is None:
                 logger.warning("article %s has no capture (WARC off?); stored without provenance", item.article.url)
             stored = session.archive.save_article(item.article, capture_id=item.capture_id, seen_at=item.fetched_at)
-            session.counts.articles_stored += 1
+            count(self.stats, Count.ARTICLES_STORED)
             if stored.outcome is ArticleOutcome.NEW:
-                session.counts.articles_new += 1
+                count(self.stats, Count.ARTICLES_NEW)
             elif stored.outcome is ArticleOutcome.UPDATED:
-                session.counts.articles_updated += 1
+                count(self.stats, Count.ARTICLES_UPDATED)
         elif isinstance(item, ArticleUnchanged):
             session.archive.touch_article(item.url, seen_at=item.seen_at, capture_id=item.capture_id)
-            session.counts.articles_unchanged += 1
+            count(self.stats, Count.ARTICLES_UNCHANGED)
         elif isinstance(item, FetchFailure):
             self._record_failure(session, item)
         elif isinstance(item, ExtractionFailure):
-            session.counts.errors += 1
-            session.counts.failed_urls.append(item.url)
+            failed(self.stats, item.url)
             if item.capture_id is not None:
                 session.archive.note_capture_problem(item.capture_id, item.reason)
 
     def _record_failure(self, session: CrawlSession, failure: FetchFailure) -> None:
         if failure.status in MISSING_STATUSES:
             # A dead link is a fact about the site, recorded in captures, not a failure of this crawl.
-            session.counts.missing += 1
+            count(self.stats, Count.MISSING)
             logger.info("missing: %s (%s)", failure.url, failure.reason)
             if failure.kind == "article" and failure.status is not None:
                 gone = session.archive.mark_gone(failure.canonical_url, seen_at=failure.seen_at, status=failure.status)
                 if gone is not None:
-                    session.counts.articles_gone += 1
+                    count(self.stats, Count.ARTICLES_GONE)
             return
-        session.counts.errors += 1
-        session.counts.failed_urls.append(failure.url)
+        failed(self.stats, failure.url)
         logger.warning("failed: %s (%s, %d attempt(s))", failure.url, failure.reason, failure.attempts)
         if failure.status is not None:
             return  # the HTTP response itself is already a capture with its status

@@ -14,7 +14,7 @@ from dvscrape.capture.cdx import WAYBACK_MACHINE
 from dvscrape.cli.archive_access import parse_date_option
 from dvscrape.cli.options import CommandError
 from dvscrape.errors import DvscrapeError
-from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.outcome import outcome_of_error
 
 if TYPE_CHECKING:
     from dvscrape.runs.wayback import WaybackResult
@@ -64,10 +64,8 @@ def crawl_from_wayback(
             overrides=overrides,
             fast=fast,
         )
-    except ValueError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
-        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
     for line in result.summary_lines():
         click.echo(line, err=not result.crawl.started)
     return result

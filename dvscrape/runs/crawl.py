@@ -1,4 +1,5 @@
-"""Run a crawl of one site into an archive, in this process, and report its outcome. No CLI code here."""
+"""Run a crawl of one site into an archive, in this process, and report its outcome; RunEnd, the Scrapy extension
+that ends every crawl (in this process, `scrapy crawl` or a Scrapyd job) with its outcome. No CLI code here."""
 
 from __future__ import annotations
 
@@ -10,21 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.archive.crawl_report import first_crawl_report
+from dvscrape.capture.counts import Count, counts_of, failed_urls_of
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.guards import TRIGGERED_STAT, guard_lines
 from dvscrape.capture.progress import PROGRESS_LOGGER
-from dvscrape.capture.session import CrawlCounts
+from dvscrape.capture.session import CrawlSession
 from dvscrape.errors import DvscrapeError
 from dvscrape.runs.exitcodes import ExitCode
-from dvscrape.runs.outcome import PROFILE_MISTAKE_STAT, Outcome, decide_outcome, outcome_of_error
+from dvscrape.runs.outcome import Outcome, decide_outcome, outcome_of_error
 from dvscrape.sites import get_profile
+from dvscrape.spiders.checks import PROFILE_MISTAKE_STAT
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class CrawlResult:
     error: str = ""
     finish_reason: str = ""
     stats: Mapping[str, Any] = field(default_factory=dict)
+    resumed: tuple[int, Mapping[str, int]] | None = None  # the killed crawl this one resumed, and its stored counts
     report: tuple[str, ...] = ()  # how the profile guessed, on a site's first crawl (archive.crawl_report)
 
     @property
@@ -62,18 +66,17 @@ class CrawlResult:
         counts = self.counts
         if not self.started:
             return [f"crawl not started: {self.status} (exit code {int(self.exit_code)}): {self.error}"]
-        status = self.status
-        if self.outcome is Outcome.INTERRUPTED and self.finish_reason:
-            status = f"{status} ({self.finish_reason})"
+        status = f"({self.finish_reason}) " if self.outcome is Outcome.INTERRUPTED and self.finish_reason else ""
         name = f"crawl {self.crawl_id}" if self.crawl_id is not None else "fetch-only crawl (nothing archived)"
         lines = [
-            f"{name}: {status} in {self.elapsed_seconds:.1f}s (exit code {int(self.exit_code)})",
-            f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, "
-            f"articles archived {counts.get('articles_stored', 0)} (new {counts.get('articles_new', 0)}, "
-            f"updated {counts.get('articles_updated', 0)}), errors {counts.get('errors', 0)}, "
-            f"WARC bytes {counts.get('bytes_written', 0)}",
+            self.outcome.headline(name, f"{status}in {self.elapsed_seconds:.1f}s"),
+            f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, {_articles(counts)}, "
+            f"errors {counts.get('errors', 0)}, WARC bytes {counts.get('bytes_written', 0)}",
             f"  archive: {self.archive_dir}",
         ]
+        if self.resumed is not None:
+            crawl_id, before = self.resumed
+            lines.insert(2, f"  resumes crawl {crawl_id}, stopped after {_articles(before)}")
         requisites = int(self.stats.get("dvscrape/requisites/fetched", 0))
         if requisites:  # stylesheets, scripts, theme images, icons, fonts: fetched once per crawl
             unchanged = int(self.stats.get("dvscrape/requisites/unchanged", 0))
@@ -88,6 +91,55 @@ class CrawlResult:
         if self.error:
             lines.append(f"  error: {self.error}")
         return lines
+
+
+def _articles(counts: Mapping[str, int]) -> str:
+    """The articles part of a summary line, from the counts as the crawl's row stores them."""
+    text = (
+        f"articles archived {counts.get('articles_stored', 0)} (new {counts.get('articles_new', 0)}, "
+        f"updated {counts.get('articles_updated', 0)})"
+    )
+    return text + (f", gone {counts['articles_gone']}" if counts.get("articles_gone") else "")
+
+
+class RunEnd:
+    """Scrapy extension (EXTENSIONS) that ends a crawl when its spider closes: it stops the archive's writes,
+    decides the outcome from the crawl's counts and Scrapy's close reason (runs/outcome.py) and stores it with the
+    counts, for every crawl (`dvscrape crawl`, `scrapy crawl`, a Scrapyd job of the fleet)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.outcome: Outcome | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunEnd:
+        """Connect to the spider's close signal."""
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, reason: str) -> None:
+        """End the crawl with the outcome of what it did."""
+        session = ArchiveExtension.session_of(self.crawler)
+        if session is None or session.closed:
+            return
+        session.stop_writing()
+        if not session.fatal_error:
+            self.before_outcome(session)
+        counts = counts_of(session.stats.get_stats())
+        archive_failed = bool(session.fatal_error)
+        outcome = decide_outcome(
+            counts, finish_reason=reason, archive_failed=archive_failed, incremental=session.incremental
+        )
+        self.finish(session, outcome)
+
+    def before_outcome(self, session: CrawlSession) -> None:
+        """What the run does with the archive between its last fetch and its outcome (nothing, for a crawl)."""
+
+    def finish(self, session: CrawlSession, outcome: Outcome) -> Outcome:
+        """Store *outcome* and the counts, close the archive; the outcome (ARCHIVE_UNUSABLE when not stored)."""
+        self.outcome = outcome if session.finish(outcome.status) else Outcome.ARCHIVE_UNUSABLE
+        return self.outcome
 
 
 def build_settings(archive_dir: Path, overrides: Mapping[str, Any], *, fast: bool) -> Settings:
@@ -114,15 +166,9 @@ def run_crawl(
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
     profiles_dir = str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None
     get_profile(site, base_url, profiles_dir)  # a bad site name, profile or base URL fails here, before Scrapy starts
-    return run_spider(
-        "portal",
-        archive_dir=archive_dir,
-        overrides=overrides,
-        fast=fast,
-        site=site,
-        base_url=base_url,
-        max_articles=max_articles,
-    )
+    limit = {} if max_articles is None else {"DVSCRAPE_MAX_ARTICLES": max_articles}  # recorded with the crawl
+    return run_spider("portal", archive_dir=archive_dir, overrides={**(overrides or {}), **limit}, fast=fast,
+                      site=site, base_url=base_url)  # fmt: skip
 
 
 def run_spider(
@@ -170,56 +216,38 @@ def _progress_through_quiet_logging(settings: Settings) -> None:
 
 def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[Failure]) -> CrawlResult:
     try:
-        stats = crawler.stats.get_stats()
+        stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     except RuntimeError:  # the crawl failed before its stats collector was made
         stats = {}
     reason = str(stats.get("finish_reason", ""))
     error = failures[0].value if failures else None
-    extension = _archive_extension(crawler)
-    session = extension.session if extension is not None else None
+    session = ArchiveExtension.session_of(crawler)
     if session is None:
         if error is not None or not reason:
             outcome = outcome_of_error(error) if error is not None else Outcome.INTERNAL_ERROR
             message = _message(error) if error is not None else "the crawl did not start"
             return CrawlResult(None, outcome, {}, (), elapsed, str(archive_dir), message, reason, stats)
         # Archiving switched off (DVSCRAPE_ARCHIVE_DIR empty): a fetch-only run, judged from Scrapy's stats.
-        responses = int(stats.get("downloader/response_count", 0))
-        fetched = CrawlCounts(requests=int(stats.get("downloader/request_count", 0)), captures=responses)
-        outcome = decide_outcome(fetched, finish_reason=reason, archive_failed=False, incremental=False)
-        fetch_counts = {"requests": fetched.requests, "responses": responses}
-        return CrawlResult(None, outcome, fetch_counts, (), elapsed, "", "", reason, stats)
-    if session.outcome is None and extension is not None:
+        requests, responses = (int(stats.get(f"downloader/{name}_count", 0)) for name in ("request", "response"))
+        judged = {Count.CAPTURES.value: responses}
+        outcome = decide_outcome(judged, finish_reason=reason, archive_failed=False, incremental=False)
+        fetched = {"requests": requests, "responses": responses}
+        return CrawlResult(None, outcome, fetched, (), elapsed, "", "", reason, stats)
+    end = crawler.get_extension(RunEnd)
+    ended = end.outcome if end is not None else None
+    if not session.closed and end is not None:
         # The crawl failed after the archive was opened, before the spider closed (so no outcome was recorded);
         # without an error it was stopped hard (a second Ctrl-C), and the next run resumes it like a killed one.
-        if error is not None:
-            extension.finish(outcome_of_error(error))
-        else:
-            session.outcome = Outcome.INTERRUPTED
-    outcome = session.outcome or Outcome.INTERNAL_ERROR
-    counts = session.counts
-    row = {**counts.as_row(), "responses": int(stats.get("downloader/response_count", 0))}
+        ended = end.finish(session, outcome_of_error(error)) if error is not None else Outcome.INTERRUPTED
+    row = {**counts_of(stats), "responses": int(stats.get("downloader/response_count", 0))}
     mistake = str(stats.get(PROFILE_MISTAKE_STAT, ""))  # a site profile found wrong (spiders/checks.py)
     message = session.fatal_error or mistake or (_message(error) if error is not None else "")
+    resumed = (session.resumed_from, session.resumed_counts) if session.resumed_from is not None else None
     report = first_crawl_report(archive_dir, session.crawl_id) if not session.fatal_error else None
     return CrawlResult(
-        session.crawl_id,
-        outcome,
-        row,
-        tuple(counts.failed_urls),
-        elapsed,
-        str(archive_dir),
-        message,
-        reason,
-        stats,
-        tuple(report.lines()) if report is not None else (),
-    )
-
-
-def _archive_extension(crawler: Crawler) -> ArchiveExtension | None:
-    try:
-        return crawler.get_extension(ArchiveExtension)
-    except RuntimeError:  # the crawl failed before its extensions were built
-        return None
+        session.crawl_id, ended or Outcome.INTERNAL_ERROR, row, failed_urls_of(stats), elapsed,
+        str(archive_dir), message, reason, stats, resumed, tuple(report.lines()) if report is not None else (),
+    )  # fmt: skip
 
 
 def _message(error: BaseException) -> str:

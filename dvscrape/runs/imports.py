@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.records import CAPTURE_KINDS
+from dvscrape.archive.records import CAPTURE_KINDS, Capture
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
+from dvscrape.runs.outcome import Outcome, outcome_of_error, outcome_of_work
 from dvscrape.sites.profile import SiteProfile
-from dvscrape.sites.urls import UrlKind, classify
+from dvscrape.sites.urls import classify
 from dvscrape.warc.foreign import DEFAULT_MAX_RECORD, Defect, iter_any
+from dvscrape.warc.model import WarcLocation
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.sources import (
     Refusal,
@@ -43,15 +45,6 @@ from dvscrape.warc.sources import (
 )
 
 CAPTURED_TYPES = frozenset({"response", "resource", "revisit"})
-_INSERT_CAPTURE = """
-INSERT INTO captures (
-    crawl_id, url, canonical_url, kind, status, content_type, fetched_at, content_length,
-    warc_filename, warc_offset, warc_length, warc_record_id, payload_digest,
-    error, attempts, etag, last_modified, record_type, revisit_profile, refers_to_capture_id, problem,
-    imported_file_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 1, ?, ?, ?, ?, NULL, ?, ?)
-"""
-_BATCH = 2000
 
 
 @dataclass
@@ -74,6 +67,11 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return self.crawl_id is not None
+
+    @property
+    def outcome(self) -> Outcome:
+        """The import's outcome: nothing new, imported with problems, or imported."""
+        return outcome_of_work(changed=self.changed, problems=len(self.problems))
 
 
 @dataclass
@@ -144,7 +142,7 @@ def import_paths(
         {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record},
     )
     result.crawl_id = crawl_id
-    status = "failed"
+    outcome = Outcome.INTERNAL_ERROR
     try:
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
@@ -155,11 +153,14 @@ def import_paths(
             result.failures = list(rebuilt.failures)
         (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
         (result.versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
-        status = "partial" if result.problems else "finished"
+        outcome = result.outcome
+    except BaseException as error:
+        outcome = outcome_of_error(error)
+        raise
     finally:
         archive.finish_crawl(
             crawl_id,
-            status,
+            outcome.status,
             {
                 "captures": result.captures,
                 "requests": 0,
@@ -254,7 +255,6 @@ def _import_warc(
     name = stored_name(source.sha256, source.member or source.source)
     stored = keep_copy(source, archive.warc_dir, name)
     counts = _FileCounts()
-    batch: list[tuple[object, ...]] = []
     problems: list[tuple[str, int | None, int | None, str]] = []
     with archive.transaction("import a WARC file"):
         file_id = _record_file(
@@ -275,18 +275,13 @@ def _import_warc(
             elif record_type == "metadata":
                 result.metadata += 1
             elif record_type in CAPTURED_TYPES:
-                row = _capture_row(crawl_id, file_id, name, item, profile)
-                if row is None:
+                capture = _capture(crawl_id, file_id, name, item, profile)
+                if capture is None:
                     counts.problems += 1
                     problems.append((label, item.offset, item.length, f"{record_type} record without a target URI"))
                     continue
-                batch.append(row)
+                archive.record_capture(capture)
                 counts.captures += 1
-                if len(batch) >= _BATCH:
-                    conn.executemany(_INSERT_CAPTURE, batch)
-                    batch.clear()
-        if batch:
-            conn.executemany(_INSERT_CAPTURE, batch)
         if counts.records == 0 and not problems:
             counts.problems += 1
             problems.append((label, None, None, "no WARC record in the file"))
@@ -300,16 +295,13 @@ def _import_warc(
     result.captures += counts.captures
 
 
-def _capture_row(
-    crawl_id: int, file_id: int, filename: str, record: WarcRecord, profile: SiteProfile
-) -> tuple[object, ...] | None:
+def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, profile: SiteProfile) -> Capture | None:
+    """The capture of an imported record (None for a record without a target URI)."""
     url = record.target_uri
     if not url:
         return None
     decision = classify(url, profile)
     kind = decision.kind.value if decision.kind.value in CAPTURE_KINDS else "other"
-    if decision.kind is UrlKind.REQUISITE and "requisite" not in CAPTURE_KINDS:
-        kind = "page"
     record_type = record.record_type
     status = record.http_status
     if record_type == "resource":
@@ -324,26 +316,23 @@ def _capture_row(
         if profile_name not in ("server-not-modified", "identical-payload-digest"):
             problem = f"revisit with unknown profile {record.header('WARC-Profile')!r}"
             profile_name = "identical-payload-digest"
-    return (
-        crawl_id,
-        url,
-        decision.canonical or url,
-        kind,
-        status,
-        content_type,
-        _iso_date(record.header("WARC-Date") or ""),
-        len(record.payload),
-        filename,
-        record.offset,
-        record.length,
-        record.record_id,
-        record.header("WARC-Payload-Digest") or "",
-        record.http_header("ETag") or "",
-        record.http_header("Last-Modified") or "",
-        record_type,
-        profile_name,
-        problem,
-        file_id,
+    digest = record.header("WARC-Payload-Digest") or ""
+    return Capture(
+        crawl_id=crawl_id,
+        url=url,
+        canonical_url=decision.canonical or url,
+        kind=kind,
+        status=status,
+        content_type=content_type,
+        fetched_at=_iso_date(record.header("WARC-Date") or ""),
+        content_length=len(record.payload),
+        location=WarcLocation(filename, record.offset, record.length, record.record_id, digest, ""),
+        etag=record.http_header("ETag") or "",
+        last_modified=record.http_header("Last-Modified") or "",
+        record_type=record_type,
+        revisit_profile=profile_name,
+        problem=problem,
+        imported_file_id=file_id,
     )
 
 

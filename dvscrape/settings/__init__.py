@@ -50,9 +50,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # The trap guards see every page link a response yields, with the page that linked it.
 SPIDER_MIDDLEWARES = {"dvscrape.capture.guards.TrapGuardMiddleware": 950}
+# The archive is opened first; RunEnd (the crawl's owner) decides and stores the outcome when the spider closes.
 EXTENSIONS = {
     "dvscrape.capture.extension.ArchiveExtension": 100,
     "dvscrape.capture.progress.ProgressExtension": 200,
+    "dvscrape.runs.crawl.RunEnd": 300,
 }
 # Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
 # final form.

@@ -7,42 +7,33 @@ through the ordinary Scrapy machinery: the same delay, AutoThrottle, concurrency
 live crawl. Captures already in the archive (same original URL and capture time) are not fetched again, so a killed
 run is resumed by running the same command.
 
-WaybackCaptureMiddleware takes the place of the crawl's WarcCaptureMiddleware for this spider: each raw capture is
-written as a response record whose WARC-Target-URI and WARC-Date are the original URL and capture time (so
-extraction, history and replay see the page as it was), with WARC-Source-URI (the address fetched) and
-WARC-Creation-Date (when); its request record is the request really sent to the archive. The CDX answers are
-archived too, as what they are. Articles are extracted after the fetches, by re-extraction in capture-date order
-(wayback/run.py).
+The crawl's capture middleware archives each exchange, told by ARCHIVED_KEY which original URL and capture time the
+bytes are (capture/middleware.py); the CDX answers are archived too, as what they are. Articles are extracted after
+the fetches, by re-extraction in capture-date order (runs/wayback.py).
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
-from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
-from dvscrape.archive.records import Capture
 from dvscrape.capture.cdx import KEPT_STATUSES, ArchivedCapture, WaybackServer, collapsed, parse_cdx, resume_key
+from dvscrape.capture.counts import Count, failed
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.errors import ArchiveError
+from dvscrape.capture.items import ARCHIVED_KEY, CANONICAL_KEY, KIND_KEY, FetchFailure
+from dvscrape.capture.session import RUN_OPTIONS, SITE_PROFILE
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import UrlKind, classify
-from dvscrape.warc.model import HttpExchange, warc_date
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
-ORIGINAL_KEY = "dvscrape_wayback_original"  # (original URL, capture time ISO) of a raw-capture request
 WANTED_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.LISTING, UrlKind.HOME, UrlKind.SITEMAP})
 
 
@@ -51,15 +42,7 @@ class WaybackSpider(scrapy.Spider):
     since and until (dates, inclusive)."""
 
     name = "wayback"
-    custom_settings = {
-        "DOWNLOADER_MIDDLEWARES": {
-            "dvscrape.capture.scope.ScopeMiddleware": None,
-            "dvscrape.capture.middleware.WarcCaptureMiddleware": None,
-            "dvscrape.spiders.wayback.WaybackCaptureMiddleware": 950,
-        },
-        "ITEM_PIPELINES": {},
-        "REDIRECT_ENABLED": False,  # an archived redirect is archived as it is, not followed
-    }
+    custom_settings = {"REDIRECT_ENABLED": False}  # an archived redirect is archived as it is, not followed
 
     def __init__(
         self,
@@ -82,6 +65,31 @@ class WaybackSpider(scrapy.Spider):
         self.skipped_limit = 0  # captures of articles beyond DVSCRAPE_MAX_ARTICLES
         self.articles: set[str] = set()  # canonical URLs of the wanted captures that are articles
         self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
+        self.kinds: dict[str, UrlKind] = {}  # the kind of each wanted canonical URL
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The crawl's downloader middlewares but its scope: requests go to the web archive's host."""
+        super().update_settings(settings)
+        middlewares = {**settings.getdict("DOWNLOADER_MIDDLEWARES"), "dvscrape.capture.scope.ScopeMiddleware": None}
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WaybackSpider:
+        """Declare the site profile, and the web archive the crawl reads, to the crawl's components."""
+        spider: WaybackSpider = super().from_crawler(crawler, *args, **kwargs)
+        if not crawler.settings.frozen:
+            crawler.settings.set(SITE_PROFILE, spider.profile, priority="spider")
+            server, since, until = spider.server, spider.since, spider.until
+            options = {
+                "mode": "wayback",
+                "wayback": server.prefix,
+                "cdx": server.cdx_endpoint,
+                "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None,
+            }
+            crawler.settings.set(RUN_OPTIONS, options, priority="spider")
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         yield self._cdx_request(None)
@@ -93,19 +101,8 @@ class WaybackSpider(scrapy.Spider):
         query = self.server.cdx_query(
             host, match_type="host", since=self.since, until=self.until, page_rows=page_rows, resume_key=resume
         )
-        return scrapy.Request(query, callback=self.parse_cdx, dont_filter=True, meta={"dont_redirect": True})
-
-    def _known(self) -> set[tuple[str, str]]:
-        """(original URL, capture time) of every capture the archive already holds."""
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is None:
-            return set()
-        return {
-            (str(url), str(fetched_at)[:19])
-            for url, fetched_at in session.archive.db.conn.execute(
-                "SELECT url, fetched_at FROM captures WHERE warc_record_id IS NOT NULL"
-            )
-        }
+        meta = {KIND_KEY: UrlKind.OFFSITE.value, CANONICAL_KEY: query, "dont_redirect": True}  # the archive's answer
+        return scrapy.Request(query, callback=self.parse_cdx, dont_filter=True, meta=meta)
 
     def parse_cdx(self, response: Response) -> Iterator[scrapy.Request]:
         """Keep the wanted captures of a CDX page; ask for the next page while the answer ends with a resume key, then
@@ -130,6 +127,7 @@ class WaybackSpider(scrapy.Spider):
             if decision.kind not in WANTED_KINDS:
                 continue
             self.wanted.append((decision.canonical or capture.original, capture))
+            self.kinds[decision.canonical or capture.original] = decision.kind
             if decision.kind is UrlKind.ARTICLE:
                 self.articles.add(decision.canonical or capture.original)
         if resume and resume in self.resume_keys:
@@ -144,21 +142,19 @@ class WaybackSpider(scrapy.Spider):
     def _cdx_failed(self, url: str, reason: str) -> None:
         """A CDX page that could not be used: logged, and counted as a failed URL (the run is then partial)."""
         logger.error("%s: %s", reason, url)
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is not None:
-            session.counts.errors += 1
-            session.counts.failed_urls.append(url)
+        failed(self.crawler.stats, url)
 
     def _fetch_wanted(self) -> Iterator[scrapy.Request]:
         """A raw fetch of every wanted capture (collapsed by digest) that the archive does not hold yet; with
         DVSCRAPE_MAX_ARTICLES, every capture of the first that many articles (by first capture) and none of the
         others."""
-        known = self._known()
+        session = ArchiveExtension.session_of(self.crawler)
+        known = session.archived_capture_times() if session is not None else set()
         limit = self.crawler.settings.getint("DVSCRAPE_MAX_ARTICLES")
+        self.crawler.stats.set_value(Count.ARTICLES_FOUND.key, len(self.articles))
         chosen: set[str] = set()
         for canonical, capture in collapsed(self.wanted):
-            moment = capture.captured_at.strftime("%Y-%m-%dT%H:%M:%S")
-            if (capture.original, moment) in known:
+            if (capture.original, capture.captured_at) in known:
                 self.skipped_known += 1
                 continue
             if limit and canonical in self.articles and canonical not in chosen:
@@ -172,7 +168,12 @@ class WaybackSpider(scrapy.Spider):
                 callback=self.parse_capture,
                 errback=self.fetch_failed,
                 dont_filter=True,
-                meta={ORIGINAL_KEY: (capture.original, capture.captured_at.isoformat()), "dont_redirect": True},
+                meta={
+                    ARCHIVED_KEY: (capture.original, capture.captured_at.isoformat()),
+                    KIND_KEY: self.kinds[canonical].value,
+                    CANONICAL_KEY: canonical,
+                    "dont_redirect": True,
+                },
             )
         logger.info("%d capture(s) to fetch from %s (%d already archived, %d beyond the article limit; %d CDX "
                     "page(s))", self.planned, self.server.prefix, self.skipped_known, self.skipped_limit,
@@ -182,116 +183,15 @@ class WaybackSpider(scrapy.Spider):
         """Nothing to do: the capture middleware archived it; articles are extracted after the fetches."""
         return iter(())
 
-    def fetch_failed(self, failure: Any) -> None:
-        """A raw capture that could not be fetched after the retries: recorded as a failed capture."""
+    def fetch_failed(self, failure: Any) -> Iterator[FetchFailure]:
+        """A raw capture that could not be fetched after the retries: recorded as a failed capture of its URL."""
         request = failure.request
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is None:
-            return
-        original, captured = request.meta.get(ORIGINAL_KEY, (request.url, ""))
-        decision = classify(original, self.profile)
-        session.counts.errors += 1
-        session.counts.failed_urls.append(request.url)
-        try:
-            session.archive.record_capture(
-                Capture(
-                    crawl_id=session.crawl_id,
-                    url=original,
-                    canonical_url=decision.canonical or original,
-                    kind=decision.kind.value,
-                    status=None,
-                    content_type="",
-                    fetched_at=warc_date(datetime.now(UTC)),
-                    content_length=None,
-                    location=None,
-                    error=f"from {request.url}: {failure.value}"[:500],
-                    attempts=int(request.meta.get("retry_times", 0)) + 1,
-                )
-            )
-            session.wrote()
-        except (OSError, sqlite3.Error, ArchiveError) as error:
-            session.abort(error)
-
-
-def _pairs(headers: Any) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values
-    )
-
-
-class WaybackCaptureMiddleware:
-    """Downloader middleware (950) of WaybackSpider: archives each exchange; see the module."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WaybackCaptureMiddleware:
-        if not crawler.settings.getbool("DVSCRAPE_WARC_ENABLED"):
-            raise NotConfigured("DVSCRAPE_WARC_ENABLED is off")
-        return cls(crawler)
-
-    def process_request(self, request: scrapy.Request) -> None:
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is not None:
-            session.counts.requests += 1
-
-    def process_response(self, request: scrapy.Request, response: Response) -> Response:
-        session = ArchiveExtension.session_of(self.crawler)
-        if session is None or session.warc_writer is None:
-            return response
-        if session.fatal_error:
-            raise IgnoreRequest("the crawl is stopping: the archive cannot be written")
-        now = datetime.now(UTC)
-        original = request.meta.get(ORIGINAL_KEY)
-        url, fetched_at, source = request.url, now, ""
-        if original is not None:
-            url, fetched_at, source = original[0], datetime.fromisoformat(original[1]), request.url
-        try:
-            reason = HTTPStatus(response.status).phrase
-        except ValueError:
-            reason = "Unknown"
-        exchange = HttpExchange(
-            url=url,
-            method=request.method,
-            request_headers=_pairs(request.headers),
-            request_body=request.body,
-            protocol=response.protocol or "HTTP/1.1",
-            status=response.status,
-            reason=reason,
-            response_headers=_pairs(response.headers),
-            response_body=response.body,
-            fetched_at=fetched_at,
-            ip_address=str(response.ip_address) if response.ip_address else None,
-            source_url=source,
-            source_fetched_at=now if source else None,
+        original = request.meta.get(ARCHIVED_KEY, (request.url, ""))[0]
+        yield FetchFailure(
+            url=original,
+            canonical_url=str(request.meta.get(CANONICAL_KEY, original)),
+            kind=str(request.meta.get(KIND_KEY, "other")),
+            reason=f"from {request.url}: {failure.value}"[:500],
+            status=None,
+            attempts=int(request.meta.get("retry_times", 0)) + 1,
         )
-        profile = getattr(self.crawler.spider, "profile", None)
-        decision = classify(url, profile) if profile is not None else None
-        kind = decision.kind.value if decision is not None else "other"
-        try:
-            location = session.warc_writer.write_exchange(exchange)
-            session.archive.record_capture(
-                Capture(
-                    crawl_id=session.crawl_id,
-                    url=url,
-                    canonical_url=(decision.canonical if decision else "") or url,
-                    kind=kind if original is not None else "offsite",  # a CDX answer: the archive's, not the site's
-                    status=response.status,
-                    content_type=(response.headers.get(b"Content-Type") or b"").decode("latin-1"),
-                    fetched_at=warc_date(fetched_at),
-                    content_length=len(response.body),
-                    location=location,
-                    attempts=int(request.meta.get("retry_times", 0)) + 1,
-                    etag=(response.headers.get(b"ETag") or b"").decode("latin-1"),
-                    last_modified=(response.headers.get(b"Last-Modified") or b"").decode("latin-1"),
-                )
-            )
-            session.wrote()
-        except (OSError, sqlite3.Error, ArchiveError) as error:
-            session.abort(error)
-            raise IgnoreRequest(f"not archived: {error}") from error
-        session.counts.captures += 1
-        if original is not None and decision is not None and decision.kind is UrlKind.ARTICLE:
-            session.counts.articles_found += 1
-        return response

@@ -41,14 +41,6 @@ SEVERITY = (
 )
 
 
-def outcome_of_status(status: str) -> Outcome | None:
-    """The Outcome a `crawls.status` value names; None for a crawl still marked running."""
-    for outcome in Outcome:
-        if outcome.status == status:
-            return outcome
-    return None if status == "running" else Outcome.INTERNAL_ERROR
-
-
 def job_id_for(site: FleetSite, attempt: int, moment: datetime) -> str:
     """A Scrapyd job id that names the site, so a later run recognises the site's queued or running job."""
     return f"{site.name}{JOB_SEPARATOR}{moment:%Y%m%dT%H%M%S}{JOB_SEPARATOR}{attempt}"
@@ -279,7 +271,7 @@ class FleetRunner:
             self._retry(job, version, "the job ended without recording a crawl (see its log on the node)")
             return
         newest = records[-1]
-        outcome = outcome_of_status(newest.status)
+        outcome = Outcome.of_status(newest.status)
         if outcome is None:
             self._retry(job, version, f"crawl {newest.crawl_id} was cut off (still marked running)")
         elif outcome in RETRYABLE:
@@ -291,7 +283,7 @@ class FleetRunner:
         job.notes.append(reason)
         if job.attempts >= self.max_attempts:
             records = _records_or_none(job)
-            last = outcome_of_status(records[-1].status) if records else None
+            last = Outcome.of_status(records[-1].status) if records else None
             self._finish(job, last or Outcome.INTERRUPTED, "; ".join(job.notes), records)
             return
         self.echo(f"{job.site.name}: {reason}; scheduling it again")
