@@ -114,12 +114,28 @@ def assert_same_articles(expected: Path, actual: Path) -> None:
     assert not differences, differences[:5]
 
 
-def test_wget_warc_imports_as_the_crawl_archived(
-    crawled_archive: CrawledArchive, wget_warc: Path, tmp_path: Path
+def test_wget_warc_of_a_mirror_imports_as_the_crawl_archived(
+    crawled_archive: CrawledArchive, wget_warc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = tmp_path / "archive"
-    imported(archive, wget_warc, base_url=crawled_archive.replica_url)
+    wrong = run_cli("import", str(wget_warc), "--archive", str(archive), "--site", "hcmcity")
+    assert wrong.returncode == 2 and "--base-url" in wrong.stderr, wrong.stdout + wrong.stderr
+    assert list((archive / "warc").iterdir()) == []  # nothing imported, nothing kept: it can be imported again
+    mirror = run_cli("import", str(wget_warc), "--archive", str(archive))  # no --base-url: the mirror is recognised
+    assert mirror.returncode == 0 and f"pages at {crawled_archive.replica_url}" in mirror.stderr, mirror.stderr
     assert_same_articles(crawled_archive.database, archive / "archive.sqlite")
+
+    # an archive an older dvscrape left with that file imported as no page of the site: it is imported again
+    from dvscrape.archive.db import Archive
+    from dvscrape.runs import imports
+    from dvscrape.sites import get_profile
+
+    older = tmp_path / "older"
+    monkeypatch.setattr(imports, "_on_their_address", lambda *args: None)
+    with Archive.open(older) as opened:
+        assert imports.import_paths(opened, [wget_warc], get_profile("tanbinh")).articles == 0
+    imported(older, wget_warc, base_url=crawled_archive.replica_url)
+    assert_same_articles(crawled_archive.database, older / "archive.sqlite")
     with sqlite3.connect(archive / "archive.sqlite") as connection:
         (tool,) = connection.execute("SELECT tool FROM imported_files").fetchone()
         assert tool.startswith("Wget/")
