@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from dvscrape.replica.process import ReplicaProcess
-from tests.conftest import CLI, fast_crawl_args, run_cli
+from tests.conftest import CLI, fast_crawl_args, kill_when, run_cli
 
 
 def crawl_command(replica: ReplicaProcess, archive: Path, *extra: str) -> list[str]:
@@ -83,3 +83,13 @@ def test_a_second_crawl_on_the_same_archive_exits_at_once(replica: ReplicaProces
     with sqlite3.connect(archive / "archive.sqlite") as db:
         assert db.execute("select count(*) from crawls").fetchone()[0] == 1
         assert db.execute("select status from crawls").fetchone()[0] == "success"
+
+
+def test_a_killed_crawl_leaves_no_process_behind(replica: ReplicaProcess, tmp_path: Path) -> None:
+    crawl = subprocess.Popen(
+        crawl_command(replica, tmp_path / "archive", "-s", "DOWNLOAD_DELAY=0.1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # the extraction workers are the crawl's grandchildren (children of its fork server)
+    kill_when(crawl, lambda found: any(process.parent != crawl.pid for process in found), seconds=30)

@@ -28,10 +28,13 @@ def test_a_search_snippet_spanning_a_paragraph_break_stays_on_one_line(small_arc
 def test_replica_help_names_the_command_and_the_demo_default() -> None:
     result = run_cli("replica", "--help")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: dvscrape replica ") and "python -m" not in result.stdout
+    # a click command as every other: its usage line, its options with their defaults as click shows them
+    assert result.stdout.startswith("Usage: dvscrape replica [OPTIONS]\n") and "python -m" not in result.stdout
     demo = run_cli("demo", "--help")
     assert "[default: 60]" in demo.stdout.replace("\n", " ")
-    assert "(default 60, as dvscrape demo)" in " ".join(result.stdout.split())
+    assert "--articles INTEGER Articles in edition 1 (as the demo). [default: 60]" in " ".join(result.stdout.split())
+    wrong = run_cli("replica", "--faults", "nonsense=2")
+    assert wrong.returncode == 2 and wrong.stderr.startswith("Usage: dvscrape replica [OPTIONS]")
 
 
 def test_export_into_a_missing_folder_creates_it_and_says_so(small_archive: Path, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from dvscrape.replica import build_corpus, start_replica
 from dvscrape.replica.content import CATEGORIES
 from dvscrape.replica.model import Corpus
 from dvscrape.replica.seed import SEED_TITLE, SEED_URL_TITLE, parse_seed, read_seed_text
+from tests.conftest import CLI
 
 SEED = 2023
 ARTICLES = 200
@@ -71,7 +72,7 @@ def corpus() -> Corpus:
 
 @pytest.fixture(scope="module")
 def replica() -> Iterator[str]:
-    command = [sys.executable, "-m", "dvscrape.replica", "--port", "0", "--articles", str(ARTICLES)]
+    command = [*CLI, "replica", "--port", "0", "--articles", str(ARTICLES)]
     command += ["--seed", str(SEED), "--slow-delay", str(SLOW_DELAY)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None

@@ -8,7 +8,7 @@ through :func:`stored_time`; migration m0010 rewrites times stored in other form
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 STORED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -41,3 +41,13 @@ def restored_or_unchanged(text: str | None) -> str | None:
         return stored_time(str(text))
     except ValueError:
         return text
+
+
+def day_of(text: str | None) -> date | None:
+    """The day an ISO date or time starts with (a published_date), or None when it is empty or not a date."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

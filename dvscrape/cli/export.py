@@ -18,6 +18,7 @@ from dvscrape.cli.options import (
 )
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
+from dvscrape.runs.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from dvscrape.text import ToneOption
@@ -99,7 +100,7 @@ def _day(value: datetime | None) -> Any:
 )
 @click.option("--since", type=_DATE, help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", type=_DATE, help="Only articles published on or before this day (YYYY-MM-DD).")
-@click.option("--category", help="Only articles in this category (exact name, as the portal writes it).")
+@click.option("--category", help="Only articles in this category (accents, case and punctuation ignored).")
 @click.option(
     "--tone",
     type=click.Choice(TONES),
@@ -190,3 +191,9 @@ def export_command(
         )
     for file in result.files:
         click.echo(f"  {file.path}  {file.rows} rows  {file.bytes} bytes")
+    if not summary.rows:
+        why = "no article matches the filters"
+        if result.categories is not None:
+            why = f"no category of the archive is {category!r}; it has {', '.join(result.categories) or 'none'}"
+        click.echo(f"warning: exported 0 rows: {why}", err=True)
+        sys.exit(int(ExitCode.NOTHING_TO_DO))

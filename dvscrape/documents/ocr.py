@@ -7,11 +7,12 @@ import io
 import os
 import shutil
 import subprocess
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.textpass import clean_text
+from dvscrape.lifeline import die_with
 
 DPI = 300
 LANGUAGE = "vie"
@@ -89,6 +90,7 @@ class OcrEngine:
             timeout=self.limits.ocr_page_seconds,
             env=env,
             check=False,
+            preexec_fn=partial(die_with, os.getpid()),  # noqa: PLW1509 - it only sets the parent-death signal
         )
         if completed.returncode != 0:
             raise RuntimeError(completed.stderr.decode("utf-8", "replace").strip()[:300] or "tesseract failed")
@@ -104,6 +106,7 @@ class OcrEngine:
                 timeout=self.limits.ocr_page_seconds,
                 env={**os.environ, "OMP_THREAD_LIMIT": "1"},
                 check=False,
+                preexec_fn=partial(die_with, os.getpid()),  # noqa: PLW1509 - it only sets the parent-death signal
             ).stdout.decode("utf-8", "replace")
         except (OSError, subprocess.SubprocessError):
             return 0

@@ -16,23 +16,26 @@ import subprocess
 import sys
 import tempfile
 import threading
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.sniff import extension_kind
+from dvscrape.lifeline import die_with
 
 _local = threading.local()
 _servers: list[subprocess.Popen[bytes]] = []
 _servers_lock = threading.Lock()
 
 
-def _limit(limits: Limits, cpu_seconds: int) -> None:  # runs in the one-shot child, before exec
+def _limit(limits: Limits, cpu_seconds: int, parent: int) -> None:  # runs in the one-shot child, before exec
     from dvscrape.documents.worker import set_limits
 
     set_limits(limits.memory_bytes, cpu_seconds)
     os.setsid()
+    die_with(parent)
 
 
 def _kind(filename: str) -> str:
@@ -66,6 +69,7 @@ def _server() -> subprocess.Popen[bytes] | None:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=partial(die_with, os.getpid()),  # noqa: PLW1509 - it only sets the parent-death signal
         )
     except OSError:
         return None
@@ -133,14 +137,14 @@ def read_isolated(
 
 
 def _read_one_shot(request: dict[str, Any], limits: Limits, timeout: int, folder: str) -> DocumentResult:
-    kind = _kind(str(request["filename"]))
+    kind, parent = _kind(str(request["filename"])), os.getpid()
     try:
         completed = subprocess.run(
             [sys.executable, "-m", "dvscrape.documents.worker"],
             input=json.dumps(request).encode(),
             capture_output=True,
             timeout=timeout,
-            preexec_fn=lambda: _limit(limits, timeout),  # noqa: PLW1509 - no threads are started here
+            preexec_fn=lambda: _limit(limits, timeout, parent),  # noqa: PLW1509 - no threads are started here
             cwd=folder,
             check=False,
         )

@@ -24,6 +24,7 @@ from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sniff import extension_kind
+from dvscrape.lifeline import die_with
 
 
 def _kind(request: dict[str, Any]) -> str:
@@ -61,10 +62,12 @@ def _serve_one(request: dict[str, Any]) -> dict[str, Any]:
     limits = Limits(**request["limits"])
     timeout = float(request["timeout"])
     output = Path(request["path"] + ".result.json")
+    server = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: limits, read, write, leave without cleanup handlers
         code = 0
         try:
+            die_with(server)
             set_limits(limits.memory_bytes, int(timeout) + 1)
             result = read_request(request)
             output.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")

@@ -6,7 +6,7 @@ In-process use::
         crawl(replica.url)
         assert replica.stats()["traps"] == 0
 
-From a shell: ``python -m dvscrape.replica --port 0`` prints ``Replica portal serving at http://127.0.0.1:<port>/``.
+From a shell: ``dvscrape replica --port 0`` prints ``Replica portal serving at http://127.0.0.1:<port>/``.
 """
 
 from __future__ import annotations

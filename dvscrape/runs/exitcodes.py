@@ -15,7 +15,7 @@ class ExitCode(IntEnum):
     PARTIAL_FAILURE = 3
     """The run finished but some URLs failed; they are recorded in `captures` with a reason."""
     NOTHING_TO_DO = 4
-    """The run had nothing new to fetch."""
+    """The run had nothing new to fetch (or an export nothing to write: no article matched)."""
     LOCKED = 5
     """Another crawl holds the archive's lock; this run did nothing."""
     SITE_UNREACHABLE = 6

@@ -1,4 +1,5 @@
-"""Reading export rows out of the archive: one SQL query streamed in batches, child rows fetched per batch.
+"""The rows of a dataset export read out of the archive: one SQL query streamed in batches, child rows fetched per
+batch; and the crawls the rows come from.
 
 The latest version of each article comes from ``articles`` (with its figures and attachments tables); with
 ``include_versions`` every recorded version comes from ``article_versions``. Rows are always in (id, version) order,
@@ -12,10 +13,11 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
-from dvscrape.errors import ArchiveError
-from dvscrape.export.options import ExportOptions
+from dvscrape.archive.filters import day_conditions, in_categories, matching_categories
+from dvscrape.errors import ArchiveError, ConfigurationError
 
 VERSIONS_TABLE = "article_versions"
 
@@ -35,6 +37,18 @@ _VERSION_COLUMNS = """
 _VERSION_FROM = (
     "FROM article_versions v JOIN articles a ON a.id = v.article_id LEFT JOIN captures c ON c.id = v.capture_id"
 )
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    """Which rows an export reads: publication days (inclusive), a category (the rule of archive.filters),
+    every recorded version or the latest only, and how many rows a batch holds."""
+
+    since: date | None = None
+    until: date | None = None
+    category: str | None = None
+    include_versions: bool = False
+    batch_rows: int = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,36 +90,25 @@ def has_versions(conn: sqlite3.Connection) -> bool:
     return found is not None
 
 
-def _where(options: ExportOptions, alias: str) -> tuple[str, list[object]]:
-    clauses: list[str] = []
-    params: list[object] = []
-    if options.since:
-        clauses.append(f"substr({alias}.published_date, 1, 10) >= ?")
-        params.append(options.since.isoformat())
-    if options.until:
-        clauses.append(f"substr({alias}.published_date, 1, 10) <= ?")
-        params.append(options.until.isoformat())
-    if options.category is not None:
-        if alias == "a":
-            clauses.append("(a.category = ? OR EXISTS (SELECT 1 FROM json_each(a.categories) WHERE value = ?))")
-            params.extend([options.category, options.category])
-        else:
-            clauses.append(f"{alias}.category = ?")
-            params.append(options.category)
+def _where(conn: sqlite3.Connection, query: RowQuery, alias: str) -> tuple[str, dict[str, object]]:
+    clauses, params = day_conditions(f"substr({alias}.published_date, 1, 10)", query.since, query.until)
+    if query.category is not None:
+        clauses.append(in_categories(alias, "categories", every_category=alias == "a"))
+        params["categories"] = matching_categories(conn, query.category)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _query(
-    conn: sqlite3.Connection, options: ExportOptions, columns: str, *, ordered: bool = True
-) -> tuple[str, list[object]]:
+    conn: sqlite3.Connection, query: RowQuery, columns: str, *, ordered: bool = True
+) -> tuple[str, dict[str, object]]:
     """The SELECT of *columns* (latest or versions shape) with the filters, in (id, version) order if *ordered*."""
-    if options.include_versions:
+    if query.include_versions:
         if not has_versions(conn):
             raise ArchiveError("this archive records no article versions (it has no article_versions table)")
-        where, params = _where(options, "v")
+        where, params = _where(conn, query, "v")
         order = " ORDER BY v.article_id, v.version" if ordered else ""
         return f"SELECT {columns} {_VERSION_FROM}{where}{order}", params
-    where, params = _where(options, "a")
+    where, params = _where(conn, query, "a")
     order = " ORDER BY a.id" if ordered else ""
     return f"SELECT {columns} {_LATEST_FROM}{where}{order}", params
 
@@ -117,24 +120,24 @@ def _latest_version_expression(conn: sqlite3.Connection, column: str = "version"
     return missing
 
 
-def count_rows(conn: sqlite3.Connection, options: ExportOptions) -> int:
+def count_rows(conn: sqlite3.Connection, query: RowQuery) -> int:
     """How many rows the export will read (before dropping duplicates)."""
-    sql, params = _query(conn, options, "count(*)", ordered=False)
+    sql, params = _query(conn, query, "count(*)", ordered=False)
     return int(conn.execute(sql, params).fetchone()[0])
 
 
-def iter_texts(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list[TextRow]]:
-    """The id and body of every row, in export order, in batches of ``options.batch_rows``."""
-    columns = "v.article_id, v.body" if options.include_versions else "a.id, a.body"
-    sql, params = _query(conn, options, columns)
+def iter_texts(conn: sqlite3.Connection, query: RowQuery) -> Iterator[list[TextRow]]:
+    """The id and body of every row, in export order, in batches of ``query.batch_rows``."""
+    columns = "v.article_id, v.body" if query.include_versions else "a.id, a.body"
+    sql, params = _query(conn, query, columns)
     cursor = conn.execute(sql, params)
-    while batch := cursor.fetchmany(options.batch_rows):
+    while batch := cursor.fetchmany(query.batch_rows):
         yield [TextRow(int(row[0]), row[1] or "") for row in batch]
 
 
-def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list[SourceRow]]:
+def iter_rows(conn: sqlite3.Connection, query: RowQuery) -> Iterator[list[SourceRow]]:
     """Every row of the export, in (id, version) order, in batches, with figures and attachment URLs attached."""
-    if options.include_versions:
+    if query.include_versions:
         columns = _VERSION_COLUMNS
     else:
         columns = _LATEST_COLUMNS.format(
@@ -142,14 +145,14 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
             reason=_latest_version_expression(conn, "reason", "''"),
             supersedes=_latest_version_expression(conn, "supersedes"),
         )
-    sql, params = _query(conn, options, columns)
+    sql, params = _query(conn, query, columns)
     cursor = conn.execute(sql, params)
-    while batch := cursor.fetchmany(options.batch_rows):
+    while batch := cursor.fetchmany(query.batch_rows):
         ids = sorted({int(row[0]) for row in batch})
         attachments = _children(conn, "SELECT article_id, url FROM attachments", ids, lambda row: str(row[1]))
         figures = (
             {}
-            if options.include_versions
+            if query.include_versions
             else _children(
                 conn,
                 "SELECT article_id, image_url, coalesce(caption, '') FROM figures",
@@ -160,7 +163,7 @@ def iter_rows(conn: sqlite3.Connection, options: ExportOptions) -> Iterator[list
         result: list[SourceRow] = []
         for row in batch:
             article_id = int(row[0])
-            row_figures = _figures_of_version(row[11]) if options.include_versions else figures.get(article_id, [])
+            row_figures = _figures_of_version(row[11]) if query.include_versions else figures.get(article_id, [])
             result.append(_source_row(row, tuple(row_figures), tuple(attachments.get(article_id, []))))
         yield result
 
@@ -245,18 +248,32 @@ def _figures_of_version(figures_json: str | None) -> list[tuple[str, str]]:
     return result
 
 
-def language_of(locale: str | None) -> str | None:
-    """The BCP 47 language of a Liferay locale ('vi_VN' → 'vi', 'en_US' → 'en'), or None."""
-    if not locale:
-        return None
-    return locale.replace("-", "_").split("_")[0].lower() or None
+@dataclass(frozen=True)
+class CrawlSource:
+    """The crawls of one site from one base URL."""
+
+    site: str
+    base_url: str
+    crawls: int
+    first_started: str
+    last_finished: str | None
 
 
-def date_of(value: str | None) -> date | None:
-    """The day of an ISO date or date-time string, or None when it is empty or not a date."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
+    """The crawls recorded in the archive, grouped by site and base URL."""
+    found = conn.execute(
+        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
+        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
+    ).fetchall()
+    return tuple(
+        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
+        for site, base, count, first, last in found
+    )
+
+
+def site_of(conn: sqlite3.Connection, folder: Path) -> str:
+    """The site an archive holds: the site of its newest crawl. Raises ConfigurationError when it has no crawl."""
+    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    if found is None:
+        raise ConfigurationError(f"{folder} holds no crawl yet: there is no site to export")
+    return str(found[0])
