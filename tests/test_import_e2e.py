@@ -242,7 +242,7 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
     show = run_cli("show", url, "--archive", str(archive), "--json")
     assert json.loads(show.stdout)["warc"]["fetched_at"][:19] == second_times[url]
     from dvscrape.warc.files import warc_files
-    from dvscrape.warc.reader import iter_records
+    from dvscrape.warc.walk import iter_records
 
     sources = [
         record.header("WARC-Source-URI") or ""

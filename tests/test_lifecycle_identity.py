@@ -70,7 +70,7 @@ def test_the_migration_makes_one_article_of_each_doubled_pair_and_keeps_every_ve
 
     # an archive of an older dvscrape: the migration is pending, and runs when the archive is opened
     with sqlite3.connect(directory / "archive.sqlite") as conn:
-        conn.execute("DELETE FROM _migrations WHERE name IN ('m0012_site_canonical_urls', 'm0016_figures_on_site')")
+        conn.execute("DELETE FROM _migrations WHERE name IN ('m0012_site_canonical_urls', 'm0017_figures_on_site')")
     with Archive.open(directory) as archive:
         assert "m0012_site_canonical_urls" in applied_migrations(archive.db)
     figures = query(directory, "select figures from article_versions where figures like '%hoi-nghi%'")

@@ -21,11 +21,10 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import urlsplit
 
 from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.times import now_stored
-from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, ExtractionFailure
+from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, ExtractionFailure, content_type
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
@@ -50,7 +49,7 @@ class HeldArticle:
     canonical: str
     capture_id: int | None
     fetched_at: str
-    encoding: str | None
+    content_type: str
     status: int
     sitemap_lastmod: str
     body: bytes | None  # None: read back from the capture's WARC record
@@ -74,6 +73,8 @@ class ArchivedPages(Protocol):
     def archived_payload(self, capture_id: int | None) -> tuple[bytes, str | None]: ...
 
     def archived_listings(self) -> list[KnownCapture]: ...
+
+    def profile_for(self, url: str) -> SiteProfile | None: ...
 
 
 class HeldArticles:
@@ -123,7 +124,7 @@ class HeldArticles:
             canonical=str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical),
             capture_id=capture_id,
             fetched_at=now_stored(),  # when it was parsed first, a moment after its capture, as for the others
-            encoding=response.encoding,
+            content_type=content_type(response),
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,
             body=None if capture_id is not None and self.archived is not None else response.body,
@@ -164,11 +165,12 @@ class HeldArticles:
         for capture in archived.archived_listings():
             if capture.canonical_url in self._listings_read:
                 continue
+            profile = archived.profile_for(capture.url)  # the address it was fetched from (another replica port)
+            if profile is None:
+                continue
             try:
-                body, charset = archived.archived_payload(capture.capture_id)
-                parts = urlsplit(capture.url)  # read on the address it was fetched from (another port of a replica)
-                profile = self.profile.with_base_url(f"{parts.scheme}://{parts.netloc}")
-                listing = extract_listing(capture.url, body, profile, charset)
+                body, kind = archived.archived_payload(capture.capture_id)
+                listing = extract_listing(capture.url, body, profile, kind)
             except (DvscrapeError, OSError, ValueError) as error:
                 logger.warning("archived listing %s could not be read: %s", capture.url, error)
                 continue
@@ -177,7 +179,7 @@ class HeldArticles:
     def _settled_item(self, held: HeldArticle) -> ArticleItem | ExtractionFailure:
         hint = self.hint_for(held.canonical)
         context = PageContext(
-            declared_encoding=held.encoding,
+            content_type=held.content_type,
             sitemap_lastmod=held.sitemap_lastmod,
             listing_date=hint.date,
             listing_categories=hint.categories,

@@ -13,7 +13,7 @@ from lxml.cssselect import CSSSelector
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
-from dvscrape.text import decode_html, to_nfc
+from dvscrape.text import decode_html, header_charset, to_nfc
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,16 @@ class Decoded:
     flags: tuple[str, ...] = ()
 
 
-def decode_document(html: str | bytes, declared_encoding: str | None = None) -> Decoded:
-    """Decode *html* with dvscrape.text.decode_html (HTTP charset, <meta> charset, mislabelled pages) and bring it
-    to NFC. Raises ExtractionError when there is no document at all."""
+def decode_document(html: str | bytes, content_type: str | None = None) -> Decoded:
+    """Decode *html*, which came with the HTTP Content-Type *content_type*, with dvscrape.text.decode_html (its
+    charset, a byte-order mark, the <meta> charset, mislabelled pages) and bring it to NFC. Raises ExtractionError
+    when there is no document at all."""
     if isinstance(html, str):
         text = html
     else:
         if not html or html.isspace():
             raise ExtractionError("empty document")
-        text = decode_html(html, declared_encoding)
+        text = decode_html(html, header_charset(content_type))
     if not text or text.isspace():
         raise ExtractionError("empty document")
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):

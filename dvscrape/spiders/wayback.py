@@ -52,10 +52,11 @@ class WaybackSpider(scrapy.Spider):
         wayback_url: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        profiles_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.profile = get_profile(site, base_url)
+        self.profile = get_profile(site, base_url, profiles_dir or None)
         self.server = WaybackServer.from_url(wayback_url)
         self.since, self.until = since, until
         self.allowed_domains = [self.server.host]
@@ -78,7 +79,9 @@ class WaybackSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WaybackSpider:
-        """Declare the site profile, and the web archive the crawl reads, to the crawl's components."""
+        """Declare the site profile (looked up where the crawl's DVSCRAPE_PROFILES_DIR says, as for the live crawl),
+        and the web archive the crawl reads, to the crawl's components."""
+        kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
         spider: WaybackSpider = super().from_crawler(crawler, *args, **kwargs)
         if not crawler.settings.frozen:
             crawler.settings.set(SITE_PROFILE, spider.profile, priority="spider")
