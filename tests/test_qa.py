@@ -152,6 +152,10 @@ def test_qa_names_the_calendar_icon_missing_when_a_substring_trap_rule_stops_it(
     assert summary["missing_on"] == [check["url"] for check in checks[:3]]
     again = run_cli("qa", "--archive", str(archive), "--crawl", "1")
     assert again.returncode == 3 and len(rows(archive, "SELECT id FROM qa")) == len(checks)  # replaced, not added
+    unknown = run_cli("qa", "--archive", str(archive), "--crawl", "99")
+    assert unknown.returncode == 2 and unknown.stderr.strip() == "Error: there is no crawl 99 in the archive"
+    missing = run_cli("qa", "--archive", str(tmp_path / "nothing"))
+    assert missing.returncode == 7 and len(missing.stderr.strip().splitlines()) == 1
 
 
 @needs_pywb

@@ -9,20 +9,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import original_capture_id
 from dvscrape.archive.rows import to_json
 from dvscrape.archive.times import now_stored
 from dvscrape.errors import NotInArchiveError
 
 PAGE_KINDS = ("home", "listing", "article", "page")
-# Each page with the record that holds its content: its own, or for a revisit the response it refers to.
 _PAGES = f"""
-SELECT c.id, c.url, c.canonical_url, c.kind, c.fetched_at, coalesce(o.warc_filename, c.warc_filename),
-       coalesce(o.warc_offset, c.warc_offset), coalesce(o.payload_digest, c.payload_digest, '')
-FROM captures AS c LEFT JOIN captures AS o ON o.id = c.refers_to_capture_id
-WHERE c.crawl_id = ? AND c.kind IN ({", ".join(f"'{kind}'" for kind in PAGE_KINDS)})
-  AND c.warc_record_id IS NOT NULL AND (c.status = 200 OR c.record_type = 'revisit')
-ORDER BY c.fetched_at, c.id
+SELECT id, url, canonical_url, kind, fetched_at FROM captures
+WHERE crawl_id = ? AND kind IN ({", ".join(f"'{kind}'" for kind in PAGE_KINDS)}) AND warc_record_id IS NOT NULL
+  AND (status = 200 OR record_type = 'revisit')
+ORDER BY fetched_at, id
 """
+_RECORD = "SELECT warc_filename, warc_offset, payload_digest FROM captures WHERE id = ?"
 # The content of the article at a capture: the newest reading of the newest version captured at or before it.
 _STORED_ARTICLE = """
 SELECT v.content_hash, v.title FROM article_versions AS v
@@ -40,7 +39,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 @dataclass(frozen=True)
 class PageCapture:
     """A page a crawl archived (a 200 response or a revisit of one): what QA replays, and the record that holds its
-    content (for a revisit, the response it refers to)."""
+    content (for a revisit, the response at the end of its chain; none for a broken chain)."""
 
     capture_id: int
     url: str
@@ -90,11 +89,13 @@ def crawl_site(conn: sqlite3.Connection, crawl_id: int) -> tuple[str, str]:
 
 def crawl_pages(conn: sqlite3.Connection, crawl_id: int) -> list[PageCapture]:
     """The pages (home, listings, articles, other pages) crawl *crawl_id* archived with content, in fetch order."""
-    rows = conn.execute(_PAGES, (crawl_id,)).fetchall()
-    return [
-        PageCapture(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]), str(r[7]))
-        for r in rows
-    ]
+    pages: list[PageCapture] = []
+    for capture_id, url, canonical_url, kind, fetched_at in conn.execute(_PAGES, (crawl_id,)).fetchall():
+        holder = original_capture_id(conn, capture_id)  # a revisit's content is in the response it refers to
+        found = conn.execute(_RECORD, (holder,)).fetchone() if holder is not None else None
+        filename, offset, digest = found or ("", 0, "")
+        pages.append(PageCapture(capture_id, url, canonical_url, kind, fetched_at, filename, offset, digest or ""))
+    return pages
 
 
 def fetched_well(conn: sqlite3.Connection, urls: Sequence[str]) -> set[str]:

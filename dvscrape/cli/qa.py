@@ -10,9 +10,11 @@ import click
 
 from dvscrape.archive.qa import crawl_site, newest_crawl
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
-from dvscrape.errors import ConfigurationError
+from dvscrape.cli.options import BAD_INPUT, CommandError, archive_option
+from dvscrape.errors import ConfigurationError, DvscrapeError
 from dvscrape.runs.qa import check_crawl, photograph, qa_line, screenshots_folder
+from dvscrape.serving.browser import chromium
+from dvscrape.serving.replay import pywb_tool
 from dvscrape.sites import get_profile
 
 
@@ -39,6 +41,13 @@ def qa_command(archive_dir: Path, crawl_id: int | None, screenshots: int, summar
     a requisite, does not resolve or reads differently (see the qa table), 4 the crawl archived no page, 2 or 7 for
     a bad option or archive.
     """
+    if screenshots:  # the tools, before a QA that may take a while
+        try:
+            pywb_tool()
+        except DvscrapeError as error:
+            raise CommandError(str(error), BAD_INPUT) from error
+        if chromium() is None:
+            raise CommandError("--screenshots needs headless Chromium on PATH (apt-get install chromium)", BAD_INPUT)
     with opened_archive(archive_dir, readonly=False) as archive:
         crawl_id = crawl_id or newest_crawl(archive.db.conn)
         site, base_url = crawl_site(archive.db.conn, crawl_id)

@@ -220,7 +220,7 @@ class _Checker:
 def photograph(archive: Archive, report: QaReport, count: int) -> list[tuple[PageCheck, float]]:
     """Photograph *count* checked pages (articles first) live and replayed in pywb, store each pixel similarity in
     the `qa` table and keep the photographs in the archive's qa/ folder. Raises ReplayUnavailableError without pywb,
-    BrowserUnavailableError without Chromium."""
+    BrowserError without Chromium."""
     chosen = sorted((check for check in report.checks if check.resolves), key=lambda c: c.page.kind != "article")
     folder = screenshots_folder(archive.directory, report.crawl_id)
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from dvscrape.errors import DvscrapeError
+from dvscrape.errors import BrowserError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # No sandbox (containers, CI), no GPU, and nothing the browser would fetch of its own (updates, sync, QUIC probes):
@@ -25,10 +25,6 @@ WINDOW = (1280, 1500)
 PIXEL_TOLERANCE = 24
 
 
-class BrowserUnavailableError(DvscrapeError):
-    """Raised by screenshot when no headless Chromium is installed, or it fails to photograph a page."""
-
-
 def chromium() -> str | None:
     """The headless browser on PATH, or None."""
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
@@ -39,7 +35,7 @@ def screenshot(url: str, output: Path, *, window: tuple[int, int] = WINDOW, budg
     served whole, as pywb's rewritten replay and a live page are; not a service-worker app such as ReplayWeb.page)."""
     browser = chromium()
     if browser is None:
-        raise BrowserUnavailableError("no headless Chromium on PATH (apt-get install chromium)")
+        raise BrowserError("no headless Chromium on PATH (apt-get install chromium)")
     with tempfile.TemporaryDirectory() as profile:
         command = [
             browser, *CHROMIUM_FLAGS, "--hide-scrollbars", f"--user-data-dir={profile}",
@@ -49,9 +45,9 @@ def screenshot(url: str, output: Path, *, window: tuple[int, int] = WINDOW, budg
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=120)
         except (OSError, subprocess.SubprocessError) as error:
-            raise BrowserUnavailableError(f"Chromium could not photograph {url}: {error}") from error
+            raise BrowserError(f"Chromium could not photograph {url}: {error}") from error
     if not output.is_file():
-        raise BrowserUnavailableError(f"Chromium wrote no screenshot of {url}")
+        raise BrowserError(f"Chromium wrote no screenshot of {url}")
 
 
 def similarity(first: Path, second: Path) -> float:

@@ -66,6 +66,13 @@ CAPTURE_COLUMNS: dict[str, str] = {
     "payload_digest": "WARC-Payload-Digest (sha1, base32) of the response body.",
     "error": "Why the fetch failed, when it did.",
 }
+CRAWL_COLUMNS: dict[str, str] = {
+    "captures": "URLs archived: response and revisit records written (Browsertrix's totalUrls).",
+    "revisits": "Duplicate URLs: revisit records, an identical payload or a 304, whose payload was not stored again "
+    "(dupeUrls).",
+    "unique_digests": "Distinct payload digests of the response records the crawl wrote (uniqueHashes).",
+    "bytes_conserved": "Payload bytes the revisits did not store again (conservedSize).",
+}
 QA_COLUMNS: dict[str, str] = {
     "id": "Row id.",
     "crawl_id": "The crawl whose page was checked (crawls.id).",
@@ -161,7 +168,10 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                     },
                     "figures": {"description": "Images of articles with their captions, in order."},
                     "attachments": {"description": "Documents (PDF, DOC…) linked from articles."},
-                    "crawls": {"description": "One row per crawl: when, of what, with what counts."},
+                    "crawls": {
+                        "description": "One row per crawl: when, of what, with what counts.",
+                        "columns": CRAWL_COLUMNS,
+                    },
                     "qa": {
                         "description": "How each page a crawl archived replays from the archive's own index: "
                         "its capture, its requisites, its text (dvscrape qa).",
