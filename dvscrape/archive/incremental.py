@@ -63,6 +63,11 @@ WHERE id IN (SELECT max(id) FROM captures WHERE kind IN ('page', 'requisite', 'a
              GROUP BY canonical_url)
   AND (kind != 'article' OR status IN (404, 410))
 """
+# Every URL an image or document was archived under (a 200 response or a revisit): held, whichever port served it.
+_MEDIA_URLS = """
+SELECT DISTINCT url FROM captures
+WHERE kind = 'media' AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
+"""
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,7 @@ class IncrementalState:
         done_urls: frozenset[str],
         resumed_crawl_ids: frozenset[int],
         page_fetches: dict[str, tuple[int | None, str]] | None = None,
+        media_urls: frozenset[str] = frozenset(),
     ) -> None:
         self._captures = captures
         self._articles = articles
@@ -205,6 +211,7 @@ class IncrementalState:
         self.resumed_crawl_ids = resumed_crawl_ids
         self.known_article_urls: frozenset[str] = frozenset(articles)
         self._page_fetches = page_fetches or {}
+        self._media_urls = media_urls
 
     @classmethod
     def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
@@ -224,7 +231,8 @@ class IncrementalState:
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
         done = _done_urls(conn, resumed, articles)
         pages = {url: (status, fetched_at) for url, status, fetched_at in conn.execute(_LATEST_PAGE_FETCHES)}
-        return cls(captures, articles, done, resumed, pages)
+        media = frozenset(target_uri(url) for (url,) in conn.execute(_MEDIA_URLS))
+        return cls(captures, articles, done, resumed, pages, media)
 
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
@@ -244,6 +252,10 @@ class IncrementalState:
             kind=kind,
             content_length=content_length,
         )
+
+    def archived_media_url(self, url: str) -> bool:
+        """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
+        return target_uri(url) in self._media_urls
 
     def article(self, canonical_url: str) -> KnownArticle | None:
         """The article held at *canonical_url*, or None."""

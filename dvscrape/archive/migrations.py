@@ -190,6 +190,13 @@ def m0016_deduplication_counts(db: Database) -> None:
     db.execute("ALTER TABLE crawls ADD COLUMN bytes_conserved INTEGER")
 
 
+def m0017_figures_on_site(db: Database) -> None:
+    """Figure URLs (of articles and of their versions) and related links on the site's own address, as the page
+    objects now write them: a figure served from another port or mirror is not a changed figure
+    (dvscrape.archive.identity)."""
+    m0012_site_canonical_urls(db)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -207,6 +214,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0014_version_reasons,
     m0015_qa,
     m0016_deduplication_counts,
+    m0017_figures_on_site,
 )
 
 

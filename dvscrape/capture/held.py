@@ -86,6 +86,7 @@ class HeldArticles:
         self.archived = archived
         self._listing_entries: dict[str, dict[str, ListingEntry]] = {}
         self._listings_read: set[str] = set()  # canonical URLs of the listing pages this crawl read
+        self._listings_due: set[str] = set()  # … and of those it requested that have not answered yet
         self._waiting: list[HeldArticle] = []
         self.settled = False
 
@@ -97,6 +98,19 @@ class HeldArticles:
             self._listing_entries.setdefault(entry.url, {})[listing.url] = ListingEntry(
                 entry.url, entry.title, entry.published, category
             )
+
+    def listing_requested(self, canonical: str) -> None:
+        """A listing page was requested: held articles wait for its answer."""
+        if canonical not in self._listings_read:
+            self._listings_due.add(canonical)
+
+    def listing_answered(self, canonical: str) -> None:
+        """A listing page answered (whatever its status) or failed for good."""
+        self._listings_due.discard(canonical)
+
+    def waiting(self) -> tuple[int, int]:
+        """The articles held, and the listing pages requested that they wait for (progress shows both)."""
+        return len(self._waiting), len(self._listings_due)
 
     def hint_for(self, canonical: str) -> ListingHint:
         """The hint of every listing entry this crawl has read for *canonical*."""

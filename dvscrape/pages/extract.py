@@ -145,7 +145,7 @@ def _build(
         html_title=html_title,
         categories=categories,
         blocks=body.blocks,
-        figures=body.figures,
+        figures=tuple(replace(figure, image_url=profile.on_site(figure.image_url)) for figure in body.figures),
         signature=body.signature,
         attachments=metadata.attachments(view.body, sel, url, profile),
         tags=tags,

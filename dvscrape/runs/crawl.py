@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.archive.crawl_report import first_crawl_report
-from dvscrape.capture.counts import Count, counts_of, failed_urls_of
+from dvscrape.capture.counts import Count, counts_of, failed_urls_of, main_failure_of
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.guards import TRIGGERED_STAT, guard_lines
 from dvscrape.capture.progress import PROGRESS_LOGGER
@@ -89,6 +89,8 @@ class CrawlResult:
         if not self.started:
             return [f"crawl not started: {self.status} (exit code {int(self.exit_code)}): {self.error}"]
         status = f"({self.finish_reason}) " if self.outcome is Outcome.INTERRUPTED and self.finish_reason else ""
+        if self.outcome is Outcome.SITE_UNREACHABLE and (why := main_failure_of(self.stats)):
+            status = f"({why}) "
         name = f"crawl {self.crawl_id}" if self.crawl_id is not None else "fetch-only crawl (nothing archived)"
         lines = [
             self.outcome.headline(name, f"{status}in {self.elapsed_seconds:.1f}s"),
@@ -134,6 +136,20 @@ def _articles(counts: Mapping[str, int]) -> str:
     return text + (f", gone {counts['articles_gone']}" if counts.get("articles_gone") else "")
 
 
+# Scrapy's retry and robots.txt middlewares log a fetch that failed for good as an ERROR with a traceback; the crawl
+# records it in captures, and its summary lists the URLs and says why in one line.
+_FAILED_FETCH_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+class _BelowWarning(logging.Filter):
+    """Lowers the records of a logger to INFO: shown with `-s LOG_LEVEL=INFO`, not by default."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 class RunEnd:
     """Scrapy extension (EXTENSIONS) that ends a crawl when its spider closes: it stops the archive's writes,
     decides the outcome from the crawl's counts and Scrapy's close reason (runs/outcome.py) and stores it with the
@@ -145,7 +161,11 @@ class RunEnd:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunEnd:
-        """Connect to the spider's close signal."""
+        """Connect to the spider's close signal; Scrapy's records of fetches that failed for good go to INFO."""
+        for name in _FAILED_FETCH_LOGGERS:
+            scrapy_logger = logging.getLogger(name)
+            if not any(isinstance(found, _BelowWarning) for found in scrapy_logger.filters):
+                scrapy_logger.addFilter(_BelowWarning())
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

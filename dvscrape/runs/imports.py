@@ -6,7 +6,9 @@ imported, or refused, is skipped, so importing the same file twice changes nothi
 revisit record becomes a ``captures`` row pointing at its file, offset and length, dated by its WARC-Date (the original
 capture date) and linked to the file (``imported_file_id``); an unreadable record is recorded in ``import_problems``
 with the reason and skipped. Revisits are linked to the capture holding their original, in whichever imported or
-crawled file it is; a revisit whose original is nowhere in the archive keeps a problem note.
+crawled file it is; a revisit whose original is nowhere in the archive keeps a problem note. Captures of a mirror
+are keyed by the site's own address: when none is of the site at the profile's address, the one other host whose
+captures are the site's pages is taken as the mirror; an import that gives no capture of the site is undone.
 
 Articles are then rebuilt by re-extraction (dvscrape.runs.rebuild, with the crawl's finish step): every archived article
 page, crawled or imported, replayed in capture-date order, so the history holds one version per distinct content in
@@ -22,16 +24,22 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.imports import (
     ImportedFile,
     Problem,
+    files_of_import,
+    files_without_site_captures,
     finish_imported_file,
+    foreign_captures,
+    forget_files,
     imported_digests,
     link_imported_revisits,
     record_import_problems,
     record_imported_file,
+    rekey_captures,
 )
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
 from dvscrape.archive.rereading import stored_counts
@@ -40,7 +48,7 @@ from dvscrape.errors import ConfigurationError
 from dvscrape.runs.outcome import Outcome, outcome_of_error, outcome_of_work
 from dvscrape.sites import profiles_dir_of
 from dvscrape.sites.profile import SiteProfile
-from dvscrape.sites.urls import classify
+from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 from dvscrape.warc.model import WarcLocation, parse_warc_date
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.sources import (
@@ -56,6 +64,9 @@ from dvscrape.warc.sources import (
 from dvscrape.warc.walk import DEFAULT_MAX_RECORD, Defect, iter_any
 
 CAPTURED_TYPES = frozenset({"response", "resource", "revisit"})
+# What tells that captures on another host are the site's: the home page, a listing or an article at its paths.
+_PAGE_KINDS = frozenset({UrlKind.HOME, UrlKind.LISTING, UrlKind.ARTICLE})
+_WEB = ("http", "https")
 
 
 @dataclass
@@ -141,6 +152,10 @@ def import_paths(
             result.problems.append(f"{path}: not a file")
             continue
         digest = sha256_of(path)
+        if digest in known and (stale := files_without_site_captures(conn, digest)):
+            with archive.transaction("forget an import that gave no capture of the site"):
+                forget_files(conn, stale, lambda name: archive.path_of(name).unlink(missing_ok=True))
+            known.discard(digest)  # imported before under an address its captures are not on: imported again
         if digest in known or digest in {d for _, d in todo}:
             result.already.append(str(path))
             continue
@@ -158,6 +173,7 @@ def import_paths(
     try:
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
+        _on_their_address(archive, crawl_id, profile, result, say)
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
             say("re-extracting articles from every archived page, in capture-date order")
@@ -278,13 +294,48 @@ def _import_warc(
     result.captures += counts.captures
 
 
+def _on_their_address(
+    archive: Archive, crawl_id: int, profile: SiteProfile, result: ImportResult, say: Callable[[str], None]
+) -> None:
+    """When no capture of the import is of the site at *profile*'s address: the captures of the site's pages on one
+    other host (a mirror imported without --base-url) are classified again on it; otherwise the import is undone
+    (ConfigurationError naming --base-url), so that the files can be imported again."""
+    conn = archive.db.conn
+    captures = foreign_captures(conn, crawl_id)
+    if not captures:  # some capture is of the site, or nothing was captured
+        return
+    origins = sorted({f"{p.scheme}://{p.netloc}" for _, url in captures if (p := urlsplit(url)).scheme in _WEB})
+    mirrors = [
+        mirror
+        for mirror in (profile.with_base_url(origin) for origin in origins)
+        if any(classify(url, mirror).kind in _PAGE_KINDS for _, url in captures)
+    ]
+    if len(mirrors) == 1:
+        (mirror,) = mirrors
+        keys = ((_kind(decision := classify(url, mirror)), decision.canonical or url, id_) for id_, url in captures)
+        with archive.transaction("record the mirror the import captured"):
+            rekey_captures(conn, crawl_id, mirror.base_url, keys)
+        say(f"the captures are {profile.name}'s pages at {mirror.base_url}: imported as its mirror (--base-url)")
+        return
+    with archive.transaction("undo an import that gave no capture of the site"):
+        forget_files(conn, files_of_import(conn, crawl_id), lambda name: archive.path_of(name).unlink(missing_ok=True))
+    result.files = result.records = result.captures = 0
+    raise ConfigurationError(
+        f"nothing imported: no capture is of {profile.name} at {profile.base_url} (they are of "
+        f"{', '.join(origins[:3]) or 'no host'}); give the address they captured it at with --base-url"
+    )
+
+
+def _kind(decision: UrlDecision) -> str:
+    return decision.kind.value if decision.kind.value in CAPTURE_KINDS else "other"
+
+
 def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, profile: SiteProfile) -> Capture | None:
     """The capture of an imported record (None for a record without a target URI)."""
     url = record.target_uri
     if not url:
         return None
     decision = classify(url, profile)
-    kind = decision.kind.value if decision.kind.value in CAPTURE_KINDS else "other"
     record_type = record.record_type
     status = record.http_status
     if record_type == "resource":
@@ -304,7 +355,7 @@ def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, pro
         crawl_id=crawl_id,
         url=url,
         canonical_url=decision.canonical or url,
-        kind=kind,
+        kind=_kind(decision),
         status=status,
         content_type=content_type,
         fetched_at=_iso_date(record.header("WARC-Date") or ""),

@@ -187,6 +187,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             priority=PRIORITY.get(decision.kind, 0),
             headers=dict(headers),
         )
+        if decision.kind is UrlKind.LISTING:
+            self.held.listing_requested(decision.canonical)
         return request
 
     def _planner(self) -> FetchPlanner | None:
@@ -268,6 +270,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             raise CloseSpider(PROFILE_MISTAKE_REASON)
 
     def _parse_page(self, response: Response) -> Iterator[Any]:
+        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self.held.listing_answered(self._canonical_of(response))
         page = self._page(response)
         if isinstance(page, list):
             yield from page
@@ -409,6 +413,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         """A request that failed without an HTTP response (after retries): record why. A request refused on
         purpose (out of scope, or disallowed by robots.txt) is a recorded decision, not a failure of the crawl."""
         request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self.held.listing_answered(str(request.meta.get(CANONICAL_KEY, request.url)))
         if request.meta.get(START_KEY):
             self._check(self.checks.start_page_done(status=None))
         if failure.check(ScopeRefused):

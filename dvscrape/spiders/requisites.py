@@ -50,11 +50,11 @@ class RequisitesMixin:
         """For an image or document the planner found held: the conditional headers to fetch it under *url* when
         that URL was never captured (another page names the same resource under another URL, say a new ``?t=``),
         so that every URL a page references replays; None when *url* itself is archived."""
-        if decision.kind is not UrlKind.MEDIA:
+        if decision.kind is not UrlKind.MEDIA or self.session is None:
             return None
-        known = self.session.state.last_capture(decision.canonical) if self.session is not None else None
+        known = self.session.state.last_capture(decision.canonical)
         fetched = self.profile.fetch_url(url)
-        if known is None or known.url == fetched or fetched in self._variant_urls:
+        if known is None or self.session.state.archived_media_url(fetched) or fetched in self._variant_urls:
             return None
         self._variant_urls.add(fetched)
         return known.conditional_headers()
