@@ -80,5 +80,5 @@ def test_a_killed_reader_leaves_no_process_behind(spec: specs.DocumentSpec, tmp_
     scans = tmp_path / "scans.pdf"
     image.save(scans, format="PDF", resolution=300, save_all=True, append_images=[image] * 7)
     extract = subprocess.Popen([*CLI, "extract", str(scans)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # the fork server, its reader child and tesseract; eight pages of OCR would take far longer than 5 s
+    # the sandbox worker and its tesseract; eight pages of OCR would take far longer than 5 s
     kill_when(extract, lambda found: any(process.name == "tesseract" for process in found), seconds=5)

@@ -36,7 +36,7 @@ from dvscrape.warc.model import RevisitTarget, target_uri
 # canonical_url, then as _CAPTURE_BY_ID (a revisit is replaced by the capture holding its content).
 _LATEST_CAPTURES = """
 SELECT canonical_url, id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
-       status
+       status, content_length
 FROM captures
 WHERE id IN (
     SELECT max(id) FROM captures
@@ -46,7 +46,8 @@ WHERE id IN (
 )
 """
 _CAPTURE_BY_ID = """
-SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type, status
+SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type, status,
+       content_length
 FROM captures WHERE id = ?
 """
 _ARTICLES = """
@@ -81,6 +82,7 @@ class KnownCapture:
     etag: str
     last_modified: str
     kind: str
+    content_length: int = 0  # of its payload: what a revisit of it does not store again
 
     def revisit_target(self) -> RevisitTarget:
         """The RevisitTarget for WarcWriter.write_revisit(refers_to=...)."""
@@ -178,7 +180,8 @@ class RecheckPolicy:
         return timedelta(days=self.old_interval_days)
 
 
-_CaptureRow = tuple[int, str, str, str, str, str, str, str]  # id, url, fetched_at, record id, digest, etag, lm, kind
+# id, url, fetched_at, record id, digest, etag, last_modified, kind, content_length
+_CaptureRow = tuple[int, str, str, str, str, str, str, str, int]
 _ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | None, int | None, int | None]
 
 
@@ -216,7 +219,7 @@ class IncrementalState:
                 row = conn.execute(_CAPTURE_BY_ID, (original,)).fetchone() if original is not None else None
             if row is not None and row[8] == "response" and row[9] == 200 and row[3]:
                 captures[canonical_url] = (row[0], row[1], row[2], row[3], row[4] or "", row[5] or "", row[6] or "",
-                                           row[7])  # fmt: skip
+                                           row[7], row[10] or 0)  # fmt: skip
         articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
         done = _done_urls(conn, resumed, articles)
@@ -228,7 +231,7 @@ class IncrementalState:
         row = self._captures.get(canonical_url)
         if row is None:
             return None
-        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind = row
+        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind, content_length = row
         return KnownCapture(
             canonical_url=canonical_url,
             capture_id=capture_id,
@@ -239,6 +242,7 @@ class IncrementalState:
             etag=etag,
             last_modified=last_modified,
             kind=kind,
+            content_length=content_length,
         )
 
     def article(self, canonical_url: str) -> KnownArticle | None:

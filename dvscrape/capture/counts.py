@@ -28,7 +28,9 @@ class Count(StrEnum):
     ARTICLES_UNCHANGED = "articles_unchanged"
     ARTICLES_GONE = "articles_gone"
     MEDIA = "media"  # images and documents captured (a response or a revisit)
-    REVISITS = "revisits"
+    REVISITS = "revisits"  # duplicate URLs: identical-payload revisits and 304s, whose payload is not stored again
+    UNIQUE_DIGESTS = "unique_digests"  # distinct payload digests of the response records written
+    BYTES_CONSERVED = "bytes_conserved"  # payload bytes the revisits did not store again
     NOT_DUE = "not_due"
     ERRORS = "errors"
     MISSING = "missing"

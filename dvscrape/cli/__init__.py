@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "history": "dvscrape.cli.history:history_command",
     "show": "dvscrape.cli.history:show_command",
     "verify": "dvscrape.cli.verify:verify_command",
+    "qa": "dvscrape.cli.qa:qa_command",
     "index": "dvscrape.cli.replay:index_command",
     "wacz": "dvscrape.cli.replay:wacz_command",
     "replay": "dvscrape.cli.pywb:replay_command",

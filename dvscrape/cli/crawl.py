@@ -52,6 +52,8 @@ def write_summary_json(result: CrawlResult, summary_json: Path | None) -> None:
             "error": result.error,
             "guards_triggered": list(result.stats.get(TRIGGERED_STAT) or ()),
             "first_crawl_report": list(result.report),
+            "dedup": result.deduplication if result.crawl_id is not None else None,
+            "qa": result.qa,
         }
         summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
