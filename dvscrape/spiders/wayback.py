@@ -172,7 +172,7 @@ class WaybackSpider(scrapy.Spider):
                 errback=self.fetch_failed,
                 dont_filter=True,
                 meta={
-                    ARCHIVED_KEY: (capture.original, capture.captured_at.isoformat()),
+                    ARCHIVED_KEY: (capture.original, capture.captured_at),
                     KIND_KEY: self.kinds[canonical].value,
                     CANONICAL_KEY: canonical,
                     "dont_redirect": True,
