@@ -12,7 +12,7 @@ CAPTURE_ID_KEY = "dvscrape_capture_id"  # set by the capture middleware: the cap
 KIND_KEY = "dvscrape_kind"  # the URL's kind (sites.urls.UrlKind value) as the spider routed it
 CANONICAL_KEY = "dvscrape_canonical"
 REVISIT_KEY = "dvscrape_revisit"  # set by the capture middleware when the response was archived as a revisit
-ARCHIVED_KEY = "dvscrape_archived"  # (original URL, capture time ISO) of a capture a web archive serves raw
+ARCHIVED_KEY = "dvscrape_archived"  # (original URL, aware capture datetime) of a capture a web archive serves raw
 
 
 def content_type(response: Any) -> str:

@@ -102,7 +102,7 @@ class WarcCaptureMiddleware:
         url, fetched_at, source = request.url, now, ""
         archived = request.meta.get(ARCHIVED_KEY)
         if archived is not None:
-            url, fetched_at, source = archived[0], datetime.fromisoformat(archived[1]), request.url
+            url, fetched_at, source = archived[0], archived[1], request.url
         exchange = HttpExchange(
             url=url,
             method=request.method,

@@ -178,7 +178,7 @@ class WaybackSpider(scrapy.Spider):
         """The raw fetch of *capture*; one that has a spare (the same content captured again) is not retried: the
         spare is fetched instead (a server that stalls on one capture costs one timeout, not the page)."""
         meta: dict[str, Any] = {
-            ARCHIVED_KEY: (capture.original, capture.captured_at.isoformat()),
+            ARCHIVED_KEY: (capture.original, capture.captured_at),
             KIND_KEY: self.kinds[canonical].value,
             CANONICAL_KEY: canonical,
             "dont_redirect": True,
