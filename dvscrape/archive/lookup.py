@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -271,11 +271,13 @@ def archived_capture_times(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     return {(str(url), str(fetched_at)) for url, fetched_at in found}
 
 
-def version_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    """The number of versions of every stored article, by URL."""
+def version_counts(conn: sqlite3.Connection, urls: Collection[str]) -> dict[str, int]:
+    """The number of versions of each stored article at *urls*, by URL."""
     found = conn.execute(
         "SELECT articles.url, count(article_versions.id) FROM articles "
-        "LEFT JOIN article_versions ON article_versions.article_id = articles.id GROUP BY articles.id"
+        "LEFT JOIN article_versions ON article_versions.article_id = articles.id "
+        "WHERE articles.url IN (SELECT value FROM json_each(?)) GROUP BY articles.id",
+        (json.dumps(sorted(urls)),),
     )
     return {str(url): int(versions) for url, versions in found}
 

@@ -197,6 +197,29 @@ def m0017_figures_on_site(db: Database) -> None:
     m0012_site_canonical_urls(db)
 
 
+def m0018_hint_pages(db: Database) -> None:
+    """What listing and sitemap captures show of articles, read once from their WARC records (archive.replay):
+    ``hint_pages_read`` names every such capture read (whether it showed any article or none), ``page_links`` holds
+    one row per article it shows, by canonical URL, with the title, date and category a listing shows next to it
+    or the lastmod a sitemap gives it (``shown_date``). Rebuilding a few articles then reads their own captures only."""
+    db.execute(
+        "CREATE TABLE hint_pages_read (capture_id INTEGER PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE)"
+    )
+    db.execute(
+        """
+        CREATE TABLE page_links (
+            capture_id INTEGER NOT NULL REFERENCES hint_pages_read(capture_id) ON DELETE CASCADE,
+            article_url TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            shown_date TEXT,
+            category TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_page_links_article ON page_links (article_url)")
+    db.execute("CREATE INDEX idx_page_links_capture ON page_links (capture_id)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -215,6 +238,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0015_qa,
     m0016_deduplication_counts,
     m0017_figures_on_site,
+    m0018_hint_pages,
 )
 
 

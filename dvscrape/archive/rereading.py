@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from dvscrape.archive.versions import VERSIONED_FIELDS, changed_fields, comparable
@@ -116,19 +116,14 @@ def _insert(conn: sqlite3.Connection, row: StoredRow) -> None:
 _DERIVED = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
 
-def article_ids(conn: sqlite3.Connection) -> dict[str, int]:
-    """The id of every stored article, by URL."""
-    return {str(url): int(article_id) for url, article_id in conn.execute("SELECT url, id FROM articles")}
-
-
-def capture_ids_by_record(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
-    """(capture id, kind) of every capture that holds a WARC record, by WARC-Record-ID (the latest capture of it)."""
-    found: dict[str, tuple[int, str]] = {}
-    for capture_id, record_id, kind in conn.execute(
-        "SELECT id, warc_record_id, kind FROM captures WHERE warc_record_id IS NOT NULL ORDER BY id"
-    ):
-        found[str(record_id)] = (int(capture_id), str(kind))
-    return found
+def article_ids(conn: sqlite3.Connection, urls: Collection[str] | None = None) -> dict[str, int]:
+    """The id of every stored article (or of the ones at *urls*), by URL."""
+    if urls is None:
+        found = conn.execute("SELECT url, id FROM articles")
+    else:
+        found = conn.execute("SELECT url, id FROM articles WHERE url IN (SELECT value FROM json_each(?))",
+                             (json.dumps(sorted(urls)),))  # fmt: skip
+    return {str(url): int(article_id) for url, article_id in found}
 
 
 def restart_articles(conn: sqlite3.Connection, first_seen: dict[int, str]) -> None:

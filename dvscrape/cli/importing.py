@@ -81,6 +81,10 @@ def import_command(
         f"{result.revisits_unresolved} whose original is not in the archive), {result.metadata} metadata record(s); "
         f"{result.articles} article(s) and {result.versions} version(s) in the archive"
     )
+    click.echo(
+        f"  re-read {result.pages_reread} article page(s) (the URLs the import added captures of, with their "
+        f"history) and {result.hint_pages_read} listing or sitemap page(s) not read before"
+    )
     if result.problems:
         click.echo(f"{len(result.problems)} problem(s) recorded in import_problems:")
         for line in result.problems[:20]:

@@ -10,10 +10,11 @@ crawled file it is; a revisit whose original is nowhere in the archive keeps a p
 are keyed by the site's own address: when none is of the site at the profile's address, the one other host whose
 captures are the site's pages is taken as the mirror; an import that gives no capture of the site is undone.
 
-Articles are then rebuilt by re-extraction (dvscrape.runs.rebuild, with the crawl's finish step): every archived article
-page, crawled or imported, replayed in capture-date order, so the history holds one version per distinct content in
-the order the contents were captured, whatever the order of import, and the same content captured by several tools is
-one version.
+Articles are then rebuilt by re-extraction (dvscrape.runs.rebuild, with the crawl's finish step): the article URLs
+the import added captures of, each with every archived capture of it, crawled or imported, replayed in capture-date
+order, so the history holds one version per distinct content in the order the contents were captured, whatever the
+order of import, and the same content captured by several tools is one version. Nothing else is read again (the
+listing and sitemap pages not read before excepted): the work grows with the files, not with the archive.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dvscrape.archive.imports import (
     rekey_captures,
 )
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
+from dvscrape.archive.replay import added_article_urls
 from dvscrape.archive.rereading import stored_counts
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
@@ -85,6 +87,8 @@ class ImportResult:
     articles: int = 0
     versions: int = 0
     failures: list[str] = field(default_factory=list)  # article pages that could not be extracted
+    pages_reread: int = 0  # archived article pages read and extracted again (the URLs the import added captures of)
+    hint_pages_read: int = 0  # listing and sitemap pages read (the ones no rebuild had read before)
 
     @property
     def changed(self) -> bool:
@@ -176,9 +180,12 @@ def import_paths(
         _on_their_address(archive, crawl_id, profile, result, say)
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
-            say("re-extracting articles from every archived page, in capture-date order")
-            rebuilt = reextract(archive, reason=f"read again after importing {len(todo)} file(s) (import {crawl_id})")
+            touched = added_article_urls(conn, crawl_id)
+            say(f"re-extracting the {len(touched)} article URL(s) the import added captures of, in capture-date order")
+            reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
+            rebuilt = reextract(archive, urls=touched, reason=reason)
             result.failures = list(rebuilt.failures)
+            result.pages_reread, result.hint_pages_read = rebuilt.pages, rebuilt.hint_pages
         result.articles, result.versions = stored_counts(conn)
         outcome = result.outcome
     except BaseException as error:

@@ -1,7 +1,8 @@
 """`dvscrape crawl SITE --from-wayback [URL] [--since DATE] [--until DATE]`: the Wayback spider run as a crawl
-(runs/crawl.run_spider: the crawl's settings, archive handling and outcome), whose end rebuilds the articles from every
-archived page in capture-date order (dvscrape.runs.rebuild, the finish step of `dvscrape import` too), so that the
-versions of an article follow the capture dates of the archive's snapshots, whatever the order they were fetched in.
+(runs/crawl.run_spider: the crawl's settings, archive handling and outcome), whose end rebuilds the articles it fetched
+captures of, each from every archived capture of it in capture-date order (dvscrape.runs.rebuild, the finish step of
+`dvscrape import` too), so that the versions of an article follow the capture dates of the archive's snapshots,
+whatever the order they were fetched in; the rest of the archive is not read again.
 The articles the rebuild adds or changes are the run's articles: counted, stored with the crawl and judged by the
 outcome like a live crawl's."""
 
@@ -16,6 +17,8 @@ from typing import Any
 
 from dvscrape import settings as default_settings
 from dvscrape.archive.lookup import version_counts
+from dvscrape.archive.replay import added_article_urls, related_article_urls
+from dvscrape.archive.rereading import stored_counts
 from dvscrape.capture.cdx import WaybackServer
 from dvscrape.capture.counts import Count, count
 from dvscrape.capture.session import RUN_OPTIONS, CrawlSession
@@ -52,26 +55,28 @@ class WaybackRunEnd(RunEnd):
     """The end of a Wayback crawl: the rebuild, whose new and changed articles are counted as the crawl's."""
 
     def before_outcome(self, session: CrawlSession) -> None:
-        """Rebuild the articles from every archived page (in the open archive, under the crawl's lock)."""
+        """Rebuild the articles the run fetched captures of (in the open archive, under the crawl's lock)."""
         conn = session.archive.db.conn
         server = self.crawler.settings.getdict(RUN_OPTIONS).get("wayback", "")
-        before = version_counts(conn)
+        touched = added_article_urls(conn, session.crawl_id)
+        before = version_counts(conn, related_article_urls(conn, touched))
         try:
-            rebuilt = reextract(session.archive, reason=f"read again after fetching from {server} "
-                                                        f"(crawl {session.crawl_id})")  # fmt: skip
+            rebuilt = reextract(session.archive, urls=touched, reason=f"read again after fetching from {server} "
+                                                                      f"(crawl {session.crawl_id})")  # fmt: skip
         except DvscrapeError as error:
             session.fatal_error = f"the articles could not be rebuilt: {error}"
             logger.error("%s", session.fatal_error)
             return
-        after = version_counts(conn)
+        after = version_counts(conn, related_article_urls(conn, touched))
         new = sum(1 for url in after if url not in before)
         updated = sum(1 for url, versions in after.items() if before.get(url, versions) < versions)
         stats = session.stats
         for name, value in ((Count.ARTICLES_NEW, new), (Count.ARTICLES_UPDATED, updated),
                             (Count.ARTICLES_STORED, new + updated)):  # fmt: skip
             count(stats, name, value)
-        stats.set_value(f"{REBUILT}/articles", len(after))
-        stats.set_value(f"{REBUILT}/versions", sum(after.values()))
+        articles, versions = stored_counts(conn)
+        stats.set_value(f"{REBUILT}/articles", articles)
+        stats.set_value(f"{REBUILT}/versions", versions)
         stats.set_value(f"{REBUILT}/failures", list(rebuilt.failures))
 
 
