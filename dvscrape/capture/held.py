@@ -28,7 +28,14 @@ from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, E
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
-from dvscrape.pages.listing import Listing, ListingEntry, ListingHint, extract_listing, listing_hint
+from dvscrape.pages.listing import (
+    SHOWN_DATE_SOURCES,
+    Listing,
+    ListingEntry,
+    ListingHint,
+    extract_listing,
+    listing_hint,
+)
 from dvscrape.sites.urls import classify
 
 if TYPE_CHECKING:
@@ -37,8 +44,6 @@ if TYPE_CHECKING:
     from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
-
-SHOWN_DATE_SOURCES = frozenset(("metadata", "meta"))  # published_source of a date the page shows itself
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,9 @@ class Listing:
     entries: tuple[ListingEntry, ...]
 
 
+SHOWN_DATE_SOURCES = frozenset(("metadata", "meta"))  # Article.published_source of a date the page shows itself
+
+
 @dataclass(frozen=True)
 class ListingHint:
     """What the listings say of one article (pages.PageContext carries it to the page object): the date shown next

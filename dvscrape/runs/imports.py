@@ -43,7 +43,6 @@ from dvscrape.archive.imports import (
     rekey_captures,
 )
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
-from dvscrape.archive.replay import added_article_urls
 from dvscrape.archive.rereading import stored_counts
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
@@ -180,10 +179,9 @@ def import_paths(
         _on_their_address(archive, crawl_id, profile, result, say)
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
-            touched = added_article_urls(conn, crawl_id)
-            say(f"re-extracting the {len(touched)} article URL(s) the import added captures of, in capture-date order")
+            say("re-extracting the articles the import added captures of, in capture-date order")
             reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
-            rebuilt = reextract(archive, urls=touched, reason=reason)
+            rebuilt = reextract(archive, added_by=crawl_id, reason=reason)
             result.failures = list(rebuilt.failures)
             result.pages_reread, result.hint_pages_read = rebuilt.pages, rebuilt.hint_pages
         result.articles, result.versions = stored_counts(conn)

@@ -25,7 +25,8 @@ them all again) and kept in the archive (archive.replay).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Collection, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from dvscrape import __version__
@@ -35,8 +36,10 @@ from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.replay import (
     GONE_STATUSES,
     ArchivedPage,
+    added_article_urls,
     article_captures,
     hint_pages_to_read,
+    hinted_article_urls,
     listing_entries_near,
     record_hint_page,
     related_article_urls,
@@ -183,13 +186,13 @@ def reextract(
     archive: Archive,
     adjust: ArticleFilter | None = None,
     *,
-    urls: Collection[str] | None = None,
+    added_by: int | None = None,
     dry_run: bool = False,
     remove_not_articles: bool = False,
     reason: str = "",
 ) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files:
-    of every article, or (*urls*) of the article URLs given and the articles their captures were read as.
+    of every article, or only of what the crawl or import *added_by* touched (selected_urls).
 
     Each article is extracted (and normalised) by the page object and checked by pages.finish.validated, as in a crawl;
     *adjust*, when given, is applied between the two (tests use it to stand for a changed extractor). Runs in one
@@ -201,9 +204,16 @@ def reextract(
     result = ReextractResult(dry_run=dry_run)
     reason = reason or f"re-extracted by dvscrape {__version__} at {now_stored()}"
     with contextlib.suppress(_DryRun):
-        _rebuild(archive, adjust, result, urls=urls, dry_run=dry_run, remove_not_articles=remove_not_articles,
-                 reason=reason)  # fmt: skip
+        _rebuild(archive, adjust, result, added_by=added_by, dry_run=dry_run,
+                 remove_not_articles=remove_not_articles, reason=reason)  # fmt: skip
     return result
+
+
+def selected_urls(conn: sqlite3.Connection, added_by: int) -> set[str]:
+    """The article URLs a rebuild after the crawl or import *added_by* replays: the ones it added captures of, the
+    ones whose listing hint its listing captures may change, and the articles their captures were read as (with
+    the other addresses of those)."""
+    return related_article_urls(conn, added_article_urls(conn, added_by) | hinted_article_urls(conn, added_by))
 
 
 def _rebuild(
@@ -211,7 +221,7 @@ def _rebuild(
     adjust: ArticleFilter | None,
     result: ReextractResult,
     *,
-    urls: Collection[str] | None,
+    added_by: int | None,
     dry_run: bool,
     remove_not_articles: bool,
     reason: str,
@@ -223,8 +233,8 @@ def _rebuild(
     if not profiles:
         raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
     with archive.transaction("re-extract the articles"):
-        _read_hint_pages(archive, profiles, result, again=urls is None)
-        selected = None if urls is None else related_article_urls(conn, urls)
+        _read_hint_pages(archive, profiles, result, again=added_by is None)
+        selected = None if added_by is None else selected_urls(conn, added_by)
         extracted = list(iter_extracted(archive, article_captures(conn, selected), profiles, adjust, result))
         while selected is not None and (outside := {a.url for _, a in extracted if a is not None} - selected):
             more = related_article_urls(conn, outside) - selected  # pages read as an article of another address

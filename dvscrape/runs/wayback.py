@@ -58,16 +58,16 @@ class WaybackRunEnd(RunEnd):
         """Rebuild the articles the run fetched captures of (in the open archive, under the crawl's lock)."""
         conn = session.archive.db.conn
         server = self.crawler.settings.getdict(RUN_OPTIONS).get("wayback", "")
-        touched = added_article_urls(conn, session.crawl_id)
-        before = version_counts(conn, related_article_urls(conn, touched))
+        fetched = related_article_urls(conn, added_article_urls(conn, session.crawl_id))  # the run's articles
+        before = version_counts(conn, fetched)
+        reason = f"read again after fetching from {server} (crawl {session.crawl_id})"
         try:
-            rebuilt = reextract(session.archive, urls=touched, reason=f"read again after fetching from {server} "
-                                                                      f"(crawl {session.crawl_id})")  # fmt: skip
+            rebuilt = reextract(session.archive, added_by=session.crawl_id, reason=reason)
         except DvscrapeError as error:
             session.fatal_error = f"the articles could not be rebuilt: {error}"
             logger.error("%s", session.fatal_error)
             return
-        after = version_counts(conn, related_article_urls(conn, touched))
+        after = version_counts(conn, related_article_urls(conn, fetched))
         new = sum(1 for url in after if url not in before)
         updated = sum(1 for url, versions in after.items() if before.get(url, versions) < versions)
         stats = session.stats

@@ -1,0 +1,159 @@
+"""An import's work is proportional to what it adds: into an archive holding a crawl of the whole replica, an import
+of a small WARC reads again only the captures of the article URLs it added captures of (with their history) and
+the listing and sitemap pages no rebuild had read; the records read are counted at the one reader of WARC bodies,
+not timed. A full `reextract` afterwards reads every page and adds no version: the histories the import wrote are
+the ones a full rebuild writes."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from dvscrape.archive.db import Archive
+from dvscrape.runs import rebuild
+from dvscrape.runs.imports import import_paths
+from dvscrape.runs.rebuild import reextract
+from dvscrape.sites import get_profile
+from tests.conftest import CrawledArchive, run_cli
+
+Capture = tuple[str, bytes, datetime]  # URL, body, capture time
+
+
+def write_warc(path: Path, captures: list[Capture]) -> None:
+    """A WARC file as another tool writes it (warcio), one response record per capture."""
+    with open(path, "wb") as output:
+        writer = WARCWriter(output, gzip=True)
+        for url, body, moment in captures:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html;charset=UTF-8")], protocol="HTTP/1.1")
+            date = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+            record = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
+                                               warc_headers_dict={"WARC-Date": date})  # fmt: skip
+            writer.write_record(record)
+
+
+def fetched(url: str) -> bytes:
+    with urllib.request.urlopen(url) as answer:
+        return bytes(answer.read())
+
+
+def edited(conn: sqlite3.Connection, canonical: str, body: bytes) -> bytes:
+    (title,) = conn.execute("SELECT title FROM articles WHERE url = ?", (canonical,)).fetchone()
+    assert title.encode() in body
+    return body.replace(title.encode(), f"{title} (bản cập nhật)".encode())
+
+
+def replayed_reads(conn: sqlite3.Connection, canonicals: set[str]) -> set[tuple[str, int]]:
+    """Where the article pages of *canonicals* that a rebuild reads are: every 2xx response captured of them."""
+    marks = ", ".join("?" for _ in canonicals)
+    rows = conn.execute(
+        f"SELECT warc_filename, warc_offset FROM captures WHERE canonical_url IN ({marks}) AND kind = 'article' "
+        "AND record_type = 'response' AND status BETWEEN 200 AND 299",
+        sorted(canonicals),
+    )
+    return {(str(name), int(offset)) for name, offset in rows}
+
+
+def histories(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT a.url, v.version, v.content_hash, v.title, v.published_date, v.category, v.seen_at, v.reason, "
+        "v.supersedes, v.capture_id FROM article_versions v JOIN articles a ON a.id = v.article_id "
+        "ORDER BY a.url, v.version"
+    ).fetchall()
+
+
+@pytest.fixture
+def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """(file name, offset) of every WARC record the rebuild reads, as it reads them."""
+    reads: list[tuple[str, int]] = []
+    original: Callable[..., Any] = rebuild.read_record_at
+
+    def counting(path: Path, offset: int, length: int, **options: Any) -> Any:
+        reads.append((Path(path).name, offset))
+        return original(path, offset, length, **options)
+
+    monkeypatch.setattr(rebuild, "read_record_at", counting)
+    return reads
+
+
+def test_an_import_reads_again_only_the_pages_it_touched(
+    crawled_archive: CrawledArchive, tmp_path: Path, counted_reads: list[tuple[str, int]]
+) -> None:
+    directory = tmp_path / "archive"
+    shutil.copytree(crawled_archive.directory, directory)
+    base_url = crawled_archive.replica_url
+    conn = sqlite3.connect(directory / "archive.sqlite")
+    articles = conn.execute(
+        "SELECT DISTINCT c.url, c.canonical_url FROM captures c JOIN articles a ON a.url = c.canonical_url "
+        "WHERE c.kind = 'article' AND c.status = 200 AND c.record_type = 'response' ORDER BY c.canonical_url"
+    ).fetchall()
+    (pages_archived,) = conn.execute(
+        "SELECT count(*) FROM captures WHERE kind = 'article' AND status = 200 AND record_type = 'response'"
+    ).fetchone()
+    (hint_pages,) = conn.execute(
+        "SELECT count(*) FROM captures WHERE record_type = 'response' AND ((kind = 'listing' AND status = 200) "
+        "OR (kind = 'sitemap' AND status BETWEEN 200 AND 299))"
+    ).fetchone()
+    (listing,) = conn.execute(
+        "SELECT url FROM captures WHERE kind = 'listing' AND status = 200 ORDER BY id LIMIT 1"
+    ).fetchone()
+    assert len(articles) > 50 and hint_pages > 0
+    later, earlier = datetime.now(UTC) + timedelta(days=1), datetime(2020, 5, 1, tzinfo=UTC)
+
+    # a first import through the CLI: three articles (one edited since) and a listing page, a day after the crawl
+    first = [(url, fetched(url), later) for url, _ in articles[:3]]
+    first[0] = (first[0][0], edited(conn, articles[0][1], first[0][1]), later)
+    write_warc(tmp_path / "first.warc.gz", [*first, (listing, fetched(listing), later)])
+    result = run_cli("import", str(tmp_path / "first.warc.gz"), "--archive", str(directory), "--base-url", base_url)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    touched = {canonical for _, canonical in articles[:3]}
+    assert f"re-read {len(replayed_reads(conn, touched))} article page(s)" in result.stdout, result.stdout
+    # the crawl's listing and sitemap pages are read once, by the first rebuild after it, and its own listing page
+    assert f"and {hint_pages + 1} listing or sitemap page(s) not read before" in result.stdout, result.stdout
+
+    # a second import, in process, counted at the reader: two other articles, one as it was before the crawl
+    second = [(url, fetched(url), later + timedelta(days=1)) for url, _ in articles[3:5]]
+    second[1] = (second[1][0], edited(conn, articles[4][1], second[1][1]), earlier)
+    write_warc(tmp_path / "second.warc.gz", second)
+    with Archive.open(directory) as archive:
+        archive.acquire_crawl_lock()
+        imported = import_paths(archive, [tmp_path / "second.warc.gz"], get_profile("tanbinh", base_url))
+    touched = {canonical for _, canonical in articles[3:5]}
+    expected = replayed_reads(conn, touched)
+    assert len(expected) == 2 + 2  # the two imported pages and the crawl's capture of each
+    assert set(counted_reads) == expected and len(counted_reads) == len(expected)
+    assert (imported.pages_reread, imported.hint_pages_read, imported.failures) == (len(expected), 0, [])
+    assert len(counted_reads) * 10 < pages_archived  # a few pages out of the whole archive
+    seen = conn.execute(
+        "SELECT v.seen_at FROM article_versions v JOIN articles a ON a.id = v.article_id WHERE a.url = ? "
+        "ORDER BY v.version",
+        (articles[4][1],),
+    ).fetchall()
+    assert [moment[:10] for (moment,) in seen][0] == "2020-05-01" and len(seen) == 2  # the older capture first
+
+    # a full rebuild reads every page again, and finds nothing to add: the import wrote the same histories
+    before = histories(conn)
+    counted_reads.clear()
+    with Archive.open(directory) as archive:
+        archive.acquire_crawl_lock()
+        full = reextract(archive)
+    conn.close()
+    conn = sqlite3.connect(directory / "archive.sqlite")
+    assert (full.pages, full.hint_pages, full.appended_versions, full.failures) == (
+        pages_archived + 3 + 2,
+        hint_pages + 1,
+        0,
+        [],
+    )
+    assert len(counted_reads) == full.pages + full.hint_pages
+    assert histories(conn) == before
+    conn.close()
