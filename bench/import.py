@@ -6,28 +6,50 @@ would be, into a fresh archive: files checksummed and kept, one capture per resp
 every article page re-extracted in capture-date order. "Pages" are the article pages (2xx responses of article
 URLs) the import extracts; records per second are given too.
 
-    python bench/import.py [--articles N] [--repeat R]
+Then the cost of an import into a large archive against the same import into an empty one (goal: at most 1.2x): a
+further small WARC (--further article pages of the replica, as another tool writes them, dated after the crawl) is
+imported in process, timed around import_paths, into a fresh empty archive and into a copy of the crawled archive
+that already had one small import (the first import after a crawl reads the crawl's listing and sitemap pages once;
+its time is printed too). Two further WARC files are measured: pages of articles the crawl left out (the goal's case)
+and pages of articles the archive holds (their archived captures are read again with them, for their history). The
+pages each import read again are printed with it; the median of --repeat runs is taken. The machine's load average
+is printed before and after.
+
+    python bench/import.py [--articles N] [--repeat R] [--further K]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
+from dvscrape.archive.db import Archive
+from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.replica.process import start_replica_process
+from dvscrape.runs.imports import ImportResult, import_paths
+from dvscrape.sites import get_profile
 
 
-def crawl(url: str, archive: Path) -> None:
+def crawl(url: str, archive: Path, max_articles: int) -> None:
     subprocess.run(
         [
             sys.executable, "-m", "dvscrape", "crawl", "--base-url", url, "--archive", str(archive), "--fast",
+            "--max-articles", str(max_articles),
             "-s", "LOG_LEVEL=WARNING", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
         ],
         check=False,
@@ -69,19 +91,97 @@ def import_pass(files: list[Path], url: str, archive: Path) -> tuple[float, int,
     return elapsed, int(records or 0), int(pages)
 
 
+def small_warc(path: Path, urls: list[str], moment: datetime) -> None:
+    """The article pages at *urls*, fetched from the replica now, as warcio writes them, dated *moment*."""
+    with open(path, "wb") as output:
+        writer = WARCWriter(output, gzip=True)
+        for url in urls:
+            with urllib.request.urlopen(url) as answer:
+                body = answer.read()
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html;charset=UTF-8")], protocol="HTTP/1.1")
+            headers = {"WARC-Date": moment.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            writer.write_record(writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
+                                                          warc_headers_dict=headers))  # fmt: skip
+
+
+def timed_import(archive: Path, warc: Path, url: str) -> tuple[float, ImportResult]:
+    """Seconds of import_paths of *warc* into *archive* (opened and locked before the clock starts)."""
+    with Archive.open(archive) as opened:
+        opened.acquire_crawl_lock()
+        started = time.perf_counter()
+        result = import_paths(opened, [warc], get_profile("tanbinh", url))
+        return time.perf_counter() - started, result
+
+
+def small_warcs(source: Path, url: str, tmp: Path, pages: int) -> dict[str, Path]:
+    """Small WARC files of *pages* article pages of the replica each (fetched while it runs), dated after the crawl:
+    'first' (articles the crawl archived: the first import after it), 'new' (articles the crawl left out: the goal's
+    case) and 'history' (other articles the crawl archived: their archived captures are read again with them)."""
+    with sqlite3.connect(source / "archive.sqlite") as connection:
+        crawled = [str(found) for (found,) in connection.execute(
+            "SELECT min(url) FROM captures WHERE kind = 'article' AND status = 200 AND record_type = 'response' "
+            "GROUP BY canonical_url ORDER BY canonical_url")]  # fmt: skip
+        archived = {str(found) for (found,) in connection.execute("SELECT url FROM articles")}
+    with urllib.request.urlopen(f"{url}/sitemap.xml") as answer:
+        listed = [loc for loc, _ in read_sitemap(answer.read()).pages if "/-/" in loc and loc not in archived]
+    later = datetime.now(UTC) + timedelta(days=1)
+    warcs = {"first": (crawled[:pages], 1), "new": (listed[:pages], 2), "history": (crawled[pages : 2 * pages], 2)}
+    for name, (urls, days) in warcs.items():
+        small_warc(tmp / f"{name}.warc.gz", urls, later + timedelta(days=days))
+    return {name: tmp / f"{name}.warc.gz" for name in warcs}
+
+
+def further_imports(source: Path, url: str, tmp: Path, warcs: dict[str, Path], repeat: int) -> None:
+    """Print the time of a further small import into the crawled archive against the same import into an empty one."""
+    with sqlite3.connect(source / "archive.sqlite") as connection:
+        (articles,) = connection.execute("SELECT count(*) FROM articles").fetchone()
+    times: dict[str, list[float]] = {}
+    results: dict[str, ImportResult] = {}
+    for run in range(repeat):
+        for name in ("new", "history"):
+            seconds, results[f"empty {name}"] = timed_import(tmp / f"empty-{name}-{run}", warcs[name], url)
+            times.setdefault(f"empty {name}", []).append(seconds)
+        large = tmp / f"large-{run}"
+        shutil.copytree(source, large)
+        for name in ("first", "new", "history"):
+            seconds, results[name] = timed_import(large, warcs[name], url)
+            times.setdefault(name, []).append(seconds)
+        shutil.rmtree(large)
+    median = {name: statistics.median(found) for name, found in times.items()}
+    for name, what in (("new", "articles it does not hold"), ("history", "articles it holds (their history read too)")):
+        result = results[name]
+        print(
+            f"further import of {result.captures} pages of {what}: {median[f'empty {name}']:.2f} s into an empty "
+            f"archive, {median[name]:.2f} s into the {articles}-article archive: "
+            f"{median[name] / median[f'empty {name}']:.2f}x (goal <= 1.2x); re-read {result.pages_reread} article and "
+            f"{result.hint_pages_read} listing or sitemap page(s) (median of {repeat})"
+        )
+    first = results["first"]
+    print(
+        f"first import after the crawl: {median['first']:.2f} s, re-reading {first.pages_reread} article page(s) and "
+        f"the crawl's {first.hint_pages_read} listing and sitemap pages (read once)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1, help="Import runs (each into a fresh archive).")
+    parser.add_argument("--further", type=int, default=20, help="Article pages of the further small WARC.")
     options = parser.parse_args()
+    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
         with start_replica_process("--articles", str(options.articles), "--slow-delay", "0", quiet=True) as replica:
             url = replica.url
-            crawl(url, source)
+            crawl(url, source, options.articles - options.further)  # leaves articles out for the further import
+            warcs = small_warcs(source, url, Path(tmp), options.further)
         files = sorted((source / "warc").glob("*.warc.gz"))
         size = sum(path.stat().st_size for path in files)
-        print(f"WARC set: {len(files)} file(s), {size / 1e6:.1f} MB, crawled from {options.articles} articles")
+        print(
+            f"WARC set: {len(files)} file(s), {size / 1e6:.1f} MB, crawled from {options.articles} articles "
+            f"({options.further} left out)"
+        )
         seconds, records, pages = warcio_pass(files)
         print(
             f"warcio iteration: {seconds:.2f} s, {records / seconds:,.0f} records/s, {pages / seconds:,.0f} pages/s "
@@ -96,6 +196,8 @@ def main() -> None:
                 f"article pages extracted); {pages / seconds / (imported_pages / imported_seconds):.0f}x slower "
                 "per page than the plain iteration"
             )
+        further_imports(source, url, Path(tmp), warcs, options.repeat)
+    print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
