@@ -68,24 +68,35 @@ def article_captures(conn: sqlite3.Connection, canonical_urls: Collection[str] |
     )
 
 
+_RUNS = (
+    "WITH RECURSIVE runs(id) AS (SELECT ? UNION SELECT crawls.resumed_from FROM crawls JOIN runs "
+    "ON crawls.id = runs.id WHERE crawls.resumed_from IS NOT NULL)"
+)  # a run and the interrupted runs it resumed (their articles may never have been rebuilt)
+
+
 def added_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
-    """The canonical URLs of the article pages the crawl or import *crawl_id* added captures of (to replay)."""
-    found = conn.execute(f"SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id = ? AND {_REPLAYED}",
-                         (crawl_id,))  # fmt: skip
+    """The canonical URLs of the article pages the crawl or import *crawl_id* (or a run it resumed) added captures
+    of (to replay)."""
+    found = conn.execute(
+        f"{_RUNS} SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id IN runs AND {_REPLAYED}",
+        (crawl_id,),
+    )
     return {str(url) for (url,) in found}
 
 
 def hinted_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
     """The stored articles whose record rests on a listing hint (no date or no category of the page's own) and that
-    some capture of a listing URL the crawl or import *crawl_id* captured shows: their hint may change with it."""
+    some capture of a listing URL the crawl or import *crawl_id* (or a run it resumed) captured shows: their hint
+    may change with it."""
     sources = ", ".join(f"'{source}'" for source in sorted(SHOWN_DATE_SOURCES))
     found = conn.execute(
         f"""
+        {_RUNS}
         SELECT DISTINCT a.url FROM captures c
         JOIN captures l ON l.url = c.url AND l.kind = 'listing'
         JOIN page_links p ON p.capture_id = l.id
         JOIN articles a ON a.url = p.article_url
-        WHERE c.crawl_id = ? AND c.kind = 'listing' AND c.record_type = 'response' AND c.status = 200
+        WHERE c.crawl_id IN runs AND c.kind = 'listing' AND c.record_type = 'response' AND c.status = 200
         AND (a.published_source NOT IN ({sources}) OR a.categories IN ('', '[]')
              OR a.flags LIKE '%"categories-from-listing"%')
         """,
