@@ -43,6 +43,7 @@ from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.replica.process import start_replica_process
 from dvscrape.runs.imports import ImportResult, import_paths
 from dvscrape.sites import get_profile
+from dvscrape.sites.urls import classify
 
 
 def crawl(url: str, archive: Path, max_articles: int) -> None:
@@ -123,7 +124,9 @@ def small_warcs(source: Path, url: str, tmp: Path, pages: int) -> dict[str, Path
             "GROUP BY canonical_url ORDER BY canonical_url")]  # fmt: skip
         archived = {str(found) for (found,) in connection.execute("SELECT url FROM articles")}
     with urllib.request.urlopen(f"{url}/sitemap.xml") as answer:
-        listed = [loc for loc, _ in read_sitemap(answer.read()).pages if "/-/" in loc and loc not in archived]
+        locs = [loc for loc, _ in read_sitemap(answer.read()).pages]
+    profile = get_profile("tanbinh", url)
+    listed = [loc for loc in locs if "/-/" in loc and classify(loc, profile).canonical not in archived]
     later = datetime.now(UTC) + timedelta(days=1)
     warcs = {"first": (crawled[:pages], 1), "new": (listed[:pages], 2), "history": (crawled[pages : 2 * pages], 2)}
     for name, (urls, days) in warcs.items():
