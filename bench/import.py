@@ -12,10 +12,10 @@ imported in process, timed around import_paths, into a fresh empty archive and i
 that already had one small import (the first import after a crawl reads the crawl's listing and sitemap pages once;
 its time is printed too). Two further WARC files are measured: pages of articles the crawl left out (the goal's case)
 and pages of articles the archive holds (their archived captures are read again with them, for their history). The
-pages each import read again are printed with it; the median of --repeat runs is taken. The machine's load average
-is printed before and after.
+pages each import read again are printed with it; the median of --further-repeat runs is taken. The machine's load
+average is printed before and after.
 
-    python bench/import.py [--articles N] [--repeat R] [--further K]
+    python bench/import.py [--articles N] [--repeat R] [--further K] [--further-repeat R]
 """
 
 from __future__ import annotations
@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=1, help="Import runs (each into a fresh archive).")
     parser.add_argument("--further", type=int, default=20, help="Article pages of the further small WARC.")
+    parser.add_argument("--further-repeat", type=int, default=3, help="Runs of the further imports (median).")
     options = parser.parse_args()
     print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -199,7 +200,7 @@ def main() -> None:
                 f"article pages extracted); {pages / seconds / (imported_pages / imported_seconds):.0f}x slower "
                 "per page than the plain iteration"
             )
-        further_imports(source, url, Path(tmp), warcs, options.repeat)
+        further_imports(source, url, Path(tmp), warcs, options.further_repeat)
     print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
