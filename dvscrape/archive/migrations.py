@@ -201,7 +201,8 @@ def m0018_hint_pages(db: Database) -> None:
     """What listing and sitemap captures show of articles, read once from their WARC records (archive.replay):
     ``hint_pages_read`` names every such capture read (whether it showed any article or none), ``page_links`` holds
     one row per article it shows, by canonical URL, with the title, date and category a listing shows next to it
-    or the lastmod a sitemap gives it (``shown_date``). Rebuilding a few articles then reads their own captures only."""
+    or the lastmod a sitemap gives it (``shown_date``). Rebuilding a few articles then reads their own captures only;
+    an index on ``captures.kind`` finds the listing and sitemap captures not read yet, with no scan of every capture."""
     db.execute(
         "CREATE TABLE hint_pages_read (capture_id INTEGER PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE)"
     )
@@ -218,6 +219,7 @@ def m0018_hint_pages(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_page_links_article ON page_links (article_url)")
     db.execute("CREATE INDEX idx_page_links_capture ON page_links (capture_id)")
+    db.execute("CREATE INDEX idx_captures_kind ON captures (kind)")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
