@@ -1,11 +1,14 @@
-"""Reading untrusted documents in a pool of sandboxed worker processes (``python -m dvscrape.documents.worker``).
+"""Reading untrusted input in a pool of sandboxed worker processes (``python -m dvscrape.documents.worker``): the
+attached documents, and the archived pages a rebuild or an import extracts again (a pool's *task*, the module that
+answers its requests: dvscrape.documents.worker itself for documents, dvscrape.runs.pagework for pages).
 
 Each worker bounds its own address space and CPU time (setrlimit, no core files) and the pool bounds each document's
 wall-clock time, killing the worker's process group (its tesseract with it) when a document runs over. A document
 whose worker crashes, runs out of memory or over its time is recorded as failed with the reason; the worker is
 replaced and the pool goes on. Workers die with the thread that started them (dvscrape.lifeline), so a killed run
 leaves none behind: use a pool from one thread, the one that made it. The pool's owner receives every result
-and is the one writer of what the workers read.
+and is the one writer of what the workers read. Requests go down as JSON; answers come up as JSON, never pickles,
+since a worker reads untrusted input.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 
 Key = TypeVar("Key")
 Request = dict[str, Any]
+Answer = dict[str, Any] | str  # the worker's result, or why there is none (its worker crashed or ran over its time)
+DOCUMENTS = "dvscrape.documents.worker"
 
 
 def file_request(path: Path, filename: str = "", content_type: str = "", *, ocr: bool = True) -> Request:
@@ -63,13 +68,15 @@ def _kind(request: Request) -> str:
 
 
 class SandboxPool:
-    """Up to *workers* sandboxed worker processes reading documents under *limits*, started as work arrives."""
+    """Up to *workers* sandboxed worker processes serving *task* (documents by default) under *limits*, started as
+    work arrives."""
 
-    def __init__(self, workers: int, limits: Limits | None = None) -> None:
+    def __init__(self, workers: int, limits: Limits | None = None, task: str = DOCUMENTS) -> None:
         if workers < 1:
             raise ValueError("a sandbox pool needs at least one worker")
         self.size = workers
         self.limits = limits or Limits()
+        self.task = task
         self._workers: list[_Worker] = []
 
     def pids(self) -> list[int]:
@@ -77,7 +84,19 @@ class SandboxPool:
         return [worker.process.pid for worker in self._workers]
 
     def read(self, jobs: Iterable[tuple[Key, Request]]) -> Iterator[tuple[Key, DocumentResult]]:
-        """Each job's key with the result of its request, in the order they finish; never raises for a document."""
+        """Each job's key with the document its request reads, in the order they finish; never raises for a
+        document."""
+        for (key, request), answer in self.run(jobs):
+            if isinstance(answer, str):
+                yield key, failed(_kind(request), answer)
+                continue
+            try:
+                yield key, DocumentResult.from_dict(answer)
+            except (KeyError, TypeError, ValueError) as error:
+                yield key, failed(_kind(request), f"crashed: the reader's answer could not be read ({error})")
+
+    def run(self, jobs: Iterable[tuple[Key, Request]]) -> Iterator[tuple[tuple[Key, Request], Answer]]:
+        """Each job with its worker's answer, in the order they finish; never raises for a job."""
         todo = iter(jobs)
         more = True
         while True:
@@ -108,7 +127,7 @@ class SandboxPool:
         errors = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr, closed when it is retired
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "dvscrape.documents.worker", str(os.getpid()), json.dumps(asdict(self.limits))],
+                [sys.executable, "-m", DOCUMENTS, str(os.getpid()), json.dumps(asdict(self.limits)), self.task],
                 stdin=request_read,
                 stdout=answer_write,
                 stderr=errors,
@@ -141,28 +160,26 @@ class SandboxPool:
         with contextlib.suppress(OSError):  # a worker gone already: its answers pipe tells, as for any death
             worker.requests.send_bytes(json.dumps(job[1]).encode())
 
-    def _receive(self, worker: _Worker) -> tuple[Any, DocumentResult] | None:
-        assert worker.job is not None
-        key, request = worker.job
+    def _receive(self, worker: _Worker) -> tuple[tuple[Any, Request], Answer] | None:
+        job = worker.job
+        assert job is not None
         try:
             message = json.loads(worker.answers.recv_bytes())
         except (EOFError, OSError):
-            return key, self._died(worker, request)
+            return job, self._died(worker)
         except ValueError as error:
             self._kill(worker)
-            return key, failed(_kind(request), f"crashed: the reader's answer could not be read ({error})")
+            return job, f"crashed: the reader's answer could not be read ({error})"
         if "pages" in message:  # the document is loaded: its clock now allows OCR time for each page
             worker.deadline = worker.started + self.limits.total_seconds(int(message["pages"]))
             return None
         worker.job = None
         if message.get("leaving"):
             self._retire(worker)
-        try:
-            return key, DocumentResult.from_dict(message["result"])
-        except (KeyError, TypeError, ValueError) as error:
-            return key, failed(_kind(request), f"crashed: the reader's answer could not be read ({error})")
+        result = message.get("result")
+        return job, result if isinstance(result, dict) else "crashed: the reader's answer could not be read"
 
-    def _died(self, worker: _Worker, request: Request) -> DocumentResult:
+    def _died(self, worker: _Worker) -> str:
         try:
             status = worker.process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # its answers pipe closed but it lives on: not to be trusted
@@ -173,19 +190,19 @@ class SandboxPool:
         self._retire(worker)
         megabytes = self.limits.memory_bytes >> 20
         if status == MEMORY_EXIT:
-            return failed(_kind(request), f"too large: the reader ran out of memory (limit {megabytes} MB)")
+            return f"too large: the reader ran out of memory (limit {megabytes} MB)"
         if status < 0:
             why = "out of CPU time" if -status == signal.SIGXCPU else f"killed by signal {-status}"
-            return failed(_kind(request), f"crashed: the reader was {why} (limits: {megabytes} MB)")
+            return f"crashed: the reader was {why} (limits: {megabytes} MB)"
         last = f" ({lines[-1][:300]})" if lines else ""
-        return failed(_kind(request), f"crashed: the reader exited with status {status}{last}")
+        return f"crashed: the reader exited with status {status}{last}"
 
-    def _time_out(self, worker: _Worker) -> tuple[Any, DocumentResult]:
-        assert worker.job is not None
-        key, request = worker.job
+    def _time_out(self, worker: _Worker) -> tuple[tuple[Any, Request], Answer]:
+        job = worker.job
+        assert job is not None
         seconds = round(worker.deadline - worker.started)
         self._kill(worker)
-        return key, failed(_kind(request), f"timeout: reading took more than {seconds} s (limit)")
+        return job, f"timeout: reading took more than {seconds} s (limit)"
 
     def _kill(self, worker: _Worker) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -134,8 +134,10 @@ def import_paths(
     *,
     max_record: int = DEFAULT_MAX_RECORD,
     say: Callable[[str], None] = lambda line: None,
+    workers: int = 1,
 ) -> ImportResult:
-    """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module."""
+    """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module.
+    The pages are extracted by *workers* processes (0: one per core; 1: in this one)."""
     from dvscrape.runs.rebuild import reextract
 
     paths = [Path(path) for path in paths]
@@ -177,7 +179,8 @@ def import_paths(
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
             say("re-extracting articles from every archived page, in capture-date order")
-            rebuilt = reextract(archive, reason=f"read again after importing {len(todo)} file(s) (import {crawl_id})")
+            reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
+            rebuilt = reextract(archive, reason=reason, workers=workers)
             result.failures = list(rebuilt.failures)
         result.articles, result.versions = stored_counts(conn)
         outcome = result.outcome

@@ -41,10 +41,11 @@ from dvscrape.archive.rereading import (
 )
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import DvscrapeError, ReextractError
-from dvscrape.pages import Article, PageContext, extract_page
+from dvscrape.pages import Article
 from dvscrape.pages.finish import validated
 from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
 from dvscrape.pages.sitemap import read_sitemap
+from dvscrape.runs.pagework import PageJob, read_pages
 from dvscrape.sites import profile_for
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -227,42 +228,65 @@ def iter_extracted(
     profiles: list[SiteProfile],
     adjust: ArticleFilter | None,
     result: ReextractResult,
+    workers: int = 1,
 ) -> Iterator[tuple[_Page, Article | None]]:
     """Each 2xx response's article (normalised and validated) in fetch order, and each revisit or 404/410 answer
-    with None; failures and non-articles are counted."""
+    with None; failures and non-articles are counted. The pages are extracted by *workers* processes (runs.pagework;
+    1: in this one), the results taken in fetch order."""
     book = _ListingBook(scan, profiles)
+    jobs = ((page, _job(page, scan, profiles, book)) for page in scan.pages if not _replayed(page))
+    readings = read_pages(jobs, workers)
     for page in scan.pages:
-        if page.record_type == "revisit" or page.status in GONE_STATUSES:
+        if _replayed(page):
             yield page, None
             continue
         result.pages += 1
-        profile = profile_for(page.url, profiles)
-        assert profile is not None
-        try:
-            record = read_record_at(page.path, page.offset, page.length, check_digests=False)
-            canonical = classify(page.url, profile).canonical
-            hint = _listing_hint(page, canonical, book)
-            context = PageContext(
-                content_type=record.http_header("Content-Type"),
-                sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
-                listing_date=hint.date,
-                listing_categories=hint.categories,
-                http_status=record.http_status,
-            )
-            extracted = extract_page(page.url, decoded_payload(record), profile, context)
-        except (DvscrapeError, ValueError, ImportError) as error:
-            result.failures.append(f"{page.url}: {error}")
+        _, reading = next(readings)
+        if isinstance(reading, str):
+            result.failures.append(f"{page.url}: {reading}")
             continue
-        if not isinstance(extracted, Article):
+        if not isinstance(reading, Article):
             result.not_articles += 1
-            result.read_as_not_article.add(canonical)
+            result.read_as_not_article.add(_canonical(page, profiles))
             continue
-        article = validated(adjust(extracted) if adjust else extracted)
+        article = validated(adjust(reading) if adjust else reading)
         if article is None:
             result.dropped += 1
-            result.read_as_not_article.add(canonical)
+            result.read_as_not_article.add(_canonical(page, profiles))
             continue
         yield page, article
+
+
+def _replayed(page: _Page) -> bool:
+    """Whether *page* is replayed (a revisit, a 404/410 answer) rather than extracted."""
+    return page.record_type == "revisit" or page.status in GONE_STATUSES
+
+
+def _canonical(page: _Page, profiles: list[SiteProfile]) -> str:
+    profile = profile_for(page.url, profiles)
+    assert profile is not None
+    return classify(page.url, profile).canonical
+
+
+def _job(page: _Page, scan: _Scan, profiles: list[SiteProfile], book: _ListingBook) -> PageJob | str:
+    """The extraction job of an article response (its context from the other pages), or why there is none."""
+    profile = profile_for(page.url, profiles)
+    assert profile is not None
+    try:
+        canonical = classify(page.url, profile).canonical
+        hint = _listing_hint(page, canonical, book)
+    except (DvscrapeError, ValueError) as error:
+        return str(error)
+    return PageJob(
+        page.url,
+        page.path,
+        page.offset,
+        page.length,
+        profile,
+        sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
+        listing_date=hint.date,
+        listing_categories=hint.categories,
+    )
 
 
 class _DryRun(Exception):
@@ -276,6 +300,7 @@ def reextract(
     dry_run: bool = False,
     remove_not_articles: bool = False,
     reason: str = "",
+    workers: int = 1,
 ) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files.
 
@@ -285,11 +310,14 @@ def reextract(
     Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
     of theirs and found no article in them. Where a capture now reads differently, the stored versions are kept and
     the new reading is appended as versions carrying *reason* (by default: re-extracted by this dvscrape, and when).
+    The pages are extracted by *workers* sandboxed processes (0: one per core; 1: in this process), the results
+    written by this one in capture order, so the result is the same whatever their number.
     """
     result = ReextractResult(dry_run=dry_run)
     reason = reason or f"re-extracted by dvscrape {__version__} at {now_stored()}"
     with contextlib.suppress(_DryRun):
-        _rebuild(archive, adjust, result, dry_run=dry_run, remove_not_articles=remove_not_articles, reason=reason)
+        _rebuild(archive, adjust, result, dry_run=dry_run, remove_not_articles=remove_not_articles, reason=reason,
+                 workers=workers)  # fmt: skip
     return result
 
 
@@ -301,6 +329,7 @@ def _rebuild(
     dry_run: bool,
     remove_not_articles: bool,
     reason: str,
+    workers: int,
 ) -> None:
     conn = archive.db.conn
     files = warc_files(archive.warc_dir)
@@ -312,7 +341,7 @@ def _rebuild(
     captured = capture_ids_by_record(conn)
     capture_ids = {record_id: capture_id for record_id, (capture_id, _) in captured.items()}
     scan = _scan(files, profiles, {record_id: kind for record_id, (_, kind) in captured.items()})
-    extracted = list(iter_extracted(scan, profiles, adjust, result))
+    extracted = list(iter_extracted(scan, profiles, adjust, result, workers))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
         if article is not None:
