@@ -40,6 +40,7 @@ from dvscrape.archive.imports import (
     record_import_problems,
     record_imported_file,
     rekey_captures,
+    unfinished_import,
 )
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
 from dvscrape.archive.rereading import stored_counts
@@ -162,22 +163,27 @@ def import_paths(
             result.already.append(str(path))
             continue
         todo.append((path, digest))
-    if not todo:
+    interrupted = unfinished_import(conn, profile.name)  # its files are in; its articles were never rebuilt
+    if not todo and interrupted is None:
         return result
-    crawl_id = archive.begin_crawl(
-        profile.name,
-        profile.base_url,
-        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record}
-        | ({"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}),
+    options = {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record} | (
+        {"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}
     )
+    if interrupted is None:
+        crawl_id = archive.begin_crawl(profile.name, profile.base_url, options)
+    else:
+        crawl_id = archive.resume_crawl(interrupted, options, base_url=profile.base_url)
+        say(f"resuming import {interrupted}, which was interrupted: its files are imported, its articles rebuilt now")
     result.crawl_id = crawl_id
     outcome = Outcome.INTERNAL_ERROR
     try:
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
-        _on_their_address(archive, crawl_id, profile, result, say)
+        for run in (interrupted, crawl_id):  # the interrupted one may have been killed before it looked
+            if run is not None:
+                _on_their_address(archive, run, profile, result, say)
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
-        if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
+        if result.captures or interrupted is not None:  # else nothing new (every input refused, or no records)
             say("re-extracting articles from every archived page, in capture-date order")
             reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
             rebuilt = reextract(archive, reason=reason, workers=workers)
