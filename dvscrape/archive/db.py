@@ -337,8 +337,8 @@ class Archive:
         start, when later: an import's captures keep the dates of their records). The new row copies its site,
         records *base_url* (the base URL this run crawls, which may differ from the interrupted run's: a mirror or
         replica on a new port; the interrupted run's when not given), copies the options unless *options* is given,
-        and records ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
-        with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
+        and records ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and
+        captures stay with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
         """
         with self._write("resume the crawl"):
             found = self._conn.execute(
