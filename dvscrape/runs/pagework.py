@@ -29,6 +29,7 @@ from dvscrape.warc.reader import read_record_at
 
 TASK = __name__
 MAX_JOBS = 20_000  # pages a worker extracts before it leaves (the pool starts another): far more than documents
+QUEUE = 4  # pages sent to a worker ahead of its answers: a page takes milliseconds, a wait for the parent as long
 Key = TypeVar("Key")
 Reading = Article | NotArticle | str  # str: why the page could not be extracted
 
@@ -92,7 +93,7 @@ def read_pages(jobs: Iterable[tuple[Key, PageJob | str]], workers: int = 1) -> I
             yield index, {"job": {**job.__dict__, "path": str(job.path), "profile": profile}}
 
     given = 0
-    with SandboxPool(workers, Limits.from_env(), TASK) as pool:
+    with SandboxPool(workers, Limits.from_env(), TASK, queue=QUEUE) as pool:
         for (index, _request), answer in pool.run(requests()):
             done[index] = _reading(answer)
             while given in done:
