@@ -3,8 +3,10 @@ records with warcio (every record parsed, its payload read through) in the same 
 
 The WARC set is made by crawling the replica (N articles) with dvscrape, then imported, as another tool's files
 would be, into a fresh archive: files checksummed and kept, one capture per response/revisit/resource record, and
-every article page re-extracted in capture-date order. "Pages" are the article pages (2xx responses of article
-URLs) the import extracts; records per second are given too.
+every article page re-extracted in capture-date order: once with the pages extracted one at a time in the importing
+process (--workers 1) and once by worker processes (--workers 0: one per core), and the same for `dvscrape
+reextract` of the imported archive. "Pages" are the article pages (2xx responses of article URLs) the import
+extracts; records per second are given too, and each run's pages/s as a share of the plain iteration's.
 
 Then the cost of an import into a large archive against the same import into an empty one (goal: at most 1.2x): a
 further small WARC (--further article pages of the replica, as another tool writes them, dated after the crawl) is
@@ -72,18 +74,19 @@ def warcio_pass(files: list[Path]) -> tuple[float, int, int]:
     return time.perf_counter() - started, records, pages
 
 
-def import_pass(files: list[Path], url: str, archive: Path) -> tuple[float, int, int]:
-    """Seconds, records and extracted article pages of `dvscrape import` of *files* into a fresh *archive*."""
+def timed(*arguments: str) -> float:
+    """Seconds of one dvscrape command, which must succeed."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "dvscrape", "import", *map(str, files), "--archive", str(archive), "--base-url", url],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    result = subprocess.run([sys.executable, "-m", "dvscrape", *arguments], check=False, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
-        raise SystemExit(f"import failed: {result.stderr[-2000:]}")
+        raise SystemExit(f"{arguments[0]} failed: {result.stderr[-2000:]}")
+    return elapsed
+
+
+def import_pass(files: list[Path], url: str, archive: Path, workers: int) -> tuple[float, int, int]:
+    """Seconds, records and extracted article pages of `dvscrape import` of *files* into a fresh *archive*."""
+    elapsed = timed("import", *map(str, files), "--archive", str(archive), "--base-url", url, "--workers", str(workers))
     with sqlite3.connect(archive / "archive.sqlite") as connection:
         (records,) = connection.execute("SELECT sum(records) FROM imported_files").fetchone()
         (pages,) = connection.execute(
@@ -191,15 +194,27 @@ def main() -> None:
             f"warcio iteration: {seconds:.2f} s, {records / seconds:,.0f} records/s, {pages / seconds:,.0f} pages/s "
             f"({records} records, {pages} article pages)"
         )
+        baseline = pages / seconds
         for run in range(options.repeat):
-            archive = Path(tmp) / f"import-{run}"
-            imported_seconds, imported_records, imported_pages = import_pass(files, url, archive)
-            print(
-                f"dvscrape import:  {imported_seconds:.2f} s, {imported_records / imported_seconds:,.0f} records/s, "
-                f"{imported_pages / imported_seconds:,.1f} pages/s ({imported_records} records, {imported_pages} "
-                f"article pages extracted); {pages / seconds / (imported_pages / imported_seconds):.0f}x slower "
-                "per page than the plain iteration"
-            )
+            rates: dict[str, float] = {}
+            for workers, label in ((1, "serial"), (0, "parallel")):
+                archive = Path(tmp) / f"import-{run}-{label}"
+                imported_seconds, imported_records, imported_pages = import_pass(files, url, archive, workers)
+                rates[f"import {label}"] = rate = imported_pages / imported_seconds
+                print(
+                    f"dvscrape import --workers {workers} ({label}):  {imported_seconds:.2f} s, "
+                    f"{imported_records / imported_seconds:,.0f} records/s, {rate:,.1f} pages/s "
+                    f"({imported_records} records, {imported_pages} article pages extracted); "
+                    f"{rate / baseline:.0%} of the plain iteration's pages/s"
+                )
+                rebuilt_seconds = timed("reextract", "--archive", str(archive), "--workers", str(workers))
+                rates[f"reextract {label}"] = rate = imported_pages / rebuilt_seconds
+                print(
+                    f"dvscrape reextract --workers {workers} ({label}): {rebuilt_seconds:.2f} s, {rate:,.1f} pages/s; "
+                    f"{rate / baseline:.0%} of the plain iteration's pages/s"
+                )
+            for command in ("import", "reextract"):
+                print(f"{command}: parallel / serial = {rates[f'{command} parallel'] / rates[f'{command} serial']:.2f}")
         further_imports(source, url, Path(tmp), warcs, options.further_repeat)
     print(f"load average after: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 

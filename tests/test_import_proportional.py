@@ -20,13 +20,14 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from dvscrape.archive.db import Archive
-from dvscrape.runs import rebuild
+from dvscrape.runs import pagework, rebuild
 from dvscrape.runs.imports import import_paths
 from dvscrape.runs.rebuild import reextract
 from dvscrape.sites import get_profile
 from tests.conftest import CrawledArchive, run_cli
 
 Capture = tuple[str, bytes, datetime]  # URL, body, capture time
+# the rebuilds below extract in this process (workers=1, the default), where the reads are counted
 
 
 def write_warc(path: Path, captures: list[Capture]) -> None:
@@ -81,7 +82,8 @@ def counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
         reads.append((Path(path).name, offset))
         return original(path, offset, length, **options)
 
-    monkeypatch.setattr(rebuild, "read_record_at", counting)
+    for module in (rebuild, pagework):  # the listing and sitemap pages, the article pages (read in this process)
+        monkeypatch.setattr(module, "read_record_at", counting)
     return reads
 
 

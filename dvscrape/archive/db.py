@@ -334,11 +334,11 @@ class Archive:
         """Start a crawl that continues the unfinished crawl *crawl_id*; return the new crawl's id.
 
         The interrupted crawl is closed: status 'interrupted', finished = the time of its last capture (or its
-        start). The new row copies its site, records *base_url* (the base URL this run crawls, which may differ from
-        the interrupted run's: a mirror or replica on a new port; the interrupted run's when not given), copies the
-        options unless *options* is given, and records
-        ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
-        with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
+        start, when later: an import's captures keep the dates of their records). The new row copies its site,
+        records *base_url* (the base URL this run crawls, which may differ from the interrupted run's: a mirror or
+        replica on a new port; the interrupted run's when not given), copies the options unless *options* is given,
+        and records ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and
+        captures stay with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
         """
         with self._write("resume the crawl"):
             found = self._conn.execute(
@@ -347,8 +347,8 @@ class Archive:
             if found is None:
                 raise ArchiveError(f"crawl {crawl_id} is not an unfinished crawl of {self.directory}")
             self._conn.execute(
-                "UPDATE crawls SET status = ?, finished = COALESCE("
-                "(SELECT max(fetched_at) FROM captures WHERE crawl_id = ?), started) WHERE id = ?",
+                "UPDATE crawls SET status = ?, finished = max(started, COALESCE("
+                "(SELECT max(fetched_at) FROM captures WHERE crawl_id = ?), started)) WHERE id = ?",
                 (CRAWL_INTERRUPTED, crawl_id, crawl_id),
             )
             stored_options = found[2] if options is None else rows.to_json_object(options)

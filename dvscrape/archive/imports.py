@@ -164,3 +164,14 @@ def forget_files(conn: sqlite3.Connection, file_ids: Iterable[int], unlink: Call
 def files_of_import(conn: sqlite3.Connection, crawl_id: int) -> list[int]:
     """The ids of the files the import *crawl_id* recorded."""
     return [file_id for (file_id,) in conn.execute("SELECT id FROM imported_files WHERE crawl_id = ?", (crawl_id,))]
+
+
+def unfinished_import(conn: sqlite3.Connection, site: str) -> int | None:
+    """The id of *site*'s newest import that never finished (its process was killed), or None. Call it holding the
+    crawl lock, so that it cannot be an import still running."""
+    found = conn.execute(
+        "SELECT id FROM crawls WHERE site = ? AND finished IS NULL AND json_extract(options, '$.mode') = 'import' "
+        "ORDER BY id DESC LIMIT 1",
+        (site,),
+    ).fetchone()
+    return None if found is None else int(found[0])

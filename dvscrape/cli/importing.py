@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dvscrape.archive.db import Archive
-from dvscrape.cli.options import CommandError, archive_option
+from dvscrape.cli.options import CommandError, archive_option, extraction_workers_option
 from dvscrape.errors import ConfigurationError, DvscrapeError
 from dvscrape.runs.outcome import outcome_of_error
 
@@ -29,9 +29,16 @@ from dvscrape.runs.outcome import outcome_of_error
     show_default=True,
     help="Records larger than this (decompressed) are refused and recorded.",
 )
+@extraction_workers_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def import_command(
-    paths: tuple[Path, ...], archive_dir: Path, site: str, base_url: str | None, max_record_mb: int, as_json: bool
+    paths: tuple[Path, ...],
+    archive_dir: Path,
+    site: str,
+    base_url: str | None,
+    max_record_mb: int,
+    workers: int,
+    as_json: bool,
 ) -> None:
     """Import WARC (.warc, .warc.gz) and WACZ files written by any tool: each file is kept (checksummed, read-only)
     in the archive's warc folder, every response, resource and revisit record becomes a capture, and the articles
@@ -59,6 +66,7 @@ def import_command(
             paths,
             profile,
             max_record=max_record_mb << 20,
+            workers=workers,
             say=lambda line: click.echo(line, err=True),
         )
     except DvscrapeError as error:

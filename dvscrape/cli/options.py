@@ -17,6 +17,14 @@ archive_option = click.option(
     help="Archive folder (WARC files, archive.sqlite, crawl state).",
 )
 
+extraction_workers_option = click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(0, 64),
+    help="Pages extracted at once, each by a sandboxed worker process with the documents' limits "
+    "(0: one per core; 1: one at a time in this process).",
+)
+
 
 BAD_INPUT = 2  # ExitCode.BAD_CONFIGURATION: an option, file, query or URL the command cannot use
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import archive_option, extraction_workers_option
 from dvscrape.runs.outcome import outcome_of_work
 from dvscrape.runs.rebuild import reextract
 
@@ -22,7 +22,8 @@ from dvscrape.runs.rebuild import reextract
     help="Remove the stored articles whose archived pages the current extractor reads as not articles "
     "(without it they are kept and listed).",
 )
-def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: bool) -> None:
+@extraction_workers_option
+def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: bool, workers: int) -> None:
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
     the current extractor; no network. Article ids are kept; no article is removed unless --remove-not-articles
     says so. Where an archived capture now reads differently (a repaired encoding, a changed rule), the stored versions
@@ -30,7 +31,7 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
 
     Exit codes: 0 rebuilt, 3 rebuilt but some pages could not be extracted (listed), 4 no article page archived."""
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
-        result = reextract(archive, dry_run=dry_run, remove_not_articles=remove_not_articles)
+        result = reextract(archive, dry_run=dry_run, remove_not_articles=remove_not_articles, workers=workers)
     outcome = outcome_of_work(changed=bool(result.pages), problems=len(result.failures))
     would = "would be " if dry_run else ""
     click.echo(outcome.headline("reextract", "(dry run, nothing changed)" if dry_run else ""))

@@ -94,6 +94,18 @@ class Article:
         data["word_count"] = self.word_count
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """The article of a to_dict() (as JSON gives it back: lists for tuples); TypeError or KeyError if it is
+        not one."""
+        fields = {key: value for key, value in data.items() if key not in ("body", "word_count")}
+        nested = {"blocks": Block, "figures": Figure, "attachments": Attachment}
+        for key, value in fields.items():
+            if isinstance(value, list):
+                kind = nested.get(key)
+                fields[key] = tuple(kind(**item) for item in value) if kind else tuple(value)
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class NotArticle:
@@ -106,3 +118,8 @@ class NotArticle:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict that says the page is not an article."""
         return {"article": False, "url": self.url, "kind": self.kind, "reason": self.reason}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NotArticle:
+        """The NotArticle of a to_dict(); KeyError if it is not one."""
+        return cls(str(data["url"]), str(data["kind"]), str(data["reason"]))

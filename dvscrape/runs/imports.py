@@ -41,6 +41,7 @@ from dvscrape.archive.imports import (
     record_import_problems,
     record_imported_file,
     rekey_captures,
+    unfinished_import,
 )
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
 from dvscrape.archive.rereading import stored_counts
@@ -137,8 +138,10 @@ def import_paths(
     *,
     max_record: int = DEFAULT_MAX_RECORD,
     say: Callable[[str], None] = lambda line: None,
+    workers: int = 1,
 ) -> ImportResult:
-    """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module."""
+    """Import *paths* (WARC or WACZ files) into *archive* (opened for writing, crawl lock held); see the module.
+    The pages are extracted by *workers* processes (0: one per core; 1: in this one)."""
     from dvscrape.runs.rebuild import reextract
 
     paths = [Path(path) for path in paths]
@@ -163,25 +166,30 @@ def import_paths(
             result.already.append(str(path))
             continue
         todo.append((path, digest))
-    if not todo:
+    interrupted = unfinished_import(conn, profile.name)  # its files are in; its articles were never rebuilt
+    if not todo and interrupted is None:
         return result
-    crawl_id = archive.begin_crawl(
-        profile.name,
-        profile.base_url,
-        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record}
-        | ({"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}),
+    options = {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record} | (
+        {"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}
     )
+    if interrupted is None:
+        crawl_id = archive.begin_crawl(profile.name, profile.base_url, options)
+    else:
+        crawl_id = archive.resume_crawl(interrupted, options, base_url=profile.base_url)
+        say(f"resuming import {interrupted}, which was interrupted: its files are imported, its articles rebuilt now")
     result.crawl_id = crawl_id
     outcome = Outcome.INTERNAL_ERROR
     try:
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
-        _on_their_address(archive, crawl_id, profile, result, say)
+        for run in (interrupted, crawl_id):  # the interrupted one may have been killed before it looked
+            if run is not None:
+                _on_their_address(archive, run, profile, result, say)
         result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
-        if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
+        if result.captures or interrupted is not None:  # else nothing new (every input refused, or no records)
             say("re-extracting the articles the import added captures of, in capture-date order")
             reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
-            rebuilt = reextract(archive, added_by=crawl_id, reason=reason)
+            rebuilt = reextract(archive, added_by=crawl_id, reason=reason, workers=workers)  # and what it resumed
             result.failures = list(rebuilt.failures)
             result.pages_reread, result.hint_pages_read = rebuilt.pages, rebuilt.hint_pages
         result.articles, result.versions = stored_counts(conn)

@@ -55,10 +55,11 @@ from dvscrape.archive.rereading import (
 )
 from dvscrape.archive.times import now_stored
 from dvscrape.errors import DvscrapeError, ReextractError
-from dvscrape.pages import Article, NotArticle, PageContext, extract_page
+from dvscrape.pages import Article
 from dvscrape.pages.finish import validated
-from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
+from dvscrape.pages.listing import ListingEntry, extract_listing, listing_hint
 from dvscrape.pages.sitemap import read_sitemap
+from dvscrape.runs.pagework import PageJob, read_pages
 from dvscrape.sites import profile_for
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -121,61 +122,77 @@ def _shown(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) ->
     return list({entry.url: entry for entry in entries if entry.url}.values())
 
 
-def extract_archived(
-    archive: Archive, page: ArchivedPage, profile: SiteProfile, sitemap_lastmod: str, hint: ListingHint
-) -> Article | NotArticle:
-    """Read one archived article page from its WARC record and run it through the page object, with the context
-    the crawl gives it: the one extraction step of a rebuild. Raises DvscrapeError, OSError or ValueError."""
-    record = read_record_at(archive.path_of(page.filename), page.offset, page.length, check_digests=False)
-    context = PageContext(
-        content_type=record.http_header("Content-Type"),
-        sitemap_lastmod=sitemap_lastmod,  # as the crawl: however the page was reached
-        listing_date=hint.date,
-        listing_categories=hint.categories,
-        http_status=record.http_status,
-    )
-    return extract_page(page.url, decoded_payload(record), profile, context)
-
-
 def iter_extracted(
     archive: Archive,
     pages: list[ArchivedPage],
     profiles: list[SiteProfile],
     adjust: ArticleFilter | None,
     result: ReextractResult,
+    workers: int = 1,
 ) -> Iterator[tuple[ArchivedPage, Article | None]]:
     """Each 2xx response's article (normalised and validated) in capture order, and each revisit or 404/410 answer
-    with None; failures and non-articles are counted. The page context comes from the archive: the newest sitemap
-    lastmod of the URL, and the listing hint by the crawl's one rule (pages.listing.listing_hint over every listing
-    entry that links it, each listing URL as captured nearest in time to the page: in a crawl's files that is the
-    same crawl's capture; a listing page a later incremental run did not read again keeps its last capture, so what
-    it showed still holds)."""
-    conn = archive.db.conn
+    with None; failures and non-articles are counted. The pages are extracted by *workers* processes (runs.pagework;
+    1: in this one), the results taken in capture order."""
+    pages = [page for page in pages if profile_for(page.url, profiles) is not None]
+    jobs = ((page, _job(archive, page, profiles)) for page in pages if not _replayed(page))
+    readings = read_pages(jobs, workers)
     for page in pages:
-        profile = profile_for(page.url, profiles)
-        if profile is None:
-            continue
-        if page.record_type == "revisit" or page.status in GONE_STATUSES:
+        if _replayed(page):
             yield page, None
             continue
         result.pages += 1
-        canonical = classify(page.url, profile).canonical
-        try:
-            hint = listing_hint(listing_entries_near(conn, canonical, page.fetched_at))
-            extracted = extract_archived(archive, page, profile, sitemap_lastmod(conn, canonical), hint)
-        except (DvscrapeError, OSError, ValueError, ImportError) as error:
-            result.failures.append(f"{page.url}: {error}")
+        _, reading = next(readings)
+        if isinstance(reading, str):
+            result.failures.append(f"{page.url}: {reading}")
             continue
-        if not isinstance(extracted, Article):
+        if not isinstance(reading, Article):
             result.not_articles += 1
-            result.read_as_not_article.add(canonical)
+            result.read_as_not_article.add(_canonical(page, profiles))
             continue
-        article = validated(adjust(extracted) if adjust else extracted)
+        article = validated(adjust(reading) if adjust else reading)
         if article is None:
             result.dropped += 1
-            result.read_as_not_article.add(canonical)
+            result.read_as_not_article.add(_canonical(page, profiles))
             continue
         yield page, article
+
+
+def _replayed(page: ArchivedPage) -> bool:
+    """Whether *page* is replayed (a revisit, a 404/410 answer) rather than extracted."""
+    return page.record_type == "revisit" or page.status in GONE_STATUSES
+
+
+def _canonical(page: ArchivedPage, profiles: list[SiteProfile]) -> str:
+    profile = profile_for(page.url, profiles)
+    assert profile is not None
+    return classify(page.url, profile).canonical
+
+
+def _job(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) -> PageJob | str:
+    """The extraction job of an article response, its context from the archive (the newest sitemap lastmod of the
+    URL; the listing hint by the crawl's one rule, pages.listing.listing_hint over every listing entry that links it,
+    each listing URL as captured nearest in time to the page: in a crawl's files that is the same crawl's capture; a
+    listing page a later incremental run did not read again keeps its last capture, so what it showed still holds),
+    or why there is none."""
+    profile = profile_for(page.url, profiles)
+    assert profile is not None
+    conn = archive.db.conn
+    try:
+        canonical = classify(page.url, profile).canonical
+        hint = listing_hint(listing_entries_near(conn, canonical, page.fetched_at))
+        path = archive.path_of(page.filename)
+    except (DvscrapeError, ValueError) as error:
+        return str(error)
+    return PageJob(
+        page.url,
+        path,
+        page.offset,
+        page.length,
+        profile,
+        sitemap_lastmod=sitemap_lastmod(conn, canonical),  # as the crawl: however the page was reached
+        listing_date=hint.date,
+        listing_categories=hint.categories,
+    )
 
 
 class _DryRun(Exception):
@@ -190,6 +207,7 @@ def reextract(
     dry_run: bool = False,
     remove_not_articles: bool = False,
     reason: str = "",
+    workers: int = 1,
 ) -> ReextractResult:
     """Rebuild *archive*'s articles, figures, attachments, tags, related links and versions from its WARC files:
     of every article, or only of what the crawl or import *added_by* touched (selected_urls).
@@ -200,12 +218,14 @@ def reextract(
     Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
     of theirs and found no article in them. Where a capture now reads differently, the stored versions are kept and
     the new reading is appended as versions carrying *reason* (by default: re-extracted by this dvscrape, and when).
+    The pages are extracted by *workers* sandboxed processes (0: one per core; 1: in this process), the results
+    written by this one in capture order, so the result is the same whatever their number.
     """
     result = ReextractResult(dry_run=dry_run)
     reason = reason or f"re-extracted by dvscrape {__version__} at {now_stored()}"
     with contextlib.suppress(_DryRun):
         _rebuild(archive, adjust, result, added_by=added_by, dry_run=dry_run,
-                 remove_not_articles=remove_not_articles, reason=reason)  # fmt: skip
+                 remove_not_articles=remove_not_articles, reason=reason, workers=workers)  # fmt: skip
     return result
 
 
@@ -225,6 +245,7 @@ def _rebuild(
     dry_run: bool,
     remove_not_articles: bool,
     reason: str,
+    workers: int,
 ) -> None:
     conn = archive.db.conn
     if not warc_files(archive.warc_dir):
@@ -235,11 +256,11 @@ def _rebuild(
     with archive.transaction("re-extract the articles"):
         _read_hint_pages(archive, profiles, result, again=added_by is None)
         selected = None if added_by is None else selected_urls(conn, added_by)
-        extracted = list(iter_extracted(archive, article_captures(conn, selected), profiles, adjust, result))
+        extracted = list(iter_extracted(archive, article_captures(conn, selected), profiles, adjust, result, workers))
         while selected is not None and (outside := {a.url for _, a in extracted if a is not None} - selected):
             more = related_article_urls(conn, outside) - selected  # pages read as an article of another address
             selected |= more
-            extracted += iter_extracted(archive, article_captures(conn, more), profiles, adjust, result)
+            extracted += iter_extracted(archive, article_captures(conn, more), profiles, adjust, result, workers)
             extracted.sort(key=lambda item: (item[0].fetched_at, item[0].capture_id))
         first_seen: dict[str, str] = {}
         for page, article in extracted:
