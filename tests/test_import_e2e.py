@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import sqlite3
 import subprocess
 import threading
@@ -251,11 +252,20 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
         if record.record_type == "response" and "/-/" in record.target_uri
     ]
     assert sources and all(source.startswith(pywb_server) and "id_/" in source for source in sources)
-    # run again: everything is archived already, nothing is fetched again
+    # its end read again the article pages it fetched, every one of them in a new archive
+    with sqlite3.connect(database) as connection:
+        (pages,) = connection.execute(
+            "SELECT count(*) FROM captures WHERE kind = 'article' AND record_type = 'response' "
+            "AND status BETWEEN 200 AND 299"
+        ).fetchone()
+    assert f"re-read {pages} archived article page(s)" in result.stdout, result.stdout
+    # run again: everything is archived already, nothing is fetched again, and what it did not fetch is not read
     with sqlite3.connect(database) as connection:
         before = connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone()
     again = run_cli(*command)
     assert again.returncode in (0, 4), again.stdout + again.stderr[-2000:]
+    reread = re.search(r"re-read (\d+) archived article page", again.stdout)
+    assert reread is not None and int(reread.group(1)) < pages, again.stdout
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM captures WHERE kind = 'article'").fetchone() == before
 

@@ -74,6 +74,7 @@ def link_imported_revisits(archive: Archive) -> tuple[int, int]:
     conn = archive.db.conn
     unlinked = conn.execute(
         "SELECT id, url, warc_filename, warc_offset, warc_length, payload_digest, fetched_at FROM captures "
+        "INDEXED BY idx_captures_unlinked_revisits "  # the planner would scan every capture with no original
         "WHERE record_type = 'revisit' AND refers_to_capture_id IS NULL AND imported_file_id IS NOT NULL"
     ).fetchall()
     linked = unresolved = 0

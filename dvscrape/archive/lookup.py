@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -24,9 +24,8 @@ if TYPE_CHECKING:
     from dvscrape.archive.db import Archive
 
 _CAPTURE_ORIGINS = (
-    "SELECT crawls.site, min(captures.url), crawls.options FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
-    "WHERE captures.kind != 'offsite' "
-    "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
+    "SELECT crawl_id, min(url) FROM captures WHERE kind != 'offsite' "
+    "GROUP BY crawl_id, substr(url, 1, instr(substr(url, 9), '/') + 8)"
 )
 ARTICLE_CAPTURE = (
     "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id WHERE a.id = ?"
@@ -36,18 +35,20 @@ _MAX_CHAIN = 16  # revisits referring to revisits: a longer chain is taken as br
 _RECORD_TYPE = "SELECT record_type, refers_to_capture_id FROM captures WHERE id = ?"
 
 
-def crawl_profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
+def crawl_profiles(conn: sqlite3.Connection, captured: Iterable[tuple[int, str]] | None = None) -> list[SiteProfile]:
     """A profile for every address the archive's crawls fetched from, most recent crawl first: each crawl's recorded
     base URL and the origin of its captures (an archive resumed by an older dvscrape recorded a base URL it did not
-    crawl). A profile is read from the user's folder of today (DVSCRAPE_PROFILES_DIR) or else the folder the crawl
-    recorded; a site with no profile is left out. sites.profile_for picks the one that reads a URL."""
-    bases: dict[tuple[str, str, str], None] = {}
-    for site, base_url, options in conn.execute("SELECT site, base_url, options FROM crawls ORDER BY id DESC"):
-        bases[(str(site), str(base_url), _profiles_dir(options))] = None
-    for site, url, options in conn.execute(_CAPTURE_ORIGINS):
+    crawl), or of the *captured* ones only ((crawl id, URL) of the captures to be read, so that reading a few does not
+    scan every capture). A profile is read from the user's folder of today (DVSCRAPE_PROFILES_DIR) or else the folder
+    the crawl recorded; a site with no profile is left out. sites.profile_for picks the one that reads a URL."""
+    crawls = {int(crawl_id): (str(site), str(base_url), _profiles_dir(options)) for crawl_id, site, base_url, options
+              in conn.execute("SELECT id, site, base_url, options FROM crawls ORDER BY id DESC")}  # fmt: skip
+    bases = dict.fromkeys(crawls.values())
+    for crawl_id, url in conn.execute(_CAPTURE_ORIGINS) if captured is None else sorted(set(captured)):
         parts = urlsplit(url or "")
-        if parts.scheme in ("http", "https") and parts.netloc:
-            bases[(str(site), f"{parts.scheme}://{parts.netloc}", _profiles_dir(options))] = None
+        if crawl_id in crawls and parts.scheme in ("http", "https") and parts.netloc:
+            site, _, recorded_folder = crawls[crawl_id]
+            bases[(site, f"{parts.scheme}://{parts.netloc}", recorded_folder)] = None
     profiles: list[SiteProfile] = []
     for site, base_url, recorded in bases:
         for folder in dict.fromkeys((None, recorded or None)):

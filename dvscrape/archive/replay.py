@@ -27,6 +27,7 @@ class ArchivedPage:
     """A capture to replay, and where its WARC record is."""
 
     capture_id: int
+    crawl_id: int
     url: str
     canonical_url: str
     kind: str
@@ -39,8 +40,8 @@ class ArchivedPage:
 
 
 _COLUMNS = (
-    "c.id, c.url, c.canonical_url, c.kind, c.record_type, COALESCE(c.status, 0), c.fetched_at, c.warc_filename, "
-    "c.warc_offset, c.warc_length"
+    "c.id, c.crawl_id, c.url, c.canonical_url, c.kind, c.record_type, COALESCE(c.status, 0), c.fetched_at, "
+    "c.warc_filename, c.warc_offset, c.warc_length"
 )
 _HAS_RECORD = "c.warc_filename IS NOT NULL AND c.warc_filename != '' AND c.record_type IN ('response', 'revisit')"
 _REPLAYED = (

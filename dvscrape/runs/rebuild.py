@@ -95,12 +95,21 @@ class ReextractResult:
     appended_versions: int = 0  # versions appended with the reason, over those articles
 
 
-def _read_hint_pages(archive: Archive, profiles: list[SiteProfile], result: ReextractResult, *, again: bool) -> None:
-    """Read what the listing and sitemap captures not read yet (with *again*: every one) show of articles."""
-    conn = archive.db.conn
-    for page in hint_pages_to_read(conn, again=again):
+def _profiles(conn: sqlite3.Connection, pages: list[ArchivedPage]) -> list[SiteProfile]:
+    """The profiles that read *pages* (archive.lookup.crawl_profiles of their captures only)."""
+    profiles = crawl_profiles(conn, ((page.crawl_id, page.url) for page in pages))
+    if not profiles:
+        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
+    return profiles
+
+
+def _read_hint_pages(
+    archive: Archive, pages: list[ArchivedPage], profiles: list[SiteProfile], result: ReextractResult
+) -> None:
+    """Read and record what the listing and sitemap captures *pages* show of articles."""
+    for page in pages:
         result.hint_pages += 1
-        record_hint_page(conn, page.capture_id, _shown(archive, page, profiles))
+        record_hint_page(archive.db.conn, page.capture_id, _shown(archive, page, profiles))
 
 
 def _shown(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) -> list[ListingEntry]:
@@ -250,17 +259,20 @@ def _rebuild(
     conn = archive.db.conn
     if not warc_files(archive.warc_dir):
         raise ReextractError(f"archive {archive.directory} has no WARC files")
-    profiles = crawl_profiles(conn)
-    if not profiles:
-        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
     with archive.transaction("re-extract the articles"):
-        _read_hint_pages(archive, profiles, result, again=added_by is None)
+        hint_pages = hint_pages_to_read(conn, again=added_by is None)
+        _read_hint_pages(archive, hint_pages, _profiles(conn, hint_pages), result)
         selected = None if added_by is None else selected_urls(conn, added_by)
-        extracted = list(iter_extracted(archive, article_captures(conn, selected), profiles, adjust, result, workers))
+        pages = article_captures(conn, selected)
+        profiles = _profiles(conn, pages)
+        extracted = list(iter_extracted(archive, pages, profiles, adjust, result, workers))
         while selected is not None and (outside := {a.url for _, a in extracted if a is not None} - selected):
             more = related_article_urls(conn, outside) - selected  # pages read as an article of another address
             selected |= more
-            extracted += iter_extracted(archive, article_captures(conn, more), profiles, adjust, result, workers)
+            more_pages = article_captures(conn, more)
+            pages += more_pages
+            profiles = _profiles(conn, pages)
+            extracted += iter_extracted(archive, more_pages, profiles, adjust, result, workers)
             extracted.sort(key=lambda item: (item[0].fetched_at, item[0].capture_id))
         first_seen: dict[str, str] = {}
         for page, article in extracted:

@@ -29,7 +29,7 @@ from dvscrape.spiders.wayback import WaybackSpider
 
 logger = logging.getLogger(__name__)
 
-REBUILT = "dvscrape/rebuilt"  # stats: articles and versions in the archive after the rebuild, and its failures
+REBUILT = "dvscrape/rebuilt"  # stats: articles and versions in the archive after the rebuild, its failures and pages
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ class WaybackResult:
         stats = self.crawl.stats
         if self.crawl.crawl_id is not None:
             articles, versions = stats.get(f"{REBUILT}/articles", 0), stats.get(f"{REBUILT}/versions", 0)
-            lines.append(f"  from {self.server}: {articles} article(s), {versions} version(s) in the archive")
+            lines.append(f"  from {self.server}: {articles} article(s), {versions} version(s) in the archive; re-read "
+                         f"{stats.get(f'{REBUILT}/pages', 0)} archived article page(s)")  # fmt: skip
         lines += [f"  extraction failed: {failure}" for failure in stats.get(f"{REBUILT}/failures", [])[:10]]
         return lines
 
@@ -78,6 +79,7 @@ class WaybackRunEnd(RunEnd):
         stats.set_value(f"{REBUILT}/articles", articles)
         stats.set_value(f"{REBUILT}/versions", versions)
         stats.set_value(f"{REBUILT}/failures", list(rebuilt.failures))
+        stats.set_value(f"{REBUILT}/pages", rebuilt.pages)
 
 
 def run_wayback(
