@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from cssselect import HTMLTranslator
+from cssselect.xpath import XPathExpr, is_non_whitespace
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
@@ -57,8 +57,24 @@ def parse_document(text: str) -> etree._Element:
     return root
 
 
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector, translator="html")
+class _Translator(HTMLTranslator):
+    """cssselect's HTML translation, with a class test libxml2 evaluates faster: ``contains(@class, 'x')`` before
+    the exact word test, without first testing that @class exists (contains on a missing attribute is false)."""
+
+    def xpath_attrib_includes(self, xpath: XPathExpr, name: str, value: str | None) -> XPathExpr:
+        if name != "@class" or not value or not is_non_whitespace(value):
+            return super().xpath_attrib_includes(xpath, name, value)
+        within = f"contains(@class, {self.xpath_literal(value)})"
+        word = f"contains(concat(' ', normalize-space(@class), ' '), {self.xpath_literal(' ' + value + ' ')})"
+        return xpath.add_condition(f"{within} and {word}")
+
+
+_TRANSLATOR = _Translator()
+
+
+def css(selector: str) -> etree.XPath:
+    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case)."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
 
 
 _SIMPLE_SELECTOR = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[A-Za-z_][\w-]*))$")
@@ -97,29 +113,29 @@ class SimpleMatcher:
 class Compiled:
     """The profile's selectors compiled to XPath (built once per profile by ``compiled``)."""
 
-    article_view: CSSSelector
-    view_title: CSSSelector
-    body: CSSSelector
-    publish_date: CSSSelector
-    modified_date: CSSSelector
-    categories: CSSSelector
-    tags: CSSSelector
-    related: CSSSelector
-    breadcrumb: CSSSelector
-    active_menu: CSSSelector
+    article_view: etree.XPath
+    view_title: etree.XPath
+    body: etree.XPath
+    publish_date: etree.XPath
+    modified_date: etree.XPath
+    categories: etree.XPath
+    tags: etree.XPath
+    related: etree.XPath
+    breadcrumb: etree.XPath
+    active_menu: etree.XPath
     portlet_of: etree.XPath  # evaluated on an element: its ancestors-or-self that are portlets
-    portlet_title: CSSSelector
-    web_content_portlet: CSSSelector
-    listing_markers: CSSSelector
-    error_markers: CSSSelector
-    main_content: CSSSelector
-    canonical_link: CSSSelector
-    meta_published: CSSSelector
-    meta_modified: CSSSelector
-    figure_caption: CSSSelector
-    attachment_links: CSSSelector
-    drop: CSSSelector
-    view_drop: CSSSelector
+    portlet_title: etree.XPath
+    web_content_portlet: etree.XPath
+    listing_markers: etree.XPath
+    error_markers: etree.XPath
+    main_content: etree.XPath
+    canonical_link: etree.XPath
+    meta_published: etree.XPath
+    meta_modified: etree.XPath
+    figure_caption: etree.XPath
+    attachment_links: etree.XPath
+    drop: etree.XPath
+    view_drop: etree.XPath
     # The same two lists as tag and class sets, when every selector is that simple (``tag``, ``.class``): the body
     # walk then skips those elements itself instead of a tree-wide query removing them first.
     skip: SimpleMatcher | None
@@ -129,29 +145,29 @@ class Compiled:
 def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
     """Compile a profile's selectors (cached: profiles are frozen and hashable)."""
     return Compiled(
-        article_view=_css(selectors.article_view),
-        view_title=_css(selectors.view_title),
-        body=_css(selectors.body),
-        publish_date=_css(selectors.publish_date),
-        modified_date=_css(selectors.modified_date),
-        categories=_css(selectors.categories),
-        tags=_css(selectors.tags),
-        related=_css(selectors.related),
-        breadcrumb=_css(selectors.breadcrumb),
-        active_menu=_css(selectors.active_menu),
-        portlet_of=etree.XPath(HTMLTranslator().css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
-        portlet_title=_css(selectors.portlet_title_any),
-        web_content_portlet=_css(selectors.web_content_portlet),
-        listing_markers=_css(selectors.listing_markers),
-        error_markers=_css(selectors.error_markers),
-        main_content=_css(selectors.main_content),
-        canonical_link=_css(selectors.canonical_link),
-        meta_published=_css(", ".join(selectors.meta_published)),
-        meta_modified=_css(", ".join(selectors.meta_modified)),
-        figure_caption=_css(selectors.figure_caption),
-        attachment_links=_css(selectors.attachment_links),
-        drop=_css(", ".join(boilerplate.drop_selectors)),
-        view_drop=_css(", ".join(boilerplate.view_drop_selectors)),
+        article_view=css(selectors.article_view),
+        view_title=css(selectors.view_title),
+        body=css(selectors.body),
+        publish_date=css(selectors.publish_date),
+        modified_date=css(selectors.modified_date),
+        categories=css(selectors.categories),
+        tags=css(selectors.tags),
+        related=css(selectors.related),
+        breadcrumb=css(selectors.breadcrumb),
+        active_menu=css(selectors.active_menu),
+        portlet_of=etree.XPath(_TRANSLATOR.css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
+        portlet_title=css(selectors.portlet_title_any),
+        web_content_portlet=css(selectors.web_content_portlet),
+        listing_markers=css(selectors.listing_markers),
+        error_markers=css(selectors.error_markers),
+        main_content=css(selectors.main_content),
+        canonical_link=css(selectors.canonical_link),
+        meta_published=css(", ".join(selectors.meta_published)),
+        meta_modified=css(", ".join(selectors.meta_modified)),
+        figure_caption=css(selectors.figure_caption),
+        attachment_links=css(selectors.attachment_links),
+        drop=css(", ".join(boilerplate.drop_selectors)),
+        view_drop=css(", ".join(boilerplate.view_drop_selectors)),
         skip=SimpleMatcher.parse(boilerplate.drop_selectors + boilerplate.view_drop_selectors),
     )
 
@@ -176,12 +192,19 @@ def drop_all(elements: list[etree._Element]) -> int:
 
 def head_of(root: etree._Element) -> etree._Element:
     """The document's <head> (where <title>, <meta> and <link> live), or the root when it has none."""
-    head = root.find("head")
+    head = next(root.iterchildren("head"), None)
     return root if head is None else head
 
 
 def text_of(element: etree._Element) -> str:
     """All text inside *element* (scripts and styles excluded, <br> as a line break); the caller cleans it."""
+    if not len(element):
+        tag = element.tag
+        if tag in _BLOCKISH:
+            return (element.text or "") + "\n"
+        if tag == "br":
+            return "\n"
+        return element.text or "" if isinstance(tag, str) and tag not in ("script", "style", "noscript") else ""
     parts: list[str] = []
     _collect_text(element, parts)
     return "".join(parts)

@@ -36,6 +36,7 @@ from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
 WEB_CONTENT_MIN_WORDS = 40
 _TAG_LIKE = re.compile(r"<[^<>]*>")
 GENERIC_MIN_WORDS = 60
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def looks_binary(data: str | bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 20
 
 
@@ -215,12 +216,13 @@ def _title(view: View, sel: Compiled, html_title: str, profile: SiteProfile) -> 
 def _find_view(root: etree._Element, sel: Compiled, url_kind: UrlKind) -> View | None:
     views = sel.article_view(root)
     if views:
-        by_portlet: dict[etree._Element, list[etree._Element]] = {}
-        for element in views:
-            owner = closest(element, sel.portlet_of)
-            by_portlet.setdefault(root if owner is None else owner, []).append(element)
-        if url_kind in (UrlKind.HOME, UrlKind.LISTING) and all(len(v) > 1 for v in by_portlet.values()):
-            return None  # a listing in the full-content display style
+        if url_kind in (UrlKind.HOME, UrlKind.LISTING):
+            by_portlet: dict[etree._Element, list[etree._Element]] = {}
+            for element in views:
+                owner = closest(element, sel.portlet_of)
+                by_portlet.setdefault(root if owner is None else owner, []).append(element)
+            if all(len(v) > 1 for v in by_portlet.values()):
+                return None  # a listing in the full-content display style
         view = views[0] if len(views) == 1 else max(views, key=lambda element: len(text_of(element)))
         flags: tuple[str, ...] = ("multiple-article-views",) if len(views) > 1 else ()
         owner = closest(view, sel.portlet_of)

@@ -7,10 +7,10 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from lxml.cssselect import CSSSelector
+from lxml import etree
 
 from dvscrape.pages._text import archival, clean_line
-from dvscrape.pages.dom import Compiled, compiled, decode_document, parse_document, text_of
+from dvscrape.pages.dom import Compiled, compiled, css, decode_document, parse_document, text_of
 from dvscrape.pages.metadata import absolute_url, texts
 from dvscrape.sites.profile import Selectors, SiteProfile
 from dvscrape.sites.urls import locale_of
@@ -71,17 +71,17 @@ def listing_hint(entries: Iterable[ListingEntry]) -> ListingHint:
 
 @dataclass(frozen=True)
 class _ListingSelectors:
-    scopes: tuple[CSSSelector, ...]
-    entries: CSSSelector
-    link: CSSSelector
+    scopes: tuple[etree.XPath, ...]
+    entries: etree.XPath
+    link: etree.XPath
 
 
 @functools.cache
 def _listing_selectors(selectors: Selectors) -> _ListingSelectors:
     return _ListingSelectors(
-        tuple(CSSSelector(part.strip(), translator="html") for part in selectors.listing_scope.split(",")),
-        CSSSelector(selectors.listing_entries, translator="html"),
-        CSSSelector(selectors.listing_entry_link, translator="html"),
+        tuple(css(part.strip()) for part in selectors.listing_scope.split(",")),
+        css(selectors.listing_entries),
+        css(selectors.listing_entry_link),
     )
 
 

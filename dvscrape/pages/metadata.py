@@ -123,12 +123,13 @@ def categories(
     a crawl reached first must not change the record.
     """
     found = texts(sel.categories(scope))
+    folded_title = title.casefold()
     crumbs = [
-        clean_line(text_of(a))
-        for a in sel.breadcrumb(root)
-        if not _is_home_link(a.get("href") or "", profile) and clean_line(text_of(a)).casefold() != title.casefold()
+        crumb
+        for crumb in (clean_line(text_of(a)) for a in sel.breadcrumb(root) if not _is_home_link(a.get("href"), profile))
+        if crumb and crumb.casefold() != folded_title
     ]
-    found.extend(reversed([c for c in crumbs if c]))
+    found.extend(reversed(crumbs))
     found.extend(texts(sel.active_menu(root)))
     own = _distinct(found, profile)
     if own or not ctx.listing_categories:
@@ -145,8 +146,8 @@ def _distinct(names: list[str], profile: SiteProfile) -> tuple[str, ...]:
     return tuple(unique.values())
 
 
-def _is_home_link(href: str, profile: SiteProfile) -> bool:
-    path = urlsplit(href).path.rstrip("/")
+def _is_home_link(href: str | None, profile: SiteProfile) -> bool:
+    path = urlsplit(href or "").path.rstrip("/")
     rules = profile.urls
     home = (rules.home_path, rules.site_path, "")
     return path in home or any(path == f"/{p}{h}" for p in rules.locale_prefixes for h in home)

@@ -8,6 +8,7 @@ caption (<figcaption>, a table cell of an image table).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIPPED = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg", "button"})
 ITALIC_TAGS = frozenset({"em", "i", "cite"})
 BOLD_TAGS = frozenset({"strong", "b"})
-_ALIGN_STYLE = re.compile(r"text-align\s*:\s*([a-z]+)", re.IGNORECASE)
-_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
-_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
+# Matched on the style attribute in lower case (CSS names and keywords are case-insensitive).
+_ALIGN_STYLE = re.compile(r"text-align\s*:\s*([a-z]+)")
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic")
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)")
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,13 @@ class Unit:
     link_chars: int = 0  # visible characters inside links (<a>), and in all
     chars: int = 0
 
-    @property
+    @functools.cached_property
     def words(self) -> int:
         """Number of words of the unit's text."""
         return len(self.text.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """Inline content being gathered into one unit (local to one walk, never shared)."""
 
@@ -82,7 +84,7 @@ class _Run:
         self.bold_chars += visible if bold else 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Style:
     align: str = ""
     italic: bool = False
@@ -91,7 +93,10 @@ class _Style:
 
 
 class UnitWalker:
-    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL)."""
+    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL).
+
+    Each element's tag, text, tail and attributes are read from lxml once: every read builds a new Python string.
+    """
 
     def __init__(self, page_url: str, skip: Callable[[etree._Element], bool] | None = None) -> None:
         self.page_url = page_url
@@ -101,48 +106,51 @@ class UnitWalker:
     def walk(self, body: etree._Element) -> list[Unit]:
         """The units of *body*, in reading order."""
         self.units = []
-        self._container(body, _style_of(body, _Style()))
+        self._container(body, _style_of(body, _tag_of(body), _PLAIN))
         return self.units
 
     def walk_orphans(self, orphans: list[etree._Element]) -> list[Unit]:
         """The units of *orphans*: body content that a stray end tag pushed out of the body element."""
         self.units = []
         for orphan in orphans:
-            tag = orphan.tag if isinstance(orphan.tag, str) else ""
+            tag = _tag_of(orphan)
             if self.skip(orphan):
                 continue
             if tag in BLOCK_TAGS:
-                self._block(orphan, tag, _style_of(orphan, _Style()))
+                self._block(orphan, tag, _style_of(orphan, tag, _PLAIN))
             elif tag and tag not in SKIPPED:
                 run = _Run()
-                self._inline(orphan, run, _style_of(orphan, _Style()))
-                self._flush(run, _Style())
+                self._inline(orphan, tag, run, _style_of(orphan, tag, _PLAIN))
+                self._flush(run, _PLAIN)
         return self.units
 
     # containers and blocks
 
     def _container(self, element: etree._Element, style: _Style) -> None:
         run = _Run()
-        if element.text:
-            run.add(element.text, style.italic, style.bold)
+        text = element.text
+        if text:
+            run.add(text, style.italic, style.bold)
+        skip = self.skip
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if self.skip(child):
+            tag = _tag_of(child)
+            if skip(child):
                 pass
             elif tag in BLOCK_TAGS:
                 self._flush(run, style)
                 run = _Run()
-                self._block(child, tag, _style_of(child, style))
+                self._block(child, tag, _style_of(child, tag, style))
             elif tag and tag not in SKIPPED:
-                self._inline(child, run, _style_of(child, style))
-            if child.tail:
-                run.add(child.tail, style.italic, style.bold)
+                self._inline(child, tag, run, _style_of(child, tag, style))
+            tail = child.tail
+            if tail:
+                run.add(tail, style.italic, style.bold)
         self._flush(run, style)
 
     def _block(self, element: etree._Element, tag: str, style: _Style) -> None:
         if tag in HEADINGS:
             run = _Run()
-            self._inline(element, run, style)
+            self._inline(element, tag, run, style)
             self._flush(run, style, kind="heading")
         elif tag in ("ul", "ol"):
             self._list(element, style)
@@ -160,15 +168,18 @@ class UnitWalker:
         images: list[Image] = []
         for item in element.iter("li"):
             run = _Run()
-            if item.text:
-                run.add(item.text, False, False)
+            text = item.text
+            if text:
+                run.add(text, False, False)
             for child in item:
-                if self.skip(child) or (isinstance(child.tag, str) and child.tag in ("ul", "ol")):
+                tag = _tag_of(child)
+                if self.skip(child) or tag in ("ul", "ol"):
                     pass  # nested items are met by iter() on their own
-                elif isinstance(child.tag, str) and child.tag not in SKIPPED:
-                    self._inline(child, run, style)
-                if child.tail:
-                    run.add(child.tail, False, False)
+                elif tag and tag not in SKIPPED:
+                    self._inline(child, tag, run, style)
+                tail = child.tail
+                if tail:
+                    run.add(tail, False, False)
             line = clean_line("".join(run.parts))
             if line:
                 lines.append(line)
@@ -183,8 +194,9 @@ class UnitWalker:
             cell_style = _Style(style.align, style.italic, style.bold, caption_hint=True)
             for row in rows:
                 for cell in row:
-                    if isinstance(cell.tag, str) and cell.tag in ("td", "th") and not self.skip(cell):
-                        self._container(cell, _style_of(cell, cell_style))
+                    tag = _tag_of(cell)
+                    if tag in ("td", "th") and not self.skip(cell):
+                        self._container(cell, _style_of(cell, tag, cell_style))
             return
         lines = []
         for row in rows:
@@ -196,8 +208,7 @@ class UnitWalker:
 
     # inline content
 
-    def _inline(self, element: etree._Element, run: _Run, style: _Style) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    def _inline(self, element: etree._Element, tag: str, run: _Run, style: _Style) -> None:
         if tag == "br":
             run.parts.append("\n")
             return
@@ -209,13 +220,17 @@ class UnitWalker:
         if tag in SKIPPED or not tag:
             return
         chars_before = run.chars
-        if element.text:
-            run.add(element.text, style.italic, style.bold)
+        text = element.text
+        if text:
+            run.add(text, style.italic, style.bold)
+        skip = self.skip
         for child in element:
-            if not self.skip(child):
-                self._inline(child, run, _style_of(child, style))
-            if child.tail:
-                run.add(child.tail, style.italic, style.bold)
+            if not skip(child):
+                child_tag = _tag_of(child)
+                self._inline(child, child_tag, run, _style_of(child, child_tag, style))
+            tail = child.tail
+            if tail:
+                run.add(tail, style.italic, style.bold)
         if tag == "a":
             run.link_chars += run.chars - chars_before  # the <a>'s own tail is added by its parent, after
         if tag in BLOCK_TAGS:
@@ -236,35 +251,40 @@ class UnitWalker:
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
+_PLAIN = _Style()
 
 
 def _never(element: etree._Element) -> bool:
     return False
 
 
-def _style_of(element: etree._Element, inherited: _Style) -> _Style:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    attributes = element.attrib
-    if tag not in _STYLED_TAGS and not ("style" in attributes or "class" in attributes or "align" in attributes):
+def _tag_of(element: etree._Element) -> str:
+    """The element's tag in lower case; "" for a comment or processing instruction."""
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _style_of(element: etree._Element, tag: str, inherited: _Style) -> _Style:
+    css = element.get("style")
+    classes = element.get("class")
+    align_attribute = element.get("align")
+    if css is None and classes is None and align_attribute is None and tag not in _STYLED_TAGS:
         return inherited
-    css = element.get("style") or ""
+    css = css.lower() if css else ""
+    classes = classes or ""
     align = inherited.align
-    match = _ALIGN_STYLE.search(css)
+    match = _ALIGN_STYLE.search(css) if "text-align" in css else None
     if match:
-        align = match.group(1).lower()
-    elif element.get("align"):
-        align = (element.get("align") or "").lower()
-    elif tag == "center":
+        align = match.group(1)
+    elif align_attribute:
+        align = align_attribute.lower()
+    elif tag == "center" or "text-center" in classes or "rtecenter" in classes:
         align = "center"
-    else:
-        classes = element.get("class") or ""
-        if "text-center" in classes or "rtecenter" in classes:
-            align = "center"
-        elif "text-right" in classes or "rteright" in classes:
-            align = "right"
-    italic = inherited.italic or tag in ITALIC_TAGS or bool(_ITALIC_STYLE.search(css))
-    bold = inherited.bold or tag in BOLD_TAGS or bool(_BOLD_STYLE.search(css))
-    hint = inherited.caption_hint or tag == "figcaption" or "caption" in (element.get("class") or "")
+    elif "text-right" in classes or "rteright" in classes:
+        align = "right"
+    italic = inherited.italic or tag in ITALIC_TAGS or ("italic" in css and _ITALIC_STYLE.search(css) is not None)
+    bold = inherited.bold or tag in BOLD_TAGS or ("font-weight" in css and _BOLD_STYLE.search(css) is not None)
+    hint = inherited.caption_hint or tag == "figcaption" or "caption" in classes
     return _Style(align, italic, bold, hint)
 
 
