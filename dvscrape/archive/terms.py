@@ -1,0 +1,295 @@
+"""The search statistics beside the FTS5 indexes: every term's articles with its weighted frequency in each, and every
+article's length in tokens, which is what bm25 needs (archive.ranking ranks with them, so that a query matching most
+of the archive is ranked without FTS5 scoring each match).
+
+Terms are the tokens of FTS5's unicode61 tokenizer (runs of letters and digits, in lower case) of the text as stored
+(the exact index) and of the text folded by dvscrape_fold (the folded index). An article's weight for a term is
+TITLE_WEIGHT times the term's count in its title plus its count in its body; its length is the tokens of both.
+
+Postings are written in segments, one per batch of articles indexed together. A segment lists its articles (ids
+ascending) and their lengths; a term's posting in it is either the ids of the articles holding it with their weights,
+or, for a term most of them hold, one weight per article of the segment (``articles`` left empty). A newer segment
+supersedes an article's postings in the older ones (their ``dropped`` ids); segments of similar size are merged, so
+there are few. Triggers record every article inserted, changed or deleted in ``search_pending``; index_pending turns
+them into a segment before the write transaction commits, so readers never see statistics behind the articles.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dvscrape.archive.folding import fold
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ids = npt.NDArray[np.uint32]
+
+TITLE_WEIGHT = 10
+BODY_WEIGHT = 1
+MAX_WEIGHT = 0xFFFF  # weights are stored as uint16; bm25 has long saturated at this frequency
+BUILD_BATCH = 5000  # articles per segment when the whole archive is indexed
+MAX_SEGMENTS = 24
+DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is stored as one weight per article
+_TOKEN = re.compile(r"[^\W_]+")
+_IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
+_INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
+
+
+def terms_of(text: str, *, folded: bool) -> list[str]:
+    """The tokens FTS5's unicode61 tokenizer makes of *text* in the exact (folded=False) or folded index."""
+    return _TOKEN.findall(fold(text) if folded else text.lower())
+
+
+def weights_of(title: str, body: str, *, folded: bool) -> tuple[Counter[str], int]:
+    """An article's weight for each of its terms and its length in tokens."""
+    in_title, in_body = terms_of(title, folded=folded), terms_of(body, folded=folded)
+    found = Counter({term: BODY_WEIGHT * count for term, count in Counter(in_body).items()})
+    for term, count in Counter(in_title).items():
+        found[term] += TITLE_WEIGHT * count
+    return found, len(in_title) + len(in_body)
+
+
+# -- writing ------------------------------------------------------------------------------------------------------
+
+
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Index the articles recorded in search_pending (one new segment), drop their older postings, merge segments;
+    return how many articles were pending. Runs inside the caller's write transaction."""
+    import numpy as np
+
+    pending = np.array([row[0] for row in conn.execute("SELECT article_id FROM search_pending")], np.int64)
+    if not len(pending):
+        return 0
+    bounds = "SELECT id, substr(articles, 1, 4), substr(articles, -4, 4) FROM search_segments WHERE live_articles > 0"
+    for segment, first, last in conn.execute(bounds).fetchall():
+        low, high = int.from_bytes(first, "little"), int.from_bytes(last, "little")
+        if np.any((pending >= low) & (pending <= high)):  # an article indexed before, changed or deleted since
+            _drop(conn, segment, pending)
+    _write_segment(
+        conn, conn.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT article_id FROM search_pending)")
+    )
+    conn.execute("DELETE FROM search_pending")
+    _merge(conn)
+    return len(pending)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Index every article anew (the statistics dropped first). Runs inside the caller's write transaction."""
+    for table in ("search_postings", "search_segments", "search_pending"):
+        conn.execute(f"DELETE FROM {table}")
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+    for start in range(0, int(last), BUILD_BATCH):
+        query = "SELECT id, title, body FROM articles WHERE id > ? AND id <= ?"
+        _write_segment(conn, conn.execute(query, (start, start + BUILD_BATCH)))
+        _merge(conn)
+
+
+def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None]]) -> None:
+    import numpy as np
+
+    lengths: dict[int, int] = {}
+    postings: tuple[dict[str, dict[int, int]], dict[str, dict[int, int]]] = ({}, {})
+    for article_id, title, body in rows:
+        for folded, terms in enumerate(postings):
+            found, lengths[article_id] = weights_of(title or "", body or "", folded=bool(folded))
+            for term, weight in found.items():
+                terms.setdefault(term, {})[article_id] = min(weight, MAX_WEIGHT)
+    if not lengths:
+        return
+    articles = np.array(sorted(lengths), _IDS)
+    sizes = np.array([lengths[article_id] for article_id in articles.tolist()], _LENGTHS)
+    segment = conn.execute(
+        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
+        (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
+    ).lastrowid
+    conn.executemany(
+        _INSERT_POSTING,
+        (
+            (folded, term, segment, *_packed(articles, np.array(list(held), _IDS), np.array(list(held.values()))))
+            for folded, terms in enumerate(postings)
+            for term, held in terms.items()
+        ),
+    )
+
+
+def _packed(articles: Ids, ids: Ids, weights: npt.NDArray[np.int64]) -> tuple[bytes, bytes]:
+    """A posting as stored: (ids, weights) of the articles holding the term, or (b"", a weight for each of the
+    segment's *articles*) when most of them hold it."""
+    import numpy as np
+
+    order = np.argsort(ids)
+    ids, weights = ids[order], weights[order]
+    if DENSE_SHARE * len(ids) <= len(articles):
+        return ids.astype(_IDS).tobytes(), weights.astype(_WEIGHTS).tobytes()
+    every = np.zeros(len(articles), _WEIGHTS)
+    every[np.searchsorted(articles, ids)] = weights
+    return b"", every.tobytes()
+
+
+def _unpacked(articles: Ids, ids: bytes, weights: bytes) -> tuple[Ids, npt.NDArray[np.uint16]]:
+    """The ids and weights of a stored posting of a segment of *articles*."""
+    import numpy as np
+
+    if ids:
+        return np.frombuffer(ids, _IDS), np.frombuffer(weights, _WEIGHTS)
+    return articles, np.frombuffer(weights, _WEIGHTS)
+
+
+def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
+    """Mark the *changed* articles of *segment* as dropped (indexed again in a newer segment, or deleted)."""
+    import numpy as np
+
+    query = "SELECT articles, lengths, dropped FROM search_segments WHERE id = ?"
+    articles, lengths, dropped = conn.execute(query, (segment,)).fetchone()
+    ids = np.frombuffer(articles, _IDS)
+    gone = np.union1d(np.frombuffer(dropped, _IDS), ids[np.isin(ids, changed)]).astype(_IDS)
+    live = ~np.isin(ids, gone, assume_unique=True)
+    conn.execute(
+        "UPDATE search_segments SET dropped = ?, live_articles = ?, live_tokens = ? WHERE id = ?",
+        (gone.tobytes(), int(live.sum()), int(np.frombuffer(lengths, _LENGTHS)[live].sum()), segment),
+    )
+
+
+def _merge(conn: sqlite3.Connection) -> None:
+    """Merge the newest segment into the one before while it is at least half its size (or while there are too
+    many), so that segment sizes grow geometrically; segments left without a live article are removed."""
+    conn.execute("DELETE FROM search_postings WHERE segment IN (SELECT id FROM search_segments WHERE live_articles = 0)")
+    conn.execute("DELETE FROM search_segments WHERE live_articles = 0")
+    while True:
+        sizes = conn.execute("SELECT id, live_articles FROM search_segments ORDER BY id DESC").fetchall()
+        if len(sizes) < 2 or (2 * sizes[0][1] < sizes[1][1] and len(sizes) <= MAX_SEGMENTS):
+            return
+        _merge_two(conn, older=sizes[1][0], newer=sizes[0][0])
+
+
+def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
+    import numpy as np
+
+    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]] = {}
+    id_parts, length_parts = [], []
+    query = "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (?, ?)"
+    for segment, articles, lengths, dropped in conn.execute(query, (older, newer)).fetchall():
+        ids = np.frombuffer(articles, _IDS)
+        live = ~np.isin(ids, np.frombuffer(dropped, _IDS), assume_unique=True)
+        segments[segment] = (ids, live)
+        id_parts.append(ids[live])
+        length_parts.append(np.frombuffer(lengths, _LENGTHS)[live])
+    ids = np.concatenate(id_parts)
+    order = np.argsort(ids)
+    merged, lengths = ids[order], np.concatenate(length_parts)[order]
+    conn.execute(
+        "UPDATE search_segments SET articles = ?, lengths = ?, dropped = x'', live_articles = ?, live_tokens = ? "
+        "WHERE id = ?",
+        (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum()), older),
+    )
+    rows = conn.execute(
+        "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) "
+        "ORDER BY folded, term",
+        (older, newer),
+    ).fetchall()
+    conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
+    conn.execute("DELETE FROM search_segments WHERE id = ?", (newer,))
+    conn.executemany(_INSERT_POSTING, _merged_postings(rows, segments, merged, older))
+
+
+def _merged_postings(
+    rows: list[tuple[int, str, int, bytes, bytes]],
+    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]],
+    merged: Ids,
+    into: int,
+) -> Iterator[tuple[int, str, int, bytes, bytes]]:
+    """The postings of the merged segment, from the two segments' *rows* (sorted by index and term)."""
+    import numpy as np
+
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end][:2] == rows[start][:2]:
+            end += 1
+        id_parts, weight_parts = [], []
+        for _, _, segment, ids, weights in rows[start:end]:
+            articles, live = segments[segment]
+            held, found = _unpacked(articles, ids, weights)
+            keep = (found > 0) & (live if not ids else ~np.isin(held, articles[~live], assume_unique=True))
+            id_parts.append(held[keep])
+            weight_parts.append(found[keep])
+        ids = np.concatenate(id_parts)
+        if len(ids):
+            yield (rows[start][0], rows[start][1], into, *_packed(merged, ids, np.concatenate(weight_parts)))
+        start = end
+
+
+# -- reading ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What bm25 needs of the whole index for one query: the live articles, their average length, each one's
+    length (a dense array by article id), and each segment's articles, which of them are live, and its dropped ids."""
+
+    articles: int
+    average_length: float
+    lengths: npt.NDArray[np.float64]
+    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_], Ids]]
+
+
+def statistics(conn: sqlite3.Connection) -> Statistics:
+    """The index's statistics as they are now."""
+    import numpy as np
+
+    (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+    lengths = np.zeros(int(top) + 1, np.float64)
+    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_], Ids]] = {}
+    articles = tokens = 0
+    query = "SELECT id, articles, lengths, dropped, live_articles, live_tokens FROM search_segments"
+    for segment, ids, sizes, dropped, live_articles, live_tokens in conn.execute(query):
+        ids, dropped = np.frombuffer(ids, _IDS), np.frombuffer(dropped, _IDS)
+        live = ~np.isin(ids, dropped, assume_unique=True) if len(dropped) else np.ones(len(ids), bool)
+        if len(ids) and ids[-1] >= len(lengths):  # deleted since, by a write that did not index it
+            live &= ids < len(lengths)
+        lengths[ids[live]] = np.frombuffer(sizes, _LENGTHS)[live]
+        segments[segment] = (ids, live, dropped)
+        articles += live_articles
+        tokens += live_tokens
+    return Statistics(articles, tokens / articles if articles else 0.0, lengths, segments)
+
+
+def weights(
+    conn: sqlite3.Connection, stats: Statistics, term: str, *, folded: bool, prefix: bool = False
+) -> npt.NDArray[np.float64]:
+    """Every live article's weight for *term* (with *prefix*: for all the terms that start with it, added up), as a
+    dense array by article id: 0 where the article does not hold it."""
+    import numpy as np
+
+    if prefix:
+        where, params = "term >= ? AND term < ?", (int(folded), term, term + "\U0010ffff")
+    else:
+        where, params = "term = ?", (int(folded), term)
+    size = len(stats.lengths)
+    found = np.zeros(size, np.float64)
+    query = f"SELECT segment, articles, weights FROM search_postings WHERE folded = ? AND {where}"
+    for segment, ids, stored in conn.execute(query, params):
+        articles, live, dropped = stats.segments[segment]
+        held, weight = _unpacked(articles, ids, stored)
+        if ids:
+            if len(dropped):
+                keep = ~np.isin(held, dropped, assume_unique=True)
+                held, weight = held[keep], weight[keep]
+            found += np.bincount(held, weights=weight, minlength=size)[:size]
+        else:
+            found[articles[live]] += weight[live]
+    return found
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    """Articles changed since the statistics were last written (0 unless a write bypassed the archive's
+    transactions)."""
+    (count,) = conn.execute("SELECT count(*) FROM search_pending").fetchone()
+    return int(count)
