@@ -104,8 +104,12 @@ def test_ranking_follows_changes_and_deletions(archive_dir: Path, tmp_path: Path
             )
         with archive.transaction("delete some articles"):
             for url in rng.sample(urls, 30):
-                archive.db.conn.execute("DELETE FROM article_versions WHERE article_id = (SELECT id FROM articles WHERE url = ?)", (url,))
-                archive.db.conn.execute("DELETE FROM figures WHERE article_id = (SELECT id FROM articles WHERE url = ?)", (url,))
+                archive.db.conn.execute(
+                    "DELETE FROM article_versions WHERE article_id = (SELECT id FROM articles WHERE url = ?)", (url,)
+                )
+                archive.db.conn.execute(
+                    "DELETE FROM figures WHERE article_id = (SELECT id FROM articles WHERE url = ?)", (url,)
+                )
                 archive.db.conn.execute("DELETE FROM articles WHERE url = ?", (url,))
         for index in range(600, 650):  # one at a time: a segment each, merged as they come
             archive.save_article(_article(rng, index), capture_id=None, seen_at="2024-03-01T00:00:00Z")

@@ -77,10 +77,7 @@ def best(candidates: Candidates, remaining: npt.NDArray[np.float64], count: int)
     them taken."""
     import numpy as np
 
-    if count < len(remaining):
-        kth = np.partition(remaining, count - 1)[count - 1]
-    else:
-        kth = np.inf
+    kth = np.partition(remaining, count - 1)[count - 1] if count < len(remaining) else np.inf
     if np.isinf(kth):
         chosen = np.flatnonzero(np.isfinite(remaining))
     else:

@@ -239,10 +239,13 @@ def _hits(conn: sqlite3.Connection, index: str, params: dict[str, object], score
         WHERE {index} MATCH :match AND {index}.rowid IN ({", ".join(map(str, scores))})
     """
     rows = {row[0]: row for row in conn.execute(sql, params)}
-    return [
-        SearchHit(article_id, *rows[article_id][1:5], score, *map(one_line, rows[article_id][5:7]))
-        for article_id, score in scores.items()
-    ]
+    hits = []
+    for article_id, score in scores.items():
+        _, url, title, published, category, title_marked, snippet = rows[article_id]
+        hits.append(
+            SearchHit(article_id, url, title, published, category, score, one_line(title_marked), one_line(snippet))
+        )
+    return hits
 
 
 def _query_error(error: sqlite3.OperationalError) -> QueryError:

@@ -160,7 +160,8 @@ def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]
 def _merge(conn: sqlite3.Connection) -> None:
     """Merge the newest segment into the one before while it is at least half its size (or while there are too
     many), so that segment sizes grow geometrically; segments left without a live article are removed."""
-    conn.execute("DELETE FROM search_postings WHERE segment IN (SELECT id FROM search_segments WHERE live_articles = 0)")
+    empty = "SELECT id FROM search_segments WHERE live_articles = 0"
+    conn.execute(f"DELETE FROM search_postings WHERE segment IN ({empty})")
     conn.execute("DELETE FROM search_segments WHERE live_articles = 0")
     while True:
         sizes = conn.execute("SELECT id, live_articles FROM search_segments ORDER BY id DESC").fetchall()
@@ -214,10 +215,11 @@ def _merged_postings(
         while end < len(rows) and rows[end][:2] == rows[start][:2]:
             end += 1
         id_parts, weight_parts = [], []
-        for _, _, segment, ids, weights in rows[start:end]:
+        for _, _, segment, stored_ids, stored_weights in rows[start:end]:
             articles, live = segments[segment]
-            held, found = _unpacked(articles, ids, weights)
-            keep = (found > 0) & (live if not ids else ~np.isin(held, articles[~live], assume_unique=True))
+            held, found = _unpacked(articles, stored_ids, stored_weights)
+            dense = not stored_ids
+            keep = (found > 0) & live if dense else ~np.isin(held, articles[~live], assume_unique=True)
             id_parts.append(held[keep])
             weight_parts.append(found[keep])
         ids = np.concatenate(id_parts)
@@ -268,10 +270,8 @@ def weights(
     dense array by article id: 0 where the article does not hold it."""
     import numpy as np
 
-    if prefix:
-        where, params = "term >= ? AND term < ?", (int(folded), term, term + "\U0010ffff")
-    else:
-        where, params = "term = ?", (int(folded), term)
+    params: tuple[object, ...] = (int(folded), term, term + "\U0010ffff") if prefix else (int(folded), term)
+    where = "term >= ? AND term < ?" if prefix else "term = ?"
     size = len(stats.lengths)
     found = np.zeros(size, np.float64)
     query = f"SELECT segment, articles, weights FROM search_postings WHERE folded = ? AND {where}"

@@ -102,11 +102,9 @@ class SimpleMatcher:
                 classes.add(match.group("cls"))
         return cls(frozenset(tags), frozenset(classes))
 
-    def __call__(self, element: etree._Element) -> bool:
-        if element.tag in self.tags:
-            return True
-        names = element.get("class")
-        return bool(names) and not self.classes.isdisjoint(names.split())
+    def skips(self, tag: str, classes: str | None) -> bool:
+        """Whether an element of *tag* and *classes* (its class attribute) is one of the selectors'."""
+        return tag in self.tags or (classes is not None and not self.classes.isdisjoint(classes.split()))
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,15 @@ caption (<figcaption>, a table cell of an image table).
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscrape.pages._text import clean, clean_line
+from dvscrape.pages.dom import SimpleMatcher
 
 BLOCK_TAGS = frozenset(
     {
@@ -43,9 +43,9 @@ class Image:
     alt: str
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One paragraph-like piece of the body with the style facts the assembler needs."""
+class Unit(NamedTuple):
+    """One paragraph-like piece of the body with the style facts the assembler needs (a named tuple: one is made
+    for every paragraph of every page, and a tuple is far cheaper to make than a frozen dataclass)."""
 
     kind: str  # "paragraph", "heading", "list", "table"
     text: str
@@ -57,7 +57,7 @@ class Unit:
     link_chars: int = 0  # visible characters inside links (<a>), and in all
     chars: int = 0
 
-    @functools.cached_property
+    @property
     def words(self) -> int:
         """Number of words of the unit's text."""
         return len(self.text.split())
@@ -84,43 +84,47 @@ class _Run:
         self.bold_chars += visible if bold else 0
 
 
-@dataclass(frozen=True, slots=True)
-class _Style:
+class _Style(NamedTuple):
     align: str = ""
     italic: bool = False
     bold: bool = False
     caption_hint: bool = False
 
 
+_PLAIN = _Style()
+
+
 class UnitWalker:
-    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL).
+    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL); *skip*: the
+    profile's boilerplate elements, when the walk is to pass over them itself.
 
     Each element's tag, text, tail and attributes are read from lxml once: every read builds a new Python string.
     """
 
-    def __init__(self, page_url: str, skip: Callable[[etree._Element], bool] | None = None) -> None:
+    def __init__(self, page_url: str, skip: SimpleMatcher | None = None) -> None:
         self.page_url = page_url
-        self.skip = skip or _never
+        self.skip = skip or SimpleMatcher(frozenset(), frozenset())
         self.units: list[Unit] = []
 
     def walk(self, body: etree._Element) -> list[Unit]:
         """The units of *body*, in reading order."""
         self.units = []
-        self._container(body, _style_of(body, _tag_of(body), _PLAIN))
+        tag = _tag_of(body)
+        self._container(body, _style_of(body, tag, body.get("class"), _PLAIN))
         return self.units
 
     def walk_orphans(self, orphans: list[etree._Element]) -> list[Unit]:
         """The units of *orphans*: body content that a stray end tag pushed out of the body element."""
         self.units = []
         for orphan in orphans:
-            tag = _tag_of(orphan)
-            if self.skip(orphan):
+            tag, classes = _tag_of(orphan), orphan.get("class")
+            if self.skip.skips(tag, classes):
                 continue
             if tag in BLOCK_TAGS:
-                self._block(orphan, tag, _style_of(orphan, tag, _PLAIN))
+                self._block(orphan, tag, _style_of(orphan, tag, classes, _PLAIN))
             elif tag and tag not in SKIPPED:
                 run = _Run()
-                self._inline(orphan, tag, run, _style_of(orphan, tag, _PLAIN))
+                self._inline(orphan, tag, run, _style_of(orphan, tag, classes, _PLAIN))
                 self._flush(run, _PLAIN)
         return self.units
 
@@ -131,17 +135,17 @@ class UnitWalker:
         text = element.text
         if text:
             run.add(text, style.italic, style.bold)
-        skip = self.skip
+        skips = self.skip.skips
         for child in element:
-            tag = _tag_of(child)
-            if skip(child):
+            tag, classes = _tag_of(child), child.get("class")
+            if skips(tag, classes):
                 pass
             elif tag in BLOCK_TAGS:
                 self._flush(run, style)
                 run = _Run()
-                self._block(child, tag, _style_of(child, tag, style))
+                self._block(child, tag, _style_of(child, tag, classes, style))
             elif tag and tag not in SKIPPED:
-                self._inline(child, tag, run, _style_of(child, tag, style))
+                self._inline(child, tag, run, _style_of(child, tag, classes, style))
             tail = child.tail
             if tail:
                 run.add(tail, style.italic, style.bold)
@@ -157,10 +161,8 @@ class UnitWalker:
         elif tag == "table":
             self._table(element, style)
         elif tag in ("figcaption", "figure"):
-            self._container(element, _Style(style.align, style.italic, style.bold, caption_hint=True))
-        elif tag == "hr":
-            return
-        else:
+            self._container(element, style._replace(caption_hint=True))
+        elif tag != "hr":
             self._container(element, style)
 
     def _list(self, element: etree._Element, style: _Style) -> None:
@@ -173,7 +175,7 @@ class UnitWalker:
                 run.add(text, False, False)
             for child in item:
                 tag = _tag_of(child)
-                if self.skip(child) or tag in ("ul", "ol"):
+                if self.skip.skips(tag, child.get("class")) or tag in ("ul", "ol"):
                     pass  # nested items are met by iter() on their own
                 elif tag and tag not in SKIPPED:
                     self._inline(child, tag, run, style)
@@ -191,12 +193,12 @@ class UnitWalker:
         rows = element.xpath("./tr | ./*/tr")
         if element.xpath(".//img"):
             # A layout table around photos: each cell is read as a container; its text may caption the photo.
-            cell_style = _Style(style.align, style.italic, style.bold, caption_hint=True)
+            cell_style = style._replace(caption_hint=True)
             for row in rows:
                 for cell in row:
-                    tag = _tag_of(cell)
-                    if tag in ("td", "th") and not self.skip(cell):
-                        self._container(cell, _style_of(cell, tag, cell_style))
+                    tag, classes = _tag_of(cell), cell.get("class")
+                    if tag in ("td", "th") and not self.skip.skips(tag, classes):
+                        self._container(cell, _style_of(cell, tag, classes, cell_style))
             return
         lines = []
         for row in rows:
@@ -223,11 +225,11 @@ class UnitWalker:
         text = element.text
         if text:
             run.add(text, style.italic, style.bold)
-        skip = self.skip
+        skips = self.skip.skips
         for child in element:
-            if not skip(child):
-                child_tag = _tag_of(child)
-                self._inline(child, child_tag, run, _style_of(child, child_tag, style))
+            child_tag, classes = _tag_of(child), child.get("class")
+            if not skips(child_tag, classes):
+                self._inline(child, child_tag, run, _style_of(child, child_tag, classes, style))
             tail = child.tail
             if tail:
                 run.add(tail, style.italic, style.bold)
@@ -251,11 +253,6 @@ class UnitWalker:
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
-_PLAIN = _Style()
-
-
-def _never(element: etree._Element) -> bool:
-    return False
 
 
 def _tag_of(element: etree._Element) -> str:
@@ -264,9 +261,8 @@ def _tag_of(element: etree._Element) -> str:
     return tag.lower() if isinstance(tag, str) else ""
 
 
-def _style_of(element: etree._Element, tag: str, inherited: _Style) -> _Style:
+def _style_of(element: etree._Element, tag: str, classes: str | None, inherited: _Style) -> _Style:
     css = element.get("style")
-    classes = element.get("class")
     align_attribute = element.get("align")
     if css is None and classes is None and align_attribute is None and tag not in _STYLED_TAGS:
         return inherited
