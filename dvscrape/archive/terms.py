@@ -16,10 +16,11 @@ them into a segment before the write transaction commits, so readers never see s
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -171,6 +172,7 @@ def _merge(conn: sqlite3.Connection) -> None:
 
 
 def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
+    """Replace two segments by one (a new, newest segment) holding their live articles."""
     import numpy as np
 
     segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]] = {}
@@ -185,47 +187,29 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
     ids = np.concatenate(id_parts)
     order = np.argsort(ids)
     merged, lengths = ids[order], np.concatenate(length_parts)[order]
-    conn.execute(
-        "UPDATE search_segments SET articles = ?, lengths = ?, dropped = x'', live_articles = ?, live_tokens = ? "
-        "WHERE id = ?",
-        (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum()), older),
-    )
-    rows = conn.execute(
+    into = conn.execute(
+        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
+        (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum())),
+    ).lastrowid
+    rows = conn.execute(  # read term by term as the merged postings are written: memory stays one term's
         "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) "
         "ORDER BY folded, term",
         (older, newer),
-    ).fetchall()
-    conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
-    conn.execute("DELETE FROM search_segments WHERE id = ?", (newer,))
-    conn.executemany(_INSERT_POSTING, _merged_postings(rows, segments, merged, older))
-
-
-def _merged_postings(
-    rows: list[tuple[int, str, int, bytes, bytes]],
-    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]],
-    merged: Ids,
-    into: int,
-) -> Iterator[tuple[int, str, int, bytes, bytes]]:
-    """The postings of the merged segment, from the two segments' *rows* (sorted by index and term)."""
-    import numpy as np
-
-    start = 0
-    while start < len(rows):
-        end = start
-        while end < len(rows) and rows[end][:2] == rows[start][:2]:
-            end += 1
+    )
+    for key, found in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
         id_parts, weight_parts = [], []
-        for _, _, segment, stored_ids, stored_weights in rows[start:end]:
+        for _, _, segment, stored_ids, stored_weights in found:
             articles, live = segments[segment]
-            held, found = _unpacked(articles, stored_ids, stored_weights)
+            held, weight = _unpacked(articles, stored_ids, stored_weights)
             dense = not stored_ids
-            keep = (found > 0) & live if dense else ~np.isin(held, articles[~live], assume_unique=True)
+            keep = (weight > 0) & live if dense else ~np.isin(held, articles[~live], assume_unique=True)
             id_parts.append(held[keep])
-            weight_parts.append(found[keep])
-        ids = np.concatenate(id_parts)
-        if len(ids):
-            yield (rows[start][0], rows[start][1], into, *_packed(merged, ids, np.concatenate(weight_parts)))
-        start = end
+            weight_parts.append(weight[keep])
+        held = np.concatenate(id_parts)
+        if len(held):
+            conn.execute(_INSERT_POSTING, (*key, into, *_packed(merged, held, np.concatenate(weight_parts))))
+    conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
+    conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
 
 
 # -- reading ------------------------------------------------------------------------------------------------------
