@@ -49,8 +49,7 @@ def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: boo
     stats = statistics(conn)
     size = len(stats.lengths)
     required = np.ones(size, bool)
-    score = np.zeros(size, np.float64)
-    norm = K1 * (1 - B + B * stats.lengths / (stats.average_length or 1.0))
+    units: list[tuple[npt.NDArray[np.float64], float]] = []  # every word's weights and idf
     for group in groups:
         satisfied = np.zeros(size, bool)
         for term in group:
@@ -58,12 +57,18 @@ def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: boo
             holds = np.full(size, bool(tokens))
             for position, token in enumerate(tokens):
                 found = weights(conn, stats, token, folded=folded, prefix=term.prefix and position == len(tokens) - 1)
-                holds &= found > 0
-                score += _idf(stats, int(np.count_nonzero(found))) * (found * (K1 + 1) / (found + norm))
+                present = found > 0
+                holds &= present
+                units.append((found, _idf(stats, int(np.count_nonzero(present)))))
             satisfied |= holds
         required &= satisfied
     ids = np.flatnonzero(required)
-    return Candidates(ids, -score[ids])
+    norm = K1 * (1 - B + B * stats.lengths[ids] / (stats.average_length or 1.0))
+    score = np.zeros(len(ids), np.float64)
+    for found, idf in units:
+        frequency = found[ids]
+        score += idf * (K1 + 1) * frequency / (frequency + norm)
+    return Candidates(ids, -score)
 
 
 def _idf(stats: Statistics, holding: int) -> float:

@@ -35,7 +35,8 @@ TITLE_WEIGHT = float(terms.TITLE_WEIGHT)
 BODY_WEIGHT = float(terms.BODY_WEIGHT)
 SNIPPET_TOKENS = 16
 MAX_LIMIT = 1000
-FIRST_CHECK = 50  # candidates FTS5 checks at first; each further round checks four times as many
+CHECK_BLOCK = 200  # best candidates ordered at a time (then ten times as many); FTS5 checks them a few at a time
+ONE_BY_ONE_SHARE = 64  # past checking one candidate in this many one by one, FTS5 lists every match instead
 _TERM = re.compile(r'(?P<minus>-?)"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
 _WORD = re.compile(r"\w+")
 
@@ -202,29 +203,42 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
         raise _query_error(error) from error
     remaining = candidates.scores.copy()
     found: list[int] = []
-    batch = options.limit
+    block, piece, checked = CHECK_BLOCK, options.limit, 0
     while len(found) < options.limit and np.isfinite(remaining).any():
-        found += _matching(conn, index, conditions, params, candidates.ids[best(candidates, remaining, batch)])
-        batch *= 4
+        if checked * ONE_BY_ONE_SHARE > len(candidates.ids):
+            # Most candidates fail the query (a phrase whose words also stand apart) or the filters: reading every
+            # match of the query once costs less than checking candidates one by one.
+            matching = _matching(conn, index, conditions, params, None)
+            remaining[~np.isin(candidates.ids, np.fromiter(matching, np.int64, len(matching)))] = np.inf
+            found += candidates.ids[best(candidates, remaining, options.limit - len(found))].tolist()
+            break
+        ordered = candidates.ids[best(candidates, remaining, block)]  # one selection, checked piece by piece
+        start = 0
+        while start < len(ordered) and len(found) < options.limit:
+            matching = _matching(conn, index, conditions, params, ordered[start : start + piece])
+            found += [article_id for article_id in ordered[start : start + piece].tolist() if article_id in matching]
+            start, checked, piece = start + piece, checked + piece, piece * 2
+        block *= 10
     found = found[: options.limit]
     scores = candidates.scores[np.searchsorted(candidates.ids, found)].tolist()
     return _hits(conn, index, params, dict(zip(found, scores, strict=True)))
 
 
 def _matching(
-    conn: sqlite3.Connection, index: str, conditions: list[str], params: dict[str, object], ids: npt.NDArray[np.int64]
-) -> list[int]:
-    """The articles of *ids* (in that order) that FTS5 finds matching the query and the filters."""
-    listed = ", ".join(str(int(article_id)) for article_id in ids)
-    sql = (
-        f"SELECT a.id FROM {index} JOIN articles AS a ON a.id = {index}.rowid "
-        f"WHERE {' AND '.join(conditions)} AND {index}.rowid IN ({listed})"
-    )
+    conn: sqlite3.Connection,
+    index: str,
+    conditions: list[str],
+    params: dict[str, object],
+    ids: npt.NDArray[np.int64] | None,
+) -> set[int]:
+    """The articles among *ids* (all of them: None) that FTS5 finds matching the query and the filters."""
+    among = f" AND {index}.rowid IN ({', '.join(str(int(i)) for i in ids)})" if ids is not None else ""
+    filtered = f" JOIN articles AS a ON a.id = {index}.rowid" if len(conditions) > 1 else ""
+    sql = f"SELECT {index}.rowid FROM {index}{filtered} WHERE {' AND '.join(conditions)}{among}"
     try:
-        matching = {row[0] for row in conn.execute(sql, params)}
+        return {row[0] for row in conn.execute(sql, params)}
     except sqlite3.OperationalError as error:
         raise _query_error(error) from error
-    return [article_id for article_id in ids.tolist() if article_id in matching]
 
 
 def _hits(conn: sqlite3.Connection, index: str, params: dict[str, object], scores: dict[int, float]) -> list[SearchHit]:

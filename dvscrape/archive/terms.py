@@ -16,6 +16,7 @@ them into a segment before the write transaction commits, so readers never see s
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import sqlite3
@@ -48,13 +49,24 @@ def terms_of(text: str, *, folded: bool) -> list[str]:
     return _TOKEN.findall(fold(text) if folded else text.lower())
 
 
-def weights_of(title: str, body: str, *, folded: bool) -> tuple[Counter[str], int]:
-    """An article's weight for each of its terms and its length in tokens."""
-    in_title, in_body = terms_of(title, folded=folded), terms_of(body, folded=folded)
-    found = Counter({term: BODY_WEIGHT * count for term, count in Counter(in_body).items()})
+def weights_of(title: str, body: str) -> tuple[Counter[str], Counter[str], int]:
+    """An article's weight for each of its terms in the exact and in the folded index, and its length in tokens.
+
+    A folded term is the fold of an exact one: dvscrape_fold maps each character to at most one and never makes a
+    letter a separator, so folding the text and folding its words give the same words."""
+    in_title, in_body = terms_of(title, folded=False), terms_of(body, folded=False)
+    exact = Counter({term: BODY_WEIGHT * count for term, count in Counter(in_body).items()})
     for term, count in Counter(in_title).items():
-        found[term] += TITLE_WEIGHT * count
-    return found, len(in_title) + len(in_body)
+        exact[term] += TITLE_WEIGHT * count
+    folded: Counter[str] = Counter()
+    for term, weight in exact.items():
+        folded[_folded(term)] += weight
+    return exact, folded, len(in_title) + len(in_body)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(term: str) -> str:
+    return fold(term)
 
 
 # -- writing ------------------------------------------------------------------------------------------------------
@@ -96,12 +108,15 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
     import numpy as np
 
     lengths: dict[int, int] = {}
-    postings: tuple[dict[str, dict[int, int]], dict[str, dict[int, int]]] = ({}, {})
+    owners: tuple[list[int], list[int]] = ([], [])
+    terms: tuple[list[str], list[str]] = ([], [])
+    weights: tuple[list[int], list[int]] = ([], [])
     for article_id, title, body in rows:
-        for folded, terms in enumerate(postings):
-            found, lengths[article_id] = weights_of(title or "", body or "", folded=bool(folded))
-            for term, weight in found.items():
-                terms.setdefault(term, {})[article_id] = min(weight, MAX_WEIGHT)
+        exact, folded, lengths[article_id] = weights_of(title or "", body or "")
+        for kind, found in enumerate((exact, folded)):
+            owners[kind].extend(itertools.repeat(article_id, len(found)))
+            terms[kind].extend(found)
+            weights[kind].extend(found.values())
     if not lengths:
         return
     articles = np.array(sorted(lengths), _IDS)
@@ -110,23 +125,27 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
         "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
         (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
     ).lastrowid
-    conn.executemany(
-        _INSERT_POSTING,
-        (
-            (folded, term, segment, *_packed(articles, np.array(list(held), _IDS), np.array(list(held.values()))))
-            for folded, terms in enumerate(postings)
-            for term, held in terms.items()
-        ),
-    )
+    for kind in (0, 1):
+        codes: dict[str, int] = {}
+        term_codes = np.array([codes.setdefault(term, len(codes)) for term in terms[kind]], np.int64)
+        held = np.array(owners[kind], np.int64)
+        order = np.lexsort((held, term_codes))
+        held, weight = held[order], np.minimum(np.array(weights[kind], np.int64)[order], MAX_WEIGHT)
+        starts = np.flatnonzero(np.diff(term_codes[order], prepend=-1))
+        conn.executemany(
+            _INSERT_POSTING,
+            (
+                (kind, term, segment, *_packed(articles, held[start:end], weight[start:end]))
+                for term, start, end in zip(codes, starts.tolist(), [*starts[1:].tolist(), len(held)], strict=True)
+            ),
+        )
 
 
-def _packed(articles: Ids, ids: Ids, weights: npt.NDArray[np.int64]) -> tuple[bytes, bytes]:
-    """A posting as stored: (ids, weights) of the articles holding the term, or (b"", a weight for each of the
-    segment's *articles*) when most of them hold it."""
+def _packed(articles: Ids, ids: npt.NDArray[np.integer], weights: npt.NDArray[np.integer]) -> tuple[bytes, bytes]:
+    """A posting as stored: (ids, weights) of the articles holding the term (ids ascending), or (b"", a weight for
+    each of the segment's *articles*) when most of them hold it."""
     import numpy as np
 
-    order = np.argsort(ids)
-    ids, weights = ids[order], weights[order]
     if DENSE_SHARE * len(ids) <= len(articles):
         return ids.astype(_IDS).tobytes(), weights.astype(_WEIGHTS).tobytes()
     every = np.zeros(len(articles), _WEIGHTS)
@@ -206,8 +225,10 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
             id_parts.append(held[keep])
             weight_parts.append(weight[keep])
         held = np.concatenate(id_parts)
+        order = np.argsort(held)
         if len(held):
-            conn.execute(_INSERT_POSTING, (*key, into, *_packed(merged, held, np.concatenate(weight_parts))))
+            stored = _packed(merged, held[order], np.concatenate(weight_parts)[order])
+            conn.execute(_INSERT_POSTING, (*key, into, *stored))
     conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
     conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
 
@@ -267,8 +288,10 @@ def weights(
                 keep = ~np.isin(held, dropped, assume_unique=True)
                 held, weight = held[keep], weight[keep]
             found += np.bincount(held, weights=weight, minlength=size)[:size]
-        else:
+        elif len(dropped) or (len(articles) and articles[-1] >= size):
             found[articles[live]] += weight[live]
+        else:
+            found[articles] += weight
     return found
 
 
