@@ -20,12 +20,12 @@ from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 
-from dvscrape.fleet.config import parse_fleet
-from dvscrape.fleet.egg import build_egg
-from dvscrape.fleet.local import start_scrapyd
-from dvscrape.fleet.run import FleetRunner
-from dvscrape.fleet.scrapyd import ScrapydNode
 from dvscrape.replica.process import start_replica_process
+from dvscrape.runs.fleet.config import parse_fleet
+from dvscrape.runs.fleet.egg import build_egg
+from dvscrape.runs.fleet.local import start_scrapyd
+from dvscrape.runs.fleet.run import FleetRunner
+from dvscrape.runs.fleet.scrapyd import ScrapydNode
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 

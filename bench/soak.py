@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/soak.py --articles 3000 --faults 500=0.05,503-retry-after=0.02,429=0.02,reset=0.03
 
-Starts ``python -m dvscrape.replica`` with the fault spec (every fault transient: it strikes a URL on its first
+Starts ``dvscrape replica`` with the fault spec (every fault transient: it strikes a URL on its first
 attempt only), crawls it through the ``dvscrape crawl`` CLI into a temporary archive, samples the VmRSS of the crawl
 process and its worker processes every 0.5 s, then prints: pages archived, whether every article was archived,
 faults met by kind, failed attempts recorded in the archive by kind, the exit code, the peak RSS, and whether memory

@@ -2,4 +2,4 @@
 
 from dvscrape.cli import main
 
-main()
+main(prog_name="dvscrape")

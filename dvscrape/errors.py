@@ -25,6 +25,11 @@ class PayloadDecodingError(ArchiveError):
     """Raised by warc/payload when an archived body's Content-Encoding cannot be undone (unknown coding, bad data)."""
 
 
+class SigningError(DvscrapeError):
+    """Raised by warc/signing and warc/timestamp when a package cannot be signed (the time-stamping authority is
+    unreachable or refuses) or a signature or timestamp does not verify."""
+
+
 class ExtractionError(DvscrapeError):
     """Raised by pages/ when a page cannot be read at all (not for pages that are merely not articles)."""
 

@@ -6,8 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ REPLICA_ARTICLES = 60
 
 @pytest.fixture(scope="session")
 def replica() -> Iterator[ReplicaProcess]:
-    """The replica portal (60 articles, default seed, short slow page) for the whole test session."""
-    with start_replica_process("--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5") as running:
+    """The replica portal (60 articles, default seed, short slow page, a document of its own for every attachment:
+    tests/replica_documents) for the whole test session."""
+    with start_replica_process(
+        "--articles", str(REPLICA_ARTICLES), "--slow-delay", "0.5", "--documents", "tests.replica_documents"
+    ) as running:
         yield running
 
 
@@ -35,10 +39,12 @@ def fast_crawl_args(base_url: str, archive: Path, *extra: str) -> list[str]:
     return ["crawl", "--base-url", base_url, "--archive", str(archive), "--fast", *extra]
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run the `dvscrape` command as a user would, in a subprocess."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `dvscrape` command as a user would, in a subprocess (*env*: variables to set or change)."""
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=environment)
 
 
 @dataclass(frozen=True)
@@ -89,3 +95,55 @@ def _replica_stats(url: str) -> dict[str, Any]:
     with urllib.request.urlopen(f"{url}/__replica__/stats") as response:
         stats: dict[str, Any] = json.load(response)
     return stats
+
+
+@dataclass(frozen=True)
+class Running:
+    """A living process as /proc shows it: its parent, its name and its start time (which tells a reused pid)."""
+
+    pid: int
+    parent: int
+    name: str
+    start: str
+
+
+def _running() -> dict[int, Running]:
+    found = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        if fields[0] != "Z":  # a zombie has ended
+            found[int(entry.name)] = Running(int(entry.name), int(fields[1]), name, fields[19])
+    return found
+
+
+def descendants(pid: int) -> list[Running]:
+    """The living descendants of process *pid*."""
+    running, found, parents = _running(), [], {pid}
+    while parents:
+        children = [process for process in running.values() if process.parent in parents]
+        found += children
+        parents = {process.pid for process in children}
+    return found
+
+
+def kill_when(
+    process: subprocess.Popen[Any], ready: Callable[[list[Running]], bool], *, seconds: float, deadline: float = 120
+) -> None:
+    """Wait (up to *deadline* seconds) until *ready* holds of *process*'s descendants, kill -9 it, and fail unless
+    every one of them has ended *seconds* later."""
+    limit = time.monotonic() + deadline
+    try:
+        while not ready(found := descendants(process.pid)):
+            assert time.monotonic() < limit and process.poll() is None, f"not ready: {found}"
+            time.sleep(0.05)
+    finally:
+        process.kill()
+        process.wait()
+    limit = time.monotonic() + seconds
+    while left := [p for p in found if (now := _running().get(p.pid)) is not None and now.start == p.start]:
+        assert time.monotonic() < limit, f"{left} still run {seconds} s after their ancestor was killed"
+        time.sleep(0.1)

@@ -20,6 +20,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _VLSP_TEST = "underthesea/pipeline/pos_tag/models/pos_crf_vlsp2013_20230303/test_output.txt"
 # Latin-script languages whose letters include Latin-1 ones (the ones legacy detectors could mistake), then others.
 OTHER_LANGUAGES = tuple(
@@ -106,6 +107,15 @@ def vietnamese_sentences() -> tuple[str, ...]:
     return tuple(sentences)
 
 
+def typed_for_vntime(text: str) -> str:
+    """text as a .VnTime typist typed it: TCVN3 (VN3) has no capital with a tone, so those are typed small; in a
+    heading set in capitals the font's capitals (.VnTimeH) or the context show them as capitals."""
+    return "".join(
+        char.lower() if char.isupper() and set(unicodedata.normalize("NFD", char)) & set(_TONES) else char
+        for char in text
+    )
+
+
 def iconv(text: str, encoding: str) -> bytes | None:
     """text encoded by glibc's iconv program, or None when iconv cannot encode it."""
     done = subprocess.run(["iconv", "-f", "UTF-8", "-t", encoding], input=text.encode(), capture_output=True)
@@ -173,7 +183,7 @@ def debian_catalog(language: str, limit: int = 6000) -> tuple[str, ...]:
         try:
             with path.open("rb") as file:
                 catalog = gettext.GNUTranslations(file)
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, IndexError):
             continue
         for original, translated in catalog._catalog.items():  # type: ignore[attr-defined]
             if original and isinstance(translated, str) and translated.strip():

@@ -78,4 +78,4 @@ def test_extract_reads_a_brotli_encoded_archived_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["title"] == SPECS[0].title
     raw = run_cli("show", url, "--raw", "--decode", "--archive", str(tmp_path / "archive"))
-    assert raw.returncode == 1 and "no archived article" in raw.stderr  # stored as a capture only, not an article
+    assert raw.returncode == 2 and "no archived article" in raw.stderr  # stored as a capture only, not an article

@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import itertools
+import json
 import os
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 
 from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc import http_block
+from dvscrape.warc.cdxj import index_lines
 from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget, WarcLocation, WriterIdentity, target_uri
 from dvscrape.warc.reader import (
     iter_records,
@@ -464,3 +466,16 @@ def test_line_breaks_in_header_values_cannot_break_the_record(tmp_path: Path) ->
         location = writer.write_exchange(exchange)
     record = read_record_at(tmp_path / location.filename, location.offset, location.length)
     assert record.http_header("X-Evil") == "a  WARC-Type: x"
+
+
+def test_the_index_leaves_out_a_server_error_of_a_url_captured_without_one(tmp_path: Path) -> None:
+    """A retried 500 is a failed fetch, not a state of the page: replay must find the page's capture, whichever
+    second the retry fell in. A URL that only ever answered 500 keeps its line (that is all the archive knows)."""
+    retried, failed = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/a", "https://tanbinh.hochiminhcity.gov.vn/b"
+    with make_writer(tmp_path) as writer:
+        for url, status, seconds in ((retried, 500, 0.9), (retried, 200, 1.2), (failed, 500, 0.5)):
+            moment = FETCHED_AT + timedelta(seconds=seconds)
+            writer.write_exchange(make_exchange(url=url, status=status, reason="", fetched_at=moment))
+    lines = index_lines(sorted(tmp_path.glob("*.warc.gz")))
+    indexed = [json.loads(line.split(" ", 2)[2]) for line in lines]
+    assert sorted((fields["url"], fields["status"]) for fields in indexed) == [(failed, "500"), (retried, "200")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -43,6 +44,18 @@ def test_crawl_succeeds_and_reports(crawled_archive: CrawledArchive) -> None:
     assert summary["counts"]["articles_stored"] == REPLICA_ARTICLES
     crawl = rows(crawled_archive.database, "select status, finished, articles_new from crawls")
     assert crawl == [("success", crawl[0][1], REPLICA_ARTICLES)] and crawl[0][1]
+
+
+def test_the_profile_crawls_its_replica_with_no_trap_guard_triggered(crawled_archive: CrawledArchive) -> None:
+    summary = json.loads((crawled_archive.directory.parent / "summary.json").read_text(encoding="utf-8"))
+    assert summary["guards_triggered"] == []
+    assert rows(crawled_archive.database, "select url, reason from refused_urls where reason like 'guard %'") == []
+    out = crawled_archive.result.stdout
+    assert "  trap guards: none triggered" in out
+    # the first crawl's report: nothing the profile misses
+    report = re.search(r"first crawl of tanbinh: \d+ articles found, (\d+) archived; empty fields: (.*)", out)
+    assert report and int(report.group(1)) == REPLICA_ARTICLES
+    assert report.group(2).startswith("title 0, date 0, category 0, body 0"), report.group(0)
 
 
 def test_every_article_is_archived_exactly_once(crawled_archive: CrawledArchive) -> None:

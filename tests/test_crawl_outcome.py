@@ -1,5 +1,5 @@
 """One outcome per crawl: `crawls.status`, the exit code, the printed summary and --summary-json agree, because
-dvscrape.outcome decides it once. Each end-to-end case is a defect the crawl once had (the row and the exit code
+dvscrape.runs.outcome decides it once. Each end-to-end case is a defect the crawl once had (the row and the exit code
 told different stories)."""
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dvscrape.capture.session import CrawlCounts
-from dvscrape.exitcodes import ExitCode
-from dvscrape.outcome import Outcome, decide_outcome
 from dvscrape.replica.process import start_replica_process
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.outcome import Outcome, decide_outcome
 from tests.conftest import run_cli
 
 QUIET = ("-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING")
@@ -26,9 +25,7 @@ QUIET = ("-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING")
 def outcome(
     reason: str = "finished", *, archive_failed: bool = False, incremental: bool = False, **counts: int
 ) -> Outcome:
-    return decide_outcome(
-        CrawlCounts(**counts), finish_reason=reason, archive_failed=archive_failed, incremental=incremental
-    )
+    return decide_outcome(counts, finish_reason=reason, archive_failed=archive_failed, incremental=incremental)
 
 
 def test_the_outcome_is_decided_in_one_order() -> None:

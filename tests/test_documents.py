@@ -16,9 +16,9 @@ from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, LEGACY_FONT, TEXT_LAYER, WAITING_OCR
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sandbox import read_isolated
-from dvscrape.replica import document_writers as writers
-from dvscrape.replica import documents as generated
-from dvscrape.replica.document_spec import squeeze
+from tests import replica_documents as generated
+from tests.replica_documents import writers
+from tests.replica_documents.spec import squeeze
 
 pytestmark = pytest.mark.skipif(not writers.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from dvscrape.documents.ocr import missing_reason
-from dvscrape.replica import document_writers as writers
-from dvscrape.replica import documents as generated
+from tests import replica_documents as generated
 from tests.conftest import CrawledArchive, run_cli
+from tests.replica_documents import writers
 
 pytestmark = pytest.mark.skipif(not writers.fonts_available(), reason="DejaVu fonts (fonts-dejavu-core) missing")
 

@@ -4,6 +4,8 @@ small: one clean 300 dpi scan, one noisy one, a skewed and a quarter-turned page
 from __future__ import annotations
 
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -11,8 +13,9 @@ from dvscrape.documents.model import DONE, OCR
 from dvscrape.documents.ocr import deskew_angle, missing_reason
 from dvscrape.documents.quality import character_error_rate
 from dvscrape.documents.reader import read_document
-from dvscrape.replica import document_spec as specs
-from dvscrape.replica import document_writers as writers
+from tests.conftest import CLI, kill_when
+from tests.replica_documents import spec as specs
+from tests.replica_documents import writers
 
 pytestmark = [
     pytest.mark.skipif(bool(missing_reason()), reason=f"OCR unavailable: {missing_reason()}"),
@@ -70,3 +73,12 @@ def test_skewed_page_image_is_straightened(spec: specs.DocumentSpec) -> None:
     rate = character_error_rate("\n".join(writers.scan_lines(spec)), result.text)
     print(f"page image skewed 4°: CER {rate:.2%}")
     assert result.status == DONE and rate <= 0.05
+
+
+def test_a_killed_reader_leaves_no_process_behind(spec: specs.DocumentSpec, tmp_path: Path) -> None:
+    image = writers.scan_image(spec)
+    scans = tmp_path / "scans.pdf"
+    image.save(scans, format="PDF", resolution=300, save_all=True, append_images=[image] * 7)
+    extract = subprocess.Popen([*CLI, "extract", str(scans)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the sandbox worker and its tesseract; eight pages of OCR would take far longer than 5 s
+    kill_when(extract, lambda found: any(process.name == "tesseract" for process in found), seconds=5)

@@ -4,15 +4,18 @@ command's errors (one line, non-zero exit, no traceback)."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from dvscrape.archive.folding import fold
 from dvscrape.warc.reader import read_record_at
 from tests.conftest import REPLICA_ARTICLES, CrawledArchive, run_cli
 
@@ -82,8 +85,17 @@ def test_filters_through_the_command_line(crawled_archive: CrawledArchive, tmp_p
     (category, count), *_ = stored(
         crawled_archive, "select category, count(*) from articles group by category order by count(*) desc"
     )
-    export(crawled_archive, tmp_path / "category", "--format", "parquet", "--category", category)
-    assert len(pd.read_parquet(tmp_path / "category" / "articles.parquet")) >= count
+    # one rule for export and search: accents, case and punctuation ignored ('VAN HOA XA HOI' names 'Văn hóa - Xã hội')
+    loose = " ".join(fold(category).upper().replace("-", " ").split())
+    export(crawled_archive, tmp_path / "category", "--format", "parquet", "--category", loose)
+    exported = pd.read_parquet(tmp_path / "category" / "articles.parquet")
+    assert len(exported) >= count and category in exported["category"].tolist()
+    found = run_cli("search", "Tân Bình", "--archive", str(crawled_archive.directory), "--category", loose, "--json")
+    assert {hit["url"] for hit in json.loads(found.stdout)} <= set(exported["url"]) and found.stdout != "[]"
+    archive, out = str(crawled_archive.directory), str(tmp_path / "none")
+    none = run_cli("export", "--archive", archive, "--out", out, "--format", "csv", "--category", "Thể thao")
+    assert none.returncode == 4 and "exported 0 rows: no category of the archive is 'Thể thao'" in none.stderr
+    assert category in none.stderr.splitlines()[-1]
     days = sorted(
         day
         for (day,) in stored(
@@ -155,6 +167,23 @@ def test_a_missing_archive_fails_with_one_clear_line(tmp_path: Path) -> None:
     result = run_cli(
         "export", "--archive", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"), "--format", "csv"
     )
-    assert result.returncode == 1
+    assert result.returncode == 7
     expected = f"Error: {tmp_path / 'nowhere'} is not a dvscrape archive: archive.sqlite is missing"
-    assert result.stderr.strip() == expected
+    assert result.stderr.strip().startswith(expected) and result.stderr.count("\n") == 1
+
+
+def test_two_archives_of_one_site_are_told_apart(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
+    mirror, same_name = tmp_path / "mirror", tmp_path / "copy" / "archive"
+    shutil.copytree(crawled_archive.directory, mirror)
+    shutil.copytree(crawled_archive.directory, same_name)
+    both = ("export", "--archive", str(crawled_archive.directory), "--format", "parquet")
+    done = run_cli(*both, "--archive", str(mirror), "--out", str(tmp_path / "both"))
+    assert done.returncode == 0, done.stderr
+    data = tmp_path / "both" / "articles.parquet"
+    sites = duckdb.sql(f"select site, count(*) from '{data}' group by site order by site").fetchall()
+    assert sites == [("tanbinh/archive", REPLICA_ARTICLES), ("tanbinh/mirror", REPLICA_ARTICLES)]
+    assert not pd.read_parquet(data).duplicated(["site", "id"]).any()
+    package = json.loads((tmp_path / "both" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [crawl["site"] for crawl in package["dvscrape"]["crawls"]] == ["tanbinh/archive", "tanbinh/mirror"]
+    refused = run_cli(*both, "--archive", str(same_name), "--out", str(tmp_path / "refused"))
+    assert refused.returncode == 2 and "in folders named 'archive'" in refused.stderr and "--fleet" in refused.stderr

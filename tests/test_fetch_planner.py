@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
 from dvscrape.capture.planner import FetchPlanner
-from dvscrape.capture.session import CrawlCounts
 from dvscrape.sites.urls import UrlDecision, UrlKind
 
 BASE = "https://tanbinh.hochiminhcity.gov.vn"
@@ -52,7 +54,9 @@ def planner(*, incremental: bool = True, done: frozenset[str] = frozenset()) -> 
         done_urls=done,
         resumed_crawl_ids=frozenset({7}) if done else frozenset(),
     )
-    return FetchPlanner(state, RecheckPolicy(stop_after_known=2), incremental=incremental, counts=CrawlCounts())
+    return FetchPlanner(
+        state, RecheckPolicy(stop_after_known=2), incremental=incremental, stats=MemoryStatsCollector(get_crawler())
+    )
 
 
 CONDITIONAL = (("If-None-Match", '"v1"'), ("If-Modified-Since", LAST_MODIFIED))
@@ -68,7 +72,7 @@ def test_held_articles_are_fetched_when_due_and_conditionally() -> None:
     # held media are never fetched again; held listings always are, conditionally
     assert plan.request_headers(IMAGE, now=NOW) is None
     assert plan.request_headers(LISTING, now=NOW) == CONDITIONAL
-    assert plan.counts.not_due == 2
+    assert plan.stats.get_value("dvscrape/not_due") == 2
     assert plan.recheck_urls() == sorted([OLD_CHECKED_LONG_AGO.canonical, OLD_CHECKED_YESTERDAY.canonical])
 
 
@@ -99,7 +103,7 @@ def test_static_pages_and_dead_menu_links_have_their_own_schedule() -> None:
         frozenset(),
         {page.canonical: (200, "2024-07-18T00:00:00Z"), dead.canonical: (404, "2024-07-01T00:00:00Z")},
     )
-    plan = FetchPlanner(state, RecheckPolicy(), incremental=True, counts=CrawlCounts())
+    plan = FetchPlanner(state, RecheckPolicy(), incremental=True, stats=MemoryStatsCollector(get_crawler()))
     assert plan.request_headers(page, now=NOW) is None  # checked two days ago: weekly
     assert plan.request_headers(page, now=datetime(2024, 7, 26, tzinfo=UTC)) == CONDITIONAL
     assert plan.request_headers(dead, now=datetime(2024, 7, 26, tzinfo=UTC)) is None  # 404: monthly
@@ -115,7 +119,7 @@ def test_a_full_crawl_fetches_everything_but_what_the_resumed_run_fetched() -> N
     assert plan.request_headers(NEW, now=NOW) is None  # the interrupted run already fetched and stored it
     assert plan.request_headers(LISTING, now=NOW) == CONDITIONAL  # listings are read again to find links
     assert plan.recheck_urls() == []
-    assert plan.counts.not_due == 1
+    assert plan.stats.get_value("dvscrape/not_due") == 1
 
 
 def test_listing_paging_stops_after_a_run_of_held_articles() -> None:

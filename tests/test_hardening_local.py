@@ -133,9 +133,12 @@ def test_read_only_archive_folder(tmp_path: Path, small_replica: ReplicaProcess)
         remount(disk, "ro")
         try:
             result = crawl(small_replica, archive, "--full", summary=tmp_path / "summary.json")
+            writers = [run_cli(command, "--archive", str(archive)) for command in ("documents", "reindex", "reextract")]
         finally:
             remount(disk, "rw")
         assert_clear_failure(result, "read-only", "read only", "permission", "cannot write")
+        for writer in writers:  # the exit code of the cause, the same for every command: 7, archive unusable
+            assert writer.returncode == 7 and writer.stderr.count("\n") == 1, writer.stderr
         assert fingerprint(archive) == before
         assert_archive_sound(archive)
 

@@ -122,7 +122,7 @@ def test_cli_show_version_and_raw(edited_archive: Path) -> None:
     raw = run_cli("show", url, "--version", "1", "--raw", "--archive", str(edited_archive))
     assert raw.stdout.startswith("HTTP/1.1 200 OK\n") and SPECS[0].paragraphs[1][:40] in raw.stdout
     missing = run_cli("show", url, "--version", "9", "--archive", str(edited_archive))
-    assert missing.returncode == 1 and "no version 9" in missing.stderr and "Traceback" not in missing.stderr
+    assert missing.returncode == 2 and "no version 9" in missing.stderr and "Traceback" not in missing.stderr
 
 
 # -- end to end, on a crawl of the replica ----------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_cli_history_and_show_on_a_crawl_accept_url_variants(crawled_archive: Cr
     decoded = run_cli("show", url, "--raw", "--decode", "--archive", archive)
     assert decoded.returncode == 0 and "<html" in decoded.stdout.lower()
     unknown = run_cli("show", url + "-khong-co", "--archive", archive)
-    assert unknown.returncode == 1 and "no archived article" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert unknown.returncode == 2 and "no archived article" in unknown.stderr and "Traceback" not in unknown.stderr
 
 
 def test_every_crawled_article_links_to_its_warc_record(crawled_archive: CrawledArchive) -> None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import sqlite3
 import subprocess
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -166,20 +164,14 @@ def test_wacz_of_another_archive_imports_with_its_history(two_moments: TwoMoment
     assert "nothing new" in again.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def pywb_server(two_moments: TwoMoments, tmp_path: Path):  # type: ignore[no-untyped-def]  # noqa: F811
     """A real pywb serving one collection made of the WARC files of both moments' crawls, on loopback."""
     from dvscrape.errors import DvscrapeError
-    from dvscrape.serving.replay import pywb_tool
+    from dvscrape.serving.replay import free_port, pywb_tool, start_pywb, wait_until_serving
 
     try:  # the one pywb of the project: $DVSCRAPE_WAYBACK's environment (.ci/run), or beside this Python
-        wayback, manager = [str(pywb_tool("wayback"))], [str(pywb_tool("wb-manager"))]
+        manager = [str(pywb_tool("wb-manager"))]
     except DvscrapeError as error:
         pytest.skip(str(error))
     root = tmp_path / "pywb"
@@ -187,23 +179,14 @@ def pywb_server(two_moments: TwoMoments, tmp_path: Path):  # type: ignore[no-unt
     subprocess.run([*manager, "init", "moments"], cwd=root, check=True, capture_output=True)
     files = sorted((two_moments.first / "warc").glob("*.warc.gz")) + sorted((two_moments.second / "warc").glob("*.gz"))
     subprocess.run([*manager, "add", "moments", *map(str, files)], cwd=root, check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [*wayback, "-p", str(port), "-b", "127.0.0.1"],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/moments/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "cdx?url=example.org", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    port = free_port("127.0.0.1")
+    process = start_pywb(root, port=port)
+    try:
+        wait_until_serving(root, "127.0.0.1", port, process)  # raises when pywb exits or never listens
+        yield f"http://127.0.0.1:{port}/moments/"
+    finally:
+        process.terminate()
+        process.wait()
 
 
 def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: str, tmp_path: Path) -> None:  # noqa: F811
@@ -220,6 +203,11 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
         articles_of(two_moments.second / "archive.sqlite")
     )
     assert set(got) == both  # every article of both moments, the removed ones included
+    # the articles the run archived are counted as the crawl's, printed as stored (they were once "archived 0")
+    with sqlite3.connect(database) as connection:
+        new, counts = connection.execute("SELECT articles_new, counts FROM crawls ORDER BY id LIMIT 1").fetchone()
+    assert new == json.loads(counts)["articles_stored"] == len(got) > 0
+    assert f"articles archived {len(got)} (new {len(got)}, updated 0)" in result.stdout, result.stdout
     assert all(any(url.endswith(f"/-/{title}") for url in got) for title in two_moments.removed)
     versions = versions_of(database)
     first_times = capture_times(two_moments.first / "archive.sqlite")

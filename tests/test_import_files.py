@@ -9,6 +9,9 @@ import json
 import sqlite3
 import zipfile
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import run_cli
 
@@ -173,3 +176,43 @@ def test_hostile_wacz_refused_and_recorded(tmp_path: Path) -> None:
     result = run_cli("import", str(big), "--archive", str(small), "--max-record-mb", "1")
     assert result.returncode == 3, result.stderr
     assert any("larger than" in reason for (reason,) in rows(small, "select reason from import_problems"))
+
+
+def test_an_import_records_its_captures_through_the_archive_and_its_outcome_as_every_run_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One capture path: every imported record reaches `captures` through Archive.record_capture (with its checks),
+    as a crawl's; the import's row stores an outcome's status (not 'finished'), which the fleet reads as such."""
+    from dvscrape.archive.crawl_log import crawls_after
+    from dvscrape.archive.db import Archive
+    from dvscrape.runs.imports import import_paths
+    from dvscrape.runs.outcome import Outcome
+    from dvscrape.sites import get_profile
+
+    recorded: list[str] = []
+    record_capture = Archive.record_capture
+
+    def spy(self: Archive, capture: Any) -> int:
+        recorded.append(capture.record_type)
+        return record_capture(self, capture)
+
+    monkeypatch.setattr(Archive, "record_capture", spy)
+    with Archive.open(tmp_path / "archive") as archive:
+        result = import_paths(archive, [ORIGINAL], get_profile("tanbinh"))
+    assert result.captures > 0 and len(recorded) == result.captures
+    (record,) = crawls_after(tmp_path / "archive", 0)
+    assert Outcome.of_status(record.status) is result.outcome is Outcome.SUCCESS
+
+
+def test_files_that_are_neither_warc_nor_wacz_are_refused_before_anything_is_copied(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    png = tmp_path / "photo.warc.gz"  # a PNG under a WARC name: judged by its bytes
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    for inputs in ([readme], [ORIGINAL, png]):
+        result = run_cli("import", *map(str, inputs), "--archive", str(archive))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "neither a WARC nor a WACZ file" in result.stderr and str(inputs[-1]) in result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert not list((archive / "warc").glob("*"))
+    imported(archive, ORIGINAL)  # the good file alone is imported

@@ -220,7 +220,7 @@ def test_record_capture_stores_record_types_and_checks_them(archive: Archive) ->
     with pytest.raises(ValueError, match="only a revisit"):
         archive.record_capture(capture_of(crawl_id, original, location, refers_to_capture_id=original_id))
     with pytest.raises(ValueError, match="unknown record type"):
-        archive.record_capture(capture_of(crawl_id, original, location, record_type="resource"))
+        archive.record_capture(capture_of(crawl_id, original, location, record_type="request"))
 
 
 # -- KnownCapture ----------------------------------------------------------------------------------------------------

@@ -28,10 +28,13 @@ def test_a_search_snippet_spanning_a_paragraph_break_stays_on_one_line(small_arc
 def test_replica_help_names_the_command_and_the_demo_default() -> None:
     result = run_cli("replica", "--help")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: dvscrape replica ") and "python -m" not in result.stdout
+    # a click command as every other: its usage line, its options with their defaults as click shows them
+    assert result.stdout.startswith("Usage: dvscrape replica [OPTIONS]\n") and "python -m" not in result.stdout
     demo = run_cli("demo", "--help")
     assert "[default: 60]" in demo.stdout.replace("\n", " ")
-    assert "(default 60, as dvscrape demo)" in " ".join(result.stdout.split())
+    assert "--articles INTEGER Articles in edition 1 (as the demo). [default: 60]" in " ".join(result.stdout.split())
+    wrong = run_cli("replica", "--faults", "nonsense=2")
+    assert wrong.returncode == 2 and wrong.stderr.startswith("Usage: dvscrape replica [OPTIONS]")
 
 
 def test_export_into_a_missing_folder_creates_it_and_says_so(small_archive: Path, tmp_path: Path) -> None:
@@ -97,3 +100,27 @@ def test_crawl_shows_progress_and_summary_only_unless_asked(tmp_path: Path) -> N
     counts = json.loads(counts)
     assert counts["articles_found"] == found >= counts["articles_new"] == 10, counts  # dead links are found too
     assert counts["media"] == media > 0, counts
+
+
+READERS_AND_WRITERS = [
+    ("search", "phường"),
+    ("verify",),
+    ("history", "1"),
+    ("show", "1"),
+    ("export", "--format", "jsonl", "--out", "{tmp}/out"),
+    ("serve", "--port", "8999"),
+    ("index",),
+    ("documents",),
+    ("reindex",),
+    ("reextract",),
+]
+
+
+@pytest.mark.parametrize("command", READERS_AND_WRITERS, ids=lambda command: command[0])
+def test_a_mistyped_archive_folder_is_refused_and_never_created(tmp_path: Path, command: tuple[str, ...]) -> None:
+    typo = tmp_path / "archvie"
+    args = [part.format(tmp=tmp_path) for part in command]
+    result = run_cli(*args, "--archive", str(typo))
+    assert result.returncode == 7, result.stdout + result.stderr  # archive unusable, as the README's table says
+    assert result.stderr.count("\n") == 1 and "not a dvscrape archive" in result.stderr, result.stderr
+    assert not typo.exists()

@@ -48,6 +48,9 @@ def test_the_run_after_a_change_handles_every_new_edited_and_removed_article(tmp
     finally:
         second_site.stop()
     edition2 = build_corpus(2023, ARTICLES, edition=2)
+    # the summary says what the run did to the archive, as the crawl's row stores it: removed articles are gone
+    (gone,) = query(archive, "select articles_gone from crawls order by id desc limit 1")[0]
+    assert gone == len(edition2.removed) > 0 and f", gone {gone}, errors" in output, output
     stored = {url for (url,) in query(archive, "select url from articles")}
     assert {f"{SITE_URL}/web/neoportal/-/{t}" for t in edition2.added} <= stored
     for url_title in edition2.edited:

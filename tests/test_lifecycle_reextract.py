@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.pages import Article
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder, normalised
 from tests.conftest import run_cli
 
@@ -78,7 +78,7 @@ def test_dry_run_on_the_command_line_changes_nothing(tmp_path: Path) -> None:
     snapshot = counts(directory)
     result = run_cli("reextract", "--archive", str(directory), "--dry-run")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("dry run, nothing changed:") and "would be stored" in result.stdout
+    assert "(dry run, nothing changed)" in result.stdout.splitlines()[0] and "would be stored" in result.stdout
     assert counts(directory) == snapshot
     assert before  # the database file is not rewritten beyond SQLite's own bookkeeping
     real = run_cli("reextract", "--archive", str(directory))
@@ -125,6 +125,12 @@ def test_kill_then_resume_on_a_new_port_then_reextract_loses_nothing(tmp_path: P
     with sqlite3.connect(archive / "archive.sqlite") as conn:
         bases = conn.execute("SELECT status, base_url FROM crawls ORDER BY id").fetchall()
     assert bases == [("interrupted", first.url), ("success", second.url)]  # each run records what it crawled
+    # the killed run's row kept the counts of what it stored (written with each commit), the resumed run counts the
+    # rest, and its summary names what the killed run had stored: every article is counted once, in a summary
+    with sqlite3.connect(archive / "archive.sqlite") as conn:
+        killed, done = conn.execute("SELECT articles_new FROM crawls ORDER BY id").fetchall()
+    assert killed[0] >= 10 and killed[0] + done[0] == 60, (killed, done)
+    assert f"resumes crawl 1, stopped after articles archived {killed[0]} (new {killed[0]}," in resumed.stdout
     before = counts(archive)
     assert before["articles"] == 60
     dry = run_cli("reextract", "--archive", str(archive), "--dry-run")

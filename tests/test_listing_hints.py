@@ -7,11 +7,10 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from dvscrape.items import ArticleItem
+from dvscrape.capture.items import ArticleItem
 from dvscrape.pages import Article, ListingEntry, PageContext, extract_listing, extract_page, listing_hint
 from dvscrape.pages.listing import Listing
 from dvscrape.replica.process import start_replica_process
@@ -96,21 +95,20 @@ def test_a_sidebar_portlet_is_not_an_entry_of_the_listing() -> None:
 def test_the_crawl_stores_a_held_article_with_every_listing_it_read(order: tuple[int, ...]) -> None:
     """An article page showing no date or category is held by the spider and extracted once every listing is read:
     the listings' order, and whether they came before or after the article, do not change the record."""
-    from dvscrape.spiders.hints import HeldArticle, needs_listing_hint
-    from dvscrape.spiders.portal import PortalSpider
+    from dvscrape.capture.held import HeldArticle, HeldArticles, needs_listing_hint
 
-    spider = PortalSpider(site="tanbinh")
+    held = HeldArticles(get_profile("tanbinh"))
     body = _article_page().encode()
-    early = extract_page(PAGE, body, spider.profile, PageContext())
+    early = extract_page(PAGE, body, held.profile, PageContext())
     assert isinstance(early, Article) and needs_listing_hint(early)
-    assert spider.hold(HeldArticle(PAGE, PAGE, None, "2023-04-05T00:00:00Z", "utf-8", 200, "", body))
+    assert held.hold(HeldArticle(PAGE, PAGE, None, "2023-04-05T00:00:00Z", "utf-8", 200, "", body))
     for index in order:  # the listings read after the article was fetched
         entry = ENTRIES[index]
-        spider.note_listing(Listing(f"{SITE}/listing-{index}", entry.category, (entry,)))
-    (item,) = spider.release_held_articles()
+        held.note_listing(Listing(f"{SITE}/listing-{index}", entry.category, (entry,)))
+    (item,) = held.release()
     assert isinstance(item, ArticleItem)
     assert item.article == _extracted(ENTRIES)
-    assert not spider.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
+    assert not held.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
 
 
 def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(tmp_path: Path) -> None:
@@ -140,10 +138,13 @@ def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archive
 ) -> None:
     """An incremental run stops paging a listing where it finds held articles: an article it re-reaches keeps the
     hint of the listing page it did not read again, as the archive last captured it (and as reextract reads it)."""
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
     from dvscrape.archive.db import Archive
-    from dvscrape.archive.incremental import IncrementalState
-    from dvscrape.spiders.hints import HeldArticle
-    from dvscrape.spiders.portal import PortalSpider
+    from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+    from dvscrape.capture.held import HeldArticle
+    from dvscrape.capture.session import CrawlSession
 
     with sqlite3.connect(crawled_archive.database) as connection:
         url, fetched, capture_id, published = connection.execute(
@@ -151,11 +152,16 @@ def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archive
             " where a.published_source = 'listing' order by a.url limit 1"
         ).fetchone()
     with Archive.open(crawled_archive.directory, readonly=True) as archive:
-        spider = PortalSpider(site="tanbinh", base_url=crawled_archive.replica_url)
         state = IncrementalState.load(archive, resume_crawl_id=None)
-        spider.session = SimpleNamespace(archive=archive, planner=SimpleNamespace(incremental=incremental, state=state))  # type: ignore[assignment]
-        assert spider.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", "utf-8", 200, "", None))
-        (item,) = spider.release_held_articles()  # this run read no listing page
+        profile = get_profile("tanbinh", crawled_archive.replica_url)
+        stats = MemoryStatsCollector(get_crawler())
+        session = CrawlSession(
+            archive, 0, "tanbinh", None, state=state, incremental=incremental, policy=RecheckPolicy(), stats=stats,
+            profile=profile,
+        )  # fmt: skip
+        assert session.held is not None
+        assert session.held.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", "utf-8", 200, "", None))
+        (item,) = session.held.release()  # this run read no listing page
     assert isinstance(item, ArticleItem)
     if incremental:
         assert (item.article.published, item.article.published_source) == (published, "listing")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
 from dvscrape.replica.process import ReplicaProcess
+from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.sites import available_sites, bundled_profiles_dir, get_profile, profile_files
 from dvscrape.sites.loader import load_profile, parse_profile
 from dvscrape.sites.profile import Selectors
@@ -72,8 +72,9 @@ def _with(change: dict[str, object], table: str = "") -> dict[str, object]:
         (_with({"listing_paths": ["/web/other/x"]}), "listing path '/web/other/x' is not under the site path"),
         (_with({"sitemap_path": "sitemap.xml"}), "sitemap_path must be a path starting with '/'"),
         (
-            _with({"trap_path_parts": ["/kinh-te"]}, "urls"),
-            "the start page '/web/neoportal/kinh-te-xa-hoi' is not crawled as a listing: path contains '/kinh-te'",
+            _with({"trap_path_parts": ["/kinh-te-xa-hoi"]}, "urls"),
+            "the start page '/web/neoportal/kinh-te-xa-hoi' is not crawled as a listing: "
+            "path contains '/kinh-te-xa-hoi'",
         ),
         ({"site_url": "https://x.gov.vn"}, "'listing_paths' is required"),
         ({**_tanbinh_data(), "urls": "x"}, "'urls' must be a table ([urls])"),
@@ -168,7 +169,7 @@ def test_a_profile_politeness_applies_below_fast_and_overrides(
 ) -> None:
     from scrapy.crawler import Crawler
 
-    from dvscrape.crawl import build_settings
+    from dvscrape.runs.crawl import build_settings
     from dvscrape.spiders.portal import PortalSpider
 
     crawler = Crawler(PortalSpider, build_settings(tmp_path, overrides, fast=fast))

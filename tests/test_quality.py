@@ -7,10 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from dvscrape.cli import COMMANDS
-from dvscrape.project_settings import PROJECT_SETTINGS, readme_table
+from dvscrape.settings.declared import PROJECT_SETTINGS, readme_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,8 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _tool(name: str) -> str:
     path = Path(sys.executable).parent / name
     found = str(path) if path.exists() else shutil.which(name)
-    if not found:
-        pytest.skip(f"{name} is not installed")
+    assert found, f"{name} is not installed: the test extras install it (pip install -e '.[test]')"
     return found
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.versions import versions_of
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import CrawledArchive, run_cli
 
@@ -94,4 +94,4 @@ def test_reextract_replays_versions_in_fetch_order_and_keeps_ids(tmp_path: Path)
 def test_reextract_needs_a_writable_archive_with_warc_files(tmp_path: Path) -> None:
     Archive.open(tmp_path / "empty").close()
     result = run_cli("reextract", "--archive", str(tmp_path / "empty"))
-    assert result.returncode == 1 and "Error: " in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 7 and "Error: " in result.stderr and "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ from dvscrape.archive.db import Archive
 from dvscrape.archive.rereading import current_history
 from dvscrape.archive.versions import versions_of
 from dvscrape.pages import Article
-from dvscrape.reextract import reextract
+from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import run_cli
 

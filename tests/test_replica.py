@@ -21,6 +21,7 @@ from dvscrape.replica import build_corpus, start_replica
 from dvscrape.replica.content import CATEGORIES
 from dvscrape.replica.model import Corpus
 from dvscrape.replica.seed import SEED_TITLE, SEED_URL_TITLE, parse_seed, read_seed_text
+from tests.conftest import CLI
 
 SEED = 2023
 ARTICLES = 200
@@ -71,7 +72,7 @@ def corpus() -> Corpus:
 
 @pytest.fixture(scope="module")
 def replica() -> Iterator[str]:
-    command = [sys.executable, "-m", "dvscrape.replica", "--port", "0", "--articles", str(ARTICLES)]
+    command = [*CLI, "replica", "--port", "0", "--articles", str(ARTICLES)]
     command += ["--seed", str(SEED), "--slow-delay", str(SLOW_DELAY)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -290,8 +291,28 @@ def test_media_files_are_valid(replica: str, corpus: Corpus) -> None:
     with_pdf = next(a for a in corpus.articles if any(x.content_type == "application/pdf" for x in a.attachments))
     pdf = next(x for x in with_pdf.attachments if x.content_type == "application/pdf")
     document = fetch(replica, pdf.path)
-    # a real PDF (reportlab, Pillow), or a damaged one that still has the header and the end marker
     assert document.status == 200 and document.body.startswith(b"%PDF-1.") and b"%%EOF" in document.body[-16:]
+
+
+def test_without_the_test_libraries_every_attachment_is_a_real_document(
+    corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain install has no reportlab (it is in the test extra): the replica still serves, for every attachment,
+    a document the readers read with its heading fields (the committed one of its file type)."""
+    from dvscrape.documents.model import DONE
+    from dvscrape.documents.reader import read_document
+    from dvscrape.replica.documents import CONTENT_TYPES
+
+    monkeypatch.setitem(sys.modules, "reportlab", None)  # import reportlab… raises ImportError
+    attachments = {x.content_type: x for article in corpus.articles for x in article.attachments}
+    assert {"application/pdf", CONTENT_TYPES[".docx"]} <= set(attachments)
+    with start_replica(articles=ARTICLES, seed=SEED) as running:
+        for attachment in attachments.values():
+            document = fetch(running.url, attachment.path)
+            assert document.status == 200 and document.headers["content-type"] == attachment.content_type
+            result = read_document(document.body, attachment.filename, ocr=False)
+            assert result.status == DONE, (attachment.filename, result.reason)
+            assert result.fields.get("number") == "109/KH-UBND", (attachment.filename, result.text[:300])
 
 
 def test_same_seed_same_bytes_except_view_counter(replica: str) -> None:

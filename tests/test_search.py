@@ -147,7 +147,7 @@ def test_cli_search_on_a_crawl(crawled_archive: CrawledArchive) -> None:
 def test_cli_search_never_shows_a_traceback(crawled_archive: CrawledArchive, query: str) -> None:
     result = run_cli("search", "--archive", str(crawled_archive.directory), "--", query)
     assert "Traceback" not in result.stderr
-    assert result.returncode == 0 or (result.returncode == 1 and result.stderr.startswith("Error: the query"))
+    assert result.returncode == 0 or (result.returncode == 2 and result.stderr.startswith("Error: the query"))
 
 
 def test_cli_search_rejects_bad_options_clearly(crawled_archive: CrawledArchive, tmp_path: Path) -> None:
@@ -155,9 +155,9 @@ def test_cli_search_rejects_bad_options_clearly(crawled_archive: CrawledArchive,
     bad_date = run_cli("search", "dan", "--archive", archive, "--since", "yesterday")
     assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
     reversed_range = run_cli("search", "dan", "--archive", archive, "--since", "2024-02-01", "--until", "2024-01-01")
-    assert reversed_range.returncode == 1 and "after" in reversed_range.stderr
+    assert reversed_range.returncode == 2 and "after" in reversed_range.stderr
     missing = run_cli("search", "dan", "--archive", str(tmp_path / "nowhere"))
-    assert missing.returncode == 1 and "not a dvscrape archive" in missing.stderr
+    assert missing.returncode == 7 and "not a dvscrape archive" in missing.stderr
     assert "Traceback" not in bad_date.stderr + reversed_range.stderr + missing.stderr
 
 

@@ -51,6 +51,8 @@ def server(crawled_archive: CrawledArchive) -> Iterator[str]:
                 if process.poll() is not None:
                     raise RuntimeError(process.stdout.read() if process.stdout else "serve exited") from None
                 time.sleep(0.1)
+        else:
+            pytest.fail(f"dvscrape serve never answered on {base}")
         yield base
     finally:
         process.terminate()
@@ -110,7 +112,7 @@ def test_metadata_file_for_plain_datasette(tmp_path: Path, crawled_archive: Craw
 
 def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
     result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port()))
-    assert result.returncode == 1 and "not a dvscrape archive" in result.stderr
+    assert result.returncode == 7 and "not a dvscrape archive" in result.stderr
 
 
 @pytest.mark.parametrize(("typed", "folded"), [("đồng", "dong"), ("Đông", "dong"), ("đại biểu", "dai bieu")])

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.crawl import build_settings
 from dvscrape.errors import ConfigurationError
-from dvscrape.project_settings import PROJECT_SETTINGS, SettingsAddon, check_settings
+from dvscrape.runs.crawl import build_settings
+from dvscrape.settings.declared import PROJECT_SETTINGS, SettingsAddon, check_settings
 
 CLOSED_PORT = "http://127.0.0.1:9"
 
@@ -97,3 +97,18 @@ def test_crawl_help_lists_every_project_setting() -> None:
     missing = [setting.name for setting in PROJECT_SETTINGS if f"{setting.name} (default" not in result.output]
     assert not missing, result.output
     assert "8 interrupted" in result.output
+
+
+def test_a_crawl_without_an_operator_says_so_once_at_start(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DVSCRAPE_OPERATOR"}
+    result = subprocess.run(
+        [sys.executable, "-m", "dvscrape", "crawl", "--base-url", CLOSED_PORT, "--archive", str(tmp_path / "a")]
+        + ["--fast", "-s", "RETRY_TIMES=0", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.stderr.count("DVSCRAPE_OPERATOR is not set") == 1, result.stderr[-2000:]
+    given = crawl(tmp_path, env={"DVSCRAPE_OPERATOR": "me@example.org"})
+    assert "DVSCRAPE_OPERATOR is not set" not in given.stderr

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dvscrape.replica.content import build_corpus
 from dvscrape.text import decode_legacy_runs, detect_legacy, find_legacy_runs, from_legacy, normalize
 from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding
 from dvscrape.text.letters import vietnamese_letters
@@ -203,8 +204,7 @@ def test_no_false_positives_on_unicode_and_english_text() -> None:
 
 
 def test_no_false_positives_on_the_replica_corpus() -> None:
-    content = pytest.importorskip("dvscrape.replica.content")
-    corpus = content.build_corpus()
+    corpus = build_corpus()
     paragraphs = [paragraph for article in corpus.articles for paragraph in article.paragraphs]
     assert paragraphs
     assert [paragraph for paragraph in paragraphs if find_legacy_runs(paragraph)] == []

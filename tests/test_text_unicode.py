@@ -69,6 +69,8 @@ def test_to_nfc_leaves_clean_and_foreign_text() -> None:
         ("quận T\u0430\u0302n Bình", "quận Tân Bình"),  # Cyrillic а with a combining circumflex
         ("H\u03bf\u00e0", "Hoà"),  # Greek omicron
         ("c\u043eng t\u0430́c", "cong tác"),
+        # Capitals of look-alikes alone ('НСМ') do not make a text Cyrillic.
+        ("quận T\u0430\u0302n Bình, \u0422\u0420.\u041d\u0421\u041c", "quận Tân Bình, \u0422\u0420.\u041d\u0421\u041c"),
     ],
 )
 def test_fold_confusables(typed: str, folded: str) -> None:
@@ -82,6 +84,7 @@ def test_fold_confusables(typed: str, folded: str) -> None:
         "Tổng thống Путин thăm Hà Nội",
         "ΑΘΗΝΑ và Ελλάδα",
         "Bдi",
+        "Конверт кahu",  # a word wholly in Cyrillic, though all its letters look Latin: Cyrillic text
         PARAGRAPH,
         "x = α + β",
     ],

@@ -37,9 +37,10 @@ def test_real_paragraphs_typed_in_viqr_decode_back(style: ViqrStyle) -> None:
     paragraphs = _paragraphs()
     assert len(paragraphs) > 500
     wrong = [text for text in paragraphs if normalize(encode_viqr(text, style)) != text]
-    # What is left: a final '.' or '?' before a capital where the rarer reading was meant ('tư. Luật' read 'tự
-    # Luật', 'hành vi. Theo' read 'vị'), a name ('Cư. Linh'), an apostrophe after a consonant ('Mon'tkio+').
-    assert len(wrong) <= 0.02 * len(paragraphs), wrong[:5]
+    # What is left: a final '.' or '?' before a capital where the rarer reading was meant and nothing in the text
+    # tells ('cư? Trung Quốc' read 'cư?', 'độc gia? T.N.'), a name ('Cư. Linh'), an apostrophe after a consonant
+    # ('Mon'tkio+'), a sentence that ends without a full stop ('hình sự').
+    assert len(wrong) <= 0.01 * len(paragraphs), wrong[:5]
 
 
 @needs_underthesea
@@ -52,7 +53,7 @@ def test_a_viqr_sentence_inside_unicode_text_decodes_back(style: ViqrStyle) -> N
         sentences[index] = encode_viqr(sentences[index], style)  # with its full stop
         if normalize(" ".join(sentences)) != text:
             wrong.append(text)
-    assert len(wrong) <= 0.02 * len(_paragraphs()), wrong[:5]
+    assert len(wrong) <= 0.01 * len(_paragraphs()), wrong[:5]
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,16 @@ def test_a_viqr_sentence_inside_unicode_text_decodes_back(style: ViqrStyle) -> N
         ("Ve^` “di.ch vu.” va` “thu+o+ng ma.i”.", "Về “dịch vụ” và “thương mại”."),
         ("Ca'c to^n gia'o... va` hi`nh su+.. Ho^.i nghi....", "Các tôn giáo... và hình sự. Hội nghị..."),
         ("To^' ca'o\\... va` qua\\. Xong chu+a\\?", "Tố cáo... và qua. Xong chưa?"),
+        # A capitalised word that opens sentences ('Theo', 'Các', 'Tôi') follows a full stop, not a tone ...
+        ("Ho. vi pha.m ha`nh vi. Theo quy ddi.nh, ho. bi. pha.t.", "Họ vi phạm hành vi. Theo quy định, họ bị phạt."),
+        ("Ca'c gia?i pha'p kha? thi. Ca'c phu+o+`ng dde^`u la`m.", "Các giải pháp khả thi. Các phường đều làm."),
+        # ... and so does an item of a list.
+        ("Lua^.t pha'p nu+o+'c ta. g) Mo^.t so^' vie^.c.", "Luật pháp nước ta. g) Một số việc."),
+        # Where nothing after it tells, the text's own spelling of the two syllables does ('đầu tư' elsewhere).
+        ("Kha'i nie^.m dda^`u tu+. Lua^.t DDa^`u tu+ quy ddi.nh.", "Khái niệm đầu tư. Luật Đầu tư quy định."),
+        ("Nga`nh hi`nh su+. Bo^. lua^.t hi`nh su+. mo+'i.", "Ngành hình sự Bộ luật hình sự mới."),
+        # A word quoted alone is a term: its mark is the tone.
+        ("Chu+~ “tu+?” ddu+o+.c du`ng.", "Chữ “tử” được dùng."),
         # The list marker 'đ.' (a, b, c, d, đ) does not end the run.
         ("Ca'c vie^.c sau: dd. Su+. la~nh dda.o cu?a DDa?ng.", "Các việc sau: đ. Sự lãnh đạo của Đảng."),
         # Transliterated names in a VIQR run.

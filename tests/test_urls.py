@@ -173,3 +173,29 @@ def test_base_url_can_point_at_the_replica() -> None:
     assert classify(f"{BASE}/web/neoportal/-/abc", replica).kind is UrlKind.OFFSITE  # never fetched from there
     other_port = get_profile("tanbinh", "http://127.0.0.1:9999")
     assert classify("http://127.0.0.1:9999/web/neoportal/-/abc", other_port).canonical == decision.canonical
+
+
+@pytest.mark.parametrize(
+    ("url", "page_trap"),
+    [
+        ("/web/neoportal/calendar", True),
+        ("/web/neoportal/calendar/week?start=2024-06-10", True),
+        ("/web/neoportal/-/search?q=x", True),
+        ("/web/neoportal/calendars-of-the-district", False),  # a segment that only begins like a rule
+        ("/web/neoportal/lich-cong-tac-cu", False),
+    ],
+)
+def test_a_path_rule_matches_whole_segments(url: str, page_trap: bool) -> None:
+    assert (kind(BASE + url) is UrlKind.TRAP) is page_trap
+
+
+@pytest.mark.parametrize(
+    "requisite",
+    ["/html/icons/calendar.png", "/html/themes/classic/images/calendar/today.png", "/calendar/main.css?t=1"],
+)
+def test_trap_path_rules_never_stop_a_page_requisite(requisite: str) -> None:
+    from dvscrape.sites.urls import classify_requisite
+
+    decision = classify_requisite(BASE + requisite, PROFILE)
+    assert decision.kind is UrlKind.REQUISITE and decision.canonical, decision
+    assert classify_requisite(BASE + "/web/neoportal/trang-chu?p_p_lifecycle=1&p_auth=x", PROFILE).kind is UrlKind.TRAP

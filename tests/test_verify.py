@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.warc.model import RevisitProfile, RevisitTarget
 from dvscrape.warc.writer import WarcWriter
 from tests.archivist_helpers import exchange

@@ -1,21 +1,32 @@
 """dvscrape index (CDXJ) and dvscrape wacz: the index addresses every record; the package passes the `wacz` tool's
-validation and the WACZ 1.1.1 rules checked here (stored entries, digests, page list)."""
+validation and the WACZ 1.1.1 rules checked here (stored entries, digests, page list), and every article replays in
+ReplayWeb.page in headless Chromium."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from dvscrape.archive.db import Archive
+from dvscrape.serving.replay import replay_pages
+from dvscrape.text.legacy import detect_legacy
+from dvscrape.text.pipeline import normalize
 from dvscrape.warc.cdxj import iter_index, surt
 from dvscrape.warc.reader import read_record_at
 from tests.conftest import CrawledArchive, run_cli
+from tests.replaywebpage import app_folder, chromium, replay_session
+from tests.test_storedzip import assert_headers_agree
+
+BROKEN_PAGES_ENOUGH = 3  # a broken package waits out every page: stop after a few
 
 
 @pytest.mark.parametrize(
@@ -84,6 +95,7 @@ def test_wacz_passes_the_wacz_tool_validation(wacz_file: Path) -> None:
 
 
 def test_wacz_follows_the_1_1_1_layout(wacz_file: Path, crawled_archive: CrawledArchive) -> None:
+    assert_headers_agree(wacz_file)
     with zipfile.ZipFile(wacz_file) as package:
         names = package.namelist()
         assert all(info.compress_type == zipfile.ZIP_STORED for info in package.infolist())
@@ -140,3 +152,47 @@ def test_wacz_page_list_names_each_page_once_with_its_title(wacz_file: Path) -> 
     assert all(page["title"] and page["title"] != page["url"] for page in pages)
     home = pages[0]
     assert home["url"].endswith("/web/neoportal/trang-chu") and "Tân Bình" in home["title"]
+
+
+def _as_read(text: str) -> str:
+    """Page text as dvscrape reads it (legacy TCVN3/VNI/VIQR typing decoded, NFC, whitespace made canonical): the
+    replica types one article per legacy encoding, which a person reads through the old fonts."""
+    return normalize(text, legacy=detect_legacy(text))
+
+
+def _shows(title: str, text: str) -> bool:
+    return title in _as_read(text)
+
+
+def test_every_article_replays_in_replaywebpage(wacz_file: Path, crawled_archive: CrawledArchive) -> None:
+    """Each article of the package, opened in ReplayWeb.page (its npm package, embedded in a page as its embedding
+    guide says) in headless Chromium: the replayed page shows the article's title, every image loads, every
+    stylesheet applies, no request of the page fails and the service worker reports no record it could not read."""
+    app, browser = app_folder(), chromium()
+    if app is None:
+        pytest.skip("ReplayWeb.page is not installed (.ci/run unpacks the npm package replaywebpage)")
+    if browser is None:
+        pytest.skip("no headless Chromium (apt-get install chromium)")
+    archive = Archive.open(crawled_archive.directory, readonly=True)
+    try:
+        articles = [page for page in replay_pages(archive) if page.kind == "article"]
+    finally:
+        archive.close()
+    with sqlite3.connect(crawled_archive.database) as connection:
+        (held,) = connection.execute("SELECT count(*) FROM articles WHERE gone_since IS NULL").fetchone()
+    assert len(articles) == held > 0
+    broken: dict[str, list[str]] = {}
+    with replay_session(wacz_file, app, browser) as viewer:
+        for article in articles:
+            title = normalize(article.title)
+            replayed = viewer.open(article.url, article.timestamp, shows=partial(_shows, title), timeout=30)
+            problems = replayed.problems()
+            if title not in _as_read(replayed.text):
+                problems.append(f"title {title!r} not shown; page text: {replayed.text[:300]!r}")
+            if not replayed.images or not replayed.sheets:
+                problems.append(f"{len(replayed.images)} images, {len(replayed.sheets)} stylesheets")
+            if problems:
+                broken[article.url] = problems
+                if len(broken) == BROKEN_PAGES_ENOUGH:
+                    break
+    assert not broken, "\n".join(f"{url}: {problems}" for url, problems in broken.items())

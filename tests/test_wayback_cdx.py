@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from dvscrape.capture.cdx import WaybackServer, collapsed, parse_cdx, resume_key
+from dvscrape.errors import ConfigurationError
 from dvscrape.sites import get_profile
 from dvscrape.sites.urls import classify
-from dvscrape.wayback.cdx import WaybackServer, collapsed, parse_cdx, resume_key
+from tests.conftest import run_cli
 
 LIVE = "https://tanbinh.hochiminhcity.gov.vn"
 ARTICLE = f"{LIVE}/web/neoportal/-/le-khai-mac"
@@ -99,3 +102,30 @@ def test_an_answer_that_is_not_cdx_is_an_error() -> None:
         parse_cdx("<html><body>Service temporarily unavailable</body></html>")
     with pytest.raises(ValueError):
         parse_cdx('[["urlkey", "timestamp"')  # cut short
+
+
+def test_a_wrong_server_or_site_is_a_configuration_error(tmp_path: Path) -> None:
+    """Exit code 2 (bad configuration) for any configuration mistake of a --from-wayback run, nothing archived:
+    a server that is not an http(s) URL (a ConfigurationError, not a ValueError) and an unknown site (it was
+    exit 7, 'archive unusable')."""
+    with pytest.raises(ConfigurationError, match="http"):
+        WaybackServer.from_url("ftp://example.org/coll/")
+    for site, server in (("tanbinh", "ftp://example.org/coll/"), ("nosuchsite", "http://127.0.0.1:9/coll/")):
+        result = run_cli("crawl", site, "--from-wayback", server, "--archive", str(tmp_path / site))
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.stderr.count("\n") == 1 and not (tmp_path / site).exists(), result.stderr
+
+
+def test_the_wayback_crawl_keeps_the_crawls_downloader_middlewares() -> None:
+    """The same back-off and capture middlewares as a live crawl, without the scope (its requests go to the web
+    archive); the spider's settings once replaced the crawl's whole middleware table."""
+    from scrapy.settings import Settings
+
+    from dvscrape import settings as project
+    from dvscrape.spiders.wayback import WaybackSpider
+
+    settings = Settings()
+    settings.setmodule(project, priority="project")
+    WaybackSpider.update_settings(settings)
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares == {**project.DOWNLOADER_MIDDLEWARES, "dvscrape.capture.scope.ScopeMiddleware": None}

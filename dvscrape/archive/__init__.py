@@ -4,8 +4,10 @@ Modules: ``db`` (Archive), ``connection`` (pragmas, write transactions), ``migra
 recorded schema migrations), ``identity`` (the rewrite of older archives onto the site's canonical URLs), ``times``
 (the one stored time format), ``records`` and ``rows`` (Capture, Article → column values, content hash), ``versions``
 (article history), ``incremental`` (what a re-crawl must fetch again), ``sitemaps`` (the previous visit's sitemap),
-``recovery`` (repair after a crash), ``search`` and ``folding`` (accent-insensitive full-text search), ``lookup``
-(URL → stored article or capture, and where an imported capture came from), ``document_tables`` (the
-documents table and its indexes), ``crawl_log`` (the recorded crawls, read back) and ``lock`` (the crawl lock). WARC
-files are read and written by ``dvscrape.warc``; each module's docstring says more.
+``recovery`` (repair after a crash), ``search`` and ``folding`` (accent-insensitive full-text search),
+``filters`` (the day and category filters search and export share), ``dataset`` (the rows of a dataset export),
+``lookup`` (URL → stored article or capture, and where an imported capture came from), ``document_tables`` (the
+documents table and its indexes), ``crawl_log`` (the recorded crawls, read back), ``crawl_report`` (how a site's
+first crawl went: empty fields, suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and written
+by ``dvscrape.warc``; each module's docstring says more.
 """

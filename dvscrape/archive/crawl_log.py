@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dvscrape.archive.db import DB_FILENAME, Archive
+from dvscrape.archive.rows import counts_from_json
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,6 @@ def crawls_after(archive_dir: Path, crawl_id: int) -> list[CrawlRecord]:
             "SELECT id, status, started, finished, counts FROM crawls WHERE id > ? ORDER BY id", (crawl_id,)
         ).fetchall()
     return [
-        CrawlRecord(int(row[0]), str(row[1]), str(row[2] or ""), str(row[3] or ""), _counts(row[4])) for row in rows
+        CrawlRecord(int(row[0]), str(row[1]), str(row[2] or ""), str(row[3] or ""), counts_from_json(row[4]))
+        for row in rows
     ]
-
-
-def _counts(text: str | None) -> dict[str, int]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return {str(name): int(value) for name, value in data.items() if isinstance(value, int)}

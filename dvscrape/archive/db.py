@@ -22,6 +22,8 @@ from dvscrape.archive.migrations import apply_migrations, pending_migrations
 from dvscrape.archive.records import (
     CAPTURE_KINDS,
     COUNT_COLUMNS,
+    CRAWL_INTERRUPTED,
+    CRAWL_RUNNING,
     ArticleOutcome,
     Capture,
     StoredArticle,
@@ -41,8 +43,9 @@ _INSERT_CAPTURE = """
 INSERT INTO captures (
     crawl_id, url, canonical_url, kind, status, content_type, fetched_at, content_length,
     warc_filename, warc_offset, warc_length, warc_record_id, payload_digest,
-    error, attempts, etag, last_modified, record_type, revisit_profile, refers_to_capture_id
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    error, attempts, etag, last_modified, record_type, revisit_profile, refers_to_capture_id, problem,
+    imported_file_id
+) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(rows.ARTICLE_COLUMNS)}, capture_id, first_seen, last_seen) "
@@ -79,13 +82,21 @@ class Archive:
 
     @classmethod
     def open(
-        cls, directory: Path, *, readonly: bool = False, clock: Callable[[], str] = now_stored, upgrade: bool = True
+        cls,
+        directory: Path,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+        clock: Callable[[], str] = now_stored,
+        upgrade: bool = True,
     ) -> Archive:
-        """Open the archive in *directory*, creating it and applying pending migrations unless *readonly*.
+        """Open the archive in *directory*, creating it (with *create*) and applying pending migrations unless
+        *readonly*.
 
         A read-only open of an archive that needs migrations upgrades it first when the files are writable and
-        *upgrade* is on. Raises ArchiveError when the folder or database cannot be used, and, when *readonly*, when
-        the archive does not exist or needs migrations it cannot apply.
+        *upgrade* is on. Raises ArchiveError when the folder or database cannot be used, when the archive does not
+        exist and is not to be created (*readonly*, or *create* off), and when a read-only open needs migrations it
+        cannot apply.
         """
         directory = Path(directory)
         db_path = directory / DB_FILENAME
@@ -95,10 +106,13 @@ class Archive:
             raise ArchiveError(f"archive folder {directory} is not writable (read-only file system or permissions)")
         if not readonly and db_path.exists() and not os.access(db_path, os.W_OK):
             raise ArchiveError(f"{db_path} is not writable (read-only file system or permissions)")
+        if (readonly or not create) and not db_path.is_file():
+            raise ArchiveError(
+                f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing (check --archive; `dvscrape crawl` "
+                "and `dvscrape import` make an archive)"
+            )
         try:
             if readonly:
-                if not db_path.is_file():
-                    raise ArchiveError(f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing")
                 conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
             else:
                 (directory / WARC_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -140,19 +154,31 @@ class Archive:
         """Record the start of a crawl; return its id."""
         with self._write("begin the crawl"):
             cursor = self._conn.execute(
-                "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, 'running', ?)",
-                (site, base_url, stored_time(self._clock()), rows.to_json_object(options)),
+                "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, ?, ?)",
+                (site, base_url, stored_time(self._clock()), CRAWL_RUNNING, rows.to_json_object(options)),
             )
         return row_id(cursor)
 
     def finish_crawl(self, crawl_id: int, status: str, counts: Mapping[str, int]) -> None:
         """Record the end of a crawl: its status and counts (known ones in columns, all of them as JSON)."""
+        self._crawl_counts(crawl_id, counts, "finished = ?, status = ?, ", (stored_time(self._clock()), status))
+
+    def crawl_counts(self, crawl_id: int) -> dict[str, int]:
+        """The counts stored for a crawl ({} when it stored none)."""
+        found = self._conn.execute("SELECT counts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        return rows.counts_from_json(found[0] if found else None)
+
+    def record_crawl_counts(self, crawl_id: int, counts: Mapping[str, int]) -> None:
+        """Record the counts of a crawl so far (a crawl killed before it finishes keeps them)."""
+        self._crawl_counts(crawl_id, counts, "", ())
+
+    def _crawl_counts(self, crawl_id: int, counts: Mapping[str, int], more: str, values: tuple[str, ...]) -> None:
         known = [counts.get(name) for name in COUNT_COLUMNS]
         assignments = ", ".join(f"{name} = COALESCE(?, {name})" for name in COUNT_COLUMNS)
-        with self._write("finish the crawl"):
+        with self._write("record the crawl's counts"):
             cursor = self._conn.execute(
-                f"UPDATE crawls SET finished = ?, status = ?, {assignments}, counts = ? WHERE id = ?",
-                (stored_time(self._clock()), status, *known, rows.to_json_object(counts), crawl_id),
+                f"UPDATE crawls SET {more}{assignments}, counts = ? WHERE id = ?",
+                (*values, *known, rows.to_json_object(counts), crawl_id),
             )
             if cursor.rowcount != 1:
                 raise ArchiveError(f"no crawl {crawl_id} in {self.directory}")
@@ -160,7 +186,8 @@ class Archive:
     # -- captures ------------------------------------------------------------------------------------------------
 
     def record_capture(self, capture: Capture) -> int:
-        """Record one fetch; return the capture's id."""
+        """Record one capture, whatever its source (a crawl, a web archive, an imported file); return its id.
+        ValueError for a capture whose kind, record type or revisit fields are not ones the archive knows."""
         if capture.kind not in CAPTURE_KINDS:
             raise ValueError(f"unknown capture kind {capture.kind!r}; expected one of {sorted(CAPTURE_KINDS)}")
         location = capture.location
@@ -186,6 +213,8 @@ class Archive:
             record_type,
             profile,
             capture.refers_to_capture_id,
+            capture.problem,
+            capture.imported_file_id,
         )
         with self._write("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
@@ -321,15 +350,14 @@ class Archive:
             if found is None:
                 raise ArchiveError(f"crawl {crawl_id} is not an unfinished crawl of {self.directory}")
             self._conn.execute(
-                "UPDATE crawls SET status = 'interrupted', finished = COALESCE("
+                "UPDATE crawls SET status = ?, finished = COALESCE("
                 "(SELECT max(fetched_at) FROM captures WHERE crawl_id = ?), started) WHERE id = ?",
-                (crawl_id, crawl_id),
+                (CRAWL_INTERRUPTED, crawl_id, crawl_id),
             )
             stored_options = found[2] if options is None else rows.to_json_object(options)
             cursor = self._conn.execute(
-                "INSERT INTO crawls (site, base_url, started, status, options, resumed_from) "
-                "VALUES (?, ?, ?, 'running', ?, ?)",
-                (found[0], base_url or found[1], stored_time(self._clock()), stored_options, crawl_id),
+                "INSERT INTO crawls (site, base_url, started, status, options, resumed_from) VALUES (?, ?, ?, ?, ?, ?)",
+                (found[0], base_url or found[1], stored_time(self._clock()), CRAWL_RUNNING, stored_options, crawl_id),
             )
         return row_id(cursor)
 

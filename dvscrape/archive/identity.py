@@ -1,9 +1,8 @@
-"""The site is the identity, the mirror is transport: rewriting an archive made before canonical URLs were
-written on the site's own address.
+"""The site is the identity, the mirror is transport: rewriting an archive whose canonical URLs are on a base URL.
 
-Before, a crawl of a mirror or of the replica keyed articles (and captures.canonical_url) by the base URL it fetched
-from, so a second `dvscrape demo` (the replica on a new port) stored every article a second time. rebase_on_site
-rewrites every such canonical URL onto the site's own address (the profile's site_url):
+An archive whose crawls keyed articles (and captures.canonical_url) by the base URL they fetched from (a mirror, the
+replica on some port) holds one article once per base URL. rebase_on_site rewrites every such canonical URL onto the
+site's own address (the profile's site_url):
 
 - captures.canonical_url (captures.url, the URL actually fetched, is kept);
 - articles.url and the URLs the extractor wrote in figures, attachments and related_links;

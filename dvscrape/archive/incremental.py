@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.times import parse_time
+from dvscrape.archive.times import day_of, parse_time
 from dvscrape.warc.model import RevisitTarget, target_uri
 
 # The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
@@ -297,7 +297,7 @@ class IncrementalState:
         except ValueError:
             return True
         interval = policy.interval(
-            _parse_date(published_text), today=now.astimezone(UTC).date(), gone=gone_since is not None
+            day_of(published_text), today=now.astimezone(UTC).date(), gone=gone_since is not None
         )
         return now - last >= interval
 
@@ -325,16 +325,6 @@ class IncrementalState:
 
     def __len__(self) -> int:
         return len(self._articles)
-
-
-def _parse_date(text: str | None) -> date | None:
-    """The calendar date an ISO date or time starts with, or None."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
 
 
 def _resolve_original(conn: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[Any, ...] | None:

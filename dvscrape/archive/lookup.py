@@ -168,3 +168,23 @@ def provenance(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, ob
         return None
     keys = ("source", "member", "stored_name", "tool", "warc_version", "sha256", "captured_at", "imported_at")
     return dict(zip(keys, found, strict=True))
+
+
+def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
+    """The canonical URLs of every capture of *kind* (listing, article, …), each once."""
+    return [str(row[0]) for row in conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = ?", (kind,))]
+
+
+def archived_capture_times(conn: sqlite3.Connection) -> set[tuple[str, str]]:
+    """(URL, stored capture time) of every capture whose WARC record the archive holds."""
+    found = conn.execute("SELECT url, fetched_at FROM captures WHERE warc_record_id IS NOT NULL")
+    return {(str(url), str(fetched_at)) for url, fetched_at in found}
+
+
+def version_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """The number of versions of every stored article, by URL."""
+    found = conn.execute(
+        "SELECT articles.url, count(article_versions.id) FROM articles "
+        "LEFT JOIN article_versions ON article_versions.article_id = articles.id GROUP BY articles.id"
+    )
+    return {str(url): int(versions) for url, versions in found}

@@ -10,6 +10,10 @@ from dvscrape.warc.model import WarcLocation
 CAPTURE_KINDS = frozenset(
     {"article", "listing", "home", "page", "sitemap", "robots", "media", "requisite", "trap", "offsite", "other"}
 )
+# crawls.status of a crawl while it runs, and of one killed while it ran (set by the run that resumes it); every
+# other status is the word of the run's outcome (runs/outcome.py).
+CRAWL_RUNNING = "running"
+CRAWL_INTERRUPTED = "interrupted"
 # The counts finish_crawl keeps in columns of their own; every count is also kept in the JSON `counts` column.
 COUNT_COLUMNS: tuple[str, ...] = (
     "requests",
@@ -23,8 +27,9 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "revisits",
     "missing",
 )
-# captures.record_type: a WARC response record, a revisit record, or "" for a fetch that wrote no record.
-RECORD_TYPES = frozenset({"response", "revisit", ""})
+# captures.record_type: a WARC response record, a revisit record, a resource record (imported from another tool's
+# file), or "" for a fetch that wrote no record.
+RECORD_TYPES = frozenset({"response", "revisit", "resource", ""})
 # captures.revisit_profile: the last path segment of the WARC/1.1 profile URI (RevisitProfile), or "".
 REVISIT_PROFILES = frozenset({"server-not-modified", "identical-payload-digest"})
 
@@ -33,9 +38,11 @@ REVISIT_PROFILES = frozenset({"server-not-modified", "identical-payload-digest"}
 class Capture:
     """One fetch of one URL: what came back and where its WARC record is (None when the fetch failed).
 
-    *record_type* is "response", "revisit" or "" (no record); None derives it from *location* ("response" or "").
-    A revisit gives its *revisit_profile* (a RevisitProfile or its short name, "server-not-modified" /
-    "identical-payload-digest") and *refers_to_capture_id*, the capture whose response record holds the content.
+    *record_type* is "response", "revisit", "resource" or "" (no record); None derives it from *location*
+    ("response" or ""). A revisit gives its *revisit_profile* (a RevisitProfile or its short name,
+    "server-not-modified" / "identical-payload-digest") and *refers_to_capture_id*, the capture whose response record
+    holds the content (None while it is not known: an imported revisit is linked once every file is in). A capture of
+    another tool's file names it (*imported_file_id*); *problem* notes what is odd about its record.
     """
 
     crawl_id: int
@@ -54,6 +61,8 @@ class Capture:
     record_type: str | None = None
     revisit_profile: str = ""
     refers_to_capture_id: int | None = None
+    problem: str = ""
+    imported_file_id: int | None = None
 
 
 class ArticleOutcome(StrEnum):

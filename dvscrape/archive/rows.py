@@ -50,6 +50,15 @@ def to_json_object(values: Mapping[str, object]) -> str:
     return json.dumps(dict(values), ensure_ascii=False, sort_keys=True, default=str)
 
 
+def counts_from_json(text: str | None) -> dict[str, int]:
+    """The integer counts of a crawl's JSON `counts` column ({} when it holds none)."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(name): value for name, value in data.items() if isinstance(value, int)}
+
+
 def _normalised(text: str) -> str:
     """*text* in Unicode NFC with runs of whitespace collapsed to single spaces."""
     return " ".join(unicodedata.normalize("NFC", text).split())

@@ -20,6 +20,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dvscrape.archive import terms
+from dvscrape.archive.filters import day_conditions, in_categories, matching_categories
 from dvscrape.archive.folding import fold
 from dvscrape.archive.ranking import QueryTerm, best, rank
 from dvscrape.archive.versions import backfill_versions
@@ -166,20 +167,14 @@ def query_groups(query: str, *, exact: bool) -> list[list[QueryTerm]]:
 def match_conditions(options: SearchOptions, index: str, day: str) -> tuple[list[str], dict[str, object]]:
     """What every search shares: the full-text MATCH on *index*, the since/until filters on the SQL expression
     *day* (a YYYY-MM-DD text), and the parameters they and the highlighting need."""
-    conditions = [f"{index} MATCH :match"]
-    params: dict[str, object] = {
-        "match": parse_query(options.query, exact=options.exact),
-        "open": options.highlight_open,
-        "close": options.highlight_close,
-        "limit": options.limit,
-    }
-    if options.since:
-        conditions.append(f"{day} >= :since")
-        params["since"] = options.since.isoformat()
-    if options.until:
-        conditions.append(f"{day} <= :until")
-        params["until"] = options.until.isoformat()
-    return conditions, params
+    conditions, params = day_conditions(day, options.since, options.until)
+    params.update(
+        match=parse_query(options.query, exact=options.exact),
+        open=options.highlight_open,
+        close=options.highlight_close,
+        limit=options.limit,
+    )
+    return [f"{index} MATCH :match", *conditions], params
 
 
 def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
@@ -194,8 +189,8 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
     index = EXACT_INDEX if options.exact else FOLDED_INDEX
     conditions, params = match_conditions(options, index, "substr(a.published_date, 1, 10)")
     if options.category:
-        conditions.append("dvscrape_fold(a.category) = :category")
-        params["category"] = fold(unicodedata.normalize("NFC", options.category)).strip()
+        conditions.append(in_categories("a", "categories"))
+        params["categories"] = matching_categories(conn, options.category)
     groups = query_groups(options.query, exact=options.exact)
     try:
         candidates = rank(conn, groups, folded=not options.exact)

@@ -3,12 +3,12 @@
 ``2024-03-01T08:01:00.000000Z``: one width for every value, so that ordering and comparing the stored strings
 (``ORDER BY fetched_at``, ``max(fetched_at)``) is ordering the times. Microseconds keep a capture's time equal to
 the WARC-Date of its record (a revisit record refers to that date). Archive methods pass every time they are given
-through :func:`stored_time`; migration m0009 rewrote the rows stored before in other forms.
+through :func:`stored_time`; migration m0010 rewrites times stored in other forms into this one.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 STORED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -41,3 +41,13 @@ def restored_or_unchanged(text: str | None) -> str | None:
         return stored_time(str(text))
     except ValueError:
         return text
+
+
+def day_of(text: str | None) -> date | None:
+    """The day an ISO date or time starts with (a published_date), or None when it is empty or not a date."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None

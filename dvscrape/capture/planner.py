@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.capture.counts import Count, count
 from dvscrape.sites.urls import UrlDecision, UrlKind
 
 if TYPE_CHECKING:
-    from dvscrape.capture.session import CrawlCounts
+    from dvscrape.capture.counts import Stats
 
 # What a resumed run does not fetch again when the interrupted run already did.
 RESUMABLE_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.MEDIA})
@@ -27,11 +28,11 @@ Headers = tuple[tuple[str, str], ...]
 class FetchPlanner:
     """Decides, for one crawl, which URLs are fetched and with which conditional headers; counts what it skips."""
 
-    def __init__(self, state: IncrementalState, policy: RecheckPolicy, *, incremental: bool, counts: CrawlCounts):
+    def __init__(self, state: IncrementalState, policy: RecheckPolicy, *, incremental: bool, stats: Stats):
         self.state = state
         self.policy = policy
         self.incremental = incremental
-        self.counts = counts
+        self.stats = stats
         self._articles_found: set[str] = set()
 
     def recheck_urls(self) -> list[str]:
@@ -58,10 +59,10 @@ class FetchPlanner:
         canonical = decision.canonical
         if decision.kind is UrlKind.ARTICLE and canonical not in self._articles_found:
             self._articles_found.add(canonical)  # every article URL the crawl found, fetched or not
-            self.counts.articles_found = len(self._articles_found)
+            self.stats.set_value(Count.ARTICLES_FOUND.key, len(self._articles_found))
         known = self.state.last_capture(canonical)
         if not self._due(decision, known is not None, lastmod, now, previous_lastmod, recheck):
-            self.counts.not_due += 1
+            count(self.stats, Count.NOT_DUE)
             return None
         if known is None or (decision.kind is UrlKind.ARTICLE and not self.holds_article(canonical)):
             return ()  # an article captured but never stored (a killed run) needs its body, not a 304

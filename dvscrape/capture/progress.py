@@ -13,12 +13,10 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from dvscrape.capture.extension import ArchiveExtension
+from dvscrape.capture.counts import counts_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-    from dvscrape.capture.session import CrawlSession
 
 PROGRESS_LOGGER = "dvscrape.progress"  # shown by default even when Scrapy logs only warnings (crawl.py)
 logger = logging.getLogger(PROGRESS_LOGGER)
@@ -37,12 +35,13 @@ class ProgressExtension:
     """Shows progress on a terminal, logs it elsewhere; DVSCRAPE_PROGRESS_INTERVAL=0 switches it off."""
 
     def __init__(self, crawler: Crawler, interval: float, terminal: TextIO | None) -> None:
-        self.crawler = crawler
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.archived = bool(crawler.settings.get("DVSCRAPE_ARCHIVE_DIR"))
         self.interval = interval
         self.terminal = terminal
         self.loop: task.LoopingCall | None = None
         self.started = time.monotonic()
-        self.session: CrawlSession | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
@@ -59,7 +58,6 @@ class ProgressExtension:
     def spider_opened(self, spider: Spider) -> None:
         """Start the periodic report (the archive, if any, is open by now)."""
         self.started = time.monotonic()
-        self.session = ArchiveExtension.session_of(self.crawler)
         self.loop = task.LoopingCall(self.report, spider)
         self.loop.start(TERMINAL_INTERVAL if self.terminal else self.interval, now=False)
 
@@ -73,18 +71,18 @@ class ProgressExtension:
 
     def line(self, spider: Spider, bar: bool = False) -> str:
         """The progress figures as one line of text."""
-        session = self.session
         elapsed = max(time.monotonic() - self.started, 1e-6)
-        found = getattr(spider, "articles_scheduled", 0)
-        if session is None:
-            return f"{found} articles found, {elapsed:.0f}s"
-        counts = session.counts
-        done = counts.articles_stored + counts.articles_unchanged
-        prefix = f"{progress_bar(done, found)} " if bar else ""
+        counts = counts_of(self.stats.get_stats())
+        found = counts["articles_found"]
+        if not self.archived:
+            return (
+                f"{self.stats.get_value('downloader/response_count', 0)} responses (nothing archived), {elapsed:.0f}s"
+            )
+        stored, captures = counts["articles_stored"], counts["captures"]
+        prefix = f"{progress_bar(stored + counts['articles_unchanged'], found)} " if bar else ""
         return (
-            f"{prefix}{found} articles found, {counts.articles_stored} archived "
-            f"({counts.articles_stored / elapsed:.1f}/s), {counts.captures} captures "
-            f"({counts.captures / elapsed:.1f}/s), {counts.errors} errors, {elapsed:.0f}s"
+            f"{prefix}{found} articles found, {stored} archived ({stored / elapsed:.1f}/s), {captures} captures "
+            f"({captures / elapsed:.1f}/s), {counts['errors']} errors, {elapsed:.0f}s"
         )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

@@ -10,13 +10,15 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.capture.middleware import CANONICAL_KEY, KIND_KEY
+from dvscrape.capture.items import CANONICAL_KEY, KIND_KEY
+from dvscrape.capture.session import site_profile
 from dvscrape.sites.urls import UrlKind, classify, classify_requisite
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
     from dvscrape.capture.session import CrawlSession
+    from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +30,18 @@ class ScopeRefused(IgnoreRequest):
 class ScopeMiddleware:
     """Downloader middleware at priority 40: refuses out-of-scope requests and re-labels redirected ones."""
 
-    def __init__(self, crawler: Crawler, session: CrawlSession | None) -> None:
-        self.crawler = crawler
+    def __init__(self, profile: SiteProfile | None, session: CrawlSession | None) -> None:
+        self.profile = profile
         self.session = session
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ScopeMiddleware:
         """Always on: scope is not optional (refusals are recorded when the crawl has an archive)."""
-        return cls(crawler, ArchiveExtension.session_of(crawler))
+        return cls(site_profile(crawler.settings), ArchiveExtension.session_of(crawler))
 
     def process_request(self, request: Request) -> None:
         """Let in-scope requests through; raise ScopeRefused (recorded) for the others."""
-        profile = getattr(self.crawler.spider, "profile", None)
+        profile = self.profile
         if profile is None:
             return None
         embedded = request.meta.get(KIND_KEY) == UrlKind.REQUISITE.value  # embeds are in scope wherever they live
@@ -55,7 +57,5 @@ class ScopeMiddleware:
         reason = f"{'redirect refused: ' if redirected_from else ''}{decision.reason}"
         if self.session is not None:
             self.session.refuse(request.url, decision.kind.value, reason, redirected_from)
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"dvscrape/scope/refused/{decision.kind.value}")
         logger.info("refused %s (%s)", request.url[:200], reason)
         raise ScopeRefused(f"out of scope: {reason}")

@@ -1,4 +1,4 @@
-"""The state one crawl shares between its Scrapy components: the open archive, the WARC writer and the counts."""
+"""The state one crawl shares between its Scrapy components: the open archive, the WARC writer, the planner."""
 
 from __future__ import annotations
 
@@ -7,25 +7,38 @@ import socket
 import sqlite3
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
-from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
+from dvscrape.archive.incremental import IncrementalState, KnownCapture, RecheckPolicy
+from dvscrape.archive.lookup import (
+    archived_capture_times,
+    capture_record,
+    capture_warc_record,
+    captured_urls,
+    newest_response,
+)
 from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
+from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
+from dvscrape.archive.times import now_stored, parse_time
+from dvscrape.capture.counts import Count, counts_of
+from dvscrape.capture.held import HeldArticles
 from dvscrape.capture.planner import FetchPlanner
-from dvscrape.errors import ArchiveError
-from dvscrape.outcome import Outcome
+from dvscrape.errors import ArchiveError, DvscrapeError
+from dvscrape.warc.payload import declared_charset, decoded_payload
 from dvscrape.warc.writer import WarcWriter
 
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
+
+    from dvscrape.capture.counts import Stats
+    from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +49,16 @@ REFUSAL_BATCH = 500
 # next run's recovery sees as unreferenced and whose URLs it fetches again.
 COMMIT_EVERY = 200
 COMMIT_SECONDS = 1.0
+# The SiteProfile a crawl's spider crawls, set by the spider as it is made (before the components that read it); not
+# a setting a user gives.
+SITE_PROFILE = "DVSCRAPE_SITE_PROFILE"
+# What else a spider says of its crawl (a dict stored with the crawl's options), set the same way.
+RUN_OPTIONS = "DVSCRAPE_RUN_OPTIONS"
+
+
+def site_profile(settings: BaseSettings) -> SiteProfile | None:
+    """The profile the crawl's spider declared (None: a spider of no site)."""
+    return settings.get(SITE_PROFILE)
 
 
 @dataclass(frozen=True)
@@ -70,32 +93,6 @@ class ArchiveSettings:
         )
 
 
-@dataclass
-class CrawlCounts:
-    """Running totals of one crawl, written to the `crawls` row at the end."""
-
-    requests: int = 0
-    captures: int = 0
-    articles_found: int = 0
-    articles_new: int = 0
-    articles_updated: int = 0
-    articles_stored: int = 0
-    media: int = 0  # images and documents captured (a response or a revisit)
-    articles_unchanged: int = 0
-    articles_gone: int = 0
-    revisits: int = 0
-    not_due: int = 0
-    errors: int = 0
-    missing: int = 0
-    failed_urls: list[str] = field(default_factory=list)
-    bytes_written: int = 0
-    refused: Counter[str] = field(default_factory=Counter)
-
-    def as_row(self) -> dict[str, int]:
-        """The counts as stored in `crawls`: every count above (not the failed URLs or the refusals)."""
-        return {name: value for name, value in vars(self).items() if isinstance(value, int)}
-
-
 def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
     """After a killed run, cut what it left half-written; otherwise only check that the newest WARC file is whole.
     Damage that no interrupted write explains is never repaired silently: the crawl refuses to start."""
@@ -114,8 +111,9 @@ def _repair_or_refuse(archive: Archive, interrupted: int | None) -> None:
 
 
 class CrawlSession:
-    """One crawl's open archive and WARC writer, its counts and its FetchPlanner; created by ArchiveExtension,
-    used by the spider, the middlewares and the pipelines."""
+    """One crawl's open archive and WARC writer and its FetchPlanner; created by ArchiveExtension, used by the
+    spider, the middlewares and the pipelines. Its counts are the crawl's stats (capture/counts.py), written to the
+    crawl's row with every commit, so that a killed run's row holds what it did."""
 
     def __init__(
         self,
@@ -127,6 +125,8 @@ class CrawlSession:
         state: IncrementalState,
         incremental: bool,
         policy: RecheckPolicy,
+        stats: Stats,
+        profile: SiteProfile | None = None,
         resumed_from: int | None = None,
     ) -> None:
         self.archive = archive
@@ -135,11 +135,13 @@ class CrawlSession:
         self.warc_writer = warc_writer
         self.state = state
         self.resumed_from = resumed_from
-        self.counts = CrawlCounts()
-        self.planner = FetchPlanner(state, policy, incremental=incremental, counts=self.counts)
-        self.started = datetime.now(UTC)
+        self.resumed_counts: dict[str, int] = {}  # as the killed crawl being resumed stored them
+        self.stats = stats
+        self.incremental = incremental
+        self.planner = FetchPlanner(state, policy, incremental=incremental, stats=stats)
+        self.held = HeldArticles(profile, self) if profile is not None else None
         self.fatal_error = ""
-        self.outcome: Outcome | None = None
+        self.closed = False
         self.on_abort: Callable[[], None] = lambda: None
         self._writes = 0
         self._batch_started = time.monotonic()
@@ -148,7 +150,15 @@ class CrawlSession:
 
     @classmethod
     def open(
-        cls, archive: Archive, config: ArchiveSettings, *, site: str, base_url: str, options: dict[str, object]
+        cls,
+        archive: Archive,
+        config: ArchiveSettings,
+        *,
+        site: str,
+        base_url: str,
+        options: dict[str, object],
+        stats: Stats,
+        profile: SiteProfile | None = None,
     ) -> CrawlSession:
         """Repair what a killed run left, resume it or begin a crawl, load what the archive holds, open the WARC
         writer. *options* (the run's own, such as the spider and its article limit) are stored with the crawl, with
@@ -156,6 +166,7 @@ class CrawlSession:
         options = {**options, "user_agent": config.user_agent, "incremental": config.incremental}
         interrupted = archive.unfinished_crawl(site)
         _repair_or_refuse(archive, interrupted)
+        resumed_counts = archive.crawl_counts(interrupted) if interrupted is not None else {}
         if interrupted is not None:
             crawl_id = archive.resume_crawl(interrupted, options, base_url=base_url)
             logger.info("resuming interrupted crawl %d as crawl %d", interrupted, crawl_id)
@@ -186,8 +197,11 @@ class CrawlSession:
             state=state,
             incremental=config.incremental,
             policy=config.policy,
+            stats=stats,
+            profile=profile,
             resumed_from=interrupted,
         )
+        session.resumed_counts = resumed_counts
         session.begin()
         return session
 
@@ -203,7 +217,8 @@ class CrawlSession:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the open write group and open the next one."""
+        """Commit the open write group, with the counts so far, and open the next one."""
+        self.record_counts()
         self.archive.commit_batch()
         self._writes = 0
         self.begin()
@@ -213,7 +228,7 @@ class CrawlSession:
         if url in self._refused_urls:
             return
         self._refused_urls.add(url)
-        self.counts.refused[kind] += 1
+        self.stats.inc_value(f"dvscrape/refused/{kind}")
         self._refusals[url] = (url, kind, reason, found_on)
         if len(self._refusals) >= REFUSAL_BATCH:
             self.flush_refusals()
@@ -228,13 +243,43 @@ class CrawlSession:
                 kind=kind,
                 status=None,
                 content_type="",
-                fetched_at=datetime.now(UTC).isoformat(),
+                fetched_at=now_stored(),
                 content_length=None,
                 location=None,
                 error=error[:500],
                 attempts=attempts,
             )
         )
+
+    def archived_payload(self, capture_id: int | None) -> tuple[bytes, str | None]:
+        """The payload (Content-Encoding and chunking undone) of the capture's WARC record, and its declared
+        charset; DvscrapeError, OSError or ValueError when it cannot be read."""
+        record = capture_warc_record(self.archive, capture_record(self.archive.db.conn, capture_id))
+        return decoded_payload(record), declared_charset(record)
+
+    def newest_payload(self, url: str) -> tuple[bytes, str | None]:
+        """The payload and declared charset of the newest archived 200 response for *url*; (b"", None) when there
+        is none or it cannot be read."""
+        try:
+            record = newest_response(self.archive, url)
+            return decoded_payload(record), declared_charset(record)
+        except (DvscrapeError, LookupError, OSError, ValueError):
+            return b"", None
+
+    def archived_listings(self) -> list[KnownCapture]:
+        """The last capture of every listing page the archive holds."""
+        found = (self.state.last_capture(canonical) for canonical in captured_urls(self.archive.db.conn, "listing"))
+        return [capture for capture in found if capture is not None]
+
+    def archived_capture_times(self) -> set[tuple[str, datetime]]:
+        """(URL, capture time) of every capture whose WARC record the archive holds."""
+        return {(url, parse_time(moment)) for url, moment in archived_capture_times(self.archive.db.conn)}
+
+    def previous_sitemap(self, canonical: Callable[[str, str], str]) -> PreviousSitemap:
+        """The previous visit's sitemap (empty for a crawl that is not incremental); see archive/sitemaps.py."""
+        if not self.incremental:
+            return PreviousSitemap()
+        return previous_sitemap(self.archive.db.conn, self.archive.warc_dir, canonical)
 
     def flush_refusals(self) -> None:
         """Write the remembered refusals."""
@@ -252,18 +297,17 @@ class CrawlSession:
         logger.error("%s; stopping the crawl (what is archived so far is kept)", self.fatal_error)
         self.on_abort()
 
-    def close(self, outcome: Outcome) -> None:
-        """Close the WARC writer and record the crawl's *outcome* and counts. After a fatal archive error this is
-        best effort: what cannot be written is logged, the outcome becomes ARCHIVE_UNUSABLE, and the next run's
-        crash recovery repairs the rest."""
-        self.outcome = outcome
+    def record_counts(self) -> None:
+        """Write the counts so far to the crawl's row (in the open write group)."""
         if self.warc_writer is not None:
-            self.counts.bytes_written = self.warc_writer.bytes_written
-        steps = [
-            self.flush_refusals,
-            self.archive.commit_batch,
-            lambda: self.archive.finish_crawl(self.crawl_id, outcome.status, self.counts.as_row()),
-        ]
+            self.stats.set_value(Count.BYTES_WRITTEN.key, self.warc_writer.bytes_written)
+        self.archive.record_crawl_counts(self.crawl_id, counts_of(self.stats.get_stats()))
+
+    def stop_writing(self) -> None:
+        """Close the WARC writer, write the remembered refusals and the counts, and commit. After a fatal archive
+        error this is best effort: what cannot be written is logged and the crawl's fatal_error says so; the next
+        run's crash recovery repairs the rest."""
+        steps = [self.flush_refusals, self.commit]
         if self.warc_writer is not None:
             steps.insert(0, self.warc_writer.close)
         for step in steps:
@@ -271,9 +315,24 @@ class CrawlSession:
                 step()
             except (OSError, sqlite3.Error, ArchiveError) as error:
                 self.fatal_error = self.fatal_error or f"could not close the archive: {error}"
-                self.outcome = Outcome.ARCHIVE_UNUSABLE
                 logger.error("could not record the end of crawl %d: %s", self.crawl_id, error)
+
+    def finish(self, status: str) -> bool:
+        """Record the crawl's end with its *status* and counts, and close the archive, once; False when the end
+        could not be recorded."""
+        if self.closed:
+            return True
+        self.closed = True
+        recorded = True
+        try:
+            self.archive.finish_crawl(self.crawl_id, status, counts_of(self.stats.get_stats()))
+            self.archive.commit_batch()
+        except (OSError, sqlite3.Error, ArchiveError) as error:
+            recorded = False
+            self.fatal_error = self.fatal_error or f"could not close the archive: {error}"
+            logger.error("could not record the end of crawl %d: %s", self.crawl_id, error)
         try:
             self.archive.close()
         except Exception as error:  # closing must not hide the crawl's own outcome
             logger.error("could not close the archive database: %s", error)
+        return recorded

@@ -10,25 +10,29 @@ from pathlib import Path
 import click
 
 from dvscrape.archive.db import Archive
+from dvscrape.cli.options import command_error
 from dvscrape.errors import DvscrapeError
 
 
 @contextmanager
 def opened_archive(archive_dir: Path, *, readonly: bool = True, lock: bool = False) -> Iterator[Archive]:
-    """The archive in *archive_dir* (read-only unless told), closed afterwards; with *lock* the crawl lock is held.
+    """The existing archive in *archive_dir* (read-only unless told), closed afterwards; with *lock* the crawl lock is
+    held. The one place the commands open an archive they did not make: a missing folder is refused, never created
+    (only `crawl`, `demo` and `import`, which write an archive by design, create one).
 
-    Any DvscrapeError raised while opening or inside the block becomes a click.ClickException.
+    Any DvscrapeError raised while opening or inside the block becomes one line on stderr with the exit code of its
+    cause (a missing, unreadable or read-only archive: 7, archive unusable).
     """
     try:
-        archive = Archive.open(archive_dir, readonly=readonly)
+        archive = Archive.open(archive_dir, readonly=readonly, create=False)
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     try:
         if lock:
             archive.acquire_crawl_lock()
         yield archive
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     finally:
         archive.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -10,12 +11,13 @@ from typing import Any
 
 import click
 
+from dvscrape.capture.guards import TRIGGERED_STAT
 from dvscrape.cli.options import CommandError, archive_option
 from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
-from dvscrape.crawl import CrawlResult, run_crawl
 from dvscrape.errors import DvscrapeError
-from dvscrape.outcome import outcome_of_error
-from dvscrape.project_settings import PROJECT_SETTINGS, describe_default
+from dvscrape.runs.crawl import CrawlResult, run_crawl
+from dvscrape.runs.outcome import outcome_of_error
+from dvscrape.settings.declared import PROJECT_SETTINGS, describe_default
 
 
 def parse_setting_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -48,6 +50,8 @@ def write_summary_json(result: CrawlResult, summary_json: Path | None) -> None:
             "crawl_seconds": round(float(result.stats.get("elapsed_time_seconds", 0.0)), 3),
             "archive": result.archive_dir,
             "error": result.error,
+            "guards_triggered": list(result.stats.get(TRIGGERED_STAT) or ()),
+            "first_crawl_report": list(result.report),
         }
         summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -153,7 +157,8 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
 
     with start_replica(port=0, articles=articles, slow_delay=0.3) as replica:
         click.echo(f"replica portal at {replica.url}")
-        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, {}, True, None)
+        demo_operator = {} if os.environ.get("DVSCRAPE_OPERATOR") else {"DVSCRAPE_OPERATOR": "offline demo"}
+        result = _crawl("tanbinh", archive_dir, replica.url.rstrip("/"), max_articles, demo_operator, True, None)
     _sample_query(archive_dir / "archive.sqlite")
     sys.exit(int(result.exit_code))
 

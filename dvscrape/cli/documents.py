@@ -13,7 +13,12 @@ from dvscrape.cli.options import archive_option
 
 @click.command("documents")
 @archive_option
-@click.option("--workers", default=0, type=click.IntRange(0, 16), help="Documents read at once (0: up to 2).")
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(0, 16),
+    help="Documents read at once, one per worker process (0: one per core).",
+)
 @click.option("--redo", is_flag=True, help="Read every document again, even those already read.")
 @click.option("--retry-failed", is_flag=True, help="Read again the documents that failed (timeouts, crashes…).")
 @click.option("--no-ocr", is_flag=True, help="Do not OCR scans now: leave them waiting for OCR.")
@@ -23,9 +28,9 @@ def documents_command(
 ) -> None:
     """Extract the text of archived documents (PDF, DOC, DOCX, ODT, XLS, XLSX, RTF, images) into the archive.
 
-    Each document is read from its WARC record in a subprocess with memory and time limits; scans are OCR'd with
-    tesseract's Vietnamese model. Documents already read are skipped, so an interrupted run is resumed by running
-    it again; documents waiting for OCR are read once tesseract is installed.
+    Documents are read from their WARC records by worker processes with memory, CPU and time limits, one per core;
+    scans are OCR'd with tesseract's Vietnamese model. Documents already read are skipped, so an interrupted run is
+    resumed by running it again; documents waiting for OCR are read once tesseract is installed.
     """
     from dvscrape.documents.model import OCR_MISSING_MESSAGE, DocumentResult
     from dvscrape.documents.runner import run_documents

@@ -9,9 +9,16 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import archives_to_read, fleet_file_option, missing_folders, several_archives_option
+from dvscrape.cli.options import (
+    archives_to_read,
+    command_error,
+    fleet_file_option,
+    missing_folders,
+    several_archives_option,
+)
 from dvscrape.errors import DvscrapeError
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
+from dvscrape.runs.exitcodes import ExitCode
 
 if TYPE_CHECKING:
     from dvscrape.text import ToneOption
@@ -59,14 +66,14 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwrite: bool, bom: bool) -> None:
     from dvscrape.cli.archive_access import opened_archive
-    from dvscrape.documents.export import export_documents
+    from dvscrape.export.documents import export_documents
 
     missing_folders(out.parent)
     with opened_archive(archive_dir) as archive:
         try:
             files = export_documents(archive.db.conn, out, format_name, overwrite=overwrite, bom=bom)
         except DvscrapeError as error:
-            raise click.ClickException(str(error)) from error
+            raise command_error(error) from error
     for file in files:
         click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
 
@@ -93,7 +100,7 @@ def _day(value: datetime | None) -> Any:
 )
 @click.option("--since", type=_DATE, help="Only articles published on or after this day (YYYY-MM-DD).")
 @click.option("--until", type=_DATE, help="Only articles published on or before this day (YYYY-MM-DD).")
-@click.option("--category", help="Only articles in this category (exact name, as the portal writes it).")
+@click.option("--category", help="Only articles in this category (accents, case and punctuation ignored).")
 @click.option(
     "--tone",
     type=click.Choice(TONES),
@@ -167,7 +174,7 @@ def export_command(
     try:
         result = export_dataset(folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names)
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     except OSError as error:
         raise click.ClickException(f"cannot write the export to {out}: {error.strerror or error}") from error
     finally:
@@ -184,3 +191,9 @@ def export_command(
         )
     for file in result.files:
         click.echo(f"  {file.path}  {file.rows} rows  {file.bytes} bytes")
+    if not summary.rows:
+        why = "no article matches the filters"
+        if result.categories is not None:
+            why = f"no category of the archive is {category!r}; it has {', '.join(result.categories) or 'none'}"
+        click.echo(f"warning: exported 0 rows: {why}", err=True)
+        sys.exit(int(ExitCode.NOTHING_TO_DO))

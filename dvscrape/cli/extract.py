@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import BAD_INPUT, CommandError, archive_option, command_error
 from dvscrape.errors import DvscrapeError
 from dvscrape.sites import available_sites, get_profile
 from dvscrape.sites.profile import SiteProfile
@@ -25,7 +25,8 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
     A document (PDF, DOC, DOCX, ODT, XLS, XLSX, RTF, image; a file, or a /documents/... path read from the archive)
     prints its text, pages, how it was read and its heading fields: {"document": true, ...}.
 
-    A page that is not an article prints {"article": false, ...} and exits 0; input that cannot be read exits 1.
+    A page that is not an article prints {"article": false, ...} and exits 0; input that cannot be read exits 2,
+    a missing archive 7.
     """
     from dvscrape.pages import PageContext, extract_page
 
@@ -36,7 +37,7 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
             try:
                 html = path.read_bytes()
             except OSError as error:
-                raise click.ClickException(f"cannot read {source}: {error.strerror}") from error
+                raise CommandError(f"cannot read {source}: {error.strerror}", BAD_INPUT) from error
             url = page_url or path.resolve().as_uri()
             if _is_document(html, path.name):
                 _print_document(html, path.name)
@@ -51,10 +52,10 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
             html, declared = _from_archive(archive_dir, url)
             encoding = encoding or declared
         else:
-            raise click.ClickException(f"{source}: no such file, and not a path of site {site}")
+            raise CommandError(f"{source}: no such file, and not a path of site {site}", BAD_INPUT)
         result = extract_page(url, html, profile, PageContext(declared_encoding=encoding))
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 

@@ -9,8 +9,8 @@ import click
 
 from dvscrape.cli.options import CommandError
 from dvscrape.errors import ConfigurationError, FleetError
-from dvscrape.exitcodes import ExitCode
-from dvscrape.fleet.config import Fleet, load_fleet
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.runs.fleet.config import Fleet, load_fleet
 
 fleet_file_argument = click.argument("fleet_file", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -48,7 +48,7 @@ def fleet_command() -> None:
 def run_command(fleet_file: Path, poll_seconds: float, max_attempts: int, timeout_seconds: float | None) -> None:
     """Deploy the installed dvscrape where missing, schedule one crawl per site on the least loaded node, wait,
     and print a summary per site. Exit code: that of the worst site's outcome."""
-    from dvscrape.fleet.run import FleetRunner
+    from dvscrape.runs.fleet.run import FleetRunner
 
     fleet = _load(fleet_file)
     runner = FleetRunner(
@@ -67,7 +67,7 @@ def run_command(fleet_file: Path, poll_seconds: float, max_attempts: int, timeou
 @fleet_file_argument
 def status_command(fleet_file: Path) -> None:
     """Show each node's load, deployed version, and its running, queued and recent jobs."""
-    from dvscrape.fleet.status import fleet_status
+    from dvscrape.runs.fleet.status import fleet_status
 
     statuses = fleet_status(_load(fleet_file))
     for status in statuses:

@@ -11,11 +11,11 @@ import click
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import article_span, capture_record, capture_warc_record, find_article_id, stored_article
+from dvscrape.archive.provenance import describe_provenance
 from dvscrape.archive.versions import version_diff, versions_of
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import BAD_INPUT, CommandError, archive_option
 from dvscrape.errors import ArchiveError, PayloadDecodingError
-from dvscrape.imports.provenance import describe_provenance
 from dvscrape.serving.replay import DEFAULT_REPLAY_BASE, replay_url
 from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.payload import decoded_payload
@@ -129,7 +129,7 @@ def show_command(
         else:
             chosen = [v for v in versions_of(conn, article_id) if v.version == version_number]
             if not chosen:
-                raise click.ClickException(f"article {article_id} has no version {version_number}")
+                raise CommandError(f"article {article_id} has no version {version_number}", BAD_INPUT)
             data = {
                 "id": article_id,
                 "url": article_span(conn, article_id)[0],

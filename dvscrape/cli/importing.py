@@ -1,4 +1,4 @@
-"""`dvscrape import PATH...`: other tools' WARC and WACZ files into the archive (see dvscrape.imports)."""
+"""`dvscrape import PATH...`: other tools' WARC and WACZ files into the archive (see dvscrape.runs.imports)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import click
 
 from dvscrape.archive.db import Archive
 from dvscrape.cli.options import CommandError, archive_option
-from dvscrape.errors import ArchiveLockedError, ConfigurationError, DvscrapeError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.runs.outcome import outcome_of_error
 
 
 @click.command("import")
@@ -40,7 +40,7 @@ def import_command(
     Exit codes: 0 imported, 3 imported with problems (unreadable records or refused members, recorded in
     import_problems and listed), 4 nothing new (every file was imported before), 5 archive locked by a crawl,
     7 archive unusable."""
-    from dvscrape.imports.run import import_paths, summary_json
+    from dvscrape.runs.imports import import_paths, summary_json
     from dvscrape.sites import get_profile
 
     try:
@@ -50,7 +50,7 @@ def import_command(
     try:
         archive = Archive.open(archive_dir)
     except DvscrapeError as error:
-        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
     try:
         archive.acquire_crawl_lock()
         result = import_paths(
@@ -60,15 +60,11 @@ def import_command(
             max_record=max_record_mb << 20,
             say=lambda line: click.echo(line, err=True),
         )
-    except ArchiveLockedError as error:
-        raise CommandError(str(error), ExitCode.LOCKED) from error
     except DvscrapeError as error:
-        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
     finally:
         archive.close()
-    code = ExitCode.NOTHING_TO_DO if not result.changed else ExitCode.SUCCESS
-    if result.problems:
-        code = ExitCode.PARTIAL_FAILURE
+    code = result.outcome.exit_code
     if as_json:
         click.echo(summary_json(result))
         sys.exit(int(code))
@@ -77,8 +73,9 @@ def import_command(
     if not result.changed:
         click.echo("nothing new to import; the archive is unchanged")
         sys.exit(int(code))
+    click.echo(result.outcome.headline(f"import {result.crawl_id}"))
     click.echo(
-        f"import {result.crawl_id}: {result.files} WARC file(s), {result.records} record(s), "
+        f"  {result.files} WARC file(s), {result.records} record(s), "
         f"{result.captures} capture(s) ({result.revisits_linked} revisit(s) linked to their original, "
         f"{result.revisits_unresolved} whose original is not in the archive), {result.metadata} metadata record(s); "
         f"{result.articles} article(s) and {result.versions} version(s) in the archive"

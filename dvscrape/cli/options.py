@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from dvscrape.errors import DvscrapeError
+
 archive_option = click.option(
     "--archive",
     "archive_dir",
@@ -16,12 +18,22 @@ archive_option = click.option(
 )
 
 
+BAD_INPUT = 2  # ExitCode.BAD_CONFIGURATION: an option, file, query or URL the command cannot use
+
+
 class CommandError(click.ClickException):
-    """A user-facing error: one line on stderr and the given exit code (see dvscrape.exitcodes)."""
+    """A user-facing error: one line on stderr and the given exit code (see dvscrape.runs.exitcodes)."""
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]  # click declares exit_code on the class
+
+
+def command_error(error: DvscrapeError) -> CommandError:
+    """*error* as one line on stderr with the exit code of its cause (the one `runs/outcome.py` gives every run)."""
+    from dvscrape.runs.outcome import outcome_of_error
+
+    return CommandError(str(error), int(outcome_of_error(error).exit_code))
 
 
 def missing_folders(folder: Path) -> list[Path]:
@@ -57,11 +69,10 @@ def archives_to_read(archive_dirs: tuple[Path, ...], fleet_file: Path | None) ->
         return list(archive_dirs) or [Path("archive")], None
     if archive_dirs:
         raise click.UsageError("give either --archive or --fleet")
-    from dvscrape.errors import DvscrapeError
-    from dvscrape.fleet.config import load_fleet
+    from dvscrape.runs.fleet.config import load_fleet
 
     try:
         sites = load_fleet(fleet_file).sites
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     return [site.archive for site in sites], [site.name for site in sites]

@@ -9,7 +9,7 @@ from types import FrameType
 import click
 
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
+from dvscrape.cli.options import archive_option, command_error
 from dvscrape.errors import DvscrapeError
 from dvscrape.serving.replay import (
     COLLECTION,
@@ -54,7 +54,7 @@ def replay_command(archive_dir: Path, host: str, port: int, no_serve: bool) -> N
         process = start_pywb(collection.root, host=host, port=port)
         wait_until_serving(collection.root, host, port, process)
     except DvscrapeError as error:
-        raise click.ClickException(str(error)) from error
+        raise command_error(error) from error
     base = replay_base(host, port)
     home = next((page for page in pages if page.kind == "home"), None)
     click.echo(f"pywb serving {base}/{COLLECTION}/ (log: {collection.root / 'pywb.log'})")

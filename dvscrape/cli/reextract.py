@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option
-from dvscrape.reextract import reextract
+from dvscrape.runs.outcome import outcome_of_work
+from dvscrape.runs.rebuild import reextract
 
 
 @click.command("reextract")
@@ -24,13 +26,16 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
     """Rebuild the articles (figures, attachments, tags, links, versions) from the archive's WARC files alone, with
     the current extractor; no network. Article ids are kept; no article is removed unless --remove-not-articles
     says so. Where an archived capture now reads differently (a repaired encoding, a changed rule), the stored versions
-    are kept and the new reading is appended as versions that say why. Holds the crawl lock while it runs."""
+    are kept and the new reading is appended as versions that say why. Holds the crawl lock while it runs.
+
+    Exit codes: 0 rebuilt, 3 rebuilt but some pages could not be extracted (listed), 4 no article page archived."""
     with opened_archive(archive_dir, readonly=False, lock=True) as archive:
         result = reextract(archive, dry_run=dry_run, remove_not_articles=remove_not_articles)
+    outcome = outcome_of_work(changed=bool(result.pages), problems=len(result.failures))
     would = "would be " if dry_run else ""
+    click.echo(outcome.headline("reextract", "(dry run, nothing changed)" if dry_run else ""))
     click.echo(
-        f"{'dry run, nothing changed: ' if dry_run else ''}"
-        f"{result.pages} article page(s) re-extracted: {result.articles} article(s) {would}stored ({result.new} from "
+        f"  {result.pages} article page(s) re-extracted: {result.articles} article(s) {would}stored ({result.new} from "
         f"their first capture, {result.updated} later versions, {result.unchanged} unchanged re-captures), "
         f"{result.revisits} revisit(s), {result.gone} gone, {result.not_articles} not articles, "
         f"{result.dropped} dropped as empty, {result.kept} kept as they were, {result.removed} {would}removed, "
@@ -52,3 +57,4 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
             click.echo(f"  --remove-not-articles would remove the {len(result.removable)} read as not articles")
     for failure in result.failures[:20]:
         click.echo(f"  failed: {failure}", err=True)
+    sys.exit(int(outcome.exit_code))

@@ -42,7 +42,7 @@ def _rebuild(archive_dir: Path) -> None:
 @click.option("--exact", is_flag=True, help="Match diacritics exactly ('dân' does not find 'dẫn').")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY-MM-DD).")
-@click.option("--category", metavar="C", help="Only articles of category C (accents and case ignored).")
+@click.option("--category", metavar="C", help="Only articles of category C (accents, case and punctuation ignored).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, MAX_LIMIT), help="Most hits shown.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the search indexes first (same as `dvscrape reindex`).")

@@ -8,7 +8,7 @@ import click
 
 from dvscrape.cli.options import CommandError
 from dvscrape.errors import ConfigurationError
-from dvscrape.exitcodes import ExitCode
+from dvscrape.runs.exitcodes import ExitCode
 
 
 @click.group("sites")
@@ -58,7 +58,8 @@ def probe_command(url: str, name: str | None, out: Path | None) -> None:
     their Asset Publisher portlets, and write a draft profile with comments on what a person must still check."""
     from urllib.parse import urlsplit
 
-    from dvscrape.sites.probe import draft_toml, probe
+    from dvscrape.sites.draft import draft_toml
+    from dvscrape.sites.probe import probe
 
     name = name or (out.stem if out is not None else (urlsplit(url).hostname or "site").replace(".", "-"))
     if out is not None and out.stem != name:
@@ -74,6 +75,7 @@ def probe_command(url: str, name: str | None, out: Path | None) -> None:
         click.echo(text, nl=False)
         return
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as error:
         raise CommandError(f"cannot write {out}: {error.strerror or error}", ExitCode.BAD_CONFIGURATION) from error

@@ -1,27 +1,66 @@
-"""`dvscrape verify`."""
+"""`dvscrape verify`: an archive, or with --wacz a WACZ package and its signature."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option
-from dvscrape.exitcodes import ExitCode
-from dvscrape.warc.verify import verify_archive
+from dvscrape.cli.options import archive_option, command_error
+from dvscrape.errors import ConfigurationError
+from dvscrape.runs.exitcodes import ExitCode
+from dvscrape.warc.verify import VerifyReport, verify_archive
+from dvscrape.warc.wacz_verify import PackageReport, load_trust, verify_package
 
 
 @click.command("verify")
 @archive_option
+@click.option(
+    "--wacz",
+    "package",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Verify this WACZ package instead of the archive: every file's digest, datapackage-digest.json, the "
+    "signature, its signer and its timestamp.",
+)
+@click.option(
+    "--trust",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --wacz: a PEM file of the root certificates and signers' public keys to trust (default: the "
+    "system's CA certificates).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify_command(archive_dir: Path, as_json: bool) -> None:
+def verify_command(archive_dir: Path, package: Path | None, trust: Path | None, as_json: bool) -> None:
     """Read every WARC file end to end (gzip, digests, headers) and check every capture, revisit and article
-    against them. Exit code 0 when all is well, 7 on any problem."""
+    against them; with --wacz FILE, check that package instead. Exit code 0 when all is well, 7 on any problem (for
+    a package: also when it is not signed or its signer is not trusted), 2 for an unusable --trust file."""
+    if package is not None:
+        try:
+            trusted = load_trust(trust)
+        except ConfigurationError as error:
+            raise command_error(error) from error
+        found = verify_package(package, trusted)
+        signed = f"signed ({found.signature}) by {found.signer}" if found.signer else "not signed"
+        stamped = f", timestamped {found.timestamp}" if found.timestamp else ""
+        _report(
+            found, as_json, f"{package.name}: {found.files} file(s) checked, created {found.created}, {signed}{stamped}"
+        )
+    if trust is not None:
+        raise click.UsageError("--trust goes with --wacz")
     with opened_archive(archive_dir) as archive:
         report = verify_archive(archive.db.conn, archive.warc_dir)
+    _report(
+        report,
+        as_json,
+        f"{report.files} WARC file(s), {report.records} record(s), {report.captures} capture(s) checked",
+    )
+
+
+def _report(report: VerifyReport | PackageReport, as_json: bool, summary: str) -> NoReturn:
+    """Print *report* (its findings and a summary line, or JSON) and exit 0 when it is ok, 7 otherwise."""
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -30,8 +69,5 @@ def verify_command(archive_dir: Path, as_json: bool) -> None:
         for finding in report.warnings:
             click.echo(f"warning {finding}")
         verdict = "OK" if report.ok else f"{len(report.problems)} problem(s)"
-        click.echo(
-            f"{verdict}: {report.files} WARC file(s), {report.records} record(s), {report.captures} "
-            f"capture(s) checked, {len(report.warnings)} warning(s)"
-        )
+        click.echo(f"{verdict}: {summary}, {len(report.warnings)} warning(s)")
     sys.exit(int(ExitCode.SUCCESS if report.ok else ExitCode.ARCHIVE_ERROR))

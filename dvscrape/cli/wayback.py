@@ -1,5 +1,5 @@
 """`dvscrape crawl SITE --from-wayback [URL] [--since DATE] [--until DATE]`: the crawl command's Wayback mode (the
-options are declared here and added to the command in cli/crawl.py; dvscrape.wayback does the work)."""
+options are declared here and added to the command in cli/crawl.py; dvscrape.runs.wayback does the work)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dvscrape.capture.cdx import WAYBACK_MACHINE
 from dvscrape.cli.archive_access import parse_date_option
 from dvscrape.cli.options import CommandError
 from dvscrape.errors import DvscrapeError
-from dvscrape.exitcodes import ExitCode
-from dvscrape.wayback.cdx import WAYBACK_MACHINE
+from dvscrape.runs.outcome import outcome_of_error
 
 if TYPE_CHECKING:
-    from dvscrape.wayback.run import WaybackResult
+    from dvscrape.runs.wayback import WaybackResult
 
 
 def wayback_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,7 +49,7 @@ def crawl_from_wayback(
     """Run the Wayback mode and print its summary; the caller exits with its code."""
     if wayback_url is None:
         raise click.UsageError("--since and --until go with --from-wayback")
-    from dvscrape.wayback.run import run_wayback
+    from dvscrape.runs.wayback import run_wayback
 
     first: date | None = parse_date_option(since, "--since")
     last: date | None = parse_date_option(until, "--until")
@@ -64,10 +64,8 @@ def crawl_from_wayback(
             overrides=overrides,
             fast=fast,
         )
-    except ValueError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
     except DvscrapeError as error:
-        raise CommandError(str(error), ExitCode.ARCHIVE_ERROR) from error
+        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
     for line in result.summary_lines():
         click.echo(line, err=not result.crawl.started)
     return result

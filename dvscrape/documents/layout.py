@@ -95,13 +95,6 @@ def group_lines(segments: list[Segment]) -> list[Line]:
     return lines
 
 
-@dataclass
-class _Block:
-    """Lines in reading order, each with the vertical position used for paragraph breaks."""
-
-    lines: list[tuple[str, float, float]]  # text, top, height
-
-
 def _region_text(rows: list[tuple[str, float, float]]) -> list[str]:
     out: list[str] = []
     previous_bottom: float | None = None

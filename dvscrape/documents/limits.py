@@ -1,4 +1,4 @@
-"""Bounds on reading one untrusted document."""
+"""Bounds on reading one untrusted document, and the calls by which a process puts them on itself."""
 
 from __future__ import annotations
 
@@ -41,3 +41,21 @@ class Limits:
     def total_seconds(self, pages: int = 1) -> int:
         """Wall clock allowed for a document that may need OCR on *pages* pages (0: no OCR)."""
         return self.seconds + self.ocr_page_seconds * max(pages, 0)
+
+
+def limit_memory(memory_bytes: int) -> None:
+    """Bound the calling process's address space to *memory_bytes*, and let it leave no core file."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def allow_cpu(seconds: int) -> None:
+    """Let the calling process use *seconds* more CPU time from now (SIGXCPU ends it after that)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime) + max(seconds, 1)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))

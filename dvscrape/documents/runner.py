@@ -1,26 +1,25 @@
 """`dvscrape documents`: read every archived document not yet read, off the crawl's critical path.
 
-Each document is read in its own subprocess (dvscrape.documents.sandbox) with memory, CPU and time limits; a few run
-at once (threads waiting on their subprocesses). Every result is committed as soon as it is known, so an interrupted
-run loses at most the documents being read, and the next run goes on from there. Documents that need OCR on a
-machine without tesseract are recorded as waiting for it and read when a later run finds it installed.
+Documents are read by a pool of sandboxed worker processes (dvscrape.documents.sandbox: memory, CPU and time limits),
+one per core unless told otherwise; each worker reads its document's bytes from the WARC record itself. This process
+is the one writer: every result is committed as soon as it is known, so an interrupted run (even killed) loses at
+most the documents being read, and the next run goes on from there, reading nothing twice. Documents that need OCR
+on a machine without tesseract are recorded as waiting for it and read when a later run finds it installed.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from dvscrape.archive.db import Archive
 from dvscrape.documents.limits import Limits
-from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult, failed
+from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.ocr import missing_reason
-from dvscrape.documents.sandbox import read_isolated
-from dvscrape.documents.sniff import extension_kind
-from dvscrape.documents.store import PendingDocument, document_bytes, pending_documents, row_of, save_document
+from dvscrape.documents.sandbox import SandboxPool, record_request
+from dvscrape.documents.store import PendingDocument, pending_documents, row_of, save_document
 
 
 @dataclass
@@ -36,27 +35,8 @@ class DocumentsSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _expected_pages(data: bytes) -> int:
-    if not data.startswith(b"%PDF"):
-        return 1
-    return max(1, data.count(b"/Type /Page") + data.count(b"/Type/Page") - data.count(b"/Type /Pages"))
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def read_pending(
-    warc_dir: object, pending: PendingDocument, *, ocr: bool, limits: Limits
-) -> DocumentResult:  # runs in a worker thread
-    from pathlib import Path
-
-    try:
-        data = document_bytes(Path(str(warc_dir)), pending)
-    except Exception as error:  # a damaged WARC record or encoding: recorded for this document only
-        return failed(extension_kind(pending.file_name) or "unknown", f"unreadable WARC record: {error}")
-    pages = min(_expected_pages(data), limits.max_pages)
-    return read_isolated(data, pending.file_name, pending.content_type, ocr=ocr, limits=limits, expected_pages=pages)
 
 
 def run_documents(
@@ -74,32 +54,21 @@ def run_documents(
     summary = DocumentsSummary(ocr_missing=missing_reason() if ocr else "switched off")
     ocr_usable = ocr and not summary.ocr_missing
     todo = pending_documents(archive.db.conn, redo=redo, retry_failed=retry_failed, ocr_available=ocr_usable)
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or os.cpu_count() or 1
     total = len(todo)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        running: dict[Future[DocumentResult], PendingDocument] = {}
-        queue = list(reversed(todo))
-        while queue or running:
-            while queue and len(running) < workers:
-                item = queue.pop()
-                running[pool.submit(read_pending, archive.warc_dir, item, ocr=ocr_usable, limits=limits)] = item
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                item = running.pop(future)
-                try:
-                    result = future.result()
-                except Exception as error:  # e.g. no room for the temporary copy: this document only
-                    result = failed(extension_kind(item.file_name) or "unknown", f"crashed: {error}")
-                save_document(archive, row_of(item, result, _now()))
-                summary.read += 1
-                summary.pages += result.page_count
-                if result.status == DONE:
-                    summary.done += 1
-                elif result.status == WAITING_OCR:
-                    summary.waiting_ocr += 1
-                elif result.status == FAILED:
-                    summary.failed += 1
-                    summary.failures.append((item.url, result.reason))
-                if progress is not None:
-                    progress(summary.read, total, item, result)
+    jobs = ((item, record_request(archive.warc_dir, item, ocr=ocr_usable)) for item in todo)
+    with SandboxPool(workers, limits) as pool:
+        for item, result in pool.read(jobs):
+            save_document(archive, row_of(item, result, _now()))
+            summary.read += 1
+            summary.pages += result.page_count
+            if result.status == DONE:
+                summary.done += 1
+            elif result.status == WAITING_OCR:
+                summary.waiting_ocr += 1
+            elif result.status == FAILED:
+                summary.failed += 1
+                summary.failures.append((item.url, result.reason))
+            if progress is not None:
+                progress(summary.read, total, item, result)
     return summary

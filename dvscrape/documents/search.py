@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from dvscrape.archive.filters import in_categories, matching_categories
 from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, match_conditions
 from dvscrape.errors import QueryError
 
@@ -49,13 +50,11 @@ def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[D
     index = EXACT_INDEX if options.exact else FOLDED_INDEX
     conditions, params = match_conditions(options, index, "d.issued_date")
     if options.category:
-        from dvscrape.archive.folding import fold
-
         conditions.append(
             "EXISTS (SELECT 1 FROM attachments AS att JOIN articles AS a ON a.id = att.article_id "
-            "WHERE att.url = d.url AND dvscrape_fold(a.category) = :category)"
+            f"WHERE att.url = d.url AND {in_categories('a', 'categories')})"
         )
-        params["category"] = fold(options.category).strip()
+        params["categories"] = matching_categories(conn, options.category)
     sql = f"""
         SELECT d.id, d.url, d.file_name, d.document_type, d.number, d.issued_date, d.method,
                bm25({index}, 5.0, 1.0) AS score,

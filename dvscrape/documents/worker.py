@@ -1,12 +1,13 @@
-"""Child processes of dvscrape.documents.sandbox.
+"""A sandboxed worker of dvscrape.documents.sandbox: ``python -m dvscrape.documents.worker PARENT_PID LIMITS_JSON``.
 
-``python -m dvscrape.documents.worker``: reads one JSON request on stdin, prints the DocumentResult as JSON (the
-one-shot mode, limits set by the parent before exec).
-
-``python -m dvscrape.documents.worker --serve``: a fork server. It imports the readers once, then for each request
-line on stdin forks a child that sets its own limits (address space, CPU time, no core file), reads the document and
-writes the result to a file; the server waits for the child up to the request's timeout, kills it when it runs over,
-and answers one JSON line on stdout. A document that crashes its child never harms the server.
+At start it ties its life to its parent's (dvscrape.lifeline: it is killed as the parent ends, kill -9 included),
+imports the readers once and bounds its own address space (no core files). Then, for each request, it sets its CPU
+limit to what it has used plus the document's allowance, loads the document (a file, or a WARC record with its
+Content-Encoding undone), tells the parent how many pages may need OCR (its clock allows time for each), reads it and
+answers the DocumentResult. Requests and answers are JSON messages framed by multiprocessing.connection on the
+worker's stdin and stdout; its stdout itself is sent to stderr, so a library that prints cannot break the framing. A
+worker leaves after running out of memory (exit status MEMORY_EXIT when it could not even answer) and after
+MAX_DOCUMENTS documents, so a slow leak never adds up to its limit; the pool starts another.
 """
 
 from __future__ import annotations
@@ -14,130 +15,119 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import sys
-import time
+from dataclasses import asdict
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from dvscrape.documents.limits import Limits
+from dvscrape.documents.limits import Limits, allow_cpu, limit_memory
 from dvscrape.documents.model import DocumentResult, failed
 from dvscrape.documents.reader import read_document
 from dvscrape.documents.sniff import extension_kind
+from dvscrape.lifeline import die_with
+
+MAX_DOCUMENTS = 500
+MEMORY_EXIT = 3
+OUT_OF_MEMORY = "too large: out of memory"
 
 
-def _kind(request: dict[str, Any]) -> str:
-    return extension_kind(request["filename"]) or "unknown"
+def expected_pages(data: bytes) -> int:
+    """Pages a document may have to OCR: a PDF's page objects, 1 for anything else."""
+    if not data.startswith(b"%PDF"):
+        return 1
+    return max(1, data.count(b"/Type /Page") + data.count(b"/Type/Page") - data.count(b"/Type /Pages"))
 
 
-def read_request(request: dict[str, Any]) -> DocumentResult:
-    """Read the document a request names; every failure becomes a failed result."""
-    limits = Limits(**request["limits"])
+def _load(request: dict[str, Any]) -> bytes:
+    if "path" in request:
+        return Path(request["path"]).read_bytes()
+    from dvscrape.documents.store import PendingDocument, document_bytes
+
+    record = request["record"]
+    return document_bytes(Path(record["warc_dir"]), PendingDocument(**record["pending"]))
+
+
+def _read(data: bytes, request: dict[str, Any], limits: Limits) -> DocumentResult:
+    """read_document, every failure a failed result."""
+    kind = extension_kind(request["filename"]) or "unknown"
     try:
-        data = Path(request["path"]).read_bytes()
         return read_document(data, request["filename"], request["content_type"], ocr=request["ocr"], limits=limits)
     except MemoryError:
-        return failed(_kind(request), "too large: out of memory (limit)")
+        return failed(kind, f"{OUT_OF_MEMORY} (limit {limits.memory_bytes >> 20} MB)")
     except RecursionError:
-        return failed(_kind(request), "damaged: nesting too deep to read")
+        return failed(kind, "damaged: nesting too deep to read")
     except OSError as error:
         if error.errno == 12 or "failed to map" in str(error) or "Cannot allocate" in str(error):
-            return failed(_kind(request), f"too large: out of memory within the {limits.memory_bytes >> 20} MB limit")
-        return failed(_kind(request), f"damaged: {type(error).__name__}: {str(error)[:300]}")
+            return failed(kind, f"{OUT_OF_MEMORY} (limit {limits.memory_bytes >> 20} MB)")
+        return failed(kind, f"damaged: {type(error).__name__}: {str(error)[:300]}")
     except Exception as error:  # any reader bug or malformed input: recorded, never fatal
-        return failed(_kind(request), f"damaged: {type(error).__name__}: {str(error)[:300]}")
+        return failed(kind, f"damaged: {type(error).__name__}: {str(error)[:300]}")
 
 
-def set_limits(memory_bytes: int, cpu_seconds: int) -> None:
-    """Limits of the calling process: address space, CPU seconds, no core file."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def _serve_one(request: dict[str, Any]) -> dict[str, Any]:
-    limits = Limits(**request["limits"])
-    timeout = float(request["timeout"])
-    output = Path(request["path"] + ".result.json")
-    pid = os.fork()
-    if pid == 0:  # the child: limits, read, write, leave without cleanup handlers
-        code = 0
-        try:
-            set_limits(limits.memory_bytes, int(timeout) + 1)
-            result = read_request(request)
-            output.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
-        except BaseException:  # noqa: BLE001 - the parent records the failure from the exit status
-            code = 3
-        os._exit(code)
-    deadline = time.monotonic() + timeout
-    status = None
-    while status is None:
-        done, raw = os.waitpid(pid, os.WNOHANG)
-        if done:
-            status = raw
-            break
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return failed(_kind(request), f"timeout: reading took more than {int(timeout)} s (limit)").to_dict()
-        time.sleep(0.005)
+def _answer(request: dict[str, Any], limits: Limits, answers: Connection) -> DocumentResult:
+    kind = extension_kind(request["filename"]) or "unknown"
     try:
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and output.exists():
-            return dict(json.loads(output.read_text(encoding="utf-8")))
-    finally:
-        output.unlink(missing_ok=True)
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        why = "out of CPU time" if number == signal.SIGXCPU else f"killed by signal {number}"
-        return failed(_kind(request), f"crashed: the reader was {why} (limit {limits.memory_bytes >> 20} MB)").to_dict()
-    return failed(_kind(request), "too large: the reader ran out of memory (limit)").to_dict()
+        data = _load(request)
+    except MemoryError:
+        return failed(kind, f"{OUT_OF_MEMORY} (limit {limits.memory_bytes >> 20} MB)")
+    except Exception as error:  # a missing file, a damaged WARC record or encoding: this document only
+        return failed(kind, f"unreadable {'WARC record' if 'record' in request else 'file'}: {error}")
+    pages = min(expected_pages(data), limits.max_pages) if request["ocr"] else 0
+    if pages:
+        answers.send_bytes(json.dumps({"pages": pages}).encode())
+    allow_cpu(limits.total_seconds(pages) + 1)
+    return _read(data, request, limits)
 
 
-def serve() -> int:
-    """Answer request lines until stdin closes."""
-    # The readers' imports, once, before any fork (a child would otherwise pay for them on every document).
+def serve(requests: Connection, answers: Connection, limits: Limits) -> int:
+    """Answer requests until the parent closes the pipe, memory ran out or MAX_DOCUMENTS are read."""
+    for count in range(1, MAX_DOCUMENTS + 1):
+        try:
+            request = json.loads(requests.recv_bytes())
+        except EOFError:
+            return 0
+        result = _answer(request, limits, answers)
+        leaving = count == MAX_DOCUMENTS or result.reason.startswith(OUT_OF_MEMORY)
+        message = {"result": asdict(result), "leaving": leaving}
+        answers.send_bytes(json.dumps(message, ensure_ascii=False).encode())
+        if leaving:
+            return 0
+    return 0
+
+
+def _warm_up() -> None:
+    """The readers' imports, tables built on first use and whether tesseract is there: once per worker."""
     import importlib
 
-    for module in (
-        "pypdfium2",
-        "PIL.Image",
-        "docx",
-        "openpyxl",
-        "xlrd",
-        "olefile",
-        "striprtf.striprtf",
-        "dvscrape.documents.pdf",
-        "dvscrape.documents.office",
-        "dvscrape.documents.doc",
-    ):
+    for module in ("pypdfium2", "PIL.Image", "numpy", "docx", "openpyxl", "xlrd", "olefile", "striprtf.striprtf"):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)
-
-    # Tables built on first use (dvscrape.text), and whether tesseract is there, once for every child to inherit.
+    from dvscrape.documents import doc, office, pdf, store  # noqa: F401
     from dvscrape.documents.heading import heading_fields
     from dvscrape.documents.ocr import missing_reason
     from dvscrape.documents.textpass import clean_text
+    from dvscrape.warc import reader  # noqa: F401
 
     heading_fields(clean_text("Uû ban nh©n d©n\nSố: 1/KH-UBND\nTân Bình, ngày 12 tháng 3 năm 2024\nKẾ HOẠCH"))
     missing_reason()
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        answer = _serve_one(json.loads(line))
-        sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    return 0
 
 
-def main() -> int:
-    if "--serve" in sys.argv[1:]:
-        return serve()
-    request = json.loads(sys.stdin.read())
-    sys.stdout.write(json.dumps(read_request(request).to_dict(), ensure_ascii=False))
-    return 0
+def main(argv: list[str]) -> int:
+    parent, limits = int(argv[0]), Limits(**json.loads(argv[1]))
+    die_with(parent)
+    requests = Connection(os.dup(0), writable=False)
+    answers = Connection(os.dup(1), readable=False)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)
+    _warm_up()
+    limit_memory(limits.memory_bytes)
+    try:
+        return serve(requests, answers, limits)
+    except MemoryError:
+        os._exit(MEMORY_EXIT)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from dvscrape.archive.dataset import RowQuery
 from dvscrape.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ class ExportOptions:
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"{name} must be at least 1")
         return self
+
+    @property
+    def rows(self) -> RowQuery:
+        """Which rows of the archive the export reads."""
+        return RowQuery(self.since, self.until, self.category, self.include_versions, self.batch_rows)
 
     def as_record(self) -> dict[str, object]:
         """The options that shape the data, as JSON-ready values (recorded in datapackage.json and the card)."""

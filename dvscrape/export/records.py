@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from dvscrape.archive.dataset import SourceRow
+from dvscrape.archive.times import day_of
 from dvscrape.export.dedup import canonical_text, text_hash
-from dvscrape.export.rows import SourceRow, date_of, language_of
 
 if TYPE_CHECKING:
     from dvscrape.text import ToneOption
@@ -49,7 +50,7 @@ def make_record(
         "url": row.url,
         "title": style.apply(row.title),
         "text": text,
-        "published_date": date_of(row.published_date),
+        "published_date": day_of(row.published_date),
         "category": style.apply_or_none(row.category),
         "signature": style.apply_or_none(row.signature),
         "language": language_of(row.locale),
@@ -75,3 +76,10 @@ def plain_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def language_of(locale: str | None) -> str | None:
+    """The BCP 47 language of a Liferay locale ('vi_VN' → 'vi', 'en_US' → 'en'), or None."""
+    if not locale:
+        return None
+    return locale.replace("-", "_").split("_")[0].lower() or None

@@ -15,20 +15,21 @@ import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from dvscrape.archive import dataset
 from dvscrape.archive.db import Archive
+from dvscrape.archive.filters import archive_categories, category_key
 from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.export import rows as source_rows
 from dvscrape.export.card import SPLIT, write_card
 from dvscrape.export.datapackage import DATAPACKAGE_FILENAME, write_datapackage
 from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text, text_hash
 from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
-from dvscrape.export.source import ExportSummary, Span, crawl_sources, dvscrape_version, site_of
+from dvscrape.export.source import ExportSummary, Span, dvscrape_version
 from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
 
 HF_DATA_FOLDER = "data"
@@ -61,6 +62,8 @@ class ExportResult:
     out: Path
     files: tuple[DataFile, ...]
     summary: ExportSummary
+    categories: tuple[str, ...] | None = None
+    """The archives' categories when the category filter names none of them."""
 
     @property
     def rows(self) -> int:
@@ -79,11 +82,12 @@ def export_dataset(
 ) -> ExportResult:
     """Export the archive in *archive_dirs* (one folder, or several: one dataset whose `site` column tells their
     sites apart) to the folder *out* as *options* say; return what was written. The `site` column holds
-    *site_names* (one per folder, e.g. a fleet's site names) or else each archive's site profile name.
+    *site_names* (one per folder, e.g. a fleet's site names) or else each archive's site profile name, followed by
+    `/` and the folder's name when two archives hold the same profile.
 
     Raises ConfigurationError for unusable options, an *out* that exists (unless *overwrite*, and then only when it
-    is an earlier export), two archives of the same site, or duplicate detection across several archives;
-    ArchiveError when an archive cannot be read.
+    is an earlier export), two archives of one site in folders of the same name, or duplicate detection across
+    several archives; ArchiveError when an archive cannot be read.
     """
     options = options.checked()
     progress = progress or SilentProgress()
@@ -93,17 +97,15 @@ def export_dataset(
         raise ConfigurationError("--dedup works on one archive at a time; export the archives together without it")
     _check_out(out, overwrite=overwrite)
     with ExitStack() as stack:
-        sources = []
-        for index, folder in enumerate(folders):
-            archive = stack.enter_context(Archive.open(folder, readonly=True))
-            site = site_names[index] if site_names is not None else site_of(archive.db.conn, folder)
-            sources.append(_Source(site, stack.enter_context(_snapshot(archive.db.conn))))
-        _check_sites(sources, folders)
+        conns = [stack.enter_context(Archive.open(folder, readonly=True)).db.conn for folder in folders]
+        sites = list(site_names) if site_names is not None else _site_values(conns, folders)
+        sources = [_Source(site, stack.enter_context(_snapshot(conn))) for site, conn in zip(sites, conns, strict=True)]
+        categories = _categories_if_unmatched(sources, options.category)
         first_pass = _duplicate_groups(sources[0].conn, options, progress) if len(sources) == 1 else None
         with _building(out) as folder:
             files, extra, summary = _write(sources, folder, options, first_pass, progress)
             write_datapackage(folder, files, summary, extra_files=extra)
-    return ExportResult(out, tuple(files), summary)
+    return ExportResult(out, tuple(files), summary, categories)
 
 
 @dataclass(frozen=True)
@@ -114,14 +116,26 @@ class _Source:
     conn: sqlite3.Connection
 
 
-def _check_sites(sources: list[_Source], folders: list[Path]) -> None:
-    seen: dict[str, Path] = {}
-    for source, folder in zip(sources, folders, strict=True):
-        if source.site in seen:
+def _site_values(conns: list[sqlite3.Connection], folders: list[Path]) -> list[str]:
+    """The `site` of each archive: its profile's name, or `profile/folder name` when another archive of the export
+    holds the same profile (two mirrors, or one site crawled into two folders)."""
+    profiles = [dataset.site_of(conn, folder) for conn, folder in zip(conns, folders, strict=True)]
+    values = [f"{p}/{f.name}" if profiles.count(p) > 1 else p for p, f in zip(profiles, folders, strict=True)]
+    for index, value in enumerate(values):
+        if value in values[:index]:
             raise ConfigurationError(
-                f"{seen[source.site]} and {folder} both hold the site {source.site!r}; export one of them"
+                f"{folders[values.index(value)]} and {folders[index]} both hold the site {profiles[index]!r} in "
+                f"folders named {folders[index].name!r}: give a folder once, rename one, or name the sites in a "
+                "fleet file (--fleet)"
             )
-        seen[source.site] = folder
+    return values
+
+
+def _categories_if_unmatched(sources: list[_Source], category: str | None) -> tuple[str, ...] | None:
+    if category is None:
+        return None
+    names = sorted({name for source in sources for name in archive_categories(source.conn)})
+    return None if any(category_key(name) == category_key(category) for name in names) else tuple(names)
 
 
 def _check_out(out: Path, *, overwrite: bool) -> None:
@@ -180,8 +194,8 @@ def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress
         return None
     index: ExactIndex | NearIndex = ExactIndex() if options.dedup is Dedup.EXACT else NearIndex()
     digests = bytearray()
-    progress.phase(f"finding {options.dedup.value} duplicates", source_rows.count_rows(conn, options))
-    for batch in source_rows.iter_texts(conn, options):
+    progress.phase(f"finding {options.dedup.value} duplicates", dataset.count_rows(conn, options.rows))
+    for batch in dataset.iter_texts(conn, options.rows):
         for row in batch:
             canonical = canonical_text(row.body)
             digests += bytes.fromhex(text_hash(canonical))
@@ -212,14 +226,14 @@ def _write(
     """Second pass: every kept row written; the files, any extra files (the card) and the summary."""
     style = TextStyle(options.tone)
     span = Span()
-    read_rows = sum(source_rows.count_rows(source.conn, options) for source in sources)
+    read_rows = sum(dataset.count_rows(source.conn, options.rows) for source in sources)
     progress.phase(f"writing {options.format.value}", read_rows)
     writer = _writer(folder, options)
     groups = first_pass.groups if first_pass is not None else None
     position = 0
     try:
         for source in sources:
-            for batch in source_rows.iter_rows(source.conn, options):
+            for batch in dataset.iter_rows(source.conn, options.rows):
                 records = []
                 for row in batch:
                     keep = groups is None or not options.drop_duplicates or groups.is_first(position)
@@ -241,7 +255,9 @@ def _write(
     if groups is not None and position != len(groups.ids):
         raise DvscrapeError("the archive changed between the two passes of the export; run it again")
     summary = ExportSummary(
-        sources=tuple(found for source in sources for found in crawl_sources(source.conn)),
+        sources=tuple(
+            replace(found, site=source.site) for source in sources for found in dataset.crawl_sources(source.conn)
+        ),
         options=options.as_record(),
         read_rows=position,
         rows=span.rows,

@@ -40,8 +40,9 @@ FIELDS: tuple[Field, ...] = (
     Field(
         "site",
         Kind.STRING,
-        "The site the article belongs to (the site profile's name); in an export of several archives, (site, id) "
-        "is the key.",
+        "The site the article belongs to: the site profile's name (a fleet's site name when exported with --fleet), "
+        "followed by / and the archive folder's name when two archives of the export hold the same profile (two "
+        "mirrors of one site); in an export of several archives, (site, id) is the key.",
         required=True,
     ),
     Field(

@@ -6,45 +6,12 @@ archive and options describe themselves the same way every time.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-from dvscrape.errors import ConfigurationError
+from dvscrape.archive.dataset import CrawlSource
 from dvscrape.export.records import Record
-
-
-@dataclass(frozen=True)
-class CrawlSource:
-    """The crawls of one site from one base URL."""
-
-    site: str
-    base_url: str
-    crawls: int
-    first_started: str
-    last_finished: str | None
-
-
-def crawl_sources(conn: sqlite3.Connection) -> tuple[CrawlSource, ...]:
-    """The crawls recorded in the archive, grouped by site and base URL."""
-    found = conn.execute(
-        "SELECT site, base_url, count(*), min(started), max(coalesce(finished, started)) FROM crawls "
-        "GROUP BY site, base_url ORDER BY min(started), site, base_url"
-    ).fetchall()
-    return tuple(
-        CrawlSource(str(site), str(base), int(count), str(first), last and str(last))
-        for site, base, count, first, last in found
-    )
-
-
-def site_of(conn: sqlite3.Connection, folder: Path) -> str:
-    """The site an archive holds: the site of its newest crawl. Raises ConfigurationError when it has no crawl."""
-    found = conn.execute("SELECT site FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
-    if found is None:
-        raise ConfigurationError(f"{folder} holds no crawl yet: there is no site to export")
-    return str(found[0])
 
 
 def dvscrape_version() -> str:

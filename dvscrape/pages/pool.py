@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from dvscrape.errors import ExtractionError, ExtractionTimeout
+from dvscrape.lifeline import die_with
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.extract import extract_page
@@ -31,9 +33,12 @@ class ExtractionPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            # forkserver: workers never inherit the crawler's event loop, sockets or open archive.
+            # forkserver: workers never inherit the crawler's event loop, sockets or open archive. A worker ends
+            # with the crawl, and the fork server and resource tracker with their last worker.
             context = multiprocessing.get_context("forkserver")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+            )
         return self._executor
 
     def _restart(self) -> None:

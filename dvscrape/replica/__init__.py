@@ -2,7 +2,7 @@
 
 It stands alone as "the site" (nothing here imports ``dvscrape.sites``) and serves generated articles with the real
 portal's markup, URL forms and crawl traps, for tests, benchmarks and the offline demo. Entry points:
-:func:`build_corpus` (the ground truth), :func:`start_replica` (serve in-process), ``python -m dvscrape.replica`` and
+:func:`build_corpus` (the ground truth), :func:`start_replica` (serve in-process), ``dvscrape replica`` and
 :func:`start_replica_process` (that command as a subprocess, for tests and benchmarks).
 """
 

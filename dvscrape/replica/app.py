@@ -20,6 +20,7 @@ from html import escape
 from dvscrape.replica import chrome as chrome_module
 from dvscrape.replica import feeds, other_pages, pages, urls
 from dvscrape.replica.assets import theme_asset
+from dvscrape.replica.documents import DocumentMaker
 from dvscrape.replica.faults import FaultInjector
 from dvscrape.replica.hostile import HostileConfig, HostilePages
 from dvscrape.replica.media import file_bytes
@@ -99,6 +100,7 @@ class ReplicaApp:
         faults: FaultInjector | None = None,
         robots_disallow: tuple[str, ...] = (),
         portal_pages: bool = False,
+        documents: DocumentMaker | None = None,
     ) -> None:
         self.site = Site.build(corpus, portal_pages=portal_pages)
         self.robots_disallow = robots_disallow
@@ -117,9 +119,10 @@ class ReplicaApp:
         self._articles: Counter[str] = Counter()
         self._trap_urls: list[str] = []
         self._total = 0
+        self.documents = documents
         self._media_bytes: dict[str, bytes] = {}
-        # Documents are made on first request by reportlab, python-docx and openpyxl, whose module state is not safe
-        # across threads: two made at once answered 500 now and then. One is made at a time (then cached).
+        # A document maker's writers (reportlab, python-docx, openpyxl) keep module state that is not safe across
+        # threads: one file is made at a time, then cached.
         self._media_lock = threading.Lock()
         self._user_agents: Counter[str] = Counter()
 
@@ -336,7 +339,9 @@ class ReplicaApp:
         else:
             media = self.site.media[found.text]
             with self._media_lock:
-                body = self._media_bytes.get(media.key) or self._media_bytes.setdefault(media.key, file_bytes(media))
+                body = self._media_bytes.get(media.key) or self._media_bytes.setdefault(
+                    media.key, file_bytes(media, self.documents)
+                )
             content_type, filename = media.content_type, media.filename
         etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
         validators = (("ETag", etag), ("Last-Modified", _http_date(MEDIA_LAST_MODIFIED)))

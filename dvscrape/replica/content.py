@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.replica import document_spec, editor, legacy, prose, words
+from dvscrape.replica import editor, legacy, prose, words
+from dvscrape.replica.documents import CONTENT_TYPES, EXTENSIONS, variant_of
 from dvscrape.replica.media import DOCX, JPEG, PDF, PNG, document_path, journal_image_path
 from dvscrape.replica.model import (
     VIETNAM_TZ,
@@ -129,9 +130,9 @@ def _attachment(rng: random.Random, plan: _Plan) -> tuple[FileLink, MediaFile]:
     doc_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     content_type = PDF if is_pdf else DOCX
     if not is_pdf:  # Word, legacy Word, spreadsheet, OpenDocument or RTF, chosen by the uuid (no draw from rng)
-        extension = document_spec.EXTENSIONS[document_spec.variant_of(doc_uuid, ".docx")]
+        extension = EXTENSIONS[variant_of(doc_uuid, ".docx")]
         filename = prose.url_title_of(label) + extension
-        content_type = document_spec.CONTENT_TYPES[extension]
+        content_type = CONTENT_TYPES[extension]
     path = document_path(GROUP_ID, 0, filename, doc_uuid)
     lead = rng.choice(("Tải về:", "Xem chi tiết văn bản:", "File đính kèm:"))
     issued = (plan.published - timedelta(days=2)).date()

@@ -98,6 +98,7 @@ def typed_article(article: Article, encoding: str) -> Article:
         elements=truth,
         body_html=editor.body_html(shown, typed(article.signature, encoding), article.style),
         legacy=encoding,
+        typed_title=typed(article.title, encoding),
     )
 
 

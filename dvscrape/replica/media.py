@@ -3,16 +3,13 @@ replica/documents.py)."""
 
 from __future__ import annotations
 
-import io
-import logging
 import struct
-import zipfile
 import zlib
+from pathlib import PurePosixPath
 from urllib.parse import quote_plus
 
+from dvscrape.replica.documents import DocumentMaker, committed_document
 from dvscrape.replica.model import MediaFile
-
-logger = logging.getLogger(__name__)
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -69,81 +66,15 @@ def png_bytes(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
     )
 
 
-def pdf_bytes(title: str) -> bytes:
-    """A one-page PDF 1.4 whose page shows ``title`` (ASCII only; other characters become '?')."""
-    text = title.encode("ascii", "replace").decode("ascii").replace("\\", "\\\\").replace("(", "\\(")
-    text = text.replace(")", "\\)")
-    stream = f"BT /F1 14 Tf 56 780 Td ({text}) Tj ET".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref_at}\n%%EOF\n".encode()
-    return bytes(out)
-
-
-def docx_bytes(title: str) -> bytes:
-    """A minimal Word document (DOCX) with one paragraph; zip entries carry a fixed date so bytes are stable."""
-    paragraph = title.replace("&", "&amp;").replace("<", "&lt;")
-    files = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'wordprocessingml.document.main+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'officeDocument" Target="word/document.xml"/></Relationships>'
-        ),
-        "word/document.xml": (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-            f"<w:body><w:p><w:r><w:t>{paragraph}</w:t></w:r></w:p></w:body></w:document>"
-        ),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(zipfile.ZipInfo(name, date_time=(2023, 1, 1, 0, 0, 0)), content)
-    return buffer.getvalue()
-
-
-def file_bytes(media: MediaFile) -> bytes:
-    """The bytes served for a media file, derived only from its record."""
+def file_bytes(media: MediaFile, documents: DocumentMaker | None = None) -> bytes:
+    """The bytes served for a media file: an image derived from its record, or an attached document, made by
+    *documents* when given, else the committed one of its file type."""
     if media.content_type == JPEG:
         return jpeg_bytes(media.width or 640, media.height or 427, media.filename)
     if media.content_type == PNG:
         seed = zlib.crc32(media.key.encode())
         colour = (96 + seed % 128, 96 + (seed >> 8) % 128, 96 + (seed >> 16) % 128)
         return png_bytes(media.width or 320, media.height or 200, colour)
-    if media.label:  # an attached document: a real one (replica/documents.py), or the minimal one without fonts
-        from dvscrape.replica.documents import document_bytes
-
-        try:
-            data = document_bytes(media.key, media.filename, media.label, media.issued)
-        except (ImportError, OSError) as error:
-            logger.warning("serving a minimal %s instead of a real document: %s", media.filename, error)
-        else:
-            if data:
-                return data
-    if media.content_type == PDF:
-        return pdf_bytes(media.filename)
-    return docx_bytes(media.filename)
+    if documents is not None:
+        return documents(media)
+    return committed_document(PurePosixPath(media.filename).suffix.lower())

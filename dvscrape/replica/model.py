@@ -174,15 +174,13 @@ class Article:
     body_html: str
     # "", or the legacy encoding ("tcvn3", "vni", "viqr") the editor typed every field in (replica.legacy)
     legacy: str = ""
+    # the title in the legacy characters the page shows ("" when legacy is "")
+    typed_title: str = ""
 
     @property
     def shown_title(self) -> str:
         """The title as the article page shows it: typed in the article's legacy encoding, if any."""
-        if not self.legacy:
-            return self.title
-        from dvscrape.replica.legacy import typed
-
-        return typed(self.title, self.legacy)
+        return self.typed_title or self.title
 
     @property
     def path(self) -> str:

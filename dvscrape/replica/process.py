@@ -1,4 +1,4 @@
-"""The replica portal as a subprocess: ``python -m dvscrape.replica --port 0 ...`` started, its URL read from the ready
+"""The replica portal as a subprocess: ``python -m dvscrape replica --port 0 ...`` started, its URL read from the ready
 line it prints, stopped with SIGTERM. The one way tests and benchmarks run a replica out of process (in-process:
 :func:`dvscrape.replica.start_replica`)."""
 
@@ -46,12 +46,17 @@ class ReplicaProcess:
         self.stop()
 
 
-def start_replica_process(*args: str, host: str = "127.0.0.1", port: int = 0, quiet: bool = False) -> ReplicaProcess:
-    """Start ``python -m dvscrape.replica --host HOST --port PORT ARGS`` (ARGS: its other options, e.g.
-    ``"--articles", "40"``) and return it once it has printed its URL. Its standard error goes to the pipe read for
-    the ready line, or nowhere when *quiet*. Raises RuntimeError, with what it printed, when it prints no URL."""
+def start_replica_process(
+    *args: str, host: str = "127.0.0.1", port: int = 0, quiet: bool = False, module: str | None = None
+) -> ReplicaProcess:
+    """Start ``python -m dvscrape replica --host HOST --port PORT ARGS`` (ARGS: its other options, e.g.
+    ``"--articles", "40"``; with *module*, ``python -m MODULE`` instead: another portal's server that prints its URL
+    alike, such as one the tests serve) and return it once it has printed its URL. Its standard error goes to the pipe
+    read for the ready line, or nowhere when *quiet*. Raises RuntimeError, with what it printed, when it prints no
+    URL."""
+    command = [module] if module else ["dvscrape", "replica"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "dvscrape.replica", "--host", host, "--port", str(port), *args],
+        [sys.executable, "-m", *command, "--host", host, "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL if quiet else subprocess.STDOUT,
         text=True,

@@ -6,7 +6,7 @@ In-process use::
         crawl(replica.url)
         assert replica.stats()["traps"] == 0
 
-From a shell: ``python -m dvscrape.replica --port 0`` prints ``Replica portal serving at http://127.0.0.1:<port>/``.
+From a shell: ``dvscrape replica --port 0`` prints ``Replica portal serving at http://127.0.0.1:<port>/``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import TextIO
 
 from dvscrape.replica.app import ReplicaApp
 from dvscrape.replica.content import build_corpus
+from dvscrape.replica.documents import document_maker
 from dvscrape.replica.faults import FaultInjector, FaultSpec, deliver_faulty
 from dvscrape.replica.hostile import HostileConfig
 from dvscrape.replica.model import Corpus
@@ -51,6 +52,9 @@ class ReplicaConfig:
     """Path prefixes robots.txt disallows (Liferay's default disallows nothing)."""
     portal_pages: bool = False
     """Serve about 20 static pages linked from the footer, and a footer link that answers 404 (issue 14)."""
+    documents: str = ""
+    """A module whose ``document_bytes(media)`` makes each attached document (:mod:`dvscrape.replica.documents`);
+    empty: the committed document of each file type."""
     portal: str = "tanbinh"
     """Which portal the corpus is served as: "tanbinh" (Liferay 6.2, site neoportal) or "city7" (a Liferay 7/DXP
     city-style portal, site guest: dvscrape/replica/city7.py)."""
@@ -223,6 +227,7 @@ def start_replica(config: ReplicaConfig | None = None, **options: object) -> Run
         faults=faults,
         robots_disallow=config.robots_disallow,
         portal_pages=config.portal_pages,
+        documents=document_maker(config.documents) if config.documents else None,
     )
     server = ReplicaHTTPServer((config.host, config.port), app, config.access_log, faults)
     return RunningReplica(server, corpus)

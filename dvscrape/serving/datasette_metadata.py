@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dvscrape.archive.search import BODY_WEIGHT, FOLDED_INDEX, SNIPPET_TOKENS, TITLE_WEIGHT
-from dvscrape.documents.serving import DOCUMENT_QUERIES, DOCUMENT_TABLES
+from dvscrape.serving.documents import DOCUMENT_QUERIES, DOCUMENT_TABLES
 
 ARTICLE_COLUMNS: dict[str, str] = {
     "id": "Article id: stable across re-extraction; cite it with the URL.",

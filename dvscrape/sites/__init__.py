@@ -1,7 +1,9 @@
 """Site profiles: one TOML file per portal (dvscrape/sites/profiles/, plus a folder of the user's), looked up by name.
 
 Modules: profile (the typed SiteProfile), liferay (what each Liferay generation shares), loader (TOML → SiteProfile,
-mistakes named), urls (canonical URLs, scope, traps), probe (a draft profile from a live portal). The user's folder
+mistakes named), urls (canonical URLs, scope, traps), traps (what a URL's query says of traps, for any portal:
+the crawl's trap guards and the probe share it), probe, probe_reading and draft (a draft profile from a live
+portal: fetching, reading its pages, writing the TOML). The user's folder
 is the DVSCRAPE_PROFILES_DIR setting or, when that is empty, the environment variable of the same name; a profile
 there takes precedence over a bundled one of the same name. No Scrapy import here.
 """

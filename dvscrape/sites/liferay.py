@@ -18,6 +18,7 @@ No Scrapy import here.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from dvscrape.sites.profile import Selectors, UrlRules
@@ -56,3 +57,9 @@ GENERATION_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
 }
+
+
+def generation_defaults(generation: str, table: str) -> dict[str, Any]:
+    """Every key of *table* ('urls' or 'selectors') a profile of Liferay *generation* starts from, with its value."""
+    base = asdict(_URLS) if table == "urls" else asdict(_SELECTORS)
+    return {**base, **GENERATION_DEFAULTS[generation].get(table, {})}

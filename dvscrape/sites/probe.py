@@ -1,20 +1,22 @@
-"""`dvscrape sites probe`: look at a portal (its home page, robots.txt, a few of the pages its menu links, one
-article) and write a draft profile with what was found, and comments saying what a person must still check.
+"""`dvscrape sites probe`: look at a portal (its home page, robots.txt, the pages its menu links, one article) and
+write a draft profile with what was found, and comments saying what a person must still check (sites/draft.py).
 
-Plain HTTP with urllib, a dozen requests at most, one at a time. Liferay 6.2 or 7 is recognised from markers:
+Plain HTTP with urllib, one request at a time, at most MAX_CANDIDATES menu pages. Liferay 6.2 or 7 is recognised
+from markers:
 - 6.2: the ``Liferay-Portal`` header naming 6.2; ``portlet-boundary`` with ``asset-abstract`` or
   ``taglib-page-iterator``; Asset Publisher ids ``p_p_id_101_INSTANCE_<id>_``;
 - 7 (7.x, DXP): the header naming 7 or DXP; Asset Publisher ids
   ``p_p_id_com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet_INSTANCE_<id>_``; ``p.asset-publisher-title``;
   Clay/Lexicon classes (``lexicon-icon``, ``autofit-row``, ``page-link``).
-A listing is a page of the menu with an Asset Publisher of its own (not one of the side portlets most pages show)
-that links at least MIN_LISTING_ARTICLES article (``/-/`` links).
-No Scrapy import here.
+A listing is a page of the menu whose main layout column (sites/probe_reading.main_column) holds an Asset Publisher
+of its own (not one of the side portlets most pages show) linking articles; a page with an Asset Publisher only in a
+side column (a work calendar with 'latest news' beside it) is not one. The markup of the first listing's entries,
+the element showing the article's date and the traps the pages link (calendars, search, growing back links) are
+read so that the draft's selectors and URL rules fit the portal. No Scrapy import here.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.error
 import urllib.request
@@ -22,10 +24,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree, html
+from lxml import etree
 
 from dvscrape.errors import ConfigurationError
-from dvscrape.project_settings import user_agent
+from dvscrape.settings.declared import user_agent
+from dvscrape.sites.liferay import generation_defaults
+from dvscrape.sites.probe_reading import (
+    Trap,
+    article_links,
+    date_element,
+    entry_markup,
+    main_column,
+    parse,
+    portlet_elements,
+    same_site,
+    traps_in,
+)
 from dvscrape.text import decode_html
 
 MAX_CANDIDATES = 12
@@ -36,7 +50,6 @@ _AP_ID = re.compile(
     r"[A-Za-z0-9]+)_"
 )
 _SITE_PATH = re.compile(r"^(?:/[a-z]{2}(?:_[A-Z]{2})?)?(/(?:web|group)/[^/?#]+)")
-_ARTICLE = re.compile(r"/-/(?!asset_publisher/)[^/?#]+(?:[?#]|$)")
 _CLAY = ("lexicon-icon", "autofit-row", "page-link", "clay-")
 
 
@@ -75,7 +88,12 @@ class Probe:
     sitemap_path: str = ""
     listings: list[Listing] = field(default_factory=list)
     article_url: str = ""
-    checks: list[str] = field(default_factory=list)
+    entries: tuple[str, str] | None = None  # (listing_entries, listing_entry_link) selectors of the first listing
+    date: tuple[str, str] | None = None  # (selector, text) of the article's date when the defaults miss it
+    article_view: dict[str, bool] = field(default_factory=dict)  # which default selectors found the article's parts
+    traps: list[Trap] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # pages with an Asset Publisher only in a side column
+    pages_read: list[str] = field(default_factory=list)
 
 
 def fetch(url: str) -> Page:
@@ -123,15 +141,7 @@ def liferay_generation(page: Page) -> tuple[str, list[str]]:
 
 
 def _links(page: Page) -> list[str]:
-    try:
-        root = html.fromstring(page.text or "<html/>")
-    except (etree.ParserError, ValueError):
-        return []
-    return [urljoin(page.url, str(href).strip()) for href in root.xpath("//a/@href") if str(href).strip()]
-
-
-def _same_site(url: str, base: str) -> bool:
-    return urlsplit(url).netloc.lower() == urlsplit(base).netloc.lower() and urlsplit(url).scheme in ("http", "https")
+    return [urljoin(page.url, str(href).strip()) for href in parse(page.text).xpath("//a/@href") if str(href).strip()]
 
 
 def _strip_locale(path: str) -> str:
@@ -150,7 +160,7 @@ def probe(url: str, name: str) -> Probe:
     base = f"{urlsplit(home.url).scheme}://{urlsplit(home.url).netloc}"
     found = Probe(site_url=base, name=name)
     found.liferay, found.markers = liferay_generation(home)
-    links = [link for link in _links(home) if _same_site(link, base)]
+    links = [link for link in _links(home) if same_site(link, base)]
     paths = Counter(match.group(1) for link in links if (match := _SITE_PATH.match(urlsplit(link).path)))
     if not paths:
         raise ConfigurationError(f"{url} links no /web/<site> page: not a Liferay portal dvscrape can probe")
@@ -162,9 +172,17 @@ def probe(url: str, name: str) -> Probe:
     title = re.search(r"<title>\s*([^<]*?)\s*</title>", home.text)
     found.title = title.group(1) if title else ""
     found.sitemap_path = _sitemap_path(base)
-    found.listings, article = _listings(links, found, base, home)
-    found.article_url = article
-    found.checks = _what_to_check(found)
+    pages = [home, *_menu_pages(links, found, base)]
+    found.listings, found.article_url = _listings(pages[1:], found, base, home)
+    if found.article_url:
+        article = fetch(found.article_url)
+        if article.status == 200:
+            _read_article(found, article)
+            pages.append(article)
+    noise = generation_defaults(found.liferay or "6.2", "urls")["noise_param_suffixes"]
+    for page in pages:
+        found.traps.extend(traps_in(page.url, parse(page.text), base, found.site_path, noise))
+    found.pages_read = [page.url for page in pages]
     return found
 
 
@@ -179,9 +197,8 @@ def _sitemap_path(base: str) -> str:
     return "/sitemap.xml" if fetch(base + "/sitemap.xml").status == 200 else ""
 
 
-def _listings(links: list[str], found: Probe, base: str, home: Page) -> tuple[list[Listing], str]:
-    """The menu's pages that are listings, and one article URL. Asset Publishers on most pages (side portlets) and
-    a page showing the home page's portlets (the home page under its friendly URL) are not listings."""
+def _menu_pages(links: list[str], found: Probe, base: str) -> list[Page]:
+    """The pages the home page's menu links (one level under the site path), fetched; those that answered 200."""
     candidates: list[str] = []
     for link in links:
         path = _strip_locale(urlsplit(link).path.rstrip("/"))
@@ -189,95 +206,67 @@ def _listings(links: list[str], found: Probe, base: str, home: Page) -> tuple[li
         menu_page = path.startswith(found.site_path + "/") and rest.count("/") == 1 and "/-/" not in path
         if menu_page and path != found.home_path and path not in candidates:
             candidates.append(path)
-    pages = [(path, fetch(base + path)) for path in candidates[:MAX_CANDIDATES]]
-    pages = [(path, page) for path, page in pages if page.status == 200]
+    pages = [fetch(base + path) for path in candidates[:MAX_CANDIDATES]]
+    return [page for page in pages if page.status == 200]
+
+
+def _listings(pages: list[Page], found: Probe, base: str, home: Page) -> tuple[list[Listing], str]:
+    """The menu's pages that are listings, and one article URL (a display page). Asset Publishers on most pages
+    (side portlets), those outside the page's main column, and a page showing the home page's portlets (the home
+    page under its friendly URL) are not listings."""
     home_portlets = set(_AP_ID.findall(home.text))
-    seen = Counter(portlet for _, page in pages for portlet in set(_AP_ID.findall(page.text)))
+    seen = Counter(portlet for page in pages for portlet in set(_AP_ID.findall(page.text)))
     common = {portlet for portlet, count in seen.items() if count > len(pages) / 2}
     listings: list[Listing] = []
     article = ""
-    for path, page in pages:
+    for page in pages:
+        path = _strip_locale(urlsplit(page.url).path.rstrip("/"))
         if not found.liferay:
             found.liferay, found.markers = liferay_generation(page)
         portlets = set(_AP_ID.findall(page.text))
         if portlets == home_portlets and found.home_path == found.site_path:
             found.home_path = path  # the home page's friendly URL
             continue
-        own = tuple(portlet for portlet in dict.fromkeys(_AP_ID.findall(page.text)) if portlet not in common)
-        articles, paginated = _portlet_articles(page, own, base)
-        if len(articles) >= MIN_LISTING_ARTICLES:
-            listings.append(Listing(path, own, len(articles), paginated))
-            article = article or articles[0]
+        root = parse(page.text)
+        main = main_column(root)
+        in_main = {
+            portlet
+            for portlet in portlets
+            if any(main in e.iterancestors() or e is main for e in portlet_elements(root, portlet))
+        }
+        own = tuple(p for p in dict.fromkeys(_AP_ID.findall(page.text)) if p not in common and p in in_main)
+        boundaries = [element for portlet in own for element in portlet_elements(root, portlet)]
+        articles = {
+            title: url for element in boundaries for title, url in article_links(element, page.url, base).items()
+        }
+        if len(articles) < MIN_LISTING_ARTICLES:
+            if any(portlet not in common for portlet in portlets - in_main):
+                found.skipped.append(path)
+            continue
+        paginated = any("_cur=" in href for element in boundaries for href in element.xpath(".//a/@href"))
+        listings.append(Listing(path, own, len(articles), paginated))
+        if not article:
+            article = f"{base}{found.site_path}/-/{next(iter(articles))}"
+            found.entries = next((m for e in boundaries if (m := entry_markup(e, page.url, base))), None)
     return listings, article
 
 
-def _portlet_articles(page: Page, portlets: tuple[str, ...], base: str) -> tuple[list[str], bool]:
-    """The distinct article URLs the *portlets* of *page* link, and whether they are paginated (``_cur=``)."""
-    try:
-        root = html.fromstring(page.text)
-    except (etree.ParserError, ValueError):
-        return [], False
-    found: set[str] = set()
-    paginated = False
-    for portlet in portlets:
-        for element in root.xpath("//*[@id=$id]", id=f"p_p_id_{portlet}_"):
-            for href in element.xpath(".//a/@href"):
-                link = urljoin(page.url, str(href).strip())
-                paginated |= "_cur=" in link
-                if _same_site(link, base) and _ARTICLE.search(link.split("?")[0]):
-                    found.add(link.split("?")[0])
-    return sorted(found), paginated
+def _inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(ancestor is container for ancestor in element.iterancestors())
 
 
-def _what_to_check(found: Probe) -> list[str]:
-    checks = [
-        "site_url: the portal's own address (the probe saw it at this address; a mirror is given with --base-url)",
-        f"site_path {found.site_path!r} and home_path {found.home_path!r}: the site the archive is about",
-    ]
-    if not found.liferay:
-        checks.append("liferay: no Liferay 6.2 or 7 marker was seen; '6.2' is a guess")
-    if not found.listings:
-        checks.append("listing_paths: no listing found among the menu's pages; add the category pages by hand")
-    else:
-        checks.append("listing_paths: every category page of the portal (the probe read only the menu's first pages)")
-    if not found.sitemap_path:
-        checks.append("sitemap_path: no sitemap found at robots.txt or /sitemap.xml")
-    checks.append("[urls] trap_path_parts: calendars, search and other endless pages of this portal")
-    checks.append("[boilerplate]: the banner lines and side-portlet titles of this theme (drop_lines, banner_prefixes)")
-    return checks
-
-
-def draft_toml(found: Probe) -> str:
-    """The draft profile file of *found*, with comments on what was seen and what to check."""
-    from dvscrape.sites.liferay import GENERATION_DEFAULTS
-
-    generation = found.liferay or "6.2"
-    seen_as = f" ({found.title})" if found.title else ""
-    lines = [
-        f"# Draft profile of {found.site_url}{seen_as}, written by `dvscrape sites probe`.",
-        f"# Liferay {generation} recognised by: {'; '.join(found.markers) or 'nothing (a guess)'}.",
-        "# A person must still check:",
-        *(f"#  - CHECK {item}" for item in found.checks),
-        "",
-        f'name = "{found.name}"',
-        f'liferay = "{generation}"',
-        f'site_url = "{found.site_url}"',
-        f'default_locale = "{found.locale}"',
-    ]
-    if found.sitemap_path:
-        lines.append(f'sitemap_path = "{found.sitemap_path}"')
-    lines.append("listing_paths = [")
-    for listing in found.listings:
-        paging = "paginated" if listing.paginated else "one page"
-        lines.append(f'    "{listing.path}",  # {listing.articles} articles, {paging}; {", ".join(listing.portlets)}')
-    lines += ["]", "", "[urls]", f'site_path = "{found.site_path}"', f'home_path = "{found.home_path}"', ""]
-    lines.append(
-        f"# The Liferay {generation} page kinds (dvscrape/sites/liferay.py) apply; override what the theme changes."
-    )
-    lines.append("[selectors]")
-    for key, value in sorted(GENERATION_DEFAULTS[generation].get("selectors", {}).items()):
-        lines.append(f"# {key} = {json.dumps(value, ensure_ascii=False)}")
-    lines += ["", "[boilerplate]", "", "[politeness]", "# dvscrape's defaults: one request a second, two at a time."]
-    if found.article_url:
-        lines.insert(3, f"# An article seen: {found.article_url}")
-    return "\n".join(lines) + "\n"
+def _read_article(found: Probe, page: Page) -> None:
+    """What the generation's selectors find on one article page; the date's element when they miss it."""
+    defaults = generation_defaults(found.liferay or "6.2", "selectors")
+    root = parse(page.text)
+    views = root.cssselect(defaults["article_view"])
+    view = views[0] if views else main_column(root)
+    portlet = next((e for e in view.iterancestors() if "portlet-boundary" in (e.get("class") or "").split()), view)
+    found.article_view = {
+        "article_view": bool(views),
+        "body": bool(view.cssselect(defaults["body"])),
+        "view_title": any(e.text_content().strip() for e in portlet.cssselect(defaults["view_title"])),
+        "publish_date": bool(view.cssselect(defaults["publish_date"])),
+    }
+    if not found.article_view["publish_date"]:
+        found.date = date_element(view, defaults["body"], found.locale)

@@ -173,7 +173,7 @@ class UrlRules:
 
 @dataclass(frozen=True)
 class Politeness:
-    """How hard the crawl may press the portal; None leaves the project's setting (dvscrape/settings.py) alone.
+    """How hard the crawl may press the portal; None leaves the project's setting (dvscrape/settings/__init__.py) alone.
 
     A profile's politeness applies at Scrapy's "spider" priority: above dvscrape's defaults, below `--fast` and
     below any `-s NAME=VALUE` or fleet setting."""
@@ -253,12 +253,4 @@ class SiteProfile:
             rest = url[len(self.site_url) :]
             if rest == "" or rest[0] in "/?#":
                 return self.base_url + rest
-        return url
-
-    def site_form(self, url: str) -> str:
-        """*url* with the base URL replaced by the site's own address (the identity form); others unchanged."""
-        if self.is_mirror and url.lower().startswith(self.base_url.lower()):
-            rest = url[len(self.base_url) :]
-            if rest == "" or rest[0] in "/?#":
-                return self.site_url + rest
         return url

@@ -64,7 +64,7 @@ _DISPLAY_PAGE = re.compile(r"/-/(?P<url_title>[^/]+)$")
 _NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
 
 
-def _param_base_name(name: str) -> tuple[str, str]:
+def split_param_name(name: str) -> tuple[str, str]:
     """Split a Liferay parameter into (namespace, base name): '_101_INSTANCE_x_cur' → ('101_INSTANCE_x', 'cur')."""
     match = _NAMESPACED.match(name)
     if match:
@@ -163,9 +163,11 @@ def classify_requisite(url: str, profile: SiteProfile) -> UrlDecision:
         return decision
     parts = urlsplit(url.strip())
     params = parse_qsl(parts.query, keep_blank_values=True)
-    trap = _trap_reason(_normalise_path(parts.path), params, profile)
-    if trap or (decision.kind is UrlKind.TRAP and not decision.reason.startswith("outside the site")):
-        return decision if decision.kind is UrlKind.TRAP else UrlDecision(UrlKind.TRAP, "", reason=trap)
+    trap = _trap_reason(_normalise_path(parts.path), params, profile, page=False)
+    if trap:
+        return UrlDecision(UrlKind.TRAP, "", reason=trap)
+    if decision.kind is UrlKind.TRAP and not decision.reason.startswith(("outside the site", "path contains")):
+        return decision
     if decision.kind is not UrlKind.TRAP:
         return decision  # a page of the site embedded (an iframe, say): it keeps its kind
     kept = [(k, v) for k, v in params if k not in profile.urls.media_noise_params]
@@ -194,14 +196,22 @@ def locale_of(url: str, profile: SiteProfile) -> str:
     return _strip_locale(path, profile)[1] or profile.default_locale
 
 
-def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile) -> str:
+def path_has_part(path: str, part: str) -> bool:
+    """Whether *path* holds the trap path rule *part* as whole segments ('/web/x/lich' holds '/lich', not '/li')."""
+    segments = [segment for segment in path.lower().split("/") if segment]
+    wanted = [segment for segment in part.lower().split("/") if segment]
+    return any(segments[i : i + len(wanted)] == wanted for i in range(len(segments) - len(wanted) + 1))
+
+
+def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile, *, page: bool = True) -> str:
+    """Why a URL is a trap ("" when it is not). The path rules are for pages: a page requisite (the calendar
+    portlet's icon `/html/icons/calendar.png`) is never stopped by one. A path rule matches whole segments."""
     rules = profile.urls
-    lowered = path.lower()
-    for part in rules.trap_path_parts:
-        if part in lowered:
+    for part in rules.trap_path_parts if page else ():
+        if path_has_part(path, part):
             return f"path contains {part!r}"
     for name, value in params:
-        namespace, base_name = _param_base_name(name)
+        namespace, base_name = split_param_name(name)
         if name == "p_p_lifecycle" and value not in ("", "0"):
             return "action or resource URL (p_p_lifecycle)"
         if name in ("p_auth", "doAsUserId") or base_name == "p_auth":
@@ -237,7 +247,7 @@ def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tu
     """Query parameters kept on a listing or page URL, or None when the page is beyond the bound."""
     kept: list[tuple[str, str]] = []
     for name, value in params:
-        _, base_name = _param_base_name(name)
+        _, base_name = split_param_name(name)
         if base_name in profile.urls.noise_param_suffixes or name in profile.urls.noise_param_suffixes:
             continue
         if base_name.endswith("redirect") or base_name.endswith("Redirect"):
@@ -248,7 +258,7 @@ def _page_params(params: list[tuple[str, str]], profile: SiteProfile) -> list[tu
             if value == "1":
                 continue
         kept.append((name, value))
-    if not any(_param_base_name(name)[1] == "cur" for name, _ in kept):
+    if not any(split_param_name(name)[1] == "cur" for name, _ in kept):
         # Without a page number the portlet parameters only select a view state of the same page.
         kept = [(k, v) for k, v in kept if not k.startswith("p_p_")]
     return sorted(kept)

@@ -6,7 +6,7 @@ Two checks, each deciding once:
 - the first articles (FIRST_ARTICLES, fewer under a max_articles limit) all extract without a body found by the
   profile's selectors (no article view and only the generic fallback, a view without its body element, no text, or
   not an article at all): the article selectors do not fit the portal's theme.
-Either one stops the crawl with the close reason outcome.PROFILE_MISTAKE_REASON (outcome: bad configuration, exit
+Either one stops the crawl with the close reason PROFILE_MISTAKE_REASON (runs/outcome.py: bad configuration, exit
 code 2) and a one-line message. A check that cannot judge (a start page unchanged since the last run, answered 304)
 stays silent. No Scrapy import here: the spider feeds it and acts on its verdict.
 """
@@ -17,6 +17,9 @@ from dvscrape.pages.article import Article, NotArticle
 from dvscrape.sites.profile import SiteProfile
 
 FIRST_ARTICLES = 5
+# The close reason of a crawl stopped because its site profile is wrong, and the stat that holds the message.
+PROFILE_MISTAKE_REASON = "profile_mistake"
+PROFILE_MISTAKE_STAT = "dvscrape/profile_mistake"
 # Templates and flags of an extraction that did not find the article where the profile says it is.
 _FALLBACK_TEMPLATES = frozenset({"generic"})
 _MISSED_FLAGS = frozenset({"body-without-journal-content", "empty-body"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -13,15 +12,23 @@ from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from dvscrape.archive.times import now_stored
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.capture.middleware import CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
+from dvscrape.capture.guards import LINKED_KEY
+from dvscrape.capture.held import HeldArticles, needs_listing_hint
+from dvscrape.capture.items import (
+    CANONICAL_KEY,
+    CAPTURE_ID_KEY,
+    KIND_KEY,
+    REVISIT_KEY,
+    ArticleItem,
+    ArticleUnchanged,
+    ExtractionFailure,
+    FetchFailure,
+)
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
-from dvscrape.capture.session import CrawlSession
+from dvscrape.capture.session import SITE_PROFILE, CrawlSession
 from dvscrape.errors import ConfigurationError, ExtractionError
-from dvscrape.items import ArticleItem, ArticleUnchanged, ExtractionFailure, FetchFailure
-from dvscrape.outcome import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.listing import extract_listing
@@ -29,8 +36,8 @@ from dvscrape.pages.pool import ExtractionPool
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
-from dvscrape.spiders.checks import ProfileChecks
-from dvscrape.spiders.hints import ListingHintsMixin, needs_listing_hint
+from dvscrape.spiders.checks import PROFILE_MISTAKE_REASON, PROFILE_MISTAKE_STAT, ProfileChecks
+from dvscrape.spiders.hints import ListingHintsMixin
 from dvscrape.spiders.requisites import RequisitesMixin
 from dvscrape.spiders.sitemap import LASTMOD_KEY, RECHECK_KEY, SitemapMixin
 
@@ -79,7 +86,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self._article_urls: set[str] = set()
         self.extraction_pool: ExtractionPool | None = None
         self.init_change_signals()
-        self.init_listing_hints()
+        self.held = HeldArticles(self.profile)  # the session's, once it is open (spider_opened)
+        self.init_requisites()
         self.extract_enabled = True
         self.fetch_media = True
         self.extract_maxsize = 8 * 1024 * 1024
@@ -87,12 +95,14 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
-        """Read the DVSCRAPE_* settings that steer routing; apply the profile's politeness (at the "spider"
-        priority: above dvscrape's defaults, below `--fast`, `-s` and fleet settings)."""
+        """Read the DVSCRAPE_* settings that steer routing; declare the site profile to the crawl's components and
+        apply its politeness (at the "spider" priority: above dvscrape's defaults, below `--fast`, `-s` and fleet
+        settings)."""
         kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if not settings.frozen:
+            settings.set(SITE_PROFILE, spider.profile, priority="spider")
             for name, value in spider.profile.politeness.scrapy_settings().items():
                 settings.set(name, value, priority="spider")
         if spider.max_articles is None:
@@ -109,8 +119,12 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         return spider
 
     def spider_opened(self) -> None:
-        """Take the crawl's session (ArchiveExtension opens the archive after the spider is made)."""
+        """Take the crawl's session (ArchiveExtension opens the archive after the spider is made); start the clock of
+        held articles."""
         self.session = ArchiveExtension.session_of(self.crawler)
+        if self.session is not None and self.session.held is not None:
+            self.held = self.session.held
+        self.start_hold_clock(self.crawler.settings.getfloat("DVSCRAPE_HOLD_SECONDS"))
 
     async def start(self) -> AsyncIterator[Any]:
         """Seeds: the home page, page 1 of every listing, the sitemap."""
@@ -141,7 +155,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             return None
         planner = self._planner()
         lastmod = str((meta or {}).get(LASTMOD_KEY, ""))
-        previous = self._previous_sitemap().lastmod(decision.canonical) if lastmod else None
+        previous = self._previous_sitemap().get(decision.canonical) if lastmod else None
         recheck = bool((meta or {}).get(RECHECK_KEY))
         headers = (
             planner.request_headers(decision, lastmod, previous_lastmod=previous, recheck=recheck)
@@ -189,9 +203,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         yield request
 
     def _refused(self, url: str, decision: UrlDecision, found_on: str = "") -> None:
-        stats = self.crawler.stats if hasattr(self, "crawler") else None
-        if stats is not None:
-            stats.inc_value(f"dvscrape/refused/{decision.kind.value}")
         if self.session is not None:
             self.session.refuse(url, decision.kind.value, decision.reason, found_on)
 
@@ -265,6 +276,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
         response.meta["dvscrape_article_links"] = sum(d.kind is UrlKind.ARTICLE for d in decisions)
+        linked = (UrlKind.ARTICLE, UrlKind.MEDIA)
+        response.meta[LINKED_KEY] = frozenset(d.canonical for d in decisions if d.kind in linked)
         planner = self._planner()
         stop_paging = (
             response.meta.get(KIND_KEY) == UrlKind.LISTING.value
@@ -287,11 +300,11 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     def _read_listing(self, response: TextResponse) -> None:
         """Note the date and category a listing shows next to each article (the article page may hide them): an
-        article's listing hint comes from every listing that shows it (spiders/hints.py), as in `reextract`."""
+        article's listing hint comes from every listing that shows it (capture/held.py), as in `reextract`."""
         if not self.extract_enabled:
             return
         try:
-            self.note_listing(extract_listing(response.url, response.body, self.profile, response.encoding))
+            self.held.note_listing(extract_listing(response.url, response.body, self.profile, response.encoding))
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
 
@@ -299,9 +312,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         """Article pages: extract the article, then schedule its images and attachments."""
         if (response.status == 304 or response.meta.get(REVISIT_KEY)) and self._held(response):
             yield ArticleUnchanged(
-                str(response.meta.get(CANONICAL_KEY, response.url)),
-                response.meta.get(CAPTURE_ID_KEY),
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                str(response.meta.get(CANONICAL_KEY, response.url)), response.meta.get(CAPTURE_ID_KEY)
             )
             return
         page = self._page(response)
@@ -325,14 +336,10 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             if response.status == 200:
                 self._check(self.checks.article_extracted(response.url, result))
             if isinstance(result, Article) and needs_listing_hint(result) and self._hold(response):
-                article = result  # stored once every listing is read (spiders/hints.py)
+                article = result  # stored once every listing is read (capture/held.py)
             elif isinstance(result, Article):
                 article = result
-                yield ArticleItem(
-                    article=result,
-                    capture_id=response.meta.get(CAPTURE_ID_KEY),
-                    fetched_at=now_stored(),  # parsed now, a moment after the WARC-Date of its capture
-                )
+                yield ArticleItem(article=result, capture_id=response.meta.get(CAPTURE_ID_KEY))
             else:
                 logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)
         for url in self._media_urls(response, article):
@@ -344,7 +351,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
     async def _extract(self, response: TextResponse) -> Article | NotArticle:
         """The page object's verdict, computed in the extraction worker when there is one."""
         canonical = self._canonical_of(response)
-        hint = self.listing_hint_for(canonical)
+        hint = self.held.hint_for(canonical)
         context = PageContext(
             declared_encoding=response.encoding,
             sitemap_lastmod=self._lastmod_of(response, canonical),
@@ -363,7 +370,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         return str(response.meta.get(LASTMOD_KEY) or self._sitemap_lastmods.get(canonical, ""))
 
     def _hold(self, response: TextResponse) -> bool:
-        return self.hold(self.held_article(response, self._lastmod_of(response, self._canonical_of(response))))
+        return self.held.hold(
+            self.held.held_article(response, self._lastmod_of(response, self._canonical_of(response)))
+        )
 
     def spider_idle(self) -> None:
         """The sitemap's work first (spiders/sitemap.py); then, with nothing left to fetch, the held articles."""
@@ -371,7 +380,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.settle_held_articles()
 
     def closed(self, reason: str) -> None:
-        """Stop the extraction worker."""
+        """Stop the clock of held articles and the extraction worker."""
+        self.stop_hold_clock()
         if self.extraction_pool is not None:
             self.extraction_pool.close()
 

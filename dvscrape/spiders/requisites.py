@@ -9,17 +9,18 @@ crawl's stats (``dvscrape/requisites/fetched``, ``…/unchanged``) and in its su
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from dvscrape.capture.middleware import REVISIT_KEY
+from dvscrape.capture.items import REVISIT_KEY
 from dvscrape.pages.requisites import css_references, page_requisites
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
 
 if TYPE_CHECKING:
+    from dvscrape.capture.session import CrawlSession
     from dvscrape.sites.profile import SiteProfile
 
 REQUISITE_STATS = "dvscrape/requisites"
@@ -33,18 +34,17 @@ class RequisitesMixin:
 
     profile: SiteProfile
     crawler: Any
+    session: CrawlSession | None
     fetch_requisites: bool = True
+    _request_for: Callable[..., scrapy.Request | None]
+    _schedule: Callable[[scrapy.Request | None], Iterator[scrapy.Request]]
+    _refused: Callable[..., None]
+    _failed_status: Callable[[Response], Any]
 
-    def _request_for(
-        self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
-    ) -> scrapy.Request | None:
-        raise NotImplementedError
-
-    def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
-        raise NotImplementedError
-
-    def _refused(self, url: str, decision: UrlDecision, found_on: str = "") -> None:
-        raise NotImplementedError
+    def init_requisites(self) -> None:
+        """The per-run state: requisite URLs scheduled, and media URLs fetched as variants of a held one."""
+        self._requisite_urls: set[str] = set()
+        self._variant_urls: set[str] = set()
 
     def variant_headers(self, decision: UrlDecision, url: str) -> tuple[tuple[str, str], ...] | None:
         """For an image or document the planner found held: the conditional headers to fetch it under *url* when
@@ -52,53 +52,30 @@ class RequisitesMixin:
         so that every URL a page references replays; None when *url* itself is archived."""
         if decision.kind is not UrlKind.MEDIA:
             return None
-        session = self._session()
-        known = session.state.last_capture(decision.canonical) if session is not None else None
+        known = self.session.state.last_capture(decision.canonical) if self.session is not None else None
         fetched = self.profile.fetch_url(url)
-        if known is None or known.url == fetched or fetched in self._variants_fetched():
+        if known is None or known.url == fetched or fetched in self._variant_urls:
             return None
-        self._variants_fetched().add(fetched)
+        self._variant_urls.add(fetched)
         return known.conditional_headers()
-
-    def _session(self) -> Any:
-        return getattr(self, "session", None)  # PortalSpider's, set when the spider opens
-
-    def _variants_fetched(self) -> set[str]:
-        found: set[str] | None = getattr(self, "_variant_urls", None)
-        if found is None:
-            found = set()
-            self._variant_urls = found
-        return found
 
     def _archived_stylesheet(self, url: str) -> str:
         """The newest archived body of the stylesheet at *url* ('' when there is none): a 304 answer has no body,
         and the URLs a stylesheet references are requisites of every crawl."""
-        from dvscrape.archive.lookup import newest_response
-        from dvscrape.errors import DvscrapeError
-        from dvscrape.warc.payload import declared_charset, decoded_payload
-
-        session = self._session()
-        if session is None:
+        if self.session is None:
             return ""
+        payload, charset = self.session.newest_payload(url)
         try:
-            record = newest_response(session.archive, url)
-            return decoded_payload(record).decode(declared_charset(record) or "utf-8", errors="replace")
-        except (DvscrapeError, LookupError, OSError):
-            return ""
-
-    def _requisites_seen(self) -> set[str]:
-        seen: set[str] | None = getattr(self, "_requisite_urls", None)
-        if seen is None:
-            seen = set()
-            self._requisite_urls = seen
-        return seen
+            return payload.decode(charset or "utf-8", errors="replace")
+        except LookupError:  # a charset Python does not know
+            return payload.decode("utf-8", errors="replace")
 
     def requisite_requests(self, base_url: str, urls: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the requisites *urls* embedded by the page or stylesheet at *base_url*, each URL once per
         crawl; off-site and action URLs are recorded as refused, images and documents keep their media kind."""
         if not self.fetch_requisites:
             return
-        seen = self._requisites_seen()
+        seen = self._requisite_urls
         for url in urls:
             if url in seen:
                 continue
@@ -127,7 +104,7 @@ class RequisitesMixin:
             if response.status == 304 or response.meta.get(REVISIT_KEY):
                 stats.inc_value(f"{REQUISITE_STATS}/unchanged")
         if response.status >= 400:
-            failure = getattr(self, "_failed_status")(response)  # noqa: B009 (PortalSpider's method)
+            failure = self._failed_status(response)
             if failure is not None:
                 yield failure
             return

@@ -4,7 +4,7 @@ page, re-checked in the same run so that a removal is found at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -13,13 +13,9 @@ from lxml import etree
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
-from dvscrape.archive.lookup import capture_record, capture_warc_record, newest_response
-from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
-from dvscrape.capture.middleware import CANONICAL_KEY, REVISIT_KEY
+from dvscrape.capture.items import CANONICAL_KEY, REVISIT_KEY, FetchFailure
 from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.items import FetchFailure
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
-from dvscrape.warc.payload import decoded_payload
 
 if TYPE_CHECKING:
     from dvscrape.capture.planner import FetchPlanner
@@ -55,21 +51,12 @@ class SitemapMixin:
         # the run unless a listing page or the sitemap of this run still shows them), and the articles listed now.
         self._left_listing: set[str] = set()
         self._listed: set[str] = set()
-        self._previous: PreviousSitemap | None = None
+        self._previous: dict[str, str] | None = None  # lastmod by canonical URL in the previous visit's sitemap
 
-    def _request_for(
-        self, url: str, *, meta: dict[str, Any] | None = None, found_on: str = "", decision: UrlDecision | None = None
-    ) -> scrapy.Request | None:
-        raise NotImplementedError
-
-    def _schedule(self, request: scrapy.Request | None) -> Iterator[scrapy.Request]:
-        raise NotImplementedError
-
-    def _planner(self) -> FetchPlanner | None:
-        raise NotImplementedError
-
-    def _failed_status(self, response: Response) -> FetchFailure | None:
-        raise NotImplementedError
+    _request_for: Callable[..., scrapy.Request | None]
+    _schedule: Callable[[scrapy.Request | None], Iterator[scrapy.Request]]
+    _planner: Callable[[], FetchPlanner | None]
+    _failed_status: Callable[[Response], FetchFailure | None]
 
     def _compare_with_previous_listing(self, response: Response, decisions: list[UrlDecision]) -> None:
         """Note the articles this listing page shows, and (when its content changed since the previous visit) the
@@ -84,10 +71,7 @@ class SitemapMixin:
         if known is None or self.session is None:
             return
         try:
-            record = capture_warc_record(
-                self.session.archive, capture_record(self.session.archive.db.conn, known.capture_id)
-            )
-            body = decoded_payload(record)
+            body = self.session.archived_payload(known.capture_id)[0]
         except (DvscrapeError, OSError, ValueError):
             return
         parts = urlsplit(known.url)
@@ -103,15 +87,11 @@ class SitemapMixin:
                 before.add(url)
         self._left_listing |= before - listed
 
-    def _previous_sitemap(self) -> PreviousSitemap:
-        """The sitemap as the previous visit archived it (read once, when first needed)."""
+    def _previous_sitemap(self) -> dict[str, str]:
+        """The lastmods of the sitemap as the previous visit archived it (read once, when first needed)."""
         if self._previous is None:
             session = self.session
-            planner = self._planner()
-            if session is None or planner is None or not planner.incremental:
-                self._previous = PreviousSitemap()
-            else:
-                self._previous = previous_sitemap(session.archive.db.conn, session.archive.warc_dir, self._canonical_on)
+            self._previous = session.previous_sitemap(self._canonical_on).lastmods if session is not None else {}
         return self._previous
 
     def _canonical_on(self, url: str, origin: str) -> str:
@@ -124,13 +104,7 @@ class SitemapMixin:
 
     def _archived_sitemap(self, response: Response) -> bytes:
         """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""
-        session = self.session
-        if session is None:
-            return b""
-        try:
-            return decoded_payload(newest_response(session.archive, response.url))
-        except (DvscrapeError, OSError, ValueError):
-            return b""
+        return self.session.newest_payload(response.url)[0] if self.session is not None else b""
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         """sitemap.xml (or a sitemap index): schedule every in-scope URL, passing lastmod on as a date hint."""
@@ -176,7 +150,7 @@ class SitemapMixin:
             self._vanished_checked = True
             vanished = self._left_listing - self._listed - self._sitemap_locs
             if self._sitemap_read:
-                vanished |= set(self._previous_sitemap().lastmods) - self._sitemap_locs
+                vanished |= set(self._previous_sitemap()) - self._sitemap_locs
             for canonical in sorted(vanished):
                 for request in self._schedule(self._request_for(canonical, meta={RECHECK_KEY: True})):
                     self.crawler.engine.crawl(request)

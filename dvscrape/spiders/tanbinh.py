@@ -4,7 +4,7 @@ from dvscrape.spiders.portal import PortalSpider
 
 
 class TanbinhSpider(PortalSpider):
-    """`scrapy crawl tanbinh [-a base_url=URL] [-a max_articles=N]`: kept for existing cron lines; the same as
+    """`scrapy crawl tanbinh [-a base_url=URL] [-a max_articles=N]`: the same as
     `scrapy crawl portal -a site=tanbinh`."""
 
     name = "tanbinh"

@@ -5,9 +5,10 @@ canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are 
 
 - ``to_nfc``: composed Unicode, combining marks reordered so that each letter is the one a reader sees.
 - ``fold_confusables``: Ð/ð → Đ/đ in Vietnamese words (Icelandic keeps its eth), Cyrillic and Greek look-alikes
-  inside Latin words → Latin.
+  inside Latin words → Latin (not in text written in Cyrillic or Greek).
 - ``clean_whitespace``: odd spaces, zero-width characters where they are noise, line ends, blank lines.
-- ``strip_invisible``: zero-width characters and bidi marks removed from Latin-script text, kept in other scripts.
+- ``strip_invisible``: zero-width characters and bidi marks removed from Latin-script text, kept wherever a text's
+  script uses them (the bidi controls of Hebrew or Pashto, the zero-width spaces of Khmer).
 - ``place_tones``: tone marks by the "first" (hòa, thủy) or "main" (hoà, thuỷ) convention; misplaced marks repaired.
 - ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text
   (``follows_rfc_escapes``: VIQR that escapes literal marks as RFC 1456 asks); text in other languages unchanged.

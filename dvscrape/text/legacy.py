@@ -12,7 +12,6 @@ read before any invisible-character clean-up, and a document known to be legacy 
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache, lru_cache
 
@@ -53,14 +52,10 @@ _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõ
 
 
 @cache
-def eight_bit_hint_chars() -> str:
-    """The Latin-1 characters that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
-    return "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
-
-
-@cache
 def _eight_bit_hint_re() -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(eight_bit_hint_chars())}]")
+    """A Latin-1 character that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
+    hints = "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
+    return re.compile(f"[{re.escape(hints)}]")
 
 
 @cache
@@ -69,13 +64,14 @@ def _vni_pair_re() -> re.Pattern[str]:
     'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
     marks = "".join(sorted({spelling[-1] for spelling in vni_decoding() if len(spelling) > 1}))
     unicode_pairs = _unicode_vowel_pairs()
-    pairs = [
-        vowel + mark
+    by_vowel = {
+        vowel: "".join(
+            mark for mark in marks if mark in _VIETNAMESE_LATIN1 and (vowel + mark).lower() not in unicode_pairs
+        )
         for vowel in "aeiouyAEIOUY"
-        for mark in marks
-        if mark in _VIETNAMESE_LATIN1 and (vowel + mark).lower() not in unicode_pairs
-    ]
-    return re.compile("|".join(pairs))
+    }
+    # One branch per vowel: a regex tries every branch at each vowel it meets.
+    return re.compile("|".join(f"{vowel}[{marks}]" for vowel, marks in by_vowel.items() if marks))
 
 
 @cache
@@ -94,11 +90,14 @@ def _unicode_vowel_pairs() -> frozenset[str]:
 
 
 def may_hold_eight_bit(text: str) -> bool:
-    """The cheap test for TCVN3 or VNI: a Latin-1 character Unicode Vietnamese does not use, or a VNI mark after a
-    vowel where Unicode Vietnamese never puts that letter."""
-    return not text.isascii() and (
-        _eight_bit_hint_re().search(text) is not None or _vni_pair_re().search(text) is not None
-    )
+    """The cheap test for TCVN3 or VNI: a Latin-1 character Unicode Vietnamese does not use, or may_hold_vni."""
+    return not text.isascii() and (_eight_bit_hint_re().search(text) is not None or may_hold_vni(text))
+
+
+def may_hold_vni(text: str) -> bool:
+    """A VNI mark after a vowel where Unicode Vietnamese never puts that letter: VNI typed only in letters Latin-1
+    shares with Vietnamese ('Maét coù quyeàn')."""
+    return _vni_pair_re().search(text) is not None
 
 
 @cache
@@ -117,60 +116,68 @@ def _decode_vni_word(word: str) -> str:
     return _vni_sequence_re().sub(lambda match: table[match.group()], word)
 
 
-_NOT_LETTER_BYTES = bytes(code for code in range(128) if not chr(code).isalpha())
+# The letters .VnTime types in either case: ASCII letters and TCVN3's seven with a capital code, which
+# _case_letters turns into 'A' (Ă Â Ê Ô Ơ Ư Đ) and 'a' (ă â ê ô ơ ư đ).
+_CASE_TABLE = bytes.maketrans(bytes(range(0xA1, 0xAF)), b"A" * 7 + b"a" * 7)
+_NOT_CASE_BYTES = bytes(code for code in range(256) if not (chr(code).isalpha() and code < 128 or 0xA1 <= code <= 0xAE))
 _UPPER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _ascii_letters(text: str) -> bytes:
-    return text.encode("ascii", "ignore").translate(None, _NOT_LETTER_BYTES)
+def _case_letters(text: str) -> bytes:
+    return text.encode("latin-1", "ignore").translate(_CASE_TABLE, _NOT_CASE_BYTES)
+
+
+def _capitals(letters: bytes) -> int:
+    return len(letters) - len(letters.translate(None, _UPPER_BYTES))
 
 
 def _line_is_capitals(line: str) -> bool:
-    # Only words with a legacy code and two or more ASCII letters tell: 'X· Bµ Nµ' (Xã Bà Nà) has a capital in
-    # every word but is title case, as a .VnTime title is; 'S¬ ®å ODC' holds an acronym but is not in capitals.
-    letters = b"".join(
-        word
-        for word in (
-            _ascii_letters(match.group())
-            for match in _eight_bit_word_re().finditer(line)
-            if not match.group().isascii()
-        )
-        if len(word) >= 2
-    )
-    capitals = len(letters) - len(letters.translate(None, _UPPER_BYTES))
-    return len(letters) >= 3 and capitals >= 0.9 * len(letters)
+    # A heading set in capitals: the letters typed in either case are capitals, so the toned ones, which .VnTime has
+    # only in lower case, are capitals too ('§¡NG Ký' is 'ĐĂNG KÝ', 'Hµ NéI' is 'HÀ NỘI'). A word with a legacy code
+    # and two or more such letters, all capitals, must show it: 'X· Bµ Nµ' (Xã Bà Nà) is title case. A word of ASCII
+    # letters in capitals shows it only when it is a syllable ('Tù DO' is 'TỰ DO'): 'S¬ ®å ODC' holds an acronym.
+    letters = _case_letters(line)
+    lower = len(letters) - _capitals(letters)
+    if _capitals(letters) < max(3, 9 * lower):  # at most one small letter in ten: most lines stop here
+        return False
+    upper = 0
+    shown = False
+    for match in _eight_bit_word_re().finditer(line):
+        word = match.group()
+        if not word.isascii() or is_vietnamese_syllable(word):
+            letters = _case_letters(word)
+            upper += _capitals(letters)
+            shown = shown or len(letters) >= 2 and _capitals(letters) == len(letters)
+    return shown and upper >= max(3, 9 * lower)
 
 
 @cache
 def _two_capitals_re() -> re.Pattern[str]:
-    return re.compile("[A-Z][\u00a1-\u00ff]*[A-Z]")
+    return re.compile("[A-Z\u00a1-\u00a7][\u00a1-\u00ff]*[A-Z\u00a1-\u00a7]")
 
 
-def _tcvn3_capital_words(line: str, decoded: str) -> str:
-    # .VnTimeH shows TCVN3's lower-case codes as capitals: a word follows its ASCII letters when it has two or more,
-    # its line otherwise.
-    line_capitals = _line_is_capitals(line)
+def _tcvn3_capital_words(text: str, decoded: str, line_capitals: bool) -> str:
+    # .VnTimeH shows TCVN3's lower-case codes as capitals: a word follows its letters typed in either case when it
+    # has two or more, its line otherwise. Each code maps to one character, so offsets in text and decoded agree.
     pieces: list[str] = []
     position = 0
-    for match in _eight_bit_word_re().finditer(line):
-        letters = _ascii_letters(match.group())
-        capitals = letters.isupper() if len(letters) >= 2 else line_capitals
-        if capitals:
+    for match in _eight_bit_word_re().finditer(text):
+        letters = _case_letters(match.group())
+        if letters.isupper() if len(letters) >= 2 else line_capitals:
             pieces += [decoded[position : match.start()], decoded[match.start() : match.end()].upper()]
             position = match.end()
     pieces.append(decoded[position:])
     return "".join(pieces)
 
 
-def _decode_tcvn3(text: str) -> str:
+def _decode_tcvn3(text: str, line: str = "") -> str:
+    """text decoded from TCVN3 with its words in capitals, line by line; line: the whole line that a one-line text
+    (a run) stands in, which tells whether it is set in capitals."""
+    if "\n" in text:
+        return "\n".join(_decode_tcvn3(part) for part in text.split("\n"))
     decoded = text.translate(tcvn3_decoding())
-    if not _two_capitals_re().search(text) and not _line_is_capitals(text):
-        return decoded
-    # Each code maps to one character, so offsets in text and decoded agree.
-    lines, decoded_lines = text.split("\n"), decoded.split("\n")
-    return "\n".join(
-        _tcvn3_capital_words(line, decoded_line) for line, decoded_line in zip(lines, decoded_lines, strict=True)
-    )
+    capitals = _line_is_capitals(line or text)
+    return _tcvn3_capital_words(text, decoded, capitals) if capitals or _two_capitals_re().search(text) else decoded
 
 
 def tcvn3_syllable(word: str) -> bool:
@@ -264,12 +271,18 @@ def _syllable_shape(part: str) -> bool:
     return split is not None and parse_syllable(split[0]) is not None
 
 
+@lru_cache(maxsize=16384)
 def _neutral_word(word: str) -> bool:
     """A number, a word with digits ('loongson2f') or an acronym ('UBND', 'QĐ', 'JUMP'): it fits text in any
     language, so it says nothing about the words around it."""
-    if any(char.isdigit() for char in word):
+    if not word.isalpha() and _digit_re().search(word):
         return True
-    return len(word) >= 2 and word.isupper() and all(char.isascii() or char == "Đ" for char in word)
+    return len(word) >= 2 and word.isupper() and word.replace("Đ", "").isascii()
+
+
+@cache
+def _digit_re() -> re.Pattern[str]:
+    return re.compile(r"\d")
 
 
 def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
@@ -308,31 +321,32 @@ def _telling_words(text: str) -> list[str]:
     return [word for word in words if not _neutral_word(word)]
 
 
-def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[LegacyRun]:
-    """TCVN3 and VNI runs. Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
-    (a Unicode Vietnamese word) separates them. A run must read as Vietnamese once decoded (_reads_as_vietnamese).
+def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tuple[LegacyRun, bool]]:
+    """TCVN3 and VNI runs, each with whether it must still be shown to read as Vietnamese once decoded
+    (_reads_as_vietnamese). Only words with Latin-1 characters are read; a letter beyond Latin-1 between two of them
+    (a Unicode Vietnamese word) separates them.
     With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
     text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
     as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
-    unicode_letters = [match.start() for match in _unicode_letter_re().finditer(text)]
+    unicode_letter = _unicode_letter_re().search
+    has_unicode = unicode_letter(text) is not None
     # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
-    lenient = expect if expect in ("tcvn3", "vni") and not unicode_letters else None
+    lenient = expect if expect in ("tcvn3", "vni") and not has_unicode else None
     tcvn3: list[ScoredWord] = []
     vni: list[ScoredWord] = []
     previous_end = -1
     for match in _latin1_word_re().finditer(text):
         start, end = match.span()
-        if previous_end >= 0 and unicode_letters:
-            after_previous = bisect.bisect_left(unicode_letters, previous_end)
-            if after_previous < len(unicode_letters) and unicode_letters[after_previous] < start:
-                tcvn3.append((previous_end, previous_end, -1.0))
-                vni.append((previous_end, previous_end, -1.0))
+        if previous_end >= 0 and has_unicode and unicode_letter(text, previous_end, start):
+            tcvn3.append((previous_end, previous_end, -1.0))
+            vni.append((previous_end, previous_end, -1.0))
         previous_end = end
         if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES and not lenient):
             tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
         else:
-            tcvn3_score, vni_score = _eight_bit_evidence(match.group(), lenient)
-            if expect == "tcvn3" and match.group() == "®" and text[end : end + 1] in (".", ")"):
+            word = match.group()
+            tcvn3_score, vni_score = _eight_bit_evidence(word, lenient)
+            if expect == "tcvn3" and word == "®" and text[end : end + 1] in (".", ")"):
                 tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
         tcvn3.append((start, end, tcvn3_score))
         vni.append((start, end, vni_score))
@@ -340,7 +354,7 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[Leg
         *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
         *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
     ]
-    return [run for run in runs if run.encoding == lenient or _reads_as_vietnamese(text, run)]
+    return [(run, run.encoding != lenient) for run in runs]
 
 
 def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: bool = False) -> list[LegacyRun]:
@@ -354,14 +368,17 @@ def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: b
     written '\\.'), so an unescaped one is a tone even where this text shows no escape. Returns [] at once for text
     that has none of the characters legacy text is made of.
     """
-    candidates: list[LegacyRun] = []
+    candidates: list[tuple[LegacyRun, bool]] = []
     if may_hold_eight_bit(text) or expect in ("tcvn3", "vni") and not text.isascii():
         candidates += _eight_bit_runs(text, expect)
     if may_hold_viqr(text):
-        candidates += viqr_runs(text, escaped)
+        candidates += [(run, False) for run in viqr_runs(text, escaped)]
     chosen: list[LegacyRun] = []
-    for run in sorted(candidates, key=lambda run: -run.evidence):
-        if all(run.end <= other.start or run.start >= other.end for other in chosen):
+    for run, unproven in sorted(candidates, key=lambda candidate: -candidate[0].evidence):
+        # Checked last: a run that overlaps a stronger one is left out whatever it reads as.
+        if all(run.end <= other.start or run.start >= other.end for other in chosen) and not (
+            unproven and not _reads_as_vietnamese(text, run)
+        ):
             chosen.append(run)
     return sorted(chosen, key=lambda run: run.start)
 
@@ -412,11 +429,11 @@ def decode_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped:
             pieces.append(decode_viqr(text, run.start, run.end, escaped=escaped))
         elif run.encoding == "tcvn3":
             # Capitals (.VnTimeH) are judged on the whole line: 'Trao ®æi ESC vµ CapsLock' is not in capitals
-            # because its run '®æi ESC vµ' holds one acronym. Each code is one character: offsets agree.
+            # because its run '®æi ESC vµ' holds one acronym.
             line_start = text.rfind("\n", 0, run.start) + 1
             line_end = text.find("\n", run.end)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
-            pieces.append(_decode_tcvn3(line)[run.start - line_start : run.end - line_start])
+            pieces.append(_decode_tcvn3(text[run.start : run.end], line))
         else:
             pieces.append(from_legacy(text[run.start : run.end], run.encoding))
         position = run.end

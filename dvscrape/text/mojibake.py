@@ -43,8 +43,14 @@ def _sequence_re() -> re.Pattern[str]:
 
 @cache
 def _pair_re() -> re.Pattern[str]:
-    """A lead byte's character followed by a continuation byte's: the cheap test that text may hold mojibake."""
-    return re.compile(_char_class(0xC2, 0xF4) + _char_class(0x80, 0xBF, REPLACEMENT))
+    """A lead byte's character followed by a continuation byte's: the cheap test that text may hold mojibake. It
+    starts at the continuation character, rarer in text than the letters that lead, so the scan stops less often."""
+    return re.compile(_char_class(0x80, 0xBF, REPLACEMENT) + f"(?<={_char_class(0xC2, 0xF4)}.)")
+
+
+def may_hold_mojibake(text: str) -> bool:
+    """The cheap test fix_mojibake starts with: a lead byte's character followed by a continuation byte's."""
+    return not text.isascii() and _pair_re().search(text) is not None
 
 
 @cache
@@ -93,6 +99,8 @@ def _implausible_re() -> re.Pattern[str]:
 def _decode_whole(text: str) -> str | None:
     """The whole text read back as UTF-8 when every character of it is a windows-1252/Latin-1 one (text that is
     mojibake through and through: one C-speed pass instead of one per sequence), else None."""
+    if REPLACEMENT in text or _native_re().search(text):
+        return None
     try:
         decoded = text.translate(_to_latin1()).encode("latin-1").decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
@@ -102,10 +110,10 @@ def _decode_whole(text: str) -> str | None:
     return decoded
 
 
-def _native_letters(text: str) -> bool:
-    # Characters that cp1252/Latin-1 decoding never yields: their presence means part of the text decoded right.
-    table = _char_to_byte()
-    return any(ord(char) > 0xFF and char not in table and char != REPLACEMENT for char in text)
+@cache
+def _native_re() -> re.Pattern[str]:
+    """A character that cp1252/Latin-1 decoding never yields: where one stands, part of the text decoded right."""
+    return re.compile("[^" + re.escape("".join(_char_to_byte()) + REPLACEMENT) + "\x00-\x7f]")
 
 
 @cache
@@ -114,6 +122,7 @@ def _to_latin1() -> dict[int, str]:
     return {ord(char): chr(code) for char, code in _char_to_byte().items()}
 
 
+@lru_cache(maxsize=16384)
 def _decode(sequence: str, controls: bool = False) -> str | None:
     try:
         decoded = sequence.translate(_to_latin1()).encode("latin-1").decode("utf-8")
@@ -177,6 +186,7 @@ def _mends_a_syllable(match: re.Match[str]) -> bool:
     return is_vietnamese_syllable(mended) and not (as_read and is_vietnamese_syllable(as_read.group()))
 
 
+@lru_cache(maxsize=16384)
 def _repair_run(run: str, weak_allowed: bool) -> str:
     if len(run) == 2 and not weak_allowed:
         return run
@@ -206,10 +216,12 @@ def fix_mojibake(text: str) -> str:
     byte is guessed when exactly one guess gives a Vietnamese letter or quote, or exactly one makes the word a
     Vietnamese syllable.
     """
-    if text.isascii() or not _pair_re().search(text):
+    if not may_hold_mojibake(text):
         return text
     runs = _run_re()
-    for _ in range(_MAX_ROUNDS):
+    for round_ in range(_MAX_ROUNDS):
+        if round_ and not may_hold_mojibake(text):  # repaired: no sequence is left
+            return text
         whole = _decode_whole(text)
         if whole is not None:
             text = whole
@@ -217,7 +229,7 @@ def fix_mojibake(text: str) -> str:
         matches = list(runs.finditer(text))
         if not matches:
             return text
-        weak_allowed = any(match.end() - match.start() > 2 for match in matches) or not _native_letters(text)
+        weak_allowed = any(match.end() - match.start() > 2 for match in matches) or not _native_re().search(text)
         pieces: list[str] = []
         position = 0
         for match in matches:

@@ -127,13 +127,12 @@ def _eth_translation() -> dict[int, str]:
 
 
 # A regex character-class body: Greek, Cyrillic, eth and African D, the letters fold_confusables looks at.
-CONFUSABLE_CLASS = "\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256"
-COMBINING_CLASS = _COMBINING_CLASS
+_CONFUSABLE_CLASS = "\u0370-\u03ff\u0400-\u052f\u00d0\u00f0\u0189\u0256"
 
 
 @cache
 def _confusable_hint_re() -> re.Pattern[str]:
-    return re.compile(f"[{CONFUSABLE_CLASS}]")
+    return re.compile(f"[{_CONFUSABLE_CLASS}]")
 
 
 @cache
@@ -163,15 +162,23 @@ def _fold_word(match: re.Match[str]) -> str:
 
 
 @cache
-def _own_letters_re() -> re.Pattern[str]:
-    """A Cyrillic or Greek letter that no Latin letter looks like: the text is written in that script."""
+def _own_script_re() -> re.Pattern[str]:
+    """A Cyrillic or Greek letter that no Latin letter looks like, or a word of two letters or more wholly in one of
+    those scripts."""
     lookalikes = re.escape("".join(_lookalike_table()))
-    return re.compile(f"(?![{lookalikes}])[\u0370-\u03ff\u0400-\u052f]")
+    greek, cyrillic = "\u0370-\u03ff", "\u0400-\u052f"
+    return re.compile(f"(?![{lookalikes}])[{greek}{cyrillic}]|(?<!\\w)(?:[{greek}]{{2,}}|[{cyrillic}]{{2,}})(?!\\w)")
 
 
 def _scripts_in_use(text: str) -> str:
-    """A character class of the scripts (Cyrillic, Greek) the text is written in, besides look-alikes."""
-    used = {match.group() >= "\u0400" for match in _own_letters_re().finditer(text)}
+    """A character class of the scripts (Cyrillic, Greek) the text is written in: those of its letters that look
+    like no Latin one, and of its words written wholly in them but for capitals of look-alikes ('Конверт' is
+    Cyrillic, 'НСМ' may be 'HCM')."""
+    used = {
+        match.group()[0] >= "\u0400"
+        for match in _own_script_re().finditer(text)
+        if len(match.group()) == 1 or not match.group().isupper()
+    }
     return "".join(("\u0400-\u052f" if cyrillic else "\u0370-\u03ff") for cyrillic in used)
 
 

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
-from dvscrape.text.runs import LegacyRun, ScoredWord, runs_from_scores
+from dvscrape.text.runs import LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
 from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
@@ -22,7 +22,6 @@ _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone o
 _ESCAPABLE = "(^+`'?~."  # what RFC 1456 escapes with a backslash after a vowel to keep it literal
 _MIN_SHARE = 0.2  # VIQR is ASCII: demand evidence on at least a fifth of a run's words
 _SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou", "*": "ou"}
-_WORD_GOES_ON = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz`'?~.")
 
 
 @cache
@@ -40,16 +39,14 @@ def _shapes() -> dict[str, str]:
 
 @cache
 def _mark_after_vowel_re() -> re.Pattern[str]:
-    # Starts with the mark, not the vowel, so that the scan stops at rare characters only.
-    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)")
+    # Starts with the mark, not the vowel, so that the scan stops at rare characters only: ^ ` ~ after a vowel, or
+    # ( + * ' ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence.
+    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))")
 
 
 def may_hold_viqr(text: str) -> bool:
-    """The cheap test for VIQR: ^ ` ~ after a vowel, or ( + ' ? . after a vowel and inside a word."""
-    for match in _mark_after_vowel_re().finditer(text):
-        if match.group() in "^`~" or text[match.end() : match.end() + 1] in _WORD_GOES_ON:
-            return True
-    return False
+    """The cheap test for VIQR: a mark after a vowel that can be one (_mark_after_vowel_re)."""
+    return _mark_after_vowel_re().search(text) is not None
 
 
 @cache
@@ -123,21 +120,46 @@ def _well_placed(word: str) -> bool:
     return toned in allowed
 
 
-FinalContext = Literal["end", "ambiguous", "other"]
+FinalContext = Literal["end", "opener", "ambiguous", "other"]
 _OPENING_QUOTES = "\"'“‘"
+# Words that open sentences (pronouns, prepositions, conjunctions, determiners): capitalised, one of them starts a
+# sentence, where a proper name, which also takes a capital inside a sentence, would not be one of them.
+_SENTENCE_OPENERS = """
+theo các những trong qua ông bà tôi chúng sau khi để với tuy nhưng do vì từ đây đó ngoài bên tính hiện nếu mặc cũng
+như trước tại về còn riêng mỗi song vậy thế đồng cùng hay hoặc và mà rồi nên bởi nhằm dù ngay lúc việc có
+"""
+_AFTER = 24  # how much of the text after a word is looked at: its next word
+
+
+@cache
+def _sentence_openers() -> frozenset[str]:
+    return frozenset(_SENTENCE_OPENERS.split())
+
+
+@cache
+def _list_marker_re() -> re.Pattern[str]:
+    return re.compile(r"(?:[a-zA-Z]|dd|DD)\)")
 
 
 def _final_context(after: str) -> FinalContext:
     """What follows a word, as far as its final '.' or '?' is concerned (after, the text that follows it): the end
-    of a line or of the text ("end"); a capital, maybe after an opening quote, or a closing quote ("ambiguous": a
-    sentence may end there or not); anything else ("other": a lower-case word, a comma, a bracket)."""
+    of a line or of the text ("end"); a capitalised word that opens sentences ("opener": 'Theo', 'Các', 'DDe^?'); a
+    capital, maybe after an opening quote, or a closing quote ("ambiguous": a sentence may end there or not);
+    anything else ("other": a lower-case word, a comma, a bracket)."""
     rest = after.lstrip(" \t")
     if not rest or rest[0] == "\n":
         return "end"
     if rest[0] in "\"'”’":
         return "ambiguous"
     rest = rest.lstrip(_OPENING_QUOTES)
-    return "ambiguous" if not rest or rest[0].isupper() else "other"
+    if _list_marker_re().match(rest):
+        return "opener"  # 'g)', 'dd)': an item of a list starts
+    if rest and not rest[0].isupper():
+        return "other"
+    following = _word_re().match(rest)
+    if following and _decode_word(following.group(), "other", False, True, False)[0].lower() in _sentence_openers():
+        return "opener"
+    return "ambiguous"
 
 
 @cache
@@ -149,7 +171,9 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
     """Whether a '.', '?' or apostrophe after a toneless syllable ending in a vowel is its tone, not punctuation.
 
     Inside a sentence (a lower-case word or a comma follows) it is the tone ('Cu. the^?' is 'Cụ thể'). Before the
-    end of a line or text a '.' is a full stop. Before a capital or a closing quote both happen ('Thu+o+`ng vu.
+    end of a line or text a '.' is a full stop, and so is either mark before a word that opens sentences ('Theo',
+    'Các', 'Tôi') or a list item ('g)'). Where the text spells the same two syllables elsewhere, that spelling
+    decides (_word_context). Otherwise, before a capital or a closing quote, both happen ('Thu+o+`ng vu.
     Quo^'c ho^.i' is 'Thường vụ Quốc hội'; 'ho^m qua. Sau ddo'' is 'hôm qua. Sau đó'): the reading whose word is
     the more frequent in Vietnamese wins (viqr_finals, from wordfreq's counts), so 'dda^u? To^i' is 'đâu? Tôi' and
     'Thi. Lan' 'Thị Lan'; a single ASCII letter is an initial or a numeral ('A. Tocqueville', 'I. Tổng quan').
@@ -157,12 +181,44 @@ def _final_is_tone(bare: str, final: str, context: FinalContext) -> bool:
     """
     if final == "'" or context == "other":
         return True
-    if final == "." and context == "end" or len(bare) == 1 and bare.isascii():
+    if final == "." and context == "end" or context == "opener" or len(bare) == 1 and bare.isascii():
         return False
     return bare.lower() in _toned_before_capital()[final]
 
 
-def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: bool = False) -> tuple[str, float]:
+def _pair_context(text: str, previous: str, word: str) -> FinalContext | None:
+    """How the text itself spells, elsewhere, the two syllables previous and word when word's final '.' or '?' is
+    left open by what follows ('dda^`u tu+. Lua^.t DDa^`u tu+'): without the mark ("opener": the mark is
+    punctuation), with it as the tone ("other"), both or neither (None)."""
+    core = word[:-1]
+    first, plain, toned = (_decode_word(part, "other", False, True, False)[0] for part in (previous, core, word))
+    lower = text.lower()
+    found: set[FinalContext] = set()
+    for spelled, reading in (
+        (f"{first} {plain}", "opener"),
+        (f"{previous} {core}", "opener"),
+        (f"{first} {toned}", "other"),
+    ):
+        if _spelled_in(lower, spelled.lower()):
+            found.add(reading)  # type: ignore[arg-type]
+    return found.pop() if len(found) == 1 else None
+
+
+def _spelled_in(text: str, spelled: str) -> bool:
+    """Whether text holds spelled as whole words with no VIQR mark after it (so not the word asked about)."""
+    index = text.find(spelled)
+    while index >= 0:
+        before, after = text[index - 1 : index] or " ", text[index + len(spelled) : index + len(spelled) + 1] or " "
+        if not (before.isalnum() or before in "_\\" or after.isalnum() or after in "_.?'`~^(+*\\"):
+            return True
+        index = text.find(spelled, index + 1)
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _decode_word(
+    word: str, context: FinalContext, before_bracket: bool, strict: bool, escaped: bool
+) -> tuple[str, float]:
     """(decoded word, evidence). Evidence is 1 per shape mark, backtick or tilde, 0.5 per other mark inside the word
     or per dd; a mark ending the word adds none.
 
@@ -176,24 +232,22 @@ def decode_viqr_word(word: str, after: str = "", strict: bool = True, escaped: b
     """
     if strict and "DD" in word and word.isupper() and not any(vowel in word for vowel in _VOWELS):
         return word.replace("DD", "Đ"), 0.0  # abbreviations: QDD-UBND, NDD-CP
-    if word.rstrip(".") in ("dd", "DD") and (word != word.rstrip(".") or after[:1] == ")"):
+    if word.rstrip(".") in ("dd", "DD") and (word != word.rstrip(".") or before_bracket):
         return ("đ" if word[0] == "d" else "Đ") + word[2:], 0.0  # list marker: 'a), b), c), d), đ)'
     escape = word.find("\\")
     if 0 < escape < len(word) - 1:
-        decoded, evidence = decode_viqr_word(word[:escape], "", strict, escaped=True)
+        decoded, evidence = _decode_word(word[:escape], "end", False, strict, True)
         return decoded + word[escape:], evidence
     dots = len(word) - len(word.rstrip("."))
     if dots >= 2 and len(word) > dots:  # a tone and a full stop ('vu..'), an ellipsis, or a tone and an ellipsis
         tone_dot = 0 if dots == 3 else 1
         decoded, evidence = _decode_viqr_word(word[: len(word) - dots + tone_dot], "other", strict)
         return decoded + "." * (dots - tone_dot), evidence
-    context = _final_context(after)
     if escaped and context != "other":  # the tone by RFC 1456's rule, but no evidence of VIQR by itself
         return _decode_viqr_word(word, "other", strict, final_evidence=False)
     return _decode_viqr_word(word, context, strict)
 
 
-@lru_cache(maxsize=65536)
 def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evidence: bool = True) -> tuple[str, float]:
     core, final = word, ""
     if len(word) > 1 and word[-1] in _AMBIGUOUS_FINAL_MARKS and word[-2] != "\\":
@@ -238,6 +292,52 @@ def _escaped_after_vowel_re() -> re.Pattern[str]:
     return re.compile(r"[AEIOUYaeiouy][(^+`'?~.]*\\[.?']")
 
 
+def _plain(word: str) -> bool:
+    """A word of letters only, without dd: what VIQR decoding leaves as it is, with no evidence."""
+    return word.isalpha() and "dd" not in word.lower()
+
+
+def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalContext, bool]:
+    """(the context of word's final mark, whether a bracket follows word): word ends at end in text, previous is the
+    word just before it ("" if none); where the text after leaves the mark open, the text's own spelling of the two
+    syllables decides (_pair_context)."""
+    if word[-1] not in _AMBIGUOUS_FINAL_MARKS:  # a word without a final mark is read alike in any context
+        return "other", text[end : end + 1] == ")"
+    after = text[end : end + _AFTER]
+    context = _final_context(after)
+    start = end - len(word)
+    if context == "ambiguous" and start and text[start - 1] in _OPENING_QUOTES and after.lstrip()[:1] in "\"'”’":
+        context = "other"  # a word quoted alone ('“tu+?”') is a term, not a sentence: the mark is its tone
+    elif context in ("ambiguous", "end") and previous and word[-1] in ".?":
+        context = _pair_context(text, previous, word) or context
+    return context, after[:1] == ")"
+
+
+@lru_cache(maxsize=2)
+def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[tuple[int, int, float, str, bool], ...]:
+    """Each word of text as VIQR: (start, end, evidence, its reading, whether it ends in a tone or the list marker
+    'đ.' where a full stop could stand); evidence is -1 for a Unicode word. The last texts are kept: finding the
+    runs of a text and decoding them read the same words."""
+    words: list[tuple[int, int, float, str, bool]] = []
+    previous, previous_end = "", -1
+    for match in _word_re().finditer(text):
+        start, end = match.span()
+        word = match.group()
+        before, previous, previous_end = (previous if previous_end == start - 1 else ""), word, end
+        if not word.isascii() or _plain(word) or _in_code_span(text, start, end):
+            words.append((start, end, 0.0 if word.isascii() else -1.0, word, False))
+            continue
+        context, bracket = _word_context(text, before, word, end)
+        decoded, evidence = _decode_word(word, context, bracket, strict, escaped)
+        tone = word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ."))
+        if decoded == word and strict and _name_mark_re().search(word):
+            # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
+            # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
+            decoded = _decode_word(word, context, bracket, False, escaped)[0]
+        words.append((start, end, evidence, decoded, tone))
+    return tuple(words)
+
+
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
     """Decode the VIQR words of text[start:end] (only well-formed syllables when strict) and the escaped marks.
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
@@ -245,18 +345,10 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     escaped = escaped or follows_rfc_escapes(text)
     pieces: list[str] = []
     position = start
-    for match in _word_re().finditer(text, start, end):
-        if _in_code_span(text, match.start(), match.end()):
-            continue
-        pieces.append(text[position : match.start()])
-        word = match.group()
-        decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], strict, escaped)[0]
-        if decoded == word and strict and _name_mark_re().search(word):
-            # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
-            # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
-            decoded = decode_viqr_word(word, text[match.end() : match.end() + 4], False, escaped)[0]
-        pieces.append(decoded)
-        position = match.end()
+    for word_start, word_end, _, decoded, _ in _viqr_words(text, escaped, strict):
+        if start <= word_start and word_end <= end and decoded != text[word_start:word_end]:
+            pieces += [text[position:word_start], decoded]
+            position = word_end
     pieces.append(text[position:end])
     decoded = "".join(pieces)
     return _escape_re().sub(r"\1", decoded) if "\\" in decoded else decoded
@@ -267,26 +359,11 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
 
     A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
     'Cu. the^?', 'Uy?' of 'Uy? ban') or the list marker 'dd.' does not stop a run from taking in the words after it."""
-    escaped = escaped or follows_rfc_escapes(text)
-    words: list[ScoredWord] = []
-    tone_finals: list[int] = []
-    for match in _word_re().finditer(text):
-        word = match.group()
-        if not word.isascii():
-            words.append((match.start(), match.end(), -1.0))
-            continue
-        if _in_code_span(text, match.start(), match.end()):
-            words.append((match.start(), match.end(), 0.0))
-            continue
-        decoded, evidence = decode_viqr_word(word, text[match.end() : match.end() + 4], escaped=escaped)
-        words.append((match.start(), match.end(), evidence))
-        after = text[match.end() : match.end() + 4]
-        tone = not decoded.endswith(word[-1]) and _final_context(after) == "other"
-        if word[-1] in ".?" and (tone or decoded in ("đ.", "Đ.")):  # a tone or the list marker 'đ.'
-            tone_finals.append(match.end() - 1)
+    words = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
+    tone_finals = [end - 1 for _, end, _, _, tone in words if tone]
     if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
         for index in tone_finals:
             characters[index] = "x"
         text = "".join(characters)
-    return runs_from_scores(text, words, "viqr", _MIN_SHARE)
+    return runs_from_scores(text, [(start, end, evidence) for start, end, evidence, _, _ in words], "viqr", _MIN_SHARE)

@@ -3,6 +3,7 @@
 Modules: ``writer`` (WarcWriter: warcinfo, request/response/revisit records, rotation), ``model`` (HttpExchange,
 WarcLocation, the revisit types, record ids and digests), ``reader`` (read_record_at, iter_records, crash-tail repair),
 ``http_block`` (how HTTP headers are reconstructed for records), ``files`` (which files of a folder are WARC files),
-``cdxj`` (the CDXJ index replay tools read), ``wacz`` (WACZ packaging) and ``verify`` (records against the captures
-table).
+``cdxj`` (the CDXJ index replay tools read), ``wacz`` (WACZ packaging), ``storedzip`` (its ZIP container), ``signing``
+(signing a package: keys and signedData), ``timestamp`` (RFC 3161 timestamps), ``wacz_verify`` (verifying a package
+and its signature) and ``verify`` (records against the captures table).
 """

@@ -1,7 +1,10 @@
 """A CDXJ index of WARC files, as pywb and ReplayWeb.page read it.
 
 One line per response or revisit record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url, mime,
-status, digest, length, offset and filename (all strings), lines sorted byte-wise. The SURT key follows the rules of
+status, digest, length, offset and filename (all strings), lines sorted byte-wise. A server error (5xx) is left out
+when its SURT key has a capture without one (a retried fetch, a later crawl): it is a failed fetch, not a state of
+the page, and replay tools would show it instead of the page (pywb takes the capture nearest in time, to the second,
+and for a fuzzy match the first one). The SURT key follows the rules of
 the Internet Archive's canonicaliser that replay tools apply to the URL they look up: scheme dropped, lower case,
 ``www.`` dropped, host labels reversed and comma-joined, default port dropped, percent-escapes normalised, repeated and
 trailing slashes of the path dropped, query arguments sorted.
@@ -141,11 +144,12 @@ def _confirmed_line(revisit: _Indexed, by_id: dict[str, _Indexed]) -> CdxjLine:
 
 
 def index_lines(files: Iterable[Path]) -> list[str]:
-    """The sorted CDXJ lines of every response and revisit record of *files*. Raises WarcFormatError when a file
+    """The sorted CDXJ lines of the response and revisit records of *files*. Raises WarcFormatError when a file
     cannot be read through (run `dvscrape verify`).
 
-    Server-not-modified revisits are indexed as the response they confirmed (see _confirmed_line); every other line
-    is the record's own, as cdxj-indexer writes it.
+    Server-not-modified revisits are indexed as the response they confirmed (see _confirmed_line), server errors of
+    a URL captured without one are left out (see the module docstring); every other line is the record's own, as
+    cdxj-indexer writes it.
     """
     indexed = [
         _indexed(record, path.name)
@@ -154,8 +158,17 @@ def index_lines(files: Iterable[Path]) -> list[str]:
         if record.record_type in INDEXED_TYPES
     ]
     by_id = {entry.record_id: entry for entry in indexed}
-    lines = [(_confirmed_line(entry, by_id) if entry.not_modified else entry.line).text() for entry in indexed]
+    answered = {entry.line.key for entry in indexed if not _server_error(entry)}
+    lines = [
+        (_confirmed_line(entry, by_id) if entry.not_modified else entry.line).text()
+        for entry in indexed
+        if not (_server_error(entry) and entry.line.key in answered)
+    ]
     return sorted(lines, key=lambda line: line.encode("utf-8"))
+
+
+def _server_error(entry: _Indexed) -> bool:
+    return entry.record_type == "response" and entry.line.fields.get("status", "").startswith("5")
 
 
 def _records(path: Path) -> Iterator[WarcRecord]:

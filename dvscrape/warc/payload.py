@@ -1,8 +1,9 @@
-"""An archived HTTP body as the crawl's page object saw it: its Content-Encoding undone, and its declared charset.
+"""An archived HTTP body as Scrapy hands it to a spider: its chunked transfer coding and Content-Encoding undone;
+and the charset its Content-Type header declares.
 
-Scrapy decodes gzip, deflate, br and zstd bodies before a spider sees them; the WARC record keeps the body as it came
-over the wire. Every reader that hands an archived body to the page object (``extract``, ``show --raw --decode``,
-``history``, ``reextract``) undoes the encoding here, the same way.
+The WARC record keeps the body as it came over the wire; Scrapy decodes gzip, deflate, br and zstd bodies before a
+spider sees them. Every reader of an archived body (the rebuild, the spiders reading archived listings and sitemaps,
+``extract``, ``show --raw --decode``, the titles of ``dvscrape replay``'s pages) undoes the codings here.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Layout: ``archive/`` the WARC files as they are, ``indexes/index.cdx`` their CDX
 pages given (dvscrape.serving.replay.replay_pages: the home page and every article, once each, at its newest capture
 with content, with its title), ``datapackage.json`` listing every file with its size and
 SHA-256, and ``datapackage-digest.json`` with the SHA-256 of ``datapackage.json``. Every entry is stored without
-ZIP compression (WARC files are gzip already; stored entries can be read by range requests).
+ZIP compression (WARC files are gzip already; stored entries can be read by range requests), by
+:mod:`dvscrape.warc.storedzip` (ZIP64 only for what needs it, which ReplayWeb.page depends on).
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape import __version__
 from dvscrape.warc.cdxj import index_lines
+from dvscrape.warc.storedzip import stored_zip
 
 WACZ_VERSION = "1.1.1"
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
-_CHUNK = 1 << 20
 _RESOURCE_NAME_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -60,33 +62,34 @@ def iso_utc(moment: str) -> str:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _sha256_file(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return "sha256:" + digest.hexdigest(), size
-
-
 def _resource(path: str, digest: str, size: int) -> dict[str, object]:
     name = _RESOURCE_NAME_UNSAFE.sub("-", Path(path).name.lower())
     return {"name": name, "path": path, "hash": digest, "bytes": size}
 
 
-def _zip_info(name: str, moment: datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_STORED
-    return info
+@contextmanager
+def _removed_on_error(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def write_wacz(
-    output: Path, warc_files: list[Path], pages: list[Page], *, title: str, now: datetime | None = None
+    output: Path,
+    warc_files: list[Path],
+    pages: list[Page],
+    *,
+    title: str,
+    now: datetime | None = None,
+    sign: Callable[[str, str], dict[str, str]] | None = None,
 ) -> WaczResult:
     """Write the WACZ file *output* from *warc_files* and *pages* (atomically: to a temporary name, then renamed).
+    *sign* (warc/signing), given the hash of datapackage.json and its creation time, returns the signedData that
+    datapackage-digest.json then carries.
 
-    Raises WarcFormatError when a WARC file cannot be indexed.
+    Raises WarcFormatError when a WARC file cannot be indexed, and what *sign* raises (leaving no file behind).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     lines = index_lines(warc_files)
@@ -95,22 +98,21 @@ def write_wacz(
     pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
     resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as package:
+    with _removed_on_error(temporary), stored_zip(temporary, moment) as package:
         for path in warc_files:
             name = f"archive/{path.name}"
-            with open(path, "rb") as source, package.open(_zip_info(name, moment), "w", force_zip64=True) as target:
-                while chunk := source.read(_CHUNK):
-                    target.write(chunk)
-            resources.append(_resource(name, *_sha256_file(path)))
+            resources.append(_resource(name, *package.add_file(name, path)))
         for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
-            package.writestr(_zip_info(name, moment), data)
+            package.add_bytes(name, data)
             resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
+        # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
+        created = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         datapackage: dict[str, object] = {
             "profile": "data-package",
             "wacz_version": WACZ_VERSION,
             "title": title,
-            "created": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "modified": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": created,
+            "modified": created,
             "software": f"dvscrape {__version__}",
             "resources": resources,
         }
@@ -118,8 +120,11 @@ def write_wacz(
             datapackage["mainPageURL"] = pages[0].url
             datapackage["mainPageDate"] = pages[0].ts
         datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
-        package.writestr(_zip_info("datapackage.json", moment), datapackage_bytes)
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()}
-        package.writestr(_zip_info("datapackage-digest.json", moment), json.dumps(digest, indent=2).encode("utf-8"))
+        package.add_bytes("datapackage.json", datapackage_bytes)
+        datapackage_hash = "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()
+        digest: dict[str, object] = {"path": "datapackage.json", "hash": datapackage_hash}
+        if sign is not None:
+            digest["signedData"] = sign(datapackage_hash, created)
+        package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
     return WaczResult(output, len(warc_files), len(lines), len(pages), output.stat().st_size)

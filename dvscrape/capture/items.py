@@ -1,0 +1,58 @@
+"""Items that flow from the spider to the pipelines, and the request meta keys the spider and the middlewares share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dvscrape.archive.times import now_stored
+from dvscrape.pages.article import Article
+
+CAPTURE_ID_KEY = "dvscrape_capture_id"  # set by the capture middleware: the capture row of the response
+KIND_KEY = "dvscrape_kind"  # the URL's kind (sites.urls.UrlKind value) as the spider routed it
+CANONICAL_KEY = "dvscrape_canonical"
+REVISIT_KEY = "dvscrape_revisit"  # set by the capture middleware when the response was archived as a revisit
+ARCHIVED_KEY = "dvscrape_archived"  # (original URL, capture time ISO) of a capture a web archive serves raw
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    """An extracted article and the capture (WARC record) it came from."""
+
+    article: Article
+    capture_id: int | None
+    fetched_at: str = field(default_factory=now_stored)  # when it was parsed, a moment after its capture
+
+
+@dataclass(frozen=True)
+class FetchFailure:
+    """A URL that could not be fetched after its retries: recorded in `captures` with the reason."""
+
+    url: str
+    canonical_url: str
+    kind: str
+    reason: str
+    status: int | None
+    attempts: int
+
+    @property
+    def seen_at(self) -> str:
+        """When the failure was recorded (now)."""
+        return now_stored()
+
+
+@dataclass(frozen=True)
+class ArticleUnchanged:
+    """A re-check of a held article that found it unchanged (304, or the same payload as last time)."""
+
+    url: str
+    capture_id: int | None
+    seen_at: str = field(default_factory=now_stored)
+
+
+@dataclass(frozen=True)
+class ExtractionFailure:
+    """An article page that was fetched and archived but could not be extracted: recorded on its capture."""
+
+    url: str
+    capture_id: int | None
+    reason: str
