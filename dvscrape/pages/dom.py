@@ -13,7 +13,7 @@ from lxml import etree
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
-from dvscrape.text import decode_html, to_nfc
+from dvscrape.text import read_html, to_nfc
 
 
 @dataclass(frozen=True)
@@ -27,17 +27,7 @@ class Decoded:
 def decode_document(html: str | bytes, declared_encoding: str | None = None) -> Decoded:
     """Decode *html* with dvscrape.text.decode_html (HTTP charset, <meta> charset, mislabelled pages) and bring it
     to NFC. Raises ExtractionError when there is no document at all."""
-    if isinstance(html, str):
-        text = html
-    else:
-        if not html or html.isspace():
-            raise ExtractionError("empty document")
-        text = decode_html(html, declared_encoding)
-    if not text or text.isspace():
-        raise ExtractionError("empty document")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = to_nfc(text)
-    return Decoded(text, ("replacement-characters-in-source",) if "\ufffd" in text else ())
+    return _decoded(_read(html, declared_encoding)[0])
 
 
 def parse_document(text: str) -> etree._Element:
@@ -46,7 +36,44 @@ def parse_document(text: str) -> etree._Element:
     The text is handed to libxml2 as UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset>
     in the page (already applied by decoding) cannot mislead the parser.
     """
-    data = text.encode("utf-8", errors="surrogatepass")
+    return _parsed(text.encode("utf-8", errors="surrogatepass"))
+
+
+def read_page(html: str | bytes, declared_encoding: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
+    """The tree of a page and any doubt about its decoding: decode_document and parse_document, except that page
+    bytes that are their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC.
+    What is read from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by
+    attribute(). Raises ExtractionError when there is no document at all."""
+    text, utf8 = _read(html, declared_encoding)
+    if not utf8 or not isinstance(html, bytes):
+        decoded = _decoded(text)
+        return parse_document(decoded.text), decoded.flags
+    if not text or text.isspace():
+        raise ExtractionError("empty document")
+    return _parsed(html), _flags(text)
+
+
+def _read(html: str | bytes, declared_encoding: str | None) -> tuple[str, bool]:
+    if isinstance(html, str):
+        return html, False
+    if not html or html.isspace():
+        raise ExtractionError("empty document")
+    return read_html(html, declared_encoding)
+
+
+def _decoded(text: str) -> Decoded:
+    if not text or text.isspace():
+        raise ExtractionError("empty document")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = to_nfc(text)
+    return Decoded(text, _flags(text))
+
+
+def _flags(text: str) -> tuple[str, ...]:
+    return ("replacement-characters-in-source",) if "\ufffd" in text else ()
+
+
+def _parsed(data: bytes) -> etree._Element:
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = etree.fromstring(data, parser)
@@ -55,6 +82,17 @@ def parse_document(text: str) -> etree._Element:
     if root is None:
         raise ExtractionError("no HTML element in the document")
     return root
+
+
+def nfc(text: str) -> str:
+    """*text* in NFC (as it stands when it already is: most text, cheaply)."""
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else to_nfc(text)
+
+
+def attribute(element: etree._Element, name: str) -> str:
+    """The value of attribute *name* of *element* in NFC, "" when it has none."""
+    value = element.get(name)
+    return nfc(value) if value else ""
 
 
 class _Translator(HTMLTranslator):
@@ -195,14 +233,14 @@ def head_of(root: etree._Element) -> etree._Element:
 
 
 def text_of(element: etree._Element) -> str:
-    """All text inside *element* (scripts and styles excluded, <br> as a line break); the caller cleans it."""
+    """All text inside *element* (scripts and styles excluded, <br> as a line break), in NFC; the caller cleans it."""
     if not len(element):
         tag = element.tag
         if tag in _BLOCKISH:
-            return (element.text or "") + "\n"
+            return nfc(element.text or "") + "\n"
         if tag == "br":
             return "\n"
-        return element.text or "" if isinstance(tag, str) and tag not in ("script", "style", "noscript") else ""
+        return nfc(element.text or "") if isinstance(tag, str) and tag not in ("script", "style", "noscript") else ""
     parts: list[str] = []
     _collect_text(element, parts)
     return "".join(parts)
@@ -213,12 +251,14 @@ def _collect_text(element: etree._Element, parts: list[str]) -> None:
     if tag == "br":
         parts.append("\n")
     elif tag not in ("script", "style", "noscript"):
-        if element.text and tag:
-            parts.append(element.text)
+        text = element.text
+        if text and tag:
+            parts.append(nfc(text))
         for child in element:
             _collect_text(child, parts)
-            if child.tail:
-                parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(nfc(tail))
         if tag in _BLOCKISH:
             parts.append("\n")
 

@@ -18,16 +18,7 @@ from dvscrape.pages._text import clean_line, word_count
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dom import (
-    Compiled,
-    closest,
-    compiled,
-    decode_document,
-    drop_all,
-    head_of,
-    parse_document,
-    text_of,
-)
+from dvscrape.pages.dom import Compiled, attribute, closest, compiled, drop_all, head_of, read_page, text_of
 from dvscrape.pages.finish import normalise_article, text_normaliser
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
@@ -60,8 +51,7 @@ def extract_page(
     ctx = context or PageContext()
     if looks_binary(html):
         raise ExtractionError("the page is binary data, not text (labelled as HTML)")
-    decoded = decode_document(html, ctx.declared_encoding)
-    root = parse_document(decoded.text)
+    root, decode_flags = read_page(html, ctx.declared_encoding)
     sel = compiled(profile.selectors, profile.boilerplate)
     html_title = _html_title(root)
     decision = classify(url, profile)
@@ -75,7 +65,7 @@ def extract_page(
         view = _generic_view(root, sel)
         if view is None:
             return NotArticle(url, "unknown", "no article view and no main text long enough for an article")
-    return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decoded.flags)
+    return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decode_flags)
 
 
 def looks_binary(data: str | bytes) -> bool:
@@ -175,7 +165,7 @@ def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profil
     kind = decision.kind
     if kind == UrlKind.OFFSITE:
         links = sel.canonical_link(head_of(root))
-        href = links[0].get("href") if links else None
+        href = attribute(links[0], "href") if links else None
         if href:
             return classify(href, profile).kind
     return kind

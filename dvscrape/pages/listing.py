@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from dvscrape.pages._text import archival, clean_line
-from dvscrape.pages.dom import Compiled, compiled, css, decode_document, parse_document, text_of
+from dvscrape.pages.dom import Compiled, attribute, compiled, css, read_page, text_of
 from dvscrape.pages.metadata import absolute_url, texts
 from dvscrape.sites.profile import Selectors, SiteProfile
 from dvscrape.sites.urls import locale_of
@@ -90,7 +90,7 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
 
     Raises dvscrape.errors.ExtractionError when the input cannot be read at all.
     """
-    root = parse_document(decode_document(html, declared_encoding).text)
+    root, _ = read_page(html, declared_encoding)
     sel = compiled(profile.selectors, profile.boilerplate)
     own = _listing_selectors(profile.selectors)
     locale = locale_of(url, profile)
@@ -109,7 +109,7 @@ def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_
         title = archival(clean_line(text_of(links[0])))
         entries.append(
             ListingEntry(
-                absolute_url(links[0].get("href") or "", url, profile), title, found.value if found else None, category
+                absolute_url(attribute(links[0], "href"), url, profile), title, found.value if found else None, category
             )
         )
     return Listing(url, category, tuple(entries))

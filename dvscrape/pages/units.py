@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from dvscrape.pages._text import clean, clean_line
-from dvscrape.pages.dom import SimpleMatcher
+from dvscrape.pages.dom import SimpleMatcher, attribute, nfc
 
 BLOCK_TAGS = frozenset(
     {
@@ -75,6 +75,7 @@ class _Run:
     link_chars: int = 0
 
     def add(self, text: str, italic: bool, bold: bool) -> None:
+        text = nfc(text)  # counted as in NFC: a tree read from page bytes holds the text as written
         self.parts.append(text)
         if text.isspace():
             return
@@ -143,13 +144,28 @@ class UnitWalker:
             elif tag in BLOCK_TAGS:
                 self._flush(run, style)
                 run = _Run()
-                self._block(child, tag, _style_of(child, tag, classes, style))
+                if len(child) or tag in _OWN_BLOCKS:
+                    self._block(child, tag, _style_of(child, tag, classes, style))
+                else:
+                    self._text_block(child.text, _style_of(child, tag, classes, style))
             elif tag and tag not in SKIPPED:
                 self._inline(child, tag, run, _style_of(child, tag, classes, style))
             tail = child.tail
             if tail:
                 run.add(tail, style.italic, style.bold)
         self._flush(run, style)
+
+    def _text_block(self, text: str | None, style: _Style) -> None:
+        """A block holding text only (most paragraphs): the unit _container would make of it, made directly."""
+        if not text or text.isspace():
+            return
+        text = nfc(text)
+        chars = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
+        cleaned = clean(text)
+        if cleaned:
+            self.units.append(
+                Unit("paragraph", cleaned, (), style.italic, style.bold, style.align, style.caption_hint, 0, chars)
+            )
 
     def _block(self, element: etree._Element, tag: str, style: _Style) -> None:
         if tag in HEADINGS:
@@ -215,9 +231,9 @@ class UnitWalker:
             run.parts.append("\n")
             return
         if tag == "img":
-            src = element.get("src") or element.get("data-src") or ""
+            src = attribute(element, "src") or attribute(element, "data-src")
             if src and not src.startswith("data:"):
-                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(element.get("alt") or "")))
+                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
             return
         if tag in SKIPPED or not tag:
             return
@@ -253,6 +269,7 @@ class UnitWalker:
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
+_OWN_BLOCKS = HEADINGS | {"ul", "ol", "table", "figcaption", "figure", "hr"}  # read otherwise than as a container
 
 
 def _tag_of(element: etree._Element) -> str:
