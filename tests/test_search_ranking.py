@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,42 +12,37 @@ import pytest
 from dvscrape.archive.db import Archive
 from dvscrape.archive.search import EXACT_INDEX, FOLDED_INDEX, SearchOptions, index_is_current, parse_query, search
 from dvscrape.pages.article import Article, Block
-from dvscrape.replica import prose
-from dvscrape.replica.content import CATEGORIES, NEWEST
+from dvscrape.replica.content import build_corpus
 
 WORD_QUERIES = ["quan", "phuong", "to chuc", "uy ban nhan", "tan binh", "hoi", "cong tac nam", "quan OR phuong"]
 PREFIX_QUERIES = ["chu*", "t*", "dan van*"]
 
 
-def _article(rng: random.Random, index: int) -> Article:
-    category = rng.choice(CATEGORIES)
-    published = NEWEST - timedelta(days=rng.randrange(900))
-    scene = prose.make_scene(rng, category.path, published.year)
-    deck = prose.sentence_deck(rng)
-    paragraphs = [prose.opening_paragraph(rng, scene, published, True)]
-    paragraphs += [prose.body_paragraph(rng, scene, published.year, deck) for _ in range(rng.randint(1, 5))]
-    title = prose.make_title(rng, scene)
-    url = f"https://tanbinh.hochiminhcity.gov.vn/web/neoportal/-/{prose.url_title_of(title)}-{index}"
-    return Article(
-        url=url,
-        fetched_url=url,
-        locale="vi_VN",
-        title=title,
-        published=published.date().isoformat(),
-        categories=(category.name,),
-        blocks=tuple(Block("paragraph", text) for text in paragraphs),
-    )
+def _articles(count: int, seed: int) -> list[Article]:
+    """The replica's articles (their ground truth) as the archive stores them."""
+    return [
+        Article(
+            url=f"https://tanbinh.hochiminhcity.gov.vn{article.path}-{seed}",
+            fetched_url=f"https://tanbinh.hochiminhcity.gov.vn{article.path}-{seed}",
+            locale="vi_VN",
+            title=article.title,
+            published=article.published.date().isoformat(),
+            categories=(article.category_name,),
+            blocks=tuple(Block("paragraph", text) for text in article.paragraphs),
+        )
+        for article in build_corpus(seed=seed, n_articles=count).articles
+    ]
 
 
 @pytest.fixture(scope="module")
 def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("ranking") / "archive"
-    rng = random.Random(7)
+    articles = _articles(600, seed=7)
     with Archive.open(directory) as archive:
         for start in range(0, 600, 100):  # several write transactions: several segments, merged
             with archive.transaction("store a batch"):
-                for index in range(start, start + 100):
-                    archive.save_article(_article(rng, index), capture_id=None, seen_at="2024-01-01T00:00:00Z")
+                for article in articles[start : start + 100]:
+                    archive.save_article(article, capture_id=None, seen_at="2024-01-01T00:00:00Z")
     return directory
 
 
@@ -95,8 +89,7 @@ def test_ranking_follows_changes_and_deletions(archive_dir: Path, tmp_path: Path
     rng = random.Random(11)
     with Archive.open(directory) as archive:
         urls = [row[0] for row in archive.db.execute("SELECT url FROM articles ORDER BY id").fetchall()]
-        for url in rng.sample(urls, 40):  # changed in place: their older postings are dropped
-            changed = _article(rng, 0)
+        for url, changed in zip(rng.sample(urls, 40), _articles(40, seed=11), strict=True):  # older postings dropped
             archive.save_article(
                 Article(url=url, fetched_url=url, locale="vi_VN", title=changed.title, blocks=changed.blocks),
                 capture_id=None,
@@ -111,8 +104,8 @@ def test_ranking_follows_changes_and_deletions(archive_dir: Path, tmp_path: Path
                     "DELETE FROM figures WHERE article_id = (SELECT id FROM articles WHERE url = ?)", (url,)
                 )
                 archive.db.conn.execute("DELETE FROM articles WHERE url = ?", (url,))
-        for index in range(600, 650):  # one at a time: a segment each, merged as they come
-            archive.save_article(_article(rng, index), capture_id=None, seen_at="2024-03-01T00:00:00Z")
+        for article in _articles(50, seed=12):  # one at a time: a segment each, merged as they come
+            archive.save_article(article, capture_id=None, seen_at="2024-03-01T00:00:00Z")
         assert index_is_current(archive.db.conn)
         (segments,) = archive.db.execute("SELECT count(*) FROM search_segments").fetchone()
         assert segments < 12
