@@ -74,7 +74,7 @@ def _flags(text: str) -> tuple[str, ...]:
 
 
 def _parsed(data: bytes) -> etree._Element:
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
     try:
         root = etree.fromstring(data, parser)
     except (etree.ParserError, ValueError) as error:
