@@ -197,7 +197,7 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
     except sqlite3.OperationalError as error:
         raise _query_error(error) from error
     remaining = candidates.scores.copy()
-    found: list[int] = []
+    found: dict[int, float] = {}  # article id: score, best first
     block, piece, checked = CHECK_BLOCK, options.limit, 0
     while len(found) < options.limit and np.isfinite(remaining).any():
         if checked * ONE_BY_ONE_SHARE > len(candidates.ids):
@@ -205,18 +205,19 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
             # match of the query once costs less than checking candidates one by one.
             matching = _matching(conn, index, conditions, params, None)
             remaining[~np.isin(candidates.ids, np.fromiter(matching, np.int64, len(matching)))] = np.inf
-            found += candidates.ids[best(candidates, remaining, options.limit - len(found))].tolist()
+            chosen = best(candidates, remaining, options.limit - len(found))
+            found.update(zip(candidates.ids[chosen].tolist(), candidates.scores[chosen].tolist(), strict=True))
             break
-        ordered = candidates.ids[best(candidates, remaining, block)]  # one selection, checked piece by piece
+        ordered = best(candidates, remaining, block)  # one selection, checked piece by piece
         start = 0
         while start < len(ordered) and len(found) < options.limit:
-            matching = _matching(conn, index, conditions, params, ordered[start : start + piece])
-            found += [article_id for article_id in ordered[start : start + piece].tolist() if article_id in matching]
+            chosen = ordered[start : start + piece]
+            matching = _matching(conn, index, conditions, params, candidates.ids[chosen])
+            pairs = zip(candidates.ids[chosen].tolist(), candidates.scores[chosen].tolist(), strict=True)
+            found.update((article_id, score) for article_id, score in pairs if article_id in matching)
             start, checked, piece = start + piece, checked + piece, piece * 2
         block *= 10
-    found = found[: options.limit]
-    scores = candidates.scores[np.searchsorted(candidates.ids, found)].tolist()
-    return _hits(conn, index, params, dict(zip(found, scores, strict=True)))
+    return _hits(conn, index, params, dict(list(found.items())[: options.limit]))
 
 
 def _matching(

@@ -237,61 +237,59 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A segment as a query reads it: its articles (ids ascending), their lengths, and which of them are live."""
+
+    articles: Ids
+    lengths: npt.NDArray[np.uint32]
+    live: npt.NDArray[np.bool_]
+    all_live: bool
+
+
+@dataclass(frozen=True)
 class Statistics:
-    """What bm25 needs of the whole index for one query: the live articles, their average length, each one's
-    length (a dense array by article id), and each segment's articles, which of them are live, and its dropped ids."""
+    """What bm25 needs of the whole index for one query: the live articles, their average length, the segments."""
 
     articles: int
     average_length: float
-    lengths: npt.NDArray[np.float64]
-    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_], Ids]]
+    segments: dict[int, Segment]
 
 
 def statistics(conn: sqlite3.Connection) -> Statistics:
     """The index's statistics as they are now."""
     import numpy as np
 
-    (top,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-    lengths = np.zeros(int(top) + 1, np.float64)
-    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_], Ids]] = {}
+    segments: dict[int, Segment] = {}
     articles = tokens = 0
     query = "SELECT id, articles, lengths, dropped, live_articles, live_tokens FROM search_segments"
     for segment, ids, sizes, dropped, live_articles, live_tokens in conn.execute(query):
         ids, dropped = np.frombuffer(ids, _IDS), np.frombuffer(dropped, _IDS)
         live = ~np.isin(ids, dropped, assume_unique=True) if len(dropped) else np.ones(len(ids), bool)
-        if len(ids) and ids[-1] >= len(lengths):  # deleted since, by a write that did not index it
-            live &= ids < len(lengths)
-        lengths[ids[live]] = np.frombuffer(sizes, _LENGTHS)[live]
-        segments[segment] = (ids, live, dropped)
+        segments[segment] = Segment(ids, np.frombuffer(sizes, _LENGTHS), live, not len(dropped))
         articles += live_articles
         tokens += live_tokens
-    return Statistics(articles, tokens / articles if articles else 0.0, lengths, segments)
+    return Statistics(articles, tokens / articles if articles else 0.0, segments)
 
 
 def weights(
     conn: sqlite3.Connection, stats: Statistics, term: str, *, folded: bool, prefix: bool = False
-) -> npt.NDArray[np.float64]:
-    """Every live article's weight for *term* (with *prefix*: for all the terms that start with it, added up), as a
-    dense array by article id: 0 where the article does not hold it."""
+) -> dict[int, npt.NDArray[np.uint32]]:
+    """Per segment, the weight for *term* (with *prefix*: for all the terms that start with it, added up) of each of
+    its articles, aligned with Segment.articles: 0 where the article does not hold it (dropped ones included)."""
     import numpy as np
 
     params: tuple[object, ...] = (int(folded), term, term + "\U0010ffff") if prefix else (int(folded), term)
     where = "term >= ? AND term < ?" if prefix else "term = ?"
-    size = len(stats.lengths)
-    found = np.zeros(size, np.float64)
+    found: dict[int, npt.NDArray[np.uint32]] = {}
     query = f"SELECT segment, articles, weights FROM search_postings WHERE folded = ? AND {where}"
     for segment, ids, stored in conn.execute(query, params):
-        articles, live, dropped = stats.segments[segment]
-        held, weight = _unpacked(articles, ids, stored)
+        articles = stats.segments[segment].articles
+        weight = np.zeros(len(articles), np.uint32)
         if ids:
-            if len(dropped):
-                keep = ~np.isin(held, dropped, assume_unique=True)
-                held, weight = held[keep], weight[keep]
-            found += np.bincount(held, weights=weight, minlength=size)[:size]
-        elif len(dropped) or (len(articles) and articles[-1] >= size):
-            found[articles[live]] += weight[live]
+            weight[np.searchsorted(articles, np.frombuffer(ids, _IDS))] = np.frombuffer(stored, _WEIGHTS)
         else:
-            found[articles] += weight
+            weight[:] = np.frombuffer(stored, _WEIGHTS)
+        found[segment] = found[segment] + weight if segment in found else weight
     return found
 
 
