@@ -34,11 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
-from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "pages"
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 VARIANT_PUBLISHED = "2023-03-23"  # the date the hand-made variants display
 
 
@@ -253,15 +251,14 @@ def crawl_context(base_url: str) -> dict[str, dict[str, Any]]:
     import lxml.html
 
     from dvscrape.pages import ListingEntry, extract_listing, listing_hint
+    from dvscrape.pages.sitemap import read_sitemap
     from dvscrape.sites import get_profile
 
     site = get_profile("tanbinh", base_url)
     context: dict[str, dict[str, Any]] = {}
     entries: dict[str, list[ListingEntry]] = {}
-    sitemap = ElementTree.fromstring(_fetch(base_url + "/sitemap.xml"))
-    for entry in sitemap.iter(f"{SITEMAP_NS}url"):
-        loc, mod = entry.findtext(f"{SITEMAP_NS}loc"), entry.findtext(f"{SITEMAP_NS}lastmod")
-        if loc and mod and "/-/" in loc:
+    for loc, mod in read_sitemap(_fetch(base_url + "/sitemap.xml")).pages:
+        if mod and "/-/" in loc:
             context.setdefault(loc.rsplit("/-/", 1)[1], {})["sitemap_lastmod"] = mod
     for path in site.listing_paths:
         queue, seen = [base_url + path], set()

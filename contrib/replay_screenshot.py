@@ -10,7 +10,6 @@ newest capture of one article in pywb's framed view (the banner with the capture
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,34 +18,8 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.replica.process import start_replica_process
-from dvscrape.serving.replay import (
-    build_collection,
-    free_port,
-    replay_pages,
-    replay_url,
-    start_pywb,
-    wait_until_serving,
-)
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-
-def chromium() -> str | None:
-    """The headless browser on PATH, or None."""
-    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-
-
-def screenshot(url: str, output: Path, *, width: int = 1280, height: int = 1500) -> None:
-    """Photograph *url* with headless Chromium into the PNG *output*."""
-    browser = chromium()
-    if browser is None:
-        raise RuntimeError("no chromium on PATH (apt-get install chromium)")
-    with tempfile.TemporaryDirectory() as profile:
-        command = [
-            browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", f"--user-data-dir={profile}",
-            f"--window-size={width},{height}", "--virtual-time-budget=8000", f"--screenshot={output}", url,
-        ]  # fmt: skip
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+from dvscrape.serving.browser import screenshot
+from dvscrape.serving.replay import pywb_serving, replay_pages
 
 
 def main() -> int:
@@ -68,23 +41,12 @@ def main() -> int:
                 str(archive_dir),
             ]
             subprocess.run([*command, "--fast"], check=True, capture_output=True, timeout=600)
-        archive = Archive.open(archive_dir, readonly=True)
-        try:
-            collection = build_collection(archive)
+        with Archive.open(archive_dir, readonly=True) as archive, pywb_serving(archive) as base:
             pages = [page for page in replay_pages(archive) if page.kind == "article"]
-        finally:
-            archive.close()
-        port = free_port("127.0.0.1")
-        pywb = start_pywb(collection.root, port=port)
-        try:
-            wait_until_serving(collection.root, "127.0.0.1", port, pywb)
             page = pages[min(args.article, len(pages) - 1)]
             time.sleep(1)
             args.output.parent.mkdir(parents=True, exist_ok=True)
-            screenshot(replay_url(f"http://127.0.0.1:{port}", page.timestamp, page.url), args.output)
-        finally:
-            pywb.terminate()
-            pywb.wait(timeout=20)
+            screenshot(f"{base}/{page.timestamp}/{page.url}", args.output)
     print(f"{args.output}: {args.output.stat().st_size} bytes")
     return 0
 

@@ -30,6 +30,10 @@ class SigningError(DvscrapeError):
     unreachable or refuses) or a signature or timestamp does not verify."""
 
 
+class BrowserError(DvscrapeError):
+    """Raised by serving/browser when headless Chromium is not installed or cannot photograph a page."""
+
+
 class ExtractionError(DvscrapeError):
     """Raised by pages/ when a page cannot be read at all (not for pages that are merely not articles)."""
 

@@ -135,23 +135,6 @@ def iconv_many(texts: list[str], encoding: str) -> list[bytes | None]:
     return [iconv(text, encoding) for text in texts]
 
 
-def cp1258(text: str) -> bytes:
-    """text encoded by Python's cp1258 codec: letters windows-1258 has are kept whole, others are the base letter
-    (shape marks kept) plus a combining tone, as Windows writes Vietnamese."""
-    out = bytearray()
-    for char in text:
-        try:
-            out += char.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", char)
-        tones = "".join(mark for mark in decomposed if mark in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in tones))
-        out += base.encode("cp1258") + tones.encode("cp1258")
-    return bytes(out)
-
-
 @cache
 def other_language_lines(code: str) -> tuple[str, ...]:
     """Babel's CLDR names in one language: each name alone, and lines of eight and of twelve names."""

@@ -24,7 +24,7 @@ import pytest
 from dvscrape.replica import build_corpus
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
 from dvscrape.warc.files import warc_files
-from dvscrape.warc.reader import iter_records
+from dvscrape.warc.walk import iter_records
 from tests.conftest import CrawledArchive, run_cli
 
 MOMENT_ARTICLES = 30

@@ -10,7 +10,6 @@ ReplayWeb.page's service worker complained of.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -30,12 +29,10 @@ from typing import Any
 
 from websockets.sync.client import ClientConnection, connect
 
+from dvscrape.serving.browser import CHROMIUM_FLAGS, WINDOW
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
-    "--window-size=1280,1500",
-)  # fmt: skip
+DEVTOOLS_FLAGS = (*CHROMIUM_FLAGS, "--remote-debugging-port=0", f"--window-size={WINDOW[0]},{WINDOW[1]}")
 PACKAGE_PATH = "/package.wacz"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 _CONTENT_TYPES = {".js": "application/javascript", ".html": "text/html; charset=utf-8", ".wacz": "application/wacz"}
@@ -53,16 +50,6 @@ def app_folder() -> Path | None:
     """The unpacked `replaywebpage` package (DVSCRAPE_REPLAYWEBPAGE, else .replaywebpage/ of the checkout), or None."""
     folder = Path(os.environ.get("DVSCRAPE_REPLAYWEBPAGE") or ROOT / ".replaywebpage")
     return folder if (folder / "ui.js").is_file() and (folder / "sw.js").is_file() else None
-
-
-def chromium() -> str | None:
-    """The headless browser on PATH, or None (found as contrib/replay_screenshot.py finds it)."""
-    spec = importlib.util.spec_from_file_location("replay_screenshot", ROOT / "contrib" / "replay_screenshot.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    found: str | None = module.chromium()
-    return found
 
 
 def _host_page(query: dict[str, list[str]]) -> bytes:
@@ -320,7 +307,7 @@ def replay_session(package: Path, app: Path, browser: str) -> Iterator[ReplayWeb
     thread.start()
     with tempfile.TemporaryDirectory() as profile:
         process = subprocess.Popen(
-            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            [browser, *DEVTOOLS_FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

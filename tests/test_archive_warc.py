@@ -23,12 +23,8 @@ from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc import http_block
 from dvscrape.warc.cdxj import index_lines
 from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget, WarcLocation, WriterIdentity, target_uri
-from dvscrape.warc.reader import (
-    iter_records,
-    read_record_at,
-    truncate_incomplete_tail,
-    truncate_incomplete_tails,
-)
+from dvscrape.warc.reader import read_record_at
+from dvscrape.warc.walk import iter_records, truncate_incomplete_tail, truncate_incomplete_tails
 from dvscrape.warc.writer import WarcWriter
 
 DATA = Path(__file__).parent / "data" / "warc"

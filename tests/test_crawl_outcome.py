@@ -70,6 +70,9 @@ def test_a_closed_port_is_site_unreachable_everywhere(tmp_path: Path) -> None:
         "--summary-json", str(summary), "-s", "RETRY_TIMES=0", *QUIET,
     )  # fmt: skip
     assert_one_story(archive, summary, result, Outcome.SITE_UNREACHABLE)
+    # one clear line says why; Scrapy's tracebacks and a warning per URL are not for a person (captures has them)
+    assert "connection refused" in result.stdout.splitlines()[0].lower(), result.stdout
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 2, result.stderr
 
 
 def test_a_closespider_limit_is_a_success_everywhere(tmp_path: Path) -> None:

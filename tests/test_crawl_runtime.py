@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -93,3 +94,13 @@ def test_a_killed_crawl_leaves_no_process_behind(replica: ReplicaProcess, tmp_pa
     )
     # the extraction workers are the crawl's grandchildren (children of its fork server)
     kill_when(crawl, lambda found: any(process.parent != crawl.pid for process in found), seconds=30)
+
+
+def test_progress_says_what_held_articles_wait_for(replica: ReplicaProcess, tmp_path: Path) -> None:
+    paced = ("-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.05", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0.2")
+    result = run_cli(*fast_crawl_args(replica.url, tmp_path / "archive", *paced))
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    progress = [line for line in result.stderr.splitlines() if "progress: " in line]
+    waiting = [re.search(r"held articles: (\d+) waiting for (\d+) listing page", line) for line in progress]
+    assert any(found and int(found[1]) > 0 and int(found[2]) > 0 for found in waiting), "\n".join(progress[-40:])
+    assert "held articles" not in progress[-1]  # stored once every listing was read

@@ -21,9 +21,9 @@ def article(name: str) -> UrlDecision:
     return UrlDecision(UrlKind.ARTICLE, f"{BASE}/web/neoportal/-/{name}")
 
 
-def captured(decision: UrlDecision, capture_id: int) -> tuple[int, str, str, str, str, str, str, str]:
+def captured(decision: UrlDecision, capture_id: int) -> tuple[int, str, str, str, str, str, str, str, int]:
     return (capture_id, decision.canonical, "2024-07-06T01:02:03Z", f"<urn:{capture_id}>", "sha1:X", '"v1"',
-            LAST_MODIFIED, decision.kind.value)  # fmt: skip
+            LAST_MODIFIED, decision.kind.value, 1000)  # fmt: skip
 
 
 def held(published: str, checked: str) -> tuple[int, str, str, str, str, None, None, int, int]:

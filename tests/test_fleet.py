@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,6 +98,12 @@ def test_fleet_run_archives_every_site_and_a_second_run_is_incremental(
     for site in ("small", "large"):  # the bundled profiles crawl their replicas with no trap guard triggered
         with sqlite3.connect(tmp_path / site / "archive.sqlite") as conn:
             assert conn.execute("SELECT url FROM refused_urls WHERE reason LIKE 'guard %'").fetchall() == []
+            # Each node checked its crawl's replay: every page resolves and every article reads as stored; with
+            # DVSCRAPE_FETCH_MEDIA off, the images are what does not replay.
+            checks = conn.execute("SELECT kind, resolves, text_matches, missing FROM qa").fetchall()
+            assert checks and all(resolves and (text or kind != "article") for kind, resolves, text, _ in checks)
+            missing = {url for *_, urls in checks for url in json.loads(urls)}
+            assert missing and all(urlsplit(url).path.startswith(("/image/", "/documents/")) for url in missing)
 
     # One dataset across the sites, each article exactly once, with its site.
     exported = run_cli("export", "--fleet", str(fleet_file), "--format", "jsonl", "--out", str(tmp_path / "dataset"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from dvscrape.replica.process import ReplicaProcess
 from tests.conftest import CrawledArchive, run_cli
 from tests.import_fixtures import TwoMoments, two_moments, warcio_warc, wget_warc  # noqa: F401 - fixtures
 
@@ -114,12 +115,28 @@ def assert_same_articles(expected: Path, actual: Path) -> None:
     assert not differences, differences[:5]
 
 
-def test_wget_warc_imports_as_the_crawl_archived(
-    crawled_archive: CrawledArchive, wget_warc: Path, tmp_path: Path
+def test_wget_warc_of_a_mirror_imports_as_the_crawl_archived(
+    crawled_archive: CrawledArchive, wget_warc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = tmp_path / "archive"
-    imported(archive, wget_warc, base_url=crawled_archive.replica_url)
+    wrong = run_cli("import", str(wget_warc), "--archive", str(archive), "--site", "hcmcity")
+    assert wrong.returncode == 2 and "--base-url" in wrong.stderr, wrong.stdout + wrong.stderr
+    assert list((archive / "warc").iterdir()) == []  # nothing imported, nothing kept: it can be imported again
+    mirror = run_cli("import", str(wget_warc), "--archive", str(archive))  # no --base-url: the mirror is recognised
+    assert mirror.returncode == 0 and f"pages at {crawled_archive.replica_url}" in mirror.stderr, mirror.stderr
     assert_same_articles(crawled_archive.database, archive / "archive.sqlite")
+
+    # an archive an older dvscrape left with that file imported as no page of the site: it is imported again
+    from dvscrape.archive.db import Archive
+    from dvscrape.runs import imports
+    from dvscrape.sites import get_profile
+
+    older = tmp_path / "older"
+    monkeypatch.setattr(imports, "_on_their_address", lambda *args: None)
+    with Archive.open(older) as opened:
+        assert imports.import_paths(opened, [wget_warc], get_profile("tanbinh")).articles == 0
+    imported(older, wget_warc, base_url=crawled_archive.replica_url)
+    assert_same_articles(crawled_archive.database, older / "archive.sqlite")
     with sqlite3.connect(archive / "archive.sqlite") as connection:
         (tool,) = connection.execute("SELECT tool FROM imported_files").fetchone()
         assert tool.startswith("Wget/")
@@ -225,7 +242,7 @@ def test_from_wayback_yields_both_moments(two_moments: TwoMoments, pywb_server: 
     show = run_cli("show", url, "--archive", str(archive), "--json")
     assert json.loads(show.stdout)["warc"]["fetched_at"][:19] == second_times[url]
     from dvscrape.warc.files import warc_files
-    from dvscrape.warc.reader import iter_records
+    from dvscrape.warc.walk import iter_records
 
     sources = [
         record.header("WARC-Source-URI") or ""
@@ -393,3 +410,74 @@ def test_a_cdx_server_that_pages_wrongly_gives_a_partial_run(
         ).fetchall()
         (articles,) = connection.execute("SELECT count(*) FROM articles").fetchone()
     assert twice == [] and articles > 1
+
+
+STALLED = 2  # articles whose first capture makes pywb stall
+
+
+def _retried_warc(replica_url: str, path: Path, articles: list[str]) -> None:
+    """Each article captured twice, a day apart, with the same content; the first time, for STALLED of them, a 500
+    then the 200 got on retry recorded as wget records one (a Content-Length that promises more than the payload:
+    pywb sends the payload, then waits for the rest)."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as output:
+        writer = WARCWriter(output, gzip=True)
+
+        def record(url: str, status: str, body: bytes, date: str, length: int | None = None) -> None:
+            headers = [("Content-Type", "text/html;charset=UTF-8"), ("Content-Length", str(length or len(body)))]
+            http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+            warc_headers = {"WARC-Date": date}
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict=warc_headers
+                )  # fmt: skip
+            )
+
+        bodies = []
+        for url in articles:
+            with urllib.request.urlopen(replica_url + url) as answer:
+                bodies.append(answer.read())
+        for day, date in enumerate(("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")):
+            for number, (url, body) in enumerate(zip(articles, bodies, strict=True)):
+                if day == 0 and number < STALLED:
+                    record(replica_url + url, "500 Internal Server Error", b"<html>500</html>", date)
+                    record(replica_url + url, "200 OK", body, date, length=len(body) + 65)
+                else:
+                    record(replica_url + url, "200 OK", body, date)
+
+
+def test_from_wayback_falls_back_to_another_capture_when_one_stalls(replica: ReplicaProcess, tmp_path: Path) -> None:
+    from dvscrape.errors import DvscrapeError
+    from dvscrape.replica import build_corpus
+    from dvscrape.serving.replay import free_port, pywb_tool, start_pywb, wait_until_serving
+
+    try:
+        manager = [str(pywb_tool("wb-manager"))]
+    except DvscrapeError as error:
+        pytest.skip(str(error))
+    articles = [f"/web/neoportal/-/{article.url_title}" for article in build_corpus(2023, 60).articles[:5]]
+    root = tmp_path / "pywb"
+    root.mkdir()
+    _retried_warc(replica.url, tmp_path / "retried.warc.gz", articles)
+    subprocess.run([*manager, "init", "past"], cwd=root, check=True, capture_output=True)
+    subprocess.run([*manager, "add", "past", str(tmp_path / "retried.warc.gz")], cwd=root, check=True)
+    port = free_port("127.0.0.1")
+    process = start_pywb(root, port=port)
+    try:
+        wait_until_serving(root, "127.0.0.1", port, process)
+        result = run_cli(
+            "crawl", "tanbinh", "--from-wayback", f"http://127.0.0.1:{port}/past/", "--base-url", replica.url,
+            "--archive", str(tmp_path / "archive"), "--fast", "-s", "DVSCRAPE_PROGRESS_INTERVAL=0",
+            "-s", "DOWNLOAD_TIMEOUT=3",
+        )  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait()
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    with sqlite3.connect(tmp_path / "archive" / "archive.sqlite") as connection:
+        stored = {url.rsplit("/-/", 1)[1] for (url,) in connection.execute("SELECT url FROM articles")}
+    assert stored == {url.rsplit("/-/", 1)[1] for url in articles}  # the stalled ones from their next capture

@@ -96,6 +96,19 @@ def test_damaged_and_unusual_warc_files(tmp_path: Path) -> None:
     assert dump(archive) == before
 
 
+def test_a_fourteen_digit_warc_date_is_read_by_import_and_rebuild_alike(tmp_path: Path) -> None:
+    """Defect fixed: import read a WARC-Date written as 14 digits (some tools do, CDX style) but the rebuild it runs
+    did not (its own date parsing), so the article was not rebuilt. One reader of WARC-Dates (warc.model)."""
+    cdx_style = tmp_path / "cdx-style-date.warc"
+    cdx_style.write_bytes(
+        ORIGINAL.read_bytes().replace(b"WARC-Date: 2019-05-01T10:00:00Z", b"WARC-Date: 20190501100000")
+    )
+    archive = tmp_path / "archive"
+    imported(archive, cdx_style)
+    assert rows(archive, "select fetched_at from captures") == [("2019-05-01T10:00:00.000000Z",)]
+    assert rows(archive, "select url, first_seen from articles") == [(URL_B, "2019-05-01T10:00:00.000000Z")]
+
+
 def test_history_does_not_depend_on_import_order(tmp_path: Path) -> None:
     forward, backward = tmp_path / "forward", tmp_path / "backward"
     imported(forward, ORIGINAL)

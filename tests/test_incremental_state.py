@@ -19,7 +19,8 @@ from dvscrape.archive.recovery import recover_after_crash
 from dvscrape.errors import ArchiveError
 from dvscrape.pages.article import Article, Block
 from dvscrape.warc.model import HttpExchange, RevisitProfile, WarcLocation, warc_date
-from dvscrape.warc.reader import iter_records, read_record_at
+from dvscrape.warc.reader import read_record_at
+from dvscrape.warc.walk import iter_records
 from dvscrape.warc.writer import WarcWriter
 
 BASE = "https://tanbinh.hochiminhcity.gov.vn"

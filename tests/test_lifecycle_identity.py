@@ -10,11 +10,15 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from dvscrape.archive.db import Archive
 from dvscrape.archive.migrations import applied_migrations
+from dvscrape.replica import build_corpus
+from dvscrape.replica.process import start_replica_process
 from dvscrape.sites import get_profile
 from tests.archivist_helpers import SPECS, ArchiveBuilder
-from tests.conftest import run_cli
+from tests.conftest import fast_crawl_args, run_cli
 
 SITE_URL = get_profile("tanbinh").site_url
 
@@ -32,11 +36,12 @@ def as_before_issue_14(directory: Path, origin: str) -> None:
             ("articles", "url"),
             ("captures", "canonical_url"),
             ("figures", "image_url"),
+            ("article_versions", "figures"),
             ("related_links", "url"),
         ):
             conn.execute(
                 f"UPDATE {table} SET {column} = replace({column}, ?, ?) WHERE {column} LIKE ?",
-                (SITE_URL, origin, SITE_URL + "%"),
+                (SITE_URL, origin, "%" + SITE_URL + "%"),
             )
 
 
@@ -65,9 +70,11 @@ def test_the_migration_makes_one_article_of_each_doubled_pair_and_keeps_every_ve
 
     # an archive of an older dvscrape: the migration is pending, and runs when the archive is opened
     with sqlite3.connect(directory / "archive.sqlite") as conn:
-        conn.execute("DELETE FROM _migrations WHERE name = 'm0012_site_canonical_urls'")
+        conn.execute("DELETE FROM _migrations WHERE name IN ('m0012_site_canonical_urls', 'm0017_figures_on_site')")
     with Archive.open(directory) as archive:
         assert "m0012_site_canonical_urls" in applied_migrations(archive.db)
+    figures = query(directory, "select figures from article_versions where figures like '%hoi-nghi%'")
+    assert figures and all(f'"image_url":"{SITE_URL}/documents/' in text for (text,) in figures), figures
 
     urls = [url for (url,) in query(directory, "select url from articles order by id")]
     assert len(urls) == 3 and all(url.startswith(SITE_URL + "/web/neoportal/-/") for url in urls)
@@ -118,3 +125,31 @@ def test_extract_and_the_archive_agree_on_the_url(tmp_path: Path) -> None:
     extracted = run_cli("extract", path, "--archive", str(archive))
     assert extracted.returncode == 0, extracted.stderr
     assert json.loads(extracted.stdout)["url"] == stored
+
+
+@pytest.fixture(scope="module")
+def port_changes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five crawls into one archive: twice on one port, twice on another (unchanged), then edition 2 on a third."""
+    archive = tmp_path_factory.mktemp("ports") / "archive"
+    for edition, runs in ((1, 2), (1, 2), (2, 1)):
+        with start_replica_process("--articles", "20", "--slow-delay", "0", "--edition", str(edition)) as site:
+            for _ in range(runs):
+                result = run_cli(*fast_crawl_args(site.url, archive, "-s", "DVSCRAPE_PROGRESS_INTERVAL=0"))
+                assert result.returncode in (0, 4), result.stdout + result.stderr[-2000:]
+    return archive
+
+
+def test_an_unchanged_recrawl_after_a_port_change_costs_what_it_costs_on_the_same_port(port_changes: Path) -> None:
+    requests = [count for (count,) in query(port_changes, "select requests from crawls order by id")]
+    assert requests[3] == requests[1], requests  # held images are held, whichever port served them last
+
+
+def test_history_after_a_port_change_names_only_what_the_site_changed(port_changes: Path) -> None:
+    edited = build_corpus(2023, 20, edition=2).edited
+    assert edited
+    for url_title in edited:
+        history = run_cli("history", f"{SITE_URL}/web/neoportal/-/{url_title}", "--archive", str(port_changes))
+        assert history.returncode == 0, history.stderr
+        assert "changed: body\n" in history.stdout + "\n", history.stdout  # the images' host is transport
+    figures = query(port_changes, "select count(*), sum(image_url like ?) from figures", SITE_URL + "/%")
+    assert figures[0][0] > 0 and figures[0][0] == figures[0][1], figures

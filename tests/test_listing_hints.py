@@ -19,6 +19,7 @@ from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
 SITE = "https://tanbinh.hochiminhcity.gov.vn/web/neoportal"
 PAGE = f"{SITE}/-/bai-viet"
+HTML = "text/html; charset=utf-8"  # the Content-Type a page came with
 WORDS = " ".join(["chữ"] * 80)
 
 # One article as three listings show it: its own category's (with the date), an aggregate's, a later re-listing's.
@@ -101,14 +102,14 @@ def test_the_crawl_stores_a_held_article_with_every_listing_it_read(order: tuple
     body = _article_page().encode()
     early = extract_page(PAGE, body, held.profile, PageContext())
     assert isinstance(early, Article) and needs_listing_hint(early)
-    assert held.hold(HeldArticle(PAGE, PAGE, None, "2023-04-05T00:00:00Z", "utf-8", 200, "", body))
+    assert held.hold(HeldArticle(PAGE, PAGE, None, "2023-04-05T00:00:00Z", HTML, 200, "", body))
     for index in order:  # the listings read after the article was fetched
         entry = ENTRIES[index]
         held.note_listing(Listing(f"{SITE}/listing-{index}", entry.category, (entry,)))
     (item,) = held.release()
     assert isinstance(item, ArticleItem)
     assert item.article == _extracted(ENTRIES)
-    assert not held.hold(HeldArticle(PAGE, PAGE, None, "", "utf-8", 200, "", body))  # settled: stored at once
+    assert not held.hold(HeldArticle(PAGE, PAGE, None, "", HTML, 200, "", body))  # settled: stored at once
 
 
 def test_a_crawl_stopped_before_it_went_idle_stores_the_articles_it_held(tmp_path: Path) -> None:
@@ -160,7 +161,7 @@ def test_an_incremental_run_reads_the_listings_it_did_not_fetch_again_as_archive
             profile=profile,
         )  # fmt: skip
         assert session.held is not None
-        assert session.held.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", "utf-8", 200, "", None))
+        assert session.held.hold(HeldArticle(fetched, url, capture_id, "2026-01-01T00:00:00Z", HTML, 200, "", None))
         (item,) = session.held.release()  # this run read no listing page
     assert isinstance(item, ArticleItem)
     if incremental:

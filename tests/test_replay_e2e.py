@@ -35,6 +35,7 @@ from dvscrape.pages import extract_page
 from dvscrape.pages.article import Article
 from dvscrape.pages.requisites import page_requisites
 from dvscrape.replica.process import ReplicaProcess, start_replica_process
+from dvscrape.serving.browser import chromium
 from dvscrape.serving.replay import (
     COLLECTION,
     build_collection,
@@ -332,7 +333,7 @@ def test_a_replayed_article_can_be_photographed(replayed: Replayed, tmp_path: Pa
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    if module.chromium() is None:
+    if chromium() is None:
         pytest.skip("no headless Chromium (apt-get install chromium)")
     url, fetched_at = replayed.query(
         "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id ORDER BY a.id LIMIT 1"

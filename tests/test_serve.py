@@ -73,6 +73,13 @@ def test_metadata_describes_tables_and_columns(server: str) -> None:
     assert "documents" in tables and "document_list" in tables
 
 
+def test_the_qa_table_is_shown_with_every_column_described(server: str) -> None:
+    table = get_json(server, "/archive/qa.json", _shape="objects", _size="max")
+    described = get_json(server, "/-/metadata.json")["databases"]["archive"]["tables"]["qa"]["columns"]
+    assert table["rows"] and set(table["columns"]) == set(described)
+    assert all(row["resolves"] == 1 and row["missing"] == "[]" for row in table["rows"])
+
+
 def test_canned_search_is_ranked_with_snippets_and_folds_d(server: str) -> None:
     rows = get_json(server, "/archive/search.json", q="dan van", _shape="array")
     assert rows and "[" in rows[0]["snippet"]

@@ -112,3 +112,22 @@ def test_a_crawl_without_an_operator_says_so_once_at_start(tmp_path: Path) -> No
     assert result.stderr.count("DVSCRAPE_OPERATOR is not set") == 1, result.stderr[-2000:]
     given = crawl(tmp_path, env={"DVSCRAPE_OPERATOR": "me@example.org"})
     assert "DVSCRAPE_OPERATOR is not set" not in given.stderr
+
+
+def test_the_spider_takes_the_declared_defaults(tmp_path: Path) -> None:
+    """spiders/portal.py kept copies of some defaults (the extraction size limit, the media and extraction switches);
+    the spider now reads every one from the crawl's settings, whose defaults are the declarations."""
+    from scrapy.crawler import Crawler
+
+    from dvscrape.settings.declared import defaults
+    from dvscrape.spiders.portal import PortalSpider
+
+    spider = Crawler(PortalSpider, build_settings(tmp_path, {}, fast=False))._create_spider(site="tanbinh")
+    declared = defaults()
+    assert spider.extract_enabled is declared["DVSCRAPE_EXTRACT_ENABLED"]
+    assert spider.fetch_media is declared["DVSCRAPE_FETCH_MEDIA"]
+    assert spider.fetch_requisites is declared["DVSCRAPE_FETCH_REQUISITES"]
+    assert spider.extract_maxsize == declared["DVSCRAPE_EXTRACT_MAXSIZE"]
+    assert spider.max_articles == declared["DVSCRAPE_MAX_ARTICLES"]
+    off = Crawler(PortalSpider, build_settings(tmp_path, {"DVSCRAPE_FETCH_MEDIA": "0"}, fast=False))
+    assert off._create_spider(site="tanbinh").fetch_media is False

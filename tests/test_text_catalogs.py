@@ -16,9 +16,10 @@ import unicodedata
 
 import pytest
 
+from dvscrape.replica.charsets import windows_1258 as cp1258
 from dvscrape.text import decode_html, find_legacy_runs, normalize
 from dvscrape.text.legacy_tables import vni_encoding
-from tests.corpora import cp1258, debian_catalog, faker_strings, iconv_many, typed_for_vntime
+from tests.corpora import debian_catalog, faker_strings, iconv_many, typed_for_vntime
 
 # Latin-script languages with Latin-1 letters (the ones legacy detectors could mistake), then other scripts.
 CATALOG_LANGUAGES = (

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from dvscrape.text import decode_html, sniff_charset
+from dvscrape.text import decode_html, header_charset, sniff_charset
 from dvscrape.text.letters import split_tone
 
 BODY = (
@@ -127,3 +127,19 @@ def test_an_xhtml_page_declaring_its_charset_only_in_the_xml_declaration_is_read
     data = f'<?xml version="1.0" encoding="windows-1251"?>\n<html><body><p>{text}</p></body></html>'.encode("cp1251")
     assert sniff_charset(data) == "windows-1251"
     assert text in decode_html(data)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "charset"),
+    [
+        ("text/html; charset=UTF-8", "UTF-8"),
+        ('text/html; charset="windows-1258"', "windows-1258"),
+        ("text/html;charset='iso-8859-1'; foo=bar", "iso-8859-1"),
+        ("text/html; Charset = x-user_defined", "x-user_defined"),
+        ("text/html", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_header_charset(content_type: str | None, charset: str | None) -> None:
+    assert header_charset(content_type) == charset

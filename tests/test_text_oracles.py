@@ -9,11 +9,11 @@ import unicodedata
 
 import pytest
 
+from dvscrape.replica.charsets import windows_1258 as cp1258
 from dvscrape.text import decode_html, detect_legacy, normalize
 from dvscrape.text.legacy_tables import viqr_encoding, vni_encoding
 from tests.corpora import (
     OTHER_LANGUAGES,
-    cp1258,
     iconv_many,
     other_language_lines,
     typed_for_vntime,

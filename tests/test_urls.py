@@ -160,6 +160,10 @@ def test_home_page_forms() -> None:
 
 def test_sitemap_and_robots() -> None:
     assert kind(f"{BASE}/sitemap.xml") is UrlKind.SITEMAP
+    # the sitemaps a sitemap index lists are sitemaps, each its own document
+    for child in ("/sitemap.xml?groupId=20126&layoutUuid=ab12", "/sitemap-2.xml", "/sitemap_news.xml"):
+        decision = classify(BASE + child, PROFILE)
+        assert decision.kind is UrlKind.SITEMAP and decision.canonical == BASE + child, child
     assert kind(f"{BASE}/robots.txt") is UrlKind.ROBOTS
 
 

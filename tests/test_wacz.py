@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from dvscrape.archive.db import Archive
+from dvscrape.serving.browser import chromium
 from dvscrape.serving.replay import replay_pages
 from dvscrape.text.legacy import detect_legacy
 from dvscrape.text.pipeline import normalize
 from dvscrape.warc.cdxj import iter_index, surt
 from dvscrape.warc.reader import read_record_at
 from tests.conftest import CrawledArchive, run_cli
-from tests.replaywebpage import app_folder, chromium, replay_session
+from tests.replaywebpage import app_folder, replay_session
 from tests.test_storedzip import assert_headers_agree
 
 BROKEN_PAGES_ENOUGH = 3  # a broken package waits out every page: stop after a few

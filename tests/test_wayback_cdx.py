@@ -70,8 +70,10 @@ def test_url_forms_of_one_article_collapse_by_digest() -> None:
         (capture,) = parse_cdx(f"k {timestamp} {url} text/html 200 {digest} 1")
         captures.append((classify(url, profile).canonical, capture))
     assert {canonical for canonical, _ in captures} == {ARTICLE}
-    kept = collapsed(reversed(captures))
+    kept, spare = collapsed(reversed(captures))
     assert [capture.timestamp for _, capture in kept] == ["20190101000000", "20190301000000", "20190401000000"]
+    # the same content captured again is what is fetched when a kept capture of it cannot be
+    assert [(capture.timestamp, capture.digest) for capture in spare[ARTICLE]] == [("20190201000000", "AAA")]
 
 
 def test_pages_and_resume_keys() -> None:

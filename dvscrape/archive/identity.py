@@ -5,7 +5,8 @@ replica on some port) holds one article once per base URL. rebase_on_site rewrit
 site's own address (the profile's site_url):
 
 - captures.canonical_url (captures.url, the URL actually fetched, is kept);
-- articles.url and the URLs the extractor wrote in figures, attachments and related_links;
+- articles.url and the URLs the extractor wrote in figures (of articles and of their versions), attachments and
+  related_links;
 - articles that now share one URL (the same article fetched from two ports) become one row: the oldest id is kept,
   with the content, figures and links of the row seen last; the versions of the others are added to its history
   (numbered by the time they were seen; a version whose content the kept row already holds is not repeated), so
@@ -105,6 +106,9 @@ def rebase_on_site(conn: sqlite3.Connection) -> RebaseReport:
             conn.execute(
                 f"UPDATE {table} SET {assignment} WHERE {_where_on(column)}", (*params, *_where_params(origin))
             )
+        for end in ("/", "?"):  # the figures of versions, compact JSON (versions.figures_json, json_object)
+            before, after = f'"image_url":"{origin}{end}', f'"image_url":"{site_url}{end}'
+            conn.execute("UPDATE article_versions SET figures = replace(figures, ?, ?)", (before, after))
         moved = conn.execute(
             f"SELECT id, url FROM articles WHERE {_where_on('url')} ORDER BY id", _where_params(origin)
         ).fetchall()

@@ -26,22 +26,19 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import original_capture_id
 from dvscrape.archive.times import day_of, parse_time
 from dvscrape.warc.model import RevisitTarget, target_uri
 
-# The latest capture per canonical URL that is a 200 response record or a revisit referring to one, joined to the
-# capture it stands for (itself for a response). Columns: canonical_url, then the original's id, url, fetched_at,
-# warc_record_id, payload_digest, etag, last_modified, kind, record_type, refers_to_capture_id, status.
+# The latest capture per canonical URL that is a 200 response record or a revisit referring to a capture; columns:
+# canonical_url, then as _CAPTURE_BY_ID (a revisit is replaced by the capture holding its content).
 _LATEST_CAPTURES = """
-SELECT latest.canonical_url, original.id, original.url, original.fetched_at, original.warc_record_id,
-       original.payload_digest, original.etag, original.last_modified, original.kind, original.record_type,
-       original.refers_to_capture_id, original.status
-FROM captures AS latest
-JOIN captures AS original ON original.id = COALESCE(latest.refers_to_capture_id, latest.id)
-WHERE latest.id IN (
+SELECT canonical_url, id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
+       status, content_length
+FROM captures
+WHERE id IN (
     SELECT max(id) FROM captures
     WHERE (record_type = 'response' AND status = 200 AND warc_record_id IS NOT NULL)
        OR (record_type = 'revisit' AND refers_to_capture_id IS NOT NULL)
@@ -49,8 +46,8 @@ WHERE latest.id IN (
 )
 """
 _CAPTURE_BY_ID = """
-SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
-       refers_to_capture_id, status
+SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type, status,
+       content_length
 FROM captures WHERE id = ?
 """
 _ARTICLES = """
@@ -66,8 +63,11 @@ WHERE id IN (SELECT max(id) FROM captures WHERE kind IN ('page', 'requisite', 'a
              GROUP BY canonical_url)
   AND (kind != 'article' OR status IN (404, 410))
 """
-# A revisit chain longer than this (a revisit referring to a revisit …) is treated as broken.
-_MAX_CHAIN = 16
+# Every URL an image or document was archived under (a 200 response or a revisit): held, whichever port served it.
+_MEDIA_URLS = """
+SELECT DISTINCT url FROM captures
+WHERE kind = 'media' AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
+"""
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,7 @@ class KnownCapture:
     etag: str
     last_modified: str
     kind: str
+    content_length: int = 0  # of its payload: what a revisit of it does not store again
 
     def revisit_target(self) -> RevisitTarget:
         """The RevisitTarget for WarcWriter.write_revisit(refers_to=...)."""
@@ -184,7 +185,8 @@ class RecheckPolicy:
         return timedelta(days=self.old_interval_days)
 
 
-_CaptureRow = tuple[int, str, str, str, str, str, str, str]  # id, url, fetched_at, record id, digest, etag, lm, kind
+# id, url, fetched_at, record id, digest, etag, last_modified, kind, content_length
+_CaptureRow = tuple[int, str, str, str, str, str, str, str, int]
 _ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | None, int | None, int | None]
 
 
@@ -201,6 +203,7 @@ class IncrementalState:
         done_urls: frozenset[str],
         resumed_crawl_ids: frozenset[int],
         page_fetches: dict[str, tuple[int | None, str]] | None = None,
+        media_urls: frozenset[str] = frozenset(),
     ) -> None:
         self._captures = captures
         self._articles = articles
@@ -208,6 +211,7 @@ class IncrementalState:
         self.resumed_crawl_ids = resumed_crawl_ids
         self.known_article_urls: frozenset[str] = frozenset(articles)
         self._page_fetches = page_fetches or {}
+        self._media_urls = media_urls
 
     @classmethod
     def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
@@ -216,31 +220,26 @@ class IncrementalState:
         already fetched are not due again (see is_due)."""
         conn = archive.db.conn
         captures: dict[str, _CaptureRow] = {}
-        for row in conn.execute(_LATEST_CAPTURES):
-            resolved = _resolve_original(conn, row[1:]) if row[9] != "response" else row[1:]
-            if resolved is not None and resolved[10] == 200 and resolved[3]:
-                captures[row[0]] = (
-                    resolved[0],
-                    resolved[1],
-                    resolved[2],
-                    resolved[3],
-                    resolved[4] or "",
-                    resolved[5] or "",
-                    resolved[6] or "",
-                    resolved[7],
-                )
+        for canonical_url, *row in conn.execute(_LATEST_CAPTURES).fetchall():
+            if row[8] == "revisit":
+                original = original_capture_id(conn, row[0])
+                row = conn.execute(_CAPTURE_BY_ID, (original,)).fetchone() if original is not None else None
+            if row is not None and row[8] == "response" and row[9] == 200 and row[3]:
+                captures[canonical_url] = (row[0], row[1], row[2], row[3], row[4] or "", row[5] or "", row[6] or "",
+                                           row[7], row[10] or 0)  # fmt: skip
         articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
         resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
         done = _done_urls(conn, resumed, articles)
         pages = {url: (status, fetched_at) for url, status, fetched_at in conn.execute(_LATEST_PAGE_FETCHES)}
-        return cls(captures, articles, done, resumed, pages)
+        media = frozenset(target_uri(url) for (url,) in conn.execute(_MEDIA_URLS))
+        return cls(captures, articles, done, resumed, pages, media)
 
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
         row = self._captures.get(canonical_url)
         if row is None:
             return None
-        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind = row
+        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind, content_length = row
         return KnownCapture(
             canonical_url=canonical_url,
             capture_id=capture_id,
@@ -251,7 +250,12 @@ class IncrementalState:
             etag=etag,
             last_modified=last_modified,
             kind=kind,
+            content_length=content_length,
         )
+
+    def archived_media_url(self, url: str) -> bool:
+        """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
+        return target_uri(url) in self._media_urls
 
     def article(self, canonical_url: str) -> KnownArticle | None:
         """The article held at *canonical_url*, or None."""
@@ -325,18 +329,6 @@ class IncrementalState:
 
     def __len__(self) -> int:
         return len(self._articles)
-
-
-def _resolve_original(conn: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[Any, ...] | None:
-    """Follow a revisit chain (a revisit referring to a revisit) to the response record at its end, or None."""
-    current: tuple[Any, ...] | None = row
-    for _ in range(_MAX_CHAIN):
-        if current is None or current[8] == "response":
-            return current
-        if current[8] != "revisit" or current[9] is None:
-            return None
-        current = conn.execute(_CAPTURE_BY_ID, (current[9],)).fetchone()
-    return None
 
 
 def _resume_chain(conn: sqlite3.Connection, crawl_id: int) -> frozenset[int]:

@@ -8,6 +8,7 @@ was found: the stored article row, the span of the crawls, and the archived WARC
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,17 +16,55 @@ from urllib.parse import urlsplit, urlunsplit
 
 from dvscrape.errors import ConfigurationError, NotInArchiveError
 from dvscrape.sites import get_profile
+from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
 from dvscrape.warc.reader import WarcRecord, read_record_at
 
 if TYPE_CHECKING:
     from dvscrape.archive.db import Archive
 
+_CAPTURE_ORIGINS = (
+    "SELECT crawls.site, min(captures.url), crawls.options FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
+    "WHERE captures.kind != 'offsite' "
+    "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
+)
+ARTICLE_CAPTURE = (
+    "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id WHERE a.id = ?"
+)
+"""The URL and time of the capture an article's content comes from (parameter: the article id); Datasette runs it."""
+_MAX_CHAIN = 16  # revisits referring to revisits: a longer chain is taken as broken (a loop)
+_RECORD_TYPE = "SELECT record_type, refers_to_capture_id FROM captures WHERE id = ?"
 
-def _crawl_bases(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(site, base_url) of every crawl of the archive, most recent first."""
-    found = conn.execute("SELECT site, base_url FROM crawls GROUP BY site, base_url ORDER BY max(id) DESC").fetchall()
-    return [(str(site), str(base)) for site, base in found]
+
+def crawl_profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
+    """A profile for every address the archive's crawls fetched from, most recent crawl first: each crawl's recorded
+    base URL and the origin of its captures (an archive resumed by an older dvscrape recorded a base URL it did not
+    crawl). A profile is read from the user's folder of today (DVSCRAPE_PROFILES_DIR) or else the folder the crawl
+    recorded; a site with no profile is left out. sites.profile_for picks the one that reads a URL."""
+    bases: dict[tuple[str, str, str], None] = {}
+    for site, base_url, options in conn.execute("SELECT site, base_url, options FROM crawls ORDER BY id DESC"):
+        bases[(str(site), str(base_url), _profiles_dir(options))] = None
+    for site, url, options in conn.execute(_CAPTURE_ORIGINS):
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            bases[(str(site), f"{parts.scheme}://{parts.netloc}", _profiles_dir(options))] = None
+    profiles: list[SiteProfile] = []
+    for site, base_url, recorded in bases:
+        for folder in dict.fromkeys((None, recorded or None)):
+            try:
+                profiles.append(get_profile(site, base_url, folder))
+                break
+            except ConfigurationError:
+                continue
+    return profiles
+
+
+def _profiles_dir(options: str | None) -> str:
+    try:
+        recorded = json.loads(options or "{}").get("profiles_dir", "")
+    except (ValueError, AttributeError):
+        return ""
+    return recorded if isinstance(recorded, str) else ""
 
 
 def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
@@ -33,13 +72,9 @@ def candidate_urls(conn: sqlite3.Connection, url: str) -> list[str]:
     rebased onto each crawl's base URL and canonicalised."""
     url = url.strip()
     candidates = [url]
-    for site, base in _crawl_bases(conn):
-        try:
-            profile = get_profile(site, base)
-        except ConfigurationError:
-            continue
+    for profile in crawl_profiles(conn):
         parts = urlsplit(url)
-        base_parts = urlsplit(base)
+        base_parts = urlsplit(profile.base_url)
         rebased = urlunsplit((base_parts.scheme, base_parts.netloc, parts.path or "/", parts.query, ""))
         fetched: list[str] = [rebased]
         for variant in (url, rebased):
@@ -75,6 +110,22 @@ def find_capture_ids(conn: sqlite3.Connection, url: str) -> list[int]:
         ).fetchall()
         ids.extend(int(row[0]) for row in found if int(row[0]) not in ids)
     return ids
+
+
+def original_capture_id(conn: sqlite3.Connection, capture_id: int | None) -> int | None:
+    """The capture whose record holds the content *capture_id* stands for: itself when it holds a response or
+    resource record; for a revisit, the end of its chain (a revisit may refer to a revisit); None when the chain is
+    broken (a capture missing, a fetch that wrote no record) or longer than _MAX_CHAIN."""
+    current = capture_id
+    for _ in range(_MAX_CHAIN):
+        found = conn.execute(_RECORD_TYPE, (current,)).fetchone() if current is not None else None
+        if found is None:
+            return None
+        record_type, refers_to = found
+        if record_type != "revisit":
+            return current if record_type in ("response", "resource") else None
+        current = refers_to
+    return None
 
 
 def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, object] | None:
@@ -170,6 +221,45 @@ def provenance(conn: sqlite3.Connection, capture_id: int | None) -> dict[str, ob
     return dict(zip(keys, found, strict=True))
 
 
+def replay_home(conn: sqlite3.Connection) -> tuple[str, str, int | None] | None:
+    """(URL, capture time, the newest 200 response of it) of the home page at its newest capture with content (a 200
+    response, or a revisit that confirmed one); None when none was captured."""
+    home = conn.execute(
+        """
+        SELECT id, url, fetched_at FROM captures
+        WHERE kind = 'home' AND warc_record_id IS NOT NULL
+          AND (status = 200 OR (status = 304 AND record_type = 'revisit'))
+        ORDER BY fetched_at DESC, id DESC LIMIT 1
+        """
+    ).fetchone()
+    if home is None:
+        return None
+    original = conn.execute(
+        "SELECT id FROM captures WHERE canonical_url = (SELECT canonical_url FROM captures WHERE id = ?) "
+        "AND status = 200 AND record_type = 'response' ORDER BY fetched_at DESC, id DESC LIMIT 1",
+        (home[0],),
+    ).fetchone()
+    return str(home[1]), str(home[2]), int(original[0]) if original else None
+
+
+def replay_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(URL fetched, capture time, title) of every article not gone, at the capture its content comes from, in capture
+    order."""
+    found = conn.execute(
+        """
+        SELECT c.url, c.fetched_at, a.title FROM articles AS a JOIN captures AS c ON c.id = a.capture_id
+        WHERE c.warc_record_id IS NOT NULL AND a.gone_since IS NULL
+        ORDER BY c.fetched_at, a.id
+        """
+    )
+    return [(str(url), str(fetched_at), str(title or url)) for url, fetched_at, title in found]
+
+
+def captured_page_urls(conn: sqlite3.Connection) -> list[str]:
+    """Every URL a home page or an article was fetched at."""
+    return [str(url) for (url,) in conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')")]
+
+
 def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
     """The canonical URLs of every capture of *kind* (listing, article, …), each once."""
     return [str(row[0]) for row in conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = ?", (kind,))]
@@ -188,3 +278,12 @@ def version_counts(conn: sqlite3.Connection) -> dict[str, int]:
         "LEFT JOIN article_versions ON article_versions.article_id = articles.id GROUP BY articles.id"
     )
     return {str(url): int(versions) for url, versions in found}
+
+
+SAMPLE_QUERY = "select published_date, category, title from articles order by published_date desc limit 5"
+"""The query `dvscrape demo` shows, to be run with sqlite3 as it prints it."""
+
+
+def sample_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """The rows of SAMPLE_QUERY: (published date, category, title) of the five newest articles."""
+    return [(str(published), str(category), str(title)) for published, category, title in conn.execute(SAMPLE_QUERY)]

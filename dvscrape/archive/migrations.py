@@ -149,7 +149,55 @@ def m0014_version_reasons(db: Database) -> None:
     db.execute("ALTER TABLE article_versions ADD COLUMN supersedes INTEGER")
 
 
-def m0015_search_statistics(db: Database) -> None:
+def m0015_qa(db: Database) -> None:
+    """The ``qa`` table: per page a crawl archived, how it replays from the archive's own index (`dvscrape qa`,
+    run at the end of each crawl): whether it resolves to its capture, its requisites as the crawl fetched them and
+    as they replay (Browsertrix's crawlGood/crawlBad/replayGood/replayBad), the ones missing, whether the replayed
+    text is the stored article's, and the similarity of live and replayed screenshots when taken. An index on
+    ``captures.url`` finds the captures of a requisite by the URL a page names."""
+    db.execute(
+        """
+        CREATE TABLE qa (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+            capture_id INTEGER NOT NULL REFERENCES captures(id),
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            resolves INTEGER NOT NULL,
+            requisites INTEGER NOT NULL,
+            crawl_good INTEGER NOT NULL,
+            crawl_bad INTEGER NOT NULL,
+            replay_good INTEGER NOT NULL,
+            replay_bad INTEGER NOT NULL,
+            missing TEXT NOT NULL DEFAULT '[]',
+            text_matches INTEGER,
+            problem TEXT NOT NULL DEFAULT '',
+            screenshot_similarity REAL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_qa_crawl ON qa (crawl_id, capture_id)")
+    db.execute("CREATE INDEX idx_captures_url ON captures (url)")
+
+
+def m0016_deduplication_counts(db: Database) -> None:
+    """``crawls.unique_digests`` and ``crawls.bytes_conserved``: a crawl's deduplication figures as Browsertrix
+    reports them, with ``captures`` (URLs) and ``revisits`` (duplicate URLs): the distinct payload digests of the
+    response records it wrote, and the payload bytes its revisits (identical payloads and 304s) did not store again.
+    Empty for older crawls."""
+    db.execute("ALTER TABLE crawls ADD COLUMN unique_digests INTEGER")
+    db.execute("ALTER TABLE crawls ADD COLUMN bytes_conserved INTEGER")
+
+
+def m0017_figures_on_site(db: Database) -> None:
+    """Figure URLs (of articles and of their versions) and related links on the site's own address, as the page
+    objects now write them: a figure served from another port or mirror is not a changed figure
+    (dvscrape.archive.identity)."""
+    m0012_site_canonical_urls(db)
+
+
+def m0018_search_statistics(db: Database) -> None:
     """The statistics search ranks with (dvscrape.archive.terms): ``search_segments`` (the articles indexed together,
     their lengths in tokens, and those superseded since), ``search_postings`` (per index, term and segment: the
     articles holding the term and their weighted frequencies) and ``search_pending`` (articles changed since, filled
@@ -206,7 +254,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0012_site_canonical_urls,
     m0013_published_inferred,
     m0014_version_reasons,
-    m0015_search_statistics,
+    m0015_qa,
+    m0016_deduplication_counts,
+    m0017_figures_on_site,
+    m0018_search_statistics,
 )
 
 

@@ -26,6 +26,8 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "articles_gone",
     "revisits",
     "missing",
+    "unique_digests",
+    "bytes_conserved",
 )
 # captures.record_type: a WARC response record, a revisit record, a resource record (imported from another tool's
 # file), or "" for a fetch that wrote no record.

@@ -16,7 +16,8 @@ from pathlib import Path
 from dvscrape.archive.db import Archive
 from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc.files import written_warc_files
-from dvscrape.warc.reader import iter_records, read_record_at, truncate_incomplete_tail
+from dvscrape.warc.reader import read_record_at
+from dvscrape.warc.walk import iter_records, truncate_incomplete_tail
 
 # Records at the end of each file that are read back and compared by record id (the rest are checked by bounds):
 # a crash only damages what was written last, and WarcWriter never appends to a file it did not create.

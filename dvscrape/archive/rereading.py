@@ -111,3 +111,52 @@ def _insert(conn: sqlite3.Connection, row: StoredRow) -> None:
         f"INSERT INTO article_versions ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
         [row[name] for name in names],
     )
+
+
+_DERIVED = ("article_versions", "figures", "attachments", "article_tags", "related_links")
+
+
+def article_ids(conn: sqlite3.Connection) -> dict[str, int]:
+    """The id of every stored article, by URL."""
+    return {str(url): int(article_id) for url, article_id in conn.execute("SELECT url, id FROM articles")}
+
+
+def capture_ids_by_record(conn: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """(capture id, kind) of every capture that holds a WARC record, by WARC-Record-ID (the latest capture of it)."""
+    found: dict[str, tuple[int, str]] = {}
+    for capture_id, record_id, kind in conn.execute(
+        "SELECT id, warc_record_id, kind FROM captures WHERE warc_record_id IS NOT NULL ORDER BY id"
+    ):
+        found[str(record_id)] = (int(capture_id), str(kind))
+    return found
+
+
+def restart_articles(conn: sqlite3.Connection, first_seen: dict[int, str]) -> None:
+    """Clear what a rebuild writes again for each article of *first_seen* (its versions, figures, attachments, tags
+    and related links) and give it that first_seen and no content hash, so that its next save writes version 1; its
+    id and row stay. The caller holds the write transaction."""
+    ids = list(first_seen)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for table in _DERIVED:
+            conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
+    conn.executemany(
+        "UPDATE articles SET content_hash = '', first_seen = ? WHERE id = ?",
+        [(seen, article_id) for article_id, seen in first_seen.items()],
+    )
+
+
+def remove_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
+    """Delete the articles *ids* with everything derived from them; the caller holds the write transaction."""
+    for article_id in ids:
+        for table in _DERIVED:
+            conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+
+def stored_counts(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(articles, versions) the archive holds."""
+    (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    (versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
+    return int(articles), int(versions)

@@ -10,19 +10,16 @@ left out: its earlier lastmod says nothing about what the archive holds, so the 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from lxml import etree
-
-from dvscrape.errors import DvscrapeError
+from dvscrape.archive.lookup import crawl_profiles, original_capture_id
+from dvscrape.errors import DvscrapeError, ExtractionError
+from dvscrape.pages.sitemap import read_sitemap
+from dvscrape.sites import profile_for
+from dvscrape.sites.urls import classify
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import read_record_at
-
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-_MAX_CHAIN = 16
 
 _BASELINE_CRAWL = """
 SELECT crawls.id FROM crawls
@@ -32,10 +29,7 @@ WHERE crawls.finished IS NOT NULL AND crawls.status NOT LIKE 'interrupted%'
                    OR captures.record_type = 'revisit'))
 ORDER BY crawls.id DESC LIMIT 1
 """
-_CAPTURE = (
-    "SELECT record_type, refers_to_capture_id, warc_filename, warc_offset, warc_length, status "
-    "FROM captures WHERE id = ?"
-)
+_CAPTURE = "SELECT status, warc_filename, warc_offset, warc_length FROM captures WHERE id = ?"
 
 
 @dataclass(frozen=True)
@@ -53,36 +47,29 @@ class PreviousSitemap:
         return self.lastmods.get(canonical_url)
 
 
-def sitemap_entries(payload: bytes) -> list[tuple[str, str]]:
-    """(loc, lastmod) of every <url> and <sitemap> entry of a sitemap document; [] when it cannot be read."""
-    try:
-        root = etree.fromstring(payload, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except (etree.XMLSyntaxError, ValueError):
-        return []
-    entries: list[tuple[str, str]] = []
-    for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
-        loc = (entry.findtext(f"{SITEMAP_NS}loc") or "").strip()
-        if loc:
-            entries.append((loc, (entry.findtext(f"{SITEMAP_NS}lastmod") or "").strip()))
-    return entries
-
-
-def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callable[[str, str], str]) -> PreviousSitemap:
-    """The previous visit's sitemap lastmods, keyed by *canonical*(loc, origin), where origin is the scheme and
-    host the sitemap was fetched from (a replica's sitemap names its own port); empty when no crawl archived one."""
+def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path) -> PreviousSitemap:
+    """The previous visit's sitemap lastmods, keyed by canonical URL (entries read by the profile of the address the
+    sitemap was fetched from, as the crawl read them: a replica's sitemap names its own port); empty when no crawl
+    archived one."""
     found = conn.execute(_BASELINE_CRAWL).fetchone()
     if found is None:
         return PreviousSitemap()
     crawl_id = int(found[0])
+    profiles = crawl_profiles(conn)
     lastmods: dict[str, str] = {}
     captured = conn.execute(
         "SELECT id, url FROM captures WHERE crawl_id = ? AND kind = 'sitemap' ORDER BY id", (crawl_id,)
     ).fetchall()
     for capture_id, url in captured:
-        payload = _payload(conn, warc_dir, capture_id)
-        parts = urlsplit(url)
-        for loc, lastmod in sitemap_entries(payload) if payload else ():
-            key = canonical(loc, f"{parts.scheme}://{parts.netloc}")
+        profile = profile_for(url, profiles)  # a sitemap's entries are read as the crawl read them: by its address
+        if profile is None:
+            continue
+        try:
+            pages = read_sitemap(_payload(conn, warc_dir, capture_id)).pages
+        except ExtractionError:
+            continue
+        for loc, lastmod in pages:
+            key = classify(profile.fetch_url(loc), profile).canonical
             if key:
                 lastmods[key] = lastmod
     failed = conn.execute(
@@ -96,21 +83,12 @@ def previous_sitemap(conn: sqlite3.Connection, warc_dir: Path, canonical: Callab
 
 
 def _payload(conn: sqlite3.Connection, warc_dir: Path, capture_id: int) -> bytes:
-    """The decoded payload of the response a capture holds or (for a revisit) refers to; b'' when unreadable."""
-    current: int | None = capture_id
-    for _ in range(_MAX_CHAIN):
-        row = conn.execute(_CAPTURE, (current,)).fetchone() if current is not None else None
-        if row is None:
-            return b""
-        record_type, refers_to, filename, offset, length, status = row
-        if record_type == "revisit":
-            current = refers_to
-            continue
-        if record_type != "response" or status != 200 or not filename:
-            return b""
-        try:
-            record = read_record_at(warc_dir / filename, int(offset), int(length), check_digests=False)
-            return decoded_payload(record)
-        except (DvscrapeError, OSError, ValueError):
-            return b""
-    return b""
+    """The decoded payload of the 200 response a capture holds or (for a revisit) stands for; b'' when unreadable."""
+    found = conn.execute(_CAPTURE, (original_capture_id(conn, capture_id),)).fetchone()
+    if found is None or found[0] != 200 or not found[1]:
+        return b""
+    status, filename, offset, length = found
+    try:
+        return decoded_payload(read_record_at(warc_dir / filename, int(offset), int(length), check_digests=False))
+    except (DvscrapeError, OSError, ValueError):
+        return b""

@@ -19,6 +19,16 @@ def parse_time(text: str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def day_of(text: object) -> date | None:
+    """The calendar day an ISO date or time (stored, or as a page printed it) starts with; None when there is none."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
 def stored_time(moment: datetime | str) -> str:
     """*moment* (an aware datetime, or an ISO 8601 text as parse_time reads it) in the stored format."""
     if isinstance(moment, str):
@@ -41,13 +51,3 @@ def restored_or_unchanged(text: str | None) -> str | None:
         return stored_time(str(text))
     except ValueError:
         return text
-
-
-def day_of(text: str | None) -> date | None:
-    """The day an ISO date or time starts with (a published_date), or None when it is empty or not a date."""
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None

@@ -185,15 +185,22 @@ def _from_mapping(row: dict[str, object]) -> ArchivedCapture | None:
     )
 
 
-def collapsed(captures: Iterable[tuple[str, ArchivedCapture]]) -> list[tuple[str, ArchivedCapture]]:
-    """(canonical URL, capture) pairs in capture order, a capture dropped when the previous one kept for the same
-    canonical URL had the same digest (the CDX ``collapse=digest`` rule, across the URL forms of one page)."""
+def collapsed(
+    captures: Iterable[tuple[str, ArchivedCapture]],
+) -> tuple[list[tuple[str, ArchivedCapture]], dict[str, list[ArchivedCapture]]]:
+    """(canonical URL, capture) pairs in capture order (a 2xx first among captures of one moment), a capture set
+    aside when the previous one kept for the same canonical URL had the same digest (the CDX ``collapse=digest``
+    rule, across the URL forms of one page); and the captures set aside, by canonical URL in capture order: the same
+    content captured again, what to fetch instead when a kept capture cannot be fetched."""
     kept: list[tuple[str, ArchivedCapture]] = []
+    spare: dict[str, list[ArchivedCapture]] = {}
     last: dict[str, str] = {}
-    for canonical, capture in sorted(captures, key=lambda pair: (pair[1].timestamp, pair[1].original)):
+    order = sorted(captures, key=lambda pair: (pair[1].timestamp, not pair[1].status.startswith("2"), pair[1].original))
+    for canonical, capture in order:
         if capture.digest and last.get(canonical) == capture.digest:
+            spare.setdefault(canonical, []).append(capture)
             continue
         if capture.digest:
             last[canonical] = capture.digest
         kept.append((canonical, capture))
-    return kept
+    return kept, spare

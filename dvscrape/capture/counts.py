@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 PREFIX = "dvscrape/"
 FAILED_URLS = "dvscrape/failed_urls"  # the URLs counted as errors, in order (a list)
+FAILURE_REASONS = "dvscrape/failure_reasons"  # why they failed: how many gave each reason (a dict)
 
 
 class Count(StrEnum):
@@ -28,7 +29,9 @@ class Count(StrEnum):
     ARTICLES_UNCHANGED = "articles_unchanged"
     ARTICLES_GONE = "articles_gone"
     MEDIA = "media"  # images and documents captured (a response or a revisit)
-    REVISITS = "revisits"
+    REVISITS = "revisits"  # duplicate URLs: identical-payload revisits and 304s, whose payload is not stored again
+    UNIQUE_DIGESTS = "unique_digests"  # distinct payload digests of the response records written
+    BYTES_CONSERVED = "bytes_conserved"  # payload bytes the revisits did not store again
     NOT_DUE = "not_due"
     ERRORS = "errors"
     MISSING = "missing"
@@ -45,14 +48,18 @@ def count(stats: Stats, name: Count, value: int = 1) -> None:
     stats.inc_value(name.key, value)
 
 
-def failed(stats: Stats, url: str) -> None:
-    """Count one error, for *url*."""
+def failed(stats: Stats, url: str, reason: str = "") -> None:
+    """Count one error, for *url*, and its *reason* ("ExceptionName: message", or a plain message)."""
     count(stats, Count.ERRORS)
     urls = stats.get_value(FAILED_URLS)
     if urls is None:
         urls = []
         stats.set_value(FAILED_URLS, urls)
     urls.append(url)
+    if reason:
+        reasons = stats.get_value(FAILURE_REASONS) or {}
+        reasons[reason] = reasons.get(reason, 0) + 1
+        stats.set_value(FAILURE_REASONS, reasons)
 
 
 def counts_of(stats: Mapping[str, Any]) -> dict[str, int]:
@@ -63,3 +70,13 @@ def counts_of(stats: Mapping[str, Any]) -> dict[str, int]:
 def failed_urls_of(stats: Mapping[str, Any]) -> tuple[str, ...]:
     """The URLs counted as errors."""
     return tuple(stats.get(FAILED_URLS, ()))
+
+
+def main_failure_of(stats: Mapping[str, Any]) -> str:
+    """The reason most failures gave, its message without the exception's name ("" when none gave one)."""
+    reasons: Mapping[str, int] = stats.get(FAILURE_REASONS) or {}
+    if not reasons:
+        return ""
+    reason = max(reasons, key=lambda text: reasons[text])
+    name, _, message = reason.partition(": ")
+    return message if message and name.isidentifier() else reason

@@ -14,6 +14,7 @@ from twisted.internet import task
 from dvscrape.archive.db import Archive
 from dvscrape.capture.session import COMMIT_SECONDS, RUN_OPTIONS, ArchiveSettings, CrawlSession, site_profile
 from dvscrape.errors import ArchiveError
+from dvscrape.sites import profiles_dir_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -77,6 +78,8 @@ class ArchiveExtension:
             "max_articles": crawler.settings.getint("DVSCRAPE_MAX_ARTICLES"),
             **crawler.settings.getdict(RUN_OPTIONS),
         }
+        if profile is not None and profiles_dir_of(profile):
+            options["profiles_dir"] = profiles_dir_of(profile)  # read again with the same profile (reextract)
         self.session = CrawlSession.open(
             archive, self.config, site=site, base_url=base_url, options=options, stats=crawler.stats, profile=profile
         )

@@ -21,11 +21,10 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
-from urllib.parse import urlsplit
 
 from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.times import now_stored
-from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, ExtractionFailure
+from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, ExtractionFailure, content_type
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
@@ -50,7 +49,7 @@ class HeldArticle:
     canonical: str
     capture_id: int | None
     fetched_at: str
-    encoding: str | None
+    content_type: str
     status: int
     sitemap_lastmod: str
     body: bytes | None  # None: read back from the capture's WARC record
@@ -75,6 +74,8 @@ class ArchivedPages(Protocol):
 
     def archived_listings(self) -> list[KnownCapture]: ...
 
+    def profile_for(self, url: str) -> SiteProfile | None: ...
+
 
 class HeldArticles:
     """The crawl's book of listing entries (canonical article URL → entry per listing page) and held articles; the
@@ -85,6 +86,7 @@ class HeldArticles:
         self.archived = archived
         self._listing_entries: dict[str, dict[str, ListingEntry]] = {}
         self._listings_read: set[str] = set()  # canonical URLs of the listing pages this crawl read
+        self._listings_due: set[str] = set()  # … and of those it requested that have not answered yet
         self._waiting: list[HeldArticle] = []
         self.settled = False
 
@@ -96,6 +98,19 @@ class HeldArticles:
             self._listing_entries.setdefault(entry.url, {})[listing.url] = ListingEntry(
                 entry.url, entry.title, entry.published, category
             )
+
+    def listing_requested(self, canonical: str) -> None:
+        """A listing page was requested: held articles wait for its answer."""
+        if canonical not in self._listings_read:
+            self._listings_due.add(canonical)
+
+    def listing_answered(self, canonical: str) -> None:
+        """A listing page answered (whatever its status) or failed for good."""
+        self._listings_due.discard(canonical)
+
+    def waiting(self) -> tuple[int, int]:
+        """The articles held, and the listing pages requested that they wait for (progress shows both)."""
+        return len(self._waiting), len(self._listings_due)
 
     def hint_for(self, canonical: str) -> ListingHint:
         """The hint of every listing entry this crawl has read for *canonical*."""
@@ -109,7 +124,7 @@ class HeldArticles:
             canonical=str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical),
             capture_id=capture_id,
             fetched_at=now_stored(),  # when it was parsed first, a moment after its capture, as for the others
-            encoding=response.encoding,
+            content_type=content_type(response),
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,
             body=None if capture_id is not None and self.archived is not None else response.body,
@@ -150,11 +165,12 @@ class HeldArticles:
         for capture in archived.archived_listings():
             if capture.canonical_url in self._listings_read:
                 continue
+            profile = archived.profile_for(capture.url)  # the address it was fetched from (another replica port)
+            if profile is None:
+                continue
             try:
-                body, charset = archived.archived_payload(capture.capture_id)
-                parts = urlsplit(capture.url)  # read on the address it was fetched from (another port of a replica)
-                profile = self.profile.with_base_url(f"{parts.scheme}://{parts.netloc}")
-                listing = extract_listing(capture.url, body, profile, charset)
+                body, kind = archived.archived_payload(capture.capture_id)
+                listing = extract_listing(capture.url, body, profile, kind)
             except (DvscrapeError, OSError, ValueError) as error:
                 logger.warning("archived listing %s could not be read: %s", capture.url, error)
                 continue
@@ -163,7 +179,7 @@ class HeldArticles:
     def _settled_item(self, held: HeldArticle) -> ArticleItem | ExtractionFailure:
         hint = self.hint_for(held.canonical)
         context = PageContext(
-            declared_encoding=held.encoding,
+            content_type=held.content_type,
             sitemap_lastmod=held.sitemap_lastmod,
             listing_date=hint.date,
             listing_categories=hint.categories,

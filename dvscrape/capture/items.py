@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from dvscrape.archive.times import now_stored
 from dvscrape.pages.article import Article
@@ -11,7 +12,13 @@ CAPTURE_ID_KEY = "dvscrape_capture_id"  # set by the capture middleware: the cap
 KIND_KEY = "dvscrape_kind"  # the URL's kind (sites.urls.UrlKind value) as the spider routed it
 CANONICAL_KEY = "dvscrape_canonical"
 REVISIT_KEY = "dvscrape_revisit"  # set by the capture middleware when the response was archived as a revisit
-ARCHIVED_KEY = "dvscrape_archived"  # (original URL, capture time ISO) of a capture a web archive serves raw
+ARCHIVED_KEY = "dvscrape_archived"  # (original URL, aware capture datetime) of a capture a web archive serves raw
+
+
+def content_type(response: Any) -> str:
+    """The Content-Type header a Scrapy response came with ('' when none): what the capture row records and what
+    the page objects read a page's charset from."""
+    return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
 
 
 @dataclass(frozen=True)

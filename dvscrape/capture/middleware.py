@@ -75,6 +75,7 @@ class WarcCaptureMiddleware:
         # Images, documents and requisites this crawl archived as responses, by canonical URL: when a page names
         # the same resource under another URL (another ?t=), identical bytes become a revisit of that record.
         self._fetched: dict[str, KnownCapture] = {}
+        self._digests: set[str] = set()  # the payload digests of the response records this crawl wrote
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -101,7 +102,7 @@ class WarcCaptureMiddleware:
         url, fetched_at, source = request.url, now, ""
         archived = request.meta.get(ARCHIVED_KEY)
         if archived is not None:
-            url, fetched_at, source = archived[0], datetime.fromisoformat(archived[1]), request.url
+            url, fetched_at, source = archived[0], archived[1], request.url
         exchange = HttpExchange(
             url=url,
             method=request.method,
@@ -196,8 +197,13 @@ class WarcCaptureMiddleware:
             location = writer.write_revisit(exchange, profile=revisit, refers_to=known.revisit_target())
             request.meta[REVISIT_KEY] = revisit.value
             count(self.stats, Count.REVISITS)
+            identical = revisit is RevisitProfile.IDENTICAL_PAYLOAD_DIGEST
+            count(self.stats, Count.BYTES_CONSERVED, len(response.body) if identical else known.content_length)
         else:
             location = writer.write_exchange(exchange)
+            if location.payload_digest not in self._digests:
+                self._digests.add(location.payload_digest)
+                count(self.stats, Count.UNIQUE_DIGESTS)
         capture = Capture(
             crawl_id=session.crawl_id,
             url=exchange.url,
@@ -228,5 +234,6 @@ class WarcCaptureMiddleware:
                 etag=capture.etag,
                 last_modified=capture.last_modified,
                 kind=kind,
+                content_length=len(response.body),
             )
         return capture_id

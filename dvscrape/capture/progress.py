@@ -80,10 +80,15 @@ class ProgressExtension:
             )
         stored, captures = counts["articles_stored"], counts["captures"]
         prefix = f"{progress_bar(stored + counts['articles_unchanged'], found)} " if bar else ""
-        return (
+        line = (
             f"{prefix}{found} articles found, {stored} archived ({stored / elapsed:.1f}/s), {captures} captures "
             f"({captures / elapsed:.1f}/s), {counts['errors']} errors, {elapsed:.0f}s"
         )
+        held, listings = held_book.waiting() if (held_book := getattr(spider, "held", None)) else (0, 0)
+        if held:  # stored once every listing is read (capture/held.py): what the archived count waits for
+            waits = f"{listings} listing page{'s' * (listings != 1)}" if listings else "the crawl's last requests"
+            line += f"; held articles: {held} waiting for {waits}"
+        return line
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         """Stop the report, with a last line so that even a short crawl shows its figures."""

@@ -21,6 +21,7 @@ from dvscrape.archive.lookup import (
     capture_record,
     capture_warc_record,
     captured_urls,
+    crawl_profiles,
     newest_response,
 )
 from dvscrape.archive.records import Capture
@@ -31,7 +32,8 @@ from dvscrape.capture.counts import Count, counts_of
 from dvscrape.capture.held import HeldArticles
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError, DvscrapeError
-from dvscrape.warc.payload import declared_charset, decoded_payload
+from dvscrape.sites import profile_for
+from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.writer import WarcWriter
 
 if TYPE_CHECKING:
@@ -147,6 +149,14 @@ class CrawlSession:
         self._batch_started = time.monotonic()
         self._refusals: dict[str, tuple[str, str, str, str]] = {}
         self._refused_urls: set[str] = set()
+        self._profiles: list[SiteProfile] | None = None
+
+    def profile_for(self, url: str) -> SiteProfile | None:
+        """The profile that reads *url*, fetched by this or an earlier crawl of the archive (sites.profile_for over
+        the archive's crawl profiles, read once)."""
+        if self._profiles is None:
+            self._profiles = crawl_profiles(self.archive.db.conn)
+        return profile_for(url, self._profiles)
 
     @classmethod
     def open(
@@ -252,18 +262,18 @@ class CrawlSession:
         )
 
     def archived_payload(self, capture_id: int | None) -> tuple[bytes, str | None]:
-        """The payload (Content-Encoding and chunking undone) of the capture's WARC record, and its declared
-        charset; DvscrapeError, OSError or ValueError when it cannot be read."""
+        """The payload (Content-Encoding and chunking undone) of the capture's WARC record, and the Content-Type it
+        came with; DvscrapeError, OSError or ValueError when it cannot be read."""
         record = capture_warc_record(self.archive, capture_record(self.archive.db.conn, capture_id))
-        return decoded_payload(record), declared_charset(record)
+        return decoded_payload(record), record.http_header("Content-Type")
 
     def newest_payload(self, url: str) -> tuple[bytes, str | None]:
-        """The payload and declared charset of the newest archived 200 response for *url*; (b"", None) when there
-        is none or it cannot be read."""
+        """The payload and Content-Type of the newest archived 200 response for *url*; (b"", None) when there is
+        none or it cannot be read."""
         try:
             record = newest_response(self.archive, url)
-            return decoded_payload(record), declared_charset(record)
-        except (DvscrapeError, LookupError, OSError, ValueError):
+            return decoded_payload(record), record.http_header("Content-Type")
+        except (DvscrapeError, OSError, ValueError):
             return b"", None
 
     def archived_listings(self) -> list[KnownCapture]:
@@ -275,11 +285,11 @@ class CrawlSession:
         """(URL, capture time) of every capture whose WARC record the archive holds."""
         return {(url, parse_time(moment)) for url, moment in archived_capture_times(self.archive.db.conn)}
 
-    def previous_sitemap(self, canonical: Callable[[str, str], str]) -> PreviousSitemap:
+    def previous_sitemap(self) -> PreviousSitemap:
         """The previous visit's sitemap (empty for a crawl that is not incremental); see archive/sitemaps.py."""
         if not self.incremental:
             return PreviousSitemap()
-        return previous_sitemap(self.archive.db.conn, self.archive.warc_dir, canonical)
+        return previous_sitemap(self.archive.db.conn, self.archive.warc_dir)
 
     def flush_refusals(self) -> None:
         """Write the remembered refusals."""

@@ -98,8 +98,8 @@ class StorePipeline:
                 if gone is not None:
                     count(self.stats, Count.ARTICLES_GONE)
             return
-        failed(self.stats, failure.url)
-        logger.warning("failed: %s (%s, %d attempt(s))", failure.url, failure.reason, failure.attempts)
+        failed(self.stats, failure.url, failure.reason)  # the summary lists them and says why
+        logger.info("failed: %s (%s, %d attempt(s))", failure.url, failure.reason, failure.attempts)
         if failure.status is not None:
             return  # the HTTP response itself is already a capture with its status
         session.record_failed_fetch(

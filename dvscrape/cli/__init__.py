@@ -48,6 +48,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Read every WARC file end to end (gzip, digests, headers) and check every capture, revisit and "
         "article against them; with --wacz FILE, check that package instead.",
     ),
+    "qa": (
+        "dvscrape.cli.qa:qa_command",
+        "Replay every page a crawl archived from the archive's own index, as pywb and ReplayWeb.page would, and "
+        "record per page in the `qa` table: whether it resolves to its capture, whether every same-host image, "
+        "stylesheet, script and font it references resolves to a 2xx capture, and whether its replayed text is the "
+        "stored article's.",
+    ),
     "index": (
         "dvscrape.cli.replay:index_command",
         "Write a CDXJ index of every response and revisit record of the archive's WARC files.",

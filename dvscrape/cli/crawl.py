@@ -52,6 +52,8 @@ def write_summary_json(result: CrawlResult, summary_json: Path | None) -> None:
             "error": result.error,
             "guards_triggered": list(result.stats.get(TRIGGERED_STAT) or ()),
             "first_crawl_report": list(result.report),
+            "dedup": result.deduplication if result.crawl_id is not None else None,
+            "qa": result.qa,
         }
         summary_json.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -164,8 +166,9 @@ def demo_command(archive_dir: Path, articles: int, max_articles: int | None) -> 
 
 
 def _sample_query(database: Path) -> None:
-    query = "select published_date, category, title from articles order by published_date desc limit 5"
-    click.echo(f"\nsample query: sqlite3 {database} '{query}'")
+    from dvscrape.archive.lookup import SAMPLE_QUERY, sample_articles
+
+    click.echo(f"\nsample query: sqlite3 {database} '{SAMPLE_QUERY}'")
     with sqlite3.connect(database) as connection:
-        for published, category, title in connection.execute(query):
+        for published, category, title in sample_articles(connection):
             click.echo(f"  {published}  [{category}]  {title}")

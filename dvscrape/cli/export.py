@@ -64,18 +64,18 @@ class NoProgress:
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
-def _export_documents(archive_dir: Path, out: Path, format_name: str, *, overwrite: bool, bom: bool) -> None:
+def _export_documents(archive_dir: Path, out: Path, options: ExportOptions, *, overwrite: bool) -> None:
     from dvscrape.cli.archive_access import opened_archive
     from dvscrape.export.documents import export_documents
 
     missing_folders(out.parent)
     with opened_archive(archive_dir) as archive:
         try:
-            files = export_documents(archive.db.conn, out, format_name, overwrite=overwrite, bom=bom)
+            files = export_documents(archive.db.conn, out, options, overwrite=overwrite)
         except DvscrapeError as error:
             raise command_error(error) from error
     for file in files:
-        click.echo(f"wrote documents to {file} ({file.stat().st_size} bytes)")
+        click.echo(f"wrote documents to {out / file.path} ({file.bytes} bytes)")
 
 
 def _day(value: datetime | None) -> Any:
@@ -156,7 +156,7 @@ def export_command(
     if documents:
         if len(folders) > 1:
             raise click.UsageError("--documents exports one archive at a time")
-        _export_documents(folders[0], out, format_name, overwrite=overwrite, bom=bom)
+        _export_documents(folders[0], out, ExportOptions(Format(format_name), csv_bom=bom), overwrite=overwrite)
         return
     options = ExportOptions(
         format=Format(format_name),

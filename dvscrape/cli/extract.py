@@ -30,6 +30,7 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
     """
     from dvscrape.pages import PageContext, extract_page
 
+    content_type = f"text/html; charset={encoding}" if encoding else None  # the user's word over the archive's
     try:
         profile = get_profile(site)
         path = Path(source)
@@ -44,16 +45,16 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
                 return
         elif source.startswith("/documents/"):
             url = page_url or profile.url(source)
-            data, _declared = _from_archive(archive_dir, url)
+            data, _ = _from_archive(archive_dir, url)
             _print_document(data, source.rstrip("/").split("/")[-2] if source.count("/") >= 5 else source)
             return
         elif _is_site_path(source, profile):
             url = page_url or profile.url(source)
-            html, declared = _from_archive(archive_dir, url)
-            encoding = encoding or declared
+            html, archived_type = _from_archive(archive_dir, url)
+            content_type = content_type or archived_type
         else:
             raise CommandError(f"{source}: no such file, and not a path of site {site}", BAD_INPUT)
-        result = extract_page(url, html, profile, PageContext(declared_encoding=encoding))
+        result = extract_page(url, html, profile, PageContext(content_type=content_type))
     except DvscrapeError as error:
         raise command_error(error) from error
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -82,12 +83,12 @@ def _is_site_path(source: str, profile: SiteProfile) -> bool:
 
 
 def _from_archive(archive_dir: Path, url: str) -> tuple[bytes, str | None]:
-    """The newest archived 200 response for *url* (any variant of it), its Content-Encoding undone, and the charset
-    its headers declared."""
+    """The newest archived 200 response for *url* (any variant of it), its Content-Encoding undone, and the
+    Content-Type it came with."""
     from dvscrape.archive.lookup import newest_response
     from dvscrape.cli.archive_access import opened_archive
-    from dvscrape.warc.payload import declared_charset, decoded_payload
+    from dvscrape.warc.payload import decoded_payload
 
     with opened_archive(archive_dir) as archive:
         record = newest_response(archive, url)
-    return decoded_payload(record), declared_charset(record)
+    return decoded_payload(record), record.http_header("Content-Type")

@@ -37,7 +37,8 @@ def import_command(
     in the archive's warc folder, every response, resource and revisit record becomes a capture, and the articles
     are re-extracted from every archived page in capture-date order. A file already imported is skipped.
 
-    Exit codes: 0 imported, 3 imported with problems (unreadable records or refused members, recorded in
+    Exit codes: 0 imported, 2 nothing imported (no capture is of the site: name the mirror with --base-url),
+    3 imported with problems (unreadable records or refused members, recorded in
     import_problems and listed), 4 nothing new (every file was imported before), 5 archive locked by a crawl,
     7 archive unusable."""
     from dvscrape.runs.imports import import_paths, summary_json

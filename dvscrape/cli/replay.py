@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dvscrape.archive.lookup import crawl_span
+from dvscrape.archive.times import parse_time
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option, command_error, missing_folders
 from dvscrape.errors import ConfigurationError, DvscrapeError, SigningError
@@ -15,7 +16,7 @@ from dvscrape.serving.replay import replay_pages
 from dvscrape.warc.cdxj import write_index
 from dvscrape.warc.files import warc_files
 from dvscrape.warc.signing import AnonymousSigner, Signer, domain_signer, key_fingerprint, operator_key
-from dvscrape.warc.wacz import Page, iso_utc, write_wacz
+from dvscrape.warc.wacz import Page, write_wacz
 
 INDEX_FILENAME = "index.cdxj"
 KEY_VARIABLE = "DVSCRAPE_SIGNING_KEY"
@@ -89,7 +90,7 @@ def wacz_command(
         if not files:
             raise click.ClickException(f"archive {archive_dir} has no WARC files to package")
         conn = archive.db.conn
-        pages = [Page(page.url, iso_utc(page.fetched_at), page.title) for page in replay_pages(archive)]
+        pages = [Page(page.url, parse_time(page.fetched_at), page.title) for page in replay_pages(archive)]
         if created:
             output.parent.mkdir(parents=True, exist_ok=True)
             click.echo(f"created the missing folder {created[0]}")

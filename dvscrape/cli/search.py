@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from dvscrape.archive.document_search import DocumentHit, search_documents
 from dvscrape.archive.search import MAX_LIMIT, SearchHit, SearchOptions, index_is_current, reindex, search
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option, archives_to_read, fleet_file_option, several_archives_option
-from dvscrape.documents.search import DocumentHit, search_documents
 
 
 def print_document_hits(hits: list[DocumentHit]) -> None:

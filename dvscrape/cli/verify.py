@@ -9,11 +9,12 @@ from typing import NoReturn
 
 import click
 
+from dvscrape.archive.integrity import verify
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option, command_error
 from dvscrape.errors import ConfigurationError
 from dvscrape.runs.exitcodes import ExitCode
-from dvscrape.warc.verify import VerifyReport, verify_archive
+from dvscrape.warc.verify import VerifyReport
 from dvscrape.warc.wacz_verify import PackageReport, load_trust, verify_package
 
 
@@ -51,7 +52,7 @@ def verify_command(archive_dir: Path, package: Path | None, trust: Path | None, 
     if trust is not None:
         raise click.UsageError("--trust goes with --wacz")
     with opened_archive(archive_dir) as archive:
-        report = verify_archive(archive.db.conn, archive.warc_dir)
+        report = verify(archive)
     _report(
         report,
         as_json,

@@ -12,14 +12,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.document_rows import save_document
+from dvscrape.archive.times import now_stored
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.ocr import missing_reason
 from dvscrape.documents.sandbox import SandboxPool, record_request
-from dvscrape.documents.store import PendingDocument, pending_documents, row_of, save_document
+from dvscrape.documents.store import PendingDocument, pending_documents, row_of
 
 
 @dataclass
@@ -33,10 +34,6 @@ class DocumentsSummary:
     pages: int = 0
     ocr_missing: str = ""
     failures: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def run_documents(
@@ -59,7 +56,7 @@ def run_documents(
     jobs = ((item, record_request(archive.warc_dir, item, ocr=ocr_usable)) for item in todo)
     with SandboxPool(workers, limits) as pool:
         for item, result in pool.read(jobs):
-            save_document(archive, row_of(item, result, _now()))
+            save_document(archive, row_of(item, result, now_stored()))
             summary.read += 1
             summary.pages += result.page_count
             if result.status == DONE:

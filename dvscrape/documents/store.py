@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dvscrape.archive.document_tables import DOCUMENT_COLUMNS
+from dvscrape.archive.document_rows import document_captures, document_states
+from dvscrape.archive.lookup import capture_record, original_capture_id
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.sniff import extension_kind
 
 if TYPE_CHECKING:
-    from dvscrape.archive.db import Archive
+    pass
 
 # Bumped when reading changes enough that stored documents should be read again (`dvscrape documents --redo`).
 EXTRACTOR_VERSION = 1
@@ -29,7 +29,6 @@ DOCUMENT_TYPES = (
     "application/rtf",
     "text/rtf",
 )
-MAX_DECODED_BYTES = 200 << 20
 
 
 @dataclass(frozen=True)
@@ -72,36 +71,19 @@ def pending_documents(
 ) -> list[PendingDocument]:
     """Archived documents to read: never read, archived again with other bytes, read by an older extractor,
     waiting for OCR (when it is available now), failed (with retry_failed), or all of them (redo)."""
-    rows = conn.execute(
-        """
-        SELECT c.canonical_url, c.id, c.url, COALESCE(c.content_type, ''), c.warc_filename, c.warc_offset,
-               c.warc_length, COALESCE(c.payload_digest, ''), c.refers_to_capture_id, c.record_type,
-               EXISTS (SELECT 1 FROM attachments AS att WHERE att.url = c.canonical_url)
-        FROM captures AS c
-        WHERE c.status = 200 AND c.warc_filename IS NOT NULL AND c.warc_filename != ''
-          AND c.kind NOT IN ('article', 'listing', 'home', 'robots', 'sitemap', 'requisite')
-        ORDER BY c.canonical_url, c.fetched_at DESC, c.id DESC
-        """
-    ).fetchall()
-    stored = {
-        url: (status, digest, version)
-        for url, status, digest, version in conn.execute(
-            "SELECT url, status, payload_digest, extractor_version FROM documents"
-        )
-    }
+    rows = document_captures(conn)
+    stored = document_states(conn)
     chosen: list[PendingDocument] = []
     seen: set[str] = set()
-    for url, capture_id, fetched, content_type, filename, offset, length, digest, refers, record_type, attached in rows:
+    for url, capture_id, fetched, content_type, filename, offset, length, digest, record_type, attached in rows:
         if url in seen or not _is_document(url, content_type, bool(attached)):
             continue
         seen.add(url)
-        if record_type == "revisit" and refers:
-            original = conn.execute(
-                "SELECT warc_filename, warc_offset, warc_length FROM captures WHERE id = ?", (refers,)
-            ).fetchone()
+        if record_type == "revisit":
+            original = capture_record(conn, original_capture_id(conn, capture_id))
             if original is None:
                 continue
-            filename, offset, length = original
+            filename, offset, length = original["warc_filename"], original["warc_offset"], original["warc_length"]
         previous = stored.get(url)
         if previous is not None and not redo:
             status, stored_digest, version = previous
@@ -130,27 +112,10 @@ def pending_documents(
 
 def document_bytes(warc_dir: Path, pending: PendingDocument) -> bytes:
     """The document's bytes from its WARC record, Content-Encoding undone (bounded: a compression bomb fails)."""
+    from dvscrape.warc.payload import decoded_payload
     from dvscrape.warc.reader import read_record_at
 
-    record = read_record_at((warc_dir / pending.warc_filename), pending.warc_offset, pending.warc_length)
-    encoding = (record.http_header("Content-Encoding") or "").strip().lower()
-    payload = record.payload
-    if encoding in ("", "identity"):
-        return payload
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 32 if encoding != "deflate" else zlib.MAX_WBITS)
-        data = decompressor.decompress(payload, MAX_DECODED_BYTES)
-        if decompressor.unconsumed_tail:
-            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes (a compression bomb?)")
-        return data
-    if encoding == "br":
-        import brotli
-
-        data = bytes(brotli.decompress(payload))
-        if len(data) > MAX_DECODED_BYTES:
-            raise ValueError(f"the body unpacks to more than {MAX_DECODED_BYTES} bytes")
-        return data
-    raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+    return decoded_payload(read_record_at(warc_dir / pending.warc_filename, pending.warc_offset, pending.warc_length))
 
 
 def row_of(pending: PendingDocument, result: DocumentResult, extracted_at: str) -> dict[str, object]:
@@ -183,14 +148,3 @@ def row_of(pending: PendingDocument, result: DocumentResult, extracted_at: str) 
         "extracted_at": extracted_at,
         "extractor_version": EXTRACTOR_VERSION,
     }
-
-
-def save_document(archive: Archive, row: dict[str, object]) -> None:
-    """Insert or replace the row of row['url'] (its id kept), in its own write transaction."""
-    columns = ", ".join(DOCUMENT_COLUMNS)
-    placeholders = ", ".join(f":{name}" for name in DOCUMENT_COLUMNS)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in DOCUMENT_COLUMNS if name != "url")
-    with archive.transaction("record a document"):
-        archive.db.conn.execute(
-            f"INSERT INTO documents ({columns}) VALUES ({placeholders}) ON CONFLICT(url) DO UPDATE SET {updates}", row
-        )

@@ -10,26 +10,25 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from dvscrape.export.schema import frictionless_fields
+from dvscrape.export.schema import ARTICLES, Table, frictionless_fields
 from dvscrape.export.source import ExportSummary
 from dvscrape.export.writers import DataFile
 
 DATAPACKAGE_FILENAME = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-PACKAGE_NAME = "dvscrape-articles"
 LICENSE_NOTE = (
     "The articles are published by a Vietnamese government portal; their reuse is governed by the portal's terms and "
     "Vietnamese law, not by this export. Check them before redistributing the text."
 )
 
 
-def _resource(files: Sequence[DataFile], summary: ExportSummary) -> dict[str, object]:
+def _resource(files: Sequence[DataFile], summary: ExportSummary, table: Table) -> dict[str, object]:
     first = files[0]
     resource: dict[str, object] = {
-        "name": "articles",
+        "name": table.name,
         "type": "table",
-        "title": "Articles",
-        "description": "One row per article"
+        "title": table.name.capitalize(),
+        "description": f"One row per {table.row}"
         + (" version" if summary.options.get("include_versions") else "")
         + " archived by dvscrape.",
         "path": first.path if len(files) == 1 else [file.path for file in files],
@@ -45,7 +44,7 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary) -> dict[str, ob
         resource["hash"] = f"sha256:{first.sha256}"
     if first.format == "csv":
         resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "header": True}
-    resource["schema"] = {"fields": frictionless_fields(), "missingValues": [""]}
+    resource["schema"] = {"fields": frictionless_fields(table.fields), "missingValues": [""]}
     resource["dvscrape:files"] = [
         {"path": file.path, "rows": file.rows, "bytes": file.bytes, "hash": f"sha256:{file.sha256}"} for file in files
     ]
@@ -53,14 +52,18 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary) -> dict[str, ob
 
 
 def datapackage(
-    files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = ()
+    files: Sequence[DataFile],
+    summary: ExportSummary,
+    *,
+    extra_files: Sequence[DataFile] = (),
+    table: Table = ARTICLES,
 ) -> dict[str, object]:
-    """The Data Package descriptor of an export."""
+    """The Data Package descriptor of an export of *table*."""
     sources = [{"title": f"{source.site} ({source.base_url})", "path": source.base_url} for source in summary.sources]
     package: dict[str, object] = {
         "$schema": PROFILE,
-        "name": PACKAGE_NAME,
-        "title": "Articles archived by dvscrape",
+        "name": f"dvscrape-{table.name}",
+        "title": table.title,
         "description": (
             f"{summary.rows} rows exported from a dvscrape archive of "
             f"{', '.join(source.site for source in summary.sources) or 'no recorded crawl'}; "
@@ -74,7 +77,7 @@ def datapackage(
     }
     if summary.created:
         package["created"] = summary.created
-    package["resources"] = [_resource(files, summary)] + [
+    package["resources"] = [_resource(files, summary, table)] + [
         {
             "name": file.path.replace("/", "-").replace(".", "-").lower(),
             "path": file.path,
@@ -113,10 +116,15 @@ def _iso(value: object) -> str | None:
 
 
 def write_datapackage(
-    folder: Path, files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = ()
+    folder: Path,
+    files: Sequence[DataFile],
+    summary: ExportSummary,
+    *,
+    extra_files: Sequence[DataFile] = (),
+    table: Table = ARTICLES,
 ) -> Path:
     """Write ``datapackage.json`` into *folder* (UTF-8, indented, stable key order); return its path."""
     path = folder / DATAPACKAGE_FILENAME
-    text = json.dumps(datapackage(files, summary, extra_files=extra_files), ensure_ascii=False, indent=2)
+    text = json.dumps(datapackage(files, summary, extra_files=extra_files, table=table), ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")
     return path

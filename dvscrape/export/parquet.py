@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dvscrape.export.records import Record
-from dvscrape.export.schema import arrow_schema
-from dvscrape.export.writers import DATA_STEM, DataFile, describe_file
+from dvscrape.export.schema import ARTICLES, Table, arrow_schema
+from dvscrape.export.writers import DataFile, describe_file
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 3
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+_DICTIONARY_COLUMNS = ("language", "category", "warc_filename", "kind", "status", "method")  # few distinct values
 
 
 class ParquetShardWriter:
@@ -36,16 +37,16 @@ class ParquetShardWriter:
         *,
         row_group_rows: int,
         shard_rows: int | None = None,
-        prefix: str = DATA_STEM,
+        prefix: str = "",
         subfolder: str = "",
+        table: Table = ARTICLES,
     ) -> None:
-
         self._folder = folder
         self._subfolder = subfolder
-        self._prefix = prefix
+        self._prefix = prefix or table.name
         self._row_group_rows = row_group_rows
         self._shard_rows = shard_rows
-        self._schema: pa.Schema = arrow_schema()
+        self._schema: pa.Schema = arrow_schema(table.fields)
         self._pending: list[pa.RecordBatch] = []
         self._pending_rows = 0
         self._writer: pq.ParquetWriter | None = None
@@ -97,7 +98,7 @@ class ParquetShardWriter:
             self._schema,
             compression=COMPRESSION,
             compression_level=COMPRESSION_LEVEL,
-            use_dictionary=["language", "category", "warc_filename"],
+            use_dictionary=[name for name in _DICTIONARY_COLUMNS if name in self._schema.names],
             write_statistics=True,
             store_schema=True,
         )

@@ -29,6 +29,7 @@ from dvscrape.export.dedup import ExactIndex, Groups, NearIndex, canonical_text,
 from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
+from dvscrape.export.schema import ARTICLES, Table
 from dvscrape.export.source import ExportSummary, Span, dvscrape_version
 from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
 
@@ -95,14 +96,16 @@ def export_dataset(
     folders = [Path(archive_dirs)] if isinstance(archive_dirs, str | Path) else [Path(d) for d in archive_dirs]
     if len(folders) > 1 and options.dedup is not Dedup.NONE:
         raise ConfigurationError("--dedup works on one archive at a time; export the archives together without it")
-    _check_out(out, overwrite=overwrite)
+    check_out(out, overwrite=overwrite)
     with ExitStack() as stack:
         conns = [stack.enter_context(Archive.open(folder, readonly=True)).db.conn for folder in folders]
         sites = list(site_names) if site_names is not None else _site_values(conns, folders)
-        sources = [_Source(site, stack.enter_context(_snapshot(conn))) for site, conn in zip(sites, conns, strict=True)]
+        sources = [
+            _Source(site, stack.enter_context(dataset.snapshot(conn))) for site, conn in zip(sites, conns, strict=True)
+        ]
         categories = _categories_if_unmatched(sources, options.category)
         first_pass = _duplicate_groups(sources[0].conn, options, progress) if len(sources) == 1 else None
-        with _building(out) as folder:
+        with building(out) as folder:
             files, extra, summary = _write(sources, folder, options, first_pass, progress)
             write_datapackage(folder, files, summary, extra_files=extra)
     return ExportResult(out, tuple(files), summary, categories)
@@ -138,7 +141,8 @@ def _categories_if_unmatched(sources: list[_Source], category: str | None) -> tu
     return None if any(category_key(name) == category_key(category) for name in names) else tuple(names)
 
 
-def _check_out(out: Path, *, overwrite: bool) -> None:
+def check_out(out: Path, *, overwrite: bool) -> None:
+    """ConfigurationError unless *out* may receive an export: absent, empty, or (with *overwrite*) an earlier one."""
     if out.exists() and not out.is_dir():
         raise ConfigurationError(f"{out} is a file; --out takes a folder")
     if out.is_dir() and any(out.iterdir()):
@@ -149,17 +153,7 @@ def _check_out(out: Path, *, overwrite: bool) -> None:
 
 
 @contextmanager
-def _snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One read transaction around the whole export."""
-    conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        conn.execute("ROLLBACK")
-
-
-@contextmanager
-def _building(out: Path) -> Iterator[Path]:
+def building(out: Path) -> Iterator[Path]:
     """A temporary folder beside *out*, renamed to *out* when the block succeeds and removed when it fails."""
     out.parent.mkdir(parents=True, exist_ok=True)
     temporary = out.parent / f".{out.name}.partial-{os.getpid()}"
@@ -204,19 +198,21 @@ def _duplicate_groups(conn: sqlite3.Connection, options: ExportOptions, progress
     return _FirstPass(index.groups(), digests)
 
 
-def _writer(folder: Path, options: ExportOptions) -> RowWriter:
+def row_writer(folder: Path, options: ExportOptions, table: Table = ARTICLES) -> RowWriter:
+    """The writer of *options*' format for rows of *table*."""
     if options.format is Format.JSONL:
-        return JsonlWriter(folder)
+        return JsonlWriter(folder, table=table)
     if options.format is Format.CSV:
-        return CsvWriter(folder, bom=options.csv_bom)
+        return CsvWriter(folder, bom=options.csv_bom, table=table)
     if options.format is Format.PARQUET:
-        return ParquetShardWriter(folder, row_group_rows=options.row_group_rows)
+        return ParquetShardWriter(folder, row_group_rows=options.row_group_rows, table=table)
     return ParquetShardWriter(
         folder,
         row_group_rows=options.row_group_rows,
         shard_rows=options.shard_rows,
         prefix=SPLIT,
         subfolder=HF_DATA_FOLDER,
+        table=table,
     )
 
 
@@ -228,7 +224,7 @@ def _write(
     span = Span()
     read_rows = sum(dataset.count_rows(source.conn, options.rows) for source in sources)
     progress.phase(f"writing {options.format.value}", read_rows)
-    writer = _writer(folder, options)
+    writer = row_writer(folder, options)
     groups = first_pass.groups if first_pass is not None else None
     position = 0
     try:

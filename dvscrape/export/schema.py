@@ -6,7 +6,7 @@ Every format derives its types from this list: the Arrow schema of the Parquet f
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -20,6 +20,7 @@ class Kind(StrEnum):
     """The value kinds a column can have."""
 
     INTEGER = "integer"
+    NUMBER = "number"
     STRING = "string"
     DATE = "date"
     STRING_LIST = "string_list"
@@ -111,9 +112,29 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
 
+
+@dataclass(frozen=True)
+class Table:
+    """What an export's rows are: *name* names its data files and resource (and, after 'dvscrape-', its package),
+    *title* the package, *row* what one row is; *fields* its columns."""
+
+    name: str
+    title: str
+    row: str
+    fields: tuple[Field, ...]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The column names, in order."""
+        return tuple(field.name for field in self.fields)
+
+
+ARTICLES = Table("articles", "Articles archived by dvscrape", "article", FIELDS)
+
 _FRICTIONLESS_TYPES: Mapping[Kind, str] = MappingProxyType(
     {
         Kind.INTEGER: "integer",
+        Kind.NUMBER: "number",
         Kind.STRING: "string",
         Kind.DATE: "date",
         Kind.STRING_LIST: "array",
@@ -122,18 +143,20 @@ _FRICTIONLESS_TYPES: Mapping[Kind, str] = MappingProxyType(
 _HF_DTYPES: Mapping[Kind, str] = MappingProxyType(
     {
         Kind.INTEGER: "int64",
+        Kind.NUMBER: "float64",
         Kind.STRING: "string",
         Kind.DATE: "date32",
     }
 )
 
 
-def arrow_schema() -> pa.Schema:
-    """The Arrow schema of the Parquet files: int64, string, date32 and list<string>, each field described."""
+def arrow_schema(fields: Sequence[Field] = FIELDS) -> pa.Schema:
+    """The Arrow schema of the Parquet files: int64, float64, string, date32 and list<string>, each field described."""
     import pyarrow as pa
 
     types = {
         Kind.INTEGER: pa.int64(),
+        Kind.NUMBER: pa.float64(),
         Kind.STRING: pa.string(),
         Kind.DATE: pa.date32(),
         Kind.STRING_LIST: pa.list_(pa.string()),
@@ -143,15 +166,15 @@ def arrow_schema() -> pa.Schema:
             pa.field(
                 field.name, types[field.kind], nullable=not field.required, metadata={"description": field.description}
             )
-            for field in FIELDS
+            for field in fields
         ]
     )
 
 
-def frictionless_fields() -> list[dict[str, object]]:
+def frictionless_fields(fields: Sequence[Field] = FIELDS) -> list[dict[str, object]]:
     """The ``schema.fields`` of a Frictionless tabular resource."""
     result: list[dict[str, object]] = []
-    for field in FIELDS:
+    for field in fields:
         descriptor: dict[str, object] = {
             "name": field.name,
             "type": _FRICTIONLESS_TYPES[field.kind],

@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from dvscrape.export.records import Record, plain_value
-from dvscrape.export.schema import FIELD_NAMES
-
-DATA_STEM = "articles"
+from dvscrape.export.schema import ARTICLES, Table
 
 
 @dataclass(frozen=True)
@@ -66,9 +64,9 @@ class _TextFile:
     format = ""
     mediatype = ""
 
-    def __init__(self, folder: Path, *, encoding: str, newline: str) -> None:
+    def __init__(self, folder: Path, *, encoding: str, newline: str, table: Table) -> None:
         self._folder = folder
-        self._relative = f"{DATA_STEM}.{self.format}"
+        self._relative = f"{table.name}.{self.format}"
         self._encoding = encoding
         self._handle: IO[str] = (folder / self._relative).open("w", encoding=encoding, newline=newline)
         self._rows = 0
@@ -93,13 +91,13 @@ class _TextFile:
 
 
 class JsonlWriter(_TextFile):
-    """``articles.jsonl``: one JSON object per line, keys in schema order."""
+    """``articles.jsonl`` (the table's name): one JSON object per line, keys in schema order."""
 
     format = "jsonl"
     mediatype = "application/x-ndjson"
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder, encoding="utf-8", newline="\n")
+    def __init__(self, folder: Path, *, table: Table = ARTICLES) -> None:
+        super().__init__(folder, encoding="utf-8", newline="\n", table=table)
 
     def write(self, records: Sequence[Record]) -> None:
         """Append *records*."""
@@ -117,7 +115,8 @@ def csv_cell(value: object) -> object:
 
 
 class CsvWriter(_TextFile):
-    """``articles.csv``: RFC 4180 (CRLF rows, quoted fields may hold newlines), UTF-8 with a BOM unless *bom* is off.
+    """``articles.csv`` (the table's name): RFC 4180 (CRLF rows, quoted fields may hold newlines), UTF-8 with a BOM
+    unless *bom* is off.
 
     The BOM makes Excel read the file as UTF-8; without it Excel guesses the ANSI code page and garbles Vietnamese.
     """
@@ -125,10 +124,10 @@ class CsvWriter(_TextFile):
     format = "csv"
     mediatype = "text/csv"
 
-    def __init__(self, folder: Path, *, bom: bool) -> None:
-        super().__init__(folder, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    def __init__(self, folder: Path, *, bom: bool, table: Table = ARTICLES) -> None:
+        super().__init__(folder, encoding="utf-8-sig" if bom else "utf-8", newline="", table=table)
         self._writer = csv.writer(self._handle, dialect="excel")
-        self._writer.writerow(FIELD_NAMES)
+        self._writer.writerow(table.field_names)
 
     def write(self, records: Sequence[Record]) -> None:
         """Append *records*."""

@@ -21,8 +21,8 @@ class Block:
 class Figure:
     """An image of the article with its caption, kept apart from the body.
 
-    image_url is the src as written in the page, made absolute (cache-busting parameters such as ``t=`` kept: the
-    crawl canonicalises it when it fetches the image).
+    image_url is the src as written in the page, made absolute on the site's own address when the page's address
+    served it (cache-busting parameters such as ``t=`` kept: the crawl canonicalises it when it fetches the image).
     """
 
     image_url: str

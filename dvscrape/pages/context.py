@@ -9,7 +9,7 @@ from dataclasses import dataclass
 class PageContext:
     """Optional facts from outside the HTML.
 
-    declared_encoding: charset from the HTTP Content-Type header.
+    content_type: the HTTP Content-Type header the page came with (its charset is one clue to the page's).
     sitemap_lastmod: the sitemap's ``lastmod`` for this URL (ISO 8601), used only to date 'Ngày 23/3' in the body.
     listing_categories: the categories of the listings that show the article, and
     listing_date: the date they show next to it (ISO 8601 date): its listing hint, by the one rule of
@@ -17,7 +17,7 @@ class PageContext:
     http_status: the HTTP status of the response, when known.
     """
 
-    declared_encoding: str | None = None
+    content_type: str | None = None
     sitemap_lastmod: str | None = None
     listing_categories: tuple[str, ...] = ()
     listing_date: str | None = None

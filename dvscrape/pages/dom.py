@@ -13,7 +13,7 @@ from lxml import etree
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
-from dvscrape.text import read_html, to_nfc
+from dvscrape.text import header_charset, read_html, to_nfc
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,11 @@ class Decoded:
     flags: tuple[str, ...] = ()
 
 
-def decode_document(html: str | bytes, declared_encoding: str | None = None) -> Decoded:
-    """Decode *html* with dvscrape.text.decode_html (HTTP charset, <meta> charset, mislabelled pages) and bring it
-    to NFC. Raises ExtractionError when there is no document at all."""
-    return _decoded(_read(html, declared_encoding)[0])
+def decode_document(html: str | bytes, content_type: str | None = None) -> Decoded:
+    """Decode *html*, which came with the HTTP Content-Type *content_type*, with dvscrape.text.decode_html (its
+    charset, a byte-order mark, the <meta> charset, mislabelled pages) and bring it to NFC. Raises ExtractionError
+    when there is no document at all."""
+    return _decoded(_read(html, content_type)[0])
 
 
 def parse_document(text: str) -> etree._Element:
@@ -39,12 +40,12 @@ def parse_document(text: str) -> etree._Element:
     return _parsed(text.encode("utf-8", errors="surrogatepass"))
 
 
-def read_page(html: str | bytes, declared_encoding: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
+def read_page(html: str | bytes, content_type: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
     """The tree of a page and any doubt about its decoding: decode_document and parse_document, except that page
     bytes that are their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC.
     What is read from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by
     attribute(). Raises ExtractionError when there is no document at all."""
-    text, utf8 = _read(html, declared_encoding)
+    text, utf8 = _read(html, content_type)
     if not utf8 or not isinstance(html, bytes):
         decoded = _decoded(text)
         return parse_document(decoded.text), decoded.flags
@@ -53,12 +54,12 @@ def read_page(html: str | bytes, declared_encoding: str | None = None) -> tuple[
     return _parsed(html), _flags(text)
 
 
-def _read(html: str | bytes, declared_encoding: str | None) -> tuple[str, bool]:
+def _read(html: str | bytes, content_type: str | None) -> tuple[str, bool]:
     if isinstance(html, str):
         return html, False
     if not html or html.isspace():
         raise ExtractionError("empty document")
-    return read_html(html, declared_encoding)
+    return read_html(html, header_charset(content_type))
 
 
 def _decoded(text: str) -> Decoded:

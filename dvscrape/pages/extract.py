@@ -7,6 +7,7 @@ Liferay 6.2 and 7.x), then a Web Content Display (portlet 56) showing an article
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, replace
 
@@ -23,11 +24,13 @@ from dvscrape.pages.finish import normalise_article, text_normaliser
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify, locale_of
+from dvscrape.text import decode_html
 
 WEB_CONTENT_MIN_WORDS = 40
 _TAG_LIKE = re.compile(r"<[^<>]*>")
 GENERIC_MIN_WORDS = 60
 _CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32 LE starts as UTF-16 LE
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def extract_page(
     ctx = context or PageContext()
     if looks_binary(html):
         raise ExtractionError("the page is binary data, not text (labelled as HTML)")
-    root, decode_flags = read_page(html, ctx.declared_encoding)
+    root, decode_flags = read_page(html, ctx.content_type)
     sel = compiled(profile.selectors, profile.boilerplate)
     html_title = _html_title(root)
     decision = classify(url, profile)
@@ -69,7 +72,10 @@ def extract_page(
 
 
 def looks_binary(data: str | bytes) -> bool:
-    """True for content that cannot be a text page: NUL bytes, or many control bytes, near the start."""
+    """True for content that cannot be a text page: NUL bytes, or many control bytes, near the start (of the text,
+    for bytes whose byte-order mark says UTF-16 or UTF-32)."""
+    if isinstance(data, bytes) and data.startswith(_WIDE_BOMS):
+        data = decode_html(data[:8192])
     head = data[:4096].encode("utf-8", "replace") if isinstance(data, str) else data[:4096]
     if not head:
         return False
@@ -130,7 +136,7 @@ def _build(
         html_title=html_title,
         categories=categories,
         blocks=body.blocks,
-        figures=body.figures,
+        figures=tuple(replace(figure, image_url=profile.on_site(figure.image_url)) for figure in body.figures),
         signature=body.signature,
         attachments=metadata.attachments(view.body, sel, url, profile),
         tags=tags,

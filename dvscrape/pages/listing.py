@@ -85,12 +85,12 @@ def _listing_selectors(selectors: Selectors) -> _ListingSelectors:
     )
 
 
-def extract_listing(url: str, html: str | bytes, profile: SiteProfile, declared_encoding: str | None = None) -> Listing:
+def extract_listing(url: str, html: str | bytes, profile: SiteProfile, content_type: str | None = None) -> Listing:
     """The article entries of a listing page's main column (sidebar portlets excluded), each with its category.
 
     Raises dvscrape.errors.ExtractionError when the input cannot be read at all.
     """
-    root, _ = read_page(html, declared_encoding)
+    root, _ = read_page(html, content_type)
     sel = compiled(profile.selectors, profile.boilerplate)
     own = _listing_selectors(profile.selectors)
     locale = locale_of(url, profile)

@@ -32,9 +32,10 @@ class Dated:
 
 
 def absolute_url(href: str, base: str, profile: SiteProfile) -> str:
-    """The canonical form of a link when it is on the site, else the plain absolute URL."""
+    """The canonical form of a link when it is on the site, else the absolute URL (on the site's own address when
+    it is on the address the page came from)."""
     absolute = urljoin(base, href.strip())
-    return canonicalize(absolute, profile) or absolute
+    return canonicalize(absolute, profile) or profile.on_site(absolute)
 
 
 def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled) -> tuple[str, tuple[str, ...]]:

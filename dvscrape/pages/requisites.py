@@ -13,6 +13,8 @@ from urllib.parse import urldefrag, urljoin
 
 from lxml import etree, html
 
+from dvscrape.text import header_charset
+
 # <link rel=…> values whose target a browser loads to render the page.
 _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precomposed"})
 # url(...) in CSS, quoted or not, and @import "…" without url().
@@ -38,6 +40,18 @@ def css_references(base_url: str, css: str) -> list[str]:
     found = [match.group("url") for match in _CSS_URL.finditer(css)]
     found += [match.group("url") for match in _CSS_IMPORT.finditer(css)]
     return _unique([_resolved(base_url, ref) for ref in found if _usable(ref.strip())])
+
+
+def stylesheet_text(body: bytes, content_type: str | None) -> str:
+    """A stylesheet's bytes as text: its byte-order mark, else the charset it came with, else UTF-8 (CSS Syntax
+    §3.2, without the rarely used @charset rule); bytes a charset cannot read are replaced."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if body.startswith(bom):
+            return body.decode(codec, errors="replace")
+    try:
+        return body.decode(header_charset(content_type) or "utf-8", errors="replace")
+    except LookupError:  # a label Python does not know
+        return body.decode("utf-8", errors="replace")
 
 
 def page_requisites(base_url: str, markup: str | bytes) -> list[str]:

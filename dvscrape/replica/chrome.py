@@ -95,7 +95,15 @@ def _header(prefix: str, language: str, auth_token: str) -> str:
         f'<div class="user-links"><a href="/c/portal/login?p_l_id=30497" rel="nofollow">{ui.sign_in}</a></div>\n'
         + borderless_portlet("82", f'<div class="taglib-language-list">{languages}</div>', "portlet-language")
         + borderless_portlet("3", search_form, "portlet-search")
+        + _calendar(prefix)
     )
+
+
+def _calendar(prefix: str) -> str:
+    """The work calendar portlet (8) in the header of every page, with its icon `/html/icons/calendar.png`, as the
+    portal shows it: a requisite of every page (whose path a trap rule '/calendar' must not stop)."""
+    link = f'<a href="{prefix}{urls.CALENDAR_PATH}">Xem lịch công tác tuần này</a>'
+    return decorated_portlet("8", "Lịch công tác", link, "portlet-calendar", "calendar")
 
 
 def _featured(prefix: str, language: str, articles: tuple[Article, ...]) -> str:

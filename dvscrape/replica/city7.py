@@ -141,7 +141,7 @@ class City7App(ReplicaApp):
         if found.kind == "theme":
             return Response(200, (("Content-Type", "text/css;charset=UTF-8"),), THEME_CSS_BODY)
         if found.kind in ("robots", "sitemap"):
-            text = self._robots() if found.kind == "robots" else self._sitemap()
+            text = self._robots() if found.kind == "robots" else self._sitemap(dict(found.query).get("layoutUuid", ""))
             content_type = "text/plain;charset=UTF-8" if found.kind == "robots" else "application/xml;charset=UTF-8"
             return Response(200, (("Content-Type", content_type),), text.replace("HOST", host).encode("utf-8"))
         key = ("city7", found.kind, found.text, found.number, found.article.url_title if found.article else "")
@@ -174,13 +174,29 @@ class City7App(ReplicaApp):
     def _robots(self) -> str:
         return "User-Agent: *\nDisallow:\nSitemap: HOST/sitemap.xml\n"
 
-    def _sitemap(self) -> str:
-        entries = [f"<url><loc>HOST{path}</loc><changefreq>daily</changefreq></url>\n" for path, _ in self.nav]
-        entries += [
-            f"<url><loc>HOST{markup.article_path(article)}</loc>"
-            f"<lastmod>{article.modified.isoformat(timespec='seconds')}</lastmod></url>\n"
-            for article in self.site.corpus.articles
-        ]
+    def _sitemap(self, part: str) -> str:
+        """As Liferay 7 serves it: /sitemap.xml is an index of one sitemap per page layout (here: the navigation
+        pages, and the articles with their lastmod), each at /sitemap.xml?layoutUuid=…."""
+        if part == "navigation":
+            entries = [f"<url><loc>HOST{path}</loc><changefreq>daily</changefreq></url>\n" for path, _ in self.nav]
+        elif part == "articles":
+            entries = [
+                f"<url><loc>HOST{markup.article_path(article)}</loc>"
+                f"<lastmod>{article.modified.isoformat(timespec='seconds')}</lastmod></url>\n"
+                for article in self.site.corpus.articles
+            ]
+        else:
+            entries = [
+                f"<sitemap><loc>HOST/sitemap.xml?groupId=20126&amp;layoutUuid={name}&amp;privateLayout=false</loc>"
+                "</sitemap>\n"
+                for name in ("navigation", "articles")
+            ]
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + "".join(entries)
+                + "</sitemapindex>\n"
+            )
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + "".join(entries)

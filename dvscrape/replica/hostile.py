@@ -13,6 +13,9 @@ input
     200, and an article with ``<script>`` injected into its title, a caption and its body.
 redirects
     A redirect loop (a → b → a) and a chain of ``chain_hops`` redirects ending at a real page.
+charsets
+    Articles whose charset is given only by a ``<meta>`` tag, only by a byte-order mark, wrongly by the HTTP header,
+    or nowhere (replica/charsets.py).
 scope
     Redirects from in-scope URLs to another host, to the site's host on another port, to ``localhost``, to a private
     address, to ``file:``, ``ftp:`` and ``data:`` URLs; an article whose attachment, image and links are off-site;
@@ -35,10 +38,11 @@ from urllib.parse import urlsplit
 
 import brotli
 
+from dvscrape.replica import charsets
 from dvscrape.replica.model import Article
 from dvscrape.replica.responses import AnyResponse, Response, StreamedResponse
 
-GROUPS: frozenset[str] = frozenset({"input", "redirects", "scope"})
+GROUPS: frozenset[str] = frozenset({"input", "redirects", "scope", "charsets"})
 ARTICLE_PREFIX = "/web/neoportal/-/hostile-"
 LINKS_PATH = "/web/neoportal/hostile-links"
 HTML = "text/html;charset=UTF-8"
@@ -106,6 +110,8 @@ class HostileConfig:
             names += ["loop-a", "chain-1"]
         if "scope" in self.groups:
             names += [f"redirect-{kind}" for kind in self.offsite_redirects()] + ["offsite-attachment"]
+        if "charsets" in self.groups:
+            names += [f"charset-{kind}" for kind in charsets.KINDS]
         paths = {name if not name.startswith("long-") else "long-url": ARTICLE_PREFIX + name for name in names}
         if "input" in self.groups:
             paths["links"] = LINKS_PATH
@@ -280,6 +286,11 @@ class HostilePages:
             response = self._redirects(name, target, host)
         if response is None and "scope" in groups:
             response = self._scope(name, target, host)
+        if response is None and "charsets" in groups and name.removeprefix("charset-") in charsets.KINDS:
+            kind = name.removeprefix("charset-")
+            page = self._page(name, target, host, title=charsets.title(kind), body_html=charsets.body_html(
+                self.base.body_html))  # fmt: skip
+            response = Response(200, *charsets.encoded(kind, page))
         if response is not None:
             self._count("long-url" if name.startswith("long-") else name)
         return response

@@ -4,6 +4,7 @@ that ends every crawl (in this process, `scrapy crawl` or a Scrapyd job) with it
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Mapping
@@ -18,16 +19,19 @@ from twisted.python.failure import Failure
 
 from dvscrape import settings as default_settings
 from dvscrape.archive.crawl_report import first_crawl_report
-from dvscrape.capture.counts import Count, counts_of, failed_urls_of
+from dvscrape.capture.counts import Count, counts_of, failed_urls_of, main_failure_of
 from dvscrape.capture.extension import ArchiveExtension
 from dvscrape.capture.guards import TRIGGERED_STAT, guard_lines
 from dvscrape.capture.progress import PROGRESS_LOGGER
-from dvscrape.capture.session import CrawlSession
+from dvscrape.capture.session import CrawlSession, site_profile
 from dvscrape.errors import DvscrapeError
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.runs.outcome import Outcome, decide_outcome, outcome_of_error
+from dvscrape.runs.qa import QA_ERROR, check_crawl, qa_line, record_in_stats, summary_of_stats
 from dvscrape.sites import get_profile
 from dvscrape.spiders.checks import PROFILE_MISTAKE_STAT
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,24 @@ class CrawlResult:
         return self.outcome.exit_code
 
     @property
+    def deduplication(self) -> dict[str, int]:
+        """The crawl's deduplication figures as Browsertrix reports them: unique payload digests, URLs archived
+        (responses and revisits), duplicate URLs (revisits: identical payloads and 304s) and the payload bytes those
+        did not store again."""
+        counts = self.counts
+        return {
+            "unique_digests": int(counts.get(Count.UNIQUE_DIGESTS, 0)),
+            "urls": int(counts.get(Count.CAPTURES, 0)),
+            "duplicate_urls": int(counts.get(Count.REVISITS, 0)),
+            "bytes_conserved": int(counts.get(Count.BYTES_CONSERVED, 0)),
+        }
+
+    @property
+    def qa(self) -> dict[str, Any] | None:
+        """The summary of the QA run at the crawl's end (runs/qa.py), or None when it did not run."""
+        return summary_of_stats(self.stats)
+
+    @property
     def started(self) -> bool:
         """Whether the crawl ran at all (False when it stopped before opening the archive or the spider)."""
         return self.crawl_id is not None or bool(self.finish_reason)
@@ -67,20 +89,32 @@ class CrawlResult:
         if not self.started:
             return [f"crawl not started: {self.status} (exit code {int(self.exit_code)}): {self.error}"]
         status = f"({self.finish_reason}) " if self.outcome is Outcome.INTERRUPTED and self.finish_reason else ""
+        if self.outcome is Outcome.SITE_UNREACHABLE and (why := main_failure_of(self.stats)):
+            status = f"({why}) "
         name = f"crawl {self.crawl_id}" if self.crawl_id is not None else "fetch-only crawl (nothing archived)"
         lines = [
             self.outcome.headline(name, f"{status}in {self.elapsed_seconds:.1f}s"),
             f"  requests {counts.get('requests', 0)}, captures {counts.get('captures', 0)}, {_articles(counts)}, "
             f"errors {counts.get('errors', 0)}, WARC bytes {counts.get('bytes_written', 0)}",
-            f"  archive: {self.archive_dir}",
         ]
-        if self.resumed is not None:
-            crawl_id, before = self.resumed
-            lines.insert(2, f"  resumes crawl {crawl_id}, stopped after {_articles(before)}")
         requisites = int(self.stats.get("dvscrape/requisites/fetched", 0))
         if requisites:  # stylesheets, scripts, theme images, icons, fonts: fetched once per crawl
             unchanged = int(self.stats.get("dvscrape/requisites/unchanged", 0))
-            lines.insert(2, f"  page requisites {requisites} (unchanged, archived as revisits: {unchanged})")
+            lines.append(f"  page requisites {requisites} (unchanged, archived as revisits: {unchanged})")
+        if self.resumed is not None:
+            crawl_id, before = self.resumed
+            lines.append(f"  resumes crawl {crawl_id}, stopped after {_articles(before)}")
+        if self.crawl_id is not None:
+            figures = self.deduplication
+            lines.append(
+                f"  deduplication: {figures['urls']} URLs, {figures['unique_digests']} unique payload digests, "
+                f"{figures['duplicate_urls']} duplicate URLs, {figures['bytes_conserved']} bytes conserved"
+            )
+        if self.qa is not None:
+            lines.append(f"  {qa_line(self.qa)}")
+        elif self.stats.get(QA_ERROR):
+            lines.append(f"  QA could not run: {self.stats[QA_ERROR]}")
+        lines.append(f"  archive: {self.archive_dir}")
         for url in self.failed_urls[:10]:
             lines.append(f"  failed: {url}")
         if len(self.failed_urls) > 10:
@@ -102,6 +136,20 @@ def _articles(counts: Mapping[str, int]) -> str:
     return text + (f", gone {counts['articles_gone']}" if counts.get("articles_gone") else "")
 
 
+# Scrapy's retry and robots.txt middlewares log a fetch that failed for good as an ERROR with a traceback; the crawl
+# records it in captures, and its summary lists the URLs and says why in one line.
+_FAILED_FETCH_LOGGERS = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+class _BelowWarning(logging.Filter):
+    """Lowers the records of a logger to INFO: shown with `-s LOG_LEVEL=INFO`, not by default."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
 class RunEnd:
     """Scrapy extension (EXTENSIONS) that ends a crawl when its spider closes: it stops the archive's writes,
     decides the outcome from the crawl's counts and Scrapy's close reason (runs/outcome.py) and stores it with the
@@ -113,7 +161,11 @@ class RunEnd:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunEnd:
-        """Connect to the spider's close signal."""
+        """Connect to the spider's close signal; Scrapy's records of fetches that failed for good go to INFO."""
+        for name in _FAILED_FETCH_LOGGERS:
+            scrapy_logger = logging.getLogger(name)
+            if not any(isinstance(found, _BelowWarning) for found in scrapy_logger.filters):
+                scrapy_logger.addFilter(_BelowWarning())
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -131,10 +183,26 @@ class RunEnd:
         outcome = decide_outcome(
             counts, finish_reason=reason, archive_failed=archive_failed, incremental=session.incremental
         )
+        if outcome not in (Outcome.ARCHIVE_UNUSABLE, Outcome.INTERRUPTED):
+            self.check_replay(session)
         self.finish(session, outcome)
 
     def before_outcome(self, session: CrawlSession) -> None:
         """What the run does with the archive between its last fetch and its outcome (nothing, for a crawl)."""
+
+    def check_replay(self, session: CrawlSession) -> None:
+        """The QA of the crawl's replay (runs/qa.py) unless DVSCRAPE_QA_ENABLED is off, into its stats: a finding
+        about the archive, never the crawl's outcome; a QA that cannot run is logged and said in the summary."""
+        settings = self.crawler.settings
+        if not settings.getbool("DVSCRAPE_QA_ENABLED"):
+            return
+        try:
+            report = check_crawl(session.archive, session.crawl_id, site_profile(settings))
+        except (DvscrapeError, OSError, sqlite3.Error) as error:
+            logger.error("the QA of crawl %d could not run: %s", session.crawl_id, error)
+            session.stats.set_value(QA_ERROR, str(error))
+            return
+        record_in_stats(report.summary(), session.stats)
 
     def finish(self, session: CrawlSession, outcome: Outcome) -> Outcome:
         """Store *outcome* and the counts, close the archive; the outcome (ARCHIVE_UNUSABLE when not stored)."""
@@ -154,6 +222,12 @@ def build_settings(archive_dir: Path, overrides: Mapping[str, Any], *, fast: boo
     return settings
 
 
+def check_profile(site: str, base_url: str | None, overrides: Mapping[str, Any] | None) -> None:
+    """Raise ConfigurationError for a bad site name, profile or base URL before Scrapy starts; the profile is looked
+    up where the crawl's DVSCRAPE_PROFILES_DIR (a `-s` override, else the environment variable) says."""
+    get_profile(site, base_url, str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None)
+
+
 def run_crawl(
     site: str,
     *,
@@ -164,8 +238,7 @@ def run_crawl(
     fast: bool = False,
 ) -> CrawlResult:
     """Crawl *site* into *archive_dir* and block until done. Can run once per process (Twisted's reactor)."""
-    profiles_dir = str((overrides or {}).get("DVSCRAPE_PROFILES_DIR") or "") or None
-    get_profile(site, base_url, profiles_dir)  # a bad site name, profile or base URL fails here, before Scrapy starts
+    check_profile(site, base_url, overrides)
     limit = {} if max_articles is None else {"DVSCRAPE_MAX_ARTICLES": max_articles}  # recorded with the crawl
     return run_spider("portal", archive_dir=archive_dir, overrides={**(overrides or {}), **limit}, fast=fast,
                       site=site, base_url=base_url)  # fmt: skip

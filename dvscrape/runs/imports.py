@@ -6,7 +6,9 @@ imported, or refused, is skipped, so importing the same file twice changes nothi
 revisit record becomes a ``captures`` row pointing at its file, offset and length, dated by its WARC-Date (the original
 capture date) and linked to the file (``imported_file_id``); an unreadable record is recorded in ``import_problems``
 with the reason and skipped. Revisits are linked to the capture holding their original, in whichever imported or
-crawled file it is; a revisit whose original is nowhere in the archive keeps a problem note.
+crawled file it is; a revisit whose original is nowhere in the archive keeps a problem note. Captures of a mirror
+are keyed by the site's own address: when none is of the site at the profile's address, the one other host whose
+captures are the site's pages is taken as the mirror; an import that gives no capture of the site is undone.
 
 Articles are then rebuilt by re-extraction (dvscrape.runs.rebuild, with the crawl's finish step): every archived article
 page, crawled or imported, replayed in capture-date order, so the history holds one version per distinct content in
@@ -22,16 +24,32 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.imports import (
+    ImportedFile,
+    Problem,
+    files_of_import,
+    files_without_site_captures,
+    finish_imported_file,
+    foreign_captures,
+    forget_files,
+    imported_digests,
+    link_imported_revisits,
+    record_import_problems,
+    record_imported_file,
+    rekey_captures,
+)
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
+from dvscrape.archive.rereading import stored_counts
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
 from dvscrape.runs.outcome import Outcome, outcome_of_error, outcome_of_work
+from dvscrape.sites import profiles_dir_of
 from dvscrape.sites.profile import SiteProfile
-from dvscrape.sites.urls import classify
-from dvscrape.warc.foreign import DEFAULT_MAX_RECORD, Defect, iter_any
-from dvscrape.warc.model import WarcLocation
+from dvscrape.sites.urls import UrlDecision, UrlKind, classify
+from dvscrape.warc.model import WarcLocation, parse_warc_date
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.sources import (
     Refusal,
@@ -43,8 +61,12 @@ from dvscrape.warc.sources import (
     stored_name,
     wacz_warcs,
 )
+from dvscrape.warc.walk import DEFAULT_MAX_RECORD, Defect, iter_any
 
 CAPTURED_TYPES = frozenset({"response", "resource", "revisit"})
+# What tells that captures on another host are the site's: the home page, a listing or an article at its paths.
+_PAGE_KINDS = frozenset({UrlKind.HOME, UrlKind.LISTING, UrlKind.ARTICLE})
+_WEB = ("http", "https")
 
 
 @dataclass
@@ -122,7 +144,7 @@ def import_paths(
         raise ConfigurationError(f"neither a WARC nor a WACZ file, nothing imported: {', '.join(refused)}")
     conn = archive.db.conn
     result = ImportResult()
-    known = {row[0] for row in conn.execute("SELECT sha256 FROM imported_files")}
+    known = imported_digests(conn)
     todo: list[tuple[Path, str]] = []
     for path in paths:
         path = Path(path)
@@ -130,6 +152,10 @@ def import_paths(
             result.problems.append(f"{path}: not a file")
             continue
         digest = sha256_of(path)
+        if digest in known and (stale := files_without_site_captures(conn, digest)):
+            with archive.transaction("forget an import that gave no capture of the site"):
+                forget_files(conn, stale, lambda name: archive.path_of(name).unlink(missing_ok=True))
+            known.discard(digest)  # imported before under an address its captures are not on: imported again
         if digest in known or digest in {d for _, d in todo}:
             result.already.append(str(path))
             continue
@@ -139,20 +165,21 @@ def import_paths(
     crawl_id = archive.begin_crawl(
         profile.name,
         profile.base_url,
-        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record},
+        {"mode": "import", "sources": [str(path) for path, _ in todo], "max_record": max_record}
+        | ({"profiles_dir": profiles_dir_of(profile)} if profiles_dir_of(profile) else {}),
     )
     result.crawl_id = crawl_id
     outcome = Outcome.INTERNAL_ERROR
     try:
         for path, digest in todo:
             _import_input(archive, crawl_id, path, digest, profile, max_record, result, say)
-        _link_revisits(archive, result)
+        _on_their_address(archive, crawl_id, profile, result, say)
+        result.revisits_linked, result.revisits_unresolved = link_imported_revisits(archive)
         if result.captures:  # nothing new to extract from otherwise (every input refused, or no records)
             say("re-extracting articles from every archived page, in capture-date order")
             rebuilt = reextract(archive, reason=f"read again after importing {len(todo)} file(s) (import {crawl_id})")
             result.failures = list(rebuilt.failures)
-        (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-        (result.versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
+        result.articles, result.versions = stored_counts(conn)
         outcome = result.outcome
     except BaseException as error:
         outcome = outcome_of_error(error)
@@ -195,42 +222,17 @@ def _import_input(
         _import_warc(archive, crawl_id, source, profile, max_record, result)
     status = "imported" if found else "refused"
     with archive.transaction("record the imported WACZ"):
-        file_id = _record_file(archive, crawl_id, digest, str(path), "", "", size, "", "", status)
+        file_id = record_imported_file(
+            archive.db.conn, crawl_id, ImportedFile(digest, str(path), "", "", size, "", status)
+        )
         _record_problems(archive, crawl_id, file_id, [(r.source, None, None, r.reason) for r in refusals], result)
     say(f"{path}: {found} WARC file(s) imported from the package, {len(refusals)} member(s) refused")
 
 
-def _record_file(
-    archive: Archive,
-    crawl_id: int,
-    digest: str,
-    source: str,
-    member: str,
-    name: str,
-    size: int,
-    version: str,
-    tool: str,
-    status: str,
-) -> int:
-    cursor = archive.db.conn.execute(
-        "INSERT INTO imported_files (crawl_id, sha256, source, member, stored_name, size, warc_version, tool, status, "
-        "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (crawl_id, digest, source, member, name, size, version, tool, status, now_stored()),
-    )
-    return int(cursor.lastrowid or 0)
-
-
 def _record_problems(
-    archive: Archive,
-    crawl_id: int,
-    file_id: int | None,
-    problems: list[tuple[str, int | None, int | None, str]],
-    result: ImportResult,
+    archive: Archive, crawl_id: int, file_id: int | None, problems: list[Problem], result: ImportResult
 ) -> None:
-    archive.db.conn.executemany(
-        'INSERT INTO import_problems (crawl_id, file_id, source, "offset", length, reason) VALUES (?, ?, ?, ?, ?, ?)',
-        [(crawl_id, file_id, *problem) for problem in problems],
-    )
+    record_import_problems(archive.db.conn, crawl_id, file_id, problems)
     result.problems.extend(
         f"{source}{f' at offset {offset}' if offset is not None else ''}: {reason}"
         for source, offset, _, reason in problems
@@ -247,7 +249,7 @@ def _import_warc(
 ) -> None:
     conn = archive.db.conn
     label = f"{source.source}!{source.member}" if source.member else source.source
-    if conn.execute("SELECT 1 FROM imported_files WHERE sha256 = ?", (source.sha256,)).fetchone():
+    if source.sha256 in imported_digests(conn):
         result.already.append(label)  # the same WARC file, imported before (alone or in another package)
         if source.temporary:
             source.path.unlink(missing_ok=True)
@@ -255,12 +257,11 @@ def _import_warc(
     name = stored_name(source.sha256, source.member or source.source)
     stored = keep_copy(source, archive.warc_dir, name)
     counts = _FileCounts()
-    problems: list[tuple[str, int | None, int | None, str]] = []
+    problems: list[Problem] = []
     with archive.transaction("import a WARC file"):
-        file_id = _record_file(
-            archive, crawl_id, source.sha256, source.source, source.member, name, source.size,
-            warc_version(stored), "", "imported",
-        )  # fmt: skip
+        imported = ImportedFile(source.sha256, source.source, source.member, name, source.size, warc_version(stored),
+                                "imported")  # fmt: skip
+        file_id = record_imported_file(conn, crawl_id, imported)
         for item in iter_any(stored, max_record=max_record):
             if isinstance(item, Defect):
                 counts.problems += 1
@@ -286,13 +287,47 @@ def _import_warc(
             counts.problems += 1
             problems.append((label, None, None, "no WARC record in the file"))
         _record_problems(archive, crawl_id, file_id, problems, result)
-        conn.execute(
-            "UPDATE imported_files SET tool = ?, records = ?, captures = ?, problems = ? WHERE id = ?",
-            ("; ".join(counts.tools), counts.records, counts.captures, counts.problems, file_id),
-        )
+        finish_imported_file(conn, file_id, tools=counts.tools, records=counts.records, captures=counts.captures,
+                             problems=counts.problems)  # fmt: skip
     result.files += 1
     result.records += counts.records
     result.captures += counts.captures
+
+
+def _on_their_address(
+    archive: Archive, crawl_id: int, profile: SiteProfile, result: ImportResult, say: Callable[[str], None]
+) -> None:
+    """When no capture of the import is of the site at *profile*'s address: the captures of the site's pages on one
+    other host (a mirror imported without --base-url) are classified again on it; otherwise the import is undone
+    (ConfigurationError naming --base-url), so that the files can be imported again."""
+    conn = archive.db.conn
+    captures = foreign_captures(conn, crawl_id)
+    if not captures:  # some capture is of the site, or nothing was captured
+        return
+    origins = sorted({f"{p.scheme}://{p.netloc}" for _, url in captures if (p := urlsplit(url)).scheme in _WEB})
+    mirrors = [
+        mirror
+        for mirror in (profile.with_base_url(origin) for origin in origins)
+        if any(classify(url, mirror).kind in _PAGE_KINDS for _, url in captures)
+    ]
+    if len(mirrors) == 1:
+        (mirror,) = mirrors
+        keys = ((_kind(decision := classify(url, mirror)), decision.canonical or url, id_) for id_, url in captures)
+        with archive.transaction("record the mirror the import captured"):
+            rekey_captures(conn, crawl_id, mirror.base_url, keys)
+        say(f"the captures are {profile.name}'s pages at {mirror.base_url}: imported as its mirror (--base-url)")
+        return
+    with archive.transaction("undo an import that gave no capture of the site"):
+        forget_files(conn, files_of_import(conn, crawl_id), lambda name: archive.path_of(name).unlink(missing_ok=True))
+    result.files = result.records = result.captures = 0
+    raise ConfigurationError(
+        f"nothing imported: no capture is of {profile.name} at {profile.base_url} (they are of "
+        f"{', '.join(origins[:3]) or 'no host'}); give the address they captured it at with --base-url"
+    )
+
+
+def _kind(decision: UrlDecision) -> str:
+    return decision.kind.value if decision.kind.value in CAPTURE_KINDS else "other"
 
 
 def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, profile: SiteProfile) -> Capture | None:
@@ -301,7 +336,6 @@ def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, pro
     if not url:
         return None
     decision = classify(url, profile)
-    kind = decision.kind.value if decision.kind.value in CAPTURE_KINDS else "other"
     record_type = record.record_type
     status = record.http_status
     if record_type == "resource":
@@ -321,7 +355,7 @@ def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, pro
         crawl_id=crawl_id,
         url=url,
         canonical_url=decision.canonical or url,
-        kind=kind,
+        kind=_kind(decision),
         status=status,
         content_type=content_type,
         fetched_at=_iso_date(record.header("WARC-Date") or ""),
@@ -337,60 +371,11 @@ def _capture(crawl_id: int, file_id: int, filename: str, record: WarcRecord, pro
 
 
 def _iso_date(warc_date: str) -> str:
-    """A WARC-Date as stored in captures.fetched_at (ISO 8601, UTC, 'Z')."""
-    text = warc_date.strip()
-    if re.fullmatch(r"\d{14}", text):  # some tools write CDX-style 14-digit dates
-        text = f"{text[:4]}-{text[4:6]}-{text[6:8]}T{text[8:10]}:{text[10:12]}:{text[12:14]}Z"
+    """A WARC-Date as stored in captures.fetched_at (the archive's one stored time format)."""
     try:
-        return stored_time(text.replace("Z", "+00:00"))
+        return stored_time(parse_warc_date(warc_date))
     except ValueError:
         return now_stored()
-
-
-def _link_revisits(archive: Archive, result: ImportResult) -> None:
-    """Point every unlinked revisit at the capture holding its original: by WARC-Refers-To (the record id), else
-    by WARC-Refers-To-Target-URI and the payload digest; note the ones whose original is nowhere in the archive."""
-    from dvscrape.warc.reader import read_record_at
-
-    conn = archive.db.conn
-    unlinked = conn.execute(
-        "SELECT id, url, warc_filename, warc_offset, warc_length, payload_digest, fetched_at FROM captures "
-        "WHERE record_type = 'revisit' AND refers_to_capture_id IS NULL AND imported_file_id IS NOT NULL"
-    ).fetchall()
-    with archive.transaction("link the imported revisits"):
-        for capture_id, url, filename, offset, length, digest, fetched_at in unlinked:
-            try:
-                record = read_record_at(archive.path_of(filename), offset, length, check_digests=False)
-            except Exception:  # noqa: BLE001 - the record was readable at import; a vanished file is a verify matter
-                continue
-            refers_to = (record.header("WARC-Refers-To") or "").strip()
-            target = (record.header("WARC-Refers-To-Target-URI") or url).strip("<> ")
-            found = None
-            if refers_to:
-                found = conn.execute(
-                    "SELECT id FROM captures WHERE warc_record_id = ? AND record_type IN ('response', 'resource') "
-                    "ORDER BY id LIMIT 1",
-                    (refers_to,),
-                ).fetchone()
-            if found is None and digest:
-                found = conn.execute(
-                    "SELECT id FROM captures WHERE url = ? AND payload_digest = ? AND record_type = 'response' "
-                    "AND fetched_at <= ? ORDER BY fetched_at DESC LIMIT 1",
-                    (target, digest, fetched_at),
-                ).fetchone()
-            if found is None:
-                result.revisits_unresolved += 1
-                conn.execute(
-                    "UPDATE captures SET problem = ? WHERE id = ?",
-                    (f"revisit: its original ({refers_to or target}) is not in the archive", capture_id),
-                )
-                continue
-            result.revisits_linked += 1
-            conn.execute(
-                "UPDATE captures SET refers_to_capture_id = ?, "
-                "problem = CASE WHEN problem LIKE 'revisit:%' THEN '' ELSE problem END WHERE id = ?",
-                (found[0], capture_id),
-            )
 
 
 def summary_json(result: ImportResult) -> str:

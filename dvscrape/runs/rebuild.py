@@ -13,7 +13,7 @@ archived page of it could be read at all it is never removed. ``dry_run`` does t
 so the result says what would change. The captures table is only used to give each article its capture id; nothing
 is fetched.
 
-The page context is rebuilt from the WARC files too: the charset of the Content-Type header, the sitemap's
+The page context is rebuilt from the WARC files too: the Content-Type header the page came with, the sitemap's
 lastmod of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), and the listing hint
 (pages.listing.listing_hint over every archived listing page, each taken at its capture nearest the article's), as
 the crawl has them.
@@ -22,35 +22,39 @@ the crawl has them.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from lxml import etree
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
+from dvscrape.archive.lookup import crawl_profiles
 from dvscrape.archive.records import ArticleOutcome
-from dvscrape.archive.rereading import keep_history, stored_versions
+from dvscrape.archive.rereading import (
+    article_ids,
+    capture_ids_by_record,
+    keep_history,
+    remove_articles,
+    restart_articles,
+    stored_counts,
+    stored_versions,
+)
 from dvscrape.archive.times import now_stored, stored_time
-from dvscrape.errors import ConfigurationError, DvscrapeError, ReextractError
+from dvscrape.errors import DvscrapeError, ReextractError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
 from dvscrape.pages.listing import ListingEntry, ListingHint, extract_listing, listing_hint
-from dvscrape.sites import get_profile
+from dvscrape.pages.sitemap import read_sitemap
+from dvscrape.sites import profile_for
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
 from dvscrape.warc.files import warc_files
-from dvscrape.warc.foreign import iter_readable
-from dvscrape.warc.payload import declared_charset, decoded_payload
+from dvscrape.warc.model import parse_warc_date
+from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.reader import WarcRecord, read_record_at
+from dvscrape.warc.walk import iter_readable
 
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 GONE_STATUSES = frozenset({404, 410})
-_CHILD_TABLES = ("article_versions", "figures", "attachments", "article_tags", "related_links")
 
 ArticleFilter = Callable[[Article], Article]  # a step between extraction and validation (a test hook)
 
@@ -105,49 +109,13 @@ class ReextractResult:
     appended_versions: int = 0  # versions appended with the reason, over those articles
 
 
-def _profiles(conn: sqlite3.Connection) -> list[SiteProfile]:
-    """A profile for every base URL the archive's crawls fetched from: the one each crawl records, and the origin
-    of each of its captures (an archive resumed by an older dvscrape recorded a base URL it did not crawl)."""
-    bases: dict[tuple[str, str], None] = {}
-    for site, base_url in conn.execute("SELECT site, base_url FROM crawls ORDER BY id DESC").fetchall():
-        bases[(site, base_url)] = None
-    for site, url in conn.execute(
-        "SELECT crawls.site, min(captures.url) FROM captures JOIN crawls ON crawls.id = captures.crawl_id "
-        "WHERE captures.kind != 'offsite' "
-        "GROUP BY captures.crawl_id, substr(captures.url, 1, instr(substr(captures.url, 9), '/') + 8)"
-    ):
-        parts = urlsplit(url or "")
-        if parts.scheme in ("http", "https") and parts.netloc:
-            bases[(site, f"{parts.scheme}://{parts.netloc}")] = None
-    profiles: list[SiteProfile] = []
-    for site, base_url in bases:
-        try:
-            profiles.append(get_profile(site, base_url))
-        except ConfigurationError:
-            continue
-    if not profiles:
-        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
-    return profiles
-
-
-def _profile_for(url: str, profiles: list[SiteProfile]) -> SiteProfile | None:
-    for profile in profiles:
-        if classify(url, profile).kind is not UrlKind.OFFSITE:
-            return profile
-    return None
-
-
 def _sitemap_lastmods(record: WarcRecord, profile: SiteProfile, into: dict[str, str]) -> None:
     try:
-        root = etree.fromstring(
-            decoded_payload(record), parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
-    except (etree.XMLSyntaxError, ValueError, DvscrapeError):
+        pages = read_sitemap(decoded_payload(record)).pages
+    except DvscrapeError:
         return
-    for entry in root.iter(f"{SITEMAP_NS}url"):
-        loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
-        lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
-        canonical = classify(loc, profile).canonical if loc else ""
+    for loc, lastmod in pages:
+        canonical = classify(profile.fetch_url(loc), profile).canonical
         if canonical:
             into[canonical] = lastmod
 
@@ -175,19 +143,19 @@ def _scan(files: list[Path], profiles: list[SiteProfile], capture_kinds: dict[st
             if kind not in ("response", "revisit"):
                 continue
             status = record.http_status or 0
-            profile = _profile_for(record.target_uri, profiles)
+            profile = profile_for(record.target_uri, profiles)
             if profile is None or not (200 <= status < 300 or status in GONE_STATUSES or kind == "revisit"):
                 continue
             decision = classify(record.target_uri, profile)
-            if decision.kind is UrlKind.SITEMAP and kind == "response":
+            captured_as = capture_kinds.get(record.record_id, decision.kind.value)
+            if captured_as == UrlKind.SITEMAP.value and kind == "response":
                 sitemaps.add(record.target_uri)
                 _sitemap_lastmods(record, profile, lastmods)
                 continue
             if decision.kind is UrlKind.LISTING and kind == "response" and status == 200:
                 listings.setdefault(record.target_uri, []).append(_Page.of(record, path))
                 continue
-            is_article = capture_kinds.get(record.record_id, decision.kind.value) == UrlKind.ARTICLE.value
-            if is_article:
+            if captured_as == UrlKind.ARTICLE.value:
                 pages.append(replace(_Page.of(record, path), record_type=kind, status=status))
     return _Scan(sorted(pages, key=lambda page: page.date), lastmods, sitemaps, listings)
 
@@ -209,7 +177,7 @@ class _ListingBook:
             return
         self._read = True
         for url, captures in self.scan.listings.items():
-            profile = _profile_for(url, self.profiles)
+            profile = profile_for(url, self.profiles)
             for listing_page in captures:
                 self.captures.setdefault(url, []).append((_seconds(listing_page.date), listing_page.record_id))
                 shown = self._entries_of(listing_page, profile) if profile is not None else {}
@@ -223,7 +191,8 @@ class _ListingBook:
         """The entries of one listing capture by article URL; none when it cannot be read (it shows nothing)."""
         try:
             record = read_record_at(listing_page.path, listing_page.offset, listing_page.length, check_digests=False)
-            listing = extract_listing(listing_page.url, decoded_payload(record), profile, declared_charset(record))
+            content_type = record.http_header("Content-Type")
+            listing = extract_listing(listing_page.url, decoded_payload(record), profile, content_type)
         except (DvscrapeError, OSError, ValueError):
             return {}
         return {entry.url: entry for entry in listing.entries}
@@ -231,7 +200,7 @@ class _ListingBook:
 
 def _seconds(warc_date: str) -> float:
     try:
-        return datetime.fromisoformat(warc_date.replace("Z", "+00:00")).timestamp()
+        return parse_warc_date(warc_date).timestamp()
     except ValueError:
         return 0.0
 
@@ -267,14 +236,14 @@ def iter_extracted(
             yield page, None
             continue
         result.pages += 1
-        profile = _profile_for(page.url, profiles)
+        profile = profile_for(page.url, profiles)
         assert profile is not None
         try:
             record = read_record_at(page.path, page.offset, page.length, check_digests=False)
             canonical = classify(page.url, profile).canonical
             hint = _listing_hint(page, canonical, book)
             context = PageContext(
-                declared_encoding=declared_charset(record),
+                content_type=record.http_header("Content-Type"),
                 sitemap_lastmod=scan.lastmods.get(canonical, ""),  # as the crawl: however the page was reached
                 listing_date=hint.date,
                 listing_categories=hint.categories,
@@ -337,15 +306,12 @@ def _rebuild(
     files = warc_files(archive.warc_dir)
     if not files:
         raise ReextractError(f"archive {archive.directory} has no WARC files")
-    profiles = _profiles(conn)
-    capture_ids: dict[str, int] = {}
-    capture_kinds: dict[str, str] = {}
-    for capture_id, record_id, kind in conn.execute(
-        "SELECT id, warc_record_id, kind FROM captures WHERE warc_record_id IS NOT NULL ORDER BY id"
-    ):
-        capture_ids[record_id] = capture_id
-        capture_kinds[record_id] = kind
-    scan = _scan(files, profiles, capture_kinds)
+    profiles = crawl_profiles(conn)
+    if not profiles:
+        raise ReextractError("the archive records no crawl of a known site, so its pages cannot be re-extracted")
+    captured = capture_ids_by_record(conn)
+    capture_ids = {record_id: capture_id for record_id, (capture_id, _) in captured.items()}
+    scan = _scan(files, profiles, {record_id: kind for record_id, (_, kind) in captured.items()})
     extracted = list(iter_extracted(scan, profiles, adjust, result))
     first_seen: dict[str, str] = {}
     for page, article in extracted:
@@ -353,19 +319,10 @@ def _rebuild(
             first_seen.setdefault(article.url, _seen_at(page))
     stored_urls: set[str] = set()
     with archive.transaction("re-extract the articles"):
-        existing = dict(conn.execute("SELECT url, id FROM articles").fetchall())
+        existing = article_ids(conn)
         rebuilt_ids = [existing[url] for url in first_seen if url in existing]
         versions_before = stored_versions(conn, rebuilt_ids)
-        for table in _CHILD_TABLES:
-            for chunk in range(0, len(rebuilt_ids), 500):
-                ids = rebuilt_ids[chunk : chunk + 500]
-                marks = ", ".join("?" for _ in ids)
-                conn.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", ids)
-        for url, seen in first_seen.items():
-            if url in existing:  # keep the id; the next save is then an update that writes version 1
-                conn.execute(
-                    "UPDATE articles SET content_hash = '', first_seen = ? WHERE id = ?", (seen, existing[url])
-                )
+        restart_articles(conn, {existing[url]: seen for url, seen in first_seen.items() if url in existing})
         for page, article in extracted:
             if article is None:
                 _replay_check(archive, page, profiles, capture_ids.get(page.record_id), result)
@@ -385,27 +342,24 @@ def _rebuild(
         result.not_rebuilt = sorted(url for url in existing if url not in first_seen)
         result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
         if remove_not_articles:
-            for url in result.removable:
-                for table in _CHILD_TABLES:
-                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (existing[url],))
-                conn.execute("DELETE FROM articles WHERE id = ?", (existing[url],))
+            remove_articles(conn, [existing[url] for url in result.removable])
             result.removed = len(result.removable)
         result.kept = len(result.not_rebuilt) - result.removed
-        (result.articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+        result.articles, _ = stored_counts(conn)
         if dry_run:
             raise _DryRun
 
 
 def _seen_at(page: _Page) -> str:
     """The capture time (the record's WARC-Date) in the archive's one stored time format."""
-    return stored_time(page.date.replace("Z", "+00:00"))
+    return stored_time(parse_warc_date(page.date))
 
 
 def _replay_check(
     archive: Archive, page: _Page, profiles: list[SiteProfile], capture_id: int | None, result: ReextractResult
 ) -> None:
     """Replay a revisit (the article was re-checked, unchanged) or a 404/410 answer (the article is gone)."""
-    profile = _profile_for(page.url, profiles)
+    profile = profile_for(page.url, profiles)
     canonical = classify(page.url, profile).canonical if profile else ""
     if not canonical:
         return

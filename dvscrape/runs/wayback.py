@@ -20,9 +20,8 @@ from dvscrape.capture.cdx import WaybackServer
 from dvscrape.capture.counts import Count, count
 from dvscrape.capture.session import RUN_OPTIONS, CrawlSession
 from dvscrape.errors import DvscrapeError
-from dvscrape.runs.crawl import CrawlResult, RunEnd, run_spider
+from dvscrape.runs.crawl import CrawlResult, RunEnd, check_profile, run_spider
 from dvscrape.runs.rebuild import reextract
-from dvscrape.sites import get_profile
 from dvscrape.spiders.wayback import WaybackSpider
 
 logger = logging.getLogger(__name__)
@@ -88,7 +87,7 @@ def run_wayback(
     fast: bool = False,
 ) -> WaybackResult:
     """Fetch the site's captures from the web archive at *wayback_url* into *archive_dir*; see the module."""
-    get_profile(site, base_url)  # a bad site or base URL fails before Scrapy starts
+    check_profile(site, base_url, overrides)
     server = WaybackServer.from_url(wayback_url)
     extensions = {**default_settings.EXTENSIONS, f"{RunEnd.__module__}.RunEnd": None,
                   f"{__name__}.WaybackRunEnd": default_settings.EXTENSIONS[f"{RunEnd.__module__}.RunEnd"]}  # fmt: skip

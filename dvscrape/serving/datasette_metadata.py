@@ -66,6 +66,35 @@ CAPTURE_COLUMNS: dict[str, str] = {
     "payload_digest": "WARC-Payload-Digest (sha1, base32) of the response body.",
     "error": "Why the fetch failed, when it did.",
 }
+CRAWL_COLUMNS: dict[str, str] = {
+    "captures": "URLs archived: response and revisit records written (Browsertrix's totalUrls).",
+    "revisits": "Duplicate URLs: revisit records, an identical payload or a 304, whose payload was not stored again "
+    "(dupeUrls).",
+    "unique_digests": "Distinct payload digests of the response records the crawl wrote (uniqueHashes).",
+    "bytes_conserved": "Payload bytes the revisits did not store again (conservedSize).",
+}
+QA_COLUMNS: dict[str, str] = {
+    "id": "Row id.",
+    "crawl_id": "The crawl whose page was checked (crawls.id).",
+    "capture_id": "The page's capture (captures.id).",
+    "url": "The page's URL as fetched.",
+    "kind": "home, listing, article or page.",
+    "checked_at": "When the QA ran (at the end of the crawl, or `dvscrape qa`).",
+    "resolves": "1 when the page, looked up in the archive's CDXJ index at its capture time as pywb and "
+    "ReplayWeb.page look it up (nearest capture, revisits followed), replays its own capture.",
+    "requisites": "Same-host images, stylesheets, scripts, icons and fonts the replayed page (and its stylesheets) "
+    "reference.",
+    "crawl_good": "Requisites the archive captured with an answer below 400 (Browsertrix's crawlGood).",
+    "crawl_bad": "Requisites never captured, or answered with an error (crawlBad).",
+    "replay_good": "Requisites that replay: resolved to a 2xx capture at the page's time (replayGood).",
+    "replay_bad": "Requisites that do not replay (replayBad); named in missing.",
+    "missing": "The requisites that do not replay, JSON array.",
+    "text_matches": "1 when the page object reads the replayed page as the stored article (title and body), 0 when "
+    "not; empty for a page with no stored article.",
+    "problem": "Why the page failed a check.",
+    "screenshot_similarity": "Share of pixels (0-1) the live page and its replay in pywb have the same, from "
+    "`dvscrape qa --screenshots N`; the photographs are in the archive's qa/ folder.",
+}
 
 SEARCH_SQL = f"""
 SELECT a.id, a.url, a.title, a.published_date, a.category,
@@ -139,7 +168,16 @@ def datasette_metadata(database: str = "archive") -> dict[str, Any]:
                     },
                     "figures": {"description": "Images of articles with their captions, in order."},
                     "attachments": {"description": "Documents (PDF, DOC…) linked from articles."},
-                    "crawls": {"description": "One row per crawl: when, of what, with what counts."},
+                    "crawls": {
+                        "description": "One row per crawl: when, of what, with what counts.",
+                        "columns": CRAWL_COLUMNS,
+                    },
+                    "qa": {
+                        "description": "How each page a crawl archived replays from the archive's own index: "
+                        "its capture, its requisites, its text (dvscrape qa).",
+                        "columns": QA_COLUMNS,
+                        "facets": ["crawl_id", "kind", "resolves", "replay_bad", "text_matches"],
+                    },
                     **DOCUMENT_TABLES,
                 },
                 "queries": {

@@ -13,6 +13,7 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from dvscrape.archive.folding import fold, register_fold
+from dvscrape.archive.lookup import ARTICLE_CAPTURE
 from dvscrape.archive.search import parse_query
 from dvscrape.errors import QueryError
 from dvscrape.serving.replay import DEFAULT_REPLAY_BASE, replay_url
@@ -148,10 +149,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
 
         article_id = request.url_vars["article_id"]
         db = datasette.get_database(_database(datasette))
-        found = await db.execute(
-            "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id WHERE a.id = ?",
-            [int(article_id)],
-        )
+        found = await db.execute(ARTICLE_CAPTURE, [int(article_id)])
         row = found.first()
         if row is None:
             return Response.text(f"article {article_id} has no capture", status=404)

@@ -16,12 +16,19 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.lookup import capture_record, capture_warc_record
+from dvscrape.archive.lookup import (
+    capture_record,
+    capture_warc_record,
+    captured_page_urls,
+    replay_articles,
+    replay_home,
+)
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
 from dvscrape.warc.files import warc_files
@@ -69,32 +76,14 @@ def _html_title(archive: Archive, capture_id: int) -> str:
 def replay_pages(archive: Archive) -> list[ReplayPage]:
     """The home page, then every article, once each: at its newest capture with content (a 200 response, or a
     revisit that confirmed one), titled with the page's title (the article title; the home page's <title>)."""
-    conn = archive.db.conn
     pages: list[ReplayPage] = []
-    home = conn.execute(
-        """
-        SELECT id, url, fetched_at FROM captures
-        WHERE kind = 'home' AND warc_record_id IS NOT NULL
-          AND (status = 200 OR (status = 304 AND record_type = 'revisit'))
-        ORDER BY fetched_at DESC, id DESC LIMIT 1
-        """
-    ).fetchone()
+    home = replay_home(archive.db.conn)
     if home is not None:
-        original = conn.execute(
-            "SELECT id FROM captures WHERE canonical_url = (SELECT canonical_url FROM captures WHERE id = ?) "
-            "AND status = 200 AND record_type = 'response' ORDER BY fetched_at DESC, id DESC LIMIT 1",
-            (home[0],),
-        ).fetchone()
-        title = _html_title(archive, int(original[0])) if original else ""
-        pages.append(ReplayPage(str(home[1]), str(home[2]), title or str(home[1]), "home"))
-    for url, fetched_at, title in conn.execute(
-        """
-        SELECT c.url, c.fetched_at, a.title FROM articles AS a JOIN captures AS c ON c.id = a.capture_id
-        WHERE c.warc_record_id IS NOT NULL AND a.gone_since IS NULL
-        ORDER BY c.fetched_at, a.id
-        """
-    ):
-        pages.append(ReplayPage(str(url), str(fetched_at), str(title or url), "article"))
+        url, fetched_at, original = home
+        title = _html_title(archive, original) if original is not None else ""
+        pages.append(ReplayPage(url, fetched_at, title or url, "home"))
+    for url, fetched_at, title in replay_articles(archive.db.conn):
+        pages.append(ReplayPage(url, fetched_at, title, "article"))
     return pages
 
 
@@ -122,10 +111,12 @@ def _sources(files: list[Path]) -> list[list[object]]:
     return [[path.name, path.stat().st_size, path.stat().st_mtime_ns] for path in files]
 
 
-def build_collection(archive: Archive, root: Path | None = None, *, name: str = COLLECTION) -> Collection:
+def build_collection(
+    archive: Archive, root: Path | None = None, *, name: str = COLLECTION, framed: bool = True
+) -> Collection:
     """Create or refresh the pywb collection *name* under *root* (default: ``replay/`` in the archive folder):
-    WARC files linked, the CDXJ index rewritten when the WARC files changed. Raises DvscrapeError when the archive
-    has no WARC file."""
+    WARC files linked, the CDXJ index rewritten when the WARC files changed, pywb's configuration (config_file)
+    written for framed replay or not. Raises DvscrapeError when the archive has no WARC file."""
     files = warc_files(archive.warc_dir)
     if not files:
         raise DvscrapeError(f"archive {archive.directory} has no WARC files to replay")
@@ -142,7 +133,7 @@ def build_collection(archive: Archive, root: Path | None = None, *, name: str = 
                 link.symlink_to(path.resolve())
             except OSError:
                 shutil.copy2(path, link)
-    _write_config(root, archive)
+    _write_config(root, archive, framed=framed)
     manifest = index_dir / "sources.json"
     index = index_dir / "index.cdxj"
     sources = _sources(files)
@@ -164,8 +155,7 @@ BACK_LINK_QUERY = r"\?(?:[^#]*&)?(?:\w*_)?(?:inheritRedirect|redirect)=[^#]*$"
 
 def _site_prefixes(archive: Archive) -> list[str]:
     """The SURT prefixes of the hosts the archive's pages were fetched from."""
-    found = archive.db.conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')").fetchall()
-    return sorted({surt(str(url)).split(")", 1)[0] + ")/" for (url,) in found})
+    return sorted({surt(url).split(")", 1)[0] + ")/" for url in captured_page_urls(archive.db.conn)})
 
 
 def _pywb_default_rules() -> str:
@@ -179,11 +169,18 @@ def _pywb_default_rules() -> str:
     return ""
 
 
-def _write_config(root: Path, archive: Archive) -> None:
-    """pywb's config.yaml for the collection: framed replay, and pywb's rules with one more fuzzy-matching rule
-    in front: on the site's hosts, a URL whose query carries Liferay back-link parameters (``?inheritRedirect=true
-    &redirect=…``, the form listing pages link articles with) is looked up without that query."""
-    lines = ["# pywb configuration written by dvscrape replay", "framed_replay: true"]
+def config_file(framed: bool) -> str:
+    """The name of pywb's configuration in the collection root: framed replay (the banner with the capture date
+    above the page, as `dvscrape replay` serves it), or the page alone (the QA screenshots)."""
+    return "config.yaml" if framed else "config-unframed.yaml"
+
+
+def _write_config(root: Path, archive: Archive, *, framed: bool) -> None:
+    """pywb's configuration for the collection: framed replay or not, and pywb's rules with one more fuzzy-matching
+    rule in front: on the site's hosts, a URL whose query carries Liferay back-link parameters
+    (``?inheritRedirect=true&redirect=…``, the form listing pages link articles with) is looked up without that
+    query."""
+    lines = ["# pywb configuration written by dvscrape replay", f"framed_replay: {str(framed).lower()}"]
     defaults = _pywb_default_rules()
     prefixes = _site_prefixes(archive)
     if defaults and prefixes and "\nrules:\n" in defaults:
@@ -198,7 +195,7 @@ def _write_config(root: Path, archive: Archive) -> None:
         rules = root / "rules.yaml"
         rules.write_text(defaults.replace("\nrules:\n", "\nrules:\n" + rule, 1), encoding="utf-8")
         lines.append(f"rules_file: {rules.resolve()}")
-    (root / "config.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / config_file(framed)).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def pywb_tool(name: str = "wayback") -> Path:
@@ -226,10 +223,13 @@ def free_port(host: str) -> int:
         return int(probe.getsockname()[1])
 
 
-def start_pywb(root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> subprocess.Popen[bytes]:
-    """Start pywb's `wayback` on *root* (a folder with collections/), bound to *host*:*port*."""
+def start_pywb(
+    root: Path, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT, framed: bool = True
+) -> subprocess.Popen[bytes]:
+    """Start pywb's `wayback` on *root* (a folder with collections/), bound to *host*:*port*, with the framed or
+    unframed configuration build_collection wrote."""
     command = [str(pywb_tool()), "--bind", host, "--port", str(port), "--threads", "4"]
-    environment = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    environment = {**os.environ, "PYTHONWARNINGS": "ignore", "PYWB_CONFIG_FILE": config_file(framed)}
     with open(root / "pywb.log", "ab") as log:  # a pipe nobody reads would fill and stall pywb
         return subprocess.Popen(command, cwd=root, env=environment, stdout=log, stderr=subprocess.STDOUT)
 
@@ -255,3 +255,18 @@ def process_wait(process: subprocess.Popen[bytes], seconds: float) -> None:
     """Wait up to *seconds* for *process* (a sleep that ends early when it exits)."""
     with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=seconds)
+
+
+@contextlib.contextmanager
+def pywb_serving(archive: Archive, *, framed: bool = True) -> Iterator[str]:
+    """The base URL (``http://127.0.0.1:PORT/archive``) of a pywb serving the archive's collection on a free loopback
+    port, framed as `dvscrape replay` serves it or unframed (the page alone), while the block runs."""
+    collection = build_collection(archive, framed=framed)
+    port = free_port("127.0.0.1")
+    process = start_pywb(collection.root, port=port, framed=framed)
+    try:
+        wait_until_serving(collection.root, "127.0.0.1", port, process)
+        yield f"http://127.0.0.1:{port}/{collection.name}"
+    finally:
+        process.terminate()
+        process_wait(process, 30)

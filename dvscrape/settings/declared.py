@@ -75,6 +75,13 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DVSCRAPE_MAX_ARTICLES", 0, "Stop scheduling new articles after this many (0: no limit)."),
     Setting(
+        "DVSCRAPE_QA_ENABLED",
+        True,
+        "At the end of a crawl, replay every page it archived from the archive's own index and record in the `qa` "
+        "table whether it resolves, whether every requisite replays and whether its text is the stored article's "
+        "(`dvscrape qa`).",
+    ),
+    Setting(
         "DVSCRAPE_OPERATOR",
         "",
         "Operator contact for the User-Agent and WARC headers (empty: the environment variable `DVSCRAPE_OPERATOR`).",

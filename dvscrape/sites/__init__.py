@@ -5,13 +5,15 @@ mistakes named), urls (canonical URLs, scope, traps), traps (what a URL's query 
 the crawl's trap guards and the probe share it), probe, probe_reading and draft (a draft profile from a live
 portal: fetching, reading its pages, writing the TOML). The user's folder
 is the DVSCRAPE_PROFILES_DIR setting or, when that is empty, the environment variable of the same name; a profile
-there takes precedence over a bundled one of the same name. No Scrapy import here.
+there takes precedence over a bundled one of the same name. ``profile_for`` is the one rule of which profile reads
+a URL an archive holds. No Scrapy import here.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterable
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 from dvscrape.errors import ConfigurationError
 from dvscrape.sites.loader import parse_profile_text
 from dvscrape.sites.profile import SiteProfile
+from dvscrape.sites.urls import UrlKind, classify
 
 PROFILES_DIR_VARIABLE = "DVSCRAPE_PROFILES_DIR"
 
@@ -63,6 +66,20 @@ def get_profile(name: str, base_url: str | None = None, profiles_dir: str | None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigurationError(f"cannot read the profile {entry}: {error}") from error
     return _parse(text, name, str(entry), base_url)
+
+
+def profile_for(url: str, profiles: Iterable[SiteProfile]) -> SiteProfile | None:
+    """The profile that reads *url*, a URL some crawl fetched: the first of *profiles* (each a site's profile pointed
+    at an address its crawls fetched from: a mirror, the replica on some port) under which *url* is on the site; None
+    when it is on none of them."""
+    return next((profile for profile in profiles if classify(url, profile).kind is not UrlKind.OFFSITE), None)
+
+
+def profiles_dir_of(profile: SiteProfile) -> str:
+    """The folder of the user's profiles *profile* was read from ('' for a profile dvscrape ships): what a crawl
+    records, so that its archive is read again with the same profile."""
+    folder = Path(profile.source).parent if profile.source else None
+    return str(folder) if folder is not None and folder != Path(str(bundled_profiles_dir())) else ""
 
 
 @functools.lru_cache(maxsize=64)

@@ -40,7 +40,7 @@ from dvscrape.sites.probe_reading import (
     same_site,
     traps_in,
 )
-from dvscrape.text import decode_html
+from dvscrape.text import decode_html, header_charset
 
 MAX_CANDIDATES = 12
 MIN_LISTING_ARTICLES = 1
@@ -109,8 +109,7 @@ def fetch(url: str) -> Page:
         headers = {name.lower(): value for name, value in error.headers.items()}
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise ConfigurationError(f"cannot fetch {url}: {getattr(error, 'reason', error)}") from error
-    charset = re.search(r"charset=([\w-]+)", headers.get("content-type", ""))
-    text = decode_html(body, charset.group(1) if charset else None) if body else ""
+    text = decode_html(body, header_charset(headers.get("content-type"))) if body else ""
     return Page(final, status, headers, text)
 
 

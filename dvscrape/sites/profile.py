@@ -249,8 +249,18 @@ class SiteProfile:
 
     def fetch_url(self, url: str) -> str:
         """Where to fetch *url*: a URL on the site's own address rebased onto the base URL; others unchanged."""
-        if self.is_mirror and url.lower().startswith(self.site_url.lower()):
-            rest = url[len(self.site_url) :]
-            if rest == "" or rest[0] in "/?#":
-                return self.base_url + rest
-        return url
+        return _rebased(url, self.site_url, self.base_url)
+
+    def on_site(self, url: str) -> str:
+        """*url*'s identity: a URL on the base URL (the transport) rebased onto the site's own address (fetch_url's
+        inverse); others unchanged."""
+        return _rebased(url, self.base_url, self.site_url)
+
+
+def _rebased(url: str, origin: str, onto: str) -> str:
+    """*url* with the origin *origin* replaced by *onto* when it starts with it; else unchanged."""
+    if origin.lower() != onto.lower() and url.lower().startswith(origin.lower()):
+        rest = url[len(origin) :]
+        if rest == "" or rest[0] in "/?#":
+            return onto + rest
+    return url

@@ -60,6 +60,7 @@ class UrlDecision:
 
 
 _ASSET_CONTENT = re.compile(r"/-/asset_publisher/[^/]+/content/(?P<rest>.+)$")
+_SITEMAP_FILE = re.compile(r"/sitemap[\w.-]*\.xml")  # a sitemap at the site's root: sitemap-2.xml, sitemap_news.xml
 _DISPLAY_PAGE = re.compile(r"/-/(?P<url_title>[^/]+)$")
 _NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
 
@@ -122,8 +123,9 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
 
     if path == profile.robots_path:
         return UrlDecision(UrlKind.ROBOTS, _site_url(profile, path), locale)
-    if path == profile.sitemap_path:
-        return UrlDecision(UrlKind.SITEMAP, _site_url(profile, path), locale)
+    if path == profile.sitemap_path or _SITEMAP_FILE.fullmatch(path):
+        # The sitemap, or one a sitemap index lists (Liferay 7: /sitemap.xml?layoutUuid=…): the query names it.
+        return UrlDecision(UrlKind.SITEMAP, _join(profile, path, sorted(params)), locale)
     if any(path.startswith(prefix) for prefix in rules.media_prefixes):
         kept = sorted((k, v) for k, v in params if k not in rules.media_noise_params)
         return UrlDecision(UrlKind.MEDIA, _join(profile, path, kept), locale)

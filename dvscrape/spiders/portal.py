@@ -24,6 +24,7 @@ from dvscrape.capture.items import (
     ArticleUnchanged,
     ExtractionFailure,
     FetchFailure,
+    content_type,
 )
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
@@ -65,6 +66,10 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     name = "portal"
     site = ""
+    # Set from the crawl's settings (their defaults declared in settings/declared.py) by from_crawler.
+    extract_enabled: bool
+    fetch_media: bool
+    extract_maxsize: int
 
     def __init__(
         self,
@@ -88,9 +93,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.init_change_signals()
         self.held = HeldArticles(self.profile)  # the session's, once it is open (spider_opened)
         self.init_requisites()
-        self.extract_enabled = True
-        self.fetch_media = True
-        self.extract_maxsize = 8 * 1024 * 1024
         self.session: CrawlSession | None = None  # the crawl's archive, once it is open (None: nothing archived)
 
     @classmethod
@@ -107,9 +109,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                 settings.set(name, value, priority="spider")
         if spider.max_articles is None:
             spider.max_articles = settings.getint("DVSCRAPE_MAX_ARTICLES")
-        spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED", True)
-        spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA", True)
-        spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES", True)
+        spider.extract_enabled = settings.getbool("DVSCRAPE_EXTRACT_ENABLED")
+        spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA")
+        spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES")
         spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
         crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
@@ -185,6 +187,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             priority=PRIORITY.get(decision.kind, 0),
             headers=dict(headers),
         )
+        if decision.kind is UrlKind.LISTING:
+            self.held.listing_requested(decision.canonical)
         return request
 
     def _planner(self) -> FetchPlanner | None:
@@ -266,6 +270,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             raise CloseSpider(PROFILE_MISTAKE_REASON)
 
     def _parse_page(self, response: Response) -> Iterator[Any]:
+        if response.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self.held.listing_answered(self._canonical_of(response))
         page = self._page(response)
         if isinstance(page, list):
             yield from page
@@ -304,7 +310,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         if not self.extract_enabled:
             return
         try:
-            self.held.note_listing(extract_listing(response.url, response.body, self.profile, response.encoding))
+            self.held.note_listing(extract_listing(response.url, response.body, self.profile, content_type(response)))
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
 
@@ -353,7 +359,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         canonical = self._canonical_of(response)
         hint = self.held.hint_for(canonical)
         context = PageContext(
-            declared_encoding=response.encoding,
+            content_type=content_type(response),
             sitemap_lastmod=self._lastmod_of(response, canonical),
             listing_date=hint.date,
             listing_categories=hint.categories,
@@ -407,6 +413,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         """A request that failed without an HTTP response (after retries): record why. A request refused on
         purpose (out of scope, or disallowed by robots.txt) is a recorded decision, not a failure of the crawl."""
         request = failure.request  # type: ignore[attr-defined]
+        if request.meta.get(KIND_KEY) == UrlKind.LISTING.value:
+            self.held.listing_answered(str(request.meta.get(CANONICAL_KEY, request.url)))
         if request.meta.get(START_KEY):
             self._check(self.checks.start_page_done(status=None))
         if failure.check(ScopeRefused):

@@ -16,7 +16,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from dvscrape.capture.items import REVISIT_KEY
-from dvscrape.pages.requisites import css_references, page_requisites
+from dvscrape.pages.requisites import css_references, page_requisites, stylesheet_text
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class RequisitesMixin:
     profile: SiteProfile
     crawler: Any
     session: CrawlSession | None
-    fetch_requisites: bool = True
+    fetch_requisites: bool  # DVSCRAPE_FETCH_REQUISITES, set by the spider's from_crawler
     _request_for: Callable[..., scrapy.Request | None]
     _schedule: Callable[[scrapy.Request | None], Iterator[scrapy.Request]]
     _refused: Callable[..., None]
@@ -50,11 +50,11 @@ class RequisitesMixin:
         """For an image or document the planner found held: the conditional headers to fetch it under *url* when
         that URL was never captured (another page names the same resource under another URL, say a new ``?t=``),
         so that every URL a page references replays; None when *url* itself is archived."""
-        if decision.kind is not UrlKind.MEDIA:
+        if decision.kind is not UrlKind.MEDIA or self.session is None:
             return None
-        known = self.session.state.last_capture(decision.canonical) if self.session is not None else None
+        known = self.session.state.last_capture(decision.canonical)
         fetched = self.profile.fetch_url(url)
-        if known is None or known.url == fetched or fetched in self._variant_urls:
+        if known is None or self.session.state.archived_media_url(fetched) or fetched in self._variant_urls:
             return None
         self._variant_urls.add(fetched)
         return known.conditional_headers()
@@ -64,11 +64,8 @@ class RequisitesMixin:
         and the URLs a stylesheet references are requisites of every crawl."""
         if self.session is None:
             return ""
-        payload, charset = self.session.newest_payload(url)
-        try:
-            return payload.decode(charset or "utf-8", errors="replace")
-        except LookupError:  # a charset Python does not know
-            return payload.decode("utf-8", errors="replace")
+        payload, content_type = self.session.newest_payload(url)
+        return stylesheet_text(payload, content_type)
 
     def requisite_requests(self, base_url: str, urls: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the requisites *urls* embedded by the page or stylesheet at *base_url*, each URL once per

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
-from lxml import etree
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from dvscrape.capture.items import CANONICAL_KEY, REVISIT_KEY, FetchFailure
-from dvscrape.errors import ConfigurationError, DvscrapeError
+from dvscrape.errors import DvscrapeError, ExtractionError
+from dvscrape.pages.dom import decode_document
+from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from dvscrape.capture.session import CrawlSession
     from dvscrape.sites.profile import SiteProfile
 
-SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 LASTMOD_KEY = "dvscrape_lastmod"
 RECHECK_KEY = "dvscrape_recheck"  # a held article re-checked now whatever its schedule (it left the sitemap)
 
@@ -70,15 +70,17 @@ class SitemapMixin:
         known = planner.state.last_capture(canonical) if canonical else None
         if known is None or self.session is None:
             return
+        profile = self.session.profile_for(known.url)  # the address it was fetched from (another replica port)
         try:
-            body = self.session.archived_payload(known.capture_id)[0]
+            body, kind = self.session.archived_payload(known.capture_id)
+            text = decode_document(body, kind).text
         except (DvscrapeError, OSError, ValueError):
             return
-        parts = urlsplit(known.url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        if profile is None:
+            return
         before: set[str] = set()
-        for href in scrapy.Selector(text=body.decode("utf-8", errors="replace")).xpath("//a/@href").getall():
-            url = self._canonical_on(urljoin(known.url, href.strip()), origin)
+        for href in scrapy.Selector(text=text).xpath("//a/@href").getall():
+            url = classify(profile.fetch_url(urljoin(known.url, href.strip())), profile).canonical
             if (
                 url
                 and planner.holds_article(url)
@@ -91,16 +93,8 @@ class SitemapMixin:
         """The lastmods of the sitemap as the previous visit archived it (read once, when first needed)."""
         if self._previous is None:
             session = self.session
-            self._previous = session.previous_sitemap(self._canonical_on).lastmods if session is not None else {}
+            self._previous = session.previous_sitemap().lastmods if session is not None else {}
         return self._previous
-
-    def _canonical_on(self, url: str, origin: str) -> str:
-        """The canonical form of *url* as found on a page fetched from *origin* (another port of a replica)."""
-        try:
-            profile = self.profile.with_base_url(origin)
-        except ConfigurationError:
-            return ""
-        return classify(profile.fetch_url(url), profile).canonical
 
     def _archived_sitemap(self, response: Response) -> bytes:
         """The body of a sitemap answered 304 (not modified): the archived copy it confirms."""
@@ -118,20 +112,17 @@ class SitemapMixin:
             if not body:
                 return
         try:
-            root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
-        except etree.XMLSyntaxError as error:
-            reason = f"invalid sitemap XML: {error}"
-            yield FetchFailure(response.url, response.url, "sitemap", reason, response.status, 1)
+            sitemap = read_sitemap(body)
+        except ExtractionError as error:
+            yield FetchFailure(response.url, response.url, "sitemap", str(error), response.status, 1)
             return
-        for entry in root.iter(f"{SITEMAP_NS}url", f"{SITEMAP_NS}sitemap"):
-            loc = entry.findtext(f"{SITEMAP_NS}loc", default="").strip()
-            lastmod = entry.findtext(f"{SITEMAP_NS}lastmod", default="").strip()
-            if loc:
-                self._sitemap_entries.append((loc, lastmod, response.url))
-                canonical = classify(self.profile.fetch_url(loc), self.profile).canonical
-                self._sitemap_locs.add(canonical)
-                if lastmod:
-                    self._sitemap_lastmods[canonical] = lastmod
+        self._sitemap_entries += [(loc, "", response.url) for loc, _ in sitemap.sitemaps]  # an index's sitemaps
+        for loc, lastmod in sitemap.pages:
+            self._sitemap_entries.append((loc, lastmod, response.url))
+            canonical = classify(self.profile.fetch_url(loc), self.profile).canonical
+            self._sitemap_locs.add(canonical)
+            if lastmod:
+                self._sitemap_lastmods[canonical] = lastmod
         self._sitemap_read = True
 
     def spider_idle(self) -> None:

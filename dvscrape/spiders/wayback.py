@@ -35,6 +35,7 @@ from dvscrape.sites.urls import UrlKind, classify
 logger = logging.getLogger(__name__)
 
 WANTED_KINDS = frozenset({UrlKind.ARTICLE, UrlKind.LISTING, UrlKind.HOME, UrlKind.SITEMAP})
+CDX_KEY = "dvscrape_cdx"  # (digest, status) the CDX gave the capture fetched
 
 
 class WaybackSpider(scrapy.Spider):
@@ -51,10 +52,11 @@ class WaybackSpider(scrapy.Spider):
         wayback_url: str | None = None,
         since: date | None = None,
         until: date | None = None,
+        profiles_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.profile = get_profile(site, base_url)
+        self.profile = get_profile(site, base_url, profiles_dir or None)
         self.server = WaybackServer.from_url(wayback_url)
         self.since, self.until = since, until
         self.allowed_domains = [self.server.host]
@@ -66,6 +68,7 @@ class WaybackSpider(scrapy.Spider):
         self.articles: set[str] = set()  # canonical URLs of the wanted captures that are articles
         self.wanted: list[tuple[str, ArchivedCapture]] = []  # over every CDX page, collapsed once all are read
         self.kinds: dict[str, UrlKind] = {}  # the kind of each wanted canonical URL
+        self.spare: dict[str, list[ArchivedCapture]] = {}  # same content captured again, by canonical URL
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -76,7 +79,9 @@ class WaybackSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WaybackSpider:
-        """Declare the site profile, and the web archive the crawl reads, to the crawl's components."""
+        """Declare the site profile (looked up where the crawl's DVSCRAPE_PROFILES_DIR says, as for the live crawl),
+        and the web archive the crawl reads, to the crawl's components."""
+        kwargs.setdefault("profiles_dir", crawler.settings.get("DVSCRAPE_PROFILES_DIR") or None)
         spider: WaybackSpider = super().from_crawler(crawler, *args, **kwargs)
         if not crawler.settings.frozen:
             crawler.settings.set(SITE_PROFILE, spider.profile, priority="spider")
@@ -153,7 +158,8 @@ class WaybackSpider(scrapy.Spider):
         limit = self.crawler.settings.getint("DVSCRAPE_MAX_ARTICLES")
         self.crawler.stats.set_value(Count.ARTICLES_FOUND.key, len(self.articles))
         chosen: set[str] = set()
-        for canonical, capture in collapsed(self.wanted):
+        kept, self.spare = collapsed(self.wanted)
+        for canonical, capture in kept:
             if (capture.original, capture.captured_at) in known:
                 self.skipped_known += 1
                 continue
@@ -163,35 +169,72 @@ class WaybackSpider(scrapy.Spider):
                     continue
                 chosen.add(canonical)
             self.planned += 1
-            yield scrapy.Request(
-                self.server.raw_url(capture),
-                callback=self.parse_capture,
-                errback=self.fetch_failed,
-                dont_filter=True,
-                meta={
-                    ARCHIVED_KEY: (capture.original, capture.captured_at.isoformat()),
-                    KIND_KEY: self.kinds[canonical].value,
-                    CANONICAL_KEY: canonical,
-                    "dont_redirect": True,
-                },
-            )
+            yield self._capture_request(canonical, capture)
         logger.info("%d capture(s) to fetch from %s (%d already archived, %d beyond the article limit; %d CDX "
                     "page(s))", self.planned, self.server.prefix, self.skipped_known, self.skipped_limit,
                     self.cdx_pages)  # fmt: skip
 
-    def parse_capture(self, response: Response) -> Iterator[Any]:
-        """Nothing to do: the capture middleware archived it; articles are extracted after the fetches."""
-        return iter(())
+    def _capture_request(self, canonical: str, capture: ArchivedCapture) -> scrapy.Request:
+        """The raw fetch of *capture*; one that has a spare (the same content captured again) is not retried: the
+        spare is fetched instead (a server that stalls on one capture costs one timeout, not the page)."""
+        meta: dict[str, Any] = {
+            ARCHIVED_KEY: (capture.original, capture.captured_at),
+            KIND_KEY: self.kinds[canonical].value,
+            CANONICAL_KEY: canonical,
+            "dont_redirect": True,
+            CDX_KEY: (capture.digest, capture.status),
+        }
+        if self._spare_of(canonical, capture.digest) is not None:
+            meta["max_retry_times"] = 0
+        return scrapy.Request(
+            self.server.raw_url(capture), self.parse_capture, errback=self.fetch_failed, dont_filter=True, meta=meta
+        )
 
-    def fetch_failed(self, failure: Any) -> Iterator[FetchFailure]:
-        """A raw capture that could not be fetched after the retries: recorded as a failed capture of its URL."""
+    def _spare_of(self, canonical: str, digest: str) -> ArchivedCapture | None:
+        """The next capture of *canonical* with the content *digest* that may be fetched instead of a failed one."""
+        return next((capture for capture in self.spare.get(canonical, ()) if capture.digest == digest), None)
+
+    def _instead(self, request: scrapy.Request) -> scrapy.Request | None:
+        """The fetch of a spare capture in place of the failed *request* (None when it has none)."""
+        canonical = str(request.meta.get(CANONICAL_KEY, ""))
+        spare = self._spare_of(canonical, request.meta.get(CDX_KEY, ("", ""))[0])
+        if spare is None:
+            return None
+        self.spare[canonical].remove(spare)
+        logger.info("%s failed; fetching its capture of %s instead", request.url, spare.timestamp)
+        return self._capture_request(canonical, spare)
+
+    def parse_capture(self, response: Response) -> Iterator[Any]:
+        """The capture middleware archived it; articles are extracted after the fetches. A server error where the CDX
+        promised none is the web archive failing: its spare is fetched instead, or it is a failed fetch."""
+        if response.status < 500 or response.meta.get(CDX_KEY, ("", "5"))[1].startswith("5"):
+            return
+        request = response.request
+        assert request is not None
+        instead = self._instead(request)
+        if instead is not None:
+            yield instead
+            return
+        yield self._failure(request, f"the web archive answered {response.status}", response.status)
+
+    def fetch_failed(self, failure: Any) -> Iterator[FetchFailure | scrapy.Request]:
+        """A raw capture that could not be fetched after the retries: its spare is fetched instead, or it is recorded
+        as a failed capture of its URL."""
         request = failure.request
+        instead = self._instead(request)
+        if instead is not None:
+            yield instead
+            return
+        yield self._failure(request, str(failure.value), None)
+
+    def _failure(self, request: scrapy.Request, reason: str, status: int | None) -> FetchFailure:
+        """A raw capture that could not be fetched, recorded as a failed capture of its original URL."""
         original = request.meta.get(ARCHIVED_KEY, (request.url, ""))[0]
-        yield FetchFailure(
+        return FetchFailure(
             url=original,
             canonical_url=str(request.meta.get(CANONICAL_KEY, original)),
             kind=str(request.meta.get(KIND_KEY, "other")),
-            reason=f"from {request.url}: {failure.value}"[:500],
-            status=None,
+            reason=f"from {request.url}: {reason}"[:500],
+            status=status,
             attempts=int(request.meta.get("retry_times", 0)) + 1,
         )

@@ -14,6 +14,7 @@ from dvscrape.text.tones import tone_in_place
 from dvscrape.text.unicode import to_nfc
 
 _SNIFF_BYTES = 4096
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s"';,]+)""", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -25,6 +26,13 @@ _BOMS = (
 _AS_WINDOWS_1252 = frozenset(("iso8859-1", "latin-1", "ascii", "cp1252"))
 # A mostly-UTF-8 page with a few broken bytes is still UTF-8: at least this many good multi-byte letters per bad byte.
 _UTF8_GOOD_PER_BAD = 4
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The charset parameter of an HTTP Content-Type value (``text/html; charset="windows-1258"``), or None: the
+    label decode_html weighs first. Every reader of a page takes it from here, the crawl and the rebuild alike."""
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1) if match else None
 
 
 def sniff_charset(data: bytes) -> str | None:

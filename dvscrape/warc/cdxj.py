@@ -20,9 +20,9 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from dvscrape.warc.files import IMPORTED_PREFIX
-from dvscrape.warc.foreign import iter_readable
 from dvscrape.warc.model import RevisitProfile
-from dvscrape.warc.reader import WarcRecord, iter_records
+from dvscrape.warc.reader import WarcRecord
+from dvscrape.warc.walk import iter_readable, iter_records
 
 INDEXED_TYPES = frozenset({"response", "revisit", "resource"})  # resource: in files imported from other tools
 _WWW = re.compile(r"^www\d*\.")

@@ -131,6 +131,16 @@ def warc_date(moment: datetime) -> str:
     return str(datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True))
 
 
+def parse_warc_date(text: str) -> datetime:
+    """A WARC-Date as an aware datetime: ISO 8601 with ``Z`` or an offset (naive read as UTC), or the 14-digit form
+    some tools write (CDX style); ValueError when it is neither."""
+    text = text.strip()
+    if len(text) == 14 and text.isdigit():
+        return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def is_precompressed(headers: list[tuple[str, str]]) -> bool:
     """Whether a response body is already compressed: it has a Content-Encoding, or a compressed media type."""
     for name, value in headers:

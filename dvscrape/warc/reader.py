@@ -1,27 +1,23 @@
-"""Reading the archive's WARC files: one record by (offset, length), every record in order, and crash repair.
+"""Reading one WARC record by (offset, length): the record of a capture row, and the parser every reader uses.
 
-Each record of a dvscrape WARC file is one gzip member, so a record is addressed by the member's offset and length.
-Records are parsed by warcio; payloads are returned raw (Content-Encoding kept, as stored).
+Each record of a dvscrape WARC file is one gzip member, so a record is addressed by the member's offset and length
+(an uncompressed file's record by its own). Records are parsed by warcio, or directly when well formed; payloads are
+returned raw (Content-Encoding kept, as stored). Walking a whole file is walk.py's.
 """
 
 from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from dvscrape.errors import WarcFormatError
-from dvscrape.warc.files import written_warc_files
-
-_CHUNK = 1 << 20
-_GZIP_MAGIC = b"\x1f\x8b\x08"
 
 
 @dataclass(frozen=True)
@@ -69,15 +65,6 @@ class WarcRecord:
         return None
 
 
-@dataclass(frozen=True)
-class _Member:
-    offset: int
-    length: int
-    data: bytes
-    complete: bool
-    error: str = ""
-
-
 def read_record_at(path: Path, offset: int, length: int, *, check_digests: bool = True) -> WarcRecord:
     """Read the record in the gzip member at *offset* of *length* bytes.
 
@@ -96,7 +83,7 @@ def read_record_at(path: Path, offset: int, length: int, *, check_digests: bool 
     if len(raw) != length:
         raise WarcFormatError(f"{where}: the file ends {length - len(raw)} bytes before the record does")
     if raw.startswith(b"WARC/"):  # an uncompressed WARC file (imported from another tool)
-        return _parse_record(raw, offset, length, where, check_digests=check_digests)
+        return parse_record(raw, offset, length, where, check_digests=check_digests)
     decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
     try:
         data = decompressor.decompress(raw)
@@ -108,123 +95,7 @@ def read_record_at(path: Path, offset: int, length: int, *, check_digests: bool 
         raise WarcFormatError(
             f"{where}: {len(decompressor.unused_data)} bytes follow the gzip member within the given length"
         )
-    return _parse_record(data, offset, length, where, check_digests=check_digests)
-
-
-def iter_records(path: Path, *, check_digests: bool = True) -> Iterator[WarcRecord]:
-    """Every record of the file in order, with its offset and length. Raises WarcFormatError at a damaged or
-    incomplete member (truncate_incomplete_tail repairs a file cut short by a crash)."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in finally, generator
-    except OSError as error:
-        raise WarcFormatError(f"cannot read {path}: {error.strerror}") from error
-    if handle.read(5) == b"WARC/":  # an uncompressed WARC file (imported from another tool)
-        handle.close()
-        yield from _iter_plain_strict(path, check_digests)
-        return
-    handle.seek(0)
-    try:
-        for member in _iter_members(handle):
-            where = f"{path} at offset {member.offset}"
-            if member.error:
-                raise WarcFormatError(f"{where}: damaged gzip member ({member.error})")
-            if not member.complete:
-                raise WarcFormatError(f"{where}: incomplete last record ({member.length} bytes)")
-            yield _parse_record(member.data, member.offset, member.length, where, check_digests=check_digests)
-    finally:
-        handle.close()
-
-
-def truncate_incomplete_tail(path: Path) -> int:
-    """Cut *path* back to the end of its last complete gzip member; return the number of bytes removed.
-
-    A process killed while appending leaves a partial gzip member (or, on some file systems, zeros) at the end of
-    the file; that tail is removed. Damage followed by further gzip members is not a crash artefact: it raises
-    WarcFormatError and the file is left untouched.
-    """
-    try:
-        handle = open(path, "r+b")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise WarcFormatError(f"cannot open {path} for repair: {error.strerror}") from error
-    with handle:
-        size = handle.seek(0, io.SEEK_END)
-        handle.seek(0)
-        good_end = 0
-        damage: _Member | None = None
-        for member in _iter_members(handle):
-            if member.complete:
-                good_end = member.offset + member.length
-            else:
-                damage = member
-                break
-        if damage is None:
-            return 0
-        if damage.error and _has_gzip_magic_after(handle, damage.offset + 1):
-            raise WarcFormatError(
-                f"{path}: damaged gzip member at offset {damage.offset} followed by more records; not a crash tail"
-            )
-        handle.truncate(good_end)
-        return size - good_end
-
-
-def truncate_incomplete_tails(directory: Path) -> dict[str, int]:
-    """Run truncate_incomplete_tail on every ``*.warc.gz`` file of *directory*; return {file name: bytes removed}
-    for the files that were cut. Only call it while no writer is appending to the folder (hold the crawl lock)."""
-    removed: dict[str, int] = {}
-    for path in written_warc_files(Path(directory)):
-        cut = truncate_incomplete_tail(path)
-        if cut:
-            removed[path.name] = cut
-    return removed
-
-
-def _iter_members(handle: IO[bytes]) -> Iterator[_Member]:
-    """The gzip members of *handle* from its current position, decompressed, each with offset and length.
-
-    The last one yielded is marked incomplete when the file ends inside it, and carries an error when its bytes are
-    not gzip data; iteration stops there.
-    """
-    offset = 0
-    pending = b""
-    while True:
-        data = pending or handle.read(_CHUNK)
-        if not data:
-            return
-        decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        pieces: list[bytes] = []
-        consumed = 0
-        while True:
-            try:
-                pieces.append(decompressor.decompress(data))
-            except zlib.error as error:
-                yield _Member(offset, consumed + len(data), b"", complete=False, error=str(error))
-                return
-            if decompressor.eof:
-                used = len(data) - len(decompressor.unused_data)
-                pending = decompressor.unused_data
-                length = consumed + used
-                yield _Member(offset, length, b"".join(pieces), complete=True)
-                offset += length
-                break
-            consumed += len(data)
-            data = handle.read(_CHUNK)
-            if not data:
-                yield _Member(offset, consumed, b"", complete=False)
-                return
-
-
-def _has_gzip_magic_after(handle: IO[bytes], position: int) -> bool:
-    """Whether a gzip member header occurs anywhere in *handle* from *position* on."""
-    handle.seek(position)
-    tail = b""
-    while True:
-        chunk = handle.read(_CHUNK)
-        if not chunk:
-            return False
-        window = tail + chunk
-        if _GZIP_MAGIC in window:
-            return True
-        tail = window[-(len(_GZIP_MAGIC) - 1) :]
+    return parse_record(data, offset, length, where, check_digests=check_digests)
 
 
 _HTTP_TYPES = frozenset({"response", "request", "revisit"})
@@ -287,8 +158,8 @@ def _fast_parse(data: bytes, offset: int, length: int) -> WarcRecord | None:
     )  # fmt: skip
 
 
-def _parse_record(data: bytes, offset: int, length: int, where: str, *, check_digests: bool) -> WarcRecord:
-    """Parse the decompressed bytes of one member, which must hold exactly one WARC record."""
+def parse_record(data: bytes, offset: int, length: int, where: str, *, check_digests: bool) -> WarcRecord:
+    """Parse *data*, the bytes of exactly one (uncompressed) WARC record found at *where*; WarcFormatError if not."""
     if not check_digests:
         fast = _fast_parse(data, offset, length)
         if fast is not None:
@@ -321,20 +192,6 @@ def _parse_record(data: bytes, offset: int, length: int, where: str, *, check_di
         http_headers=tuple(record.http_headers.headers) if record.http_headers else (),
         payload=payload,
     )
-
-
-def parse_record(data: bytes, offset: int, length: int, where: str, *, check_digests: bool) -> WarcRecord:
-    """Parse *data*, the bytes of exactly one (uncompressed) WARC record found at *where*; WarcFormatError if not."""
-    return _parse_record(data, offset, length, where, check_digests=check_digests)
-
-
-def _iter_plain_strict(path: Path, check_digests: bool) -> Iterator[WarcRecord]:
-    from dvscrape.warc.foreign import Defect, iter_any
-
-    for item in iter_any(path, check_digests=check_digests):
-        if isinstance(item, Defect):
-            raise WarcFormatError(f"{path} at offset {item.offset}: {item.reason}")
-        yield item
 
 
 def _status_line(http_headers: Any) -> str:

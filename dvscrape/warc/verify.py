@@ -7,14 +7,14 @@ damage), never an exception for damage found: damage is what the report is for.
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dvscrape.errors import WarcFormatError
 from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
-from dvscrape.warc.foreign import Defect, iter_any
-from dvscrape.warc.reader import WarcRecord, iter_records, read_record_at
+from dvscrape.warc.reader import WarcRecord, read_record_at
+from dvscrape.warc.walk import Defect, iter_any, iter_records
 
 REQUIRED_HEADERS = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length", "WARC-Block-Digest")
 TARGETED_TYPES = frozenset({"response", "request", "revisit", "resource"})
@@ -29,6 +29,19 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CaptureRow:
+    """A captures row that points at a WARC record: what verify checks the record against."""
+
+    capture_id: int
+    url: str
+    filename: str
+    offset: int
+    length: int
+    record_id: str
+    payload_digest: str
 
 
 @dataclass(frozen=True)
@@ -121,18 +134,6 @@ def _scan_files(
     return indexed, revisits, count
 
 
-def _import_defects(conn: sqlite3.Connection) -> frozenset[tuple[str, int]]:
-    """(file name, offset) of every unreadable part of an imported file that its import recorded."""
-    try:
-        found = conn.execute(
-            'SELECT f.stored_name, p."offset" FROM import_problems AS p JOIN imported_files AS f ON f.id = p.file_id '
-            'WHERE p."offset" IS NOT NULL'
-        ).fetchall()
-    except sqlite3.Error:
-        return frozenset()
-    return frozenset((str(name), int(offset)) for name, offset in found)
-
-
 def _scan_imported(
     path: Path,
     known_defects: frozenset[tuple[str, int]],
@@ -174,20 +175,18 @@ def _scan_imported(
 
 
 def _check_captures(
-    conn: sqlite3.Connection,
+    rows: Sequence[CaptureRow],
     indexed: dict[tuple[str, int], _Indexed],
     file_names: set[str],
     problems: list[Finding],
     warnings: list[Finding],
 ) -> tuple[int, set[str]]:
     """Check each capture row against its record; return the number checked and the record ids captures cite."""
-    rows = conn.execute(
-        "SELECT id, url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest FROM captures "
-        "WHERE warc_filename IS NOT NULL AND warc_filename != '' ORDER BY id"
-    ).fetchall()
     cited: set[str] = set()
-    for capture_id, url, filename, offset, length, record_id, digest in rows:
-        where = f"captures row {capture_id} ({url})"
+    for row in rows:
+        filename, offset, length, record_id, digest = (row.filename, row.offset, row.length, row.record_id,
+                                                       row.payload_digest)  # fmt: skip
+        where = f"captures row {row.capture_id} ({row.url})"
         cited.add(record_id or "")
         if filename not in file_names:
             problems.append(Finding(where, f"points at WARC file {filename}, which is not in the warc folder"))
@@ -214,30 +213,27 @@ def _check_captures(
     return len(rows), cited
 
 
-def _check_references(conn: sqlite3.Connection, problems: list[Finding]) -> None:
-    """Articles and versions must point at existing captures."""
-    for table, column in (("articles", "capture_id"), ("article_versions", "capture_id")):
-        dangling = conn.execute(
-            f"SELECT t.id, t.{column} FROM {table} AS t LEFT JOIN captures AS c ON c.id = t.{column} "
-            f"WHERE t.{column} IS NOT NULL AND c.id IS NULL ORDER BY t.id"
-        ).fetchall()
-        problems.extend(
-            Finding(f"{table} row {row_id}", f"capture {capture} does not exist") for row_id, capture in dangling
-        )
-
-
-def verify_archive(conn: sqlite3.Connection, warc_dir: Path) -> VerifyReport:
-    """Verify the WARC files in *warc_dir* and the captures, articles and versions in *conn* against them."""
+def verify_archive(
+    warc_dir: Path,
+    captures: Sequence[CaptureRow],
+    *,
+    import_defects: frozenset[tuple[str, int]] = frozenset(),
+    dangling: Sequence[tuple[str, int, int]] = (),
+) -> VerifyReport:
+    """Verify the WARC files in *warc_dir*, and the *captures* rows against them; *import_defects* are the (file,
+    offset) of the unreadable parts imports recorded, *dangling* the (table, row id, capture id) of the rows that
+    name a capture that does not exist (archive.integrity gathers them)."""
     problems: list[Finding] = []
     warnings: list[Finding] = []
     files = warc_files(warc_dir)
-    indexed, revisits, record_count = _scan_files(files, problems, warnings, _import_defects(conn))
-    captures, cited = _check_captures(conn, indexed, {path.name for path in files}, problems, warnings)
+    indexed, revisits, record_count = _scan_files(files, problems, warnings, import_defects)
+    checked, cited = _check_captures(captures, indexed, {path.name for path in files}, problems, warnings)
     for where, refers_to in revisits:
         if refers_to and refers_to not in cited:
             if where.startswith(IMPORTED_PREFIX):  # imported as it came: its original was never in the archive
                 warnings.append(Finding(where, f"imported revisit refers to {refers_to}, which no capture holds"))
             else:
                 problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
-    _check_references(conn, problems)
-    return VerifyReport(len(files), record_count, captures, tuple(problems), tuple(warnings))
+    problems.extend(Finding(f"{table} row {row_id}", f"capture {capture} does not exist") for table, row_id, capture
+                    in dangling)  # fmt: skip
+    return VerifyReport(len(files), record_count, checked, tuple(problems), tuple(warnings))

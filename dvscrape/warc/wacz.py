@@ -44,22 +44,22 @@ class Page:
     """One entry of pages.jsonl."""
 
     url: str
-    ts: str
+    ts: datetime
     title: str
 
     def to_json(self) -> str:
         """The JSON line (without newline)."""
         # Every line carries a title (the URL when there is none): frictionless reads the file as a table whose
         # columns are the header line's keys, and a line without title would be a blank row.
-        return json.dumps({"url": self.url, "ts": self.ts, "title": self.title or self.url}, ensure_ascii=False)
+        line = {"url": self.url, "ts": wacz_time(self.ts), "title": self.title or self.url}
+        return json.dumps(line, ensure_ascii=False)
 
 
-def iso_utc(moment: str) -> str:
-    """A stored capture time ('2024-03-01T08:01:00+00:00' or '…Z') as 'YYYY-MM-DDTHH:MM:SSZ' in UTC."""
-    parsed = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def wacz_time(moment: datetime) -> str:
+    """*moment* (timezone-aware) as WACZ writes its times (pages' ts, the package's dates): UTC, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError(f"WACZ times need a timezone-aware datetime, got naive {moment!r}")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _resource(path: str, digest: str, size: int) -> dict[str, object]:
@@ -106,7 +106,7 @@ def write_wacz(
             package.add_bytes(name, data)
             resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
         # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
-        created = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        created = wacz_time(now or datetime.now(UTC))
         datapackage: dict[str, object] = {
             "profile": "data-package",
             "wacz_version": WACZ_VERSION,
@@ -118,7 +118,7 @@ def write_wacz(
         }
         if pages:
             datapackage["mainPageURL"] = pages[0].url
-            datapackage["mainPageDate"] = pages[0].ts
+            datapackage["mainPageDate"] = wacz_time(pages[0].ts)
         datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
         package.add_bytes("datapackage.json", datapackage_bytes)
         datapackage_hash = "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()

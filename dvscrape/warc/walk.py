@@ -1,16 +1,18 @@
-"""Reading WARC files other tools wrote (wget, warcio, Heritrix, Browsertrix, pywb, the Wayback Machine), record by
-record, without trusting them.
+"""Walking a WARC file record by record: dvscrape's own files and other tools' (wget, warcio, Heritrix, Browsertrix,
+pywb, the Wayback Machine) alike, the one walker of gzip members.
 
-dvscrape's own files are one gzip member per record; other tools' files are that too (``.warc.gz``) or not compressed
-at all (``.warc``). Both address a record by (offset, length) in the file as stored. A gzip member holding several
-records (a whole file gzipped at once) cannot be addressed record by record: it is reported as a defect (recompress
-the file with ``warcio recompress``). A record that cannot be parsed, is cut short or is larger than the limit is
-reported as a Defect (offset, length, reason) and iteration goes on with the next one, so one bad record never hides
-the rest of a file.
+A WARC file is one gzip member per record (``.warc.gz``: dvscrape's writer and most tools) or not compressed at all
+(``.warc``). Both address a record by (offset, length) in the file as stored. A gzip member holding several records
+(a whole file gzipped at once) cannot be addressed record by record: it is reported as a defect (recompress the file
+with ``warcio recompress``). A record that cannot be parsed, is cut short or is larger than the limit is reported as
+a Defect (offset, length, reason) and the walk goes on with the next one, so one bad record never hides the rest of a
+file. ``iter_records`` is the strict walk (the first defect raises), ``truncate_incomplete_tail`` the crash repair of
+the files dvscrape writes.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from dvscrape.errors import WarcFormatError
+from dvscrape.warc.files import written_warc_files
 from dvscrape.warc.reader import WarcRecord, parse_record
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -39,28 +42,36 @@ class Defect:
     reason: str
 
 
-def is_gzip_file(path: Path) -> bool:
-    """Whether *path* starts with a gzip member (else it is read as an uncompressed WARC file)."""
-    with open(path, "rb") as handle:
-        return handle.read(2) == GZIP_MAGIC
+@dataclass(frozen=True)
+class _Member:
+    """One gzip member (or the bytes between two): where it is, its decompressed bytes, what is wrong ('': nothing)."""
+
+    offset: int
+    length: int
+    data: bytes = b""
+    problem: str = ""
 
 
 def iter_any(
-    path: Path, *, max_record: int = DEFAULT_MAX_RECORD, check_digests: bool = False
+    path: Path, *, max_record: int | None = DEFAULT_MAX_RECORD, check_digests: bool = False
 ) -> Iterator[WarcRecord | Defect]:
-    """Every record of *path* (gzip per record, or uncompressed) in order, and a Defect for each unreadable part."""
+    """Every record of *path* (gzip per record, or uncompressed) in order, and a Defect for each unreadable part;
+    *max_record* None: no size limit (the archive's own files)."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in finally, generator
     except OSError as error:
         yield Defect(0, 0, f"cannot read the file: {error.strerror}")
         return
     try:
-        if handle.read(2) == GZIP_MAGIC:
-            handle.seek(0)
-            yield from _iter_gzip(handle, path, max_record, check_digests)
-        else:
-            handle.seek(0)
+        if handle.read(2) != GZIP_MAGIC:
             yield from _iter_plain(handle, path, max_record, check_digests)
+            return
+        handle.seek(0)
+        for member in _members(handle, max_record):
+            if member.problem:
+                yield Defect(member.offset, member.length, member.problem)
+            else:
+                yield from _member_records(member.data, member.offset, member.length, path, check_digests)
     finally:
         handle.close()
 
@@ -72,7 +83,61 @@ def iter_readable(path: Path, *, max_record: int = DEFAULT_MAX_RECORD) -> Iterat
             yield item
 
 
-def _iter_gzip(handle: IO[bytes], path: Path, max_record: int, check_digests: bool) -> Iterator[WarcRecord | Defect]:
+def iter_records(path: Path, *, check_digests: bool = True) -> Iterator[WarcRecord]:
+    """Every record of the file in order, with its offset and length. Raises WarcFormatError at the first unreadable
+    part (truncate_incomplete_tail repairs a file cut short by a crash)."""
+    for item in iter_any(path, max_record=None, check_digests=check_digests):
+        if isinstance(item, Defect):
+            raise WarcFormatError(f"{path} at offset {item.offset}: {item.reason}")
+        yield item
+
+
+def truncate_incomplete_tail(path: Path) -> int:
+    """Cut *path* back to the end of its last whole gzip member; return the number of bytes removed.
+
+    A process killed while appending leaves a partial gzip member (or, on some file systems, zeros) at the end of
+    the file; that tail is removed. Damage followed by a whole gzip member is not a crash artefact: it raises
+    WarcFormatError and the file is left untouched.
+    """
+    try:
+        handle = open(path, "r+b")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise WarcFormatError(f"cannot open {path} for repair: {error.strerror}") from error
+    with handle:
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+        good_end = 0
+        damage: _Member | None = None
+        for member in _members(handle, None):
+            if damage is None and not member.problem:
+                good_end = member.offset + member.length
+            elif damage is None:
+                damage = member
+            elif not member.problem:
+                raise WarcFormatError(
+                    f"{path}: damaged gzip member at offset {damage.offset} followed by more records; not a crash tail"
+                )
+        if damage is None:
+            return 0
+        handle.truncate(good_end)
+        return size - good_end
+
+
+def truncate_incomplete_tails(directory: Path) -> dict[str, int]:
+    """Run truncate_incomplete_tail on every ``*.warc.gz`` file of *directory*; return {file name: bytes removed}
+    for the files that were cut. Only call it while no writer is appending to the folder (hold the crawl lock)."""
+    removed: dict[str, int] = {}
+    for path in written_warc_files(Path(directory)):
+        cut = truncate_incomplete_tail(path)
+        if cut:
+            removed[path.name] = cut
+    return removed
+
+
+def _members(handle: IO[bytes], max_record: int | None) -> Iterator[_Member]:
+    """The gzip members of *handle*, decompressed, each with its offset and length; bytes that are not a gzip member,
+    a damaged member and one the file ends inside come with their problem (the walk goes on at the next gzip header),
+    and a member that decompresses to more than *max_record* bytes comes without its data."""
     offset = 0
     pending = b""
     while True:
@@ -80,9 +145,8 @@ def _iter_gzip(handle: IO[bytes], path: Path, max_record: int, check_digests: bo
         if not data:
             return
         if not data.startswith(GZIP_MAGIC[:1]) or (len(data) > 1 and not data.startswith(GZIP_MAGIC)):
-            # Garbage between members: skip to the next gzip header, if any.
             skipped, pending = _skip_to_magic(handle, data)
-            yield Defect(offset, skipped, "bytes that are not a gzip member")
+            yield _Member(offset, skipped, problem="bytes that are not a gzip member")
             offset += skipped
             continue
         decompressor = zlib.decompressobj(zlib.MAX_WBITS | 16)
@@ -90,43 +154,43 @@ def _iter_gzip(handle: IO[bytes], path: Path, max_record: int, check_digests: bo
         size = 0
         consumed = 0
         oversized = False
-        error = ""
+        problem = ""
         while True:
             try:
-                out = decompressor.decompress(data, max_record + 1 - size if not oversized else _CHUNK)
+                # Never more than max_record + 1 bytes held; an oversized member is read on to its end, kept nowhere.
+                room = _CHUNK if oversized else 0 if max_record is None else max_record + 1 - size
+                out = decompressor.decompress(data, room)
                 while True:
-                    if not oversized:
-                        size += len(out)
-                        if size > max_record:
-                            oversized, pieces = True, []
-                        else:
-                            pieces.append(out)
+                    size += len(out)
+                    oversized = oversized or (max_record is not None and size > max_record)
+                    if oversized:
+                        pieces.clear()
+                    else:
+                        pieces.append(out)
                     if not decompressor.unconsumed_tail:
                         break
                     out = decompressor.decompress(decompressor.unconsumed_tail, _CHUNK)
             except zlib.error as exc:
-                error = f"damaged gzip member ({exc})"
+                problem = f"damaged gzip member ({exc})"
                 break
             if decompressor.eof:
                 used = len(data) - len(decompressor.unused_data)
                 pending = decompressor.unused_data
                 length = consumed + used
-                if oversized:
-                    yield Defect(offset, length, f"record larger than {max_record} bytes once decompressed: refused")
-                else:
-                    yield from _member_records(b"".join(pieces), offset, length, path, check_digests)
+                refused = f"record larger than {max_record} bytes once decompressed: refused" if oversized else ""
+                yield _Member(offset, length, b"".join(pieces), refused)
                 offset += length
                 break
             consumed += len(data)
             data = handle.read(_CHUNK)
             if not data:
-                error = "the file ends inside this gzip member (record cut short)"
+                problem = "incomplete last record (cut short: the file ends inside this gzip member)"
                 break
-        if error:
+        if problem:
             # Resynchronise at the next gzip header after the damaged member's start.
             handle.seek(offset + 1)
             skipped, pending = _skip_to_magic(handle, b"")
-            yield Defect(offset, skipped + 1, error)
+            yield _Member(offset, skipped + 1, problem=problem)
             offset += skipped + 1
             if not pending:
                 return
@@ -188,7 +252,9 @@ def _holds_several(data: bytes) -> bool:
     return len(data) > end + 8 and data[end:].lstrip(b"\r\n").startswith(b"WARC/")
 
 
-def _iter_plain(handle: IO[bytes], path: Path, max_record: int, check_digests: bool) -> Iterator[WarcRecord | Defect]:
+def _iter_plain(
+    handle: IO[bytes], path: Path, max_record: int | None, check_digests: bool
+) -> Iterator[WarcRecord | Defect]:
     offset = 0
     size = handle.seek(0, 2)
     handle.seek(0)
@@ -210,7 +276,7 @@ def _iter_plain(handle: IO[bytes], path: Path, max_record: int, check_digests: b
             offset += skipped
             continue
         length = header_end + 4 + int(declared.group(1)) + 4
-        if length > max_record:
+        if max_record is not None and length > max_record:
             yield Defect(offset, min(length, size - offset), f"record larger than {max_record} bytes: refused")
             offset += min(length, size - offset)
             continue
@@ -238,8 +304,6 @@ def _next_version_line(handle: IO[bytes], start: int, size: int) -> int:
         data = handle.read(_CHUNK + 16)
         for match in _VERSION_LINE.finditer(data):
             at = position + match.start()
-            if match.start() == 0 and at == start:
-                pass
             if match.start() == 0 or data[match.start() - 1 : match.start()] == b"\n":
                 return at
         if len(data) <= 16:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+from dvscrape.archive.document_rows import articles_attaching
 from dvscrape.archive.filters import in_categories, matching_categories
 from dvscrape.archive.search import SNIPPET_TOKENS, SearchOptions, match_conditions
 from dvscrape.errors import QueryError
@@ -74,11 +75,7 @@ def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[D
     for row in rows:
         articles = [
             {"article_id": article_id, "title": title, "url": url}
-            for article_id, title, url in conn.execute(
-                "SELECT a.id, a.title, a.url FROM attachments AS att JOIN articles AS a ON a.id = att.article_id "
-                "WHERE att.url = ? ORDER BY a.id",
-                (row[1],),
-            )
+            for article_id, url, title in articles_attaching(conn, row[1])
         ]
         hits.append(
             DocumentHit(

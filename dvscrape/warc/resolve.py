@@ -1,0 +1,109 @@
+"""The archive's own CDXJ index (warc/cdxj.py), looked up as pywb and ReplayWeb.page look up a URL to replay it.
+
+A URL asked for at a time is found by its SURT key, at the capture nearest that time (the first in index order
+when two are as near). A revisit found there is followed to its original, as the replay tools do: the response of
+WARC-Refers-To-Target-URI (the revisit's own URL when absent) with the revisit's payload digest, nearest
+WARC-Refers-To-Date. A server-not-modified revisit is indexed as the response it confirmed already. No database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from dvscrape.errors import WarcFormatError
+from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
+from dvscrape.warc.reader import WarcRecord, read_record_at
+
+REVISIT_MIME = "warc/revisit"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The record a replay tool would serve for a URL asked for at a time: where it is and what it answered."""
+
+    url: str
+    timestamp: str
+    status: int | None
+    mime: str
+    digest: str
+    filename: str
+    offset: int
+    length: int
+
+    @property
+    def good(self) -> bool:
+        """A 2xx answer with its content (what a page needs of its requisites)."""
+        return self.status is not None and 200 <= self.status < 300
+
+
+def _seconds(timestamp: str) -> float:
+    return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").timestamp()
+
+
+def _resolved(timestamp: str, fields: dict[str, str]) -> Resolved:
+    status = fields.get("status", "")
+    return Resolved(
+        fields.get("url", ""),
+        timestamp,
+        int(status) if status.isdigit() else None,
+        fields.get("mime", ""),
+        fields.get("digest", ""),
+        fields.get("filename", ""),
+        int(fields.get("offset", "0")),
+        int(fields.get("length", "0")),
+    )
+
+
+class ReplayIndex:
+    """The lines of a CDXJ index by SURT key, and the folder of the WARC files they name."""
+
+    def __init__(self, lines: Iterable[str], warc_dir: Path) -> None:
+        self.warc_dir = warc_dir
+        self._by_key: dict[str, list[tuple[float, str, dict[str, str]]]] = {}
+        for line in lines:
+            key, timestamp, data = line.split(" ", 2)
+            self._by_key.setdefault(key, []).append((_seconds(timestamp), timestamp, json.loads(data)))
+
+    @classmethod
+    def of_files(cls, files: list[Path], warc_dir: Path) -> ReplayIndex:
+        """The index of *files* (in *warc_dir*), as `dvscrape index` writes it. Raises WarcFormatError when a file
+        cannot be read through."""
+        return cls(index_lines(files), warc_dir)
+
+    def resolve(self, url: str, timestamp: str) -> Resolved | None:
+        """What replaying *url* at *timestamp* (14 digits) serves, revisits followed; None when the index holds no
+        capture of the URL, or a revisit whose original it does not hold."""
+        found = self._nearest(surt(url), timestamp, lambda fields: True)
+        if found is None or found.mime != REVISIT_MIME:
+            return found
+        try:
+            revisit = self.record(found)
+        except WarcFormatError:
+            return None
+        target = revisit.header("WARC-Refers-To-Target-URI") or found.url
+        date = revisit.header("WARC-Refers-To-Date")
+        when = cdx_timestamp(date) if date else found.timestamp
+        return self._nearest(
+            surt(target),
+            when,
+            lambda fields: fields.get("mime") != REVISIT_MIME and fields.get("digest", "") == found.digest,
+        )
+
+    def _nearest(self, key: str, timestamp: str, accept: Callable[[dict[str, str]], bool]) -> Resolved | None:
+        wanted = _seconds(timestamp)
+        best: tuple[float, str, dict[str, str]] | None = None
+        for seconds, moment, fields in self._by_key.get(key, ()):
+            if not accept(fields):
+                continue
+            distance = abs(seconds - wanted)
+            if best is None or distance < best[0]:
+                best = (distance, moment, fields)
+        return None if best is None else _resolved(best[1], best[2])
+
+    def record(self, resolved: Resolved) -> WarcRecord:
+        """The WARC record *resolved* names (digests not checked: `dvscrape verify` does). Raises WarcFormatError."""
+        return read_record_at(self.warc_dir / resolved.filename, resolved.offset, resolved.length, check_digests=False)
