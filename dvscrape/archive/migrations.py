@@ -244,8 +244,8 @@ def m0019_hint_pages(db: Database) -> None:
     ``hint_pages_read`` names every such capture read (whether it showed any article or none), ``page_links`` holds
     one row per article it shows, by canonical URL, with the title, date and category a listing shows next to it
     or the lastmod a sitemap gives it (``shown_date``). Rebuilding a few articles then reads their own captures only;
-    an index on ``captures.kind`` finds the listing and sitemap captures not read yet, and a partial index the
-    imported revisits not linked to their original yet (archive.imports), with no scan of every capture."""
+    partial indexes find the listing and sitemap captures not read yet and the imported revisits not linked to their
+    original yet (archive.imports), with no scan of every capture."""
     db.execute(
         "CREATE TABLE hint_pages_read (capture_id INTEGER PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE)"
     )
@@ -262,7 +262,10 @@ def m0019_hint_pages(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_page_links_article ON page_links (article_url)")
     db.execute("CREATE INDEX idx_page_links_capture ON page_links (capture_id)")
-    db.execute("CREATE INDEX idx_captures_kind ON captures (kind)")
+    db.execute(
+        "CREATE INDEX idx_captures_hint_pages ON captures (id) WHERE kind IN ('listing', 'sitemap') "
+        "AND record_type = 'response'"
+    )
     db.execute(
         "CREATE INDEX idx_captures_unlinked_revisits ON captures (id) WHERE record_type = 'revisit' "
         "AND refers_to_capture_id IS NULL AND imported_file_id IS NOT NULL"
