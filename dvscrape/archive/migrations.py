@@ -197,13 +197,55 @@ def m0017_figures_on_site(db: Database) -> None:
     m0012_site_canonical_urls(db)
 
 
-def m0018_hint_pages(db: Database) -> None:
+def m0018_search_statistics(db: Database) -> None:
+    """The statistics search ranks with (dvscrape.archive.terms): ``search_segments`` (the articles indexed together,
+    their lengths in tokens, and those superseded since), ``search_postings`` (per index, term and segment: the
+    articles holding the term and their weighted frequencies) and ``search_pending`` (articles changed since, filled
+    by triggers on ``articles``); every article is indexed."""
+    from dvscrape.archive.terms import rebuild
+
+    db.execute(
+        """
+        CREATE TABLE search_segments (
+            id INTEGER PRIMARY KEY,
+            articles BLOB NOT NULL,
+            lengths BLOB NOT NULL,
+            dropped BLOB NOT NULL,
+            live_articles INTEGER NOT NULL,
+            live_tokens INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE search_postings (
+            folded INTEGER NOT NULL,
+            term TEXT NOT NULL,
+            segment INTEGER NOT NULL,
+            articles BLOB NOT NULL,
+            weights BLOB NOT NULL,
+            PRIMARY KEY (folded, term, segment)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE TABLE search_pending (article_id INTEGER PRIMARY KEY)")
+    pending = "INSERT OR IGNORE INTO search_pending (article_id) VALUES"
+    db.execute(f"CREATE TRIGGER articles_terms_insert AFTER INSERT ON articles BEGIN {pending} (new.id); END")
+    db.execute(f"CREATE TRIGGER articles_terms_delete AFTER DELETE ON articles BEGIN {pending} (old.id); END")
+    db.execute(
+        "CREATE TRIGGER articles_terms_update AFTER UPDATE OF title, body ON articles "
+        f"WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN {pending} (new.id); END"
+    )
+    rebuild(db.conn)
+
+
+def m0019_hint_pages(db: Database) -> None:
     """What listing and sitemap captures show of articles, read once from their WARC records (archive.replay):
     ``hint_pages_read`` names every such capture read (whether it showed any article or none), ``page_links`` holds
     one row per article it shows, by canonical URL, with the title, date and category a listing shows next to it
     or the lastmod a sitemap gives it (``shown_date``). Rebuilding a few articles then reads their own captures only;
-    an index on ``captures.kind`` finds the listing and sitemap captures not read yet, and a partial index the
-    imported revisits not linked to their original yet (archive.imports), with no scan of every capture."""
+    partial indexes find the listing and sitemap captures not read yet and the imported revisits not linked to their
+    original yet (archive.imports), with no scan of every capture."""
     db.execute(
         "CREATE TABLE hint_pages_read (capture_id INTEGER PRIMARY KEY REFERENCES captures(id) ON DELETE CASCADE)"
     )
@@ -220,7 +262,10 @@ def m0018_hint_pages(db: Database) -> None:
     )
     db.execute("CREATE INDEX idx_page_links_article ON page_links (article_url)")
     db.execute("CREATE INDEX idx_page_links_capture ON page_links (capture_id)")
-    db.execute("CREATE INDEX idx_captures_kind ON captures (kind)")
+    db.execute(
+        "CREATE INDEX idx_captures_hint_pages ON captures (id) WHERE kind IN ('listing', 'sitemap') "
+        "AND record_type = 'response'"
+    )
     db.execute(
         "CREATE INDEX idx_captures_unlinked_revisits ON captures (id) WHERE record_type = 'revisit' "
         "AND refers_to_capture_id IS NULL AND imported_file_id IS NOT NULL"
@@ -245,7 +290,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0015_qa,
     m0016_deduplication_counts,
     m0017_figures_on_site,
-    m0018_hint_pages,
+    m0018_search_statistics,
+    m0019_hint_pages,
 )
 
 

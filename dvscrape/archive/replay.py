@@ -136,7 +136,8 @@ def hint_pages_to_read(conn: sqlite3.Connection, *, again: bool) -> list[Archive
         conn.execute("DELETE FROM hint_pages_read")
     return _pages(
         conn.execute(
-            f"SELECT {_COLUMNS} FROM captures c WHERE c.record_type = 'response' AND {_HAS_RECORD} "
+            f"SELECT {_COLUMNS} FROM captures c INDEXED BY idx_captures_hint_pages "
+            f"WHERE c.kind IN ('listing', 'sitemap') AND c.record_type = 'response' AND {_HAS_RECORD} "
             "AND ((c.kind = 'listing' AND c.status = 200) OR (c.kind = 'sitemap' AND c.status BETWEEN 200 AND 299)) "
             "AND NOT EXISTS (SELECT 1 FROM hint_pages_read r WHERE r.capture_id = c.id)"
         )
