@@ -230,11 +230,4 @@ class WaybackSpider(scrapy.Spider):
     def _failure(self, request: scrapy.Request, reason: str, status: int | None) -> FetchFailure:
         """A raw capture that could not be fetched, recorded as a failed capture of its original URL."""
         original = request.meta.get(ARCHIVED_KEY, (request.url, ""))[0]
-        return FetchFailure(
-            url=original,
-            canonical_url=str(request.meta.get(CANONICAL_KEY, original)),
-            kind=str(request.meta.get(KIND_KEY, "other")),
-            reason=f"from {request.url}: {reason}"[:500],
-            status=status,
-            attempts=int(request.meta.get("retry_times", 0)) + 1,
-        )
+        return FetchFailure.of(original, request.meta, f"from {request.url}: {reason}"[:500], status)
