@@ -3,12 +3,12 @@
 The schema is created and upgraded by the recorded migrations in ``migrations.py`` (with sqlite-utils). The hot
 paths (one call per capture, one per article) use fixed prepared statements on the connection with no schema
 introspection; each is its own transaction, or a savepoint inside a write batch (begin_batch/commit_batch) when a
-crawl groups its writes. The records stored are in ``records.py``, the connection handling in ``connection.py``.
+crawl groups its writes. The records stored are in ``records.py``; opening the database and the connection handling
+in ``connection.py``.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,9 +16,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
-from dvscrape.archive.connection import WriteTransaction, configure, row_id
+from dvscrape.archive.connection import WriteTransaction, open_database, row_id
 from dvscrape.archive.lock import CrawlLock
-from dvscrape.archive.migrations import apply_migrations, pending_migrations
 from dvscrape.archive.records import (
     CAPTURE_KINDS,
     COUNT_COLUMNS,
@@ -99,50 +98,9 @@ class Archive:
         cannot apply.
         """
         directory = Path(directory)
-        db_path = directory / DB_FILENAME
-        if directory.exists() and not directory.is_dir():
-            raise ArchiveError(f"archive folder {directory} is a file, not a folder")
-        if not readonly and directory.exists() and not os.access(directory, os.W_OK):
-            raise ArchiveError(f"archive folder {directory} is not writable (read-only file system or permissions)")
-        if not readonly and db_path.exists() and not os.access(db_path, os.W_OK):
-            raise ArchiveError(f"{db_path} is not writable (read-only file system or permissions)")
-        if (readonly or not create) and not db_path.is_file():
-            raise ArchiveError(
-                f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing (check --archive; `dvscrape crawl` "
-                "and `dvscrape import` make an archive)"
-            )
-        try:
-            if readonly:
-                conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-            else:
-                (directory / WARC_FOLDER).mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(db_path))
-        except OSError as error:
-            raise ArchiveError(f"cannot create archive folder {directory}: {error.strerror}") from error
-        except sqlite3.Error as error:
-            raise ArchiveError(f"cannot open {db_path}: {error}") from error
-        try:
-            db = Database(conn, execute_plugins=False)
-            configure(db, readonly=readonly)
-            if readonly:
-                pending = pending_migrations(db)
-                if pending and upgrade and os.access(db_path, os.W_OK) and os.access(directory, os.W_OK):
-                    # An archive made by an older dvscrape: upgrade it once, then read it as asked.
-                    conn.close()
-                    cls.open(directory, readonly=False, clock=clock).close()
-                    return cls.open(directory, readonly=True, clock=clock, upgrade=False)
-                if pending:
-                    raise ArchiveError(
-                        f"archive {directory} needs {len(pending)} migration(s); open it once for writing to upgrade"
-                    )
-            else:
-                apply_migrations(db)
-        except sqlite3.Error as error:
-            conn.close()
-            raise ArchiveError(f"{db_path} is not a usable SQLite database: {error}") from error
-        except BaseException:
-            conn.close()
-            raise
+        db = open_database(
+            directory / DB_FILENAME, directory / WARC_FOLDER, readonly=readonly, create=create, upgrade=upgrade
+        )
         return cls(directory, db, readonly=readonly, clock=clock)
 
     # -- crawls --------------------------------------------------------------------------------------------------
