@@ -1,7 +1,7 @@
 """ListingHintsMixin: what each listing shows next to its articles is noted, and a crawl's articles that wait for
-every listing (capture/held.py) are stored when the spider has nothing left to fetch; the spider stays open while the item pipelines store them. No article waits longer than
-DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap no guard stopped, a very long polite crawl), it is stored with
-the hint of the listings read so far."""
+every listing (capture/held.py) are stored when the spider has nothing left to fetch; the spider stays open while
+the item pipelines store them. No article waits longer than DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap
+no guard stopped, a very long polite crawl), it is stored with the hint of the listings read so far."""
 
 from __future__ import annotations
 
