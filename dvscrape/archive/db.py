@@ -107,7 +107,7 @@ class Archive:
 
     def begin_crawl(self, site: str, base_url: str, options: Mapping[str, object]) -> int:
         """Record the start of a crawl; return its id."""
-        with self._write("begin the crawl"):
+        with self.transaction("begin the crawl"):
             cursor = self._conn.execute(
                 "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, ?, ?)",
                 (site, base_url, stored_time(self._clock()), CRAWL_RUNNING, rows.to_json_object(options)),
@@ -130,7 +130,7 @@ class Archive:
     def _crawl_counts(self, crawl_id: int, counts: Mapping[str, int], more: str, values: tuple[str, ...]) -> None:
         known = [counts.get(name) for name in COUNT_COLUMNS]
         assignments = ", ".join(f"{name} = COALESCE(?, {name})" for name in COUNT_COLUMNS)
-        with self._write("record the crawl's counts"):
+        with self.transaction("record the crawl's counts"):
             cursor = self._conn.execute(
                 f"UPDATE crawls SET {more}{assignments}, counts = ? WHERE id = ?",
                 (*values, *known, rows.to_json_object(counts), crawl_id),
@@ -171,7 +171,7 @@ class Archive:
             capture.problem,
             capture.imported_file_id,
         )
-        with self._write("record the capture"):
+        with self.transaction("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
         return row_id(cursor)
 
@@ -184,7 +184,7 @@ class Archive:
         seen_at = stored_time(seen_at)
         digest = rows.content_hash(article)
         columns = rows.article_columns(article, content_digest=digest)
-        with self._write("store the article"):
+        with self.transaction("store the article"):
             existing = self._conn.execute(
                 "SELECT id, content_hash FROM articles WHERE url = ?", (article.url,)
             ).fetchone()
@@ -227,7 +227,7 @@ class Archive:
         batch = [(crawl_id, url, kind, reason, found_on) for url, kind, reason, found_on in refusals]
         if not batch:
             return
-        with self._write("record refused URLs"):
+        with self.transaction("record refused URLs"):
             self._conn.executemany(
                 "INSERT OR IGNORE INTO refused_urls (crawl_id, url, kind, reason, found_on) VALUES (?, ?, ?, ?, ?)",
                 batch,
@@ -235,7 +235,7 @@ class Archive:
 
     def note_capture_problem(self, capture_id: int, problem: str) -> None:
         """Record what went wrong with a capture after its fetch succeeded (the page could not be extracted, …)."""
-        with self._write("record a capture problem"):
+        with self.transaction("record a capture problem"):
             self._conn.execute("UPDATE captures SET problem = ? WHERE id = ?", (problem, capture_id))
 
     def touch_article(self, url: str, *, seen_at: str, capture_id: int | None) -> int | None:
@@ -270,7 +270,7 @@ class Archive:
     def _update_article(self, action: str, url: str, sql: str, values: tuple[object, ...]) -> int | None:
         """Run *sql* (its last parameter: the article id) on the article at canonical *url*, in one write; return the
         article id, or None (and change nothing) when no article has that URL."""
-        with self._write(action):
+        with self.transaction(action):
             found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if found is None:
                 return None
@@ -298,7 +298,7 @@ class Archive:
         ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
         with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
         """
-        with self._write("resume the crawl"):
+        with self.transaction("resume the crawl"):
             found = self._conn.execute(
                 "SELECT site, base_url, options FROM crawls WHERE id = ? AND finished IS NULL", (crawl_id,)
             ).fetchone()
@@ -375,9 +375,6 @@ class Archive:
     def transaction(self, action: str) -> WriteTransaction:
         """One write transaction around several calls (their own transactions become savepoints in it); any error
         rolls all of it back. *action* names the work in error messages."""
-        return self._write(action)
-
-    def _write(self, action: str) -> WriteTransaction:
         if self.readonly:
             raise ArchiveError(f"cannot {action}: archive {self.directory} is open read-only")
         return WriteTransaction(self._conn, action)
