@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from dvscrape.archive.folding import register_fold
 from dvscrape.archive.migrations import apply_migrations, pending_migrations
+from dvscrape.archive.terms import index_pending
 from dvscrape.errors import ArchiveError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -18,7 +19,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 class WriteTransaction:
     """One write transaction on the connection: BEGIN, then COMMIT, or ROLLBACK on error; sqlite errors become
-    ArchiveError. A savepoint is used instead when a transaction is already open."""
+    ArchiveError. A savepoint is used instead when a transaction is already open. The articles it changed are
+    indexed for search (archive.terms) before it commits."""
 
     def __init__(self, conn: sqlite3.Connection, action: str) -> None:
         self._conn = conn
@@ -38,7 +40,10 @@ class WriteTransaction:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         try:
             if exc_type is None:
-                self._conn.execute("RELEASE dvscrape_write" if self._savepoint else "COMMIT")
+                if self._savepoint:
+                    self._conn.execute("RELEASE dvscrape_write")
+                else:
+                    commit(self._conn)
                 return
             if self._savepoint:
                 self._conn.execute("ROLLBACK TO dvscrape_write")
@@ -49,6 +54,12 @@ class WriteTransaction:
             raise ArchiveError(f"cannot {self._action}: {error}") from error
         if isinstance(exc, sqlite3.Error):
             raise ArchiveError(f"cannot {self._action}: {exc}") from exc
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    """Index the articles changed in the open transaction for search (archive.terms), then commit it."""
+    index_pending(conn)
+    conn.execute("COMMIT")
 
 
 def configure(db: Database, *, readonly: bool) -> None:
@@ -113,6 +124,9 @@ def open_database(
                 )
         else:
             apply_migrations(db)
+            if conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():  # left by a write not through us
+                with WriteTransaction(conn, "index the changed articles for search"):
+                    pass
     except sqlite3.Error as error:
         conn.close()
         raise ArchiveError(f"{db_path} is not a usable SQLite database: {error}") from error

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
-from dvscrape.archive.connection import WriteTransaction, open_database, row_id
+from dvscrape.archive.connection import WriteTransaction, commit, open_database, row_id
 from dvscrape.archive.lock import CrawlLock
 from dvscrape.archive.records import (
     CAPTURE_KINDS,
@@ -368,7 +368,7 @@ class Archive:
         """Commit the open write batch, if any."""
         if self._conn.in_transaction:
             try:
-                self._conn.execute("COMMIT")
+                commit(self._conn)
             except sqlite3.Error as error:
                 raise ArchiveError(f"cannot commit the write batch: {error}") from error
 
