@@ -29,7 +29,6 @@ from dvscrape.serving.replay import pywb_serving, pywb_tool
 from dvscrape.warc.cdxj import cdx_timestamp
 from dvscrape.warc.model import sha1_digest
 from dvscrape.warc.payload import decode_content
-from dvscrape.warc.resolve import ReplayIndex
 from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,17 +262,3 @@ def test_similarity_counts_the_pixels_that_differ(tmp_path: Path) -> None:
     assert similarity(tmp_path / "a.png", tmp_path / "a.png") == 1.0
     assert similarity(tmp_path / "a.png", tmp_path / "b.png") == pytest.approx(0.9)
     assert similarity(tmp_path / "a.png", tmp_path / "c.png") == pytest.approx(100 / 120)
-
-
-def test_the_nearest_capture_is_replayed_and_the_first_of_two_as_near(tmp_path: Path) -> None:
-    def line(timestamp: str, status: str, offset: int) -> str:
-        fields = {"url": "http://s.vn/a", "mime": "text/html", "status": status, "offset": str(offset)}
-        return f"vn,s)/a {timestamp} {json.dumps(fields)}"
-
-    index = ReplayIndex(
-        [line("20240101000000", "200", 1), line("20240301000000", "500", 2), line("20240301000000", "200", 3)],
-        tmp_path,
-    )
-    assert index.resolve("http://s.vn/a", "20240110000000").offset == 1  # type: ignore[union-attr]
-    assert index.resolve("https://www.s.vn/a", "20240220000000").offset == 2  # type: ignore[union-attr]
-    assert index.resolve("http://s.vn/b", "20240220000000") is None

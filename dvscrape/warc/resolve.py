@@ -1,24 +1,22 @@
-"""The archive's own CDXJ index (warc/cdxj.py), looked up as pywb and ReplayWeb.page look up a URL to replay it.
+"""The archive's own CDXJ index (warc/index_store.py), looked up as pywb and ReplayWeb.page look up a URL to replay it.
 
 A URL asked for at a time is found by its SURT key, at the capture nearest that time (the first in index order
 when two are as near). A revisit found there is followed to its original, as the replay tools do: the response of
 WARC-Refers-To-Target-URI (the revisit's own URL when absent) with the revisit's payload digest, nearest
-WARC-Refers-To-Date. A server-not-modified revisit is indexed as the response it confirmed already. No database.
+WARC-Refers-To-Date. A server-not-modified revisit is indexed as the response it confirmed already. Only the keys
+looked up are read, by binary search in the index's segments. No database.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from dvscrape.errors import WarcFormatError
-from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
-from dvscrape.warc.reader import WarcRecord, read_record_at
-
-REVISIT_MIME = "warc/revisit"
+from dvscrape.warc.cdxj import CdxjLine, cdx_timestamp, surt
+from dvscrape.warc.index_store import REVISIT_MIME, IndexStore
+from dvscrape.warc.reader import WarcRecord
 
 
 @dataclass(frozen=True)
@@ -44,11 +42,12 @@ def _seconds(timestamp: str) -> float:
     return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").timestamp()
 
 
-def _resolved(timestamp: str, fields: dict[str, str]) -> Resolved:
+def _resolved(line: CdxjLine) -> Resolved:
+    fields = line.fields
     status = fields.get("status", "")
     return Resolved(
         fields.get("url", ""),
-        timestamp,
+        line.timestamp,
         int(status) if status.isdigit() else None,
         fields.get("mime", ""),
         fields.get("digest", ""),
@@ -59,20 +58,10 @@ def _resolved(timestamp: str, fields: dict[str, str]) -> Resolved:
 
 
 class ReplayIndex:
-    """The lines of a CDXJ index by SURT key, and the folder of the WARC files they name."""
+    """Replay lookups in an opened index (warc/index_store.archive_index)."""
 
-    def __init__(self, lines: Iterable[str], warc_dir: Path) -> None:
-        self.warc_dir = warc_dir
-        self._by_key: dict[str, list[tuple[float, str, dict[str, str]]]] = {}
-        for line in lines:
-            key, timestamp, data = line.split(" ", 2)
-            self._by_key.setdefault(key, []).append((_seconds(timestamp), timestamp, json.loads(data)))
-
-    @classmethod
-    def of_files(cls, files: list[Path], warc_dir: Path) -> ReplayIndex:
-        """The index of *files* (in *warc_dir*), as `dvscrape index` writes it. Raises WarcFormatError when a file
-        cannot be read through."""
-        return cls(index_lines(files), warc_dir)
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
 
     def resolve(self, url: str, timestamp: str) -> Resolved | None:
         """What replaying *url* at *timestamp* (14 digits) serves, revisits followed; None when the index holds no
@@ -95,15 +84,15 @@ class ReplayIndex:
 
     def _nearest(self, key: str, timestamp: str, accept: Callable[[dict[str, str]], bool]) -> Resolved | None:
         wanted = _seconds(timestamp)
-        best: tuple[float, str, dict[str, str]] | None = None
-        for seconds, moment, fields in self._by_key.get(key, ()):
-            if not accept(fields):
+        best: tuple[float, CdxjLine] | None = None
+        for line in self.store.published(key):
+            if not accept(line.fields):
                 continue
-            distance = abs(seconds - wanted)
+            distance = abs(_seconds(line.timestamp) - wanted)
             if best is None or distance < best[0]:
-                best = (distance, moment, fields)
-        return None if best is None else _resolved(best[1], best[2])
+                best = (distance, line)
+        return None if best is None else _resolved(best[1])
 
     def record(self, resolved: Resolved) -> WarcRecord:
         """The WARC record *resolved* names (digests not checked: `dvscrape verify` does). Raises WarcFormatError."""
-        return read_record_at(self.warc_dir / resolved.filename, resolved.offset, resolved.length, check_digests=False)
+        return self.store.record(resolved.filename, resolved.offset, resolved.length)

@@ -1,0 +1,123 @@
+"""The archive's kept CDXJ index (warc/index_store.py): each WARC file read once, lookups by key, the same lines as
+an index built from scratch, a changed or removed file's lines replaced, and a server-not-modified revisit resolved
+to the response it confirmed in another file."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from dvscrape.warc.cdxj import parse_line, surt
+from dvscrape.warc.index_store import INDEX_FOLDER, MANIFEST, archive_index, folder_index, index_lines
+from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget
+from dvscrape.warc.resolve import ReplayIndex
+from dvscrape.warc.writer import WarcWriter
+
+SITE = "http://s.vn"
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def exchange(path: str, moment: datetime, body: bytes = b"<p>x</p>", status: int = 200) -> HttpExchange:
+    headers = (("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))))
+    return HttpExchange(SITE + path, "GET", (), b"", "HTTP/1.1", status, "", headers, body, moment)
+
+
+def write_file(warc_dir: Path, prefix: str, exchanges: list[HttpExchange]) -> Path:
+    with WarcWriter(warc_dir, prefix=prefix, warcinfo={"operator": "test"}) as writer:
+        for item in exchanges:
+            writer.write_exchange(item)
+        return warc_dir / writer.files[0]
+
+
+def segments(warc_dir: Path) -> list[dict[str, object]]:
+    return list(json.loads((warc_dir.parent / INDEX_FOLDER / MANIFEST).read_text(encoding="utf-8")))
+
+
+def test_each_file_is_read_once_and_lookups_see_every_file(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    for number in range(12):
+        moment = START + timedelta(days=number)
+        write_file(warc_dir, f"f{number:02d}", [exchange(f"/p{number}", moment), exchange("/shared", moment)])
+        with folder_index(warc_dir) as store:
+            assert len(store.indexed) == 1 and store.indexed[0].startswith(f"f{number:02d}-")
+            assert list(store.lines()) == index_lines(store.files)  # as built from scratch
+            assert len(store.published(surt(SITE + "/shared"))) == number + 1
+            assert [line.fields["url"] for line in store.published(surt(SITE + "/p0"))] == [SITE + "/p0"]
+    assert len(segments(warc_dir)) <= 4  # merged as a binary counter: O(log n) segments for 12 files
+    with folder_index(warc_dir) as store:
+        assert store.indexed == []
+        index = ReplayIndex(store)
+        found = index.resolve("https://www.s.vn/shared/", "20240105120000")
+        assert found is not None and found.timestamp.startswith("20240105") and found.good
+        assert index.record(found).target_uri == SITE + "/shared"
+        assert index.resolve(SITE + "/nothing", "20240105120000") is None
+
+
+def test_a_changed_or_removed_file_is_indexed_again_alone(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    first = write_file(warc_dir, "a", [exchange("/a", START)])
+    second = write_file(warc_dir, "b", [exchange("/b", START)])
+    with folder_index(warc_dir) as store:
+        assert sorted(store.indexed) == sorted([first.name, second.name])
+    with WarcWriter(warc_dir, prefix="c", warcinfo={"operator": "test"}) as writer:
+        writer.write_exchange(exchange("/c", START))
+        grown = warc_dir / writer.files[0]
+        with folder_index(warc_dir) as store:
+            assert store.indexed == [grown.name]
+        writer.write_exchange(exchange("/c2", START))  # a file indexed while its writer still appends to it
+    with folder_index(warc_dir) as store:
+        assert store.indexed == [grown.name]
+        assert {line.fields["url"] for line in map(parse_line, store.lines())} == {
+            SITE + p for p in ["/a", "/b", "/c", "/c2"]
+        }
+    first.unlink()
+    with folder_index(warc_dir) as store:
+        assert store.indexed == []
+        assert list(store.lines()) == index_lines(store.files)
+        assert store.published(surt(SITE + "/a")) == []
+    files = {name for segment in segments(warc_dir) for name in segment["files"]}  # type: ignore[attr-defined]
+    assert files == {second.name, grown.name}
+
+
+def test_a_not_modified_revisit_points_at_the_response_of_an_earlier_file(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    with WarcWriter(warc_dir, prefix="a", warcinfo={"operator": "test"}) as writer:
+        original = writer.write_exchange(exchange("/page", START, b"<p>content</p>"))
+    later = START + timedelta(days=30)
+    with WarcWriter(warc_dir, prefix="b", warcinfo={"operator": "test"}) as writer:
+        target = RevisitTarget(SITE + "/page", START, original.record_id)
+        writer.write_revisit(
+            exchange("/page", later, b"", status=304), profile=RevisitProfile.SERVER_NOT_MODIFIED, refers_to=target
+        )
+    with folder_index(warc_dir) as store:
+        lines = store.published(surt(SITE + "/page"))
+        assert [line.timestamp for line in lines] == ["20240101000000", "20240131000000"]
+        confirmed = lines[1].fields
+        assert confirmed["revisit"] == "server-not-modified" and confirmed["status"] == "200"
+        assert (confirmed["filename"], confirmed["offset"]) == (original.filename, str(original.offset))
+        found = ReplayIndex(store).resolve(SITE + "/page", "20240201000000")
+        assert found is not None and found.offset == original.offset
+
+
+def test_a_read_only_archive_is_indexed_in_a_temporary_folder(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    write_file(warc_dir, "a", [exchange("/a", START)])
+    (tmp_path / INDEX_FOLDER).write_text("not a folder", encoding="utf-8")  # cannot be created
+    with archive_index(sorted(warc_dir.iterdir()), tmp_path / INDEX_FOLDER) as store:
+        assert len(store.indexed) == 1 and len(list(store.lines())) == 1
+        assert store.folder != tmp_path / INDEX_FOLDER
+
+
+def test_the_nearest_capture_is_replayed_and_the_first_of_two_as_near(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    march = datetime(2024, 3, 1, tzinfo=UTC)
+    write_file(warc_dir, "a", [exchange("/a", START, b"1"), exchange("/a", march, b"2"), exchange("/a", march, b"3")])
+    with folder_index(warc_dir) as store:
+        index = ReplayIndex(store)
+        january, first_of_march, _ = store.published(surt(SITE + "/a"))
+        found = index.resolve(SITE + "/a", "20240110000000")
+        assert found is not None and found.offset == int(january.fields["offset"])
+        found = index.resolve("https://www.s.vn/a", "20240220000000")
+        assert found is not None and found.offset == int(first_of_march.fields["offset"])
+        assert index.resolve(SITE + "/b", "20240220000000") is None
