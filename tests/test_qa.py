@@ -27,6 +27,7 @@ from dvscrape.replica.process import start_replica_process
 from dvscrape.serving.browser import chromium, similarity
 from dvscrape.serving.replay import pywb_serving, pywb_tool
 from dvscrape.warc.cdxj import cdx_timestamp
+from dvscrape.warc.index_store import INDEX_FOLDER
 from dvscrape.warc.model import sha1_digest
 from dvscrape.warc.payload import decode_content
 from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
@@ -174,16 +175,33 @@ def test_pywb_cannot_replay_the_icon_qa_names_missing(trapped: tuple[Path, str])
 def test_qa_follows_revisits_and_counts_deduplication(tmp_path: Path) -> None:
     """A second crawl with every page due: pages and requisites answer 304 (server-not-modified revisits) and QA
     resolves each to the response it confirmed. The deduplication figures of both crawls are those the WARC files
-    themselves give (warcio): unique payload digests, URLs, duplicate URLs and the payload bytes not stored again."""
+    themselves give (warcio): unique payload digests, URLs, duplicate URLs and the payload bytes not stored again.
+    The QA at each crawl's end reads only the WARC files the archive's kept index does not hold (the crawl's own),
+    and finds what an index built from scratch finds."""
     archive = tmp_path / "archive"
     summaries = []
+    files: list[set[str]] = []
     with start_replica_process("--articles", "6", "--slow-delay", "0", quiet=True) as replica:
         for number, extra in enumerate(((), EVERY_PAGE_DUE), start=1):
             summary_file = tmp_path / f"summary-{number}.json"
+            extra += ("-s", "DVSCRAPE_WARC_MAX_SIZE=60000")  # several files per crawl
             result = run_cli(*fast_crawl_args(replica.url, archive, "--summary-json", str(summary_file), *extra))
             assert result.returncode in (0, 4), result.stdout + result.stderr[-3000:]
             summaries.append(json.loads(summary_file.read_text(encoding="utf-8")))
+            files.append({path.name for path in (archive / "warc").glob("*.warc.gz")} - set().union(*files))
+    assert len(files[0]) >= 3 and files[1]
+    assert [summary["qa"]["warc_files_indexed"] for summary in summaries] == [len(files[0]), len(files[1])]
     second = rows(archive, "SELECT * FROM qa WHERE crawl_id = 2")
+    again = tmp_path / "again.json"
+    assert run_cli("qa", "--archive", str(archive), "--summary-json", str(again)).returncode == 0
+    assert json.loads(again.read_text(encoding="utf-8"))["warc_files_indexed"] == 0
+    shutil.rmtree(archive / INDEX_FOLDER)
+    assert run_cli("qa", "--archive", str(archive), "--summary-json", str(again)).returncode == 0
+    assert json.loads(again.read_text(encoding="utf-8"))["warc_files_indexed"] == len(files[0] | files[1])
+    columns = "capture_id, resolves, requisites, crawl_good, replay_good, missing, text_matches, problem"
+    assert rows(archive, f"SELECT {columns} FROM qa WHERE crawl_id = 2") == [
+        {name: check[name] for name in columns.split(", ")} for check in second
+    ]
     revisits = rows(archive, "SELECT id FROM captures WHERE crawl_id = 2 AND record_type = 'revisit' "
                     "AND kind IN ('home', 'listing', 'article', 'page')")  # fmt: skip
     assert len(revisits) >= 6 and len(second) >= len(revisits)

@@ -8,6 +8,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from dvscrape.errors import WarcFormatError
 from dvscrape.warc.cdxj import parse_line, surt
 from dvscrape.warc.index_store import INDEX_FOLDER, MANIFEST, archive_index, folder_index, index_lines
 from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget
@@ -121,3 +124,26 @@ def test_the_nearest_capture_is_replayed_and_the_first_of_two_as_near(tmp_path: 
         found = index.resolve("https://www.s.vn/a", "20240220000000")
         assert found is not None and found.offset == int(first_of_march.fields["offset"])
         assert index.resolve(SITE + "/b", "20240220000000") is None
+
+
+def test_a_file_that_cannot_be_read_leaves_the_kept_index_as_it_was(tmp_path: Path) -> None:
+    warc_dir = tmp_path / "warc"
+    first = write_file(warc_dir, "a", [exchange("/a", START)])
+    with folder_index(warc_dir) as store:
+        assert store.indexed == [first.name]
+    write_file(warc_dir, "b", [exchange("/b", START)])
+    broken = warc_dir / "c.warc.gz"
+    broken.write_bytes(b"not a WARC file at all")
+    with pytest.raises(WarcFormatError), folder_index(warc_dir):
+        pass
+    broken.unlink()
+    folder = tmp_path / INDEX_FOLDER
+    with folder_index(warc_dir) as store:
+        assert len(store.indexed) == 1 and store.indexed[0].startswith("b-")  # the first file is not read again
+        assert list(store.lines()) == index_lines(store.files)
+    named = {segment["name"] for segment in segments(warc_dir)}
+    assert {path.name for path in folder.glob("segment-*")} == named  # nothing left of the failed run
+    for path in folder.glob("segment-*"):
+        path.unlink()  # a kept index lost: its files are read again
+    with folder_index(warc_dir) as store:
+        assert len(store.indexed) == 2 and list(store.lines()) == index_lines(store.files)

@@ -163,21 +163,20 @@ class IndexStore:
     # -- keeping the folder up to date ---------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Index the files no segment holds (or holds as they were), merge segments, map them for lookups."""
+        """Index the files no segment holds (or holds as they were), merge segments, map them for lookups. The
+        manifest is replaced only once every segment it names is written; segment files it does not name (an older
+        state's, or a run's that failed) are removed after."""
         manifest = self.folder / MANIFEST
         segments = [_Segment(**entry) for entry in json.loads(manifest.read_text("utf-8"))] if manifest.exists() else []
         stamps = {name: _stamp(path) for name, path in self._paths.items()}
-        held: set[str] = set()
         kept: list[_Segment] = []
         for segment in segments:
+            if not (self.folder / segment.name).exists():
+                continue
             stale = {name for name, stamp in segment.files.items() if stamps.get(name) != stamp}
-            if stale:
-                segment = self._without(segment, stale)
-            if segment.files:
-                kept.append(segment)
-                held.update(segment.files)
-            else:
-                (self.folder / segment.name).unlink(missing_ok=True)
+            if len(stale) < len(segment.files):  # else every file it indexes changed or is gone
+                kept.append(self._without(segment, stale) if stale else segment)
+        held = {name for segment in kept for name in segment.files}
         self.indexed = [name for name in self._paths if name not in held]
         if self.indexed:
             lines = sorted(line for name in self.indexed for line in file_lines(self._paths[name]))
@@ -190,22 +189,23 @@ class IndexStore:
             ):
                 merged = (text.rstrip("\n") for text in heapq.merge(a, b))
                 kept[-1] = self._write(merged, {**older.files, **newer.files})
-            for segment in (older, newer):
-                (self.folder / segment.name).unlink(missing_ok=True)
         if kept != segments or not manifest.exists():
             temporary = manifest.with_name(MANIFEST + ".tmp")
             temporary.write_text(json.dumps([segment.__dict__ for segment in kept]), encoding="utf-8")
             temporary.replace(manifest)
+        named = {segment.name for segment in kept}
+        for path in self.folder.glob("segment-*.cdxj"):
+            if path.name not in named:
+                path.unlink(missing_ok=True)
         self._segments = kept
         self._maps = [self._map(segment) for segment in kept]
 
     def _without(self, segment: _Segment, names: set[str]) -> _Segment:
-        """*segment* rewritten without the lines of the files *names* (the old file removed)."""
+        """*segment* written again without the lines of the files *names*."""
         with open(self.folder / segment.name, encoding="utf-8") as handle:
-            lines = [text.rstrip("\n") for text in handle if parse_line(text).fields.get("filename") not in names]
-        (self.folder / segment.name).unlink(missing_ok=True)
-        files = {name: stamp for name, stamp in segment.files.items() if name not in names}
-        return self._write(iter(lines), files) if files else _Segment(segment.name, 0, {})
+            lines = (text.rstrip("\n") for text in handle if parse_line(text).fields.get("filename") not in names)
+            files = {name: stamp for name, stamp in segment.files.items() if name not in names}
+            return self._write(lines, files)
 
     def _write(self, lines: Iterator[str], files: dict[str, list[int]]) -> _Segment:
         name = f"segment-{uuid.uuid4().hex}.cdxj"
