@@ -5,6 +5,8 @@ to the response it confirmed in another file."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,3 +149,37 @@ def test_a_file_that_cannot_be_read_leaves_the_kept_index_as_it_was(tmp_path: Pa
         path.unlink()  # a kept index lost: its files are read again
     with folder_index(warc_dir) as store:
         assert len(store.indexed) == 2 and list(store.lines()) == index_lines(store.files)
+
+
+def test_the_index_is_cdxj_indexers_but_for_its_two_rules(tmp_path: Path) -> None:
+    """cdxj-indexer (installed with py-wacz) as the witness, over files indexed one by one: every line is the one it
+    writes for the same files, except a server error of a URL captured without one (left out) and a
+    server-not-modified revisit (pointing at the response of another file it confirmed)."""
+    indexer = Path(sys.executable).parent / "cdxj-indexer"
+    if not indexer.exists():
+        pytest.skip("cdxj-indexer is not installed (pip install wacz)")
+    warc_dir = tmp_path / "warc"
+    with WarcWriter(warc_dir, prefix="a", warcinfo={"operator": "test"}) as writer:
+        original = writer.write_exchange(exchange("/page", START, b"<p>content</p>"))
+        writer.write_exchange(exchange("/flaky", START, b"error", status=500))
+    with folder_index(warc_dir) as store:
+        assert len(store.indexed) == 1
+    later = START + timedelta(days=30)
+    with WarcWriter(warc_dir, prefix="b", warcinfo={"operator": "test"}) as writer:
+        target = RevisitTarget(SITE + "/page", START, original.record_id)
+        writer.write_revisit(
+            exchange("/page", later, b"", status=304), profile=RevisitProfile.SERVER_NOT_MODIFIED, refers_to=target
+        )
+        writer.write_exchange(exchange("/flaky", later, b"<p>ok</p>"))
+        writer.write_exchange(exchange("/other", later))
+    with folder_index(warc_dir) as store:
+        assert len(store.indexed) == 1
+        ours = list(store.lines())
+    done = subprocess.run([str(indexer), *map(str, sorted(warc_dir.iterdir()))], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    theirs = [line for line in done.stdout.splitlines() if line]
+    assert len(theirs) == 5 and len(ours) == 4
+    differ = sorted(set(theirs) - set(ours))
+    assert [json.loads(line.split(" ", 2)[2])["status"] for line in differ] == ["500", "304"]
+    resolved = [line for line in ours if "server-not-modified" in line]
+    assert len(resolved) == 1 and resolved[0].split(" {")[0] == differ[1].split(" {")[0]
