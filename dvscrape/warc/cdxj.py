@@ -28,6 +28,7 @@ from dvscrape.warc.walk import iter_readable, iter_records
 INDEXED_TYPES = frozenset({"response", "revisit", "resource"})  # resource: in files imported from other tools
 _WWW = re.compile(r"^www\d*\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLAIN = re.compile(r"[\x21\x22\x24\x26-\x7e]*")  # printable ASCII but '#' and '%'
 
 
 def surt(url: str) -> str:
@@ -53,6 +54,8 @@ def surt(url: str) -> str:
 def _minimal_escape(text: str) -> str:
     """Percent-escapes decoded until stable, then only control bytes, space, non-ASCII, '#' and '%' escaped again,
     as the canonicaliser of replay tools does ('anh%2B1' → 'anh+1', 'a%20b' stays)."""
+    if _PLAIN.fullmatch(text):  # nothing to decode or escape: most URLs
+        return text
     data = text.encode("utf-8")
     while True:
         decoded = unquote_to_bytes(data)

@@ -9,9 +9,9 @@ looked up are read, by binary search in the index's segments. No database.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from dvscrape.errors import WarcFormatError
 from dvscrape.warc.cdxj import CdxjLine, cdx_timestamp, surt
@@ -38,8 +38,11 @@ class Resolved:
         return self.status is not None and 200 <= self.status < 300
 
 
-def _seconds(timestamp: str) -> float:
-    return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").timestamp()
+def _seconds(timestamp: str) -> int:
+    """A 14-digit timestamp as seconds since 1970 (UTC); only the distance between two of them matters."""
+    digits = timestamp[:14].ljust(14, "0")
+    parts = (digits[0:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12], digits[12:14])
+    return calendar.timegm(tuple(int(part) for part in parts))
 
 
 def _resolved(line: CdxjLine) -> Resolved:
@@ -84,7 +87,7 @@ class ReplayIndex:
 
     def _nearest(self, key: str, timestamp: str, accept: Callable[[dict[str, str]], bool]) -> Resolved | None:
         wanted = _seconds(timestamp)
-        best: tuple[float, CdxjLine] | None = None
+        best: tuple[int, CdxjLine] | None = None
         for line in self.store.published(key):
             if not accept(line.fields):
                 continue
