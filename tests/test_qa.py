@@ -14,15 +14,17 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.archive.db import Archive
 from dvscrape.errors import DvscrapeError
-from dvscrape.pages.requisites import css_references, page_requisites
+from dvscrape.pages.requisites import _resolved, css_references, page_requisites
 from dvscrape.replica.process import start_replica_process
 from dvscrape.serving.browser import chromium, similarity
 from dvscrape.serving.replay import pywb_serving, pywb_tool
@@ -280,3 +282,15 @@ def test_similarity_counts_the_pixels_that_differ(tmp_path: Path) -> None:
     assert similarity(tmp_path / "a.png", tmp_path / "a.png") == 1.0
     assert similarity(tmp_path / "a.png", tmp_path / "b.png") == pytest.approx(0.9)
     assert similarity(tmp_path / "a.png", tmp_path / "c.png") == pytest.approx(100 / 120)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.sampled_from(["http://h.vn/a/b?c#d", "https://www.x.gov.vn", "http://127.0.0.1:8080/web/x/", "HTTP://H/a",
+                     "https://u@h:1/p;q?r", "http://h?x=1", "https://h.vn/./a/../b/", "https://h.vn#f"]),
+    st.text(alphabet="ab/.?#;=%:&@ 1+~\\\t\n'()*!$,_-ăZ9", max_size=14),
+)  # fmt: skip
+def test_a_requisite_reference_resolves_as_urljoin_resolves_it(base: str, reference: str) -> None:
+    """The short way for root-relative references gives what urljoin gives (the fragment dropped)."""
+    for candidate in (reference, "/" + reference):
+        assert _resolved(base, candidate) == urldefrag(urljoin(base, candidate.strip()))[0]

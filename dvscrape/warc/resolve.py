@@ -65,11 +65,23 @@ class ReplayIndex:
 
     def __init__(self, store: IndexStore) -> None:
         self.store = store
+        self._keys: dict[str, str] = {}  # a page's requisites are looked up again for every page
+        self._seconds: dict[str, int] = {}
+
+    def _key(self, url: str) -> str:
+        if url not in self._keys:
+            self._keys[url] = surt(url)
+        return self._keys[url]
+
+    def _when(self, timestamp: str) -> int:
+        if timestamp not in self._seconds:
+            self._seconds[timestamp] = _seconds(timestamp)
+        return self._seconds[timestamp]
 
     def resolve(self, url: str, timestamp: str) -> Resolved | None:
         """What replaying *url* at *timestamp* (14 digits) serves, revisits followed; None when the index holds no
         capture of the URL, or a revisit whose original it does not hold."""
-        found = self._nearest(surt(url), timestamp, lambda fields: True)
+        found = self._nearest(self._key(url), timestamp, lambda fields: True)
         if found is None or found.mime != REVISIT_MIME:
             return found
         try:
@@ -80,18 +92,18 @@ class ReplayIndex:
         date = revisit.header("WARC-Refers-To-Date")
         when = cdx_timestamp(date) if date else found.timestamp
         return self._nearest(
-            surt(target),
+            self._key(target),
             when,
             lambda fields: fields.get("mime") != REVISIT_MIME and fields.get("digest", "") == found.digest,
         )
 
     def _nearest(self, key: str, timestamp: str, accept: Callable[[dict[str, str]], bool]) -> Resolved | None:
-        wanted = _seconds(timestamp)
+        wanted = self._when(timestamp)
         best: tuple[int, CdxjLine] | None = None
         for line in self.store.published(key):
             if not accept(line.fields):
                 continue
-            distance = abs(_seconds(line.timestamp) - wanted)
+            distance = abs(self._when(line.timestamp) - wanted)
             if best is None or distance < best[0]:
                 best = (distance, line)
         return None if best is None else _resolved(best[1])
