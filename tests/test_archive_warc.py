@@ -21,7 +21,7 @@ import pytest
 
 from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc import http_block
-from dvscrape.warc.cdxj import index_lines
+from dvscrape.warc.index_store import index_lines
 from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget, WarcLocation, WriterIdentity, target_uri
 from dvscrape.warc.reader import read_record_at
 from dvscrape.warc.walk import iter_records, truncate_incomplete_tail
