@@ -40,7 +40,8 @@ class Measured:
 
 
 def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
+    found: list[int] = []
+    todo = [pid]
     while todo:
         parent = todo.pop()
         try:
@@ -59,17 +60,23 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def run_dvscrape(*args: str, workdir: Path, timeout: float) -> Measured:
-    """Run `python -m dvscrape ARGS` through the launcher; output through files in *workdir*."""
+def run_dvscrape(*args: str, workdir: Path, timeout: float, label: str = "") -> Measured:
+    """Run `python -m dvscrape ARGS` through the launcher; output through files in *workdir*. With *label*, a line
+    on stderr every half minute says how long it has run and its memory."""
     out_path, err_path, usage_path = workdir / "cmd.stdout", workdir / "cmd.stderr", workdir / "cmd.usage"
     usage_path.unlink(missing_ok=True)
     command = [sys.executable, "-c", LAUNCHER, str(usage_path), sys.executable, "-m", "dvscrape", *args]
     started = time.monotonic()
     tree_peak = 0
+    shown = started
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, start_new_session=True)
         while process.poll() is None:
-            tree_peak = max(tree_peak, sum(map(_rss, _descendants(process.pid))))
+            tree = sum(map(_rss, _descendants(process.pid)))
+            tree_peak = max(tree_peak, tree)
+            if label and time.monotonic() - shown >= 30:
+                shown = time.monotonic()
+                print(f"    {label}: {shown - started:.0f} s, {tree >> 20} MiB", file=sys.stderr, flush=True)
             if time.monotonic() - started > timeout:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()

@@ -44,6 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.measured import Measured, run_dvscrape  # noqa: E402
 from bench.scale_corpus import CHUNK, bar, build, chunk_warc  # noqa: E402
 from bench.search import measure, percentile, queries, sample_texts  # noqa: E402
+from dvscrape.archive.db import Archive  # noqa: E402
+from dvscrape.archive.rereading import stored_counts  # noqa: E402
 
 MIB = 1 << 20
 EXTRA_CHUNK = 9_998  # the chunk imported into every archive: a tanbinh chunk no archive holds, captured last
@@ -70,7 +72,7 @@ def load() -> str:
 def timed(size: Size, label: str, *args: str, workdir: Path, ok: tuple[int, ...] = (0,), timeout: float) -> Measured:
     """Run `dvscrape ARGS` measured; record its seconds and peak memory under *label*."""
     print(f"  {label}… (load {load()})", file=sys.stderr, flush=True)
-    run = run_dvscrape(*args, workdir=workdir, timeout=timeout)
+    run = run_dvscrape(*args, workdir=workdir, timeout=timeout, label=label)
     if run.returncode == -9:
         size.notes.append(f"{label}: stopped at the {timeout:.0f} s limit (the figure is a lower bound)")
     elif run.returncode not in ok:
@@ -163,10 +165,8 @@ def measure_size(size: Size, archive: Path, workdir: Path, extra: Path, options:
 
 
 def _articles(archive: Path) -> int:
-    import sqlite3
-
-    with sqlite3.connect(f"file:{archive / 'archive.sqlite'}?mode=ro", uri=True) as connection:
-        return int(connection.execute("SELECT count(*) FROM articles").fetchone()[0])
+    with Archive.open(archive, readonly=True) as opened:
+        return stored_counts(opened.db.conn)[0]
 
 
 def _reextracted(stdout: str) -> int:

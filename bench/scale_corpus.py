@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.records import Capture
+from dvscrape.archive.records import ArticleOutcome, Capture
 from dvscrape.archive.times import stored_time
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
@@ -36,6 +36,7 @@ from dvscrape.replica import Corpus, build_corpus, urls
 from dvscrape.replica import city7_pages as city7
 from dvscrape.replica.app import ReplicaApp
 from dvscrape.replica.city7 import City7App
+from dvscrape.replica.responses import Response
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import UrlKind, classify
@@ -82,9 +83,10 @@ def portal_of(chunk: int) -> str:
     return PORTALS[chunk % len(PORTALS)]
 
 
-def _corpus(chunk: int, edition: int) -> Corpus:
-    """The chunk's corpus at *edition*, its URL titles made unique to the chunk (no flaky or slow article)."""
-    corpus = build_corpus(seed=10_000 + chunk, n_articles=CHUNK, edition=edition)
+def _corpus(chunk: int, edition: int, count: int) -> Corpus:
+    """The chunk's corpus of *count* articles at *edition*, its URL titles made unique to the chunk (no flaky or
+    slow article)."""
+    corpus = build_corpus(seed=10_000 + chunk, n_articles=count, edition=edition)
 
     def own(title: str) -> str:
         return f"{title}-p{chunk}"
@@ -127,10 +129,10 @@ def _article_path(app: ReplicaApp, url_title: str) -> str:
 
 def _fetch(app: ReplicaApp, profile: SiteProfile, path: str, when: datetime) -> Page:
     response = app.respond(path, {}, profile.site_url)
-    assert not hasattr(response, "chunks"), "the replica streams only its hostile pages"
+    assert isinstance(response, Response), "the replica streams only its hostile pages"
     url = profile.site_url + path
     decision = classify(url, profile)
-    return Page(url, response.status, response.headers, response.body, when, decision.kind.value, decision.canonical)  # type: ignore[union-attr]
+    return Page(url, response.status, response.headers, response.body, when, decision.kind.value, decision.canonical)
 
 
 def _content_type(page: Page) -> str:
@@ -156,12 +158,12 @@ def _read(pages: list[Page], profile: SiteProfile) -> list[Page]:
     return read
 
 
-def chunk_pages(chunk: int) -> list[Page]:
-    """Every page of one chunk in fetch order, read; see the module's docstring."""
+def chunk_pages(chunk: int, articles: int = CHUNK) -> list[Page]:
+    """Every page of one chunk of *articles* in fetch order, read; see the module's docstring."""
     name = portal_of(chunk)
     profile = get_profile(name)
     app_class = City7App if name == "hcmcity" else ReplicaApp
-    first, later = _corpus(chunk, 1), _corpus(chunk, LATER_EDITION)
+    first, later = _corpus(chunk, 1, articles), _corpus(chunk, LATER_EDITION, articles)
     pages: list[Page] = []
     step = timedelta(seconds=1)  # a round takes under 30 minutes: chunks' captures never interleave
     for corpus, start, first_only, titles in (
@@ -183,17 +185,17 @@ def _exchange(page: Page) -> HttpExchange:
     )
 
 
-def chunked(chunks: range, workers: int) -> Iterator[list[Page]]:
-    """Each chunk's pages in order, made by *workers* processes (at most two chunks waiting)."""
+def chunked(chunks: range, workers: int, articles: int) -> Iterator[list[Page]]:
+    """Each chunk's pages in order, made by *workers* processes (at most *workers* chunks waiting)."""
     if workers <= 1:
-        yield from map(chunk_pages, chunks)
+        yield from (chunk_pages(chunk, articles) for chunk in chunks)
         return
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        pending = [pool.apply_async(chunk_pages, (chunk,)) for chunk in chunks[:workers]]
+        pending = [pool.apply_async(chunk_pages, (chunk, articles)) for chunk in chunks[:workers]]
         for next_chunk in [*chunks[workers:], None]:
             yield pending.pop(0).get()
             if next_chunk is not None:
-                pending.append(pool.apply_async(chunk_pages, (next_chunk,)))
+                pending.append(pool.apply_async(chunk_pages, (next_chunk, articles)))
         while pending:
             yield pending.pop(0).get()
 
@@ -235,8 +237,8 @@ class _Store:
         self.captures[name] = self.captures.get(name, 0) + 1
         if page.article is not None:
             outcome = self.archive.save_article(page.article, capture_id=capture_id, seen_at=seen).outcome
-            result.articles += outcome.value == "new"
-            result.versions += outcome.value == "updated"
+            result.articles += outcome is ArticleOutcome.NEW
+            result.versions += outcome is ArticleOutcome.UPDATED
         elif page.kind == UrlKind.ARTICLE.value and page.status == 404:
             result.gone += self.archive.mark_gone(page.canonical, seen_at=seen, status=404) is not None
 
@@ -254,14 +256,16 @@ def build(
     *,
     warc: bool = True,
     workers: int = 2,
+    articles: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
-    """Store *chunks* into the archive at *directory* (created when missing); WARC files into its warc folder."""
+    """Store *chunks* of *articles* each into the archive at *directory* (created when missing), their WARC files
+    into its warc folder (none without *warc*)."""
     result = BuildResult()
     started = time.perf_counter()
     with Archive.open(directory) as archive:
         store = _Store(archive, archive.warc_dir if warc else None)
-        for done, pages in enumerate(chunked(chunks, workers), start=1):
+        for done, pages in enumerate(chunked(chunks, workers, articles), start=1):
             for start in range(0, len(pages), BATCH):
                 with archive.transaction("store a batch of the scale benchmark"):
                     for page in pages[start : start + BATCH]:
