@@ -213,8 +213,7 @@ def report(sizes: list[Size]) -> None:
     for s in sizes:
         for label in s.peaks:
             print(f"  {s.articles:,} {label}: peak {s.peaks[label]:.0f} MiB, tree {s.tree_peaks[label]:.0f} MiB")
-    if len(sizes) >= 2:
-        small, large = sizes[-2], sizes[-1]
+    for small, large in zip(sizes, sizes[1:], strict=False):
         factor = large.articles / small.articles
         print(f"growth {small.articles:,} -> {large.articles:,} ({factor:.0f}x the articles):")
         for keys, goal in ((WHOLE, WHOLE_GOAL * factor / 10), (PER_QUERY, QUERY_GOAL)):
