@@ -15,7 +15,7 @@ import zstandard
 
 from dvscrape.archive.records import Capture
 from dvscrape.errors import PayloadDecodingError
-from dvscrape.replica.hostile import brotli_bomb, deflate_bomb, gzip_bomb
+from dvscrape.replica.bombs import brotli_bomb, deflate_bomb, gzip_bomb
 from dvscrape.warc.payload import MAX_DECODED_BYTES, decode_content
 from tests.archivist_helpers import SPECS, ArchiveBuilder, article_html, exchange
 from tests.conftest import run_cli

@@ -21,10 +21,10 @@ import pytest
 
 from dvscrape.errors import ArchiveError, WarcFormatError
 from dvscrape.warc import http_block
-from dvscrape.warc.cdxj import index_lines
+from dvscrape.warc.index_store import index_lines
 from dvscrape.warc.model import HttpExchange, RevisitProfile, RevisitTarget, WarcLocation, WriterIdentity, target_uri
 from dvscrape.warc.reader import read_record_at
-from dvscrape.warc.walk import iter_records, truncate_incomplete_tail, truncate_incomplete_tails
+from dvscrape.warc.walk import iter_records, truncate_incomplete_tail
 from dvscrape.warc.writer import WarcWriter
 
 DATA = Path(__file__).parent / "data" / "warc"
@@ -379,15 +379,6 @@ def test_truncated_tail_test_file_is_detected_and_cut_back(tmp_path: Path) -> No
     assert records[-1].offset + records[-1].length == broken.stat().st_size
     assert truncate_incomplete_tail(broken) == 0
     assert subprocess.run([warcio_cli(), "check", str(broken)], capture_output=True).returncode == 0
-
-
-def test_folder_repair_cuts_only_the_broken_files(tmp_path: Path) -> None:
-    good = write_golden_file(tmp_path / "a")
-    shutil.copyfile(good, tmp_path / "good.warc.gz")
-    shutil.copyfile(TRUNCATED, tmp_path / "broken.warc.gz")
-    removed = truncate_incomplete_tails(tmp_path)
-    assert list(removed) == ["broken.warc.gz"] and removed["broken.warc.gz"] > 0
-    assert (tmp_path / "good.warc.gz").read_bytes() == good.read_bytes()
 
 
 def test_zero_filled_tail_is_cut(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from dvscrape.errors import ConfigurationError
 from dvscrape.replica.process import ReplicaProcess
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.sites import available_sites, bundled_profiles_dir, get_profile, profile_files
-from dvscrape.sites.loader import load_profile, parse_profile
+from dvscrape.sites.loader import parse_profile
 from dvscrape.sites.profile import Selectors
 from tests.conftest import run_cli
 
@@ -92,7 +92,7 @@ def test_unreadable_profile_files_are_named(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text('site_url = "https://x.gov.vn"\nlisting_paths = [\n', encoding="utf-8")
     with pytest.raises(ConfigurationError, match=re.escape(f"profile {broken} is not valid TOML")):
-        load_profile(broken)
+        get_profile("broken", profiles_dir=str(tmp_path))
     with pytest.raises(ConfigurationError, match="unknown site 'nowhere'; known sites: .*tanbinh"):
         get_profile("nowhere")
     with pytest.raises(ConfigurationError, match="is not a folder"):

@@ -14,22 +14,24 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from warcio.archiveiterator import ArchiveIterator
 
 from dvscrape.archive.db import Archive
 from dvscrape.errors import DvscrapeError
-from dvscrape.pages.requisites import css_references, page_requisites
+from dvscrape.pages.requisites import _resolved, css_references, page_requisites
 from dvscrape.replica.process import start_replica_process
 from dvscrape.serving.browser import chromium, similarity
 from dvscrape.serving.replay import pywb_serving, pywb_tool
 from dvscrape.warc.cdxj import cdx_timestamp
+from dvscrape.warc.index_store import INDEX_FOLDER
 from dvscrape.warc.model import sha1_digest
 from dvscrape.warc.payload import decode_content
-from dvscrape.warc.resolve import ReplayIndex
 from tests.conftest import CrawledArchive, fast_crawl_args, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,16 +177,33 @@ def test_pywb_cannot_replay_the_icon_qa_names_missing(trapped: tuple[Path, str])
 def test_qa_follows_revisits_and_counts_deduplication(tmp_path: Path) -> None:
     """A second crawl with every page due: pages and requisites answer 304 (server-not-modified revisits) and QA
     resolves each to the response it confirmed. The deduplication figures of both crawls are those the WARC files
-    themselves give (warcio): unique payload digests, URLs, duplicate URLs and the payload bytes not stored again."""
+    themselves give (warcio): unique payload digests, URLs, duplicate URLs and the payload bytes not stored again.
+    The QA at each crawl's end reads only the WARC files the archive's kept index does not hold (the crawl's own),
+    and finds what an index built from scratch finds."""
     archive = tmp_path / "archive"
     summaries = []
+    files: list[set[str]] = []
     with start_replica_process("--articles", "6", "--slow-delay", "0", quiet=True) as replica:
         for number, extra in enumerate(((), EVERY_PAGE_DUE), start=1):
             summary_file = tmp_path / f"summary-{number}.json"
+            extra += ("-s", "DVSCRAPE_WARC_MAX_SIZE=60000")  # several files per crawl
             result = run_cli(*fast_crawl_args(replica.url, archive, "--summary-json", str(summary_file), *extra))
             assert result.returncode in (0, 4), result.stdout + result.stderr[-3000:]
             summaries.append(json.loads(summary_file.read_text(encoding="utf-8")))
+            files.append({path.name for path in (archive / "warc").glob("*.warc.gz")} - set().union(*files))
+    assert len(files[0]) >= 3 and files[1]
+    assert [summary["qa"]["warc_files_indexed"] for summary in summaries] == [len(files[0]), len(files[1])]
     second = rows(archive, "SELECT * FROM qa WHERE crawl_id = 2")
+    again = tmp_path / "again.json"
+    assert run_cli("qa", "--archive", str(archive), "--summary-json", str(again)).returncode == 0
+    assert json.loads(again.read_text(encoding="utf-8"))["warc_files_indexed"] == 0
+    shutil.rmtree(archive / INDEX_FOLDER)
+    assert run_cli("qa", "--archive", str(archive), "--summary-json", str(again)).returncode == 0
+    assert json.loads(again.read_text(encoding="utf-8"))["warc_files_indexed"] == len(files[0] | files[1])
+    columns = "capture_id, resolves, requisites, crawl_good, replay_good, missing, text_matches, problem"
+    assert rows(archive, f"SELECT {columns} FROM qa WHERE crawl_id = 2") == [
+        {name: check[name] for name in columns.split(", ")} for check in second
+    ]
     revisits = rows(archive, "SELECT id FROM captures WHERE crawl_id = 2 AND record_type = 'revisit' "
                     "AND kind IN ('home', 'listing', 'article', 'page')")  # fmt: skip
     assert len(revisits) >= 6 and len(second) >= len(revisits)
@@ -265,15 +284,13 @@ def test_similarity_counts_the_pixels_that_differ(tmp_path: Path) -> None:
     assert similarity(tmp_path / "a.png", tmp_path / "c.png") == pytest.approx(100 / 120)
 
 
-def test_the_nearest_capture_is_replayed_and_the_first_of_two_as_near(tmp_path: Path) -> None:
-    def line(timestamp: str, status: str, offset: int) -> str:
-        fields = {"url": "http://s.vn/a", "mime": "text/html", "status": status, "offset": str(offset)}
-        return f"vn,s)/a {timestamp} {json.dumps(fields)}"
-
-    index = ReplayIndex(
-        [line("20240101000000", "200", 1), line("20240301000000", "500", 2), line("20240301000000", "200", 3)],
-        tmp_path,
-    )
-    assert index.resolve("http://s.vn/a", "20240110000000").offset == 1  # type: ignore[union-attr]
-    assert index.resolve("https://www.s.vn/a", "20240220000000").offset == 2  # type: ignore[union-attr]
-    assert index.resolve("http://s.vn/b", "20240220000000") is None
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.sampled_from(["http://h.vn/a/b?c#d", "https://www.x.gov.vn", "http://127.0.0.1:8080/web/x/", "HTTP://H/a",
+                     "https://u@h:1/p;q?r", "http://h?x=1", "https://h.vn/./a/../b/", "https://h.vn#f"]),
+    st.text(alphabet="ab/.?#;=%:&@ 1+~\\\t\n'()*!$,_-ăZ9", max_size=14),
+)  # fmt: skip
+def test_a_requisite_reference_resolves_as_urljoin_resolves_it(base: str, reference: str) -> None:
+    """The short way for root-relative references gives what urljoin gives (the fragment dropped)."""
+    for candidate in (reference, "/" + reference):
+        assert _resolved(base, candidate) == urldefrag(urljoin(base, candidate.strip()))[0]

@@ -401,7 +401,7 @@ def test_a_retried_server_error_never_replays_in_place_of_the_page(tmp_path: Pat
     at the 500's own timestamp (pywb takes the capture nearest in time, to the second)."""
     from datetime import UTC, datetime, timedelta
 
-    from dvscrape.warc.cdxj import write_index
+    from dvscrape.warc.index_store import archive_index, write_index
     from dvscrape.warc.model import HttpExchange
     from dvscrape.warc.writer import WarcWriter
 
@@ -415,7 +415,8 @@ def test_a_retried_server_error_never_replays_in_place_of_the_page(tmp_path: Pat
         for status, moment, body in answers:
             headers = (("Content-Type", "text/html;charset=UTF-8"), ("Content-Length", str(len(body))))
             writer.write_exchange(HttpExchange(url, "GET", (), b"", "HTTP/1.1", status, "", headers, body, moment))
-    write_index(sorted((collection / "archive").glob("*.warc.gz")), collection / "indexes" / "index.cdxj")
+    with archive_index(sorted((collection / "archive").glob("*.warc.gz"))) as store:
+        write_index(store, collection / "indexes" / "index.cdxj")
     port = free_port("127.0.0.1")
     process = start_pywb(tmp_path, port=port)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,10 @@ from typing import Any
 
 import pytest
 
+from dvscrape.serving.replay import free_port
 from tests.conftest import CrawledArchive, run_cli
 
 pytest.importorskip("datasette")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get_json(base: str, path: str, **params: str) -> Any:
@@ -34,7 +28,7 @@ def get_json(base: str, path: str, **params: str) -> Any:
 
 @pytest.fixture(scope="module")
 def server(crawled_archive: CrawledArchive) -> Iterator[str]:
-    port = free_port()
+    port = free_port("127.0.0.1")
     process = subprocess.Popen(
         [sys.executable, "-m", "dvscrape", "serve", "--archive", str(crawled_archive.directory), "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -118,7 +112,7 @@ def test_metadata_file_for_plain_datasette(tmp_path: Path, crawled_archive: Craw
 
 
 def test_serve_refuses_a_missing_archive(tmp_path: Path) -> None:
-    result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port()))
+    result = run_cli("serve", "--archive", str(tmp_path / "none"), "--port", str(free_port("127.0.0.1")))
     assert result.returncode == 7 and "not a dvscrape archive" in result.stderr
 
 

@@ -3,12 +3,12 @@
 The schema is created and upgraded by the recorded migrations in ``migrations.py`` (with sqlite-utils). The hot
 paths (one call per capture, one per article) use fixed prepared statements on the connection with no schema
 introspection; each is its own transaction, or a savepoint inside a write batch (begin_batch/commit_batch) when a
-crawl groups its writes. The records stored are in ``records.py``, the connection handling in ``connection.py``.
+crawl groups its writes. The records stored are in ``records.py``; opening the database and the connection handling
+in ``connection.py``.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -16,9 +16,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
-from dvscrape.archive.connection import WriteTransaction, configure, row_id
+from dvscrape.archive.connection import WriteTransaction, commit, open_database, row_id
 from dvscrape.archive.lock import CrawlLock
-from dvscrape.archive.migrations import apply_migrations, pending_migrations
 from dvscrape.archive.records import (
     CAPTURE_KINDS,
     COUNT_COLUMNS,
@@ -99,57 +98,16 @@ class Archive:
         cannot apply.
         """
         directory = Path(directory)
-        db_path = directory / DB_FILENAME
-        if directory.exists() and not directory.is_dir():
-            raise ArchiveError(f"archive folder {directory} is a file, not a folder")
-        if not readonly and directory.exists() and not os.access(directory, os.W_OK):
-            raise ArchiveError(f"archive folder {directory} is not writable (read-only file system or permissions)")
-        if not readonly and db_path.exists() and not os.access(db_path, os.W_OK):
-            raise ArchiveError(f"{db_path} is not writable (read-only file system or permissions)")
-        if (readonly or not create) and not db_path.is_file():
-            raise ArchiveError(
-                f"{directory} is not a dvscrape archive: {DB_FILENAME} is missing (check --archive; `dvscrape crawl` "
-                "and `dvscrape import` make an archive)"
-            )
-        try:
-            if readonly:
-                conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
-            else:
-                (directory / WARC_FOLDER).mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(db_path))
-        except OSError as error:
-            raise ArchiveError(f"cannot create archive folder {directory}: {error.strerror}") from error
-        except sqlite3.Error as error:
-            raise ArchiveError(f"cannot open {db_path}: {error}") from error
-        try:
-            db = Database(conn, execute_plugins=False)
-            configure(db, readonly=readonly)
-            if readonly:
-                pending = pending_migrations(db)
-                if pending and upgrade and os.access(db_path, os.W_OK) and os.access(directory, os.W_OK):
-                    # An archive made by an older dvscrape: upgrade it once, then read it as asked.
-                    conn.close()
-                    cls.open(directory, readonly=False, clock=clock).close()
-                    return cls.open(directory, readonly=True, clock=clock, upgrade=False)
-                if pending:
-                    raise ArchiveError(
-                        f"archive {directory} needs {len(pending)} migration(s); open it once for writing to upgrade"
-                    )
-            else:
-                apply_migrations(db)
-        except sqlite3.Error as error:
-            conn.close()
-            raise ArchiveError(f"{db_path} is not a usable SQLite database: {error}") from error
-        except BaseException:
-            conn.close()
-            raise
+        db = open_database(
+            directory / DB_FILENAME, directory / WARC_FOLDER, readonly=readonly, create=create, upgrade=upgrade
+        )
         return cls(directory, db, readonly=readonly, clock=clock)
 
     # -- crawls --------------------------------------------------------------------------------------------------
 
     def begin_crawl(self, site: str, base_url: str, options: Mapping[str, object]) -> int:
         """Record the start of a crawl; return its id."""
-        with self._write("begin the crawl"):
+        with self.transaction("begin the crawl"):
             cursor = self._conn.execute(
                 "INSERT INTO crawls (site, base_url, started, status, options) VALUES (?, ?, ?, ?, ?)",
                 (site, base_url, stored_time(self._clock()), CRAWL_RUNNING, rows.to_json_object(options)),
@@ -172,7 +130,7 @@ class Archive:
     def _crawl_counts(self, crawl_id: int, counts: Mapping[str, int], more: str, values: tuple[str, ...]) -> None:
         known = [counts.get(name) for name in COUNT_COLUMNS]
         assignments = ", ".join(f"{name} = COALESCE(?, {name})" for name in COUNT_COLUMNS)
-        with self._write("record the crawl's counts"):
+        with self.transaction("record the crawl's counts"):
             cursor = self._conn.execute(
                 f"UPDATE crawls SET {more}{assignments}, counts = ? WHERE id = ?",
                 (*values, *known, rows.to_json_object(counts), crawl_id),
@@ -213,7 +171,7 @@ class Archive:
             capture.problem,
             capture.imported_file_id,
         )
-        with self._write("record the capture"):
+        with self.transaction("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
         return row_id(cursor)
 
@@ -226,7 +184,7 @@ class Archive:
         seen_at = stored_time(seen_at)
         digest = rows.content_hash(article)
         columns = rows.article_columns(article, content_digest=digest)
-        with self._write("store the article"):
+        with self.transaction("store the article"):
             existing = self._conn.execute(
                 "SELECT id, content_hash FROM articles WHERE url = ?", (article.url,)
             ).fetchone()
@@ -269,7 +227,7 @@ class Archive:
         batch = [(crawl_id, url, kind, reason, found_on) for url, kind, reason, found_on in refusals]
         if not batch:
             return
-        with self._write("record refused URLs"):
+        with self.transaction("record refused URLs"):
             self._conn.executemany(
                 "INSERT OR IGNORE INTO refused_urls (crawl_id, url, kind, reason, found_on) VALUES (?, ?, ?, ?, ?)",
                 batch,
@@ -277,7 +235,7 @@ class Archive:
 
     def note_capture_problem(self, capture_id: int, problem: str) -> None:
         """Record what went wrong with a capture after its fetch succeeded (the page could not be extracted, …)."""
-        with self._write("record a capture problem"):
+        with self.transaction("record a capture problem"):
             self._conn.execute("UPDATE captures SET problem = ? WHERE id = ?", (problem, capture_id))
 
     def touch_article(self, url: str, *, seen_at: str, capture_id: int | None) -> int | None:
@@ -312,7 +270,7 @@ class Archive:
     def _update_article(self, action: str, url: str, sql: str, values: tuple[object, ...]) -> int | None:
         """Run *sql* (its last parameter: the article id) on the article at canonical *url*, in one write; return the
         article id, or None (and change nothing) when no article has that URL."""
-        with self._write(action):
+        with self.transaction(action):
             found = self._conn.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
             if found is None:
                 return None
@@ -340,7 +298,7 @@ class Archive:
         ``resumed_from = crawl_id``, so each process run keeps its own start, end and counts, and captures stay
         with the run that made them. Raises ArchiveError when *crawl_id* is not an unfinished crawl.
         """
-        with self._write("resume the crawl"):
+        with self.transaction("resume the crawl"):
             found = self._conn.execute(
                 "SELECT site, base_url, options FROM crawls WHERE id = ? AND finished IS NULL", (crawl_id,)
             ).fetchone()
@@ -410,16 +368,13 @@ class Archive:
         """Commit the open write batch, if any."""
         if self._conn.in_transaction:
             try:
-                self._conn.execute("COMMIT")
+                commit(self._conn)
             except sqlite3.Error as error:
                 raise ArchiveError(f"cannot commit the write batch: {error}") from error
 
     def transaction(self, action: str) -> WriteTransaction:
         """One write transaction around several calls (their own transactions become savepoints in it); any error
         rolls all of it back. *action* names the work in error messages."""
-        return self._write(action)
-
-    def _write(self, action: str) -> WriteTransaction:
         if self.readonly:
             raise ArchiveError(f"cannot {action}: archive {self.directory} is open read-only")
         return WriteTransaction(self._conn, action)

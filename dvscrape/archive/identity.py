@@ -21,7 +21,6 @@ dvscrape has a profile for.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from dvscrape.errors import ConfigurationError
@@ -33,17 +32,6 @@ _CONTENT_COLUMNS = (
 )
 _CHILDREN = ("figures", "attachments", "article_tags", "related_links")
 _URL_COLUMNS = (("figures", "image_url"), ("attachments", "url"), ("related_links", "url"))
-
-
-@dataclass
-class RebaseReport:
-    """What rebase_on_site changed."""
-
-    origins: list[str]
-    captures: int = 0
-    articles: int = 0
-    merged: int = 0
-    crawls: int = 0
 
 
 def _origin(url: str) -> str:
@@ -67,7 +55,7 @@ def _where_params(origin: str) -> tuple[object, ...]:
     return (len(origin), origin, len(origin), len(origin) + 1)
 
 
-def rebase_on_site(conn: sqlite3.Connection) -> RebaseReport:
+def rebase_on_site(conn: sqlite3.Connection) -> None:
     """Rewrite the archive's canonical URLs onto each site's own address; see the module docstring. The caller
     holds the write transaction."""
     sites: dict[str, str] = {}
@@ -82,7 +70,6 @@ def rebase_on_site(conn: sqlite3.Connection) -> RebaseReport:
         origin = _origin(base_url)
         if origin and origin.lower() != sites[site].lower():
             origins[origin] = sites[site]
-    fixed_crawls = 0
     for crawl_id, site, base_url in crawl_rows:
         if site not in sites:
             continue
@@ -94,13 +81,11 @@ def rebase_on_site(conn: sqlite3.Connection) -> RebaseReport:
             origins[origin] = sites[site]
         if origin and origin != _origin(base_url):
             conn.execute("UPDATE crawls SET base_url = ? WHERE id = ?", (origin, crawl_id))
-            fixed_crawls += 1
-    report = RebaseReport(sorted(origins), crawls=fixed_crawls)
     for origin, site_url in origins.items():
         assignment, params = _rebase_sql("canonical_url", origin, site_url)
-        report.captures += conn.execute(
+        conn.execute(
             f"UPDATE captures SET {assignment} WHERE {_where_on('canonical_url')}", (*params, *_where_params(origin))
-        ).rowcount
+        )
         for table, column in _URL_COLUMNS:
             assignment, params = _rebase_sql(column, origin, site_url)
             conn.execute(
@@ -117,11 +102,8 @@ def rebase_on_site(conn: sqlite3.Connection) -> RebaseReport:
             holder = conn.execute("SELECT id FROM articles WHERE url = ?", (target,)).fetchone()
             if holder is None:
                 conn.execute("UPDATE articles SET url = ? WHERE id = ?", (target, article_id))
-                report.articles += 1
             else:
                 _merge(conn, keep=min(holder[0], article_id), other=max(holder[0], article_id), url=target)
-                report.merged += 1
-    return report
 
 
 def _merge(conn: sqlite3.Connection, *, keep: int, other: int, url: str) -> None:

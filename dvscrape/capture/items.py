@@ -41,6 +41,19 @@ class FetchFailure:
     status: int | None
     attempts: int
 
+    @classmethod
+    def of(cls, url: str, meta: Any, reason: str, status: int | None) -> FetchFailure:
+        """The failure of a fetch of *url* whose request carried *meta*: its canonical URL and kind as the spider
+        routed it, its attempts counted from Scrapy's retries."""
+        return cls(
+            url=url,
+            canonical_url=str(meta.get(CANONICAL_KEY, url)),
+            kind=str(meta.get(KIND_KEY, "other")),
+            reason=reason,
+            status=status,
+            attempts=int(meta.get("retry_times", 0)) + 1,
+        )
+
     @property
     def seen_at(self) -> str:
         """When the failure was recorded (now)."""

@@ -48,19 +48,6 @@ class BarProgress:
             self._bar = None
 
 
-class NoProgress:
-    """No progress output."""
-
-    def phase(self, label: str, total: int) -> None:
-        """Ignore."""
-
-    def advance(self, rows: int) -> None:
-        """Ignore."""
-
-    def close(self) -> None:
-        """Ignore."""
-
-
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
@@ -169,7 +156,7 @@ def export_command(
         drop_duplicates=drop_duplicates,
         csv_bom=bom,
     )
-    reporter = BarProgress() if progress else NoProgress()
+    reporter = BarProgress() if progress else None  # None: export_dataset's SilentProgress
     created = missing_folders(out.parent)
     try:
         result = export_dataset(folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names)
@@ -178,7 +165,8 @@ def export_command(
     except OSError as error:
         raise click.ClickException(f"cannot write the export to {out}: {error.strerror or error}") from error
     finally:
-        reporter.close()
+        if reporter is not None:
+            reporter.close()
     summary = result.summary
     if created:
         click.echo(f"created the missing folder {created[0]}")

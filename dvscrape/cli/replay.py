@@ -13,8 +13,8 @@ from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option, command_error, missing_folders
 from dvscrape.errors import ConfigurationError, DvscrapeError, SigningError
 from dvscrape.serving.replay import replay_pages
-from dvscrape.warc.cdxj import write_index
 from dvscrape.warc.files import warc_files
+from dvscrape.warc.index_store import folder_index, write_index
 from dvscrape.warc.signing import AnonymousSigner, Signer, domain_signer, key_fingerprint, operator_key
 from dvscrape.warc.wacz import Page, write_wacz
 
@@ -37,7 +37,8 @@ def index_command(archive_dir: Path, output: Path | None) -> None:
             raise click.ClickException(f"archive {archive_dir} has no WARC files to index")
         target = output or archive_dir / INDEX_FILENAME
         try:
-            count = write_index(files, target)
+            with folder_index(archive.warc_dir) as store:
+                count = write_index(store, target)
         except OSError as error:
             raise click.ClickException(f"cannot write {target}: {error.strerror}") from error
     click.echo(f"{count} record(s) from {len(files)} WARC file(s) indexed in {target}")
@@ -98,7 +99,8 @@ def wacz_command(
             site, base_url, first, last = crawl_span(conn)
             title = f"dvscrape {site or 'archive'} {base_url} {first[:10]}–{last[:10]}"
         try:
-            result = write_wacz(output, files, pages, title=" ".join(title.split()), sign=signer)
+            with folder_index(archive.warc_dir) as store:
+                result = write_wacz(output, store, pages, title=" ".join(title.split()), sign=signer)
         except OSError as error:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
         except SigningError as error:

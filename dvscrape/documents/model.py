@@ -14,7 +14,6 @@ FAILED = "failed"  # could not be read: reason says why (encrypted, damaged, uns
 TEXT_LAYER = "text_layer"
 LEGACY_FONT = "legacy_font"  # text layer typed in a TCVN3/VNI font, decoded to Unicode
 OCR = "ocr"
-MIXED = "text_layer+ocr"  # some pages had a text layer, others were scanned
 
 OCR_MISSING_MESSAGE = (
     "needs OCR, but tesseract with its Vietnamese model is not installed: "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from dvscrape.documents.limits import Limits
@@ -137,20 +138,19 @@ def read_docx(data: bytes, limits: Limits) -> DocumentResult:
     reader = _DocxText(*_style_fonts(document))
     lines: list[str] = []
     seen: set[str] = set()
-    for section in document.sections:
-        for part in (section.header,):
+
+    def once(parts: Iterable[Any]) -> None:
+        """The paragraphs of every section's header (or footer), each text once."""
+        for part in parts:
             for paragraph in part.paragraphs:
                 text = reader.paragraph(paragraph._element)
                 if text.strip() and text not in seen:
                     seen.add(text)
                     lines.append(text)
+
+    once(section.header for section in document.sections)
     lines.extend(reader.body(document.element.body))
-    for section in document.sections:
-        for paragraph in section.footer.paragraphs:
-            text = reader.paragraph(paragraph._element)
-            if text.strip() and text not in seen:
-                seen.add(text)
-                lines.append(text)
+    once(section.footer for section in document.sections)
     raw = "\n".join(lines)
     legacy = reader.legacy or (not raw.isascii() and is_legacy(raw))
     method = LEGACY_FONT if legacy else TEXT_LAYER

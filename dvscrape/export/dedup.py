@@ -40,7 +40,6 @@ BANDS = 16
 ROWS_PER_BAND = NUM_PERMUTATIONS // BANDS
 NEAR_THRESHOLD = 0.7
 CANONICAL_TONE: ToneOption = "main"
-_MASK64 = (1 << 64) - 1
 
 
 @cache

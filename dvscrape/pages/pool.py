@@ -28,7 +28,6 @@ class ExtractionPool:
             raise ValueError("an extraction pool needs at least one worker")
         self.workers = workers
         self.timeout = timeout
-        self.restarts = 0
         self._executor: ProcessPoolExecutor | None = None
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -43,7 +42,6 @@ class ExtractionPool:
 
     def _restart(self) -> None:
         executor, self._executor = self._executor, None
-        self.restarts += 1
         if executor is not None:
             for process in list(getattr(executor, "_processes", {}).values()):
                 process.kill()  # a worker stuck on one page cannot be cancelled any other way

@@ -20,6 +20,9 @@ _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "a
 # url(...) in CSS, quoted or not, and @import "…" without url().
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*?)(?P=q)\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?P<q>["'])(?P<url>[^"']+)(?P=q)""", re.IGNORECASE)
+# A root-relative reference urljoin keeps as it is (no ';' parameters, tab, fragment, empty query, dot segment).
+_ROOTED = re.compile(r"/[A-Za-z0-9_\-.~%!$&'()*+,=:@/]*(\?[A-Za-z0-9_\-.~%!$&'()*+,=:@/?]+)?")
+_ORIGIN = re.compile(r"https?://[^/?#]+")
 _SKIPPED_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "#")
 
 
@@ -28,7 +31,12 @@ def _usable(reference: str) -> bool:
 
 
 def _resolved(base: str, reference: str) -> str:
-    return urldefrag(urljoin(base, reference.strip()))[0]
+    reference = reference.strip()
+    if _ROOTED.fullmatch(reference) and "//" not in reference and "/." not in reference:
+        origin = _ORIGIN.match(base)  # most references: urljoin would give the base's origin, then the reference
+        if origin:
+            return origin.group() + reference
+    return urldefrag(urljoin(base, reference))[0]
 
 
 def _unique(urls: list[str]) -> list[str]:

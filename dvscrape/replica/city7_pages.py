@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from html import escape
 
 from dvscrape.replica.model import Article
+from dvscrape.replica.pages import date_text
 from dvscrape.replica.template import slot
 
 SITE_NAME = "Cổng thông tin điện tử Thành phố Hồ Chí Minh"
@@ -85,11 +86,6 @@ def page_link(category: CityCategory, cur: int) -> str:
         f"{category.path}?p_p_id={category.portlet_id}&amp;p_p_lifecycle=0&amp;p_p_state=normal&amp;p_p_mode=view"
         f"&amp;{ns}delta={DELTA}&amp;p_r_p_resetCur=false&amp;{ns}cur={cur}"
     )
-
-
-def date_text(article: Article) -> str:
-    """The publish date as cards and metadata show it."""
-    return article.published.strftime("%d/%m/%Y")
 
 
 def portlet(portlet_id: str, title: str, body: str, css: str = "portlet-asset-publisher") -> str:

@@ -11,6 +11,7 @@ oldest with captioned photos and a signature.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from dvscrape.replica import editor
@@ -56,36 +57,25 @@ def readable(text: str, encoding: str) -> str:
     )
 
 
-def _typed_element(element: Element, encoding: str) -> Element:
+def _element_text(element: Element, convert: Callable[[str], str]) -> Element:
+    """element with every text it shows passed through convert."""
     if isinstance(element, Paragraph | Heading):
-        return replace(element, text=typed(element.text, encoding))
+        return replace(element, text=convert(element.text))
     if isinstance(element, Bullets):
-        return Bullets(tuple(typed(item, encoding) for item in element.items))
+        return Bullets(tuple(convert(item) for item in element.items))
     if isinstance(element, Photo):
-        return replace(element, caption_lines=tuple(typed(line, encoding) for line in element.caption_lines))
+        return replace(element, caption_lines=tuple(convert(line) for line in element.caption_lines))
     if isinstance(element, FileLink | SeeAlso):
-        return replace(element, lead=typed(element.lead, encoding), label=typed(element.label, encoding))
-    return element
-
-
-def _readable_element(element: Element, encoding: str) -> Element:
-    if isinstance(element, Paragraph | Heading):
-        return replace(element, text=readable(element.text, encoding))
-    if isinstance(element, Bullets):
-        return Bullets(tuple(readable(item, encoding) for item in element.items))
-    if isinstance(element, Photo):
-        return replace(element, caption_lines=tuple(readable(line, encoding) for line in element.caption_lines))
-    if isinstance(element, FileLink | SeeAlso):
-        return replace(element, lead=readable(element.lead, encoding), label=readable(element.label, encoding))
+        return replace(element, lead=convert(element.lead), label=convert(element.label))
     return element
 
 
 def typed_article(article: Article, encoding: str) -> Article:
     """The article as an editor typing in encoding published it: its HTML in legacy characters, its ground truth
     what that encoding can say."""
-    truth = tuple(_readable_element(element, encoding) for element in article.elements)
+    truth = tuple(_element_text(element, lambda text: readable(text, encoding)) for element in article.elements)
     blocks, figures, attachments = editor.transcribe(truth)
-    shown = tuple(_typed_element(element, encoding) for element in article.elements)
+    shown = tuple(_element_text(element, lambda text: typed(text, encoding)) for element in article.elements)
     signature = readable(article.signature, encoding)
     return replace(
         article,

@@ -26,7 +26,6 @@ CONTACT = (
     "Địa chỉ: 387A Trường Chinh, Phường 14, quận Tân Bình, Thành phố Hồ Chí Minh",
     "Điện thoại: (028) 3842 0000 - Email: ubnd.tanbinh@tphcm.gov.vn",
 )
-CALENDAR_START = (2023, 5)  # June 2023, month counted from 0
 
 
 def home_page(site: Site, chrome: Chrome) -> str:

@@ -28,11 +28,9 @@ class SeedText:
 
     banner: str
     title: str
-    back_label: str
     # ("p", text) for a paragraph, ("cap", line, …) for a caption after a photo
     body: tuple[tuple[str, ...], ...]
     signature: str
-    raw_lines: tuple[str, ...]
 
 
 def read_seed_text() -> str:
@@ -67,8 +65,6 @@ def parse_seed(text: str) -> SeedText:
     return SeedText(
         banner=lines[0],
         title=SEED_TITLE,
-        back_label=lines[title_at - 1],
         body=tuple(parts),
         signature=signature,
-        raw_lines=lines,
     )

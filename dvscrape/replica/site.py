@@ -19,7 +19,6 @@ class Site:
     by_url_title: Mapping[str, Article]
     by_asset_entry: Mapping[int, Article]
     by_path: Mapping[str, Category]
-    by_instance: Mapping[str, Category]
     listings: Mapping[str, tuple[Article, ...]]
     media: Mapping[str, MediaFile]
     portal_pages: bool = False  # also serve chrome.PORTAL_PAGES (and link the dead DEAD_MENU_LINK)
@@ -38,7 +37,6 @@ class Site:
             by_url_title=MappingProxyType({article.url_title: article for article in corpus.articles}),
             by_asset_entry=MappingProxyType({article.asset_entry_id: article for article in corpus.articles}),
             by_path=MappingProxyType({category.path: category for category in corpus.categories}),
-            by_instance=MappingProxyType({category.instance_id: category for category in corpus.categories}),
             listings=MappingProxyType({c.path: corpus.in_category(c.path) for c in corpus.categories}),
             media=MappingProxyType(media),
             portal_pages=portal_pages,

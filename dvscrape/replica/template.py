@@ -32,11 +32,6 @@ class Template:
             raise ValueError("unbalanced slot marker in rendered page")
         return cls(tuple(piece.encode("utf-8") if index % 2 == 0 else piece for index, piece in enumerate(pieces)))
 
-    @property
-    def slots(self) -> frozenset[str]:
-        """The names of the slots this page has."""
-        return frozenset(part for part in self.parts if isinstance(part, str))
-
     def fill(self, values: Mapping[str, str]) -> bytes:
         """The page for one request; a slot without a value is left empty."""
         return b"".join(

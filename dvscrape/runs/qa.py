@@ -1,7 +1,8 @@
 """QA of a crawl's replay (`dvscrape qa`, and the end of every crawl unless DVSCRAPE_QA_ENABLED is off).
 
 Every page the crawl archived is replayed from the archive's own CDXJ index as pywb and ReplayWeb.page would
-(warc/resolve.py), and the `qa` table (archive/qa.py) records per page:
+(warc/resolve.py; kept beside the WARC files by warc/index_store.py, so only the files it does not hold yet are read),
+and the `qa` table (archive/qa.py) records per page:
 
 - whether the page resolves to its capture (the record the captures table says holds its content, or one with the
   same payload);
@@ -43,7 +44,7 @@ from dvscrape.serving.replay import pywb_serving
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.text.decode import decode_html, header_charset
 from dvscrape.warc.cdxj import cdx_timestamp
-from dvscrape.warc.files import warc_files
+from dvscrape.warc.index_store import folder_index
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.resolve import ReplayIndex, Resolved
 
@@ -61,6 +62,8 @@ class QaReport:
 
     crawl_id: int
     checks: tuple[PageCheck, ...]
+    indexed: tuple[str, ...] = ()
+    """The WARC files the archive's index had to read (those it did not hold yet)."""
 
     def summary(self) -> dict[str, Any]:
         """The figures of the summary line and of `--summary-json`."""
@@ -74,6 +77,7 @@ class QaReport:
             "articles_compared": len(texts),
             "text_differs": texts.count(False),
             "missing_on": incomplete[:FIRST_NAMED],
+            "warc_files_indexed": len(self.indexed),
         }
 
     @property
@@ -118,9 +122,14 @@ def check_crawl(archive: Archive, crawl_id: int, profile: SiteProfile | None) ->
     `qa` table (replacing an earlier QA of the crawl) and report them. Raises WarcFormatError when a WARC file cannot
     be read through."""
     pages = crawl_pages(archive.db.conn, crawl_id)
-    files = warc_files(archive.warc_dir)
-    checker = _Checker(archive, ReplayIndex.of_files(files, archive.warc_dir) if pages else None, profile)
-    report = QaReport(crawl_id, tuple(checker.check(page) for page in pages))
+    indexed: tuple[str, ...] = ()
+    checks: tuple[PageCheck, ...] = ()
+    if pages:
+        with folder_index(archive.warc_dir) as store:
+            indexed = tuple(store.indexed)
+            checker = _Checker(archive, ReplayIndex(store), profile)
+            checks = tuple(checker.check(page) for page in pages)
+    report = QaReport(crawl_id, checks, indexed)
     store_checks(archive, crawl_id, report.checks)
     return report
 
@@ -128,7 +137,7 @@ def check_crawl(archive: Archive, crawl_id: int, profile: SiteProfile | None) ->
 class _Checker:
     """The checks of one page, with what pages share (a stylesheet's references, a URL's captures) remembered."""
 
-    def __init__(self, archive: Archive, index: ReplayIndex | None, profile: SiteProfile | None) -> None:
+    def __init__(self, archive: Archive, index: ReplayIndex, profile: SiteProfile | None) -> None:
         self.conn = archive.db.conn
         self.index = index
         self.profile = profile
@@ -136,7 +145,6 @@ class _Checker:
         self._fetched_well: dict[str, bool] = {}
 
     def check(self, page: PageCapture) -> PageCheck:
-        assert self.index is not None
         timestamp = cdx_timestamp(page.fetched_at)
         resolved = self.index.resolve(page.url, timestamp)
         if resolved is None or not resolved.good:
@@ -169,7 +177,6 @@ class _Checker:
 
     def _requisites(self, page_url: str, body: bytes, timestamp: str) -> dict[str, Resolved | None]:
         """Every same-host requisite of the page and of its stylesheets, with what replays for it."""
-        assert self.index is not None
         host = urlsplit(page_url).netloc.lower()
         found: dict[str, Resolved | None] = {}
         pending = [url for url in page_requisites(page_url, body) if urlsplit(url).netloc.lower() == host]
@@ -183,7 +190,6 @@ class _Checker:
         return found
 
     def _stylesheet(self, resolved: Resolved) -> list[str]:
-        assert self.index is not None
         key = (resolved.filename, resolved.offset)
         if key not in self._stylesheets:
             try:

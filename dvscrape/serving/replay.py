@@ -1,9 +1,10 @@
 """Replay of the archive in pywb: the page list, the pywb collection built from the archive, and replay URLs.
 
 The collection lives in the archive folder (``replay/collections/<name>/``): its ``archive/`` holds links to the
-archive's WARC files (nothing is copied), its ``indexes/index.cdxj`` is dvscrape's CDXJ index (warc/cdxj.py), which
-indexes a server-not-modified revisit as the response it confirmed, so that the newest capture of a re-checked page
-replays with its content. The index is rebuilt only when the WARC files changed since it was written.
+archive's WARC files (nothing is copied), its ``indexes/index.cdxj`` is dvscrape's CDXJ index
+(warc/index_store.py), which indexes a server-not-modified revisit as the response it confirmed, so that the newest
+capture of a re-checked page replays with its content. The index is rewritten only when the WARC files changed since
+it was written, from the index kept beside them (only the files it does not hold yet are read).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from dvscrape.archive.lookup import (
     replay_home,
 )
 from dvscrape.errors import DvscrapeError
-from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
+from dvscrape.warc.cdxj import cdx_timestamp, surt
 from dvscrape.warc.files import warc_files
+from dvscrape.warc.index_store import folder_index, write_index
 from dvscrape.warc.payload import decoded_payload
 
 COLLECTION = "archive"
@@ -107,16 +109,13 @@ class Collection:
         return self.root / "collections" / self.name / "indexes" / "index.cdxj"
 
 
-def _sources(files: list[Path]) -> list[list[object]]:
-    return [[path.name, path.stat().st_size, path.stat().st_mtime_ns] for path in files]
-
-
 def build_collection(
     archive: Archive, root: Path | None = None, *, name: str = COLLECTION, framed: bool = True
 ) -> Collection:
     """Create or refresh the pywb collection *name* under *root* (default: ``replay/`` in the archive folder):
-    WARC files linked, the CDXJ index rewritten when the WARC files changed, pywb's configuration (config_file)
-    written for framed replay or not. Raises DvscrapeError when the archive has no WARC file."""
+    WARC files linked, the CDXJ index rewritten from the archive's kept index (warc/index_store) when the WARC files
+    changed, pywb's configuration (config_file) written for framed replay or not. Raises DvscrapeError when the
+    archive has no WARC file."""
     files = warc_files(archive.warc_dir)
     if not files:
         raise DvscrapeError(f"archive {archive.directory} has no WARC files to replay")
@@ -136,16 +135,14 @@ def build_collection(
     _write_config(root, archive, framed=framed)
     manifest = index_dir / "sources.json"
     index = index_dir / "index.cdxj"
-    sources = _sources(files)
+    sources = [[path.name, path.stat().st_size, path.stat().st_mtime_ns] for path in files]
     if index.exists() and manifest.exists() and json.loads(manifest.read_text(encoding="utf-8")) == sources:
         count = index.read_bytes().count(b"\n")
         return Collection(root, name, count, False)
-    lines = index_lines(files)
-    temporary = index.with_name(index.name + ".tmp")
-    temporary.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    temporary.replace(index)
+    with folder_index(archive.warc_dir) as store:
+        count = write_index(store, index)
     manifest.write_text(json.dumps(sources), encoding="utf-8")
-    return Collection(root, name, len(lines), True)
+    return Collection(root, name, count, True)
 
 
 # Liferay's back-link parameters: a link that only adds them names the page at the URL without its query, which is

@@ -25,7 +25,6 @@ import tomllib
 import types
 import typing
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,15 +45,6 @@ TABLES: dict[str, type] = {
 TOP_KEYS = ("name", "liferay", "site_url", "default_locale", "listing_paths", "sitemap_path", "robots_path")
 REQUIRED = ("site_url", "listing_paths")
 _PATH_KEYS = ("sitemap_path", "robots_path", "site_path", "home_path")
-
-
-def load_profile(path: Path, base_url: str | None = None) -> SiteProfile:
-    """The profile in the TOML file *path*, pointed at *base_url* (a mirror, the replica) when given."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigurationError(f"cannot read the profile {path}: {error}") from error
-    return parse_profile_text(text, path.stem, str(path), base_url)
 
 
 def parse_profile_text(text: str, stem: str, source: str, base_url: str | None = None) -> SiteProfile:

@@ -24,8 +24,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from dvscrape.errors import ConfigurationError
 from dvscrape.settings.declared import user_agent
 from dvscrape.sites.liferay import generation_defaults
@@ -248,10 +246,6 @@ def _listings(pages: list[Page], found: Probe, base: str, home: Page) -> tuple[l
             article = f"{base}{found.site_path}/-/{next(iter(articles))}"
             found.entries = next((m for e in boundaries if (m := entry_markup(e, page.url, base))), None)
     return listings, article
-
-
-def _inside(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(ancestor is container for ancestor in element.iterancestors())
 
 
 def _read_article(found: Probe, page: Page) -> None:

@@ -242,11 +242,6 @@ class SiteProfile:
         """The same profile pointed at a mirror or the replica (the site URL stays the site's)."""
         return replace(self, base_url=base_url, site_url=self.site_url)
 
-    @property
-    def is_mirror(self) -> bool:
-        """Whether the crawl fetches from somewhere other than the site's own address."""
-        return self.base_url.lower() != self.site_url.lower()
-
     def fetch_url(self, url: str) -> str:
         """Where to fetch *url*: a URL on the site's own address rebased onto the base URL; others unchanged."""
         return _rebased(url, self.site_url, self.base_url)

@@ -1,30 +1,57 @@
-"""ListingHintsMixin: a crawl's articles that wait for every listing (capture/held.py) are stored when the spider has
-nothing left to fetch; the spider stays open while the item pipelines store them. No article waits longer than
-DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap no guard stopped, a very long polite crawl), it is stored with
-the hint of the listings read so far."""
+"""ListingHintsMixin: what each listing shows next to its articles is noted, and a crawl's articles that wait for
+every listing (capture/held.py) are stored when the spider has nothing left to fetch; the spider stays open while
+the item pipelines store them. No article waits longer than DVSCRAPE_HOLD_SECONDS: when listings do not end (a trap
+no guard stopped, a very long polite crawl), it is stored with the hint of the listings read so far."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from scrapy.exceptions import DontCloseSpider
+from scrapy.http import Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from dvscrape.capture.held import HeldArticles
-from dvscrape.capture.items import ArticleItem, ExtractionFailure
+from dvscrape.capture.items import ArticleItem, ExtractionFailure, content_type
+from dvscrape.errors import ExtractionError
+from dvscrape.pages.listing import extract_listing
+from dvscrape.sites.profile import SiteProfile
 
 logger = logging.getLogger(__name__)
 
 
 class ListingHintsMixin:
-    """Settles the held articles of PortalSpider at idle time, and the overdue ones on a clock."""
+    """Reads the listing hints and holds the articles of PortalSpider; settles them at idle time, and the overdue
+    ones on a clock."""
 
     held: HeldArticles
     crawler: Any
+    profile: SiteProfile
+    extract_enabled: bool  # DVSCRAPE_EXTRACT_ENABLED, set by the spider's from_crawler
+    _canonical_of: Callable[[Response], str]
+    _lastmod_of: Callable[[Response, str], str]
     _storing = 0  # held articles sent to the item pipelines and not stored yet
     _hold_loop: task.LoopingCall | None = None
+
+    def read_listing(self, response: TextResponse) -> None:
+        """Note the date and category a listing shows next to each article (the article page may hide them): an
+        article's listing hint comes from every listing that shows it (capture/held.py), as in `reextract`."""
+        if not self.extract_enabled:
+            return
+        try:
+            self.held.note_listing(extract_listing(response.url, response.body, self.profile, content_type(response)))
+        except ExtractionError as error:
+            logger.warning("listing %s could not be read: %s", response.url, error)
+
+    def hold(self, response: TextResponse) -> bool:
+        """Hold the article of *response* until every listing is read; False once the crawl has settled (store it
+        now)."""
+        return self.held.hold(
+            self.held.held_article(response, self._lastmod_of(response, self._canonical_of(response)))
+        )
 
     def start_hold_clock(self, hold_seconds: float) -> None:
         """Store, from now on, every article held longer than *hold_seconds* (called once the crawl runs)."""

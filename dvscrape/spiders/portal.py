@@ -29,10 +29,9 @@ from dvscrape.capture.items import (
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.capture.scope import ScopeRefused
 from dvscrape.capture.session import SITE_PROFILE, CrawlSession
-from dvscrape.errors import ConfigurationError, ExtractionError
+from dvscrape.errors import ConfigurationError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article, NotArticle
-from dvscrape.pages.listing import extract_listing
 from dvscrape.pages.pool import ExtractionPool
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
@@ -218,22 +217,10 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     # -- callbacks -----------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _unfollowed_redirect(response: Response) -> bool:
-        """A 3xx that reached a callback: its target was refused (recorded by the capture middleware) or unusable."""
-        return 300 <= response.status < 400 and response.status != 304
-
     def _failed_status(self, response: Response) -> FetchFailure | None:
         if response.status < 400:
             return None
-        return FetchFailure(
-            url=response.url,
-            canonical_url=str(response.meta.get(CANONICAL_KEY, response.url)),
-            kind=str(response.meta.get(KIND_KEY, "other")),
-            reason=f"HTTP {response.status}",
-            status=response.status,
-            attempts=int(response.meta.get("retry_times", 0)) + 1,
-        )
+        return FetchFailure.of(response.url, response.meta, f"HTTP {response.status}", response.status)
 
     def _page(self, response: Response) -> TextResponse | list[Any]:
         """The page a callback parses, or what it yields instead: nothing for a 3xx that reached it (its target
@@ -242,10 +229,14 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         failure = self._failed_status(response)
         if failure is not None:
             return [failure]
-        if self._unfollowed_redirect(response) or not isinstance(response, TextResponse):
+        if 300 <= response.status < 400 and response.status != 304 or not isinstance(response, TextResponse):
             return []
         if len(response.body) > self.extract_maxsize:
-            return [ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), self._too_large(response))]
+            reason = (
+                f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
+                f"({self.extract_maxsize}): archived in WARC, not parsed"
+            )
+            return [ExtractionFailure(response.url, response.meta.get(CAPTURE_ID_KEY), reason)]
         return response
 
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -278,7 +269,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
             return
         response = page
         if response.meta.get(KIND_KEY) == UrlKind.LISTING.value:
-            self._read_listing(response)
+            self.read_listing(response)
         links = list(self._links(response))
         decisions = [classify(url, self.profile) for url in links]
         response.meta["dvscrape_article_links"] = sum(d.kind is UrlKind.ARTICLE for d in decisions)
@@ -297,22 +288,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                 continue
             yield from self._schedule(self._request_for(url, found_on=response.url, decision=decision))
         yield from self.page_requisite_requests(response)
-
-    def _too_large(self, response: Response) -> str:
-        return (
-            f"page of {len(response.body)} bytes is larger than DVSCRAPE_EXTRACT_MAXSIZE "
-            f"({self.extract_maxsize}): archived in WARC, not parsed"
-        )
-
-    def _read_listing(self, response: TextResponse) -> None:
-        """Note the date and category a listing shows next to each article (the article page may hide them): an
-        article's listing hint comes from every listing that shows it (capture/held.py), as in `reextract`."""
-        if not self.extract_enabled:
-            return
-        try:
-            self.held.note_listing(extract_listing(response.url, response.body, self.profile, content_type(response)))
-        except ExtractionError as error:
-            logger.warning("listing %s could not be read: %s", response.url, error)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         """Article pages: extract the article, then schedule its images and attachments."""
@@ -341,7 +316,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                 return
             if response.status == 200:
                 self._check(self.checks.article_extracted(response.url, result))
-            if isinstance(result, Article) and needs_listing_hint(result) and self._hold(response):
+            if isinstance(result, Article) and needs_listing_hint(result) and self.hold(response):
                 article = result  # stored once every listing is read (capture/held.py)
             elif isinstance(result, Article):
                 article = result
@@ -374,11 +349,6 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
 
     def _lastmod_of(self, response: Response, canonical: str) -> str:
         return str(response.meta.get(LASTMOD_KEY) or self._sitemap_lastmods.get(canonical, ""))
-
-    def _hold(self, response: TextResponse) -> bool:
-        return self.held.hold(
-            self.held.held_article(response, self._lastmod_of(response, self._canonical_of(response)))
-        )
 
     def spider_idle(self) -> None:
         """The sitemap's work first (spiders/sitemap.py); then, with nothing left to fetch, the held articles."""
@@ -420,19 +390,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         if failure.check(ScopeRefused):
             return  # ScopeMiddleware recorded it in refused_urls
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            referer = (request.headers.get("Referer") or b"").decode("latin-1")
             if self.session is not None:
-                self.session.refuse(
-                    request.url,
-                    "robots",
-                    "disallowed by robots.txt",
-                    (request.headers.get("Referer") or b"").decode("latin-1"),
-                )
+                self.session.refuse(request.url, "robots", "disallowed by robots.txt", referer)
             return
-        yield FetchFailure(
-            url=request.url,
-            canonical_url=str(request.meta.get(CANONICAL_KEY, request.url)),
-            kind=str(request.meta.get(KIND_KEY, "other")),
-            reason=f"{getattr(failure.type, '__name__', 'error')}: {failure.getErrorMessage()}",
-            status=None,
-            attempts=int(request.meta.get("retry_times", 0)) + 1,
-        )
+        reason = f"{getattr(failure.type, '__name__', 'error')}: {failure.getErrorMessage()}"
+        yield FetchFailure.of(request.url, request.meta, reason, None)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from dvscrape.capture.items import REVISIT_KEY
+from dvscrape.capture.items import REVISIT_KEY, content_type
 from dvscrape.pages.requisites import css_references, page_requisites, stylesheet_text
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify_requisite
 
@@ -64,8 +64,8 @@ class RequisitesMixin:
         and the URLs a stylesheet references are requisites of every crawl."""
         if self.session is None:
             return ""
-        payload, content_type = self.session.newest_payload(url)
-        return stylesheet_text(payload, content_type)
+        payload, declared = self.session.newest_payload(url)
+        return stylesheet_text(payload, declared)
 
     def requisite_requests(self, base_url: str, urls: list[str]) -> Iterator[scrapy.Request]:
         """Requests for the requisites *urls* embedded by the page or stylesheet at *base_url*, each URL once per
@@ -105,10 +105,9 @@ class RequisitesMixin:
             if failure is not None:
                 yield failure
             return
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if response.status == 304 and response.url.split("?", 1)[0].endswith(".css"):
             yield from self.requisite_requests(
                 response.url, css_references(response.url, self._archived_stylesheet(response.url))
             )
-        elif isinstance(response, TextResponse) and "css" in content_type:
+        elif isinstance(response, TextResponse) and "css" in content_type(response).lower():
             yield from self.requisite_requests(response.url, css_references(response.url, response.text))

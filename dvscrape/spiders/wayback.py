@@ -194,16 +194,6 @@ class WaybackSpider(scrapy.Spider):
         """The next capture of *canonical* with the content *digest* that may be fetched instead of a failed one."""
         return next((capture for capture in self.spare.get(canonical, ()) if capture.digest == digest), None)
 
-    def _instead(self, request: scrapy.Request) -> scrapy.Request | None:
-        """The fetch of a spare capture in place of the failed *request* (None when it has none)."""
-        canonical = str(request.meta.get(CANONICAL_KEY, ""))
-        spare = self._spare_of(canonical, request.meta.get(CDX_KEY, ("", ""))[0])
-        if spare is None:
-            return None
-        self.spare[canonical].remove(spare)
-        logger.info("%s failed; fetching its capture of %s instead", request.url, spare.timestamp)
-        return self._capture_request(canonical, spare)
-
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """The capture middleware archived it; articles are extracted after the fetches. A server error where the CDX
         promised none is the web archive failing: its spare is fetched instead, or it is a failed fetch."""
@@ -211,30 +201,23 @@ class WaybackSpider(scrapy.Spider):
             return
         request = response.request
         assert request is not None
-        instead = self._instead(request)
-        if instead is not None:
-            yield instead
-            return
-        yield self._failure(request, f"the web archive answered {response.status}", response.status)
+        yield self._instead_or_failure(request, f"the web archive answered {response.status}", response.status)
 
     def fetch_failed(self, failure: Any) -> Iterator[FetchFailure | scrapy.Request]:
         """A raw capture that could not be fetched after the retries: its spare is fetched instead, or it is recorded
         as a failed capture of its URL."""
-        request = failure.request
-        instead = self._instead(request)
-        if instead is not None:
-            yield instead
-            return
-        yield self._failure(request, str(failure.value), None)
+        yield self._instead_or_failure(failure.request, str(failure.value), None)
 
-    def _failure(self, request: scrapy.Request, reason: str, status: int | None) -> FetchFailure:
-        """A raw capture that could not be fetched, recorded as a failed capture of its original URL."""
+    def _instead_or_failure(
+        self, request: scrapy.Request, reason: str, status: int | None
+    ) -> scrapy.Request | FetchFailure:
+        """The fetch of a spare capture in place of the failed *request*, or, when it has none, the failure recorded
+        as a failed capture of its original URL."""
+        canonical = str(request.meta.get(CANONICAL_KEY, ""))
+        spare = self._spare_of(canonical, request.meta.get(CDX_KEY, ("", ""))[0])
+        if spare is not None:
+            self.spare[canonical].remove(spare)
+            logger.info("%s failed; fetching its capture of %s instead", request.url, spare.timestamp)
+            return self._capture_request(canonical, spare)
         original = request.meta.get(ARCHIVED_KEY, (request.url, ""))[0]
-        return FetchFailure(
-            url=original,
-            canonical_url=str(request.meta.get(CANONICAL_KEY, original)),
-            kind=str(request.meta.get(KIND_KEY, "other")),
-            reason=f"from {request.url}: {reason}"[:500],
-            status=status,
-            attempts=int(request.meta.get("retry_times", 0)) + 1,
-        )
+        return FetchFailure.of(original, request.meta, f"from {request.url}: {reason}"[:500], status)

@@ -19,7 +19,6 @@ from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
 
 _VOWELS = "aeiouyAEIOUY"
 _AMBIGUOUS_FINAL_MARKS = ".?'"  # full stop, question mark, apostrophe: a tone or punctuation
-_ESCAPABLE = "(^+`'?~."  # what RFC 1456 escapes with a backslash after a vowel to keep it literal
 _MIN_SHARE = 0.2  # VIQR is ASCII: demand evidence on at least a fifth of a run's words
 _SHAPE_VOWELS = {"(": "a", "^": "aeo", "+": "ou", "*": "ou"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from dvscrape.text.legacy import find_legacy_runs, tcvn3_syllable
+from dvscrape.text.legacy import find_legacy_runs
+from dvscrape.text.tcvn3 import tcvn3_syllable
 
 SOFT_HYPHEN = "\u00ad"
 _ZWSP = "\u200b"

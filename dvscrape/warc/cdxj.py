@@ -1,10 +1,12 @@
-"""A CDXJ index of WARC files, as pywb and ReplayWeb.page read it.
+"""CDXJ lines of WARC files, as pywb and ReplayWeb.page read them.
 
-One line per response or revisit record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url, mime,
-status, digest, length, offset and filename (all strings), lines sorted byte-wise. A server error (5xx) is left out
-when its SURT key has a capture without one (a retried fetch, a later crawl): it is a failed fetch, not a state of
-the page, and replay tools would show it instead of the page (pywb takes the capture nearest in time, to the second,
-and for a fuzzy match the first one). The SURT key follows the rules of
+One line per response, revisit or resource record: ``<SURT key> <14-digit timestamp> <JSON>``, the JSON holding url,
+mime, status, digest, length, offset and filename (all strings), lines sorted byte-wise, each the record's own line
+as cdxj-indexer writes it. The index replay tools are given, kept on disk and looked up by key, is
+warc/index_store's: it leaves out a server error (5xx) when its SURT key has a capture without one (a retried fetch,
+a later crawl: a failed fetch, not a state of the page, which replay tools would show instead of the page, as pywb
+takes the capture nearest in time, to the second, and for a fuzzy match the first one), and points a
+server-not-modified revisit at the response it confirmed. The SURT key follows the rules of
 the Internet Archive's canonicaliser that replay tools apply to the URL they look up: scheme dropped, lower case,
 ``www.`` dropped, host labels reversed and comma-joined, default port dropped, percent-escapes normalised, repeated and
 trailing slashes of the path dropped, query arguments sorted.
@@ -14,19 +16,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from dvscrape.warc.files import IMPORTED_PREFIX
-from dvscrape.warc.model import RevisitProfile
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.walk import iter_readable, iter_records
 
 INDEXED_TYPES = frozenset({"response", "revisit", "resource"})  # resource: in files imported from other tools
 _WWW = re.compile(r"^www\d*\.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLAIN = re.compile(r"[\x21\x22\x24\x26-\x7e]*")  # printable ASCII but '#' and '%'
 
 
 def surt(url: str) -> str:
@@ -52,6 +54,8 @@ def surt(url: str) -> str:
 def _minimal_escape(text: str) -> str:
     """Percent-escapes decoded until stable, then only control bytes, space, non-ASCII, '#' and '%' escaped again,
     as the canonicaliser of replay tools does ('anh%2B1' → 'anh+1', 'a%20b' stays)."""
+    if _PLAIN.fullmatch(text):  # nothing to decode or escape: most URLs
+        return text
     data = text.encode("utf-8")
     while True:
         decoded = unquote_to_bytes(data)
@@ -100,96 +104,24 @@ def record_line(record: WarcRecord, filename: str) -> CdxjLine:
     return CdxjLine(surt(url), cdx_timestamp(record.header("WARC-Date") or ""), fields)
 
 
-@dataclass(frozen=True)
-class _Indexed:
-    """What indexing keeps of one record (not its payload): its line and how it refers to others."""
-
-    line: CdxjLine
-    record_type: str
-    record_id: str
-    refers_to: str
-    not_modified: bool
+def file_lines(path: Path) -> list[str]:
+    """The sorted CDXJ lines of the response, revisit and resource records of one file, each the record's own line
+    as cdxj-indexer writes it (what replay makes of them across files is warc/index_store's). Raises WarcFormatError
+    when the file cannot be read through (run `dvscrape verify`); an imported file's unreadable records (recorded at
+    import) are skipped."""
+    records = iter_readable(path) if path.name.startswith(IMPORTED_PREFIX) else iter_records(path, check_digests=False)
+    return sorted(record_line(record, path.name).text() for record in records if record.record_type in INDEXED_TYPES)
 
 
-def _indexed(record: WarcRecord, filename: str) -> _Indexed:
-    profile = record.header("WARC-Profile") or ""
-    return _Indexed(
-        record_line(record, filename),
-        record.record_type,
-        record.record_id,
-        record.header("WARC-Refers-To") or "",
-        record.record_type == "revisit" and profile == str(RevisitProfile.SERVER_NOT_MODIFIED),
-    )
-
-
-def _confirmed_line(revisit: _Indexed, by_id: dict[str, _Indexed]) -> CdxjLine:
-    """The index line of a server-not-modified revisit: at the revisit's own URL and time, the response it confirmed
-    unchanged (found through WARC-Refers-To, following earlier revisits), so that replay shows that content.
-
-    The WARC record keeps what the server said (a 304 status line and headers); replay tools replay that literally
-    as an empty page (pywb does for any 3xx revisit), which is why the Wayback Machine's indexer leaves such records
-    out. Here they stay in the index, resolved, so the newest capture of a re-checked page shows its content. When
-    the referred-to response is not among the indexed files, the revisit's own line is kept.
-    """
-    target = revisit.refers_to
-    for _ in range(16):
-        referred = by_id.get(target)
-        if referred is None:
-            break
-        if referred.record_type == "response":
-            fields = {**referred.line.fields, "url": revisit.line.fields["url"], "revisit": "server-not-modified"}
-            return CdxjLine(revisit.line.key, revisit.line.timestamp, fields)
-        target = referred.refers_to
-    return revisit.line
-
-
-def index_lines(files: Iterable[Path]) -> list[str]:
-    """The sorted CDXJ lines of the response and revisit records of *files*. Raises WarcFormatError when a file
-    cannot be read through (run `dvscrape verify`).
-
-    Server-not-modified revisits are indexed as the response they confirmed (see _confirmed_line), server errors of
-    a URL captured without one are left out (see the module docstring); every other line is the record's own, as
-    cdxj-indexer writes it.
-    """
-    indexed = [
-        _indexed(record, path.name)
-        for path in files
-        for record in _records(path)
-        if record.record_type in INDEXED_TYPES
-    ]
-    by_id = {entry.record_id: entry for entry in indexed}
-    answered = {entry.line.key for entry in indexed if not _server_error(entry)}
-    lines = [
-        (_confirmed_line(entry, by_id) if entry.not_modified else entry.line).text()
-        for entry in indexed
-        if not (_server_error(entry) and entry.line.key in answered)
-    ]
-    return sorted(lines, key=lambda line: line.encode("utf-8"))
-
-
-def _server_error(entry: _Indexed) -> bool:
-    return entry.record_type == "response" and entry.line.fields.get("status", "").startswith("5")
-
-
-def _records(path: Path) -> Iterator[WarcRecord]:
-    """The records of *path*; an imported file's unreadable records (recorded at import) are skipped."""
-    if path.name.startswith(IMPORTED_PREFIX):
-        return iter_readable(path)
-    return iter_records(path, check_digests=False)
-
-
-def write_index(files: Iterable[Path], output: Path) -> int:
-    """Write the CDXJ index of *files* to *output* (atomically); return the number of lines."""
-    lines = index_lines(files)
-    temporary = output.with_name(output.name + ".tmp")
-    temporary.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
-    temporary.replace(output)
-    return len(lines)
+def parse_line(line: str) -> CdxjLine:
+    """One line of a CDXJ file (with or without its newline)."""
+    key, timestamp, data = line.rstrip("\n").split(" ", 2)
+    return CdxjLine(key, timestamp, json.loads(data))
 
 
 def iter_index(path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
     """(key, timestamp, fields) of each line of a CDXJ file."""
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            key, timestamp, data = line.rstrip("\n").split(" ", 2)
-            yield key, timestamp, json.loads(data)
+        for text in handle:
+            line = parse_line(text)
+            yield line.key, line.timestamp, line.fields

@@ -1,24 +1,22 @@
-"""The archive's own CDXJ index (warc/cdxj.py), looked up as pywb and ReplayWeb.page look up a URL to replay it.
+"""The archive's own CDXJ index (warc/index_store.py), looked up as pywb and ReplayWeb.page look up a URL to replay it.
 
 A URL asked for at a time is found by its SURT key, at the capture nearest that time (the first in index order
 when two are as near). A revisit found there is followed to its original, as the replay tools do: the response of
 WARC-Refers-To-Target-URI (the revisit's own URL when absent) with the revisit's payload digest, nearest
-WARC-Refers-To-Date. A server-not-modified revisit is indexed as the response it confirmed already. No database.
+WARC-Refers-To-Date. A server-not-modified revisit is indexed as the response it confirmed already. Only the keys
+looked up are read, by binary search in the index's segments. No database.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable
+import calendar
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
 from dvscrape.errors import WarcFormatError
-from dvscrape.warc.cdxj import cdx_timestamp, index_lines, surt
-from dvscrape.warc.reader import WarcRecord, read_record_at
-
-REVISIT_MIME = "warc/revisit"
+from dvscrape.warc.cdxj import CdxjLine, cdx_timestamp, surt
+from dvscrape.warc.index_store import REVISIT_MIME, IndexStore
+from dvscrape.warc.reader import WarcRecord
 
 
 @dataclass(frozen=True)
@@ -40,15 +38,19 @@ class Resolved:
         return self.status is not None and 200 <= self.status < 300
 
 
-def _seconds(timestamp: str) -> float:
-    return datetime.strptime(timestamp[:14].ljust(14, "0"), "%Y%m%d%H%M%S").timestamp()
+def _seconds(timestamp: str) -> int:
+    """A 14-digit timestamp as seconds since 1970 (UTC); only the distance between two of them matters."""
+    digits = timestamp[:14].ljust(14, "0")
+    parts = (digits[0:4], digits[4:6], digits[6:8], digits[8:10], digits[10:12], digits[12:14])
+    return calendar.timegm(tuple(int(part) for part in parts))
 
 
-def _resolved(timestamp: str, fields: dict[str, str]) -> Resolved:
+def _resolved(line: CdxjLine) -> Resolved:
+    fields = line.fields
     status = fields.get("status", "")
     return Resolved(
         fields.get("url", ""),
-        timestamp,
+        line.timestamp,
         int(status) if status.isdigit() else None,
         fields.get("mime", ""),
         fields.get("digest", ""),
@@ -59,25 +61,27 @@ def _resolved(timestamp: str, fields: dict[str, str]) -> Resolved:
 
 
 class ReplayIndex:
-    """The lines of a CDXJ index by SURT key, and the folder of the WARC files they name."""
+    """Replay lookups in an opened index (warc/index_store.archive_index)."""
 
-    def __init__(self, lines: Iterable[str], warc_dir: Path) -> None:
-        self.warc_dir = warc_dir
-        self._by_key: dict[str, list[tuple[float, str, dict[str, str]]]] = {}
-        for line in lines:
-            key, timestamp, data = line.split(" ", 2)
-            self._by_key.setdefault(key, []).append((_seconds(timestamp), timestamp, json.loads(data)))
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._keys: dict[str, str] = {}  # a page's requisites are looked up again for every page
+        self._seconds: dict[str, int] = {}
 
-    @classmethod
-    def of_files(cls, files: list[Path], warc_dir: Path) -> ReplayIndex:
-        """The index of *files* (in *warc_dir*), as `dvscrape index` writes it. Raises WarcFormatError when a file
-        cannot be read through."""
-        return cls(index_lines(files), warc_dir)
+    def _key(self, url: str) -> str:
+        if url not in self._keys:
+            self._keys[url] = surt(url)
+        return self._keys[url]
+
+    def _when(self, timestamp: str) -> int:
+        if timestamp not in self._seconds:
+            self._seconds[timestamp] = _seconds(timestamp)
+        return self._seconds[timestamp]
 
     def resolve(self, url: str, timestamp: str) -> Resolved | None:
         """What replaying *url* at *timestamp* (14 digits) serves, revisits followed; None when the index holds no
         capture of the URL, or a revisit whose original it does not hold."""
-        found = self._nearest(surt(url), timestamp, lambda fields: True)
+        found = self._nearest(self._key(url), timestamp, lambda fields: True)
         if found is None or found.mime != REVISIT_MIME:
             return found
         try:
@@ -88,22 +92,22 @@ class ReplayIndex:
         date = revisit.header("WARC-Refers-To-Date")
         when = cdx_timestamp(date) if date else found.timestamp
         return self._nearest(
-            surt(target),
+            self._key(target),
             when,
             lambda fields: fields.get("mime") != REVISIT_MIME and fields.get("digest", "") == found.digest,
         )
 
     def _nearest(self, key: str, timestamp: str, accept: Callable[[dict[str, str]], bool]) -> Resolved | None:
-        wanted = _seconds(timestamp)
-        best: tuple[float, str, dict[str, str]] | None = None
-        for seconds, moment, fields in self._by_key.get(key, ()):
-            if not accept(fields):
+        wanted = self._when(timestamp)
+        best: tuple[int, CdxjLine] | None = None
+        for line in self.store.published(key):
+            if not accept(line.fields):
                 continue
-            distance = abs(seconds - wanted)
+            distance = abs(self._when(line.timestamp) - wanted)
             if best is None or distance < best[0]:
-                best = (distance, moment, fields)
-        return None if best is None else _resolved(best[1], best[2])
+                best = (distance, line)
+        return None if best is None else _resolved(best[1])
 
     def record(self, resolved: Resolved) -> WarcRecord:
         """The WARC record *resolved* names (digests not checked: `dvscrape verify` does). Raises WarcFormatError."""
-        return read_record_at(self.warc_dir / resolved.filename, resolved.offset, resolved.length, check_digests=False)
+        return self.store.record(resolved.filename, resolved.offset, resolved.length)

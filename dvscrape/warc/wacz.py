@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape import __version__
-from dvscrape.warc.cdxj import index_lines
+from dvscrape.warc.index_store import IndexStore
 from dvscrape.warc.storedzip import stored_zip
 
 WACZ_VERSION = "1.1.1"
@@ -78,28 +78,28 @@ def _removed_on_error(path: Path) -> Iterator[None]:
 
 def write_wacz(
     output: Path,
-    warc_files: list[Path],
+    index: IndexStore,
     pages: list[Page],
     *,
     title: str,
     now: datetime | None = None,
     sign: Callable[[str, str], dict[str, str]] | None = None,
 ) -> WaczResult:
-    """Write the WACZ file *output* from *warc_files* and *pages* (atomically: to a temporary name, then renamed).
-    *sign* (warc/signing), given the hash of datapackage.json and its creation time, returns the signedData that
-    datapackage-digest.json then carries.
+    """Write the WACZ file *output* from the WARC files of the opened *index*, their index and *pages* (atomically:
+    to a temporary name, then renamed). *sign* (warc/signing), given the hash of datapackage.json and its creation
+    time, returns the signedData that datapackage-digest.json then carries.
 
-    Raises WarcFormatError when a WARC file cannot be indexed, and what *sign* raises (leaving no file behind).
+    Raises what *sign* raises (leaving no file behind).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    lines = index_lines(warc_files)
+    lines = list(index.lines())
     index_bytes = "".join(f"{line}\n" for line in lines).encode("utf-8")
     pages_bytes = "".join(f"{json.dumps(item, ensure_ascii=False)}\n" for item in [PAGES_HEADER]).encode("utf-8")
     pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
     resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
     with _removed_on_error(temporary), stored_zip(temporary, moment) as package:
-        for path in warc_files:
+        for path in index.files:
             name = f"archive/{path.name}"
             resources.append(_resource(name, *package.add_file(name, path)))
         for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
@@ -127,4 +127,4 @@ def write_wacz(
             digest["signedData"] = sign(datapackage_hash, created)
         package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
-    return WaczResult(output, len(warc_files), len(lines), len(pages), output.stat().st_size)
+    return WaczResult(output, len(index.files), len(lines), len(pages), output.stat().st_size)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import IO
 
 from dvscrape.errors import WarcFormatError
-from dvscrape.warc.files import written_warc_files
 from dvscrape.warc.reader import WarcRecord, parse_record
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -121,17 +120,6 @@ def truncate_incomplete_tail(path: Path) -> int:
             return 0
         handle.truncate(good_end)
         return size - good_end
-
-
-def truncate_incomplete_tails(directory: Path) -> dict[str, int]:
-    """Run truncate_incomplete_tail on every ``*.warc.gz`` file of *directory*; return {file name: bytes removed}
-    for the files that were cut. Only call it while no writer is appending to the folder (hold the crawl lock)."""
-    removed: dict[str, int] = {}
-    for path in written_warc_files(Path(directory)):
-        cut = truncate_incomplete_tail(path)
-        if cut:
-            removed[path.name] = cut
-    return removed
 
 
 def _members(handle: IO[bytes], max_record: int | None) -> Iterator[_Member]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from types import TracebackType
 
 from dvscrape.errors import FleetError
 from dvscrape.runs.fleet.scrapyd import ScrapydNode
+from dvscrape.serving.replay import free_port
 
 START_TIMEOUT = 30.0
 
@@ -45,17 +45,10 @@ class LocalScrapyd:
         self.stop()
 
 
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_scrapyd(folder: Path, *, max_proc: int = 2, poll_interval: float = 0.5) -> LocalScrapyd:
     """Start Scrapyd in *folder* on a free loopback port; return once it answers its API."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = free_port("127.0.0.1")
     (folder / "scrapyd.conf").write_text(
         "[scrapyd]\n"
         f"bind_address = 127.0.0.1\nhttp_port = {port}\n"

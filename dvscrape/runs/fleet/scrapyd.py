@@ -1,4 +1,4 @@
-"""A small client of Scrapyd's JSON API (daemonstatus, listversions, addversion, schedule, listjobs, cancel).
+"""A small client of Scrapyd's JSON API (daemonstatus, listversions, addversion, schedule, listjobs).
 
 Every call raises NodeUnavailable when the node does not answer and FleetError when it answers with an error, so the
 fleet runner can tell a dead node (reschedule elsewhere) from a refused request (a configuration problem).
@@ -91,10 +91,6 @@ class ScrapydNode:
                     )
                 )
         return jobs
-
-    def cancel(self, project: str, job_id: str) -> None:
-        """Ask the node to stop *job_id* (Scrapy closes the spider cleanly on the first signal)."""
-        self._call("POST", "cancel.json", form=[("project", project), ("job", job_id)])
 
     def _call(
         self,
