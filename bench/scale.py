@@ -50,6 +50,7 @@ from dvscrape.archive.rereading import stored_counts  # noqa: E402
 MIB = 1 << 20
 EXTRA_CHUNK = 9_998  # the chunk imported into every archive: a tanbinh chunk no archive holds, captured last
 WHOLE_GOAL, QUERY_GOAL = 12.0, 1.5
+STEPS = ("search", "export", "verify", "wacz", "reextract", "import")
 ROWS_ONLY_NOTE = (
     "SQLite side only: rows without WARC files (no wacz, no reextract; the import re-reads only the WARC files "
     "present, so it is not comparable with the sizes that have theirs)"
@@ -104,9 +105,12 @@ def search_figures(size: Size, archive: Path, count: int) -> None:
     typed = queries(sample_texts(archive, rng), rng, count)
     measure(archive, typed[:20], exact=False)  # warm the page cache
     for label, exact in (("search folded", False), ("search exact", True)):
-        timings = measure(archive, typed, exact=exact)
+        timings, cpu, _, common = measure(archive, typed, exact=exact)
         size.figures[f"{label} p50"] = statistics.median(timings)
         size.figures[f"{label} p95"] = percentile(timings, 0.95)
+        size.figures[f"{label} cpu p50"] = statistics.median(cpu)
+        size.figures[f"{label} cpu p95"] = percentile(cpu, 0.95)
+        size.figures[f"{label} > 10,000 matches"] = common
 
 
 def pristine(workdir: Path, articles: int) -> Path:
@@ -144,27 +148,34 @@ def measure_size(size: Size, archive: Path, workdir: Path, extra: Path, options:
     stored = _articles(archive)
     size.figures["disk sqlite KiB/article"] = sqlite_bytes / stored / 1024
     size.figures["disk warc KiB/article"] = warc_bytes / stored / 1024
-    print(f"  search… (load {load()})", file=sys.stderr, flush=True)
-    search_figures(size, archive, options.queries)
+    steps = set(options.steps.split(","))
+    if "search" in steps:
+        print(f"  search… (load {load()})", file=sys.stderr, flush=True)
+        search_figures(size, archive, options.queries)
     out = workdir / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     long = options.timeout
-    timed(size, "export parquet", "export", "--archive", str(archive), "--format", "parquet", "--out", str(out / "pq"),
-          "--no-progress", workdir=out, timeout=long)  # fmt: skip
-    timed(size, "verify", "verify", "--archive", str(archive), workdir=out, timeout=long)
-    if size.warc:
+    if "export" in steps:
+        timed(size, "export parquet", "export", "--archive", str(archive), "--format", "parquet",
+              "--out", str(out / "pq"), "--no-progress", workdir=out, timeout=long)  # fmt: skip
+    if "verify" in steps:
+        timed(size, "verify", "verify", "--archive", str(archive), workdir=out, timeout=long)
+    if size.warc and "wacz" in steps:
         timed(size, "wacz", "wacz", "--archive", str(archive), str(out / "all.wacz"), workdir=out, timeout=long)
+    if size.warc and "reextract" in steps:
         run = timed(size, "reextract", "reextract", "--archive", str(archive), workdir=out, ok=(0, 3), timeout=long)
         pages = _reextracted(run.stdout)
         if pages:
             size.figures["reextract pages/s"] = pages / run.seconds
-    empty = workdir / f"empty-{size.articles}"
-    shutil.rmtree(empty, ignore_errors=True)
-    timed(size, "import into empty", "import", str(extra), "--archive", str(empty), workdir=out, timeout=long)
-    timed(size, "import", "import", str(extra), "--archive", str(archive), workdir=out, timeout=options.import_timeout)
-    size.figures["import ratio"] = size.figures["import"] / size.figures["import into empty"]
-    shutil.rmtree(empty, ignore_errors=True)
+    if "import" in steps:
+        empty = workdir / f"empty-{size.articles}"
+        shutil.rmtree(empty, ignore_errors=True)
+        timed(size, "import into empty", "import", str(extra), "--archive", str(empty), workdir=out, timeout=long)
+        limit = options.import_timeout
+        timed(size, "import", "import", str(extra), "--archive", str(archive), workdir=out, timeout=limit)
+        size.figures["import ratio"] = size.figures["import"] / size.figures["import into empty"]
+        shutil.rmtree(empty, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
 
 
@@ -192,6 +203,11 @@ ROWS = (
     ("search folded p95", "ms", "search folded p95"),
     ("search exact p50", "ms", "search exact p50"),
     ("search exact p95", "ms", "search exact p95"),
+    ("search folded cpu p50", "ms", "  CPU time: folded p50"),
+    ("search folded cpu p95", "ms", "  folded p95"),
+    ("search exact cpu p50", "ms", "  exact p50"),
+    ("search exact cpu p95", "ms", "  exact p95"),
+    ("search folded > 10,000 matches", "q", "  queries matching > 10,000"),
     ("export parquet", "s", "export --format parquet"),
     ("verify", "s", "verify"),
     ("wacz", "s", "wacz"),
@@ -199,7 +215,15 @@ ROWS = (
     ("disk warc KiB/article", "KiB", "disk: WARC per article"),
 )
 WHOLE = ("reextract", "export parquet", "verify", "wacz")
-PER_QUERY = ("import", "search folded p50", "search folded p95", "search exact p50", "search exact p95")
+PER_QUERY = (
+    "import",
+    "search folded p50",
+    "search folded p95",
+    "search exact p50",
+    "search exact p95",
+    "search folded cpu p95",
+    "search exact cpu p95",
+)
 
 
 def report(sizes: list[Size]) -> None:
@@ -213,7 +237,8 @@ def report(sizes: list[Size]) -> None:
             print(f"{label:<34}{shown}")
     for label, peaks in (("peak RSS, largest process", "peaks"), ("peak RSS, process tree", "tree_peaks")):
         values = [max(getattr(s, peaks).values(), default=0.0) for s in sizes]
-        print(f"{label:<34}" + "".join(f"{value:>10.0f} MiB" for value in values))
+        if any(values):
+            print(f"{label:<34}" + "".join(f"{value:>10.0f} MiB" for value in values))
     for s in sizes:
         for label in s.peaks:
             print(f"  {s.articles:,} {label}: peak {s.peaks[label]:.0f} MiB, tree {s.tree_peaks[label]:.0f} MiB")
@@ -241,6 +266,7 @@ def main() -> None:
     parser.add_argument("--rows-only", default="", help="sizes built without WARC files (the SQLite side only)")
     parser.add_argument("--million", action="store_true", help="add 1,000,000 articles (same as --rows-only 1000000)")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"what to measure, of {','.join(STEPS)}")
     parser.add_argument("--workers", type=int, default=2, help="processes rendering and reading the pages")
     parser.add_argument("--timeout", type=float, default=4 * 3600, help="seconds any one command may take")
     parser.add_argument("--import-timeout", type=float, default=4 * 3600, help="seconds the further import may take")
