@@ -258,6 +258,6 @@ def test_held_articles_are_stored_while_listings_never_end(held_crawl: tuple[Tra
 
 def _progress(line: str) -> tuple[int, int, int]:
     """(seconds, articles found, archived) of a progress line."""
-    match = re.search(r"(\d+) articles found, (\d+) archived .* (\d+)s$", line)
+    match = re.search(r"(\d+) articles found, (\d+) archived .* (\d+)s(?:;|$)", line)
     assert match, line
     return int(match.group(3)), int(match.group(1)), int(match.group(2))

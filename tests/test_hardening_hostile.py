@@ -87,7 +87,7 @@ def hostile_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileC
                 "-s",
                 "RETRY_TIMES=1",
                 "-s",
-                "DOWNLOAD_TIMEOUT=10",
+                "DOWNLOAD_TIMEOUT=30",  # a loaded machine unpacks a 64 MB bomb slowly: it must fail on size, not time
                 "-s",
                 "DVSCRAPE_PROGRESS_INTERVAL=0",
                 workdir=directory,

@@ -37,7 +37,7 @@ def server(crawled_archive: CrawledArchive) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # a minute: a loaded machine starts Datasette slowly
             try:
                 get_json(base, "/-/versions.json")
                 break

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.times import now_stored
-from dvscrape.capture.items import CANONICAL_KEY, CAPTURE_ID_KEY, ArticleItem, ExtractionFailure, content_type
+from dvscrape.capture.items import (
+    CANONICAL_KEY,
+    CAPTURE_ID_KEY,
+    CAPTURED_AT_KEY,
+    ArticleItem,
+    ExtractionFailure,
+    content_type,
+)
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
@@ -128,7 +135,7 @@ class HeldArticles:
             url=response.url,
             canonical=str(response.meta.get(CANONICAL_KEY) or classify(response.url, self.profile).canonical),
             capture_id=capture_id,
-            fetched_at=now_stored(),  # when it was parsed first, a moment after its capture, as for the others
+            fetched_at=str(response.meta.get(CAPTURED_AT_KEY) or now_stored()),
             content_type=content_type(response),
             status=response.status,
             sitemap_lastmod=sitemap_lastmod,

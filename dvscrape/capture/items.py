@@ -9,6 +9,7 @@ from dvscrape.archive.times import now_stored
 from dvscrape.pages.article import Article
 
 CAPTURE_ID_KEY = "dvscrape_capture_id"  # set by the capture middleware: the capture row of the response
+CAPTURED_AT_KEY = "dvscrape_captured_at"  # set with it: the capture's time (stored format), when its versions are seen
 KIND_KEY = "dvscrape_kind"  # the URL's kind (sites.urls.UrlKind value) as the spider routed it
 CANONICAL_KEY = "dvscrape_canonical"
 REVISIT_KEY = "dvscrape_revisit"  # set by the capture middleware when the response was archived as a revisit
@@ -27,7 +28,12 @@ class ArticleItem:
 
     article: Article
     capture_id: int | None
-    fetched_at: str = field(default_factory=now_stored)  # when it was parsed, a moment after its capture
+    fetched_at: str  # the capture's time (CAPTURED_AT_KEY): a version is seen when its capture was made
+
+    @classmethod
+    def of(cls, article: Article, meta: Any) -> ArticleItem:
+        """The item of *article* read from a response whose request carried *meta* (capture row and time)."""
+        return cls(article, meta.get(CAPTURE_ID_KEY), str(meta.get(CAPTURED_AT_KEY) or now_stored()))
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from scrapy.http import Response
 
 from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.records import Capture
+from dvscrape.archive.times import stored_time
 from dvscrape.capture.counts import Count, count
 from dvscrape.capture.extension import ArchiveExtension
-from dvscrape.capture.items import ARCHIVED_KEY, CANONICAL_KEY, CAPTURE_ID_KEY, KIND_KEY, REVISIT_KEY
+from dvscrape.capture.items import ARCHIVED_KEY, CANONICAL_KEY, CAPTURE_ID_KEY, CAPTURED_AT_KEY, KIND_KEY, REVISIT_KEY
 from dvscrape.capture.session import site_profile
 from dvscrape.errors import ArchiveError
 from dvscrape.sites.urls import classify
@@ -128,6 +129,7 @@ class WarcCaptureMiddleware:
         if session.fatal_error:
             raise IgnoreRequest("the crawl is stopping: the archive cannot be written")
         try:
+            request.meta[CAPTURED_AT_KEY] = stored_time(fetched_at)
             request.meta[CAPTURE_ID_KEY] = self._archive(
                 session, request, response, exchange, str(kind or "other"), canonical, archived is None
             )

@@ -91,7 +91,7 @@ def wacz_command(
         if not files:
             raise click.ClickException(f"archive {archive_dir} has no WARC files to package")
         conn = archive.db.conn
-        pages = [Page(page.url, parse_time(page.fetched_at), page.title) for page in replay_pages(archive)]
+        pages = (Page(page.url, parse_time(page.fetched_at), page.title) for page in replay_pages(archive))
         if created:
             output.parent.mkdir(parents=True, exist_ok=True)
             click.echo(f"created the missing folder {created[0]}")

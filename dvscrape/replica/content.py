@@ -203,6 +203,7 @@ def _seed_article(seed: int, plan: _Plan) -> Article:
 
 
 def _generated_article(seed: int, plan: _Plan, plans: tuple[_Plan, ...], dead: tuple[str, ...]) -> Article:
+    """An article of *plan*; *plans* holds (at least) every plan of its category, in index order."""
     rng = _rng(seed, plan.index, "body")
     scene = plan.scene
     assert scene is not None, "generated articles have a scene"
@@ -285,8 +286,14 @@ def build_corpus(seed: int = 2023, n_articles: int = 400, edition: int = 1) -> C
         for index in range(n_articles)
     )
     dead = tuple(prose.url_title_of(title) for title in words.DEAD_LINK_TITLES)
+    by_category: dict[str, list[_Plan]] = {}
+    for plan in plans:
+        by_category.setdefault(plan.category.path, []).append(plan)
+    same = {path: tuple(group) for path, group in by_category.items()}  # each article's candidates for 'older'
     articles = [
-        _seed_article(seed, plan) if plan.index == seed_index else _generated_article(seed, plan, plans, dead)
+        _seed_article(seed, plan)
+        if plan.index == seed_index
+        else _generated_article(seed, plan, same[plan.category.path], dead)
         for plan in plans
     ]
     by_date = sorted(articles, key=lambda article: article.published, reverse=True)
@@ -315,7 +322,7 @@ def build_corpus(seed: int = 2023, n_articles: int = 400, edition: int = 1) -> C
                 year=NEWEST.year, month=7, day=min(28, 3 * (number - 1) + offset + 1)
             )
             plan = _plan(seed, next_index, published, used)
-            articles.append(_generated_article(seed, plan, plans, dead))
+            articles.append(_generated_article(seed, plan, same.get(plan.category.path, ()), dead))
             added.append(plan.url_title)
             next_index += 1
     ordered = tuple(sorted(articles, key=lambda article: (article.published, article.asset_entry_id), reverse=True))

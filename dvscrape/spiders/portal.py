@@ -320,7 +320,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                 article = result  # stored once every listing is read (capture/held.py)
             elif isinstance(result, Article):
                 article = result
-                yield ArticleItem(article=result, capture_id=response.meta.get(CAPTURE_ID_KEY))
+                yield ArticleItem.of(result, response.meta)
             else:
                 logger.info("not an article: %s (%s: %s)", response.url, result.kind, result.reason)
         for url in self._media_urls(response, article):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -67,6 +67,34 @@ def _resource(path: str, digest: str, size: int) -> dict[str, object]:
     return {"name": name, "path": path, "hash": digest, "bytes": size}
 
 
+def _page_lines(pages: Iterable[Page], first: list[Page]) -> Iterator[str]:
+    """The lines of pages.jsonl (its header, then a line per page); the first page is put in *first*."""
+    yield json.dumps(PAGES_HEADER, ensure_ascii=False)
+    for page in pages:
+        if not first:
+            first.append(page)
+        yield page.to_json()
+
+
+def _spooled(path: Path, lines: Iterable[str]) -> int:
+    """Write *lines* to *path*, each ended by a newline; return how many."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+            count += 1
+    return count
+
+
+@contextmanager
+def _removed_after(*paths: Path) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+
 @contextmanager
 def _removed_on_error(path: Path) -> Iterator[None]:
     try:
@@ -79,52 +107,53 @@ def _removed_on_error(path: Path) -> Iterator[None]:
 def write_wacz(
     output: Path,
     index: IndexStore,
-    pages: list[Page],
+    pages: Iterable[Page],
     *,
     title: str,
     now: datetime | None = None,
     sign: Callable[[str, str], dict[str, str]] | None = None,
 ) -> WaczResult:
     """Write the WACZ file *output* from the WARC files of the opened *index*, their index and *pages* (atomically:
-    to a temporary name, then renamed). *sign* (warc/signing), given the hash of datapackage.json and its creation
-    time, returns the signedData that datapackage-digest.json then carries.
+    to a temporary name, then renamed). The index and the page list go through files beside it, never whole in
+    memory. *sign* (warc/signing), given the hash of datapackage.json and its creation time, returns the signedData
+    that datapackage-digest.json then carries.
 
     Raises what *sign* raises (leaving no file behind).
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    lines = list(index.lines())
-    index_bytes = "".join(f"{line}\n" for line in lines).encode("utf-8")
-    pages_bytes = "".join(f"{json.dumps(item, ensure_ascii=False)}\n" for item in [PAGES_HEADER]).encode("utf-8")
-    pages_bytes += "".join(f"{page.to_json()}\n" for page in pages).encode("utf-8")
-    resources: list[dict[str, object]] = []
     temporary = output.with_name(output.name + ".tmp")
-    with _removed_on_error(temporary), stored_zip(temporary, moment) as package:
-        for path in index.files:
-            name = f"archive/{path.name}"
-            resources.append(_resource(name, *package.add_file(name, path)))
-        for name, data in (("indexes/index.cdx", index_bytes), ("pages/pages.jsonl", pages_bytes)):
-            package.add_bytes(name, data)
-            resources.append(_resource(name, "sha256:" + hashlib.sha256(data).hexdigest(), len(data)))
-        # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
-        created = wacz_time(now or datetime.now(UTC))
-        datapackage: dict[str, object] = {
-            "profile": "data-package",
-            "wacz_version": WACZ_VERSION,
-            "title": title,
-            "created": created,
-            "modified": created,
-            "software": f"dvscrape {__version__}",
-            "resources": resources,
-        }
-        if pages:
-            datapackage["mainPageURL"] = pages[0].url
-            datapackage["mainPageDate"] = wacz_time(pages[0].ts)
-        datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
-        package.add_bytes("datapackage.json", datapackage_bytes)
-        datapackage_hash = "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()
-        digest: dict[str, object] = {"path": "datapackage.json", "hash": datapackage_hash}
-        if sign is not None:
-            digest["signedData"] = sign(datapackage_hash, created)
-        package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
+    index_file, pages_file = output.with_name(output.name + ".cdx.tmp"), output.with_name(output.name + ".pages.tmp")
+    resources: list[dict[str, object]] = []
+    with _removed_on_error(temporary), _removed_after(index_file, pages_file):
+        index_lines = _spooled(index_file, index.lines())
+        first: list[Page] = []
+        page_count = _spooled(pages_file, _page_lines(pages, first)) - 1
+        with stored_zip(temporary, moment) as package:
+            for path in index.files:
+                name = f"archive/{path.name}"
+                resources.append(_resource(name, *package.add_file(name, path)))
+            for name, spooled in (("indexes/index.cdx", index_file), ("pages/pages.jsonl", pages_file)):
+                resources.append(_resource(name, *package.add_file(name, spooled)))
+            # made once the WARC files are in: a signature's timestamp must come within 10 minutes of it
+            created = wacz_time(now or datetime.now(UTC))
+            datapackage: dict[str, object] = {
+                "profile": "data-package",
+                "wacz_version": WACZ_VERSION,
+                "title": title,
+                "created": created,
+                "modified": created,
+                "software": f"dvscrape {__version__}",
+                "resources": resources,
+            }
+            if first:
+                datapackage["mainPageURL"] = first[0].url
+                datapackage["mainPageDate"] = wacz_time(first[0].ts)
+            datapackage_bytes = json.dumps(datapackage, ensure_ascii=False, indent=2).encode("utf-8")
+            package.add_bytes("datapackage.json", datapackage_bytes)
+            datapackage_hash = "sha256:" + hashlib.sha256(datapackage_bytes).hexdigest()
+            digest: dict[str, object] = {"path": "datapackage.json", "hash": datapackage_hash}
+            if sign is not None:
+                digest["signedData"] = sign(datapackage_hash, created)
+            package.add_bytes("datapackage-digest.json", json.dumps(digest, indent=2).encode("utf-8"))
     temporary.replace(output)
-    return WaczResult(output, len(index.files), len(lines), len(pages), output.stat().st_size)
+    return WaczResult(output, len(index.files), index_lines, page_count, output.stat().st_size)
