@@ -1,17 +1,21 @@
 """Search benchmark: an archive of synthetic Vietnamese articles, p50/p95 latency of accent-insensitive and exact
-queries, and the archive size per article.
+queries, against the previous search (FTS5 scoring every match, or newest first past 10,000 matches) in the same run,
+whether the ranking is FTS5's own bm25, and the archive size per article.
 
-    .venv/bin/python bench/search.py [--articles 100000] [--queries 200] [--keep DIR]
+    .venv/bin/python bench/search.py [--articles 100000] [--queries 200] [--keep DIR | --existing DIR]
 
-Articles are written by the replica's prose generators through Archive.save_article, so the search indexes are
-filled by the same triggers as in a crawl (batches of 1,000 articles per transaction). Queries are accent-free and
-accented forms of 1-3 words and phrases taken from the generated titles and bodies, measured through
-dvscrape.archive.search.search (limit 20, the CLI default) on a read-only connection.
+Articles are written by the replica's prose generators through Archive.save_article, so the search indexes and
+statistics are filled as in a crawl (batches of 1,000 articles per transaction); a progress bar shows the build.
+Queries are accent-free and accented forms of 1-3 words and phrases taken from the generated titles and bodies,
+measured through dvscrape.archive.search.search (limit 20, the CLI default) on a read-only connection, each query
+timed right after the previous search's own timing, so that both see the same machine load; the search's
+process CPU time is printed too (what a query costs whatever the load) with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -20,15 +24,19 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import click
+
 from dvscrape.archive.db import Archive
 from dvscrape.archive.folding import fold
-from dvscrape.archive.search import RANK_LIMIT, SearchOptions, count_matches, search
+from dvscrape.archive.search import EXACT_INDEX, FOLDED_INDEX, SearchOptions, parse_query, search
 from dvscrape.pages.article import Article, Block, Figure
 from dvscrape.replica import prose
 from dvscrape.replica.content import CATEGORIES, NEWEST
 from dvscrape.replica.model import VIETNAM_TZ
 
 BATCH = 1000
+PREVIOUS_RANK_LIMIT = 10_000  # the previous search listed the newest first past this many matches
+WITNESS_QUERIES = 10
 
 
 def synthetic_article(rng: random.Random, index: int) -> Article:
@@ -56,17 +64,21 @@ def synthetic_article(rng: random.Random, index: int) -> Article:
 
 
 def build(directory: Path, count: int, rng: random.Random) -> float:
-    """Write *count* articles; return the seconds taken."""
+    """Write *count* articles (progress on stderr: a bar on a terminal, a line every 5 % otherwise); return the
+    seconds taken."""
     started = time.perf_counter()
     seen = datetime(2023, 7, 1, tzinfo=VIETNAM_TZ).isoformat(timespec="seconds")
-    with Archive.open(directory) as archive:
+    bar = click.progressbar(length=count, label="building", file=sys.stderr, show_pos=True, show_eta=True, width=30)
+    with Archive.open(directory) as archive, bar:
         for start in range(0, count, BATCH):
             with archive.transaction("store a batch"):
                 for index in range(start, min(count, start + BATCH)):
-                    article = synthetic_article(rng, index)
-                    archive.save_article(article, capture_id=None, seen_at=seen)
-            if start and start % 20_000 == 0:
-                print(f"  {start} articles…", file=sys.stderr)
+                    archive.save_article(synthetic_article(rng, index), capture_id=None, seen_at=seen)
+            bar.update(min(BATCH, count - start))
+            done = min(count, start + BATCH)
+            if not sys.stderr.isatty() and done * 20 // count != start * 20 // count:
+                rate = done / (time.perf_counter() - started)
+                print(f"  {done} articles ({done / count:.0%}, {rate:.0f}/s)", file=sys.stderr, flush=True)
         archive.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
         archive.db.execute("INSERT INTO articles_fts_folded(articles_fts_folded) VALUES ('optimize')")
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -96,17 +108,61 @@ def queries(sample: list[tuple[str, str]], rng: random.Random, count: int) -> li
     return found
 
 
-def measure(directory: Path, typed: list[str], *, exact: bool) -> list[float]:
-    """Latency in milliseconds of each query."""
-    timings: list[float] = []
+def previous_search(conn: object, query: str, *, exact: bool) -> list[tuple[object, ...]]:
+    """The search dvscrape had before its search statistics: FTS5 counts the matches, then scores every one with
+    bm25 (highlighting them all before the sort), or lists the newest first past 10,000 matches."""
+    index = EXACT_INDEX if exact else FOLDED_INDEX
+    match = parse_query(query, exact=exact)
+    (count,) = conn.execute(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (match,)).fetchone()  # type: ignore[attr-defined]
+    order = "score, a.id" if count <= PREVIOUS_RANK_LIMIT else f"{index}.rowid DESC"
+    sql = f"""
+        SELECT a.id, a.url, a.title, bm25({index}, 10.0, 1.0) AS score, highlight({index}, 0, '[', ']'),
+               snippet({index}, 1, '[', ']', '…', 16)
+        FROM {index} JOIN articles AS a ON a.id = {index}.rowid WHERE {index} MATCH ? ORDER BY {order} LIMIT 20
+    """
+    return list(conn.execute(sql, (match,)).fetchall())  # type: ignore[attr-defined]
+
+
+def measure(directory: Path, typed: list[str], *, exact: bool) -> tuple[list[float], list[float], list[float], int]:
+    """Milliseconds of each query with the search (wall clock and process CPU time: on a loaded machine the CPU
+    time is what the query itself costs) and with the previous search (wall clock), and how many queries match more
+    than 10,000 articles."""
+    now, cpu, before, common = [], [], [], 0
     with Archive.open(directory, readonly=True) as archive:
         conn = archive.db.conn
         for text in typed:
             query = text if exact else fold(text)
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             search(conn, SearchOptions(query=query, exact=exact, limit=20))
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings
+            now.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            started = time.perf_counter()
+            previous_search(conn, query, exact=exact)
+            before.append((time.perf_counter() - started) * 1000)
+            index = EXACT_INDEX if exact else FOLDED_INDEX
+            probe = f"SELECT count(*) FROM (SELECT 1 FROM {index} WHERE {index} MATCH ? LIMIT ?)"
+            (matches,) = conn.execute(probe, (parse_query(query, exact=exact), PREVIOUS_RANK_LIMIT + 1)).fetchone()
+            common += matches > PREVIOUS_RANK_LIMIT
+    return now, cpu, before, common
+
+
+def same_as_fts5(directory: Path, typed: list[str]) -> tuple[int, int]:
+    """For the first WITNESS_QUERIES unquoted queries: how many get the very top 20 FTS5's bm25 gives when it scores
+    every match (slow: the witness, not the search)."""
+    checked = agreed = 0
+    with Archive.open(directory, readonly=True) as archive:
+        conn = archive.db.conn
+        for text in [t for t in typed if '"' not in t][:WITNESS_QUERIES]:
+            query = fold(text)
+            ours = [hit.article_id for hit in search(conn, SearchOptions(query=query, limit=20))]
+            witness = conn.execute(
+                f"SELECT rowid FROM {FOLDED_INDEX} WHERE {FOLDED_INDEX} MATCH ? "
+                f"ORDER BY bm25({FOLDED_INDEX}, 10.0, 1.0), rowid LIMIT 20",
+                (parse_query(query, exact=False),),
+            ).fetchall()
+            checked += 1
+            agreed += ours == [row[0] for row in witness]
+    return agreed, checked
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -127,35 +183,41 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         directory = args.existing or args.keep or Path(scratch) / "archive"
         if args.existing is None:
-            print(f"building {args.articles} articles in {directory}…", file=sys.stderr)
             seconds = build(directory, args.articles, rng)
             print(f"built in {seconds:.0f} s ({args.articles / seconds:.0f} articles/s)")
         else:
+            started = time.perf_counter()
             Archive.open(directory).close()  # apply migrations added since it was built
+            print(f"opened (and upgraded) in {time.perf_counter() - started:.0f} s")
         with Archive.open(directory, readonly=True) as archive:
             (articles,) = archive.db.execute("SELECT count(*) FROM articles").fetchone()
+            (statistics_bytes,) = archive.db.execute(
+                "SELECT (SELECT coalesce(sum(length(articles) + length(weights)), 0) FROM search_postings)"
+                " + (SELECT coalesce(sum(length(articles) + length(lengths)), 0) FROM search_segments)"
+            ).fetchone()
         size = sum(path.stat().st_size for path in directory.glob("archive.sqlite*"))
         sample = sample_texts(directory, rng)
         typed = queries(sample, rng, args.queries)
         measure(directory, typed[:20], exact=False)  # warm the page cache
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         body = sum(len(b.encode()) for _, b in sample) / len(sample)
         print(
             f"articles: {articles}; archive.sqlite: {size / 1e6:.1f} MB, {size / articles / 1024:.2f} KiB per "
-            f"article (body text itself: {body / 1024:.2f} KiB; stored in articles and article_versions)"
+            f"article, of which search statistics {statistics_bytes / articles / 1024:.2f} KiB (body text itself: "
+            f"{body / 1024:.2f} KiB; stored in articles and article_versions)"
         )
         for label, exact in (("accent-insensitive", False), ("exact", True)):
-            timings = measure(directory, typed, exact=exact)
-            with Archive.open(directory, readonly=True) as archive:
-                common = sum(
-                    count_matches(archive.db.conn, SearchOptions(query=fold(t) if not exact else t, exact=exact))
-                    > RANK_LIMIT
-                    for t in typed
-                )
+            now, cpu, before, common = measure(directory, typed, exact=exact)
+            ratio = percentile(before, 0.95) / percentile(now, 0.95)
             print(
-                f"{label:>18}: {len(timings)} queries, p50 {statistics.median(timings):.1f} ms, "
-                f"p95 {percentile(timings, 0.95):.1f} ms, max {max(timings):.1f} ms "
-                f"({common} matched > {RANK_LIMIT} articles: newest first, unranked)"
+                f"{label:>18}: {len(now)} queries ({common} match > {PREVIOUS_RANK_LIMIT} articles), all ranked: "
+                f"p50 {statistics.median(now):.1f} ms, p95 {percentile(now, 0.95):.1f} ms, max {max(now):.1f} ms "
+                f"(CPU p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms); "
+                f"previous search (unranked past {PREVIOUS_RANK_LIMIT} matches) p50 {statistics.median(before):.1f} "
+                f"ms, p95 {percentile(before, 0.95):.1f} ms (p95 ratio {ratio:.2f})"
             )
+        agreed, checked = same_as_fts5(directory, typed)
+        print(f"top 20 identical to FTS5's bm25 over every match: {agreed} of {checked} word queries")
 
 
 if __name__ == "__main__":

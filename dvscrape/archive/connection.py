@@ -7,6 +7,7 @@ import sqlite3
 from sqlite_utils import Database
 
 from dvscrape.archive.folding import register_fold
+from dvscrape.archive.terms import index_pending
 from dvscrape.errors import ArchiveError
 
 BUSY_TIMEOUT_MS = 10_000
@@ -14,7 +15,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 class WriteTransaction:
     """One write transaction on the connection: BEGIN, then COMMIT, or ROLLBACK on error; sqlite errors become
-    ArchiveError. A savepoint is used instead when a transaction is already open."""
+    ArchiveError. A savepoint is used instead when a transaction is already open. The articles it changed are
+    indexed for search (archive.terms) before it commits."""
 
     def __init__(self, conn: sqlite3.Connection, action: str) -> None:
         self._conn = conn
@@ -34,7 +36,10 @@ class WriteTransaction:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         try:
             if exc_type is None:
-                self._conn.execute("RELEASE dvscrape_write" if self._savepoint else "COMMIT")
+                if self._savepoint:
+                    self._conn.execute("RELEASE dvscrape_write")
+                else:
+                    commit(self._conn)
                 return
             if self._savepoint:
                 self._conn.execute("ROLLBACK TO dvscrape_write")
@@ -45,6 +50,12 @@ class WriteTransaction:
             raise ArchiveError(f"cannot {self._action}: {error}") from error
         if isinstance(exc, sqlite3.Error):
             raise ArchiveError(f"cannot {self._action}: {exc}") from exc
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    """Index the articles changed in the open transaction for search (archive.terms), then commit it."""
+    index_pending(conn)
+    conn.execute("COMMIT")
 
 
 def configure(db: Database, *, readonly: bool) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from dvscrape.archive import rows
-from dvscrape.archive.connection import WriteTransaction, configure, row_id
+from dvscrape.archive.connection import WriteTransaction, commit, configure, row_id
 from dvscrape.archive.lock import CrawlLock
 from dvscrape.archive.migrations import apply_migrations, pending_migrations
 from dvscrape.archive.records import (
@@ -137,6 +137,9 @@ class Archive:
                     )
             else:
                 apply_migrations(db)
+                if conn.execute("SELECT 1 FROM search_pending LIMIT 1").fetchone():  # left by a write not through us
+                    with WriteTransaction(conn, "index the changed articles for search"):
+                        pass
         except sqlite3.Error as error:
             conn.close()
             raise ArchiveError(f"{db_path} is not a usable SQLite database: {error}") from error
@@ -410,7 +413,7 @@ class Archive:
         """Commit the open write batch, if any."""
         if self._conn.in_transaction:
             try:
-                self._conn.execute("COMMIT")
+                commit(self._conn)
             except sqlite3.Error as error:
                 raise ArchiveError(f"cannot commit the write batch: {error}") from error
 

@@ -197,6 +197,48 @@ def m0017_figures_on_site(db: Database) -> None:
     m0012_site_canonical_urls(db)
 
 
+def m0018_search_statistics(db: Database) -> None:
+    """The statistics search ranks with (dvscrape.archive.terms): ``search_segments`` (the articles indexed together,
+    their lengths in tokens, and those superseded since), ``search_postings`` (per index, term and segment: the
+    articles holding the term and their weighted frequencies) and ``search_pending`` (articles changed since, filled
+    by triggers on ``articles``); every article is indexed."""
+    from dvscrape.archive.terms import rebuild
+
+    db.execute(
+        """
+        CREATE TABLE search_segments (
+            id INTEGER PRIMARY KEY,
+            articles BLOB NOT NULL,
+            lengths BLOB NOT NULL,
+            dropped BLOB NOT NULL,
+            live_articles INTEGER NOT NULL,
+            live_tokens INTEGER NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE search_postings (
+            folded INTEGER NOT NULL,
+            term TEXT NOT NULL,
+            segment INTEGER NOT NULL,
+            articles BLOB NOT NULL,
+            weights BLOB NOT NULL,
+            PRIMARY KEY (folded, term, segment)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE TABLE search_pending (article_id INTEGER PRIMARY KEY)")
+    pending = "INSERT OR IGNORE INTO search_pending (article_id) VALUES"
+    db.execute(f"CREATE TRIGGER articles_terms_insert AFTER INSERT ON articles BEGIN {pending} (new.id); END")
+    db.execute(f"CREATE TRIGGER articles_terms_delete AFTER DELETE ON articles BEGIN {pending} (old.id); END")
+    db.execute(
+        "CREATE TRIGGER articles_terms_update AFTER UPDATE OF title, body ON articles "
+        f"WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN {pending} (new.id); END"
+    )
+    rebuild(db.conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -215,6 +257,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0015_qa,
     m0016_deduplication_counts,
     m0017_figures_on_site,
+    m0018_search_statistics,
 )
 
 

@@ -8,16 +8,7 @@ from pathlib import Path
 import click
 
 from dvscrape.archive.document_search import DocumentHit, search_documents
-from dvscrape.archive.search import (
-    MAX_LIMIT,
-    RANK_LIMIT,
-    SearchHit,
-    SearchOptions,
-    count_matches,
-    index_is_current,
-    reindex,
-    search,
-)
+from dvscrape.archive.search import MAX_LIMIT, SearchHit, SearchOptions, index_is_current, reindex, search
 from dvscrape.cli.archive_access import opened_archive, parse_date_option
 from dvscrape.cli.options import archive_option, archives_to_read, fleet_file_option, several_archives_option
 
@@ -92,23 +83,16 @@ def search_command(
     )
     found: list[tuple[str, SearchHit]] = []
     document_hits: list[DocumentHit] = []
-    matches, current = 0, True
+    current = True
     for site, archive_dir in sites.items():
         with opened_archive(archive_dir) as archive:
             found.extend((site, hit) for hit in search(archive.db.conn, options))
             document_hits.extend(search_documents(archive.db.conn, options))
-            matches = max(matches, count_matches(archive.db.conn, options))
             current = current and index_is_current(archive.db.conn)
     if len(sites) > 1:
         found = sorted(found, key=lambda pair: pair[1].score)[:limit]
     hits = [hit for _, hit in found]
     named = len(sites) > 1
-    if matches > RANK_LIMIT:
-        click.echo(
-            f"note: the query matches {matches} articles, too many to rank; the most recently archived are "
-            "listed first (add words or filters to rank)",
-            err=True,
-        )
     if not current:
         click.echo("warning: the search index is out of date; run `dvscrape reindex`", err=True)
     if as_json:
@@ -132,5 +116,6 @@ def search_command(
 @click.command("reindex")
 @archive_option
 def reindex_command(archive_dir: Path) -> None:
-    """Rebuild the full-text search indexes (exact and accent-folded) from the articles table."""
+    """Rebuild the full-text search indexes (exact and accent-folded) and the statistics search ranks with from the
+    articles table."""
     _rebuild(archive_dir)

@@ -8,12 +8,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from cssselect import HTMLTranslator
+from cssselect.xpath import XPathExpr, is_non_whitespace
 from lxml import etree
-from lxml.cssselect import CSSSelector
 
 from dvscrape.errors import ExtractionError
 from dvscrape.sites.profile import Boilerplate, Selectors
-from dvscrape.text import decode_html, header_charset, to_nfc
+from dvscrape.text import header_charset, read_html, to_nfc
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,7 @@ def decode_document(html: str | bytes, content_type: str | None = None) -> Decod
     """Decode *html*, which came with the HTTP Content-Type *content_type*, with dvscrape.text.decode_html (its
     charset, a byte-order mark, the <meta> charset, mislabelled pages) and bring it to NFC. Raises ExtractionError
     when there is no document at all."""
-    if isinstance(html, str):
-        text = html
-    else:
-        if not html or html.isspace():
-            raise ExtractionError("empty document")
-        text = decode_html(html, header_charset(content_type))
-    if not text or text.isspace():
-        raise ExtractionError("empty document")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = to_nfc(text)
-    return Decoded(text, ("replacement-characters-in-source",) if "\ufffd" in text else ())
+    return _decoded(_read(html, content_type)[0])
 
 
 def parse_document(text: str) -> etree._Element:
@@ -47,8 +37,45 @@ def parse_document(text: str) -> etree._Element:
     The text is handed to libxml2 as UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset>
     in the page (already applied by decoding) cannot mislead the parser.
     """
-    data = text.encode("utf-8", errors="surrogatepass")
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    return _parsed(text.encode("utf-8", errors="surrogatepass"))
+
+
+def read_page(html: str | bytes, content_type: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
+    """The tree of a page and any doubt about its decoding: decode_document and parse_document, except that page
+    bytes that are their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC.
+    What is read from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by
+    attribute(). Raises ExtractionError when there is no document at all."""
+    text, utf8 = _read(html, content_type)
+    if not utf8 or not isinstance(html, bytes):
+        decoded = _decoded(text)
+        return parse_document(decoded.text), decoded.flags
+    if not text or text.isspace():
+        raise ExtractionError("empty document")
+    return _parsed(html), _flags(text)
+
+
+def _read(html: str | bytes, content_type: str | None) -> tuple[str, bool]:
+    if isinstance(html, str):
+        return html, False
+    if not html or html.isspace():
+        raise ExtractionError("empty document")
+    return read_html(html, header_charset(content_type))
+
+
+def _decoded(text: str) -> Decoded:
+    if not text or text.isspace():
+        raise ExtractionError("empty document")
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = to_nfc(text)
+    return Decoded(text, _flags(text))
+
+
+def _flags(text: str) -> tuple[str, ...]:
+    return ("replacement-characters-in-source",) if "\ufffd" in text else ()
+
+
+def _parsed(data: bytes) -> etree._Element:
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
     try:
         root = etree.fromstring(data, parser)
     except (etree.ParserError, ValueError) as error:
@@ -58,8 +85,35 @@ def parse_document(text: str) -> etree._Element:
     return root
 
 
-def _css(selector: str) -> CSSSelector:
-    return CSSSelector(selector, translator="html")
+def nfc(text: str) -> str:
+    """*text* in NFC (as it stands when it already is: most text, cheaply)."""
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else to_nfc(text)
+
+
+def attribute(element: etree._Element, name: str) -> str:
+    """The value of attribute *name* of *element* in NFC, "" when it has none."""
+    value = element.get(name)
+    return nfc(value) if value else ""
+
+
+class _Translator(HTMLTranslator):
+    """cssselect's HTML translation, with a class test libxml2 evaluates faster: ``contains(@class, 'x')`` before
+    the exact word test, without first testing that @class exists (contains on a missing attribute is false)."""
+
+    def xpath_attrib_includes(self, xpath: XPathExpr, name: str, value: str | None) -> XPathExpr:
+        if name != "@class" or not value or not is_non_whitespace(value):
+            return super().xpath_attrib_includes(xpath, name, value)
+        within = f"contains(@class, {self.xpath_literal(value)})"
+        word = f"contains(concat(' ', normalize-space(@class), ' '), {self.xpath_literal(' ' + value + ' ')})"
+        return xpath.add_condition(f"{within} and {word}")
+
+
+_TRANSLATOR = _Translator()
+
+
+def css(selector: str) -> etree.XPath:
+    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case)."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
 
 
 _SIMPLE_SELECTOR = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[A-Za-z_][\w-]*))$")
@@ -87,40 +141,38 @@ class SimpleMatcher:
                 classes.add(match.group("cls"))
         return cls(frozenset(tags), frozenset(classes))
 
-    def __call__(self, element: etree._Element) -> bool:
-        if element.tag in self.tags:
-            return True
-        names = element.get("class")
-        return bool(names) and not self.classes.isdisjoint(names.split())
+    def skips(self, tag: str, classes: str | None) -> bool:
+        """Whether an element of *tag* and *classes* (its class attribute) is one of the selectors'."""
+        return tag in self.tags or (classes is not None and not self.classes.isdisjoint(classes.split()))
 
 
 @dataclass(frozen=True)
 class Compiled:
     """The profile's selectors compiled to XPath (built once per profile by ``compiled``)."""
 
-    article_view: CSSSelector
-    view_title: CSSSelector
-    body: CSSSelector
-    publish_date: CSSSelector
-    modified_date: CSSSelector
-    categories: CSSSelector
-    tags: CSSSelector
-    related: CSSSelector
-    breadcrumb: CSSSelector
-    active_menu: CSSSelector
+    article_view: etree.XPath
+    view_title: etree.XPath
+    body: etree.XPath
+    publish_date: etree.XPath
+    modified_date: etree.XPath
+    categories: etree.XPath
+    tags: etree.XPath
+    related: etree.XPath
+    breadcrumb: etree.XPath
+    active_menu: etree.XPath
     portlet_of: etree.XPath  # evaluated on an element: its ancestors-or-self that are portlets
-    portlet_title: CSSSelector
-    web_content_portlet: CSSSelector
-    listing_markers: CSSSelector
-    error_markers: CSSSelector
-    main_content: CSSSelector
-    canonical_link: CSSSelector
-    meta_published: CSSSelector
-    meta_modified: CSSSelector
-    figure_caption: CSSSelector
-    attachment_links: CSSSelector
-    drop: CSSSelector
-    view_drop: CSSSelector
+    portlet_title: etree.XPath
+    web_content_portlet: etree.XPath
+    listing_markers: etree.XPath
+    error_markers: etree.XPath
+    main_content: etree.XPath
+    canonical_link: etree.XPath
+    meta_published: etree.XPath
+    meta_modified: etree.XPath
+    figure_caption: etree.XPath
+    attachment_links: etree.XPath
+    drop: etree.XPath
+    view_drop: etree.XPath
     # The same two lists as tag and class sets, when every selector is that simple (``tag``, ``.class``): the body
     # walk then skips those elements itself instead of a tree-wide query removing them first.
     skip: SimpleMatcher | None
@@ -130,29 +182,29 @@ class Compiled:
 def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
     """Compile a profile's selectors (cached: profiles are frozen and hashable)."""
     return Compiled(
-        article_view=_css(selectors.article_view),
-        view_title=_css(selectors.view_title),
-        body=_css(selectors.body),
-        publish_date=_css(selectors.publish_date),
-        modified_date=_css(selectors.modified_date),
-        categories=_css(selectors.categories),
-        tags=_css(selectors.tags),
-        related=_css(selectors.related),
-        breadcrumb=_css(selectors.breadcrumb),
-        active_menu=_css(selectors.active_menu),
-        portlet_of=etree.XPath(HTMLTranslator().css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
-        portlet_title=_css(selectors.portlet_title_any),
-        web_content_portlet=_css(selectors.web_content_portlet),
-        listing_markers=_css(selectors.listing_markers),
-        error_markers=_css(selectors.error_markers),
-        main_content=_css(selectors.main_content),
-        canonical_link=_css(selectors.canonical_link),
-        meta_published=_css(", ".join(selectors.meta_published)),
-        meta_modified=_css(", ".join(selectors.meta_modified)),
-        figure_caption=_css(selectors.figure_caption),
-        attachment_links=_css(selectors.attachment_links),
-        drop=_css(", ".join(boilerplate.drop_selectors)),
-        view_drop=_css(", ".join(boilerplate.view_drop_selectors)),
+        article_view=css(selectors.article_view),
+        view_title=css(selectors.view_title),
+        body=css(selectors.body),
+        publish_date=css(selectors.publish_date),
+        modified_date=css(selectors.modified_date),
+        categories=css(selectors.categories),
+        tags=css(selectors.tags),
+        related=css(selectors.related),
+        breadcrumb=css(selectors.breadcrumb),
+        active_menu=css(selectors.active_menu),
+        portlet_of=etree.XPath(_TRANSLATOR.css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
+        portlet_title=css(selectors.portlet_title_any),
+        web_content_portlet=css(selectors.web_content_portlet),
+        listing_markers=css(selectors.listing_markers),
+        error_markers=css(selectors.error_markers),
+        main_content=css(selectors.main_content),
+        canonical_link=css(selectors.canonical_link),
+        meta_published=css(", ".join(selectors.meta_published)),
+        meta_modified=css(", ".join(selectors.meta_modified)),
+        figure_caption=css(selectors.figure_caption),
+        attachment_links=css(selectors.attachment_links),
+        drop=css(", ".join(boilerplate.drop_selectors)),
+        view_drop=css(", ".join(boilerplate.view_drop_selectors)),
         skip=SimpleMatcher.parse(boilerplate.drop_selectors + boilerplate.view_drop_selectors),
     )
 
@@ -177,12 +229,19 @@ def drop_all(elements: list[etree._Element]) -> int:
 
 def head_of(root: etree._Element) -> etree._Element:
     """The document's <head> (where <title>, <meta> and <link> live), or the root when it has none."""
-    head = root.find("head")
+    head = next(root.iterchildren("head"), None)
     return root if head is None else head
 
 
 def text_of(element: etree._Element) -> str:
-    """All text inside *element* (scripts and styles excluded, <br> as a line break); the caller cleans it."""
+    """All text inside *element* (scripts and styles excluded, <br> as a line break), in NFC; the caller cleans it."""
+    if not len(element):
+        tag = element.tag
+        if tag in _BLOCKISH:
+            return nfc(element.text or "") + "\n"
+        if tag == "br":
+            return "\n"
+        return nfc(element.text or "") if isinstance(tag, str) and tag not in ("script", "style", "noscript") else ""
     parts: list[str] = []
     _collect_text(element, parts)
     return "".join(parts)
@@ -193,12 +252,14 @@ def _collect_text(element: etree._Element, parts: list[str]) -> None:
     if tag == "br":
         parts.append("\n")
     elif tag not in ("script", "style", "noscript"):
-        if element.text and tag:
-            parts.append(element.text)
+        text = element.text
+        if text and tag:
+            parts.append(nfc(text))
         for child in element:
             _collect_text(child, parts)
-            if child.tail:
-                parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(nfc(tail))
         if tag in _BLOCKISH:
             parts.append("\n")
 

@@ -19,16 +19,7 @@ from dvscrape.pages._text import clean_line, word_count
 from dvscrape.pages.article import Article, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dom import (
-    Compiled,
-    closest,
-    compiled,
-    decode_document,
-    drop_all,
-    head_of,
-    parse_document,
-    text_of,
-)
+from dvscrape.pages.dom import Compiled, attribute, closest, compiled, drop_all, head_of, read_page, text_of
 from dvscrape.pages.finish import normalise_article, text_normaliser
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites.profile import SiteProfile
@@ -38,6 +29,7 @@ from dvscrape.text import decode_html
 WEB_CONTENT_MIN_WORDS = 40
 _TAG_LIKE = re.compile(r"<[^<>]*>")
 GENERIC_MIN_WORDS = 60
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32 LE starts as UTF-16 LE
 
 
@@ -62,8 +54,7 @@ def extract_page(
     ctx = context or PageContext()
     if looks_binary(html):
         raise ExtractionError("the page is binary data, not text (labelled as HTML)")
-    decoded = decode_document(html, ctx.content_type)
-    root = parse_document(decoded.text)
+    root, decode_flags = read_page(html, ctx.content_type)
     sel = compiled(profile.selectors, profile.boilerplate)
     html_title = _html_title(root)
     decision = classify(url, profile)
@@ -77,7 +68,7 @@ def extract_page(
         view = _generic_view(root, sel)
         if view is None:
             return NotArticle(url, "unknown", "no article view and no main text long enough for an article")
-    return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decoded.flags)
+    return _build(url, decision.canonical, root, sel, profile, ctx, view, html_title, decode_flags)
 
 
 def looks_binary(data: str | bytes) -> bool:
@@ -90,7 +81,7 @@ def looks_binary(data: str | bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 20
 
 
@@ -180,7 +171,7 @@ def _url_kind(decision: UrlDecision, root: etree._Element, sel: Compiled, profil
     kind = decision.kind
     if kind == UrlKind.OFFSITE:
         links = sel.canonical_link(head_of(root))
-        href = links[0].get("href") if links else None
+        href = attribute(links[0], "href") if links else None
         if href:
             return classify(href, profile).kind
     return kind
@@ -221,12 +212,13 @@ def _title(view: View, sel: Compiled, html_title: str, profile: SiteProfile) -> 
 def _find_view(root: etree._Element, sel: Compiled, url_kind: UrlKind) -> View | None:
     views = sel.article_view(root)
     if views:
-        by_portlet: dict[etree._Element, list[etree._Element]] = {}
-        for element in views:
-            owner = closest(element, sel.portlet_of)
-            by_portlet.setdefault(root if owner is None else owner, []).append(element)
-        if url_kind in (UrlKind.HOME, UrlKind.LISTING) and all(len(v) > 1 for v in by_portlet.values()):
-            return None  # a listing in the full-content display style
+        if url_kind in (UrlKind.HOME, UrlKind.LISTING):
+            by_portlet: dict[etree._Element, list[etree._Element]] = {}
+            for element in views:
+                owner = closest(element, sel.portlet_of)
+                by_portlet.setdefault(root if owner is None else owner, []).append(element)
+            if all(len(v) > 1 for v in by_portlet.values()):
+                return None  # a listing in the full-content display style
         view = views[0] if len(views) == 1 else max(views, key=lambda element: len(text_of(element)))
         flags: tuple[str, ...] = ("multiple-article-views",) if len(views) > 1 else ()
         owner = closest(view, sel.portlet_of)

@@ -12,7 +12,7 @@ from lxml import etree
 from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Attachment
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dom import Compiled, head_of, text_of
+from dvscrape.pages.dom import Compiled, attribute, head_of, text_of
 from dvscrape.pages.finish import quoting_flag
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
@@ -44,7 +44,7 @@ def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled)
     if canonical:
         return canonical, ()
     links = sel.canonical_link(head_of(root))
-    href = links[0].get("href") if links else None
+    href = attribute(links[0], "href") if links else None
     if href:
         parts = urlsplit(urljoin(url, href))
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.endswith("redirect")]
@@ -74,7 +74,7 @@ def publish_date(
             return Dated(found.value, "metadata", (f"date-note:{found.note}",) if found.note else ())
         return Dated(None, "", (quoting_flag("unparsed-publish-date", text),))
     for element in sel.meta_published(head_of(root)):
-        found = read_date(element.get("content") or "", locale)
+        found = read_date(attribute(element, "content"), locale)
         if found:
             return Dated(found.value, "meta")
     if ctx.listing_date:
@@ -102,7 +102,7 @@ def modified_date(shown: list[str], root: etree._Element, sel: Compiled, locale:
         if found:
             return found.value
     for element in sel.meta_modified(head_of(root)):
-        found = read_date(element.get("content") or "", locale)
+        found = read_date(attribute(element, "content"), locale)
         if found:
             return found.value
     return None
@@ -124,12 +124,13 @@ def categories(
     a crawl reached first must not change the record.
     """
     found = texts(sel.categories(scope))
+    folded_title = title.casefold()
     crumbs = [
-        clean_line(text_of(a))
-        for a in sel.breadcrumb(root)
-        if not _is_home_link(a.get("href") or "", profile) and clean_line(text_of(a)).casefold() != title.casefold()
+        crumb
+        for crumb in (clean_line(text_of(a)) for a in sel.breadcrumb(root) if not _is_home_link(a.get("href"), profile))
+        if crumb and crumb.casefold() != folded_title
     ]
-    found.extend(reversed([c for c in crumbs if c]))
+    found.extend(reversed(crumbs))
     found.extend(texts(sel.active_menu(root)))
     own = _distinct(found, profile)
     if own or not ctx.listing_categories:
@@ -146,8 +147,8 @@ def _distinct(names: list[str], profile: SiteProfile) -> tuple[str, ...]:
     return tuple(unique.values())
 
 
-def _is_home_link(href: str, profile: SiteProfile) -> bool:
-    path = urlsplit(href).path.rstrip("/")
+def _is_home_link(href: str | None, profile: SiteProfile) -> bool:
+    path = urlsplit(href or "").path.rstrip("/")
     rules = profile.urls
     home = (rules.home_path, rules.site_path, "")
     return path in home or any(path == f"/{p}{h}" for p in rules.locale_prefixes for h in home)
@@ -155,7 +156,8 @@ def _is_home_link(href: str, profile: SiteProfile) -> bool:
 
 def links(elements: list[etree._Element], base: str, profile: SiteProfile) -> tuple[str, ...]:
     """Distinct canonical URLs of the links *elements*, in order."""
-    urls = (absolute_url(a.get("href") or "", base, profile) for a in elements if (a.get("href") or "").strip())
+    hrefs = (attribute(a, "href") for a in elements)
+    urls = (absolute_url(href, base, profile) for href in hrefs if href.strip())
     return tuple(dict.fromkeys(u for u in urls if not u.startswith("javascript:")))
 
 
@@ -164,7 +166,7 @@ def attachments(body: etree._Element, sel: Compiled, base: str, profile: SitePro
     extensions = profile.boilerplate.attachment_extensions + profile.boilerplate.archive_extensions
     found: dict[str, Attachment] = {}
     for anchor in sel.attachment_links(body):
-        href = (anchor.get("href") or "").strip()
+        href = attribute(anchor, "href").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         absolute = urljoin(base, href)

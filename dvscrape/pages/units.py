@@ -9,13 +9,14 @@ caption (<figcaption>, a table cell of an image table).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscrape.pages._text import clean, clean_line
+from dvscrape.pages.dom import SimpleMatcher, attribute, nfc
 
 BLOCK_TAGS = frozenset(
     {
@@ -28,9 +29,10 @@ HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 SKIPPED = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "video", "audio", "svg", "button"})
 ITALIC_TAGS = frozenset({"em", "i", "cite"})
 BOLD_TAGS = frozenset({"strong", "b"})
-_ALIGN_STYLE = re.compile(r"text-align\s*:\s*([a-z]+)", re.IGNORECASE)
-_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
-_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)", re.IGNORECASE)
+# Matched on the style attribute in lower case (CSS names and keywords are case-insensitive).
+_ALIGN_STYLE = re.compile(r"text-align\s*:\s*([a-z]+)")
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic")
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|bolder|[6-9]00)")
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,9 @@ class Image:
     alt: str
 
 
-@dataclass(frozen=True)
-class Unit:
-    """One paragraph-like piece of the body with the style facts the assembler needs."""
+class Unit(NamedTuple):
+    """One paragraph-like piece of the body with the style facts the assembler needs (a named tuple: one is made
+    for every paragraph of every page, and a tuple is far cheaper to make than a frozen dataclass)."""
 
     kind: str  # "paragraph", "heading", "list", "table"
     text: str
@@ -61,7 +63,7 @@ class Unit:
         return len(self.text.split())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Run:
     """Inline content being gathered into one unit (local to one walk, never shared)."""
 
@@ -73,6 +75,7 @@ class _Run:
     link_chars: int = 0
 
     def add(self, text: str, italic: bool, bold: bool) -> None:
+        text = nfc(text)  # counted as in NFC: a tree read from page bytes holds the text as written
         self.parts.append(text)
         if text.isspace():
             return
@@ -82,77 +85,100 @@ class _Run:
         self.bold_chars += visible if bold else 0
 
 
-@dataclass(frozen=True)
-class _Style:
+class _Style(NamedTuple):
     align: str = ""
     italic: bool = False
     bold: bool = False
     caption_hint: bool = False
 
 
-class UnitWalker:
-    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL)."""
+_PLAIN = _Style()
 
-    def __init__(self, page_url: str, skip: Callable[[etree._Element], bool] | None = None) -> None:
+
+class UnitWalker:
+    """Walks one body element; ``walk`` returns its units. One walker per page (holds the page URL); *skip*: the
+    profile's boilerplate elements, when the walk is to pass over them itself.
+
+    Each element's tag, text, tail and attributes are read from lxml once: every read builds a new Python string.
+    """
+
+    def __init__(self, page_url: str, skip: SimpleMatcher | None = None) -> None:
         self.page_url = page_url
-        self.skip = skip or _never
+        self.skip = skip or SimpleMatcher(frozenset(), frozenset())
         self.units: list[Unit] = []
 
     def walk(self, body: etree._Element) -> list[Unit]:
         """The units of *body*, in reading order."""
         self.units = []
-        self._container(body, _style_of(body, _Style()))
+        tag = _tag_of(body)
+        self._container(body, _style_of(body, tag, body.get("class"), _PLAIN))
         return self.units
 
     def walk_orphans(self, orphans: list[etree._Element]) -> list[Unit]:
         """The units of *orphans*: body content that a stray end tag pushed out of the body element."""
         self.units = []
         for orphan in orphans:
-            tag = orphan.tag if isinstance(orphan.tag, str) else ""
-            if self.skip(orphan):
+            tag, classes = _tag_of(orphan), orphan.get("class")
+            if self.skip.skips(tag, classes):
                 continue
             if tag in BLOCK_TAGS:
-                self._block(orphan, tag, _style_of(orphan, _Style()))
+                self._block(orphan, tag, _style_of(orphan, tag, classes, _PLAIN))
             elif tag and tag not in SKIPPED:
                 run = _Run()
-                self._inline(orphan, run, _style_of(orphan, _Style()))
-                self._flush(run, _Style())
+                self._inline(orphan, tag, run, _style_of(orphan, tag, classes, _PLAIN))
+                self._flush(run, _PLAIN)
         return self.units
 
     # containers and blocks
 
     def _container(self, element: etree._Element, style: _Style) -> None:
         run = _Run()
-        if element.text:
-            run.add(element.text, style.italic, style.bold)
+        text = element.text
+        if text:
+            run.add(text, style.italic, style.bold)
+        skips = self.skip.skips
         for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if self.skip(child):
+            tag, classes = _tag_of(child), child.get("class")
+            if skips(tag, classes):
                 pass
             elif tag in BLOCK_TAGS:
                 self._flush(run, style)
                 run = _Run()
-                self._block(child, tag, _style_of(child, style))
+                if len(child) or tag in _OWN_BLOCKS:
+                    self._block(child, tag, _style_of(child, tag, classes, style))
+                else:
+                    self._text_block(child.text, _style_of(child, tag, classes, style))
             elif tag and tag not in SKIPPED:
-                self._inline(child, run, _style_of(child, style))
-            if child.tail:
-                run.add(child.tail, style.italic, style.bold)
+                self._inline(child, tag, run, _style_of(child, tag, classes, style))
+            tail = child.tail
+            if tail:
+                run.add(tail, style.italic, style.bold)
         self._flush(run, style)
+
+    def _text_block(self, text: str | None, style: _Style) -> None:
+        """A block holding text only (most paragraphs): the unit _container would make of it, made directly."""
+        if not text or text.isspace():
+            return
+        text = nfc(text)
+        chars = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
+        cleaned = clean(text)
+        if cleaned:
+            self.units.append(
+                Unit("paragraph", cleaned, (), style.italic, style.bold, style.align, style.caption_hint, 0, chars)
+            )
 
     def _block(self, element: etree._Element, tag: str, style: _Style) -> None:
         if tag in HEADINGS:
             run = _Run()
-            self._inline(element, run, style)
+            self._inline(element, tag, run, style)
             self._flush(run, style, kind="heading")
         elif tag in ("ul", "ol"):
             self._list(element, style)
         elif tag == "table":
             self._table(element, style)
         elif tag in ("figcaption", "figure"):
-            self._container(element, _Style(style.align, style.italic, style.bold, caption_hint=True))
-        elif tag == "hr":
-            return
-        else:
+            self._container(element, style._replace(caption_hint=True))
+        elif tag != "hr":
             self._container(element, style)
 
     def _list(self, element: etree._Element, style: _Style) -> None:
@@ -160,15 +186,18 @@ class UnitWalker:
         images: list[Image] = []
         for item in element.iter("li"):
             run = _Run()
-            if item.text:
-                run.add(item.text, False, False)
+            text = item.text
+            if text:
+                run.add(text, False, False)
             for child in item:
-                if self.skip(child) or (isinstance(child.tag, str) and child.tag in ("ul", "ol")):
+                tag = _tag_of(child)
+                if self.skip.skips(tag, child.get("class")) or tag in ("ul", "ol"):
                     pass  # nested items are met by iter() on their own
-                elif isinstance(child.tag, str) and child.tag not in SKIPPED:
-                    self._inline(child, run, style)
-                if child.tail:
-                    run.add(child.tail, False, False)
+                elif tag and tag not in SKIPPED:
+                    self._inline(child, tag, run, style)
+                tail = child.tail
+                if tail:
+                    run.add(tail, False, False)
             line = clean_line("".join(run.parts))
             if line:
                 lines.append(line)
@@ -180,11 +209,12 @@ class UnitWalker:
         rows = element.xpath("./tr | ./*/tr")
         if element.xpath(".//img"):
             # A layout table around photos: each cell is read as a container; its text may caption the photo.
-            cell_style = _Style(style.align, style.italic, style.bold, caption_hint=True)
+            cell_style = style._replace(caption_hint=True)
             for row in rows:
                 for cell in row:
-                    if isinstance(cell.tag, str) and cell.tag in ("td", "th") and not self.skip(cell):
-                        self._container(cell, _style_of(cell, cell_style))
+                    tag, classes = _tag_of(cell), cell.get("class")
+                    if tag in ("td", "th") and not self.skip.skips(tag, classes):
+                        self._container(cell, _style_of(cell, tag, classes, cell_style))
             return
         lines = []
         for row in rows:
@@ -196,26 +226,29 @@ class UnitWalker:
 
     # inline content
 
-    def _inline(self, element: etree._Element, run: _Run, style: _Style) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    def _inline(self, element: etree._Element, tag: str, run: _Run, style: _Style) -> None:
         if tag == "br":
             run.parts.append("\n")
             return
         if tag == "img":
-            src = element.get("src") or element.get("data-src") or ""
+            src = attribute(element, "src") or attribute(element, "data-src")
             if src and not src.startswith("data:"):
-                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(element.get("alt") or "")))
+                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
             return
         if tag in SKIPPED or not tag:
             return
         chars_before = run.chars
-        if element.text:
-            run.add(element.text, style.italic, style.bold)
+        text = element.text
+        if text:
+            run.add(text, style.italic, style.bold)
+        skips = self.skip.skips
         for child in element:
-            if not self.skip(child):
-                self._inline(child, run, _style_of(child, style))
-            if child.tail:
-                run.add(child.tail, style.italic, style.bold)
+            child_tag, classes = _tag_of(child), child.get("class")
+            if not skips(child_tag, classes):
+                self._inline(child, child_tag, run, _style_of(child, child_tag, classes, style))
+            tail = child.tail
+            if tail:
+                run.add(tail, style.italic, style.bold)
         if tag == "a":
             run.link_chars += run.chars - chars_before  # the <a>'s own tail is added by its parent, after
         if tag in BLOCK_TAGS:
@@ -236,35 +269,35 @@ class UnitWalker:
 
 
 _STYLED_TAGS = ITALIC_TAGS | BOLD_TAGS | {"center", "figcaption"}
+_OWN_BLOCKS = HEADINGS | {"ul", "ol", "table", "figcaption", "figure", "hr"}  # read otherwise than as a container
 
 
-def _never(element: etree._Element) -> bool:
-    return False
+def _tag_of(element: etree._Element) -> str:
+    """The element's tag in lower case; "" for a comment or processing instruction."""
+    tag = element.tag
+    return tag.lower() if isinstance(tag, str) else ""
 
 
-def _style_of(element: etree._Element, inherited: _Style) -> _Style:
-    tag = element.tag.lower() if isinstance(element.tag, str) else ""
-    attributes = element.attrib
-    if tag not in _STYLED_TAGS and not ("style" in attributes or "class" in attributes or "align" in attributes):
+def _style_of(element: etree._Element, tag: str, classes: str | None, inherited: _Style) -> _Style:
+    css = element.get("style")
+    align_attribute = element.get("align")
+    if css is None and classes is None and align_attribute is None and tag not in _STYLED_TAGS:
         return inherited
-    css = element.get("style") or ""
+    css = css.lower() if css else ""
+    classes = classes or ""
     align = inherited.align
-    match = _ALIGN_STYLE.search(css)
+    match = _ALIGN_STYLE.search(css) if "text-align" in css else None
     if match:
-        align = match.group(1).lower()
-    elif element.get("align"):
-        align = (element.get("align") or "").lower()
-    elif tag == "center":
+        align = match.group(1)
+    elif align_attribute:
+        align = align_attribute.lower()
+    elif tag == "center" or "text-center" in classes or "rtecenter" in classes:
         align = "center"
-    else:
-        classes = element.get("class") or ""
-        if "text-center" in classes or "rtecenter" in classes:
-            align = "center"
-        elif "text-right" in classes or "rteright" in classes:
-            align = "right"
-    italic = inherited.italic or tag in ITALIC_TAGS or bool(_ITALIC_STYLE.search(css))
-    bold = inherited.bold or tag in BOLD_TAGS or bool(_BOLD_STYLE.search(css))
-    hint = inherited.caption_hint or tag == "figcaption" or "caption" in (element.get("class") or "")
+    elif "text-right" in classes or "rteright" in classes:
+        align = "right"
+    italic = inherited.italic or tag in ITALIC_TAGS or ("italic" in css and _ITALIC_STYLE.search(css) is not None)
+    bold = inherited.bold or tag in BOLD_TAGS or ("font-weight" in css and _BOLD_STYLE.search(css) is not None)
+    hint = inherited.caption_hint or tag == "figcaption" or "caption" in classes
     return _Style(align, italic, bold, hint)
 
 

@@ -209,8 +209,10 @@ def _trap_reason(path: str, params: list[tuple[str, str]], profile: SiteProfile,
     """Why a URL is a trap ("" when it is not). The path rules are for pages: a page requisite (the calendar
     portlet's icon `/html/icons/calendar.png`) is never stopped by one. A path rule matches whole segments."""
     rules = profile.urls
+    lowered = path.lower()
     for part in rules.trap_path_parts if page else ():
-        if path_has_part(path, part):
+        # the text of the rule's segments is in the (normalised) path whenever its segments are: a cheap test first
+        if part.strip("/").lower() in lowered and path_has_part(path, part):
             return f"path contains {part!r}"
     for name, value in params:
         namespace, base_name = split_param_name(name)

@@ -13,8 +13,8 @@ canonical). NLP form: ``normalize(text, tone="first" | "main")``. The steps are 
 - ``detect_legacy`` / ``find_legacy_runs`` / ``decode_legacy_runs`` / ``from_legacy``: TCVN3, VNI and VIQR text
   (``follows_rfc_escapes``: VIQR that escapes literal marks as RFC 1456 asks); text in other languages unchanged.
 - ``fix_mojibake``: UTF-8 that was read as windows-1252 or Latin-1, once or twice.
-- ``decode_html`` / ``header_charset`` / ``sniff_charset``: page bytes (and the Content-Type they came with) → text,
-  surviving wrong charset labels; windows-1258 composed.
+- ``decode_html`` / ``read_html`` / ``header_charset`` / ``sniff_charset``: page bytes (and the Content-Type they
+  came with) → text, surviving wrong charset labels; windows-1258 composed.
 - ``parse_date`` / ``read_date`` / ``find_dates`` / ``lead_date``: Vietnamese dates and times → ISO strings (a
   field, a field in a page's locale, every date in running text, the date a lead starts with).
 - ``fold_diacritics``: lower-case accent-free text (đ → d) for accent-insensitive search.
@@ -24,7 +24,7 @@ Tables and regular expressions are built on first use (functools.cache); nothing
 """
 
 from dvscrape.text.dates import DateMatch, DateReading, find_dates, lead_date, parse_date, read_date
-from dvscrape.text.decode import decode_html, header_charset, sniff_charset
+from dvscrape.text.decode import decode_html, header_charset, read_html, sniff_charset
 from dvscrape.text.legacy import (
     LegacyEncoding,
     LegacyRun,
@@ -51,6 +51,7 @@ __all__ = [
     "clean_whitespace",
     "decode_html",
     "header_charset",
+    "read_html",
     "decode_legacy_runs",
     "detect_legacy",
     "find_dates",

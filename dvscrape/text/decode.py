@@ -140,24 +140,30 @@ def decode_html(data: bytes, declared_encoding: str | None = None) -> str:
     control of the same number, so fix_mojibake can still repair UTF-8 read this way. Other undecodable bytes become
     U+FFFD; this function never raises on bad data.
     """
+    return read_html(data, declared_encoding)[0]
+
+
+def read_html(data: bytes, declared_encoding: str | None = None) -> tuple[str, bool]:
+    """decode_html's text, and whether *data* are that text in UTF-8 as they stand (a parser may take them as
+    they are)."""
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data.decode(bom_codec, errors="replace")
+            return data.decode(bom_codec, errors="replace"), False
     if data.isascii():
-        return data.decode("ascii")
+        return data.decode("ascii"), True
     labels = [codec for codec in (_codec_name(declared_encoding), _codec_name(sniff_charset(data))) if codec]
     for codec in labels:
         if codec in _UNICODE_CODECS and codec != "utf-8":
             try:
-                return data.decode(codec)
+                return data.decode(codec), False
             except UnicodeDecodeError:
                 continue
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), True
     except UnicodeDecodeError:
         pass
     good, bad = _utf8_quality(data)
     single_byte = [codec for codec in labels if codec not in _UNICODE_CODECS]
     if good >= _UTF8_GOOD_PER_BAD * bad and (not single_byte or labels[0] == "utf-8"):
-        return data.decode("utf-8", errors="replace")
-    return _best_single_byte(data, single_byte)
+        return data.decode("utf-8", errors="replace"), False
+    return _best_single_byte(data, single_byte), False

@@ -1,0 +1,300 @@
+"""The search statistics beside the FTS5 indexes: every term's articles with its weighted frequency in each, and every
+article's length in tokens, which is what bm25 needs (archive.ranking ranks with them, so that a query matching most
+of the archive is ranked without FTS5 scoring each match).
+
+Terms are the tokens of FTS5's unicode61 tokenizer (runs of letters and digits, in lower case) of the text as stored
+(the exact index) and of the text folded by dvscrape_fold (the folded index). An article's weight for a term is
+TITLE_WEIGHT times the term's count in its title plus its count in its body; its length is the tokens of both.
+
+Postings are written in segments, one per batch of articles indexed together. A segment lists its articles (ids
+ascending) and their lengths; a term's posting in it is either the ids of the articles holding it with their weights,
+or, for a term most of them hold, one weight per article of the segment (``articles`` left empty). A newer segment
+supersedes an article's postings in the older ones (their ``dropped`` ids); segments of similar size are merged, so
+there are few. Triggers record every article inserted, changed or deleted in ``search_pending``; index_pending turns
+them into a segment before the write transaction commits, so readers never see statistics behind the articles.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dvscrape.archive.folding import fold
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ids = npt.NDArray[np.uint32]
+
+TITLE_WEIGHT = 10
+BODY_WEIGHT = 1
+MAX_WEIGHT = 0xFFFF  # weights are stored as uint16; bm25 has long saturated at this frequency
+BUILD_BATCH = 5000  # articles per segment when the whole archive is indexed
+MAX_SEGMENTS = 24
+DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is stored as one weight per article
+_TOKEN = re.compile(r"[^\W_]+")
+_IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
+_INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
+
+
+def terms_of(text: str, *, folded: bool) -> list[str]:
+    """The tokens FTS5's unicode61 tokenizer makes of *text* in the exact (folded=False) or folded index."""
+    return _TOKEN.findall(fold(text) if folded else text.lower())
+
+
+def weights_of(title: str, body: str) -> tuple[Counter[str], Counter[str], int]:
+    """An article's weight for each of its terms in the exact and in the folded index, and its length in tokens.
+
+    A folded term is the fold of an exact one: dvscrape_fold maps each character to at most one and never makes a
+    letter a separator, so folding the text and folding its words give the same words."""
+    in_title, in_body = terms_of(title, folded=False), terms_of(body, folded=False)
+    exact = Counter({term: BODY_WEIGHT * count for term, count in Counter(in_body).items()})
+    for term, count in Counter(in_title).items():
+        exact[term] += TITLE_WEIGHT * count
+    folded: Counter[str] = Counter()
+    for term, weight in exact.items():
+        folded[_folded(term)] += weight
+    return exact, folded, len(in_title) + len(in_body)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded(term: str) -> str:
+    return fold(term)
+
+
+# -- writing ------------------------------------------------------------------------------------------------------
+
+
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Index the articles recorded in search_pending (one new segment), drop their older postings, merge segments;
+    return how many articles were pending. Runs inside the caller's write transaction."""
+    import numpy as np
+
+    pending = np.array([row[0] for row in conn.execute("SELECT article_id FROM search_pending")], np.int64)
+    if not len(pending):
+        return 0
+    bounds = "SELECT id, substr(articles, 1, 4), substr(articles, -4, 4) FROM search_segments WHERE live_articles > 0"
+    for segment, first, last in conn.execute(bounds).fetchall():
+        low, high = int.from_bytes(first, "little"), int.from_bytes(last, "little")
+        if np.any((pending >= low) & (pending <= high)):  # an article indexed before, changed or deleted since
+            _drop(conn, segment, pending)
+    _write_segment(
+        conn, conn.execute("SELECT id, title, body FROM articles WHERE id IN (SELECT article_id FROM search_pending)")
+    )
+    conn.execute("DELETE FROM search_pending")
+    _merge(conn)
+    return len(pending)
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Index every article anew (the statistics dropped first). Runs inside the caller's write transaction."""
+    for table in ("search_postings", "search_segments", "search_pending"):
+        conn.execute(f"DELETE FROM {table}")
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+    for start in range(0, int(last), BUILD_BATCH):
+        query = "SELECT id, title, body FROM articles WHERE id > ? AND id <= ?"
+        _write_segment(conn, conn.execute(query, (start, start + BUILD_BATCH)))
+        _merge(conn)
+
+
+def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | None, str | None]]) -> None:
+    import numpy as np
+
+    lengths: dict[int, int] = {}
+    owners: tuple[list[int], list[int]] = ([], [])
+    terms: tuple[list[str], list[str]] = ([], [])
+    weights: tuple[list[int], list[int]] = ([], [])
+    for article_id, title, body in rows:
+        exact, folded, lengths[article_id] = weights_of(title or "", body or "")
+        for kind, found in enumerate((exact, folded)):
+            owners[kind].extend(itertools.repeat(article_id, len(found)))
+            terms[kind].extend(found)
+            weights[kind].extend(found.values())
+    if not lengths:
+        return
+    articles = np.array(sorted(lengths), _IDS)
+    sizes = np.array([lengths[article_id] for article_id in articles.tolist()], _LENGTHS)
+    segment = conn.execute(
+        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
+        (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
+    ).lastrowid
+    for kind in (0, 1):
+        codes: dict[str, int] = {}
+        term_codes = np.array([codes.setdefault(term, len(codes)) for term in terms[kind]], np.int64)
+        held = np.array(owners[kind], np.int64)
+        order = np.lexsort((held, term_codes))
+        held, weight = held[order], np.minimum(np.array(weights[kind], np.int64)[order], MAX_WEIGHT)
+        starts = np.flatnonzero(np.diff(term_codes[order], prepend=-1))
+        conn.executemany(
+            _INSERT_POSTING,
+            (
+                (kind, term, segment, *_packed(articles, held[start:end], weight[start:end]))
+                for term, start, end in zip(codes, starts.tolist(), [*starts[1:].tolist(), len(held)], strict=True)
+            ),
+        )
+
+
+def _packed(articles: Ids, ids: npt.NDArray[np.integer], weights: npt.NDArray[np.integer]) -> tuple[bytes, bytes]:
+    """A posting as stored: (ids, weights) of the articles holding the term (ids ascending), or (b"", a weight for
+    each of the segment's *articles*) when most of them hold it."""
+    import numpy as np
+
+    if DENSE_SHARE * len(ids) <= len(articles):
+        return ids.astype(_IDS).tobytes(), weights.astype(_WEIGHTS).tobytes()
+    every = np.zeros(len(articles), _WEIGHTS)
+    every[np.searchsorted(articles, ids)] = weights
+    return b"", every.tobytes()
+
+
+def _unpacked(articles: Ids, ids: bytes, weights: bytes) -> tuple[Ids, npt.NDArray[np.uint16]]:
+    """The ids and weights of a stored posting of a segment of *articles*."""
+    import numpy as np
+
+    if ids:
+        return np.frombuffer(ids, _IDS), np.frombuffer(weights, _WEIGHTS)
+    return articles, np.frombuffer(weights, _WEIGHTS)
+
+
+def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
+    """Mark the *changed* articles of *segment* as dropped (indexed again in a newer segment, or deleted)."""
+    import numpy as np
+
+    query = "SELECT articles, lengths, dropped FROM search_segments WHERE id = ?"
+    articles, lengths, dropped = conn.execute(query, (segment,)).fetchone()
+    ids = np.frombuffer(articles, _IDS)
+    gone = np.union1d(np.frombuffer(dropped, _IDS), ids[np.isin(ids, changed)]).astype(_IDS)
+    live = ~np.isin(ids, gone, assume_unique=True)
+    conn.execute(
+        "UPDATE search_segments SET dropped = ?, live_articles = ?, live_tokens = ? WHERE id = ?",
+        (gone.tobytes(), int(live.sum()), int(np.frombuffer(lengths, _LENGTHS)[live].sum()), segment),
+    )
+
+
+def _merge(conn: sqlite3.Connection) -> None:
+    """Merge the newest segment into the one before while it is at least half its size (or while there are too
+    many), so that segment sizes grow geometrically; segments left without a live article are removed."""
+    empty = "SELECT id FROM search_segments WHERE live_articles = 0"
+    conn.execute(f"DELETE FROM search_postings WHERE segment IN ({empty})")
+    conn.execute("DELETE FROM search_segments WHERE live_articles = 0")
+    while True:
+        sizes = conn.execute("SELECT id, live_articles FROM search_segments ORDER BY id DESC").fetchall()
+        if len(sizes) < 2 or (2 * sizes[0][1] < sizes[1][1] and len(sizes) <= MAX_SEGMENTS):
+            return
+        _merge_two(conn, older=sizes[1][0], newer=sizes[0][0])
+
+
+def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
+    """Replace two segments by one (a new, newest segment) holding their live articles."""
+    import numpy as np
+
+    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]] = {}
+    id_parts, length_parts = [], []
+    query = "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (?, ?)"
+    for segment, articles, lengths, dropped in conn.execute(query, (older, newer)).fetchall():
+        ids = np.frombuffer(articles, _IDS)
+        live = ~np.isin(ids, np.frombuffer(dropped, _IDS), assume_unique=True)
+        segments[segment] = (ids, live)
+        id_parts.append(ids[live])
+        length_parts.append(np.frombuffer(lengths, _LENGTHS)[live])
+    ids = np.concatenate(id_parts)
+    order = np.argsort(ids)
+    merged, lengths = ids[order], np.concatenate(length_parts)[order]
+    into = conn.execute(
+        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
+        (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum())),
+    ).lastrowid
+    rows = conn.execute(  # read term by term as the merged postings are written: memory stays one term's
+        "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) "
+        "ORDER BY folded, term",
+        (older, newer),
+    )
+    for key, found in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
+        id_parts, weight_parts = [], []
+        for _, _, segment, stored_ids, stored_weights in found:
+            articles, live = segments[segment]
+            held, weight = _unpacked(articles, stored_ids, stored_weights)
+            dense = not stored_ids
+            keep = (weight > 0) & live if dense else ~np.isin(held, articles[~live], assume_unique=True)
+            id_parts.append(held[keep])
+            weight_parts.append(weight[keep])
+        held = np.concatenate(id_parts)
+        order = np.argsort(held)
+        if len(held):
+            stored = _packed(merged, held[order], np.concatenate(weight_parts)[order])
+            conn.execute(_INSERT_POSTING, (*key, into, *stored))
+    conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
+    conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
+
+
+# -- reading ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A segment as a query reads it: its articles (ids ascending), their lengths, and which of them are live."""
+
+    articles: Ids
+    lengths: npt.NDArray[np.uint32]
+    live: npt.NDArray[np.bool_]
+    all_live: bool
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """What bm25 needs of the whole index for one query: the live articles, their average length, the segments."""
+
+    articles: int
+    average_length: float
+    segments: dict[int, Segment]
+
+
+def statistics(conn: sqlite3.Connection) -> Statistics:
+    """The index's statistics as they are now."""
+    import numpy as np
+
+    segments: dict[int, Segment] = {}
+    articles = tokens = 0
+    query = "SELECT id, articles, lengths, dropped, live_articles, live_tokens FROM search_segments"
+    for segment, ids, sizes, dropped, live_articles, live_tokens in conn.execute(query):
+        ids, dropped = np.frombuffer(ids, _IDS), np.frombuffer(dropped, _IDS)
+        live = ~np.isin(ids, dropped, assume_unique=True) if len(dropped) else np.ones(len(ids), bool)
+        segments[segment] = Segment(ids, np.frombuffer(sizes, _LENGTHS), live, not len(dropped))
+        articles += live_articles
+        tokens += live_tokens
+    return Statistics(articles, tokens / articles if articles else 0.0, segments)
+
+
+def weights(
+    conn: sqlite3.Connection, stats: Statistics, term: str, *, folded: bool, prefix: bool = False
+) -> dict[int, npt.NDArray[np.uint32]]:
+    """Per segment, the weight for *term* (with *prefix*: for all the terms that start with it, added up) of each of
+    its articles, aligned with Segment.articles: 0 where the article does not hold it (dropped ones included)."""
+    import numpy as np
+
+    params: tuple[object, ...] = (int(folded), term, term + "\U0010ffff") if prefix else (int(folded), term)
+    where = "term >= ? AND term < ?" if prefix else "term = ?"
+    found: dict[int, npt.NDArray[np.uint32]] = {}
+    query = f"SELECT segment, articles, weights FROM search_postings WHERE folded = ? AND {where}"
+    for segment, ids, stored in conn.execute(query, params):
+        articles = stats.segments[segment].articles
+        weight = np.zeros(len(articles), np.uint32)
+        if ids:
+            weight[np.searchsorted(articles, np.frombuffer(ids, _IDS))] = np.frombuffer(stored, _WEIGHTS)
+        else:
+            weight[:] = np.frombuffer(stored, _WEIGHTS)
+        found[segment] = found[segment] + weight if segment in found else weight
+    return found
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    """Articles changed since the statistics were last written (0 unless a write bypassed the archive's
+    transactions)."""
+    (count,) = conn.execute("SELECT count(*) FROM search_pending").fetchone()
+    return int(count)
