@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -74,25 +75,34 @@ def warcio_pass(files: list[Path]) -> tuple[float, int, int]:
     return time.perf_counter() - started, records, pages
 
 
-def timed(*arguments: str) -> float:
-    """Seconds of one dvscrape command, which must succeed."""
-    started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of the finished child processes and theirs (a command's extraction workers included)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(*arguments: str) -> tuple[float, float]:
+    """Seconds and CPU seconds of one dvscrape command, which must succeed."""
+    started, cpu = time.perf_counter(), _cpu()
     result = subprocess.run([sys.executable, "-m", "dvscrape", *arguments], check=False, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{arguments[0]} failed: {result.stderr[-2000:]}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
-def import_pass(files: list[Path], url: str, archive: Path, workers: int) -> tuple[float, int, int]:
-    """Seconds, records and extracted article pages of `dvscrape import` of *files* into a fresh *archive*."""
-    elapsed = timed("import", *map(str, files), "--archive", str(archive), "--base-url", url, "--workers", str(workers))
+def import_pass(files: list[Path], url: str, archive: Path, workers: int) -> tuple[float, float, int, int]:
+    """Seconds, CPU seconds, records and extracted article pages of `dvscrape import` of *files* into a fresh
+    *archive*."""
+    elapsed, cpu = timed(
+        "import", *map(str, files), "--archive", str(archive), "--base-url", url, "--workers", str(workers)
+    )
     with sqlite3.connect(archive / "archive.sqlite") as connection:
         (records,) = connection.execute("SELECT sum(records) FROM imported_files").fetchone()
         (pages,) = connection.execute(
             "SELECT count(*) FROM captures WHERE kind = 'article' AND record_type = 'response' AND status = 200"
         ).fetchone()
-    return elapsed, int(records or 0), int(pages)
+    return elapsed, cpu, int(records or 0), int(pages)
 
 
 def small_warc(path: Path, urls: list[str], moment: datetime) -> None:
@@ -176,7 +186,7 @@ def main() -> None:
     parser.add_argument("--further", type=int, default=20, help="Article pages of the further small WARC.")
     parser.add_argument("--further-repeat", type=int, default=3, help="Runs of the further imports (median).")
     options = parser.parse_args()
-    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
+    print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
         with start_replica_process("--articles", str(options.articles), "--slow-delay", "0", quiet=True) as replica:
@@ -199,18 +209,19 @@ def main() -> None:
             rates: dict[str, float] = {}
             for workers, label in ((1, "serial"), (0, "parallel")):
                 archive = Path(tmp) / f"import-{run}-{label}"
-                imported_seconds, imported_records, imported_pages = import_pass(files, url, archive, workers)
+                imported_seconds, cpu, imported_records, imported_pages = import_pass(files, url, archive, workers)
                 rates[f"import {label}"] = rate = imported_pages / imported_seconds
                 print(
-                    f"dvscrape import --workers {workers} ({label}):  {imported_seconds:.2f} s, "
+                    f"dvscrape import --workers {workers} ({label}):  {imported_seconds:.2f} s ({cpu:.2f} s of CPU), "
                     f"{imported_records / imported_seconds:,.0f} records/s, {rate:,.1f} pages/s "
                     f"({imported_records} records, {imported_pages} article pages extracted); "
                     f"{rate / baseline:.0%} of the plain iteration's pages/s"
                 )
-                rebuilt_seconds = timed("reextract", "--archive", str(archive), "--workers", str(workers))
+                rebuilt_seconds, cpu = timed("reextract", "--archive", str(archive), "--workers", str(workers))
                 rates[f"reextract {label}"] = rate = imported_pages / rebuilt_seconds
                 print(
-                    f"dvscrape reextract --workers {workers} ({label}): {rebuilt_seconds:.2f} s, {rate:,.1f} pages/s; "
+                    f"dvscrape reextract --workers {workers} ({label}): {rebuilt_seconds:.2f} s ({cpu:.2f} s of CPU), "
+                    f"{rate:,.1f} pages/s; "
                     f"{rate / baseline:.0%} of the plain iteration's pages/s"
                 )
             for command in ("import", "reextract"):

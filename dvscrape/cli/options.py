@@ -19,10 +19,11 @@ archive_option = click.option(
 
 extraction_workers_option = click.option(
     "--workers",
-    default=0,
+    default=1,
+    show_default=True,
     type=click.IntRange(0, 64),
     help="Pages extracted at once, each by a sandboxed worker process with the documents' limits "
-    "(0: one per core; 1: one at a time in this process).",
+    "(1: one at a time in this process; 0: one per core).",
 )
 
 

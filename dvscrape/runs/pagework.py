@@ -10,9 +10,9 @@ worker crashed, ran out of memory or over its time under the documents' Limits i
 
 from __future__ import annotations
 
-import base64
 import os
 import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -29,7 +29,7 @@ from dvscrape.warc.reader import read_record_at
 
 TASK = __name__
 MAX_JOBS = 20_000  # pages a worker extracts before it leaves (the pool starts another): far more than documents
-QUEUE = 4  # pages sent to a worker ahead of its answers: a page takes milliseconds, a wait for the parent as long
+QUEUE = 16  # pages sent to a worker ahead of its answers: a page takes milliseconds, a wait for the parent as long
 Key = TypeVar("Key")
 Reading = Article | NotArticle | str  # str: why the page could not be extracted
 
@@ -81,20 +81,24 @@ def read_pages(jobs: Iterable[tuple[Key, PageJob | str]], workers: int = 1) -> I
 
     keys: list[Key] = []
     done: dict[int, Reading] = {}
-    packed: dict[int, str] = {}  # id(profile) → the profile as sent
+    packed: dict[int, str] = {}  # id(profile) → the file the workers read it from
 
-    def requests() -> Iterator[tuple[int, dict[str, Any]]]:
+    def requests(folder: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         for index, (key, job) in enumerate(jobs):
             keys.append(key)
             if isinstance(job, str):
                 done[index] = job
                 continue
-            profile = packed.get(id(job.profile)) or packed.setdefault(id(job.profile), _pack(job.profile))
-            yield index, {"job": {**job.__dict__, "path": str(job.path), "profile": profile}}
+            if id(job.profile) not in packed:
+                packed[id(job.profile)] = str(_pack(job.profile, folder / f"profile-{len(packed)}"))
+            yield index, {"job": {**job.__dict__, "path": str(job.path), "profile": packed[id(job.profile)]}}
 
     given = 0
-    with SandboxPool(workers, Limits.from_env(), TASK, queue=QUEUE) as pool:
-        for (index, _request), answer in pool.run(requests()):
+    with (
+        tempfile.TemporaryDirectory(prefix="dvscrape-pages-") as folder,
+        SandboxPool(workers, Limits.from_env(), TASK, queue=QUEUE) as pool,
+    ):
+        for (index, _request), answer in pool.run(requests(Path(folder))):
             done[index] = _reading(answer)
             while given in done:
                 yield keys[given], done.pop(given)
@@ -103,9 +107,10 @@ def read_pages(jobs: Iterable[tuple[Key, PageJob | str]], workers: int = 1) -> I
         yield keys[index], done.pop(index)
 
 
-def _pack(profile: SiteProfile) -> str:
-    """The profile as the parent sends it to its own worker (the worker never sends a pickle back)."""
-    return base64.b64encode(pickle.dumps(profile)).decode("ascii")
+def _pack(profile: SiteProfile, path: Path) -> Path:
+    """Write the profile where the parent's own workers read it, once each (a worker never sends a pickle back)."""
+    path.write_bytes(pickle.dumps(profile))
+    return path
 
 
 def _reading(answer: dict[str, Any] | str) -> Reading:
@@ -129,7 +134,7 @@ def answer(request: dict[str, Any], limits: Limits, answers: Connection) -> tupl
     """A worker's answer to one page's request, and whether it must leave (it ran out of memory)."""
     fields = dict(request["job"])
     packed = fields.pop("profile")
-    profile = _profiles.get(packed) or _profiles.setdefault(packed, pickle.loads(base64.b64decode(packed)))
+    profile = _profiles.get(packed) or _profiles.setdefault(packed, pickle.loads(Path(packed).read_bytes()))
     job = PageJob(
         **fields | {"path": Path(fields["path"]), "listing_categories": tuple(fields["listing_categories"])},
         profile=profile,
