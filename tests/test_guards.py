@@ -96,7 +96,9 @@ def test_a_listing_whose_pages_link_nothing_new_is_stopped_and_its_queue_dropped
     assert guards.page_read(weeks[0], sidebar) is None and guards.page_read(weeks[1], sidebar) is None
     stop = guards.page_read(weeks[2], sidebar)
     assert stop is not None and stop.guard == "barren" and stop.where == calendar
-    assert guards.barren(weeks[3]) == stop  # admitted before the stop, still queued: dropped at the downloader
+    # admitted before the stop, still queued: dropped at the downloader when a barren page linked it
+    assert guards.barren(weeks[3], found_on=weeks[2]) == stop
+    assert guards.barren(weeks[3], found_on=calendar) is None  # its first page brought articles: the link is kept
     assert guards.admit(f"{calendar}?tuan=2024-07-01") == stop
 
 
@@ -109,7 +111,7 @@ def test_a_listing_with_new_articles_on_each_page_is_never_barren() -> None:
         assert guards.admit(url) is None
         own = {f"{SITE}/-/bai-{number}-{n}" for n in range(5)}
         assert guards.page_read(url, own | featured) is None
-    assert guards.barren(f"{listing}?_ap_cur=9") is None
+    assert guards.barren(f"{listing}?_ap_cur=9", found_on=f"{listing}?_ap_cur=8") is None
 
 
 def test_the_summary_names_what_each_guard_stopped() -> None:

@@ -15,8 +15,9 @@ are bounded by the site) passes these, after the profile's own rules:
   pages did not link is stopped there.
 A stopped URL is recorded in `refused_urls` (kind 'trap', reason 'guard NAME: why'), counted in the crawl stats as
 `dvscrape/guards/NAME/stopped`, logged once per listing and named in the crawl summary (`guard_lines`). The spider
-middleware decides when a page yields a link; the downloader middleware drops what was queued before its listing
-turned barren, and applies the rules to redirect targets, which no spider middleware sees.
+middleware decides when a page yields a link; the downloader middleware drops what the listing's barren pages had
+queued before it turned barren (not what its productive pages linked: pages come back in any order), and applies the
+rules to redirect targets, which no spider middleware sees.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class _Listing:
     pages: set[str] = field(default_factory=set)  # URLs let through
     linked: set[str] = field(default_factory=set)  # articles and documents its pages linked
     barren: int = 0  # pages read in a row that linked nothing new
+    barren_pages: set[str] = field(default_factory=set)  # the pages read that linked nothing new
 
 
 class TrapGuards:
@@ -126,11 +128,17 @@ class TrapGuards:
         """The rules that need no count (for a redirect target): a growing nest of URLs, an unbounded parameter."""
         return self.nested(url) or self.unbounded(url)
 
-    def barren(self, url: str) -> Stop | None:
-        """The stop of *url*'s listing if it turned barren since *url* was let through (the pages a budget let
-        through stay within it)."""
-        stop = self._stopped.get(path_of(url))
-        return stop if stop is not None and stop.guard == "barren" else None
+    def barren(self, url: str, found_on: str) -> Stop | None:
+        """The stop of *url*'s listing if it turned barren since *url* was let through and the page *found_on* that
+        linked it was one of its pages that linked nothing new. A page linked by a page that brought new articles
+        is fetched: pages of one listing are answered in any order, so the last real pages of a pager may come after
+        three pages beyond its end."""
+        path = path_of(url)
+        stop = self._stopped.get(path)
+        if stop is None or stop.guard != "barren":
+            return None
+        listing = self._listings.get(path)
+        return stop if listing is None or found_on in listing.barren_pages or path_of(found_on) != path else None
 
     def admit(self, url: str) -> Stop | None:
         """Whether the page *url* may be fetched (None) or the Stop that refuses it; a page let through counts."""
@@ -162,6 +170,8 @@ class TrapGuards:
         new = set(linked) - listing.linked
         listing.linked |= new
         listing.barren = 0 if new else listing.barren + 1
+        if not new:
+            listing.barren_pages.add(url)
         if listing.barren < self.limits.barren_pages or path in self._stopped:
             return None
         reason = f"{listing.barren} pages in a row linked no article or document its other pages had not"
@@ -264,10 +274,10 @@ class TrapGuardDownloaderMiddleware:
             return None
         self._spider_side = guard
         redirected = bool(request.meta.get("redirect_urls"))
-        stop = (guard.guards.rule(request.url) if redirected else None) or guard.guards.barren(request.url)
+        found_on = (request.meta.get("redirect_urls") or [""])[-1] or str(request.meta.get(FOUND_ON_KEY, ""))
+        stop = (guard.guards.rule(request.url) if redirected else None) or guard.guards.barren(request.url, found_on)
         if stop is None:
             return None
-        found_on = (request.meta.get("redirect_urls") or [""])[-1] or str(request.meta.get(FOUND_ON_KEY, ""))
         guard.record(stop, request.url, found_on)
         raise GuardStopped(f"guard {stop.guard}: {stop.reason}")
 
