@@ -186,7 +186,7 @@ def test_every_article_replays_in_replaywebpage(wacz_file: Path, crawled_archive
     with replay_session(wacz_file, app, browser) as viewer:
         for article in articles:
             title = normalize(article.title)
-            replayed = viewer.open(article.url, article.timestamp, shows=partial(_shows, title), timeout=30)
+            replayed = viewer.open(article.url, article.timestamp, shows=partial(_shows, title), timeout=90)
             problems = replayed.problems()
             if title not in _as_read(replayed.text):
                 problems.append(f"title {title!r} not shown; page text: {replayed.text[:300]!r}")
