@@ -3,6 +3,7 @@ through the settings in `FAST_LOCAL_SETTINGS`. Project settings carry the DVSCRA
 with its default, type and help, in `dvscrape/settings/declared.py`, which sets them here."""
 
 from dvscrape.settings.declared import defaults as _project_defaults
+from dvscrape.warc.payload import MAX_DECODED_BYTES
 
 BOT_NAME = "dvscrape"
 SPIDER_MODULES = ["dvscrape.spiders"]
@@ -22,8 +23,9 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Size limits: a page or document above DOWNLOAD_MAXSIZE is abandoned and recorded as failed; the same limit
-# bounds decompression (Scrapy checks the decompressed size, so a gzip/deflate/brotli bomb stops there).
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+# bounds decompression (Scrapy checks the decompressed size, so a gzip/deflate/brotli bomb stops there), and it is
+# what every reader of an archived body unpacks at most (warc.payload): nothing is read that the crawl refused.
+DOWNLOAD_MAXSIZE = MAX_DECODED_BYTES
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = False  # Liferay session cookies would only tie pages to a session we do not want.

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from dvscrape.errors import PayloadDecodingError
-from dvscrape.warc.reader import WarcRecord
+
+if TYPE_CHECKING:  # the settings read MAX_DECODED_BYTES: no WARC library at their import
+    from dvscrape.warc.reader import WarcRecord
 
 MAX_DECODED_BYTES = 64 << 20
 """The most bytes an archived body may unpack to: beyond it, a decompression bomb (or a body no reader needs). The
-crawl's DOWNLOAD_MAXSIZE (dvscrape.settings) is the same figure, so no reader unpacks more than the crawl accepted."""
+crawl's DOWNLOAD_MAXSIZE (dvscrape.settings) is this figure, so no reader unpacks more than the crawl accepted."""
 _CHUNK = 1 << 16
 
 
