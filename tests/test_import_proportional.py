@@ -174,3 +174,21 @@ def test_an_import_reads_again_only_the_pages_it_touched(
     assert len(counted_reads) == full.pages + full.hint_pages
     assert histories(conn) == before
     conn.close()
+
+
+def test_a_listing_page_that_cannot_be_read_for_its_hints_is_a_named_failure(
+    crawled_archive: CrawledArchive, tmp_path: Path
+) -> None:
+    """Defect fixed: a listing or sitemap capture whose record could not be read gave no hints and no word of it."""
+    directory = tmp_path / "archive"
+    shutil.copytree(crawled_archive.directory, directory)
+    with sqlite3.connect(directory / "archive.sqlite") as conn:
+        (url,) = conn.execute(
+            "SELECT url FROM captures WHERE kind = 'listing' AND status = 200 AND warc_record_id IS NOT NULL "
+            "ORDER BY id LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE captures SET warc_offset = warc_offset + 7 WHERE url = ? AND kind = 'listing'", (url,))
+    with Archive.open(directory) as archive:
+        result = reextract(archive, dry_run=True)
+    named = [failure for failure in result.failures if "cannot be read for its hints" in failure]
+    assert named and all(failure.startswith(url) for failure in named), result.failures

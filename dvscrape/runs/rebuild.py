@@ -109,11 +109,14 @@ def _read_hint_pages(
     """Read and record what the listing and sitemap captures *pages* show of articles."""
     for page in pages:
         result.hint_pages += 1
-        record_hint_page(archive.db.conn, page.capture_id, _shown(archive, page, profiles))
+        record_hint_page(archive.db.conn, page.capture_id, _shown(archive, page, profiles, result))
 
 
-def _shown(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) -> list[ListingEntry]:
-    """What one listing or sitemap capture shows, one entry per article (none when it cannot be read)."""
+def _shown(
+    archive: Archive, page: ArchivedPage, profiles: list[SiteProfile], result: ReextractResult
+) -> list[ListingEntry]:
+    """What one listing or sitemap capture shows, one entry per article (none when it cannot be read: a failure
+    of the run, named in *result*)."""
     profile = profile_for(page.url, profiles)
     if profile is None:
         return []
@@ -126,7 +129,8 @@ def _shown(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) ->
         else:
             content_type = record.http_header("Content-Type")
             entries = list(extract_listing(page.url, decoded_payload(record), profile, content_type).entries)
-    except (DvscrapeError, OSError, ValueError):
+    except (DvscrapeError, OSError, ValueError) as error:
+        result.failures.append(f"{page.url}: the {page.kind} page cannot be read for its hints: {error}")
         return []
     return list({entry.url: entry for entry in entries if entry.url}.values())
 
