@@ -6,6 +6,7 @@ the ones a full rebuild writes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import urllib.request
@@ -136,6 +137,12 @@ def test_an_import_reads_again_only_the_pages_it_touched(
     assert f"re-read {len(replayed_reads(conn, touched))} article page(s)" in result.stdout, result.stdout
     # the crawl's listing and sitemap pages are read once, by the first rebuild after it, and its own listing page
     assert f"and {hint_pages + 1} listing or sitemap page(s) not read before" in result.stdout, result.stdout
+    (stored,) = conn.execute("SELECT counts FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    stored_counts = json.loads(stored)  # the figures shown are the ones stored
+    assert (stored_counts["pages_reread"], stored_counts["hint_pages_read"]) == (
+        len(replayed_reads(conn, touched)),
+        hint_pages + 1,
+    )
 
     # a second import, in process, counted at the reader: two other articles, one as it was before the crawl
     second = [(url, fetched(url), later + timedelta(days=1)) for url, _ in articles[3:5]]

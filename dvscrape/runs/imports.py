@@ -208,6 +208,9 @@ def import_paths(
                 "files": result.files,
                 "records": result.records,
                 "revisits": result.revisits_linked + result.revisits_unresolved,
+                "pages_reread": result.pages_reread,
+                "hint_pages_read": result.hint_pages_read,
+                "failures": len(result.failures),
             },
         )
     return result
