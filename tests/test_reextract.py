@@ -10,8 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dvscrape.archive.db import Archive
 from dvscrape.archive.versions import versions_of
+from dvscrape.pages import Article
+from dvscrape.runs import rebuild
 from dvscrape.runs.rebuild import reextract
 from tests.archivist_helpers import SPECS, ArchiveBuilder
 from tests.conftest import CrawledArchive, run_cli
@@ -95,3 +99,40 @@ def test_reextract_needs_a_writable_archive_with_warc_files(tmp_path: Path) -> N
     Archive.open(tmp_path / "empty").close()
     result = run_cli("reextract", "--archive", str(tmp_path / "empty"))
     assert result.returncode == 7 and "Error: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_rebuild_in_small_batches_writes_what_one_batch_writes(
+    crawled_archive: CrawledArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild holds one batch of article URLs at a time: one URL a batch stores the same rows, counts and
+    history as one batch for all, also when a page of a late batch now reads as an article an early batch rebuilt
+    (that article is rebuilt again with every capture) and when readings change (appended with their reason)."""
+    with sqlite3.connect(crawled_archive.directory / "archive.sqlite") as conn:
+        urls = [url for (url,) in conn.execute(
+            "SELECT canonical_url FROM captures WHERE kind = 'article' AND status = 200 "
+            "GROUP BY canonical_url ORDER BY min(fetched_at)")]  # fmt: skip
+    first, late = urls[0], urls[-3]
+
+    def changed_extractor(article: Article) -> Article:
+        if article.url == late:
+            return replace(article, url=first)  # the late page now names the first article's address
+        if hash(article.url) % 3 == 0:
+            return replace(article, title=article.title + " (đọc lại)")
+        return article
+
+    outcomes = {}
+    default = rebuild.BATCH_URLS
+    for batch in (default, 1):
+        monkeypatch.setattr(rebuild, "BATCH_URLS", batch)
+        copy = tmp_path / f"batch-{batch}"
+        shutil.copytree(crawled_archive.directory, copy, ignore=shutil.ignore_patterns("crawl.lock"))
+        with Archive.open(copy) as archive:
+            result = reextract(archive, changed_extractor, reason="read again")
+        outcomes[batch] = (result, snapshot(copy / "archive.sqlite"))
+    (whole, whole_rows), (small, small_rows) = outcomes[default], outcomes[1]
+    assert whole.reread > 10 and whole.appended_versions >= whole.reread and late in whole.not_rebuilt
+    for name in ("new", "updated", "unchanged", "reread", "appended_versions", "not_rebuilt", "articles", "kept"):
+        assert getattr(small, name) == getattr(whole, name), name
+    assert small.pages > whole.pages  # the first article's pages were read again with the late one
+    for table in TABLES:
+        assert small_rows[table] == whole_rows[table], table

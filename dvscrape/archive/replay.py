@@ -69,6 +69,18 @@ def article_captures(conn: sqlite3.Connection, canonical_urls: Collection[str] |
     )
 
 
+def replay_order(conn: sqlite3.Connection, canonical_urls: Collection[str] | None) -> list[str]:
+    """The canonical URLs of the article pages to replay (of *canonical_urls*; None: of every one), by the date of
+    their first capture (so that a rebuild taking them a batch at a time stores new articles in capture order)."""
+    picked = "" if canonical_urls is None else f"AND c.canonical_url IN {_PICKED}"
+    found = conn.execute(
+        f"SELECT c.canonical_url FROM captures c WHERE {_REPLAYED} {picked} GROUP BY c.canonical_url "
+        "ORDER BY min(c.fetched_at), min(c.id)",
+        () if canonical_urls is None else (json.dumps(sorted(canonical_urls)),),
+    )
+    return [str(url) for (url,) in found]
+
+
 _RUNS = (
     "WITH RECURSIVE runs(id) AS (SELECT ? UNION SELECT crawls.resumed_from FROM crawls JOIN runs "
     "ON crawls.id = runs.id WHERE crawls.resumed_from IS NOT NULL)"

@@ -25,20 +25,11 @@ from dvscrape.archive.versions import VERSIONED_FIELDS, changed_fields, comparab
 StoredRow = dict[str, Any]
 
 
-def stored_versions(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, list[StoredRow]]:
-    """Every stored version row (all columns) of each of *article_ids*, by article, in version order."""
-    rows: dict[int, list[StoredRow]] = {}
-    for start in range(0, len(article_ids), 500):
-        ids = list(article_ids[start : start + 500])
-        marks = ", ".join("?" for _ in ids)
-        cursor = conn.execute(
-            f"SELECT * FROM article_versions WHERE article_id IN ({marks}) ORDER BY article_id, version", ids
-        )
-        names = [column[0] for column in cursor.description]
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            rows.setdefault(int(row["article_id"]), []).append(row)
-    return rows
+def _versions(conn: sqlite3.Connection, table: str, article_id: int) -> list[StoredRow]:
+    """Every version row (all columns) of *article_id* in *table*, in version order."""
+    cursor = conn.execute(f"SELECT * FROM {table} WHERE article_id = ? ORDER BY version", (article_id,))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 def current_history(rows: Sequence[StoredRow]) -> list[StoredRow]:
@@ -64,17 +55,38 @@ def _is_subsequence(part: Sequence[str], whole: Sequence[str]) -> bool:
     return all(any(item == candidate for candidate in remaining) for item in part)
 
 
-def keep_history(
-    conn: sqlite3.Connection, article_id: int, before: Sequence[StoredRow], reason: str
-) -> tuple[int, bool]:
-    """Reconcile the versions a rebuild just wrote for *article_id* with the ones stored *before* it.
+def snapshot_versions(conn: sqlite3.Connection, article_ids: Sequence[int]) -> None:
+    """Keep the stored versions of *article_ids* as they were before this rebuild touched them, in this connection's
+    temporary database: the first call for an article keeps them, a later one (the article read again by a later
+    batch of the rebuild) leaves them as kept. keep_history compares with these; forget_snapshot drops them."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS versions_before AS SELECT * FROM main.article_versions WHERE 0")
+    conn.execute("CREATE INDEX IF NOT EXISTS temp.versions_before_article ON versions_before(article_id)")
+    for start in range(0, len(article_ids), 500):
+        ids = list(article_ids[start : start + 500])
+        marks = ", ".join("?" for _ in ids)
+        conn.execute(
+            f"INSERT INTO temp.versions_before SELECT * FROM main.article_versions WHERE article_id IN ({marks}) "
+            "AND article_id NOT IN (SELECT article_id FROM temp.versions_before)",
+            ids,
+        )
+
+
+def forget_snapshot(conn: sqlite3.Connection) -> None:
+    """Drop what snapshot_versions kept."""
+    conn.execute("DROP TABLE IF EXISTS temp.versions_before")
+
+
+def keep_history(conn: sqlite3.Connection, article_id: int, reason: str) -> tuple[int, bool]:
+    """Reconcile the versions a rebuild just wrote for *article_id* with the ones stored before it (as
+    snapshot_versions kept them).
 
     Returns (versions appended with *reason*, whether the stored versions were kept). Runs inside the caller's
     transaction.
     """
+    before = _versions(conn, "temp.versions_before", article_id)
     if not before:
         return 0, False
-    fresh = [dict(row) for row in stored_versions(conn, [article_id]).get(article_id, [])]
+    fresh = _versions(conn, "main.article_versions", article_id)
     current = current_history(before)
     fresh_readings = [_reading(row) for row in fresh]
     current_readings = [_reading(row) for row in current]

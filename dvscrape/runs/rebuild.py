@@ -43,15 +43,17 @@ from dvscrape.archive.replay import (
     listing_entries_near,
     record_hint_page,
     related_article_urls,
+    replay_order,
     sitemap_lastmod,
 )
 from dvscrape.archive.rereading import (
     article_ids,
+    forget_snapshot,
     keep_history,
     remove_articles,
     restart_articles,
+    snapshot_versions,
     stored_counts,
-    stored_versions,
 )
 from dvscrape.archive.times import now_stored
 from dvscrape.errors import DvscrapeError, ReextractError
@@ -249,6 +251,9 @@ def selected_urls(conn: sqlite3.Connection, added_by: int) -> set[str]:
     return related_article_urls(conn, added_article_urls(conn, added_by) | hinted_article_urls(conn, added_by))
 
 
+BATCH_URLS = 2_000  # article URLs replayed together: what a rebuild holds in memory at once grows with this only
+
+
 def _rebuild(
     archive: Archive,
     adjust: ArticleFilter | None,
@@ -264,46 +269,22 @@ def _rebuild(
     if not warc_files(archive.warc_dir):
         raise ReextractError(f"archive {archive.directory} has no WARC files")
     with archive.transaction("re-extract the articles"):
+        forget_snapshot(conn)
         hint_pages = hint_pages_to_read(conn, again=added_by is None)
         _read_hint_pages(archive, hint_pages, _profiles(conn, hint_pages), result)
         selected = None if added_by is None else selected_urls(conn, added_by)
-        pages = article_captures(conn, selected)
-        profiles = _profiles(conn, pages)
-        extracted = list(iter_extracted(archive, pages, profiles, adjust, result, workers))
-        while selected is not None and (outside := {a.url for _, a in extracted if a is not None} - selected):
-            more = related_article_urls(conn, outside) - selected  # pages read as an article of another address
-            selected |= more
-            more_pages = article_captures(conn, more)
-            pages += more_pages
-            profiles = _profiles(conn, pages)
-            extracted += iter_extracted(archive, more_pages, profiles, adjust, result, workers)
-            extracted.sort(key=lambda item: (item[0].fetched_at, item[0].capture_id))
-        first_seen: dict[str, str] = {}
-        for page, article in extracted:
-            if article is not None:
-                first_seen.setdefault(article.url, page.fetched_at)
-        existing = article_ids(conn, selected)
-        rebuilt_ids = [existing[url] for url in first_seen if url in existing]
-        versions_before = stored_versions(conn, rebuilt_ids)
-        restart_articles(conn, {existing[url]: seen for url, seen in first_seen.items() if url in existing})
-        stored_urls: set[str] = set()
-        for page, article in extracted:
-            if article is None:
-                _replay_check(archive, page, profiles, result)
-                continue
-            stored = archive.save_article(article, capture_id=page.capture_id, seen_at=page.fetched_at)
-            if article.url not in stored_urls:
-                result.new += 1
-            elif stored.outcome is ArticleOutcome.UPDATED:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-            stored_urls.add(article.url)
-        for article_id in rebuilt_ids:
-            appended, _ = keep_history(conn, article_id, versions_before.get(article_id, []), reason)
-            result.reread += appended > 0
-            result.appended_versions += appended
-        result.not_rebuilt = sorted(url for url in existing if url not in first_seen)
+        order = replay_order(conn, selected)
+        replay = _Replay(archive, adjust, result, reason, workers)
+        for start in range(0, len(order), BATCH_URLS):
+            replay.batch([url for url in order[start : start + BATCH_URLS] if url not in replay.done])
+        forget_snapshot(conn)
+        result.new = len(replay.rebuilt)
+        result.updated = sum(updated for updated, _ in replay.tallies.values())
+        result.unchanged = sum(unchanged for _, unchanged in replay.tallies.values())
+        result.reread = len(replay.appended)
+        result.appended_versions = sum(replay.appended.values())
+        existing = article_ids(conn, None if selected is None else replay.done)
+        result.not_rebuilt = sorted(url for url, article_id in existing.items() if article_id not in replay.rebuilt)
         result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
         if remove_not_articles:
             remove_articles(conn, [existing[url] for url in result.removable])
@@ -312,6 +293,72 @@ def _rebuild(
         result.articles, _ = stored_counts(conn)
         if dry_run:
             raise _DryRun
+
+
+class _Replay:
+    """The replay of a rebuild, a batch of article URLs at a time, inside the caller's transaction.
+
+    A batch takes its URLs' captures with those of every address its pages are read as (so an article's history is
+    replayed whole, in capture order), restarts the stored articles they rebuild, stores each reading and reconciles
+    each article's history with its versions before the rebuild (kept once by snapshot_versions). A page read as an
+    article an earlier batch rebuilt brings that article into this batch, which rebuilds it again with every capture;
+    its counts are replaced, not added (the pages are counted as read twice, as they were)."""
+
+    def __init__(
+        self, archive: Archive, adjust: ArticleFilter | None, result: ReextractResult, reason: str, workers: int
+    ) -> None:
+        self.archive, self.adjust, self.result, self.reason, self.workers = archive, adjust, result, reason, workers
+        self.done: set[str] = set()  # canonical URLs replayed
+        self.rebuilt: set[int] = set()  # ids of the articles the replay stored
+        self.tallies: dict[int, tuple[int, int]] = {}  # article id → (updated, unchanged) saves, when not (0, 0)
+        self.appended: dict[int, int] = {}  # article id → versions appended with the reason, when any
+
+    def batch(self, urls: list[str]) -> None:
+        """Replay the captures of *urls* and of the addresses their pages are read as."""
+        if not urls:
+            return
+        conn = self.archive.db.conn
+        selected = set(urls)
+        pages = article_captures(conn, selected)
+        profiles = _profiles(conn, pages)
+        extracted = list(iter_extracted(self.archive, pages, profiles, self.adjust, self.result, self.workers))
+        while outside := {article.url for _, article in extracted if article is not None} - selected:
+            more = related_article_urls(conn, outside) - selected  # pages read as an article of another address
+            selected |= more
+            more_pages = article_captures(conn, more)
+            pages += more_pages
+            profiles = _profiles(conn, pages)
+            extracted += iter_extracted(self.archive, more_pages, profiles, self.adjust, self.result, self.workers)
+            extracted.sort(key=lambda item: (item[0].fetched_at, item[0].capture_id))
+        self.done |= selected
+        first_seen: dict[str, str] = {}
+        for page, article in extracted:
+            if article is not None:
+                first_seen.setdefault(article.url, page.fetched_at)
+        existing = article_ids(conn, first_seen)
+        restarted = {existing[url]: seen for url, seen in first_seen.items() if url in existing}
+        snapshot_versions(conn, list(restarted))
+        restart_articles(conn, restarted)
+        tallies: dict[int, list[int]] = {}
+        for page, article in extracted:
+            if article is None:
+                _replay_check(self.archive, page, profiles, self.result)
+                continue
+            stored = self.archive.save_article(article, capture_id=page.capture_id, seen_at=page.fetched_at)
+            tally = tallies.setdefault(stored.article_id, [0, 0, 0])
+            tally[0] += 1
+            if tally[0] > 1:
+                tally[1 if stored.outcome is ArticleOutcome.UPDATED else 2] += 1
+        for article_id, (_, updated, unchanged) in tallies.items():
+            self.rebuilt.add(article_id)
+            self.tallies.pop(article_id, None)
+            if updated or unchanged:
+                self.tallies[article_id] = (updated, unchanged)
+        for article_id in restarted:
+            appended, _ = keep_history(conn, article_id, self.reason)
+            self.appended.pop(article_id, None)
+            if appended:
+                self.appended[article_id] = appended
 
 
 def _replay_check(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile], result: ReextractResult) -> None:
