@@ -46,6 +46,11 @@ def _copy(crawled: CrawledArchive, target: Path) -> Path:
     return target
 
 
+def _rebuilt(database: Path) -> int:
+    """Article URLs the unfinished rebuilds of the archive have done."""
+    return _count(database, "SELECT count(*) FROM rebuild_urls")
+
+
 def _summary(stdout: str) -> list[str]:
     """The lines of a run's summary that do not name its archive's folder."""
     return [line for line in stdout.splitlines() if "/" not in line]
@@ -138,6 +143,40 @@ def test_an_import_killed_while_it_extracts_resumes_without_loss_or_doubling(
     assert again.returncode == 4 and "nothing new to import" in again.stdout
 
 
+def test_an_import_killed_in_its_rebuild_is_taken_up_by_the_next_import(
+    crawled_archive: CrawledArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DVSCRAPE_REBUILD_BATCH", "4")
+    clean = tmp_path / "clean"
+    assert _import(crawled_archive, clean, 1).returncode == 0
+    archive = tmp_path / "archive"
+    database = archive / "archive.sqlite"
+    run = subprocess.Popen(
+        [*CLI, "import", *_warcs(crawled_archive), "--archive", str(archive), "--base-url",
+         crawled_archive.replica_url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+    def batches_done(_: list[Any]) -> bool:
+        tables = "SELECT count(*) FROM sqlite_master WHERE name = 'rebuild_urls'"
+        return database.exists() and bool(_count(database, tables)) and _rebuilt(database) >= 8
+
+    kill_when(run, batches_done, seconds=10)
+    assert (
+        0
+        < _count(database, "SELECT count(*) FROM articles")
+        < _count(clean / "archive.sqlite", "SELECT count(*) FROM articles")
+    )
+    resumed = _import(crawled_archive, archive, 1)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resuming import 1, which was interrupted" in resumed.stderr
+    assert snapshot(database) == snapshot(clean / "archive.sqlite")  # nothing lost, nothing doubled
+    with sqlite3.connect(database) as conn:
+        rebuilds = conn.execute("SELECT crawl_id, finished_at IS NOT NULL FROM rebuilds").fetchall()
+    assert rebuilds == [(1, 1)]  # one rebuild, begun by the killed import, finished by the next
+
+
 def test_a_rebuild_killed_mid_run_is_taken_up_where_it_stopped(
     crawled_archive: CrawledArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -154,10 +193,10 @@ def test_a_rebuild_killed_mid_run_is_taken_up_where_it_stopped(
     )
 
     def batches_done(_: list[Any]) -> bool:
-        return _count(database, "SELECT count(*) FROM rebuild_urls") >= 8
+        return _rebuilt(database) >= 8
 
     kill_when(run, batches_done, seconds=10)
-    finished = _count(database, "SELECT count(*) FROM rebuild_urls")
+    finished = _rebuilt(database)
     assert _count(database, "SELECT count(*) FROM rebuilds WHERE finished_at IS NULL") == 1
     again = run_cli("reextract", "--archive", str(archive), "--workers", "2")
     assert again.returncode == 0, again.stderr[-2000:]
