@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from dvscrape.archive.db import Archive
+from dvscrape.archive.migrations import origin_of
 from dvscrape.archive.times import now_stored
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.reader import read_record_at
@@ -154,11 +155,19 @@ def forget_files(conn: sqlite3.Connection, file_ids: Iterable[int], unlink: Call
     """Remove imported files from the archive: their captures, problems and rows; *unlink* is given the name of each
     kept copy (in the warc folder) once its rows are gone."""
     for file_id in file_ids:
-        row = conn.execute("SELECT stored_name FROM imported_files WHERE id = ?", (file_id,)).fetchone()
+        row = conn.execute("SELECT stored_name, crawl_id FROM imported_files WHERE id = ?", (file_id,)).fetchone()
         conn.execute("DELETE FROM captures WHERE imported_file_id = ?", (file_id,))
         conn.execute("DELETE FROM import_problems WHERE file_id = ?", (file_id,))
         conn.execute("DELETE FROM imported_files WHERE id = ?", (file_id,))
-        if row is not None and row[0]:
+        if row is None:
+            continue
+        conn.execute("DELETE FROM crawl_origins WHERE crawl_id = ?", (row[1],))  # the addresses still captured
+        conn.execute(
+            f"INSERT OR IGNORE INTO crawl_origins (crawl_id, origin) SELECT crawl_id, {origin_of('url')} "
+            "FROM captures WHERE crawl_id = ? AND kind != 'offsite'",
+            (row[1],),
+        )
+        if row[0]:
             unlink(row[0])
 
 

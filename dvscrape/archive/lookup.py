@@ -23,10 +23,7 @@ from dvscrape.warc.reader import WarcRecord, read_record_at
 if TYPE_CHECKING:
     from dvscrape.archive.db import Archive
 
-_CAPTURE_ORIGINS = (
-    "SELECT crawl_id, min(url) FROM captures WHERE kind != 'offsite' "
-    "GROUP BY crawl_id, substr(url, 1, instr(substr(url, 9), '/') + 8)"
-)
+_CAPTURE_ORIGINS = "SELECT crawl_id, origin FROM crawl_origins"  # kept as captures are recorded (m0021)
 ARTICLE_CAPTURE = (
     "SELECT c.url, c.fetched_at FROM articles AS a JOIN captures AS c ON c.id = a.capture_id WHERE a.id = ?"
 )

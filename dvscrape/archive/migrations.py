@@ -302,6 +302,36 @@ def m0020_rebuilds(db: Database) -> None:
     )
 
 
+def origin_of(column: str) -> str:
+    """SQL for the origin (scheme, host and the first '/') of the URL in *column*; the URL itself when it has no
+    path."""
+    slash = f"instr(substr({column}, 9), '/')"
+    return f"CASE WHEN {slash} > 0 THEN substr({column}, 1, {slash} + 8) ELSE {column} END"
+
+
+def m0021_crawl_origins(db: Database) -> None:
+    """``crawl_origins``: each address (origin) a crawl or import captured pages of (offsite ones aside), kept by a
+    trigger as captures are recorded, so that the profiles reading the archive's URLs (archive.lookup.crawl_profiles,
+    at each crawl's start and each lookup of an article by URL) come from a few rows, not a scan of every capture."""
+    db.execute(
+        """
+        CREATE TABLE crawl_origins (
+            crawl_id INTEGER NOT NULL REFERENCES crawls(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            PRIMARY KEY (crawl_id, origin)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "CREATE TRIGGER captures_crawl_origin AFTER INSERT ON captures WHEN new.kind != 'offsite' BEGIN "
+        f"INSERT OR IGNORE INTO crawl_origins (crawl_id, origin) VALUES (new.crawl_id, {origin_of('new.url')}); END"
+    )
+    db.execute(
+        f"INSERT OR IGNORE INTO crawl_origins (crawl_id, origin) SELECT crawl_id, {origin_of('url')} FROM captures "
+        "WHERE kind != 'offsite'"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -323,6 +353,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0018_search_statistics,
     m0019_hint_pages,
     m0020_rebuilds,
+    m0021_crawl_origins,
 )
 
 
