@@ -138,20 +138,35 @@ def test_an_import_killed_while_it_extracts_resumes_without_loss_or_doubling(
     assert again.returncode == 4 and "nothing new to import" in again.stdout
 
 
-def test_a_rebuild_killed_mid_run_changes_nothing_and_runs_again(
-    crawled_archive: CrawledArchive, tmp_path: Path
+def test_a_rebuild_killed_mid_run_is_taken_up_where_it_stopped(
+    crawled_archive: CrawledArchive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("DVSCRAPE_REBUILD_BATCH", "4")  # the rebuild commits every 4 article URLs
     clean = _copy(crawled_archive, tmp_path / "clean")
-    assert run_cli("reextract", "--archive", str(clean), "--workers", "2").returncode == 0
+    whole = run_cli("reextract", "--archive", str(clean), "--workers", "2")
+    assert whole.returncode == 0, whole.stderr[-2000:]
     archive = _copy(crawled_archive, tmp_path / "archive")
-    before = snapshot(archive / "archive.sqlite")
+    database = archive / "archive.sqlite"
     run = subprocess.Popen(
         [*CLI, "reextract", "--archive", str(archive), "--workers", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    kill_when(run, _workers_started, seconds=10)
-    assert snapshot(archive / "archive.sqlite") == before  # one transaction: nothing half-written
+
+    def batches_done(_: list[Any]) -> bool:
+        return _count(database, "SELECT count(*) FROM rebuild_urls") >= 8
+
+    kill_when(run, batches_done, seconds=10)
+    finished = _count(database, "SELECT count(*) FROM rebuild_urls")
+    assert _count(database, "SELECT count(*) FROM rebuilds WHERE finished_at IS NULL") == 1
     again = run_cli("reextract", "--archive", str(archive), "--workers", "2")
     assert again.returncode == 0, again.stderr[-2000:]
-    assert snapshot(archive / "archive.sqlite") == snapshot(clean / "archive.sqlite")
+    taken_up = f"took up an interrupted rebuild: the {finished} article URL(s) it finished were not read again"
+    assert taken_up in again.stdout
+    assert snapshot(database) == snapshot(clean / "archive.sqlite")  # nothing lost, nothing doubled
+    with sqlite3.connect(database) as conn:
+        counts = conn.execute("SELECT counts FROM rebuilds").fetchone()[0]
+        assert conn.execute("SELECT count(*) FROM rebuilds WHERE finished_at IS NULL").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM rebuild_urls").fetchone()[0] == 0
+    assert _summary(again.stdout)[-1] == _summary(whole.stdout)[-1]  # the whole rebuild's counts, none twice
+    assert '"pages": ' in counts

@@ -272,6 +272,36 @@ def m0019_hint_pages(db: Database) -> None:
     )
 
 
+def m0020_rebuilds(db: Database) -> None:
+    """Rebuilds kept so that an interrupted one is taken up where it stopped (archive.rebuilds): ``rebuilds`` (the
+    run whose captures it reads again, NULL for a full rebuild; the reason its appended versions carry; started,
+    finished; counts as JSON) and ``rebuild_urls`` (each canonical URL an unfinished rebuild replayed, whether it
+    stored an article there, whether its pages read as no article)."""
+    db.execute(
+        """
+        CREATE TABLE rebuilds (
+            id INTEGER PRIMARY KEY,
+            crawl_id INTEGER REFERENCES crawls(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            counts TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE rebuild_urls (
+            rebuild_id INTEGER NOT NULL REFERENCES rebuilds(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            stored INTEGER NOT NULL,
+            not_article INTEGER NOT NULL,
+            PRIMARY KEY (rebuild_id, url)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -292,6 +322,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0017_figures_on_site,
     m0018_search_statistics,
     m0019_hint_pages,
+    m0020_rebuilds,
 )
 
 

@@ -56,11 +56,9 @@ def _pages(cursor: Iterable[tuple[object, ...]]) -> list[ArchivedPage]:
     return sorted(pages, key=lambda page: (page.fetched_at, page.capture_id))
 
 
-def article_captures(conn: sqlite3.Connection, canonical_urls: Collection[str] | None) -> list[ArchivedPage]:
+def article_captures(conn: sqlite3.Connection, canonical_urls: Collection[str]) -> list[ArchivedPage]:
     """Every capture of an article page to replay (a 2xx response, a revisit or a 404/410 answer, with its WARC
-    record) of *canonical_urls* (None: of every URL), in capture-date order."""
-    if canonical_urls is None:
-        return _pages(conn.execute(f"SELECT {_COLUMNS} FROM captures c WHERE {_REPLAYED}"))
+    record) of *canonical_urls*, in capture-date order."""
     return _pages(
         conn.execute(
             f"SELECT {_COLUMNS} FROM captures c WHERE c.canonical_url IN {_PICKED} AND {_REPLAYED}",
@@ -81,7 +79,7 @@ def replay_order(conn: sqlite3.Connection, canonical_urls: Collection[str] | Non
     return [str(url) for (url,) in found]
 
 
-_RUNS = (
+RESUMED_RUNS = (
     "WITH RECURSIVE runs(id) AS (SELECT ? UNION SELECT crawls.resumed_from FROM crawls JOIN runs "
     "ON crawls.id = runs.id WHERE crawls.resumed_from IS NOT NULL)"
 )  # a run and the interrupted runs it resumed (their articles may never have been rebuilt)
@@ -91,7 +89,7 @@ def added_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
     """The canonical URLs of the article pages the crawl or import *crawl_id* (or a run it resumed) added captures
     of (to replay)."""
     found = conn.execute(
-        f"{_RUNS} SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id IN runs AND {_REPLAYED}",
+        f"{RESUMED_RUNS} SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id IN runs AND {_REPLAYED}",
         (crawl_id,),
     )
     return {str(url) for (url,) in found}
@@ -104,7 +102,7 @@ def hinted_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
     sources = ", ".join(f"'{source}'" for source in sorted(SHOWN_DATE_SOURCES))
     found = conn.execute(
         f"""
-        {_RUNS}
+        {RESUMED_RUNS}
         SELECT DISTINCT a.url FROM captures c
         JOIN captures l ON l.url = c.url AND l.kind = 'listing'
         JOIN page_links p ON p.capture_id = l.id

@@ -35,6 +35,11 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
     outcome = outcome_of_work(changed=bool(result.pages), problems=len(result.failures))
     would = "would be " if dry_run else ""
     click.echo(outcome.headline("reextract", "(dry run, nothing changed)" if dry_run else ""))
+    if result.taken_up:
+        click.echo(
+            f"  took up an interrupted rebuild: the {result.taken_up} article URL(s) it finished were not read again; "
+            "the counts below include its own"
+        )
     click.echo(
         f"  {result.pages} article page(s) re-extracted: {result.articles} article(s) {would}stored ({result.new} from "
         f"their first capture, {result.updated} later versions, {result.unchanged} unchanged re-captures), "

@@ -1,37 +1,40 @@
 """Re-extraction: rebuilding the articles tables from the archived pages alone, with no network.
 
 Every archived capture of an article page is replayed in capture-date order, read from its WARC record by the file,
-offset and length the captures table holds (archive.replay): a 2xx response is run again through the page object
-and the crawl's normalisation and validation rules and stored with Archive.save_article; a revisit (304 or identical
-payload) is replayed with Archive.touch_article and a 404/410 answer with Archive.mark_gone, as an incremental crawl
-records them. ``dvscrape reextract`` replays every article; an import or a Wayback run replays the article URLs it
-added captures of, with all their captures (so their history is whole), and nothing else: its work grows with what it
-added, not with the archive. The rebuild runs in one transaction: articles keep their ids (so citations by id stay
-valid), first_seen/last_seen become the capture times, and versions follow the replayed captures; where a capture now
-reads differently, the stored versions stay and the new reading is appended after them with a reason
-(archive.rereading). An article the replay does not rebuild is kept untouched, with its versions, figures and links:
-when the extractor now reads every archived page of it as something other than an article it is listed
-(``not_rebuilt``) and removed only when the caller asks for that reason (``remove_not_articles``); when no archived
-page of it could be read at all it is never removed. ``dry_run`` does the whole rebuild and rolls it back, so the
-result says what would change. Nothing is fetched.
+offset and length the captures table holds (archive.replay): a 2xx response is run again through the page object and the
+crawl's normalisation and validation rules and stored with Archive.save_article; a revisit (304 or identical payload) is
+replayed with Archive.touch_article and a 404/410 answer with Archive.mark_gone, as an incremental crawl records them.
+``dvscrape reextract`` replays every article; an import or a Wayback run replays the article URLs it added captures of,
+with all their captures (so their history is whole), and nothing else: its work grows with what it added, not with the
+archive. The rebuild commits a batch of article URLs at a time, and an interrupted one is taken up where it stopped
+(archive.rebuilds). Articles keep their ids (so citations by id stay valid), first_seen and last_seen become the capture
+times, and versions follow the replayed captures; where a capture now reads differently, the stored versions stay and
+the new reading is appended after them with a reason (archive.rereading). An article the replay does not rebuild is kept
+untouched, with its versions, figures and links: when the extractor now reads every archived page of it as something
+other than an article it is listed (``not_rebuilt``) and removed only when the caller asks for that reason
+(``remove_not_articles``); when no archived page of it could be read at all it is never removed. ``dry_run`` does the
+whole rebuild and rolls it back, so the result says what would change. Nothing is fetched.
 
-The page context is rebuilt from the archive too: the Content-Type header the page came with, the sitemap's lastmod
-of the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), and the listing hint
-(pages.listing.listing_hint over every archived listing page, each taken at its capture nearest the article's), as
-the crawl has them. What each listing and sitemap capture shows is read from its record once (the full rebuild reads
-them all again) and kept in the archive (archive.replay).
+The page context is rebuilt from the archive too: the Content-Type header the page came with, the sitemap's lastmod of
+the article's URL (the year of a lede's 'Ngày 8/2' when the page shows no date), and the listing hint
+(pages.listing.listing_hint over every archived listing page, each taken at its capture nearest the article's), as the
+crawl has them. What each listing and sitemap capture shows is read from its record once (the full rebuild reads them
+all again) and kept in the archive (archive.replay).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import crawl_profiles
+from dvscrape.archive.rebuilds import RebuildProgress, finish_rebuild, record_batch, take_up_rebuild
 from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.replay import (
     GONE_STATUSES,
@@ -95,6 +98,7 @@ class ReextractResult:
     failures: list[str] = field(default_factory=list)
     reread: int = 0  # articles whose captures now read differently: their stored versions kept, new ones appended
     appended_versions: int = 0  # versions appended with the reason, over those articles
+    taken_up: int = 0  # article URLs an interrupted rebuild of the same scope had finished (not replayed again)
 
 
 def _profiles(conn: sqlite3.Connection, pages: list[ArchivedPage]) -> list[SiteProfile]:
@@ -228,8 +232,10 @@ def reextract(
     of every article, or only of what the crawl or import *added_by* touched (selected_urls).
 
     Each article is extracted (and normalised) by the page object and checked by pages.finish.validated, as in a crawl;
-    *adjust*, when given, is applied between the two (tests use it to stand for a changed extractor). Runs in one
-    transaction: on any error nothing changes; with *dry_run* nothing changes either (the result tells what would).
+    *adjust*, when given, is applied between the two (tests use it to stand for a changed extractor). Commits a batch
+    of BATCH_URLS article URLs at a time (on an error, the batch changes nothing): an interrupted rebuild is taken up
+    by the next one of the same scope (archive.rebuilds), with its reason and counts, and what it finished is not
+    replayed again. With *dry_run* it all runs in one transaction, rolled back (the result tells what would change).
     Articles the replay does not rebuild are kept, unless *remove_not_articles* and the extractor read archived pages
     of theirs and found no article in them. Where a capture now reads differently, the stored versions are kept and
     the new reading is appended as versions carrying *reason* (by default: re-extracted by this dvscrape, and when).
@@ -251,7 +257,10 @@ def selected_urls(conn: sqlite3.Connection, added_by: int) -> set[str]:
     return related_article_urls(conn, added_article_urls(conn, added_by) | hinted_article_urls(conn, added_by))
 
 
-BATCH_URLS = 2_000  # article URLs replayed together: what a rebuild holds in memory at once grows with this only
+# Article URLs replayed and committed together: what a rebuild holds in memory grows with this, not the archive.
+BATCH_URLS = int(os.environ.get("DVSCRAPE_REBUILD_BATCH", "2000"))
+COUNTED = ("pages", "hint_pages", "not_articles", "dropped", "revisits", "gone", "failures")  # kept as they grow
+TALLIED = ("updated", "unchanged", "reread", "appended_versions")  # kept per article while it may be replayed again
 
 
 def _rebuild(
@@ -268,53 +277,64 @@ def _rebuild(
     conn = archive.db.conn
     if not warc_files(archive.warc_dir):
         raise ReextractError(f"archive {archive.directory} has no WARC files")
-    with archive.transaction("re-extract the articles"):
-        forget_snapshot(conn)
-        hint_pages = hint_pages_to_read(conn, again=added_by is None)
-        _read_hint_pages(archive, hint_pages, _profiles(conn, hint_pages), result)
+    with archive.transaction("re-extract the articles") if dry_run else contextlib.nullcontext():
+        with archive.transaction("start the rebuild"):
+            forget_snapshot(conn)
+            progress = take_up_rebuild(conn, added_by, reason, now_stored())
+            hint_pages = hint_pages_to_read(conn, again=added_by is None and not progress.taken_up)
+            _read_hint_pages(archive, hint_pages, _profiles(conn, hint_pages), result)
+        replay = _Replay(archive, adjust, result, progress, workers)
+        result.taken_up = len(progress.done)
         selected = None if added_by is None else selected_urls(conn, added_by)
-        order = replay_order(conn, selected)
-        replay = _Replay(archive, adjust, result, reason, workers)
+        order = [url for url in replay_order(conn, selected) if url not in progress.done]
         for start in range(0, len(order), BATCH_URLS):
-            replay.batch([url for url in order[start : start + BATCH_URLS] if url not in replay.done])
-        forget_snapshot(conn)
-        result.new = len(replay.rebuilt)
-        result.updated = sum(updated for updated, _ in replay.tallies.values())
-        result.unchanged = sum(unchanged for _, unchanged in replay.tallies.values())
-        result.reread = len(replay.appended)
-        result.appended_versions = sum(replay.appended.values())
-        existing = article_ids(conn, None if selected is None else replay.done)
-        result.not_rebuilt = sorted(url for url, article_id in existing.items() if article_id not in replay.rebuilt)
-        result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
-        if remove_not_articles:
-            remove_articles(conn, [existing[url] for url in result.removable])
-            result.removed = len(result.removable)
-        result.kept = len(result.not_rebuilt) - result.removed
-        result.articles, _ = stored_counts(conn)
+            with archive.transaction("re-extract a batch of articles"):
+                replay.batch([url for url in order[start : start + BATCH_URLS] if url not in progress.done])
+        with archive.transaction("finish the rebuild"):
+            forget_snapshot(conn)
+            replay.add_up()
+            existing = article_ids(conn, None if selected is None else progress.done)
+            result.not_rebuilt = sorted(url for url in existing if url not in progress.stored)
+            result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
+            if remove_not_articles:
+                remove_articles(conn, [existing[url] for url in result.removable])
+                result.removed = len(result.removable)
+            result.kept = len(result.not_rebuilt) - result.removed
+            result.articles, _ = stored_counts(conn)
+            finish_rebuild(conn, progress.rebuild_id, now_stored(), replay.counts())
         if dry_run:
             raise _DryRun
 
 
 class _Replay:
-    """The replay of a rebuild, a batch of article URLs at a time, inside the caller's transaction.
+    """The replay of a rebuild, a batch of article URLs at a time, each batch in the caller's transaction.
 
     A batch takes its URLs' captures with those of every address its pages are read as (so an article's history is
-    replayed whole, in capture order), restarts the stored articles they rebuild, stores each reading and reconciles
-    each article's history with its versions before the rebuild (kept once by snapshot_versions). A page read as an
-    article an earlier batch rebuilt brings that article into this batch, which rebuilds it again with every capture;
-    its counts are replaced, not added (the pages are counted as read twice, as they were)."""
+    replayed whole, in capture order), restarts the stored articles they rebuild, stores each reading, reconciles
+    each article's history with its versions before the rebuild (kept once by snapshot_versions) and records the
+    batch done (archive.rebuilds) with the counts so far. A page read as an article an earlier batch rebuilt brings
+    that article into this batch, which rebuilds it again with every capture; its tallies are replaced, not added
+    (its pages are counted as read twice, as they were)."""
 
     def __init__(
-        self, archive: Archive, adjust: ArticleFilter | None, result: ReextractResult, reason: str, workers: int
+        self,
+        archive: Archive,
+        adjust: ArticleFilter | None,
+        result: ReextractResult,
+        progress: RebuildProgress,
+        workers: int,
     ) -> None:
-        self.archive, self.adjust, self.result, self.reason, self.workers = archive, adjust, result, reason, workers
-        self.done: set[str] = set()  # canonical URLs replayed
-        self.rebuilt: set[int] = set()  # ids of the articles the replay stored
+        self.archive, self.adjust, self.result, self.progress, self.workers = archive, adjust, result, progress, workers
+        self.result.read_as_not_article |= progress.not_article
+        for name in COUNTED:  # what the interrupted run counted, and what this one counted so far
+            now = getattr(result, name)
+            setattr(result, name, type(now)(progress.counts.get(name, type(now)())) + now)
+        self.taken_up = {name: int(progress.counts.get(name, 0)) for name in TALLIED}  # by the interrupted run
         self.tallies: dict[int, tuple[int, int]] = {}  # article id → (updated, unchanged) saves, when not (0, 0)
         self.appended: dict[int, int] = {}  # article id → versions appended with the reason, when any
 
     def batch(self, urls: list[str]) -> None:
-        """Replay the captures of *urls* and of the addresses their pages are read as."""
+        """Replay the captures of *urls* and of the addresses their pages are read as; record the batch done."""
         if not urls:
             return
         conn = self.archive.db.conn
@@ -330,7 +350,6 @@ class _Replay:
             profiles = _profiles(conn, pages)
             extracted += iter_extracted(self.archive, more_pages, profiles, self.adjust, self.result, self.workers)
             extracted.sort(key=lambda item: (item[0].fetched_at, item[0].capture_id))
-        self.done |= selected
         first_seen: dict[str, str] = {}
         for page, article in extracted:
             if article is not None:
@@ -350,15 +369,31 @@ class _Replay:
             if tally[0] > 1:
                 tally[1 if stored.outcome is ArticleOutcome.UPDATED else 2] += 1
         for article_id, (_, updated, unchanged) in tallies.items():
-            self.rebuilt.add(article_id)
             self.tallies.pop(article_id, None)
             if updated or unchanged:
                 self.tallies[article_id] = (updated, unchanged)
         for article_id in restarted:
-            appended, _ = keep_history(conn, article_id, self.reason)
+            appended, _ = keep_history(conn, article_id, self.progress.reason)
             self.appended.pop(article_id, None)
             if appended:
                 self.appended[article_id] = appended
+        self.progress.done |= selected
+        self.progress.stored |= set(first_seen)
+        done = [(url, url in first_seen, url in self.result.read_as_not_article) for url in sorted(selected)]
+        record_batch(conn, self.progress.rebuild_id, done, self.counts())
+
+    def add_up(self) -> None:
+        """Set the result's tallies: this run's and those of the interrupted run it took up."""
+        self.result.new = len(self.progress.stored)
+        self.result.updated = self.taken_up["updated"] + sum(updated for updated, _ in self.tallies.values())
+        self.result.unchanged = self.taken_up["unchanged"] + sum(unchanged for _, unchanged in self.tallies.values())
+        self.result.reread = self.taken_up["reread"] + len(self.appended)
+        self.result.appended_versions = self.taken_up["appended_versions"] + sum(self.appended.values())
+
+    def counts(self) -> dict[str, Any]:
+        """The counts so far, as the rebuild keeps them."""
+        self.add_up()
+        return {name: getattr(self.result, name) for name in (*COUNTED, *TALLIED)}
 
 
 def _replay_check(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile], result: ReextractResult) -> None:
