@@ -1,32 +1,99 @@
-"""Crawl benchmark: the replica crawled twice in one run, fetch-only and with the full pipeline.
+"""Crawl benchmark: CPU time per response of the full crawl against a bare Scrapy spider fetching the same URLs.
 
-Fetch-only = Scrapy with the same spider and routing, but no WARC, no extraction, no database
-(`-s DVSCRAPE_ARCHIVE_DIR= -s DVSCRAPE_WARC_ENABLED=False -s DVSCRAPE_EXTRACT_ENABLED=False`). Full = the normal
-crawl. Both run as `dvscrape crawl --fast` subprocesses against one replica subprocess; the figure is responses per
-second of wall time, and the ratio full / fetch-only (target ≥ 0.8).
+    PYTHONPATH=. .venv/bin/python bench/crawl.py [--articles N] [--rounds R] [--fetch-only] [-s NAME=VALUE ...]
 
-    python bench/crawl.py [--articles N] [--rounds R]
+One replica subprocess (`--slow-delay 0`, 130 articles: about 520 URLs) serves every run. Each round runs, one after
+the other, each in a child process measured by bench/measured.py (CPU seconds are user + system of the child's whole
+process tree, extraction workers and start-up included; wall seconds from start to the end of the last process):
+
+- full: `dvscrape crawl tanbinh --base-url REPLICA --fast` into a fresh archive;
+- bare: bench/bare_spider.py under `python -m scrapy runspider`, fetching the very URLs the full crawl archived
+  (every capture with a WARC record, in capture order, from `archive.lookup.archived_capture_times`) with every plain
+  Scrapy setting of dvscrape's `--fast` crawl (concurrency, delays, AutoThrottle, retries, robots.txt, timeouts,
+  log level; printed at the start), no pipeline, no extraction, a callback that only counts;
+- with --fetch-only, also dvscrape's own fetch-only crawl (the same spider and routing, no WARC, no extraction, no
+  database: `-s DVSCRAPE_ARCHIVE_DIR= -s DVSCRAPE_WARC_ENABLED=False -s DVSCRAPE_EXTRACT_ENABLED=False`).
+
+Each run prints its responses, wall seconds, CPU seconds and CPU milliseconds per response, and each round the ratio
+of CPU per response full / bare (goal <= 1.5) and the wall-clock ratio bare / full (goal >= 0.97). The summary gives
+the median over the rounds of every figure and of each round's ratios (with --fetch-only, also full / fetch-only CPU
+per response), and the machine's load averages at the start and the end: the machine may be shared, so the CPU-time
+ratio is the figure to trust, not the wall clock. The bare spider obeys robots.txt as the crawl does, so it fetches
+robots.txt once more than its list (that fetch's CPU is in its figure, not in its responses).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import subprocess
+import os
+import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from dvscrape.replica.process import start_replica_process
+# The repository, not bench/, first on the path: bench/incremental.py would hide the package Twisted imports.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+from scrapy.settings import default_settings  # noqa: E402
+
+from bench.measured import Measured, run_dvscrape, run_measured  # noqa: E402
+from dvscrape.archive.db import Archive  # noqa: E402
+from dvscrape.archive.lookup import archived_capture_times  # noqa: E402
+from dvscrape.replica.process import start_replica_process  # noqa: E402
+from dvscrape.runs.crawl import build_settings  # noqa: E402
+
+BARE_SPIDER = Path(__file__).resolve().with_name("bare_spider.py")
+TIMEOUT = 900.0
+CPU_GOAL, WALL_GOAL = 1.5, 0.97
+FETCH_ONLY = ("DVSCRAPE_ARCHIVE_DIR=", "DVSCRAPE_WARC_ENABLED=False", "DVSCRAPE_EXTRACT_ENABLED=False")
 
 
-def crawl(url: str, workdir: Path, name: str, fetch_only: bool, extra: list[str]) -> dict[str, float]:
-    """One crawl through the CLI; returns responses, seconds and responses/s."""
+@dataclass(frozen=True)
+class Run:
+    """One measured child: responses, wall seconds and CPU seconds (user + system of its process tree)."""
+
+    responses: int
+    seconds: float
+    cpu_seconds: float
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per response."""
+        return 1000 * self.cpu_seconds / self.responses if self.responses else float("nan")
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, as `uptime` prints them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def checked(run: Measured, what: str) -> Measured:
+    """*run*, or exit naming *what* failed and how."""
+    if run.returncode != 0:
+        sys.exit(f"{what}: exit {run.returncode}: {(run.stderr or run.stdout).strip()[-1000:]}")
+    return run
+
+
+def bare_settings() -> list[str]:
+    """`NAME=VALUE` of every Scrapy setting with a plain value that dvscrape's `--fast` crawl sets (above Scrapy's
+    defaults, whose priority is 0), for the bare spider; dvscrape's own settings left out."""
+    settings = build_settings(Path("unused"), {}, fast=True)
+    return sorted(
+        f"{name}={value}"
+        for name, value in settings.items()
+        if hasattr(default_settings, name)
+        and isinstance(value, bool | int | float | str)
+        and settings.getpriority(name) not in (None, 0)
+    )
+
+
+def full_crawl(url: str, workdir: Path, name: str, extra: list[str], *, fetch_only: bool = False) -> Run:
+    """One `dvscrape crawl --fast` of the replica at *url* into `workdir/name`."""
     summary = workdir / f"{name}.json"
-    args = [
-        sys.executable,
-        "-m",
-        "dvscrape",
+    settings = [*extra, "DVSCRAPE_PROGRESS_INTERVAL=0", *(FETCH_ONLY if fetch_only else ())]
+    run = run_dvscrape(
         "crawl",
         "tanbinh",
         "--base-url",
@@ -36,58 +103,108 @@ def crawl(url: str, workdir: Path, name: str, fetch_only: bool, extra: list[str]
         str(workdir / name),
         "--summary-json",
         str(summary),
-        "-s",
-        "LOG_LEVEL=WARNING",
-        "-s",
-        "DVSCRAPE_PROGRESS_INTERVAL=0",
-    ] + [a for s in extra for a in ("-s", s)]
-    if fetch_only:
-        args += [
-            "-s",
-            "DVSCRAPE_ARCHIVE_DIR=",
-            "-s",
-            "DVSCRAPE_WARC_ENABLED=False",
-            "-s",
-            "DVSCRAPE_EXTRACT_ENABLED=False",
-        ]
-    subprocess.run(args, check=False, capture_output=True)
-    data = json.loads(summary.read_text(encoding="utf-8"))
-    responses = float(data["counts"].get("responses", 0))
-    seconds = float(data["crawl_seconds"]) or float(data["elapsed_seconds"])
-    return {
-        "responses": responses,
-        "seconds": seconds,
-        "rate": responses / seconds if seconds else 0.0,
-        "articles": float(data["counts"].get("articles_stored", 0)),
-    }
+        *(a for setting in settings for a in ("-s", setting)),
+        workdir=workdir,
+        timeout=TIMEOUT,
+    )
+    checked(run, f"the {name} crawl")
+    counts = json.loads(summary.read_text(encoding="utf-8"))["counts"]
+    return Run(int(counts.get("responses", 0)), run.seconds, run.cpu_seconds)
+
+
+def fetched_urls(archive_dir: Path) -> list[str]:
+    """The URL of every capture the crawl archived, in the order it fetched them (a URL fetched twice, twice)."""
+    with Archive.open(archive_dir, readonly=True) as archive:
+        captures = archived_capture_times(archive.db.conn)
+    return [url for url, _ in sorted(captures, key=lambda capture: capture[1])]
+
+
+def bare_fetch(urls: list[str], workdir: Path, name: str, settings: list[str]) -> Run:
+    """The bare spider fetching *urls*, run in an empty folder (no scrapy.cfg: Scrapy's own defaults, then
+    *settings*)."""
+    folder = workdir / name
+    folder.mkdir()
+    (folder / "urls.txt").write_text("\n".join(urls) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER), "-a", "urls=urls.txt"]
+    command += ["-a", "counts=counts.json", *(a for setting in settings for a in ("-s", setting))]
+    run = checked(run_measured(command, workdir=workdir, timeout=TIMEOUT, cwd=folder), f"the {name} spider")
+    counts = json.loads((folder / "counts.json").read_text(encoding="utf-8"))
+    if counts["responses"] != len(urls):
+        print(f"  {name}: {counts['responses']} responses to {len(urls)} URLs ({counts})", file=sys.stderr)
+    return Run(int(counts["responses"]), run.seconds, run.cpu_seconds)
+
+
+def show(label: str, responses: float, seconds: float, cpu_seconds: float, cpu_ms: float) -> None:
+    """One line of figures."""
+    print(
+        f"{label:22s} {responses:6.0f} responses {seconds:7.2f} s wall {cpu_seconds:7.2f} s CPU "
+        f"{cpu_ms:6.2f} ms CPU/response",
+        flush=True,
+    )
+
+
+def show_run(label: str, run: Run) -> None:
+    """The figures of one run."""
+    show(label, run.responses, run.seconds, run.cpu_seconds, run.cpu_ms)
 
 
 def main() -> None:
-    """Run the benchmark and print the table."""
+    """Run the rounds and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=400)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best rate of each mode counts")
-    parser.add_argument("-s", dest="setting", action="append", default=[], help="extra -s NAME=VALUE for both crawls")
+    parser.add_argument("--articles", type=int, default=130, help="replica articles (130: about 520 URLs)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, one after the other; medians are reported")
+    parser.add_argument("--fetch-only", action="store_true", help="also dvscrape's fetch-only crawl each round")
+    parser.add_argument("-s", dest="setting", action="append", default=[], help="extra -s NAME=VALUE, full crawl")
     options = parser.parse_args()
-    with start_replica_process("--articles", str(options.articles), "--slow-delay", "0") as replica:
-        url = replica.url
-        with tempfile.TemporaryDirectory() as tmp:
-            best: dict[str, dict[str, float]] = {}
-            for round_number in range(options.rounds):
-                for mode, fetch_only in (("fetch-only", True), ("full", False)):
-                    result = crawl(url, Path(tmp), f"{mode}-{round_number}", fetch_only, options.setting)
-                    print(
-                        f"round {round_number + 1} {mode:10s} {result['responses']:6.0f} responses "
-                        f"{result['seconds']:6.2f} s {result['rate']:7.1f} responses/s"
-                    )
-                    if mode not in best or result["rate"] > best[mode]["rate"]:
-                        best[mode] = result
-    ratio = best["full"]["rate"] / best["fetch-only"]["rate"] if best["fetch-only"]["rate"] else 0.0
+    settings = bare_settings()
+    print(f"bare spider settings (dvscrape --fast): {' '.join(settings)}")
+    print(f"load at the start: {load()}", flush=True)
+    runs: dict[str, list[Run]] = {"full": [], "bare": [], "fetch-only": []}
+    cpu_ratios: list[float] = []
+    wall_ratios: list[float] = []
+    with (
+        start_replica_process("--articles", str(options.articles), "--slow-delay", "0") as replica,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        workdir = Path(tmp)
+        for number in range(1, options.rounds + 1):
+            full = full_crawl(replica.url, workdir, f"full-{number}", options.setting)
+            bare = bare_fetch(fetched_urls(workdir / f"full-{number}"), workdir, f"bare-{number}", settings)
+            runs["full"].append(full)
+            runs["bare"].append(bare)
+            show_run(f"round {number} full", full)
+            show_run(f"round {number} bare", bare)
+            if options.fetch_only:
+                fetch_only = full_crawl(replica.url, workdir, f"fetch-only-{number}", options.setting, fetch_only=True)
+                runs["fetch-only"].append(fetch_only)
+                show_run(f"round {number} fetch-only", fetch_only)
+            cpu_ratios.append(full.cpu_ms / bare.cpu_ms)
+            wall_ratios.append(bare.seconds / full.seconds)
+            print(
+                f"round {number} CPU/response full/bare {cpu_ratios[-1]:.2f}, wall bare/full {wall_ratios[-1]:.2f} "
+                f"(load {load()})",
+                flush=True,
+            )
     print()
-    print(f"replica articles: {options.articles}; articles archived by the full crawl: {best['full']['articles']:.0f}")
-    print(f"fetch-only: {best['fetch-only']['rate']:.1f} responses/s")
-    print(f"full:       {best['full']['rate']:.1f} responses/s")
-    print(f"ratio full/fetch-only: {ratio:.2f} (target >= 0.80)")
+    print(f"replica articles: {options.articles}; medians over {options.rounds} rounds:")
+    for mode, measured in runs.items():
+        if measured:
+            median = statistics.median
+            show(
+                mode,
+                median(run.responses for run in measured),
+                median(run.seconds for run in measured),
+                median(run.cpu_seconds for run in measured),
+                median(run.cpu_ms for run in measured),
+            )
+    print(f"CPU per response full/bare: {statistics.median(cpu_ratios):.2f} (goal <= {CPU_GOAL})")
+    print(f"wall-clock bare/full:       {statistics.median(wall_ratios):.2f} (goal >= {WALL_GOAL})")
+    if runs["fetch-only"]:
+        fetch_ratios = [
+            full.cpu_ms / fetch.cpu_ms for full, fetch in zip(runs["full"], runs["fetch-only"], strict=True)
+        ]
+        print(f"CPU per response full/fetch-only: {statistics.median(fetch_ratios):.2f}")
+    print(f"load at the end: {load()}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """`dvscrape --help` lists the commands without importing them: no crawler, no archive, no dataset library is
 loaded (bench/startup.py measures the time it takes), and the sentence it shows for each command is that
-command's own."""
+command's own. Importing the crawl loads neither pandas nor numpy (sqlite-utils would import both) nor PIL."""
 
 from __future__ import annotations
 
@@ -30,6 +30,23 @@ def test_help_imports_no_command_and_no_heavy_package() -> None:
     assert all(f"  {name} " in result.stdout for name in COMMANDS)
     assert not [module for module in loaded if module.split(".")[0] in HEAVY]
     assert not [module for module in loaded if module.startswith("dvscrape.") and module != "dvscrape.cli"]
+
+
+CRAWL_MODULES = """
+import sys
+import dvscrape.archive.db, dvscrape.runs.crawl, dvscrape.spiders.portal
+print(" ".join(sorted(sys.modules)))
+import pandas
+from sqlite_utils import Database
+Database(memory=True)["t"].insert({"n": 1})
+"""
+
+
+def test_importing_the_crawl_loads_no_pandas_numpy_or_pil() -> None:
+    result = subprocess.run([sys.executable, "-c", CRAWL_MODULES], capture_output=True, text=True, check=True)
+    loaded = {module.split(".")[0] for module in result.stdout.split()}
+    assert "sqlite_utils" in loaded
+    assert not loaded & {"pandas", "numpy", "PIL"}
 
 
 @pytest.mark.parametrize("limit", [20, 45, 65, 300])

@@ -8,9 +8,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from dvscrape.errors import BrowserError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
@@ -53,6 +50,9 @@ def screenshot(url: str, output: Path, *, window: tuple[int, int] = WINDOW, budg
 def similarity(first: Path, second: Path) -> float:
     """The share of pixels (0 to 1) two screenshots have the same, within PIXEL_TOLERANCE per channel; a size
     difference counts as pixels that differ."""
+    import numpy as np  # here, not at the top: the crawl's QA imports this module, and photographs only on request
+    from PIL import Image
+
     with Image.open(first) as one, Image.open(second) as other:
         a = np.asarray(one.convert("RGB"), dtype=np.int16)
         b = np.asarray(other.convert("RGB"), dtype=np.int16)
