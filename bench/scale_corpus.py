@@ -11,7 +11,8 @@ no two chunks share an article URL. A chunk is captured twice, as a crawl and a 
 
 The pages are rendered and read (listing entries, ``extract_page``) in worker processes; the parent writes each
 exchange with dvscrape's WarcWriter and stores it through the Archive methods a crawl uses (``record_capture``,
-``save_article`` with the listing hint by ``listing_hint``, ``mark_gone``), 1,000 pages a transaction. Without WARC
+``save_article`` with the listing hint by ``listing_hint``, ``mark_gone``, and what each listing shows with
+``record_hint_page``, as the crawl's spider keeps it), 1,000 pages a transaction. Without WARC
 files (*warc* False) the same rows are stored pointing at no record (the SQLite side of a size whose WARC files do
 not fit the disk).
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.records import ArticleOutcome, Capture
+from dvscrape.archive.replay import record_hint_page
 from dvscrape.archive.times import stored_time
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.finish import validated
@@ -64,6 +66,7 @@ class Page:
     kind: str
     canonical: str
     article: Article | None = None
+    shown: tuple[ListingEntry, ...] = ()  # a listing's entries, which the crawl keeps as it reads them
 
 
 @dataclass
@@ -142,12 +145,16 @@ def _content_type(page: Page) -> str:
 def _read(pages: list[Page], profile: SiteProfile) -> list[Page]:
     """The pages with their articles extracted, each with the listing hint of the listings fetched with it."""
     shown: dict[str, list[ListingEntry]] = {}
+    listed: list[Page] = []
     for page in pages:
         if page.kind == UrlKind.LISTING.value and page.status == 200:
-            for entry in extract_listing(page.url, page.body, profile, _content_type(page)).entries:
+            entries = extract_listing(page.url, page.body, profile, _content_type(page)).entries
+            for entry in entries:
                 shown.setdefault(entry.url, []).append(entry)
+            page = replace(page, shown=tuple(entries))
+        listed.append(page)
     read: list[Page] = []
-    for page in pages:
+    for page in listed:
         if page.kind == UrlKind.ARTICLE.value and page.status == 200:
             hint = listing_hint(shown.get(page.canonical, ()))
             context = PageContext(_content_type(page), None, hint.categories, hint.date, page.status)
@@ -235,6 +242,8 @@ class _Store:
         )  # fmt: skip
         result.pages += 1
         self.captures[name] = self.captures.get(name, 0) + 1
+        if page.kind == UrlKind.LISTING.value and page.status == 200:
+            record_hint_page(self.archive.db.conn, capture_id, page.shown)  # as the crawl's spider does
         if page.article is not None:
             outcome = self.archive.save_article(page.article, capture_id=capture_id, seen_at=seen).outcome
             result.articles += outcome is ArticleOutcome.NEW

@@ -332,6 +332,14 @@ def m0021_crawl_origins(db: Database) -> None:
     )
 
 
+def m0022_listing_capture_times(db: Database) -> None:
+    """An index of the listing captures by URL and time: a rebuild takes each listing URL's capture nearest an
+    article's (archive.replay.listing_entries_near), and an import the captures next to the ones it added, with a
+    seek each rather than a walk through every capture of a listing URL (a category's first page is captured at
+    every crawl)."""
+    db.execute("CREATE INDEX idx_captures_listing_times ON captures (url, fetched_at) WHERE kind = 'listing'")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m0001_core_tables,
     m0002_tags_and_related_links,
@@ -354,6 +362,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0019_hint_pages,
     m0020_rebuilds,
     m0021_crawl_origins,
+    m0022_listing_capture_times,
 )
 
 

@@ -96,18 +96,29 @@ def added_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
 
 
 def hinted_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
-    """The stored articles whose record rests on a listing hint (no date or no category of the page's own) and that
-    some capture of a listing URL the crawl or import *crawl_id* (or a run it resumed) captured shows: their hint
-    may change with it."""
+    """The stored articles whose record rests on a listing hint (no date or no category of the page's own) and whose
+    hint a listing capture of the crawl or import *crawl_id* (or of a run it resumed) may change: an article's hint
+    comes from each listing URL's capture nearest its own (listing_entries_near), and a new capture can only take
+    the place of the earlier captures next to it in time, so the articles it, or those, show."""
     sources = ", ".join(f"'{source}'" for source in sorted(SHOWN_DATE_SOURCES))
+    neighbour = (
+        "SELECT o.id FROM captures o JOIN hint_pages_read r ON r.capture_id = o.id WHERE o.kind = 'listing' "
+        "AND o.url = added.url AND o.crawl_id NOT IN runs AND o.fetched_at {} added.at ORDER BY o.fetched_at {} LIMIT 1"
+    )
     found = conn.execute(
         f"""
-        {RESUMED_RUNS}
-        SELECT DISTINCT a.url FROM captures c
-        JOIN captures l ON l.url = c.url AND l.kind = 'listing'
-        JOIN page_links p ON p.capture_id = l.id
-        JOIN articles a ON a.url = p.article_url
-        WHERE c.crawl_id IN runs AND c.kind = 'listing' AND c.record_type = 'response' AND c.status = 200
+        {RESUMED_RUNS},
+        added(id, url, at) AS (
+            SELECT c.id, c.url, c.fetched_at FROM captures c WHERE c.crawl_id IN runs AND c.kind = 'listing'
+            AND c.record_type = 'response' AND c.status = 200
+        ),
+        shown(capture_id) AS (
+            SELECT id FROM added
+            UNION SELECT ({neighbour.format("<=", "DESC")}) FROM added
+            UNION SELECT ({neighbour.format(">=", "ASC")}) FROM added
+        )
+        SELECT DISTINCT a.url FROM page_links p JOIN articles a ON a.url = p.article_url
+        WHERE p.capture_id IN shown
         AND (a.published_source NOT IN ({sources}) OR a.categories IN ('', '[]')
              OR a.flags LIKE '%"categories-from-listing"%')
         """,
@@ -155,11 +166,15 @@ def hint_pages_to_read(conn: sqlite3.Connection, *, again: bool) -> list[Archive
 
 
 def record_hint_page(conn: sqlite3.Connection, capture_id: int, shown: Iterable[ListingEntry]) -> None:
-    """Record what the hint page *capture_id* shows: one entry per article (for a sitemap, the lastmod as its date)."""
+    """Record what the hint page *capture_id* shows: one entry per article, the last one the page shows of it (for a
+    sitemap, the lastmod as its date). The crawl records its listing and sitemap pages as it reads them, a rebuild
+    the ones no one read."""
+    entries = {entry.url: entry for entry in shown if entry.url}
     conn.execute("INSERT OR REPLACE INTO hint_pages_read (capture_id) VALUES (?)", (capture_id,))
+    conn.execute("DELETE FROM page_links WHERE capture_id = ?", (capture_id,))
     conn.executemany(
         "INSERT INTO page_links (capture_id, article_url, title, shown_date, category) VALUES (?, ?, ?, ?, ?)",
-        [(capture_id, entry.url, entry.title, entry.published, entry.category) for entry in shown],
+        [(capture_id, entry.url, entry.title, entry.published, entry.category) for entry in entries.values()],
     )
 
 
@@ -176,21 +191,31 @@ def sitemap_lastmod(conn: sqlite3.Connection, canonical_url: str) -> str:
 def listing_entries_near(conn: sqlite3.Connection, canonical_url: str, moment: str) -> list[ListingEntry]:
     """The entries for *canonical_url* of every listing URL that ever showed it, each as captured nearest in time to
     *moment* (the earlier of two equally near), by listing URL: a listing capture that no longer shows it gives
-    nothing."""
-    captures: dict[str, list[tuple[float, int]]] = {}
-    for url, capture_id, fetched_at in conn.execute(
-        "SELECT c.url, c.id, c.fetched_at FROM captures c JOIN hint_pages_read r ON r.capture_id = c.id "
-        "WHERE c.kind = 'listing' AND c.url IN (SELECT l.url FROM page_links p JOIN captures l ON l.id = p.capture_id "
-        "WHERE p.article_url = ? AND l.kind = 'listing')",
-        (canonical_url,),
-    ):
-        captures.setdefault(str(url), []).append((_seconds(str(fetched_at)), int(capture_id)))
-    if not captures:
-        return []
+    nothing. Only the captures of each listing URL just before and just after *moment* are looked at."""
+    side = (
+        "SELECT c.id, c.fetched_at FROM captures c JOIN hint_pages_read r ON r.capture_id = c.id "
+        "WHERE c.kind = 'listing' AND c.url = shown.url AND c.fetched_at {} :moment ORDER BY c.fetched_at {}, c.id "
+        "LIMIT 1"
+    )
     at = _seconds(moment)
-    nearest = [
-        min(found, key=lambda capture: (abs(capture[0] - at), capture[0]))[1] for _, found in sorted(captures.items())
-    ]
+    nearest: list[int] = []
+    for _, before, after in conn.execute(
+        f"""
+        WITH shown(url) AS (
+            SELECT DISTINCT l.url FROM page_links p JOIN captures l ON l.id = p.capture_id
+            WHERE p.article_url = :url AND l.kind = 'listing'
+        )
+        SELECT shown.url, (SELECT json_array(id, fetched_at) FROM ({side.format("<=", "DESC")})),
+               (SELECT json_array(id, fetched_at) FROM ({side.format(">=", "ASC")}))
+        FROM shown ORDER BY shown.url
+        """,
+        {"url": canonical_url, "moment": moment},
+    ):
+        sides = [json.loads(found) for found in (before, after) if found]
+        if sides:
+            nearest.append(min(sides, key=lambda capture: (abs(_seconds(capture[1]) - at), capture[1]))[0])
+    if not nearest:
+        return []
     entries = {
         int(capture_id): ListingEntry(str(url), str(title), published, str(category))
         for capture_id, url, title, published, category in conn.execute(

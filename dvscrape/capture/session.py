@@ -7,7 +7,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,12 +26,14 @@ from dvscrape.archive.lookup import (
 )
 from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
+from dvscrape.archive.replay import record_hint_page
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.archive.times import now_stored, parse_time
 from dvscrape.capture.counts import Count, counts_of
 from dvscrape.capture.held import HeldArticles
 from dvscrape.capture.planner import FetchPlanner
 from dvscrape.errors import ArchiveError, DvscrapeError
+from dvscrape.pages.listing import ListingEntry
 from dvscrape.sites import profile_for
 from dvscrape.warc.payload import decoded_payload
 from dvscrape.warc.writer import WarcWriter
@@ -242,6 +244,12 @@ class CrawlSession:
         self._refusals[url] = (url, kind, reason, found_on)
         if len(self._refusals) >= REFUSAL_BATCH:
             self.flush_refusals()
+
+    def record_hint_page(self, capture_id: int, shown: Iterable[ListingEntry]) -> None:
+        """Record what the listing or sitemap capture *capture_id* shows of articles, as a rebuild reads it
+        (archive.replay.record_hint_page), so that no rebuild reads its record again."""
+        record_hint_page(self.archive.db.conn, capture_id, shown)
+        self.wrote()
 
     def record_failed_fetch(self, url: str, canonical_url: str, kind: str, error: str, attempts: int) -> None:
         """Record in `captures` a fetch that got no HTTP response after its *attempts*, with the *error*."""

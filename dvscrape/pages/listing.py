@@ -13,7 +13,7 @@ from dvscrape.pages._text import archival, clean_line
 from dvscrape.pages.dom import Compiled, attribute, compiled, css, read_page, text_of
 from dvscrape.pages.metadata import absolute_url, texts
 from dvscrape.sites.profile import Selectors, SiteProfile
-from dvscrape.sites.urls import locale_of
+from dvscrape.sites.urls import classify, locale_of
 from dvscrape.text import read_date
 
 
@@ -125,3 +125,11 @@ def _category(root: object, sel: Compiled) -> str:
         return selected[0]
     crumbs = texts(sel.breadcrumb(root))
     return crumbs[-1] if crumbs else ""
+
+
+def sitemap_entries(pages: Iterable[tuple[str, str]], profile: SiteProfile) -> list[ListingEntry]:
+    """What a sitemap shows of each page (pages.sitemap's (loc, lastmod) pairs) as listing entries: the page's
+    canonical URL under *profile*, its lastmod as the date."""
+    return [
+        ListingEntry(classify(profile.fetch_url(loc), profile).canonical, "", lastmod, "") for loc, lastmod in pages
+    ]

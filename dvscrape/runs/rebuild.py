@@ -62,7 +62,7 @@ from dvscrape.archive.times import now_stored
 from dvscrape.errors import DvscrapeError, ReextractError
 from dvscrape.pages import Article
 from dvscrape.pages.finish import validated
-from dvscrape.pages.listing import ListingEntry, extract_listing, listing_hint
+from dvscrape.pages.listing import ListingEntry, extract_listing, listing_hint, sitemap_entries
 from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.runs.pagework import PageJob, read_pages
 from dvscrape.sites import profile_for
@@ -129,16 +129,12 @@ def _shown(
     try:
         record = read_record_at(archive.path_of(page.filename), page.offset, page.length, check_digests=False)
         if page.kind == UrlKind.SITEMAP.value:
-            listed = read_sitemap(decoded_payload(record)).pages
-            entries = [ListingEntry(classify(profile.fetch_url(loc), profile).canonical, "", lastmod, "")
-                       for loc, lastmod in listed]  # fmt: skip
-        else:
-            content_type = record.http_header("Content-Type")
-            entries = list(extract_listing(page.url, decoded_payload(record), profile, content_type).entries)
+            return sitemap_entries(read_sitemap(decoded_payload(record)).pages, profile)
+        content_type = record.http_header("Content-Type")
+        return list(extract_listing(page.url, decoded_payload(record), profile, content_type).entries)
     except (DvscrapeError, OSError, ValueError) as error:
         result.failures.append(f"{page.url}: the {page.kind} page cannot be read for its hints: {error}")
         return []
-    return list({entry.url: entry for entry in entries if entry.url}.values())
 
 
 def iter_extracted(

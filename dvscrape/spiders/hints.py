@@ -6,8 +6,8 @@ no guard stopped, a very long polite crawl), it is stored with the hint of the l
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
@@ -15,10 +15,13 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from dvscrape.capture.held import HeldArticles
-from dvscrape.capture.items import ArticleItem, ExtractionFailure, content_type
+from dvscrape.capture.items import CAPTURE_ID_KEY, REVISIT_KEY, ArticleItem, ExtractionFailure, content_type
 from dvscrape.errors import ExtractionError
-from dvscrape.pages.listing import extract_listing
+from dvscrape.pages.listing import ListingEntry, extract_listing
 from dvscrape.sites.profile import SiteProfile
+
+if TYPE_CHECKING:
+    from dvscrape.capture.session import CrawlSession
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ class ListingHintsMixin:
 
     held: HeldArticles
     crawler: Any
+    session: CrawlSession | None
     profile: SiteProfile
     extract_enabled: bool  # DVSCRAPE_EXTRACT_ENABLED, set by the spider's from_crawler
     _canonical_of: Callable[[Response], str]
@@ -42,9 +46,21 @@ class ListingHintsMixin:
         if not self.extract_enabled:
             return
         try:
-            self.held.note_listing(extract_listing(response.url, response.body, self.profile, content_type(response)))
+            listing = extract_listing(response.url, response.body, self.profile, content_type(response))
         except ExtractionError as error:
             logger.warning("listing %s could not be read: %s", response.url, error)
+            return
+        self.held.note_listing(listing)
+        self.record_hint_page(response, listing.entries)
+
+    def record_hint_page(self, response: Response, shown: Iterable[ListingEntry]) -> None:
+        """Keep what the archived listing or sitemap response shows of articles, so that no rebuild reads it again
+        (a revisit has no record of its own to read)."""
+        capture_id = response.meta.get(CAPTURE_ID_KEY)
+        if capture_id is None or response.meta.get(REVISIT_KEY) or not 200 <= response.status < 300:
+            return
+        if self.session is not None:
+            self.session.record_hint_page(int(capture_id), shown)
 
     def hold(self, response: TextResponse) -> bool:
         """Hold the article of *response* until every listing is read; False once the crawl has settled (store it

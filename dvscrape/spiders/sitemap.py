@@ -4,7 +4,7 @@ page, re-checked in the same run so that a removal is found at once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -15,6 +15,7 @@ from scrapy.http import Response
 from dvscrape.capture.items import CANONICAL_KEY, REVISIT_KEY, FetchFailure
 from dvscrape.errors import DvscrapeError, ExtractionError
 from dvscrape.pages.dom import decode_document
+from dvscrape.pages.listing import ListingEntry, sitemap_entries
 from dvscrape.pages.sitemap import read_sitemap
 from dvscrape.sites.urls import UrlDecision, UrlKind, classify
 
@@ -32,6 +33,7 @@ class SitemapMixin:
 
     profile: SiteProfile
     session: CrawlSession | None
+    record_hint_page: Callable[[Response, Iterable[ListingEntry]], None]  # ListingHintsMixin's
     crawler: Any
 
     def init_change_signals(self) -> None:
@@ -116,6 +118,7 @@ class SitemapMixin:
         except ExtractionError as error:
             yield FetchFailure(response.url, response.url, "sitemap", str(error), response.status, 1)
             return
+        self.record_hint_page(response, sitemap_entries(sitemap.pages, self.profile))
         self._sitemap_entries += [(loc, "", response.url) for loc, _ in sitemap.sitemaps]  # an index's sitemaps
         for loc, lastmod in sitemap.pages:
             self._sitemap_entries.append((loc, lastmod, response.url))
