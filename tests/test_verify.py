@@ -132,3 +132,17 @@ def test_verify_json_report(crawled_archive: CrawledArchive) -> None:
     result = run_cli("verify", "--json", "--archive", str(crawled_archive.directory))
     report = json.loads(result.stdout)
     assert report["ok"] and report["records"] > report["captures"] > 0 and report["problems"] == []
+
+
+def test_a_record_id_used_in_two_files_is_reported_with_both_places(archive_copy: Path) -> None:
+    """Verify reads one file at a time and keeps a few bytes a record; a record id met again in a later file is still
+    found, and named with where it was first used."""
+    _, path, offset, length = first_article_capture(archive_copy)
+    copied = archive_copy / "warc" / f"zz-copy-{path.name}"
+    with path.open("rb") as source:
+        source.seek(offset)
+        copied.write_bytes(source.read(length))  # the same record (same id) as a file of its own
+    code, out = verify(archive_copy)
+    assert code == ExitCode.ARCHIVE_ERROR
+    assert re.search(rf"{copied.name} at offset 0: record id <urn:uuid:[^>]+> also used at {path.name} at offset "
+                     rf"{offset}", out), out  # fmt: skip

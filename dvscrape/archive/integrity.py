@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import sqlite3
+from collections.abc import Iterator
 
 from dvscrape.archive.db import Archive
 from dvscrape.warc.verify import CaptureRow, VerifyReport, verify_archive
@@ -13,17 +16,30 @@ def verify(archive: Archive) -> VerifyReport:
     version checked to name an existing capture (see warc.verify)."""
     conn = archive.db.conn
     return verify_archive(
-        archive.warc_dir, capture_rows(conn), import_defects=import_defects(conn), dangling=dangling_captures(conn)
+        archive.warc_dir, _Captures(conn), import_defects=import_defects(conn), dangling=dangling_captures(conn)
     )
 
 
-def capture_rows(conn: sqlite3.Connection) -> list[CaptureRow]:
-    """Every captures row that points at a WARC record, by id."""
-    found = conn.execute(
-        "SELECT id, url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest FROM captures "
-        "WHERE warc_filename IS NOT NULL AND warc_filename != '' ORDER BY id"
-    )
-    return [CaptureRow(*row) for row in found]
+class _Captures:
+    """The captures rows that point at WARC records, a file at a time (warc.verify.CaptureIndex)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def by_file(self) -> Iterator[tuple[str, list[CaptureRow]]]:
+        found = self.conn.execute(
+            "SELECT id, url, warc_filename, warc_offset, warc_length, warc_record_id, payload_digest FROM captures "
+            "WHERE warc_filename IS NOT NULL AND warc_filename != '' ORDER BY warc_filename, id"
+        )
+        for filename, rows in itertools.groupby(found, key=lambda row: str(row[2])):
+            yield filename, [CaptureRow(*row) for row in rows]
+
+    def cited(self, record_ids: set[str]) -> set[str]:
+        found = self.conn.execute(
+            "SELECT DISTINCT warc_record_id FROM captures WHERE warc_record_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(record_ids)),),
+        )
+        return {str(record_id) for (record_id,) in found}
 
 
 def import_defects(conn: sqlite3.Connection) -> frozenset[tuple[str, int]]:

@@ -7,9 +7,13 @@ damage), never an exception for damage found: damage is what the report is for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import itertools
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from dvscrape.errors import WarcFormatError
 from dvscrape.warc.files import IMPORTED_PREFIX, warc_files
@@ -91,107 +95,92 @@ def _header_problems(record: WarcRecord) -> list[str]:
     return [f"{record.record_type or 'untyped'} record lacks required header {name}" for name in missing]
 
 
-def _scan_files(
-    files: list[Path],
-    problems: list[Finding],
-    warnings: list[Finding] | None = None,
-    known_defects: frozenset[tuple[str, int]] = frozenset(),
-) -> tuple[dict[tuple[str, int], _Indexed], list[tuple[str, str]], int]:
-    """Read every record of *files*; return the records by (file, offset), the revisits (where, refers-to id) and
-    the record count."""
-    indexed: dict[tuple[str, int], _Indexed] = {}
-    revisits: list[tuple[str, str]] = []
-    seen_ids: dict[str, str] = {}
-    count = 0
-    for path in files:
-        if path.name.startswith(IMPORTED_PREFIX):
-            count += _scan_imported(path, known_defects, indexed, revisits, seen_ids, problems, warnings)
-            continue
-        try:
-            for record in iter_records(path, check_digests=False):
-                count += 1
-                where = f"{path.name} at offset {record.offset}"
-                problems.extend(Finding(where, message) for message in _header_problems(record))
-                try:  # digests record by record, so that one bad record does not hide the rest of the file
-                    read_record_at(path, record.offset, record.length, check_digests=True)
-                except WarcFormatError as error:
-                    problems.append(Finding(where, f"digest check failed: {error}"))
-                record_id = record.record_id
-                if record_id in seen_ids:
-                    problems.append(Finding(where, f"record id {record_id} also used at {seen_ids[record_id]}"))
-                seen_ids[record_id] = where
-                indexed[(path.name, record.offset)] = _Indexed(
-                    record.length,
-                    record_id,
-                    record.record_type,
-                    record.header("WARC-Payload-Digest") or "",
-                    record.target_uri,
-                )
-                if record.record_type == "revisit":
-                    revisits.append((where, record.header("WARC-Refers-To") or ""))
-        except WarcFormatError as error:
-            problems.append(Finding(path.name, f"unreadable from here on: {error}"))
-    return indexed, revisits, count
+class _RecordIds:
+    """Where each record id was seen, in a few bytes a record (a key of its id, its file and offset), so that ids
+    used twice are found once every file is read, however many records the files hold."""
+
+    def __init__(self) -> None:
+        self.keys = array("Q")
+        self.places = array("Q")
+        self.lengths = array("Q")
+
+    def add(self, record_id: str, file_index: int, offset: int, length: int) -> None:
+        self.keys.append(int.from_bytes(hashlib.blake2b(record_id.encode(), digest_size=8).digest(), "big"))
+        self.places.append(file_index << 44 | offset)
+        self.lengths.append(length)
+
+    def twice(self) -> Iterator[tuple[tuple[int, int, int], tuple[int, int, int]]]:
+        """(file index, offset, length) of each record whose id's key an earlier record has, with that earlier
+        one's."""
+        order = sorted(range(len(self.keys)), key=lambda index: (self.keys[index], self.places[index]))
+        for before, after in itertools.pairwise(order):
+            if self.keys[before] == self.keys[after]:
+                yield self._place(before), self._place(after)
+
+    def _place(self, index: int) -> tuple[int, int, int]:
+        packed = self.places[index]
+        return packed >> 44, packed & ((1 << 44) - 1), self.lengths[index]
 
 
-def _scan_imported(
+def _scan_file(
     path: Path,
-    known_defects: frozenset[tuple[str, int]],
-    indexed: dict[tuple[str, int], _Indexed],
-    revisits: list[tuple[str, str]],
-    seen_ids: dict[str, str],
+    file_index: int,
+    ids: _RecordIds,
     problems: list[Finding],
-    warnings: list[Finding] | None,
-) -> int:
-    """Read an imported file (another tool's): its unreadable parts are warnings when the import recorded them
-    (the file is kept as it came), problems otherwise (it changed since); readable records as in _scan_files."""
-    count = 0
-    for item in iter_any(path):
-        if isinstance(item, Defect):
+    warnings: list[Finding],
+    known_defects: frozenset[tuple[str, int]],
+) -> tuple[dict[int, _Indexed], list[tuple[str, str]]]:
+    """Read every record of *path*; return its records by offset and its revisits (where, refers-to id). An
+    imported file (another tool's) keeps its unreadable parts: warnings when the import recorded them (the file is
+    kept as it came), problems otherwise (it changed since)."""
+    indexed: dict[int, _Indexed] = {}
+    revisits: list[tuple[str, str]] = []
+    imported = path.name.startswith(IMPORTED_PREFIX)
+    try:
+        for item in iter_any(path) if imported else iter_records(path, check_digests=False):
             where = f"{path.name} at offset {item.offset}"
-            if (path.name, item.offset) in known_defects:
-                if warnings is not None:
-                    warnings.append(Finding(where, f"unreadable part recorded at import: {item.reason}"))
-            else:
-                problems.append(Finding(where, f"unreadable: {item.reason}"))
-            continue
-        count += 1
-        where = f"{path.name} at offset {item.offset}"
-        try:
-            read_record_at(path, item.offset, item.length, check_digests=True)
-        except WarcFormatError as error:
-            (warnings if warnings is not None else problems).append(
-                Finding(where, f"digest check failed (as written by the tool that made the file): {error}")
+            if isinstance(item, Defect):
+                known = (path.name, item.offset) in known_defects
+                (warnings if known else problems).append(
+                    Finding(where, f"unreadable part recorded at import: {item.reason}" if known
+                            else f"unreadable: {item.reason}")
+                )  # fmt: skip
+                continue
+            if not imported:
+                problems.extend(Finding(where, message) for message in _header_problems(item))
+            try:  # digests record by record, so that one bad record does not hide the rest of the file
+                read_record_at(path, item.offset, item.length, check_digests=True)
+            except WarcFormatError as error:
+                if imported:
+                    warnings.append(
+                        Finding(where, f"digest check failed (as written by the tool that made the file): {error}")
+                    )
+                else:
+                    problems.append(Finding(where, f"digest check failed: {error}"))
+            ids.add(item.record_id, file_index, item.offset, item.length)
+            indexed[item.offset] = _Indexed(
+                item.length, item.record_id, item.record_type, item.header("WARC-Payload-Digest") or "", item.target_uri
             )
-        if item.record_id in seen_ids:
-            problems.append(Finding(where, f"record id {item.record_id} also used at {seen_ids[item.record_id]}"))
-        seen_ids[item.record_id] = where
-        indexed[(path.name, item.offset)] = _Indexed(
-            item.length, item.record_id, item.record_type, item.header("WARC-Payload-Digest") or "", item.target_uri
-        )
-        if item.record_type == "revisit":
-            revisits.append((where, item.header("WARC-Refers-To") or ""))
-    return count
+            if item.record_type == "revisit":
+                revisits.append((where, item.header("WARC-Refers-To") or ""))
+    except WarcFormatError as error:
+        problems.append(Finding(path.name, f"unreadable from here on: {error}"))
+    return indexed, revisits
 
 
 def _check_captures(
-    rows: Sequence[CaptureRow],
-    indexed: dict[tuple[str, int], _Indexed],
-    file_names: set[str],
-    problems: list[Finding],
-    warnings: list[Finding],
+    rows: Iterable[CaptureRow], indexed: dict[int, _Indexed], filename: str, problems: list[Finding]
 ) -> tuple[int, set[str]]:
-    """Check each capture row against its record; return the number checked and the record ids captures cite."""
+    """Check each capture row of the file *filename* against its record; return the number checked and the record
+    ids they cite."""
+    count = 0
     cited: set[str] = set()
     for row in rows:
-        filename, offset, length, record_id, digest = (row.filename, row.offset, row.length, row.record_id,
-                                                       row.payload_digest)  # fmt: skip
+        count += 1
+        offset, length, record_id, digest = row.offset, row.length, row.record_id, row.payload_digest
         where = f"captures row {row.capture_id} ({row.url})"
         cited.add(record_id or "")
-        if filename not in file_names:
-            problems.append(Finding(where, f"points at WARC file {filename}, which is not in the warc folder"))
-            continue
-        record = indexed.get((filename, offset))
+        record = indexed.get(offset)
         if record is None:
             problems.append(Finding(where, f"no readable record starts at offset {offset} of {filename}"))
             continue
@@ -205,35 +194,80 @@ def _check_captures(
             problems.append(
                 Finding(where, f"points at a {record.record_type} record, not a response, revisit or resource")
             )
-    for (filename, offset), record in sorted(indexed.items()):
-        if record.record_type == "response" and record.record_id not in cited:
-            warnings.append(
-                Finding(f"{filename} at offset {offset}", f"response for {record.target_uri} has no captures row")
-            )
-    return len(rows), cited
+    return count, cited
+
+
+class CaptureIndex(Protocol):
+    """What verify_archive asks of the archive's captures rows (archive.integrity answers from the database)."""
+
+    def by_file(self) -> Iterator[tuple[str, list[CaptureRow]]]:
+        """Each WARC file name the rows point at, in order of name, with its rows by id."""
+
+    def cited(self, record_ids: set[str]) -> set[str]:
+        """Those of *record_ids* some row points at."""
+
+
+def _not_in_folder(filename: str, rows: list[CaptureRow], problems: list[Finding]) -> int:
+    """Name each row that points at a file the warc folder lacks; return how many."""
+    problems.extend(
+        Finding(f"captures row {row.capture_id} ({row.url})",
+                f"points at WARC file {filename}, which is not in the warc folder") for row in rows
+    )  # fmt: skip
+    return len(rows)
 
 
 def verify_archive(
     warc_dir: Path,
-    captures: Sequence[CaptureRow],
+    captures: CaptureIndex,
     *,
     import_defects: frozenset[tuple[str, int]] = frozenset(),
     dangling: Sequence[tuple[str, int, int]] = (),
 ) -> VerifyReport:
-    """Verify the WARC files in *warc_dir*, and the *captures* rows against them; *import_defects* are the (file,
-    offset) of the unreadable parts imports recorded, *dangling* the (table, row id, capture id) of the rows that
-    name a capture that does not exist (archive.integrity gathers them)."""
+    """Verify the WARC files in *warc_dir* one at a time, and the *captures* rows of each against it (what is held
+    at once grows with one file, not the archive); *import_defects* are the (file, offset) of the unreadable parts
+    imports recorded, *dangling* the (table, row id, capture id) of the rows that name a capture that does not
+    exist (archive.integrity gathers them)."""
     problems: list[Finding] = []
     warnings: list[Finding] = []
-    files = warc_files(warc_dir)
-    indexed, revisits, record_count = _scan_files(files, problems, warnings, import_defects)
-    checked, cited = _check_captures(captures, indexed, {path.name for path in files}, problems, warnings)
-    for where, refers_to in revisits:
-        if refers_to and refers_to not in cited:
-            if where.startswith(IMPORTED_PREFIX):  # imported as it came: its original was never in the archive
-                warnings.append(Finding(where, f"imported revisit refers to {refers_to}, which no capture holds"))
-            else:
-                problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
+    files = sorted(warc_files(warc_dir), key=lambda path: path.name)
+    present = {path.name for path in files}
+    ids = _RecordIds()
+    checked = 0
+    rows_of: dict[str, list[CaptureRow]] = {}
+    groups = captures.by_file()
+    for file_index, path in enumerate(files):
+        for filename, rows in groups:  # the rows of the files before this one by name, and of this one
+            if filename in present:
+                rows_of[filename] = rows
+                if filename >= path.name:
+                    break
+                continue
+            checked += _not_in_folder(filename, rows, problems)
+        indexed, revisits = _scan_file(path, file_index, ids, problems, warnings, import_defects)
+        count, cited = _check_captures(rows_of.pop(path.name, []), indexed, path.name, problems)
+        checked += count
+        uncited = {record.record_id for record in indexed.values() if record.record_type == "response"} - cited
+        uncited -= captures.cited(uncited)
+        for offset, record in sorted(indexed.items()):
+            if record.record_type == "response" and record.record_id in uncited:
+                warnings.append(
+                    Finding(f"{path.name} at offset {offset}", f"response for {record.target_uri} has no captures row")
+                )
+        held = captures.cited({refers_to for _, refers_to in revisits if refers_to})
+        for where, refers_to in revisits:
+            if refers_to and refers_to not in held:
+                if where.startswith(IMPORTED_PREFIX):  # imported as it came: its original was never in the archive
+                    warnings.append(Finding(where, f"imported revisit refers to {refers_to}, which no capture holds"))
+                else:
+                    problems.append(Finding(where, f"revisit refers to {refers_to}, which no capture holds"))
+    for filename, rows in groups:  # the rows of files after the last one present
+        checked += _not_in_folder(filename, rows, problems)
+    for (first_file, first_offset, first_length), (file_index, offset, length) in ids.twice():
+        first, again = files[first_file], files[file_index]
+        record_id = read_record_at(again, offset, length, check_digests=False).record_id
+        if record_id == read_record_at(first, first_offset, first_length, check_digests=False).record_id:
+            where = f"{again.name} at offset {offset}"
+            problems.append(Finding(where, f"record id {record_id} also used at {first.name} at offset {first_offset}"))
     problems.extend(Finding(f"{table} row {row_id}", f"capture {capture} does not exist") for table, row_id, capture
                     in dangling)  # fmt: skip
-    return VerifyReport(len(files), record_count, checked, tuple(problems), tuple(warnings))
+    return VerifyReport(len(files), len(ids.keys), checked, tuple(problems), tuple(warnings))
