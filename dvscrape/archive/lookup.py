@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -240,7 +240,7 @@ def replay_home(conn: sqlite3.Connection) -> tuple[str, str, int | None] | None:
     return str(home[1]), str(home[2]), int(original[0]) if original else None
 
 
-def replay_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+def replay_articles(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
     """(URL fetched, capture time, title) of every article not gone, at the capture its content comes from, in capture
     order."""
     found = conn.execute(
@@ -250,7 +250,7 @@ def replay_articles(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
         ORDER BY c.fetched_at, a.id
         """
     )
-    return [(str(url), str(fetched_at), str(title or url)) for url, fetched_at, title in found]
+    return ((str(url), str(fetched_at), str(title or url)) for url, fetched_at, title in found)
 
 
 def captured_page_urls(conn: sqlite3.Connection) -> list[str]:

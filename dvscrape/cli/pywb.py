@@ -44,7 +44,7 @@ def replay_command(archive_dir: Path, host: str, port: int, no_serve: bool) -> N
     """
     with opened_archive(archive_dir) as archive:
         collection = build_collection(archive)
-        pages = replay_pages(archive)
+        home = next((page for page in replay_pages(archive) if page.kind == "home"), None)
     state = "indexed" if collection.reindexed else "index up to date"
     click.echo(f"collection {collection.root / 'collections' / COLLECTION}: {collection.index_lines} captures {state}")
     if no_serve:
@@ -56,7 +56,6 @@ def replay_command(archive_dir: Path, host: str, port: int, no_serve: bool) -> N
     except DvscrapeError as error:
         raise command_error(error) from error
     base = replay_base(host, port)
-    home = next((page for page in pages if page.kind == "home"), None)
     click.echo(f"pywb serving {base}/{COLLECTION}/ (log: {collection.root / 'pywb.log'})")
     if home is not None:
         click.echo(f"home page, newest capture: {replay_url(base, home.timestamp, home.url)}")

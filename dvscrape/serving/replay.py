@@ -75,18 +75,17 @@ def _html_title(archive: Archive, capture_id: int) -> str:
     return " ".join(text.replace("&amp;", "&").split())
 
 
-def replay_pages(archive: Archive) -> list[ReplayPage]:
+def replay_pages(archive: Archive) -> Iterator[ReplayPage]:
     """The home page, then every article, once each: at its newest capture with content (a 200 response, or a
-    revisit that confirmed one), titled with the page's title (the article title; the home page's <title>)."""
-    pages: list[ReplayPage] = []
+    revisit that confirmed one), titled with the page's title (the article title; the home page's <title>); read
+    from the archive as they are used."""
     home = replay_home(archive.db.conn)
     if home is not None:
         url, fetched_at, original = home
         title = _html_title(archive, original) if original is not None else ""
-        pages.append(ReplayPage(url, fetched_at, title or url, "home"))
+        yield ReplayPage(url, fetched_at, title or url, "home")
     for url, fetched_at, title in replay_articles(archive.db.conn):
-        pages.append(ReplayPage(url, fetched_at, title, "article"))
-    return pages
+        yield ReplayPage(url, fetched_at, title, "article")
 
 
 def replay_url(base: str, timestamp: str, url: str, *, collection: str = COLLECTION, modifier: str = "") -> str:

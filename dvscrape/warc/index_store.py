@@ -93,10 +93,14 @@ class IndexStore:
         return self._published[key]
 
     def lines(self) -> Iterator[str]:
-        """The whole index as replay tools are given it, sorted byte-wise, without newlines."""
-        merged = (parse_line(text) for text in heapq.merge(*map(_iter_lines, self._maps)))
-        for _, group in itertools.groupby(merged, key=lambda line: line.key):
-            yield from (line.text() for line in self._apply_rules(list(group)))
+        """The whole index as replay tools are given it, sorted byte-wise, without newlines. The segments are read
+        as files (a few lines at a time), not through their mappings, which would hold the whole index resident."""
+        with contextlib.ExitStack() as stack:
+            handles = [stack.enter_context(open(self.folder / segment.name, encoding="utf-8"))
+                       for segment in self._segments]  # fmt: skip
+            merged = (parse_line(text.rstrip("\n")) for text in heapq.merge(*handles))
+            for _, group in itertools.groupby(merged, key=lambda line: line.key):
+                yield from (line.text() for line in self._apply_rules(list(group)))
 
     def record(self, filename: str, offset: int, length: int) -> WarcRecord:
         """The record at *offset* of the indexed file *filename* (digests not checked). Raises WarcFormatError."""
@@ -178,17 +182,10 @@ class IndexStore:
                 kept.append(self._without(segment, stale) if stale else segment)
         held = {name for segment in kept for name in segment.files}
         self.indexed = [name for name in self._paths if name not in held]
-        if self.indexed:
-            lines = sorted(line for name in self.indexed for line in file_lines(self._paths[name]))
-            kept.append(self._write(iter(lines), {name: stamps[name] for name in self.indexed}))
-        while len(kept) >= 2 and kept[-2].lines <= 2 * kept[-1].lines:
-            older, newer = kept[-2], kept.pop()
-            with (
-                open(self.folder / older.name, encoding="utf-8") as a,
-                open(self.folder / newer.name, encoding="utf-8") as b,
-            ):
-                merged = (text.rstrip("\n") for text in heapq.merge(a, b))
-                kept[-1] = self._write(merged, {**older.files, **newer.files})
+        for name in self.indexed:  # a segment each, merged below: what is sorted in memory is one file's lines
+            kept.append(self._write(iter(sorted(file_lines(self._paths[name]))), {name: stamps[name]}))
+            self._merge_last(kept)
+        self._merge_last(kept)
         if kept != segments or not manifest.exists():
             temporary = manifest.with_name(MANIFEST + ".tmp")
             temporary.write_text(json.dumps([segment.__dict__ for segment in kept]), encoding="utf-8")
@@ -199,6 +196,18 @@ class IndexStore:
                 path.unlink(missing_ok=True)
         self._segments = kept
         self._maps = [self._map(segment) for segment in kept]
+
+    def _merge_last(self, kept: list[_Segment]) -> None:
+        """Merge the newest segments while the older is at most twice the newer (so each line is merged again a
+        logarithmic number of times), streaming the two files."""
+        while len(kept) >= 2 and kept[-2].lines <= 2 * kept[-1].lines:
+            older, newer = kept[-2], kept.pop()
+            with (
+                open(self.folder / older.name, encoding="utf-8") as a,
+                open(self.folder / newer.name, encoding="utf-8") as b,
+            ):
+                merged = (text.rstrip("\n") for text in heapq.merge(a, b))
+                kept[-1] = self._write(merged, {**older.files, **newer.files})
 
     def _without(self, segment: _Segment, names: set[str]) -> _Segment:
         """*segment* written again without the lines of the files *names*."""
@@ -283,14 +292,6 @@ def _lower_bound(data: mmap.mmap | bytes, target: bytes) -> int:
         else:
             high = start
     return low
-
-
-def _iter_lines(data: mmap.mmap | bytes) -> Iterator[str]:
-    position = 0
-    while position < len(data):
-        end = data.find(b"\n", position) + 1 or len(data)
-        yield data[position:end].decode("utf-8").rstrip("\n")
-        position = end
 
 
 def _server_error(line: CdxjLine) -> bool:
