@@ -276,7 +276,8 @@ def m0020_rebuilds(db: Database) -> None:
     """Rebuilds kept so that an interrupted one is taken up where it stopped (archive.rebuilds): ``rebuilds`` (the
     run whose captures it reads again, NULL for a full rebuild; the reason its appended versions carry; started,
     finished; counts as JSON) and ``rebuild_urls`` (each canonical URL an unfinished rebuild replayed, whether it
-    stored an article there, whether its pages read as no article)."""
+    stored an article there, whether its pages read as no article, that article's later versions, unchanged
+    re-captures and versions appended)."""
     db.execute(
         """
         CREATE TABLE rebuilds (
@@ -296,6 +297,9 @@ def m0020_rebuilds(db: Database) -> None:
             url TEXT NOT NULL,
             stored INTEGER NOT NULL,
             not_article INTEGER NOT NULL,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            appended INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (rebuild_id, url)
         ) WITHOUT ROWID
         """

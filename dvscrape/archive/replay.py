@@ -44,7 +44,7 @@ _COLUMNS = (
     "c.warc_filename, c.warc_offset, c.warc_length"
 )
 _HAS_RECORD = "c.warc_filename IS NOT NULL AND c.warc_filename != '' AND c.record_type IN ('response', 'revisit')"
-_REPLAYED = (
+REPLAYED = (
     f"c.kind = 'article' AND {_HAS_RECORD} AND (c.record_type = 'revisit' OR c.status BETWEEN 200 AND 299 "
     f"OR c.status IN ({', '.join(str(status) for status in sorted(GONE_STATUSES))}))"
 )
@@ -61,22 +61,10 @@ def article_captures(conn: sqlite3.Connection, canonical_urls: Collection[str]) 
     record) of *canonical_urls*, in capture-date order."""
     return _pages(
         conn.execute(
-            f"SELECT {_COLUMNS} FROM captures c WHERE c.canonical_url IN {_PICKED} AND {_REPLAYED}",
+            f"SELECT {_COLUMNS} FROM captures c WHERE c.canonical_url IN {_PICKED} AND {REPLAYED}",
             (json.dumps(sorted(canonical_urls)),),
         )
     )
-
-
-def replay_order(conn: sqlite3.Connection, canonical_urls: Collection[str] | None) -> list[str]:
-    """The canonical URLs of the article pages to replay (of *canonical_urls*; None: of every one), by the date of
-    their first capture (so that a rebuild taking them a batch at a time stores new articles in capture order)."""
-    picked = "" if canonical_urls is None else f"AND c.canonical_url IN {_PICKED}"
-    found = conn.execute(
-        f"SELECT c.canonical_url FROM captures c WHERE {_REPLAYED} {picked} GROUP BY c.canonical_url "
-        "ORDER BY min(c.fetched_at), min(c.id)",
-        () if canonical_urls is None else (json.dumps(sorted(canonical_urls)),),
-    )
-    return [str(url) for (url,) in found]
 
 
 RESUMED_RUNS = (
@@ -89,7 +77,7 @@ def added_article_urls(conn: sqlite3.Connection, crawl_id: int) -> set[str]:
     """The canonical URLs of the article pages the crawl or import *crawl_id* (or a run it resumed) added captures
     of (to replay)."""
     found = conn.execute(
-        f"{RESUMED_RUNS} SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id IN runs AND {_REPLAYED}",
+        f"{RESUMED_RUNS} SELECT DISTINCT c.canonical_url FROM captures c WHERE c.crawl_id IN runs AND {REPLAYED}",
         (crawl_id,),
     )
     return {str(url) for (url,) in found}

@@ -34,7 +34,17 @@ from typing import Any
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import crawl_profiles
-from dvscrape.archive.rebuilds import RebuildProgress, finish_rebuild, record_batch, take_up_rebuild
+from dvscrape.archive.rebuilds import (
+    RebuildProgress,
+    Replayed,
+    finish_rebuild,
+    next_urls,
+    not_rebuilt,
+    queue_urls,
+    rebuild_tallies,
+    record_batch,
+    take_up_rebuild,
+)
 from dvscrape.archive.records import ArticleOutcome
 from dvscrape.archive.replay import (
     GONE_STATUSES,
@@ -46,7 +56,6 @@ from dvscrape.archive.replay import (
     listing_entries_near,
     record_hint_page,
     related_article_urls,
-    replay_order,
     sitemap_lastmod,
 )
 from dvscrape.archive.rereading import (
@@ -256,7 +265,6 @@ def selected_urls(conn: sqlite3.Connection, added_by: int) -> set[str]:
 # Article URLs replayed and committed together: what a rebuild holds in memory grows with this, not the archive.
 BATCH_URLS = int(os.environ.get("DVSCRAPE_REBUILD_BATCH", "2000"))
 COUNTED = ("pages", "hint_pages", "not_articles", "dropped", "revisits", "gone", "failures")  # kept as they grow
-TALLIED = ("updated", "unchanged", "reread", "appended_versions")  # kept per article while it may be replayed again
 
 
 def _rebuild(
@@ -277,23 +285,24 @@ def _rebuild(
         with archive.transaction("start the rebuild"):
             forget_snapshot(conn)
             progress = take_up_rebuild(conn, added_by, reason, now_stored())
-            hint_pages = hint_pages_to_read(conn, again=added_by is None and not progress.taken_up)
+            hint_pages = hint_pages_to_read(conn, again=added_by is None and not progress.done)
             _read_hint_pages(archive, hint_pages, _profiles(conn, hint_pages), result)
+            queue_urls(conn, None if added_by is None else selected_urls(conn, added_by))
         replay = _Replay(archive, adjust, result, progress, workers)
-        result.taken_up = len(progress.done)
-        selected = None if added_by is None else selected_urls(conn, added_by)
-        order = [url for url in replay_order(conn, selected) if url not in progress.done]
-        for start in range(0, len(order), BATCH_URLS):
+        result.taken_up = progress.done
+        position = 0
+        while (taken := next_urls(conn, progress.rebuild_id, position, BATCH_URLS))[0] != position:
+            position, urls = taken
             with archive.transaction("re-extract a batch of articles"):
-                replay.batch([url for url in order[start : start + BATCH_URLS] if url not in progress.done])
+                replay.batch(urls)
         with archive.transaction("finish the rebuild"):
             forget_snapshot(conn)
             replay.add_up()
-            existing = article_ids(conn, None if selected is None else progress.done)
-            result.not_rebuilt = sorted(url for url in existing if url not in progress.stored)
+            left = not_rebuilt(conn, progress.rebuild_id, full=added_by is None)
+            result.not_rebuilt = sorted(left)
             result.removable = [url for url in result.not_rebuilt if url in result.read_as_not_article]
             if remove_not_articles:
-                remove_articles(conn, [existing[url] for url in result.removable])
+                remove_articles(conn, [left[url] for url in result.removable])
                 result.removed = len(result.removable)
             result.kept = len(result.not_rebuilt) - result.removed
             result.articles, _ = stored_counts(conn)
@@ -307,10 +316,10 @@ class _Replay:
 
     A batch takes its URLs' captures with those of every address its pages are read as (so an article's history is
     replayed whole, in capture order), restarts the stored articles they rebuild, stores each reading, reconciles
-    each article's history with its versions before the rebuild (kept once by snapshot_versions) and records the
-    batch done (archive.rebuilds) with the counts so far. A page read as an article an earlier batch rebuilt brings
-    that article into this batch, which rebuilds it again with every capture; its tallies are replaced, not added
-    (its pages are counted as read twice, as they were)."""
+    each article's history with its versions before the rebuild (kept once by snapshot_versions) and records what
+    each URL gave (archive.rebuilds) with the counts so far. A page read as an article an earlier batch rebuilt
+    brings that article into this batch, which rebuilds it again with every capture; its record is replaced, not
+    added (its pages are counted as read twice, as they were)."""
 
     def __init__(
         self,
@@ -325,9 +334,6 @@ class _Replay:
         for name in COUNTED:  # what the interrupted run counted, and what this one counted so far
             now = getattr(result, name)
             setattr(result, name, type(now)(progress.counts.get(name, type(now)())) + now)
-        self.taken_up = {name: int(progress.counts.get(name, 0)) for name in TALLIED}  # by the interrupted run
-        self.tallies: dict[int, tuple[int, int]] = {}  # article id → (updated, unchanged) saves, when not (0, 0)
-        self.appended: dict[int, int] = {}  # article id → versions appended with the reason, when any
 
     def batch(self, urls: list[str]) -> None:
         """Replay the captures of *urls* and of the addresses their pages are read as; record the batch done."""
@@ -354,42 +360,33 @@ class _Replay:
         restarted = {existing[url]: seen for url, seen in first_seen.items() if url in existing}
         snapshot_versions(conn, list(restarted))
         restart_articles(conn, restarted)
-        tallies: dict[int, list[int]] = {}
+        tallies: dict[str, list[int]] = {}  # article URL → saves, later versions, unchanged re-captures
         for page, article in extracted:
             if article is None:
                 _replay_check(self.archive, page, profiles, self.result)
                 continue
             stored = self.archive.save_article(article, capture_id=page.capture_id, seen_at=page.fetched_at)
-            tally = tallies.setdefault(stored.article_id, [0, 0, 0])
+            tally = tallies.setdefault(article.url, [0, 0, 0])
             tally[0] += 1
             if tally[0] > 1:
                 tally[1 if stored.outcome is ArticleOutcome.UPDATED else 2] += 1
-        for article_id, (_, updated, unchanged) in tallies.items():
-            self.tallies.pop(article_id, None)
-            if updated or unchanged:
-                self.tallies[article_id] = (updated, unchanged)
-        for article_id in restarted:
-            appended, _ = keep_history(conn, article_id, self.progress.reason)
-            self.appended.pop(article_id, None)
-            if appended:
-                self.appended[article_id] = appended
-        self.progress.done |= selected
-        self.progress.stored |= set(first_seen)
-        done = [(url, url in first_seen, url in self.result.read_as_not_article) for url in sorted(selected)]
-        record_batch(conn, self.progress.rebuild_id, done, self.counts())
+        appended = {url: keep_history(conn, existing[url], self.progress.reason)[0] for url in first_seen
+                    if url in existing}  # fmt: skip
+        replayed = []
+        for url in sorted(selected):
+            _, updated, unchanged = tallies.get(url, [0, 0, 0])
+            not_article = url in self.result.read_as_not_article
+            replayed.append(Replayed(url, url in first_seen, not_article, updated, unchanged, appended.get(url, 0)))
+        record_batch(conn, self.progress.rebuild_id, replayed, self.counts())
 
     def add_up(self) -> None:
-        """Set the result's tallies: this run's and those of the interrupted run it took up."""
-        self.result.new = len(self.progress.stored)
-        self.result.updated = self.taken_up["updated"] + sum(updated for updated, _ in self.tallies.values())
-        self.result.unchanged = self.taken_up["unchanged"] + sum(unchanged for _, unchanged in self.tallies.values())
-        self.result.reread = self.taken_up["reread"] + len(self.appended)
-        self.result.appended_versions = self.taken_up["appended_versions"] + sum(self.appended.values())
+        """Set the result's tallies over every URL the rebuild replayed (the interrupted run's too)."""
+        for name, value in rebuild_tallies(self.archive.db.conn, self.progress.rebuild_id).items():
+            setattr(self.result, name, value)
 
     def counts(self) -> dict[str, Any]:
         """The counts so far, as the rebuild keeps them."""
-        self.add_up()
-        return {name: getattr(self.result, name) for name in (*COUNTED, *TALLIED)}
+        return {name: getattr(self.result, name) for name in COUNTED}
 
 
 def _replay_check(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile], result: ReextractResult) -> None:
