@@ -4,6 +4,8 @@ Modules: ``db`` (Archive), ``connection`` (pragmas, write transactions), ``migra
 recorded schema migrations), ``identity`` (the rewrite of older archives onto the site's canonical URLs), ``times``
 (the one stored time format), ``records`` and ``rows`` (Capture, Article → column values, content hash), ``versions``
 (article history), ``rereading`` (history kept when captures are read again, and the rows a rebuild rewrites),
+``replay`` (the captures a rebuild replays, what listing and sitemap pages show), ``rebuilds`` (a rebuild's queue
+and progress, so that an interrupted one is taken up),
 ``incremental`` (what a re-crawl must fetch again), ``sitemaps`` (the previous visit's sitemap), ``recovery`` (repair
 after a crash), ``integrity`` (the rows `dvscrape verify` checks), ``search``, ``document_search`` and ``folding``
 (accent-insensitive full-text search of articles and documents), ``filters`` (the day and category filters search
