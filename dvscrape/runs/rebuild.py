@@ -265,6 +265,7 @@ def selected_urls(conn: sqlite3.Connection, added_by: int) -> set[str]:
 # Article URLs replayed and committed together: what a rebuild holds in memory grows with this, not the archive.
 BATCH_URLS = int(os.environ.get("DVSCRAPE_REBUILD_BATCH", "2000"))
 COUNTED = ("pages", "hint_pages", "not_articles", "dropped", "revisits", "gone", "failures")  # kept as they grow
+TALLIED = ("new", "updated", "unchanged", "reread", "appended_versions")  # summed over rebuild_urls at the end
 
 
 def _rebuild(
@@ -306,7 +307,7 @@ def _rebuild(
                 result.removed = len(result.removable)
             result.kept = len(result.not_rebuilt) - result.removed
             result.articles, _ = stored_counts(conn)
-            finish_rebuild(conn, progress.rebuild_id, now_stored(), replay.counts())
+            finish_rebuild(conn, progress.rebuild_id, now_stored(), replay.counts(finished=True))
         if dry_run:
             raise _DryRun
 
@@ -384,9 +385,10 @@ class _Replay:
         for name, value in rebuild_tallies(self.archive.db.conn, self.progress.rebuild_id).items():
             setattr(self.result, name, value)
 
-    def counts(self) -> dict[str, Any]:
-        """The counts so far, as the rebuild keeps them."""
-        return {name: getattr(self.result, name) for name in COUNTED}
+    def counts(self, *, finished: bool = False) -> dict[str, Any]:
+        """The counts so far, as the rebuild keeps them (when *finished*, with the tallies over its URLs too)."""
+        names = (*COUNTED, *TALLIED) if finished else COUNTED
+        return {name: getattr(self.result, name) for name in names}
 
 
 def _replay_check(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile], result: ReextractResult) -> None:
