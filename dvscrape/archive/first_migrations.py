@@ -299,3 +299,16 @@ def m0008_scope_decisions(db: Database) -> None:
     )
     db.execute("CREATE UNIQUE INDEX idx_refused_urls_crawl_url ON refused_urls (crawl_id, url)")
     db.execute("ALTER TABLE captures ADD COLUMN problem TEXT NOT NULL DEFAULT ''")
+
+
+FIRST_MIGRATIONS = (
+    m0001_core_tables,
+    m0002_tags_and_related_links,
+    m0003_articles_provenance_view,
+    m0004_article_versions,
+    m0005_article_search,
+    m0006_incremental_crawls,
+    m0007_article_list_view,
+    m0008_scope_decisions,
+)
+"""The first eight migrations, in the order they are applied (archive.migrations.MIGRATIONS continues them)."""

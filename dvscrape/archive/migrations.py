@@ -13,17 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from dvscrape.archive.document_tables import m0011_documents
-from dvscrape.archive.first_migrations import (
-    m0001_core_tables,
-    m0002_tags_and_related_links,
-    m0003_articles_provenance_view,
-    m0004_article_versions,
-    m0005_article_search,
-    m0006_incremental_crawls,
-    m0007_article_list_view,
-    m0008_scope_decisions,
-    table_of,
-)
+from dvscrape.archive.first_migrations import FIRST_MIGRATIONS, table_of
 from dvscrape.errors import ArchiveError
 
 MIGRATION_SET = "dvscrape"
@@ -345,14 +335,7 @@ def m0022_listing_capture_times(db: Database) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    m0001_core_tables,
-    m0002_tags_and_related_links,
-    m0003_articles_provenance_view,
-    m0004_article_versions,
-    m0005_article_search,
-    m0006_incremental_crawls,
-    m0007_article_list_view,
-    m0008_scope_decisions,
+    *FIRST_MIGRATIONS,
     m0009_imported_files,
     m0011_documents,
     m0010_one_time_format,
