@@ -214,3 +214,62 @@ def test_a_listing_page_that_cannot_be_read_for_its_hints_is_a_named_failure(
         result = reextract(archive, dry_run=True)
     named = [failure for failure in result.failures if "cannot be read for its hints" in failure]
     assert named and all(failure.startswith(url) for failure in named), result.failures
+
+
+def test_a_listing_capture_between_two_others_rereads_what_its_neighbours_showed(
+    crawled_archive: CrawledArchive, tmp_path: Path, counted_reads: list[tuple[str, int]]
+) -> None:
+    """A new capture of a listing takes the place of the capture next to it in time for the articles captured
+    nearer to it: an article the earlier capture showed and the new one does not loses that hint, so the import
+    must read it again although it added no capture of it. Three captures of one listing (the crawl's, one ten days
+    later, one four days later without the article); the full rebuild afterwards finds nothing to change."""
+    directory = tmp_path / "archive"
+    shutil.copytree(crawled_archive.directory, directory)
+    base_url = crawled_archive.replica_url
+    conn = sqlite3.connect(directory / "archive.sqlite")
+    listings = conn.execute("SELECT url FROM captures WHERE kind = 'listing' AND status = 200 ORDER BY id").fetchall()
+    listing, body, article = "", b"", ""
+    for (url,) in listings:
+        body = fetched(url)
+        resting = sorted(resting_on_listing(conn, url, body, base_url))
+        if resting:
+            listing, article = url, resting[0]
+            break
+    assert article, "no article of the replica rests on a listing hint"
+    (article_url,) = conn.execute(
+        "SELECT url FROM captures WHERE canonical_url = ? AND kind = 'article' AND status = 200", (article,)
+    ).fetchone()
+    slug = article.rsplit("/", 1)[-1].encode()
+    without = body.replace(slug, b"bai-da-go-" + slug)  # the listing no longer shows the article
+    assert article not in {
+        entry.url for entry in extract_listing(listing, without, get_profile("tanbinh", base_url)).entries
+    }
+    start = datetime.now(UTC) + timedelta(days=1)
+
+    def imported(name: str, captures: list[Capture]) -> str:
+        write_warc(tmp_path / name, captures)
+        done = run_cli("import", str(tmp_path / name), "--archive", str(directory), "--base-url", base_url)
+        assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+        return done.stdout
+
+    # the article captured again three days on (its nearest listing capture: the crawl's, which shows it), and the
+    # listing ten days on without it
+    imported("first.warc.gz", [(article_url, fetched(article_url), start + timedelta(days=3)),
+                               (listing, without, start + timedelta(days=10))])  # fmt: skip
+    # the listing four days on, without it: now the nearest to the article's second capture, which the import must
+    # read again although it shows nothing of the article (its neighbour in time, the crawl's capture, did)
+    write_warc(tmp_path / "second.warc.gz", [(listing, without, start + timedelta(days=4))])
+    counted_reads.clear()
+    with Archive.open(directory) as archive:
+        archive.acquire_crawl_lock()
+        second = import_paths(archive, [tmp_path / "second.warc.gz"], get_profile("tanbinh", base_url))
+    assert second.failures == []
+    assert replayed_reads(conn, {article}) <= set(counted_reads)
+    rebuilt = histories(conn)
+    conn.close()
+    with Archive.open(directory) as archive:
+        archive.acquire_crawl_lock()
+        full = reextract(archive)
+    assert (full.appended_versions, full.failures) == (0, [])
+    with sqlite3.connect(directory / "archive.sqlite") as after:
+        assert histories(after) == rebuilt
