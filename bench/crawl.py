@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# The repository, not bench/, first on the path: bench/incremental.py would hide the package Twisted imports.
+# The repository first on the path, so that bench.measured is imported as part of the bench package.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from scrapy.settings import default_settings  # noqa: E402
