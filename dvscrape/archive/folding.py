@@ -1,4 +1,5 @@
-"""Accent folding for the archive's search index, and its registration as the SQL function ``dvscrape_fold``.
+"""Accent folding for the archive's search index, its registration as the SQL function ``dvscrape_fold``, and the
+exact and folded FTS5 indexes of a table (``create_search_indexes``, used by the migrations of articles and documents).
 
 SQLite's unicode61 tokenizer removes the diacritics that Unicode decomposes (â, ơ, ư, the five tones) but not the
 Vietnamese đ, which is a letter of its own. The folded search index is therefore built from text folded in Python
