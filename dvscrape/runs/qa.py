@@ -39,8 +39,6 @@ from dvscrape.errors import DvscrapeError
 from dvscrape.pages import Article, PageContext, extract_page
 from dvscrape.pages.requisites import css_references, page_requisites
 from dvscrape.runs.outcome import Outcome, outcome_of_work
-from dvscrape.serving.browser import screenshot, similarity
-from dvscrape.serving.replay import pywb_serving
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.text.decode import decode_html, header_charset
 from dvscrape.warc.cdxj import cdx_timestamp
@@ -227,6 +225,9 @@ def photograph(archive: Archive, report: QaReport, count: int) -> list[tuple[Pag
     """Photograph *count* checked pages (articles first) live and replayed in pywb, store each pixel similarity in
     the `qa` table and keep the photographs in the archive's qa/ folder. Raises ReplayUnavailableError without pywb,
     BrowserError without Chromium."""
+    from dvscrape.serving.browser import screenshot, similarity  # not imported by the QA at every crawl's end
+    from dvscrape.serving.replay import pywb_serving
+
     chosen = sorted((check for check in report.checks if check.resolves), key=lambda c: c.page.kind != "article")
     folder = screenshots_folder(archive.directory, report.crawl_id)
     folder.mkdir(parents=True, exist_ok=True)

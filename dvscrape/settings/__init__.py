@@ -49,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550) retries: wait out the server's Retry-After, or back off exponentially.
     "dvscrape.capture.backoff.BackoffMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
+    # Off (COOKIES_ENABLED) and never imported: it pulls in tldextract and requests.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
 }
 # The trap guards see every page link a response yields, with the page that linked it.
 SPIDER_MIDDLEWARES = {"dvscrape.capture.guards.TrapGuardMiddleware": 950}
@@ -57,6 +59,8 @@ EXTENSIONS = {
     "dvscrape.capture.extension.ArchiveExtension": 100,
     "dvscrape.capture.progress.ProgressExtension": 200,
     "dvscrape.runs.crawl.RunEnd": 300,
+    # Off (REMOTE_CONTROL_ENABLED) and never imported (it imports aiohttp).
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 # Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
 # final form.
@@ -72,6 +76,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "WARNING"
 # An unattended crawler has no use for Scrapy's telnet console, and it would open a port on every run.
 TELNETCONSOLE_ENABLED = False
+# Nor for Scrapy's remote control, an HTTP server on localhost that runs any Python code a token holder sends.
+REMOTE_CONTROL_ENABLED = False
 
 # Every DVSCRAPE_* setting, with the default declared in dvscrape/settings/declared.py.
 globals().update(_project_defaults())
