@@ -17,24 +17,7 @@ suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and wr
 module's docstring says more.
 """
 
-import importlib
-import sys
-from typing import Any
+from dvscrape.warc import import_without
 
-
-def _import_sqlite_utils() -> None:
-    """Import sqlite-utils without the dataframe libraries it imports when they are installed (pandas and numpy, only
-    to map their value types to columns; the archive stores neither): they cost half a second of CPU in every
-    command that opens an archive. Loaded before or after, they are imported as usual."""
-    modules: dict[str, Any] = sys.modules
-    absent = [name for name in ("pandas", "numpy") if name not in modules]
-    modules.update(dict.fromkeys(absent))  # a None entry makes `import pandas` raise ImportError
-    try:
-        importlib.import_module("sqlite_utils")
-    finally:
-        for name in absent:
-            if name in modules and modules[name] is None:
-                del modules[name]
-
-
-_import_sqlite_utils()
+# sqlite-utils imports pandas and numpy only to map their value types to columns; the archive stores neither.
+import_without("sqlite_utils", "pandas", "numpy")

@@ -8,3 +8,25 @@ parse_record), ``walk`` (every record of any WARC file, ours or another tool's, 
 (signing a package: keys and signedData), ``timestamp`` (RFC 3161 timestamps), ``wacz_verify`` (verifying a package
 and its signature) and ``verify`` (records against the captures table).
 """
+
+import importlib
+import sys
+from typing import Any
+
+
+def import_without(module: str, *optional: str) -> None:
+    """Import *module* without the *optional* libraries it imports only when they are installed, for features dvscrape
+    does not use: each costs a tenth of a second of CPU in every process that imports *module*. Imported before or
+    after, they are imported as usual."""
+    modules: dict[str, Any] = sys.modules
+    absent = [name for name in optional if name not in modules]
+    modules.update(dict.fromkeys(absent))  # a None entry makes `import NAME` raise ImportError
+    try:
+        importlib.import_module(module)
+    finally:
+        for name in absent:
+            if name in modules and modules[name] is None:
+                del modules[name]
+
+
+import_without("warcio", "fsspec")  # warcio opens remote files with fsspec; dvscrape opens every file itself
