@@ -39,6 +39,7 @@ MAX_WEIGHT = 0xFFFF  # weights are stored as uint16; bm25 has long saturated at 
 BUILD_BATCH = 5000  # articles per segment when the whole archive is indexed
 MAX_SEGMENTS = 24
 DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is stored as one weight per article
+MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever the size of the segments
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
 _INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
@@ -108,15 +109,16 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
     import numpy as np
 
     lengths: dict[int, int] = {}
-    owners: tuple[list[int], list[int]] = ([], [])
-    terms: tuple[list[str], list[str]] = ([], [])
-    weights: tuple[list[int], list[int]] = ([], [])
+    keys: dict[tuple[int, str], int] = {}  # (folded, term) -> its code
+    codes: list[int] = []
+    owners: list[int] = []
+    weights: list[int] = []
     for article_id, title, body in rows:
         exact, folded, lengths[article_id] = weights_of(title or "", body or "")
         for kind, found in enumerate((exact, folded)):
-            owners[kind].extend(itertools.repeat(article_id, len(found)))
-            terms[kind].extend(found)
-            weights[kind].extend(found.values())
+            codes.extend(keys.setdefault((kind, term), len(keys)) for term in found)
+            owners.extend(itertools.repeat(article_id, len(found)))
+            weights.extend(found.values())
     if not lengths:
         return
     articles = np.array(sorted(lengths), _IDS)
@@ -125,41 +127,49 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
         "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
         (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
     ).lastrowid
-    for kind in (0, 1):
-        codes: dict[str, int] = {}
-        term_codes = np.array([codes.setdefault(term, len(codes)) for term in terms[kind]], np.int64)
-        held = np.array(owners[kind], np.int64)
-        order = np.lexsort((held, term_codes))
-        held, weight = held[order], np.minimum(np.array(weights[kind], np.int64)[order], MAX_WEIGHT)
-        starts = np.flatnonzero(np.diff(term_codes[order], prepend=-1))
-        conn.executemany(
-            _INSERT_POSTING,
-            (
-                (kind, term, segment, *_packed(articles, held[start:end], weight[start:end]))
-                for term, start, end in zip(codes, starts.tolist(), [*starts[1:].tolist(), len(held)], strict=True)
-            ),
-        )
+    _write_postings(conn, segment, articles, list(keys), np.array(codes, np.int64), np.array(owners), np.array(weights))
 
 
-def _packed(articles: Ids, ids: npt.NDArray[np.integer], weights: npt.NDArray[np.integer]) -> tuple[bytes, bytes]:
+def _write_postings(
+    conn: sqlite3.Connection,
+    segment: int | None,
+    articles: Ids,
+    keys: list[tuple[int, str]],
+    codes: npt.NDArray[np.int64],
+    held: npt.NDArray[np.integer],
+    weights: npt.NDArray[np.integer],
+) -> None:
+    """Write the postings of *segment* (its *articles*, ids ascending): article held[i] holds the term keys[codes[i]]
+    (folded, term) with weights[i], in any order, each article at most once per term."""
+    import numpy as np
+
+    order = np.lexsort((held, codes))
+    codes, held = codes[order], held[order].astype(_IDS)
+    weights = np.minimum(weights[order], MAX_WEIGHT).astype(_WEIGHTS)
+    starts = np.flatnonzero(np.diff(codes, prepend=-1))
+    bounds = zip(codes[starts].tolist(), starts.tolist(), [*starts[1:].tolist(), len(held)], strict=True)
+    positions = np.searchsorted(articles, held)  # each article's place in the segment, for dense postings
+    conn.executemany(
+        _INSERT_POSTING,
+        (
+            (*keys[code], segment, *_packed(len(articles), held[start:end], weights[start:end], positions[start:end]))
+            for code, start, end in bounds
+        ),
+    )
+
+
+def _packed(
+    articles: int, ids: npt.NDArray[np.integer], weights: npt.NDArray[np.integer], positions: npt.NDArray[np.intp]
+) -> tuple[bytes, bytes]:
     """A posting as stored: (ids, weights) of the articles holding the term (ids ascending), or (b"", a weight for
-    each of the segment's *articles*) when most of them hold it."""
+    each of the segment's *articles*, by their *positions* in it) when most of them hold it."""
     import numpy as np
 
-    if DENSE_SHARE * len(ids) <= len(articles):
-        return ids.astype(_IDS).tobytes(), weights.astype(_WEIGHTS).tobytes()
-    every = np.zeros(len(articles), _WEIGHTS)
-    every[np.searchsorted(articles, ids)] = weights
+    if DENSE_SHARE * len(ids) <= articles:
+        return ids.tobytes(), weights.tobytes()
+    every = np.zeros(articles, _WEIGHTS)
+    every[positions] = weights
     return b"", every.tobytes()
-
-
-def _unpacked(articles: Ids, ids: bytes, weights: bytes) -> tuple[Ids, npt.NDArray[np.uint16]]:
-    """The ids and weights of a stored posting of a segment of *articles*."""
-    import numpy as np
-
-    if ids:
-        return np.frombuffer(ids, _IDS), np.frombuffer(weights, _WEIGHTS)
-    return articles, np.frombuffer(weights, _WEIGHTS)
 
 
 def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
@@ -194,13 +204,13 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
     """Replace two segments by one (a new, newest segment) holding their live articles."""
     import numpy as np
 
-    segments: dict[int, tuple[Ids, npt.NDArray[np.bool_]]] = {}
+    segments: dict[int, tuple[bytes, Ids]] = {}  # each one's articles as stored, and its dropped ones
     id_parts, length_parts = [], []
     query = "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (?, ?)"
     for segment, articles, lengths, dropped in conn.execute(query, (older, newer)).fetchall():
         ids = np.frombuffer(articles, _IDS)
         live = ~np.isin(ids, np.frombuffer(dropped, _IDS), assume_unique=True)
-        segments[segment] = (ids, live)
+        segments[segment] = (articles, ids[~live])
         id_parts.append(ids[live])
         length_parts.append(np.frombuffer(lengths, _LENGTHS)[live])
     ids = np.concatenate(id_parts)
@@ -210,27 +220,49 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
         "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
         (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum())),
     ).lastrowid
-    rows = conn.execute(  # read term by term as the merged postings are written: memory stays one term's
+    rows = conn.execute(  # read in order of term, merged a chunk of whole terms at a time: memory stays a chunk's
         "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) "
         "ORDER BY folded, term",
         (older, newer),
     )
-    for key, found in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
-        id_parts, weight_parts = [], []
-        for _, _, segment, stored_ids, stored_weights in found:
-            articles, live = segments[segment]
-            held, weight = _unpacked(articles, stored_ids, stored_weights)
-            dense = not stored_ids
-            keep = (weight > 0) & live if dense else ~np.isin(held, articles[~live], assume_unique=True)
-            id_parts.append(held[keep])
-            weight_parts.append(weight[keep])
-        held = np.concatenate(id_parts)
-        order = np.argsort(held)
-        if len(held):
-            stored = _packed(merged, held[order], np.concatenate(weight_parts)[order])
-            conn.execute(_INSERT_POSTING, (*key, into, *stored))
+    chunk: list[tuple[int, str, int, bytes, bytes]] = []
+    entries = 0
+    for row in itertools.chain(rows, [None]):
+        if row is None or (entries >= MERGE_CHUNK and row[:2] != chunk[-1][:2]):
+            _merge_chunk(conn, into, merged, segments, chunk)
+            chunk, entries = [], 0
+        if row is not None:
+            chunk.append(row)
+            entries += len(row[4]) // 2
     conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
     conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
+
+
+def _merge_chunk(
+    conn: sqlite3.Connection,
+    into: int | None,
+    merged: Ids,
+    segments: dict[int, tuple[bytes, Ids]],
+    rows: list[tuple[int, str, int, bytes, bytes]],
+) -> None:
+    """Write the postings of segment *into* (its *merged* articles) from *rows*, every stored posting of some terms in
+    the two *segments* it replaces, without their dropped articles."""
+    import numpy as np
+
+    if not rows:
+        return
+    keys: dict[tuple[int, str], int] = {}
+    # A dense posting (no ids) has a weight for each of its segment's articles, 0 where the term is not held.
+    held = np.frombuffer(b"".join(ids or segments[segment][0] for _, _, segment, ids, _ in rows), _IDS)
+    weights = np.frombuffer(b"".join(row[4] for row in rows), _WEIGHTS)
+    counts = [len(row[4]) // 2 for row in rows]
+    codes = np.repeat(np.array([keys.setdefault((folded, term), len(keys)) for folded, term, *_ in rows]), counts)
+    source = np.repeat(np.array([row[2] for row in rows]), counts)
+    keep = weights > 0
+    for segment, (_, dropped) in segments.items():
+        if len(dropped):
+            keep &= ~((source == segment) & np.isin(held, dropped))
+    _write_postings(conn, into, merged, list(keys), codes[keep], held[keep], weights[keep])
 
 
 # -- reading ------------------------------------------------------------------------------------------------------
