@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dvscrape.archive import terms
 from dvscrape.archive.db import Archive
 from dvscrape.archive.search import EXACT_INDEX, FOLDED_INDEX, SearchOptions, index_is_current, parse_query, search
 from dvscrape.pages.article import Article, Block
@@ -82,7 +83,11 @@ def test_a_phrase_finds_exactly_what_fts5_finds(archive_dir: Path) -> None:
             assert ours == {article_id for article_id, _ in fts5_ranking(conn, query, exact=False, limit=1000)}
 
 
-def test_ranking_follows_changes_and_deletions(archive_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("merge_chunk", [terms.MERGE_CHUNK, 64])  # 64: segments merged a few terms at a time
+def test_ranking_follows_changes_and_deletions(
+    archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_chunk: int
+) -> None:
+    monkeypatch.setattr(terms, "MERGE_CHUNK", merge_chunk)
     directory = tmp_path / "archive"
     with Archive.open(archive_dir, readonly=True) as source, Archive.open(directory) as copy:
         source.db.conn.backup(copy.db.conn)

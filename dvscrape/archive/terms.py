@@ -42,6 +42,8 @@ DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is s
 MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever the size of the segments
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
+_Posting = tuple[int, str, int, bytes, bytes]  # folded, term, segment, articles, weights: a stored posting
+_Sources = dict[int, tuple[bytes, "Ids"]]  # the segments a merge replaces: their articles as stored, the dropped ones
 _INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -143,6 +145,8 @@ def _write_postings(
     (folded, term) with weights[i], in any order, each article at most once per term."""
     import numpy as np
 
+    if not len(held):
+        return
     order = np.lexsort((held, codes))
     codes, held = codes[order], held[order].astype(_IDS)
     weights = np.minimum(weights[order], MAX_WEIGHT).astype(_WEIGHTS)
@@ -204,7 +208,7 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
     """Replace two segments by one (a new, newest segment) holding their live articles."""
     import numpy as np
 
-    segments: dict[int, tuple[bytes, Ids]] = {}  # each one's articles as stored, and its dropped ones
+    segments: _Sources = {}
     id_parts, length_parts = [], []
     query = "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (?, ?)"
     for segment, articles, lengths, dropped in conn.execute(query, (older, newer)).fetchall():
@@ -225,32 +229,27 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
         "ORDER BY folded, term",
         (older, newer),
     )
-    chunk: list[tuple[int, str, int, bytes, bytes]] = []
-    entries = 0
-    for row in itertools.chain(rows, [None]):
-        if row is None or (entries >= MERGE_CHUNK and row[:2] != chunk[-1][:2]):
-            _merge_chunk(conn, into, merged, segments, chunk)
-            chunk, entries = [], 0
-        if row is not None:
+    chunk: list[_Posting] = []
+    weight_bytes = 0
+    for _, postings in itertools.groupby(rows, key=lambda row: row[:2]):
+        for row in postings:
             chunk.append(row)
-            entries += len(row[4]) // 2
+            weight_bytes += len(row[4])
+        if weight_bytes >= 2 * MERGE_CHUNK:
+            _merge_chunk(conn, into, merged, segments, chunk)
+            chunk, weight_bytes = [], 0
+    _merge_chunk(conn, into, merged, segments, chunk)
     conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
     conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
 
 
 def _merge_chunk(
-    conn: sqlite3.Connection,
-    into: int | None,
-    merged: Ids,
-    segments: dict[int, tuple[bytes, Ids]],
-    rows: list[tuple[int, str, int, bytes, bytes]],
+    conn: sqlite3.Connection, into: int | None, merged: Ids, segments: _Sources, rows: list[_Posting]
 ) -> None:
     """Write the postings of segment *into* (its *merged* articles) from *rows*, every stored posting of some terms in
     the two *segments* it replaces, without their dropped articles."""
     import numpy as np
 
-    if not rows:
-        return
     keys: dict[tuple[int, str], int] = {}
     # A dense posting (no ids) has a weight for each of its segment's articles, 0 where the term is not held.
     held = np.frombuffer(b"".join(ids or segments[segment][0] for _, _, segment, ids, _ in rows), _IDS)
@@ -260,8 +259,7 @@ def _merge_chunk(
     source = np.repeat(np.array([row[2] for row in rows]), counts)
     keep = weights > 0
     for segment, (_, dropped) in segments.items():
-        if len(dropped):
-            keep &= ~((source == segment) & np.isin(held, dropped))
+        keep &= ~((source == segment) & np.isin(held, dropped))
     _write_postings(conn, into, merged, list(keys), codes[keep], held[keep], weights[keep])
 
 
