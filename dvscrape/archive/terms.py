@@ -23,7 +23,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dvscrape.archive.folding import fold
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     Ids = npt.NDArray[np.uint32]
+    Numbers = npt.NDArray[np.integer]
 
 TITLE_WEIGHT = 10
 BODY_WEIGHT = 1
@@ -43,7 +44,6 @@ MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever t
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
 _Posting = tuple[int, str, int, bytes, bytes]  # folded, term, segment, articles, weights: a stored posting
-_Sources = dict[int, tuple[bytes, "Ids"]]  # the segments a merge replaces: their articles as stored, the dropped ones
 _INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -129,51 +129,39 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
         "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
         (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
     ).lastrowid
-    _write_postings(conn, segment, articles, list(keys), np.array(codes, np.int64), np.array(owners), np.array(weights))
+    _write_postings(conn, segment, articles, list(keys), np.array(codes), np.array(owners), np.array(weights))
 
 
 def _write_postings(
     conn: sqlite3.Connection,
     segment: int | None,
     articles: Ids,
-    keys: list[tuple[int, str]],
-    codes: npt.NDArray[np.int64],
-    held: npt.NDArray[np.integer],
-    weights: npt.NDArray[np.integer],
+    keys: list[Any],
+    codes: Numbers,
+    held: Numbers,
+    weights: Numbers,
 ) -> None:
     """Write the postings of *segment* (its *articles*, ids ascending): article held[i] holds the term keys[codes[i]]
-    (folded, term) with weights[i], in any order, each article at most once per term."""
+    (folded, term) with weights[i], in any order, each article at most once per term. A posting lists the articles
+    holding the term with their weights, or (no ids) gives a weight for each of the segment's articles when most
+    of them hold it."""
     import numpy as np
 
-    if not len(held):
-        return
     order = np.lexsort((held, codes))
     codes, held = codes[order], held[order].astype(_IDS)
     weights = np.minimum(weights[order], MAX_WEIGHT).astype(_WEIGHTS)
-    starts = np.flatnonzero(np.diff(codes, prepend=-1))
-    bounds = zip(codes[starts].tolist(), starts.tolist(), [*starts[1:].tolist(), len(held)], strict=True)
+    starts = np.flatnonzero(np.diff(codes, prepend=-1)).tolist()
     positions = np.searchsorted(articles, held)  # each article's place in the segment, for dense postings
-    conn.executemany(
-        _INSERT_POSTING,
-        (
-            (*keys[code], segment, *_packed(len(articles), held[start:end], weights[start:end], positions[start:end]))
-            for code, start, end in bounds
-        ),
-    )
 
+    def posting(start: int, end: int) -> tuple[bytes, bytes]:
+        if DENSE_SHARE * (end - start) <= len(articles):
+            return held[start:end].tobytes(), weights[start:end].tobytes()
+        every = np.zeros(len(articles), _WEIGHTS)
+        every[positions[start:end]] = weights[start:end]
+        return b"", every.tobytes()
 
-def _packed(
-    articles: int, ids: npt.NDArray[np.integer], weights: npt.NDArray[np.integer], positions: npt.NDArray[np.intp]
-) -> tuple[bytes, bytes]:
-    """A posting as stored: (ids, weights) of the articles holding the term (ids ascending), or (b"", a weight for
-    each of the segment's *articles*, by their *positions* in it) when most of them hold it."""
-    import numpy as np
-
-    if DENSE_SHARE * len(ids) <= articles:
-        return ids.tobytes(), weights.tobytes()
-    every = np.zeros(articles, _WEIGHTS)
-    every[positions] = weights
-    return b"", every.tobytes()
+    bounds = zip(codes[starts].tolist(), starts, [*starts[1:], len(held)][: len(starts)], strict=True)
+    conn.executemany(_INSERT_POSTING, ((*keys[code], segment, *posting(start, end)) for code, start, end in bounds))
 
 
 def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
@@ -205,10 +193,11 @@ def _merge(conn: sqlite3.Connection) -> None:
 
 
 def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
-    """Replace two segments by one (a new, newest segment) holding their live articles."""
+    """Replace two segments by one (a new, newest segment) holding their live articles, written from their postings
+    read in order of term, a chunk of whole terms (MERGE_CHUNK entries) at a time: memory stays a chunk's."""
     import numpy as np
 
-    segments: _Sources = {}
+    segments: dict[int, tuple[bytes, Ids]] = {}  # each one's articles as stored, and its dropped ones
     id_parts, length_parts = [], []
     query = "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (?, ?)"
     for segment, articles, lengths, dropped in conn.execute(query, (older, newer)).fetchall():
@@ -224,34 +213,30 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
         "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
         (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum())),
     ).lastrowid
-    rows = conn.execute(  # read in order of term, merged a chunk of whole terms at a time: memory stays a chunk's
-        "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) "
-        "ORDER BY folded, term",
-        (older, newer),
-    )
+    query = "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) ORDER BY 1, 2"
     chunk: list[_Posting] = []
-    weight_bytes = 0
-    for _, postings in itertools.groupby(rows, key=lambda row: row[:2]):
+    size = 0  # the chunk's bytes of weights, two an entry
+    for _, postings in itertools.groupby(conn.execute(query, (older, newer)), key=lambda row: row[:2]):
         for row in postings:
             chunk.append(row)
-            weight_bytes += len(row[4])
-        if weight_bytes >= 2 * MERGE_CHUNK:
+            size += len(row[4])
+        if size >= 2 * MERGE_CHUNK:
             _merge_chunk(conn, into, merged, segments, chunk)
-            chunk, weight_bytes = [], 0
+            chunk, size = [], 0
     _merge_chunk(conn, into, merged, segments, chunk)
     conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
     conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
 
 
 def _merge_chunk(
-    conn: sqlite3.Connection, into: int | None, merged: Ids, segments: _Sources, rows: list[_Posting]
+    conn: sqlite3.Connection, into: int | None, merged: Ids, segments: dict[int, Any], rows: list[_Posting]
 ) -> None:
-    """Write the postings of segment *into* (its *merged* articles) from *rows*, every stored posting of some terms in
-    the two *segments* it replaces, without their dropped articles."""
+    """Write the postings of segment *into* (its *merged* articles) from *rows*, the stored postings of some terms in
+    the two *segments* it replaces, without their dropped articles. A dense posting (no ids) has a weight for each
+    of its segment's articles, 0 where the term is not held."""
     import numpy as np
 
     keys: dict[tuple[int, str], int] = {}
-    # A dense posting (no ids) has a weight for each of its segment's articles, 0 where the term is not held.
     held = np.frombuffer(b"".join(ids or segments[segment][0] for _, _, segment, ids, _ in rows), _IDS)
     weights = np.frombuffer(b"".join(row[4] for row in rows), _WEIGHTS)
     counts = [len(row[4]) // 2 for row in rows]
