@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     Ids = npt.NDArray[np.uint32]
-    Numbers = npt.NDArray[np.integer]
+    Ints = npt.NDArray[np.integer]
 
 TITLE_WEIGHT = 10
 BODY_WEIGHT = 1
@@ -133,23 +133,17 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
 
 
 def _write_postings(
-    conn: sqlite3.Connection,
-    segment: int | None,
-    articles: Ids,
-    keys: list[Any],
-    codes: Numbers,
-    held: Numbers,
-    weights: Numbers,
+    conn: sqlite3.Connection, segment: int | None, articles: Ids, keys: list[Any], codes: Ints, held: Ints, ws: Ints
 ) -> None:
     """Write the postings of *segment* (its *articles*, ids ascending): article held[i] holds the term keys[codes[i]]
-    (folded, term) with weights[i], in any order, each article at most once per term. A posting lists the articles
+    (folded, term) with weight ws[i], in any order, each article at most once per term. A posting lists the articles
     holding the term with their weights, or (no ids) gives a weight for each of the segment's articles when most
     of them hold it."""
     import numpy as np
 
     order = np.lexsort((held, codes))
     codes, held = codes[order], held[order].astype(_IDS)
-    weights = np.minimum(weights[order], MAX_WEIGHT).astype(_WEIGHTS)
+    weights = np.minimum(ws[order], MAX_WEIGHT).astype(_WEIGHTS)
     starts = np.flatnonzero(np.diff(codes, prepend=-1)).tolist()
     positions = np.searchsorted(articles, held)  # each article's place in the segment, for dense postings
 

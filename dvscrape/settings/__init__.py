@@ -49,8 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Before RetryMiddleware (550) retries: wait out the server's Retry-After, or back off exponentially.
     "dvscrape.capture.backoff.BackoffMiddleware": 560,
     "dvscrape.capture.middleware.WarcCaptureMiddleware": 950,
-    # Off (COOKIES_ENABLED) and never imported: it pulls in tldextract and requests.
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,  # off (COOKIES_ENABLED) and not even imported
 }
 # The trap guards see every page link a response yields, with the page that linked it.
 SPIDER_MIDDLEWARES = {"dvscrape.capture.guards.TrapGuardMiddleware": 950}
@@ -59,8 +58,7 @@ EXTENSIONS = {
     "dvscrape.capture.extension.ArchiveExtension": 100,
     "dvscrape.capture.progress.ProgressExtension": 200,
     "dvscrape.runs.crawl.RunEnd": 300,
-    # Off (REMOTE_CONTROL_ENABLED) and never imported (it imports aiohttp).
-    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,  # off (REMOTE_CONTROL_ENABLED) and not even imported
 }
 # Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
 # final form.

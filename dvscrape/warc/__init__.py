@@ -11,22 +11,19 @@ and its signature) and ``verify`` (records against the captures table).
 
 import importlib
 import sys
-from typing import Any
 
 
 def import_without(module: str, *optional: str) -> None:
-    """Import *module* without the *optional* libraries it imports only when they are installed, for features dvscrape
-    does not use: each costs a tenth of a second of CPU in every process that imports *module*. Imported before or
-    after, they are imported as usual."""
-    modules: dict[str, Any] = sys.modules
-    absent = [name for name in optional if name not in modules]
-    modules.update(dict.fromkeys(absent))  # a None entry makes `import NAME` raise ImportError
+    """Import *module* without the *optional* libraries it uses, when installed, for what dvscrape never asks of it
+    (a tenth of a second of CPU each in every process); imported before or after, they are imported as usual."""
+    absent = [name for name in optional if name not in sys.modules]
+    sys.modules.update(dict.fromkeys(absent))  # type: ignore[arg-type]  # None: `import NAME` raises ImportError
     try:
         importlib.import_module(module)
     finally:
         for name in absent:
-            if name in modules and modules[name] is None:
-                del modules[name]
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
 
 
 import_without("warcio", "fsspec")  # warcio opens remote files with fsspec; dvscrape opens every file itself
