@@ -44,6 +44,9 @@ MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever t
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
 _Posting = tuple[int, str, int, bytes, bytes]  # folded, term, segment, articles, weights: a stored posting
+_INSERT_SEGMENT = (
+    "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)"
+)
 _INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
 
 
@@ -125,11 +128,14 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
         return
     articles = np.array(sorted(lengths), _IDS)
     sizes = np.array([lengths[article_id] for article_id in articles.tolist()], _LENGTHS)
-    segment = conn.execute(
-        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
-        (articles.tobytes(), sizes.tobytes(), len(articles), int(sizes.sum())),
-    ).lastrowid
+    segment = _new_segment(conn, articles, sizes)
     _write_postings(conn, segment, articles, list(keys), np.array(codes), np.array(owners), np.array(weights))
+
+
+def _new_segment(conn: sqlite3.Connection, articles: Ids, lengths: Ints) -> int | None:
+    """Insert a segment of *articles* (ids ascending) and their *lengths* in tokens; its id."""
+    values = (articles.tobytes(), lengths.tobytes(), len(articles), int(lengths.sum()))
+    return conn.execute(_INSERT_SEGMENT, values).lastrowid
 
 
 def _write_postings(
@@ -203,10 +209,7 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
     ids = np.concatenate(id_parts)
     order = np.argsort(ids)
     merged, lengths = ids[order], np.concatenate(length_parts)[order]
-    into = conn.execute(
-        "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)",
-        (merged.tobytes(), lengths.tobytes(), len(merged), int(lengths.sum())),
-    ).lastrowid
+    into = _new_segment(conn, merged, lengths)
     query = "SELECT folded, term, segment, articles, weights FROM search_postings WHERE segment IN (?, ?) ORDER BY 1, 2"
     chunk: list[_Posting] = []
     size = 0  # the chunk's bytes of weights, two an entry
