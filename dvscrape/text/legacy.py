@@ -13,11 +13,12 @@ read before any invisible-character clean-up, and a document known to be legacy 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from bisect import bisect_left
+from functools import cache, lru_cache, partial
 
 from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
 from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
-from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
+from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
 from dvscrape.text.tcvn3 import decode_tcvn3
 from dvscrape.text.tones import tone_in_place
@@ -157,6 +158,21 @@ def _latin1_word_re() -> re.Pattern[str]:
 
 
 @cache
+def _glued_word_re() -> re.Pattern[str]:
+    """A word of _latin1_word_re (group 1) glued to something before it that may be a digit or a code prefix ('5µm',
+    '%s«'): a character neither a space nor a letter."""
+    letters = "A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
+    return re.compile(f"[^\\s{letters}]({_latin1_word_re().pattern})")
+
+
+@cache
+def _list_marker_re() -> re.Pattern[str]:
+    """TCVN3's đ alone before '.' or ')': a list item's marker."""
+    letter = "A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
+    return re.compile(f"(?<![{letter}])®(?=[.)])")
+
+
+@cache
 def _unicode_letter_re() -> re.Pattern[str]:
     return re.compile("[\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]")
 
@@ -259,27 +275,30 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tup
     has_unicode = unicode_letter(text) is not None
     # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
     lenient = expect if expect in ("tcvn3", "vni") and not has_unicode else None
-    tcvn3: list[ScoredWord] = []
-    vni: list[ScoredWord] = []
-    previous_end = -1
-    for match in _latin1_word_re().finditer(text):
-        start, end = match.span()
-        if previous_end >= 0 and has_unicode and unicode_letter(text, previous_end, start):
-            tcvn3.append((previous_end, previous_end, -1.0))
-            vni.append((previous_end, previous_end, -1.0))
-        previous_end = end
-        if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES and not lenient):
-            tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
-        else:
-            word = match.group()
-            tcvn3_score, vni_score = _eight_bit_evidence(word, lenient)
-            if expect == "tcvn3" and word == "®" and text[end : end + 1] in (".", ")"):
-                tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
-        tcvn3.append((start, end, tcvn3_score))
-        vni.append((start, end, vni_score))
+    evidence = partial(_eight_bit_evidence, lenient=lenient) if lenient else _eight_bit_evidence  # one-key cache
+    matches = list(_latin1_word_re().finditer(text))
+    spans = [match.span() for match in matches]
+    scores = [evidence(match.group()) for match in matches]
+    if expect == "tcvn3":  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
+        for match in _list_marker_re().finditer(text):
+            index = bisect_left(spans, match.span())
+            scores[index] = (1.0, scores[index][1])
+    for match in _glued_word_re().finditer(text):  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
+        before = match.group()[0]
+        if before.isdigit() or before in _CODE_PREFIXES and not lenient:
+            scores[bisect_left(spans, match.span(1))] = (0.0, 0.0)
+
+    def apart(left_end: int, right_start: int) -> bool:
+        return has_unicode and unicode_letter(text, left_end, right_start) is not None
+
+    tcvn3, vni = zip(*scores, strict=True) if scores else ((), ())
     runs = [
-        *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
-        *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
+        *runs_from_scores(
+            text, spans, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, apart=apart
+        ),
+        *runs_from_scores(
+            text, spans, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE, apart=apart
+        ),
     ]
     return [(run, run.encoding != lenient) for run in runs]
 

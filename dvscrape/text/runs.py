@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal
 
 LegacyEncoding = Literal["tcvn3", "vni", "viqr"]
@@ -21,48 +23,62 @@ class LegacyRun:
     evidence: float
 
 
-# A word of the text and what it says: (start, end, score); score > 0 is legacy evidence, 0 undecided, < 0 a Unicode
-# word, which ends any run. Plain tuples: there is one per word of every paragraph that looks legacy.
-ScoredWord = tuple[int, int, float]
+# The words of a text, (start, end) each, and what each says: score > 0 is legacy evidence, 0 undecided, < 0 a
+# Unicode word, which ends any run.
+Spans = list[tuple[int, int]]
+# Whether what stands between two neighbouring words (the first's end, the second's start) ends a run, as a Unicode
+# word does.
+Apart = Callable[[int, int], bool]
 
 
-def _terminated(text: str, left: ScoredWord, right: ScoredWord) -> bool:
+def _terminated(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
     gap = text[left[1] - 1 : right[0]]
     return any(char in _TERMINATORS for char in gap)
 
 
-def _grow(text: str, words: list[ScoredWord], first: int, last: int) -> tuple[int, int]:
-    """Take in the undecided words next to a run, up to a Unicode word or the end of the sentence."""
-    while first > 0 and words[first - 1][2] == 0 and not _terminated(text, words[first - 1], words[first]):
-        first -= 1
-    while last + 1 < len(words) and words[last + 1][2] == 0 and not _terminated(text, words[last], words[last + 1]):
-        last += 1
-    return first, last
+def _joins(text: str, spans: Spans, scores: Sequence[float], apart: Apart | None, inner: int, outer: int) -> bool:
+    """Whether the undecided word spans[outer] joins the run its neighbour spans[inner] ends."""
+    if scores[outer] != 0:
+        return False
+    left, right = (spans[inner], spans[outer]) if inner < outer else (spans[outer], spans[inner])
+    return not _terminated(text, left, right) and not (apart and apart(left[1], right[0]))
 
 
 def runs_from_scores(
     text: str,
-    words: list[ScoredWord],
+    spans: Spans,
+    scores: Sequence[float],
     encoding: LegacyEncoding,
     min_share: float = 0.0,
     min_evidence: float = MIN_RUN_EVIDENCE,
+    apart: Apart | None = None,
 ) -> list[LegacyRun]:
-    """Group scored words into runs: maximal stretches without a Unicode word, holding at least min_evidence of
-    evidence and at least min_share evidence per word; each run spans its legacy words and the undecided words around
-    them in the same sentence."""
+    """Group scored words (spans[i] scored scores[i]) into runs: maximal stretches without a Unicode word (nor a gap
+    that is apart), holding at least min_evidence of evidence and at least min_share evidence per word; each run
+    spans its legacy words and the undecided words around them in the same sentence.
+
+    Only the legacy words and their neighbours are looked at: most words of a paragraph that looks legacy are not."""
     runs: list[LegacyRun] = []
-    first = last = -1
-    evidence = 0.0
-    for index, (_, _, score) in enumerate([*words, (len(text), len(text), -1.0)]):
-        if score < 0:
-            if first >= 0 and evidence >= min_evidence:
-                grown_first, grown_last = _grow(text, words, first, last)
-                if evidence >= min_share * (grown_last - grown_first + 1):
-                    runs.append(LegacyRun(words[grown_first][0], words[grown_last][1], encoding, evidence))
-            first, evidence = -1, 0.0
-        elif score > 0:
-            if first < 0:
-                first = index
-            last = index
-            evidence += score
+    groups: list[list[int]] = []
+    for index in compress(range(len(scores)), map((0.0).__lt__, scores)):  # the legacy words
+        previous = groups[-1][-1] if groups else -1
+        if (
+            previous >= 0
+            and min(scores[previous:index]) >= 0
+            and not (apart and apart(spans[previous][1], spans[index][0]))
+        ):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    for group in groups:
+        evidence = sum(scores[index] for index in group)
+        if evidence < min_evidence:
+            continue
+        first, last = group[0], group[-1]
+        while first > 0 and _joins(text, spans, scores, apart, first, first - 1):
+            first -= 1
+        while last + 1 < len(spans) and _joins(text, spans, scores, apart, last, last + 1):
+            last += 1
+        if evidence >= min_share * (last - first + 1):
+            runs.append(LegacyRun(spans[first][0], spans[last][1], encoding, evidence))
     return runs

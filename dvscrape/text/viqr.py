@@ -365,4 +365,5 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
         for index in tone_finals:
             characters[index] = "x"
         text = "".join(characters)
-    return runs_from_scores(text, [(start, end, evidence) for start, end, evidence, _, _ in words], "viqr", _MIN_SHARE)
+    spans = [(start, end) for start, end, _, _, _ in words]
+    return runs_from_scores(text, spans, [evidence for _, _, evidence, _, _ in words], "viqr", _MIN_SHARE)
