@@ -61,9 +61,9 @@ def _eight_bit_hint_re() -> re.Pattern[str]:
 
 
 @cache
-def _vni_pair_re() -> re.Pattern[str]:
-    """A vowel followed by a VNI mark character that Unicode Vietnamese never writes after that vowel ('aé', 'où',
-    'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
+def vni_trigger() -> tuple[str, str]:
+    """(VNI's mark characters, a regex that follows one where Unicode Vietnamese never writes it after the vowel
+    before it: 'aé', 'où', 'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
     marks = "".join(sorted({spelling[-1] for spelling in vni_decoding() if len(spelling) > 1}))
     unicode_pairs = _unicode_vowel_pairs()
     by_vowel = {
@@ -72,8 +72,17 @@ def _vni_pair_re() -> re.Pattern[str]:
         )
         for vowel in "aeiouyAEIOUY"
     }
-    # One branch per vowel: a regex tries every branch at each vowel it meets.
-    return re.compile("|".join(f"{vowel}[{marks}]" for vowel, marks in by_vowel.items() if marks))
+    pairs = [(vowel, marks) for vowel, marks in by_vowel.items() if marks]
+    shown = "".join(sorted({mark for _, marks in pairs for mark in marks}))
+    vowels = "".join(vowel for vowel, _ in pairs)
+    # The vowel first: most marks follow no vowel, and this fails at once there.
+    return shown, f"(?<=[{vowels}].)(?<={'|'.join(f'{vowel}[{marks}]' for vowel, marks in pairs)})"
+
+
+@cache
+def _vni_pair_re() -> re.Pattern[str]:
+    marks, condition = vni_trigger()
+    return re.compile(f"[{re.escape(marks)}]{condition}")
 
 
 @cache

@@ -42,10 +42,18 @@ def _sequence_re() -> re.Pattern[str]:
 
 
 @cache
+def pair_trigger() -> tuple[str, str]:
+    """(the characters a mojibake pair ends with, a regex that follows one when it ends a pair): a lead byte's
+    character followed by a continuation byte's. The scan starts at the continuation character, rarer in text than
+    the letters that lead, so it stops less often."""
+    tails = "".join(char for char, code in _char_to_byte().items() if 0x80 <= code <= 0xBF) + REPLACEMENT
+    return tails, f"(?<={_char_class(0xC2, 0xF4)}.)"
+
+
+@cache
 def _pair_re() -> re.Pattern[str]:
-    """A lead byte's character followed by a continuation byte's: the cheap test that text may hold mojibake. It
-    starts at the continuation character, rarer in text than the letters that lead, so the scan stops less often."""
-    return re.compile(_char_class(0x80, 0xBF, REPLACEMENT) + f"(?<={_char_class(0xC2, 0xF4)}.)")
+    tails, condition = pair_trigger()
+    return re.compile(f"[{re.escape(tails)}]{condition}")
 
 
 def may_hold_mojibake(text: str) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import chain, compress
 from typing import Literal
 
 LegacyEncoding = Literal["tcvn3", "vni", "viqr"]
@@ -44,6 +44,27 @@ def _joins(text: str, spans: Spans, scores: Sequence[float], apart: Apart | None
     return not _terminated(text, left, right) and not (apart and apart(left[1], right[0]))
 
 
+def _groups(spans: Spans, scores: Sequence[float], apart: Apart | None, min_evidence: float) -> Iterator[list[int]]:
+    """The legacy words (indexes) that may make a run together, holding min_evidence or more: no Unicode word
+    between them, nor a gap apart (looked for only in the groups that hold enough)."""
+    group: list[int] = []
+    for index in chain(compress(range(len(scores)), map((0.0).__ne__, scores)), [-1]):  # words that say something
+        if index >= 0 and scores[index] > 0:
+            group.append(index)
+            continue
+        if group and sum(map(scores.__getitem__, group)) >= min_evidence:
+            if apart and apart(spans[group[0]][1], spans[group[-1]][0]):
+                parts = [group[:1]]
+                for previous, word in zip(group, group[1:], strict=False):
+                    if apart(spans[previous][1], spans[word][0]):
+                        parts.append([])
+                    parts[-1].append(word)
+                yield from parts
+            else:
+                yield group
+        group = []
+
+
 def runs_from_scores(
     text: str,
     spans: Spans,
@@ -59,19 +80,8 @@ def runs_from_scores(
 
     Only the legacy words and their neighbours are looked at: most words of a paragraph that looks legacy are not."""
     runs: list[LegacyRun] = []
-    groups: list[list[int]] = []
-    for index in compress(range(len(scores)), map((0.0).__lt__, scores)):  # the legacy words
-        previous = groups[-1][-1] if groups else -1
-        if (
-            previous >= 0
-            and min(scores[previous:index]) >= 0
-            and not (apart and apart(spans[previous][1], spans[index][0]))
-        ):
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    for group in groups:
-        evidence = sum(scores[index] for index in group)
+    for group in _groups(spans, scores, apart, min_evidence):
+        evidence = sum(map(scores.__getitem__, group))
         if evidence < min_evidence:
             continue
         first, last = group[0], group[-1]

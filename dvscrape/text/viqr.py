@@ -36,11 +36,17 @@ def _shapes() -> dict[str, str]:
     return {**VIQR_SHAPES, "*": VIQR_SHAPES["+"]}
 
 
+def mark_trigger() -> tuple[str, str]:
+    """(VIQR's marks, a regex that follows one where it can be a mark after a vowel): ^ ` ~ after a vowel, or ( + * '
+    ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence. The scan starts at the mark,
+    not the vowel, so that it stops at rare characters only."""
+    return "(+*'?.^`~", r"(?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))"
+
+
 @cache
 def _mark_after_vowel_re() -> re.Pattern[str]:
-    # Starts with the mark, not the vowel, so that the scan stops at rare characters only: ^ ` ~ after a vowel, or
-    # ( + * ' ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence.
-    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))")
+    marks, condition = mark_trigger()
+    return re.compile(f"[{re.escape(marks)}]{condition}")
 
 
 def may_hold_viqr(text: str) -> bool:
