@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import re
 from functools import cache, lru_cache
@@ -110,7 +111,7 @@ def _decode_whole(text: str) -> str | None:
     if REPLACEMENT in text or _native_re().search(text):
         return None
     try:
-        decoded = text.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+        decoded = text.encode("cp1252", _latin1_for_the_rest()).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
     if decoded == text or _implausible_re().search(decoded):
@@ -125,15 +126,23 @@ def _native_re() -> re.Pattern[str]:
 
 
 @cache
-def _to_latin1() -> dict[int, str]:
-    """str.translate table: each windows-1252 character → the Latin-1 character of its byte."""
-    return {ord(char): chr(code) for char, code in _char_to_byte().items()}
+def _latin1_for_the_rest() -> str:
+    """An encoding error handler for text.encode("cp1252", …): each character windows-1252 has no byte for written as
+    its Latin-1 byte (the C1 controls, 0x81, 0x8D, …), so that the bytes either decoding read come back."""
+
+    def latin1(error: UnicodeError) -> tuple[bytes, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        return error.object[error.start : error.end].encode("latin-1"), error.end
+
+    codecs.register_error("dvscrape.latin1", latin1)
+    return "dvscrape.latin1"
 
 
 @lru_cache(maxsize=16384)
 def _decode(sequence: str, controls: bool = False) -> str | None:
     try:
-        decoded = sequence.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+        decoded = sequence.encode("cp1252", _latin1_for_the_rest()).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
     return decoded if _plausible(decoded, controls) else None

@@ -74,7 +74,7 @@ def normalize(
     if unusual and not legacy and "\u0300" <= unusual.group() <= "\u036f":  # decomposed, maybe nothing else
         composed = to_nfc(text)
         if not _unusual_char_re().search(composed):
-            text, unusual = composed, None
+            text, unusual, suspect = composed, None, _suspect_re().search(composed) is not None
     if text.isascii():
         text = clean_whitespace(decode_legacy_runs(text, legacy, viqr_escaped))
     elif legacy or unusual or suspect and (may_hold_mojibake(text) or may_hold_vni(text)):
