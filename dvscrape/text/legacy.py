@@ -158,32 +158,34 @@ def _symbol_inside(word: str) -> bool:
     return any(not char.isalpha() for char in word[1:-1])
 
 
+# Latin-1 letters and symbols (TCVN3 and VNI codes), and the letters and marks beyond Latin-1 of Unicode text.
+_LATIN1 = "A-Za-z\u00a1-\u00ff"
+_BEYOND_LATIN1 = "\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
+
+
 @cache
 def _latin1_word_re() -> re.Pattern[str]:
     """A whole word of ASCII and Latin-1 letters holding at least one Latin-1 character."""
-    letter = "A-Za-z\u00a1-\u00ff"
-    other_letter = "\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
-    return re.compile(f"(?<![{letter}{other_letter}])[A-Za-z]*[\u00a1-\u00ff][{letter}]*(?![{letter}{other_letter}])")
+    letter = _LATIN1 + _BEYOND_LATIN1
+    return re.compile(f"(?<![{letter}])[A-Za-z]*[\u00a1-\u00ff][{_LATIN1}]*(?![{letter}])")
 
 
 @cache
 def _glued_word_re() -> re.Pattern[str]:
-    """A word of _latin1_word_re (group 1) glued to something before it that may be a digit or a code prefix ('5µm',
-    '%s«'): a character neither a space nor a letter."""
-    letters = "A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
-    return re.compile(f"[^\\s{letters}]({_latin1_word_re().pattern})")
+    """A word of _latin1_word_re (group 1) after a character neither a space nor a letter: maybe a digit or a code
+    prefix ('5µm', '%s«')."""
+    return re.compile(f"[^\\s{_LATIN1}{_BEYOND_LATIN1}]({_latin1_word_re().pattern})")
 
 
 @cache
 def _list_marker_re() -> re.Pattern[str]:
     """TCVN3's đ alone before '.' or ')': a list item's marker."""
-    letter = "A-Za-z\u00a1-\u00ff\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
-    return re.compile(f"(?<![{letter}])®(?=[.)])")
+    return re.compile(f"(?<![{_LATIN1}{_BEYOND_LATIN1}])®(?=[.)])")
 
 
 @cache
 def _unicode_letter_re() -> re.Pattern[str]:
-    return re.compile("[\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]")
+    return re.compile(f"[{_BEYOND_LATIN1}]")
 
 
 @cache
@@ -296,17 +298,14 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tup
         before = match.group()[0]
         if before.isdigit() or before in _CODE_PREFIXES and not lenient:
             scores[bisect_left(spans, match.span(1))] = (0.0, 0.0)
-
-    def apart(left_end: int, right_start: int) -> bool:
-        return has_unicode and unicode_letter(text, left_end, right_start) is not None
-
+    breaks = _unicode_letter_re() if has_unicode else None
     tcvn3, vni = zip(*scores, strict=True) if scores else ((), ())
     runs = [
         *runs_from_scores(
-            text, spans, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, apart=apart
+            text, spans, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, breaks=breaks
         ),
         *runs_from_scores(
-            text, spans, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE, apart=apart
+            text, spans, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE, breaks=breaks
         ),
     ]
     return [(run, run.encoding != lenient) for run in runs]

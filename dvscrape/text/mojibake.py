@@ -82,27 +82,13 @@ _SYMBOL_RANGES = ((0x2C6, 0x2C6), (0x2DC, 0x2DC), (0x2010, 0x27BF), (0x1F300, 0x
 _IPA_LETTERS = "əɛɔƏƐƆ"
 
 
-def _plausible(decoded: str, controls: bool = False) -> bool:
-    # And, when text was mis-decoded twice, the C1 controls that stand for windows-1252's undefined bytes.
-    low = 0x80 if controls else 0xA0
-    for char in decoded:
-        code = ord(char)
-        if not (
-            low <= code <= 0x24F
-            or char in _IPA_LETTERS
-            or 0x300 <= code <= 0x36F
-            or 0x1E00 <= code <= 0x1EFF
-            or any(first <= code <= last for first, last in _SYMBOL_RANGES)
-            or char == REPLACEMENT
-        ):
-            return False
-    return True
-
-
 @cache
-def _implausible_re() -> re.Pattern[str]:
+def _implausible_re(controls: bool = False) -> re.Pattern[str]:
+    """A character that UTF-8 mojibake does not decode to; with controls (text mis-decoded twice), the C1 controls
+    that stand for windows-1252's undefined bytes are plausible too."""
     symbols = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SYMBOL_RANGES)
-    return re.compile(f"[^\x00-\x7f\xa0-\u024f{_IPA_LETTERS}\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
+    low = "\x80" if controls else "\xa0"
+    return re.compile(f"[^\x00-\x7f{low}-\u024f{_IPA_LETTERS}\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
 
 
 def _decode_whole(text: str) -> str | None:
@@ -145,7 +131,7 @@ def _decode(sequence: str, controls: bool = False) -> str | None:
         decoded = sequence.encode("cp1252", _latin1_for_the_rest()).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
-    return decoded if _plausible(decoded, controls) else None
+    return None if _implausible_re(controls).search(decoded) else decoded
 
 
 @lru_cache(maxsize=4096)
