@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache, partial
+from itertools import filterfalse
 
 from dvscrape.text.legacy_tables import vni_decoding
-from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
+from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone, trigger_re
 from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
 from dvscrape.text.tcvn3 import decode_tcvn3, from_tcvn3_codes
@@ -80,12 +81,6 @@ def vni_trigger() -> tuple[str, str]:
 
 
 @cache
-def _vni_pair_re() -> re.Pattern[str]:
-    marks, condition = vni_trigger()
-    return re.compile(f"[{re.escape(marks)}]{condition}")
-
-
-@cache
 def _unicode_vowel_pairs() -> frozenset[str]:
     """Every two-letter vowel sequence of a Vietnamese syllable with its tone on any vowel ('oà', 'uý', 'iê', 'uà'
     of 'quà', 'ià' of 'già'), lower case."""
@@ -108,7 +103,7 @@ def may_hold_eight_bit(text: str) -> bool:
 def may_hold_vni(text: str) -> bool:
     """A VNI mark after a vowel where Unicode Vietnamese never puts that letter: VNI typed only in letters Latin-1
     shares with Vietnamese ('Maét coù quyeàn')."""
-    return _vni_pair_re().search(text) is not None
+    return trigger_re(*vni_trigger()).search(text) is not None
 
 
 @cache
@@ -271,8 +266,10 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
 def _telling_words(text: str) -> list[str]:
     """The words of text that can tell a language: numbers and acronyms left out (soft hyphens removed), so that a
     clause of markup ('”~1<~2”/”~1>~2” vä/hö') is not taken for a long one."""
-    words = [word.replace(SOFT_HYPHEN, "") for word in _any_word_re().findall(text)]
-    return [word for word in words if not _neutral_word(word)]
+    words = _any_word_re().findall(text)
+    if SOFT_HYPHEN in text:
+        words = [word.replace(SOFT_HYPHEN, "") for word in words]
+    return list(filterfalse(_neutral_word, words))
 
 
 def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tuple[LegacyRun, bool]]:

@@ -7,7 +7,7 @@ import itertools
 import re
 from functools import cache, lru_cache
 
-from dvscrape.text.letters import vietnamese_letter_set
+from dvscrape.text.letters import trigger_re, vietnamese_letter_set
 from dvscrape.text.syllables import is_vietnamese_syllable
 
 _MAX_ROUNDS = 3  # text mis-decoded twice or three times over
@@ -51,15 +51,9 @@ def pair_trigger() -> tuple[str, str]:
     return tails, f"(?<={_char_class(0xC2, 0xF4)}.)"
 
 
-@cache
-def _pair_re() -> re.Pattern[str]:
-    tails, condition = pair_trigger()
-    return re.compile(f"[{re.escape(tails)}]{condition}")
-
-
 def may_hold_mojibake(text: str) -> bool:
     """The cheap test fix_mojibake starts with: a lead byte's character followed by a continuation byte's."""
-    return not text.isascii() and _pair_re().search(text) is not None
+    return not text.isascii() and trigger_re(*pair_trigger()).search(text) is not None
 
 
 @cache

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
+from dvscrape.text.letters import trigger_re
 from dvscrape.text.runs import LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
@@ -43,15 +44,9 @@ def mark_trigger() -> tuple[str, str]:
     return "(+*'?.^`~", r"(?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))"
 
 
-@cache
-def _mark_after_vowel_re() -> re.Pattern[str]:
-    marks, condition = mark_trigger()
-    return re.compile(f"[{re.escape(marks)}]{condition}")
-
-
 def may_hold_viqr(text: str) -> bool:
-    """The cheap test for VIQR: a mark after a vowel that can be one (_mark_after_vowel_re)."""
-    return _mark_after_vowel_re().search(text) is not None
+    """The cheap test for VIQR: a mark after a vowel that can be one (mark_trigger)."""
+    return trigger_re(*mark_trigger()).search(text) is not None
 
 
 @cache
