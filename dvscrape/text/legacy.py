@@ -17,11 +17,11 @@ from bisect import bisect_left
 from functools import cache, lru_cache, partial
 from itertools import filterfalse
 
-from dvscrape.text.legacy_tables import vni_decoding
+from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
 from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone, trigger_re
 from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
-from dvscrape.text.tcvn3 import decode_tcvn3, from_tcvn3_codes
+from dvscrape.text.tcvn3 import decode_tcvn3
 from dvscrape.text.tones import tone_in_place
 from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, may_hold_viqr, viqr_runs
 
@@ -131,7 +131,7 @@ def _eight_bit_evidence(word: str, lenient: LegacyEncoding | None = None) -> tup
     """
     unicode_ok = is_vietnamese_syllable(word)
     scores = []
-    for encoding, decoded in (("tcvn3", from_tcvn3_codes(word)), ("vni", _decode_vni_word(word))):
+    for encoding, decoded in (("tcvn3", word.translate(tcvn3_decoding())), ("vni", _decode_vni_word(word))):
         if decoded == word:
             scores.append(0.0)
             continue

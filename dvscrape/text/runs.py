@@ -29,19 +29,17 @@ class LegacyRun:
 Spans = list[tuple[int, int]]
 
 
-def _terminated(text: str, left: tuple[int, int], right: tuple[int, int]) -> bool:
-    gap = text[left[1] - 1 : right[0]]
-    return any(char in _TERMINATORS for char in gap)
-
-
 def _joins(
     text: str, spans: Spans, scores: Sequence[float], breaks: Pattern[str] | None, inner: int, outer: int
 ) -> bool:
-    """Whether the undecided word spans[outer] joins the run its neighbour spans[inner] ends."""
+    """Whether the undecided word spans[outer] joins the run its neighbour spans[inner] ends: no terminator or break
+    stands between them."""
     if scores[outer] != 0:
         return False
     left, right = (spans[inner], spans[outer]) if inner < outer else (spans[outer], spans[inner])
-    return not _terminated(text, left, right) and not (breaks and breaks.search(text, left[1], right[0]))
+    if any(char in _TERMINATORS for char in text[left[1] - 1 : right[0]]):
+        return False
+    return not (breaks and breaks.search(text, left[1], right[0]))
 
 
 def _groups(

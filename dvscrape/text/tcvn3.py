@@ -4,7 +4,6 @@ the letters around the toned ones."""
 
 from __future__ import annotations
 
-import codecs
 import re
 from functools import cache
 
@@ -71,32 +70,16 @@ def _tcvn3_capital_words(text: str, decoded: str, line_capitals: bool) -> str:
     return "".join(pieces)
 
 
-@cache
-def _charmap() -> str:
-    """codecs.charmap_decode table: each Latin-1 byte → the letter TCVN3 has at that code, or the same character."""
-    decoding = tcvn3_decoding()
-    return "".join(decoding.get(code, chr(code)) for code in range(256))
-
-
-def from_tcvn3_codes(text: str) -> str:
-    """Each TCVN3 code in text (as a Latin-1 character) read as its letter, nothing else changed; at C speed when
-    text is all Latin-1 (a per-character translate looks up, and misses, every other character)."""
-    try:
-        return codecs.charmap_decode(text.encode("latin-1"), "strict", _charmap())[0]
-    except UnicodeEncodeError:
-        return text.translate(tcvn3_decoding())
-
-
 def decode_tcvn3(text: str, line: str = "") -> str:
     """text decoded from TCVN3 with its words in capitals, line by line; line: the whole line that a one-line text
     (a run) stands in, which tells whether it is set in capitals."""
     if "\n" in text:
         return "\n".join(decode_tcvn3(part) for part in text.split("\n"))
-    decoded = from_tcvn3_codes(text)
+    decoded = text.translate(tcvn3_decoding())
     capitals = _line_is_capitals(line or text)
     return _tcvn3_capital_words(text, decoded, capitals) if capitals or _two_capitals_re().search(text) else decoded
 
 
 def tcvn3_syllable(word: str) -> bool:
     """Whether a word of Latin-1 characters reads as a Vietnamese syllable in TCVN3."""
-    return is_vietnamese_syllable(from_tcvn3_codes(word))
+    return is_vietnamese_syllable(word.translate(tcvn3_decoding()))

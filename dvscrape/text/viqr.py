@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
 from dvscrape.text.letters import trigger_re
-from dvscrape.text.runs import LegacyRun, runs_from_scores
+from dvscrape.text.runs import LegacyRun, Spans, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
 from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
@@ -308,20 +308,11 @@ def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalC
     return context, after[:1] == ")"
 
 
-class _Words(NamedTuple):
-    """The words of a text read as VIQR: spans, evidence (-1 for a Unicode word), the readings of those that decoding
-    changes (by index), and where a final '.' or '?' is a tone or the list marker 'đ.' where a full stop could stand."""
-
-    spans: list[tuple[int, int]]
-    scores: list[float]
-    readings: dict[int, str]
-    tone_ends: list[int]
-
-
 @lru_cache(maxsize=2)
-def _viqr_words(text: str, escaped: bool, strict: bool) -> _Words:
-    """Each word of text as VIQR. The last texts are kept: finding the runs of a text and decoding them read the same
-    words."""
+def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[Spans, list[float], dict[int, str], list[int]]:
+    """The words of text read as VIQR: their spans, evidence (-1 for a Unicode word), the readings of those that
+    decoding changes (by index), and where a final '.' or '?' is a tone or the list marker 'đ.' where a full stop
+    could stand. The last texts are kept: finding the runs of a text and decoding them read the same words."""
     matches = list(_word_re().finditer(text))
     spans = [match.span() for match in matches]
     words = [match.group() for match in matches]
@@ -347,7 +338,7 @@ def _viqr_words(text: str, escaped: bool, strict: bool) -> _Words:
             decoded = _decode_word(word, context, bracket, False, escaped)[0]
         if decoded != word:
             readings[index] = decoded
-    return _Words(spans, scores, readings, tone_ends)
+    return spans, scores, readings, tone_ends
 
 
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
@@ -355,11 +346,11 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
     end = len(text) if end is None else end
     escaped = escaped or follows_rfc_escapes(text)
-    words = _viqr_words(text, escaped, strict)
+    spans, _, readings, _ = _viqr_words(text, escaped, strict)
     pieces: list[str] = []
     position = start
-    for index, decoded in words.readings.items():
-        word_start, word_end = words.spans[index]
+    for index, decoded in readings.items():
+        word_start, word_end = spans[index]
         if start <= word_start and word_end <= end:
             pieces += [text[position:word_start], decoded]
             position = word_end
@@ -373,10 +364,10 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
 
     A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
     'Cu. the^?', 'Uy?' of 'Uy? ban') or the list marker 'dd.' does not stop a run from taking in the words after it."""
-    words = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
-    if words.tone_ends:  # runs_from_scores reads the text for terminators only: a tone mark is none
+    spans, scores, _, tone_ends = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
+    if tone_ends:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
-        for index in words.tone_ends:
+        for index in tone_ends:
             characters[index] = "x"
         text = "".join(characters)
-    return runs_from_scores(text, words.spans, words.scores, "viqr", _MIN_SHARE)
+    return runs_from_scores(text, spans, scores, "viqr", _MIN_SHARE)
