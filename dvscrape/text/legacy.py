@@ -173,12 +173,6 @@ def _glued_word_re() -> re.Pattern[str]:
 
 
 @cache
-def _list_marker_re() -> re.Pattern[str]:
-    """TCVN3's đ alone before '.' or ')': a list item's marker."""
-    return re.compile(f"(?<![{_LATIN1}{_BEYOND_LATIN1}])®(?=[.)])")
-
-
-@cache
 def _unicode_letter_re() -> re.Pattern[str]:
     return re.compile(f"[{_BEYOND_LATIN1}]")
 
@@ -279,31 +273,25 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tup
     With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
     text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
     as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
-    unicode_letter = _unicode_letter_re().search
-    has_unicode = unicode_letter(text) is not None
+    breaks = _unicode_letter_re() if _unicode_letter_re().search(text) else None
     # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
-    lenient = expect if expect in ("tcvn3", "vni") and not has_unicode else None
+    lenient = expect if expect in ("tcvn3", "vni") and not breaks else None
     evidence = partial(_eight_bit_evidence, lenient=lenient) if lenient else _eight_bit_evidence  # one-key cache
     matches = list(_latin1_word_re().finditer(text))
     spans = [match.span() for match in matches]
     scores = [evidence(match.group()) for match in matches]
     if expect == "tcvn3":  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
-        for match in _list_marker_re().finditer(text):
-            index = bisect_left(spans, match.span())
-            scores[index] = (1.0, scores[index][1])
+        for index, (start, end) in enumerate(spans):
+            if text[start:end] == "®" and text[end : end + 1] in (".", ")"):
+                scores[index] = (1.0, scores[index][1])
     for match in _glued_word_re().finditer(text):  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
         before = match.group()[0]
         if before.isdigit() or before in _CODE_PREFIXES and not lenient:
             scores[bisect_left(spans, match.span(1))] = (0.0, 0.0)
-    breaks = _unicode_letter_re() if has_unicode else None
     tcvn3, vni = zip(*scores, strict=True) if scores else ((), ())
     runs = [
-        *runs_from_scores(
-            text, spans, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, breaks=breaks
-        ),
-        *runs_from_scores(
-            text, spans, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE, breaks=breaks
-        ),
+        *runs_from_scores(text, spans, tcvn3, "tcvn3", 0.0, 1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, breaks),
+        *runs_from_scores(text, spans, vni, "vni", 0.0, 1.0 if expect == "vni" else MIN_RUN_EVIDENCE, breaks),
     ]
     return [(run, run.encoding != lenient) for run in runs]
 
