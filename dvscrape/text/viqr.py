@@ -272,15 +272,6 @@ def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evid
     return result + literal, evidence
 
 
-def _in_code_span(text: str, start: int, end: int) -> bool:
-    # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel; a
-    # word glued to digits or to a printf conversion is markup or an identifier (procps' colour codes '~1E~2',
-    # 'U+%04X', 'x86_64'): VIQR spaces its words.
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    return before in ("`", "%", "$") or before.isdigit() or after == "%" or after.isdigit()
-
-
 def follows_rfc_escapes(text: str) -> bool:
     """Whether text escapes a literal mark after a vowel as RFC 1456 asks ('ta\\.'): then an unescaped mark there is
     always a tone, and 'vu. Quo^'c' is 'vụ Quốc', not the end of a sentence."""
@@ -293,11 +284,9 @@ def _escaped_after_vowel_re() -> re.Pattern[str]:
 
 
 def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalContext, bool]:
-    """(the context of word's final mark, whether a bracket follows word): word ends at end in text, previous is the
-    word just before it ("" if none); where the text after leaves the mark open, the text's own spelling of the two
-    syllables decides (_pair_context)."""
-    if word[-1] not in _AMBIGUOUS_FINAL_MARKS:  # a word without a final mark is read alike in any context
-        return "other", text[end : end + 1] == ")"
+    """(the context of word's final mark, '.', '?' or an apostrophe, and whether a bracket follows word): word ends
+    at end in text, previous is the word just before it ("" if none); where the text after leaves the mark open, the
+    text's own spelling of the two syllables decides (_pair_context)."""
     after = text[end : end + _AFTER]
     context = _final_context(after)
     start = end - len(word)
@@ -325,10 +314,17 @@ def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[Spans, list[flo
     ]
     for index in marked:
         (start, end), word = spans[index], words[index]
-        if _in_code_span(text, start, end):
+        # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel;
+        # a word glued to digits or to a printf conversion is markup or an identifier (procps' colour codes '~1E~2',
+        # 'U+%04X', 'x86_64'): VIQR spaces its words.
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if before in ("`", "%", "$") or before.isdigit() or after == "%" or after.isdigit():
             continue
-        before = words[index - 1] if index and spans[index - 1][1] == start - 1 else ""
-        context, bracket = _word_context(text, before, word, end)
+        if word[-1] in _AMBIGUOUS_FINAL_MARKS:
+            previous = words[index - 1] if index and spans[index - 1][1] == start - 1 else ""
+            context, bracket = _word_context(text, previous, word, end)
+        else:  # a word without a final mark is read alike in any context
+            context, bracket = "other", after == ")"
         decoded, scores[index] = _decode_word(word, context, bracket, strict, escaped)
         if word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ.")):
             tone_ends.append(end - 1)
