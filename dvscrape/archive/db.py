@@ -47,12 +47,12 @@ INSERT INTO captures (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _INSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(rows.ARTICLE_COLUMNS)}, capture_id, first_seen, last_seen) "
-    f"VALUES ({', '.join('?' for _ in rows.ARTICLE_COLUMNS)}, ?, ?, ?)"
+    f"INSERT INTO articles ({', '.join(rows.ARTICLE_COLUMNS)}, capture_id, first_seen, last_seen, last_checked) "
+    f"VALUES ({', '.join('?' for _ in rows.ARTICLE_COLUMNS)}, ?, ?, ?, ?)"
 )
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{name} = ?' for name in rows.ARTICLE_COLUMNS)}, "
-    "capture_id = ?, last_seen = ? WHERE id = ?"
+    "capture_id = ?, last_seen = ?, last_checked = ?, gone_since = NULL, gone_status = NULL WHERE id = ?"
 )
 _CHILD_TABLES: tuple[tuple[str, str], ...] = (
     ("figures", "INSERT INTO figures (article_id, position, image_url, alt, caption) VALUES (?, ?, ?, ?, ?)"),
@@ -78,6 +78,7 @@ class Archive:
         self._conn: sqlite3.Connection = db.conn
         self._lock = CrawlLock(directory)
         self._closed = False
+        self._paths: dict[str, Path] = {}  # WARC file name → its resolved path
 
     @classmethod
     def open(
@@ -189,13 +190,13 @@ class Archive:
                 "SELECT id, content_hash FROM articles WHERE url = ?", (article.url,)
             ).fetchone()
             if existing is None:
-                cursor = self._conn.execute(_INSERT_ARTICLE, (*columns, capture_id, seen_at, seen_at))
+                cursor = self._conn.execute(_INSERT_ARTICLE, (*columns, capture_id, seen_at, seen_at, seen_at))
                 article_id = row_id(cursor)
                 outcome = ArticleOutcome.NEW
             else:
                 article_id = int(existing[0])
                 outcome = ArticleOutcome.UNCHANGED if existing[1] == digest else ArticleOutcome.UPDATED
-                self._conn.execute(_UPDATE_ARTICLE, (*columns, capture_id, seen_at, article_id))
+                self._conn.execute(_UPDATE_ARTICLE, (*columns, capture_id, seen_at, seen_at, article_id))
                 for table, _ in _CHILD_TABLES:
                     self._conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             for (_, insert), child_rows in zip(
@@ -214,10 +215,6 @@ class Archive:
                 record_version(
                     self._conn, article_id, article, capture_id=capture_id, content_hash=digest, seen_at=seen_at
                 )
-            self._conn.execute(
-                "UPDATE articles SET last_checked = ?, gone_since = NULL, gone_status = NULL WHERE id = ?",
-                (seen_at, article_id),
-            )
         return StoredArticle(article_id, outcome, digest)
 
     # -- incremental crawls (see incremental.py) ------------------------------------------------------------------
@@ -323,7 +320,7 @@ class Archive:
         filename = location if isinstance(location, str) else location.filename
         if not filename or "/" in filename or "\\" in filename or filename.startswith("."):
             raise ArchiveError(f"not a WARC file name of this archive: {filename!r}")
-        return (self.warc_dir / filename).resolve()
+        return self._paths.get(filename) or self._paths.setdefault(filename, (self.warc_dir / filename).resolve())
 
     # -- lifecycle -----------------------------------------------------------------------------------------------
 
