@@ -8,6 +8,7 @@ caption (<figcaption>, a table cell of an image table).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -283,6 +284,11 @@ def _style_of(element: etree._Element, tag: str, classes: str | None, inherited:
     align_attribute = element.get("align")
     if css is None and classes is None and align_attribute is None and tag not in _STYLED_TAGS:
         return inherited
+    return _style(tag, classes, css, align_attribute, inherited)
+
+
+@functools.lru_cache(maxsize=4096)  # a portal's editors repeat a few styles on every page
+def _style(tag: str, classes: str | None, css: str | None, align_attribute: str | None, inherited: _Style) -> _Style:
     css = css.lower() if css else ""
     classes = classes or ""
     align = inherited.align
