@@ -191,9 +191,9 @@ def _orphans(view: View) -> list[etree._Element]:
 
 
 def _html_title(root: etree._Element) -> str:
-    title = head_of(root).find("title")
+    title = next(head_of(root).iterchildren("title"), None)
     if title is None:
-        title = root.find(".//title")
+        title = next(root.iterdescendants("title"), None)
     # A <title> holds plain text, so tag-like text in it can only be an injection attempt: it is removed, so that
     # nothing a consumer might render as HTML carries markup.
     return clean_line(_TAG_LIKE.sub(" ", text_of(title))) if title is not None else ""

@@ -63,6 +63,8 @@ def text_normaliser(article: Article) -> Callable[[str], str]:
     legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:
+        if not text:
+            return text
         return normalize(text, legacy=legacy, viqr_escaped=escaped) if escaped else normalize(text, legacy=legacy)
 
     return norm
