@@ -16,7 +16,7 @@ from lxml import etree
 from dvscrape.errors import ExtractionError
 from dvscrape.pages import metadata
 from dvscrape.pages._text import clean_line, word_count
-from dvscrape.pages.article import Article, NotArticle
+from dvscrape.pages.article import Article, Figure, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import Compiled, attribute, closest, compiled, drop_all, head_of, read_page, text_of
@@ -136,7 +136,7 @@ def _build(
         html_title=html_title,
         categories=categories,
         blocks=body.blocks,
-        figures=tuple(replace(figure, image_url=profile.on_site(figure.image_url)) for figure in body.figures),
+        figures=tuple(Figure(profile.on_site(f.image_url), f.alt, f.caption) for f in body.figures),
         signature=body.signature,
         attachments=metadata.attachments(view.body, sel, url, profile),
         tags=tags,
@@ -152,14 +152,12 @@ def _build(
     flags.extend(published.flags)
     # Every text field is normalised here, once, by the one list of fields in pages.finish.
     article = normalise_article(
-        replace(
-            draft,
-            published=published.iso,
-            published_source=published.source,
-            modified=metadata.modified_date(shown_modified, root, sel, locale),
-            flags=tuple(flags),
-        ),
+        draft,
         norm,
+        published=published.iso,
+        published_source=published.source,
+        modified=metadata.modified_date(shown_modified, root, sel, locale),
+        flags=tuple(flags),
     )
     if article.blocks or "empty-body" in article.flags:
         return article
