@@ -121,9 +121,10 @@ class _Translator(HTMLTranslator):
 _TRANSLATOR = _Translator()
 
 
-def css(selector: str) -> etree.XPath:
-    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case)."""
-    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+def css(selector: str, prefix: str = "descendant-or-self::") -> etree.XPath:
+    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case). A translation never calls EXSLT
+    regular expressions: lxml then does not register them on every evaluation."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector, prefix=prefix), regexp=False)
 
 
 _SIMPLE_SELECTOR = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[A-Za-z_][\w-]*))$")
@@ -202,7 +203,7 @@ def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
         related=css(selectors.related),
         breadcrumb=css(selectors.breadcrumb),
         active_menu=css(selectors.active_menu),
-        portlet_of=etree.XPath(_TRANSLATOR.css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
+        portlet_of=css(selectors.portlet, prefix="ancestor-or-self::"),
         portlet_title=css(selectors.portlet_title_any),
         web_content_portlet=css(selectors.web_content_portlet),
         listing_markers=css(selectors.listing_markers),
