@@ -7,6 +7,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from cssselect import HTMLTranslator
 from cssselect.xpath import XPathExpr, is_non_whitespace
@@ -104,6 +105,20 @@ def attribute(element: etree._Element, name: str) -> str:
     """The value of attribute *name* of *element* in NFC, "" when it has none."""
     value = element.get(name)
     return nfc(value) if value else ""
+
+
+# A root-relative reference urljoin keeps as it is (no ';' parameters, tab, fragment, empty query, dot segment).
+_ROOTED = re.compile(r"/[A-Za-z0-9_\-.~%!$&'()*+,=:@/]*(\?[A-Za-z0-9_\-.~%!$&'()*+,=:@/?]+)?")
+_ORIGIN = re.compile(r"https?://[\w.:@~%!$&'()*+,;=-]+(?=[/?#]|$)", re.ASCII)  # a host urlsplit takes as written
+
+
+def join_url(base: str, reference: str) -> str:
+    """urljoin(*base*, *reference*); most references (root-relative, plain) are joined without parsing either URL."""
+    if _ROOTED.fullmatch(reference) and "//" not in reference and "/." not in reference:
+        origin = _ORIGIN.match(base)
+        if origin:
+            return origin.group() + reference
+    return urljoin(base, reference)
 
 
 class _Translator(HTMLTranslator):

@@ -12,12 +12,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscrape.pages._text import clean, clean_line
-from dvscrape.pages.dom import SimpleMatcher, attribute, nfc
+from dvscrape.pages.dom import SimpleMatcher, attribute, join_url, nfc
 
 BLOCK_TAGS = frozenset(
     {
@@ -234,7 +233,7 @@ class UnitWalker:
         if tag == "img":
             src = attribute(element, "src") or attribute(element, "data-src")
             if src and not src.startswith("data:"):
-                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
+                run.images.append(Image(join_url(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
             return
         if tag in SKIPPED or not tag:
             return
