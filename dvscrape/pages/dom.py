@@ -30,46 +30,31 @@ def decode_document(html: str | bytes, content_type: str | None = None) -> Decod
     """Decode *html*, which came with the HTTP Content-Type *content_type*, with dvscrape.text.decode_html (its
     charset, a byte-order mark, the <meta> charset, mislabelled pages) and bring it to NFC. Raises ExtractionError
     when there is no document at all."""
-    return _decoded(_read(html, content_type)[0])
-
-
-def parse_document(text: str) -> etree._Element:
-    """Parse HTML text into an lxml tree; raises ExtractionError when nothing parseable is left.
-
-    The text is handed to libxml2 as UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset>
-    in the page (already applied by decoding) cannot mislead the parser.
-    """
-    return _parsed(text.encode("utf-8", errors="surrogatepass"))
+    text = nfc(_read(html, content_type)[0])
+    return Decoded(text, _flags(text))
 
 
 def read_page(html: str | bytes, content_type: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
-    """The tree of a page and any doubt about its decoding: decode_document and parse_document, except that page
-    bytes that are their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC.
-    What is read from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by
-    attribute(). Raises ExtractionError when there is no document at all."""
+    """The tree of a page and any doubt about its decoding (decode_document's), except that page bytes that are
+    their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC. What is read
+    from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by attribute().
+    Raises ExtractionError when there is no document at all."""
     text, utf8 = _read(html, content_type)
-    if not utf8 or not isinstance(html, bytes):
-        decoded = _decoded(text)
-        return parse_document(decoded.text), decoded.flags
-    if not text or text.isspace():
-        raise ExtractionError("empty document")
-    return _parsed(html), _flags(text)
+    if utf8 and isinstance(html, bytes):
+        return _parsed(html), _flags(text)
+    text = nfc(text)
+    # As UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset> cannot mislead the parser.
+    return _parsed(text.encode("utf-8", errors="surrogatepass")), _flags(text)
 
 
 def _read(html: str | bytes, content_type: str | None) -> tuple[str, bool]:
-    if isinstance(html, str):
-        return html, False
-    if not html or html.isspace():
-        raise ExtractionError("empty document")
-    return read_html(html, header_charset(content_type))
-
-
-def _decoded(text: str) -> Decoded:
+    if isinstance(html, bytes) and html and not html.isspace():
+        text, utf8 = read_html(html, header_charset(content_type))
+    else:
+        text, utf8 = (html, False) if isinstance(html, str) else ("", False)
     if not text or text.isspace():
         raise ExtractionError("empty document")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = to_nfc(text)
-    return Decoded(text, _flags(text))
+    return text, utf8
 
 
 def _flags(text: str) -> tuple[str, ...]:
