@@ -8,7 +8,7 @@ process tree, extraction workers and start-up included; wall seconds from start 
 
 - full: `dvscrape crawl tanbinh --base-url REPLICA --fast` into a fresh archive;
 - bare: bench/bare_spider.py under `python -m scrapy runspider`, fetching the very URLs the full crawl archived
-  (every capture with a WARC record, in capture order, from `archive.lookup.archived_capture_times`) with every plain
+  (every response and revisit record of its WARC files, read with warcio, in the order written) with every plain
   Scrapy setting of dvscrape's `--fast` crawl (concurrency, delays, AutoThrottle, retries, robots.txt, timeouts,
   log level; printed at the start), no pipeline, no extraction, a callback that only counts;
 - with --fetch-only, also dvscrape's own fetch-only crawl (the same spider and routing, no WARC, no extraction, no
@@ -33,14 +33,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# The repository, not bench/, first on the path: bench/incremental.py would hide the package Twisted imports.
+# The repository first on the path, so that bench.measured is imported as part of the bench package.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from scrapy.settings import default_settings  # noqa: E402
+from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
 from bench.measured import Measured, run_dvscrape, run_measured  # noqa: E402
-from dvscrape.archive.db import Archive  # noqa: E402
-from dvscrape.archive.lookup import archived_capture_times  # noqa: E402
 from dvscrape.replica.process import start_replica_process  # noqa: E402
 from dvscrape.runs.crawl import build_settings  # noqa: E402
 
@@ -113,10 +112,15 @@ def full_crawl(url: str, workdir: Path, name: str, extra: list[str], *, fetch_on
 
 
 def fetched_urls(archive_dir: Path) -> list[str]:
-    """The URL of every capture the crawl archived, in the order it fetched them (a URL fetched twice, twice)."""
-    with Archive.open(archive_dir, readonly=True) as archive:
-        captures = archived_capture_times(archive.db.conn)
-    return [url for url, _ in sorted(captures, key=lambda capture: capture[1])]
+    """The URL of every response or revisit record of the crawl's WARC files, read with warcio, in the order it
+    wrote them (a URL fetched twice, twice)."""
+    urls = []
+    for path in sorted((archive_dir / "warc").glob("*.warc.gz")):
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type in ("response", "revisit"):
+                    urls.append(str(record.rec_headers.get_header("WARC-Target-URI")))
+    return urls
 
 
 def bare_fetch(urls: list[str], workdir: Path, name: str, settings: list[str]) -> Run:

@@ -88,8 +88,7 @@ def test_documents_read_their_bytes_through_the_one_decoder(tmp_path: Path) -> N
         replace(plain, response_headers=(*plain.response_headers, ("Content-Encoding", "zstd")))
     )
     builder.close()
-    pending = PendingDocument(url, 1, url, "application/pdf", location.filename, location.offset, location.length,
-                              "", None)  # fmt: skip
+    pending = PendingDocument(url, 1, url, "application/pdf", location.filename, location.offset, location.length, "")
     assert document_bytes(tmp_path / "archive" / "warc", pending) == BODY
 
 

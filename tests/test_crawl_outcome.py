@@ -16,7 +16,7 @@ from typing import Any
 
 from dvscrape.replica.process import start_replica_process
 from dvscrape.runs.exitcodes import ExitCode
-from dvscrape.runs.outcome import Outcome, decide_outcome
+from dvscrape.runs.outcome import Outcome, decide_outcome, first_lines
 from tests.conftest import run_cli
 
 QUIET = ("-s", "DVSCRAPE_PROGRESS_INTERVAL=0", "-s", "LOG_LEVEL=WARNING")
@@ -43,6 +43,11 @@ def test_the_outcome_is_decided_in_one_order() -> None:
     assert outcome(captures=5, not_due=4) is Outcome.SUCCESS  # a full crawl is never "nothing new"
     assert Outcome.INTERRUPTED.exit_code == ExitCode.INTERRUPTED == 8
     assert len({member.exit_code for member in Outcome}) == len(Outcome)
+
+
+def test_a_summary_lists_the_first_items_and_counts_the_rest() -> None:
+    assert first_lines(["a", "b"], 2) == ["  a", "  b"]
+    assert first_lines(["a", "b", "c"], 2, "more failed URLs") == ["  a", "  b", "  … and 1 more failed URLs"]
 
 
 def crawl_row(archive: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 from dvscrape.errors import ConfigurationError
 from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.run import ExportResult, export_dataset
-from dvscrape.export.schema import FIELD_NAMES
+from dvscrape.export.schema import ARTICLES
 from tests.test_export_fixtures import (
     CATEGORIES,
     EXACT_COPY_OF,
@@ -58,7 +58,7 @@ def test_jsonl_is_utf8_unescaped_one_object_per_line(archive: Path, tmp_path: Pa
     assert TITLE_OF_FIRST in raw and "\\u" not in raw
     lines = raw.splitlines()
     assert len(lines) == result.rows == TOTAL_ARTICLES
-    assert tuple(json.loads(lines[0])) == FIELD_NAMES
+    assert tuple(json.loads(lines[0])) == ARTICLES.field_names
     frame = pd.read_json(tmp_path / "out" / "articles.jsonl", lines=True, dtype={"published_date": str})
     assert len(frame) == TOTAL_ARTICLES
     assert frame.loc[0, "title"] == TITLE_OF_FIRST
@@ -70,7 +70,7 @@ def test_csv_has_a_bom_and_reads_in_pandas_with_vietnamese_intact(archive: Path,
     data = (tmp_path / "out" / "articles.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbfid,site,version,url,title,text,")
     frame = pd.read_csv(tmp_path / "out" / "articles.csv", parse_dates=["published_date"])
-    assert list(frame.columns) == list(FIELD_NAMES)
+    assert list(frame.columns) == list(ARTICLES.field_names)
     assert len(frame) == TOTAL_ARTICLES
     assert frame.loc[0, "title"] == TITLE_OF_FIRST
     assert frame.loc[0, "text"] == articles()[0].body  # multi-line cells survive quoting
@@ -88,7 +88,7 @@ def test_csv_without_bom(archive: Path, tmp_path: Path) -> None:
 def test_parquet_has_an_explicit_typed_schema(archive: Path, tmp_path: Path) -> None:
     export(archive, tmp_path / "out", Format.PARQUET)
     schema = pq.read_schema(tmp_path / "out" / "articles.parquet")
-    assert schema.names == list(FIELD_NAMES)
+    assert schema.names == list(ARTICLES.field_names)
     assert schema.field("published_date").type == pa.date32()
     assert schema.field("captions").type == pa.list_(pa.string())
     assert schema.field("id").type == pa.int64() and not schema.field("id").nullable
@@ -161,7 +161,7 @@ def test_datapackage_describes_the_files_and_validates_with_frictionless(archive
     package = json.loads((tmp_path / "csv" / "datapackage.json").read_text(encoding="utf-8"))
     resource = package["resources"][0]
     assert resource["path"] == "articles.csv" and resource["encoding"] == "utf-8-sig"
-    assert [field["name"] for field in resource["schema"]["fields"]] == list(FIELD_NAMES)
+    assert [field["name"] for field in resource["schema"]["fields"]] == list(ARTICLES.field_names)
     assert {field["name"]: field["type"] for field in resource["schema"]["fields"]}["published_date"] == "date"
     assert package["created"] == "2024-07-01T00:00:00.000000Z"  # from the archive's crawls, not the clock
     assert package["dvscrape"]["crawls"][0]["crawls"] == 2

@@ -71,7 +71,7 @@ def test_the_run_after_a_change_handles_every_new_edited_and_removed_article(tmp
     # the unchanged re-crawl fetched little: the floor (robots.txt, sitemap, home, first listing pages) and no
     # static page (their weekly schedule)
     requests = [count for (count,) in query(archive, "select requests from crawls order by id")]
-    assert requests[1] <= 0.06 * requests[0], requests  # 40 articles; bench/incremental.py measures 130
+    assert requests[1] <= 0.06 * requests[0], requests  # 40 articles; bench/recrawl.py measures 130
     pages = query(archive, "select crawl_id, status, count(*) from captures where kind = 'page' group by 1, 2")
     assert (1, 200, 20) in pages and (1, 404, 1) in pages, pages  # ~20 static pages and a dead menu link
     assert [row for row in pages if row[0] == 2] == [], pages  # not fetched again the next day

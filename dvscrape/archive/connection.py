@@ -56,6 +56,11 @@ class WriteTransaction:
             raise ArchiveError(f"cannot {self._action}: {exc}") from exc
 
 
+# SQLite's default 2 MiB cache makes every write into a large archive's indexes re-read their pages from the OS:
+# 64 MiB saves about 15 % of the CPU of storing articles into a 100,000-article archive (bench/search.py's build).
+PAGE_CACHE_KIB = 65536
+
+
 def commit(conn: sqlite3.Connection) -> None:
     """Index the articles changed in the open transaction for search (archive.terms), then commit it."""
     index_pending(conn)
@@ -63,14 +68,15 @@ def commit(conn: sqlite3.Connection) -> None:
 
 
 def configure(db: Database, *, readonly: bool) -> None:
-    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout; register the
-    dvscrape_fold function the search triggers call."""
+    """Set the connection's pragmas: WAL journal, synchronous=NORMAL, foreign keys, busy timeout, a writer's page
+    cache of PAGE_CACHE_KIB; register the dvscrape_fold function the search triggers call."""
     register_fold(db.conn)
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
 
 def row_id(cursor: sqlite3.Cursor) -> int:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from dvscrape.archive.document_rows import articles_attaching
 from dvscrape.archive.filters import in_categories, matching_categories
@@ -31,18 +31,8 @@ class DocumentHit:
     articles: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "document_id": self.document_id,
-            "url": self.url,
-            "file_name": self.file_name,
-            "document_type": self.document_type,
-            "number": self.number,
-            "issued_date": self.issued_date,
-            "method": self.method,
-            "score": round(self.score, 4),
-            "snippet": self.snippet,
-            "articles": self.articles,
-        }
+        """A JSON-ready dict."""
+        return {**asdict(self), "score": round(self.score, 4)}
 
 
 def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[DocumentHit]:

@@ -39,9 +39,8 @@ def m0011_documents(db: Database) -> None:
     page in ``pages`` as JSON), how it was read, its heading fields, or why it could not be read; full-text indexes
     ``documents_fts`` (exact) and ``documents_fts_folded`` (dvscrape_fold), kept in step by triggers; the view
     ``document_list`` (each document with the articles that link it)."""
-    from dvscrape.archive.folding import register_fold
+    from dvscrape.archive.folding import create_search_indexes
 
-    register_fold(db.conn)
     db.execute(
         """
         CREATE TABLE documents (
@@ -75,35 +74,7 @@ def m0011_documents(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_documents_status ON documents (status)")
-    for name, diacritics in (("documents_fts", 0), ("documents_fts_folded", 2)):
-        db.execute(
-            f"CREATE VIRTUAL TABLE {name} USING fts5(subject, text, content='documents', content_rowid='id', "
-            f"tokenize='unicode61 remove_diacritics {diacritics}')"
-        )
-    exact_delete = (
-        "INSERT INTO documents_fts (documents_fts, rowid, subject, text) VALUES ('delete', old.id, old.subject, "
-        "old.text);"
-    )
-    folded_delete = (
-        "INSERT INTO documents_fts_folded (documents_fts_folded, rowid, subject, text) "
-        "VALUES ('delete', old.id, dvscrape_fold(old.subject), dvscrape_fold(old.text));"
-    )
-    exact_insert = "INSERT INTO documents_fts (rowid, subject, text) VALUES (new.id, new.subject, new.text);"
-    folded_insert = (
-        "INSERT INTO documents_fts_folded (rowid, subject, text) "
-        "VALUES (new.id, dvscrape_fold(new.subject), dvscrape_fold(new.text));"
-    )
-    db.execute(
-        f"CREATE TRIGGER documents_search_insert AFTER INSERT ON documents BEGIN {exact_insert} {folded_insert} END"
-    )
-    db.execute(
-        f"CREATE TRIGGER documents_search_delete AFTER DELETE ON documents BEGIN {exact_delete} {folded_delete} END"
-    )
-    db.execute(
-        "CREATE TRIGGER documents_search_update AFTER UPDATE OF subject, text ON documents "
-        "WHEN old.subject IS NOT new.subject OR old.text IS NOT new.text "
-        f"BEGIN {exact_delete} {folded_delete} {exact_insert} {folded_insert} END"
-    )
+    create_search_indexes(db, "documents", "subject", "text")
     db.execute(
         """
         CREATE VIEW document_list AS

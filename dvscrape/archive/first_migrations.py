@@ -200,37 +200,9 @@ def m0005_article_search(db: Database) -> None:
     ``dvscrape_fold(text)``, so every connection that writes articles must register that function (Archive.open
     does).
     """
-    from dvscrape.archive.folding import register_fold
+    from dvscrape.archive.folding import create_search_indexes
 
-    register_fold(db.conn)
-    for name, diacritics in (("articles_fts", 0), ("articles_fts_folded", 2)):
-        db.execute(
-            f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, content='articles', content_rowid='id', "
-            f"tokenize='unicode61 remove_diacritics {diacritics}')"
-        )
-    exact_delete = (
-        "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);"
-    )
-    folded_delete = (
-        "INSERT INTO articles_fts_folded (articles_fts_folded, rowid, title, body) "
-        "VALUES ('delete', old.id, dvscrape_fold(old.title), dvscrape_fold(old.body));"
-    )
-    exact_insert = "INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);"
-    folded_insert = (
-        "INSERT INTO articles_fts_folded (rowid, title, body) "
-        "VALUES (new.id, dvscrape_fold(new.title), dvscrape_fold(new.body));"
-    )
-    db.execute(
-        f"CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN {exact_insert} {folded_insert} END"
-    )
-    db.execute(
-        f"CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN {exact_delete} {folded_delete} END"
-    )
-    db.execute(
-        "CREATE TRIGGER articles_search_update AFTER UPDATE OF title, body ON articles "
-        "WHEN old.title IS NOT new.title OR old.body IS NOT new.body "
-        f"BEGIN {exact_delete} {folded_delete} {exact_insert} {folded_insert} END"
-    )
+    create_search_indexes(db, "articles", "title", "body")
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     db.execute(
         "INSERT INTO articles_fts_folded (rowid, title, body) "

@@ -253,9 +253,9 @@ def replay_articles(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
     return ((str(url), str(fetched_at), str(title or url)) for url, fetched_at, title in found)
 
 
-def captured_page_urls(conn: sqlite3.Connection) -> list[str]:
-    """Every URL a home page or an article was fetched at."""
-    return [str(url) for (url,) in conn.execute("SELECT DISTINCT url FROM captures WHERE kind IN ('home', 'article')")]
+def captured_origins(conn: sqlite3.Connection) -> list[str]:
+    """Every address (scheme://host) the archive's crawls and imports captured pages of, offsite ones aside."""
+    return [str(origin) for (origin,) in conn.execute("SELECT DISTINCT origin FROM crawl_origins")]
 
 
 def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
@@ -263,9 +263,13 @@ def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
     return [str(row[0]) for row in conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = ?", (kind,))]
 
 
-def archived_capture_times(conn: sqlite3.Connection) -> set[tuple[str, str]]:
-    """(URL, stored capture time) of every capture whose WARC record the archive holds."""
-    found = conn.execute("SELECT url, fetched_at FROM captures WHERE warc_record_id IS NOT NULL")
+def archived_capture_times(conn: sqlite3.Connection, urls: Collection[str]) -> set[tuple[str, str]]:
+    """(URL, stored capture time) of every capture of *urls* whose WARC record the archive holds."""
+    found = conn.execute(
+        "SELECT url, fetched_at FROM captures WHERE warc_record_id IS NOT NULL "
+        "AND url IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(urls)),),
+    )
     return {(str(url), str(fetched_at)) for url, fetched_at in found}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -71,16 +71,7 @@ class SearchHit:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return {
-            "article_id": self.article_id,
-            "url": self.url,
-            "title": self.title,
-            "published_date": self.published_date,
-            "category": self.category,
-            "score": round(self.score, 4),
-            "title_highlighted": self.title_highlighted,
-            "snippet": self.snippet,
-        }
+        return {**asdict(self), "score": round(self.score, 4)}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -289,9 +289,9 @@ class CrawlSession:
         found = (self.state.last_capture(canonical) for canonical in captured_urls(self.archive.db.conn, "listing"))
         return [capture for capture in found if capture is not None]
 
-    def archived_capture_times(self) -> set[tuple[str, datetime]]:
-        """(URL, capture time) of every capture whose WARC record the archive holds."""
-        return {(url, parse_time(moment)) for url, moment in archived_capture_times(self.archive.db.conn)}
+    def archived_capture_times(self, urls: Collection[str]) -> set[tuple[str, datetime]]:
+        """(URL, capture time) of every capture of *urls* whose WARC record the archive holds."""
+        return {(url, parse_time(moment)) for url, moment in archived_capture_times(self.archive.db.conn, urls)}
 
     def previous_sitemap(self) -> PreviousSitemap:
         """The previous visit's sitemap (empty for a crawl that is not incremental); see archive/sitemaps.py."""

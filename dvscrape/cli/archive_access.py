@@ -15,16 +15,18 @@ from dvscrape.errors import DvscrapeError
 
 
 @contextmanager
-def opened_archive(archive_dir: Path, *, readonly: bool = True, lock: bool = False) -> Iterator[Archive]:
-    """The existing archive in *archive_dir* (read-only unless told), closed afterwards; with *lock* the crawl lock is
-    held. The one place the commands open an archive they did not make: a missing folder is refused, never created
-    (only `crawl`, `demo` and `import`, which write an archive by design, create one).
+def opened_archive(
+    archive_dir: Path, *, readonly: bool = True, lock: bool = False, create: bool = False
+) -> Iterator[Archive]:
+    """The archive in *archive_dir* (read-only unless told), closed afterwards; with *lock* the crawl lock is held.
+    A missing folder is refused, never created, unless *create* says so (only `crawl`, `demo` and `import`, which
+    write an archive by design, create one).
 
     Any DvscrapeError raised while opening or inside the block becomes one line on stderr with the exit code of its
     cause (a missing, unreadable or read-only archive: 7, archive unusable).
     """
     try:
-        archive = Archive.open(archive_dir, readonly=readonly, create=False)
+        archive = Archive.open(archive_dir, readonly=readonly, create=create)
     except DvscrapeError as error:
         raise command_error(error) from error
     try:

@@ -12,11 +12,10 @@ from typing import Any
 import click
 
 from dvscrape.capture.guards import TRIGGERED_STAT
-from dvscrape.cli.options import CommandError, archive_option
+from dvscrape.cli.options import archive_option, command_error
 from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
 from dvscrape.errors import DvscrapeError
 from dvscrape.runs.crawl import CrawlResult, run_crawl
-from dvscrape.runs.outcome import outcome_of_error
 from dvscrape.settings.declared import PROJECT_SETTINGS, describe_default
 
 
@@ -72,7 +71,7 @@ def _crawl(
             site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles, overrides=overrides, fast=fast
         )
     except DvscrapeError as error:
-        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
+        raise command_error(error) from error
     _report(result, summary_json)
     return result
 

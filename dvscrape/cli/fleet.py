@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import CommandError
+from dvscrape.cli.options import CommandError, command_error
 from dvscrape.errors import ConfigurationError, FleetError
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.runs.fleet.config import Fleet, load_fleet
@@ -81,4 +81,4 @@ def _load(fleet_file: Path) -> Fleet:
     try:
         return load_fleet(fleet_file)
     except ConfigurationError as error:
-        raise CommandError(str(error), int(ExitCode.BAD_CONFIGURATION)) from error
+        raise command_error(error) from error

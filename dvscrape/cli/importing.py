@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from dvscrape.archive.db import Archive
-from dvscrape.cli.options import CommandError, archive_option, extraction_workers_option
-from dvscrape.errors import ConfigurationError, DvscrapeError
-from dvscrape.runs.outcome import outcome_of_error
+from dvscrape.cli.archive_access import opened_archive
+from dvscrape.cli.options import archive_option, extraction_workers_option
+from dvscrape.errors import ConfigurationError
+from dvscrape.runs.outcome import first_lines
 
 
 @click.command("import")
@@ -55,12 +55,7 @@ def import_command(
         profile = get_profile(site, base_url)
     except ConfigurationError as error:
         raise click.BadParameter(str(error)) from error
-    try:
-        archive = Archive.open(archive_dir)
-    except DvscrapeError as error:
-        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
-    try:
-        archive.acquire_crawl_lock()
+    with opened_archive(archive_dir, readonly=False, lock=True, create=True) as archive:
         result = import_paths(
             archive,
             paths,
@@ -69,10 +64,6 @@ def import_command(
             workers=workers,
             say=lambda line: click.echo(line, err=True),
         )
-    except DvscrapeError as error:
-        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
-    finally:
-        archive.close()
     code = result.outcome.exit_code
     if as_json:
         click.echo(summary_json(result))
@@ -95,10 +86,8 @@ def import_command(
     )
     if result.problems:
         click.echo(f"{len(result.problems)} problem(s) recorded in import_problems:")
-        for line in result.problems[:20]:
-            click.echo(f"  {line}")
-        if len(result.problems) > 20:
-            click.echo(f"  … and {len(result.problems) - 20} more")
+        for line in first_lines(result.problems, 20):
+            click.echo(line)
     for failure in result.failures[:20]:
         click.echo(f"  extraction failed: {failure}", err=True)
     sys.exit(int(code))

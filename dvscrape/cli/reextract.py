@@ -9,7 +9,7 @@ import click
 
 from dvscrape.cli.archive_access import opened_archive
 from dvscrape.cli.options import archive_option, extraction_workers_option
-from dvscrape.runs.outcome import outcome_of_work
+from dvscrape.runs.outcome import first_lines, outcome_of_work
 from dvscrape.runs.rebuild import reextract
 
 
@@ -54,11 +54,10 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
         )
     if result.not_rebuilt:
         click.echo(f"{len(result.not_rebuilt)} stored article(s) not rebuilt from any archived page:")
-        for url in result.not_rebuilt[:20]:
-            verdict = "read as not an article" if url in result.removable else "no readable archived page"
-            click.echo(f"  {url} ({verdict})")
-        if len(result.not_rebuilt) > 20:
-            click.echo(f"  … and {len(result.not_rebuilt) - 20} more")
+        removable = set(result.removable)
+        verdicts = ("no readable archived page", "read as not an article")
+        for line in first_lines([f"{url} ({verdicts[url in removable]})" for url in result.not_rebuilt], 20):
+            click.echo(line)
         if result.removable and not remove_not_articles:
             click.echo(f"  --remove-not-articles would remove the {len(result.removable)} read as not articles")
     for failure in result.failures[:20]:

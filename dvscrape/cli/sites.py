@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import CommandError
+from dvscrape.cli.options import CommandError, command_error
 from dvscrape.errors import ConfigurationError
 from dvscrape.runs.exitcodes import ExitCode
 
@@ -25,7 +25,7 @@ def list_command() -> None:
     try:
         files = profile_files()
     except ConfigurationError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
+        raise command_error(error) from error
     rows: list[tuple[str, str, str, str]] = []
     broken: list[str] = []
     for name, entry in files.items():
@@ -69,7 +69,7 @@ def probe_command(url: str, name: str | None, out: Path | None) -> None:
     try:
         found = probe(url, name)
     except ConfigurationError as error:
-        raise CommandError(str(error), ExitCode.BAD_CONFIGURATION) from error
+        raise command_error(error) from error
     text = draft_toml(found)
     if out is None:
         click.echo(text, nl=False)

@@ -12,9 +12,8 @@ import click
 
 from dvscrape.capture.cdx import WAYBACK_MACHINE
 from dvscrape.cli.archive_access import parse_date_option
-from dvscrape.cli.options import CommandError
+from dvscrape.cli.options import command_error
 from dvscrape.errors import DvscrapeError
-from dvscrape.runs.outcome import outcome_of_error
 
 if TYPE_CHECKING:
     from dvscrape.runs.wayback import WaybackResult
@@ -65,7 +64,7 @@ def crawl_from_wayback(
             fast=fast,
         )
     except DvscrapeError as error:
-        raise CommandError(str(error), outcome_of_error(error).exit_code) from error
+        raise command_error(error) from error
     for line in result.summary_lines():
         click.echo(line, err=not result.crawl.started)
     return result

@@ -43,7 +43,6 @@ class PendingDocument:
     warc_offset: int
     warc_length: int
     payload_digest: str
-    previous_status: str | None
 
     @property
     def file_name(self) -> str:
@@ -62,7 +61,7 @@ def _is_document(url: str, content_type: str, attached: bool) -> bool:
     media = content_type.split(";")[0].strip().lower()
     if media.startswith(DOCUMENT_TYPES):
         return True
-    kind = extension_kind(PendingDocument(url, 0, "", "", "", 0, 0, "", None).file_name)
+    kind = extension_kind(PendingDocument(url, 0, "", "", "", 0, 0, "").file_name)
     return kind is not None and kind not in ("image", "text")
 
 
@@ -94,19 +93,7 @@ def pending_documents(
                 continue
             if status == WAITING_OCR and unchanged and not ocr_available:
                 continue
-        chosen.append(
-            PendingDocument(
-                url,
-                capture_id,
-                fetched,
-                content_type,
-                filename,
-                offset,
-                length,
-                digest,
-                previous[0] if previous else None,
-            )
-        )
+        chosen.append(PendingDocument(url, capture_id, fetched, content_type, filename, offset, length, digest))
     return chosen
 
 

@@ -110,8 +110,6 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
-FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
-
 
 @dataclass(frozen=True)
 class Table:

@@ -26,7 +26,7 @@ STATIC_PAGES = (
     ("/web/neoportal/lien-he", "Liên hệ"),
 )
 # With --portal-pages (issue 14): the pages a real portal links from its footer, about 20 with the two above, and
-# one menu link that answers 404 (a page removed long ago); for incremental-crawl tests and bench/incremental.py.
+# one menu link that answers 404 (a page removed long ago); for incremental-crawl tests and bench/recrawl.py.
 PORTAL_PAGES = tuple(
     (f"/web/neoportal/{slug}", label)
     for slug, label in (

@@ -19,7 +19,7 @@ from dvscrape.replica import urls
 from dvscrape.replica.app import ReplicaApp, article_etag
 from dvscrape.replica.model import Article, Corpus
 from dvscrape.replica.responses import AnyResponse, Response
-from dvscrape.replica.routing import Route, route
+from dvscrape.replica.routing import Route, int_param, route
 
 HTML = "text/html;charset=UTF-8"
 PORTAL_HEADER = ("Liferay-Portal", "Liferay Digital Experience Platform 7.4.13 Update 72 (Cavanaugh / Build 7413)")
@@ -75,7 +75,7 @@ class City7App(ReplicaApp):
         if city is not None:
             cur_name = f"_{city.portlet_id}_cur"
             pages = max(1, -(-len(self.city_listings[city.path]) // markup.DELTA))
-            number = max(1, min(_int(params.get(cur_name)), pages))
+            number = max(1, min(int_param(params.get(cur_name), 1), pages))
             families.add("listing_page" if cur_name in params else "listing")
             return _with(base, "listing", families, text=city.path, number=number)
         return _with(base, "not_found", families | {"not_found"})
@@ -202,13 +202,6 @@ class City7App(ReplicaApp):
             + "".join(entries)
             + "</urlset>\n"
         )
-
-
-def _int(value: str | None) -> int:
-    try:
-        return int(value) if value is not None else 1
-    except ValueError:
-        return 1
 
 
 def _with(base: Route, kind: str, families: set[str], **changes: object) -> Route:

@@ -37,11 +37,11 @@ __all__ = ["Article", "Category", "Corpus", "build_corpus", "CATEGORIES", "GROUP
 
 GROUP_ID = 20182
 CATEGORIES: tuple[Category, ...] = (
-    Category("/web/neoportal/tin-tuc-su-kien", "Tin tức sự kiện", "u4WITwIcfjPS", "abstracts", 30501),
-    Category("/web/neoportal/kinh-te-xa-hoi", "Kinh tế - Xã hội", "Kt7xQm2LpZ0a", "title_list", 30505),
-    Category("/web/neoportal/van-hoa-xa-hoi", "Văn hóa - Xã hội", "Vh3RbN8sWc1e", "abstracts", 30509),
-    Category("/web/neoportal/cai-cach-hanh-chinh", "Cải cách hành chính", "Cc9HdT4uYf5g", "title_list", 30513),
-    Category("/web/neoportal/an-ninh-quoc-phong", "An ninh - Quốc phòng", "An6JkP1vXe7h", "abstracts", 30517),
+    Category("/web/neoportal/tin-tuc-su-kien", "Tin tức sự kiện", "u4WITwIcfjPS", "abstracts"),
+    Category("/web/neoportal/kinh-te-xa-hoi", "Kinh tế - Xã hội", "Kt7xQm2LpZ0a", "title_list"),
+    Category("/web/neoportal/van-hoa-xa-hoi", "Văn hóa - Xã hội", "Vh3RbN8sWc1e", "abstracts"),
+    Category("/web/neoportal/cai-cach-hanh-chinh", "Cải cách hành chính", "Cc9HdT4uYf5g", "title_list"),
+    Category("/web/neoportal/an-ninh-quoc-phong", "An ninh - Quốc phòng", "An6JkP1vXe7h", "abstracts"),
 )
 CATEGORY_WEIGHTS = (30, 20, 20, 15, 15)
 NEWEST = datetime(2023, 6, 30, 7, 30, tzinfo=VIETNAM_TZ)

@@ -130,7 +130,6 @@ class Category:
     name: str
     instance_id: str
     display: str  # "abstracts" or "title_list"
-    plid: int
 
     @property
     def slug(self) -> str:

@@ -71,7 +71,8 @@ class Route:
         return ""
 
 
-def _int(value: str | None, default: int) -> int:
+def int_param(value: str | None, default: int) -> int:
+    """A query parameter as a whole number, or *default* when it is missing or not one."""
     try:
         return int(value) if value is not None else default
     except ValueError:
@@ -105,14 +106,14 @@ def _portlet_state_route(site: Site, base: Route, category: Category, families: 
         f"{namespace}urlTitle" in params or f"{namespace}assetEntryId" in params
     ):
         article = site.by_url_title.get(params.get(f"{namespace}urlTitle", "")) or site.by_asset_entry.get(
-            _int(params.get(f"{namespace}assetEntryId"), -1)
+            int_param(params.get(f"{namespace}assetEntryId"), -1)
         )
         print_view = params.get(f"{namespace}viewMode") == "print"
         if print_view:
             families.add("print")
         mode = "print" if print_view else ("maximized" if params.get("p_p_state") == "maximized" else "portlet")
         return _article_route(site, base, article, mode, families)
-    cur = _int(params.get(f"{namespace}cur"), 1)
+    cur = int_param(params.get(f"{namespace}cur"), 1)
     families.add("listing_page" if f"{namespace}cur" in params else "listing")
     pages = site.pages(category)
     return _with(base, "listing", families, category=category, number=max(1, min(cur, pages)))
@@ -152,11 +153,11 @@ def route(site: Site, target: str) -> Route:
     if portlet == "58":
         return _with(base, "home", families | {"login"})
     if portlet == "3":
-        keywords, cur = params.get("_3_keywords", ""), _int(params.get("_3_cur"), 1)
+        keywords, cur = params.get("_3_keywords", ""), int_param(params.get("_3_cur"), 1)
         return _with(base, "search", families | {"search"}, text=keywords, number=cur)
     if portlet == "8" or (path == urls.CALENDAR_PATH and "_8_month" in params):
-        year = _int(params.get("_8_year"), 2023)
-        return _with(base, "calendar", families | {"calendar"}, year=year, number=_int(params.get("_8_month"), 5))
+        year = int_param(params.get("_8_year"), 2023)
+        return _with(base, "calendar", families | {"calendar"}, year=year, number=int_param(params.get("_8_month"), 5))
     if params.get("p_p_state") in ("maximized", "pop_up", "exclusive"):
         families.add("maximized")
     if path in HOME_ALIASES:

@@ -52,91 +52,70 @@ def asset_entry_link(prefix: str, category: Category, asset_entry_id: int) -> st
 
 
 def _portlet_query(portlet_id: str, lifecycle: int, state: str, params: Iterable[tuple[str, str]]) -> str:
+    """The query of a portlet URL: portal parameters (``p_…``) as given, the portlet's own under its namespace."""
+    ns = f"_{portlet_id}_"
     head = f"p_p_id={portlet_id}&amp;p_p_lifecycle={lifecycle}&amp;p_p_state={state}&amp;p_p_mode=view"
-    tail = "".join(f"&amp;{name}={value}" for name, value in params)
-    return head + tail
+    return head + "".join(f"&amp;{name if name.startswith('p_') else ns + name}={value}" for name, value in params)
+
+
+def _publisher_link(
+    prefix: str, category: Category, lifecycle: int, state: str, params: Iterable[tuple[str, str]]
+) -> str:
+    """A link to the category page's Asset Publisher."""
+    return f"{prefix}{category.path}?{_portlet_query(category.portlet_id, lifecycle, state, params)}"
 
 
 def maximized_link(prefix: str, category: Category, article: Article) -> str:
     """The article in the category Asset Publisher, window state maximized."""
-    ns = f"_{category.portlet_id}_"
-    query = _portlet_query(
-        category.portlet_id,
-        0,
-        "maximized",
-        (
-            (f"{ns}struts_action", "%2Fasset_publisher%2Fview_content"),
-            (f"{ns}assetEntryId", str(article.asset_entry_id)),
-            (f"{ns}type", "content"),
-            (f"{ns}urlTitle", article.url_title),
-            (f"{ns}redirect", CUR),
-        ),
+    params = (
+        ("struts_action", "%2Fasset_publisher%2Fview_content"),
+        ("assetEntryId", str(article.asset_entry_id)),
+        ("type", "content"),
+        ("urlTitle", article.url_title),
+        ("redirect", CUR),
     )
-    return f"{prefix}{category.path}?{query}"
+    return _publisher_link(prefix, category, 0, "maximized", params)
 
 
 def print_link(prefix: str, category: Category, article: Article, language: str) -> str:
     """The print view of the article (pop-up window state, viewMode=print)."""
-    ns = f"_{category.portlet_id}_"
-    query = _portlet_query(
-        category.portlet_id,
-        0,
-        "pop_up",
-        (
-            (f"{ns}struts_action", "%2Fasset_publisher%2Fview_content"),
-            (f"{ns}assetEntryId", str(article.asset_entry_id)),
-            (f"{ns}viewMode", "print"),
-            (f"{ns}type", "content"),
-            (f"{ns}languageId", language),
-            (f"{ns}urlTitle", article.url_title),
-        ),
+    params = (
+        ("struts_action", "%2Fasset_publisher%2Fview_content"),
+        ("assetEntryId", str(article.asset_entry_id)),
+        ("viewMode", "print"),
+        ("type", "content"),
+        ("languageId", language),
+        ("urlTitle", article.url_title),
     )
-    return f"{prefix}{category.path}?{query}"
+    return _publisher_link(prefix, category, 0, "pop_up", params)
 
 
 def listing_page_link(prefix: str, category: Category, cur: int) -> str:
     """A page of a category listing, as the page iterator writes it."""
-    ns = f"_{category.portlet_id}_"
-    query = _portlet_query(
-        category.portlet_id,
-        0,
-        "normal",
-        (("p_p_col_id", "column-1"), ("p_p_col_count", "1"), (f"{ns}cur", str(cur)), (f"{ns}resetCur", "false")),
-    )
-    return f"{prefix}{category.path}?{query}"
+    params = (("p_p_col_id", "column-1"), ("p_p_col_count", "1"), ("cur", str(cur)), ("resetCur", "false"))
+    return _publisher_link(prefix, category, 0, "normal", params)
 
 
 def subscribe_link(prefix: str, category: Category, auth_token: str) -> str:
     """The Asset Publisher's subscribe action (an action URL with p_auth: never to be fetched by a crawler)."""
-    ns = f"_{category.portlet_id}_"
-    query = _portlet_query(
-        category.portlet_id,
-        1,
-        "normal",
-        (
-            (f"{ns}struts_action", "%2Fasset_publisher%2Fedit_subscription"),
-            (f"{ns}cmd", "subscribe"),
-            (f"{ns}redirect", CUR),
-            ("p_auth", auth_token),
-        ),
+    params = (
+        ("struts_action", "%2Fasset_publisher%2Fedit_subscription"),
+        ("cmd", "subscribe"),
+        ("redirect", CUR),
+        ("p_auth", auth_token),
     )
-    return f"{prefix}{category.path}?{query}"
+    return _publisher_link(prefix, category, 1, "normal", params)
 
 
 def language_link(prefix: str, page_path: str, language: str, auth_token: str) -> str:
     """The language portlet's switch action for ``language``."""
-    query = _portlet_query(
-        "82",
-        1,
-        "normal",
-        (
-            ("_82_struts_action", "%2Flanguage%2Fview"),
-            ("_82_redirect", CUR),
-            ("_82_languageId", language),
-            ("p_auth", auth_token),
-        ),
+    params = (
+        ("struts_action", "%2Flanguage%2Fview"),
+        ("redirect", CUR),
+        ("languageId", language),
+        ("p_auth", auth_token),
     )
-    return f"{prefix}{page_path}?{query}"
+    return f"{prefix}{page_path}?{_portlet_query('82', 1, 'normal', params)}"
 
 
 def login_link(prefix: str, struts_action: str, state: str = "normal") -> str:
@@ -150,20 +129,15 @@ def login_link(prefix: str, struts_action: str, state: str = "normal") -> str:
 
 def search_link(prefix: str, keywords: str, cur: int = 1) -> str:
     """A search portlet (3) result page for ``keywords``."""
-    params = [("_3_struts_action", "%2Fsearch%2Fsearch"), ("_3_keywords", quote(keywords, safe=""))]
+    params = [("struts_action", "%2Fsearch%2Fsearch"), ("keywords", quote(keywords, safe=""))]
     if cur > 1:
-        params.append(("_3_cur", str(cur)))
+        params.append(("cur", str(cur)))
     return f"{prefix}{HOME_PATH}?{_portlet_query('3', 0, 'maximized', params)}"
 
 
 def calendar_link(prefix: str, year: int, month0: int) -> str:
     """The calendar portlet (8) month view; ``month0`` counts from 0 as java.util.Calendar does."""
-    params = (
-        ("_8_struts_action", "%2Fcalendar%2Fview"),
-        ("_8_tabs1", "month"),
-        ("_8_month", str(month0)),
-        ("_8_year", str(year)),
-    )
+    params = (("struts_action", "%2Fcalendar%2Fview"), ("tabs1", "month"), ("month", str(month0)), ("year", str(year)))
     return f"{prefix}{CALENDAR_PATH}?{_portlet_query('8', 0, 'normal', params)}"
 
 

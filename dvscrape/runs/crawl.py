@@ -26,7 +26,7 @@ from dvscrape.capture.progress import PROGRESS_LOGGER
 from dvscrape.capture.session import CrawlSession, site_profile
 from dvscrape.errors import DvscrapeError
 from dvscrape.runs.exitcodes import ExitCode
-from dvscrape.runs.outcome import Outcome, decide_outcome, outcome_of_error
+from dvscrape.runs.outcome import Outcome, decide_outcome, first_lines, outcome_of_error
 from dvscrape.runs.qa import QA_ERROR, check_crawl, qa_line, record_in_stats, summary_of_stats
 from dvscrape.sites import get_profile
 from dvscrape.spiders.checks import PROFILE_MISTAKE_STAT
@@ -115,10 +115,8 @@ class CrawlResult:
         elif self.stats.get(QA_ERROR):
             lines.append(f"  QA could not run: {self.stats[QA_ERROR]}")
         lines.append(f"  archive: {self.archive_dir}")
-        for url in self.failed_urls[:10]:
-            lines.append(f"  failed: {url}")
-        if len(self.failed_urls) > 10:
-            lines.append(f"  … and {len(self.failed_urls) - 10} more failed URLs (see the captures table)")
+        failed = [f"failed: {url}" for url in self.failed_urls]
+        lines += first_lines(failed, 10, "more failed URLs (see the captures table)")
         lines.extend(self.report)
         if self.report or self.stats.get(TRIGGERED_STAT):
             lines.extend(guard_lines(self.stats))

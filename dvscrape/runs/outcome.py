@@ -8,7 +8,7 @@ here, so they cannot disagree; the status words are the Outcome values and the a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
 from dvscrape.archive.records import CRAWL_INTERRUPTED, CRAWL_RUNNING
@@ -59,6 +59,14 @@ class Outcome(Enum):
     def headline(self, name: str, detail: str = "") -> str:
         """The first line of a run's summary: ``NAME: STATUS[ DETAIL] (exit code N)``."""
         return f"{name}: {self.status}{f' {detail}' if detail else ''} (exit code {int(self.exit_code)})"
+
+
+def first_lines(items: Sequence[str], limit: int, rest: str = "more") -> list[str]:
+    """Summary lines listing the first *limit* of *items* (indented), then ``… and N {rest}`` for the others."""
+    lines = [f"  {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"  … and {len(items) - limit} {rest}")
+    return lines
 
 
 def decide_outcome(

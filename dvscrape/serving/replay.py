@@ -26,7 +26,7 @@ from dvscrape.archive.db import Archive
 from dvscrape.archive.lookup import (
     capture_record,
     capture_warc_record,
-    captured_page_urls,
+    captured_origins,
     replay_articles,
     replay_home,
 )
@@ -151,7 +151,7 @@ BACK_LINK_QUERY = r"\?(?:[^#]*&)?(?:\w*_)?(?:inheritRedirect|redirect)=[^#]*$"
 
 def _site_prefixes(archive: Archive) -> list[str]:
     """The SURT prefixes of the hosts the archive's pages were fetched from."""
-    return sorted({surt(url).split(")", 1)[0] + ")/" for url in captured_page_urls(archive.db.conn)})
+    return sorted({surt(f"{origin}/").split(")", 1)[0] + ")/" for origin in captured_origins(archive.db.conn)})
 
 
 def _pywb_default_rules() -> str:

@@ -83,9 +83,9 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         if not self.site:
             raise ConfigurationError("the portal spider needs a site profile: -a site=NAME")
         self.profile: SiteProfile = get_profile(self.site, base_url, profiles_dir or None)
-        self.checks = ProfileChecks(self.profile, int(max_articles) if max_articles not in (None, "") else 0)
-        self.allowed_domains = [self.profile.host]
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        self.checks = ProfileChecks(self.profile, self.max_articles or 0)
+        self.allowed_domains = [self.profile.host]
         self.articles_scheduled = 0
         self._article_urls: set[str] = set()
         self.extraction_pool: ExtractionPool | None = None

@@ -154,11 +154,12 @@ class WaybackSpider(scrapy.Spider):
         DVSCRAPE_MAX_ARTICLES, every capture of the first that many articles (by first capture) and none of the
         others."""
         session = ArchiveExtension.session_of(self.crawler)
-        known = session.archived_capture_times() if session is not None else set()
         limit = self.crawler.settings.getint("DVSCRAPE_MAX_ARTICLES")
         self.crawler.stats.set_value(Count.ARTICLES_FOUND.key, len(self.articles))
         chosen: set[str] = set()
         kept, self.spare = collapsed(self.wanted)
+        originals = {capture.original for _, capture in kept}
+        known = session.archived_capture_times(originals) if session is not None else set()
         for canonical, capture in kept:
             if (capture.original, capture.captured_at) in known:
                 self.skipped_known += 1

@@ -22,12 +22,12 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from dvscrape.warc.files import IMPORTED_PREFIX
+from dvscrape.warc.http_block import explicit_port
 from dvscrape.warc.reader import WarcRecord
 from dvscrape.warc.walk import iter_readable, iter_records
 
 INDEXED_TYPES = frozenset({"response", "revisit", "resource"})  # resource: in files imported from other tools
 _WWW = re.compile(r"^www\d*\.")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _PLAIN = re.compile(r"[\x21\x22\x24\x26-\x7e]*")  # printable ASCII but '#' and '%'
 
 
@@ -36,11 +36,8 @@ def surt(url: str) -> str:
     parts = urlsplit(url.strip())
     host = _WWW.sub("", (parts.hostname or "").lower().strip("."))
     key = ",".join(reversed(host.split("."))) if host else ""
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+    port = explicit_port(parts)
+    if port is not None:
         key += f":{port}"
     path = re.sub("/{2,}", "/", _minimal_escape(parts.path or "/").lower())
     if len(path) > 1 and path.endswith("/"):

@@ -19,7 +19,7 @@ as little as possible, in the way other archiving crawlers do:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 Header = tuple[str, str]
 
@@ -97,13 +97,17 @@ def host_header(url: str) -> str:
         return ""
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    port = explicit_port(parts)
+    return host if port is None else f"{host}:{port}"
+
+
+def explicit_port(parts: SplitResult) -> int | None:
+    """The port a split URL names unless it is its scheme's default (http 80, https 443) or not a number."""
     try:
         port = parts.port
     except ValueError:
-        port = None
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        host = f"{host}:{port}"
-    return host
+        return None
+    return None if port == _DEFAULT_PORTS.get(parts.scheme.lower()) else port
 
 
 def request_target(url: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -73,14 +73,7 @@ class VerifyReport:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return {
-            "ok": self.ok,
-            "files": self.files,
-            "records": self.records,
-            "captures": self.captures,
-            "problems": [{"where": f.where, "message": f.message} for f in self.problems],
-            "warnings": [{"where": f.where, "message": f.message} for f in self.warnings],
-        }
+        return {"ok": self.ok, **asdict(self)}
 
 
 def _header_problems(record: WarcRecord) -> list[str]:

@@ -20,7 +20,7 @@ import re
 import ssl
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -114,17 +114,8 @@ class PackageReport:
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return {
-            "ok": self.ok,
-            "package": str(self.path),
-            "files": self.files,
-            "signature": self.signature,
-            "signer": self.signer,
-            "created": self.created,
-            "timestamp": self.timestamp,
-            "problems": [{"where": f.where, "message": f.message} for f in self.problems],
-            "warnings": [{"where": f.where, "message": f.message} for f in self.warnings],
-        }
+        data = asdict(self)
+        return {"ok": self.ok, "package": str(data.pop("path")), **data}
 
 
 def verify_package(path: Path, trust: Trust) -> PackageReport:

@@ -7,7 +7,7 @@ Targets (issue 14, a portal of about 130 articles): an unchanged re-crawl makes 
 requests and adds at most 1 % of its WARC bytes; after a change every new article is archived, every edited one
 (sitemap lastmod changed) has a new version and every removed one is marked gone, in that next run.
 
-    python bench/incremental.py [--sizes 60,130]
+    python bench/recrawl.py [--sizes 60,130]
 """
 
 from __future__ import annotations
