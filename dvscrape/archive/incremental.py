@@ -1,11 +1,12 @@
 """What an incremental or resumed crawl needs to know about the archive before it starts.
 
-IncrementalState is loaded once per crawl, in a few SELECTs of plain tuples, and answers in memory:
+IncrementalState is loaded once per crawl and reads each URL's rows when the crawl first asks (one indexed SELECT):
 
 - ``last_capture(url)``: the latest capture holding a full 200 response record for a canonical URL (a revisit is
   followed to the capture it refers to), with the validators (ETag, Last-Modified) for a conditional request and the
   WARC-Target-URI / WARC-Date / WARC-Record-ID a new revisit record must refer to;
-- ``article(url)`` and ``known_article_urls``: the articles already held;
+- ``article(url)``: the article already held, and ``recheck_candidates(now, policy)`` the held articles that may be
+  due for a re-check;
 - ``is_due(url, now, policy)``: whether a URL should be fetched again now, under a RecheckPolicy.
 
 This module reads the archive only; the writes of an incremental crawl are Archive.record_capture (with record_type
@@ -32,41 +33,50 @@ from dvscrape.archive.lookup import original_capture_id
 from dvscrape.archive.times import day_of, parse_time
 from dvscrape.warc.model import RevisitTarget, target_uri
 
-# The latest capture per canonical URL that is a 200 response record or a revisit referring to a capture; columns:
-# canonical_url, then as _CAPTURE_BY_ID (a revisit is replaced by the capture holding its content).
-_LATEST_CAPTURES = """
-SELECT canonical_url, id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type,
-       status, content_length
+# Each lookup reads one URL's rows through an index, and only captures recorded before the crawl started (id at
+# most the snapshot's): what a crawl asks costs what it visits, not what the archive holds.
+# The latest capture of a canonical URL that is a 200 response record or a revisit referring to a capture; columns
+# as _CAPTURE_BY_ID (a revisit is replaced by the capture holding its content).
+_LATEST_CAPTURE = """
+SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type, status,
+       content_length
 FROM captures
-WHERE id IN (
-    SELECT max(id) FROM captures
-    WHERE (record_type = 'response' AND status = 200 AND warc_record_id IS NOT NULL)
-       OR (record_type = 'revisit' AND refers_to_capture_id IS NOT NULL)
-    GROUP BY canonical_url
-)
+WHERE canonical_url = ? AND id <= ?
+  AND ((record_type = 'response' AND status = 200 AND warc_record_id IS NOT NULL)
+       OR (record_type = 'revisit' AND refers_to_capture_id IS NOT NULL))
+ORDER BY id DESC LIMIT 1
 """
 _CAPTURE_BY_ID = """
 SELECT id, url, fetched_at, warc_record_id, payload_digest, etag, last_modified, kind, record_type, status,
        content_length
 FROM captures WHERE id = ?
 """
-_ARTICLES = """
-SELECT articles.url, articles.id, articles.published_date, articles.first_seen, articles.last_seen,
-       articles.last_checked, articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
+_ARTICLE = """
+SELECT articles.id, articles.published_date, articles.first_seen, articles.last_seen, articles.last_checked,
+       articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
 FROM articles LEFT JOIN captures ON captures.id = articles.capture_id
+WHERE articles.url = ?
 """
-# The latest answered fetch (a WARC record was written: a response or a revisit) of each page that is neither an
-# article nor a listing, of each page requisite, and of each article URL whose latest answer was 404/410.
-_LATEST_PAGE_FETCHES = """
-SELECT canonical_url, status, fetched_at FROM captures
-WHERE id IN (SELECT max(id) FROM captures WHERE kind IN ('page', 'requisite', 'article') AND record_type != ''
-             GROUP BY canonical_url)
-  AND (kind != 'article' OR status IN (404, 410))
+# The latest answered fetch (a WARC record was written: a response or a revisit) of a page that is neither an article
+# nor a listing, of a page requisite, or of an article URL (kept when that answer was 404/410).
+_LATEST_PAGE_FETCH = """
+SELECT kind, status, fetched_at FROM captures
+WHERE canonical_url = ? AND id <= ? AND kind IN ('page', 'requisite', 'article') AND record_type != ''
+ORDER BY id DESC LIMIT 1
 """
-# Every URL an image or document was archived under (a 200 response or a revisit): held, whichever port served it.
-_MEDIA_URLS = """
-SELECT DISTINCT url FROM captures
-WHERE kind = 'media' AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
+# Whether an image or document was archived (a 200 response or a revisit) under a WARC-Target-URI: the URL itself,
+# or the URL with a fragment (never sent to the server).
+_MEDIA_HELD = """
+SELECT 1 FROM captures
+WHERE (url = :target OR (url > :target || '#' AND url < :target || '$')) AND id <= :snapshot AND kind = 'media'
+  AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
+LIMIT 1
+"""
+# Held articles a re-check may find due (is_due decides): published within month_days or undated, or not checked
+# within the old interval (a day of margin on each bound: stored times carry their own UTC offsets).
+_RECHECK_CANDIDATES = """
+SELECT url FROM articles
+WHERE published_date IS NULL OR published_date >= :month_bound OR coalesce(last_checked, last_seen) < :checked_bound
 """
 
 
@@ -191,52 +201,82 @@ _ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | Non
 
 
 class IncrementalState:
-    """The archive's captures and articles as one crawl needs them; load() it once when the crawl starts.
+    """The archive's captures and articles as one crawl needs them, by canonical URL.
 
-    Lookups are by canonical URL. The state is a snapshot: what the crawl itself writes afterwards is not seen.
+    A URL's rows are read from the archive when the crawl first asks for them and kept: an answer is the archive's
+    as of that first question, which the crawl asks before it fetches the URL, and captures the crawl itself
+    records are never seen (ids past the last one at load()). The dictionaries given to the constructor are those
+    answers already known (the planner's tests give them without an archive).
     """
 
     def __init__(
         self,
-        captures: dict[str, _CaptureRow],
-        articles: dict[str, _ArticleRow],
+        captures: dict[str, _CaptureRow | None],
+        articles: dict[str, _ArticleRow | None],
         done_urls: frozenset[str],
         resumed_crawl_ids: frozenset[int],
-        page_fetches: dict[str, tuple[int | None, str]] | None = None,
+        page_fetches: dict[str, tuple[int | None, str] | None] | None = None,
         media_urls: frozenset[str] = frozenset(),
+        *,
+        conn: sqlite3.Connection | None = None,
+        snapshot: int = 0,
     ) -> None:
         self._captures = captures
         self._articles = articles
         self._done = done_urls
         self.resumed_crawl_ids = resumed_crawl_ids
-        self.known_article_urls: frozenset[str] = frozenset(articles)
-        self._page_fetches = page_fetches or {}
-        self._media_urls = media_urls
+        self._page_fetches = page_fetches if page_fetches is not None else {}
+        self._media: dict[str, bool] = dict.fromkeys(media_urls, True)
+        self._conn = conn
+        self._snapshot = snapshot
 
     @classmethod
     def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
-        """Read the state from *archive*. With *resume_crawl_id* (the interrupted crawl, or the crawl that resumed
-        it: the chain of ``resumed_from`` is followed both ways up to the interrupted runs), the URLs those runs
-        already fetched are not due again (see is_due)."""
+        """The state of *archive* as the crawl starts. With *resume_crawl_id* (the interrupted crawl, or the crawl
+        that resumed it: the chain of ``resumed_from`` is followed both ways up to the interrupted runs), the URLs
+        those runs already fetched are not due again (see is_due)."""
         conn = archive.db.conn
-        captures: dict[str, _CaptureRow] = {}
-        for canonical_url, *row in conn.execute(_LATEST_CAPTURES).fetchall():
-            if row[8] == "revisit":
-                original = original_capture_id(conn, row[0])
-                row = conn.execute(_CAPTURE_BY_ID, (original,)).fetchone() if original is not None else None
-            if row is not None and row[8] == "response" and row[9] == 200 and row[3]:
-                captures[canonical_url] = (row[0], row[1], row[2], row[3], row[4] or "", row[5] or "", row[6] or "",
-                                           row[7], row[10] or 0)  # fmt: skip
-        articles: dict[str, _ArticleRow] = {row[0]: row[1:] for row in conn.execute(_ARTICLES)}
-        resumed = _resume_chain(conn, resume_crawl_id) if resume_crawl_id is not None else frozenset()
-        done = _done_urls(conn, resumed, articles)
-        pages = {url: (status, fetched_at) for url, status, fetched_at in conn.execute(_LATEST_PAGE_FETCHES)}
-        media = frozenset(target_uri(url) for (url,) in conn.execute(_MEDIA_URLS))
-        return cls(captures, articles, done, resumed, pages, media)
+        (snapshot,) = conn.execute("SELECT coalesce(max(id), 0) FROM captures").fetchone()
+        state = cls({}, {}, frozenset(), frozenset(), conn=conn, snapshot=int(snapshot))
+        if resume_crawl_id is not None:
+            state.resumed_crawl_ids = _resume_chain(conn, resume_crawl_id)
+            state._done = _done_urls(conn, state.resumed_crawl_ids, state)
+        return state
+
+    def _capture_row(self, canonical_url: str) -> _CaptureRow | None:
+        if canonical_url in self._captures or self._conn is None:
+            return self._captures.get(canonical_url)
+        found = self._conn.execute(_LATEST_CAPTURE, (canonical_url, self._snapshot)).fetchone()
+        if found is not None and found[8] == "revisit":
+            original = original_capture_id(self._conn, found[0])
+            found = self._conn.execute(_CAPTURE_BY_ID, (original,)).fetchone() if original is not None else None
+        row: _CaptureRow | None = None
+        if found is not None and found[8] == "response" and found[9] == 200 and found[3]:
+            row = (found[0], found[1], found[2], found[3], found[4] or "", found[5] or "", found[6] or "", found[7],
+                   found[10] or 0)  # fmt: skip
+        self._captures[canonical_url] = row
+        return row
+
+    def _article_row(self, canonical_url: str) -> _ArticleRow | None:
+        if canonical_url in self._articles or self._conn is None:
+            return self._articles.get(canonical_url)
+        found = self._conn.execute(_ARTICLE, (canonical_url,)).fetchone()
+        self._articles[canonical_url] = tuple(found) if found is not None else None
+        return self._articles[canonical_url]
+
+    def _page_fetch(self, canonical_url: str) -> tuple[int | None, str] | None:
+        if canonical_url in self._page_fetches or self._conn is None:
+            return self._page_fetches.get(canonical_url)
+        found = self._conn.execute(_LATEST_PAGE_FETCH, (canonical_url, self._snapshot)).fetchone()
+        answer = None
+        if found is not None and (found[0] != "article" or found[1] in (404, 410)):
+            answer = (found[1], str(found[2]))
+        self._page_fetches[canonical_url] = answer
+        return answer
 
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
-        row = self._captures.get(canonical_url)
+        row = self._capture_row(canonical_url)
         if row is None:
             return None
         capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind, content_length = row
@@ -255,11 +295,25 @@ class IncrementalState:
 
     def archived_media_url(self, url: str) -> bool:
         """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
-        return target_uri(url) in self._media_urls
+        target = target_uri(url)
+        if target not in self._media and self._conn is not None:
+            query = {"target": target, "snapshot": self._snapshot}
+            self._media[target] = self._conn.execute(_MEDIA_HELD, query).fetchone() is not None
+        return self._media.get(target, False)
+
+    def recheck_candidates(self, now: datetime, policy: RecheckPolicy) -> list[str]:
+        """The held articles whose re-check may be due at *now* under *policy* (is_due decides), by URL."""
+        if self._conn is None:
+            return sorted(url for url, row in self._articles.items() if row is not None)
+        bounds = {
+            "month_bound": (now.astimezone(UTC).date() - timedelta(days=policy.month_days + 2)).isoformat(),
+            "checked_bound": (now - timedelta(days=policy.old_interval_days - 1)).astimezone(UTC).isoformat(),
+        }
+        return sorted(str(url) for (url,) in self._conn.execute(_RECHECK_CANDIDATES, bounds))
 
     def article(self, canonical_url: str) -> KnownArticle | None:
         """The article held at *canonical_url*, or None."""
-        row = self._articles.get(canonical_url)
+        row = self._article_row(canonical_url)
         if row is None:
             return None
         return KnownArticle(canonical_url, *row)
@@ -290,7 +344,7 @@ class IncrementalState:
             raise ValueError(f"is_due needs a timezone-aware time, got naive {now!r}")
         if canonical_url in self._done:
             return False
-        row = self._articles.get(canonical_url)
+        row = self._article_row(canonical_url)
         if row is None:
             return True
         published_text, last_seen, last_checked, gone_since = row[1], row[3], row[4], row[5]
@@ -311,7 +365,7 @@ class IncrementalState:
         missing_page_interval_days after a 404/410) has passed since its last answered fetch (a 304 counts)."""
         if canonical_url in self._done:
             return False
-        fetched = self._page_fetches.get(canonical_url)
+        fetched = self._page_fetch(canonical_url)
         if fetched is None:
             return True
         status, fetched_at = fetched
@@ -324,11 +378,8 @@ class IncrementalState:
 
     def answered_missing(self, canonical_url: str) -> bool:
         """Whether the latest answer for *canonical_url* (a page, requisite or article link) was 404/410."""
-        fetched = self._page_fetches.get(canonical_url)
+        fetched = self._page_fetch(canonical_url)
         return fetched is not None and fetched[0] in (404, 410)
-
-    def __len__(self) -> int:
-        return len(self._articles)
 
 
 def _resume_chain(conn: sqlite3.Connection, crawl_id: int) -> frozenset[int]:
@@ -342,7 +393,7 @@ def _resume_chain(conn: sqlite3.Connection, crawl_id: int) -> frozenset[int]:
     return frozenset(chain)
 
 
-def _done_urls(conn: sqlite3.Connection, crawl_ids: Iterable[int], articles: dict[str, _ArticleRow]) -> frozenset[str]:
+def _done_urls(conn: sqlite3.Connection, crawl_ids: Iterable[int], state: IncrementalState) -> frozenset[str]:
     """Canonical URLs the runs *crawl_ids* fetched with a WARC record. An article page (200 or 304) counts only
     when its article was stored or touched at or after that fetch, so a run killed between fetch and store fetches
     it again."""
@@ -359,8 +410,8 @@ def _done_urls(conn: sqlite3.Connection, crawl_ids: Iterable[int], articles: dic
         if status is None or status >= 500 or status == 429:
             continue  # a transient server failure is not done: the resumed run tries again
         if kind == "article" and status in (200, 304):
-            row = articles.get(url)
-            checked = row[4] if row is not None else None
+            held = state.article(url)
+            checked = held.last_checked if held is not None else None
             if not checked or not _not_before(checked, fetched_at):
                 done.discard(url)
                 continue

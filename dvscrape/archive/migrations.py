@@ -334,6 +334,13 @@ def m0022_listing_capture_times(db: Database) -> None:
     db.execute("CREATE INDEX idx_captures_listing_times ON captures (url, fetched_at) WHERE kind = 'listing'")
 
 
+def m0023_articles_checked(db: Database) -> None:
+    """An index of the articles by last check: a crawl's start finds the held articles a re-check may find due
+    (archive.incremental.IncrementalState.recheck_candidates) from it and the published-date index, not from a
+    scan of every article."""
+    db.execute("CREATE INDEX idx_articles_checked ON articles (coalesce(last_checked, last_seen))")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     *FIRST_MIGRATIONS,
     m0009_imported_files,
@@ -350,6 +357,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0020_rebuilds,
     m0021_crawl_origins,
     m0022_listing_capture_times,
+    m0023_articles_checked,
 )
 
 

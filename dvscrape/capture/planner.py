@@ -35,10 +35,10 @@ class FetchPlanner:
         self.stats = stats
         self._articles_found: set[str] = set()
 
-    def recheck_urls(self) -> list[str]:
-        """Held articles to schedule even when no page links to them any more (how a vanished one is found gone);
-        request_headers() still decides which of them are due."""
-        return sorted(self.state.known_article_urls) if self.incremental else []
+    def recheck_urls(self, now: datetime | None = None) -> list[str]:
+        """Held articles to schedule even when no page links to them any more (how a vanished one is found gone):
+        those that may be due at *now*; request_headers() still decides which of them are."""
+        return self.state.recheck_candidates(now or datetime.now(UTC), self.policy) if self.incremental else []
 
     def request_headers(
         self,

@@ -13,11 +13,13 @@ read before any invisible-character clean-up, and a document known to be legacy 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from bisect import bisect_left
+from functools import cache, lru_cache, partial
+from itertools import filterfalse
 
 from dvscrape.text.legacy_tables import tcvn3_decoding, vni_decoding
-from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone
-from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, ScoredWord, runs_from_scores
+from dvscrape.text.letters import TONE_MARKS, add_tone, split_tone, trigger_re
+from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
 from dvscrape.text.tcvn3 import decode_tcvn3
 from dvscrape.text.tones import tone_in_place
@@ -60,9 +62,9 @@ def _eight_bit_hint_re() -> re.Pattern[str]:
 
 
 @cache
-def _vni_pair_re() -> re.Pattern[str]:
-    """A vowel followed by a VNI mark character that Unicode Vietnamese never writes after that vowel ('aé', 'où',
-    'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
+def vni_trigger() -> tuple[str, str]:
+    """(VNI's mark characters, a regex that follows one where Unicode Vietnamese never writes it after the vowel
+    before it: 'aé', 'où', 'eà' in 'Maét coù quyeàn'): VNI text made only of letters Latin-1 shares with Vietnamese."""
     marks = "".join(sorted({spelling[-1] for spelling in vni_decoding() if len(spelling) > 1}))
     unicode_pairs = _unicode_vowel_pairs()
     by_vowel = {
@@ -71,8 +73,11 @@ def _vni_pair_re() -> re.Pattern[str]:
         )
         for vowel in "aeiouyAEIOUY"
     }
-    # One branch per vowel: a regex tries every branch at each vowel it meets.
-    return re.compile("|".join(f"{vowel}[{marks}]" for vowel, marks in by_vowel.items() if marks))
+    pairs = [(vowel, marks) for vowel, marks in by_vowel.items() if marks]
+    shown = "".join(sorted({mark for _, marks in pairs for mark in marks}))
+    vowels = "".join(vowel for vowel, _ in pairs)
+    # The vowel first: most marks follow no vowel, and this fails at once there.
+    return shown, f"(?<=[{vowels}].)(?<={'|'.join(f'{vowel}[{marks}]' for vowel, marks in pairs)})"
 
 
 @cache
@@ -98,7 +103,7 @@ def may_hold_eight_bit(text: str) -> bool:
 def may_hold_vni(text: str) -> bool:
     """A VNI mark after a vowel where Unicode Vietnamese never puts that letter: VNI typed only in letters Latin-1
     shares with Vietnamese ('Maét coù quyeàn')."""
-    return _vni_pair_re().search(text) is not None
+    return trigger_re(*vni_trigger()).search(text) is not None
 
 
 @cache
@@ -148,17 +153,28 @@ def _symbol_inside(word: str) -> bool:
     return any(not char.isalpha() for char in word[1:-1])
 
 
+# Latin-1 letters and symbols (TCVN3 and VNI codes), and the letters and marks beyond Latin-1 of Unicode text.
+_LATIN1 = "A-Za-z\u00a1-\u00ff"
+_BEYOND_LATIN1 = "\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
+
+
 @cache
 def _latin1_word_re() -> re.Pattern[str]:
     """A whole word of ASCII and Latin-1 letters holding at least one Latin-1 character."""
-    letter = "A-Za-z\u00a1-\u00ff"
-    other_letter = "\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff"
-    return re.compile(f"(?<![{letter}{other_letter}])[A-Za-z]*[\u00a1-\u00ff][{letter}]*(?![{letter}{other_letter}])")
+    letter = _LATIN1 + _BEYOND_LATIN1
+    return re.compile(f"(?<![{letter}])[A-Za-z]*[\u00a1-\u00ff][{_LATIN1}]*(?![{letter}])")
+
+
+@cache
+def _glued_word_re() -> re.Pattern[str]:
+    """A word of _latin1_word_re (group 1) after a character neither a space nor a letter: maybe a digit or a code
+    prefix ('5µm', '%s«')."""
+    return re.compile(f"[^\\s{_LATIN1}{_BEYOND_LATIN1}]({_latin1_word_re().pattern})")
 
 
 @cache
 def _unicode_letter_re() -> re.Pattern[str]:
-    return re.compile("[\u0100-\u024f\u0300-\u036f\u0370-\u052f\u1e00-\u1eff]")
+    return re.compile(f"[{_BEYOND_LATIN1}]")
 
 
 @cache
@@ -244,8 +260,10 @@ def _reads_as_vietnamese(text: str, run: LegacyRun) -> bool:
 def _telling_words(text: str) -> list[str]:
     """The words of text that can tell a language: numbers and acronyms left out (soft hyphens removed), so that a
     clause of markup ('”~1<~2”/”~1>~2” vä/hö') is not taken for a long one."""
-    words = [word.replace(SOFT_HYPHEN, "") for word in _any_word_re().findall(text)]
-    return [word for word in words if not _neutral_word(word)]
+    words = _any_word_re().findall(text)
+    if SOFT_HYPHEN in text:
+        words = [word.replace(SOFT_HYPHEN, "") for word in words]
+    return list(filterfalse(_neutral_word, words))
 
 
 def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tuple[LegacyRun, bool]]:
@@ -255,31 +273,25 @@ def _eight_bit_runs(text: str, expect: LegacyEncoding | None = None) -> list[tup
     With expect (the encoding the rest of the document is in), one legacy word makes a run of that encoding, and a
     text that shows no letter of Unicode Vietnamese beyond Latin-1 is read in that encoding: every word that reads
     as a syllable or as letters in it ('Thµnh Phè Aberdeen', a title in a TCVN3 article)."""
-    unicode_letter = _unicode_letter_re().search
-    has_unicode = unicode_letter(text) is not None
+    breaks = _unicode_letter_re() if _unicode_letter_re().search(text) else None
     # A field of a legacy document that shows nothing of Unicode Vietnamese is read in the document's encoding.
-    lenient = expect if expect in ("tcvn3", "vni") and not has_unicode else None
-    tcvn3: list[ScoredWord] = []
-    vni: list[ScoredWord] = []
-    previous_end = -1
-    for match in _latin1_word_re().finditer(text):
-        start, end = match.span()
-        if previous_end >= 0 and has_unicode and unicode_letter(text, previous_end, start):
-            tcvn3.append((previous_end, previous_end, -1.0))
-            vni.append((previous_end, previous_end, -1.0))
-        previous_end = end
-        if start and (text[start - 1].isdigit() or text[start - 1] in _CODE_PREFIXES and not lenient):
-            tcvn3_score = vni_score = 0.0  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
-        else:
-            word = match.group()
-            tcvn3_score, vni_score = _eight_bit_evidence(word, lenient)
-            if expect == "tcvn3" and word == "®" and text[end : end + 1] in (".", ")"):
-                tcvn3_score = 1.0  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
-        tcvn3.append((start, end, tcvn3_score))
-        vni.append((start, end, vni_score))
+    lenient = expect if expect in ("tcvn3", "vni") and not breaks else None
+    evidence = partial(_eight_bit_evidence, lenient=lenient) if lenient else _eight_bit_evidence  # one-key cache
+    matches = list(_latin1_word_re().finditer(text))
+    spans = [match.span() for match in matches]
+    scores = [evidence(match.group()) for match in matches]
+    if expect == "tcvn3":  # the list marker 'đ.' / 'đ)' of a TCVN3 document (a, b, c, d, đ, e)
+        for index, (start, end) in enumerate(spans):
+            if text[start:end] == "®" and text[end : end + 1] in (".", ")"):
+                scores[index] = (1.0, scores[index][1])
+    for match in _glued_word_re().finditer(text):  # '5µm', '25°C': symbols after a number; '»%s«': a placeholder
+        before = match.group()[0]
+        if before.isdigit() or before in _CODE_PREFIXES and not lenient:
+            scores[bisect_left(spans, match.span(1))] = (0.0, 0.0)
+    tcvn3, vni = zip(*scores, strict=True) if scores else ((), ())
     runs = [
-        *runs_from_scores(text, tcvn3, "tcvn3", min_evidence=1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE),
-        *runs_from_scores(text, vni, "vni", min_evidence=1.0 if expect == "vni" else MIN_RUN_EVIDENCE),
+        *runs_from_scores(text, spans, tcvn3, "tcvn3", 0.0, 1.0 if expect == "tcvn3" else MIN_RUN_EVIDENCE, breaks),
+        *runs_from_scores(text, spans, vni, "vni", 0.0, 1.0 if expect == "vni" else MIN_RUN_EVIDENCE, breaks),
     ]
     return [(run, run.encoding != lenient) for run in runs]
 

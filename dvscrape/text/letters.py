@@ -5,6 +5,7 @@ Everything here is built on first use and cached; nothing is computed at import 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -72,3 +73,10 @@ def vietnamese_letter_set() -> frozenset[str]:
     """All letters a Vietnamese word may contain: ASCII letters, the 134 letters above."""
     ascii_letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     return frozenset(ascii_letters) | frozenset(vietnamese_letters())
+
+
+@cache
+def trigger_re(chars: str, condition: str) -> re.Pattern[str]:
+    """A cheap test's regex: one of chars, then condition (lookarounds). Opening with a character class, its scan
+    skips every other character; normalize runs several such tests as one scan (see pipeline)."""
+    return re.compile(f"[{re.escape(chars)}]{condition}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import re
 from functools import cache, lru_cache
 
-from dvscrape.text.letters import vietnamese_letter_set
+from dvscrape.text.letters import trigger_re, vietnamese_letter_set
 from dvscrape.text.syllables import is_vietnamese_syllable
 
 _MAX_ROUNDS = 3  # text mis-decoded twice or three times over
@@ -42,15 +43,17 @@ def _sequence_re() -> re.Pattern[str]:
 
 
 @cache
-def _pair_re() -> re.Pattern[str]:
-    """A lead byte's character followed by a continuation byte's: the cheap test that text may hold mojibake. It
-    starts at the continuation character, rarer in text than the letters that lead, so the scan stops less often."""
-    return re.compile(_char_class(0x80, 0xBF, REPLACEMENT) + f"(?<={_char_class(0xC2, 0xF4)}.)")
+def pair_trigger() -> tuple[str, str]:
+    """(the characters a mojibake pair ends with, a regex that follows one when it ends a pair): a lead byte's
+    character followed by a continuation byte's. The scan starts at the continuation character, rarer in text than
+    the letters that lead, so it stops less often."""
+    tails = "".join(char for char, code in _char_to_byte().items() if 0x80 <= code <= 0xBF) + REPLACEMENT
+    return tails, f"(?<={_char_class(0xC2, 0xF4)}.)"
 
 
 def may_hold_mojibake(text: str) -> bool:
     """The cheap test fix_mojibake starts with: a lead byte's character followed by a continuation byte's."""
-    return not text.isascii() and _pair_re().search(text) is not None
+    return not text.isascii() and trigger_re(*pair_trigger()).search(text) is not None
 
 
 @cache
@@ -73,27 +76,13 @@ _SYMBOL_RANGES = ((0x2C6, 0x2C6), (0x2DC, 0x2DC), (0x2010, 0x27BF), (0x1F300, 0x
 _IPA_LETTERS = "əɛɔƏƐƆ"
 
 
-def _plausible(decoded: str, controls: bool = False) -> bool:
-    # And, when text was mis-decoded twice, the C1 controls that stand for windows-1252's undefined bytes.
-    low = 0x80 if controls else 0xA0
-    for char in decoded:
-        code = ord(char)
-        if not (
-            low <= code <= 0x24F
-            or char in _IPA_LETTERS
-            or 0x300 <= code <= 0x36F
-            or 0x1E00 <= code <= 0x1EFF
-            or any(first <= code <= last for first, last in _SYMBOL_RANGES)
-            or char == REPLACEMENT
-        ):
-            return False
-    return True
-
-
 @cache
-def _implausible_re() -> re.Pattern[str]:
+def _implausible_re(controls: bool = False) -> re.Pattern[str]:
+    """A character that UTF-8 mojibake does not decode to; with controls (text mis-decoded twice), the C1 controls
+    that stand for windows-1252's undefined bytes are plausible too."""
     symbols = "".join(f"{chr(first)}-{chr(last)}" for first, last in _SYMBOL_RANGES)
-    return re.compile(f"[^\x00-\x7f\xa0-\u024f{_IPA_LETTERS}\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
+    low = "\x80" if controls else "\xa0"
+    return re.compile(f"[^\x00-\x7f{low}-\u024f{_IPA_LETTERS}\u0300-\u036f\u1e00-\u1eff{symbols}\ufffd]")
 
 
 def _decode_whole(text: str) -> str | None:
@@ -102,7 +91,7 @@ def _decode_whole(text: str) -> str | None:
     if REPLACEMENT in text or _native_re().search(text):
         return None
     try:
-        decoded = text.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+        decoded = text.encode("cp1252", _latin1_for_the_rest()).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
     if decoded == text or _implausible_re().search(decoded):
@@ -117,18 +106,26 @@ def _native_re() -> re.Pattern[str]:
 
 
 @cache
-def _to_latin1() -> dict[int, str]:
-    """str.translate table: each windows-1252 character → the Latin-1 character of its byte."""
-    return {ord(char): chr(code) for char, code in _char_to_byte().items()}
+def _latin1_for_the_rest() -> str:
+    """An encoding error handler for text.encode("cp1252", …): each character windows-1252 has no byte for written as
+    its Latin-1 byte (the C1 controls, 0x81, 0x8D, …), so that the bytes either decoding read come back."""
+
+    def latin1(error: UnicodeError) -> tuple[bytes, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        return error.object[error.start : error.end].encode("latin-1"), error.end
+
+    codecs.register_error("dvscrape.latin1", latin1)
+    return "dvscrape.latin1"
 
 
 @lru_cache(maxsize=16384)
 def _decode(sequence: str, controls: bool = False) -> str | None:
     try:
-        decoded = sequence.translate(_to_latin1()).encode("latin-1").decode("utf-8")
+        decoded = sequence.encode("cp1252", _latin1_for_the_rest()).decode("utf-8")
     except (UnicodeDecodeError, UnicodeEncodeError):
         return None
-    return decoded if _plausible(decoded, controls) else None
+    return None if _implausible_re(controls).search(decoded) else decoded
 
 
 @lru_cache(maxsize=4096)

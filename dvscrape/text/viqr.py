@@ -12,7 +12,8 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from dvscrape.text.legacy_tables import VIQR_SHAPES, VIQR_TONES
-from dvscrape.text.runs import LegacyRun, runs_from_scores
+from dvscrape.text.letters import trigger_re
+from dvscrape.text.runs import LegacyRun, Spans, runs_from_scores
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, split_word
 from dvscrape.text.tones import tone_position
 from dvscrape.text.viqr_finals import DOT_BELOW_WINS, HOOK_WINS
@@ -36,16 +37,16 @@ def _shapes() -> dict[str, str]:
     return {**VIQR_SHAPES, "*": VIQR_SHAPES["+"]}
 
 
-@cache
-def _mark_after_vowel_re() -> re.Pattern[str]:
-    # Starts with the mark, not the vowel, so that the scan stops at rare characters only: ^ ` ~ after a vowel, or
-    # ( + * ' ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence.
-    return re.compile(r"[(+*'?.\^`~](?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))")
+def mark_trigger() -> tuple[str, str]:
+    """(VIQR's marks, a regex that follows one where it can be a mark after a vowel): ^ ` ~ after a vowel, or ( + * '
+    ? . after one and inside a word; not an ellipsis, '?.' or '?!' ending a sentence. The scan starts at the mark,
+    not the vowel, so that it stops at rare characters only."""
+    return "(+*'?.^`~", r"(?<=[AEIOUYaeiouy].)(?:(?<=[\^`~])|(?<=[(+*'])(?=[A-Za-z`'?~.])|(?=[A-Za-z`'~]))"
 
 
 def may_hold_viqr(text: str) -> bool:
-    """The cheap test for VIQR: a mark after a vowel that can be one (_mark_after_vowel_re)."""
-    return _mark_after_vowel_re().search(text) is not None
+    """The cheap test for VIQR: a mark after a vowel that can be one (mark_trigger)."""
+    return trigger_re(*mark_trigger()).search(text) is not None
 
 
 @cache
@@ -53,7 +54,7 @@ def _word_re() -> re.Pattern[str]:
     # A word starts with a letter and goes on with letters, marks and backslash-escaped marks; non-ASCII letters
     # join in so that a Unicode word is seen whole (and rejected).
     letter = "A-Za-z\u00c0-\u024f\u1e00-\u1eff\u0300-\u036f"
-    return re.compile(f"[{letter}](?:[{letter}]|\\\\[\\^(+`'?~.]|[\\^(+*`'?~.])*")
+    return re.compile(f"[{letter}][{letter}\\^(+*`'?~.]*(?:\\\\[\\^(+`'?~.][{letter}\\^(+*`'?~.]*)*")
 
 
 @cache
@@ -271,15 +272,6 @@ def _decode_viqr_word(word: str, context: FinalContext, strict: bool, final_evid
     return result + literal, evidence
 
 
-def _in_code_span(text: str, start: int, end: int) -> bool:
-    # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel; a
-    # word glued to digits or to a printf conversion is markup or an identifier (procps' colour codes '~1E~2',
-    # 'U+%04X', 'x86_64'): VIQR spaces its words.
-    before = text[start - 1] if start > 0 else ""
-    after = text[end] if end < len(text) else ""
-    return before in ("`", "%", "$") or before.isdigit() or after == "%" or after.isdigit()
-
-
 def follows_rfc_escapes(text: str) -> bool:
     """Whether text escapes a literal mark after a vowel as RFC 1456 asks ('ta\\.'): then an unescaped mark there is
     always a tone, and 'vu. Quo^'c' is 'vụ Quốc', not the end of a sentence."""
@@ -291,17 +283,10 @@ def _escaped_after_vowel_re() -> re.Pattern[str]:
     return re.compile(r"[AEIOUYaeiouy][(^+`'?~.]*\\[.?']")
 
 
-def _plain(word: str) -> bool:
-    """A word of letters only, without dd: what VIQR decoding leaves as it is, with no evidence."""
-    return word.isalpha() and "dd" not in word.lower()
-
-
 def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalContext, bool]:
-    """(the context of word's final mark, whether a bracket follows word): word ends at end in text, previous is the
-    word just before it ("" if none); where the text after leaves the mark open, the text's own spelling of the two
-    syllables decides (_pair_context)."""
-    if word[-1] not in _AMBIGUOUS_FINAL_MARKS:  # a word without a final mark is read alike in any context
-        return "other", text[end : end + 1] == ")"
+    """(the context of word's final mark, '.', '?' or an apostrophe, and whether a bracket follows word): word ends
+    at end in text, previous is the word just before it ("" if none); where the text after leaves the mark open, the
+    text's own spelling of the two syllables decides (_pair_context)."""
     after = text[end : end + _AFTER]
     context = _final_context(after)
     start = end - len(word)
@@ -313,28 +298,43 @@ def _word_context(text: str, previous: str, word: str, end: int) -> tuple[FinalC
 
 
 @lru_cache(maxsize=2)
-def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[tuple[int, int, float, str, bool], ...]:
-    """Each word of text as VIQR: (start, end, evidence, its reading, whether it ends in a tone or the list marker
-    'đ.' where a full stop could stand); evidence is -1 for a Unicode word. The last texts are kept: finding the
-    runs of a text and decoding them read the same words."""
-    words: list[tuple[int, int, float, str, bool]] = []
-    previous, previous_end = "", -1
-    for match in _word_re().finditer(text):
-        start, end = match.span()
-        word = match.group()
-        before, previous, previous_end = (previous if previous_end == start - 1 else ""), word, end
-        if not word.isascii() or _plain(word) or _in_code_span(text, start, end):
-            words.append((start, end, 0.0 if word.isascii() else -1.0, word, False))
+def _viqr_words(text: str, escaped: bool, strict: bool) -> tuple[Spans, list[float], dict[int, str], list[int]]:
+    """The words of text read as VIQR: their spans, evidence (-1 for a Unicode word), the readings of those that
+    decoding changes (by index), and where a final '.' or '?' is a tone or the list marker 'đ.' where a full stop
+    could stand. The last texts are kept: finding the runs of a text and decoding them read the same words."""
+    matches = list(_word_re().finditer(text))
+    spans = [match.span() for match in matches]
+    words = [match.group() for match in matches]
+    scores = [0.0 if word.isascii() else -1.0 for word in words]
+    readings: dict[int, str] = {}
+    tone_ends: list[int] = []
+    # Unicode words, and words of letters only without dd, are read alike in VIQR, with no evidence.
+    marked = [
+        index for index, word in enumerate(words) if word.isascii() and (not word.isalpha() or "dd" in word.lower())
+    ]
+    for index in marked:
+        (start, end), word = spans[index], words[index]
+        # A word right after a backtick is Markdown/reST code ('`re`'), never VIQR, where a backtick follows a vowel;
+        # a word glued to digits or to a printf conversion is markup or an identifier (procps' colour codes '~1E~2',
+        # 'U+%04X', 'x86_64'): VIQR spaces its words.
+        before, after = text[start - 1 : start], text[end : end + 1]
+        if before in ("`", "%", "$") or before.isdigit() or after == "%" or after.isdigit():
             continue
-        context, bracket = _word_context(text, before, word, end)
-        decoded, evidence = _decode_word(word, context, bracket, strict, escaped)
-        tone = word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ."))
+        if word[-1] in _AMBIGUOUS_FINAL_MARKS:
+            previous = words[index - 1] if index and spans[index - 1][1] == start - 1 else ""
+            context, bracket = _word_context(text, previous, word, end)
+        else:  # a word without a final mark is read alike in any context
+            context, bracket = "other", after == ")"
+        decoded, scores[index] = _decode_word(word, context, bracket, strict, escaped)
+        if word[-1] in ".?" and (context == "other" and decoded[-1] != word[-1] or decoded in ("đ.", "Đ.")):
+            tone_ends.append(end - 1)
         if decoded == word and strict and _name_mark_re().search(word):
             # A transliterated or foreign name inside a VIQR run ('Bo^lo^via', 'Caribe^', 'Gene`ve', 're'gime',
             # 'Honddurat'): shape marks, tones inside a word and dd are VIQR; an English contraction ('we're') is not.
             decoded = _decode_word(word, context, bracket, False, escaped)[0]
-        words.append((start, end, evidence, decoded, tone))
-    return tuple(words)
+        if decoded != word:
+            readings[index] = decoded
+    return spans, scores, readings, tone_ends
 
 
 def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool = True, escaped: bool = False) -> str:
@@ -342,10 +342,12 @@ def decode_viqr(text: str, start: int = 0, end: int | None = None, strict: bool 
     escaped: the document follows RFC 1456's escapes (see follows_rfc_escapes), even if this text shows none."""
     end = len(text) if end is None else end
     escaped = escaped or follows_rfc_escapes(text)
+    spans, _, readings, _ = _viqr_words(text, escaped, strict)
     pieces: list[str] = []
     position = start
-    for word_start, word_end, _, decoded, _ in _viqr_words(text, escaped, strict):
-        if start <= word_start and word_end <= end and decoded != text[word_start:word_end]:
+    for index, decoded in readings.items():
+        word_start, word_end = spans[index]
+        if start <= word_start and word_end <= end:
             pieces += [text[position:word_start], decoded]
             position = word_end
     pieces.append(text[position:end])
@@ -358,11 +360,10 @@ def viqr_runs(text: str, escaped: bool = False) -> list[LegacyRun]:
 
     A run ends at a full stop, not at a tone: a word's final '.' or '?' read as its tone inside a sentence ('Cu.' of
     'Cu. the^?', 'Uy?' of 'Uy? ban') or the list marker 'dd.' does not stop a run from taking in the words after it."""
-    words = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
-    tone_finals = [end - 1 for _, end, _, _, tone in words if tone]
-    if tone_finals:  # runs_from_scores reads the text for terminators only: a tone mark is none
+    spans, scores, _, tone_ends = _viqr_words(text, escaped or follows_rfc_escapes(text), True)
+    if tone_ends:  # runs_from_scores reads the text for terminators only: a tone mark is none
         characters = list(text)
-        for index in tone_finals:
+        for index in tone_ends:
             characters[index] = "x"
         text = "".join(characters)
-    return runs_from_scores(text, [(start, end, evidence) for start, end, evidence, _, _ in words], "viqr", _MIN_SHARE)
+    return runs_from_scores(text, spans, scores, "viqr", _MIN_SHARE)

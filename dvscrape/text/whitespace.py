@@ -43,9 +43,10 @@ def needs_spacing(text: str) -> bool:
 
 @cache
 def _spaces_re() -> re.Pattern[str]:
-    """A run of two or more spaces of any kind, or one odd space."""
+    """A run of two or more spaces of any kind, or one odd space (each branch opens with a space of some kind, so
+    that the scan skips to the next one)."""
     odd = re.escape(_ODD_SPACES)
-    return re.compile(f"[ {odd}]{{2,}}|[{odd}]")
+    return re.compile(f"[ {odd}](?:(?<= )[ {odd}]+|(?<=[{odd}])[ {odd}]*)")
 
 
 @cache
