@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urljoin
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dvscrape.errors import ExtractionError
 from dvscrape.pages import Article, NotArticle, PageContext, extract_page
 from dvscrape.pages.assemble import assemble
-from dvscrape.pages.dom import decode_document
+from dvscrape.pages.dom import decode_document, join_url
 from dvscrape.pages.units import UnitWalker
 from dvscrape.sites import get_profile
 from dvscrape.text import lead_date, read_date
@@ -218,3 +221,16 @@ def test_listing_entries_carry_their_shown_dates() -> None:
         ),
         ("hoi-dong-nghia-vu-phuong-10-to-chuc-hoi-nghi", "2023-03-20"),
     ]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.sampled_from(["http://h.vn/a/b?c#d", "https://www.x.gov.vn", "http://127.0.0.1:8080/web/x/", "HTTP://H/a",
+                     "https://u@h:1/p;q?r", "http://h?x=1", "https://h.vn/./a/../b/", "https://h.vn#f", "http://h\t/x",
+                     "http://[::1]:8/x", "http://h x/y", "https://h_1.vn:80"]),
+    st.text(alphabet="ab/.?#;=%:&@ 1+~\\\t\n'()*!$,_-ăZ9", max_size=14),
+)  # fmt: skip
+def test_join_url_joins_as_urljoin_joins(base: str, reference: str) -> None:
+    """The short way for plain root-relative references (image sources, links) gives what urljoin gives."""
+    for candidate in (reference, "/" + reference, "/" + reference.strip()):
+        assert join_url(base, candidate) == urljoin(base, candidate)

@@ -23,8 +23,16 @@ def clean(text: str) -> str:
     # str.splitlines breaks at every line break (\r \n \v \f \x1c-\x1e \x85 \u2028 \u2029), a regex would be far slower.
     lines = text.splitlines()
     if len(lines) == 1:
-        return " ".join(text.split())
-    return "\n".join([line for line in (" ".join(line.split()) for line in lines) if line])
+        return _single_spaced(text)
+    return "\n".join([line for line in map(_single_spaced, lines) if line])
+
+
+def _single_spaced(line: str) -> str:
+    # Every whitespace character but the space is unprintable: a printable line without a double, leading or
+    # trailing space is already single-spaced (most are; the test is cheaper than splitting on words).
+    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        return line
+    return " ".join(line.split())
 
 
 def clean_line(text: str) -> str:

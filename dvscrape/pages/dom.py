@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from cssselect import HTMLTranslator
 from cssselect.xpath import XPathExpr, is_non_whitespace
@@ -28,54 +30,48 @@ def decode_document(html: str | bytes, content_type: str | None = None) -> Decod
     """Decode *html*, which came with the HTTP Content-Type *content_type*, with dvscrape.text.decode_html (its
     charset, a byte-order mark, the <meta> charset, mislabelled pages) and bring it to NFC. Raises ExtractionError
     when there is no document at all."""
-    return _decoded(_read(html, content_type)[0])
-
-
-def parse_document(text: str) -> etree._Element:
-    """Parse HTML text into an lxml tree; raises ExtractionError when nothing parseable is left.
-
-    The text is handed to libxml2 as UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset>
-    in the page (already applied by decoding) cannot mislead the parser.
-    """
-    return _parsed(text.encode("utf-8", errors="surrogatepass"))
+    text = nfc(_read(html, content_type)[0])
+    return Decoded(text, _flags(text))
 
 
 def read_page(html: str | bytes, content_type: str | None = None) -> tuple[etree._Element, tuple[str, ...]]:
-    """The tree of a page and any doubt about its decoding: decode_document and parse_document, except that page
-    bytes that are their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC.
-    What is read from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by
-    attribute(). Raises ExtractionError when there is no document at all."""
+    """The tree of a page and any doubt about its decoding (decode_document's), except that page bytes that are
+    their text in UTF-8 go to the parser as they are, with their text as written rather than in NFC. What is read
+    from the tree is in NFC all the same: text by text_of and pages._text.clean, attribute values by attribute().
+    Raises ExtractionError when there is no document at all."""
     text, utf8 = _read(html, content_type)
-    if not utf8 or not isinstance(html, bytes):
-        decoded = _decoded(text)
-        return parse_document(decoded.text), decoded.flags
-    if not text or text.isspace():
-        raise ExtractionError("empty document")
-    return _parsed(html), _flags(text)
+    if utf8 and isinstance(html, bytes):
+        return _parsed(html), _flags(text)
+    text = nfc(text)
+    # As UTF-8 bytes with the encoding stated: faster than a str, and a <meta charset> cannot mislead the parser.
+    return _parsed(text.encode("utf-8", errors="surrogatepass")), _flags(text)
 
 
 def _read(html: str | bytes, content_type: str | None) -> tuple[str, bool]:
-    if isinstance(html, str):
-        return html, False
-    if not html or html.isspace():
-        raise ExtractionError("empty document")
-    return read_html(html, header_charset(content_type))
-
-
-def _decoded(text: str) -> Decoded:
+    if isinstance(html, bytes) and html and not html.isspace():
+        text, utf8 = read_html(html, header_charset(content_type))
+    else:
+        text, utf8 = (html, False) if isinstance(html, str) else ("", False)
     if not text or text.isspace():
         raise ExtractionError("empty document")
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = to_nfc(text)
-    return Decoded(text, _flags(text))
+    return text, utf8
 
 
 def _flags(text: str) -> tuple[str, ...]:
     return ("replacement-characters-in-source",) if "\ufffd" in text else ()
 
 
+_THREAD = threading.local()
+
+
 def _parsed(data: bytes) -> etree._Element:
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False)
+    # One parser per thread, reused: libxml2 then keeps its dictionary of names from page to page (a new parser
+    # costs a fifth of the parse).
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, collect_ids=False
+        )
     try:
         root = etree.fromstring(data, parser)
     except (etree.ParserError, ValueError) as error:
@@ -96,6 +92,20 @@ def attribute(element: etree._Element, name: str) -> str:
     return nfc(value) if value else ""
 
 
+# A root-relative reference urljoin keeps as it is (no ';' parameters, tab, fragment, empty query, dot segment).
+_ROOTED = re.compile(r"/[A-Za-z0-9_\-.~%!$&'()*+,=:@/]*(\?[A-Za-z0-9_\-.~%!$&'()*+,=:@/?]+)?")
+_ORIGIN = re.compile(r"https?://[\w.:@~%!$&'()*+,;=-]+(?=[/?#]|$)", re.ASCII)  # a host urlsplit takes as written
+
+
+def join_url(base: str, reference: str) -> str:
+    """urljoin(*base*, *reference*); most references (root-relative, plain) are joined without parsing either URL."""
+    if _ROOTED.fullmatch(reference) and "//" not in reference and "/." not in reference:
+        origin = _ORIGIN.match(base)
+        if origin:
+            return origin.group() + reference
+    return urljoin(base, reference)
+
+
 class _Translator(HTMLTranslator):
     """cssselect's HTML translation, with a class test libxml2 evaluates faster: ``contains(@class, 'x')`` before
     the exact word test, without first testing that @class exists (contains on a missing attribute is false)."""
@@ -111,9 +121,10 @@ class _Translator(HTMLTranslator):
 _TRANSLATOR = _Translator()
 
 
-def css(selector: str) -> etree.XPath:
-    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case)."""
-    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+def css(selector: str, prefix: str = "descendant-or-self::") -> etree.XPath:
+    """A CSS selector compiled to XPath, matched as HTML (tag names in lower case). A translation never calls EXSLT
+    regular expressions: lxml then does not register them on every evaluation."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector, prefix=prefix), regexp=False)
 
 
 _SIMPLE_SELECTOR = re.compile(r"^(?:(?P<tag>[a-z][a-z0-9]*)|\.(?P<cls>[A-Za-z_][\w-]*))$")
@@ -192,7 +203,7 @@ def compiled(selectors: Selectors, boilerplate: Boilerplate) -> Compiled:
         related=css(selectors.related),
         breadcrumb=css(selectors.breadcrumb),
         active_menu=css(selectors.active_menu),
-        portlet_of=etree.XPath(_TRANSLATOR.css_to_xpath(selectors.portlet, prefix="ancestor-or-self::")),
+        portlet_of=css(selectors.portlet, prefix="ancestor-or-self::"),
         portlet_title=css(selectors.portlet_title_any),
         web_content_portlet=css(selectors.web_content_portlet),
         listing_markers=css(selectors.listing_markers),

@@ -16,7 +16,7 @@ from lxml import etree
 from dvscrape.errors import ExtractionError
 from dvscrape.pages import metadata
 from dvscrape.pages._text import clean_line, word_count
-from dvscrape.pages.article import Article, NotArticle
+from dvscrape.pages.article import Article, Figure, NotArticle
 from dvscrape.pages.assemble import assemble, is_boilerplate_line
 from dvscrape.pages.context import PageContext
 from dvscrape.pages.dom import Compiled, attribute, closest, compiled, drop_all, head_of, read_page, text_of
@@ -136,7 +136,7 @@ def _build(
         html_title=html_title,
         categories=categories,
         blocks=body.blocks,
-        figures=tuple(replace(figure, image_url=profile.on_site(figure.image_url)) for figure in body.figures),
+        figures=tuple(Figure(profile.on_site(f.image_url), f.alt, f.caption) for f in body.figures),
         signature=body.signature,
         attachments=metadata.attachments(view.body, sel, url, profile),
         tags=tags,
@@ -152,14 +152,12 @@ def _build(
     flags.extend(published.flags)
     # Every text field is normalised here, once, by the one list of fields in pages.finish.
     article = normalise_article(
-        replace(
-            draft,
-            published=published.iso,
-            published_source=published.source,
-            modified=metadata.modified_date(shown_modified, root, sel, locale),
-            flags=tuple(flags),
-        ),
+        draft,
         norm,
+        published=published.iso,
+        published_source=published.source,
+        modified=metadata.modified_date(shown_modified, root, sel, locale),
+        flags=tuple(flags),
     )
     if article.blocks or "empty-body" in article.flags:
         return article
@@ -191,9 +189,9 @@ def _orphans(view: View) -> list[etree._Element]:
 
 
 def _html_title(root: etree._Element) -> str:
-    title = head_of(root).find("title")
+    title = next(head_of(root).iterchildren("title"), None)
     if title is None:
-        title = root.find(".//title")
+        title = next(root.iterdescendants("title"), None)
     # A <title> holds plain text, so tag-like text in it can only be an injection attempt: it is removed, so that
     # nothing a consumer might render as HTML carries markup.
     return clean_line(_TAG_LIKE.sub(" ", text_of(title))) if title is not None else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
 from dvscrape.text import LegacyEncoding, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
@@ -63,6 +64,8 @@ def text_normaliser(article: Article) -> Callable[[str], str]:
     legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:
+        if not text:
+            return text
         return normalize(text, legacy=legacy, viqr_escaped=escaped) if escaped else normalize(text, legacy=legacy)
 
     return norm
@@ -76,18 +79,21 @@ def normalised_flag(flag: str, norm: Callable[[str], str]) -> str:
     return f"{kind}:{norm(quote)[:QUOTE_CHARS]}"
 
 
-def normalise_article(article: Article, norm: Callable[[str], str] | None = None) -> Article:
+def normalise_article(article: Article, norm: Callable[[str], str] | None = None, **fields: Any) -> Article:
     """The article with every text field normalised (tone kept): title, html_title, categories, body blocks (blocks
     left empty are dropped), figure alt texts and captions, signature, attachment texts, tags and the page text
     that flags quote (QUOTING_FLAGS).
 
     When the article is typed in a legacy encoding, every field is decoded with it, however short (a TCVN3 title
     or signature of one legacy word). The one list of the text fields of an Article; extract_page applies it to the
-    record it builds. *norm*: text_normaliser(article) when the caller has it already."""
+    record it builds. *norm*: text_normaliser(article) when the caller has it already; *fields*: other fields set in
+    the same copy (flags among them are normalised too)."""
     norm = norm or text_normaliser(article)
-    blocks = (Block(block.kind, norm(block.text)) for block in article.blocks)
+    blocks = (_block(block, norm(block.text)) for block in article.blocks)
+    flags = fields.pop("flags", article.flags)
     return replace(
         article,
+        **fields,
         title=norm(article.title),
         html_title=norm(article.html_title),
         categories=tuple(norm(c) for c in article.categories),
@@ -96,8 +102,12 @@ def normalise_article(article: Article, norm: Callable[[str], str] | None = None
         signature=norm(article.signature),
         attachments=tuple(Attachment(a.url, norm(a.text), a.file_type) for a in article.attachments),
         tags=tuple(norm(t) for t in article.tags),
-        flags=tuple(dict.fromkeys(normalised_flag(flag, norm) for flag in article.flags)),
+        flags=tuple(dict.fromkeys(normalised_flag(flag, norm) for flag in flags)),
     )
+
+
+def _block(block: Block, text: str) -> Block:
+    return block if text == block.text else Block(block.kind, text)  # most text is normal already
 
 
 def validated(article: Article) -> Article | None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
 from dvscrape.pages._text import clean_line
 from dvscrape.pages.article import Attachment
 from dvscrape.pages.context import PageContext
-from dvscrape.pages.dom import Compiled, attribute, head_of, text_of
+from dvscrape.pages.dom import Compiled, attribute, head_of, join_url, text_of
 from dvscrape.pages.finish import quoting_flag
 from dvscrape.sites.profile import SiteProfile
 from dvscrape.sites.urls import canonicalize
@@ -34,7 +34,7 @@ class Dated:
 def absolute_url(href: str, base: str, profile: SiteProfile) -> str:
     """The canonical form of a link when it is on the site, else the absolute URL (on the site's own address when
     it is on the address the page came from)."""
-    absolute = urljoin(base, href.strip())
+    absolute = join_url(base, href.strip())
     return canonicalize(absolute, profile) or profile.on_site(absolute)
 
 
@@ -46,7 +46,7 @@ def canonical_url(url: str, canonical: str, root: etree._Element, sel: Compiled)
     links = sel.canonical_link(head_of(root))
     href = attribute(links[0], "href") if links else None
     if href:
-        parts = urlsplit(urljoin(url, href))
+        parts = urlsplit(join_url(url, href))
         kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.endswith("redirect")]
         return urlunsplit(parts._replace(query=urlencode(kept), fragment="")), ("canonical-from-link-tag",)
     return url, ("canonical-is-fetched-url",)
@@ -169,7 +169,7 @@ def attachments(body: etree._Element, sel: Compiled, base: str, profile: SitePro
         href = attribute(anchor, "href").strip()
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
-        absolute = urljoin(base, href)
+        absolute = join_url(base, href)
         file_type = _file_type(absolute, extensions)
         media = any(urlsplit(absolute).path.startswith(p) for p in profile.urls.media_prefixes)
         if not file_type and not (media and "/image/" not in absolute and not _is_image(absolute)):

@@ -9,10 +9,11 @@ entities decoded, fragments dropped), never canonicalised: a replay tool looks a
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag
 
 from lxml import etree, html
 
+from dvscrape.pages.dom import join_url
 from dvscrape.text import header_charset
 
 # <link rel=…> values whose target a browser loads to render the page.
@@ -20,9 +21,6 @@ _LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "a
 # url(...) in CSS, quoted or not, and @import "…" without url().
 _CSS_URL = re.compile(r"""url\(\s*(?P<q>["']?)(?P<url>[^"')]*?)(?P=q)\s*\)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(?P<q>["'])(?P<url>[^"']+)(?P=q)""", re.IGNORECASE)
-# A root-relative reference urljoin keeps as it is (no ';' parameters, tab, fragment, empty query, dot segment).
-_ROOTED = re.compile(r"/[A-Za-z0-9_\-.~%!$&'()*+,=:@/]*(\?[A-Za-z0-9_\-.~%!$&'()*+,=:@/?]+)?")
-_ORIGIN = re.compile(r"https?://[^/?#]+")
 _SKIPPED_SCHEMES = ("data:", "javascript:", "about:", "blob:", "mailto:", "#")
 
 
@@ -31,12 +29,7 @@ def _usable(reference: str) -> bool:
 
 
 def _resolved(base: str, reference: str) -> str:
-    reference = reference.strip()
-    if _ROOTED.fullmatch(reference) and "//" not in reference and "/." not in reference:
-        origin = _ORIGIN.match(base)  # most references: urljoin would give the base's origin, then the reference
-        if origin:
-            return origin.group() + reference
-    return urldefrag(urljoin(base, reference))[0]
+    return urldefrag(join_url(base, reference.strip()))[0]
 
 
 def _unique(urls: list[str]) -> list[str]:
@@ -73,7 +66,7 @@ def page_requisites(base_url: str, markup: str | bytes) -> list[str]:
         return []
     base = base_url
     for href in root.xpath("//base/@href"):
-        base = urljoin(base_url, str(href).strip())
+        base = join_url(base_url, str(href).strip())
         break
     found: list[str] = []
     for link in root.xpath("//link[@href]"):

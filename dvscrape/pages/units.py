@@ -8,15 +8,15 @@ caption (<figcaption>, a table cell of an image table).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from dvscrape.pages._text import clean, clean_line
-from dvscrape.pages.dom import SimpleMatcher, attribute, nfc
+from dvscrape.pages.dom import SimpleMatcher, attribute, join_url, nfc
 
 BLOCK_TAGS = frozenset(
     {
@@ -233,7 +233,7 @@ class UnitWalker:
         if tag == "img":
             src = attribute(element, "src") or attribute(element, "data-src")
             if src and not src.startswith("data:"):
-                run.images.append(Image(urljoin(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
+                run.images.append(Image(join_url(self.page_url, src.strip()), clean_line(attribute(element, "alt"))))
             return
         if tag in SKIPPED or not tag:
             return
@@ -283,6 +283,11 @@ def _style_of(element: etree._Element, tag: str, classes: str | None, inherited:
     align_attribute = element.get("align")
     if css is None and classes is None and align_attribute is None and tag not in _STYLED_TAGS:
         return inherited
+    return _style(tag, classes, css, align_attribute, inherited)
+
+
+@functools.lru_cache(maxsize=4096)  # a portal's editors repeat a few styles on every page
+def _style(tag: str, classes: str | None, css: str | None, align_attribute: str | None, inherited: _Style) -> _Style:
     css = css.lower() if css else ""
     classes = classes or ""
     align = inherited.align

@@ -7,6 +7,7 @@ never fetched. Everything here is a pure function of (url, profile).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,6 +63,7 @@ class UrlDecision:
 _ASSET_CONTENT = re.compile(r"/-/asset_publisher/[^/]+/content/(?P<rest>.+)$")
 _SITEMAP_FILE = re.compile(r"/sitemap[\w.-]*\.xml")  # a sitemap at the site's root: sitemap-2.xml, sitemap_news.xml
 _DISPLAY_PAGE = re.compile(r"/-/(?P<url_title>[^/]+)$")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/_.~-]*")
 _NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
 
 
@@ -85,8 +87,10 @@ def _strip_locale(path: str, profile: SiteProfile) -> tuple[str, str]:
 
 
 def _normalise_path(path: str) -> str:
-    path = quote(unquote(path), safe="/-_.~%")
-    path = re.sub(r"/{2,}", "/", path)
+    if not _PLAIN_PATH.fullmatch(path):  # a plain path is its own quoted form
+        path = quote(unquote(path), safe="/-_.~%")
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/")
     return path or "/"
@@ -107,9 +111,7 @@ def classify(url: str, profile: SiteProfile) -> UrlDecision:
         return UrlDecision(UrlKind.OFFSITE, "", reason="malformed URL")
     if parts.scheme not in ("http", "https"):
         return UrlDecision(UrlKind.OFFSITE, "", reason=f"scheme {parts.scheme or 'none'!r} is not crawled")
-    if (parts.hostname or "").lower() != profile.host or _explicit_port(parts.scheme, port) != _explicit_port(
-        urlsplit(profile.base_url).scheme, urlsplit(profile.base_url).port
-    ):
+    if ((parts.hostname or "").lower(), _explicit_port(parts.scheme, port)) != _origin(profile.base_url):
         return UrlDecision(UrlKind.OFFSITE, "", reason=f"host {parts.netloc!r} is outside the site")
 
     path, locale = _strip_locale(_normalise_path(parts.path), profile)
@@ -177,6 +179,13 @@ def classify_requisite(url: str, profile: SiteProfile) -> UrlDecision:
     base = urlsplit(profile.site_url)
     canonical = urlunsplit((base.scheme, base.netloc, _normalise_path(parts.path), query, ""))
     return UrlDecision(UrlKind.REQUISITE, canonical, decision.locale)
+
+
+@functools.lru_cache(maxsize=64)
+def _origin(base_url: str) -> tuple[str, int | None]:
+    """The host (lower case) and explicit port of a base URL: what a URL must have to be on the site."""
+    parts = urlsplit(base_url)
+    return (parts.hostname or "").lower(), _explicit_port(parts.scheme, parts.port)
 
 
 def _explicit_port(scheme: str, port: int | None) -> int | None:
