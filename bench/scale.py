@@ -15,6 +15,8 @@ each size:
 - ``reextract`` (the full rebuild), pages/s;
 - search p50/p95, accent-folded and exact (bench/search.py's queries, sampled from the archive);
 - ``export --format parquet``, ``verify``, ``wacz``;
+- the start of an incremental crawl (in this process): the state it loads, the held articles a re-check may find
+  due a day after the archive's last check, and its questions about 1,000 held article URLs;
 - peak memory (the child's ru_maxrss from wait4: the largest process, not a sum over worker processes) and disk per
   article (archive.sqlite and its WAL, and the warc folder).
 
@@ -37,6 +39,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,12 +48,14 @@ from bench.measured import Measured, run_dvscrape  # noqa: E402
 from bench.scale_corpus import CHUNK, bar, build, chunk_warc  # noqa: E402
 from bench.search import measure, percentile, queries, sample_texts  # noqa: E402
 from dvscrape.archive.db import Archive  # noqa: E402
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy  # noqa: E402
 from dvscrape.archive.rereading import stored_counts  # noqa: E402
+from dvscrape.archive.times import parse_time  # noqa: E402
 
 MIB = 1 << 20
 EXTRA_CHUNK = 9_998  # the chunk imported into every archive: a tanbinh chunk no archive holds, captured last
 WHOLE_GOAL, QUERY_GOAL = 12.0, 1.5
-STEPS = ("search", "export", "verify", "wacz", "reextract", "import")
+STEPS = ("search", "start", "export", "verify", "wacz", "reextract", "import")
 ROWS_ONLY_NOTE = (
     "SQLite side only: rows without WARC files (no wacz, no reextract; the import re-reads only the WARC files "
     "present, so it is not comparable with the sizes that have theirs)"
@@ -113,6 +118,30 @@ def search_figures(size: Size, archive: Path, count: int) -> None:
         size.figures[f"{label} > 10,000 matches"] = common
 
 
+def crawl_start_figures(size: Size, archive: Path, asked: int = 1000) -> None:
+    """Milliseconds (wall and CPU) an incremental crawl's start spends on the archive a day after its last check:
+    IncrementalState.load with is_due and last_capture for *asked* held article URLs; then, apart, the held articles
+    a re-check may find due (as many as are due: in these archives most were last checked months before the last
+    check, so they grow with the archive)."""
+    with Archive.open(archive, readonly=True) as opened:
+        (newest,) = opened.db.execute("SELECT max(coalesce(last_checked, last_seen)) FROM articles").fetchone()
+        (top,) = opened.db.execute("SELECT max(id) FROM articles").fetchone()
+        ids = random.Random(size.articles).sample(range(1, top + 1), min(asked, top))
+        marks = ", ".join("?" for _ in ids)
+        urls = [url for (url,) in opened.db.execute(f"SELECT url FROM articles WHERE id IN ({marks})", ids)]
+        now, policy = parse_time(newest) + timedelta(days=1), RecheckPolicy()
+        started, cpu = time.perf_counter(), time.process_time()
+        state = IncrementalState.load(opened, resume_crawl_id=None)
+        due = sum(state.is_due(url, now, policy) and state.last_capture(url) is not None for url in urls)
+        size.figures["crawl start"] = (time.perf_counter() - started) * 1000
+        size.figures["crawl start cpu"] = (time.process_time() - cpu) * 1000
+        started = time.perf_counter()
+        candidates = state.recheck_candidates(now, policy)
+        size.figures["re-check candidates"] = (time.perf_counter() - started) * 1000
+    size.figures["re-check candidates count"] = len(candidates)
+    print(f"  crawl start: {len(candidates)} re-check candidates, {due} of {len(urls)} asked due", file=sys.stderr)
+
+
 def pristine(workdir: Path, articles: int) -> Path:
     """Where the archive of *articles* is kept as built, for the next size to start from."""
     return workdir / f"built-{articles}"
@@ -152,6 +181,8 @@ def measure_size(size: Size, archive: Path, workdir: Path, extra: Path, options:
     if "search" in steps:
         print(f"  search… (load {load()})", file=sys.stderr, flush=True)
         search_figures(size, archive, options.queries)
+    if "start" in steps:
+        crawl_start_figures(size, archive)
     out = workdir / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
@@ -208,6 +239,10 @@ ROWS = (
     ("search exact cpu p50", "ms", "  exact p50"),
     ("search exact cpu p95", "ms", "  exact p95"),
     ("search folded > 10,000 matches", "q", "  queries matching > 10,000"),
+    ("crawl start", "ms", "crawl start: state, 1,000 URLs asked"),
+    ("crawl start cpu", "ms", "  CPU time"),
+    ("re-check candidates", "ms", "  re-check candidates"),
+    ("re-check candidates count", "", "    how many"),
     ("export parquet", "s", "export --format parquet"),
     ("verify", "s", "verify"),
     ("wacz", "s", "wacz"),
@@ -217,6 +252,7 @@ ROWS = (
 WHOLE = ("reextract", "export parquet", "verify", "wacz")
 PER_QUERY = (
     "import",
+    "crawl start cpu",
     "search folded p50",
     "search folded p95",
     "search exact p50",
