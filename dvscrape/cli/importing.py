@@ -88,6 +88,6 @@ def import_command(
         click.echo(f"{len(result.problems)} problem(s) recorded in import_problems:")
         for line in first_lines(result.problems, 20):
             click.echo(line)
-    for failure in result.failures[:20]:
-        click.echo(f"  extraction failed: {failure}", err=True)
+    for line in first_lines([f"extraction failed: {failure}" for failure in result.failures], 20, "more failures"):
+        click.echo(line, err=True)
     sys.exit(int(code))

@@ -60,6 +60,6 @@ def reextract_command(archive_dir: Path, dry_run: bool, remove_not_articles: boo
             click.echo(line)
         if result.removable and not remove_not_articles:
             click.echo(f"  --remove-not-articles would remove the {len(result.removable)} read as not articles")
-    for failure in result.failures[:20]:
-        click.echo(f"  failed: {failure}", err=True)
+    for line in first_lines([f"failed: {failure}" for failure in result.failures], 20, "more failures"):
+        click.echo(line, err=True)
     sys.exit(int(outcome.exit_code))

@@ -24,6 +24,7 @@ from dvscrape.capture.counts import Count, count
 from dvscrape.capture.session import RUN_OPTIONS, CrawlSession
 from dvscrape.errors import DvscrapeError
 from dvscrape.runs.crawl import CrawlResult, RunEnd, check_profile, run_spider
+from dvscrape.runs.outcome import first_lines
 from dvscrape.runs.rebuild import reextract
 from dvscrape.spiders.wayback import WaybackSpider
 
@@ -48,7 +49,8 @@ class WaybackResult:
             articles, versions = stats.get(f"{REBUILT}/articles", 0), stats.get(f"{REBUILT}/versions", 0)
             lines.append(f"  from {self.server}: {articles} article(s), {versions} version(s) in the archive; re-read "
                          f"{stats.get(f'{REBUILT}/pages', 0)} archived article page(s)")  # fmt: skip
-        lines += [f"  extraction failed: {failure}" for failure in stats.get(f"{REBUILT}/failures", [])[:10]]
+        failures = [f"extraction failed: {failure}" for failure in stats.get(f"{REBUILT}/failures", [])]
+        lines += first_lines(failures, 10, "more failures")
         return lines
 
 
