@@ -244,7 +244,7 @@ class IncrementalState:
         return state
 
     def _capture_row(self, canonical_url: str) -> _CaptureRow | None:
-        if canonical_url in self._captures or self._conn is None:
+        if canonical_url in self._captures or self._conn is None or not self._snapshot:  # no capture before the crawl
             return self._captures.get(canonical_url)
         found = self._conn.execute(_LATEST_CAPTURE, (canonical_url, self._snapshot)).fetchone()
         if found is not None and found[8] == "revisit":
@@ -265,7 +265,7 @@ class IncrementalState:
         return self._articles[canonical_url]
 
     def _page_fetch(self, canonical_url: str) -> tuple[int | None, str] | None:
-        if canonical_url in self._page_fetches or self._conn is None:
+        if canonical_url in self._page_fetches or self._conn is None or not self._snapshot:
             return self._page_fetches.get(canonical_url)
         found = self._conn.execute(_LATEST_PAGE_FETCH, (canonical_url, self._snapshot)).fetchone()
         answer = None
@@ -296,7 +296,7 @@ class IncrementalState:
     def archived_media_url(self, url: str) -> bool:
         """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
         target = target_uri(url)
-        if target not in self._media and self._conn is not None:
+        if target not in self._media and self._conn is not None and self._snapshot:
             query = {"target": target, "snapshot": self._snapshot}
             self._media[target] = self._conn.execute(_MEDIA_HELD, query).fetchone() is not None
         return self._media.get(target, False)
