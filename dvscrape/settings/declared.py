@@ -159,6 +159,13 @@ PROJECT_SETTINGS: tuple[Setting, ...] = (
         "A date parameter before this year, or more than a year ahead, is a trap (a calendar stepping without end).",
     ),
     Setting(
+        "DVSCRAPE_SCHEDULE_BATCH",
+        500,
+        "Re-checks of held articles and sitemap URLs handed to Scrapy's queue at a time; the next batch waits until "
+        "the queue is empty, so that a crawl's memory does not grow with how many are due.",
+        1,
+    ),
+    Setting(
         "DVSCRAPE_HOLD_SECONDS",
         600.0,
         "Longest wait of an article held for the listings' dates and categories; when listings do not end, it is "

@@ -69,6 +69,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
     extract_enabled: bool
     fetch_media: bool
     extract_maxsize: int
+    schedule_batch: int
 
     def __init__(
         self,
@@ -112,6 +113,7 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         spider.fetch_media = settings.getbool("DVSCRAPE_FETCH_MEDIA")
         spider.fetch_requisites = settings.getbool("DVSCRAPE_FETCH_REQUISITES")
         spider.extract_maxsize = settings.getint("DVSCRAPE_EXTRACT_MAXSIZE")
+        spider.schedule_batch = settings.getint("DVSCRAPE_SCHEDULE_BATCH")
         crawler.signals.connect(spider.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         workers = settings.getint("DVSCRAPE_EXTRACT_WORKERS")
@@ -128,7 +130,8 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
         self.start_hold_clock(self.crawler.settings.getfloat("DVSCRAPE_HOLD_SECONDS"))
 
     async def start(self) -> AsyncIterator[Any]:
-        """Seeds: the home page, page 1 of every listing, the sitemap."""
+        """Seeds: the home page, page 1 of every listing, the sitemap; then the held articles whose re-check may be
+        due, a batch at a time (DVSCRAPE_SCHEDULE_BATCH)."""
         starts = [self.profile.urls.home_path, *self.profile.listing_paths]
         for path in [*starts, self.profile.sitemap_path]:
             request = self._request_for(self.profile.url(path), meta={START_KEY: True} if path in starts else None)
@@ -137,9 +140,14 @@ class PortalSpider(SitemapMixin, RequisitesMixin, ListingHintsMixin, scrapy.Spid
                     self.checks.start_page_requested()
                 yield request
         planner = self._planner()
+        waiting = 0
         for url in planner.recheck_urls() if planner is not None else ():
             for request in self._schedule(self._request_for(url)):
                 yield request
+                waiting += 1
+            if waiting >= self.schedule_batch:  # Scrapy takes start requests as fast as they come
+                waiting = 0
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
 
     # -- routing -------------------------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ class SitemapMixin:
     session: CrawlSession | None
     record_hint_page: Callable[[Response, Iterable[ListingEntry]], None]  # ListingHintsMixin's
     crawler: Any
+    schedule_batch: int
 
     def init_change_signals(self) -> None:
         """The per-run state of the change signals (called once by the spider's __init__)."""
@@ -49,6 +50,7 @@ class SitemapMixin:
         self._sitemap_lastmods: dict[str, str] = {}
         self._sitemap_read = False
         self._vanished_checked = False
+        self._vanished: list[tuple[str, str, str]] = []  # held articles left to re-check, as (url, "", "")
         # Held articles a listing page showed at the previous visit and no longer shows (re-checked at the end of
         # the run unless a listing page or the sitemap of this run still shows them), and the articles listed now.
         self._left_listing: set[str] = set()
@@ -132,22 +134,32 @@ class SitemapMixin:
         """Schedule the sitemap's URLs that listings did not reach; keep the spider open while there are some. Then
         re-check the held articles that left the sitemap (listed by the previous visit's, not by this one) or left a
         listing page (shown by its archived copy, and by no listing page nor sitemap of this run): a removal is then
-        found in this run."""
-        entries, self._sitemap_entries = self._sitemap_entries, []
-        scheduled = False
-        for loc, lastmod, found_on in entries:
-            for request in self._schedule(self._request_for(loc, meta={LASTMOD_KEY: lastmod}, found_on=found_on)):
-                request.headers.setdefault("Referer", found_on)  # as if linked from the sitemap (reextract reads it)
-                self.crawler.engine.crawl(request)
-                scheduled = True
+        found in this run. At most a batch of requests (DVSCRAPE_SCHEDULE_BATCH) is scheduled per idle spell."""
+        scheduled = self._schedule_batch(self._sitemap_entries, {})
         if not scheduled and not self._vanished_checked:
             self._vanished_checked = True
             vanished = self._left_listing - self._listed - self._sitemap_locs
             if self._sitemap_read:
                 vanished |= set(self._previous_sitemap()) - self._sitemap_locs
-            for canonical in sorted(vanished):
-                for request in self._schedule(self._request_for(canonical, meta={RECHECK_KEY: True})):
-                    self.crawler.engine.crawl(request)
-                    scheduled = True
+            self._vanished = [(canonical, "", "") for canonical in sorted(vanished)]
+        if not scheduled:
+            scheduled = self._schedule_batch(self._vanished, {RECHECK_KEY: True})
         if scheduled:
             raise DontCloseSpider("sitemap URLs scheduled")
+
+    def _schedule_batch(self, entries: list[tuple[str, str, str]], meta: dict[str, Any]) -> bool:
+        """Schedule the first of *entries* (url, lastmod, found on), up to a batch of requests, and take them off the
+        list; whether any request was scheduled."""
+        scheduled = taken = 0
+        for loc, lastmod, found_on in entries:
+            taken += 1
+            wanted = self._request_for(loc, meta={**meta, LASTMOD_KEY: lastmod}, found_on=found_on)
+            for request in self._schedule(wanted):
+                if found_on:  # as if linked from the sitemap (reextract reads it)
+                    request.headers.setdefault("Referer", found_on)
+                self.crawler.engine.crawl(request)
+                scheduled += 1
+            if scheduled >= self.schedule_batch:
+                break
+        del entries[:taken]
+        return scheduled > 0
