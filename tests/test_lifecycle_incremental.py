@@ -68,6 +68,12 @@ def test_the_run_after_a_change_handles_every_new_edited_and_removed_article(tmp
     assert query(archive, "select count(*), count(distinct url) from articles") == [
         (ARTICLES + len(edition2.added), ARTICLES + len(edition2.added))
     ]
+    # a rebuild reads the listing pages the incremental run did not fetch again as the run did: nothing changes
+    record = "select url, title, published_date, published_source, categories, body, gone_since from articles"
+    before = sorted(query(archive, record))
+    rebuilt = run_cli("reextract", "--archive", str(archive))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr[-3000:]
+    assert sorted(query(archive, record)) == before
     # the unchanged re-crawl fetched little: the floor (robots.txt, sitemap, home, first listing pages) and no
     # static page (their weekly schedule)
     requests = [count for (count,) in query(archive, "select requests from crawls order by id")]

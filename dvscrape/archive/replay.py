@@ -176,18 +176,18 @@ def sitemap_lastmod(conn: sqlite3.Connection, canonical_url: str) -> str:
     return str(found[0] or "") if found else ""
 
 
-def listing_entries_near(conn: sqlite3.Connection, canonical_url: str, moment: str) -> list[ListingEntry]:
-    """The entries for *canonical_url* of every listing URL that ever showed it, each as captured nearest in time to
-    *moment* (the earlier of two equally near), by listing URL: a listing capture that no longer shows it gives
-    nothing. Only the captures of each listing URL just before and just after *moment* are looked at."""
+def listing_entries_near(conn: sqlite3.Connection, canonical_url: str, moment: str) -> dict[str, ListingEntry]:
+    """The entry for *canonical_url* of every listing URL that ever showed it, each as captured nearest in time to
+    *moment* (the earlier of two equally near), by listing URL (as fetched): a listing capture that no longer shows it
+    gives nothing. Only the captures of each listing URL just before and just after *moment* are looked at."""
     side = (
         "SELECT c.id, c.fetched_at FROM captures c JOIN hint_pages_read r ON r.capture_id = c.id "
         "WHERE c.kind = 'listing' AND c.url = shown.url AND c.fetched_at {} :moment ORDER BY c.fetched_at {}, c.id "
         "LIMIT 1"
     )
     at = _seconds(moment)
-    nearest: list[int] = []
-    for _, before, after in conn.execute(
+    nearest: dict[int, str] = {}
+    for listing_url, before, after in conn.execute(
         f"""
         WITH shown(url) AS (
             SELECT DISTINCT l.url FROM page_links p JOIN captures l ON l.id = p.capture_id
@@ -201,18 +201,18 @@ def listing_entries_near(conn: sqlite3.Connection, canonical_url: str, moment: s
     ):
         sides = [json.loads(found) for found in (before, after) if found]
         if sides:
-            nearest.append(min(sides, key=lambda capture: (abs(_seconds(capture[1]) - at), capture[1]))[0])
+            nearest[min(sides, key=lambda capture: (abs(_seconds(capture[1]) - at), capture[1]))[0]] = listing_url
     if not nearest:
-        return []
+        return {}
     entries = {
         int(capture_id): ListingEntry(str(url), str(title), published, str(category))
         for capture_id, url, title, published, category in conn.execute(
             f"SELECT capture_id, article_url, title, shown_date, category FROM page_links "
             f"WHERE article_url = ? AND capture_id IN {_PICKED}",
-            (canonical_url, json.dumps(nearest)),
+            (canonical_url, json.dumps(list(nearest))),
         )
     }
-    return [entries[capture_id] for capture_id in nearest if capture_id in entries]
+    return {listing_url: entries[capture_id] for capture_id, listing_url in nearest.items() if capture_id in entries}
 
 
 def _seconds(stored: str) -> float:

@@ -22,7 +22,6 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from dvscrape.archive.incremental import KnownCapture
 from dvscrape.archive.times import now_stored
 from dvscrape.capture.items import (
     CANONICAL_KEY,
@@ -40,7 +39,6 @@ from dvscrape.pages.listing import (
     Listing,
     ListingEntry,
     ListingHint,
-    extract_listing,
     listing_hint,
 )
 from dvscrape.sites.urls import classify
@@ -84,7 +82,7 @@ class ArchivedPages(Protocol):
 
     def archived_payload(self, capture_id: int | None) -> tuple[bytes, str | None]: ...
 
-    def archived_listings(self) -> list[KnownCapture]: ...
+    def listing_entries_near(self, canonical_url: str, moment: str) -> dict[str, ListingEntry]: ...
 
     def profile_for(self, url: str) -> SiteProfile | None: ...
 
@@ -154,8 +152,6 @@ class HeldArticles:
         """The held articles, extracted with the hint of every listing read so far; nothing is held afterwards."""
         held, self._waiting = self._waiting, []
         self.settled = True
-        if held:
-            self._note_archived_listings()
         return [self._settled_item(article) for article in held]
 
     def release_overdue(self, hold_seconds: float) -> list[ArticleItem | ExtractionFailure]:
@@ -167,29 +163,22 @@ class HeldArticles:
         self._waiting = [held for held in self._waiting if now - held.held_since < hold_seconds]
         return [self._settled_item(held) for held in overdue]
 
-    def _note_archived_listings(self) -> None:
-        """In an incremental or resumed crawl: the listing pages this run did not read (it stops paging a listing
-        where it finds held articles), as the archive last captured them, so that what they show still holds and a
-        re-reached article keeps its hint; reextract reads the same captures."""
+    def _settled_hint(self, held: HeldArticle) -> ListingHint:
+        """The hint of every listing entry this crawl read for *held*, and in an incremental or resumed crawl, of the
+        listing pages it did not read (it stops paging a listing where it finds held articles) as the archive
+        captured them nearest the article: what a rebuild reads (runs/rebuild.py), from what the archive keeps of
+        each listing page (archive.replay.listing_entries_near), so that a re-reached article keeps its hint."""
+        entries = dict(self._listing_entries.get(held.canonical, {}))
         archived = self.archived
-        if archived is None or not archived.incremental:
-            return
-        for capture in archived.archived_listings():
-            if capture.canonical_url in self._listings_read:
-                continue
-            profile = archived.profile_for(capture.url)  # the address it was fetched from (another replica port)
-            if profile is None:
-                continue
-            try:
-                body, kind = archived.archived_payload(capture.capture_id)
-                listing = extract_listing(capture.url, body, profile, kind)
-            except (DvscrapeError, OSError, ValueError) as error:
-                logger.warning("archived listing %s could not be read: %s", capture.url, error)
-                continue
-            self.note_listing(listing)
+        if archived is not None and archived.incremental:
+            for listing_url, entry in archived.listing_entries_near(held.canonical, held.fetched_at).items():
+                profile = archived.profile_for(listing_url)  # the address it was fetched from (another replica port)
+                if profile is not None and classify(listing_url, profile).canonical not in self._listings_read:
+                    entries.setdefault(listing_url, entry)
+        return listing_hint(entries.values())
 
     def _settled_item(self, held: HeldArticle) -> ArticleItem | ExtractionFailure:
-        hint = self.hint_for(held.canonical)
+        hint = self._settled_hint(held)
         context = PageContext(
             content_type=held.content_type,
             sitemap_lastmod=held.sitemap_lastmod,

@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING
 
 from dvscrape import __version__
 from dvscrape.archive.db import Archive
-from dvscrape.archive.incremental import IncrementalState, KnownCapture, RecheckPolicy
+from dvscrape.archive.incremental import IncrementalState, RecheckPolicy
 from dvscrape.archive.lookup import (
     archived_capture_times,
     capture_record,
     capture_warc_record,
-    captured_urls,
     crawl_profiles,
     newest_response,
 )
 from dvscrape.archive.records import Capture
 from dvscrape.archive.recovery import check_newest_warc, recover_after_crash
-from dvscrape.archive.replay import record_hint_page
+from dvscrape.archive.replay import listing_entries_near, record_hint_page
 from dvscrape.archive.sitemaps import PreviousSitemap, previous_sitemap
 from dvscrape.archive.times import now_stored, parse_time
 from dvscrape.capture.counts import Count, counts_of
@@ -284,10 +283,10 @@ class CrawlSession:
         except (DvscrapeError, OSError, ValueError):
             return b"", None
 
-    def archived_listings(self) -> list[KnownCapture]:
-        """The last capture of every listing page the archive holds."""
-        found = (self.state.last_capture(canonical) for canonical in captured_urls(self.archive.db.conn, "listing"))
-        return [capture for capture in found if capture is not None]
+    def listing_entries_near(self, canonical_url: str, moment: str) -> dict[str, ListingEntry]:
+        """What each listing URL that showed *canonical_url* showed of it, as captured nearest *moment*
+        (archive.replay.listing_entries_near)."""
+        return listing_entries_near(self.archive.db.conn, canonical_url, moment)
 
     def archived_capture_times(self, urls: Collection[str]) -> set[tuple[str, datetime]]:
         """(URL, capture time) of every capture of *urls* whose WARC record the archive holds."""
