@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from dvscrape.text import decode_html, header_charset, sniff_charset
 from dvscrape.text.letters import split_tone
+
+GOLDEN_PAGES = Path(__file__).parent / "golden" / "pages"
 
 BODY = (
     "<p>Ngày 23/3, Ban Dân vận Quận ủy phối hợp với Ủy ban nhân dân quận Tân Bình tổ chức hội nghị; "
@@ -143,3 +146,40 @@ def test_an_xhtml_page_declaring_its_charset_only_in_the_xml_declaration_is_read
 )
 def test_header_charset(content_type: str | None, charset: str | None) -> None:
     assert header_charset(content_type) == charset
+
+
+def _declaration_variants() -> list[bytes]:
+    """Page starts declaring a charset in the ways pages do (and some they should not), and pages declaring none."""
+    heads = []
+    for label in (b"UTF-8", b"windows-1258", b"iso-8859-1", b"x-unknown", b""):
+        for quote in (b'"', b"'", b""):
+            heads += [
+                b"<meta charset=" + quote + label + quote + b">",
+                b"<META charset = " + quote + label + quote + b" />",
+                b'<meta http-equiv="Content-Type" content="text/html; charset=' + label + b'">',
+                b'<meta content="text/html;charset=' + label + b'" http-equiv="content-type" />',
+                b"<?xml version="
+                + quote
+                + b"1.0"
+                + quote
+                + b" encoding="
+                + (quote or b'"')
+                + label
+                + (quote or b'"')
+                + b"?>\n<html>",
+            ]
+    heads += [b"<title>no charset</title>", b'<meta name="viewport" content="width=device-width">', b""]
+    return [b"<html><head>" + head + b"</head>" if not head.startswith(b"<?xml") else head for head in heads]
+
+
+def test_sniff_charset_reads_declarations_as_beautiful_soup_does() -> None:
+    """Witness: bs4's EncodingDetector, which this module used before, on every declaration form and on the real
+    and replica pages in tests/golden, whole and with the declaration pushed past the first 2 KiB."""
+    from bs4.dammit import EncodingDetector
+
+    pages = _declaration_variants() + [path.read_bytes() for path in sorted(GOLDEN_PAGES.glob("*.html"))]
+    pages += [b"<html><head>" + b"<!-- padding -->" * 200 + b'<meta charset="windows-1258">' for _ in range(1)]
+    assert len(pages) > 80
+    for data in pages:
+        theirs = EncodingDetector.find_declared_encoding(data[:2048], is_html=True)
+        assert sniff_charset(data) == (theirs.strip().strip("\"'").lower() or None if theirs else None), data[:300]
