@@ -63,26 +63,34 @@ def synthetic_article(rng: random.Random, index: int) -> Article:
     )
 
 
-def build(directory: Path, count: int, rng: random.Random) -> float:
-    """Write *count* articles (progress on stderr: a bar on a terminal, a line every 5 % otherwise); return the
-    seconds taken."""
+def build(directory: Path, count: int, rng: random.Random, first: int = 0) -> float:
+    """Write articles *first* to *count* - 1 (progress on stderr: a bar on a terminal, a line every 5 % otherwise);
+    return the seconds taken."""
     started = time.perf_counter()
     seen = datetime(2023, 7, 1, tzinfo=VIETNAM_TZ).isoformat(timespec="seconds")
-    bar = click.progressbar(length=count, label="building", file=sys.stderr, show_pos=True, show_eta=True, width=30)
+    bar = click.progressbar(
+        length=count - first, label="building", file=sys.stderr, show_pos=True, show_eta=True, width=30
+    )
     with Archive.open(directory) as archive, bar:
-        for start in range(0, count, BATCH):
+        for start in range(first, count, BATCH):
             with archive.transaction("store a batch"):
                 for index in range(start, min(count, start + BATCH)):
                     archive.save_article(synthetic_article(rng, index), capture_id=None, seen_at=seen)
             bar.update(min(BATCH, count - start))
             done = min(count, start + BATCH)
             if not sys.stderr.isatty() and done * 20 // count != start * 20 // count:
-                rate = done / (time.perf_counter() - started)
+                rate = (done - first) / (time.perf_counter() - started)
                 print(f"  {done} articles ({done / count:.0%}, {rate:.0f}/s)", file=sys.stderr, flush=True)
         archive.db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
         archive.db.execute("INSERT INTO articles_fts_folded(articles_fts_folded) VALUES ('optimize')")
         archive.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return time.perf_counter() - started
+
+
+def _article_count(directory: Path) -> int:
+    with Archive.open(directory) as archive:
+        (count,) = archive.db.execute("SELECT count(*) FROM articles").fetchone()
+    return int(count)
 
 
 def sample_texts(directory: Path, rng: random.Random, count: int = 200) -> list[tuple[str, str]]:
@@ -176,15 +184,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--keep", type=Path, help="Build the archive here and keep it.")
+    parser.add_argument("--keep", type=Path, help="Build the archive here and keep it (an archive there is grown).")
     parser.add_argument("--existing", type=Path, help="Measure an archive built before with --keep (no build).")
     args = parser.parse_args()
     rng = random.Random(2023)
     with tempfile.TemporaryDirectory() as scratch:
         directory = args.existing or args.keep or Path(scratch) / "archive"
         if args.existing is None:
-            seconds = build(directory, args.articles, rng)
-            print(f"built in {seconds:.0f} s ({args.articles / seconds:.0f} articles/s)")
+            first = _article_count(directory) if (directory / "archive.sqlite").exists() else 0
+            seconds = build(directory, args.articles, random.Random(2023 + first), first)
+            print(f"built in {seconds:.0f} s ({(args.articles - first) / seconds:.0f} articles/s)")
         else:
             started = time.perf_counter()
             Archive.open(directory).close()  # apply migrations added since it was built

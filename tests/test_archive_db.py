@@ -368,3 +368,49 @@ def test_crawl_lock_dies_with_its_process(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], check=True)
     with Archive.open(tmp_path) as archive:
         archive.acquire_crawl_lock()
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("https://x.gov.vn/documents/10180/27145/Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh.pdf/4f1c-9a2b", "Quyết định.pdf"),
+        ("https://x.gov.vn/documents/10180/27145/Ke+hoach+so+109/4f1c-9a2b", "Ke hoach so 109"),  # no extension
+        ("https://x.gov.vn/documents/10180/0/bao-cao.docx", "bao-cao.docx"),
+        ("https://x.gov.vn/upload/2024/thong-bao.pdf/download", "thong-bao.pdf"),
+        ("https://x.gov.vn/c/document_library/get_file?uuid=1", "get_file"),
+    ],
+)
+def test_a_document_has_one_file_name_in_attachments_and_documents(url: str, name: str) -> None:
+    from dvscrape.archive.rows import document_file_name
+    from dvscrape.documents.store import PendingDocument
+
+    assert document_file_name(url) == name
+    assert PendingDocument(url, 0, "", "", "", 0, 0, "").file_name == name
+
+
+def test_search_statistics_move_to_a_rowid_table_unchanged(tmp_path: Path) -> None:
+    """m0024: the postings are no longer the keys of a WITHOUT ROWID table (a split copied megabyte keys); every
+    posting comes across as it was, and search reads them by the new index."""
+    from dvscrape.archive.search import SearchOptions, search
+    from dvscrape.archive.terms import index_pending
+
+    db = Database(tmp_path / "archive.sqlite")
+    apply_migrations(db, stop_before="m0024_postings_by_rowid")
+    for number, title in enumerate(["Tân Bình họp dân", "Phường 2 họp tổ dân phố", "Lễ hội Tân Bình"]):
+        db.execute(
+            "INSERT INTO articles (url, title, body, content_hash, first_seen, last_seen) "
+            "VALUES (?, ?, ?, 'h', 't', 't')",
+            (f"https://x/{number}", title, f"{title}: nội dung bài {number}"),
+        )
+    index_pending(db.conn)
+    db.conn.commit()
+    postings = "SELECT folded, term, segment, articles, weights FROM search_postings ORDER BY 1, 2, 3"
+    before = db.execute(postings).fetchall()
+    table = "SELECT sql FROM sqlite_master WHERE name = 'search_postings'"
+    assert "WITHOUT ROWID" in db.execute(table).fetchone()[0] and before
+    db.close()
+    with Archive.open(tmp_path) as archive:
+        assert archive.db.execute(postings).fetchall() == before
+        assert "WITHOUT ROWID" not in archive.db.execute(table).fetchone()[0]
+        found = search(archive.db.conn, SearchOptions(query="tan binh", limit=5))
+    assert sorted(hit.url for hit in found) == ["https://x/0", "https://x/2"]
