@@ -620,3 +620,15 @@ def test_state_of_many_articles_with_revisits_answers_for_each(archive: Archive)
     may_be_due = state.recheck_candidates(NOW, RecheckPolicy())
     assert may_be_due == sorted(f"{BASE}/a/{n}" for n in range(total) if 1 + n % 7 >= 6)
     assert state.recheck_candidates(datetime(2024, 8, 10, tzinfo=UTC), RecheckPolicy()) == sorted(urls)
+
+
+def test_the_state_holds_the_articles_of_before_the_crawl_whenever_it_is_asked(archive: Archive) -> None:
+    """The state reads a URL's article when first asked; an article the crawl itself stored before that question
+    is not one the archive held (else a listing page showing this run's new articles would stop the pager)."""
+    held, new = f"{BASE}/a/held", f"{BASE}/a/new"
+    archive.save_article(make_article(held), capture_id=None, seen_at="2024-07-06T01:02:03Z")
+    state = IncrementalState.load(archive, resume_crawl_id=None)
+    archive.save_article(make_article(new), capture_id=None, seen_at="2024-07-07T01:02:03Z")
+    archive.save_article(make_article(held, body="Nội dung sửa."), capture_id=None, seen_at="2024-07-07T01:02:03Z")
+    assert state.article(new) is None
+    assert state.article(held) is not None

@@ -55,7 +55,7 @@ _ARTICLE = """
 SELECT articles.id, articles.published_date, articles.first_seen, articles.last_seen, articles.last_checked,
        articles.gone_since, articles.gone_status, articles.capture_id, captures.crawl_id
 FROM articles LEFT JOIN captures ON captures.id = articles.capture_id
-WHERE articles.url = ?
+WHERE articles.url = ? AND articles.id <= ?
 """
 # The latest answered fetch (a WARC record was written: a response or a revisit) of a page that is neither an article
 # nor a listing, of a page requisite, or of an article URL (kept when that answer was 404/410).
@@ -203,10 +203,11 @@ _ArticleRow = tuple[int, str | None, str, str, str | None, str | None, int | Non
 class IncrementalState:
     """The archive's captures and articles as one crawl needs them, by canonical URL.
 
-    A URL's rows are read from the archive when the crawl first asks for them and kept: an answer is the archive's
-    as of that first question, which the crawl asks before it fetches the URL, and captures the crawl itself
-    records are never seen (ids past the last one at load()). The dictionaries given to the constructor are those
-    answers already known (the planner's tests give them without an archive).
+    A URL's rows are read from the archive when the crawl first asks for them and kept. Only rows that existed when
+    the crawl started are seen (ids up to the last ones at load()): the captures the crawl records and the articles
+    it stores are not, however late the crawl first asks (a listing page showing articles this run just stored does
+    not count them as held). The dictionaries given to the constructor are answers already known (the planner's
+    tests give them without an archive).
     """
 
     def __init__(
@@ -220,6 +221,7 @@ class IncrementalState:
         *,
         conn: sqlite3.Connection | None = None,
         snapshot: int = 0,
+        articles_snapshot: int = 0,
     ) -> None:
         self._captures = captures
         self._articles = articles
@@ -229,6 +231,7 @@ class IncrementalState:
         self._media: dict[str, bool] = dict.fromkeys(media_urls, True)
         self._conn = conn
         self._snapshot = snapshot
+        self._articles_snapshot = articles_snapshot
 
     @classmethod
     def load(cls, archive: Archive, *, resume_crawl_id: int | None) -> IncrementalState:
@@ -237,7 +240,10 @@ class IncrementalState:
         those runs already fetched are not due again (see is_due)."""
         conn = archive.db.conn
         (snapshot,) = conn.execute("SELECT coalesce(max(id), 0) FROM captures").fetchone()
-        state = cls({}, {}, frozenset(), frozenset(), conn=conn, snapshot=int(snapshot))
+        (articles,) = conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
+        state = cls(
+            {}, {}, frozenset(), frozenset(), conn=conn, snapshot=int(snapshot), articles_snapshot=int(articles)
+        )
         if resume_crawl_id is not None:
             state.resumed_crawl_ids = _resume_chain(conn, resume_crawl_id)
             state._done = _done_urls(conn, state.resumed_crawl_ids, state)
@@ -260,7 +266,7 @@ class IncrementalState:
     def _article_row(self, canonical_url: str) -> _ArticleRow | None:
         if canonical_url in self._articles or self._conn is None:
             return self._articles.get(canonical_url)
-        found = self._conn.execute(_ARTICLE, (canonical_url,)).fetchone()
+        found = self._conn.execute(_ARTICLE, (canonical_url, self._articles_snapshot)).fetchone()
         self._articles[canonical_url] = tuple(found) if found is not None else None
         return self._articles[canonical_url]
 
