@@ -6,6 +6,7 @@ import pytest
 
 from dvscrape.text import clean_whitespace
 from dvscrape.text.legacy_tables import tcvn3_encoding
+from dvscrape.text.whitespace import _INVISIBLE
 
 
 @pytest.mark.parametrize(
@@ -54,3 +55,8 @@ def test_soft_hyphen_outside_an_embedded_tcvn3_run_is_removed() -> None:
     legacy = "".join(table.get(char, char) for char in "Trường Đại học Sư phạm thành phố")
     text = "Trích văn bản gốc: " + legacy + ". Ghi\u00adchú cuối."
     assert clean_whitespace(text) == "Trích văn bản gốc: " + legacy + ". Ghichú cuối."
+
+
+def test_every_invisible_character_is_unprintable() -> None:
+    """strip_invisible returns printable text untouched: right only while none of the characters it removes is."""
+    assert not any(char.isprintable() for char in _INVISIBLE)

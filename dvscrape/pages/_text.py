@@ -20,19 +20,25 @@ def clean(text: str) -> str:
     text = strip_invisible(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if _is_single_spaced(text):  # one line (every line break is unprintable) as it should be: most text
+        return text
     # str.splitlines breaks at every line break (\r \n \v \f \x1c-\x1e \x85 \u2028 \u2029), a regex would be far slower.
-    lines = text.splitlines()
-    if len(lines) == 1:
-        return _single_spaced(text)
-    return "\n".join([line for line in map(_single_spaced, lines) if line])
+    return "\n".join([line for line in map(_single_spaced, text.splitlines()) if line])
+
+
+def _is_single_spaced(line: str) -> bool:
+    # Every whitespace character but the space is unprintable: a printable line without a double, leading or
+    # trailing space is already single-spaced (most are; the test is cheaper than splitting on words).
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
 
 
 def _single_spaced(line: str) -> str:
-    # Every whitespace character but the space is unprintable: a printable line without a double, leading or
-    # trailing space is already single-spaced (most are; the test is cheaper than splitting on words).
-    if line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " ":
+    if _is_single_spaced(line):
         return line
-    return " ".join(line.split())
+    # Most lines that are not have only no-break spaces and an end space to change: replacing them is far cheaper
+    # than splitting into words (str.split breaks at U+00A0 too, so the result is the same).
+    spaced = line.replace("\xa0", " ").strip(" ")
+    return spaced if _is_single_spaced(spaced) else " ".join(spaced.split())
 
 
 def clean_line(text: str) -> str:

@@ -80,7 +80,7 @@ def _caption_style(unit: Unit) -> bool:
 
 def _is_heading(unit: Unit) -> bool:
     """A short paragraph written all in bold (CKEditor users' subheading) without a closing full stop."""
-    return unit.bold and unit.words <= HEADING_MAX_WORDS and not unit.text.rstrip().endswith(_SENTENCE_END)
+    return unit.bold and unit.at_most(HEADING_MAX_WORDS) and not unit.text.rstrip().endswith(_SENTENCE_END)
 
 
 def _same_caption_style(first: Unit, other: Unit) -> bool:
@@ -88,7 +88,7 @@ def _same_caption_style(first: Unit, other: Unit) -> bool:
 
 
 def _is_signature(unit: Unit, boilerplate: Boilerplate) -> bool:
-    if unit.kind != "paragraph" or unit.images or not unit.text or unit.words > SIGNATURE_MAX_WORDS:
+    if unit.kind != "paragraph" or unit.images or not unit.text or not unit.at_most(SIGNATURE_MAX_WORDS):
         return False
     if unit.text.startswith(boilerplate.source_line_prefixes):
         return True
@@ -123,7 +123,7 @@ def assemble(units: list[Unit], boilerplate: Boilerplate) -> Assembled:
             blocks.append(Block(kind, unit.text))
             continue
         caption = ""
-        if unit.text and (unit.words <= OWN_TEXT_CAPTION_MAX_WORDS or _caption_style(unit)):
+        if unit.text and (unit.at_most(OWN_TEXT_CAPTION_MAX_WORDS) or _caption_style(unit)):
             caption = clean_line(unit.text)
         elif unit.text:
             blocks.append(Block(unit.kind, unit.text))
@@ -147,7 +147,7 @@ def _caption_after(units: list[Unit], index: int, signature_index: int | None, f
     first = units[index]
     if first.images or first.kind != "paragraph" or not first.text:
         return "", index
-    if _caption_style(first) and first.words <= CAPTION_MAX_WORDS:
+    if _caption_style(first) and first.at_most(CAPTION_MAX_WORDS):
         parts = [first.text]
         index += 1
         while (
@@ -157,13 +157,13 @@ def _caption_after(units: list[Unit], index: int, signature_index: int | None, f
             and units[index].kind == "paragraph"
             and _same_caption_style(first, units[index])
             and not parts[-1].rstrip().endswith(_SENTENCE_END)
-            and sum(len(p.split()) for p in parts) + units[index].words <= CAPTION_MAX_WORDS
+            and units[index].at_most(CAPTION_MAX_WORDS - sum(len(p.split()) for p in parts))
         ):
             parts.append(units[index].text)
             index += 1
         return clean_line(" ".join(parts)), index
     unstyled = not (first.align or first.italic or first.bold)
-    if unstyled and first.words <= PLAIN_CAPTION_MAX_WORDS and not first.text.rstrip().endswith(_SENTENCE_END):
+    if unstyled and first.at_most(PLAIN_CAPTION_MAX_WORDS) and not first.text.rstrip().endswith(_SENTENCE_END):
         flags.append("caption-unstyled")
         return clean_line(first.text), index + 1
     return "", index

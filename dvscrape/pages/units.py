@@ -57,10 +57,9 @@ class Unit(NamedTuple):
     link_chars: int = 0  # visible characters inside links (<a>), and in all
     chars: int = 0
 
-    @property
-    def words(self) -> int:
-        """Number of words of the unit's text."""
-        return len(self.text.split())
+    def at_most(self, words: int) -> bool:
+        """Whether the unit's text has at most *words* words (a long text is not split all the way to tell)."""
+        return words >= 0 and len(self.text.split(None, words)) <= words
 
 
 @dataclass(slots=True)

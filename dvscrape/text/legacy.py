@@ -23,7 +23,7 @@ from dvscrape.text.runs import MIN_RUN_EVIDENCE, LegacyEncoding, LegacyRun, runs
 from dvscrape.text.syllables import is_vietnamese_syllable, parse_syllable, rhymes, split_word
 from dvscrape.text.tcvn3 import decode_tcvn3
 from dvscrape.text.tones import tone_in_place
-from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, may_hold_viqr, viqr_runs
+from dvscrape.text.viqr import decode_viqr, follows_rfc_escapes, mark_trigger, may_hold_viqr, viqr_runs
 
 __all__ = [
     "LegacyEncoding",
@@ -54,11 +54,22 @@ _CODE_PREFIXES = frozenset("%$#@&\\=_~^*|{}")
 _VIETNAMESE_LATIN1 = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý"
 
 
+def _eight_bit_hints() -> str:
+    """The Latin-1 characters that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
+    return "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
+
+
 @cache
 def _eight_bit_hint_re() -> re.Pattern[str]:
-    """A Latin-1 character that TCVN3 and VNI text shows and Unicode Vietnamese does not use."""
-    hints = "".join(chr(code) for code in range(0xA1, 0x100) if chr(code) not in _VIETNAMESE_LATIN1)
-    return re.compile(f"[{re.escape(hints)}]")
+    return re.compile(f"[{re.escape(_eight_bit_hints())}]")
+
+
+@cache
+def _any_trigger_re() -> re.Pattern[str]:
+    """may_hold_eight_bit or may_hold_viqr in one scan: one of their characters, then that test's condition."""
+    triggers = [(_eight_bit_hints(), ""), vni_trigger(), mark_trigger()]
+    tests = "|".join(f"(?<=[{re.escape(chars)}]){condition}" for chars, condition in triggers)
+    return re.compile(f"[{re.escape(''.join(chars for chars, _ in triggers))}](?:{tests})")
 
 
 @cache
@@ -307,8 +318,11 @@ def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: b
     written '\\.'), so an unescaped one is a tone even where this text shows no escape. Returns [] at once for text
     that has none of the characters legacy text is made of.
     """
+    expected = expect in ("tcvn3", "vni") and not text.isascii()
+    if not expected and _any_trigger_re().search(text) is None:
+        return []
     candidates: list[tuple[LegacyRun, bool]] = []
-    if may_hold_eight_bit(text) or expect in ("tcvn3", "vni") and not text.isascii():
+    if expected or may_hold_eight_bit(text):
         candidates += _eight_bit_runs(text, expect)
     if may_hold_viqr(text):
         candidates += [(run, False) for run in viqr_runs(text, escaped)]

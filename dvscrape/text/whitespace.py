@@ -61,7 +61,8 @@ def _blank_lines_re() -> re.Pattern[str]:
 
 @cache
 def _invisible_run_re() -> re.Pattern[str]:
-    return re.compile("[" + re.escape(_INVISIBLE) + "]+")
+    invisible = "[" + re.escape(_INVISIBLE) + "]"
+    return re.compile(invisible + invisible + "*")  # opening with a class, not a repeat: the scan skips faster
 
 
 # Letters of the scripts whose spelling uses invisible characters (regex class bodies): right to left (Hebrew,
@@ -119,7 +120,8 @@ def strip_invisible(text: str) -> str:
     join in a Latin sentence, an emoji sequence) and goes between Latin letters, spaces and the text's ends, where
     it shows nothing. A BOM inside text is always noise.
     """
-    if text.isascii() or not _invisible_run_re().search(text):
+    # Every invisible character is unprintable: a printable text (most) has none, and the test is cheaper than the scan.
+    if text.isascii() or text.isprintable() or not _invisible_run_re().search(text):
         return text
     used = _scripts_marks(text)
 
