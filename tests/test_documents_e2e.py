@@ -41,6 +41,8 @@ def test_crawl_documents_search_export(archive: Path, tmp_path: Path, monkeypatc
     failed = _rows(archive, "select reason from documents where status = 'failed'")
     assert all(reason.split(":")[0] in ("encrypted", "damaged") for (reason,) in failed)
     assert not _rows(archive, "select id from documents where status = 'done' and text = ''")  # never silently empty
+    names = _rows(archive, "select distinct a.file_name, d.file_name from attachments a join documents d using (url)")
+    assert names and all(attached == document for attached, document in names), names  # one rule for both tables
     if statuses.get("waiting_ocr"):
         assert "tesseract-ocr-vie" in first.stdout
 

@@ -21,7 +21,7 @@ from dvscrape.serving.browser import chromium
 from dvscrape.serving.replay import replay_pages
 from dvscrape.text.legacy import detect_legacy
 from dvscrape.text.pipeline import normalize
-from dvscrape.warc.cdxj import iter_index, surt
+from dvscrape.warc.cdxj import parse_line, surt
 from dvscrape.warc.reader import read_record_at
 from tests.conftest import CrawledArchive, run_cli
 from tests.replaywebpage import app_folder, replay_session
@@ -51,7 +51,7 @@ def test_cdxj_index_addresses_every_response(crawled_archive: CrawledArchive, tm
     assert result.returncode == 0, result.stderr
     lines = output.read_text(encoding="utf-8").splitlines()
     assert lines == sorted(lines, key=lambda line: line.encode("utf-8"))
-    entries = list(iter_index(output))
+    entries = [parse_line(line) for line in lines]
     assert len(entries) == len(lines) > 60
     reference = None
     try:
@@ -60,7 +60,8 @@ def test_cdxj_index_addresses_every_response(crawled_archive: CrawledArchive, tm
         reference = surt_package.surt
     except ImportError:
         pass
-    for key, timestamp, fields in entries:
+    for entry in entries:
+        key, timestamp, fields = entry.key, entry.timestamp, entry.fields
         assert len(timestamp) == 14 and timestamp.isdigit()
         record = read_record_at(
             crawled_archive.directory / "warc" / fields["filename"], int(fields["offset"]), int(fields["length"])

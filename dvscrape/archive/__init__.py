@@ -17,7 +17,7 @@ suspected boilerplate) and ``lock`` (the crawl lock). WARC files are read and wr
 module's docstring says more.
 """
 
-from dvscrape.warc import import_without
+from dvscrape.optional import import_without
 
 # sqlite-utils imports pandas and numpy only to map their value types to columns; the archive stores neither.
 import_without("sqlite_utils", "pandas", "numpy")

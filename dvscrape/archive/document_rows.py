@@ -9,6 +9,7 @@ from typing import Any
 
 from dvscrape.archive.db import Archive
 from dvscrape.archive.document_tables import DOCUMENT_COLUMNS
+from dvscrape.archive.rows import dict_rows
 
 
 def documents_with_articles(conn: sqlite3.Connection) -> Iterator[tuple[dict[str, Any], list[tuple[int, str, str]]]]:
@@ -24,9 +25,8 @@ def documents_with_articles(conn: sqlite3.Connection) -> Iterator[tuple[dict[str
         ORDER BY d.id
         """
     )
-    names = [column[0] for column in cursor.description]
-    for row in cursor.fetchall():
-        yield dict(zip(names, row, strict=True)), articles_attaching(conn, row[1])
+    for row in dict_rows(cursor):
+        yield row, articles_attaching(conn, row["url"])
 
 
 def articles_attaching(conn: sqlite3.Connection, url: str) -> list[tuple[int, str, str]]:

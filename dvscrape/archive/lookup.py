@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
+from dvscrape.archive.rows import dict_rows
 from dvscrape.errors import ConfigurationError, NotInArchiveError
 from dvscrape.sites import get_profile
 from dvscrape.sites.profile import SiteProfile
@@ -136,11 +137,9 @@ def capture_record(conn: sqlite3.Connection, capture_id: int | None) -> dict[str
         "warc_length, warc_record_id, payload_digest FROM captures WHERE id = ?",
         (capture_id,),
     )
-    row = cursor.fetchone()
-    if row is None:
+    record: dict[str, object] | None = next(iter(dict_rows(cursor)), None)
+    if record is None:
         return None
-    names = [column[0] for column in cursor.description]
-    record: dict[str, object] = dict(zip(names, row, strict=True))
     origin = provenance(conn, capture_id)
     if origin is not None:  # imported from another tool's file (dvscrape import)
         record["imported"] = origin
@@ -157,19 +156,16 @@ def article_span(conn: sqlite3.Connection, article_id: int) -> tuple[str, str, s
 
 def stored_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
     """The stored row of the article *article_id* (every column), with its figures and attachments as lists."""
-    cursor = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,))
-    row = cursor.fetchone()
-    if row is None:
+    found = dict_rows(conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)))
+    if not found:
         raise NotInArchiveError(f"there is no article with id {article_id} in the archive")
-    names = [column[0] for column in cursor.description]
-    data: dict[str, Any] = dict(zip(names, row, strict=True))
+    data = found[0]
     for child, columns in (
         ("figures", "image_url, alt, caption"),
         ("attachments", "url, file_name, file_type, content_type, text"),
     ):
-        cursor = conn.execute(f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position", (article_id,))
-        child_names = [column[0] for column in cursor.description]
-        data[child] = [dict(zip(child_names, child_row, strict=True)) for child_row in cursor.fetchall()]
+        query = f"SELECT {columns} FROM {child} WHERE article_id = ? ORDER BY position"
+        data[child] = dict_rows(conn.execute(query, (article_id,)))
     return data
 
 
@@ -256,11 +252,6 @@ def replay_articles(conn: sqlite3.Connection) -> Iterator[tuple[str, str, str]]:
 def captured_origins(conn: sqlite3.Connection) -> list[str]:
     """Every address (scheme://host) the archive's crawls and imports captured pages of, offsite ones aside."""
     return [str(origin) for (origin,) in conn.execute("SELECT DISTINCT origin FROM crawl_origins")]
-
-
-def captured_urls(conn: sqlite3.Connection, kind: str) -> list[str]:
-    """The canonical URLs of every capture of *kind* (listing, article, …), each once."""
-    return [str(row[0]) for row in conn.execute("SELECT DISTINCT canonical_url FROM captures WHERE kind = ?", (kind,))]
 
 
 def archived_capture_times(conn: sqlite3.Connection, urls: Collection[str]) -> set[tuple[str, str]]:

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from dvscrape.archive.rows import dict_rows
 from dvscrape.archive.versions import VERSIONED_FIELDS, changed_fields, comparable
 
 StoredRow = dict[str, Any]
@@ -27,9 +28,7 @@ StoredRow = dict[str, Any]
 
 def _versions(conn: sqlite3.Connection, table: str, article_id: int) -> list[StoredRow]:
     """Every version row (all columns) of *article_id* in *table*, in version order."""
-    cursor = conn.execute(f"SELECT * FROM {table} WHERE article_id = ? ORDER BY version", (article_id,))
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor]
+    return dict_rows(conn.execute(f"SELECT * FROM {table} WHERE article_id = ? ORDER BY version", (article_id,)))
 
 
 def current_history(rows: Sequence[StoredRow]) -> list[StoredRow]:

@@ -1,13 +1,15 @@
-"""Turning Articles and Captures into the column values of the archive's tables (pure functions, no database)."""
+"""Turning Articles and Captures into the column values of the archive's tables, and a query's rows into dicts."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import unquote_plus, urlsplit
 
 from dvscrape.pages.article import Article, Attachment
@@ -73,13 +75,13 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def attachment_file_name(url: str) -> str:
-    """The document's file name from its URL: the last path segment with an extension, else the last segment.
-
-    Liferay document URLs look like ``/documents/<group>/<folder>/<title.pdf>/<uuid>``, so the last segment is often
-    a UUID and the name is the segment before it.
-    """
+def document_file_name(url: str) -> str:
+    """A document's file name from its URL, as `attachments` and `documents` both store it: Liferay's document URLs
+    (``/documents/<group>/<folder>/<name>/<uuid>``) name it in their fourth segment, with or without an extension;
+    elsewhere it is the last segment with an extension, else the last segment."""
     segments = [unquote_plus(segment) for segment in urlsplit(url).path.split("/") if segment]
+    if len(segments) >= 5 and segments[0] == "documents":
+        return segments[3]
     for segment in reversed(segments):
         if _EXTENSION.search(segment):
             return segment
@@ -156,7 +158,7 @@ def attachment_rows(article_id: int, article: Article) -> list[tuple[object, ...
     """(article_id, position, url, file_name, file_type, content_type, text) for each attachment."""
     rows: list[tuple[object, ...]] = []
     for position, attachment in enumerate(article.attachments):
-        file_name = attachment_file_name(attachment.url)
+        file_name = document_file_name(attachment.url)
         rows.append(
             (
                 article_id,
@@ -179,3 +181,9 @@ def tag_rows(article_id: int, article: Article) -> list[tuple[object, ...]]:
 def related_rows(article_id: int, article: Article) -> list[tuple[object, ...]]:
     """(article_id, position, url) for each related link."""
     return [(article_id, position, url) for position, url in enumerate(article.related)]
+
+
+def dict_rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """The rows *cursor* gives, each as a dict keyed by column name."""
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

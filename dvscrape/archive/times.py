@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from dvscrape.warc.model import parse_time
+
 STORED_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time or date (``Z`` or an offset; naive taken as UTC) as an aware datetime; ValueError if none."""
-    moment = datetime.fromisoformat(text.strip())
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def day_of(text: object) -> date | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from dvscrape.archive.rows import dict_rows
 from dvscrape.pages.article import Article
 
 # Fields compared between versions, in the order changed_fields lists them.
@@ -26,8 +27,9 @@ INSERT INTO article_versions (
 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _VERSION_COLUMNS = (
-    "id, article_id, version, capture_id, content_hash, title, body, published_date, category, signature, figures, "
-    "changed_fields, seen_at, reason, supersedes"
+    "id, article_id, version, capture_id, content_hash, coalesce(title, '') AS title, coalesce(body, '') AS body, "
+    "published_date, coalesce(category, '') AS category, coalesce(signature, '') AS signature, figures, "
+    "changed_fields, seen_at, coalesce(reason, '') AS reason, supersedes"
 )
 
 
@@ -177,30 +179,11 @@ def versions_of(conn: sqlite3.Connection, article_id: int) -> list[ArticleVersio
     """Every version of *article_id*, oldest first."""
     found = conn.execute(
         f"SELECT {_VERSION_COLUMNS} FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
-    ).fetchall()
-    return [_version_from_row(row) for row in found]
-
-
-def _version_from_row(row: Sequence[object]) -> ArticleVersion:
-    figures = json.loads(str(row[10] or "[]"))
-    changed = json.loads(str(row[11] or "[]"))
-    return ArticleVersion(
-        id=int(str(row[0])),
-        article_id=int(str(row[1])),
-        version=int(str(row[2])),
-        capture_id=int(str(row[3])) if row[3] is not None else None,
-        content_hash=str(row[4]),
-        title=str(row[5] or ""),
-        body=str(row[6] or ""),
-        published_date=str(row[7]) if row[7] is not None else None,
-        category=str(row[8] or ""),
-        signature=str(row[9] or ""),
-        figures=tuple(figures),
-        changed_fields=tuple(changed),
-        seen_at=str(row[12]),
-        reason=str(row[13] or ""),
-        supersedes=int(str(row[14])) if row[14] is not None else None,
     )
+    return [
+        ArticleVersion(**row | {name: tuple(json.loads(row[name] or "[]")) for name in ("figures", "changed_fields")})
+        for row in dict_rows(found)
+    ]
 
 
 def _field_lines(version: ArticleVersion, name: str) -> list[str]:

@@ -56,11 +56,8 @@ def _export_documents(archive_dir: Path, out: Path, options: ExportOptions, *, o
     from dvscrape.export.documents import export_documents
 
     missing_folders(out.parent)
-    with opened_archive(archive_dir) as archive:
-        try:
-            files = export_documents(archive.db.conn, out, options, overwrite=overwrite)
-        except DvscrapeError as error:
-            raise command_error(error) from error
+    with opened_archive(archive_dir) as archive:  # which reports a DvscrapeError of the export as a CommandError
+        files = export_documents(archive.db.conn, out, options, overwrite=overwrite)
     for file in files:
         click.echo(f"wrote documents to {out / file.path} ({file.bytes} bytes)")
 

@@ -7,8 +7,8 @@ import io
 import re
 import struct
 
-from dvscrape.documents.model import DONE, LEGACY_FONT, TEXT_LAYER, DocumentResult, Page, failed
-from dvscrape.documents.textpass import clean_text, is_legacy
+from dvscrape.documents.model import DocumentResult, failed
+from dvscrape.documents.textpass import one_page
 
 _FIELD_CODE = re.compile(r"\x13[^\x13\x14\x15]*\x14|\x13[^\x13\x14\x15]*\x15")
 _DROP = dict.fromkeys(map(ord, "\x01\x02\x05\x08\x14\x15\x1f"), None)
@@ -89,7 +89,4 @@ def read_doc(data: bytes) -> DocumentResult:
         return failed("doc", f"damaged: the Word document's structure cannot be read ({error})")
     finally:
         ole.close()
-    lines = to_lines(text)
-    raw = "\n".join(lines)
-    method = LEGACY_FONT if not raw.isascii() and is_legacy(raw) else TEXT_LAYER
-    return DocumentResult("doc", DONE, method, [Page(1, clean_text(lines), method)], page_count=1)
+    return one_page("doc", to_lines(text))

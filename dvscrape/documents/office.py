@@ -12,7 +12,7 @@ from typing import Any
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, LEGACY_FONT, TEXT_LAYER, DocumentResult, Page, failed
-from dvscrape.documents.textpass import clean_line, clean_text, font_legacy_encoding, is_legacy
+from dvscrape.documents.textpass import clean_line, clean_text, font_legacy_encoding, is_legacy, one_page
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -151,10 +151,7 @@ def read_docx(data: bytes, limits: Limits) -> DocumentResult:
     once(section.header for section in document.sections)
     lines.extend(reader.body(document.element.body))
     once(section.footer for section in document.sections)
-    raw = "\n".join(lines)
-    legacy = reader.legacy or (not raw.isascii() and is_legacy(raw))
-    method = LEGACY_FONT if legacy else TEXT_LAYER
-    result = DocumentResult("docx", DONE, method, [Page(1, clean_text(lines), method)], page_count=1)
+    result = one_page("docx", lines, legacy=reader.legacy)
     result.warnings += _macro_warning(data)
     return result
 
@@ -214,10 +211,7 @@ def read_odf(data: bytes, kind: str, limits: Limits) -> DocumentResult:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
         return failed(kind, f"damaged: no readable content.xml ({error})")
     body = root.find(f"{OFFICE_NS}body")
-    lines = _odf_lines(body if body is not None else root, limits.max_cells)
-    raw = "\n".join(lines)
-    method = LEGACY_FONT if not raw.isascii() and is_legacy(raw) else TEXT_LAYER
-    return DocumentResult(kind, DONE, method, [Page(1, clean_text(lines), method)], page_count=1)
+    return one_page(kind, _odf_lines(body if body is not None else root, limits.max_cells))
 
 
 # --- spreadsheets --------------------------------------------------------------------------------------------------
@@ -318,10 +312,7 @@ def read_rtf(data: bytes, limits: Limits) -> DocumentResult:
         text = rtf_to_text(source, encoding="cp1252", errors="replace")
     except Exception as error:  # striprtf raises assorted errors on malformed input
         return failed("rtf", f"damaged: striprtf cannot read it ({type(error).__name__}: {error})")
-    lines = text.split("\n")
-    raw = "\n".join(lines)
-    method = LEGACY_FONT if not raw.isascii() and is_legacy(raw) else TEXT_LAYER
-    return DocumentResult("rtf", DONE, method, [Page(1, clean_text(lines), method)], page_count=1)
+    return one_page("rtf", text)
 
 
 def read_plain(data: bytes) -> DocumentResult:
@@ -332,6 +323,4 @@ def read_plain(data: bytes) -> DocumentResult:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = decode_html(data, None)
-    raw = text
-    method = LEGACY_FONT if not raw.isascii() and is_legacy(raw) else TEXT_LAYER
-    return DocumentResult("text", DONE, method, [Page(1, clean_text(text), method)], page_count=1)
+    return one_page("text", text)

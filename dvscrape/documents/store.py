@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dvscrape.archive.document_rows import document_captures, document_states
 from dvscrape.archive.lookup import capture_record, original_capture_id
+from dvscrape.archive.rows import document_file_name
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.sniff import extension_kind
 
@@ -46,13 +47,8 @@ class PendingDocument:
 
     @property
     def file_name(self) -> str:
-        from urllib.parse import unquote_plus, urlsplit
-
-        parts = [part for part in urlsplit(self.url).path.split("/") if part]
-        # Liferay: /documents/<group>/<folder>/<name>/<uuid>
-        if len(parts) >= 5 and parts[0] == "documents":
-            return unquote_plus(parts[3])
-        return unquote_plus(parts[-1]) if parts else ""
+        """The file name its URL gives (archive.rows.document_file_name, as the attachment's row has it)."""
+        return document_file_name(self.url)
 
 
 def _is_document(url: str, content_type: str, attached: bool) -> bool:

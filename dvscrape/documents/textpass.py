@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from dvscrape.documents.model import DONE, LEGACY_FONT, TEXT_LAYER, DocumentResult, Page
 from dvscrape.text import detect_legacy, from_legacy, normalize
 
 _BLANKS = re.compile(r"\n{3,}")
@@ -23,6 +24,14 @@ def bytes_view(text: str) -> str:
 def is_legacy(text: str) -> bool:
     """Whether text reads as TCVN3 or VNI (a legacy Vietnamese font's bytes shown as Latin-1)."""
     return detect_legacy(bytes_view(text)) in ("tcvn3", "vni")
+
+
+def one_page(kind: str, lines: list[str] | str, *, legacy: bool = False) -> DocumentResult:
+    """A document read as one page of *lines* (or a text), typed in a legacy font when *legacy* or when it reads as
+    one."""
+    raw = lines if isinstance(lines, str) else "\n".join(lines)
+    method = LEGACY_FONT if legacy or (not raw.isascii() and is_legacy(raw)) else TEXT_LAYER
+    return DocumentResult(kind, DONE, method, [Page(1, clean_text(lines), method)], page_count=1)
 
 
 def clean_line(line: str, legacy: str | None = None) -> str:

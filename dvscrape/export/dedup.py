@@ -101,7 +101,6 @@ class ExactIndex:
     def __init__(self) -> None:
         self._ids = array("q")
         self._digests = bytearray()
-        self._empty: list[int] = []
 
     def add(self, row_id: int, canonical: str) -> None:
         """Record the next row: its id and canonical text."""
@@ -111,7 +110,6 @@ class ExactIndex:
             self._digests += hashlib.sha256(canonical.encode("utf-8")).digest()[:16]
         else:
             self._digests += position.to_bytes(16, "big")  # unique: an empty text duplicates nothing
-            self._empty.append(position)
 
     def groups(self) -> Groups:
         """The groups of the rows added so far."""

@@ -18,7 +18,7 @@ from dvscrape.export.datapackage import write_datapackage
 from dvscrape.export.options import ExportOptions
 from dvscrape.export.run import building, check_out, row_writer
 from dvscrape.export.schema import Field, Kind, Table
-from dvscrape.export.source import ExportSummary, dvscrape_version
+from dvscrape.export.source import ExportSummary
 from dvscrape.export.writers import DataFile
 
 FIELDS: tuple[Field, ...] = (
@@ -81,14 +81,8 @@ def export_documents(
         options={"format": options.format.value},
         read_rows=len(rows),
         rows=len(rows),
-        duplicate_rows=None,
-        grouped_rows=None,
-        first_published=None,
-        last_published=None,
         first_fetched=fetched[0] if fetched else None,
         last_fetched=fetched[-1] if fetched else None,
-        languages=(),
-        dvscrape_version=dvscrape_version(),
     )
     with building(out) as folder:
         writer = row_writer(folder, options, DOCUMENTS)

@@ -30,7 +30,7 @@ from dvscrape.export.options import Dedup, ExportOptions, Format
 from dvscrape.export.parquet import ParquetShardWriter
 from dvscrape.export.records import TextStyle, make_record
 from dvscrape.export.schema import ARTICLES, Table
-from dvscrape.export.source import ExportSummary, Span, dvscrape_version
+from dvscrape.export.source import ExportSummary, Span
 from dvscrape.export.writers import CsvWriter, DataFile, JsonlWriter, RowWriter, describe_file
 
 HF_DATA_FOLDER = "data"
@@ -264,7 +264,6 @@ def _write(
         first_fetched=span.first_fetched,
         last_fetched=span.last_fetched,
         languages=tuple(sorted(span.languages)),
-        dvscrape_version=dvscrape_version(),
     )
     extra: list[DataFile] = []
     if options.format is Format.HF:

@@ -56,14 +56,14 @@ class ExportSummary:
     options: dict[str, object]
     read_rows: int
     rows: int
-    duplicate_rows: int | None
-    grouped_rows: int | None
-    first_published: date | None
-    last_published: date | None
     first_fetched: str | None
     last_fetched: str | None
-    languages: tuple[str, ...]
-    dvscrape_version: str
+    duplicate_rows: int | None = None  # None: no duplicate detection
+    grouped_rows: int | None = None
+    first_published: date | None = None
+    last_published: date | None = None
+    languages: tuple[str, ...] = ()
+    dvscrape_version: str = field(default_factory=dvscrape_version)
 
     @property
     def created(self) -> str | None:

@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from types import TracebackType
 
 _URL = re.compile(r"https?://\S+")
 STOP_TIMEOUT = 10.0
@@ -40,9 +39,7 @@ class ReplicaProcess:
     def __enter__(self) -> ReplicaProcess:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 

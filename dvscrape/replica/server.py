@@ -17,7 +17,6 @@ import threading
 import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import TextIO
 
 from dvscrape.replica.app import ReplicaApp
@@ -198,9 +197,7 @@ class RunningReplica:
     def __enter__(self) -> RunningReplica:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 

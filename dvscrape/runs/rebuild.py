@@ -203,7 +203,7 @@ def _job(archive: Archive, page: ArchivedPage, profiles: list[SiteProfile]) -> P
     conn = archive.db.conn
     try:
         canonical = classify(page.url, profile).canonical
-        hint = listing_hint(listing_entries_near(conn, canonical, page.fetched_at))
+        hint = listing_hint(listing_entries_near(conn, canonical, page.fetched_at).values())
         path = archive.path_of(page.filename)
     except (DvscrapeError, ValueError) as error:
         return str(error)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
@@ -114,11 +113,3 @@ def parse_line(line: str) -> CdxjLine:
     """One line of a CDXJ file (with or without its newline)."""
     key, timestamp, data = line.rstrip("\n").split(" ", 2)
     return CdxjLine(key, timestamp, json.loads(data))
-
-
-def iter_index(path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """(key, timestamp, fields) of each line of a CDXJ file."""
-    with open(path, encoding="utf-8") as handle:
-        for text in handle:
-            line = parse_line(text)
-            yield line.key, line.timestamp, line.fields

@@ -131,14 +131,20 @@ def warc_date(moment: datetime) -> str:
     return str(datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True))
 
 
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time or date (``Z`` or an offset; naive taken as UTC) as an aware datetime; ValueError if none.
+    The one reader of the times dvscrape stores and writes (the archive's, WARC-Dates, a package's creation)."""
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def parse_warc_date(text: str) -> datetime:
-    """A WARC-Date as an aware datetime: ISO 8601 with ``Z`` or an offset (naive read as UTC), or the 14-digit form
-    some tools write (CDX style); ValueError when it is neither."""
+    """A WARC-Date as an aware datetime: as :func:`parse_time` reads it, or the 14-digit form some tools write (CDX
+    style); ValueError when it is neither."""
     text = text.strip()
     if len(text) == 14 and text.isdigit():
         return datetime.strptime(text, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return parse_time(text)
 
 
 def is_precompressed(headers: list[tuple[str, str]]) -> bool:

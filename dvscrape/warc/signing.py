@@ -37,6 +37,7 @@ from cryptography.x509.oid import NameOID
 
 from dvscrape import __version__
 from dvscrape.errors import ConfigurationError, SigningError
+from dvscrape.warc.model import parse_time
 from dvscrape.warc.timestamp import request_timestamp
 
 SPEC_VERSION = "0.1.0"
@@ -140,13 +141,6 @@ def key_fingerprint(public_key: ec.EllipticCurvePublicKey) -> str:
     return "sha256:" + hashlib.sha256(der).hexdigest()
 
 
-def parse_created(created: str) -> datetime:
-    """A package's creation time ('2024-03-01T08:01:00Z') as an aware datetime (UTC when it names no zone).
-    Raises ValueError when it is no ISO 8601 time."""
-    moment = datetime.fromisoformat(created)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def stamp_window_problem(created: datetime, stamped: datetime) -> str | None:
     """Why a timestamp at *stamped* does not attest a package created at *created*, or None when it does."""
     if stamped < created - STAMP_GRACE:
@@ -202,7 +196,7 @@ class DomainSigner:
         refuses, or stamps a time that does not attest *created*."""
         signature = _base64(self.key.sign(digest.encode("ascii"), ec.ECDSA(hashes.SHA256())))
         stamp = request_timestamp(self.tsa_url, signature.encode("ascii"))
-        problem = stamp_window_problem(parse_created(created), stamp.time)
+        problem = stamp_window_problem(parse_time(created), stamp.time)
         if problem:
             raise SigningError(f"{problem} (is this machine's clock right?)")
         signed = _signed_data(digest, created, signature)

@@ -33,7 +33,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 
 from dvscrape.errors import ConfigurationError, SigningError
-from dvscrape.warc.signing import certificate_domain, key_fingerprint, parse_created, stamp_window_problem
+from dvscrape.warc.model import parse_time
+from dvscrape.warc.signing import certificate_domain, key_fingerprint, stamp_window_problem
 from dvscrape.warc.timestamp import check_timestamp
 from dvscrape.warc.verify import Finding
 
@@ -273,7 +274,7 @@ def _check_domain(signed: dict[str, str], report: PackageReport, trust: Trust) -
     chain = x509.load_pem_x509_certificates(signed["domainCert"].encode("ascii"))
     domain = str(signed.get("domain", ""))
     report.signer = domain
-    created = parse_created(str(signed["created"]))
+    created = parse_time(str(signed["created"]))
     signature = str(signed["signature"])
     if not _verify_signature(
         chain[0].public_key(), base64.b64decode(signature, validate=True), signed["hash"].encode()

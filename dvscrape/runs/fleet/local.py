@@ -13,7 +13,6 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from dvscrape.errors import FleetError
 from dvscrape.runs.fleet.scrapyd import ScrapydNode
@@ -39,9 +38,7 @@ class LocalScrapyd:
     def __enter__(self) -> LocalScrapyd:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
 
