@@ -81,11 +81,12 @@ def _folded(term: str) -> str:
 def index_pending(conn: sqlite3.Connection) -> int:
     """Index the articles recorded in search_pending (one new segment), drop their older postings, merge segments;
     return how many articles were pending. Runs inside the caller's write transaction."""
+    pending_ids = [row[0] for row in conn.execute("SELECT article_id FROM search_pending")]
+    if not pending_ids:
+        return 0  # before numpy's import: most transactions store no article
     import numpy as np
 
-    pending = np.array([row[0] for row in conn.execute("SELECT article_id FROM search_pending")], np.int64)
-    if not len(pending):
-        return 0
+    pending = np.array(pending_ids, np.int64)
     bounds = "SELECT id, substr(articles, 1, 4), substr(articles, -4, 4) FROM search_segments WHERE live_articles > 0"
     for segment, first, last in conn.execute(bounds).fetchall():
         low, high = int.from_bytes(first, "little"), int.from_bytes(last, "little")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urldefrag
 
-from lxml import etree, html
-
-from dvscrape.pages.dom import join_url
+from dvscrape.errors import ExtractionError
+from dvscrape.pages.dom import join_url, read_page
 from dvscrape.text import header_charset
 
 # <link rel=…> values whose target a browser loads to render the page.
@@ -55,14 +54,13 @@ def stylesheet_text(body: bytes, content_type: str | None) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def page_requisites(base_url: str, markup: str | bytes) -> list[str]:
+def page_requisites(base_url: str, markup: str | bytes, content_type: str | None = None) -> list[str]:
     """The URLs *markup* embeds: ``<link rel=stylesheet|icon>``, ``<script src>``, ``<img src>`` (and ``srcset``),
-    ``<input type=image>``, ``<video poster>``, ``<source src>``, and ``url()`` in ``<style>`` and style attributes."""
-    if not markup or (isinstance(markup, bytes) and markup.isspace()):
-        return []
+    ``<input type=image>``, ``<video poster>``, ``<source src>``, and ``url()`` in ``<style>`` and style attributes.
+    Bytes are decoded as the extraction decodes them (pages.dom.read_page), with the charset of *content_type*."""
     try:
-        root = html.fromstring(markup)
-    except (etree.ParserError, ValueError):
+        root = read_page(markup, content_type)[0]
+    except ExtractionError:  # no document at all
         return []
     base = base_url
     for href in root.xpath("//base/@href"):

@@ -157,10 +157,11 @@ class _Checker:
             body = decoded_payload(record) if "html" in resolved.mime else b""
         except DvscrapeError as error:
             return PageCheck(page, False, problem=f"the page's record cannot be read: {error}")
-        requisites = self._requisites(page.url, body, timestamp)
+        content_type = record.http_header("Content-Type")
+        requisites = self._requisites(page.url, body, content_type, timestamp)
         replay_bad = [url for url, found in requisites.items() if found is None or not found.good]
         crawl_good = sum(self._was_fetched_well(list(requisites)).values())
-        text_matches, text_problem = self._text(page, body, record.http_header("Content-Type"))
+        text_matches, text_problem = self._text(page, body, content_type)
         return PageCheck(
             page,
             resolves,
@@ -173,11 +174,13 @@ class _Checker:
             problem="; ".join(part for part in (problem, text_problem) if part),
         )
 
-    def _requisites(self, page_url: str, body: bytes, timestamp: str) -> dict[str, Resolved | None]:
+    def _requisites(
+        self, page_url: str, body: bytes, content_type: str | None, timestamp: str
+    ) -> dict[str, Resolved | None]:
         """Every same-host requisite of the page and of its stylesheets, with what replays for it."""
         host = urlsplit(page_url).netloc.lower()
         found: dict[str, Resolved | None] = {}
-        pending = [url for url in page_requisites(page_url, body) if urlsplit(url).netloc.lower() == host]
+        pending = [url for url in page_requisites(page_url, body, content_type) if urlsplit(url).netloc.lower() == host]
         while pending:
             url = pending.pop(0)
             if url in found:
