@@ -202,3 +202,41 @@ def test_isolated_reading_gives_the_same_result(samples: dict[str, generated.Sam
     sample = samples["docx"]
     isolated = read_isolated(sample.data, sample.name, ocr=False)
     assert isolated.status == DONE and isolated.text == _read(sample).text and isolated.fields == _read(sample).fields
+
+
+def _workbooks(sheets: int, rows: int, columns: int) -> dict[str, bytes]:
+    """The same workbook (cell (r, c) of sheet s holding 'Ô s.r.c') as XLSX, written by openpyxl, and as XLS
+    (Excel 97-2003), written by xlwt: writers other than the readers under test."""
+    import openpyxl
+    import xlwt
+
+    modern, legacy = openpyxl.Workbook(), xlwt.Workbook(encoding="utf-8")
+    modern.remove(modern.active)
+    for sheet in range(sheets):
+        new, old = modern.create_sheet(f"Bảng {sheet}"), legacy.add_sheet(f"Bảng {sheet}")
+        for row in range(rows):
+            new.append([f"Ô {sheet}.{row}.{column}" for column in range(columns)])
+            for column in range(columns):
+                old.write(row, column, f"Ô {sheet}.{row}.{column}")
+    streams = {"xlsx": io.BytesIO(), "xls": io.BytesIO()}
+    modern.save(streams["xlsx"])
+    legacy.save(streams["xls"])
+    return {kind: stream.getvalue() for kind, stream in streams.items()}
+
+
+@pytest.mark.parametrize("kind", ("xlsx", "xls"))
+def test_spreadsheets_past_their_limits_say_what_was_left_unread(kind: str) -> None:
+    data = _workbooks(sheets=3, rows=10, columns=10)[kind]
+    whole = read_document(data, f"bang.{kind}", limits=Limits())
+    assert whole.status == DONE and not whole.warnings and len(whole.pages) == 3
+    assert whole.pages[1].text.splitlines()[0] == "Bảng 1" and "Ô 1.9.9" in whole.pages[1].text
+
+    # 150 cells: sheet 0 whole, half of sheet 1, none of sheet 2
+    cut = read_document(data, f"bang.{kind}", limits=Limits(max_cells=150))
+    assert cut.warnings == ["only the first 150 cells read (limit)"]
+    assert [page.text.count("\n") for page in cut.pages] == [10, 5]  # the sheet's name, then its rows
+    assert "Ô 1.4.9" in cut.pages[1].text and "Ô 1.5.0" not in cut.pages[1].text
+
+    first = read_document(data, f"bang.{kind}", limits=Limits(max_pages=1))
+    assert first.warnings == ["only the first 1 of 3 sheets read (limit)"] and len(first.pages) == 1
+    assert first.page_count == 3

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from dvscrape.documents.limits import Limits
@@ -225,27 +225,36 @@ def _cell(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
-def _sheet_pages(kind: str, sheets: list[tuple[str, list[list[Any]]]]) -> DocumentResult:
+def _sheet_pages(kind: str, sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]], limits: Limits) -> DocumentResult:
+    """One page per sheet (*sheets*: name and rows), its name first, then the rows with cells separated by tabs;
+    past limits.max_pages sheets or limits.max_cells cells the rest is left unread, with a warning saying so."""
     result = DocumentResult(kind, DONE, TEXT_LAYER, page_count=len(sheets))
-    legacy = False
-    for number, (name, rows) in enumerate(sheets, start=1):
+    budget = limits.max_cells
+    for number, (name, rows) in enumerate(sheets[: limits.max_pages], start=1):
         lines = [name] if name else []
         for row in rows:
+            budget -= len(row)
+            if budget < 0:
+                break
             cells = [_cell(value) for value in row]
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
                 lines.append("\t".join(cells))
         raw = "\n".join(lines)
-        page_legacy = not raw.isascii() and is_legacy(raw)
-        legacy = legacy or page_legacy
-        result.pages.append(Page(number, clean_text(lines), LEGACY_FONT if page_legacy else TEXT_LAYER))
-    result.method = LEGACY_FONT if legacy else TEXT_LAYER
+        method = LEGACY_FONT if not raw.isascii() and is_legacy(raw) else TEXT_LAYER
+        result.pages.append(Page(number, clean_text(lines), method))
+        if budget < 0:
+            result.warnings.append(f"only the first {limits.max_cells} cells read (limit)")
+            break
+    if len(sheets) > len(result.pages) and budget >= 0:
+        result.warnings.append(f"only the first {len(result.pages)} of {len(sheets)} sheets read (limit)")
+    result.method = LEGACY_FONT if any(page.method == LEGACY_FONT for page in result.pages) else TEXT_LAYER
     return result
 
 
 def read_xlsx(data: bytes, limits: Limits) -> DocumentResult:
-    """An Excel 2007+ workbook: one page per sheet, its name first, then the rows with cells separated by tabs."""
+    """An Excel 2007+ workbook: one page per sheet (see _sheet_pages)."""
     reason = check_zip(data, "xlsx", limits)
     if reason:
         return failed("xlsx", reason)
@@ -255,26 +264,17 @@ def read_xlsx(data: bytes, limits: Limits) -> DocumentResult:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on malformed packages
         return failed("xlsx", f"damaged: openpyxl cannot open it ({type(error).__name__}: {error})")
-    sheets: list[tuple[str, list[list[Any]]]] = []
-    budget = limits.max_cells
-    for sheet in workbook.worksheets[: limits.max_pages]:
-        rows: list[list[Any]] = []
-        for row in sheet.iter_rows(values_only=True):
-            budget -= len(row)
-            if budget < 0:
-                break
-            rows.append(list(row))
-        sheets.append((sheet.title, rows))
-    workbook.close()
-    result = _sheet_pages("xlsx", sheets)
-    if budget < 0:
-        result.warnings.append(f"only the first {limits.max_cells} cells read (limit)")
+    try:
+        sheets = [(sheet.title, sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
+        result = _sheet_pages("xlsx", sheets, limits)
+    finally:
+        workbook.close()
     result.warnings += _macro_warning(data)
     return result
 
 
 def read_xls(data: bytes, limits: Limits) -> DocumentResult:
-    """An Excel 97-2003 workbook (xlrd)."""
+    """An Excel 97-2003 workbook (xlrd): one page per sheet (see _sheet_pages)."""
     import xlrd
 
     try:
@@ -285,19 +285,13 @@ def read_xls(data: bytes, limits: Limits) -> DocumentResult:
         return failed("xls", f"damaged: xlrd cannot read it ({error})")
     except Exception as error:  # xlrd raises assorted errors on malformed files
         return failed("xls", f"damaged: xlrd cannot read it ({type(error).__name__}: {error})")
-    sheets: list[tuple[str, list[list[Any]]]] = []
-    budget = limits.max_cells
-    for index in range(min(workbook.nsheets, limits.max_pages)):
+
+    def rows(index: int) -> Iterator[list[Any]]:  # a generator: a sheet past the limits is never loaded
         sheet = workbook.sheet_by_index(index)
-        rows = []
-        for row_index in range(sheet.nrows):
-            row = sheet.row_values(row_index)
-            budget -= len(row)
-            if budget < 0:
-                break
-            rows.append(row)
-        sheets.append((sheet.name, rows))
-    return _sheet_pages("xls", sheets)
+        yield from (sheet.row_values(row_index) for row_index in range(sheet.nrows))
+
+    sheets = [(name, rows(index)) for index, name in enumerate(workbook.sheet_names())]
+    return _sheet_pages("xls", sheets, limits)
 
 
 # --- RTF and plain text --------------------------------------------------------------------------------------------
