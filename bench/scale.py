@@ -49,7 +49,7 @@ from bench.scale_corpus import CHUNK, bar, build, chunk_warc  # noqa: E402
 from bench.search import measure, percentile, queries, sample_texts  # noqa: E402
 from dvscrape.archive.db import Archive  # noqa: E402
 from dvscrape.archive.incremental import IncrementalState, RecheckPolicy  # noqa: E402
-from dvscrape.archive.rereading import stored_counts  # noqa: E402
+from dvscrape.archive.rereading import stored_articles  # noqa: E402
 from dvscrape.archive.times import parse_time  # noqa: E402
 
 MIB = 1 << 20
@@ -212,7 +212,7 @@ def measure_size(size: Size, archive: Path, workdir: Path, extra: Path, options:
 
 def _articles(archive: Path) -> int:
     with Archive.open(archive, readonly=True) as opened:
-        return stored_counts(opened.db.conn)[0]
+        return stored_articles(opened.db.conn)
 
 
 def _reextracted(stdout: str) -> int:

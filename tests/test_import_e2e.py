@@ -120,6 +120,9 @@ def test_wget_warc_of_a_mirror_imports_as_the_crawl_archived(
     mirror = run_cli("import", str(wget_warc), "--archive", str(archive))  # no --base-url: the mirror is recognised
     assert mirror.returncode == 0 and f"pages at {crawled_archive.replica_url}" in mirror.stderr, mirror.stderr
     assert_same_articles(crawled_archive.database, archive / "archive.sqlite")
+    with sqlite3.connect(crawled_archive.database) as crawled:
+        (articles,) = crawled.execute("SELECT count(*) FROM articles").fetchone()
+    assert f"; {articles} new article(s), 0 updated" in mirror.stdout, mirror.stdout
 
     # an archive an older dvscrape left with that file imported as no page of the site: it is imported again
     from dvscrape.archive.db import Archive
@@ -129,7 +132,7 @@ def test_wget_warc_of_a_mirror_imports_as_the_crawl_archived(
     older = tmp_path / "older"
     monkeypatch.setattr(imports, "_on_their_address", lambda *args: None)
     with Archive.open(older) as opened:
-        assert imports.import_paths(opened, [wget_warc], get_profile("tanbinh")).articles == 0
+        assert imports.import_paths(opened, [wget_warc], get_profile("tanbinh")).articles_new == 0
     imported(older, wget_warc, base_url=crawled_archive.replica_url)
     assert_same_articles(crawled_archive.database, older / "archive.sqlite")
     with sqlite3.connect(archive / "archive.sqlite") as connection:

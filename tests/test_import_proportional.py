@@ -156,6 +156,9 @@ def test_an_import_reads_again_only_the_pages_it_touched(
     (stored,) = conn.execute("SELECT counts FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
     stored_counts = json.loads(stored)  # the figures shown are the ones stored
     assert (stored_counts["pages_reread"], stored_counts["hint_pages_read"]) == (len(replayed_reads(conn, touched)), 1)
+    # the edited article has one more version, the two others none, and no article is new
+    assert "0 new article(s), 1 updated" in result.stdout, result.stdout
+    assert (stored_counts["articles_new"], stored_counts["articles_updated"]) == (0, 1)
 
     # a second import, in process, counted at the reader: two other articles, one as it was before the crawl
     second = [(url, fetched(url), later + timedelta(days=1)) for url, _ in articles[3:5]]

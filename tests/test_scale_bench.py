@@ -8,7 +8,6 @@ from pathlib import Path
 
 from bench.scale_corpus import build
 from dvscrape.archive.db import Archive
-from dvscrape.archive.rereading import stored_counts
 from tests.conftest import run_cli
 
 
@@ -17,7 +16,8 @@ def test_scale_builder_archive_verifies_and_is_searchable(tmp_path: Path) -> Non
     result = build(archive, range(2), articles=25, workers=1)
     assert result.articles >= 50 and result.versions > 0 and result.gone > 0, result
     with Archive.open(archive, readonly=True) as opened:
-        assert stored_counts(opened.db.conn) == (result.articles, result.articles + result.versions)
+        stored = opened.db.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_versions)")
+        assert stored.fetchone() == (result.articles, result.articles + result.versions)
         rows = opened.db.execute("SELECT url, title FROM articles ORDER BY id").fetchall()
     hosts = {url.split("/")[2] for url, _ in rows}
     assert hosts == {"tanbinh.hochiminhcity.gov.vn", "hochiminhcity.gov.vn"}, hosts

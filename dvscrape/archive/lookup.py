@@ -275,6 +275,13 @@ def version_counts(conn: sqlite3.Connection, urls: Collection[str]) -> dict[str,
     return {str(url): int(versions) for url, versions in found}
 
 
+def version_changes(before: Mapping[str, int], after: Mapping[str, int]) -> tuple[int, int]:
+    """(new, updated): the articles of *after* (version_counts once a run has stored) that *before* (version_counts
+    of the same URLs before it) did not hold, and those it holds with fewer versions."""
+    new = sum(1 for url in after if url not in before)
+    return new, sum(1 for url, versions in after.items() if before.get(url, versions) < versions)
+
+
 SAMPLE_QUERY = "select published_date, category, title from articles order by published_date desc limit 5"
 """The query `dvscrape demo` shows, to be run with sqlite3 as it prints it."""
 

@@ -161,8 +161,7 @@ def remove_articles(conn: sqlite3.Connection, ids: Sequence[int]) -> None:
         conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
 
-def stored_counts(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(articles, versions) the archive holds."""
+def stored_articles(conn: sqlite3.Connection) -> int:
+    """How many articles the archive holds (a count over the whole table: for whole-archive runs only)."""
     (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-    (versions,) = conn.execute("SELECT count(*) FROM article_versions").fetchone()
-    return int(articles), int(versions)
+    return int(articles)

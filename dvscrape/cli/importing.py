@@ -78,7 +78,7 @@ def import_command(
         f"  {result.files} WARC file(s), {result.records} record(s), "
         f"{result.captures} capture(s) ({result.revisits_linked} revisit(s) linked to their original, "
         f"{result.revisits_unresolved} whose original is not in the archive), {result.metadata} metadata record(s); "
-        f"{result.articles} article(s) and {result.versions} version(s) in the archive"
+        f"{result.articles_new} new article(s), {result.articles_updated} updated"
     )
     click.echo(
         f"  re-read {result.pages_reread} article page(s) (the URLs the import added captures of, with their "

@@ -43,8 +43,9 @@ from dvscrape.archive.imports import (
     rekey_captures,
     unfinished_import,
 )
+from dvscrape.archive.lookup import version_changes, version_counts
 from dvscrape.archive.records import CAPTURE_KINDS, Capture
-from dvscrape.archive.rereading import stored_counts
+from dvscrape.archive.replay import added_article_urls, related_article_urls
 from dvscrape.archive.times import now_stored, stored_time
 from dvscrape.errors import ConfigurationError
 from dvscrape.runs.outcome import Outcome, outcome_of_error, outcome_of_work
@@ -84,8 +85,8 @@ class ImportResult:
     revisits_unresolved: int = 0
     metadata: int = 0
     problems: list[str] = field(default_factory=list)  # records skipped and inputs refused, with the reason
-    articles: int = 0
-    versions: int = 0
+    articles_new: int = 0  # articles the archive did not hold before the import
+    articles_updated: int = 0  # articles it held that have more versions now
     failures: list[str] = field(default_factory=list)  # article pages that could not be extracted
     pages_reread: int = 0  # archived article pages read and extracted again (the URLs the import added captures of)
     hint_pages_read: int = 0  # listing and sitemap pages read (the ones no rebuild had read before)
@@ -189,10 +190,13 @@ def import_paths(
         if result.captures or interrupted is not None:  # else nothing new (every input refused, or no records)
             say("re-extracting the articles the import added captures of, in capture-date order")
             reason = f"read again after importing {len(todo)} file(s) (import {crawl_id})"
-            rebuilt = reextract(archive, added_by=crawl_id, reason=reason, workers=workers)  # and what it resumed
+            touched = related_article_urls(conn, added_article_urls(conn, crawl_id))  # and what it resumed
+            before = version_counts(conn, touched)
+            rebuilt = reextract(archive, added_by=crawl_id, reason=reason, workers=workers)
             result.failures = list(rebuilt.failures)
             result.pages_reread, result.hint_pages_read = rebuilt.pages, rebuilt.hint_pages
-        result.articles, result.versions = stored_counts(conn)
+            changes = version_changes(before, version_counts(conn, related_article_urls(conn, touched)))
+            result.articles_new, result.articles_updated = changes
         outcome = result.outcome
     except BaseException as error:
         outcome = outcome_of_error(error)
@@ -209,6 +213,8 @@ def import_paths(
                 "records": result.records,
                 "revisits": result.revisits_linked + result.revisits_unresolved,
                 "pages_reread": result.pages_reread,
+                "articles_new": result.articles_new,
+                "articles_updated": result.articles_updated,
                 "hint_pages_read": result.hint_pages_read,
                 "failures": len(result.failures),
             },

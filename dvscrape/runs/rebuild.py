@@ -65,7 +65,7 @@ from dvscrape.archive.rereading import (
     remove_articles,
     restart_articles,
     snapshot_versions,
-    stored_counts,
+    stored_articles,
 )
 from dvscrape.archive.times import now_stored
 from dvscrape.errors import DvscrapeError, ReextractError
@@ -306,7 +306,8 @@ def _rebuild(
                 remove_articles(conn, [left[url] for url in result.removable])
                 result.removed = len(result.removable)
             result.kept = len(result.not_rebuilt) - result.removed
-            result.articles, _ = stored_counts(conn)
+            if added_by is None:  # a full rebuild: the whole archive (a rebuild of an import's pages never counts it)
+                result.articles = stored_articles(conn)
             finish_rebuild(conn, progress.rebuild_id, now_stored(), replay.counts(finished=True))
         if dry_run:
             raise _DryRun

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from dvscrape import settings as default_settings
-from dvscrape.archive.lookup import version_counts
+from dvscrape.archive.lookup import version_changes, version_counts
 from dvscrape.archive.replay import added_article_urls, related_article_urls
-from dvscrape.archive.rereading import stored_counts
 from dvscrape.capture.cdx import WaybackServer
 from dvscrape.capture.counts import Count, count
 from dvscrape.capture.session import RUN_OPTIONS, CrawlSession
@@ -46,9 +45,7 @@ class WaybackResult:
         lines[0] = lines[0].replace("crawl ", "wayback crawl ", 1)
         stats = self.crawl.stats
         if self.crawl.crawl_id is not None:
-            articles, versions = stats.get(f"{REBUILT}/articles", 0), stats.get(f"{REBUILT}/versions", 0)
-            lines.append(f"  from {self.server}: {articles} article(s), {versions} version(s) in the archive; re-read "
-                         f"{stats.get(f'{REBUILT}/pages', 0)} archived article page(s)")  # fmt: skip
+            lines.append(f"  from {self.server}: re-read {stats.get(f'{REBUILT}/pages', 0)} archived article page(s)")
         failures = [f"extraction failed: {failure}" for failure in stats.get(f"{REBUILT}/failures", [])]
         lines += first_lines(failures, 10, "more failures")
         return lines
@@ -70,16 +67,11 @@ class WaybackRunEnd(RunEnd):
             session.fatal_error = f"the articles could not be rebuilt: {error}"
             logger.error("%s", session.fatal_error)
             return
-        after = version_counts(conn, related_article_urls(conn, fetched))
-        new = sum(1 for url in after if url not in before)
-        updated = sum(1 for url, versions in after.items() if before.get(url, versions) < versions)
+        new, updated = version_changes(before, version_counts(conn, related_article_urls(conn, fetched)))
         stats = session.stats
         for name, value in ((Count.ARTICLES_NEW, new), (Count.ARTICLES_UPDATED, updated),
                             (Count.ARTICLES_STORED, new + updated)):  # fmt: skip
             count(stats, name, value)
-        articles, versions = stored_counts(conn)
-        stats.set_value(f"{REBUILT}/articles", articles)
-        stats.set_value(f"{REBUILT}/versions", versions)
         stats.set_value(f"{REBUILT}/failures", list(rebuilt.failures))
         stats.set_value(f"{REBUILT}/pages", rebuilt.pages)
 
