@@ -37,16 +37,20 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+# The repository first on the path, so that bench.measured is imported as part of the bench package.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from dvscrape.archive.db import Archive
-from dvscrape.pages.sitemap import read_sitemap
-from dvscrape.replica.process import start_replica_process
-from dvscrape.runs.imports import ImportResult, import_paths
-from dvscrape.sites import get_profile
-from dvscrape.sites.urls import classify
+from warcio.archiveiterator import ArchiveIterator  # noqa: E402
+from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
+from warcio.warcwriter import WARCWriter  # noqa: E402
+
+from bench.measured import compiled_as_installed  # noqa: E402
+from dvscrape.archive.db import Archive  # noqa: E402
+from dvscrape.pages.sitemap import read_sitemap  # noqa: E402
+from dvscrape.replica.process import start_replica_process  # noqa: E402
+from dvscrape.runs.imports import ImportResult, import_paths  # noqa: E402
+from dvscrape.sites import get_profile  # noqa: E402
+from dvscrape.sites.urls import classify  # noqa: E402
 
 
 def crawl(url: str, archive: Path, max_articles: int) -> None:
@@ -186,6 +190,7 @@ def main() -> None:
     parser.add_argument("--further", type=int, default=20, help="Article pages of the further small WARC.")
     parser.add_argument("--further-repeat", type=int, default=3, help="Runs of the further imports (median).")
     options = parser.parse_args()
+    compiled_as_installed()
     print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "source"
