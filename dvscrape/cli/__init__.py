@@ -123,6 +123,17 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary.get_short_help_str(limit)) for name, summary in summaries])
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a DvscrapeError it raises becomes one line on stderr with the exit code of its cause
+        (options.command_error), so that no command needs its own handler for the library's errors."""
+        from dvscrape.cli.options import command_error
+        from dvscrape.errors import DvscrapeError
+
+        try:
+            return super().invoke(ctx)
+        except DvscrapeError as error:
+            raise command_error(error) from error
+
 
 @click.group(cls=LazyGroup)
 @click.version_option(package_name="dvscrape")
