@@ -92,10 +92,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "read-only) in the archive's warc folder, every response, resource and revisit record becomes a "
         "capture, and the articles are re-extracted from every archived page in capture-date order.",
     ),
-    "fleet": (
-        "dvscrape.cli.fleet:fleet_command",
-        "Crawl every site of a fleet file on its Scrapyd nodes.",
-    ),
+    "fleet": ("dvscrape.cli.fleet:fleet_command", "Crawl every site of a fleet file on its Scrapyd nodes."),
     "sites": (
         "dvscrape.cli.sites:sites_command",
         "Site profiles: one TOML file per portal (bundled, or in the folder DVSCRAPE_PROFILES_DIR names).",

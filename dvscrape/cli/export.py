@@ -9,12 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import (
-    archives_to_read,
-    fleet_file_option,
-    missing_folders,
-    several_archives_option,
-)
+from dvscrape.cli.options import archives_to_read, fleet_file_option, missing_folders, several_archives_option
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
 from dvscrape.runs.exitcodes import ExitCode
 

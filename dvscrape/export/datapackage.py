@@ -52,11 +52,7 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary, table: Table) -
 
 
 def datapackage(
-    files: Sequence[DataFile],
-    summary: ExportSummary,
-    *,
-    extra_files: Sequence[DataFile] = (),
-    table: Table = ARTICLES,
+    files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = (), table: Table = ARTICLES
 ) -> dict[str, object]:
     """The Data Package descriptor of an export of *table*."""
     sources = [{"title": f"{source.site} ({source.base_url})", "path": source.base_url} for source in summary.sources]

@@ -35,10 +35,7 @@ class City7App(ReplicaApp):
         self.city_of = {category.path: city for category, city in pairs}
         self.by_city_path = {city.path: city for city in markup.CATEGORIES}
         self.city_listings = {city.path: self.site.listings[path] for path, city in self.city_of.items()}
-        self.nav = (
-            (markup.HOME_PATH, "Trang chủ"),
-            *((city.path, city.name) for city in markup.CATEGORIES),
-        )
+        self.nav = ((markup.HOME_PATH, "Trang chủ"), *((city.path, city.name) for city in markup.CATEGORIES))
 
     # --- routing ------------------------------------------------------------------------------------------------
 

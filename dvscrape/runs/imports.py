@@ -256,12 +256,7 @@ def _record_problems(
 
 
 def _import_warc(
-    archive: Archive,
-    crawl_id: int,
-    source: WarcSource,
-    profile: SiteProfile,
-    max_record: int,
-    result: ImportResult,
+    archive: Archive, crawl_id: int, source: WarcSource, profile: SiteProfile, max_record: int, result: ImportResult
 ) -> None:
     conn = archive.db.conn
     label = f"{source.source}!{source.member}" if source.member else source.source
