@@ -159,16 +159,9 @@ def attachment_rows(article_id: int, article: Article) -> list[tuple[object, ...
     rows: list[tuple[object, ...]] = []
     for position, attachment in enumerate(article.attachments):
         file_name = document_file_name(attachment.url)
+        content_type = attachment_content_type(attachment, file_name)
         rows.append(
-            (
-                article_id,
-                position,
-                attachment.url,
-                file_name,
-                attachment.file_type,
-                attachment_content_type(attachment, file_name),
-                attachment.text,
-            )
+            (article_id, position, attachment.url, file_name, attachment.file_type, content_type, attachment.text)
         )
     return rows
 

@@ -118,18 +118,8 @@ def record_version(
         number = int(previous[0]) + 1
         before = dict(zip(VERSIONED_FIELDS, previous[1:], strict=True))
         changed = changed_fields(before, fields)
-    conn.execute(
-        _INSERT_VERSION,
-        (
-            article_id,
-            number,
-            capture_id,
-            content_hash,
-            *(fields[name] for name in VERSIONED_FIELDS),
-            json.dumps(changed),
-            seen_at,
-        ),
-    )
+    values = (article_id, number, capture_id, content_hash, *(fields[name] for name in VERSIONED_FIELDS))
+    conn.execute(_INSERT_VERSION, (*values, json.dumps(changed), seen_at))
     return number
 
 
