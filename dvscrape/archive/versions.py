@@ -53,10 +53,6 @@ class ArticleVersion:
     reason: str = ""  # why the version was appended when it is not the site's content as captured (rereading)
     supersedes: int | None = None  # the version whose capture this one reads again
 
-    def field_value(self, name: str) -> object:
-        """The value of one of VERSIONED_FIELDS."""
-        return getattr(self, name)
-
     def to_dict(self) -> dict[str, object]:
         """The version as `dvscrape history --json` and `show --version` print it (no row ids)."""
         names = ("version", "seen_at", "capture_id", "content_hash", "title", "published_date", "category")
@@ -185,7 +181,7 @@ def _field_lines(version: ArticleVersion, name: str) -> list[str]:
             " — ".join(part for part in (str(f.get("image_url", "")), str(f.get("caption", ""))) if part)
             for f in version.figures
         ]
-    value = version.field_value(name)
+    value = getattr(version, name)
     return [str(value)] if value not in (None, "") else []
 
 

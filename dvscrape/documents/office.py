@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from dvscrape.documents.limits import Limits
@@ -104,9 +104,7 @@ class _DocxText:
     def table(self, element: Any) -> list[str]:
         rows: list[str] = []
         for row in element.iter(f"{W}tr"):
-            cells = []
-            for cell in row.findall(f"{W}tc"):
-                cells.append(" ".join(self.paragraph(p) for p in cell.iter(f"{W}p")).strip())
+            cells = [" ".join(self.paragraph(p) for p in cell.iter(f"{W}p")).strip() for cell in row.findall(f"{W}tc")]
             rows.append("\t".join(cells))
         return rows
 
@@ -225,6 +223,23 @@ def _cell(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
+def _within_budget(
+    named_rows: Iterable[tuple[str, Iterable[Sequence[Any]]]], max_cells: int
+) -> tuple[list[tuple[str, list[list[Any]]]], bool]:
+    """Each sheet's name and rows, read until *max_cells* cells over the whole workbook; and whether that cut them."""
+    sheets: list[tuple[str, list[list[Any]]]] = []
+    budget = max_cells
+    for name, rows in named_rows:
+        kept: list[list[Any]] = []
+        for row in rows:
+            budget -= len(row)
+            if budget < 0:
+                break
+            kept.append(list(row))
+        sheets.append((name, kept))
+    return sheets, budget < 0
+
+
 def _sheet_pages(kind: str, sheets: list[tuple[str, list[list[Any]]]]) -> DocumentResult:
     result = DocumentResult(kind, DONE, TEXT_LAYER, page_count=len(sheets))
     legacy = False
@@ -255,19 +270,11 @@ def read_xlsx(data: bytes, limits: Limits) -> DocumentResult:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on malformed packages
         return failed("xlsx", f"damaged: openpyxl cannot open it ({type(error).__name__}: {error})")
-    sheets: list[tuple[str, list[list[Any]]]] = []
-    budget = limits.max_cells
-    for sheet in workbook.worksheets[: limits.max_pages]:
-        rows: list[list[Any]] = []
-        for row in sheet.iter_rows(values_only=True):
-            budget -= len(row)
-            if budget < 0:
-                break
-            rows.append(list(row))
-        sheets.append((sheet.title, rows))
+    named_rows = ((sheet.title, sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets[: limits.max_pages])
+    sheets, cut = _within_budget(named_rows, limits.max_cells)
     workbook.close()
     result = _sheet_pages("xlsx", sheets)
-    if budget < 0:
+    if cut:
         result.warnings.append(f"only the first {limits.max_cells} cells read (limit)")
     result.warnings += _macro_warning(data)
     return result
@@ -285,19 +292,9 @@ def read_xls(data: bytes, limits: Limits) -> DocumentResult:
         return failed("xls", f"damaged: xlrd cannot read it ({error})")
     except Exception as error:  # xlrd raises assorted errors on malformed files
         return failed("xls", f"damaged: xlrd cannot read it ({type(error).__name__}: {error})")
-    sheets: list[tuple[str, list[list[Any]]]] = []
-    budget = limits.max_cells
-    for index in range(min(workbook.nsheets, limits.max_pages)):
-        sheet = workbook.sheet_by_index(index)
-        rows = []
-        for row_index in range(sheet.nrows):
-            row = sheet.row_values(row_index)
-            budget -= len(row)
-            if budget < 0:
-                break
-            rows.append(row)
-        sheets.append((sheet.name, rows))
-    return _sheet_pages("xls", sheets)
+    sheets = (workbook.sheet_by_index(index) for index in range(min(workbook.nsheets, limits.max_pages)))
+    named_rows = ((sheet.name, map(sheet.row_values, range(sheet.nrows))) for sheet in sheets)
+    return _sheet_pages("xls", _within_budget(named_rows, limits.max_cells)[0])
 
 
 # --- RTF and plain text --------------------------------------------------------------------------------------------

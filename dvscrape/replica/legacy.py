@@ -80,7 +80,6 @@ def typed_article(article: Article, encoding: str) -> Article:
     return replace(
         article,
         title=readable(article.title, encoding),
-        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         figures=figures,
         signature=signature,
