@@ -275,9 +275,8 @@ class IncrementalState:
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
         row = self._capture_row(canonical_url)
-        if row is None:
-            return None
-        return KnownCapture(canonical_url, row[0], target_uri(row[1]), *row[2:])  # the row's columns in field order
+        # the row's columns are KnownCapture's fields in order
+        return None if row is None else KnownCapture(canonical_url, row[0], target_uri(row[1]), *row[2:])
 
     def archived_media_url(self, url: str) -> bool:
         """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
@@ -300,9 +299,7 @@ class IncrementalState:
     def article(self, canonical_url: str) -> KnownArticle | None:
         """The article held at *canonical_url*, or None."""
         row = self._article_row(canonical_url)
-        if row is None:
-            return None
-        return KnownArticle(canonical_url, *row)
+        return None if row is None else KnownArticle(canonical_url, *row)
 
     def fetched_in_resumed_crawl(self, canonical_url: str) -> bool:
         """Whether the interrupted run(s) being resumed already fetched and stored *canonical_url*."""

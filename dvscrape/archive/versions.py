@@ -128,9 +128,7 @@ def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) ->
 
 def comparable(name: str, value: object) -> object:
     """A field's value for comparison: figures parsed from JSON, None as ""."""
-    if name == "figures":
-        return json.loads(str(value or "[]"))
-    return value or ""
+    return json.loads(str(value or "[]")) if name == "figures" else value or ""
 
 
 def backfill_versions(conn: sqlite3.Connection) -> int:
