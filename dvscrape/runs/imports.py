@@ -153,7 +153,6 @@ def import_paths(
     known = imported_digests(conn)
     todo: list[tuple[Path, str]] = []
     for path in paths:
-        path = Path(path)
         if not path.is_file():
             result.problems.append(f"{path}: not a file")
             continue
