@@ -24,16 +24,17 @@ VERSIONS_TABLE = "article_versions"
 
 _T = TypeVar("_T")
 
+# The columns of a SourceRow, in the order of its fields (figures_json is index 9).
 _LATEST_COLUMNS = """
-    a.id, {version}, {reason}, {supersedes},
-    a.url, a.title, a.body, a.published_date, a.category, a.signature, a.locale, NULL,
-    c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
+    a.id, {version}, a.url, coalesce(a.title, ''), coalesce(a.body, ''), a.published_date, a.category, a.signature,
+    a.locale, NULL, c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id,
+    coalesce({reason}, ''), {supersedes}
 """
 _LATEST_FROM = "FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"
 _VERSION_COLUMNS = """
-    v.article_id, v.version, v.reason, v.supersedes,
-    a.url, v.title, v.body, v.published_date, v.category, v.signature, a.locale, v.figures,
-    c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id
+    v.article_id, v.version, a.url, coalesce(v.title, ''), coalesce(v.body, ''), v.published_date, v.category,
+    v.signature, a.locale, v.figures, c.fetched_at, c.warc_filename, c.warc_offset, c.warc_length, c.warc_record_id,
+    coalesce(v.reason, ''), v.supersedes
 """
 _VERSION_FROM = (
     "FROM article_versions v JOIN articles a ON a.id = v.article_id LEFT JOIN captures c ON c.id = v.capture_id"
@@ -174,58 +175,10 @@ def iter_rows(conn: sqlite3.Connection, query: RowQuery) -> Iterator[list[Source
         result: list[SourceRow] = []
         for row in batch:
             article_id = int(row[0])
-            row_figures = _figures_of_version(row[11]) if query.include_versions else figures.get(article_id, [])
-            result.append(_source_row(row, tuple(row_figures), tuple(attachments.get(article_id, []))))
+            row_figures = _figures_of_version(row[9]) if query.include_versions else figures.get(article_id, [])
+            fields = (*row, tuple(row_figures), tuple(attachments.get(article_id, [])))  # SourceRow's, in order
+            result.append(SourceRow(*fields))
         yield result
-
-
-def _source_row(
-    row: Sequence[object], figures: tuple[tuple[str, str], ...], attachment_urls: tuple[str, ...]
-) -> SourceRow:
-    (
-        article_id,
-        version,
-        version_reason,
-        supersedes,
-        url,
-        title,
-        body,
-        published,
-        category,
-        signature,
-        locale,
-        figures_json,
-        fetched_at,
-        warc_filename,
-        warc_offset,
-        warc_length,
-        warc_record_id,
-    ) = row
-    return SourceRow(
-        id=int(str(article_id)),
-        version=None if version is None else int(str(version)),
-        version_reason=str(version_reason or ""),
-        supersedes_version=None if supersedes is None else int(str(supersedes)),
-        url=str(url),
-        title=str(title or ""),
-        body=str(body or ""),
-        published_date=_text_or_none(published),
-        category=_text_or_none(category),
-        signature=_text_or_none(signature),
-        locale=_text_or_none(locale),
-        figures_json=_text_or_none(figures_json),
-        fetched_at=_text_or_none(fetched_at),
-        warc_filename=_text_or_none(warc_filename),
-        warc_offset=None if warc_offset is None else int(str(warc_offset)),
-        warc_length=None if warc_length is None else int(str(warc_length)),
-        warc_record_id=_text_or_none(warc_record_id),
-        figures=figures,
-        attachment_urls=attachment_urls,
-    )
-
-
-def _text_or_none(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _children(

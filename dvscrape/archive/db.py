@@ -148,30 +148,13 @@ class Archive:
             raise ValueError(f"unknown capture kind {capture.kind!r}; expected one of {sorted(CAPTURE_KINDS)}")
         location = capture.location
         record_type, profile = record_type_and_profile(capture)
-        values = (
-            capture.crawl_id,
-            capture.url,
-            capture.canonical_url,
-            capture.kind,
-            capture.status,
-            capture.content_type,
-            stored_time(capture.fetched_at),
-            capture.content_length,
-            location.filename if location else None,
-            location.offset if location else None,
-            location.length if location else None,
-            location.record_id if location else None,
-            location.payload_digest if location else None,
-            capture.error,
-            capture.attempts,
-            capture.etag,
-            capture.last_modified,
-            record_type,
-            profile,
-            capture.refers_to_capture_id,
-            capture.problem,
-            capture.imported_file_id,
-        )
+        where: tuple[object, ...] = (None,) * 5  # no WARC record
+        if location is not None:
+            where = (location.filename, location.offset, location.length, location.record_id, location.payload_digest)
+        values = (capture.crawl_id, capture.url, capture.canonical_url, capture.kind, capture.status,
+                  capture.content_type, stored_time(capture.fetched_at), capture.content_length, *where,
+                  capture.error, capture.attempts, capture.etag, capture.last_modified, record_type, profile,
+                  capture.refers_to_capture_id, capture.problem, capture.imported_file_id)  # fmt: skip
         with self.transaction("record the capture"):
             cursor = self._conn.execute(_INSERT_CAPTURE, values)
         return row_id(cursor)

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.document_tables import DOCUMENT_COLUMNS
 from dvscrape.archive.rows import dict_rows
 
 
@@ -63,10 +62,11 @@ def document_states(conn: sqlite3.Connection) -> dict[str, tuple[str, str, int]]
 
 
 def save_document(archive: Archive, row: dict[str, object]) -> None:
-    """Insert or replace the row of row['url'] (its id kept), in its own write transaction."""
-    columns = ", ".join(DOCUMENT_COLUMNS)
-    placeholders = ", ".join(f":{name}" for name in DOCUMENT_COLUMNS)
-    updates = ", ".join(f"{name} = excluded.{name}" for name in DOCUMENT_COLUMNS if name != "url")
+    """Insert or replace the row of row['url'] (its id kept), in its own write transaction; *row* holds a value for
+    every column of the documents table but its id (documents.store.row_of)."""
+    columns = ", ".join(row)
+    placeholders = ", ".join(f":{name}" for name in row)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in row if name != "url")
     with archive.transaction("record a document"):
         archive.db.conn.execute(
             f"INSERT INTO documents ({columns}) VALUES ({placeholders}) ON CONFLICT(url) DO UPDATE SET {updates}", row

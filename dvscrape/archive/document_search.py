@@ -62,23 +62,10 @@ def search_documents(conn: sqlite3.Connection, options: SearchOptions) -> list[D
             return []
         raise QueryError(f"the document search failed: {error}") from error
     hits = []
-    for row in rows:
-        articles = [
-            {"article_id": article_id, "title": title, "url": url}
-            for article_id, url, title in articles_attaching(conn, row[1])
-        ]
+    for document_id, url, file_name, document_type, number, issued, method, score, snippet in rows:
+        articles = [{"article_id": id_, "title": title, "url": at} for id_, at, title in articles_attaching(conn, url)]
+        described = (file_name, document_type, number, issued, method)
         hits.append(
-            DocumentHit(
-                int(row[0]),
-                row[1],
-                row[2],
-                row[3],
-                row[4],
-                row[5],
-                row[6],
-                float(row[7]),
-                " ".join((row[8] or "").split()),
-                articles,
-            )
+            DocumentHit(int(document_id), url, *described, float(score), " ".join((snippet or "").split()), articles)
         )
     return hits

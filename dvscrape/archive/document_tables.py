@@ -5,34 +5,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-DOCUMENT_COLUMNS = (
-    "url",
-    "capture_id",
-    "payload_digest",
-    "file_name",
-    "content_type",
-    "kind",
-    "status",
-    "method",
-    "ocr_confidence",
-    "page_count",
-    "text",
-    "pages",
-    "reason",
-    "warnings",
-    "fields",
-    "issuer",
-    "number",
-    "symbol",
-    "place",
-    "issued_date",
-    "document_type",
-    "subject",
-    "signer",
-    "extracted_at",
-    "extractor_version",
-)
-
 
 def m0011_documents(db: Database) -> None:
     """One row per archived attached document (by canonical URL): its text (pages joined by form feeds, and each

@@ -41,10 +41,7 @@ def _origin(url: str) -> str:
 
 def _rebase_sql(column: str, origin: str, site: str) -> tuple[str, tuple[str, ...]]:
     """A SET clause and its parameters rewriting *column* from *origin* to *site* where it starts with it."""
-    return (
-        f"{column} = ? || substr({column}, ?) ",
-        (site, str(len(origin) + 1)),
-    )
+    return (f"{column} = ? || substr({column}, ?) ", (site, str(len(origin) + 1)))
 
 
 def _where_on(column: str) -> str:

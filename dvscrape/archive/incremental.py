@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 
 from dvscrape.archive.db import Archive
@@ -165,15 +165,7 @@ class RecheckPolicy:
     missing_page_interval_days: float = 30
 
     def __post_init__(self) -> None:
-        for name in (
-            "recent_days",
-            "recent_interval_hours",
-            "month_days",
-            "month_interval_days",
-            "old_interval_days",
-            "page_interval_days",
-            "missing_page_interval_days",
-        ):
+        for name in (field.name for field in fields(self) if field.name != "stop_after_known"):
             if getattr(self, name) < 0:
                 raise ValueError(f"RecheckPolicy.{name} must not be negative, got {getattr(self, name)}")
         if self.month_days < self.recent_days:
@@ -283,21 +275,8 @@ class IncrementalState:
     def last_capture(self, canonical_url: str) -> KnownCapture | None:
         """The capture holding the content last fetched for *canonical_url* (a 200 response record), or None."""
         row = self._capture_row(canonical_url)
-        if row is None:
-            return None
-        capture_id, url, fetched_at, record_id, digest, etag, last_modified, kind, content_length = row
-        return KnownCapture(
-            canonical_url=canonical_url,
-            capture_id=capture_id,
-            url=target_uri(url),
-            warc_date=fetched_at,
-            record_id=record_id,
-            payload_digest=digest,
-            etag=etag,
-            last_modified=last_modified,
-            kind=kind,
-            content_length=content_length,
-        )
+        # the row's columns are KnownCapture's fields in order
+        return None if row is None else KnownCapture(canonical_url, row[0], target_uri(row[1]), *row[2:])
 
     def archived_media_url(self, url: str) -> bool:
         """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
@@ -320,9 +299,7 @@ class IncrementalState:
     def article(self, canonical_url: str) -> KnownArticle | None:
         """The article held at *canonical_url*, or None."""
         row = self._article_row(canonical_url)
-        if row is None:
-            return None
-        return KnownArticle(canonical_url, *row)
+        return None if row is None else KnownArticle(canonical_url, *row)
 
     def fetched_in_resumed_crawl(self, canonical_url: str) -> bool:
         """Whether the interrupted run(s) being resumed already fetched and stored *canonical_url*."""

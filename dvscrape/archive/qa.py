@@ -122,28 +122,15 @@ def store_checks(archive: Archive, crawl_id: int, checks: Iterable[PageCheck]) -
     with archive.transaction("record the QA of the crawl"):
         conn = archive.db.conn
         conn.execute("DELETE FROM qa WHERE crawl_id = ?", (crawl_id,))
-        conn.executemany(
-            _INSERT,
-            [
-                (
-                    crawl_id,
-                    c.page.capture_id,
-                    c.page.url,
-                    c.page.kind,
-                    checked_at,
-                    int(c.resolves),
-                    c.crawl_good + c.crawl_bad,
-                    c.crawl_good,
-                    c.crawl_bad,
-                    c.replay_good,
-                    c.replay_bad,
-                    to_json(c.missing),
-                    None if c.text_matches is None else int(c.text_matches),
-                    c.problem,
-                )  # fmt: skip
-                for c in checks
-            ],
-        )
+        conn.executemany(_INSERT, [_row(crawl_id, checked_at, check) for check in checks])
+
+
+def _row(crawl_id: int, checked_at: str, c: PageCheck) -> tuple[object, ...]:
+    """The `qa` row of one check, in the columns of _INSERT."""
+    text_matches = None if c.text_matches is None else int(c.text_matches)
+    return (crawl_id, c.page.capture_id, c.page.url, c.page.kind, checked_at, int(c.resolves),
+            c.crawl_good + c.crawl_bad, c.crawl_good, c.crawl_bad, c.replay_good, c.replay_bad, to_json(c.missing),
+            text_matches, c.problem)  # fmt: skip
 
 
 def store_similarity(archive: Archive, crawl_id: int, capture_id: int, similarity: float) -> None:

@@ -102,48 +102,17 @@ def attachment_content_type(attachment: Attachment, file_name: str) -> str:
 
 def article_columns(article: Article, *, content_digest: str) -> tuple[object, ...]:
     """The article's own column values, in the order of ARTICLE_COLUMNS."""
-    return (
-        article.url,
-        article.fetched_url,
-        article.locale,
-        article.title,
-        article.html_title,
-        article.published,
-        article.published_source,
-        int(article.published_inferred),
-        article.modified,
-        article.category,
-        to_json(article.categories),
-        article.body,
-        article.signature,
-        article.word_count,
-        to_json(article.tags),
-        to_json(article.flags),
-        article.template,
-        content_digest,
-    )
+    return (article.url, article.fetched_url, article.locale, article.title, article.html_title, article.published,
+            article.published_source, int(article.published_inferred), article.modified, article.category,
+            to_json(article.categories), article.body, article.signature, article.word_count, to_json(article.tags),
+            to_json(article.flags), article.template, content_digest)  # fmt: skip
 
 
 ARTICLE_COLUMNS: tuple[str, ...] = (
-    "url",
-    "fetched_url",
-    "locale",
-    "title",
-    "html_title",
-    "published_date",
-    "published_source",
-    "published_inferred",
-    "modified_date",
-    "category",
-    "categories",
-    "body",
-    "signature",
-    "word_count",
-    "tags",
-    "flags",
-    "template",
+    "url", "fetched_url", "locale", "title", "html_title", "published_date", "published_source", "published_inferred",
+    "modified_date", "category", "categories", "body", "signature", "word_count", "tags", "flags", "template",
     "content_hash",
-)
+)  # fmt: skip
 
 
 def figure_rows(article_id: int, article: Article) -> list[tuple[object, ...]]:
@@ -159,16 +128,9 @@ def attachment_rows(article_id: int, article: Article) -> list[tuple[object, ...
     rows: list[tuple[object, ...]] = []
     for position, attachment in enumerate(article.attachments):
         file_name = document_file_name(attachment.url)
+        content_type = attachment_content_type(attachment, file_name)
         rows.append(
-            (
-                article_id,
-                position,
-                attachment.url,
-                file_name,
-                attachment.file_type,
-                attachment_content_type(attachment, file_name),
-                attachment.text,
-            )
+            (article_id, position, attachment.url, file_name, attachment.file_type, content_type, attachment.text)
         )
     return rows
 

@@ -53,10 +53,6 @@ class ArticleVersion:
     reason: str = ""  # why the version was appended when it is not the site's content as captured (rereading)
     supersedes: int | None = None  # the version whose capture this one reads again
 
-    def field_value(self, name: str) -> object:
-        """The value of one of VERSIONED_FIELDS."""
-        return getattr(self, name)
-
     def to_dict(self) -> dict[str, object]:
         """The version as `dvscrape history --json` and `show --version` print it (no row ids)."""
         names = ("version", "seen_at", "capture_id", "content_hash", "title", "published_date", "category")
@@ -118,18 +114,8 @@ def record_version(
         number = int(previous[0]) + 1
         before = dict(zip(VERSIONED_FIELDS, previous[1:], strict=True))
         changed = changed_fields(before, fields)
-    conn.execute(
-        _INSERT_VERSION,
-        (
-            article_id,
-            number,
-            capture_id,
-            content_hash,
-            *(fields[name] for name in VERSIONED_FIELDS),
-            json.dumps(changed),
-            seen_at,
-        ),
-    )
+    values = (article_id, number, capture_id, content_hash, *(fields[name] for name in VERSIONED_FIELDS))
+    conn.execute(_INSERT_VERSION, (*values, json.dumps(changed), seen_at))
     return number
 
 
@@ -142,9 +128,7 @@ def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) ->
 
 def comparable(name: str, value: object) -> object:
     """A field's value for comparison: figures parsed from JSON, None as ""."""
-    if name == "figures":
-        return json.loads(str(value or "[]"))
-    return value or ""
+    return json.loads(str(value or "[]")) if name == "figures" else value or ""
 
 
 def backfill_versions(conn: sqlite3.Connection) -> int:
@@ -195,7 +179,7 @@ def _field_lines(version: ArticleVersion, name: str) -> list[str]:
             " — ".join(part for part in (str(f.get("image_url", "")), str(f.get("caption", ""))) if part)
             for f in version.figures
         ]
-    value = version.field_value(name)
+    value = getattr(version, name)
     return [str(value)] if value not in (None, "") else []
 
 

@@ -51,11 +51,9 @@ def count(stats: Stats, name: Count, value: int = 1) -> None:
 def failed(stats: Stats, url: str, reason: str = "") -> None:
     """Count one error, for *url*, and its *reason* ("ExceptionName: message", or a plain message)."""
     count(stats, Count.ERRORS)
-    urls = stats.get_value(FAILED_URLS)
-    if urls is None:
-        urls = []
-        stats.set_value(FAILED_URLS, urls)
+    urls = stats.get_value(FAILED_URLS) or []
     urls.append(url)
+    stats.set_value(FAILED_URLS, urls)
     if reason:
         reasons = stats.get_value(FAILURE_REASONS) or {}
         reasons[reason] = reasons.get(reason, 0) + 1

@@ -34,13 +34,7 @@ from dvscrape.capture.items import (
 from dvscrape.errors import DvscrapeError
 from dvscrape.pages import PageContext, extract_page
 from dvscrape.pages.article import Article
-from dvscrape.pages.listing import (
-    SHOWN_DATE_SOURCES,
-    Listing,
-    ListingEntry,
-    ListingHint,
-    listing_hint,
-)
+from dvscrape.pages.listing import SHOWN_DATE_SOURCES, Listing, ListingEntry, ListingHint, listing_hint
 from dvscrape.sites.urls import classify
 
 if TYPE_CHECKING:

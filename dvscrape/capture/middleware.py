@@ -52,11 +52,9 @@ def _revisit_profile(response: Response, known: KnownCapture | None) -> RevisitP
 
 
 def _header_pairs(headers: Headers) -> tuple[tuple[str, str], ...]:
-    pairs: list[tuple[str, str]] = []
-    for name, values in headers.items():
-        for value in values:
-            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
-    return tuple(pairs)
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values
+    )
 
 
 def _reason_phrase(status: int) -> str:

@@ -92,10 +92,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "read-only) in the archive's warc folder, every response, resource and revisit record becomes a "
         "capture, and the articles are re-extracted from every archived page in capture-date order.",
     ),
-    "fleet": (
-        "dvscrape.cli.fleet:fleet_command",
-        "Crawl every site of a fleet file on its Scrapyd nodes.",
-    ),
+    "fleet": ("dvscrape.cli.fleet:fleet_command", "Crawl every site of a fleet file on its Scrapyd nodes."),
     "sites": (
         "dvscrape.cli.sites:sites_command",
         "Site profiles: one TOML file per portal (bundled, or in the folder DVSCRAPE_PROFILES_DIR names).",
@@ -122,6 +119,17 @@ class LazyGroup(click.Group):
         limit = formatter.width - 6 - max(len(name) for name, _ in summaries)
         with formatter.section("Commands"):
             formatter.write_dl([(name, summary.get_short_help_str(limit)) for name, summary in summaries])
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a DvscrapeError it raises becomes one line on stderr with the exit code of its cause
+        (options.command_error), so that no command needs its own handler for the library's errors."""
+        from dvscrape.cli.options import command_error
+        from dvscrape.errors import DvscrapeError
+
+        try:
+            return super().invoke(ctx)
+        except DvscrapeError as error:
+            raise command_error(error) from error
 
 
 @click.group(cls=LazyGroup)

@@ -1,4 +1,4 @@
-"""Opening an archive for the archivist commands, with library errors turned into one-line CLI errors."""
+"""Opening an archive for the archivist commands, and their date options."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 import click
 
 from dvscrape.archive.db import Archive
-from dvscrape.cli.options import command_error
-from dvscrape.errors import DvscrapeError
 
 
 @contextmanager
@@ -22,19 +20,14 @@ def opened_archive(
     A missing folder is refused, never created, unless *create* says so (only `crawl`, `demo` and `import`, which
     write an archive by design, create one).
 
-    Any DvscrapeError raised while opening or inside the block becomes one line on stderr with the exit code of its
-    cause (a missing, unreadable or read-only archive: 7, archive unusable).
+    A DvscrapeError raised while opening or inside the block becomes, as every command's, one line on stderr with the
+    exit code of its cause (a missing, unreadable or read-only archive: 7, archive unusable).
     """
-    try:
-        archive = Archive.open(archive_dir, readonly=readonly, create=create)
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    archive = Archive.open(archive_dir, readonly=readonly, create=create)
     try:
         if lock:
             archive.acquire_crawl_lock()
         yield archive
-    except DvscrapeError as error:
-        raise command_error(error) from error
     finally:
         archive.close()
 

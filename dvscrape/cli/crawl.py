@@ -12,9 +12,8 @@ from typing import Any
 import click
 
 from dvscrape.capture.guards import TRIGGERED_STAT
-from dvscrape.cli.options import archive_option, command_error
+from dvscrape.cli.options import archive_option
 from dvscrape.cli.wayback import crawl_from_wayback, wayback_options
-from dvscrape.errors import DvscrapeError
 from dvscrape.runs.crawl import CrawlResult, run_crawl
 from dvscrape.settings.declared import PROJECT_SETTINGS, describe_default
 
@@ -66,12 +65,9 @@ def _crawl(
     fast: bool,
     summary_json: Path | None,
 ) -> CrawlResult:
-    try:
-        result = run_crawl(
-            site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles, overrides=overrides, fast=fast
-        )
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    result = run_crawl(
+        site, archive_dir=archive_dir, base_url=base_url, max_articles=max_articles, overrides=overrides, fast=fast
+    )
     _report(result, summary_json)
     return result
 

@@ -37,9 +37,7 @@ def documents_command(
     from dvscrape.documents.store import PendingDocument
 
     def progress(done: int, total: int, item: PendingDocument, result: DocumentResult) -> None:
-        detail = result.method or result.reason
-        if result.status != "done":
-            detail = result.reason
+        detail = (result.method or result.reason) if result.status == "done" else result.reason
         click.echo(f"[{done}/{total}] {result.status:11} {item.file_name}: {detail[:120]}", err=True)
 
     with opened_archive(archive_dir, readonly=False) as archive:

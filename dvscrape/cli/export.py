@@ -9,14 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from dvscrape.cli.options import (
-    archives_to_read,
-    command_error,
-    fleet_file_option,
-    missing_folders,
-    several_archives_option,
-)
-from dvscrape.errors import DvscrapeError
+from dvscrape.cli.options import archives_to_read, fleet_file_option, missing_folders, several_archives_option
 from dvscrape.export.options import TONES, Dedup, ExportOptions, Format
 from dvscrape.runs.exitcodes import ExitCode
 
@@ -55,8 +48,7 @@ def _export_documents(archive_dir: Path, out: Path, options: ExportOptions, *, o
     from dvscrape.cli.archive_access import opened_archive
     from dvscrape.export.documents import export_documents
 
-    missing_folders(out.parent)
-    with opened_archive(archive_dir) as archive:  # which reports a DvscrapeError of the export as a CommandError
+    with opened_archive(archive_dir) as archive:
         files = export_documents(archive.db.conn, out, options, overwrite=overwrite)
     for file in files:
         click.echo(f"wrote documents to {out / file.path} ({file.bytes} bytes)")
@@ -157,8 +149,6 @@ def export_command(
     created = missing_folders(out.parent)
     try:
         result = export_dataset(folders, out, options, overwrite=overwrite, progress=reporter, site_names=site_names)
-    except DvscrapeError as error:
-        raise command_error(error) from error
     except OSError as error:
         raise click.ClickException(f"cannot write the export to {out}: {error.strerror or error}") from error
     finally:

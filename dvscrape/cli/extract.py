@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import BAD_INPUT, CommandError, archive_option, command_error
-from dvscrape.errors import DvscrapeError
+from dvscrape.cli.options import BAD_INPUT, CommandError, archive_option
 from dvscrape.sites import available_sites, get_profile
 from dvscrape.sites.profile import SiteProfile
 
@@ -31,32 +30,29 @@ def extract_command(source: str, page_url: str | None, site: str, encoding: str 
     from dvscrape.pages import PageContext, extract_page
 
     content_type = f"text/html; charset={encoding}" if encoding else None  # the user's word over the archive's
-    try:
-        profile = get_profile(site)
-        path = Path(source)
-        if path.is_file():
-            try:
-                html = path.read_bytes()
-            except OSError as error:
-                raise CommandError(f"cannot read {source}: {error.strerror}", BAD_INPUT) from error
-            url = page_url or path.resolve().as_uri()
-            if _is_document(html, path.name):
-                _print_document(html, path.name)
-                return
-        elif source.startswith("/documents/"):
-            url = page_url or profile.url(source)
-            data, _ = _from_archive(archive_dir, url)
-            _print_document(data, source.rstrip("/").split("/")[-2] if source.count("/") >= 5 else source)
+    profile = get_profile(site)
+    path = Path(source)
+    if path.is_file():
+        try:
+            html = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"cannot read {source}: {error.strerror}", BAD_INPUT) from error
+        url = page_url or path.resolve().as_uri()
+        if _is_document(html, path.name):
+            _print_document(html, path.name)
             return
-        elif _is_site_path(source, profile):
-            url = page_url or profile.url(source)
-            html, archived_type = _from_archive(archive_dir, url)
-            content_type = content_type or archived_type
-        else:
-            raise CommandError(f"{source}: no such file, and not a path of site {site}", BAD_INPUT)
-        result = extract_page(url, html, profile, PageContext(content_type=content_type))
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    elif source.startswith("/documents/"):
+        url = page_url or profile.url(source)
+        data, _ = _from_archive(archive_dir, url)
+        _print_document(data, source.rstrip("/").split("/")[-2] if source.count("/") >= 5 else source)
+        return
+    elif _is_site_path(source, profile):
+        url = page_url or profile.url(source)
+        html, archived_type = _from_archive(archive_dir, url)
+        content_type = content_type or archived_type
+    else:
+        raise CommandError(f"{source}: no such file, and not a path of site {site}", BAD_INPUT)
+    result = extract_page(url, html, profile, PageContext(content_type=content_type))
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import CommandError, command_error
-from dvscrape.errors import ConfigurationError, FleetError
+from dvscrape.cli.options import CommandError
+from dvscrape.errors import FleetError
 from dvscrape.runs.exitcodes import ExitCode
-from dvscrape.runs.fleet.config import Fleet, load_fleet
+from dvscrape.runs.fleet.config import load_fleet
 
 fleet_file_argument = click.argument("fleet_file", type=click.Path(dir_okay=False, path_type=Path))
 
@@ -50,7 +50,7 @@ def run_command(fleet_file: Path, poll_seconds: float, max_attempts: int, timeou
     and print a summary per site. Exit code: that of the worst site's outcome."""
     from dvscrape.runs.fleet.run import FleetRunner
 
-    fleet = _load(fleet_file)
+    fleet = load_fleet(fleet_file)
     runner = FleetRunner(
         fleet, poll_seconds=poll_seconds, max_attempts=max_attempts, timeout_seconds=timeout_seconds, echo=click.echo
     )
@@ -69,16 +69,9 @@ def status_command(fleet_file: Path) -> None:
     """Show each node's load, deployed version, and its running, queued and recent jobs."""
     from dvscrape.runs.fleet.status import fleet_status
 
-    statuses = fleet_status(_load(fleet_file))
+    statuses = fleet_status(load_fleet(fleet_file))
     for status in statuses:
         for line in status.lines():
             click.echo(line)
     if not any(status.reachable for status in statuses):
         sys.exit(int(ExitCode.SITE_UNREACHABLE))
-
-
-def _load(fleet_file: Path) -> Fleet:
-    try:
-        return load_fleet(fleet_file)
-    except ConfigurationError as error:
-        raise command_error(error) from error

@@ -130,11 +130,7 @@ def show_command(
             chosen = [v for v in versions_of(conn, article_id) if v.version == version_number]
             if not chosen:
                 raise CommandError(f"article {article_id} has no version {version_number}", BAD_INPUT)
-            data = {
-                "id": article_id,
-                "url": article_span(conn, article_id)[0],
-                **chosen[0].to_dict(),
-            }
+            data = {"id": article_id, "url": article_span(conn, article_id)[0], **chosen[0].to_dict()}
         record = capture_record(conn, data.get("capture_id"))
         if raw:
             _print_raw(archive, record, decode=decode)

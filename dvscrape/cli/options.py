@@ -80,8 +80,5 @@ def archives_to_read(archive_dirs: tuple[Path, ...], fleet_file: Path | None) ->
         raise click.UsageError("give either --archive or --fleet")
     from dvscrape.runs.fleet.config import load_fleet
 
-    try:
-        sites = load_fleet(fleet_file).sites
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    sites = load_fleet(fleet_file).sites
     return [site.archive for site in sites], [site.name for site in sites]

@@ -9,8 +9,7 @@ from types import FrameType
 import click
 
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option, command_error
-from dvscrape.errors import DvscrapeError
+from dvscrape.cli.options import archive_option
 from dvscrape.serving.replay import (
     COLLECTION,
     DEFAULT_PORT,
@@ -50,11 +49,8 @@ def replay_command(archive_dir: Path, host: str, port: int, no_serve: bool) -> N
     if no_serve:
         return
     port = port or free_port(host)
-    try:
-        process = start_pywb(collection.root, host=host, port=port)
-        wait_until_serving(collection.root, host, port, process)
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    process = start_pywb(collection.root, host=host, port=port)
+    wait_until_serving(collection.root, host, port, process)
     base = replay_base(host, port)
     click.echo(f"pywb serving {base}/{COLLECTION}/ (log: {collection.root / 'pywb.log'})")
     if home is not None:

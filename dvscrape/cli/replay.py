@@ -10,8 +10,8 @@ import click
 from dvscrape.archive.lookup import crawl_span
 from dvscrape.archive.times import parse_time
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option, command_error, missing_folders
-from dvscrape.errors import ConfigurationError, DvscrapeError, SigningError
+from dvscrape.cli.options import archive_option, missing_folders
+from dvscrape.errors import DvscrapeError, SigningError
 from dvscrape.serving.replay import replay_pages
 from dvscrape.warc.files import warc_files
 from dvscrape.warc.index_store import folder_index, write_index
@@ -103,8 +103,8 @@ def wacz_command(
                 result = write_wacz(output, store, pages, title=" ".join(title.split()), sign=signer)
         except OSError as error:
             raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
-        except SigningError as error:
-            raise command_error(error) from error
+        except SigningError:
+            raise  # its own exit code (cli.LazyGroup), not a damaged archive's message
         except DvscrapeError as error:
             raise click.ClickException(f"{error} (run `dvscrape verify`)") from error
     click.echo(
@@ -120,19 +120,16 @@ def _signer(sign: bool, domain_cert: Path | None, domain_key: Path | None, tsa_u
         if any(option is not None for option in domain_options):
             raise click.UsageError("--domain-cert, --domain-key and --tsa go with --sign")
         return None
-    try:
-        if any(option is not None for option in domain_options):
-            if domain_cert is None or domain_key is None or tsa_url is None:
-                raise click.UsageError("signing with a domain certificate needs --domain-cert, --domain-key and --tsa")
-            signer = domain_signer(domain_cert, domain_key, tsa_url)
-            for warning in signer.warnings:
-                click.echo(f"warning: {warning}", err=True)
-            click.echo(f"signing as {signer.domain}, timestamped by {tsa_url}")
-            return signer
-        named = os.environ.get(KEY_VARIABLE)
-        key, path, created = operator_key(Path(named) if named else None)
-    except ConfigurationError as error:
-        raise command_error(error) from error
+    if any(option is not None for option in domain_options):
+        if domain_cert is None or domain_key is None or tsa_url is None:
+            raise click.UsageError("signing with a domain certificate needs --domain-cert, --domain-key and --tsa")
+        signer = domain_signer(domain_cert, domain_key, tsa_url)
+        for warning in signer.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(f"signing as {signer.domain}, timestamped by {tsa_url}")
+        return signer
+    named = os.environ.get(KEY_VARIABLE)
+    key, path, created = operator_key(Path(named) if named else None)
     if created:
         click.echo(f"made the signing key {path} (owner-only: keep it secret, keep a copy)")
     click.echo(f"signing anonymously with the key {key_fingerprint(key.public_key())} ({path})")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import click
 
-from dvscrape.cli.options import command_error
-from dvscrape.errors import DvscrapeError
 from dvscrape.replica.faults import FAULT_KINDS, ROBOTS_MODES
 from dvscrape.replica.hostile import GROUPS
 from dvscrape.replica.server import DEFAULT_ARTICLES
@@ -143,5 +141,3 @@ def replica_command(
         serve_until_signalled(config)
     except OSError as error:
         raise click.ClickException(f"cannot serve on {host}:{port}: {error.strerror or error}") from error
-    except DvscrapeError as error:
-        raise command_error(error) from error

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from dvscrape.cli.options import CommandError, command_error
+from dvscrape.cli.options import CommandError
 from dvscrape.errors import ConfigurationError
 from dvscrape.runs.exitcodes import ExitCode
 
@@ -22,10 +22,7 @@ def list_command() -> None:
     listed with its error, and the command exits 2."""
     from dvscrape.sites import get_profile, profile_files
 
-    try:
-        files = profile_files()
-    except ConfigurationError as error:
-        raise command_error(error) from error
+    files = profile_files()
     rows: list[tuple[str, str, str, str]] = []
     broken: list[str] = []
     for name, entry in files.items():
@@ -66,10 +63,7 @@ def probe_command(url: str, name: str | None, out: Path | None) -> None:
         raise CommandError(
             f"the profile file must be named {name}.toml (a profile's name is its file's)", ExitCode.BAD_CONFIGURATION
         )
-    try:
-        found = probe(url, name)
-    except ConfigurationError as error:
-        raise command_error(error) from error
+    found = probe(url, name)
     text = draft_toml(found)
     if out is None:
         click.echo(text, nl=False)

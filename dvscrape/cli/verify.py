@@ -11,8 +11,7 @@ import click
 
 from dvscrape.archive.integrity import verify
 from dvscrape.cli.archive_access import opened_archive
-from dvscrape.cli.options import archive_option, command_error
-from dvscrape.errors import ConfigurationError
+from dvscrape.cli.options import archive_option
 from dvscrape.runs.exitcodes import ExitCode
 from dvscrape.warc.verify import VerifyReport
 from dvscrape.warc.wacz_verify import PackageReport, load_trust, verify_package
@@ -39,11 +38,7 @@ def verify_command(archive_dir: Path, package: Path | None, trust: Path | None, 
     against them; with --wacz FILE, check that package instead. Exit code 0 when all is well, 7 on any problem (for
     a package: also when it is not signed or its signer is not trusted), 2 for an unusable --trust file."""
     if package is not None:
-        try:
-            trusted = load_trust(trust)
-        except ConfigurationError as error:
-            raise command_error(error) from error
-        found = verify_package(package, trusted)
+        found = verify_package(package, load_trust(trust))
         signed = f"signed ({found.signature}) by {found.signer}" if found.signer else "not signed"
         stamped = f", timestamped {found.timestamp}" if found.timestamp else ""
         _report(

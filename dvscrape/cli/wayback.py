@@ -12,8 +12,6 @@ import click
 
 from dvscrape.capture.cdx import WAYBACK_MACHINE
 from dvscrape.cli.archive_access import parse_date_option
-from dvscrape.cli.options import command_error
-from dvscrape.errors import DvscrapeError
 
 if TYPE_CHECKING:
     from dvscrape.runs.wayback import WaybackResult
@@ -52,19 +50,16 @@ def crawl_from_wayback(
 
     first: date | None = parse_date_option(since, "--since")
     last: date | None = parse_date_option(until, "--until")
-    try:
-        result = run_wayback(
-            site,
-            archive_dir=archive_dir,
-            base_url=base_url,
-            wayback_url=wayback_url,
-            since=first,
-            until=last,
-            overrides=overrides,
-            fast=fast,
-        )
-    except DvscrapeError as error:
-        raise command_error(error) from error
+    result = run_wayback(
+        site,
+        archive_dir=archive_dir,
+        base_url=base_url,
+        wayback_url=wayback_url,
+        since=first,
+        until=last,
+        overrides=overrides,
+        fast=fast,
+    )
     for line in result.summary_lines():
         click.echo(line, err=not result.crawl.started)
     return result

@@ -50,9 +50,7 @@ class DocumentResult:
         return "\n\f\n".join(page.text for page in self.pages if page.text).strip()
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["text"] = self.text
-        return data
+        return {**asdict(self), "text": self.text}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DocumentResult:

@@ -43,9 +43,7 @@ def _missing_reason(tesseract: str, language: str) -> str:
         ).stdout.split()
     except (OSError, subprocess.SubprocessError) as error:
         return f"tesseract does not run: {error}"
-    if language not in listed:
-        return f"tesseract has no '{language}' model"
-    return ""
+    return f"tesseract has no '{language}' model" if language not in listed else ""
 
 
 def deskew_angle(image: Any, span: float = 6.0, step: float = 0.25) -> float:

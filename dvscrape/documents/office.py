@@ -104,9 +104,7 @@ class _DocxText:
     def table(self, element: Any) -> list[str]:
         rows: list[str] = []
         for row in element.iter(f"{W}tr"):
-            cells = []
-            for cell in row.findall(f"{W}tc"):
-                cells.append(" ".join(self.paragraph(p) for p in cell.iter(f"{W}p")).strip())
+            cells = [" ".join(self.paragraph(p) for p in cell.iter(f"{W}p")).strip() for cell in row.findall(f"{W}tc")]
             rows.append("\t".join(cells))
         return rows
 

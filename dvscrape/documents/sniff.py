@@ -35,9 +35,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 def extension_kind(filename: str) -> str | None:
     """The kind a file name's extension promises, or None."""
     name = filename.lower().rsplit("/", 1)[-1]
-    if "." not in name:
-        return None
-    return _EXTENSIONS.get(name.rsplit(".", 1)[-1])
+    return None if "." not in name else _EXTENSIONS.get(name.rsplit(".", 1)[-1])
 
 
 def _zip_kind(data: bytes) -> str | None:

@@ -7,16 +7,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from dvscrape.archive.document_rows import document_captures, document_states
 from dvscrape.archive.lookup import capture_record, original_capture_id
 from dvscrape.archive.rows import document_file_name
 from dvscrape.documents.model import DONE, FAILED, WAITING_OCR, DocumentResult
 from dvscrape.documents.sniff import extension_kind
-
-if TYPE_CHECKING:
-    pass
 
 # Bumped when reading changes enough that stored documents should be read again (`dvscrape documents --redo`).
 EXTRACTOR_VERSION = 1
@@ -57,7 +53,7 @@ def _is_document(url: str, content_type: str, attached: bool) -> bool:
     media = content_type.split(";")[0].strip().lower()
     if media.startswith(DOCUMENT_TYPES):
         return True
-    kind = extension_kind(PendingDocument(url, 0, "", "", "", 0, 0, "").file_name)
+    kind = extension_kind(document_file_name(url))
     return kind is not None and kind not in ("image", "text")
 
 
@@ -82,12 +78,8 @@ def pending_documents(
         previous = stored.get(url)
         if previous is not None and not redo:
             status, stored_digest, version = previous
-            unchanged = stored_digest == digest and version >= EXTRACTOR_VERSION
-            if status == DONE and unchanged:
-                continue
-            if status == FAILED and unchanged and not retry_failed:
-                continue
-            if status == WAITING_OCR and unchanged and not ocr_available:
+            read_again = {DONE: False, FAILED: retry_failed, WAITING_OCR: ocr_available}.get(status, True)
+            if stored_digest == digest and version >= EXTRACTOR_VERSION and not read_again:
                 continue
         chosen.append(PendingDocument(url, capture_id, fetched, content_type, filename, offset, length, digest))
     return chosen

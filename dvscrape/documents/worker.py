@@ -109,8 +109,6 @@ def serve(requests: Connection, answers: Connection, limits: Limits, task: Modul
 
 def warm_up() -> None:
     """The readers' imports, tables built on first use and whether tesseract is there: once per worker."""
-    import importlib
-
     for module in ("pypdfium2", "PIL.Image", "numpy", "docx", "openpyxl", "xlrd", "olefile", "striprtf.striprtf"):
         with contextlib.suppress(ImportError):
             importlib.import_module(module)

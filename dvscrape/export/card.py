@@ -85,10 +85,8 @@ def yaml_header(files: Sequence[DataFile], summary: ExportSummary, *, data_glob:
 
 
 def _field_table() -> list[str]:
-    lines = ["| column | type | meaning |", "| --- | --- | --- |"]
-    for field in FIELDS:
-        lines.append(f"| `{field.name}` | {field.kind.value} | {field.description.replace('|', '/')} |")
-    return lines
+    rows = [f"| `{field.name}` | {field.kind.value} | {field.description.replace('|', '/')} |" for field in FIELDS]
+    return ["| column | type | meaning |", "| --- | --- | --- |", *rows]
 
 
 def card_text(files: Sequence[DataFile], summary: ExportSummary, *, data_glob: str, arrow_bytes: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from dvscrape.export.schema import ARTICLES, Table, frictionless_fields
@@ -52,11 +53,7 @@ def _resource(files: Sequence[DataFile], summary: ExportSummary, table: Table) -
 
 
 def datapackage(
-    files: Sequence[DataFile],
-    summary: ExportSummary,
-    *,
-    extra_files: Sequence[DataFile] = (),
-    table: Table = ARTICLES,
+    files: Sequence[DataFile], summary: ExportSummary, *, extra_files: Sequence[DataFile] = (), table: Table = ARTICLES
 ) -> dict[str, object]:
     """The Data Package descriptor of an export of *table*."""
     sources = [{"title": f"{source.site} ({source.base_url})", "path": source.base_url} for source in summary.sources]
@@ -97,16 +94,7 @@ def datapackage(
         "rows_in_duplicate_groups": summary.grouped_rows,
         "published": [_iso(summary.first_published), _iso(summary.last_published)],
         "fetched": [summary.first_fetched, summary.last_fetched],
-        "crawls": [
-            {
-                "site": source.site,
-                "base_url": source.base_url,
-                "crawls": source.crawls,
-                "first_started": source.first_started,
-                "last_finished": source.last_finished,
-            }
-            for source in summary.sources
-        ],
+        "crawls": [asdict(source) for source in summary.sources],  # site, base_url, crawls, first_started, …
     }
     return package
 

@@ -43,7 +43,7 @@ def make_record(
     """The export record of *row*, its keys in the order of schema.FIELDS. *content_hash*, when the first pass
     already computed it, saves normalising the body a second time."""
     text = style.apply(row.body)
-    record: Record = {
+    return {
         "id": row.id,
         "site": site,
         "version": row.version,
@@ -68,14 +68,11 @@ def make_record(
         "version_reason": row.version_reason,
         "supersedes_version": row.supersedes_version,
     }
-    return record
 
 
 def plain_value(value: object) -> object:
     """A record value as JSON holds it: dates as ISO strings, everything else as is."""
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def language_of(locale: str | None) -> str | None:

@@ -139,12 +139,7 @@ _FRICTIONLESS_TYPES: Mapping[Kind, str] = MappingProxyType(
     }
 )
 _HF_DTYPES: Mapping[Kind, str] = MappingProxyType(
-    {
-        Kind.INTEGER: "int64",
-        Kind.NUMBER: "float64",
-        Kind.STRING: "string",
-        Kind.DATE: "date32",
-    }
+    {Kind.INTEGER: "int64", Kind.NUMBER: "float64", Kind.STRING: "string", Kind.DATE: "date32"}
 )
 
 

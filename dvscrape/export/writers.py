@@ -46,11 +46,9 @@ def describe_file(
 ) -> DataFile:
     """A DataFile for a finished file: its size and SHA-256 read back from disk."""
     path = folder / relative
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return DataFile(relative, format, mediatype, encoding, rows, path.stat().st_size, digest.hexdigest())
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return DataFile(relative, format, mediatype, encoding, rows, path.stat().st_size, digest)
 
 
 def json_line(record: Record) -> str:

@@ -71,20 +71,20 @@ def _http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
 
 
-def _not_modified_since(header: str, modified: datetime) -> bool:
+def _not_modified(headers: Mapping[str, str], etag: str, modified: datetime) -> bool:
+    """Whether a conditional GET is answered 304: by If-None-Match when sent (weak comparison, RFC 9110 §13.1.2,
+    as GET requires), else by If-Modified-Since."""
+    if_none_match = headers.get("if-none-match")
+    if if_none_match:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag.removeprefix("W/") in tags
     try:
-        since = parsedate_to_datetime(header)
+        since = parsedate_to_datetime(headers.get("if-modified-since", ""))
     except (TypeError, ValueError, IndexError):
         return False
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     return modified.replace(microsecond=0) <= since
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    """Weak comparison (RFC 9110 §13.1.2), as If-None-Match on GET requires."""
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 class ReplicaApp:
@@ -300,10 +300,7 @@ class ReplicaApp:
             return self._html(status, page, gzip_ok, ())
         etag = article_etag(found, article)
         validators = (("ETag", etag), ("Last-Modified", _http_date(article.modified)))
-        if_none_match = headers.get("if-none-match")
-        if (if_none_match and _etag_matches(if_none_match, etag)) or (
-            not if_none_match and _not_modified_since(headers.get("if-modified-since", ""), article.modified)
-        ):
+        if _not_modified(headers, etag, article.modified):
             return Response(304, validators, b"")
         with self._lock:
             self._views[article.url_title] += 1
@@ -348,10 +345,7 @@ class ReplicaApp:
             content_type, filename = media.content_type, media.filename
         etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
         validators = (("ETag", etag), ("Last-Modified", _http_date(MEDIA_LAST_MODIFIED)))
-        if_none_match = headers.get("if-none-match")
-        if (if_none_match and _etag_matches(if_none_match, etag)) or (
-            not if_none_match and _not_modified_since(headers.get("if-modified-since", ""), MEDIA_LAST_MODIFIED)
-        ):
+        if _not_modified(headers, etag, MEDIA_LAST_MODIFIED):
             return Response(304, validators, b"")
         disposition = ("Content-Disposition", f'inline; filename="{filename.encode("ascii", "replace").decode()}"')
         return Response(200, (("Content-Type", content_type), disposition, *validators), body)

@@ -21,10 +21,7 @@ FEATURED_PORTLET = "101_INSTANCE_noiBat8Xq2Lm"
 MEDIA_PORTLET = "101_INSTANCE_mediaT7Vn3Kp"
 CATEGORIES_PORTLET = "71_INSTANCE_danhMuc4Rz9"
 SEARCH_KEYWORDS = ("cải cách hành chính", "an sinh xã hội", "nghĩa vụ quân sự", "dịch vụ công trực tuyến")
-STATIC_PAGES = (
-    ("/web/neoportal/gioi-thieu", "Giới thiệu"),
-    ("/web/neoportal/lien-he", "Liên hệ"),
-)
+STATIC_PAGES = (("/web/neoportal/gioi-thieu", "Giới thiệu"), ("/web/neoportal/lien-he", "Liên hệ"))
 # With --portal-pages (issue 14): the pages a real portal links from its footer, about 20 with the two above, and
 # one menu link that answers 404 (a page removed long ago); for incremental-crawl tests and bench/recrawl.py.
 PORTAL_PAGES = tuple(

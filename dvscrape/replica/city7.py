@@ -19,7 +19,7 @@ from dvscrape.replica import urls
 from dvscrape.replica.app import ReplicaApp, article_etag
 from dvscrape.replica.model import Article, Corpus
 from dvscrape.replica.responses import AnyResponse, Response
-from dvscrape.replica.routing import Route, int_param, route
+from dvscrape.replica.routing import Route, int_param, route, routed
 
 HTML = "text/html;charset=UTF-8"
 PORTAL_HEADER = ("Liferay-Portal", "Liferay Digital Experience Platform 7.4.13 Update 72 (Cavanaugh / Build 7413)")
@@ -35,10 +35,7 @@ class City7App(ReplicaApp):
         self.city_of = {category.path: city for category, city in pairs}
         self.by_city_path = {city.path: city for city in markup.CATEGORIES}
         self.city_listings = {city.path: self.site.listings[path] for path, city in self.city_of.items()}
-        self.nav = (
-            (markup.HOME_PATH, "Trang chủ"),
-            *((city.path, city.name) for city in markup.CATEGORIES),
-        )
+        self.nav = ((markup.HOME_PATH, "Trang chủ"), *((city.path, city.name) for city in markup.CATEGORIES))
 
     # --- routing ------------------------------------------------------------------------------------------------
 
@@ -55,15 +52,15 @@ class City7App(ReplicaApp):
         if any(name.endswith(("redirect", "Redirect")) for name, _ in query):
             families.add("redirect")
         if path in ("/robots.txt", "/sitemap.xml"):
-            return _with(base, path[1:].split(".")[0], {path[1:].split(".")[0]})
+            return routed(base, path[1:].split(".")[0], {path[1:].split(".")[0]})
         if path.startswith("/o/"):
-            return _with(base, "theme", {"theme"}, text=path)
+            return routed(base, "theme", {"theme"}, text=path)
         if path.startswith("/c/portal/login") or params.get("p_p_lifecycle") == "1" or "p_auth" in params:
-            return _with(base, "redirect", {"login" if "login" in path else "action"}, text=markup.HOME_PATH)
+            return routed(base, "redirect", {"login" if "login" in path else "action"}, text=markup.HOME_PATH)
         if any(name.endswith("_keywords") for name in params):
-            return _with(base, "not_found", {"search"})
+            return routed(base, "not_found", {"search"})
         if path in ("/", markup.SITE_PATH, markup.HOME_PATH):
-            return _with(base, "home", families | {"home"})
+            return routed(base, "home", families | {"home"})
         if path.startswith(markup.SITE_PATH + "/-/"):
             article = self.site.by_url_title.get(path.rsplit("/", 1)[-1])
             return self._article(base, article, families)
@@ -77,13 +74,13 @@ class City7App(ReplicaApp):
             pages = max(1, -(-len(self.city_listings[city.path]) // markup.DELTA))
             number = max(1, min(int_param(params.get(cur_name), 1), pages))
             families.add("listing_page" if cur_name in params else "listing")
-            return _with(base, "listing", families, text=city.path, number=number)
-        return _with(base, "not_found", families | {"not_found"})
+            return routed(base, "listing", families, text=city.path, number=number)
+        return routed(base, "not_found", families | {"not_found"})
 
     def _article(self, base: Route, article: Article | None, families: set[str]) -> Route:
         if article is None:
-            return _with(base, "not_found", families | {"not_found"})
-        return _with(base, "article", families | {"article"}, article=article, category=self.site.category_of(article))
+            return routed(base, "not_found", families | {"not_found"})
+        return routed(base, "article", families | {"article"}, article=article, category=self.site.category_of(article))
 
     # --- pages --------------------------------------------------------------------------------------------------
 
@@ -202,7 +199,3 @@ class City7App(ReplicaApp):
             + "".join(entries)
             + "</urlset>\n"
         )
-
-
-def _with(base: Route, kind: str, families: set[str], **changes: object) -> Route:
-    return Route(kind=kind, path=base.path, query=base.query, families=frozenset(families), **changes)  # type: ignore[arg-type]

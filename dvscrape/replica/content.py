@@ -168,7 +168,6 @@ def _finish(
         modified=plan.published + timedelta(minutes=rng.randint(5, 180)),
         show_date_in_metadata=show_date,
         summary=summary,
-        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         figures=figures,
         signature=signature,
@@ -263,7 +262,6 @@ def _edited(seed: int, article: Article, edition: int) -> Article:
     return replace(
         article,
         elements=elements,
-        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         body_html=editor.body_html(elements, article.signature, article.style),
         modified=when,

@@ -20,14 +20,7 @@ from dvscrape.replica.model import MediaFile
 
 PDF_VARIANTS = ("text", "text", "text", "text", "columns", "tcvn3", "scan", "scan-noisy", "encrypted", "damaged")
 OFFICE_VARIANTS = ("docx", "docx", "docx", "docx-vntime", "doc", "doc", "xlsx", "xlsx", "odt", "rtf")
-EXTENSIONS = {
-    "docx": ".docx",
-    "docx-vntime": ".docx",
-    "doc": ".doc",
-    "xlsx": ".xlsx",
-    "odt": ".odt",
-    "rtf": ".rtf",
-}
+EXTENSIONS = {"docx": ".docx", "docx-vntime": ".docx", "doc": ".doc", "xlsx": ".xlsx", "odt": ".odt", "rtf": ".rtf"}
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -75,13 +75,7 @@ class FaultSpec:
     hang_seconds: float = 30.0
 
     @classmethod
-    def parse(
-        cls,
-        rates: str = "",
-        persistent: tuple[str, ...] = (),
-        robots: str = "",
-        **options: object,
-    ) -> FaultSpec:
+    def parse(cls, rates: str = "", persistent: tuple[str, ...] = (), robots: str = "", **options: object) -> FaultSpec:
         """Read ``KIND=RATE,…``, persistent ``[KIND=]SUBSTRING`` entries (kind 500 by default) and a robots mode."""
         parsed: list[tuple[str, float]] = []
         for item in filter(None, (part.strip() for part in rates.split(","))):

@@ -26,11 +26,8 @@ _VOWELS = "aeiouyAEIOUY"
 def typed(text: str, encoding: str) -> str:
     """text as typed in encoding (each legacy byte shown as the Latin-1 character of the same code). VIQR follows
     RFC 1456: a full stop, question mark or other mark character that follows a vowel is escaped with a backslash."""
-    if encoding == "tcvn3":
-        table = tcvn3_encoding()
-        return "".join(table.get(char, char) for char in text)
-    if encoding == "vni":
-        table = vni_encoding()
+    if encoding in ("tcvn3", "vni"):
+        table = tcvn3_encoding() if encoding == "tcvn3" else vni_encoding()
         return "".join(table.get(char, char) for char in text)
     table = viqr_encoding()
     out: list[str] = []
@@ -76,14 +73,12 @@ def typed_article(article: Article, encoding: str) -> Article:
     truth = tuple(_element_text(element, lambda text: readable(text, encoding)) for element in article.elements)
     blocks, figures, attachments = editor.transcribe(truth)
     shown = tuple(_element_text(element, lambda text: typed(text, encoding)) for element in article.elements)
-    signature = readable(article.signature, encoding)
     return replace(
         article,
         title=readable(article.title, encoding),
-        paragraphs=tuple(block.text for block in blocks),
         blocks=blocks,
         figures=figures,
-        signature=signature,
+        signature=readable(article.signature, encoding),
         attachments=attachments,
         elements=truth,
         body_html=editor.body_html(shown, typed(article.signature, encoding), article.style),

@@ -154,8 +154,6 @@ class Article:
     modified: datetime
     show_date_in_metadata: bool
     summary: str
-    # body text in reading order: every block's text (a list's items joined by "\n"); no captions, no signature
-    paragraphs: tuple[str, ...]
     blocks: tuple[Block, ...]
     figures: tuple[Figure, ...]
     signature: str
@@ -175,6 +173,12 @@ class Article:
     legacy: str = ""
     # the title in the legacy characters the page shows ("" when legacy is "")
     typed_title: str = ""
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The body text in reading order: every block's text (a list's items joined by "\n"); no captions, no
+        signature."""
+        return tuple(block.text for block in self.blocks)
 
     @property
     def shown_title(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlsplit
 
 from dvscrape.replica import urls
@@ -81,21 +81,14 @@ def int_param(value: str | None, default: int) -> int:
 
 def _article_route(site: Site, base: Route, article: Article | None, mode: str, families: set[str]) -> Route:
     if article is None:
-        return _with(base, "not_found", families | {"not_found"})
+        return routed(base, "not_found", families | {"not_found"})
     families.add("article")
-    return _with(base, "article", families, article=article, category=site.category_of(article), mode=mode)
+    return routed(base, "article", families, article=article, category=site.category_of(article), mode=mode)
 
 
-def _with(base: Route, kind: str, families: set[str], **changes: object) -> Route:
-    return Route(
-        kind=kind,
-        path=base.path,
-        query=base.query,
-        prefix=base.prefix,
-        language=base.language,
-        families=frozenset(families),
-        **changes,  # type: ignore[arg-type]
-    )
+def routed(base: Route, kind: str, families: set[str], **changes: object) -> Route:
+    """*base* (a request's path, query and locale) routed to *kind*, in *families*, with *changes*."""
+    return replace(base, kind=kind, families=frozenset(families), **changes)  # type: ignore[arg-type]
 
 
 def _portlet_state_route(site: Site, base: Route, category: Category, families: set[str]) -> Route:
@@ -116,7 +109,7 @@ def _portlet_state_route(site: Site, base: Route, category: Category, families: 
     cur = int_param(params.get(f"{namespace}cur"), 1)
     families.add("listing_page" if f"{namespace}cur" in params else "listing")
     pages = site.pages(category)
-    return _with(base, "listing", families, category=category, number=max(1, min(cur, pages)))
+    return routed(base, "listing", families, category=category, number=max(1, min(cur, pages)))
 
 
 def route(site: Site, target: str) -> Route:
@@ -131,39 +124,39 @@ def route(site: Site, target: str) -> Route:
     params = base.params
     portlet = params.get("p_p_id", "")
     if split.path.startswith("/__replica__/"):
-        return _with(base, split.path.rsplit("/", 1)[-1], set())
+        return routed(base, split.path.rsplit("/", 1)[-1], set())
     if path in ("/robots.txt", "/sitemap.xml"):
-        return _with(base, path[1:].split(".")[0], families | {path[1:].split(".")[0]})
+        return routed(base, path[1:].split(".")[0], families | {path[1:].split(".")[0]})
     if path.startswith(("/documents/", "/image/")) and path != "/image/company_logo":
         key = params.get("img_id", "") if path.startswith("/image/") else path.rstrip("/").rsplit("/", 1)[-1]
         media = site.media.get(key)
         kind = "image" if media is None or media.content_type.startswith("image/") else "document"
-        return _with(base, "media" if media else "not_found", families | {kind}, text=key)
+        return routed(base, "media" if media else "not_found", families | {kind}, text=key)
     if path.startswith(("/neoportal-theme/", "/html/", "/image/company_logo", "/combo")):
         combo = path.rstrip("/") == "/combo"  # the modules it concatenates are named in its query
-        return _with(base, "theme", families | {"theme"}, text=f"{path}?{split.query}" if combo else path)
+        return routed(base, "theme", families | {"theme"}, text=f"{path}?{split.query}" if combo else path)
     if path.startswith("/c/portal/login"):
         login_page = html.unescape(urls.login_link(prefix, "/login/login", "maximized"))
-        return _with(base, "redirect", families | {"login"}, text=login_page)
+        return routed(base, "redirect", families | {"login"}, text=login_page)
     if params.get("p_p_lifecycle") == "1" or "p_auth" in params:
         families.add("action")
         if portlet == "82":
             families.add("language")
-        return _with(base, "redirect", families, text=_action_target(base))
+        return routed(base, "redirect", families, text=_action_target(base))
     if portlet == "58":
-        return _with(base, "home", families | {"login"})
+        return routed(base, "home", families | {"login"})
     if portlet == "3":
         keywords, cur = params.get("_3_keywords", ""), int_param(params.get("_3_cur"), 1)
-        return _with(base, "search", families | {"search"}, text=keywords, number=cur)
+        return routed(base, "search", families | {"search"}, text=keywords, number=cur)
     if portlet == "8" or (path == urls.CALENDAR_PATH and "_8_month" in params):
         year = int_param(params.get("_8_year"), 2023)
-        return _with(base, "calendar", families | {"calendar"}, year=year, number=int_param(params.get("_8_month"), 5))
+        return routed(base, "calendar", families | {"calendar"}, year=year, number=int_param(params.get("_8_month"), 5))
     if params.get("p_p_state") in ("maximized", "pop_up", "exclusive"):
         families.add("maximized")
     if path in HOME_ALIASES:
-        return _with(base, "home", families | {"home"})
+        return routed(base, "home", families | {"home"})
     if path == urls.CALENDAR_PATH:
-        return _with(base, "calendar", families | {"page"}, year=2023, number=5)
+        return routed(base, "calendar", families | {"page"}, year=2023, number=5)
     match = ARTICLE_RE.match(path)
     if match:
         return _article_route(site, base, site.by_url_title.get(match.group(1)), "display", families)
@@ -171,9 +164,9 @@ def route(site: Site, target: str) -> Route:
     if match:
         category = site.by_path.get(match.group(1))
         if category is None:
-            return _with(base, "not_found", families | {"not_found"})
+            return routed(base, "not_found", families | {"not_found"})
         if match.group(3) == "rss":
-            return _with(base, "rss", families | {"rss"}, category=category)
+            return routed(base, "rss", families | {"rss"}, category=category)
         families.add("asset_publisher")
         entry_id = match.group(4)
         article = site.by_asset_entry.get(int(entry_id)) if entry_id else site.by_url_title.get(match.group(5))
@@ -182,10 +175,10 @@ def route(site: Site, target: str) -> Route:
     if category is not None:
         return _portlet_state_route(site, base, category, families)
     if path.rstrip("/") in ("/web/neoportal/gioi-thieu", "/web/neoportal/lien-he"):
-        return _with(base, "static", families | {"page"}, text=path.rstrip("/"))
+        return routed(base, "static", families | {"page"}, text=path.rstrip("/"))
     if site.portal_pages and path.rstrip("/") in {page for page, _label in PORTAL_PAGES}:
-        return _with(base, "static", families | {"page"}, text=path.rstrip("/"))
-    return _with(base, "not_found", families | {"not_found"})
+        return routed(base, "static", families | {"page"}, text=path.rstrip("/"))
+    return routed(base, "not_found", families | {"not_found"})
 
 
 def _action_target(base: Route) -> str:

@@ -62,9 +62,4 @@ def parse_seed(text: str) -> SeedText:
             signature = body_lines.pop(0)
     if body_lines:
         raise ConfigurationError(f"seed article text has {len(body_lines)} lines more than its layout")
-    return SeedText(
-        banner=lines[0],
-        title=SEED_TITLE,
-        body=tuple(parts),
-        signature=signature,
-    )
+    return SeedText(banner=lines[0], title=SEED_TITLE, body=tuple(parts), signature=signature)

@@ -26,10 +26,7 @@ class Site:
     @classmethod
     def build(cls, corpus: Corpus, *, portal_pages: bool = False) -> Site:
         """Index the corpus; the p_auth token is derived from the seed so pages stay deterministic."""
-        media: dict[str, MediaFile] = {}
-        for article in corpus.articles:
-            for file in article.media:
-                media[file.key] = file
+        media = {file.key: file for article in corpus.articles for file in article.media}
         token = hashlib.sha1(f"p_auth:{corpus.seed}".encode(), usedforsecurity=False).hexdigest()[:8]
         return cls(
             corpus=corpus,

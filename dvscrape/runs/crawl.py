@@ -322,6 +322,4 @@ def _result(crawler: Crawler, archive_dir: Path, elapsed: float, failures: list[
 
 
 def _message(error: BaseException) -> str:
-    if isinstance(error, DvscrapeError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
+    return str(error) if isinstance(error, DvscrapeError) else f"{type(error).__name__}: {error}"

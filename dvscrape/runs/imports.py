@@ -154,7 +154,6 @@ def import_paths(
     known = imported_digests(conn)
     todo: list[tuple[Path, str]] = []
     for path in paths:
-        path = Path(path)
         if not path.is_file():
             result.problems.append(f"{path}: not a file")
             continue
@@ -262,12 +261,7 @@ def _record_problems(
 
 
 def _import_warc(
-    archive: Archive,
-    crawl_id: int,
-    source: WarcSource,
-    profile: SiteProfile,
-    max_record: int,
-    result: ImportResult,
+    archive: Archive, crawl_id: int, source: WarcSource, profile: SiteProfile, max_record: int, result: ImportResult
 ) -> None:
     conn = archive.db.conn
     label = f"{source.source}!{source.member}" if source.member else source.source

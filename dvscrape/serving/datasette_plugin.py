@@ -81,13 +81,8 @@ def asgi_wrapper(datasette: Any) -> Any:
                 query_string = scope.get("query_string", b"")
                 target = compact_redirect(scope.get("path", ""), query_string, _database(datasette))
                 if target is not None:
-                    await send(
-                        {
-                            "type": "http.response.start",
-                            "status": 302,
-                            "headers": [[b"location", target.encode("utf-8")]],
-                        }
-                    )
+                    headers = [[b"location", target.encode("utf-8")]]
+                    await send({"type": "http.response.start", "status": 302, "headers": headers})
                     await send({"type": "http.response.body", "body": b""})
                     return
                 folded = fold_search_params(query_string)
@@ -132,10 +127,9 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
             article_id = row["id"]  # a sqlite3.Row: `in` would look at its values
         except (IndexError, KeyError):
             article_id = None
-        replay = f"/-/dvscrape/replay/{article_id}" if article_id is not None else ""
         links = f'<a href="{escape(captures)}">captures</a>'
-        if replay:
-            links += f' · <a href="{escape(replay)}">replay</a>'
+        if article_id is not None:
+            links += f' · <a href="{escape(f"/-/dvscrape/replay/{article_id}")}">replay</a>'
         return Markup(f'<a href="{escape(url)}">{escape(url)}</a><br>{links}')
     return None
 

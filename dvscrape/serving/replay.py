@@ -23,13 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape.archive.db import Archive
-from dvscrape.archive.lookup import (
-    capture_record,
-    capture_warc_record,
-    captured_origins,
-    replay_articles,
-    replay_home,
-)
+from dvscrape.archive.lookup import capture_record, capture_warc_record, captured_origins, replay_articles, replay_home
 from dvscrape.errors import DvscrapeError
 from dvscrape.warc.cdxj import cdx_timestamp, surt
 from dvscrape.warc.files import warc_files

@@ -62,10 +62,7 @@ EXTENSIONS = {
 }
 # Validate, then store (the page object has already normalised the text): a record reaches the archive only in its
 # final form.
-ITEM_PIPELINES = {
-    "dvscrape.capture.validate.ValidatePipeline": 200,
-    "dvscrape.capture.store.StorePipeline": 300,
-}
+ITEM_PIPELINES = {"dvscrape.capture.validate.ValidatePipeline": 200, "dvscrape.capture.store.StorePipeline": 300}
 # Errors are counted by the spider (4xx/5xx responses reach its callbacks to be recorded), not dropped silently.
 HTTPERROR_ALLOW_ALL = True
 

@@ -106,10 +106,7 @@ def parse_profile(data: Mapping[str, Any], stem: str, source: str, base_url: str
             site_url=site_url,
             listing_paths=listing_paths,
             **optional,
-            urls=urls,
-            selectors=parts["selectors"],
-            boilerplate=parts["boilerplate"],
-            politeness=parts["politeness"],
+            **parts,  # urls, selectors, boilerplate, politeness
             liferay=liferay,
             source=source,
         )

@@ -70,9 +70,7 @@ _NAMESPACED = re.compile(r"^_(?P<ns>[^_].*?)_(?P<name>[A-Za-z][A-Za-z0-9]*)$")
 def split_param_name(name: str) -> tuple[str, str]:
     """Split a Liferay parameter into (namespace, base name): '_101_INSTANCE_x_cur' → ('101_INSTANCE_x', 'cur')."""
     match = _NAMESPACED.match(name)
-    if match:
-        return match.group("ns"), match.group("name")
-    return "", name
+    return (match.group("ns"), match.group("name")) if match else ("", name)
 
 
 def _portlet_of_namespace(namespace: str) -> str:

@@ -28,7 +28,7 @@ import mmap
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,12 +218,7 @@ class IndexStore:
 
     def _write(self, lines: Iterator[str], files: dict[str, list[int]]) -> _Segment:
         name = f"segment-{uuid.uuid4().hex}.cdxj"
-        count = 0
-        with open(self.folder / name, "w", encoding="utf-8") as handle:
-            for line in lines:
-                handle.write(line + "\n")
-                count += 1
-        return _Segment(name, count, files)
+        return _Segment(name, write_lines(self.folder / name, lines), files)
 
     def _map(self, segment: _Segment) -> mmap.mmap | bytes:
         with open(self.folder / segment.name, "rb") as handle:
@@ -271,12 +266,18 @@ def index_lines(files: list[Path]) -> list[str]:
 def write_index(store: IndexStore, output: Path) -> int:
     """Write *store*'s whole index to *output* (atomically); return the number of lines."""
     temporary = output.with_name(output.name + ".tmp")
+    count = write_lines(temporary, store.lines())
+    os.replace(temporary, output)
+    return count
+
+
+def write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Write *lines* to *path* (UTF-8), each ended by a newline; return how many."""
     count = 0
-    with open(temporary, "w", encoding="utf-8") as handle:
-        for line in store.lines():
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for line in lines:
             handle.write(line + "\n")
             count += 1
-    os.replace(temporary, output)
     return count
 
 

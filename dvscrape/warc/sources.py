@@ -55,11 +55,8 @@ class WarcSource:
 
 def sha256_of(path: Path) -> str:
     """The SHA-256 of the file at *path*, hex."""
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def neither_warc_nor_wacz(path: Path) -> bool:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dvscrape import __version__
-from dvscrape.warc.index_store import IndexStore
+from dvscrape.warc.index_store import IndexStore, write_lines
 from dvscrape.warc.storedzip import stored_zip
 
 WACZ_VERSION = "1.1.1"
@@ -76,16 +76,6 @@ def _page_lines(pages: Iterable[Page], first: list[Page]) -> Iterator[str]:
         yield page.to_json()
 
 
-def _spooled(path: Path, lines: Iterable[str]) -> int:
-    """Write *lines* to *path*, each ended by a newline; return how many."""
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        for line in lines:
-            handle.write(line + "\n")
-            count += 1
-    return count
-
-
 @contextmanager
 def _removed_after(*paths: Path) -> Iterator[None]:
     try:
@@ -125,9 +115,9 @@ def write_wacz(
     index_file, pages_file = output.with_name(output.name + ".cdx.tmp"), output.with_name(output.name + ".pages.tmp")
     resources: list[dict[str, object]] = []
     with _removed_on_error(temporary), _removed_after(index_file, pages_file):
-        index_lines = _spooled(index_file, index.lines())
+        index_lines = write_lines(index_file, index.lines())
         first: list[Page] = []
-        page_count = _spooled(pages_file, _page_lines(pages, first)) - 1
+        page_count = write_lines(pages_file, _page_lines(pages, first)) - 1
         with stored_zip(temporary, moment) as package:
             for path in index.files:
                 name = f"archive/{path.name}"

@@ -268,11 +268,7 @@ class WarcWriter:
             "http-header-note": HTTP_HEADER_NOTE,
         }
         fields.update(self.warcinfo)
-        lines = []
-        for name, value in fields.items():
-            text = " ".join(str(value).split())
-            if text:
-                lines.append(f"{name}: {text}\r\n")
+        lines = [f"{name}: {text}\r\n" for name, value in fields.items() if (text := " ".join(str(value).split()))]
         block = "".join(lines).encode("utf-8")
         self._warcinfo_id = self._id_factory()
         return self._serializer.create_warc_record(

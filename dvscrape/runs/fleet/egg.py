@@ -31,14 +31,13 @@ class Egg:
 
 def package_files(package_dir: Path) -> list[Path]:
     """Every file of the package that belongs in the egg, in a stable order."""
-    files = []
-    for path in sorted(package_dir.rglob("*")):
-        if not path.is_file() or path.name.endswith(_SKIPPED_SUFFIXES):
-            continue
-        if _SKIPPED_DIRS.intersection(path.relative_to(package_dir).parts):
-            continue
-        files.append(path)
-    return files
+    return [
+        path
+        for path in sorted(package_dir.rglob("*"))
+        if path.is_file()
+        and not path.name.endswith(_SKIPPED_SUFFIXES)
+        and not _SKIPPED_DIRS.intersection(path.relative_to(package_dir).parts)
+    ]
 
 
 def build_egg(package_dir: Path | None = None) -> Egg:

@@ -69,10 +69,9 @@ class ScrapydNode:
         arguments: Mapping[str, str],
     ) -> str:
         """Queue a run of *spider*; return the job id the node accepted."""
-        fields: list[tuple[str, str]] = [("project", project), ("spider", spider), ("jobid", job_id)]
-        fields.append(("_version", version))
-        fields.extend(("setting", f"{name}={_setting_text(value)}") for name, value in settings.items())
-        fields.extend(arguments.items())
+        fields = [("project", project), ("spider", spider), ("jobid", job_id), ("_version", version)]
+        fields += [("setting", f"{name}={value}") for name, value in settings.items()]  # True/False as Scrapy reads
+        fields += arguments.items()
         return str(self._call("POST", "schedule.json", form=fields)["jobid"])
 
     def jobs(self, project: str) -> list[JobInfo]:
@@ -127,12 +126,6 @@ class ScrapydNode:
             message = data.get("message", data) if isinstance(data, dict) else data
             raise FleetError(f"{self.url}: {endpoint} refused: {message}")
         return data
-
-
-def _setting_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    return str(value)
 
 
 def _form_part(boundary: str, name: str, value: bytes, *, filename: str = "") -> bytes:
