@@ -3,6 +3,7 @@ ranks every match of a word query the same way, score for score, as articles are
 
 from __future__ import annotations
 
+import math
 import random
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from dvscrape.archive import terms
 from dvscrape.archive.db import Archive
+from dvscrape.archive.ranking import QueryTerm, rank
 from dvscrape.archive.search import EXACT_INDEX, FOLDED_INDEX, SearchOptions, index_is_current, parse_query, search
 from dvscrape.pages.article import Article, Block
 from dvscrape.replica.content import build_corpus
@@ -35,16 +37,36 @@ def _articles(count: int, seed: int) -> list[Article]:
     ]
 
 
+@pytest.fixture(scope="module", params=[terms.TOP_HOLDERS, 8])
+def top_holders(request: pytest.FixtureRequest) -> int:
+    """The holders of a term past which a segment keeps its best apart: as shipped (few terms of 600 articles are
+    that common), and 8, so that every common word is ranked from its best holders and the bounds of the others."""
+    return int(request.param)
+
+
 @pytest.fixture(scope="module")
-def archive_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def archive_dir(tmp_path_factory: pytest.TempPathFactory, top_holders: int) -> Path:
     directory = tmp_path_factory.mktemp("ranking") / "archive"
     articles = _articles(600, seed=7)
-    with Archive.open(directory) as archive:
+    with pytest.MonkeyPatch.context() as patch, Archive.open(directory) as archive:
+        patch.setattr(terms, "TOP_HOLDERS", top_holders)
         for start in range(0, 600, 100):  # several write transactions: several segments, merged
             with archive.transaction("store a batch"):
                 for article in articles[start : start + 100]:
                     archive.save_article(article, capture_id=None, seen_at="2024-01-01T00:00:00Z")
     return directory
+
+
+def test_common_words_are_ranked_from_their_best_holders(archive_dir: Path, top_holders: int) -> None:
+    with Archive.open(archive_dir, readonly=True) as archive:
+        conn = archive.db.conn
+        query = [[QueryTerm(("quan",))]]
+        every, pruned = rank(conn, query, folded=True), rank(conn, query, folded=True, pruned=True)
+    if top_holders < 100:
+        assert len(pruned.ids) < len(every.ids) / 2 and math.isfinite(pruned.floor), (len(pruned.ids), len(every.ids))
+        assert (pruned.scores < pruned.floor).any()  # some score better than any article left out can
+    else:  # held by fewer articles of each segment than that: all of them are candidates, nothing is left out
+        assert sorted(pruned.ids.tolist()) == sorted(every.ids.tolist()) and pruned.floor == math.inf
 
 
 def fts5_ranking(conn: sqlite3.Connection, query: str, *, exact: bool, limit: int) -> list[tuple[int, float]]:
@@ -85,9 +107,10 @@ def test_a_phrase_finds_exactly_what_fts5_finds(archive_dir: Path) -> None:
 
 @pytest.mark.parametrize("merge_chunk", [terms.MERGE_CHUNK, 64])  # 64: segments merged a few terms at a time
 def test_ranking_follows_changes_and_deletions(
-    archive_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_chunk: int
+    archive_dir: Path, top_holders: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_chunk: int
 ) -> None:
     monkeypatch.setattr(terms, "MERGE_CHUNK", merge_chunk)
+    monkeypatch.setattr(terms, "TOP_HOLDERS", top_holders)
     directory = tmp_path / "archive"
     with Archive.open(archive_dir, readonly=True) as source, Archive.open(directory) as copy:
         source.db.conn.backup(copy.db.conn)
@@ -132,3 +155,19 @@ def test_filters_and_limits_apply_to_the_ranked_candidates(archive_dir: Path) ->
         ).fetchall()
         assert [hit.article_id for hit in hits] == [row[0] for row in witness]
         assert all((hit.published_date or "") >= "2024-06-01" for hit in hits)
+
+
+def test_postings_written_before_their_top_lists_get_them_on_upgrade(
+    archive_dir: Path, top_holders: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(terms, "TOP_HOLDERS", top_holders)
+    directory = tmp_path / "archive"
+    with Archive.open(archive_dir, readonly=True) as source, Archive.open(directory) as copy:
+        source.db.conn.backup(copy.db.conn)
+    with Archive.open(directory) as archive, archive.transaction("as m0025 finds them"):
+        conn = archive.db.conn
+        written = conn.execute("SELECT id, holders, top IS NULL FROM search_postings ORDER BY id").fetchall()
+        conn.execute("UPDATE search_postings SET holders = 0, top = NULL, rest = NULL")
+        terms.fill_tops(conn)
+        assert conn.execute("SELECT id, holders, top IS NULL FROM search_postings ORDER BY id").fetchall() == written
+    assert_ranked_as_fts5(directory, WORD_QUERIES + PREFIX_QUERIES)

@@ -367,6 +367,18 @@ def m0024_postings_by_rowid(db: Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_search_postings_term ON search_postings (folded, term, segment)")
 
 
+def m0025_postings_top(db: Database) -> None:
+    """Each posting of ``search_postings`` says how many articles hold its term (``holders``), and for a term held
+    by more than TOP_HOLDERS of its segment's articles keeps the best of them apart (``top``) with a bound on the
+    others (``rest``), so that a query for common words ranks a few thousand articles instead of every match
+    (archive.ranking)."""
+    from dvscrape.archive.terms import fill_tops
+
+    for column in ("holders INTEGER NOT NULL DEFAULT 0", "top BLOB", "rest BLOB"):
+        db.execute(f"ALTER TABLE search_postings ADD COLUMN {column}")
+    fill_tops(db.conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     *FIRST_MIGRATIONS,
     m0009_imported_files,
@@ -385,6 +397,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     m0022_listing_capture_times,
     m0023_articles_checked,
     m0024_postings_by_rowid,
+    m0025_postings_top,
 )
 
 

@@ -11,19 +11,19 @@ caller verifies every candidate with the FTS5 query).
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dvscrape.archive.terms import Segment, Statistics, statistics, terms_of, weights
+from dvscrape.archive.terms import K1, B, Segment, Statistics, impact, statistics, terms_of, weights
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-K1 = 1.2
-B = 0.75
+    from dvscrape.archive.terms import Ids, Ints
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,19 @@ class Candidates:
 
     ids: npt.NDArray[np.int64]
     scores: npt.NDArray[np.float64]
+    floor: float = math.inf  # every article left out (a pruned ranking) scores at least this; +inf: none is
 
 
-def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: bool) -> Candidates:
+def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: bool, pruned: bool = False) -> Candidates:
     """Score the articles holding the words of every group (a group is satisfied by any of its terms); the
-    candidates come segment by segment (ids ascending within each)."""
+    candidates come segment by segment (ids ascending within each). With *pruned*, when the query has no prefix,
+    only the best holders of each common word are scored (rank_pruned), the others bounded by Candidates.floor."""
     import numpy as np
 
+    if pruned and not any(term.prefix for group in groups for term in group):
+        found = rank_pruned(conn, [[_tokens(term, folded) for term in group] for group in groups], folded=folded)
+        if found is not None:
+            return found
     stats = statistics(conn)
     words = [[_weights_of_words(conn, stats, term, folded=folded) for term in group] for group in groups]
     units = [unit for group in words for term in group for unit in term]
@@ -83,11 +89,118 @@ def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: boo
     return Candidates(np.concatenate(id_parts), np.concatenate(score_parts))  # FTS5's sign: lower is better
 
 
+def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, folded: bool) -> Candidates | None:
+    """rank() for *groups* of terms given as their tokens, scoring in each segment only the articles that hold a
+    token in few articles of the segment or are among the best holders of a common one (the stored ``top``): every
+    other article scores at least Candidates.floor, from the stored bounds (``rest``). None for an archive whose
+    postings have no top lists yet (opened read-only before m0025)."""
+    import numpy as np
+
+    if not any(column[1] == "top" for column in conn.execute("PRAGMA table_info(search_postings)")):
+        return None
+    units = [token for group in groups for term in group for token in term]
+    query = "SELECT segment, articles, weights, holders, top, rest FROM search_postings WHERE folded = ? AND term = ?"
+    postings = {unit: {row[0]: row[1:] for row in conn.execute(query, (int(folded), unit))} for unit in set(units)}
+    wanted = sorted({segment for found in postings.values() for segment in found})
+    (articles, tokens) = conn.execute("SELECT sum(live_articles), sum(live_tokens) FROM search_segments").fetchone()
+    rows = conn.execute(
+        "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted),),
+    )
+    segments = {segment: [np.frombuffer(blob, np.uint32) for blob in blobs] for segment, *blobs in rows}
+    average = tokens / articles if articles else 1.0
+    holding = dict.fromkeys(postings, 0)
+    for unit, found in postings.items():
+        for segment, (held, stored, holders, *_) in found.items():
+            dropped = segments[segment][2]
+            holding[unit] += holders - int(np.count_nonzero(_weights_at(held, stored, segments[segment][0], dropped)))
+    idfs = [_idf_of(articles or 0, holding[unit]) for unit in units]
+    id_parts, score_parts, bound = [], [], 0.0
+    for segment, (ids, lengths, dropped) in segments.items():
+        positions = np.sort(np.concatenate([_candidates(postings[unit].get(segment), ids) for unit in set(units)]))
+        positions = positions[np.diff(positions, prepend=-1) != 0]  # each once (np.unique hashes: slower here)
+        if len(dropped):
+            positions = positions[~np.isin(ids[positions], dropped)]
+        chosen = ids[positions]
+        here = {unit: postings[unit][segment] for unit in set(units) if segment in postings[unit]}
+        found = {unit: _weights_at(posting[0], posting[1], ids, chosen) for unit, posting in here.items()}
+        required = np.ones(len(positions), bool)
+        for group in groups:
+            satisfied = np.zeros(len(positions), bool)
+            for term in group:
+                holds = np.full(len(positions), bool(term))
+                for unit in term:
+                    holds &= found[unit] > 0 if unit in found else False
+                satisfied |= holds
+            required &= satisfied
+        positions, chosen = positions[required], chosen[required]
+        norm = K1 * (1 - B) + (K1 * B / (average or 1.0)) * lengths[positions]
+        score = np.zeros(len(positions), np.float64)
+        left_out = 0.0
+        for unit, idf in zip(units, idfs, strict=True):
+            if unit in found:
+                frequency = found[unit][required].astype(np.float64)
+                score -= idf * (K1 + 1) * np.divide(frequency, np.add(frequency, norm))
+                left_out += idf * (K1 + 1) * _rest_bound(here[unit][4], average)
+        bound = max(bound, left_out)
+        id_parts.append(chosen.astype(np.int64))
+        score_parts.append(score)
+    if not id_parts:
+        return Candidates(np.zeros(0, np.int64), np.zeros(0, np.float64))
+    floor = -bound * (1 + 1e-9) if bound else math.inf  # a margin for rounding; nothing left out: no floor
+    return Candidates(np.concatenate(id_parts), np.concatenate(score_parts), floor)
+
+
+def _candidates(posting: tuple[bytes, bytes, int, bytes | None, bytes | None] | None, ids: Ids) -> Ints:
+    """The positions in a segment (of article *ids*) a posting makes candidates: its best holders, or all of them."""
+    import numpy as np
+
+    if posting is None:
+        return np.zeros(0, np.int64)
+    held, stored, _, top, _ = posting
+    if top is not None:
+        return np.frombuffer(top, np.uint32).astype(np.int64)
+    if held:
+        return np.searchsorted(ids, np.frombuffer(held, np.uint32))
+    return np.flatnonzero(np.frombuffer(stored, np.uint16))
+
+
+def _weights_at(held: bytes, stored: bytes, ids: Ids, chosen: Ids) -> Ints:
+    """A posting's weights for the articles *chosen* (ids) of its segment (of article *ids*), 0 where not held."""
+    import numpy as np
+
+    weights = np.frombuffer(stored, np.uint16)
+    if not held:
+        return weights[np.searchsorted(ids, chosen)] if len(chosen) else weights[:0]
+    holders = np.frombuffer(held, np.uint32)
+    places = np.minimum(np.searchsorted(holders, chosen), len(holders) - 1)
+    return np.where(holders[places] == chosen, weights[places], 0)
+
+
+def _rest_bound(rest: bytes | None, average: float) -> float:
+    """The highest impact any holder outside a posting's top list can have (0 without a top list: none is out)."""
+    import numpy as np
+
+    if rest is None:
+        return 0.0
+    pairs = np.frombuffer(rest, np.uint32).reshape(-1, 2)
+    return float(impact(pairs[:, 0], pairs[:, 1], average).max()) if len(pairs) else 0.0
+
+
+def _idf_of(articles: int, holding: int) -> float:
+    value = math.log((articles - holding + 0.5) / (holding + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def _tokens(term: QueryTerm, folded: bool) -> list[str]:
+    return [token for word in term.words for token in terms_of(word, folded=folded)]
+
+
 def _weights_of_words(
     conn: sqlite3.Connection, stats: Statistics, term: QueryTerm, *, folded: bool
 ) -> list[dict[int, npt.NDArray[np.uint32]]]:
     """The weights (per segment) of every word of *term*: several for a phrase, the last one a prefix or not."""
-    tokens = [token for word in term.words for token in terms_of(word, folded=folded)]
+    tokens = _tokens(term, folded)
     last = len(tokens) - 1
     return [
         weights(conn, stats, token, folded=folded, prefix=term.prefix and i == last) for i, token in enumerate(tokens)
@@ -102,8 +215,7 @@ def _holding(weight: npt.NDArray[np.uint32], segment: Segment) -> int:
 
 
 def _idf(stats: Statistics, holding: int) -> float:
-    value = math.log((stats.articles - holding + 0.5) / (holding + 0.5))
-    return value if value > 0 else 1e-6
+    return _idf_of(stats.articles, holding)
 
 
 def best(candidates: Candidates, remaining: npt.NDArray[np.float64], count: int) -> npt.NDArray[np.int64]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from dvscrape.archive import terms
 from dvscrape.archive.filters import day_conditions, in_categories, matching_categories
 from dvscrape.archive.folding import fold
-from dvscrape.archive.ranking import QueryTerm, best, rank
+from dvscrape.archive.ranking import Candidates, QueryTerm, best, rank
 from dvscrape.archive.versions import backfill_versions
 from dvscrape.errors import QueryError
 
@@ -183,32 +183,53 @@ def search(conn: sqlite3.Connection, options: SearchOptions) -> list[SearchHit]:
         conditions.append(in_categories("a", "categories"))
         params["categories"] = matching_categories(conn, options.category)
     groups = query_groups(options.query, exact=options.exact)
-    try:
-        candidates = rank(conn, groups, folded=not options.exact)
-    except sqlite3.OperationalError as error:
-        raise _query_error(error) from error
+    found: dict[int, float] = {}
+    for pruned in (True, False):  # the best holders of common words first; every match when they do not suffice
+        try:
+            candidates = rank(conn, groups, folded=not options.exact, pruned=pruned)
+        except sqlite3.OperationalError as error:
+            raise _query_error(error) from error
+        found = _best_matching(conn, index, conditions, params, candidates, options.limit)
+        if len(found) >= options.limit or not np.isfinite(candidates.floor):
+            break
+    return _hits(conn, index, params, found)
+
+
+def _best_matching(
+    conn: sqlite3.Connection,
+    index: str,
+    conditions: list[str],
+    params: dict[str, object],
+    candidates: Candidates,
+    limit: int,
+) -> dict[int, float]:
+    """The *limit* best *candidates* FTS5 finds matching the query and the filters, by article id, best first: among
+    those that score better than every article left out of them (below Candidates.floor)."""
+    import numpy as np
+
     remaining = candidates.scores.copy()
+    remaining[remaining >= candidates.floor] = np.inf  # an article left out may score as well
     found: dict[int, float] = {}  # article id: score, best first
-    block, piece, checked = CHECK_BLOCK, options.limit, 0
-    while len(found) < options.limit and np.isfinite(remaining).any():
+    block, piece, checked = CHECK_BLOCK, limit, 0
+    while len(found) < limit and np.isfinite(remaining).any():
         if checked * ONE_BY_ONE_SHARE > len(candidates.ids):
             # Most candidates fail the query (a phrase whose words also stand apart) or the filters: reading every
             # match of the query once costs less than checking candidates one by one.
             matching = _matching(conn, index, conditions, params, None)
             remaining[~np.isin(candidates.ids, np.fromiter(matching, np.int64, len(matching)))] = np.inf
-            chosen = best(candidates, remaining, options.limit - len(found))
+            chosen = best(candidates, remaining, limit - len(found))
             found.update(zip(candidates.ids[chosen].tolist(), candidates.scores[chosen].tolist(), strict=True))
             break
         ordered = best(candidates, remaining, block)  # one selection, checked piece by piece
         start = 0
-        while start < len(ordered) and len(found) < options.limit:
+        while start < len(ordered) and len(found) < limit:
             chosen = ordered[start : start + piece]
             matching = _matching(conn, index, conditions, params, candidates.ids[chosen])
             pairs = zip(candidates.ids[chosen].tolist(), candidates.scores[chosen].tolist(), strict=True)
             found.update((article_id, score) for article_id, score in pairs if article_id in matching)
             start, checked, piece = start + piece, checked + piece, piece * 2
         block *= 10
-    return _hits(conn, index, params, dict(list(found.items())[: options.limit]))
+    return dict(list(found.items())[:limit])
 
 
 def _matching(

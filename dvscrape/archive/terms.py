@@ -41,13 +41,15 @@ BUILD_BATCH = 5000  # articles per segment when the whole archive is indexed
 MAX_SEGMENTS = 24
 DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is stored as one weight per article
 MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever the size of the segments
+TOP_HOLDERS = 2000  # a term held by more of a segment's articles keeps its best ones apart (see archive.ranking)
+K1, B = 1.2, 0.75  # bm25's parameters, as FTS5 sets them
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
 _Posting = tuple[int, str, int, bytes, bytes]  # folded, term, segment, articles, weights: a stored posting
 _INSERT_SEGMENT = (
     "INSERT INTO search_segments (articles, lengths, dropped, live_articles, live_tokens) VALUES (?, ?, x'', ?, ?)"
 )
-_INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights) VALUES (?, ?, ?, ?, ?)"
+_INSERT_POSTING = "INSERT INTO search_postings (folded, term, segment, articles, weights{}) VALUES (?, ?, ?, ?, ?{})"
 
 
 def terms_of(text: str, *, folded: bool) -> list[str]:
@@ -130,7 +132,7 @@ def _write_segment(conn: sqlite3.Connection, rows: Iterable[tuple[int, str | Non
     articles = np.array(sorted(lengths), _IDS)
     sizes = np.array([lengths[article_id] for article_id in articles.tolist()], _LENGTHS)
     segment = _new_segment(conn, articles, sizes)
-    _write_postings(conn, segment, articles, list(keys), np.array(codes), np.array(owners), np.array(weights))
+    _write_postings(conn, segment, articles, sizes, list(keys), np.array(codes), np.array(owners), np.array(weights))
 
 
 def _new_segment(conn: sqlite3.Connection, articles: Ids, lengths: Ints) -> int | None:
@@ -140,13 +142,24 @@ def _new_segment(conn: sqlite3.Connection, articles: Ids, lengths: Ints) -> int 
 
 
 def _write_postings(
-    conn: sqlite3.Connection, segment: int | None, articles: Ids, keys: list[Any], codes: Ints, held: Ints, ws: Ints
+    conn: sqlite3.Connection,
+    segment: int | None,
+    articles: Ids,
+    lengths: Ints,
+    keys: list[Any],
+    codes: Ints,
+    held: Ints,
+    ws: Ints,
 ) -> None:
-    """Write the postings of *segment* (its *articles*, ids ascending): article held[i] holds the term keys[codes[i]]
-    (folded, term) with weight ws[i], in any order, each article at most once per term. A posting lists the articles
-    holding the term with their weights, or (no ids) gives a weight for each of the segment's articles when most
-    of them hold it."""
+    """Write the postings of *segment* (its *articles*, ids ascending, and their *lengths*): article held[i] holds the
+    term keys[codes[i]] (folded, term) with weight ws[i], in any order, each article at most once per term. A
+    posting lists the articles holding the term with their weights, or (no ids) gives a weight for each of the
+    segment's articles when most of them hold it; with how many hold it, and when more than TOP_HOLDERS do, their
+    best apart (top_and_rest)."""
     import numpy as np
+
+    (tokens, live) = conn.execute("SELECT sum(live_tokens), sum(live_articles) FROM search_segments").fetchone()
+    average = tokens / live if live else 1.0
 
     order = np.lexsort((held, codes))
     codes, held = codes[order], held[order].astype(_IDS)
@@ -154,15 +167,79 @@ def _write_postings(
     starts = np.flatnonzero(np.diff(codes, prepend=-1)).tolist()
     positions = np.searchsorted(articles, held)  # each article's place in the segment, for dense postings
 
-    def posting(start: int, end: int) -> tuple[bytes, bytes]:
+    def posting(start: int, end: int) -> tuple[bytes, bytes, int, bytes | None, bytes | None]:
+        where = positions[start:end]
+        top, rest = top_and_rest(where, weights[start:end], lengths[where], average)
         if DENSE_SHARE * (end - start) <= len(articles):
-            return held[start:end].tobytes(), weights[start:end].tobytes()
+            return held[start:end].tobytes(), weights[start:end].tobytes(), end - start, top, rest
         every = np.zeros(len(articles), _WEIGHTS)
-        every[positions[start:end]] = weights[start:end]
-        return b"", every.tobytes()
+        every[where] = weights[start:end]
+        return b"", every.tobytes(), end - start, top, rest
 
     bounds = zip(codes[starts].tolist(), starts, [*starts[1:], len(held)][: len(starts)], strict=True)
-    conn.executemany(_INSERT_POSTING, ((*keys[code], segment, *posting(start, end)) for code, start, end in bounds))
+    if _has_tops(conn):
+        insert = _INSERT_POSTING.format(", holders, top, rest", ", ?, ?, ?")
+        conn.executemany(insert, ((*keys[code], segment, *posting(start, end)) for code, start, end in bounds))
+    else:  # a migration before m0025 writing postings (m0018 indexing an archive older than it)
+        rows = ((*keys[code], segment, *posting(start, end)[:2]) for code, start, end in bounds)
+        conn.executemany(_INSERT_POSTING.format("", ""), rows)
+
+
+def _has_tops(conn: sqlite3.Connection) -> bool:
+    return any(column[1] == "top" for column in conn.execute("PRAGMA table_info(search_postings)"))
+
+
+def fill_tops(conn: sqlite3.Connection) -> None:
+    """Count the holders of every stored posting, and keep the best apart for the postings of terms held by more
+    than TOP_HOLDERS articles of their segment (written before m0025 added them), a segment at a time."""
+    import numpy as np
+
+    conn.execute("UPDATE search_postings SET holders = length(articles) / 4 WHERE length(articles) > 0")
+    (tokens, live) = conn.execute("SELECT sum(live_tokens), sum(live_articles) FROM search_segments").fetchone()
+    average = tokens / live if live else 1.0
+    crowded = f"length(articles) = 0 OR length(articles) > {4 * TOP_HOLDERS}"
+    for segment, articles, lengths in conn.execute("SELECT id, articles, lengths FROM search_segments").fetchall():
+        ids, sizes = np.frombuffer(articles, _IDS), np.frombuffer(lengths, _LENGTHS)
+        updates = []
+        query = f"SELECT id, articles, weights FROM search_postings WHERE segment = ? AND ({crowded})"
+        for posting, held, stored in conn.execute(query, (segment,)):
+            weights = np.frombuffer(stored, _WEIGHTS)
+            if held:
+                positions = np.searchsorted(ids, np.frombuffer(held, _IDS))
+            else:
+                positions = np.flatnonzero(weights)
+                weights = weights[positions]
+            updates.append((len(positions), *top_and_rest(positions, weights, sizes[positions], average), posting))
+        conn.executemany("UPDATE search_postings SET holders = ?, top = ?, rest = ? WHERE id = ?", updates)
+
+
+def impact(weights: Ints, lengths: Ints, average: float) -> npt.NDArray[np.float64]:
+    """bm25's saturated frequency of a term for articles of *lengths* holding it with *weights* (idf left out)."""
+    import numpy as np
+
+    frequency = weights.astype(np.float64)
+    return frequency / (frequency + (K1 * (1 - B) + (K1 * B / (average or 1.0)) * lengths))
+
+
+def top_and_rest(positions: Ints, weights: Ints, lengths: Ints, average: float) -> tuple[bytes | None, bytes | None]:
+    """For a term held by more than TOP_HOLDERS articles of a segment (at *positions* in it, with *weights* and
+    *lengths*): the positions of the TOP_HOLDERS best by impact at the *average* length of now (ascending), and of
+    the others the pairs (weight, length) no other one beats in both (more weight, fewer tokens), from which a query
+    bounds their impact at any average length. (None, None) for a term held by fewer."""
+    import numpy as np
+
+    if len(positions) <= TOP_HOLDERS:
+        return None, None
+    best = np.argpartition(-impact(weights, lengths, average), TOP_HOLDERS)[:TOP_HOLDERS]
+    others = np.ones(len(positions), bool)
+    others[best] = False
+    rest_weights, rest_lengths = weights[others].astype(np.int64), lengths[others].astype(np.int64)
+    order = np.lexsort((rest_lengths, -rest_weights))  # heaviest first, then shortest
+    rest_weights, rest_lengths = rest_weights[order], rest_lengths[order]
+    shortest_before = np.concatenate(([np.iinfo(np.int64).max], np.minimum.accumulate(rest_lengths)[:-1]))
+    front = rest_lengths < shortest_before
+    pairs = np.stack([rest_weights[front], rest_lengths[front]], axis=1).astype(_IDS)
+    return np.sort(positions[best]).astype(_IDS).tobytes(), pairs.tobytes()
 
 
 def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
@@ -219,19 +296,24 @@ def _merge_two(conn: sqlite3.Connection, *, older: int, newer: int) -> None:
             chunk.append(row)
             size += len(row[4])
         if size >= 2 * MERGE_CHUNK:
-            _merge_chunk(conn, into, merged, segments, chunk)
+            _merge_chunk(conn, into, merged, lengths, segments, chunk)
             chunk, size = [], 0
-    _merge_chunk(conn, into, merged, segments, chunk)
+    _merge_chunk(conn, into, merged, lengths, segments, chunk)
     conn.execute("DELETE FROM search_postings WHERE segment IN (?, ?)", (older, newer))
     conn.execute("DELETE FROM search_segments WHERE id IN (?, ?)", (older, newer))
 
 
 def _merge_chunk(
-    conn: sqlite3.Connection, into: int | None, merged: Ids, segments: dict[int, Any], rows: list[_Posting]
+    conn: sqlite3.Connection,
+    into: int | None,
+    merged: Ids,
+    lengths: Ints,
+    segments: dict[int, Any],
+    rows: list[_Posting],
 ) -> None:
-    """Write the postings of segment *into* (its *merged* articles) from *rows*, the stored postings of some terms in
-    the two *segments* it replaces, without their dropped articles. A dense posting (no ids) has a weight for each
-    of its segment's articles, 0 where the term is not held."""
+    """Write the postings of segment *into* (its *merged* articles and their *lengths*) from *rows*, the stored
+    postings of some terms in the two *segments* it replaces, without their dropped articles. A dense posting (no
+    ids) has a weight for each of its segment's articles, 0 where the term is not held."""
     import numpy as np
 
     keys: dict[tuple[int, str], int] = {}
@@ -243,7 +325,7 @@ def _merge_chunk(
     keep = weights > 0
     for segment, (_, dropped) in segments.items():
         keep &= ~((source == segment) & np.isin(held, dropped))
-    _write_postings(conn, into, merged, list(keys), codes[keep], held[keep], weights[keep])
+    _write_postings(conn, into, merged, lengths, list(keys), codes[keep], held[keep], weights[keep])
 
 
 # -- reading ------------------------------------------------------------------------------------------------------
