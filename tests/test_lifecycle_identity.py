@@ -144,6 +144,13 @@ def test_an_unchanged_recrawl_after_a_port_change_costs_what_it_costs_on_the_sam
     assert requests[3] == requests[1], requests  # held images are held, whichever port served them last
 
 
+def test_the_first_crawl_on_a_new_port_archives_the_page_requisites_its_pages_name(port_changes: Path) -> None:
+    # crawl 3 is the first on the second port: its pages name the theme files under that port, held under the first
+    incomplete = query(port_changes, "select url, missing from qa where crawl_id = 3 and replay_bad > 0")
+    assert query(port_changes, "select count(*) from qa where crawl_id = 3") != [(0,)]
+    assert incomplete == [], incomplete[:3]
+
+
 def test_history_after_a_port_change_names_only_what_the_site_changed(port_changes: Path) -> None:
     edited = build_corpus(2023, 20, edition=2).edited
     assert edited

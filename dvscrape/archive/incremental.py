@@ -64,12 +64,12 @@ SELECT kind, status, fetched_at FROM captures
 WHERE canonical_url = ? AND id <= ? AND kind IN ('page', 'requisite', 'article') AND record_type != ''
 ORDER BY id DESC LIMIT 1
 """
-# Whether an image or document was archived (a 200 response or a revisit) under a WARC-Target-URI: the URL itself,
-# or the URL with a fragment (never sent to the server).
+# Whether an image, document or page requisite was archived (a 200 response or a revisit) under a WARC-Target-URI:
+# the URL itself, or the URL with a fragment (never sent to the server).
 _MEDIA_HELD = """
 SELECT 1 FROM captures
-WHERE (url = :target OR (url > :target || '#' AND url < :target || '$')) AND id <= :snapshot AND kind = 'media'
-  AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
+WHERE (url = :target OR (url > :target || '#' AND url < :target || '$')) AND id <= :snapshot
+  AND kind IN ('media', 'requisite') AND ((record_type = 'response' AND status = 200) OR record_type = 'revisit')
 LIMIT 1
 """
 # Held articles a re-check may find due (is_due decides): published within month_days or undated, or not checked
@@ -279,7 +279,8 @@ class IncrementalState:
         return None if row is None else KnownCapture(canonical_url, row[0], target_uri(row[1]), *row[2:])
 
     def archived_media_url(self, url: str) -> bool:
-        """Whether an image or document was archived under the fetched URL *url* itself (not only under a variant)."""
+        """Whether an image, document or page requisite was archived under the fetched URL *url* itself (not only
+        under a variant)."""
         target = target_uri(url)
         if target not in self._media and self._conn is not None and self._snapshot:
             query = {"target": target, "snapshot": self._snapshot}

@@ -47,10 +47,11 @@ class RequisitesMixin:
         self._variant_urls: set[str] = set()
 
     def variant_headers(self, decision: UrlDecision, url: str) -> tuple[tuple[str, str], ...] | None:
-        """For an image or document the planner found held: the conditional headers to fetch it under *url* when
-        that URL was never captured (another page names the same resource under another URL, say a new ``?t=``),
-        so that every URL a page references replays; None when *url* itself is archived."""
-        if decision.kind is not UrlKind.MEDIA or self.session is None:
+        """For an image, document or page requisite the planner found held: the conditional headers to fetch it
+        under *url* when that URL was never captured (another page names the same resource under another URL, say
+        a new ``?t=`` or a mirror's new port), so that every URL a page references replays; None when *url* itself
+        is archived."""
+        if decision.kind not in (UrlKind.MEDIA, UrlKind.REQUISITE) or self.session is None:
             return None
         known = self.session.state.last_capture(decision.canonical)
         fetched = self.profile.fetch_url(url)
