@@ -23,6 +23,9 @@ def test_a_search_snippet_spanning_a_paragraph_break_stays_on_one_line(small_arc
     assert lines and all(line.strip() for line in lines), result.stdout
     snippet = next(line for line in lines if "¶" in line)
     assert snippet.startswith("   ") and "phường. ¶ Phát biểu" in snippet.replace("[", "").replace("]", "")
+    # the words typed without quotes are the same query
+    unquoted = run_cli("search", "phường", "phát", "biểu", "--archive", str(small_archive))
+    assert unquoted.returncode == 0 and unquoted.stdout == result.stdout, unquoted.stderr
 
 
 def test_replica_help_names_the_command_and_the_demo_default() -> None:

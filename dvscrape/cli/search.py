@@ -36,7 +36,7 @@ def _rebuild(archive_dir: Path) -> None:
 
 
 @click.command("search")
-@click.argument("query", required=False)
+@click.argument("words", nargs=-1, metavar="QUERY")
 @several_archives_option
 @fleet_file_option
 @click.option("--exact", is_flag=True, help="Match diacritics exactly ('dân' does not find 'dẫn').")
@@ -47,7 +47,7 @@ def _rebuild(archive_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
 @click.option("--rebuild", is_flag=True, help="Rebuild the search indexes first (same as `dvscrape reindex`).")
 def search_command(
-    query: str | None,
+    words: tuple[str, ...],
     archive_dirs: tuple[Path, ...],
     fleet_file: Path | None,
     exact: bool,
@@ -62,8 +62,10 @@ def search_command(
 
     Accents are ignored by default ('dan van' finds 'Dân vận', 'dong' finds 'Đông'); --exact keeps them. Words
     must all match; "quoted words" match as a phrase; word* matches a prefix; OR between terms matches either;
-    -word excludes. With several archives, each hit names its site and the best matches of all come first.
+    -word excludes. The QUERY may be one quoted argument or several words (put `--` before a first -word).
+    With several archives, each hit names its site and the best matches of all come first.
     """
+    query = " ".join(words) or None
     folders, names = archives_to_read(archive_dirs, fleet_file)
     sites = dict(zip(names or [str(folder) for folder in folders], folders, strict=True))
     if rebuild:
