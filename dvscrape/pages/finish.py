@@ -11,6 +11,8 @@ from typing import Any
 from dvscrape.pages.article import Article, Attachment, Block, Figure
 from dvscrape.text import LegacyEncoding, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
 from dvscrape.text.letters import vietnamese_letters
+from dvscrape.text.pipeline import is_plain
+from dvscrape.text.whitespace import clean_whitespace, needs_spacing
 
 # Flags that quote the page's own text after their kind ('navigation-dropped:Tải về: Quyết định số 308'): the quote is
 # a text field like any other, decoded with the article's legacy encoding and then cut to QUOTE_CHARS characters
@@ -24,9 +26,8 @@ def quoting_flag(kind: str, text: str) -> str:
     return f"{kind}:{text}"
 
 
-def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
-    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
-    whether that is VIQR following RFC 1456's escapes."""
+def _own_texts(article: Article) -> list[str]:
+    """The article's own text, whose legacy encoding is the page's: title, body, captions, signature, attachments."""
     texts = [
         article.title,
         *(block.text for block in article.blocks),
@@ -34,7 +35,13 @@ def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
         article.signature,
         *(attachment.text for attachment in article.attachments),
     ]
-    joined = "\n".join(text for text in texts if text)
+    return [text for text in texts if text]
+
+
+def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
+    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
+    whether that is VIQR following RFC 1456's escapes."""
+    joined = "\n".join(_own_texts(article))
     legacy = detect_legacy(joined)
     if legacy is None or _mostly_unicode(joined, legacy):
         return None, False
@@ -61,6 +68,12 @@ def _mostly_unicode(text: str, legacy: LegacyEncoding) -> bool:
 def text_normaliser(article: Article) -> Callable[[str], str]:
     """The normalisation of any text of *article*'s page: dvscrape.text.normalize with the legacy encoding (and VIQR
     escapes) its own text is typed in, so that a short piece (a lede's date, a title) is read like the body."""
+    texts = _own_texts(article)
+    if is_plain("\n".join(texts)):  # most pages: no legacy text, and the own text needs its spaces seen to at most
+        plain = frozenset(texts)
+        return lambda text: (
+            normalize(text) if text not in plain else clean_whitespace(text) if needs_spacing(text) else text
+        )
     legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:
