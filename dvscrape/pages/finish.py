@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.text import LegacyEncoding, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
+from dvscrape.text import LegacyEncoding, LegacyRun, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
 from dvscrape.text.letters import vietnamese_letters
 from dvscrape.text.pipeline import is_plain
 from dvscrape.text.whitespace import clean_whitespace, needs_spacing
@@ -42,19 +42,20 @@ def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
     """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
     whether that is VIQR following RFC 1456's escapes."""
     joined = "\n".join(_own_texts(article))
-    legacy = detect_legacy(joined)
-    if legacy is None or _mostly_unicode(joined, legacy):
+    runs = find_legacy_runs(joined)
+    legacy = detect_legacy(joined, runs)
+    if legacy is None or _mostly_unicode(joined, legacy, runs):
         return None, False
     return legacy, legacy == "viqr" and follows_rfc_escapes(joined)
 
 
-def _mostly_unicode(text: str, legacy: LegacyEncoding) -> bool:
-    """Whether *text* holds more words of Unicode Vietnamese outside its *legacy* runs than words inside them: an
-    article typed in Unicode with a pasted legacy paragraph, whose runs are decoded where they are found. Its other
-    fields are then not read in the legacy encoding on that paragraph's word alone (a Swedish 'på' in a caption
-    would become 'pồ')."""
+def _mostly_unicode(text: str, legacy: LegacyEncoding, runs: list[LegacyRun]) -> bool:
+    """Whether *text* holds more words of Unicode Vietnamese outside its *legacy* runs (of *runs*, its
+    find_legacy_runs) than words inside them: an article typed in Unicode with a pasted legacy paragraph, whose runs
+    are decoded where they are found. Its other fields are then not read in the legacy encoding on that paragraph's
+    word alone (a Swedish 'på' in a caption would become 'pồ')."""
     unicode_only = frozenset(letter for letter in vietnamese_letters() if ord(letter) > 0xFF)
-    runs = [run for run in find_legacy_runs(text) if run.encoding == legacy]
+    runs = [run for run in runs if run.encoding == legacy]
     legacy_words = sum(len(text[run.start : run.end].split()) for run in runs)
     outside, position = [], 0
     for run in sorted(runs, key=lambda run: run.start):
