@@ -12,6 +12,7 @@ from dvscrape.text import clean_whitespace, find_legacy_runs, normalize, place_t
 from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding
 from dvscrape.text.letters import vietnamese_letters
 from dvscrape.text.pipeline import is_plain
+from dvscrape.text.whitespace import needs_spacing
 
 LETTERS = "".join(vietnamese_letters())
 SPACES = " \t\n\r\u00a0\u202f\u2003\u3000\u200b\u200d\u2060\ufeff"
@@ -181,4 +182,5 @@ def test_every_piece_of_a_plain_text_needs_its_spaces_seen_to_at_most(text: str,
     if is_plain(text):
         assert is_plain(piece)
         assert normalize(piece) == clean_whitespace(piece)
+        assert needs_spacing(piece) or normalize(piece) == piece
         assert find_legacy_runs(piece) == []

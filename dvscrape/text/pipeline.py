@@ -48,8 +48,9 @@ def _suspect_re() -> re.Pattern[str]:
 
 def is_plain(text: str) -> bool:
     """Whether *text* holds only characters clean Vietnamese text does, and no sign of mojibake, VNI or VIQR: then
-    normalize(text) (tone kept, no legacy encoding given) is clean_whitespace(text), and find_legacy_runs finds
-    nothing in it. Every piece of a plain text is plain."""
+    normalize(text) (tone kept, no legacy encoding given) is clean_whitespace(text), which is the text itself unless
+    its spaces and line feeds need it (needs_spacing), and find_legacy_runs finds nothing in it. Every piece of a
+    plain text is plain."""
     return _suspect_re().search(text) is None
 
 
