@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,17 +16,22 @@ from dvscrape.sites import get_profile
 def test_each_text_field_is_normalised_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """extract_page normalises every text field exactly once (pages.finish holds the one list of fields); nothing
     after it normalises again."""
-    import dvscrape.pages.finish as finish
+    import dvscrape.pages.extract as extract
+    from dvscrape.pages.finish import text_normaliser
     from dvscrape.settings import ITEM_PIPELINES
-    from dvscrape.text import normalize
 
     calls: list[str] = []
 
-    def counting(text: str, tone: str = "keep", legacy: str | None = None) -> str:
-        calls.append(text)
-        return normalize(text, legacy=legacy)  # type: ignore[arg-type]
+    def counting_normaliser(draft: Article) -> Callable[[str], str]:
+        norm = text_normaliser(draft)
 
-    monkeypatch.setattr(finish, "normalize", counting)
+        def counting(text: str) -> str:
+            calls.append(text)
+            return norm(text)
+
+        return counting
+
+    monkeypatch.setattr(extract, "text_normaliser", counting_normaliser)
     golden = Path(__file__).parent / "golden" / "pages"
     name = next(p.stem for p in sorted(golden.glob("*.html")) if (golden / f"{p.stem}.json").exists())
     index = json.loads((golden / "index.json").read_text(encoding="utf-8"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import pytest
 
 from dvscrape.text import DateReading, find_dates, lead_date, parse_date, read_date
+from dvscrape.text.dates import _phrase_re, _range_start_re, _value
 
 
 @pytest.mark.parametrize(
@@ -188,3 +190,13 @@ def test_lead_date_needs_a_year() -> None:
 )
 def test_parse_date_forms_an_audit_found(text: str, iso: str) -> None:
     assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("year", [1799, 1800, 2023, 2200, 2201])
+def test_a_plain_date_reads_as_the_phrases_read_it(year: int) -> None:
+    # '23/03/2023' is read without the phrase expressions: to the same value, impossible dates included.
+    for day, month in itertools.product(range(34), range(14)):
+        for text in (f"{day}/{month}/{year}", f"{day:02d}/{month:02d}/{year}"):
+            whole = _phrase_re().fullmatch(text)
+            assert _range_start_re().search(text) is None
+            assert parse_date(text) == (_value(whole, None, whole_text=True) if whole else None), text

@@ -8,9 +8,11 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dvscrape.text import clean_whitespace, normalize, place_tones, to_nfc
+from dvscrape.text import clean_whitespace, find_legacy_runs, normalize, place_tones, to_nfc
 from dvscrape.text.legacy_tables import tcvn3_encoding, viqr_encoding, vni_encoding
 from dvscrape.text.letters import vietnamese_letters
+from dvscrape.text.pipeline import is_plain
+from dvscrape.text.whitespace import needs_spacing
 
 LETTERS = "".join(vietnamese_letters())
 SPACES = " \t\n\r\u00a0\u202f\u2003\u3000\u200b\u200d\u2060\ufeff"
@@ -169,3 +171,16 @@ def test_no_tcvn3_letter_is_ever_dropped(text: str) -> None:
 @given(other_script_text)
 def test_invisible_characters_of_other_scripts_are_kept(text: str) -> None:
     assert normalize(text) == text
+
+
+@PROPERTY_SETTINGS
+@given(st.one_of(vietnamese_text, any_text, legacy_text, sentences, st.lists(sentences).map("  \n".join)), st.data())
+def test_every_piece_of_a_plain_text_needs_its_spaces_seen_to_at_most(text: str, data: st.DataObject) -> None:
+    # pages.finish normalises the pieces of an article's plain text so (legacy text, mojibake and VIQR are not plain).
+    start = data.draw(st.integers(0, len(text)))
+    piece = text[start : data.draw(st.integers(start, len(text)))]
+    if is_plain(text):
+        assert is_plain(piece)
+        assert normalize(piece) == clean_whitespace(piece)
+        assert needs_spacing(piece) or normalize(piece) == piece
+        assert find_legacy_runs(piece) == []

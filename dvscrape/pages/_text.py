@@ -17,10 +17,13 @@ def clean(text: str) -> str:
 
     Invisible characters go only where they are noise (dvscrape.text.strip_invisible); the soft hyphen stays for
     normalize, since in TCVN3 text it is the letter ư."""
+    # Most text is one line as it should be: printable (so without line breaks or invisible characters), single-spaced.
+    if _is_single_spaced(text) and unicodedata.is_normalized("NFC", text):
+        return text
     text = strip_invisible(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    if _is_single_spaced(text):  # one line (every line break is unprintable) as it should be: most text
+    if _is_single_spaced(text):
         return text
     # str.splitlines breaks at every line break (\r \n \v \f \x1c-\x1e \x85 \u2028 \u2029), a regex would be far slower.
     return "\n".join([line for line in map(_single_spaced, text.splitlines()) if line])

@@ -9,8 +9,10 @@ from dataclasses import replace
 from typing import Any
 
 from dvscrape.pages.article import Article, Attachment, Block, Figure
-from dvscrape.text import LegacyEncoding, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
+from dvscrape.text import LegacyEncoding, LegacyRun, detect_legacy, find_legacy_runs, follows_rfc_escapes, normalize
 from dvscrape.text.letters import vietnamese_letters
+from dvscrape.text.pipeline import is_plain
+from dvscrape.text.whitespace import clean_whitespace, needs_spacing
 
 # Flags that quote the page's own text after their kind ('navigation-dropped:Tải về: Quyết định số 308'): the quote is
 # a text field like any other, decoded with the article's legacy encoding and then cut to QUOTE_CHARS characters
@@ -24,9 +26,8 @@ def quoting_flag(kind: str, text: str) -> str:
     return f"{kind}:{text}"
 
 
-def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
-    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
-    whether that is VIQR following RFC 1456's escapes."""
+def _own_texts(article: Article) -> list[str]:
+    """The article's own text, whose legacy encoding is the page's: title, body, captions, signature, attachments."""
     texts = [
         article.title,
         *(block.text for block in article.blocks),
@@ -34,20 +35,27 @@ def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
         article.signature,
         *(attachment.text for attachment in article.attachments),
     ]
-    joined = "\n".join(text for text in texts if text)
-    legacy = detect_legacy(joined)
-    if legacy is None or _mostly_unicode(joined, legacy):
+    return [text for text in texts if text]
+
+
+def legacy_encoding(article: Article) -> tuple[LegacyEncoding | None, bool]:
+    """The legacy encoding (TCVN3, VNI, VIQR) the article's own text is typed in, judged from all of it at once, and
+    whether that is VIQR following RFC 1456's escapes."""
+    joined = "\n".join(_own_texts(article))
+    runs = find_legacy_runs(joined)
+    legacy = detect_legacy(joined, runs)
+    if legacy is None or _mostly_unicode(joined, legacy, runs):
         return None, False
     return legacy, legacy == "viqr" and follows_rfc_escapes(joined)
 
 
-def _mostly_unicode(text: str, legacy: LegacyEncoding) -> bool:
-    """Whether *text* holds more words of Unicode Vietnamese outside its *legacy* runs than words inside them: an
-    article typed in Unicode with a pasted legacy paragraph, whose runs are decoded where they are found. Its other
-    fields are then not read in the legacy encoding on that paragraph's word alone (a Swedish 'på' in a caption
-    would become 'pồ')."""
+def _mostly_unicode(text: str, legacy: LegacyEncoding, runs: list[LegacyRun]) -> bool:
+    """Whether *text* holds more words of Unicode Vietnamese outside its *legacy* runs (of *runs*, its
+    find_legacy_runs) than words inside them: an article typed in Unicode with a pasted legacy paragraph, whose runs
+    are decoded where they are found. Its other fields are then not read in the legacy encoding on that paragraph's
+    word alone (a Swedish 'på' in a caption would become 'pồ')."""
     unicode_only = frozenset(letter for letter in vietnamese_letters() if ord(letter) > 0xFF)
-    runs = [run for run in find_legacy_runs(text) if run.encoding == legacy]
+    runs = [run for run in runs if run.encoding == legacy]
     legacy_words = sum(len(text[run.start : run.end].split()) for run in runs)
     outside, position = [], 0
     for run in sorted(runs, key=lambda run: run.start):
@@ -61,6 +69,12 @@ def _mostly_unicode(text: str, legacy: LegacyEncoding) -> bool:
 def text_normaliser(article: Article) -> Callable[[str], str]:
     """The normalisation of any text of *article*'s page: dvscrape.text.normalize with the legacy encoding (and VIQR
     escapes) its own text is typed in, so that a short piece (a lede's date, a title) is read like the body."""
+    texts = _own_texts(article)
+    if is_plain("\n".join(texts)):  # most pages: no legacy text, and the own text needs its spaces seen to at most
+        plain = frozenset(texts)
+        return lambda text: (
+            normalize(text) if text not in plain else clean_whitespace(text) if needs_spacing(text) else text
+        )
     legacy, escaped = legacy_encoding(article)
 
     def norm(text: str) -> str:

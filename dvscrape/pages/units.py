@@ -158,9 +158,9 @@ class UnitWalker:
         """A block holding text only (most paragraphs): the unit _container would make of it, made directly."""
         if not text or text.isspace():
             return
-        text = nfc(text)
-        chars = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
         cleaned = clean(text)
+        text = text if cleaned is text else nfc(text)  # clean gives most text back as it is, NFC
+        chars = len(text) - text.count(" ") - text.count("\n") - text.count("\t") - text.count("\xa0")
         if cleaned:
             self.units.append(
                 Unit("paragraph", cleaned, (), style.italic, style.bold, style.align, style.caption_hint, 0, chars)

@@ -22,7 +22,7 @@ class Selectors:
     tags: str = "div.asset-tag-summary a, .taglib-asset-tags-summary a"
     related: str = "div.taglib-asset-links a"
     breadcrumb: str = "ul.breadcrumb li a"
-    active_menu: str = "nav li.selected > a, nav li.active > a"
+    active_menu: str = "nav li:is(.selected, .active) > a"  # one walk of the page, where two selectors take two
     portlet_title: str = ".portlet-title-text"
     listing_links: str = "div.asset-abstract h3.asset-title a, ul.title-list li a"
     pager_links: str = "div.taglib-page-iterator ul.pager a, div.taglib-page-iterator ul.lfr-pagination-buttons a"

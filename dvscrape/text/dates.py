@@ -13,6 +13,7 @@ from functools import cache
 from dvscrape.text.unicode import to_nfc
 
 _MIN_YEAR, _MAX_YEAR = 1800, 2200
+_PLAIN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # Monday = 0, as datetime.date.weekday() counts.
 _WEEKDAYS = {
     "hai": 0,
@@ -234,6 +235,13 @@ def _range_start(match: re.Match[str], end: str) -> str | None:
 
 def _read(text: str, ref_year: int | None, month_first: bool) -> tuple[str | None, re.Match[str] | None]:
     text = to_nfc(text).strip()
+    plain = _PLAIN_DATE.fullmatch(text)  # '23/03/2023', as most portals show a date: what the phrases read it as
+    if plain:
+        day, month, year = map(int, plain.groups())
+        try:
+            return datetime.date(year, month, day).isoformat() if _MIN_YEAR <= year <= _MAX_YEAR else None, None
+        except ValueError:
+            return None, None
     range_start = _range_start_re().search(text)
     if range_start is not None and not _document_number_re().search(text, 0, range_start.start()):
         end, _ = _read(text[range_start.end() :], ref_year, month_first)

@@ -336,13 +336,14 @@ def find_legacy_runs(text: str, expect: LegacyEncoding | None = None, escaped: b
     return sorted(chosen, key=lambda run: run.start)
 
 
-def detect_legacy(text: str) -> LegacyEncoding | None:
+def detect_legacy(text: str, runs: list[LegacyRun] | None = None) -> LegacyEncoding | None:
     """The legacy encoding text is typed in ("tcvn3", "vni" or "viqr"), judged from the text alone, or None.
 
     When several encodings occur, the one with the most evidence wins. Unicode Vietnamese, English and other Latin
-    text give None; so do single legacy words, which are too little evidence.
+    text give None; so do single legacy words, which are too little evidence. *runs*: find_legacy_runs(text), when
+    the caller has them already.
     """
-    runs = find_legacy_runs(text)
+    runs = find_legacy_runs(text) if runs is None else runs
     if not runs:
         return None
     totals = {encoding: sum(run.evidence for run in runs if run.encoding == encoding) for encoding in _ENCODINGS}

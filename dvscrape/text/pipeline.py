@@ -46,6 +46,14 @@ def _suspect_re() -> re.Pattern[str]:
     return re.compile(f"[^{re.escape(''.join(sorted(quiet)))}](?:(?<={_unusual_char_re().pattern})|{'|'.join(tests)})")
 
 
+def is_plain(text: str) -> bool:
+    """Whether *text* holds only characters clean Vietnamese text does, and no sign of mojibake, VNI or VIQR: then
+    normalize(text) (tone kept, no legacy encoding given) is clean_whitespace(text), which is the text itself unless
+    its spaces and line feeds need it (needs_spacing), and find_legacy_runs finds nothing in it. Every piece of a
+    plain text is plain."""
+    return _suspect_re().search(text) is None
+
+
 def normalize(
     text: str, tone: ToneOption = "keep", legacy: LegacyEncoding | None = None, viqr_escaped: bool = False
 ) -> str:
@@ -69,7 +77,7 @@ def normalize(
     """
     if tone not in ("keep", "first", "main"):
         raise ValueError(f"unknown tone option {tone!r}; expected 'keep', 'first' or 'main'")
-    suspect = not text.isascii() and (legacy is not None or _suspect_re().search(text) is not None)
+    suspect = not text.isascii() and (legacy is not None or not is_plain(text))
     unusual = _unusual_char_re().search(text) if suspect else None
     if unusual and not legacy and "\u0300" <= unusual.group() <= "\u036f":  # decomposed, maybe nothing else
         composed = to_nfc(text)
