@@ -240,3 +240,24 @@ def test_spreadsheets_past_their_limits_say_what_was_left_unread(kind: str) -> N
     first = read_document(data, f"bang.{kind}", limits=Limits(max_pages=1))
     assert first.warnings == ["only the first 1 of 3 sheets read (limit)"] and len(first.pages) == 1
     assert first.page_count == 3
+
+
+def test_an_opendocument_table_past_the_cell_limit_says_what_was_left_unread() -> None:
+    table, text = "urn:oasis:names:tc:opendocument:xmlns:table:1.0", "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    rows = "".join(
+        "<table:table-row>"
+        + "".join(f"<table:table-cell><text:p>Ô {row}.{column}</text:p></table:table-cell>" for column in range(10))
+        + "</table:table-row>"
+        for row in range(10)
+    )
+    content = (
+        f'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        f'xmlns:table="{table}" xmlns:text="{text}"><office:body><office:spreadsheet><table:table>{rows}'
+        f"</table:table></office:spreadsheet></office:body></office:document-content>"
+    ).encode()
+    data = _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": content})
+    whole = read_document(data, "bang.ods", limits=Limits())
+    assert whole.status == DONE and not whole.warnings and "Ô 9.9" in whole.pages[0].text
+    cut = read_document(data, "bang.ods", limits=Limits(max_cells=55))  # five rows of ten, then the limit
+    assert cut.warnings == ["only the first 55 cells read (limit)"]
+    assert "Ô 4.9" in cut.pages[0].text and "Ô 5.0" not in cut.pages[0].text

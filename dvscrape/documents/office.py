@@ -172,11 +172,12 @@ def _odf_text(element: Any) -> str:
     return "".join(parts)
 
 
-def _odf_lines(element: Any, max_cells: int) -> list[str]:
-    lines: list[str] = []
+def _odf_lines(element: Any, max_cells: int) -> Iterator[tuple[str, int]]:
+    """Paragraphs and headings (with 0 cells) and non-blank table rows (with their cells, at most *max_cells* a row:
+    a repeated column counts each time it shows, up to 50) of *element*, in document order."""
     for child in element:
         if child.tag in (f"{TEXT_NS}p", f"{TEXT_NS}h"):
-            lines.append(_odf_text(child))
+            yield _odf_text(child), 0
         elif child.tag == f"{TABLE_NS}table":
             for row in child.iter(f"{TABLE_NS}table-row"):
                 cells = []
@@ -188,10 +189,9 @@ def _odf_lines(element: Any, max_cells: int) -> list[str]:
                         break
                 row_text = "\t".join(cells).rstrip("\t")
                 if row_text.strip():
-                    lines.append(row_text)
+                    yield row_text, len(cells)
         else:
-            lines.extend(_odf_lines(child, max_cells))
-    return lines
+            yield from _odf_lines(child, max_cells)
 
 
 def read_odf(data: bytes, kind: str, limits: Limits) -> DocumentResult:
@@ -209,7 +209,16 @@ def read_odf(data: bytes, kind: str, limits: Limits) -> DocumentResult:
     except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
         return failed(kind, f"damaged: no readable content.xml ({error})")
     body = root.find(f"{OFFICE_NS}body")
-    return one_page(kind, _odf_lines(body if body is not None else root, limits.max_cells))
+    lines, budget = [], limits.max_cells
+    for line, cells in _odf_lines(body if body is not None else root, limits.max_cells):
+        budget -= cells
+        if budget < 0:
+            break
+        lines.append(line)
+    result = one_page(kind, lines)
+    if budget < 0:  # as the spreadsheets say it
+        result.warnings.append(f"only the first {limits.max_cells} cells read (limit)")
+    return result
 
 
 # --- spreadsheets --------------------------------------------------------------------------------------------------
