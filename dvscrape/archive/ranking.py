@@ -91,9 +91,10 @@ def rank(conn: sqlite3.Connection, groups: list[list[QueryTerm]], *, folded: boo
 
 def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, folded: bool) -> Candidates | None:
     """rank() for *groups* of terms given as their tokens, scoring in each segment only the articles that hold a
-    token in few articles of the segment or are among the best holders of a common one (the stored ``top``): every
-    other article scores at least Candidates.floor, from the stored bounds (``rest``). None for an archive whose
-    postings have no top lists yet (opened read-only before m0025)."""
+    token in few articles of the segment or are among the best holders of a common one (the stored ``top``, with
+    their ids and lengths: a segment whose every posting has one is scored without reading its article arrays):
+    every other article scores at least Candidates.floor, from the stored bounds (``rest``). None for an archive
+    whose postings have no top lists yet (opened read-only before m0025)."""
     import numpy as np
 
     if not any(column[1] == "top" for column in conn.execute("PRAGMA table_info(search_postings)")):
@@ -101,29 +102,34 @@ def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, fold
     units = [token for group in groups for term in group for token in term]
     query = "SELECT segment, articles, weights, holders, top, rest FROM search_postings WHERE folded = ? AND term = ?"
     postings = {unit: {row[0]: row[1:] for row in conn.execute(query, (int(folded), unit))} for unit in set(units)}
-    wanted = sorted({segment for found in postings.values() for segment in found})
+    wanted = json.dumps(sorted({segment for found in postings.values() for segment in found}))
     (articles, tokens) = conn.execute("SELECT sum(live_articles), sum(live_tokens) FROM search_segments").fetchone()
-    rows = conn.execute(
-        "SELECT id, articles, lengths, dropped FROM search_segments WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(wanted),),
-    )
-    segments = {segment: [np.frombuffer(blob, np.uint32) for blob in blobs] for segment, *blobs in rows}
+    in_wanted = "id IN (SELECT value FROM json_each(?))"
+    rows = conn.execute(f"SELECT id, dropped FROM search_segments WHERE {in_wanted}", (wanted,))
+    dropped = {segment: np.frombuffer(blob, np.uint32) for segment, blob in rows}
     average = tokens / articles if articles else 1.0
+    arrays = _SegmentArrays(conn)
     holding = dict.fromkeys(postings, 0)
     for unit, found in postings.items():
         for segment, (held, stored, holders, *_) in found.items():
-            dropped = segments[segment][2]
-            holding[unit] += holders - int(np.count_nonzero(_weights_at(held, stored, segments[segment][0], dropped)))
+            gone = dropped[segment]
+            if len(gone):  # the dropped articles still count in a posting's holders
+                places = np.searchsorted(arrays.ids(segment), gone) if not held else gone
+                holders -= int(np.count_nonzero(_weights_at(held, stored, places, gone)))
+            holding[unit] += holders
     idfs = [_idf_of(articles or 0, holding[unit]) for unit in units]
     id_parts, score_parts, bound = [], [], 0.0
-    for segment, (ids, lengths, dropped) in segments.items():
-        positions = np.sort(np.concatenate([_candidates(postings[unit].get(segment), ids) for unit in set(units)]))
-        positions = positions[np.diff(positions, prepend=-1) != 0]  # each once (np.unique hashes: slower here)
-        if len(dropped):
-            positions = positions[~np.isin(ids[positions], dropped)]
-        chosen = ids[positions]
+    for segment, gone in dropped.items():
         here = {unit: postings[unit][segment] for unit in set(units) if segment in postings[unit]}
-        found = {unit: _weights_at(posting[0], posting[1], ids, chosen) for unit, posting in here.items()}
+        parts = [_candidates(posting, segment, arrays) for posting in here.values()]
+        positions, chosen, lengths = (np.concatenate([part[i] for part in parts]) for i in range(3))
+        order = np.argsort(positions, kind="stable")
+        once = np.diff(positions[order], prepend=-1) != 0  # each once (np.unique hashes: slower here)
+        positions, chosen, lengths = positions[order][once], chosen[order][once], lengths[order][once]
+        if len(gone):
+            live = ~np.isin(chosen, gone)
+            positions, chosen, lengths = positions[live], chosen[live], lengths[live]
+        found = {unit: _weights_at(posting[0], posting[1], positions, chosen) for unit, posting in here.items()}
         required = np.ones(len(positions), bool)
         for group in groups:
             satisfied = np.zeros(len(positions), bool)
@@ -133,9 +139,9 @@ def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, fold
                     holds &= found[unit] > 0 if unit in found else False
                 satisfied |= holds
             required &= satisfied
-        positions, chosen = positions[required], chosen[required]
-        norm = K1 * (1 - B) + (K1 * B / (average or 1.0)) * lengths[positions]
-        score = np.zeros(len(positions), np.float64)
+        chosen = chosen[required]
+        norm = K1 * (1 - B) + (K1 * B / (average or 1.0)) * lengths[required]
+        score = np.zeros(len(chosen), np.float64)
         left_out = 0.0
         for unit, idf in zip(units, idfs, strict=True):
             if unit in found:
@@ -151,27 +157,53 @@ def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, fold
     return Candidates(np.concatenate(id_parts), np.concatenate(score_parts), floor)
 
 
-def _candidates(posting: tuple[bytes, bytes, int, bytes | None, bytes | None] | None, ids: Ids) -> Ints:
-    """The positions in a segment (of article *ids*) a posting makes candidates: its best holders, or all of them."""
+class _SegmentArrays:
+    """A segment's article ids and lengths, read from search_segments the first time a query needs them."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._read: dict[int, tuple[Ids, Ids]] = {}
+
+    def ids(self, segment: int) -> Ids:
+        return self._arrays(segment)[0]
+
+    def lengths(self, segment: int) -> Ids:
+        return self._arrays(segment)[1]
+
+    def _arrays(self, segment: int) -> tuple[Ids, Ids]:
+        import numpy as np
+
+        if segment not in self._read:
+            query = "SELECT articles, lengths FROM search_segments WHERE id = ?"
+            ids, lengths = self._conn.execute(query, (segment,)).fetchone()
+            self._read[segment] = (np.frombuffer(ids, np.uint32), np.frombuffer(lengths, np.uint32))
+        return self._read[segment]
+
+
+def _candidates(
+    posting: tuple[bytes, bytes, int, bytes | None, bytes | None], segment: int, arrays: _SegmentArrays
+) -> tuple[Ints, Ids, Ids]:
+    """The articles of *segment* a posting makes candidates (its best holders, or all of them): their positions in
+    the segment, ids and lengths."""
     import numpy as np
 
-    if posting is None:
-        return np.zeros(0, np.int64)
     held, stored, _, top, _ = posting
     if top is not None:
-        return np.frombuffer(top, np.uint32).astype(np.int64)
-    if held:
-        return np.searchsorted(ids, np.frombuffer(held, np.uint32))
-    return np.flatnonzero(np.frombuffer(stored, np.uint16))
+        positions, ids, lengths = np.frombuffer(top, np.uint32).reshape(3, -1)
+        return positions.astype(np.int64), ids, lengths
+    every = arrays.ids(segment)
+    holders = np.frombuffer(held, np.uint32) if held else every[np.flatnonzero(np.frombuffer(stored, np.uint16))]
+    places = np.searchsorted(every, holders)
+    return places, holders, arrays.lengths(segment)[places]
 
 
-def _weights_at(held: bytes, stored: bytes, ids: Ids, chosen: Ids) -> Ints:
-    """A posting's weights for the articles *chosen* (ids) of its segment (of article *ids*), 0 where not held."""
+def _weights_at(held: bytes, stored: bytes, positions: Ints, chosen: Ids) -> Ints:
+    """A posting's weights for the articles *chosen* (ids) of its segment, at *positions* in it, 0 where not held."""
     import numpy as np
 
     weights = np.frombuffer(stored, np.uint16)
     if not held:
-        return weights[np.searchsorted(ids, chosen)] if len(chosen) else weights[:0]
+        return weights[positions]
     holders = np.frombuffer(held, np.uint32)
     places = np.minimum(np.searchsorted(holders, chosen), len(holders) - 1)
     return np.where(holders[places] == chosen, weights[places], 0)

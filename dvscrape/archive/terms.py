@@ -169,7 +169,7 @@ def _write_postings(
 
     def posting(start: int, end: int) -> tuple[bytes, bytes, int, bytes | None, bytes | None]:
         where = positions[start:end]
-        top, rest = top_and_rest(where, weights[start:end], lengths[where], average)
+        top, rest = top_and_rest(where, held[start:end], weights[start:end], lengths[where], average)
         if DENSE_SHARE * (end - start) <= len(articles):
             return held[start:end].tobytes(), weights[start:end].tobytes(), end - start, top, rest
         every = np.zeros(len(articles), _WEIGHTS)
@@ -204,12 +204,11 @@ def fill_tops(conn: sqlite3.Connection) -> None:
         query = f"SELECT id, articles, weights FROM search_postings WHERE segment = ? AND ({crowded})"
         for posting, held, stored in conn.execute(query, (segment,)):
             weights = np.frombuffer(stored, _WEIGHTS)
-            if held:
-                positions = np.searchsorted(ids, np.frombuffer(held, _IDS))
-            else:
-                positions = np.flatnonzero(weights)
-                weights = weights[positions]
-            updates.append((len(positions), *top_and_rest(positions, weights, sizes[positions], average), posting))
+            holders = np.frombuffer(held, _IDS) if held else ids[np.flatnonzero(weights)]
+            positions = np.searchsorted(ids, holders)
+            weights = weights if held else weights[positions]
+            tops = top_and_rest(positions, holders, weights, sizes[positions], average)
+            updates.append((len(positions), *tops, posting))
         conn.executemany("UPDATE search_postings SET holders = ?, top = ?, rest = ? WHERE id = ?", updates)
 
 
@@ -221,16 +220,20 @@ def impact(weights: Ints, lengths: Ints, average: float) -> npt.NDArray[np.float
     return frequency / (frequency + (K1 * (1 - B) + (K1 * B / (average or 1.0)) * lengths))
 
 
-def top_and_rest(positions: Ints, weights: Ints, lengths: Ints, average: float) -> tuple[bytes | None, bytes | None]:
-    """For a term held by more than TOP_HOLDERS articles of a segment (at *positions* in it, with *weights* and
-    *lengths*): the positions of the TOP_HOLDERS best by impact at the *average* length of now (ascending), and of
-    the others the pairs (weight, length) no other one beats in both (more weight, fewer tokens), from which a query
-    bounds their impact at any average length. (None, None) for a term held by fewer."""
+def top_and_rest(
+    positions: Ints, ids: Ints, weights: Ints, lengths: Ints, average: float
+) -> tuple[bytes | None, bytes | None]:
+    """For a term held by more than TOP_HOLDERS articles of a segment (at *positions* in it, with their *ids*,
+    *weights* and *lengths*): the TOP_HOLDERS best by impact at the *average* length of now, as their positions
+    (ascending), ids and lengths one after the other, and of the others the pairs (weight, length) no other one
+    beats in both (more weight, fewer tokens), from which a query bounds their impact at any average length.
+    (None, None) for a term held by fewer."""
     import numpy as np
 
     if len(positions) <= TOP_HOLDERS:
         return None, None
     best = np.argpartition(-impact(weights, lengths, average), TOP_HOLDERS)[:TOP_HOLDERS]
+    best = best[np.argsort(positions[best])]
     others = np.ones(len(positions), bool)
     others[best] = False
     rest_weights, rest_lengths = weights[others].astype(np.int64), lengths[others].astype(np.int64)
@@ -239,7 +242,8 @@ def top_and_rest(positions: Ints, weights: Ints, lengths: Ints, average: float) 
     shortest_before = np.concatenate(([np.iinfo(np.int64).max], np.minimum.accumulate(rest_lengths)[:-1]))
     front = rest_lengths < shortest_before
     pairs = np.stack([rest_weights[front], rest_lengths[front]], axis=1).astype(_IDS)
-    return np.sort(positions[best]).astype(_IDS).tobytes(), pairs.tobytes()
+    top = np.concatenate([positions[best], ids[best], lengths[best]]).astype(_IDS)
+    return top.tobytes(), pairs.tobytes()
 
 
 def _drop(conn: sqlite3.Connection, segment: int, changed: npt.NDArray[np.int64]) -> None:
