@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from dvscrape.archive.terms import K1, B, Segment, Statistics, impact, statistics, terms_of, weights
 
+PRUNED_SHARE = 4  # top lists are worth reading when their articles are fewer than a quarter of the archive's
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -100,10 +102,15 @@ def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, fold
     if not any(column[1] == "top" for column in conn.execute("PRAGMA table_info(search_postings)")):
         return None
     units = [token for group in groups for term in group for token in term]
-    query = "SELECT segment, articles, weights, holders, top, rest FROM search_postings WHERE folded = ? AND term = ?"
+    where = "FROM search_postings WHERE folded = ? AND term = ?"
+    sizes = f"SELECT coalesce(sum(coalesce(length(top) / 12, holders)), 0) {where}"  # the articles a query scores
+    scored = sum(conn.execute(sizes, (int(folded), unit)).fetchone()[0] for unit in set(units))
+    (articles, tokens) = conn.execute("SELECT sum(live_articles), sum(live_tokens) FROM search_segments").fetchone()
+    if scored * PRUNED_SHARE > (articles or 0):  # the lists hold too much of the archive to save anything
+        return None
+    query = f"SELECT segment, articles, weights, holders, top, rest {where}"
     postings = {unit: {row[0]: row[1:] for row in conn.execute(query, (int(folded), unit))} for unit in set(units)}
     wanted = json.dumps(sorted({segment for found in postings.values() for segment in found}))
-    (articles, tokens) = conn.execute("SELECT sum(live_articles), sum(live_tokens) FROM search_segments").fetchone()
     in_wanted = "id IN (SELECT value FROM json_each(?))"
     rows = conn.execute(f"SELECT id, dropped FROM search_segments WHERE {in_wanted}", (wanted,))
     dropped = {segment: np.frombuffer(blob, np.uint32) for segment, blob in rows}
