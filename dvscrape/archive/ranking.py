@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dvscrape.archive.terms import K1, B, Segment, Statistics, impact, statistics, terms_of, weights
+from dvscrape.archive.terms import K1, TOP_ENTRY_BYTES, B, Segment, Statistics, impact, statistics, terms_of, weights
 
 PRUNED_SHARE = 4  # top lists are worth reading when their articles are fewer than a quarter of the archive's
 
@@ -103,7 +103,8 @@ def rank_pruned(conn: sqlite3.Connection, groups: list[list[list[str]]], *, fold
         return None
     units = [token for group in groups for term in group for token in term]
     where = "FROM search_postings WHERE folded = ? AND term = ?"
-    sizes = f"SELECT coalesce(sum(coalesce(length(top) / 12, holders)), 0) {where}"  # the articles a query scores
+    # the articles the query would score: its words' top lists, or all the holders of a word that has none
+    sizes = f"SELECT coalesce(sum(coalesce(length(top) / {TOP_ENTRY_BYTES}, holders)), 0) {where}"
     scored = sum(conn.execute(sizes, (int(folded), unit)).fetchone()[0] for unit in set(units))
     (articles, tokens) = conn.execute("SELECT sum(live_articles), sum(live_tokens) FROM search_segments").fetchone()
     if scored * PRUNED_SHARE > (articles or 0):  # the lists hold too much of the archive to save anything

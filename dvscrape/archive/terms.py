@@ -43,6 +43,7 @@ DENSE_SHARE = 3  # a term held by more than a third of a segment's articles is s
 MERGE_CHUNK = 1 << 20  # posting entries merged at once (tens of MB), whatever the size of the segments
 TOP_HOLDERS = 16000  # a term held by more of a segment's articles keeps its best ones apart (see archive.ranking)
 K1, B = 1.2, 0.75  # bm25's parameters, as FTS5 sets them
+TOP_ENTRY_BYTES = 12  # a top list holds positions, ids and lengths, uint32 each (top_and_rest)
 _TOKEN = re.compile(r"[^\W_]+")
 _IDS, _WEIGHTS, _LENGTHS = "<u4", "<u2", "<u4"
 _Posting = tuple[int, str, int, bytes, bytes]  # folded, term, segment, articles, weights: a stored posting

@@ -7,13 +7,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from dvscrape.documents.limits import Limits
 from dvscrape.documents.model import DONE, LEGACY_FONT, TEXT_LAYER, DocumentResult, Page, failed
 from dvscrape.documents.textpass import clean_line, clean_text, font_legacy_encoding, is_legacy, one_page
 
+T = TypeVar("T")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -122,17 +123,27 @@ class _DocxText:
         return lines
 
 
+def _opened(
+    data: bytes, kind: str, limits: Limits, library: str, opener: Callable[[io.BytesIO], T]
+) -> T | DocumentResult:
+    """A zipped Office package as *library*'s *opener* reads it, or the failure that says why it cannot be read: too
+    large once unpacked (check_zip) or damaged."""
+    reason = check_zip(data, kind, limits)
+    if reason:
+        return failed(kind, reason)
+    try:
+        return opener(io.BytesIO(data))
+    except Exception as error:  # the libraries raise many kinds on malformed packages
+        return failed(kind, f"damaged: {library} cannot open it ({type(error).__name__}: {error})")
+
+
 def read_docx(data: bytes, limits: Limits) -> DocumentResult:
     """A Word 2007+ document: headers once, body paragraphs and tables in order, footers once."""
-    reason = check_zip(data, "docx", limits)
-    if reason:
-        return failed("docx", reason)
     import docx
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as error:  # python-docx raises many kinds on malformed packages
-        return failed("docx", f"damaged: python-docx cannot open it ({type(error).__name__}: {error})")
+    document = _opened(data, "docx", limits, "python-docx", docx.Document)
+    if isinstance(document, DocumentResult):
+        return document
     reader = _DocxText(*_style_fonts(document))
     lines: list[str] = []
     seen: set[str] = set()
@@ -262,15 +273,14 @@ def _sheet_pages(kind: str, sheets: Sequence[tuple[str, Iterable[Sequence[Any]]]
 
 def read_xlsx(data: bytes, limits: Limits) -> DocumentResult:
     """An Excel 2007+ workbook: one page per sheet (see _sheet_pages)."""
-    reason = check_zip(data, "xlsx", limits)
-    if reason:
-        return failed("xlsx", reason)
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on malformed packages
-        return failed("xlsx", f"damaged: openpyxl cannot open it ({type(error).__name__}: {error})")
+    def load(stream: io.BytesIO) -> Any:
+        return openpyxl.load_workbook(stream, read_only=True, data_only=True)
+
+    workbook = _opened(data, "xlsx", limits, "openpyxl", load)
+    if isinstance(workbook, DocumentResult):
+        return workbook
     try:
         sheets = [(sheet.title, sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
         result = _sheet_pages("xlsx", sheets, limits)
